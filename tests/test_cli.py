@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from newswatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, app
 from newswatch.serialize import validate
 
-from .conftest import SEED
 
 pytestmark = pytest.mark.slow
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_03711a2154ad3567.txt"
 runner = CliRunner()
 
 
@@ -118,7 +118,8 @@ def test_seed_dates_resolved_with_and_without_publication_date(seed_record, seed
 
 def test_russian_wikinews_article(shared_dir, tmp_path):
     src = shared_dir / "corpus" / "nerel_ru_wikinews" / "articles.jsonl"
-    line = next(ln for ln in src.open(encoding="utf-8") if "8,1 млн долларов" in ln)
+    with src.open(encoding="utf-8") as fh:
+        line = next(ln for ln in fh if "8,1 млн долларов" in ln)
     path = tmp_path / "ru.jsonl"
     path.write_text(line, encoding="utf-8")
     code, recs, err = _extract(str(path))

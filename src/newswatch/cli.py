@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator
+from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,7 @@ from typing import Annotated
 import typer
 
 from .errors import InputError, NewswatchError
+from .model import Article
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 DEFAULT_DB = "newswatch.sqlite"
@@ -76,6 +78,13 @@ ProgressOpt = Annotated[
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input recognised as already stored (same article id, same text); not analysed."""
+
+    article: Article
+
+
 def db_url(db: str | None) -> str:
     """Turn ``--db`` (a path or a URL) or ``$NEWSWATCH_DB`` into an SQLAlchemy URL."""
     value = db or os.environ.get("NEWSWATCH_DB") or DEFAULT_DB
@@ -89,8 +98,13 @@ def _err(line: str) -> None:
 
 
 def _articles(paths: list[str], published: str | None, source: str | None, language: str | None,
-              progress: bool | None, counts: dict[str, int]) -> Iterator[object]:
-    """Read and analyse inputs; yields analysed Articles, prints one line per failed input."""
+              progress: bool | None, counts: dict[str, int],
+              skip: Callable[[Article], bool] | None = None) -> Iterator[Article | InputError | Skipped]:
+    """Read and analyse inputs; yields analysed Articles and InputErrors (printed as one line).
+
+    ``skip(article)`` is asked after extraction and before analysis; a True answer yields a
+    :class:`Skipped` instead — ingest uses it for content already stored.
+    """
     from tqdm import tqdm
 
     from .pipeline import default_pipeline
@@ -108,6 +122,9 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
                 bar.clear()
                 _err(item.line())
                 yield item
+                continue
+            if skip is not None and skip(item):
+                yield Skipped(item)
                 continue
             article = pipeline(item)
             for e in article.errors:
@@ -128,7 +145,6 @@ def extract(
     progress: ProgressOpt = False,
 ) -> None:
     """Analyse inputs without a database; print one JSON object per article (JSON Lines)."""
-    from .model import Article
     from .serialize import dumps
 
     counts = {"ok": 0, "failed": 0}
@@ -164,8 +180,12 @@ def ingest(
     fmt: FormatOpt = Format.text,
     progress: ProgressOpt = None,
 ) -> None:
-    """Analyse inputs and store them; ends with a summary (ingested / revised / unchanged / failed)."""
-    from .model import Article
+    """Analyse inputs and store them; ends with a summary (new / revised / unchanged / failed).
+
+    Content already stored with the same text is recognised before analysis and skipped
+    (re-ingesting is idempotent and cheap); changed text for the same article id or URL is
+    stored as a new revision.
+    """
     from .storage import Store
 
     try:
@@ -176,12 +196,16 @@ def ingest(
     counts = {"ok": 0, "failed": 0}
     summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
     try:
-        for item in _articles(paths, published, source, language, progress, counts):
+        unchanged = lambda a: store.find_unchanged(a) is not None  # noqa: E731
+        for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
             if isinstance(item, InputError):
                 summary["failed"] += 1
                 store.record_failure(item.subject or "?", item.code, item.message)
                 continue
-            assert isinstance(item, Article)
+            if isinstance(item, Skipped):
+                counts["ok"] += 1
+                summary["unchanged"] += 1
+                continue
             try:
                 result = store.save(item)
             except NewswatchError as exc:
@@ -212,7 +236,7 @@ def report(
     fmt: FormatOpt = Format.text,
     since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles published on or before YYYY-MM-DD.")] = None,
-    country: Annotated[str | None, typer.Option(help="Only places/items in this ISO 3166-1 alpha-2 country.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only articles and places of this country (ISO 3166-1 alpha-2, alpha-3 or name).")] = None,
     limit: Annotated[int, typer.Option(help="Rows per section in text output.", min=1)] = 15,
 ) -> None:
     """Print the situation report: actors, places by country, figures with sources, timeline."""
@@ -232,6 +256,9 @@ def report(
         raise typer.Exit(EXIT_FAILED) from None
     try:
         data = build_report(store, since=_parse_date(since), until=_parse_date(until), country=country)
+    except NewswatchError as exc:
+        _err(exc.line())
+        raise typer.Exit(EXIT_FAILED) from None
     finally:
         store.close()
     if fmt is Format.json:

@@ -60,6 +60,12 @@ class TooLarge(InputError):
     code = "too-large"
 
 
+class FetchFailed(InputError):
+    """A URL could not be fetched (HTTP error status, timeout, refused connection)."""
+
+    code = "fetch-failed"
+
+
 class NotAnArticle(InputError):
     """The page has no extractable main text (e.g. a navigation page or an empty shell)."""
 
@@ -88,3 +94,15 @@ class StorageError(NewswatchError):
     """The database could not be opened, migrated or written."""
 
     code = "storage"
+
+
+class ArticleNotFound(StorageError):
+    """No stored article (or revision) has the requested id."""
+
+    code = "article-not-found"
+
+
+class UnknownCountry(NewswatchError):
+    """A ``country`` filter is not an ISO 3166-1 code or country name."""
+
+    code = "unknown-country"

@@ -1,0 +1,340 @@
+"""Curated entity aliases and a matcher that finds them in English and Russian text.
+
+The data lives in ``newswatch/data/entity_aliases.jsonl``, one JSON object a line::
+
+    {"id": "bagram_airfield", "label": "FAC",
+     "canonical": {"en": "Bagram Airfield", "ru": "авиабаза Баграм"},
+     "aliases": ["Bagram Airfield", "Bagram air base", "Bagram", "Баграм", ...],
+     "country": "AFG", "type": "airfield", "note": "..."}
+
+``label`` is an OntoNotes 5 label, ``country`` an ISO 3166-1 alpha-3 code, ``type`` a free
+word (official, igo, river, city ...). Aliases of both languages share one list.
+
+Matching works on *words* (maximal runs of ``\\w`` characters) so that "Amu-Darya",
+"Amu Darya" and "FDD's Long War Journal" are seen the same way. An alias word matches a text
+word when, after case folding and folding ``ё`` to ``е``:
+
+* the alias word is all upper case (CSTO, ОДКБ, DRA, U.S.): the text word is identical;
+* otherwise a capitalised alias word needs a capitalised text word, and then the folded forms
+  are equal, or — for Cyrillic words only — the text word's lemma (from the nlp stage) equals
+  the alias word, or the text word is an inflected form: it starts with a stem of the alias
+  word and the rest is a Russian case ending. Stems and endings come from
+  ``entity_rules.json`` (``ru_morphology``): "Лаврова", "Лавровым" match "Лавров";
+  "Амударью" matches "Амударья"; "Центральной Азии" matches "Центральная Азия".
+
+Consecutive alias words may be separated in the text only by spaces, hyphens, dots or
+apostrophes (at most :data:`MAX_GAP_CHARS` characters, no line break). Matches are chosen
+leftmost-longest and never overlap each other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+#: Longest separator between two words of one alias ("Amu - Darya" has 3 characters).
+MAX_GAP_CHARS = 3
+#: Characters allowed between two words of one alias.
+_GAP_RE = re.compile(r"[ \t\u00a0\u2009\u202f\-\u2010\u2011\u2013'’.]*")
+_WORD_RE = re.compile(r"\w+")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+
+ALIAS_FILE = "entity_aliases.jsonl"
+RULES_FILE = "entity_rules.json"
+
+
+def fold(s: str) -> str:
+    """Case-fold ``s`` and fold Russian ``ё`` to ``е`` (news text uses both spellings)."""
+    return s.casefold().replace("ё", "е")
+
+
+def is_cyrillic(s: str) -> bool:
+    """True when ``s`` contains at least one Cyrillic letter."""
+    return bool(_CYRILLIC_RE.search(s))
+
+
+def load_json_data(name: str) -> object:
+    """Read a JSON file shipped in ``newswatch/data``.
+
+    Raises:
+        FileNotFoundError: the file is not in the package.
+        json.JSONDecodeError: the file is not valid JSON.
+    """
+    return json.loads(resources.files("newswatch.data").joinpath(name).read_text("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class RuMorphology:
+    """Russian stem/ending tables (see ``entity_rules.json`` → ``ru_morphology``).
+
+    Attributes:
+        strip: nominative endings removed from an alias word to get extra stems.
+        inflect: endings a text word may add to a stem ('' included).
+        min_stem: shortest stem (letters) allowed for a one-word alias ("Гани" must not
+            match "Гана").
+        min_stem_multiword: shortest stem for a word of a multi-word alias.
+    """
+
+    strip: tuple[str, ...]
+    inflect: frozenset[str]
+    min_stem: int
+    min_stem_multiword: int
+
+    @classmethod
+    def from_rules(cls, rules: dict) -> RuMorphology:
+        """Build from the parsed ``entity_rules.json`` mapping."""
+        m = rules["ru_morphology"]
+        return cls(tuple(m["strip"]), frozenset(m["inflect"]), int(m["min_stem"]),
+                   int(m["min_stem_multiword"]))
+
+    def stems(self, folded: str, multiword: bool = False) -> frozenset[str]:
+        """Stems of a folded Cyrillic word: the word itself and the word minus each strip ending.
+
+        Args:
+            folded: the folded alias word.
+            multiword: the word belongs to an alias of several words; the other words give
+                context, so ``min_stem_multiword`` (shorter) applies ("Азия" -> "ази").
+
+        Returns:
+            The stems; an empty set for words shorter than the minimum (they match only
+            exactly or by lemma).
+        """
+        least = self.min_stem_multiword if multiword else self.min_stem
+        if len(folded) < least:
+            return frozenset()
+        out = {folded}
+        for end in self.strip:
+            if folded.endswith(end) and len(folded) - len(end) >= least:
+                out.add(folded[: len(folded) - len(end)])
+        return frozenset(out)
+
+    def inflects(self, stem: str, folded_text_word: str) -> bool:
+        """True when ``folded_text_word`` is ``stem`` plus an allowed ending."""
+        return folded_text_word.startswith(stem) and folded_text_word[len(stem):] in self.inflect
+
+
+@dataclass(frozen=True, slots=True)
+class AliasWord:
+    """One word of an alias, pre-computed for matching."""
+
+    raw: str
+    folded: str
+    exact: bool  # all upper case: must match the text word exactly
+    capital: bool  # starts upper case: the text word must too
+    stems: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    """One row of the alias file.
+
+    Attributes:
+        id: stable id ("sergei_lavrov"); the entity key is ``"alias:" + id``.
+        label: OntoNotes label.
+        canonical: preferred name per language code ("en", "ru").
+        aliases: surface forms of both languages.
+        country: ISO 3166-1 alpha-3 code or None.
+        type: free classification word ("official", "river" ...) or None.
+    """
+
+    id: str
+    label: str
+    canonical: dict[str, str]
+    aliases: tuple[str, ...]
+    country: str | None = None
+    type: str | None = None
+
+    def canonical_for(self, language: str | None) -> str:
+        """The canonical name in ``language``, falling back to English, then to any."""
+        if language and language in self.canonical:
+            return self.canonical[language]
+        return self.canonical.get("en") or next(iter(self.canonical.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class TextWord:
+    """A word of the article text with its offsets and (when known) its lemma."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+    lemma: str  # folded lemma, "" when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class AliasMatch:
+    """An alias found in the text: ``text[start:end]`` and the entry it belongs to."""
+
+    start: int
+    end: int
+    entry: AliasEntry
+    alias: str
+
+
+@dataclass(slots=True)
+class _Compiled:
+    entry: AliasEntry
+    alias: str
+    words: tuple[AliasWord, ...]
+    order: int  # position of the entry in the file: breaks ties between equal-length matches
+
+
+@dataclass(slots=True)
+class AliasIndex:
+    """All aliases, indexed by the keys their first word can be looked up with.
+
+    Build it with :meth:`load` (package data) or :meth:`from_entries`; then call
+    :meth:`find` on a text.
+    """
+
+    entries: list[AliasEntry]
+    morph: RuMorphology
+    _by_key: dict[str, list[_Compiled]] = field(default_factory=dict)
+    _by_id: dict[str, AliasEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> AliasIndex:
+        """Load ``entity_aliases.jsonl`` and ``entity_rules.json`` from ``newswatch/data``.
+
+        Raises:
+            ValueError: a row lacks ``id``, ``label``, ``canonical`` or ``aliases``, or an id
+                repeats.
+        """
+        text = resources.files("newswatch.data").joinpath(ALIAS_FILE).read_text("utf-8")
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        rules = load_json_data(RULES_FILE)
+        assert isinstance(rules, dict)
+        return cls.from_entries(rows, RuMorphology.from_rules(rules))
+
+    @classmethod
+    def from_entries(cls, rows: Iterable[dict], morph: RuMorphology) -> AliasIndex:
+        """Build from parsed alias rows (the JSON Lines objects described above).
+
+        Raises:
+            ValueError: a row is incomplete or an id repeats.
+        """
+        entries = []
+        for row in rows:
+            missing = [k for k in ("id", "label", "canonical", "aliases") if k not in row]
+            if missing:
+                raise ValueError(f"alias row {row.get('id', row)!r} lacks {missing}")
+            entries.append(
+                AliasEntry(row["id"], row["label"], dict(row["canonical"]), tuple(row["aliases"]),
+                           row.get("country"), row.get("type"))
+            )
+        idx = cls(entries, morph)
+        for order, e in enumerate(entries):
+            if e.id in idx._by_id:
+                raise ValueError(f"duplicate alias id {e.id!r}")
+            idx._by_id[e.id] = e
+            for alias in e.aliases:
+                raw_words = _WORD_RE.findall(alias)
+                words = tuple(idx._alias_word(w, len(raw_words) > 1) for w in raw_words)
+                if not words:
+                    continue
+                comp = _Compiled(e, alias, words, order)
+                for key in {words[0].folded, *words[0].stems}:
+                    idx._by_key.setdefault(key, []).append(comp)
+        return idx
+
+    def get(self, entry_id: str) -> AliasEntry | None:
+        """The entry with this id, or None."""
+        return self._by_id.get(entry_id)
+
+    def _alias_word(self, w: str, multiword: bool) -> AliasWord:
+        folded = fold(w)
+        exact = w.isupper()
+        stems = self.morph.stems(folded, multiword) if is_cyrillic(w) and not exact else frozenset()
+        return AliasWord(w, folded, exact, w[:1].isupper(), stems)
+
+    def _word_matches(self, aw: AliasWord, tw: TextWord) -> bool:
+        if aw.exact:
+            return tw.text == aw.raw
+        if aw.capital and not tw.text[:1].isupper():
+            return False
+        if tw.folded == aw.folded or (tw.lemma and tw.lemma == aw.folded):
+            return True
+        return any(self.morph.inflects(s, tw.folded) for s in aw.stems)
+
+    def _lookup_keys(self, tw: TextWord) -> set[str]:
+        keys = {tw.folded}
+        if tw.lemma:
+            keys.add(tw.lemma)
+        if is_cyrillic(tw.text):
+            f = tw.folded
+            for end in self.morph.inflect:
+                if end and f.endswith(end):
+                    keys.add(f[: len(f) - len(end)])
+        return keys
+
+    def find(self, text: str, words: Sequence[TextWord]) -> list[AliasMatch]:
+        """Leftmost-longest, non-overlapping alias matches.
+
+        Args:
+            text: the article text (offsets of ``words`` point into it).
+            words: the text's words in order (see :func:`text_words`).
+
+        Returns:
+            Matches sorted by start offset; ties in length go to the entry listed first.
+        """
+        out: list[AliasMatch] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            best: tuple[int, int, _Compiled] | None = None  # (end offset, last word index, alias)
+            seen: set[int] = set()
+            for key in self._lookup_keys(words[i]):
+                for comp in self._by_key.get(key, ()):
+                    if id(comp) in seen:
+                        continue
+                    seen.add(id(comp))
+                    j = self._match_at(text, words, i, comp.words)
+                    if j is None:
+                        continue
+                    end = words[j].end
+                    if best is None or end > best[0] or (end == best[0] and comp.order < best[2].order):
+                        best = (end, j, comp)
+            if best is None:
+                i += 1
+                continue
+            out.append(AliasMatch(words[i].start, best[0], best[2].entry, best[2].alias))
+            i = best[1] + 1
+        return out
+
+    def _match_at(self, text: str, words: Sequence[TextWord], i: int,
+                  aws: tuple[AliasWord, ...]) -> int | None:
+        if i + len(aws) > len(words):
+            return None
+        for k, aw in enumerate(aws):
+            tw = words[i + k]
+            if k:
+                gap = text[words[i + k - 1].end:tw.start]
+                if len(gap) > MAX_GAP_CHARS or not _GAP_RE.fullmatch(gap):
+                    return None
+            if not self._word_matches(aw, tw):
+                return None
+        return i + len(aws) - 1
+
+
+def text_words(text: str, lemmas: dict[tuple[int, int], str] | None = None) -> list[TextWord]:
+    """Split ``text`` into words (runs of ``\\w``) with offsets.
+
+    Args:
+        text: the article text.
+        lemmas: optional ``{(start, end): lemma}`` from the nlp stage's tokens; a Cyrillic word
+            gets a lemma only when a token covers exactly the same characters (English words
+            match on their surface form only).
+
+    Returns:
+        The words in text order.
+    """
+    lemmas = lemmas or {}
+    out = []
+    for m in _WORD_RE.finditer(text):
+        lemma = lemmas.get((m.start(), m.end()), "") if is_cyrillic(m.group()) else ""
+        out.append(TextWord(m.start(), m.end(), m.group(), fold(m.group()), fold(lemma) if lemma else ""))
+    return out

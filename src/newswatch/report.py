@@ -1,0 +1,625 @@
+"""The situation report: who acts, where, which numbers, when — read from the store.
+
+:func:`build_report` returns a plain, JSON-serialisable dict (``newswatch report --format
+json`` prints it as is); :func:`render_report` prints the same dict with rich tables.
+
+Scope: the **latest revision** of every stored article whose publication date (or, when the
+date is unknown, the day it was first stored) lies in ``[since, until]``; with ``country``,
+only articles that mention a place in that country or an entity of that country, and the
+places section lists only that country's places. Ingest failures are not filtered (they
+have no article).
+
+Dict layout (every list is sorted; ties broken by name, id and offset so the output is
+stable for the same database)::
+
+    {"report_version": 1,
+     "filters": {"since", "until", "country"},
+     "summary": {"articles", "revisions", "sources", "languages": {code: n},
+                 "date_range": {"first", "last"}, "undated_articles"},
+     "actors": [{"key", "name", "label", "country", "articles", "mentions", "quotes"}],
+     "places": {"countries": [{"country_code", "country", "mentions", "places": [
+                    {"key", "name", "geonameid", "lat", "lon", "feature_class",
+                     "feature_code", "mentions", "articles"}]}],
+                "unresolved": [{"name", "mentions", "articles"}]},
+     "figures": [{"text", "value", "lower", "upper", "qualifier", "unit", "counted",
+                  "sentence", <article reference>}],
+     "timeline": [{"date", "kind": "timex"|"published", "text", "mod", "sentence",
+                   <article reference>}],
+     "failures": {"total", "by_code": {code: n}, "recent": [{"origin", "code", "message",
+                  "at"}], "stage_errors": [{"stage", "code", "articles"}]}}
+
+where an article reference is ``article_id``, ``revision_id``, ``title``, ``source``,
+``published``, ``url``, ``start``, ``end``. Dates are ISO 8601 strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import pycountry
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .errors import NewswatchError, UnknownCountry
+from .storage import Store
+from .storage import schema as t
+from .storage.mapping import to_jsonable
+
+REPORT_VERSION = 1
+#: Entity labels that count as actors (OntoNotes: persons, organisations, geo-political
+#: entities acting as states).
+ACTOR_LABELS = ("PERSON", "ORG", "GPE")
+#: Actors listed in the report, after ranking by articles then mentions.
+TOP_ACTORS = 50
+#: Ingest failures listed individually (most recent first); all are counted.
+RECENT_FAILURES = 20
+#: Longest sentence shown with a figure or timeline entry, in characters. Longer sentences
+#: are cut around the item with "…"; 240 keeps one table cell to about three terminal lines.
+SENTENCE_MAX_CHARS = 240
+#: Rows per section in the text rendering when the caller gives no limit.
+RENDER_LIMIT = 15
+
+_FULL_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPACES = re.compile(r"\s+")
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def build_report(
+    store: Store,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    country: str | None = None,
+    top: int = TOP_ACTORS,
+) -> dict[str, Any]:
+    """Build the situation report from the stored articles.
+
+    Args:
+        store: an open store.
+        since: first publication day included (None: no lower bound).
+        until: last publication day included (None: no upper bound).
+        country: ISO 3166-1 alpha-2 or alpha-3 code, or an English country name.
+        top: how many actors to list.
+
+    Returns:
+        The report dict described in the module docstring (JSON-serialisable).
+
+    Raises:
+        UnknownCountry: ``country`` is not a known country.
+    """
+    iso = _country(country) if country else None
+    with store.read() as conn:
+        scope = _scope(since, until, iso)
+        report = {
+            "report_version": REPORT_VERSION,
+            "filters": {
+                "since": since,
+                "until": until,
+                "country": iso.alpha_2 if iso else None,
+            },
+            "summary": _summary(conn, scope),
+            "actors": _actors(conn, scope, top),
+            "places": _places(conn, scope, iso.alpha_2 if iso else None),
+            "figures": _figures(conn, scope),
+            "timeline": _timeline(conn, scope),
+            "failures": _failures(conn, scope),
+        }
+    return to_jsonable(report)
+
+
+def _country(value: str) -> Any:
+    try:
+        return pycountry.countries.lookup(value.strip())
+    except LookupError:
+        raise UnknownCountry(
+            f"{value!r} is not an ISO 3166-1 country code or name", subject="--country"
+        ) from None
+
+
+def _scope(since: dt.date | None, until: dt.date | None, iso: Any) -> sa.CTE:
+    """Latest revision of each article in scope: columns ``article_id``, ``revision_id``."""
+    a, r = t.article.c, t.revision.c
+    newer = t.revision.alias("newer")
+    latest_seq = (
+        sa.select(sa.func.max(newer.c.seq)).where(newer.c.article_id == a.id).scalar_subquery()
+    )
+    stmt = (
+        sa.select(a.id.label("article_id"), r.id.label("revision_id"))
+        .select_from(t.article)
+        .join(t.revision, sa.and_(r.article_id == a.id, r.seq == latest_seq))
+    )
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time(), dt.UTC)
+        stmt = stmt.where(
+            sa.or_(a.published >= since, sa.and_(a.published.is_(None), a.first_seen >= start))
+        )
+    if until is not None:
+        stop = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        stmt = stmt.where(
+            sa.or_(a.published <= until, sa.and_(a.published.is_(None), a.first_seen < stop))
+        )
+    if iso is not None:
+        in_country_place = (
+            sa.select(t.place_mention.c.id)
+            .join(t.place, t.place.c.id == t.place_mention.c.place_id)
+            .where(t.place_mention.c.revision_id == r.id, t.place.c.country_code == iso.alpha_2)
+            .exists()
+        )
+        in_country_entity = (
+            sa.select(t.entity_mention.c.id)
+            .join(t.entity, t.entity.c.id == t.entity_mention.c.entity_id)
+            .where(t.entity_mention.c.revision_id == r.id, t.entity.c.country == iso.alpha_3)
+            .exists()
+        )
+        stmt = stmt.where(sa.or_(in_country_place, in_country_entity))
+    return stmt.cte("scope")
+
+
+def _summary(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
+    a = t.article.c
+    rows = conn.execute(
+        sa.select(a.id, a.language, a.published, a.source_id).join(
+            scope, scope.c.article_id == a.id
+        )
+    ).all()
+    revisions = conn.scalar(
+        sa.select(sa.func.count())
+        .select_from(t.revision)
+        .join(scope, scope.c.article_id == t.revision.c.article_id)
+    )
+    languages = Counter(row.language or "und" for row in rows)
+    dates = sorted(row.published for row in rows if row.published is not None)
+    return {
+        "articles": len(rows),
+        "revisions": int(revisions or 0),
+        "sources": len({row.source_id for row in rows if row.source_id is not None}),
+        "languages": dict(sorted(languages.items())),
+        "date_range": {
+            "first": dates[0] if dates else None,
+            "last": dates[-1] if dates else None,
+        },
+        "undated_articles": sum(1 for row in rows if row.published is None),
+    }
+
+
+def _actors(conn: sa.Connection, scope: sa.CTE, top: int) -> list[dict[str, Any]]:
+    e, m = t.entity.c, t.entity_mention.c
+    stmt = (
+        sa.select(
+            e.id,
+            e.key,
+            e.canonical,
+            e.label,
+            e.country,
+            sa.func.count(sa.distinct(scope.c.article_id)).label("articles"),
+            sa.func.count().label("mentions"),
+        )
+        .join(t.entity_mention, m.entity_id == e.id)
+        .join(scope, scope.c.revision_id == m.revision_id)
+        .where(e.label.in_(ACTOR_LABELS))
+        .group_by(e.id, e.key, e.canonical, e.label, e.country)
+    )
+    rows = sorted(
+        conn.execute(stmt).all(), key=lambda r: (-r.articles, -r.mentions, r.canonical, r.key)
+    )[:top]
+    q = t.quote.c
+    quotes = dict(
+        conn.execute(
+            sa.select(q.speaker_entity_id, sa.func.count())
+            .join(scope, scope.c.revision_id == q.revision_id)
+            .where(q.speaker_entity_id.in_([r.id for r in rows]))
+            .group_by(q.speaker_entity_id)
+        ).all()
+    )
+    return [
+        {
+            "key": r.key,
+            "name": r.canonical,
+            "label": r.label,
+            "country": r.country,
+            "articles": int(r.articles),
+            "mentions": int(r.mentions),
+            "quotes": int(quotes.get(r.id, 0)),
+        }
+        for r in rows
+    ]
+
+
+def country_name(code: str | None) -> str:
+    """English short name of an ISO 3166-1 alpha-2 code ("UZ" -> "Uzbekistan")."""
+    if not code:
+        return "(no country)"
+    record = pycountry.countries.get(alpha_2=code.upper())
+    if record is None:
+        return code
+    return str(getattr(record, "common_name", None) or record.name)
+
+
+def _places(conn: sa.Connection, scope: sa.CTE, alpha_2: str | None) -> dict[str, Any]:
+    p, pm = t.place.c, t.place_mention.c
+    stmt = (
+        sa.select(
+            p.id,
+            p.key,
+            p.name,
+            p.geonameid,
+            p.lat,
+            p.lon,
+            p.country_code,
+            p.feature_class,
+            p.feature_code,
+            p.resolved,
+            sa.func.count().label("mentions"),
+            sa.func.count(sa.distinct(scope.c.article_id)).label("articles"),
+        )
+        .join(t.place_mention, pm.place_id == p.id)
+        .join(scope, scope.c.revision_id == pm.revision_id)
+        .group_by(
+            p.id,
+            p.key,
+            p.name,
+            p.geonameid,
+            p.lat,
+            p.lon,
+            p.country_code,
+            p.feature_class,
+            p.feature_code,
+            p.resolved,
+        )
+    )
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    unresolved = []
+    for r in conn.execute(stmt).all():
+        if not r.resolved:
+            unresolved.append(
+                {"name": r.name, "mentions": int(r.mentions), "articles": int(r.articles)}
+            )
+            continue
+        if alpha_2 is not None and r.country_code != alpha_2:
+            continue
+        groups.setdefault(r.country_code, []).append(
+            {
+                "key": r.key,
+                "name": r.name,
+                "geonameid": r.geonameid,
+                "lat": r.lat,
+                "lon": r.lon,
+                "feature_class": r.feature_class,
+                "feature_code": r.feature_code,
+                "mentions": int(r.mentions),
+                "articles": int(r.articles),
+            }
+        )
+    countries = [
+        {
+            "country_code": code,
+            "country": country_name(code),
+            "mentions": sum(p["mentions"] for p in places),
+            "places": sorted(places, key=lambda p: (-p["mentions"], p["name"], p["key"])),
+        }
+        for code, places in groups.items()
+    ]
+    countries.sort(key=lambda c: (-c["mentions"], c["country_code"] or "~"))
+    unresolved.sort(key=lambda u: (-u["mentions"], u["name"]))
+    return {"countries": countries, "unresolved": unresolved}
+
+
+def _with_article(item: sa.Table, scope: sa.CTE, *columns: Any) -> sa.Select:
+    """Select ``columns`` of ``item`` rows in scope with their article and sentence.
+
+    The sentence is cut out in SQL: ``substr`` counts characters on both backends, the same
+    code points as Python offsets.
+    """
+    c, a = item.c, t.article.c
+    sentence = sa.func.substr(
+        t.revision.c.text, c.sentence_start + 1, c.sentence_end - c.sentence_start
+    )
+    return (
+        sa.select(
+            *columns,
+            c.start,
+            c.end,
+            c.sentence_start,
+            sentence.label("sentence"),
+            a.id.label("article_id"),
+            c.revision_id,
+            a.title,
+            a.published,
+            a.url,
+            t.source.c.name.label("source"),
+        )
+        .select_from(item)
+        .join(scope, scope.c.revision_id == c.revision_id)
+        .join(t.revision, t.revision.c.id == c.revision_id)
+        .join(t.article, a.id == scope.c.article_id)
+        .outerjoin(t.source, t.source.c.id == a.source_id)
+    )
+
+
+def _reference(r: Any) -> dict[str, Any]:
+    return {
+        "article_id": r.article_id,
+        "revision_id": int(r.revision_id),
+        "title": r.title,
+        "source": r.source,
+        "published": r.published,
+        "url": r.url,
+        "start": r.start,
+        "end": r.end,
+    }
+
+
+def trim_sentence(sentence: str, start: int, end: int, limit: int = SENTENCE_MAX_CHARS) -> str:
+    """A sentence for display: whitespace collapsed, cut around ``[start, end)`` to ``limit``.
+
+    Args:
+        sentence: the sentence text.
+        start: the item's start offset relative to the sentence.
+        end: the item's end offset relative to the sentence (exclusive).
+        limit: longest result in characters (the "…" marks included).
+
+    Returns:
+        The sentence, or a window of it containing the item with "…" where it was cut.
+    """
+    if len(sentence) > limit:
+        width = max(1, limit - 2)  # room for an ellipsis on each side
+        left = max(0, start - max(0, width - (end - start)) // 2)
+        right = min(len(sentence), left + width)
+        left = max(0, right - width)
+        sentence = (
+            ("…" if left > 0 else "")
+            + sentence[left:right]
+            + ("…" if right < len(sentence) else "")
+        )
+    return _SPACES.sub(" ", sentence).strip()
+
+
+def _sort_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
+    published = entry["published"]
+    return (published is None, published or dt.date.min, entry["article_id"], entry["start"])
+
+
+def _figures(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
+    f = t.figure.c
+    stmt = _with_article(
+        t.figure, scope, f.text, f.value, f.lower, f.upper, f.qualifier, f.unit, f.counted
+    )
+    out = []
+    for r in conn.execute(stmt).all():
+        out.append(
+            {
+                "text": r.text,
+                "value": r.value,
+                "lower": r.lower,
+                "upper": r.upper,
+                "qualifier": r.qualifier,
+                "unit": r.unit,
+                "counted": r.counted,
+                "sentence": trim_sentence(
+                    r.sentence, r.start - r.sentence_start, r.end - r.sentence_start
+                ),
+                **_reference(r),
+            }
+        )
+    out.sort(key=_sort_key)
+    return out
+
+
+def _timeline(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
+    x = t.timex.c
+    stmt = _with_article(t.timex, scope, x.text, x.value, x.mod).where(x.value.like("____-__-__"))
+    entries = []
+    for r in conn.execute(stmt).all():
+        if not _FULL_DAY.match(r.value):
+            continue
+        entries.append(
+            {
+                "date": r.value,
+                "kind": "timex",
+                "text": r.text,
+                "mod": r.mod,
+                "sentence": trim_sentence(
+                    r.sentence, r.start - r.sentence_start, r.end - r.sentence_start
+                ),
+                **_reference(r),
+            }
+        )
+    a = t.article.c
+    published = (
+        sa.select(
+            a.id.label("article_id"),
+            scope.c.revision_id,
+            a.title,
+            a.published,
+            a.url,
+            t.source.c.name.label("source"),
+        )
+        .select_from(t.article)
+        .join(scope, scope.c.article_id == a.id)
+        .outerjoin(t.source, t.source.c.id == a.source_id)
+        .where(a.published.is_not(None))
+    )
+    for r in conn.execute(published).all():
+        entries.append(
+            {
+                "date": r.published.isoformat(),
+                "kind": "published",
+                "text": r.title or "",
+                "mod": None,
+                "sentence": None,
+                "article_id": r.article_id,
+                "revision_id": int(r.revision_id),
+                "title": r.title,
+                "source": r.source,
+                "published": r.published,
+                "url": r.url,
+                "start": None,
+                "end": None,
+            }
+        )
+    entries.sort(
+        key=lambda e: (e["date"], e["kind"] != "published", e["article_id"], e["start"] or 0)
+    )
+    return entries
+
+
+def _failures(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
+    f = t.ingest_failure.c
+    by_code = dict(conn.execute(sa.select(f.code, sa.func.count()).group_by(f.code)).all())
+    recent = conn.execute(
+        sa.select(f.origin, f.code, f.message, f.at)
+        .order_by(f.at.desc(), f.id.desc())
+        .limit(RECENT_FAILURES)
+    ).all()
+    se = t.stage_error.c
+    stage_errors = conn.execute(
+        sa.select(se.stage, se.code, sa.func.count(sa.distinct(scope.c.article_id)))
+        .join(scope, scope.c.revision_id == se.revision_id)
+        .group_by(se.stage, se.code)
+    ).all()
+    return {
+        "total": int(sum(by_code.values())),
+        "by_code": {k: int(v) for k, v in sorted(by_code.items())},
+        "recent": [
+            {"origin": r.origin, "code": r.code, "message": r.message, "at": _utc(r.at)}
+            for r in recent
+        ],
+        "stage_errors": sorted(
+            ({"stage": s, "code": c, "articles": int(n)} for s, c, n in stage_errors),
+            key=lambda e: (-e["articles"], e["stage"], e["code"]),
+        ),
+    }
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _fmt_number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _ref(entry: Mapping[str, Any]) -> str:
+    parts = [entry.get("source") or "?"]
+    if entry.get("published"):
+        parts.append(str(entry["published"]))
+    if entry.get("title"):
+        parts.append(f"“{entry['title']}”")
+    return ", ".join(parts)
+
+
+def _more(console: Console, total: int, shown: int) -> None:
+    if total > shown:
+        console.print(Text(f"  … {total - shown} more (use --format json for all)", style="dim"))
+
+
+def _table(title: str, *columns: str, numeric: tuple[str, ...] = ()) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, justify="right" if col in numeric else "left")
+    return table
+
+
+def _row(table: Table, *cells: Any) -> None:
+    # Text() cells: titles and sentences are data, never rich markup.
+    table.add_row(*(Text(str(c)) if c is not None else Text("") for c in cells))
+
+
+def render_report(
+    report: Mapping[str, Any], console: Console, *, limit: int = RENDER_LIMIT
+) -> None:
+    """Print a report dict from :func:`build_report` as rich tables.
+
+    Args:
+        report: the dict (as built, or loaded back from its JSON).
+        console: where to print.
+        limit: rows shown per section (the rest is counted).
+    """
+    s = report["summary"]
+    filters = ", ".join(f"{k}={v}" for k, v in report["filters"].items() if v) or "all articles"
+    span = s["date_range"]
+    langs = ", ".join(f"{k} {v}" for k, v in s["languages"].items()) or "–"
+    header = (
+        f"{s['articles']} articles ({s['revisions']} revisions) from {s['sources']} sources; "
+        f"languages: {langs}; published {span['first'] or '?'} to {span['last'] or '?'}"
+        + (f"; {s['undated_articles']} undated" if s["undated_articles"] else "")
+        + f" ({filters})"
+    )
+    console.rule("Situation report")
+    console.print(Text(header))
+
+    actors = _table(
+        "Main actors",
+        "Actor",
+        "Type",
+        "Country",
+        "Articles",
+        "Mentions",
+        "Quotes",
+        numeric=("Articles", "Mentions", "Quotes"),
+    )
+    for a in report["actors"][:limit]:
+        _row(actors, a["name"], a["label"], a["country"], a["articles"], a["mentions"], a["quotes"])
+    console.print(actors)
+    _more(console, len(report["actors"]), limit)
+
+    places = _table(
+        "Places by country",
+        "Country",
+        "Place",
+        "Feature",
+        "Lat, lon",
+        "Mentions",
+        numeric=("Mentions",),
+    )
+    rows = [(c, p) for c in report["places"]["countries"] for p in c["places"]]
+    for c, p in rows[:limit]:
+        coords = f"{p['lat']:.4f}, {p['lon']:.4f}" if p["lat"] is not None else ""
+        country = f"{c['country']} ({c['country_code']})" if c["country_code"] else c["country"]
+        _row(places, country, p["name"], p["feature_code"], coords, p["mentions"])
+    console.print(places)
+    _more(console, len(rows), limit)
+    unresolved = report["places"]["unresolved"]
+    if unresolved:
+        names = ", ".join(f"{u['name']} ({u['mentions']})" for u in unresolved[:limit])
+        console.print(Text(f"Unresolved place names: {names}"))
+        _more(console, len(unresolved), limit)
+
+    figures = _table("Figures", "Figure", "Counted", "Sentence", "Source")
+    for f in report["figures"][:limit]:
+        hedge = "" if f["qualifier"] == "exact" else f"{f['qualifier'].replace('_', ' ')} "
+        unit = f" {f['unit']}" if f["unit"] else ""
+        _row(
+            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"], f["sentence"], _ref(f)
+        )
+    console.print(figures)
+    _more(console, len(report["figures"]), limit)
+
+    timeline = _table("Timeline", "Date", "What", "Source")
+    for e in report["timeline"][:limit]:
+        what = f"published: {e['text']}" if e["kind"] == "published" else e["sentence"]
+        date = e["date"] + (f" ({e['mod']})" if e["mod"] else "")
+        _row(timeline, date, what, _ref(e))
+    console.print(timeline)
+    _more(console, len(report["timeline"]), limit)
+
+    fails = report["failures"]
+    codes = ", ".join(f"{k} {v}" for k, v in fails["by_code"].items())
+    console.print(Text(f"Ingest failures: {fails['total']}" + (f" ({codes})" if codes else "")))
+    for r in fails["recent"][:limit]:
+        console.print(Text(f"  {r['at']}  {r['origin']}: {r['code']}: {r['message']}"))
+    for e in fails["stage_errors"][:limit]:
+        console.print(Text(f"  stage {e['stage']}: {e['code']} in {e['articles']} articles"))

@@ -1,0 +1,446 @@
+"""Named entities: model NER spans mapped to OntoNotes labels, fixed by curated aliases and
+resolved within the document.
+
+Inputs are ``article.ner_spans`` (spaCy OntoNotes labels for English; natasha PER/LOC/ORG with a
+nominative ``normal`` for Russian), ``article.tokens`` and ``article.sentences``. Output is
+``article.entities``: a flat, non-overlapping list of :class:`~newswatch.model.EntityMention`
+sorted by offset.
+
+Labels kept (``entity_rules.json`` → ``kept_labels``):
+
+* English: PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE.
+  DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL and CARDINAL are dropped: the figures and
+  timexes stages own them.
+* Russian (natasha → OntoNotes): PER → PERSON, ORG → ORG, LOC → one of GPE / LOC / FAC:
+
+  1. the curated alias file decides when it knows the name (Баграм → FAC, Амударья → LOC);
+  2. a name equal to a country name of ISO 3166-1 in Russian (pycountry's ``iso3166-1``
+     gettext catalogue, common and official names) → GPE, with the alpha-3 code;
+  3. a word lemma of the span, or the word just before it, in ``ru_loc.FAC`` (мост, аэропорт,
+     аэродром, авиабаза ...) → FAC; in ``ru_loc.LOC`` (река, гора, озеро, Азия, Кавказ ...)
+     → LOC;
+  4. otherwise GPE (in news text natasha's LOC is mostly countries, cities and regions).
+
+Curated aliases (``newswatch/data/entity_aliases.jsonl``, matched by
+:class:`newswatch.aliases.AliasIndex`, Russian inflection included) fix known domain misses
+(Bagram, Hairaton, Termez, Amu Darya, DRA = Afghanistan, Northern Alliance ...). Overlap rule:
+
+* a pattern (alias) span wins over every model span it overlaps — the model span is dropped;
+* except when the model span is a longer name of a "container" type (ORG, FAC, EVENT,
+  WORK_OF_ART, LAW, PRODUCT) and every pattern inside it is a PERSON/NORP/GPE/LOC modifier that
+  does not end the name ("Russian Foreign Ministry", "Kabul airport", "Biden administration"):
+  then the model span is kept and those patterns are dropped.
+
+Model spans dropped as obviously wrong (each rule was seen on the seed or the corpora):
+
+* brackets that do not balance ("Termez (Uzbekistan" on the seed);
+* spans made only of pronouns, page-chrome strings, or common nouns natasha tags as names
+  ("СМИ", the media, in NEREL texts) — ``bad_span`` in the rules file.
+
+Trimming: a trailing possessive ('s, ’s) and a trailing bracketed part (natasha's
+"Абдулла Хсрат (Abdullah Hsrat)" in NEREL texts) are cut from the mention.
+
+Canonical names and keys:
+
+* pattern: the alias file's canonical name in the article's language; key ``alias:<id>``;
+* model, English: the span text with whitespace collapsed and a leading "the" removed for the
+  labels in ``strip_article_labels``; key ``<LABEL>:<canonical>``;
+* model, Russian: natasha's nominative ``normal`` (the text when it has none);
+* coref (same document): a one-word PERSON mention whose word is the surname of a multi-word
+  PERSON mention resolves to it (the latest one before it, else the first after it; Russian
+  compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"). A one-word
+  non-PERSON model mention that is such a surname (spaCy's ORG "Lavrov" in "According to
+  Lavrov") becomes PERSON the same way. An abbreviation in brackets right after a name whose
+  initials it spells ("Afghan National Army (ANA)") takes that name, and so do its later
+  mentions.
+
+Confidence is a fixed constant per method (see the constants below).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gettext
+import itertools
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..aliases import AliasEntry, AliasIndex, fold, is_cyrillic, load_json_data, text_words
+from ..model import Article, EntityMention
+from ..pipeline import Stage, register
+
+#: Confidence of an alias-file match. Hand check: 112 of 112 alias matches on the seed body and
+#: 6 Russian test sentences were right; set below 1 because a surname alias can hit a namesake.
+CONF_PATTERN = 0.95
+#: Confidence of an English model span: en_core_web_sm 3.8.0 reports ents_f 0.843 on OntoNotes
+#: (its meta.json, recorded in shared/design/stack-probe.md §1a).
+CONF_MODEL_EN = 0.84
+#: Confidence of a Russian model span: hand check of natasha spans on 3 NEREL articles
+#: (nerel-train-162165, nerel-test-197654, nerel-train-129439): 38 of 42 spans right with the
+#: label mapping above.
+CONF_MODEL_RU = 0.9
+#: Confidence of a short mention resolved to an earlier/later full mention (coref); hand check
+#: on the seed and 20 White House / Kremlin articles found no wrong link, but the rule cannot
+#: tell two namesakes apart.
+CONF_COREF = 0.85
+
+#: Labels whose model span survives pattern modifiers inside it (see the module docstring).
+CONTAINER_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+#: Pattern labels that may act as modifiers inside a container name.
+MODIFIER_LABELS = frozenset({"PERSON", "NORP", "GPE", "LOC"})
+#: Model labels a one-word surname mention may be relabelled from (never a country name).
+RELABEL_TO_PERSON = frozenset({"ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+#: Words skipped when spelling an abbreviation from a name's initials.
+_ABBR_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "de", "и", "о", "по", "в", "на", "для"})
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+_TRAILING_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
+_WS_RE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A candidate mention while the stage works (offsets into the article text)."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+    method: str
+    key: str
+    country: str | None = None
+    normal: str = ""  # natasha's nominative form (Russian model spans)
+    entry: AliasEntry | None = None
+
+
+def _strip_accents(s: str) -> str:
+    """Remove the stress marks (U+0301) some gettext names carry ("Респу́блика")."""
+    return s.replace("\u0301", "")
+
+
+def _country_names() -> dict[str, str]:
+    """Folded country names (English and Russian) → ISO 3166-1 alpha-3.
+
+    Source: pycountry's ISO 3166-1 table (``name``, ``common_name``, ``official_name``) and its
+    gettext ``iso3166-1`` Russian catalogue (``gettext.translation('iso3166-1',
+    pycountry.LOCALES_DIR, ['ru'])``, as in shared/design/stack-probe.md §3).
+    """
+    import pycountry
+
+    ru = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        names = [c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)]
+        for n in [n for n in names if n]:
+            out.setdefault(fold(n), c.alpha_3)
+            translated = ru.gettext(n)
+            if translated != n:
+                out.setdefault(fold(_strip_accents(translated)), c.alpha_3)
+    return out
+
+
+def _balanced(s: str) -> bool:
+    for o, c in _BRACKETS:
+        depth = 0
+        for ch in s:
+            if ch == o:
+                depth += 1
+            elif ch == c:
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    return s.count('"') % 2 == 0
+
+
+def _last_word(s: str) -> str:
+    words = re.findall(r"\w+", s)
+    return words[-1] if words else ""
+
+
+class EntityRules:
+    """The rules data (``entity_rules.json``) plus the country-name table, loaded once."""
+
+    def __init__(self) -> None:
+        data = load_json_data("entity_rules.json")
+        assert isinstance(data, dict)
+        self.kept = {lang: frozenset(v) for lang, v in data["kept_labels"].items() if lang != "_about"}
+        self.natasha = {k: v for k, v in data["natasha_labels"].items() if k != "_about"}
+        self.ru_fac = frozenset(data["ru_loc"]["FAC"])
+        self.ru_loc = frozenset(data["ru_loc"]["LOC"])
+        self.strip_the = frozenset(data["strip_article_labels"]["en"])
+        self.possessives = tuple(sorted(data["possessive_suffixes"], key=len, reverse=True))
+        self.bad_words = frozenset(data["bad_span"]["pronouns"])
+        self.chrome = frozenset(data["bad_span"]["chrome"]) | frozenset(data["bad_span"]["not_names"])
+        self.countries = _country_names()
+
+
+@register("entities")
+class EntitiesStage(Stage):
+    """Map, fix and resolve named-entity mentions (English and Russian).
+
+    ``process(article)`` fills ``article.entities`` (replacing any earlier list). Articles in
+    another language get model spans with their raw labels dropped, i.e. an empty list.
+    """
+
+    name = "entities"
+    version = "1"
+    requires = ("ner_spans", "tokens", "sentences")
+    provides = ("entities",)
+
+    def __init__(self) -> None:
+        self._aliases: AliasIndex | None = None
+        self._rules: EntityRules | None = None
+
+    def initialize(self) -> None:
+        """Load the alias file, the rules file and pycountry's names (about 0.1 s)."""
+        if self._aliases is None:
+            self._aliases = AliasIndex.load()
+        if self._rules is None:
+            self._rules = EntityRules()
+
+    @property
+    def aliases(self) -> AliasIndex:
+        """The alias index (loaded on first use when ``initialize`` was not called)."""
+        self.initialize()
+        assert self._aliases is not None
+        return self._aliases
+
+    @property
+    def rules(self) -> EntityRules:
+        """The rules data (loaded on first use when ``initialize`` was not called)."""
+        self.initialize()
+        assert self._rules is not None
+        return self._rules
+
+    def process(self, article: Article) -> None:
+        """Fill ``article.entities``; see the module docstring for every rule."""
+        lang = article.language or "en"
+        patterns = self._pattern_cands(article, lang)
+        model = self._model_cands(article, lang)
+        cands = merge_candidates(patterns, model)
+        cands = resolve_in_document(cands, article.text, lang, self.rules.countries)
+        conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
+                "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
+        article.entities = [
+            EntityMention(
+                text=article.text[c.start:c.end], label=c.label, start=c.start, end=c.end,
+                canonical=c.canonical, prov=article.provenance(self.name, self.version, c.start, conf[c.method]),
+                entity_key=c.key, method=c.method, country=c.country,
+            )
+            for c in cands
+        ]
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def _pattern_cands(self, article: Article, lang: str) -> list[_Cand]:
+        lemmas = {(t.start, t.end): t.lemma for t in article.tokens}
+        out = []
+        for m in self.aliases.find(article.text, text_words(article.text, lemmas)):
+            canon = m.entry.canonical_for(lang)
+            out.append(_Cand(m.start, m.end, m.entry.label, canon, "pattern", f"alias:{m.entry.id}",
+                             m.entry.country, entry=m.entry))
+        return out
+
+    def _model_cands(self, article: Article, lang: str) -> list[_Cand]:
+        rules = self.rules
+        kept = rules.kept.get(lang, frozenset())
+        starts = [t.start for t in article.tokens]
+        out = []
+        for sp in article.ner_spans:
+            label = rules.natasha.get(sp.label, sp.label) if lang == "ru" else sp.label
+            if label not in kept:
+                continue
+            start, end = self._trim(article.text, sp.start, sp.end)
+            if end <= start:
+                continue
+            surface = article.text[start:end]
+            if not self._plausible(surface):
+                continue
+            normal = _TRAILING_BRACKET_RE.sub("", sp.normal).strip() if sp.normal else ""
+            if lang == "ru":
+                canonical = _WS_RE.sub(" ", normal or surface)
+                if sp.label == "LOC":
+                    label = self._ru_loc_label(article, starts, start, end, canonical)
+            else:
+                canonical = _WS_RE.sub(" ", surface)
+                if label in rules.strip_the and canonical[:4].lower() == "the ":
+                    canonical = canonical[4:]
+            country = rules.countries.get(fold(canonical)) if label in ("GPE", "NORP", "ORG", "LOC") else None
+            if country and label in ("NORP", "ORG", "LOC"):
+                label = "GPE"  # spaCy's NORP "Tajikistan" on the seed
+            out.append(_Cand(start, end, label, canonical, "model", f"{label}:{canonical}",
+                             country if label == "GPE" else None, normal=normal))
+        return out
+
+    def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
+        span = text[start:end]
+        m = _TRAILING_BRACKET_RE.search(span)
+        if m and m.start() > 0:
+            end = start + m.start()
+            span = text[start:end]
+        for suf in self.rules.possessives:
+            if span.endswith(suf) and len(span) > len(suf):
+                end -= len(suf)
+                break
+        while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)":
+            end -= 1
+        return start, end
+
+    def _plausible(self, surface: str) -> bool:
+        if not any(ch.isalpha() for ch in surface) or not _balanced(surface):
+            return False
+        low = _WS_RE.sub(" ", surface.strip()).lower()
+        if low in self.rules.chrome:
+            return False
+        words = re.findall(r"\w+", low)
+        return not all(w in self.rules.bad_words for w in words)
+
+    def _ru_loc_label(self, article: Article, starts: list[int], start: int, end: int,
+                      canonical: str) -> str:
+        if fold(canonical) in self.rules.countries:
+            return "GPE"
+        toks = article.tokens
+        k = bisect.bisect_left(starts, start)
+        lemmas = [fold(t.lemma) for t in itertools.takewhile(lambda t: t.end <= end, toks[k:])]
+        if 0 < k <= len(toks) and (k == len(toks) or toks[k - 1].sent == toks[k].sent):
+            lemmas.append(fold(toks[k - 1].lemma))  # "мост Дружбы", "реку Тарнак"
+        if any(lm in self.rules.ru_fac for lm in lemmas):
+            return "FAC"
+        if any(lm in self.rules.ru_loc for lm in lemmas):
+            return "LOC"
+        return "GPE"
+
+
+def merge_candidates(patterns: list[_Cand], model: list[_Cand]) -> list[_Cand]:
+    """Combine alias matches and model spans into one non-overlapping list.
+
+    Args:
+        patterns: alias matches (non-overlapping among themselves).
+        model: model spans (non-overlapping among themselves).
+
+    Returns:
+        Candidates sorted by start. A pattern wins over any model span it overlaps, except that
+        a container-type model span keeps modifier patterns inside it (module docstring).
+    """
+    dropped_patterns: set[int] = set()
+    kept_model: list[_Cand] = []
+    for m in model:
+        inside = [i for i, p in enumerate(patterns) if p.start < m.end and m.start < p.end]
+        if not inside:
+            kept_model.append(m)
+            continue
+        modifiers_only = m.label in CONTAINER_LABELS and all(
+            patterns[i].start >= m.start and patterns[i].end < m.end and patterns[i].label in MODIFIER_LABELS
+            for i in inside
+        )
+        if modifiers_only:
+            kept_model.append(m)
+            dropped_patterns.update(inside)
+    kept = [p for i, p in enumerate(patterns) if i not in dropped_patterns] + kept_model
+    return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+def _surname_forms(c: _Cand, lang: str) -> set[str]:
+    """Folded forms of a PERSON candidate's last word (surface, canonical and natasha normal)."""
+    forms = {fold(_last_word(c.canonical))}
+    if c.normal:
+        forms.add(fold(_last_word(c.normal)))
+    return {f for f in forms if f}
+
+
+def _same_surname(word: str, forms: set[str], lang: str) -> bool:
+    w = fold(word)
+    if w in forms:
+        return True
+    if lang == "ru" or is_cyrillic(word):
+        # Inflected surname against a nominative one: Лаврова / Лавровым -> Лавров.
+        return any(w.startswith(f) and len(w) - len(f) <= 2 and len(f) >= 4 for f in forms)
+    return False
+
+
+def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dict[str, str]) -> list[_Cand]:
+    """Within-document resolution: surnames to full names, abbreviations to their names.
+
+    Args:
+        cands: merged candidates sorted by start.
+        text: the article text.
+        lang: "en" or "ru".
+        countries: folded country names (a country name is never relabelled PERSON).
+
+    Returns:
+        The candidates (new objects where something changed), same order.
+    """
+    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON" and len(re.findall(r"\w+", c.canonical)) >= 2]
+    out = list(cands)
+    for i, c in enumerate(cands):
+        if c.method != "model":
+            continue
+        words = re.findall(r"\w+", c.canonical)
+        if len(words) != 1:
+            continue
+        if c.label != "PERSON" and (c.label not in RELABEL_TO_PERSON or fold(c.canonical) in countries):
+            continue
+        probes = {words[0], _last_word(text[c.start:c.end])}
+        if c.normal:
+            probes.add(_last_word(c.normal))
+        matches = [(j, f) for j, f in full if any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)]
+        if not matches:
+            continue
+        before = [m for m in matches if m[0] < i]
+        j, target = before[-1] if before else matches[0]
+        out[i] = replace(c, label="PERSON", canonical=target.canonical, key=target.key, method="coref",
+                         country=target.country)
+    return _resolve_abbreviations(out, text)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"\w+", name) if w.lower() not in _ABBR_SKIP).upper()
+
+
+_ABBR_AFTER_RE = re.compile(r"\s*\(\s*([A-ZА-ЯЁ]{2,10})\s*\)")
+
+
+def _resolve_abbreviations(cands: list[_Cand], text: str) -> list[_Cand]:
+    """"Afghan National Army (ANA)": the bracketed abbreviation, and every later model mention
+    spelled the same, take the name's canonical and key (method "coref"). The abbreviation
+    becomes a mention even when the model missed it."""
+    abbr: dict[str, _Cand] = {}
+    out: list[_Cand] = []
+    occupied = {(c.start, c.end) for c in cands}
+    for c in cands:
+        surface = text[c.start:c.end]
+        if c.method == "model" and surface in abbr:
+            t = abbr[surface]
+            c = replace(c, label=t.label, canonical=t.canonical, key=t.key, method="coref", country=t.country)
+        out.append(c)
+        m = _ABBR_AFTER_RE.match(text, c.end)
+        if m is None or c.label == "PERSON" or len(re.findall(r"\w+", c.canonical)) < 2:
+            continue
+        short = m.group(1)
+        if _initials(c.canonical) != short.upper() or short in abbr:
+            continue
+        abbr[short] = c
+        if (m.start(1), m.end(1)) not in occupied and not any(
+                o.start < m.end(1) and m.start(1) < o.end for o in cands):
+            out.append(replace(c, start=m.start(1), end=m.end(1), method="coref", normal=""))
+    result: list[_Cand] = []
+    for c in sorted(out, key=lambda c: (c.start, c.end)):
+        if result and result[-1].start == c.start and result[-1].end == c.end:
+            continue
+        if c.method == "model" and text[c.start:c.end] in abbr and abbr[text[c.start:c.end]].start < c.start:
+            t = abbr[text[c.start:c.end]]
+            c = replace(c, label=t.label, canonical=t.canonical, key=t.key, method="coref", country=t.country)
+        result.append(c)
+    return result
+
+
+def describe(article: Article) -> list[dict[str, Any]]:
+    """A plain view of ``article.entities`` for debugging and reports (one dict per mention)."""
+    return [
+        {"text": e.text, "label": e.label, "canonical": e.canonical, "key": e.entity_key,
+         "method": e.method, "start": e.start, "end": e.end, "country": e.country}
+        for e in article.entities
+    ]

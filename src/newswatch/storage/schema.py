@@ -1,0 +1,286 @@
+"""Relational schema of the newswatch store (SQLAlchemy 2 Core tables).
+
+The tables follow the design note ``DATA-MODEL.md``: documents (``source``, ``article``,
+``revision``), what was found in a revision (``entity_mention``, ``quote``, ``figure``,
+``timex``, ``place_mention``, ``event``, ``stage_error``), identities shared across articles
+(``entity``, ``place``) and the log of inputs that could not be read (``ingest_failure``).
+
+Conventions:
+
+* Every mention row carries ``revision_id``, ``start``, ``end`` (Python ``str`` code-point
+  offsets into that revision's ``text``, end exclusive), the containing sentence's
+  ``sentence_start``/``sentence_end``, the producing ``stage`` and ``stage_version``, and a
+  ``confidence`` in ``[0, 1]``.
+* Revisions are append-only: a changed text makes a new ``revision`` row and its own mention
+  rows; nothing of an older revision is updated or deleted.
+* Free-form strings are ``TEXT`` on both backends so that a value accepted by SQLite is never
+  rejected by PostgreSQL for its length.
+* Timestamps are UTC. PostgreSQL stores them as ``timestamptz``; SQLite stores naive ISO text
+  which the repository reads back as UTC.
+
+This module is the *current* shape. The database reaches it only through the versioned
+migrations in ``migrations/versions``; a test compares the two so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+#: Constraint names are fixed by convention so that later migrations (SQLite batch mode
+#: included) can refer to them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+#: Surrogate keys: 64-bit on PostgreSQL; SQLite needs ``INTEGER PRIMARY KEY`` for its rowid
+#: alias (SQLite integers are 64-bit anyway).
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+#: JSON documents: ``jsonb`` on PostgreSQL, JSON1 text on SQLite.
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+#: UTC timestamps.
+Timestamp = sa.DateTime(timezone=True)
+
+
+def _revision_fk() -> sa.Column:
+    return sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True)
+
+
+def _span_columns() -> list[sa.Column]:
+    """``start``/``end`` offsets into the revision text (end exclusive)."""
+    return [
+        sa.Column("start", sa.Integer, nullable=False),
+        sa.Column("end", sa.Integer, nullable=False),
+    ]
+
+
+def _provenance_columns() -> list[sa.Column]:
+    """The :class:`newswatch.model.Provenance` of an item, flattened."""
+    return [
+        sa.Column("sentence_start", sa.Integer, nullable=False),
+        sa.Column("sentence_end", sa.Integer, nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("stage_version", sa.Text, nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+    ]
+
+
+source = sa.Table(
+    "source",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("home_url", sa.Text),
+    sa.Column("language", sa.Text),
+    sa.Column("country", sa.Text),  # ISO 3166-1 alpha-3
+)
+
+article = sa.Table(
+    "article",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),  # model.Article.id
+    sa.Column("url", sa.Text, index=True),
+    sa.Column("source_id", Id, sa.ForeignKey("source.id"), index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.Date, index=True),
+    sa.Column("published_source", sa.Text),  # input | option | htmldate | text
+    sa.Column("language", sa.Text, index=True),  # ISO 639-1
+    sa.Column("language_confidence", sa.Float),
+    sa.Column("site", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("first_seen", Timestamp, nullable=False),
+)
+
+revision = sa.Table(
+    "revision",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("article.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),  # 1 for the first text read, then 2, 3...
+    sa.Column("content_hash", sa.Text, nullable=False, index=True),  # SHA-256 hex of text
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("extractor", sa.Text, nullable=False, server_default=""),
+    sa.Column("read_at", Timestamp, nullable=False),
+    sa.Column("origin", sa.Text, nullable=False, server_default=""),
+    sa.Column("input_format", sa.Text, nullable=False, server_default="text"),
+    sa.Column("meta", Json, nullable=False),
+    sa.Column("stages_run", Json, nullable=False),  # ["nlp@1", "figures@2", ...]
+    sa.Column("sentences", Json, nullable=False),  # [[start, end, token_start, token_end]...]
+    sa.UniqueConstraint("article_id", "seq"),
+)
+
+stage_error = sa.Table(
+    "stage_error",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+entity = sa.Table(
+    "entity",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.Text, nullable=False, unique=True),  # EntityMention.entity_key
+    sa.Column("label", sa.Text, nullable=False),  # OntoNotes label
+    sa.Column("canonical", sa.Text, nullable=False),
+    sa.Column("country", sa.Text),  # ISO 3166-1 alpha-3
+    sa.Index(None, "label", "canonical"),
+)
+
+entity_mention = sa.Table(
+    "entity_mention",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    sa.Column("entity_id", Id, sa.ForeignKey("entity.id"), nullable=False, index=True),
+    *_span_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("canonical", sa.Text, nullable=False),
+    sa.Column("entity_key", sa.Text, nullable=False),  # as the stage gave it ("" allowed)
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("country", sa.Text),
+    *_provenance_columns(),
+)
+
+quote = sa.Table(
+    "quote",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    *_span_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("speaker", sa.Text),
+    sa.Column("speaker_entity_id", Id, sa.ForeignKey("entity.id"), index=True),
+    sa.Column("speaker_start", sa.Integer),
+    sa.Column("speaker_end", sa.Integer),
+    sa.Column("cue", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),  # direct | reported
+    *_provenance_columns(),
+)
+
+figure = sa.Table(
+    "figure",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    *_span_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("lower", sa.Float),
+    sa.Column("upper", sa.Float),
+    sa.Column("unit", sa.Text),  # ISO 4217 code, "percent" or NULL
+    sa.Column("counted", sa.Text),
+    sa.Column("qualifier", sa.Text, nullable=False),
+    sa.Column("counted_start", sa.Integer),
+    sa.Column("counted_end", sa.Integer),
+    *_provenance_columns(),
+)
+
+timex = sa.Table(
+    "timex",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    *_span_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),  # TIMEX3 value
+    sa.Column("type", sa.Text, nullable=False),  # DATE | TIME | DURATION | SET
+    sa.Column("mod", sa.Text),
+    sa.Column("begin", sa.Text, index=True),  # ISO date
+    sa.Column("end_date", sa.Text),  # ISO date
+    sa.Column("anchor", sa.Text),
+    sa.Column("precision", sa.Text, nullable=False),
+    *_provenance_columns(),
+)
+
+place = sa.Table(
+    "place",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    # "geonames:<id>" | "newswatch:<slug>" | "unresolved:<name>"
+    sa.Column("key", sa.Text, nullable=False, unique=True),
+    sa.Column("geonameid", sa.Integer, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float),  # WGS84 degrees
+    sa.Column("lon", sa.Float),
+    sa.Column("country_code", sa.Text, index=True),  # ISO 3166-1 alpha-2
+    sa.Column("feature_class", sa.Text),  # GeoNames feature class
+    sa.Column("feature_code", sa.Text),  # GeoNames feature code
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("resolved", sa.Boolean, nullable=False),
+)
+
+#: One row per place resolved in a revision: the decision (stage, confidence, how many
+#: candidates, why this one won). Its mentions point back at it.
+place_resolution = sa.Table(
+    "place_resolution",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    sa.Column("place_id", Id, sa.ForeignKey("place.id"), nullable=False, index=True),
+    sa.Column("candidates", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    *_provenance_columns(),
+)
+
+place_mention = sa.Table(
+    "place_mention",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    sa.Column("place_id", Id, sa.ForeignKey("place.id"), nullable=False, index=True),
+    sa.Column(
+        "resolution_id", Id, sa.ForeignKey("place_resolution.id"), nullable=False, index=True
+    ),
+    *_span_columns(),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("place_key", sa.Text),  # as the stage gave it (None = unresolved)
+    *_provenance_columns(),
+)
+
+event = sa.Table(
+    "event",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    _revision_fk(),
+    *_span_columns(),
+    sa.Column("type", sa.Text, nullable=False),  # PLOVER event type
+    sa.Column("mode", sa.Text),
+    sa.Column("actor", sa.Text),
+    sa.Column("recipient", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("date", sa.Text),  # TIMEX3 value
+    *_provenance_columns(),
+)
+
+ingest_failure = sa.Table(
+    "ingest_failure",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("code", sa.Text, nullable=False, index=True),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("at", Timestamp, nullable=False, index=True),
+)
+
+#: Tables holding the rows of one revision, in insertion order (parents first).
+REVISION_TABLES = (
+    stage_error,
+    entity_mention,
+    quote,
+    figure,
+    timex,
+    place_resolution,
+    place_mention,
+    event,
+)

@@ -1,0 +1,699 @@
+"""The repository: save analysed articles as revisions, read them back.
+
+One :class:`Store` serves SQLite (the default, one file) and PostgreSQL with the same code;
+only connection settings and locking differ (see :mod:`newswatch.storage.engine`).
+
+Saving follows the design note DATA-MODEL.md:
+
+* an article is identified by ``Article.id``; its text by the SHA-256 ``content_hash``;
+* the first save writes the article, revision 1 and its mentions (status ``"new"``);
+* saving the same id with the same text writes nothing (``"unchanged"``), so re-ingesting is
+  idempotent;
+* saving the same id with a different text appends revision ``n + 1`` with its own mentions
+  (``"revised"``); older revisions and their mentions are kept as they were;
+* each save is one transaction: on any failure nothing of that article is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from ..errors import ArticleNotFound, StorageError
+from ..model import Article, EntityMention, Place, PlaceMention, Quote
+from . import mapping as mp
+from . import schema as t
+from .engine import advisory_lock, make_engine, normalise_url, write_transaction
+from .migrate import upgrade_to_head
+
+#: Where ``newswatch`` keeps its data when no URL is given (relative to the working dir).
+DEFAULT_URL = "sqlite:///newswatch.sqlite"
+#: Most bound parameters per ``IN (...)`` list; below SQLite's default limit of 32766 host
+#: parameters and PostgreSQL's 65535.
+IN_CHUNK = 500
+
+STATUS_NEW = "new"
+STATUS_UNCHANGED = "unchanged"
+STATUS_REVISED = "revised"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What :meth:`Store.save` did.
+
+    Attributes:
+        status: ``"new"``, ``"unchanged"`` or ``"revised"``.
+        article_id: the article's id.
+        revision_id: id of the revision now holding the text (the existing one when
+            unchanged).
+    """
+
+    status: str
+    article_id: str
+    revision_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionInfo:
+    """One stored revision, without its text.
+
+    Attributes:
+        id: revision id.
+        article_id: the article it belongs to.
+        seq: 1 for the first text read, then 2, 3...
+        content_hash: SHA-256 hex digest of the text (UTF-8).
+        read_at: when it was saved (aware, UTC).
+        origin: where the input came from.
+        input_format: text | html | jsonl | rss.
+        extractor: the extractor that produced the text.
+    """
+
+    id: int
+    article_id: str
+    seq: int
+    content_hash: str
+    read_at: dt.datetime
+    origin: str
+    input_format: str
+    extractor: str
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _home_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+class Store:
+    """The newswatch database.
+
+    Open it with :meth:`open`; use it as a context manager or call :meth:`close`.
+
+    Args:
+        engine: an engine from :func:`newswatch.storage.engine.make_engine` whose schema is
+            already at head (use :meth:`open` unless you know it is).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL, *, migrate: bool = True, echo: bool = False) -> Store:
+        """Connect to the database at ``url`` and bring its schema to the newest migration.
+
+        Args:
+            url: ``sqlite:///path.sqlite`` (default :data:`DEFAULT_URL`), ``sqlite://`` (in
+                memory) or ``postgresql+psycopg://user@host:port/db``.
+            migrate: run ``alembic upgrade head`` (under a lock; a no-op when current).
+            echo: log SQL statements.
+
+        Returns:
+            The open store.
+
+        Raises:
+            StorageError: bad URL, missing directory, unreachable server or failed migration.
+        """
+        try:
+            parsed = normalise_url(url)
+        except ArgumentError as exc:
+            raise StorageError(f"not a database URL: {url!r}", subject=str(url)) from exc
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            folder = Path(parsed.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise StorageError(f"directory {folder} does not exist", subject=shown)
+        engine = make_engine(parsed, echo=echo)
+        try:
+            if migrate:
+                upgrade_to_head(engine)
+            else:
+                with engine.connect():
+                    pass
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
+        return cls(engine)
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading (one snapshot on SQLite WAL; read committed on PostgreSQL).
+
+        Yields:
+            A SQLAlchemy connection; its transaction begins with the first statement and is
+            rolled back at the end.
+        """
+        with self.engine.connect() as conn:
+            yield conn  # closing the connection rolls the read transaction back
+
+    # -- writing --------------------------------------------------------------------------
+
+    def save(self, article: Article) -> SaveResult:
+        """Store an analysed article as a new article, a new revision, or nothing.
+
+        Sets ``article.id`` when empty (:meth:`Article.ensure_id`). Tokens and raw NER spans
+        are not stored (they are recomputed by the nlp stage); everything else is.
+
+        Args:
+            article: the article after the pipeline.
+
+        Returns:
+            A :class:`SaveResult`.
+
+        Raises:
+            StorageError: the database rejected the write; nothing of this article was
+                written and earlier revisions are untouched.
+        """
+        article_id = article.ensure_id()
+        digest = article.content_hash
+        try:
+            with self.engine.connect() as conn:  # lock-free fast path for re-ingest
+                latest = self._latest(conn, article_id)
+            if latest is not None and latest.content_hash == digest:
+                return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
+            with write_transaction(self.engine) as conn:
+                advisory_lock(conn, f"article:{article_id}")
+                latest = self._latest(conn, article_id)
+                if latest is not None and latest.content_hash == digest:
+                    return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
+                source_id = self._ensure_source(conn, article)
+                now = _utcnow()
+                if latest is None:
+                    self._insert_article(conn, article, source_id, now)
+                    status, seq = STATUS_NEW, 1
+                else:
+                    self._update_article(conn, article, source_id)
+                    status, seq = STATUS_REVISED, latest.seq + 1
+                revision_id = self._insert_revision(conn, article, seq, digest, now)
+                self._insert_items(conn, revision_id, article)
+        except SQLAlchemyError as exc:
+            raise StorageError(
+                f"could not save article {article_id}: {exc}", subject=article.origin or article_id
+            ) from exc
+        return SaveResult(status, article_id, revision_id)
+
+    def find_unchanged(self, article: Article) -> SaveResult | None:
+        """What :meth:`save` would return for an unchanged article, without writing.
+
+        Lets a caller skip the analysis of an input it has already stored: call it after
+        extraction (the id and the text are known then), before the pipeline.
+
+        Args:
+            article: the article; its ``id`` is set when empty (:meth:`Article.ensure_id`).
+
+        Returns:
+            ``SaveResult("unchanged", id, revision_id)`` when the latest stored revision has
+            the same text, else None (new article or changed text).
+
+        Raises:
+            StorageError: the database could not be read.
+        """
+        article_id = article.ensure_id()
+        try:
+            latest = self.latest_revision(article_id)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"could not read article {article_id}: {exc}", article_id) from exc
+        if latest is not None and latest.content_hash == article.content_hash:
+            return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
+        return None
+
+    def record_failure(
+        self, origin: str, code: str, message: str, *, at: dt.datetime | None = None
+    ) -> int:
+        """Log an input that could not be ingested.
+
+        Args:
+            origin: the input (path, URL, ``file.jsonl:12``).
+            code: the error's stable code (``NewswatchError.code``).
+            message: human-readable message.
+            at: when it happened (default: now, UTC).
+
+        Returns:
+            The id of the ``ingest_failure`` row.
+
+        Raises:
+            StorageError: the write failed.
+        """
+        row = {"origin": origin, "code": code, "message": message, "at": at or _utcnow()}
+        try:
+            with write_transaction(self.engine) as conn:
+                result = conn.execute(sa.insert(t.ingest_failure), row)
+                return int(result.inserted_primary_key[0])
+        except SQLAlchemyError as exc:
+            raise StorageError(f"could not record a failure: {exc}", subject=origin) from exc
+
+    # -- reading --------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows in every table, keyed by table name (sorted)."""
+        with self.read() as conn:
+            return {
+                table.name: int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
+                for table in sorted(t.metadata.tables.values(), key=lambda tb: tb.name)
+            }
+
+    def article_ids(self) -> list[str]:
+        """Ids of every stored article, sorted."""
+        with self.read() as conn:
+            return list(conn.scalars(sa.select(t.article.c.id).order_by(t.article.c.id)))
+
+    def latest_revision(self, article_id: str) -> RevisionInfo | None:
+        """The newest revision of an article, or None when the article is not stored."""
+        with self.read() as conn:
+            return self._latest(conn, article_id)
+
+    def revisions(self, article_id: str) -> list[RevisionInfo]:
+        """Every revision of an article, oldest first (empty when not stored)."""
+        with self.read() as conn:
+            rows = conn.execute(
+                self._revision_select()
+                .where(t.revision.c.article_id == article_id)
+                .order_by(t.revision.c.seq)
+            ).mappings()
+            return [self._revision_info(r) for r in rows]
+
+    def load_article(self, article_id: str, revision_id: int | None = None) -> Article:
+        """Rebuild the :class:`Article` of a stored revision.
+
+        Args:
+            article_id: the article's id.
+            revision_id: a revision of that article; default the latest.
+
+        Returns:
+            The article with its text, metadata, sentences and every stored item, in the
+            order they were saved. ``tokens`` and ``ner_spans`` are empty (not stored);
+            article metadata (title, dates...) is the article's current one.
+
+        Raises:
+            ArticleNotFound: no such article or revision.
+        """
+        with self.read() as conn:
+            return self._load(conn, article_id, revision_id)
+
+    def article_to_dict(self, article_id: str, revision_id: int | None = None) -> dict[str, Any]:
+        """A JSON-serialisable view of a stored article and one of its revisions.
+
+        Args:
+            article_id: the article's id.
+            revision_id: a revision of that article; default the latest.
+
+        Returns:
+            The :class:`Article` fields (dates as ISO strings, without ``tokens`` and
+            ``ner_spans``) plus ``revision`` (its :class:`RevisionInfo` fields) and
+            ``revision_count``.
+
+        Raises:
+            ArticleNotFound: no such article or revision.
+        """
+        with self.read() as conn:
+            article = self._load(conn, article_id, revision_id)
+            info = self._revision_info_for(conn, article_id, revision_id)
+            count = conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(t.revision)
+                .where(t.revision.c.article_id == article_id)
+            )
+        data = dataclasses.asdict(article)
+        del data["tokens"], data["ner_spans"]
+        data["revision"] = dataclasses.asdict(info)
+        data["revision_count"] = int(count or 0)
+        return mp.to_jsonable(data)
+
+    # -- internals: reads -----------------------------------------------------------------
+
+    @staticmethod
+    def _revision_select() -> sa.Select:
+        r = t.revision.c
+        return sa.select(
+            r.id,
+            r.article_id,
+            r.seq,
+            r.content_hash,
+            r.read_at,
+            r.origin,
+            r.input_format,
+            r.extractor,
+        )
+
+    @staticmethod
+    def _revision_info(row: Mapping[str, Any]) -> RevisionInfo:
+        return RevisionInfo(
+            id=int(row["id"]),
+            article_id=row["article_id"],
+            seq=row["seq"],
+            content_hash=row["content_hash"],
+            read_at=mp.as_utc(row["read_at"]),  # type: ignore[arg-type]
+            origin=row["origin"],
+            input_format=row["input_format"],
+            extractor=row["extractor"],
+        )
+
+    def _latest(self, conn: Connection, article_id: str) -> RevisionInfo | None:
+        row = (
+            conn.execute(
+                self._revision_select()
+                .where(t.revision.c.article_id == article_id)
+                .order_by(t.revision.c.seq.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return self._revision_info(row) if row is not None else None
+
+    def _revision_info_for(
+        self, conn: Connection, article_id: str, revision_id: int | None
+    ) -> RevisionInfo:
+        if revision_id is None:
+            info = self._latest(conn, article_id)
+        else:
+            row = (
+                conn.execute(
+                    self._revision_select().where(
+                        t.revision.c.id == revision_id, t.revision.c.article_id == article_id
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            info = self._revision_info(row) if row is not None else None
+        if info is None:
+            which = "its latest revision" if revision_id is None else f"revision {revision_id}"
+            raise ArticleNotFound(f"no stored article {article_id!r} with {which}", article_id)
+        return info
+
+    def _load(self, conn: Connection, article_id: str, revision_id: int | None) -> Article:
+        info = self._revision_info_for(conn, article_id, revision_id)
+        a = t.article.c
+        head = (
+            conn.execute(
+                sa.select(t.article, t.source.c.name.label("source_name"))
+                .select_from(t.article.outerjoin(t.source, a.source_id == t.source.c.id))
+                .where(a.id == article_id)
+            )
+            .mappings()
+            .one()
+        )
+        rev = conn.execute(sa.select(t.revision).where(t.revision.c.id == info.id)).mappings().one()
+
+        def rows(table: sa.Table) -> list[Mapping[str, Any]]:
+            stmt = sa.select(table).where(table.c.revision_id == info.id).order_by(table.c.id)
+            return list(conn.execute(stmt).mappings())
+
+        article = Article(
+            text=rev["text"],
+            origin=rev["origin"],
+            url=head["url"],
+            id=head["id"],
+            title=head["title"],
+            published=head["published"],
+            published_source=head["published_source"],
+            language=head["language"],
+            language_confidence=head["language_confidence"],
+            source=head["source_name"],
+            site=head["site"],
+            author=head["author"],
+            input_format=rev["input_format"],
+            extractor=rev["extractor"],
+            meta=dict(rev["meta"] or {}),
+            sentences=mp.sentences_from_json(rev["sentences"]),
+            stages_run=list(rev["stages_run"] or []),
+        )
+        article.entities = [mp.entity_mention_from_row(r) for r in rows(t.entity_mention)]
+        article.quotes = [mp.quote_from_row(r) for r in rows(t.quote)]
+        article.figures = [mp.figure_from_row(r) for r in rows(t.figure)]
+        article.timexes = [mp.timex_from_row(r) for r in rows(t.timex)]
+        article.events = [mp.event_from_row(r) for r in rows(t.event)]
+        article.errors = [mp.stage_error_from_row(r) for r in rows(t.stage_error)]
+        article.places = self._load_places(conn, info.id, rows(t.place_resolution))
+        return article
+
+    @staticmethod
+    def _load_places(
+        conn: Connection, revision_id: int, resolutions: list[Mapping[str, Any]]
+    ) -> list[Place]:
+        if not resolutions:
+            return []
+        place_ids = sorted({r["place_id"] for r in resolutions})
+        places = {
+            p["id"]: p
+            for p in conn.execute(sa.select(t.place).where(t.place.c.id.in_(place_ids))).mappings()
+        }
+        mentions: dict[int, list[PlaceMention]] = {r["id"]: [] for r in resolutions}
+        stmt = (
+            sa.select(t.place_mention)
+            .where(t.place_mention.c.revision_id == revision_id)
+            .order_by(t.place_mention.c.id)
+        )
+        for row in conn.execute(stmt).mappings():
+            mentions[row["resolution_id"]].append(mp.place_mention_from_row(row))
+        return [
+            mp.place_from_rows(places[r["place_id"]], r, mentions[r["id"]]) for r in resolutions
+        ]
+
+    # -- internals: writes ----------------------------------------------------------------
+
+    def _insert_dialect(self, table: sa.Table) -> Any:
+        if self.backend == "postgresql":
+            return pg_dialect.insert(table)
+        return sqlite_dialect.insert(table)
+
+    def _ensure_keyed(
+        self, conn: Connection, table: sa.Table, key: str, rows: Mapping[str, dict[str, Any]]
+    ) -> dict[str, Mapping[str, Any]]:
+        """Insert the rows whose ``key`` is not stored yet; return every row by key.
+
+        Concurrent writers inserting the same key do not fail: ``ON CONFLICT DO NOTHING``.
+        Keys are handled in sorted order so that PostgreSQL writers lock them in one order.
+        """
+        keys = sorted(rows)
+        column = table.c[key]
+        found: dict[str, Mapping[str, Any]] = {}
+        for chunk in _chunks(keys):
+            for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
+                found[row[key]] = row
+        missing = [rows[k] for k in keys if k not in found]
+        if missing:
+            conn.execute(self._insert_dialect(table).on_conflict_do_nothing(), missing)
+            for chunk in _chunks([k for k in keys if k not in found]):
+                for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
+                    found[row[key]] = row
+        return found
+
+    def _ensure_source(self, conn: Connection, article: Article) -> int | None:
+        if not article.source:
+            return None
+        row = {
+            "name": article.source,
+            "home_url": _home_url(article.url),
+            "language": article.language,
+            "country": None,
+        }
+        stored = self._ensure_keyed(conn, t.source, "name", {article.source: row})
+        return int(stored[article.source]["id"])
+
+    @staticmethod
+    def _insert_article(
+        conn: Connection, article: Article, source_id: int | None, now: dt.datetime
+    ) -> None:
+        conn.execute(
+            sa.insert(t.article),
+            {
+                "id": article.id,
+                "url": article.url,
+                "source_id": source_id,
+                "title": article.title,
+                "published": article.published,
+                "published_source": article.published_source,
+                "language": article.language,
+                "language_confidence": article.language_confidence,
+                "site": article.site,
+                "author": article.author,
+                "first_seen": now,
+            },
+        )
+
+    @staticmethod
+    def _update_article(conn: Connection, article: Article, source_id: int | None) -> None:
+        """Refresh the article's metadata from a new revision; a missing value keeps the old."""
+        values = {
+            "url": article.url,
+            "source_id": source_id,
+            "title": article.title,
+            "published": article.published,
+            "published_source": article.published_source,
+            "language": article.language,
+            "language_confidence": article.language_confidence,
+            "site": article.site,
+            "author": article.author,
+        }
+        values = {k: v for k, v in values.items() if v is not None}
+        if values:
+            conn.execute(sa.update(t.article).where(t.article.c.id == article.id).values(values))
+
+    @staticmethod
+    def _insert_revision(
+        conn: Connection, article: Article, seq: int, digest: str, now: dt.datetime
+    ) -> int:
+        result = conn.execute(
+            sa.insert(t.revision),
+            {
+                "article_id": article.id,
+                "seq": seq,
+                "content_hash": digest,
+                "text": article.text,
+                "extractor": article.extractor,
+                "read_at": now,
+                "origin": article.origin,
+                "input_format": article.input_format,
+                "meta": article.meta,
+                "stages_run": list(article.stages_run),
+                "sentences": mp.sentences_json(article.sentences),
+            },
+        )
+        return int(result.inserted_primary_key[0])
+
+    def _insert_items(self, conn: Connection, revision_id: int, article: Article) -> None:
+        def insert(table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
+            batch = [{"revision_id": revision_id, **r} for r in rows]
+            if batch:
+                conn.execute(sa.insert(table), batch)
+
+        insert(t.stage_error, (mp.stage_error_row(e) for e in article.errors))
+        entity_ids = self._ensure_entities(conn, article.entities)
+        insert(
+            t.entity_mention,
+            (
+                {**mp.entity_mention_row(m), "entity_id": entity_ids[mp.entity_key(m)]}
+                for m in article.entities
+            ),
+        )
+        speaker_of = _SpeakerResolver(article.entities, entity_ids)
+        insert(
+            t.quote,
+            ({**mp.quote_row(q), "speaker_entity_id": speaker_of(q)} for q in article.quotes),
+        )
+        insert(t.figure, (mp.figure_row(f) for f in article.figures))
+        insert(t.timex, (mp.timex_row(x) for x in article.timexes))
+        self._insert_places(conn, revision_id, article.places)
+        insert(t.event, (mp.event_row(e) for e in article.events))
+
+    def _ensure_entities(self, conn: Connection, mentions: list[EntityMention]) -> dict[str, int]:
+        """Entity ids by key; creates missing entities and fills a missing country."""
+        wanted: dict[str, dict[str, Any]] = {}
+        for m in mentions:
+            key = mp.entity_key(m)
+            row = wanted.setdefault(
+                key, {"key": key, "label": m.label, "canonical": m.canonical, "country": None}
+            )
+            if row["country"] is None and m.country:
+                row["country"] = m.country
+        if not wanted:
+            return {}
+        stored = self._ensure_keyed(conn, t.entity, "key", wanted)
+        for key, row in wanted.items():
+            if row["country"] and stored[key]["country"] is None:
+                conn.execute(
+                    sa.update(t.entity)
+                    .where(t.entity.c.id == stored[key]["id"], t.entity.c.country.is_(None))
+                    .values(country=row["country"])
+                )
+        return {key: int(row["id"]) for key, row in stored.items()}
+
+    def _insert_places(self, conn: Connection, revision_id: int, places: list[Place]) -> None:
+        """Shared ``place`` rows (latest gazetteer record wins), then per-revision rows."""
+        if not places:
+            return
+        wanted = {p.key: mp.place_row(p) for p in places}
+        stored = self._ensure_keyed(conn, t.place, "key", wanted)
+        for key, row in sorted(wanted.items()):
+            old = stored[key]
+            changed = {n: row[n] for n in mp.PLACE_ATTRIBUTES if old[n] != row[n]}
+            if changed:
+                conn.execute(sa.update(t.place).where(t.place.c.id == old["id"]).values(changed))
+        mention_rows: list[dict[str, Any]] = []
+        for p in places:
+            place_id = int(stored[p.key]["id"])
+            result = conn.execute(
+                sa.insert(t.place_resolution),
+                {"revision_id": revision_id, "place_id": place_id, **mp.place_resolution_row(p)},
+            )
+            resolution_id = int(result.inserted_primary_key[0])
+            mention_rows.extend(
+                {
+                    "revision_id": revision_id,
+                    "place_id": place_id,
+                    "resolution_id": resolution_id,
+                    **mp.place_mention_row(m),
+                }
+                for m in p.mentions
+            )
+        if mention_rows:
+            conn.execute(sa.insert(t.place_mention), mention_rows)
+
+
+class _SpeakerResolver:
+    """Finds the entity a quote's speaker refers to, within the same article.
+
+    In order: an entity mention at exactly the speaker offsets; a mention containing them;
+    a mention whose canonical name equals the speaker string (PERSON preferred).
+    """
+
+    def __init__(self, mentions: list[EntityMention], entity_ids: Mapping[str, int]) -> None:
+        self._spans = [(m.start, m.end, entity_ids[mp.entity_key(m)]) for m in mentions]
+        self._exact = {(s, e): i for s, e, i in self._spans}
+        self._by_name: dict[str, int] = {}
+        for m in sorted(mentions, key=lambda m: m.label != "PERSON"):
+            self._by_name.setdefault(m.canonical, entity_ids[mp.entity_key(m)])
+
+    def __call__(self, q: Quote) -> int | None:
+        if q.speaker_start is not None and q.speaker_end is not None:
+            span = (q.speaker_start, q.speaker_end)
+            if span in self._exact:
+                return self._exact[span]
+            for s, e, entity_id in self._spans:
+                if s <= span[0] and span[1] <= e:
+                    return entity_id
+        if q.speaker:
+            return self._by_name.get(q.speaker)
+        return None

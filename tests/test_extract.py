@@ -1,0 +1,201 @@
+"""Main-text extraction: the founding capture (plain text and flat HTML), dates, chrome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from newswatch.errors import EmptyInput, NotAnArticle
+from newswatch.stages.extract import (
+    TEXTCAPTURE_EXTRACTOR,
+    ChromeRules,
+    extract_html,
+    extract_text,
+    load_resources,
+    parse_dateline,
+    split_title_line,
+)
+
+HEADLINE = "Russia won't leave its allies in Central Asia out in the cold"
+LEAD = ("Moscow is ready to support the countries in the region amid the sticky situation "
+        "in Afghanistan")
+LAST = ("Therefore, it is very difficult to predict the way things will keep developing in "
+        "Afghanistan and the region as a whole.")
+CHROME = ("Rate it", "Add comment", "Сообщите об орфографической ошибке",
+          "Выделенный текст слишком длинный.")
+
+
+def seed_paragraphs(seed_raw: str) -> list[str]:
+    """The eleven body paragraphs of the seed: its lines of 50 words or more."""
+    return [ln for ln in seed_raw.splitlines() if len(ln.split()) >= 50]
+
+
+def flat_html(seed_raw: str) -> str:
+    """The seed rendered one line per <p>, the headline line in <title> (stack-probe 2a)."""
+    lines = [ln for ln in seed_raw.splitlines() if ln.strip()]
+    body = "\n".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
+    return (f"<html><head><title>{html.escape(lines[0])}</title></head>"
+            f"<body>{body}</body></html>")
+
+
+@pytest.fixture(scope="module")
+def seed_article(seed_raw: str):
+    return extract_text(seed_raw, "seed.txt")
+
+
+def test_seed_capture_title_site_and_section(seed_article) -> None:
+    assert seed_article.title == HEADLINE
+    assert seed_article.site == "News agency Inforos"
+    assert seed_article.meta["section"] == "News"
+    assert seed_article.extractor == TEXTCAPTURE_EXTRACTOR
+    assert seed_article.input_format == "text"
+
+
+def test_seed_capture_text_has_no_chrome_and_no_cyrillic(seed_article) -> None:
+    for chrome in CHROME:
+        assert chrome not in seed_article.text
+    assert not re.search(r"[\u0400-\u04ff]", seed_article.text)
+    removed = {(d["line"], d["reason"]) for d in seed_article.meta["chrome_removed"]}
+    assert ("Rate it", "pattern") in removed
+    assert ("Сообщите об орфографической ошибке", "pattern") in removed
+
+
+def test_seed_capture_keeps_lead_and_every_paragraph_without_the_headline(
+        seed_article, seed_raw: str) -> None:
+    paras = seed_article.text.split("\n\n")
+    assert paras[0] == LEAD
+    assert paras[-1].endswith(LAST)
+    body = seed_paragraphs(seed_raw)
+    assert len(body) == 11
+    assert paras[1:] == body
+    # the title lives in Article.title only; its two repeats in the capture are gone
+    assert HEADLINE not in seed_article.text
+
+
+def test_seed_capture_has_no_invented_date(seed_article) -> None:
+    # "the early 2000s", "July 7", "September 11" are body text, not a dateline
+    assert seed_article.published is None
+    assert seed_article.published_source is None
+
+
+def test_flat_html_of_seed_gives_same_text_and_no_2000_date(seed_raw: str, seed_article) -> None:
+    page = flat_html(seed_raw)
+    art = extract_html(page, "seed.html")
+    assert art.published is None  # htmldate's free-text search would say 2000-01-01
+    assert art.published_source is None
+    assert art.title == HEADLINE
+    assert art.site == "News agency Inforos"
+    assert art.text == seed_article.text
+    assert art.extractor.startswith("trafilatura-2.3.1")
+    assert art.input_format == "html"
+
+
+def test_structured_html_date_comes_from_metadata(seed_raw: str) -> None:
+    paras = seed_paragraphs(seed_raw)
+    page = (
+        "<html><head><title>" + html.escape(HEADLINE) + " / News / News agency Inforos</title>"
+        '<meta property="article:published_time" content="2021-07-08T10:00:00+03:00">'
+        '<meta property="og:site_name" content="News agency Inforos"></head><body>'
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<article><h1>" + html.escape(HEADLINE) + "</h1>"
+        + "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+        + "</article><footer>Add comment</footer></body></html>"
+    )
+    art = extract_html(page, "structured.html", url="https://inforos.ru/en/?module=news")
+    assert art.published == dt.date(2021, 7, 8)
+    assert art.published_source == "htmldate"
+    assert art.site == "News agency Inforos"
+    assert art.title == HEADLINE
+    assert art.text.split("\n\n")[-1].endswith(LAST)
+
+
+def test_date_only_in_body_text_is_not_a_publication_date() -> None:
+    page = ("<html><head><title>Report</title></head><body><p>On 1 January 2000 the "
+            "government changed, and in the early 2000s the north-east was a stronghold of "
+            "the Northern Alliance, which held the valley for years.</p></body></html>")
+    assert extract_html(page, "p.html").published is None
+
+
+@pytest.mark.parametrize("page", [
+    "<html><head><title>x</title></head><body></body></html>",
+    "<html><body><nav><ul>" + "".join(
+        f"<li><a href='/a{i}'>Story number {i} about some things that happened in the world "
+        "today</a></li>" for i in range(30)) + "</ul></nav></body></html>",
+])
+def test_page_without_article_is_not_an_article(page: str) -> None:
+    with pytest.raises(NotAnArticle) as exc:
+        extract_html(page, "nav.html")
+    assert exc.value.subject == "nav.html"
+
+
+def test_text_capture_reads_dateline_and_byline() -> None:
+    text = ("Taliban seize border crossing\n\nJuly 8, 2021\nBy Jane Roe\n\n"
+            "The Taliban said on Thursday they had taken control of the main border crossing "
+            "with Iran, as foreign forces continued their withdrawal.\n\nShare\n")
+    art = extract_text(text, "t.txt")
+    assert art.title == "Taliban seize border crossing"
+    assert art.published == dt.date(2021, 7, 8)
+    assert art.published_source == "text"
+    assert art.author == "Jane Roe"
+    assert art.text.startswith("The Taliban said on Thursday")
+    assert "Share" not in art.text
+
+
+def test_russian_capture_chrome_removed() -> None:
+    text = ("Лавров: Россия не оставит союзников в Центральной Азии / Новости / Инфорос\n"
+            "Поделиться\n"
+            "Москва готова задействовать свою военную базу на таджикско-афганской границе, "
+            "заявил министр иностранных дел России Сергей Лавров.\n"
+            "Читайте также: Талибы заявили о контроле над 85% территории Афганистана\n"
+            "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter\n")
+    art = extract_text(text, "ru.txt")
+    assert art.title == "Лавров: Россия не оставит союзников в Центральной Азии"
+    assert art.site == "Инфорос"
+    assert art.text == ("Москва готова задействовать свою военную базу на таджикско-афганской "
+                        "границе, заявил министр иностранных дел России Сергей Лавров.")
+
+
+def test_whitespace_only_capture_is_empty_and_chrome_only_is_not_an_article() -> None:
+    with pytest.raises(EmptyInput):
+        extract_text(" \n\n\t\n", "blank.txt")
+    with pytest.raises(NotAnArticle):
+        extract_text("Rate it\nAdd comment\nShare\n", "chrome.txt")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("8 July 2021", dt.date(2021, 7, 8)),
+    ("July 8, 2021", dt.date(2021, 7, 8)),
+    ("2021-07-08", dt.date(2021, 7, 8)),
+    ("08.07.2021, 14:05", dt.date(2021, 7, 8)),
+    ("8 июля 2021 г., 12:30", dt.date(2021, 7, 8)),
+    ("Published: 8 Jul 2021", dt.date(2021, 7, 8)),
+    ("07/08/2021", None),  # day-first or month-first: not read
+    ("On July 7, Lavrov addressed a press conference", None),
+    ("31 June 2021", None),
+])
+def test_parse_dateline(line: str, expected: dt.date | None) -> None:
+    assert parse_dateline(line, load_resources().months) == expected
+
+
+def test_split_title_line() -> None:
+    t = split_title_line(HEADLINE + " / News / News agency Inforos")
+    assert (t.title, t.sections, t.site) == (HEADLINE, ("News",), "News agency Inforos")
+    plain = split_title_line("Biden: US troops to leave Afghanistan by August 31")
+    assert (plain.title, plain.site) == ("Biden: US troops to leave Afghanistan by August 31",
+                                         None)
+
+
+def test_chrome_pattern_file_parses_and_matches() -> None:
+    rules = load_resources().chrome
+    assert len(rules.phrases) > 50 and len(rules.regexes) > 10
+    assert rules.matches("RATE IT")
+    assert rules.matches("  Выделенный текст слишком длинный. ")
+    assert rules.matches("12 comments")
+    assert rules.matches("Read more: Alibaba poised to launch a Hong Kong listing")
+    assert not rules.matches("Moscow is ready to support the countries in the region")
+    custom = ChromeRules.parse("# comment\nFoo bar\nre:\\d+ views\n")
+    assert custom.matches("foo bar.") and custom.matches("120 views")
+    assert not custom.matches("foo bar baz")

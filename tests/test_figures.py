@@ -1,0 +1,267 @@
+"""Figures stage: values, units, counted nouns and hedges on the seed, Russian and WH texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_PUBLISHED
+from newswatch.model import Article, Figure
+from newswatch.stages.figures import FigureStage, about_bounds, bounds
+
+RU_PUBLISHED = dt.date(2021, 7, 8)
+#: Sentences written for these tests, modelled on the seed's events.
+RU_TEXT = (
+    "7 июля министр иностранных дел России Сергей Лавров заявил, что американские войска "
+    "уйдут в конце августа, хотя Байден обещал вывести их к 11 сентября. На днях границу "
+    "пересекли свыше 300 военных. США попросили принять около 9 тыс. афганцев, на что "
+    "выделят 240 млн долларов. Потери превысили 1,5 тыс. человек, а 20% территории уже под "
+    "контролем талибов. В 2021 году в лагерь прибыли от 10 до 15 человек."
+)
+OBAMA_TITLE = "Семья Обамы приобрела дом в Вашингтоне за 8,1 млн долларов"
+
+
+@pytest.fixture(scope="module")
+def stage() -> FigureStage:
+    st = FigureStage()
+    st.initialize()
+    return st
+
+
+@pytest.fixture(scope="module")
+def seed_body(seed_raw: str) -> str:
+    """The seed article without page chrome: from "On July 7" up to "Add comment"."""
+    return seed_raw[seed_raw.index("On July 7"):seed_raw.index("Add comment")]
+
+
+@pytest.fixture(scope="module")
+def seed_figs(analyse, stage, seed_body) -> list[Figure]:
+    a = analyse(seed_body, "en", SEED_PUBLISHED)
+    stage(a)
+    return a.figures
+
+
+@pytest.fixture(scope="module")
+def ru_figs(analyse, stage) -> list[Figure]:
+    a = analyse(RU_TEXT, "ru", RU_PUBLISHED)
+    stage(a)
+    return a.figures
+
+
+def _wh(shared_dir: Path, record_id: str) -> dict:
+    with open(shared_dir / "corpus" / "wh_afghanistan_2021" / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["id"] == record_id:
+                return rec
+    raise AssertionError(record_id)
+
+
+def _one(figs: list[Figure], needle: str) -> Figure:
+    found = [f for f in figs if needle in f.text]
+    assert len(found) == 1, (needle, [f.text for f in figs])
+    return found[0]
+
+
+# --------------------------------------------------------------------------- seed (English)
+@pytest.mark.parametrize("number", ["188", "135", "70"])
+def test_seed_district_counts_all_count_counties(seed_figs, number):
+    f = next(f for f in seed_figs if f.text.split()[0] == number)
+    assert f.value == float(number)
+    assert f.counted == "county"
+    assert f.qualifier == "exact"
+    assert f.lower == f.upper == float(number)
+    assert f.unit is None
+
+
+def test_seed_elided_counts_point_at_the_antecedent_noun(seed_figs, seed_body):
+    f135 = next(f for f in seed_figs if f.text == "135")
+    assert seed_body[f135.counted_start:f135.counted_end] == "counties"
+    assert f135.prov.confidence < next(f for f in seed_figs if f.text == "188 counties").prov.confidence
+
+
+def test_seed_over_300_people(seed_figs):
+    f = _one(seed_figs, "300")
+    assert (f.text, f.value, f.qualifier, f.lower, f.upper, f.counted) == (
+        "over 300 people", 300.0, "over", 300.0, None, "person")
+
+
+def test_seed_verb_hedge_exceeds_one_thousand(seed_figs):
+    f = _one(seed_figs, "one thousand")
+    assert (f.value, f.qualifier, f.lower, f.upper, f.counted) == (1000.0, "over", 1000.0, None, "person")
+
+
+def test_seed_about_9_thousand_afghans(seed_figs):
+    f = _one(seed_figs, "9 thousand")
+    assert (f.value, f.qualifier, f.counted) == (9000.0, "about", "Afghan")
+    assert (f.lower, f.upper) == (8500.0, 9500.0)
+
+
+def test_seed_some_18_thousand(seed_figs):
+    f = _one(seed_figs, "18 thousand")
+    assert (f.value, f.qualifier, f.counted) == (18000.0, "about", "Afghan")
+
+
+def test_seed_almost_50_thousand_people(seed_figs):
+    f = _one(seed_figs, "50 thousand")
+    assert (f.value, f.qualifier, f.lower, f.upper, f.counted) == (50000.0, "up_to", None, 50000.0, "person")
+
+
+def test_seed_money_up_to_240_million_dollars(seed_figs):
+    f = _one(seed_figs, "$240 million")
+    assert f.text == "up to $240 million"
+    assert (f.value, f.unit, f.qualifier, f.upper, f.counted) == (240_000_000.0, "USD", "up_to", 240_000_000.0, None)
+
+
+def test_seed_20_countries(seed_figs):
+    f = _one(seed_figs, "20 countries")
+    assert (f.value, f.counted, f.qualifier) == (20.0, "country", "exact")
+
+
+def test_seed_has_exactly_the_ten_figures(seed_figs):
+    assert [f.value for f in seed_figs] == [300, 1000, 188, 135, 70, 240e6, 20, 9000, 18000, 50000]
+
+
+@pytest.mark.parametrize("text", ["July 7", "September 11", "July 1", "July 3", "2000s"])
+def test_seed_dates_are_not_figures(seed_figs, text):
+    assert all(text not in f.text for f in seed_figs)
+
+
+def test_seed_offsets_round_trip(seed_figs, seed_body):
+    for f in seed_figs:
+        assert seed_body[f.start:f.end] == f.text
+        assert f.prov.stage == "figures"
+        assert f.prov.sentence_start <= f.start < f.prov.sentence_end
+
+
+# -------------------------------------------------------------------------------- Russian
+def test_ru_over_300_soldiers(ru_figs):
+    f = _one(ru_figs, "300")
+    assert (f.text, f.value, f.qualifier, f.lower, f.counted) == (
+        "свыше 300 военных", 300.0, "over", 300.0, "военный")
+
+
+def test_ru_about_9_thousand_abbreviated(ru_figs):
+    f = _one(ru_figs, "9 тыс.")
+    assert (f.value, f.qualifier, f.counted) == (9000.0, "about", "афганец")
+
+
+def test_ru_money_240_million_dollars(ru_figs):
+    f = _one(ru_figs, "240 млн")
+    assert (f.value, f.unit, f.counted, f.qualifier) == (240_000_000.0, "USD", None, "exact")
+
+
+def test_ru_decimal_comma_and_verb_hedge(ru_figs):
+    f = _one(ru_figs, "1,5 тыс.")
+    assert (f.value, f.qualifier, f.counted) == (1500.0, "over", "человек")
+
+
+def test_ru_percent_and_range(ru_figs):
+    p = _one(ru_figs, "20%")
+    assert (p.value, p.unit) == (20.0, "percent")
+    r = _one(ru_figs, "от 10 до 15")
+    assert (r.value, r.lower, r.upper, r.counted) == (10.0, 10.0, 15.0, "человек")
+
+
+def test_ru_dates_and_years_are_not_figures(ru_figs):
+    assert [f.value for f in ru_figs] == [300, 9000, 240e6, 1500, 20, 10]
+
+
+def test_ru_wikinews_obama_house(analyse, stage, shared_dir):
+    """NEREL/Wikinews article "Семья Обамы приобрела дом ... за 8,1 млн долларов"."""
+    path = shared_dir / "corpus" / "nerel_ru_wikinews" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        rec = next(r for r in map(json.loads, fh) if r["title"] == OBAMA_TITLE)
+    assert rec["published"] is None
+    a = analyse(rec["text"], "ru", None)
+    stage(a)
+    got = [(f.text, f.value, f.unit, f.counted, f.qualifier) for f in a.figures]
+    # "два года" (twice) are durations and "2017 года" a year: not figures.
+    assert got == [
+        ("восемью спальными комнатами", 8.0, None, "комната", "exact"),
+        ("8,1 миллиона долларов", 8_100_000.0, "USD", None, "exact"),
+    ]
+
+
+# -------------------------------------------------------------- White House, real negatives
+@pytest.mark.parametrize(
+    ("record_id", "anchor", "forbidden", "expected"),
+    [
+        ("wh-2021-09-03-press-gaggle-by-principal-deputy-press-secretary-karine-jean-pierre-2",
+         "You can also apply by calling", ["800", "621", "3362"], [(90000.0, "about", "person")]),
+        ("wh-2021-07-08-press-briefing-by-press-secretary-jen-psaki-july-8-2021",
+         "one of the targets as part of that lawsuit", ["230"], []),
+        ("wh-2021-06-25-fact-sheet-continued-u-s-support-for-a-peaceful-stable-afghanistan",
+         "Providing COVID-19 vaccines", ["19"], None),
+    ],
+)
+def test_wh_phone_section_and_name_numbers_are_not_figures(analyse, stage, shared_dir, record_id,
+                                                           anchor, forbidden, expected):
+    rec = _wh(shared_dir, record_id)
+    text = rec["text"]
+    k = text.index(anchor)
+    para = text[text.rfind("\n", 0, k) + 1:text.find("\n", k) if text.find("\n", k) > 0 else None]
+    a = analyse(para, "en", dt.date.fromisoformat(rec["published"]))
+    stage(a)
+    for f in a.figures:
+        assert not any(x in f.text.split() or f.text == x for x in forbidden), f.text
+    if expected is not None:
+        got = [(f.value, f.qualifier, f.counted) for f in a.figures]
+        for e in expected:
+            assert e in got
+
+
+def test_wh_time_of_day_is_not_a_figure(analyse, stage, shared_dir):
+    rec = _wh(shared_dir, "wh-2021-06-24-press-gaggle-by-principal-deputy-press-secretary-"
+                          "karine-jean-pierre-aboard-air-force-one-en-route-raleigh-north-carolina")
+    head = rec["text"][:rec["text"].index("MS. JEAN-PIERRE:")]
+    a = analyse(head, "en", dt.date.fromisoformat(rec["published"]))
+    stage(a)
+    assert "3:29 P.M." in head
+    assert a.figures == []
+
+
+# ------------------------------------------------------------------------------ pure parts
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(9000, (8500, 9500)), (18000, (17500, 18500)), (300, (250, 350)), (1.5, (1.45, 1.55)),
+     (240_000_000, (235_000_000, 245_000_000))],
+)
+def test_about_bounds_use_the_last_significant_digit(value, expected):
+    lo, hi = about_bounds(value)
+    assert lo == pytest.approx(expected[0])
+    assert hi == pytest.approx(expected[1])
+
+
+def test_bounds_per_qualifier():
+    assert bounds("over", 5) == (5, None)
+    assert bounds("under", 5) == (None, 5)
+    assert bounds("up_to", 5) == (None, 5)
+    assert bounds("exact", 5) == (5, 5)
+
+
+def test_unsupported_language_gives_no_figures(stage):
+    a = Article(text="Über 300 Menschen", language="de")
+    stage(a)
+    assert a.figures == []
+
+
+@pytest.mark.slow
+def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
+    path = shared_dir / "corpus" / "wh_afghanistan_2021" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        recs = [json.loads(line) for line in fh][:30]
+    total = 0
+    for rec in recs:
+        a = analyse(rec["text"], "en", dt.date.fromisoformat(rec["published"]))
+        stage(a)
+        for f in a.figures:
+            assert a.text[f.start:f.end] == f.text
+            assert f.qualifier in ("over", "under", "about", "up_to", "exact")
+            assert f.unit is None or f.unit == "percent" or len(f.unit) == 3
+            assert ":" not in f.text and "/" not in f.text
+        total += len(a.figures)
+    assert total > 300

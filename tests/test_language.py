@@ -1,0 +1,80 @@
+"""Language stage: lingua over en/ru and neighbours; given languages kept; short text -> None."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from newswatch.errors import PipelineConfigError
+from newswatch.model import Article
+from newswatch.pipeline import Pipeline, create
+from newswatch.readers import read_inputs
+from newswatch.stages.language import MIN_LETTERS, LanguageStage
+
+
+@pytest.fixture(scope="module")
+def lang() -> LanguageStage:
+    st = LanguageStage()
+    st.initialize()
+    return st
+
+
+def test_registered_with_its_contract() -> None:
+    st = create("language")
+    assert isinstance(st, LanguageStage)
+    assert st.requires == ("text",) and st.provides == ("language", "language_confidence")
+    Pipeline([st])  # the order check accepts it as a first stage
+
+
+def test_seed_read_and_detected_as_english(shared_dir: Path, lang: LanguageStage) -> None:
+    (a,) = read_inputs([str(shared_dir / "seed" / "000_03711a2154ad3567.txt")])
+    assert a.language is None
+    lang(a)
+    assert a.language == "en" and a.language_confidence >= 0.99
+    assert a.meta["language_reason"] == "detected"
+    assert a.stages_run == ["language@1"]
+
+
+def test_russian_and_ukrainian_texts(shared_dir: Path, lang: LanguageStage) -> None:
+    path = shared_dir / "corpus" / "nerel_ru_wikinews" / "articles.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        texts = [json.loads(next(fh))["text"] for _ in range(5)]
+    assert [lang.detect(t)[0] for t in texts] == ["ru"] * 5
+    uk = "Україна та Казахстан підписали угоду про співпрацю в галузі енергетики."
+    assert lang.detect(uk)[0] == "uk"
+
+
+def test_a_given_language_is_kept(lang: LanguageStage) -> None:
+    a = Article(text="Moscow is ready to support the countries in the region.", language="ru")
+    lang(a)
+    assert a.language == "ru" and a.language_confidence is None
+    assert a.meta["language_reason"] == "given"
+
+
+@pytest.mark.parametrize("text", ["Rate it", "", "2021-07-08 12:30 — 188 / 135 / 70"])
+def test_too_short_text_gives_none_with_a_reason(text: str, lang: LanguageStage) -> None:
+    a = Article(text=text)
+    lang(a)
+    assert a.language is None and a.language_confidence is None
+    assert a.meta["language_reason"].startswith("too short")
+    assert f"< {MIN_LETTERS}" in a.meta["language_reason"]
+
+
+def test_candidates_are_checked_and_stage_pickles_without_detector(lang) -> None:
+    with pytest.raises(PipelineConfigError):
+        LanguageStage(candidates=("en", "xx")).initialize()
+    clone = pickle.loads(pickle.dumps(lang))
+    assert clone.__dict__.get("_detector") is None
+    assert clone.detect("Russia will not leave its allies in Central Asia out in the cold.")[0] \
+        == "en"
+
+
+def test_ambiguous_cyrillic_word_list_is_undetermined(lang: LanguageStage) -> None:
+    # "Президент" is spelled the same in ru, uk, bg, kk and be: lingua splits its confidence
+    a = Article(text="Президент Президент Президент Президент")
+    lang(a)
+    assert a.language is None
+    assert a.meta["language_reason"].startswith("undetermined: best guess")

@@ -1,0 +1,263 @@
+"""Timexes stage: TIMEX3 values on the seed (with and without a publication date), Russian
+sentences, a Russian Wikinews article without a date, and White House excerpts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from conftest import SEED_PUBLISHED
+from newswatch.model import Article, Timex
+from newswatch.stages.timexes import (
+    FUZZY_PAST_WINDOW_DAYS,
+    TimexStage,
+    nearest_date,
+    nearest_month_year,
+)
+
+RU_PUBLISHED = dt.date(2021, 7, 8)
+#: Sentences written for these tests, modelled on the seed's events.
+RU_TEXT = (
+    "7 июля министр иностранных дел России Сергей Лавров заявил, что американские войска "
+    "уйдут в конце августа, хотя Байден обещал вывести их к 11 сентября. На днях границу "
+    "пересекли свыше 300 военных. США попросили принять около 9 тыс. афганцев, на что "
+    "выделят 240 млн долларов. В 2021 году ситуация обострилась."
+)
+OBAMA_TITLE = "Семья Обамы приобрела дом в Вашингтоне за 8,1 млн долларов"
+#: TIMEX3 value shapes this stage emits.
+VALUE_RE = re.compile(
+    r"^(?:[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?(?:T(?:\d\d:\d\d|MO|AF|EV|NI))?|[\dX]{4}-W[\dX]{2}(?:-\d)?"
+    r"|\d{3}X|PAST_REF|P(?:T)?(?:[\dX.]+)(?:Y|M|W|D|H|DE|CE))$"
+)
+
+
+@pytest.fixture(scope="module")
+def stage() -> TimexStage:
+    st = TimexStage()
+    st.initialize()
+    return st
+
+
+@pytest.fixture(scope="module")
+def seed_body(seed_raw: str) -> str:
+    return seed_raw[seed_raw.index("On July 7"):seed_raw.index("Add comment")]
+
+
+@pytest.fixture(scope="module")
+def seed_tx(analyse, stage, seed_body) -> list[Timex]:
+    a = analyse(seed_body, "en", SEED_PUBLISHED)
+    stage(a)
+    return a.timexes
+
+
+@pytest.fixture(scope="module")
+def seed_tx_undated(analyse, stage, seed_body) -> list[Timex]:
+    a = analyse(seed_body, "en", None)
+    stage(a)
+    return a.timexes
+
+
+def _get(txs: list[Timex], text: str) -> Timex:
+    found = [t for t in txs if t.text == text]
+    assert found, (text, [t.text for t in txs])
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------- seed
+def test_seed_july_7_resolved_against_publication(seed_tx):
+    t = _get(seed_tx, "July 7")
+    assert (t.value, t.type, t.precision) == ("2021-07-07", "DATE", "day")
+    assert (t.begin, t.end_date) == ("2021-07-07", "2021-07-07")
+    assert t.anchor == "publication:2021-07-08"
+
+
+def test_seed_without_publication_date_keeps_year_unknown(seed_tx_undated):
+    t = _get(seed_tx_undated, "July 7")
+    assert t.value == "XXXX-07-07"
+    assert t.begin is None and t.end_date is None and t.anchor is None
+    assert _get(seed_tx_undated, "the end of August").value == "XXXX-08"
+    assert _get(seed_tx_undated, "September 11").value == "XXXX-09-11"
+    assert _get(seed_tx_undated, "the other day").begin is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("July 1", "2021-07-01"), ("July 3", "2021-07-03")])
+def test_seed_other_july_days(seed_tx, text, value):
+    assert _get(seed_tx, text).value == value
+
+
+def test_seed_by_september_11_is_a_deadline(seed_tx):
+    t = _get(seed_tx, "September 11")
+    assert (t.value, t.mod) == ("2021-09-11", "ON_OR_BEFORE")
+
+
+def test_seed_end_of_august(seed_tx):
+    t = _get(seed_tx, "the end of August")
+    assert (t.value, t.mod, t.precision) == ("2021-08", "END", "month")
+    assert (t.begin, t.end_date) == ("2021-08-21", "2021-08-31")
+
+
+def test_seed_the_other_day_is_a_fuzzy_past_week(seed_tx):
+    t = _get(seed_tx, "the other day")
+    assert (t.value, t.precision) == ("PAST_REF", "fuzzy")
+    assert (t.begin, t.end_date) == ("2021-07-01", "2021-07-08")
+    assert FUZZY_PAST_WINDOW_DAYS == 7
+
+
+def test_seed_recently_twice(seed_tx):
+    rec = [t for t in seed_tx if t.text == "recently"]
+    assert len(rec) == 2  # "Peskov said recently", "has recently reported"
+    assert all(t.value == "PAST_REF" for t in rec)
+
+
+def test_seed_early_2000s_is_a_decade(seed_tx):
+    t = _get(seed_tx, "the early 2000s")
+    assert (t.value, t.mod, t.precision) == ("200X", "START", "decade")
+
+
+def test_seed_for_decades_is_a_duration(seed_tx):
+    t = _get(seed_tx, "decades")
+    assert (t.type, t.value) == ("DURATION", "PXDE")
+
+
+def test_seed_complete_list_and_no_may_now_we(seed_tx, seed_body):
+    assert [t.text for t in seed_tx] == [
+        "July 7", "decades", "the other day", "recently", "September 11", "the end of August",
+        "July 1", "July 3", "recently", "the early 2000s"]
+    for t in seed_tx:
+        assert seed_body[t.start:t.end] == t.text
+        assert VALUE_RE.match(t.value), t.value
+        assert t.text not in ("may", "now", "Now", "we", "We")
+
+
+# ------------------------------------------------------------------------------- Russian
+@pytest.fixture(scope="module")
+def ru_tx(analyse, stage) -> list[Timex]:
+    a = analyse(RU_TEXT, "ru", RU_PUBLISHED)
+    stage(a)
+    return a.timexes
+
+
+def test_ru_day_month(ru_tx):
+    assert _get(ru_tx, "7 июля").value == "2021-07-07"
+
+
+def test_ru_end_of_august(ru_tx):
+    t = _get(ru_tx, "конце августа")
+    assert (t.value, t.mod, t.begin, t.end_date) == ("2021-08", "END", "2021-08-21", "2021-08-31")
+
+
+def test_ru_k_11_september_is_a_deadline(ru_tx):
+    t = _get(ru_tx, "11 сентября")
+    assert (t.value, t.mod) == ("2021-09-11", "ON_OR_BEFORE")
+
+
+def test_ru_na_dnyakh_is_fuzzy_past(ru_tx):
+    t = _get(ru_tx, "На днях")
+    assert (t.value, t.begin, t.end_date) == ("PAST_REF", "2021-07-01", "2021-07-08")
+
+
+def test_ru_year(ru_tx):
+    t = _get(ru_tx, "2021 году")
+    assert (t.value, t.precision, t.anchor) == ("2021", "year", None)
+
+
+def test_ru_numbers_of_people_are_not_timexes(ru_tx):
+    assert [t.text for t in ru_tx] == ["7 июля", "конце августа", "11 сентября", "На днях", "2021 году"]
+
+
+def test_ru_wikinews_article_without_date(analyse, stage, shared_dir):
+    path = shared_dir / "corpus" / "nerel_ru_wikinews" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        rec = next(r for r in map(json.loads, fh) if r["title"] == OBAMA_TITLE)
+    a = analyse(rec["text"], "ru", None)
+    stage(a)
+    got = [(t.text, t.value, t.type, t.mod) for t in a.timexes]
+    assert got == [
+        ("январе", "XXXX-01", "DATE", None),
+        ("два года", "P2Y", "DURATION", None),
+        ("начале 2017\u00a0года", "2017", "DATE", "START"),  # the text has a no-break space
+        ("два года", "P2Y", "DURATION", None),
+    ]
+    start_2017 = a.timexes[2]
+    assert (start_2017.begin, start_2017.end_date) == ("2017-01-01", "2017-04-30")
+    assert all(t.anchor is None for t in a.timexes)
+
+
+# --------------------------------------------------------------------- White House excerpts
+def _wh_paragraph(shared_dir, record_id: str, anchor: str) -> tuple[str, dt.date]:
+    path = shared_dir / "corpus" / "wh_afghanistan_2021" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        rec = next(r for r in map(json.loads, fh) if r["id"] == record_id)
+    text = rec["text"]
+    k = text.index(anchor)
+    end = text.find("\n", k)
+    return text[text.rfind("\n", 0, k) + 1:end if end > 0 else None], dt.date.fromisoformat(rec["published"])
+
+
+def test_wh_since_january_stays_in_the_past(analyse, stage, shared_dir):
+    para, pub = _wh_paragraph(
+        shared_dir, "wh-2021-08-06-press-briefing-by-press-secretary-jen-psaki-august-6-2021",
+        "Since January, more than 1 million Americans")
+    a = analyse(para, "en", pub)
+    stage(a)
+    t = _get(a.timexes, "January")
+    assert (t.value, t.mod) == ("2021-01", "ON_OR_AFTER")
+
+
+def test_wh_clock_time_on_publication_day(analyse, stage, shared_dir):
+    rid = ("wh-2021-06-24-press-gaggle-by-principal-deputy-press-secretary-karine-jean-pierre-"
+           "aboard-air-force-one-en-route-raleigh-north-carolina")
+    para, pub = _wh_paragraph(shared_dir, rid, "3:29 P.M. EDT")
+    a = analyse(para, "en", pub)
+    stage(a)
+    t = _get(a.timexes, "3:29 P.M.")
+    assert (t.type, t.value) == ("TIME", "2021-06-24T15:29")
+
+
+# ---------------------------------------------------------------------------- pure parts
+def test_nearest_date_prefers_the_nearest_year():
+    pub = dt.date(2021, 7, 8)
+    assert nearest_date(9, 11, pub) == dt.date(2021, 9, 11)
+    assert nearest_date(12, 25, dt.date(2021, 2, 1)) == dt.date(2020, 12, 25)
+    assert nearest_date(12, 25, dt.date(2021, 2, 1), direction=1) == dt.date(2021, 12, 25)
+
+
+def test_nearest_month_year_with_direction():
+    pub = dt.date(2021, 8, 6)
+    assert nearest_month_year(1, pub) == 2022
+    assert nearest_month_year(1, pub, direction=-1) == 2021
+    assert nearest_month_year(8, pub) == 2021
+
+
+def test_weekday_past_and_future(analyse, stage):
+    # 2021-07-08 was a Thursday.
+    a = analyse("Biden met Ghani on Tuesday. He will travel on Tuesday.", "en", SEED_PUBLISHED)
+    stage(a)
+    assert [t.value for t in a.timexes] == ["2021-07-06", "2021-07-13"]
+
+
+def test_unsupported_language_gives_no_timexes(stage):
+    a = Article(text="Am 7. Juli", language="de")
+    stage(a)
+    assert a.timexes == []
+
+
+@pytest.mark.slow
+def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
+    path = shared_dir / "corpus" / "wh_afghanistan_2021" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        recs = [json.loads(line) for line in fh][:30]
+    total = 0
+    for rec in recs:
+        a = analyse(rec["text"], "en", dt.date.fromisoformat(rec["published"]))
+        stage(a)
+        for t in a.timexes:
+            assert a.text[t.start:t.end] == t.text
+            assert VALUE_RE.match(t.value), (t.text, t.value)
+            # the modal "may", "now", "we" - never; the month "May" is fine
+            assert t.text not in ("may", "now", "Now", "we", "We")
+        total += len(a.timexes)
+    assert total > 500
