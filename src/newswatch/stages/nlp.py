@@ -72,11 +72,37 @@ class _Russian:
                           t.pos or "X", t.rel or "", head, si, morph=feats)
                 )
             sentences.append(Sentence(sent.start, sent.stop, base, len(tokens)))
+            _break_cycles(tokens, base, len(tokens))
         spans = []
         for sp in doc.spans:
             sp.normalize(self.vocab)
             spans.append(NerSpan(sp.start, sp.stop, sp.type, sp.normal or sp.text))
         article.tokens, article.sentences, article.ner_spans = tokens, sentences, spans
+
+
+def _break_cycles(tokens: list[Token], lo: int, hi: int) -> None:
+    """Make the heads of ``tokens[lo:hi]`` a forest: a token on a head cycle becomes a root.
+
+    slovnet's syntax parser scores each head independently, so its output can contain cycles
+    (seen on Russian Wikinews text); later stages walk heads upwards and need termination.
+    """
+    done: set[int] = set()
+    for i in range(lo, hi):
+        path: list[int] = []
+        on_path: set[int] = set()
+        k = i
+        while k not in done:
+            if k in on_path:  # cycle closed at k: cut it there
+                tokens[k].head = k
+                break
+            path.append(k)
+            on_path.add(k)
+            h = tokens[k].head
+            if h == k or not lo <= h < hi:
+                tokens[k].head = k if not lo <= h < hi else h
+                break
+            k = h
+        done.update(path)
 
 
 def _fill_from_spacy(article: Article, doc: Any) -> None:

@@ -1,0 +1,56 @@
+"""The language-analysis stage: one token/sentence shape for English and Russian."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newswatch.model import Article
+
+
+def _is_forest(article: Article) -> bool:
+    for t in article.tokens:
+        seen: set[int] = set()
+        k = t.i
+        while article.tokens[k].head != k:
+            if k in seen:
+                return False
+            seen.add(k)
+            k = article.tokens[k].head
+    return True
+
+
+def test_english_tokens_sentences_and_entities(analyse):
+    a = analyse("On July 7, Russian Foreign Minister Sergei Lavrov addressed a press conference. He spoke.")
+    assert len(a.sentences) == 2
+    assert [a.text[s.start:s.end] for s in a.sentences][1] == "He spoke."
+    assert any(a.text[n.start:n.end] == "Sergei Lavrov" and n.label == "PERSON" for n in a.ner_spans)
+    tok = next(t for t in a.tokens if t.text == "conference")
+    assert tok.lemma == "conference" and tok.pos == "NOUN"
+    assert all(a.text[t.start:t.end] == t.text for t in a.tokens)
+    assert _is_forest(a)
+
+
+def test_russian_lemmas_normal_forms_and_offsets(analyse):
+    a = analyse("По словам Лаврова, свыше 300 военных пересекли границу.", lang="ru")
+    assert [n.normal for n in a.ner_spans if n.label == "PER"] == ["Лавров"]
+    assert next(t for t in a.tokens if t.text == "границу").lemma == "граница"
+    assert all(a.text[t.start:t.end] == t.text for t in a.tokens)
+
+
+def test_russian_parse_cycles_are_cut(analyse, shared_dir):
+    # slovnet gives a head cycle in this Wikinews article (sentence 10, "Посмертно награждён
+    # медалями ..."); a cycle once sent the quotes stage into an endless walk (issue 2).
+    path = shared_dir / "corpus" / "nerel_ru_wikinews" / "articles.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        rec = next(json.loads(ln) for ln in fh if '"nerel-test-173578_text"' in ln)
+    a = analyse(rec["text"], lang="ru")
+    assert _is_forest(a)
+
+
+def test_unsupported_language_is_a_stage_failure(nlp_stage):
+    from newswatch.errors import StageFailure
+
+    with pytest.raises(StageFailure, match="not supported"):
+        nlp_stage(Article(text="Bonjour tout le monde.", language="fr"))
