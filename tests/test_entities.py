@@ -270,3 +270,30 @@ def test_nerel_bracketed_transliteration_is_cut_from_person(analyse, stage, nere
     hsrat = _find(a, "Абдулла Хсрат")
     assert hsrat.canonical == "Абдулла Хсрат"
     assert "СМИ" not in {e.text for e in a.entities}  # "сообщают … СМИ": the media, not a name
+
+
+def test_stages_pickle_and_reload_their_data(stage):
+    import pickle
+
+    from newswatch.model import Article
+    from newswatch.stages.quotes import QuotesStage
+
+    copy = pickle.loads(pickle.dumps(stage))
+    assert "_aliases" not in copy.__dict__  # heavy data is not shipped to workers
+    a = Article(text="Lavrov met Rahmon in Dushanbe.", language="xx")
+    copy(a)
+    QuotesStage()(a)
+    # Another language: only the (language-neutral) alias file applies; no tokens, no quotes.
+    assert [(e.text, e.canonical, e.method) for e in a.entities] == [
+        ("Lavrov", "Sergei Lavrov", "pattern"), ("Rahmon", "Emomali Rahmon", "pattern"),
+        ("Dushanbe", "Dushanbe", "pattern")]
+    assert a.quotes == []
+
+
+def test_possessive_is_not_part_of_the_mention(analyse, stage):
+    a = analyse("Spokesman Fawad Aman met Sergei Lavrov in Kabul. Aman's statement and Lavrov's "
+                "remarks were brief.", "en")
+    stage(a)
+    assert [(e.text, e.canonical) for e in a.entities if e.label == "PERSON"] == [
+        ("Fawad Aman", "Fawad Aman"), ("Sergei Lavrov", "Sergei Lavrov"), ("Aman", "Fawad Aman"),
+        ("Lavrov", "Sergei Lavrov")]

@@ -233,7 +233,7 @@ def test_smoke_twenty_corpus_articles(smoke):
             if q.speaker_start is not None:
                 assert 0 <= q.speaker_start < q.speaker_end <= len(a.text)
         n_quotes += len(a.quotes)
-    assert 10 <= n_quotes <= 80  # 26 at the time of writing; most items are statements/readouts
+    assert 10 <= n_quotes <= 80  # 23 at the time of writing; most items are statements/readouts
 
 
 @pytest.mark.slow

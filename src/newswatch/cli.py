@@ -40,6 +40,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"newswatch {version('newswatch')}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """newswatch: read news into a sourced, dated, geocoded situation record."""
+
+
 class Format(str, Enum):
     """Output formats shared by every command."""
 

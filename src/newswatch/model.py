@@ -152,7 +152,8 @@ class Figure:
         counted: lemma of the thing counted ("district", "soldier"), None if unknown.
         qualifier: "over" | "under" | "about" | "up_to" | "exact" (normalised from the hedge
             words: over/more than/exceeds/свыше -> over; about/some/around/около -> about;
-            almost/up to/nearly/до -> up_to).
+            almost/up to/nearly/до -> up_to). A range ("10 to 15 people") keeps qualifier
+            "exact" with ``value`` = the low end and ``lower``/``upper`` = the two ends.
         start, end: offsets of ``text``.
     """
 
@@ -184,7 +185,8 @@ class Timex:
         begin, end_date: the interval it denotes as ISO dates when computable (``None`` when
             the year is unknown).
         anchor: what it was resolved against ("publication:2021-07-08", or None).
-        precision: "day", "month", "year", "decade" or "fuzzy".
+        precision: "minute", "hour", "day", "week", "month", "year", "decade", "century" or
+            "fuzzy" (TIME values look like ``2021-07-08T14:09`` or ``2021-07-08TMO``).
     """
 
     text: str
@@ -208,7 +210,7 @@ class PlaceMention:
     start: int
     end: int
     prov: Provenance
-    place_key: str | None = None  # "geonames:<id>" or "supplement:<id>"; None if unresolved
+    place_key: str | None = None  # "geonames:<id>" or "newswatch:<slug>"; None if unresolved
 
 
 @dataclass(slots=True)
@@ -216,7 +218,8 @@ class Place:
     """A resolved place (GeoNames record or curated supplement row) and its mentions.
 
     Attributes:
-        key: "geonames:<geonameid>" or "newswatch:<supplement id>".
+        key: "geonames:<geonameid>", "newswatch:<supplement slug>", or
+            "unresolved:<slug>" for a flagged name that could not be resolved.
         name: preferred English name.
         geonameid: GeoNames id when known (None for supplement rows without one).
         lat, lon: WGS84 degrees.
