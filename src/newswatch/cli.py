@@ -284,6 +284,19 @@ def report(
         render_report(data, Console(), limit=limit)
 
 
+def _register_edges() -> None:
+    """Commands whose modules live at the other edges (evaluation, web, situation model).
+
+    Each module imports its heavy dependencies inside the command body, so ``--help`` stays fast.
+    """
+    from .evaluation.cli import eval_command
+
+    app.command("eval")(eval_command)
+
+
+_register_edges()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

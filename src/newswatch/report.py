@@ -62,6 +62,8 @@ RECENT_FAILURES = 20
 #: Longest sentence shown with a figure or timeline entry, in characters. Longer sentences
 #: are cut around the item with "…"; 240 keeps one table cell to about three terminal lines.
 SENTENCE_MAX_CHARS = 240
+#: Sentence window in the text rendering (a terminal table cell stays a few lines high).
+RENDER_SENTENCE_CHARS = 110
 #: Rows per section in the text rendering when the caller gives no limit.
 RENDER_LIMIT = 15
 
@@ -357,6 +359,12 @@ def _reference(r: Any) -> dict[str, Any]:
     }
 
 
+def _short(sentence: str, item: str) -> str:
+    """``sentence`` cut to :data:`RENDER_SENTENCE_CHARS` around the first occurrence of ``item``."""
+    at = max(0, sentence.find(item))
+    return trim_sentence(sentence, at, at + len(item), RENDER_SENTENCE_CHARS)
+
+
 def trim_sentence(sentence: str, start: int, end: int, limit: int = SENTENCE_MAX_CHARS) -> str:
     """A sentence for display: whitespace collapsed, cut around ``[start, end)`` to ``limit``.
 
@@ -603,14 +611,15 @@ def render_report(
         hedge = "" if f["qualifier"] == "exact" else f"{f['qualifier'].replace('_', ' ')} "
         unit = f" {f['unit']}" if f["unit"] else ""
         _row(
-            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"], f["sentence"], _ref(f)
+            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"],
+            _short(f["sentence"], f["text"]), _ref(f),
         )
     console.print(figures)
     _more(console, len(report["figures"]), limit)
 
     timeline = _table("Timeline", "Date", "What", "Source")
     for e in report["timeline"][:limit]:
-        what = f"published: {e['text']}" if e["kind"] == "published" else e["sentence"]
+        what = f"published: {e['text']}" if e["kind"] == "published" else _short(e["sentence"], e["text"])
         date = e["date"] + (f" ({e['mod']})" if e["mod"] else "")
         _row(timeline, date, what, _ref(e))
     console.print(timeline)
