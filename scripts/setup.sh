@@ -17,3 +17,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+# --- web dashboard front-end assets (owner: web dashboard) ---------------------------------
+# Leaflet, Leaflet.markercluster, topojson-client and world-atlas (Natural Earth boundaries)
+# from the npm registry, pinned by the committed package-lock.json, into a git-ignored folder
+# the dashboard serves. Re-runs only when the lock file changes.
+assets=src/newswatch/web/assets
+if command -v npm >/dev/null 2>&1; then
+  lock="$(sha256sum "$assets/package-lock.json" | cut -c1-16)"
+  if [ "$(cat "$assets/node_modules/.newswatch-lock" 2>/dev/null)" != "$lock" ]; then
+    (cd "$assets" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    echo "$lock" > "$assets/node_modules/.newswatch-lock"
+  fi
+else
+  echo "setup: npm not found, so the dashboard map has no files (apt-get install -y npm)" >&2
+fi
+# --- end of web dashboard assets ----------------------------------------------------------

@@ -54,3 +54,12 @@ def test_unsupported_language_is_a_stage_failure(nlp_stage):
 
     with pytest.raises(StageFailure, match="not supported"):
         nlp_stage(Article(text="Bonjour tout le monde.", language="fr"))
+
+
+def test_a_line_break_starts_a_sentence(analyse):
+    # The founding article's lead has no full stop; it must not run into the first paragraph.
+    a = analyse("Moscow is ready to support the countries in the region amid the sticky situation in "
+                "Afghanistan\n\nOn July 7, Russian Foreign Minister Sergei Lavrov addressed a press conference.")
+    firsts = [a.text[s.start:s.end].strip() for s in a.sentences]
+    assert firsts[0].endswith("situation in Afghanistan")
+    assert firsts[1].startswith("On July 7")

@@ -289,8 +289,10 @@ def _register_edges() -> None:
 
     Each module imports its heavy dependencies inside the command body, so ``--help`` stays fast.
     """
+    from .claims_cli import claims
     from .evaluation.cli import eval_command
 
+    app.command("claims")(claims)
     app.command("eval")(eval_command)
 
 

@@ -251,7 +251,38 @@ class Place:
 
 @dataclass(slots=True)
 class Event:
-    """A PLOVER event (filled by event coding; empty until that stage exists)."""
+    """A PLOVER event coded from one sentence (the ``events`` stage).
+
+    Attributes:
+        type: one of the 16 PLOVER v2 event types (AGREE ... ASSAULT).
+        start, end: offsets of the event clause (from the first argument or the trigger to the
+            last argument), inside the evidence sentence.
+        mode: PLOVER mode of that type ("phone", "withdraw", "assist" ...) or None.
+        actor: display name of the first actor (entity canonical name, else the phrase).
+        recipient: display name of the first recipient, or None.
+        place: name of the place where it happened (a geocoded :class:`Place`), or None.
+        date: TIMEX3-style value of the event date ("2021-07-01", "2021-08", or the
+            publication date when the sentence has none; see ``date_source``).
+        actor_key, recipient_key: ``EntityMention.entity_key`` of the first actor/recipient
+            when they are entities (None for a phrase such as "Afghan soldiers").
+        actor_country, recipient_country: ISO 3166-1 alpha-3 code, or a PLOVER non-state
+            code (IGO, NGO, IMG, MNC), or None.
+        actor_sector, recipient_sector: PLOVER sector code (GOV, MIL, REB, COP, CVL ...).
+        actors, recipients: every party (compound actors are one list, as PLOVER codes them).
+        place_key: the :class:`Place` key of ``place``.
+        date_precision: "day", "week", "month", "year", "decade" or "fuzzy".
+        date_source: "timex" (a time expression of the sentence) or "publication".
+        negated: the text says it did not / will not happen ("was not going to introduce").
+        future: announced or intended, not yet done ("will", "intends to", "is going to").
+        hypothetical: conditional or possible ("if", "may", "could").
+        reported: inside reported or direct speech (see ``speaker``).
+        speaker: canonical name of who reported it (the quote's speaker), None if unnamed.
+        intended: for an AGREE or REJECT coded from an announced cooperative act, the type of
+            that act ("AID" for "Russia will provide aid"), else None.
+        trigger: the trigger words as written ("had talks", "retreated").
+        trigger_start, trigger_end: offsets of the trigger's head word.
+        evidence: the evidence sentence text (stripped).
+    """
 
     type: str
     start: int
@@ -262,6 +293,27 @@ class Event:
     recipient: str | None = None
     place: str | None = None
     date: str | None = None
+    actor_key: str | None = None
+    actor_country: str | None = None
+    actor_sector: str | None = None
+    recipient_key: str | None = None
+    recipient_country: str | None = None
+    recipient_sector: str | None = None
+    actors: list[EventParty] = field(default_factory=list)
+    recipients: list[EventParty] = field(default_factory=list)
+    place_key: str | None = None
+    date_precision: str | None = None
+    date_source: str | None = None
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    reported: bool = False
+    speaker: str | None = None
+    intended: str | None = None
+    trigger: str = ""
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    evidence: str = ""
 
 
 @dataclass(slots=True)
@@ -315,6 +367,7 @@ class Article:
     events: list[Event] = field(default_factory=list)
     errors: list[StageError] = field(default_factory=list)
     stages_run: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
@@ -358,3 +411,81 @@ class Article:
         if s is None:
             return Provenance(stage, version, confidence, 0, len(self.text))
         return Provenance(stage, version, confidence, s.start, s.end)
+
+
+@dataclass(slots=True)
+class EventParty:
+    """One actor or recipient of an :class:`Event`.
+
+    Attributes:
+        text: the phrase as written ("Afghan soldiers", "the Kremlin").
+        start, end: offsets of ``text``.
+        canonical: display name: the entity's canonical name, or the phrase.
+        entity_key: ``EntityMention.entity_key`` when the party is an entity, else None.
+        country: ISO 3166-1 alpha-3 code or a PLOVER non-state code (IGO, NGO, IMG, MNC).
+        sector: PLOVER sector code (GOV, MIL, REB, COP, OPP, CVL, JRN ...) or None.
+        how: how it was resolved: "entity", "title" (a person's title), "demonym" (a country
+            adjective on a noun), "metonymy" (a capital or seat of power standing for its
+            state), "group" (a group noun of the lexicon), "pronoun", "phrase".
+    """
+
+    text: str
+    start: int
+    end: int
+    canonical: str
+    entity_key: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    how: str = "entity"
+
+
+@dataclass(slots=True)
+class Claim:
+    """A figure stated as a value of something, with who it is about and who said it.
+
+    Shaped like a Wikidata statement: subject, property, value (with bounds and unit),
+    qualifiers (as-of date) and references (outlet, cited source, article and sentence).
+
+    Attributes:
+        figure_text: the figure as written ("188 counties").
+        start, end: offsets of the figure.
+        prov: provenance (the ``claims`` stage; sentence offsets).
+        value, lower, upper, unit, qualifier: copied from the :class:`Figure`.
+        counted: lemma of what is counted as written ("county").
+        property: normalised property: the counted noun after the synonym table, plus the
+            governing verb's class when there is one ("district controlled").
+        subject: display name of who or what the figure is about ("Taliban"), or None.
+        subject_key: entity key of the subject, when it is an entity.
+        subject_country: ISO 3166-1 alpha-3 code (or IGO ...) of the subject, when known.
+        as_of: ISO date (or TIMEX3 value) the figure holds at.
+        as_of_precision: precision of ``as_of`` ("day", "month", ..., "fuzzy").
+        as_of_source: "timex" (the sentence's time expression) or "publication".
+        outlet: the outlet that published the article (``Article.source``), or None.
+        cited: the sources the figure is attributed to ("Long War Journal"); empty when the
+            article states it on its own authority.
+        cited_how: "quote" (inside reported speech of the source), "paragraph" (the source was
+            cited earlier in the same paragraph) or None.
+        group_key: the key claims about the same quantity share (see ``newswatch.claims``).
+    """
+
+    figure_text: str
+    start: int
+    end: int
+    prov: Provenance
+    value: float
+    lower: float | None = None
+    upper: float | None = None
+    unit: str | None = None
+    qualifier: str = "exact"
+    counted: str | None = None
+    property: str = ""
+    subject: str | None = None
+    subject_key: str | None = None
+    subject_country: str | None = None
+    as_of: str | None = None
+    as_of_precision: str | None = None
+    as_of_source: str | None = None
+    outlet: str | None = None
+    cited: list[str] = field(default_factory=list)
+    cited_how: str | None = None
+    group_key: str = ""

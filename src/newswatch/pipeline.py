@@ -131,7 +131,7 @@ class Pipeline:
             yield self(a)
 
 
-DEFAULT_STAGES = ("language", "nlp", "entities", "quotes", "figures", "timexes", "geocode")
+DEFAULT_STAGES = ("language", "nlp", "entities", "quotes", "figures", "timexes", "geocode", "events", "claims")
 
 
 def default_pipeline(on_error: str = "raise", stages: Iterable[str] = DEFAULT_STAGES) -> Pipeline:

@@ -32,7 +32,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 
     Returns:
         ``{"id", "title", "published", "language", "source", "text", "entities", "quotes",
-        "figures", "timexes", "places", "events", ...}``; ``published`` is ``YYYY-MM-DD`` or
+        "figures", "timexes", "places", "events", "claims", ...}``; ``published`` is ``YYYY-MM-DD`` or
         None. See ``schema/article.schema.json`` for every field.
     """
     a = article
@@ -104,8 +104,29 @@ def article_to_dict(article: Article) -> dict[str, Any]:
                 "type": ev.type, "mode": ev.mode, "actor": ev.actor, "recipient": ev.recipient,
                 "place": ev.place, "date": ev.date, "sentence": _sentence(a, ev.prov),
                 "start": ev.start, "end": ev.end, "provenance": _prov(ev.prov),
+                "actor_key": ev.actor_key, "actor_country": ev.actor_country, "actor_sector": ev.actor_sector,
+                "recipient_key": ev.recipient_key, "recipient_country": ev.recipient_country,
+                "recipient_sector": ev.recipient_sector,
+                "actors": [asdict(p) for p in ev.actors], "recipients": [asdict(p) for p in ev.recipients],
+                "place_key": ev.place_key, "date_precision": ev.date_precision, "date_source": ev.date_source,
+                "flags": {"negated": ev.negated, "future": ev.future, "hypothetical": ev.hypothetical,
+                          "reported": ev.reported},
+                "speaker": ev.speaker, "intended": ev.intended, "trigger": ev.trigger,
+                "trigger_start": ev.trigger_start, "trigger_end": ev.trigger_end,
             }
             for ev in a.events
+        ],
+        "claims": [
+            {
+                "figure_text": c.figure_text, "start": c.start, "end": c.end, "value": c.value,
+                "lower": c.lower, "upper": c.upper, "unit": c.unit, "qualifier": c.qualifier,
+                "counted": c.counted, "property": c.property, "subject": c.subject,
+                "subject_key": c.subject_key, "subject_country": c.subject_country, "as_of": c.as_of,
+                "as_of_precision": c.as_of_precision, "as_of_source": c.as_of_source, "outlet": c.outlet,
+                "cited": list(c.cited), "cited_how": c.cited_how, "group_key": c.group_key,
+                "sentence": _sentence(a, c.prov), "provenance": _prov(c.prov),
+            }
+            for c in a.claims
         ],
         "errors": [{"stage": e.stage, "code": e.code, "message": e.message} for e in a.errors],
         "stages": list(a.stages_run),

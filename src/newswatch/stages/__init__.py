@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-_MODULES = ("language", "nlp", "entities", "quotes", "figures", "timexes", "geocode")
+_MODULES = ("language", "nlp", "entities", "quotes", "figures", "timexes", "geocode", "events", "claims")
 
 for _name in _MODULES:
     try:

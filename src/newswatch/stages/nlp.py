@@ -29,6 +29,25 @@ MAX_ANALYSED_CHARS = 1_000_000
 
 SUPPORTED = ("en", "ru")
 
+#: Name of the spaCy component that starts a sentence after every line break.
+LINE_BREAK_COMPONENT = "newswatch_line_breaks"
+
+
+def _line_break_sentences(doc: Any) -> Any:
+    """spaCy component: a token that follows a line break starts a sentence.
+
+    News texts keep one paragraph (or list item, headline, lead) per line; without this the
+    parser may run a lead without a final full stop into the next paragraph's first sentence
+    (the founding article's lead did), which then lends that sentence the wrong tense and
+    dates. Runs before the parser, which respects preset sentence starts.
+    """
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            if not doc[i].is_space:
+                doc[i].is_sent_start = True
+    return doc
+
 
 class _Russian:
     """natasha models, loaded once."""
@@ -141,7 +160,12 @@ class NlpStage(Stage):
         if self._en is None:
             import spacy
 
+            from spacy.language import Language
+
+            if LINE_BREAK_COMPONENT not in Language.factories:
+                Language.component(LINE_BREAK_COMPONENT, func=_line_break_sentences)
             self._en = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE))
+            self._en.add_pipe(LINE_BREAK_COMPONENT, before="parser")
             self._en.max_length = MAX_ANALYSED_CHARS + 1
         return self._en
 

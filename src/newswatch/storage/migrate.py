@@ -17,6 +17,8 @@ Migrations are forward-only: they never drop stored data.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 
 from alembic import command
@@ -27,7 +29,7 @@ from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StorageError
-from .engine import advisory_lock, write_transaction
+from .engine import SQLITE_BEGIN_OPTION, advisory_lock
 
 #: PostgreSQL advisory-lock key held while migrating (an arbitrary constant: "nwmigrat" as
 #: ASCII bytes, kept positive); per-article locks use text hashes and are taken only after
@@ -96,11 +98,46 @@ def upgrade_to_head(engine: Engine) -> bool:
             f"newswatch does not know (its newest is {', '.join(sorted(heads))}); "
             "upgrade newswatch to use this database"
         )
-    with write_transaction(engine) as conn:
-        advisory_lock(conn, MIGRATION_LOCK_KEY)
-        if set(current_revisions(conn)) == heads:
-            return False  # another process migrated while this one waited for the lock
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn, _foreign_keys_deferred(conn):
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        with conn.begin():
+            advisory_lock(conn, MIGRATION_LOCK_KEY)
+            if set(current_revisions(conn)) == heads:
+                return False  # another process migrated while this one waited for the lock
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            _check_foreign_keys(conn)
     return True
+
+
+@contextmanager
+def _foreign_keys_deferred(conn: Connection) -> Iterator[None]:
+    """On SQLite, switch foreign-key enforcement off on ``conn`` for the migration, then on.
+
+    Alembic's batch mode changes a SQLite table by copying it and dropping the original;
+    with ``foreign_keys=ON`` dropping a referenced table fails (SQLite documentation,
+    "Making Other Kinds Of Table Schema Changes", step 1). The pragma is a no-op inside a
+    transaction, so it is set on the DB-API connection before the transaction begins, and
+    :func:`_check_foreign_keys` verifies the result before commit. PostgreSQL: nothing to do.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Raise StorageError (rolling the migration back) if a foreign key is left dangling."""
+    if conn.dialect.name != "sqlite":
+        return
+    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if bad:
+        raise StorageError(f"migration left {len(bad)} dangling foreign keys, e.g. {tuple(bad[0])}")

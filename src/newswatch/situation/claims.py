@@ -1,0 +1,307 @@
+"""Figures as claims: who or what a figure is about, what it counts, as of when, and who says so.
+
+Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatch.model.Claim`:
+
+* **subject** — the grammatical subject of the verb governing the figure ("the Taliban already
+  control 188 counties ... and are fighting for another 135" → the Taliban for both); a
+  "number of X" subject is X, and a participle on X gives its agent ("the number of those
+  overseen by the Kabul government is 70" → the Kabul government). Resolved like an event
+  actor (:class:`~newswatch.situation.actors.ActorResolver`), so "the Americans", "Moscow" and
+  "США" carry their country. With no subject the claim has none (and groups only with claims
+  that have none either);
+* **property** — the counted noun normalised by ``data/claim_properties.json`` plus the
+  governing verb's class ("district controlled", "district contested"); Russian nouns map to
+  the same English nouns ("район" → district), so claims group across languages;
+* **as of** — a time expression of the figure's clause (or its governing heads within the
+  same quote), else the publication date (``as_of_source`` "publication");
+* **cited** — the speaker of the quote the figure is in ("CNN reports that ...", "по данным
+  Long War Journal"), with the sources coordinated with it ("reports by Bloomberg and
+  Reuters" → both); otherwise a named organisation or person reported in an earlier sentence
+  of the same paragraph, at most :data:`MAX_CITATION_CARRY` sentences back (``cited_how``
+  "paragraph"): Inforos writes "FDD's Long War Journal portal has recently reported that ...
+  This is a far cry from ... In general, the Taliban already control 188 counties";
+* **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
+  shared by English and Russian mentions), else its country, else its folded name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..aliases import fold, load_json_data
+from ..model import Article, Claim, EventParty, Figure, Quote, Timex
+from .actors import ActorResolver
+from .coding import EventCoder
+from .syntax import DocView
+
+#: How many sentences a citation carries forward within a paragraph. Calibrated on the seed:
+#: the LWJ report sentence is two sentences before "In general, the Taliban already control
+#: 188 counties" (shared/design/field-notes.md §0 attributes those figures to LWJ).
+MAX_CITATION_CARRY = 2
+#: Most dependency hops from a figure up to the verb that governs it.
+MAX_GOVERN_HOPS = 5
+#: Confidence of a claim whose subject comes from the parse; of one whose subject is the
+#: sentence's main subject (fallback); of one without a subject. Fixed by how the subject was
+#: found. Hand check of the seed's 10 figures: 7 subjects right (the Taliban for 188 and 135,
+#: the Kabul government for 70, the Pentagon for $240 million and 20 countries, Washington
+#: for 18 thousand Afghans, DRA soldiers for "exceeds one thousand"); wrong or missing:
+#: Tajikistan for "about 9 thousand Afghans" (the asked state, not the Americans who asked),
+#: none for "almost 50 thousand people" and for "over 300 people".
+CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
+
+
+@dataclass(slots=True)
+class ClaimRules:
+    """The data of ``claim_properties.json`` (see its ``_about``)."""
+
+    nouns: dict[str, str]
+    verb_classes: dict[str, str]
+    subject_nouns: frozenset[str]
+    citing_labels: frozenset[str]
+
+    @classmethod
+    def load(cls) -> ClaimRules:
+        """Load the package data file."""
+        data = load_json_data("claim_properties.json")
+        assert isinstance(data, dict)
+        verbs = {fold(v): cls_ for cls_, vs in data["verb_classes"].items() for v in vs}
+        return cls({fold(k): v for k, v in data["nouns"].items()}, verbs,
+                   frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]))
+
+    def property(self, counted: str | None, verb: str | None, unit: str | None) -> str:
+        """The normalised property ("district controlled"; "USD allocated"; "person")."""
+        noun = self.nouns.get(fold(counted), counted) if counted else (unit or "count")
+        cls_ = self.verb_classes.get(fold(verb)) if verb else None
+        return f"{noun} {cls_}" if cls_ else str(noun)
+
+
+def group_key(subject_id: str | None, prop: str, unit: str | None) -> str:
+    """The key claims about the same quantity share: ``subject|property|unit``."""
+    return f"{subject_id or '-'}|{prop}|{unit or ''}"
+
+
+def subject_identity(p: EventParty | None) -> str | None:
+    """The subject part of a group key: entity key, else ``country:XXX``, else folded name."""
+    if p is None:
+        return None
+    if p.entity_key:
+        return p.entity_key
+    if p.country:
+        return f"country:{p.country}"
+    return fold(p.canonical)
+
+
+class ClaimExtractor:
+    """Builds the claims of one article.
+
+    Args:
+        article: the analysed article (tokens, entities, quotes, figures, timexes).
+        coder: an event coder of that article (for subject inheritance through the parse).
+        resolver: the actor resolver of that article.
+        rules: the property tables.
+    """
+
+    def __init__(self, article: Article, coder: EventCoder, resolver: ActorResolver, rules: ClaimRules) -> None:
+        self.a = article
+        self.v: DocView = resolver.view
+        self.coder = coder
+        self.res = resolver
+        self.rules = rules
+        self._agent_verb: int | None = None
+
+    def claims(self, stage: str, version: str) -> list[Claim]:
+        """One claim per figure, in text order."""
+        return [self.claim(f, stage, version) for f in sorted(self.a.figures, key=lambda f: f.start)]
+
+    def claim(self, f: Figure, stage: str, version: str) -> Claim:
+        """The claim of one figure."""
+        head = self._figure_head(f)
+        verb = self._governing_verb(head) if head is not None else None
+        subject, how = (self._subject(verb) if verb is not None else (None, "none"))
+        verb_lemma = self.v.lemma(verb) if verb is not None else None
+        if subject is not None and how == "agent" and self._agent_verb is not None:
+            verb_lemma = self.v.lemma(self._agent_verb)
+        if subject is None and _innermost(self.a.quotes, f.start) is None:
+            subject, how = self._fallback_subject(f), "fallback"
+        if subject is None:
+            how = "none"
+        prop = self.rules.property(f.counted, verb_lemma, f.unit)
+        as_of, precision, source = self._as_of(f, verb)
+        cited, cited_how = self._cited(f)
+        conf = {"syntax": CONF_SUBJECT, "agent": CONF_SUBJECT, "fallback": CONF_FALLBACK}.get(how, CONF_NONE)
+        return Claim(
+            figure_text=f.text, start=f.start, end=f.end,
+            prov=self.a.provenance(stage, version, f.start, conf),
+            value=f.value, lower=f.lower, upper=f.upper, unit=f.unit, qualifier=f.qualifier,
+            counted=f.counted, property=prop,
+            subject=subject.canonical if subject else None,
+            subject_key=subject.entity_key if subject else None,
+            subject_country=subject.country if subject else None,
+            as_of=as_of, as_of_precision=precision, as_of_source=source,
+            outlet=self.a.source, cited=cited, cited_how=cited_how,
+            group_key=group_key(subject_identity(subject), prop, f.unit),
+        )
+
+    # -- parse ---------------------------------------------------------------------------------
+
+    def _figure_head(self, f: Figure) -> int | None:
+        toks = [t for t in self.v.tokens if f.start <= t.start < f.end]
+        if f.counted_start is not None:
+            inside = [t for t in toks if t.start >= f.counted_start]
+            if inside:
+                return inside[0].i
+        for t in toks:
+            h = t.head
+            if h == t.i or not (f.start <= self.v.tokens[h].start < f.end):
+                return t.i
+        return toks[-1].i if toks else None
+
+    def _governing_verb(self, i: int) -> int | None:
+        v = self.v
+        cur = i
+        for _ in range(MAX_GOVERN_HOPS):
+            h = v.head(cur)
+            if h is None:
+                return None
+            if v.tokens[h].pos in ("VERB", "AUX") or (v.lang == "ru" and v.slot_of(cur) in ("obj", "subj")
+                                                       and v.tokens[h].pos in ("VERB", "ADJ")):
+                return h
+            cur = h
+        return None
+
+    def _subject(self, verb: int) -> tuple[EventParty | None, str]:
+        v = self.v
+        self._agent_verb = None
+        for s in self.coder.subject_heads(verb):
+            if v.lemma(s) in self.rules.subject_nouns:
+                # "the number of those overseen by the Kabul government"
+                for x in v.args(s).get("prep:of", []) + v.args(s).get("gen", []):
+                    for rel in v.args(x).get("acl", []) + v.args(x).get("relcl", []):
+                        agents = v.args(rel).get("agent", []) or v.args(rel).get("subj", [])
+                        for g in agents:
+                            p = self.res.resolve_one(g)
+                            if p is not None and (self.res.is_clear(p)):
+                                self._agent_verb = rel
+                                return p, "agent"
+                    p = self.res.resolve_one(x)
+                    if p is not None and self.res.is_clear(p):
+                        rels = v.args(x).get("acl", []) + v.args(x).get("relcl", [])
+                        if rels:
+                            self._agent_verb = rels[0]
+                            return p, "agent"
+                        return p, "syntax"
+                continue
+            p = self.res.resolve_one(s)
+            if p is not None and self.res.is_clear(p):
+                return p, "syntax"
+        return None, "none"
+
+    def _fallback_subject(self, f: Figure) -> EventParty | None:
+        """The clear subject of the sentence's main verb (when the figure's own clause has none)."""
+        v = self.v
+        tok = next((t for t in v.tokens if t.start >= f.start), None)
+        if tok is None:
+            return None
+        lo, hi = v.sentence_range(tok.i)
+        for i in range(lo, hi):
+            if v.head(i) is None and v.tokens[i].pos in ("VERB", "AUX"):
+                for s in self.coder.subject_heads(i):
+                    p = self.res.resolve_one(s)
+                    if p is not None and self.res.is_clear(p):
+                        return p
+        return None
+
+    # -- dates and sources ----------------------------------------------------------------------
+
+    def _as_of(self, f: Figure, verb: int | None) -> tuple[str | None, str | None, str | None]:
+        a = self.a
+        s = a.sentence_at(f.start)
+        lo, hi = (s.start, s.end) if s else (0, len(a.text))
+        line_lo = a.text.rfind("\n", lo, f.start)
+        line_hi = a.text.find("\n", f.start, hi)
+        lo = line_lo + 1 if line_lo >= 0 else lo
+        hi = line_hi if line_hi >= 0 else hi
+        cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()]
+        pick = self._closest_timex(cands, verb, f) if cands else None
+        if pick is not None:
+            return pick.value, pick.precision, "timex"
+        if a.published is not None:
+            return a.published.isoformat(), "day", "publication"
+        return None, None, None
+
+    def _closest_timex(self, cands: list[Timex], verb: int | None, f: Figure) -> Timex | None:
+        v = self.v
+        if verb is None:
+            return min(cands, key=lambda t: abs(t.start - f.start))
+        quote = _innermost(self.a.quotes, f.start)
+        governing = {verb}
+        cur = v.head(verb)
+        while cur is not None and len(governing) < 8:
+            if quote is not None and not (quote.start <= v.tokens[cur].start < quote.end):
+                break
+            governing.add(cur)
+            cur = v.head(cur)
+        for t in cands:
+            tok = next((x for x in v.tokens if t.start <= x.start < t.end), None)
+            cur, hops = (tok.i if tok else None), 0
+            while cur is not None and hops < 6:
+                if cur in governing:
+                    return t
+                cur = v.head(cur)
+                hops += 1
+        return None
+
+    def _cited(self, f: Figure) -> tuple[list[str], str | None]:
+        a, v = self.a, self.v
+        q = _innermost(a.quotes, f.start)
+        if q is not None:
+            if q.speaker is None:
+                return [], "unnamed"
+            return self._speakers(q), "quote"
+        s_idx = next((i for i, s in enumerate(a.sentences) if s.start <= f.start < s.end), None)
+        if s_idx is None:
+            return [], None
+        para_start = a.text.rfind("\n\n", 0, f.start)
+        for back in range(1, MAX_CITATION_CARRY + 1):
+            k = s_idx - back
+            if k < 0 or a.sentences[k].end <= para_start:
+                break
+            s = a.sentences[k]
+            for q2 in a.quotes:
+                if s.start <= q2.start < s.end and q2.speaker and self._same_topic(q2, f):
+                    ent = next((e for e in v.entities_between(q2.speaker_start or 0, q2.speaker_end or 0)), None)
+                    if ent is None or ent.label in self.rules.citing_labels:
+                        return self._speakers(q2), "paragraph"
+        return [], None
+
+    def _same_topic(self, q: Quote, f: Figure) -> bool:
+        """A cited report carries forward only to figures about what it reported: the quote
+        mentions the figure's counted noun (LWJ "controls almost all the counties" → "188
+        counties"), not just any figure of the paragraph ("over 300 people")."""
+        if not f.counted:
+            return False
+        want = {fold(f.counted), self.rules.nouns.get(fold(f.counted), fold(f.counted))}
+        for t in self.v.tokens:
+            if q.start <= t.start < q.end and (self.v.lemma(t.i) in want or
+                                              self.rules.nouns.get(self.v.lemma(t.i)) in want):
+                return True
+        return False
+
+    def _speakers(self, q: Quote) -> list[str]:
+        """The quote's speaker plus the named sources coordinated with it."""
+        v = self.v
+        out = [q.speaker] if q.speaker else []
+        if q.speaker_start is None:
+            return out
+        tok = next((t for t in v.tokens if t.start >= q.speaker_start), None)
+        if tok is None:
+            return out
+        for c in v.conjuncts(tok.i)[1:]:
+            ent = v.entity_at(c)
+            if ent is not None and ent.canonical not in out:
+                out.append(ent.canonical)
+        return out
+
+
+def _innermost(quotes: list[Quote], offset: int) -> Quote | None:
+    return min((q for q in quotes if q.start <= offset < q.end), key=lambda q: q.end - q.start, default=None)

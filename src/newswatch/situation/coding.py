@@ -1,0 +1,622 @@
+"""PLOVER event coding from trigger lexicons and dependency patterns (English and Russian).
+
+For every sentence:
+
+1. **Candidates.** A token whose folded lemma and coarse part of speech (VERB; NOUN/PROPN)
+   has lexicon entries is a candidate; entries whose local conditions hold (particle, object
+   lemma, modifier, context word, preposition) are kept in file order.
+2. **Structure.** A noun candidate that is the object of a light verb ("had *talks*",
+   "провёл *разговор*") takes its actor and flags from that verb. A candidate in the clausal
+   complement or the object of an *absorbing* candidate (REQUEST, REJECT, AGREE, THREATEN ...)
+   is not coded on its own: it gives the head its mode ("asked Tajikistan ... to *accept*
+   Afghans" → REQUEST/assist). A noun candidate that is the object of another verb candidate
+   ("provide *aid*") is covered by that verb.
+3. **Arguments.** The actor is the subject of the predicate, inherited through ``xcomp``
+   (control and intent verbs: "Moscow was not going to *introduce*"), ``conj`` and adjectival
+   predicates ("is ready to"); a passive verb's actor is its agent, or — for entries marked
+   ``passive_actor: patient`` — its subject ("troops have been deployed"). Nouns without a
+   light verb take a possessor, compound, country adjective or "by"/"of"/"on the part of"
+   object. Recipients come from the entry's slots. Parties are resolved by
+   :class:`~newswatch.situation.actors.ActorResolver`.
+4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
+   adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
+   "if"/"если" clause or a conditional consequent) are read along the predicate's ``xcomp``
+   chain.
+5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
+   AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
+   also taken to imply intentions"; CAMEO 03x) with ``intended`` keeping the act's type; a
+   refused or negated announced cooperative act is REJECT (CAMEO 12x) with the mode the act
+   gives ("will not accept refugees" → REJECT/assist). Conflict acts keep their type with the
+   flags ("was not going to introduce a contingent" → MOBILIZE, negated, future).
+6. **Questions** ("when will President Biden visit?") assert nothing and give no event.
+7. **No clear actor, no event**: an event is kept only when an actor resolves to an entity or
+   a country code (PLOVER: "These have no explicit, named source actor so they will not be
+   coded"); there is no catch-all type.
+
+The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import EventParty
+from .actors import ActorResolver
+from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
+from .syntax import DocView
+
+#: Conflict types (PLOVER quads "verbal conflict" and "material conflict").
+CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
+                      "COERCE", "ASSAULT"})
+#: Coercive acts that, announced for the future, are threats (CAMEO 13x "Threaten to ...").
+THREAT_ANNOUNCED = frozenset({"SANCTION", "COERCE"})
+#: Material conflict types (a threat condition such as "unless" turns them into THREATEN).
+MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+#: Dependency hops allowed when looking for the candidate that governs another one.
+_GOVERN_SLOTS = frozenset({"xcomp", "ccomp", "obj", "pcomp", "prep", "pobj", "obl", "nmod", "acomp",
+                           "dobj", "advcl"})
+#: Most dependency hops between a complement and the trigger that absorbs it.
+MAX_GOVERN_HOPS = 3
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+_VERB_POS = frozenset({"VERB"})
+#: Slots a noun trigger's actor may come from when it has no light verb.
+NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_part_of", "prep:со_стороны",
+                    "prep:of", "prep:from", "nmod")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A trigger token with its locally matching lexicon entries."""
+
+    tok: int
+    pos: str
+    entries: list[Trigger]
+    light: int | None = None
+    absorbed_by: Candidate | None = None
+    covered: bool = False
+    complements: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Coded:
+    """One coded event before the stage adds date, place, speech and confidence.
+
+    Attributes:
+        type, mode: PLOVER type and mode.
+        trigger: the trigger token; ``light``: its light verb; ``pred``: the predicate token
+            the actor and the flags were read from.
+        entry: the lexicon entry that matched.
+        actors, recipients: clear parties.
+        actor_heads, recipient_heads: the argument head tokens they were resolved from.
+        place_parties: parties of locative slots (``recipient_as_place``) and locative
+            prepositional objects, for the stage's place choice.
+        negated, future, hypothetical: flags.
+        intended: the cooperative act's type when coded AGREE/REJECT by the PLOVER rule.
+        nominal: the trigger is a noun without a light verb (weaker evidence).
+    """
+
+    type: str
+    mode: str | None
+    trigger: int
+    light: int | None
+    pred: int
+    entry: Trigger
+    actors: list[EventParty]
+    recipients: list[EventParty]
+    place_parties: list[EventParty]
+    actor_heads: list[int] = field(default_factory=list)
+    recipient_heads: list[int] = field(default_factory=list)
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    intended: str | None = None
+    nominal: bool = False
+
+
+@dataclass(slots=True)
+class _Flags:
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    modal: bool = False  # hypothetical from a modal auxiliary (may, could), not a condition
+    threat: bool = False  # under a threat condition ("unless")
+
+
+class EventCoder:
+    """Codes the events of one article.
+
+    Args:
+        view: the parse view of the article.
+        lexicon: the trigger lexicon of the article's language.
+        resolver: the actor resolver of the article.
+    """
+
+    def __init__(self, view: DocView, lexicon: TriggerLexicon, resolver: ActorResolver) -> None:
+        self.v = view
+        self.lex = lexicon
+        self.res = resolver
+        self._last_heads: list[int] = []
+
+    # -- driver ---------------------------------------------------------------------------------
+
+    def code(self) -> list[Coded]:
+        """All events of the article, in text order of their triggers."""
+        out: list[Coded] = []
+        for s in self.v.article.sentences:
+            out.extend(self.code_sentence(s.token_start, s.token_end))
+        return out
+
+    def code_sentence(self, start: int, end: int) -> list[Coded]:
+        """Events of the sentence whose tokens are ``[start, end)``; none in a question."""
+        cands = [c for c in self._candidates(start, end) if not self._in_question(c.tok, start, end)]
+        if not cands:
+            return []
+        self._structure(cands)
+        coded: list[Coded] = []
+        for c in cands:
+            if c.absorbed_by is not None or c.covered:
+                continue
+            ev = self._evaluate(c)
+            if ev is not None and not any(e.trigger == ev.trigger for e in coded):
+                coded.append(ev)
+        return coded
+
+    def _in_question(self, i: int, start: int, end: int) -> bool:
+        """True when token ``i``'s clause ends with a question mark: the rest of its sentence
+        on the same line (transcripts run questions and answers into one sentence)."""
+        text = self.v.article.text
+        toks = self.v.tokens
+        s_end = toks[end - 1].end
+        line_end = text.find("\n", toks[i].start, s_end)
+        chunk = text[toks[i].start: line_end if line_end >= 0 else s_end]
+        stop = min((chunk.find(ch) for ch in ".!?" if ch in chunk), default=-1)
+        return stop >= 0 and chunk[stop] == "?"
+
+    # -- 1. candidates ----------------------------------------------------------------------------
+
+    def _candidates(self, start: int, end: int) -> list[Candidate]:
+        v, lex = self.v, self.lex
+        out = []
+        for i in range(start, end):
+            pos = v.tokens[i].pos
+            if pos in _VERB_POS:
+                cls = "VERB"
+            elif pos in _NOUN_POS:
+                cls = "NOUN"
+            else:
+                continue
+            entries = lex.lookup(v.lemma(i), cls)
+            if not entries and cls == "NOUN":
+                entries = lex.lookup(v.text(i), cls)
+            if not entries and cls == "VERB" and pos == "VERB" and v.lang == "en":
+                entries = lex.lookup(v.text(i), cls)
+            local = [e for e in entries if self._local_ok(i, e)]
+            if local:
+                out.append(Candidate(i, cls, local))
+        return out
+
+    def _objects(self, i: int) -> list[int]:
+        a = self.v.args(i)
+        objs = list(a.get("obj", []))
+        if self.v.is_passive(i):
+            objs += a.get("pass_subj", [])
+        if self.v.lang == "ru":
+            objs += [x for x in a.get("gen", [])]
+        elif not objs:
+            # small clause misparse: "leave the Bagram Airfield being the heart of ..." makes the
+            # object the subject of a gerund complement
+            for x in a.get("ccomp", []) + a.get("xcomp", []):
+                if self.v.tokens[x].tag in ("VBG", "VBN"):
+                    objs += self.v.args(x).get("subj", [])
+        out = []
+        for o in objs:
+            out.extend(self.v.conjuncts(o))
+        return out
+
+    def _obj_matches(self, o: int, words: frozenset[str]) -> bool:
+        v = self.v
+        lem, txt = v.lemma(o), v.text(o)
+        if lem in words or txt in words or (lem.endswith("s") and lem[:-1] in words):
+            return True
+        ent = v.entity_at(o)
+        if ent is not None and f"@{ent.label.lower()}" in words:
+            return True
+        # a number or quantity noun as object: look at what it counts ("240 million dollars")
+        for c in v.children[o]:
+            if v.tokens[c].dep in ("nmod", "prep", "pobj", "gen", "compound", "nummod") and v.lemma(c) in words:
+                return True
+            if v.tokens[c].dep == "prep" and v.lemma(c) == "of":
+                if any(v.lemma(g) in words for g in v.children[c] if v.tokens[g].dep == "pobj"):
+                    return True
+        return False
+
+    def _local_ok(self, i: int, e: Trigger) -> bool:
+        v = self.v
+        a = v.args(i)
+        if e.particle is not None:
+            prts = {v.lemma(c) for c in a.get("prt", [])} | {v.lemma(c) for c in v.children[i]
+                                                           if v.tokens[c].dep in ("prep", "advmod")}
+            if e.particle not in prts:
+                return False
+        if e.objects is not None or e.not_objects:
+            objs = self._objects(i)
+            if e.objects is not None and not any(self._obj_matches(o, e.objects) for o in objs):
+                return False
+            if e.not_objects and any(self._obj_matches(o, e.not_objects) for o in objs):
+                return False
+        if e.modifiers is not None:
+            mods = {v.lemma(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod", "gen", "flat")}
+            mods |= {v.text(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod")}
+            if not mods & e.modifiers:
+                return False
+        if e.context is not None:
+            words = {v.lemma(k) for k in v.subtree(i)}
+            if not words & e.context:
+                return False
+        if e.requires_prep is not None and not (v.preps(i) & e.requires_prep):
+            return False
+        if e.requires_obligation and not self._obligation_clause(i):
+            return False
+        return True
+
+    def _obligation_clause(self, i: int) -> int | None:
+        """A that-clause of ``i`` saying someone else must act ("... that China must drop")."""
+        v, lex = self.v, self.lex
+        for cc in v.args(i).get("ccomp", []):
+            words = {v.lemma(x) for x in v.args(cc).get("aux", [])} | {v.lemma(cc)}
+            words |= {v.lemma(x) for x in v.children[cc] if v.tokens[x].dep in ("cop", "advmod")}
+            obliged = bool(words & lex.obligation_words) or (
+                v.lemma(cc) in ("have", "need") and bool(v.args(cc).get("xcomp")) and not v.args(cc).get("obj"))
+            if obliged and v.args(cc).get("subj"):
+                return cc
+        return None
+
+    # -- 2. structure -------------------------------------------------------------------------------
+
+    def _structure(self, cands: list[Candidate]) -> None:
+        v, lex = self.v, self.lex
+        by_tok = {c.tok: c for c in cands}
+        for c in cands:
+            if c.pos == "NOUN":
+                h = v.head(c.tok)
+                slot = v.slot_of(c.tok)
+                # "launched 10 days of war games": the noun hangs off a quantity noun
+                if h is not None and v.lemma(h) == "of" and v.head(h) is not None:
+                    q = v.head(h)
+                    if q is not None and v.lemma(q) in self.res.tables.quantity_nouns.get(v.lang, ()):
+                        h, slot = v.head(q), v.slot_of(q)
+                if h is not None and (slot in ("obj", "pass_subj", "dobj") or (
+                        v.lang == "ru" and v.tokens[c.tok].dep == "obj")):
+                    words = c.entries[0].light_verbs or lex.light
+                    if v.lemma(h) in words and (h not in by_tok or c.entries[0].light_verbs):
+                        c.light = h
+                c.entries = [e for e in c.entries if not e.light_only or (
+                    c.light is not None and (e.light_verbs is None or v.lemma(c.light) in e.light_verbs))]
+        for c in cands:
+            if not c.entries:
+                c.covered = True
+                continue
+            gov = self._governor(c, by_tok)
+            if gov is None or not gov.entries:
+                continue
+            if gov.entries[0].absorbs or gov.entries[0].promissive:
+                c.absorbed_by = gov
+                gov.complements.append(c)
+            elif c.pos == "NOUN" and v.head(c.tok) == gov.tok:
+                c.covered = True
+
+    def _governor(self, c: Candidate, by_tok: dict[int, Candidate]) -> Candidate | None:
+        v = self.v
+        cur = c.tok if c.light is None else c.light
+        for _ in range(MAX_GOVERN_HOPS):
+            slot = v.slot_of(cur)
+            dep = v.tokens[cur].dep
+            h = v.head(cur)
+            if h is None or not (slot in _GOVERN_SLOTS or dep in _GOVERN_SLOTS):
+                return None
+            if h in by_tok and h != c.tok:
+                return by_tok[h]
+            if v.tokens[h].pos in ("VERB", "AUX") and h not in by_tok and slot not in ("xcomp", "pcomp", "prep", "pobj"):
+                return None
+            cur = h
+        return None
+
+    # -- 3. arguments ---------------------------------------------------------------------------------
+
+    def subject_heads(self, p: int, depth: int = 0) -> list[int]:
+        """Heads of the subject of predicate ``p``, inherited through ``xcomp`` (the object of
+        an object-control verb: "asked Tajikistan to accept"), ``conj``, adjectival predicates
+        and non-finite adverbial clauses; a relative clause's subject is the noun it modifies.
+
+        Returns:
+            Token indices (empty when the predicate has no recoverable subject).
+        """
+        v, lex = self.v, self.lex
+        a = v.args(p)
+        subj = a.get("subj")
+        if subj:
+            s = subj[0]
+            if v.lemma(s) in lex.skip_subjects:
+                if v.slot_of(p) == "relcl" and v.head(p) is not None:
+                    return [v.head(p)]  # type: ignore[list-item]
+                return []
+            if v.tokens[s].pos in ("ADV", "NUM", "DET", "ADJ") and v.entity_at(s) is None:
+                inner = [c for c in v.children[s] if v.tokens[c].pos in ("NOUN", "PROPN")]
+                if inner:
+                    return inner[:1]
+            return [s]
+        if depth > 5:
+            return []
+        h = v.head(p)
+        if h is None:
+            return []
+        slot = v.slot_of(p)
+        if slot == "xcomp":
+            hobj = v.args(h).get("obj")
+            if v.lemma(h) in lex.object_control and hobj:
+                return hobj[:1]
+            return self.subject_heads(h, depth + 1)
+        if slot in ("conj", "acomp", "advcl") and (slot != "advcl" or self._nonfinite(p)):
+            inherited = self.subject_heads(h, depth + 1)
+            if not inherited and slot == "conj" and v.is_passive(h) and not v.is_passive(p):
+                inherited = v.args(h).get("pass_subj", [])[:1]
+            return inherited
+        if slot == "relcl":
+            return [h]
+        if slot == "acl" and self._nonfinite(p):
+            g = v.head(h)
+            if g is not None and v.slot_of(h) in ("obj", "dobj"):
+                return self.subject_heads(g, depth + 1)
+        return []
+
+    def _nonfinite(self, i: int) -> bool:
+        t = self.v.tokens[i]
+        return any(m in t.morph for m in ("VerbForm=Conv", "VerbForm=Part", "VerbForm=Ger")) or t.tag in ("VBG", "VBN")
+
+    def _parties(self, heads: list[int]) -> list[EventParty]:
+        out: list[EventParty] = []
+        for h in heads:
+            for p in self.res.resolve(h):
+                if not any(q.start == p.start for q in out):
+                    out.append(p)
+            self._last_heads.append(h)
+        return out
+
+    def _actors(self, c: Candidate, e: Trigger, pred: int) -> list[EventParty]:
+        v = self.v
+        if e.actor:
+            heads = [x for slot in e.actor for x in v.args(c.tok).get(slot, [])]
+            return self._parties(heads)
+        if c.pos == "NOUN" and c.light is None:
+            rec = set(e.recipient)
+            for slot in NOUN_ACTOR_SLOTS:
+                if slot in rec:
+                    continue
+                heads = v.args(c.tok).get(slot, [])
+                parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
+                if parties:
+                    return parties
+            return []
+        if v.is_passive(pred):
+            agent = v.args(pred).get("agent", [])
+            if agent:
+                return self._parties(agent)
+            if e.passive_actor == "patient":
+                return self._parties(v.args(pred).get("pass_subj", []))
+            return []
+        return self._parties(self.subject_heads(pred))
+
+    def _slot_heads(self, c: Candidate, slot: str) -> list[int]:
+        v = self.v
+        if slot == "ccomp_subj":
+            out = []
+            for cc in v.args(c.tok).get("ccomp", []):
+                out.extend(v.args(cc).get("subj", []))
+            return out
+        heads = list(v.args(c.tok).get(slot, []))
+        if slot.startswith("prep:"):
+            if c.light is not None:
+                heads += v.args(c.light).get(slot, [])
+            if not heads and c.pos == "VERB":  # "shared evidence with the U.S."
+                for o in v.args(c.tok).get("obj", []):
+                    heads += v.args(o).get(slot, [])
+        if slot == "ccomp_subj" and not heads:
+            cc = self._obligation_clause(c.tok)
+            if cc is not None:
+                heads = v.args(cc).get("subj", [])
+        return heads
+
+    def _recipients(self, c: Candidate, e: Trigger, actors: list[EventParty]) -> list[EventParty]:
+        for slot in e.recipient:
+            self._last_heads = []
+            parties = [p for p in self._parties(self._slot_heads(c, slot)) if self.res.is_clear(p) or p.sector]
+            parties = [p for p in parties if not any(p.start == a.start for a in actors)]
+            if parties:
+                return parties
+        return []
+
+    # -- 4. flags ---------------------------------------------------------------------------------------
+
+    def _own_flags(self, i: int, f: _Flags) -> bool:
+        """Read flags from token ``i``'s own dependents; True when it has its own auxiliary."""
+        v, lex = self.v, self.lex
+        a = v.args(i)
+        if a.get("neg"):
+            f.negated = True
+        own_aux = False
+        for x in a.get("aux", []) + a.get("auxpass", []):
+            lem, txt = v.lemma(x), v.text(x)
+            own_aux = True
+            if lem in lex.future_aux or txt in lex.future_aux:
+                f.future = True
+            if lem in lex.hypothetical_aux or txt in lex.hypothetical_aux:
+                f.hypothetical = f.modal = True
+            if v.lang == "ru" and lem == "быть" and "Tense=Fut" in v.tokens[x].morph:
+                f.future = True
+        for x in v.children[i]:
+            if v.lang == "ru" and v.lemma(x) == "бы":
+                f.hypothetical = f.modal = True
+            if v.lang == "ru" and v.lemma(x) in lex.hypothetical_aux and v.tokens[x].dep in ("parataxis", "advmod"):
+                f.hypothetical = f.modal = True
+        for x in a.get("mark", []):
+            if v.lemma(x) in lex.condition_marks:
+                f.hypothetical = True
+        for x in a.get("advcl", []):
+            marks = {v.lemma(m) for m in v.args(x).get("mark", [])}
+            if marks & lex.condition_marks:
+                f.hypothetical = True
+            if marks & lex.threat_condition_marks:
+                f.threat = True
+        t = v.tokens[i]
+        if v.lang == "ru" and "Tense=Fut" in t.morph and "Aspect=Perf" in t.morph:
+            f.future = True
+        return own_aux
+
+    def _flags(self, pred: int, trigger: int) -> _Flags:
+        v, lex = self.v, self.lex
+        f = _Flags()
+        if trigger != pred:
+            self._own_flags(trigger, f)
+        cur = pred
+        own_aux = self._own_flags(cur, f)
+        for _ in range(6):
+            h = v.head(cur)
+            if h is None:
+                break
+            slot = v.slot_of(cur)
+            if slot in ("xcomp", "ccomp", "pcomp") and v.lemma(h) in lex.negating:
+                f.negated = True  # "The Taliban has denied executing unarmed commandos"
+                break
+            if slot == "xcomp":
+                hl = v.lemma(h)
+                if hl in lex.intent or hl in lex.intent_adjectives or (hl == "go" and v.text(h) == "going"):
+                    f.future = True
+                own_aux = self._own_flags(h, f) or own_aux
+                cur = h
+                continue
+            if slot == "acomp":
+                self._own_flags(h, f)
+                cur = h
+                continue
+            if slot == "conj" and not own_aux:
+                g = _Flags()
+                self._own_flags(h, g)
+                f.future |= g.future
+                f.hypothetical |= g.hypothetical
+                f.modal |= g.modal
+                f.negated |= g.negated and not v.args(cur).get("subj")
+                cur = h
+                continue
+            break
+        return f
+
+    # -- 5. evaluation ------------------------------------------------------------------------------------
+
+    def _mode(self, c: Candidate, e: Trigger, typ: str) -> str | None:
+        v, lex = self.v, self.lex
+        mode = e.mode
+        table = lex.mode_modifiers.get(typ)
+        if table:
+            words: set[str] = {v.lemma(c.tok)}
+            for k in [c.tok] + ([c.light] if c.light is not None else []):
+                for x in v.children[k]:
+                    words.add(v.lemma(x))
+                    words.update(v.lemma(y) for y in v.children[x])
+            for m, ws in table.items():
+                if words & ws:
+                    return m
+        return mode
+
+    def _complement(self, c: Candidate) -> tuple[str | None, str | None, str | None]:
+        """(type, mode, lemma) of what a verbal head is about."""
+        v = self.v
+        for comp in c.complements:
+            ce = next((e for e in comp.entries), None)
+            if ce is not None:
+                return ce.type, ce.mode, v.lemma(comp.tok)
+        a = v.args(c.tok)
+        for slot in ("xcomp", "ccomp", "obj"):
+            for x in a.get(slot, []):
+                return None, None, v.lemma(x)
+        return None, None, None
+
+    def _evaluate(self, c: Candidate) -> Coded | None:
+        v = self.v
+        pred = c.light if c.light is not None else c.tok
+        for e in c.entries:
+            self._last_heads = []
+            actors = [p for p in self._actors(c, e, pred) if self.res.is_clear(p)]
+            actor_heads = list(self._last_heads)
+            if not actors:
+                continue
+            if e.actor_not_person and any(self._is_person(p) for p in actors):
+                continue
+            if e.actor_person and not all(self._is_person(p) for p in actors):
+                continue
+            if e.actor_sectors is not None and not any(p.sector in e.actor_sectors for p in actors):
+                continue
+            if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in actors):
+                continue
+            self._last_heads = []
+            recipients = self._recipients(c, e, actors)
+            recipient_heads = list(self._last_heads) if recipients else []
+            place_parties: list[EventParty] = []
+            if e.recipient_as_place:
+                place_parties, recipients = recipients, []
+            if e.requires_recipient and not recipients:
+                continue
+            if e.requires_party and not recipients and len(actors) < 2:
+                continue
+            if e.requires_complement and not c.complements and not (
+                    v.args(c.tok).get("xcomp") or v.args(c.tok).get("ccomp")):
+                continue
+            typ = e.type
+            comp_type, comp_mode, comp_lemma = self._complement(c) if (e.absorbs or e.promissive) else (None, None, None)
+            if e.promissive:
+                typ = "THREATEN" if comp_type in CONFLICT else e.type
+            mode = self._mode(c, e, typ)
+            if typ in ("REQUEST", "REJECT", "THREATEN") and (comp_type or comp_lemma):
+                mode = self.lex.complement_mode(typ, comp_type, comp_mode, comp_lemma) or mode
+            if e.multi_actor_type and len({p.country for p in actors if p.country}) > 1:
+                typ = e.multi_actor_type
+            sector = next((p.sector for p in actors if p.sector), None)
+            if sector in e.by_sector:
+                typ = e.by_sector[sector].get("type", typ)
+                mode = e.by_sector[sector].get("mode", mode)
+            f = self._flags(pred, c.tok)
+            coded = Coded(typ, mode, c.tok, c.light, pred, e, actors, recipients, place_parties,
+                          actor_heads, recipient_heads, f.negated, f.future, f.hypothetical,
+                          nominal=c.pos == "NOUN" and c.light is None)
+            self._plover_intent(coded, f)
+            return coded
+        return None
+
+    def _is_person(self, p: EventParty) -> bool:
+        if p.entity_key is None:
+            return False
+        for ent in self.v.article.entities:
+            if ent.start == p.start and ent.entity_key == p.entity_key:
+                return ent.label == "PERSON"
+        ent = next((x for x in self.v.article.entities if x.entity_key == p.entity_key), None)
+        return ent is not None and ent.label == "PERSON"
+
+    def _plover_intent(self, ev: Coded, f: _Flags) -> None:
+        """PLOVER/CAMEO conventions for announced acts (see the module docstring, point 5).
+
+        * cooperative act announced for the future → AGREE (negated: REJECT);
+        * SANCTION or COERCE announced for the future, or any material conflict act under a
+          threat condition ("unless") → THREATEN.
+        """
+        orig = ev.type
+        if f.modal:
+            return
+        if orig in COOPERATIVE and orig != "AGREE" and ev.future:
+            if ev.negated:
+                ev.mode = self.lex.complement_mode("REJECT", orig, ev.mode, None)
+                ev.type, ev.negated = "REJECT", False
+            else:
+                ev.type, ev.mode = "AGREE", None
+            ev.intended = orig
+        elif not ev.negated and ((orig in THREAT_ANNOUNCED and ev.future) or (orig in MATERIAL_CONFLICT and f.threat)):
+            ev.mode = self.lex.complement_mode("THREATEN", orig, ev.mode, None)
+            ev.type, ev.intended = "THREATEN", orig

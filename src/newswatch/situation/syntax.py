@@ -1,0 +1,266 @@
+"""A read-only view of an article's dependency parse with language-neutral argument slots.
+
+spaCy's English model uses ClearNLP labels (``nsubj``, ``nsubjpass``, ``dobj``, ``dative``,
+``prep`` + ``pobj``, ``agent``, ``prt``, ``neg``); natasha (slovnet) uses Universal
+Dependencies v2 labels (``nsubj``, ``nsubj:pass``, ``obj``, ``iobj``, ``obl``/``nmod`` with a
+``case`` dependent, ``advmod`` "не"). :meth:`DocView.args` maps both onto one set of slot
+names so the trigger lexicons can be written once:
+
+* ``subj``, ``pass_subj`` (subject of a passive verb), ``obj``, ``iobj`` (English dative or a
+  bare Russian dative), ``agent`` (English "by" agent of a passive; Russian bare instrumental
+  of a passive verb), ``ins`` (other bare instrumental);
+* ``prep:<p>`` — the object of preposition ``p`` ("with", "from", "с", "на"); compound
+  prepositions are joined with "_" ("on_the_part_of", "со_стороны", "в_отношение");
+* ``gen`` — a bare genitive modifier (Russian ``nmod`` in Case=Gen: "наступление талибов");
+* ``poss``, ``compound``, ``amod``, ``nmod``, ``appos``, ``flat`` — nominal modifiers;
+* ``xcomp``, ``ccomp``, ``advcl``, ``conj``, ``acomp``, ``prt``, ``aux``, ``neg``, ``mark``.
+
+All lemmas are folded (lower case, ё → е) with :func:`newswatch.aliases.fold`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ..aliases import fold
+from ..model import Article, EntityMention, Token
+
+#: Russian preposition spellings folded to their base form ("со" → "с").
+_RU_PREP_VARIANTS = {"со": "с", "во": "в", "ко": "к", "обо": "о", "изо": "из", "подо": "под", "передо": "перед"}
+#: Russian nouns that form compound prepositions with their preposition and a genitive
+#: dependent: "со стороны X", "в отношении X", "в адрес X", "в ходе X".
+_RU_PREP_NOUNS = {("с", "сторона"): "со_стороны", ("в", "отношение"): "в_отношение",
+                  ("в", "адрес"): "в_адрес", ("в", "ход"): "в_ход", ("по", "линия"): "по_линии"}
+#: English nouns that form compound prepositions: "on the part of X", "on behalf of X".
+_EN_PREP_NOUNS = {("on", "part"): "on_the_part_of", ("on", "behalf"): "on_behalf_of",
+                  ("in", "front"): "in_front_of", ("by", "way"): "by_way_of"}
+
+_EN_SLOTS = {
+    "nsubj": "subj", "csubj": "subj", "expl": "expl", "nsubjpass": "pass_subj", "csubjpass": "pass_subj",
+    "dobj": "obj", "dative": "iobj", "poss": "poss", "compound": "compound", "amod": "amod",
+    "nmod": "nmod", "appos": "appos", "xcomp": "xcomp", "ccomp": "ccomp", "advcl": "advcl",
+    "conj": "conj", "acomp": "acomp", "attr": "attr", "oprd": "oprd", "prt": "prt", "aux": "aux",
+    "auxpass": "auxpass", "neg": "neg", "mark": "mark", "advmod": "advmod", "relcl": "relcl",
+    "acl": "acl", "npadvmod": "npadvmod", "det": "det", "pcomp": "pcomp", "nummod": "nummod",
+}
+_RU_SLOTS = {
+    "nsubj": "subj", "csubj": "subj", "nsubj:pass": "pass_subj", "obj": "obj", "iobj": "iobj",
+    "amod": "amod", "appos": "appos", "flat:name": "flat", "flat": "flat", "flat:foreign": "flat",
+    "xcomp": "xcomp", "ccomp": "ccomp", "advcl": "advcl", "conj": "conj", "aux": "aux",
+    "aux:pass": "auxpass", "mark": "mark", "advmod": "advmod", "acl:relcl": "relcl", "acl": "acl",
+    "det": "det", "nummod": "nummod", "nummod:gov": "nummod", "cop": "cop", "parataxis": "parataxis",
+}
+
+
+@dataclass(slots=True)
+class DocView:
+    """Children lists, entity lookup and argument slots for one article (built once).
+
+    Args:
+        article: an article with ``tokens``, ``sentences`` and ``entities`` filled.
+    """
+
+    article: Article
+    lang: str
+    children: list[list[int]] = field(default_factory=list)
+    _ent_starts: list[int] = field(default_factory=list)
+    _ents: list[EntityMention] = field(default_factory=list)
+    _args: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, article: Article) -> DocView:
+        """Index ``article`` (children of each token, entities by offset)."""
+        lang = "ru" if (article.language or "en") == "ru" else "en"
+        view = cls(article, lang)
+        n = len(article.tokens)
+        view.children = [[] for _ in range(n)]
+        for t in article.tokens:
+            if t.head != t.i and 0 <= t.head < n:
+                view.children[t.head].append(t.i)
+        view._ents = sorted(article.entities, key=lambda e: e.start)
+        view._ent_starts = [e.start for e in view._ents]
+        return view
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The article's tokens."""
+        return self.article.tokens
+
+    def lemma(self, i: int) -> str:
+        """Folded lemma of token ``i`` (the folded text when the lemma is empty)."""
+        t = self.tokens[i]
+        return fold(t.lemma or t.text)
+
+    def text(self, i: int) -> str:
+        """Folded surface text of token ``i``."""
+        return fold(self.tokens[i].text)
+
+    def head(self, i: int) -> int | None:
+        """The head of token ``i``, or None for a root."""
+        t = self.tokens[i]
+        return None if t.head == i else t.head
+
+    def dep(self, i: int) -> str:
+        """The dependency label of token ``i``."""
+        return self.tokens[i].dep
+
+    def entity_at(self, i: int) -> EntityMention | None:
+        """The entity mention covering token ``i`` (by offsets), or None."""
+        t = self.tokens[i]
+        k = bisect.bisect_right(self._ent_starts, t.start) - 1
+        if k >= 0:
+            e = self._ents[k]
+            if e.start <= t.start < e.end:  # a token may run past the mention ("U.N." vs "U.N")
+                return e
+        return None
+
+    def entities_between(self, start: int, end: int) -> list[EntityMention]:
+        """Entity mentions lying inside ``[start, end)``."""
+        k = bisect.bisect_left(self._ent_starts, start)
+        out = []
+        while k < len(self._ents) and self._ents[k].start < end:
+            if self._ents[k].end <= end:
+                out.append(self._ents[k])
+            k += 1
+        return out
+
+    def subtree(self, i: int) -> list[int]:
+        """Token ``i`` and all its descendants, sorted."""
+        out, todo = [], [i]
+        while todo:
+            j = todo.pop()
+            out.append(j)
+            todo.extend(self.children[j])
+        return sorted(out)
+
+    def span(self, i: int, skip: frozenset[str] = frozenset()) -> tuple[int, int]:
+        """Character span of the subtree of ``i``, leaving out children whose slot is in ``skip``.
+
+        Args:
+            i: head token.
+            skip: slot names (see :meth:`args`) whose subtrees are excluded ("relcl", "acl").
+
+        Returns:
+            ``(start, end)`` offsets.
+        """
+        keep = [i]
+        for c in self.children[i]:
+            if self.slot_of(c) in skip:
+                continue
+            keep.extend(self.subtree(c))
+        toks = self.tokens
+        return min(toks[k].start for k in keep), max(toks[k].end for k in keep)
+
+    def is_passive(self, i: int) -> bool:
+        """True when verb ``i`` is passive (an auxpass/nsubjpass dependent, or Voice=Pass)."""
+        if "Voice=Pass" in self.tokens[i].morph:
+            return True
+        return any(self.slot_of(c) in ("auxpass", "pass_subj") for c in self.children[i])
+
+    def slot_of(self, c: int) -> str:
+        """The coarse slot name of dependent ``c`` relative to its head (without preposition)."""
+        dep = self.tokens[c].dep
+        table = _RU_SLOTS if self.lang == "ru" else _EN_SLOTS
+        return table.get(dep, dep)
+
+    def args(self, i: int) -> dict[str, list[int]]:
+        """Argument slots of token ``i`` (cached): slot name → dependent token indices.
+
+        Returns:
+            A mapping such as ``{"subj": [3], "obj": [7], "prep:with": [10]}``; see the module
+            docstring for the slot names. A preposition slot holds the preposition's object.
+        """
+        if i in self._args:
+            return self._args[i]
+        out: dict[str, list[int]] = {}
+        if self.lang == "ru":
+            self._args_ru(i, out)
+        else:
+            self._args_en(i, out)
+        self._args[i] = out
+        return out
+
+    def _args_en(self, i: int, out: dict[str, list[int]]) -> None:
+        for c in self.children[i]:
+            dep = self.tokens[c].dep
+            if dep == "prep":
+                p = self.lemma(c)
+                for g in self.children[c]:
+                    gdep = self.tokens[g].dep
+                    if gdep in ("pobj", "pcomp"):
+                        key, target = self._en_compound_prep(p, g)
+                        out.setdefault(f"prep:{key}", []).append(target)
+                continue
+            if dep == "agent":
+                out.setdefault("agent", []).extend(g for g in self.children[c] if self.tokens[g].dep == "pobj")
+                continue
+            slot = _EN_SLOTS.get(dep)
+            if slot is None:
+                continue
+            if slot == "neg" or (slot == "det" and self.lemma(c) == "no"):
+                out.setdefault("neg", []).append(c)
+            out.setdefault(slot, []).append(c)
+
+    def _en_compound_prep(self, p: str, g: int) -> tuple[str, int]:
+        key = _EN_PREP_NOUNS.get((p, self.lemma(g)))
+        if key:
+            for h in self.children[g]:
+                if self.tokens[h].dep == "prep" and self.lemma(h) == "of":
+                    for x in self.children[h]:
+                        if self.tokens[x].dep == "pobj":
+                            return key, x
+        return p, g
+
+    def _args_ru(self, i: int, out: dict[str, list[int]]) -> None:
+        passive = self.is_passive(i)
+        for c in self.children[i]:
+            dep = self.tokens[c].dep
+            if dep in ("obl", "nmod", "obl:agent"):
+                cases = [g for g in self.children[c] if self.tokens[g].dep == "case"]
+                morph = self.tokens[c].morph
+                if cases:
+                    p = "_".join(_RU_PREP_VARIANTS.get(self.lemma(g), self.lemma(g)) for g in cases)
+                    key = _RU_PREP_NOUNS.get((p, self.lemma(c)))
+                    if key:
+                        inner = [g for g in self.children[c] if self.tokens[g].dep in ("nmod", "obl")]
+                        if inner:
+                            out.setdefault(f"prep:{key}", []).extend(inner)
+                            continue
+                    out.setdefault(f"prep:{p}", []).append(c)
+                elif "Case=Dat" in morph:
+                    out.setdefault("iobj", []).append(c)
+                elif "Case=Ins" in morph:
+                    out.setdefault("agent" if passive else "ins", []).append(c)
+                elif "Case=Gen" in morph and dep == "nmod":
+                    out.setdefault("gen", []).append(c)
+                else:
+                    out.setdefault("obl" if dep.startswith("obl") else "nmod", []).append(c)
+                continue
+            slot = _RU_SLOTS.get(dep)
+            if slot is None:
+                continue
+            if slot == "advmod" and self.lemma(c) in ("не", "ни"):
+                out.setdefault("neg", []).append(c)
+                continue
+            out.setdefault(slot, []).append(c)
+
+    def preps(self, i: int) -> set[str]:
+        """The prepositions governing arguments of ``i`` ("on", "for", "с")."""
+        return {k.split(":", 1)[1] for k in self.args(i) if k.startswith("prep:")}
+
+    def conjuncts(self, i: int) -> list[int]:
+        """``i`` and the heads coordinated with it (``conj`` dependents, recursively)."""
+        out, todo = [], [i]
+        while todo:
+            j = todo.pop(0)
+            if j in out:
+                continue
+            out.append(j)
+            todo.extend(c for c in self.children[j] if self.tokens[c].dep == "conj")
+        return out
+
+    def sentence_range(self, i: int) -> tuple[int, int]:
+        """Token index range ``[start, end)`` of the sentence of token ``i``."""
+        s = self.article.sentences[self.tokens[i].sent]
+        return s.token_start, s.token_end

@@ -1,0 +1,53 @@
+"""The claims ledger, per article: every figure becomes a :class:`~newswatch.model.Claim`.
+
+See :mod:`newswatch.situation.claims` for the rules (subject, property, as-of date, cited
+source, group key). Grouping across articles and over time is done by the store
+(:mod:`newswatch.storage.situation`) and listed by ``newswatch claims``.
+"""
+
+from __future__ import annotations
+
+from ..model import Article
+from ..pipeline import Stage, register
+from ..situation.actors import ActorResolver, ActorTables
+from ..situation.claims import ClaimExtractor, ClaimRules
+from ..situation.coding import EventCoder
+from ..situation.lexicon import TriggerLexicon
+from ..situation.syntax import DocView
+
+
+@register("claims")
+class ClaimsStage(Stage):
+    """Turn the article's figures into claims (English and Russian; other languages: none)."""
+
+    name = "claims"
+    version = "1"
+    requires = ("tokens", "sentences", "entities", "quotes", "figures", "timexes")
+    provides = ("claims",)
+
+    def __init__(self) -> None:
+        self._lexicons: dict[str, TriggerLexicon] | None = None
+        self._tables: ActorTables | None = None
+        self._rules: ClaimRules | None = None
+
+    def initialize(self) -> None:
+        """Load the trigger lexicons (for subject inheritance), actor tables and property rules."""
+        if getattr(self, "_lexicons", None) is None:
+            self._lexicons = {lang: TriggerLexicon.load(lang) for lang in ("en", "ru")}
+        if getattr(self, "_tables", None) is None:
+            self._tables = ActorTables.load()
+        if getattr(self, "_rules", None) is None:
+            self._rules = ClaimRules.load()
+
+    def process(self, article: Article) -> None:
+        """Fill ``article.claims`` (replacing any earlier list)."""
+        self.initialize()
+        assert self._lexicons is not None and self._tables is not None and self._rules is not None
+        lang = article.language or "en"
+        if lang not in self._lexicons or not article.tokens or not article.figures:
+            article.claims = []
+            return
+        view = DocView.build(article)
+        resolver = ActorResolver(view, self._tables)
+        coder = EventCoder(view, self._lexicons[lang], resolver)
+        article.claims = ClaimExtractor(article, coder, resolver, self._rules).claims(self.name, self.version)

@@ -1,0 +1,647 @@
+"""Writing and reading the situation picture (called by :class:`~newswatch.storage.store.Store`).
+
+:func:`save_situation` runs inside the transaction that saves a new revision, after its entity
+mentions, and:
+
+1. **entities** — fills each entity's per-language label and aliases and its name keys, and
+   links it to an identity by the rules of :mod:`newswatch.situation.identity`, writing an
+   ``entity_merge`` row with the evidence (never re-merging an entity whose merge was undone);
+2. **near-duplicates** — stores the revision's MinHash signature and LSH band buckets, looks
+   up candidates sharing a bucket, and joins the cluster of the most similar revision of
+   another article at or above :data:`~newswatch.situation.dedup.NEAR_DUPLICATE_THRESHOLD`;
+3. **events** — each coded event becomes a mention of an existing event or a new one. Events
+   share a key (type, mode, actor and recipient identities, negation, and the day when the
+   date is a day-precise time expression); a mention joins an event with the same key when
+   the key has such a day, or when one of the event's mentions is in a revision of the same
+   near-duplicate cluster (or an earlier revision of the same article) with the same trigger
+   words; never with an event already mentioned
+   in the same revision. So the same event reported by a reprint becomes one event with two
+   mentions, while two undated "Taliban offensive" mentions in unrelated articles stay apart;
+4. **claims** — each claim joins its ``claim_group`` (subject identity | property | unit).
+
+Reading: :func:`claim_groups` (the ledger: values side by side, newest and most cited
+marked), :func:`events` (events with their mentions), :func:`clusters`, :func:`identity`,
+:func:`undo_merge`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..aliases import AliasIndex, fold
+from ..model import Article, Claim, Event, EventParty, Provenance
+from ..situation import dedup
+from ..situation.identity import name_keys, same_script, script
+from . import schema as t
+from . import situation_schema as st
+from .engine import advisory_lock
+
+#: Most surface forms kept per language in ``entity.aliases``.
+MAX_ALIASES_PER_LANGUAGE = 30
+
+InsertIgnore = Callable[[sa.Table], Any]
+
+
+@cache
+def _alias_name_index() -> dict[str, str]:
+    """``name_key`` of every multi-word PERSON alias in the alias file → alias id."""
+    out: dict[str, str] = {}
+    for e in _alias_index().entries:
+        if e.label != "PERSON":
+            continue
+        for alias in (*e.aliases, *e.canonical.values()):
+            nk, _ = name_keys(alias)
+            if nk:
+                out.setdefault(nk, e.id)
+    return out
+
+
+def _root(row: Mapping[str, Any]) -> int:
+    return int(row["identity_id"] or row["id"])
+
+
+# ---------------------------------------------------------------------------------- saving
+
+
+def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
+                   entity_ids: Mapping[str, int], now: dt.datetime) -> None:
+    """Write the situation rows of one new revision (see the module docstring).
+
+    Args:
+        conn: the connection of the saving transaction.
+        insert_ignore: ``table -> insert statement`` with ON CONFLICT DO NOTHING for the
+            backend (the store's dialect insert).
+        revision_id: the new revision's id.
+        article: the analysed article.
+        entity_ids: entity id by entity key for the article's mentions.
+        now: the save time (UTC).
+    """
+    advisory_lock(conn, "situation")  # identities, clusters and groups span articles
+    roots = _update_entities(conn, article, entity_ids, revision_id, now)
+    cluster_revisions = _cluster(conn, revision_id, article, now)
+    _save_events(conn, revision_id, article, entity_ids, roots, cluster_revisions)
+    _save_claims(conn, insert_ignore, revision_id, article, entity_ids, roots, now)
+
+
+# -- 1. entities ------------------------------------------------------------------------------------
+
+
+def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str, int], revision_id: int,
+                     now: dt.datetime) -> dict[int, int]:
+    """Labels, aliases, keys and identity links; returns entity id → identity root id."""
+    if not entity_ids:
+        return {}
+    lang = article.language or "en"
+    by_key: dict[str, list[Any]] = {}
+    for m in article.entities:
+        by_key.setdefault(m.entity_key or f"{m.label}:{m.canonical}", []).append(m)
+    rows = {r["id"]: r for r in conn.execute(
+        sa.select(t.entity).where(t.entity.c.id.in_(sorted(set(entity_ids.values()))))).mappings()}
+    roots: dict[int, int] = {}
+    for key, eid in sorted(entity_ids.items()):
+        row = rows[eid]
+        mentions = by_key.get(key, [])
+        labels = dict(row["labels"] or {})
+        aliases = {k: list(v) for k, v in (row["aliases"] or {}).items()}
+        if mentions:
+            labels.setdefault(lang, mentions[0].canonical)
+        else:
+            labels.setdefault(script(row["canonical"]), row["canonical"])
+        for m in mentions:
+            forms = aliases.setdefault(lang, [])
+            if m.text not in forms and len(forms) < MAX_ALIASES_PER_LANGUAGE:
+                forms.append(m.text)
+        values: dict[str, Any] = {"labels": labels, "aliases": aliases}
+        if row["label"] == "PERSON" and row["name_key"] is None and row["surname_key"] is None:
+            values["name_key"], values["surname_key"] = name_keys(_english_name(key, row["canonical"]))
+        conn.execute(sa.update(t.entity).where(t.entity.c.id == eid).values(values))
+        row = {**row, **values}
+        rows[eid] = row
+        roots[eid] = _link_identity(conn, row, key, revision_id, now)
+    return roots
+
+
+def _english_name(key: str, canonical: str) -> str:
+    """The name used for keys: the alias file's English canonical for alias entities."""
+    if key.startswith("alias:"):
+        entry = _alias_index().get(key[6:])
+        if entry is not None:
+            return entry.canonical_for("en")
+    return canonical
+
+
+@cache
+def _alias_index() -> AliasIndex:
+    """The alias file, loaded once per process."""
+    return AliasIndex.load()
+
+
+def _link_identity(conn: Connection, row: Mapping[str, Any], key: str, revision_id: int, now: dt.datetime) -> int:
+    """The identity root of an entity row, merging it by the identity rules when it is new."""
+    if row["identity_id"] is not None or key.startswith("alias:") or row["label"] != "PERSON":
+        return _root(row)
+    had_merge = conn.scalar(sa.select(sa.func.count()).select_from(st.entity_merge)
+                            .where(st.entity_merge.c.entity_id == row["id"]))
+    if had_merge:
+        return _root(row)
+    e = t.entity.c
+    nk, sk = row["name_key"], row["surname_key"]
+    target: Mapping[str, Any] | None = None
+    method, evidence = "", {}
+    if nk and nk in _alias_name_index():
+        alias_id = _alias_name_index()[nk]
+        target = conn.execute(sa.select(t.entity).where(e.key == f"alias:{alias_id}")).mappings().first()
+        method, evidence = "alias", {"name_key": nk, "alias_id": alias_id}
+    if target is None and nk:
+        cands = list(conn.execute(sa.select(t.entity).where(e.label == "PERSON", e.name_key == nk,
+                                                             e.id != row["id"])).mappings())
+        target = _unique_root(conn, cands)
+        if target is not None:
+            method = "name" if same_script(target["canonical"], row["canonical"]) else "transliteration"
+            evidence = {"name_key": nk}
+    if target is None and nk is None and sk:
+        cands = list(conn.execute(sa.select(t.entity).where(e.label == "PERSON", e.surname_key == sk,
+                                                             e.name_key.is_not(None), e.id != row["id"])).mappings())
+        target = _unique_root(conn, cands)
+        if target is not None:
+            method, evidence = "surname", {"surname_key": sk}
+    if target is None:
+        return int(row["id"])
+    root = _root(target)
+    if root == row["id"]:
+        return int(row["id"])
+    _merge(conn, int(row["id"]), root, method, {**evidence, "from": row["canonical"], "to": target["canonical"]},
+           revision_id, now)
+    return root
+
+
+def _unique_root(conn: Connection, cands: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The identity root shared by all candidates, or None when they name several identities."""
+    roots = {_root(c) for c in cands}
+    if len(roots) != 1:
+        return None
+    root_id = roots.pop()
+    return conn.execute(sa.select(t.entity).where(t.entity.c.id == root_id)).mappings().first()
+
+
+def _merge(conn: Connection, entity_id: int, root_id: int, method: str, evidence: dict[str, Any],
+           revision_id: int | None, now: dt.datetime) -> None:
+    conn.execute(sa.update(t.entity).where(t.entity.c.id == entity_id).values(identity_id=root_id))
+    conn.execute(sa.insert(st.entity_merge), {
+        "entity_id": entity_id, "identity_id": root_id, "method": method, "evidence": evidence,
+        "revision_id": revision_id, "created_at": now,
+    })
+    root = conn.execute(sa.select(t.entity).where(t.entity.c.id == root_id)).mappings().one()
+    member = conn.execute(sa.select(t.entity).where(t.entity.c.id == entity_id)).mappings().one()
+    labels = dict(root["labels"] or {})
+    for lang, label in (member["labels"] or {}).items():
+        labels.setdefault(lang, label)
+    aliases = {k: list(v) for k, v in (root["aliases"] or {}).items()}
+    for lang, forms in (member["aliases"] or {}).items():
+        have = aliases.setdefault(lang, [])
+        have.extend(f for f in forms if f not in have and len(have) < MAX_ALIASES_PER_LANGUAGE)
+    conn.execute(sa.update(t.entity).where(t.entity.c.id == root_id).values(labels=labels, aliases=aliases))
+
+
+# -- 2. near-duplicates --------------------------------------------------------------------------------
+
+
+def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime) -> set[int]:
+    """Store the signature, join a near-duplicate cluster.
+
+    Returns:
+        The revisions whose events this revision's events may merge with: the members of its
+        cluster and the earlier revisions of the same article (a revised text reports the same
+        events; revisions of one article are not clustered, they are one article already).
+    """
+    sig = dedup.signature(article.text)
+    buckets = dedup.bands(sig)
+    b = st.minhash_band.c
+    cond = sa.or_(*[sa.and_(b.band == i, b.bucket == bucket) for i, bucket in enumerate(buckets)])
+    cands = set(conn.scalars(sa.select(b.revision_id).where(cond).distinct()))
+    best: tuple[float, int] | None = None
+    if cands:
+        rows = conn.execute(
+            sa.select(st.revision_minhash.c.revision_id, st.revision_minhash.c.signature, t.revision.c.article_id)
+            .join(t.revision, t.revision.c.id == st.revision_minhash.c.revision_id)
+            .where(st.revision_minhash.c.revision_id.in_(sorted(cands)))).all()
+        for rid, raw, art_id in rows:
+            if art_id == article.id:
+                continue  # a revision of the same article is not a reprint
+            sim = dedup.similarity(sig, dedup.from_bytes(raw))
+            if sim >= dedup.NEAR_DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
+                best = (sim, int(rid))
+    same_article = set(conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
+    conn.execute(sa.insert(st.revision_minhash), {
+        "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
+        "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)})
+    conn.execute(sa.insert(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
+                                               for i, bucket in enumerate(buckets)])
+    if best is None:
+        return {revision_id} | same_article
+    sim, other = best
+    m = st.article_cluster_member.c
+    cluster_id = conn.scalar(sa.select(m.cluster_id).where(m.revision_id == other))
+    if cluster_id is None:
+        cluster_id = conn.execute(sa.insert(st.article_cluster), {
+            "method": "minhash", "threshold": dedup.NEAR_DUPLICATE_THRESHOLD, "created_at": now,
+        }).inserted_primary_key[0]
+        other_article = conn.scalar(sa.select(t.revision.c.article_id).where(t.revision.c.id == other))
+        conn.execute(sa.insert(st.article_cluster_member), {
+            "cluster_id": cluster_id, "revision_id": other, "article_id": other_article,
+            "similarity": 1.0, "added_at": now})
+    conn.execute(sa.insert(st.article_cluster_member), {
+        "cluster_id": cluster_id, "revision_id": revision_id, "article_id": article.id,
+        "similarity": sim, "added_at": now})
+    return set(conn.scalars(sa.select(m.revision_id).where(m.cluster_id == cluster_id))) | {revision_id} | same_article
+
+
+# -- 3. events ---------------------------------------------------------------------------------------
+
+
+def _party_identity(p: EventParty | None, entity_ids: Mapping[str, int], roots: Mapping[int, int]) -> str:
+    if p is None:
+        return ""
+    if p.entity_key and p.entity_key in entity_ids:
+        eid = entity_ids[p.entity_key]
+        return f"e{roots.get(eid, eid)}"
+    if p.country:
+        return f"c:{p.country}"
+    return fold(p.canonical)
+
+
+def event_key(ev: Event, entity_ids: Mapping[str, int], roots: Mapping[int, int]) -> str:
+    """The cross-article key of an event (see the module docstring, point 3)."""
+    actors = sorted({_party_identity(p, entity_ids, roots) for p in ev.actors}) or [fold(ev.actor or "")]
+    recips = sorted({_party_identity(p, entity_ids, roots) for p in ev.recipients})
+    day = ev.date if ev.date_source == "timex" and ev.date_precision == "day" else ""
+    flags = "".join(f for f, on in (("n", ev.negated), ("f", ev.future), ("h", ev.hypothetical)) if on)
+    return "|".join([ev.type, ev.mode or "", ",".join(actors), ",".join(recips), flags, day or ""])
+
+
+def _party_dict(p: EventParty) -> dict[str, Any]:
+    return dataclasses.asdict(p)
+
+
+_EVENT_COLUMNS = ("type", "mode", "actor", "recipient", "place", "date")
+
+
+def event_mention_row(ev: Event) -> dict[str, Any]:
+    """Columns of an ``event_mention`` row (everything else of the Event in ``detail``)."""
+    detail = {f.name: getattr(ev, f.name) for f in dataclasses.fields(Event)
+              if f.name not in (*_EVENT_COLUMNS, "start", "end", "prov")}
+    detail["actors"] = [_party_dict(p) for p in ev.actors]
+    detail["recipients"] = [_party_dict(p) for p in ev.recipients]
+    return {
+        "start": ev.start, "end": ev.end,
+        "sentence_start": ev.prov.sentence_start, "sentence_end": ev.prov.sentence_end,
+        "stage": ev.prov.stage, "stage_version": ev.prov.version, "confidence": ev.prov.confidence,
+        **{c: getattr(ev, c) for c in _EVENT_COLUMNS}, "detail": detail,
+    }
+
+
+def event_from_mention_row(row: Mapping[str, Any]) -> Event:
+    """Rebuild the :class:`Event` of one mention row."""
+    detail = dict(row["detail"] or {})
+    actors = [EventParty(**p) for p in detail.pop("actors", [])]
+    recipients = [EventParty(**p) for p in detail.pop("recipients", [])]
+    known = {f.name for f in dataclasses.fields(Event)}
+    extra = {k: v for k, v in detail.items() if k in known}
+    prov = Provenance(row["stage"], row["stage_version"], row["confidence"], row["sentence_start"],
+                      row["sentence_end"])
+    return Event(type=row["type"], start=row["start"], end=row["end"], prov=prov, mode=row["mode"],
+                 actor=row["actor"], recipient=row["recipient"], place=row["place"], date=row["date"],
+                 actors=actors, recipients=recipients, **extra)
+
+
+def _save_events(conn: Connection, revision_id: int, article: Article, entity_ids: Mapping[str, int],
+                 roots: Mapping[int, int], cluster_revisions: set[int]) -> None:
+    ev_t, m_t = t.event, st.event_mention
+    for ev in article.events:
+        key = event_key(ev, entity_ids, roots)
+        day_keyed = bool(key.rsplit("|", 1)[-1])
+        found = None
+        trigger = fold(ev.trigger)
+        for cand in conn.execute(sa.select(ev_t.c.id).where(ev_t.c.event_key == key).order_by(ev_t.c.id)).scalars():
+            seen = list(conn.execute(sa.select(m_t.c.revision_id, m_t.c.detail).where(m_t.c.event_id == cand)))
+            if any(rev == revision_id for rev, _ in seen):
+                continue  # two mentions in one article are two events unless told otherwise
+            if day_keyed or (any(rev in cluster_revisions for rev, _ in seen)
+                             and any(fold((d or {}).get("trigger", "")) == trigger for _, d in seen)):
+                found = cand
+                break
+        mention = event_mention_row(ev)
+        if found is None:
+            actor_eid = entity_ids.get(ev.actor_key or "")
+            recip_eid = entity_ids.get(ev.recipient_key or "")
+            found = conn.execute(sa.insert(ev_t), {
+                "revision_id": revision_id,
+                **{k: mention[k] for k in ("start", "end", "sentence_start", "sentence_end", "stage",
+                                           "stage_version", "confidence", *_EVENT_COLUMNS)},
+                "event_key": key,
+                "actor_entity_id": roots.get(actor_eid, actor_eid) if actor_eid else None,
+                "recipient_entity_id": roots.get(recip_eid, recip_eid) if recip_eid else None,
+                "actor_country": ev.actor_country, "actor_sector": ev.actor_sector,
+                "recipient_country": ev.recipient_country, "recipient_sector": ev.recipient_sector,
+                "place_key": ev.place_key, "date_precision": ev.date_precision,
+                "negated": ev.negated, "future": ev.future, "hypothetical": ev.hypothetical,
+                "intended": ev.intended, "mention_count": 0,
+            }).inserted_primary_key[0]
+        conn.execute(sa.insert(m_t), {"revision_id": revision_id, "event_id": found, **mention})
+        conn.execute(sa.update(ev_t).where(ev_t.c.id == found).values(mention_count=ev_t.c.mention_count + 1))
+
+
+# -- 4. claims ----------------------------------------------------------------------------------------
+
+
+def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int, int]) -> tuple[str, int | None]:
+    """The store-wide group key of a claim and its subject's identity root (or None)."""
+    subject_id: int | None = None
+    if c.subject_key and c.subject_key in entity_ids:
+        eid = entity_ids[c.subject_key]
+        subject_id = roots.get(eid, eid)
+        subj = f"e{subject_id}"
+    elif c.subject_country:
+        subj = f"c:{c.subject_country}"
+    elif c.subject:
+        subj = fold(c.subject)
+    else:
+        subj = "-"
+    return f"{subj}|{c.property}|{c.unit or ''}", subject_id
+
+
+def claim_row(c: Claim) -> dict[str, Any]:
+    """Columns of a ``claim`` row (without ids)."""
+    return {
+        "start": c.start, "end": c.end, "sentence_start": c.prov.sentence_start,
+        "sentence_end": c.prov.sentence_end, "stage": c.prov.stage, "stage_version": c.prov.version,
+        "confidence": c.prov.confidence, "figure_text": c.figure_text, "value": c.value, "lower": c.lower,
+        "upper": c.upper, "unit": c.unit, "qualifier": c.qualifier, "counted": c.counted,
+        "property": c.property, "subject": c.subject, "subject_key": c.subject_key,
+        "subject_country": c.subject_country, "as_of": c.as_of, "as_of_precision": c.as_of_precision,
+        "as_of_source": c.as_of_source, "outlet": c.outlet, "cited": list(c.cited), "cited_how": c.cited_how,
+        "group_key": c.group_key,
+    }
+
+
+def claim_from_row(row: Mapping[str, Any]) -> Claim:
+    """Rebuild a :class:`Claim`."""
+    prov = Provenance(row["stage"], row["stage_version"], row["confidence"], row["sentence_start"],
+                      row["sentence_end"])
+    return Claim(
+        figure_text=row["figure_text"], start=row["start"], end=row["end"], prov=prov, value=row["value"],
+        lower=row["lower"], upper=row["upper"], unit=row["unit"], qualifier=row["qualifier"],
+        counted=row["counted"], property=row["property"], subject=row["subject"], subject_key=row["subject_key"],
+        subject_country=row["subject_country"], as_of=row["as_of"], as_of_precision=row["as_of_precision"],
+        as_of_source=row["as_of_source"], outlet=row["outlet"], cited=list(row["cited"] or []),
+        cited_how=row["cited_how"], group_key=row["group_key"],
+    )
+
+
+def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
+                 entity_ids: Mapping[str, int], roots: Mapping[int, int], now: dt.datetime) -> None:
+    g = st.claim_group.c
+    for c in article.claims:
+        key, subject_id = claim_group_key(c, entity_ids, roots)
+        conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), {
+            "key": key, "subject": c.subject, "subject_entity_id": subject_id, "subject_country": c.subject_country,
+            "property": c.property, "unit": c.unit, "created_at": now})
+        group_id = conn.scalar(sa.select(g.id).where(g.key == key))
+        conn.execute(sa.insert(st.claim), {"revision_id": revision_id, "group_id": group_id,
+                                           "subject_entity_id": subject_id, **claim_row(c)})
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class ClaimView:
+    """One claim in the ledger, with where it was published.
+
+    ``newest`` marks the claim with the latest as-of date in its group (ties: the latest
+    publication); ``most_cited`` marks every claim stating the value most claims state.
+    """
+
+    id: int
+    value: float
+    lower: float | None
+    upper: float | None
+    unit: str | None
+    qualifier: str
+    figure_text: str
+    as_of: str | None
+    as_of_precision: str | None
+    as_of_source: str | None
+    outlet: str | None
+    cited: list[str]
+    cited_how: str | None
+    article_id: str
+    title: str | None
+    published: str | None
+    language: str | None
+    revision_id: int
+    start: int
+    end: int
+    sentence: str
+    newest: bool = False
+    most_cited: bool = False
+
+
+@dataclass(slots=True)
+class ClaimGroupView:
+    """A claim group: the quantity, its subject, and its claims oldest first."""
+
+    id: int
+    key: str
+    subject: str | None
+    subject_labels: dict[str, str]
+    subject_country: str | None
+    property: str
+    unit: str | None
+    claims: list[ClaimView] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[float]:
+        """The distinct values claimed, in order of first appearance."""
+        out: list[float] = []
+        for c in self.claims:
+            if c.value not in out:
+                out.append(c.value)
+        return out
+
+    @property
+    def conflicting(self) -> bool:
+        """True when the group holds different values."""
+        return len(self.values) > 1
+
+
+def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: int = 1) -> list[ClaimGroupView]:
+    """The claims ledger.
+
+    Args:
+        conn: a read connection.
+        subject: keep groups whose subject name, any label of the subject entity, or key
+            contains this text (case-folded), when given.
+        min_claims: keep groups with at least this many claims.
+
+    Returns:
+        Groups ordered by number of claims (most first), then by key; each group's claims are
+        ordered by as-of date then publication date, with ``newest`` and ``most_cited`` set.
+    """
+    g, c = st.claim_group.c, st.claim.c
+    groups = {r["id"]: r for r in conn.execute(sa.select(st.claim_group)).mappings()}
+    ent_ids = {r["subject_entity_id"] for r in groups.values() if r["subject_entity_id"]}
+    labels: dict[int, dict[str, str]] = {}
+    if ent_ids:
+        for r in conn.execute(sa.select(t.entity.c.id, t.entity.c.labels, t.entity.c.canonical)
+                              .where(t.entity.c.id.in_(sorted(ent_ids)))).mappings():
+            labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
+    rows = conn.execute(
+        sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
+                  t.article.c.published, t.article.c.language)
+        .join(t.revision, t.revision.c.id == c.revision_id)
+        .join(t.article, t.article.c.id == t.revision.c.article_id)
+        .order_by(c.id)).mappings()
+    views: dict[int, ClaimGroupView] = {}
+    for r in rows:
+        grp = groups[r["group_id"]]
+        view = views.get(grp["id"])
+        if view is None:
+            view = views[grp["id"]] = ClaimGroupView(
+                grp["id"], grp["key"], grp["subject"], labels.get(grp["subject_entity_id"], {}),
+                grp["subject_country"], grp["property"], grp["unit"])
+        text = r["text"]
+        view.claims.append(ClaimView(
+            id=r["id"], value=r["value"], lower=r["lower"], upper=r["upper"], unit=r["unit"],
+            qualifier=r["qualifier"], figure_text=r["figure_text"], as_of=r["as_of"],
+            as_of_precision=r["as_of_precision"], as_of_source=r["as_of_source"], outlet=r["outlet"],
+            cited=list(r["cited"] or []), cited_how=r["cited_how"], article_id=r["article_id"], title=r["title"],
+            published=r["published"].isoformat() if r["published"] else None, language=r["language"],
+            revision_id=r["revision_id"], start=r["start"], end=r["end"],
+            sentence=text[r["sentence_start"]:r["sentence_end"]].strip()))
+    out = []
+    want = fold(subject) if subject else None
+    for view in views.values():
+        if len(view.claims) < min_claims:
+            continue
+        if want and not any(want in fold(x) for x in [view.subject or "", view.key, *view.subject_labels.values()]):
+            continue
+        view.claims.sort(key=lambda c: (c.as_of or "", c.published or "", c.id))
+        newest = max(view.claims, key=lambda c: (c.as_of or "", c.published or "", c.id))
+        newest.newest = True
+        counts = Counter(c.value for c in view.claims)
+        top = max(counts.values())
+        if list(counts.values()).count(top) == 1 or len(counts) == 1:
+            best = max(counts, key=lambda v: counts[v])
+            for cv in view.claims:
+                cv.most_cited = cv.value == best
+        out.append(view)
+    out.sort(key=lambda v: (-len(v.claims), v.key))
+    return out
+
+
+def group_to_dict(view: ClaimGroupView) -> dict[str, Any]:
+    """A JSON-ready view of a claim group."""
+    d = dataclasses.asdict(view)
+    d["values"] = view.values
+    d["conflicting"] = view.conflicting
+    return d
+
+
+def events(conn: Connection) -> list[dict[str, Any]]:
+    """Every stored event with its mentions (article, revision, offsets, evidence sentence)."""
+    out = []
+    m = st.event_mention.c
+    mentions: dict[int, list[dict[str, Any]]] = {}
+    for r in conn.execute(sa.select(st.event_mention, t.revision.c.article_id, t.revision.c.text)
+                          .join(t.revision, t.revision.c.id == m.revision_id).order_by(m.id)).mappings():
+        mentions.setdefault(r["event_id"], []).append({
+            "article_id": r["article_id"], "revision_id": r["revision_id"], "start": r["start"], "end": r["end"],
+            "sentence": r["text"][r["sentence_start"]:r["sentence_end"]].strip(), "confidence": r["confidence"],
+            "reported": (r["detail"] or {}).get("reported", False), "speaker": (r["detail"] or {}).get("speaker"),
+        })
+    for r in conn.execute(sa.select(t.event).order_by(t.event.c.id)).mappings():
+        out.append({
+            "id": r["id"], "type": r["type"], "mode": r["mode"], "actor": r["actor"], "recipient": r["recipient"],
+            "actor_country": r["actor_country"], "actor_sector": r["actor_sector"],
+            "recipient_country": r["recipient_country"], "place": r["place"], "place_key": r["place_key"],
+            "date": r["date"], "date_precision": r["date_precision"], "negated": r["negated"],
+            "future": r["future"], "hypothetical": r["hypothetical"], "intended": r["intended"],
+            "mention_count": r["mention_count"], "event_key": r["event_key"], "mentions": mentions.get(r["id"], []),
+        })
+    return out
+
+
+def clusters(conn: Connection) -> list[dict[str, Any]]:
+    """Near-duplicate clusters: ``{"id", "method", "threshold", "members": [...]}``."""
+    m = st.article_cluster_member.c
+    members: dict[int, list[dict[str, Any]]] = {}
+    for r in conn.execute(sa.select(st.article_cluster_member).order_by(m.id)).mappings():
+        members.setdefault(r["cluster_id"], []).append(
+            {"article_id": r["article_id"], "revision_id": r["revision_id"], "similarity": r["similarity"]})
+    return [{"id": r["id"], "method": r["method"], "threshold": r["threshold"], "members": members.get(r["id"], [])}
+            for r in conn.execute(sa.select(st.article_cluster).order_by(st.article_cluster.c.id)).mappings()]
+
+
+def identity(conn: Connection, entity_key: str) -> dict[str, Any] | None:
+    """The identity an entity key belongs to: root entity, labels, aliases, members, merges."""
+    e = t.entity.c
+    row = conn.execute(sa.select(t.entity).where(e.key == entity_key)).mappings().first()
+    if row is None:
+        return None
+    root_id = _root(row)
+    root = conn.execute(sa.select(t.entity).where(e.id == root_id)).mappings().one()
+    members = list(conn.execute(sa.select(t.entity).where(sa.or_(e.id == root_id, e.identity_id == root_id))
+                                .order_by(e.id)).mappings())
+    merges = list(conn.execute(sa.select(st.entity_merge).where(st.entity_merge.c.identity_id == root_id)
+                               .order_by(st.entity_merge.c.id)).mappings())
+    return {
+        "id": root_id, "key": root["key"], "label": root["label"], "canonical": root["canonical"],
+        "country": root["country"], "labels": dict(root["labels"] or {}), "aliases": dict(root["aliases"] or {}),
+        "members": [{"id": m["id"], "key": m["key"], "canonical": m["canonical"]} for m in members],
+        "merges": [{"id": x["id"], "entity_id": x["entity_id"], "method": x["method"], "evidence": x["evidence"],
+                    "undone": x["undone_at"] is not None} for x in merges],
+    }
+
+
+def undo_merge(conn: Connection, merge_id: int, now: dt.datetime | None = None) -> bool:
+    """Undo one identity merge: the entity becomes its own identity again; the record stays.
+
+    Events and claim groups already written keep the identity they were saved with; later
+    saves use the corrected identity.
+
+    Returns:
+        True when a merge was undone, False when it does not exist or was undone already.
+    """
+    x = st.entity_merge.c
+    row = conn.execute(sa.select(st.entity_merge).where(x.id == merge_id)).mappings().first()
+    if row is None or row["undone_at"] is not None:
+        return False
+    conn.execute(sa.update(t.entity).where(t.entity.c.id == row["entity_id"],
+                                           t.entity.c.identity_id == row["identity_id"]).values(identity_id=None))
+    conn.execute(sa.update(st.entity_merge).where(x.id == merge_id)
+                 .values(undone_at=now or dt.datetime.now(dt.UTC)))
+    return True
+
+
+def load_events(conn: Connection, revision_id: int) -> list[Event]:
+    """The events of one revision, as coded in it (from its mentions)."""
+    m = st.event_mention.c
+    return [event_from_mention_row(r) for r in conn.execute(
+        sa.select(st.event_mention).where(m.revision_id == revision_id).order_by(m.id)).mappings()]
+
+
+def load_claims(conn: Connection, revision_id: int) -> list[Claim]:
+    """The claims of one revision."""
+    c = st.claim.c
+    return [claim_from_row(r) for r in conn.execute(
+        sa.select(st.claim).where(c.revision_id == revision_id).order_by(c.id)).mappings()]

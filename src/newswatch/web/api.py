@@ -1,0 +1,437 @@
+"""The JSON API behind every page (``/api/...``), described at ``/openapi.json``.
+
+Reads honour the filter parameters ``since``, ``until`` (``YYYY-MM-DD``), ``country`` (ISO
+3166-1 code or name) and ``language`` (ISO 639-1). Writes need a signed-in user and the CSRF
+token in the ``X-CSRF-Token`` header; they are rate-limited and size-bounded. Errors always
+have the shape ``{"error": {"status", "code", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from ..storage.mapping import to_jsonable
+from . import activity, queries, users
+from .deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Ctx,
+    admin_reader,
+    admin_writer,
+    analyst_writer,
+    csrf_checked,
+    get_ctx,
+    limit_logins,
+    reader,
+    signed_in_writer,
+)
+from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
+from .reading import article_view
+
+router = APIRouter(prefix="/api")
+
+Since = Annotated[str | None, Query(description="First publication day, YYYY-MM-DD.")]
+Until = Annotated[str | None, Query(description="Last publication day, YYYY-MM-DD.")]
+Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2/alpha-3 code or name.")]
+Language = Annotated[str | None, Query(description="Article language, ISO 639-1 (en, ru).")]
+Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, description="Rows skipped.")]
+
+
+def filters(since: Since = None, until: Until = None, country: Country = None,
+            language: Language = None) -> queries.Filters:
+    """Parse the filter query parameters (see :func:`queries.parse_filters`)."""
+    return queries.parse_filters(since, until, country, language)
+
+
+Filt = Annotated[queries.Filters, Depends(filters)]
+Reader = Annotated[Ctx, Depends(reader)]
+
+
+# -- request bodies -------------------------------------------------------------------------
+
+
+class RatingIn(BaseModel):
+    """A rating: any of stars (1–5, any signed-in user) and the Admiralty grades (analysts)."""
+
+    stars: int | None = Field(None, description="1 to 5.")
+    reliability: str | None = Field(None, description="Admiralty source reliability A-F.")
+    credibility: int | None = Field(None, description="Admiralty information credibility 1-6.")
+
+
+class CommentIn(BaseModel):
+    """A comment, or a reply to ``parent_id``."""
+
+    body: str
+    parent_id: int | None = None
+
+
+class ReportIn(BaseModel):
+    """An error report on a passage (W3C Web Annotation quote and position selectors)."""
+
+    revision_id: int
+    exact: str = Field(description="The selected text (at most web_max_selection_chars).")
+    prefix: str = Field("", description="Text just before the selection.")
+    suffix: str = Field("", description="Text just after the selection.")
+    start: int = Field(description="Code-point offset of the selection in the revision text.")
+    end: int = Field(description="End offset (exclusive).")
+    kind: str = Field(description="wrong-entity, wrong-place, wrong-figure, wrong-date, typo "
+                                  "or other.")
+    note: str = ""
+
+
+class ResolveIn(BaseModel):
+    """How a report was dealt with."""
+
+    resolution: str = ""
+
+
+class LoginIn(BaseModel):
+    """Credentials."""
+
+    name: str
+    password: str
+
+
+class UserIn(BaseModel):
+    """A new user."""
+
+    name: str
+    password: str
+    role: str = "reader"
+
+
+class UserPatch(BaseModel):
+    """Changes to a user."""
+
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = None
+
+
+# -- health, session ------------------------------------------------------------------------
+
+
+@router.get("/health", tags=["meta"])
+def health(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, Any]:
+    """Liveness and database backend."""
+    return {"status": "ok", "backend": ctx.store.backend}
+
+
+@router.get("/csrf", tags=["session"])
+def csrf(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, str]:
+    """The CSRF token to send (header ``X-CSRF-Token``) with the next write; before sign-in
+    it comes with the ``nw_csrf`` cookie it must match."""
+    return {"csrf_token": ctx.csrf_token}
+
+
+@router.get("/me", tags=["session"])
+def me(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, Any]:
+    """The signed-in user (``user`` is null when nobody is signed in) and the CSRF token."""
+    return {"user": ctx.user.to_dict() if ctx.user else None, "csrf_token": ctx.csrf_token}
+
+
+def sign_in(ctx: Ctx, name: str, password: str) -> tuple[users.User, str, str]:
+    """Check credentials and open a session (shared by the API and the sign-in page).
+
+    Raises:
+        RateLimited: too many attempts from this address.
+        BadCredentials: wrong name or password, or disabled user.
+    """
+    limit_logins(ctx)
+    user = users.authenticate(ctx.store.engine, name, password)
+    if user is None:
+        raise BadCredentials("wrong user name or password")
+    token, csrf_token = users.open_session(ctx.store.engine, user,
+                                           ctx.config.session_max_age_seconds)
+    return user, token, csrf_token
+
+
+def set_session_cookie(response: Response, ctx: Ctx, token: str) -> None:
+    """Put the session token in its HttpOnly, SameSite=Lax cookie."""
+    response.set_cookie(SESSION_COOKIE, token, max_age=ctx.config.session_max_age_seconds,
+                        httponly=True, samesite="lax", secure=ctx.config.secure_cookies)
+
+
+@router.post("/session", tags=["session"])
+async def login(body: LoginIn, ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JSONResponse:
+    """Sign in. Send the ``nw_csrf`` cookie's token (``GET /api/csrf``) as ``X-CSRF-Token``.
+    Returns the user and the session's CSRF token for later writes."""
+    user, token, csrf_token = sign_in(ctx, body.name, body.password)
+    response = JSONResponse({"user": user.to_dict(), "csrf_token": csrf_token})
+    set_session_cookie(response, ctx, token)
+    return response
+
+
+@router.delete("/session", tags=["session"])
+async def logout(ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JSONResponse:
+    """Sign out (ends the session in the database too)."""
+    users.close_session(ctx.store.engine, ctx.request.cookies.get(SESSION_COOKIE))
+    response = JSONResponse({"user": None})
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+# -- pages' data ------------------------------------------------------------------------------
+
+
+@router.get("/overview", tags=["pages"])
+def overview(ctx: Reader, f: Filt) -> dict[str, Any]:
+    """Counts, latest articles and events, busiest places and actors."""
+    with ctx.store.read() as conn:
+        return queries.overview(conn, f)
+
+
+@router.get("/articles", tags=["pages"])
+def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Articles in scope, newest first."""
+    with ctx.store.read() as conn:
+        return queries.article_rows(conn, f, limit=limit, offset=offset)
+
+
+@router.get("/articles/{article_id}", tags=["reader"])
+def article(ctx: Reader, article_id: str, revision: int | None = None) -> dict[str, Any]:
+    """One article (a revision, default the latest) with every extracted item, its ratings,
+    comment threads and error reports."""
+    view = article_view(ctx, article_id, revision)
+    data = ctx.store.article_to_dict(article_id, view["revision"]["id"])
+    data.update(
+        revisions=view["revisions"],
+        ratings=view["ratings"],
+        comments=view["comments"],
+        reports=view["reports"],
+        entity_ids=view["entity_ids"],
+    )
+    return to_jsonable(data)
+
+
+@router.get("/map", tags=["pages"])
+def map_data(ctx: Reader, f: Filt) -> JSONResponse:
+    """Places and events in scope as GeoJSON (``application/geo+json``)."""
+    with ctx.store.read() as conn:
+        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count)
+    return JSONResponse(data, media_type="application/geo+json")
+
+
+@router.get("/places/{key}/mentions", tags=["pages"])
+def place_mentions(ctx: Reader, f: Filt, key: str, limit: Annotated[int, Query(ge=1, le=50)] = 5
+                   ) -> dict[str, Any]:
+    """Mentions of one place (the map popup's evidence list), latest first."""
+    with ctx.store.read() as conn:
+        return queries.place_evidence(conn, f, key, limit=limit)
+
+
+@router.get("/timeline", tags=["pages"])
+def timeline(ctx: Reader, f: Filt, actor: int | None = None,
+             type: Annotated[str | None, Query(description="Item types, comma-separated.")] = None,
+             ) -> dict[str, Any]:
+    """Items per day (week or month for long ranges) by type."""
+    with ctx.store.read() as conn:
+        return queries.timeline(conn, f, actor_id=actor, types=queries.parse_types(type))
+
+
+@router.get("/timeline/items", tags=["pages"])
+def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: int | None = None,
+                   type: str | None = None, limit: Limit = 200) -> dict[str, Any]:
+    """The items of one bar: dated items with a day in ``[start, end]``."""
+    first, last = queries.parse_span(start, end)
+    with ctx.store.read() as conn:
+        items = queries.timeline_items(conn, f, first, last, actor_id=actor,
+                                       types=queries.parse_types(type), limit=limit)
+    return {"start": first.isoformat(), "end": last.isoformat(), "items": items}
+
+
+@router.get("/entities", tags=["pages"])
+def entities(ctx: Reader, f: Filt, q: str | None = None, label: str | None = None,
+             limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Entities in scope, most articles first; ``q`` filters by name."""
+    with ctx.store.read() as conn:
+        return queries.entity_list(conn, f, q=q, label=label, limit=limit, offset=offset)
+
+
+@router.get("/entities/{entity_id}", tags=["pages"])
+def entity(ctx: Reader, f: Filt, entity_id: int) -> dict[str, Any]:
+    """An entity's dossier: mentions, quotes, figures, events, co-occurring entities."""
+    with ctx.store.read() as conn:
+        return queries.dossier(conn, entity_id, f)
+
+
+@router.get("/claims", tags=["pages"])
+def claims(ctx: Reader, f: Filt) -> dict[str, Any]:
+    """The claims ledger (the figures ledger until claims are extracted)."""
+    with ctx.store.read() as conn:
+        return queries.claims(conn, f)
+
+
+@router.get("/search", tags=["pages"])
+def search(ctx: Reader, f: Filt, q: str = "", limit: Limit = 50, offset: Offset = 0
+           ) -> dict[str, Any]:
+    """Full-text search over titles and texts (every word required; ``word*`` for a prefix)."""
+    with ctx.store.read() as conn:
+        return queries.search(conn, f, q, limit=limit, offset=offset)
+
+
+# -- exports ----------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+                  "geojson": "application/geo+json"}
+
+
+def _csv_lines(columns: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(to_jsonable(row))
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@router.get("/export/{dataset}.{fmt}", tags=["exports"])
+def export(ctx: Reader, f: Filt, dataset: str, fmt: str) -> Response:
+    """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places`` or ``map``).
+
+    Datasets: articles, mentions, quotes, figures, places, events; ``map.geojson`` is the map
+    layer (places and events).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise NotFound(f"no export format {fmt!r}; use csv, jsonl or geojson")
+    filename = f"newswatch-{dataset}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "geojson":
+        if dataset not in ("map", "places"):
+            raise NotFound("GeoJSON exports: map or places")
+        with ctx.store.read() as conn:
+            data = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
+        if dataset == "places":
+            data["features"] = [x for x in data["features"] if x["properties"]["kind"] == "place"]
+        return Response(json.dumps(data, ensure_ascii=False), media_type=EXPORT_FORMATS[fmt],
+                        headers=headers)
+    if dataset not in queries.EXPORT_COLUMNS:
+        raise NotFound(f"no export {dataset!r}; choose one of {', '.join(queries.EXPORT_COLUMNS)}")
+    with ctx.store.read() as conn:
+        rows = list(queries.export_rows(conn, f, dataset))
+    if fmt == "csv":
+        body: Iterator[str] = _csv_lines(queries.EXPORT_COLUMNS[dataset], iter(rows))
+    else:
+        body = (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
+    return StreamingResponse(body, media_type=EXPORT_FORMATS[fmt], headers=headers)
+
+
+# -- reader activity --------------------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}/ratings", tags=["reader"])
+def ratings(ctx: Reader, article_id: str) -> dict[str, Any]:
+    """Average stars, grade counts and the signed-in user's own rating."""
+    with ctx.store.read() as conn:
+        activity.require_article(conn, article_id)
+        return activity.rating_summary(conn, article_id, ctx.user.id if ctx.user else None)
+
+
+@router.put("/articles/{article_id}/rating", tags=["reader"])
+def put_rating(article_id: str, body: RatingIn,
+               ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
+    """Rate an article 1–5; analysts and admins may also give the Admiralty grades."""
+    assert ctx.user is not None
+    if (body.reliability is not None or body.credibility is not None) and not ctx.user.can("analyst"):
+        raise Forbidden("grades need the analyst role", params={"role": "analyst"})
+    return activity.rate(ctx.store.engine, article_id, ctx.user, stars=body.stars,
+                         reliability=body.reliability, credibility=body.credibility)
+
+
+@router.get("/articles/{article_id}/comments", tags=["reader"])
+def get_comments(ctx: Reader, article_id: str) -> dict[str, Any]:
+    """Comment threads, oldest first, replies nested."""
+    with ctx.store.read() as conn:
+        activity.require_article(conn, article_id)
+        return {"comments": activity.comments(conn, article_id)}
+
+
+@router.post("/articles/{article_id}/comments", tags=["reader"], status_code=201)
+def post_comment(article_id: str, body: CommentIn,
+                 ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
+    """Add a comment (at most ``web_max_comment_chars`` characters)."""
+    assert ctx.user is not None
+    return activity.add_comment(ctx.store.engine, article_id, ctx.user, body.body,
+                                parent_id=body.parent_id, max_chars=ctx.config.max_comment_chars)
+
+
+@router.get("/articles/{article_id}/reports", tags=["reader"])
+def article_reports(ctx: Reader, article_id: str, status: str | None = None) -> dict[str, Any]:
+    """Error reports on one article."""
+    with ctx.store.read() as conn:
+        activity.require_article(conn, article_id)
+        return {"reports": activity.reports(conn, status=status, article_id=article_id,
+                                            limit=ctx.config.page_size_count)}
+
+
+@router.post("/articles/{article_id}/reports", tags=["reader"], status_code=201)
+def post_report(article_id: str, body: ReportIn,
+                ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
+    """Report an error in a passage (a selection of at most ``web_max_selection_chars``)."""
+    assert ctx.user is not None
+    return activity.report_error(
+        ctx.store.engine, article_id, ctx.user, revision_id=body.revision_id, exact=body.exact,
+        prefix=body.prefix, suffix=body.suffix, start=body.start, end=body.end, kind=body.kind,
+        note=body.note, max_selection_chars=ctx.config.max_selection_chars,
+        max_note_chars=ctx.config.max_note_chars)
+
+
+@router.get("/reports", tags=["reader"])
+def all_reports(ctx: Reader, status: str | None = "open", limit: Limit = 50, offset: Offset = 0
+                ) -> dict[str, Any]:
+    """The triage list: error reports (default the open ones), newest first."""
+    with ctx.store.read() as conn:
+        return {"status": status,
+                "reports": activity.reports(conn, status=status or None, limit=limit,
+                                            offset=offset)}
+
+
+@router.post("/reports/{report_id}/resolve", tags=["reader"])
+def resolve(report_id: int, body: ResolveIn,
+            ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Mark a report resolved (analysts and admins)."""
+    assert ctx.user is not None
+    return activity.resolve_report(ctx.store.engine, report_id, ctx.user,
+                                   resolution=body.resolution,
+                                   max_note_chars=ctx.config.max_note_chars)
+
+
+# -- users ------------------------------------------------------------------------------------
+
+
+@router.get("/users", tags=["users"])
+def list_users(ctx: Annotated[Ctx, Depends(admin_reader)]) -> dict[str, Any]:
+    """Every user (admins only)."""
+    with ctx.store.read() as conn:
+        return {"users": [u.to_dict() for u in users.list_users(conn)]}
+
+
+@router.post("/users", tags=["users"], status_code=201)
+def create_user(body: UserIn, ctx: Annotated[Ctx, Depends(admin_writer)]) -> dict[str, Any]:
+    """Create a user (admins only)."""
+    return users.create_user(ctx.store.engine, body.name, body.password, body.role).to_dict()
+
+
+@router.patch("/users/{user_id}", tags=["users"])
+def patch_user(user_id: int, body: UserPatch,
+               ctx: Annotated[Ctx, Depends(admin_writer)]) -> dict[str, Any]:
+    """Change a user's role, active flag or password (admins only; not your own role)."""
+    assert ctx.user is not None
+    if user_id == ctx.user.id and (body.role not in (None, "admin") or body.active is False):
+        raise InvalidInput("you cannot demote or disable yourself", params={"field": "role"})
+    return users.update_user(ctx.store.engine, user_id, role=body.role, active=body.active,
+                             password=body.password).to_dict()

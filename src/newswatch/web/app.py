@@ -1,0 +1,263 @@
+"""The dashboard application: :func:`create_app` builds a FastAPI app over one store.
+
+The web layer is a thin edge: routes (``api.py`` for JSON, ``pages.py`` for HTML) call the
+functions of ``queries.py``, ``activity.py`` and ``users.py``; this module wires settings,
+cookies, the request-size bound, static files and the translation of every error into one
+JSON shape (see ``errors.py``). Browsers navigating to a page get the same error rendered as
+a page (and a sign-in redirect for 401); every other client gets the JSON document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import NewswatchError
+from ..storage import Store
+from .config import WebConfig
+from .deps import CSRF_COOKIE, AppState
+from .errors import error_body, status_for
+from .i18n import LANG_COOKIE, LANGUAGES, choose_language, load_catalogues, translator
+from .security import RateLimiter, new_token
+
+log = logging.getLogger("newswatch.web")
+
+WEB_DIR = Path(__file__).resolve().parent
+#: Front-end packages installed by scripts/setup.sh (``npm ci`` in ``web/assets``).
+DEFAULT_ASSETS_DIR = WEB_DIR / "assets" / "node_modules"
+#: URL prefix -> folder inside the installed packages; only these folders are served.
+VENDOR_FOLDERS = {
+    "leaflet": "leaflet/dist",
+    "markercluster": "leaflet.markercluster/dist",
+    "topojson": "topojson-client/dist",
+    "world-atlas": "world-atlas",
+}
+#: One year, in seconds: how long the language cookie is kept.
+LANG_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600
+
+
+def create_app(
+    config: WebConfig, *, store: Store | None = None, assets_dir: Path | None = None
+) -> FastAPI:
+    """Build the dashboard.
+
+    Args:
+        config: settings (:func:`newswatch.web.config.load_config`).
+        store: an open store to use (tests pass one); default: opened from ``config.db_url``
+            and closed when the app shuts down.
+        assets_dir: folder of the installed front-end packages (default
+            :data:`DEFAULT_ASSETS_DIR`).
+
+    Returns:
+        The FastAPI application (ASGI).
+
+    Raises:
+        StorageError: the database cannot be opened or migrated.
+    """
+    owned = store is None
+    store = store or Store.open(config.db_url)
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.autoescape = True  # every template, whatever its file name
+    state = AppState(
+        config=config,
+        store=store,
+        catalogues=load_catalogues(),
+        templates=templates,
+        write_limiter=RateLimiter(config.rate_limit_count, config.rate_window_seconds),
+        login_limiter=RateLimiter(config.login_limit_count, config.rate_window_seconds),
+        assets_dir=assets_dir or DEFAULT_ASSETS_DIR,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202 - ASGI lifespan protocol
+        yield
+        if owned:
+            store.close()
+
+    app = FastAPI(
+        title="newswatch",
+        summary="Sourced, dated, geocoded situation records from news (English and Russian).",
+        description=(
+            "Every page of the dashboard has its JSON API here. Errors always come back as "
+            '`{"error": {"status", "code", "message", "details"}}`. Writes need a signed-in '
+            "user and the CSRF token (header `X-CSRF-Token`): sign in with `POST /api/session` "
+            "after `GET /api/csrf`."
+        ),
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.nw = state
+    _install_errors(app, state)
+    app.add_middleware(_BodyLimit, max_bytes=config.max_body_bytes, state=state)
+
+    @app.middleware("http")
+    async def language_and_csrf_cookie(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        asked = request.query_params.get("lang")
+        request.state.lang = choose_language(
+            asked, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
+        anon = request.cookies.get(CSRF_COOKIE)
+        request.state.anon_csrf = anon or new_token()
+        response = await call_next(request)
+        if asked and asked.lower() in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, asked.lower(), max_age=LANG_COOKIE_MAX_AGE_SECONDS,
+                                samesite="lax", secure=config.secure_cookies)
+        if not anon:
+            response.set_cookie(CSRF_COOKIE, request.state.anon_csrf, httponly=True,
+                                samesite="strict", secure=config.secure_cookies)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    for prefix, folder in VENDOR_FOLDERS.items():
+        app.mount(f"/vendor/{prefix}",
+                  StaticFiles(directory=str(state.assets_dir / folder), check_dir=False),
+                  name=f"vendor-{prefix}")
+
+    from . import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def assets_installed(state: AppState) -> bool:
+    """Whether the map's front-end packages are installed."""
+    return all((state.assets_dir / folder).is_dir() for folder in VENDOR_FOLDERS.values())
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith(("/api", "/static", "/vendor")) and (
+        "text/html" in request.headers.get("accept", "")
+    )
+
+
+def _lang_of(request: Request) -> str:
+    lang = getattr(request.state, "lang", None)
+    if lang:
+        return str(lang)
+    return choose_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                           request.headers.get("accept-language"))
+
+
+def error_response(
+    request: Request,
+    state: AppState,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    params: dict[str, Any] | None = None,
+    details: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The response for an error: the JSON document, or for a browser page the same error
+    as HTML (401 on a page redirects to the sign-in page).
+
+    The message is the catalogue's ``error.<code>`` text in the request's language when the
+    catalogue has one, else ``message``.
+    """
+    t = translator(state.catalogues, _lang_of(request))
+    key = f"error.{code}"
+    text = t(key, **(params or {})) if t.has(key) else message
+    if _wants_page(request):
+        if status == 401:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        from .pages import render_error
+
+        return render_error(request, status, code, text, headers=headers)
+    return JSONResponse(error_body(status, code, text, details), status_code=status,
+                        headers=headers)
+
+
+def _install_errors(app: FastAPI, state: AppState) -> None:
+    @app.exception_handler(NewswatchError)
+    async def newswatch_error(request: Request, exc: NewswatchError) -> Response:
+        params = dict(getattr(exc, "params", {}) or {})
+        headers = {"Retry-After": str(params["seconds"])} if exc.code == "rate-limited" else None
+        return error_response(request, state, status_for(exc.code), exc.code, exc.message,
+                              params=params, details=getattr(exc, "details", None),
+                              headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        return error_response(request, state, 422, "invalid-request",
+                              "the request is not valid", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
+            exc.status_code, f"http-{exc.status_code}")
+        return error_response(request, state, exc.status_code, code, str(exc.detail),
+                              params={"limit": state.config.max_body_bytes},
+                              headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, state, 500, "internal", "internal error")
+
+
+class _BodyLimit:
+    """ASGI middleware refusing request bodies over ``max_bytes`` with 413 (by the
+    Content-Length header, and by counting when the body is streamed without one)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, state: AppState) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # An HTTPException passes through FastAPI's body parsing unchanged and
+                    # reaches the 413 handler.
+                    raise StarletteHTTPException(413, "payload too large")
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        limit = self.max_bytes
+        response = error_response(request, self.state, 413, "payload-too-large",
+                                  f"the request body exceeds {limit} bytes",
+                                  params={"limit": limit})
+        await response(scope, receive, send)

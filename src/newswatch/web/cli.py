@@ -1,0 +1,119 @@
+"""Command-line entry points of the dashboard, for the main CLI to register.
+
+``newswatch serve`` runs the dashboard with uvicorn; ``newswatch user add`` creates a user.
+The main CLI registers them with :func:`register`::
+
+    from newswatch.web.cli import register
+    register(app)          # adds "serve" and the "user" group
+
+Exit codes follow the main CLI: 0 ok, 2 usage error, 3 the database could not be opened or
+the user could not be created.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import NewswatchError
+
+EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
+
+user_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True, add_completion=False)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./newswatch.sqlite)."),
+]
+
+
+def _url(db: str | None) -> str:
+    from ..cli import db_url
+
+    return db_url(db)
+
+
+def _exists_or_exit(url: str) -> None:
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        typer.echo(f"{url}: not-found: no database here; run `newswatch ingest PATH --db FILE` "
+                   "first or pass --db", err=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    open_read: Annotated[
+        bool | None,
+        typer.Option("--open-read/--closed-read", help="Let visitors read without signing in (default: setting web_open_read, true)."),
+    ] = None,
+    tile_url: Annotated[str | None, typer.Option(help="Map tile URL template (setting web_tile_url; default none: offline outlines).")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the dashboard (map, timeline, reader, dossiers, claims, search, exports)."""
+    import uvicorn
+
+    from .app import create_app
+    from .config import load_config
+
+    url = _url(db)
+    _exists_or_exit(url)
+    try:
+        config = load_config(url, {"open_read": open_read, "tile_url": tile_url})
+        app = create_app(config)
+    except NewswatchError as exc:
+        typer.echo(exc.line(), err=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"newswatch dashboard: open http://{shown}:{port}/  (Ctrl+C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ - @).")],
+    role: Annotated[str, typer.Option(help="reader, analyst or admin.")] = "reader",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input instead of prompting.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Create a dashboard user; the password is prompted for (twice) or read from stdin."""
+    from ..storage import Store
+    from .users import create_user
+
+    if role not in ("reader", "analyst", "admin"):
+        raise typer.BadParameter("must be reader, analyst or admin", param_hint="--role")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    url = _url(db)
+    _exists_or_exit(url)
+    try:
+        with Store.open(url) as store:
+            user = create_user(store.engine, name, password, role)
+    except NewswatchError as exc:
+        typer.echo(f"{name}: {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    typer.echo(f"created {user.role} {user.name} -> {url}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and the ``user`` group to the main CLI."""
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+
+
+def main() -> None:
+    """Run the dashboard commands on their own: ``python -m newswatch.web.cli serve ...``."""
+    standalone = typer.Typer(no_args_is_help=True, add_completion=False,
+                             pretty_exceptions_enable=False)
+    register(standalone)
+    standalone()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Per-request context and the dependencies routes declare: who is asking, in which language,
+and whether they may read, write, grade or administer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+
+from ..storage import Store
+from .config import WebConfig
+from .errors import CsrfFailed, Forbidden, NotSignedIn, RateLimited
+from .i18n import Translator, translator
+from .security import RateLimiter, same_token
+from .users import Session, User, session_for
+
+#: Cookie carrying the session token.
+SESSION_COOKIE = "nw_session"
+#: Cookie carrying the CSRF token of a browser that is not signed in (double-submit).
+CSRF_COOKIE = "nw_csrf"
+#: Header a script sends the CSRF token in.
+CSRF_HEADER = "x-csrf-token"
+#: Form field a page form sends the CSRF token in.
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass
+class AppState:
+    """What one dashboard instance holds for its lifetime (kept on ``app.state.nw``).
+
+    Attributes:
+        config: the resolved settings.
+        store: the open store.
+        catalogues: message catalogues by language.
+        templates: the Jinja2 environment (autoescaping on).
+        write_limiter: rate limit of write requests, per user or address.
+        login_limiter: rate limit of sign-in attempts, per address.
+        assets_dir: folder of the installed front-end packages (``node_modules``).
+    """
+
+    config: WebConfig
+    store: Store
+    catalogues: dict[str, dict[str, str]]
+    templates: Jinja2Templates
+    write_limiter: RateLimiter
+    login_limiter: RateLimiter
+    assets_dir: Path
+
+
+@dataclass
+class Ctx:
+    """The request as routes see it.
+
+    Attributes:
+        request: the Starlette request.
+        state: the :class:`AppState`.
+        lang: interface language.
+        t: its translator.
+        session: the signed-in session or None.
+        anon_csrf: the pre-sign-in CSRF token (cookie value).
+    """
+
+    request: Request
+    state: AppState
+    lang: str
+    t: Translator
+    session: Session | None
+    anon_csrf: str
+
+    @property
+    def user(self) -> User | None:
+        """The signed-in user or None."""
+        return self.session.user if self.session else None
+
+    @property
+    def csrf_token(self) -> str:
+        """The token forms and scripts must send back with a write."""
+        return self.session.csrf_token if self.session else self.anon_csrf
+
+    @property
+    def config(self) -> WebConfig:
+        """Shortcut to the settings."""
+        return self.state.config
+
+    @property
+    def store(self) -> Store:
+        """Shortcut to the store."""
+        return self.state.store
+
+
+def app_state(request: Request) -> AppState:
+    """The :class:`AppState` of the application serving ``request``."""
+    return request.app.state.nw  # type: ignore[no-any-return]
+
+
+def get_ctx(request: Request) -> Ctx:
+    """Build (once per request) the :class:`Ctx`: language and CSRF cookie come from the
+    middleware, the session from the session cookie."""
+    cached = getattr(request.state, "ctx", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    state = app_state(request)
+    with state.store.read() as conn:
+        session = session_for(conn, request.cookies.get(SESSION_COOKIE))
+    lang = getattr(request.state, "lang", "en")
+    ctx = Ctx(request, state, lang, translator(state.catalogues, lang), session,
+              getattr(request.state, "anon_csrf", ""))
+    request.state.ctx = ctx
+    return ctx
+
+
+def reader(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    """Reading access: everyone when ``web_open_read``, else signed-in users.
+
+    Raises:
+        NotSignedIn: reading is closed and nobody is signed in.
+    """
+    if not ctx.config.open_read and ctx.user is None:
+        raise NotSignedIn("sign in to read")
+    return ctx
+
+
+async def _sent_csrf(request: Request) -> str | None:
+    token = request.headers.get(CSRF_HEADER)
+    if token:
+        return token
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def csrf_checked(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    """Check the CSRF token of a write request (header ``X-CSRF-Token`` or form field
+    ``csrf_token``) against the session's, or before sign-in against the ``nw_csrf`` cookie.
+
+    Raises:
+        CsrfFailed: missing or wrong token.
+    """
+    expected = ctx.session.csrf_token if ctx.session else ctx.request.cookies.get(CSRF_COOKIE)
+    if not same_token(await _sent_csrf(ctx.request), expected):
+        raise CsrfFailed("missing or wrong CSRF token")
+    return ctx
+
+
+def _client_key(ctx: Ctx) -> str:
+    if ctx.user is not None:
+        return f"user:{ctx.user.id}"
+    client = ctx.request.client
+    return f"addr:{client.host if client else '?'}"
+
+
+def limit_writes(ctx: Ctx) -> None:
+    """Count a write against the rate limit of this user (or address).
+
+    Raises:
+        RateLimited: over ``web_rate_limit_count`` writes in the window.
+    """
+    wait = ctx.state.write_limiter.hit(_client_key(ctx))
+    if wait is not None:
+        raise RateLimited("too many requests", params={"seconds": max(1, round(wait))})
+
+
+def limit_logins(ctx: Ctx) -> None:
+    """Count a sign-in attempt against the per-address limit.
+
+    Raises:
+        RateLimited: over ``web_login_limit_count`` attempts in the window.
+    """
+    client = ctx.request.client
+    wait = ctx.state.login_limiter.hit(f"addr:{client.host if client else '?'}")
+    if wait is not None:
+        raise RateLimited("too many sign-in attempts", params={"seconds": max(1, round(wait))})
+
+
+def _writer(role: str):  # noqa: ANN202 - returns a FastAPI dependency
+    async def dependency(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+        if ctx.user is None:
+            raise NotSignedIn("sign in first")
+        if not ctx.user.can(role):
+            raise Forbidden(f"needs the {role} role", params={"role": role})
+        await csrf_checked(ctx)
+        limit_writes(ctx)
+        return ctx
+
+    return dependency
+
+
+#: Dependencies of write routes: signed in with at least this role, CSRF checked, rate
+#: limited (in that order, so the first refusal is the most useful one).
+signed_in_writer = _writer("reader")
+analyst_writer = _writer("analyst")
+admin_writer = _writer("admin")
+
+
+def admin_reader(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    """Reading admin pages: an admin must be signed in.
+
+    Raises:
+        NotSignedIn, Forbidden.
+    """
+    if ctx.user is None:
+        raise NotSignedIn("sign in first")
+    if not ctx.user.can("admin"):
+        raise Forbidden("needs the admin role", params={"role": "admin"})
+    return ctx

@@ -1,0 +1,280 @@
+"""Server-rendered pages. Each one shows what its ``/api`` twin returns; forms post back here
+(sign-in, sign-out, user management) or, on the reader, go through the JSON API from
+``static/reader.js``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
+from . import activity, queries, users
+from .api import filters, set_session_cookie, sign_in
+from .deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Ctx,
+    admin_reader,
+    admin_writer,
+    csrf_checked,
+    get_ctx,
+    reader,
+)
+from .errors import InvalidInput
+from .i18n import LANGUAGES
+from .reading import article_view
+
+router = APIRouter(include_in_schema=False)
+
+Filt = Annotated[queries.Filters, Depends(filters)]
+Reader = Annotated[Ctx, Depends(reader)]
+
+_SPAN = re.compile(r"^(\d+)-(\d+)$")
+#: Colours of timeline bar segments and map markers by item type or category (the legend
+#: shows them); an unknown type gets :data:`OTHER_COLOUR`.
+TYPE_COLOURS = {
+    "article": "#4e79a7", "quote": "#f28e2b", "figure": "#59a14f", "timex": "#b07aa1",
+    "country-admin": "#4e79a7", "populated-place": "#e15759", "water": "#76b7b2",
+    "site": "#edc948", "terrain": "#9c755f", "area": "#bab0ac",
+}
+OTHER_COLOUR = "#ff9da7"
+
+
+def colour(kind: str) -> str:
+    """Display colour of an item type, place category or event type."""
+    if kind in TYPE_COLOURS:
+        return TYPE_COLOURS[kind]
+    palette = ("#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#86bcb6", "#d37295")
+    return palette[sum(map(ord, kind)) % len(palette)] if kind else OTHER_COLOUR
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(clean) if clean else "")
+
+
+def render(ctx: Ctx, template: str, status: int = 200, **data: Any) -> HTMLResponse:
+    """Render a page with the shared context: translator, language links, user, CSRF token,
+    the filter (``f``) and helpers (``url``, ``colour``, ``fq``: the filter's query string)."""
+    request = ctx.request
+    f = data.get("f") or queries.Filters()
+    here = dict(request.query_params)
+    lang_links = {lang: _url(request.url.path, {**here, "lang": lang}) for lang in LANGUAGES}
+    base = {
+        "request": request,
+        "t": ctx.t,
+        "lang": ctx.lang,
+        "lang_links": lang_links,
+        "user": ctx.user,
+        "csrf_token": ctx.csrf_token,
+        "f": f,
+        "fq": urlencode(f.params()),
+        "url": _url,
+        "colour": colour,
+        "path": request.url.path,
+        "config": ctx.config,
+    }
+    base.update(data)
+    return ctx.state.templates.TemplateResponse(request, template, base, status_code=status)
+
+
+def render_error(request: Request, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> Response:
+    """The error page (used by the error handlers for browser requests)."""
+    try:
+        ctx = get_ctx(request)
+    except Exception:  # noqa: BLE001 - the error page must not fail on a broken database
+        return HTMLResponse(f"<!doctype html><title>{status}</title><p>{code}</p>",
+                            status_code=status, headers=headers)
+    response = render(ctx, "error.html", status=status, status_code=status, code=code,
+                      message=message)
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def overview(ctx: Reader, f: Filt) -> HTMLResponse:
+    """Counts, latest articles and events, busiest places and actors."""
+    with ctx.store.read() as conn:
+        data = queries.overview(conn, f)
+    return render(ctx, "overview.html", f=f, data=data)
+
+
+@router.get("/articles")
+def article_list(ctx: Reader, f: Filt, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    """Articles in scope, newest first."""
+    size = ctx.config.page_size_count
+    with ctx.store.read() as conn:
+        data = queries.article_rows(conn, f, limit=size, offset=(page - 1) * size)
+    return render(ctx, "articles.html", f=f, data=data, page=page, size=size)
+
+
+@router.get("/articles/{article_id}")
+def article(ctx: Reader, article_id: str, rev: int | None = None, hl: str | None = None
+            ) -> HTMLResponse:
+    """The reader: highlighted text, side panel, rating, comments, error reports."""
+    evidence = None
+    if hl:
+        m = _SPAN.match(hl)
+        if m is None:
+            raise InvalidInput("hl must be START-END", params={"field": "hl"})
+        evidence = (int(m.group(1)), int(m.group(2)))
+    view = article_view(ctx, article_id, rev, evidence, with_segments=True)
+    return render(ctx, "article.html", view=view, a=view["article"],
+                  comments=activity.flatten_threads(view["comments"]),
+                  kinds=REPORT_KINDS, reliability_grades=RELIABILITY_GRADES,
+                  credibility_grades=CREDIBILITY_GRADES)
+
+
+@router.get("/map")
+def map_page(ctx: Reader, f: Filt) -> HTMLResponse:
+    """The map (markers loaded by static/map.js from /api/map)."""
+    from .app import assets_installed
+
+    return render(ctx, "map.html", f=f, assets=assets_installed(ctx.state))
+
+
+@router.get("/timeline")
+def timeline(ctx: Reader, f: Filt, actor: int | None = None, type: str | None = None,
+             start: str | None = None, end: str | None = None) -> HTMLResponse:
+    """Bars of items per day by type; a bar's items are listed below when one is chosen."""
+    types = queries.parse_types(type)
+    items = None
+    with ctx.store.read() as conn:
+        data = queries.timeline(conn, f, actor_id=actor, types=types)
+        actor_name = None
+        if actor is not None:
+            actor_name = queries.dossier(conn, actor, queries.Filters())["entity"]["name"]
+        if start and end:
+            first, last = queries.parse_span(start, end)
+            items = queries.timeline_items(conn, f, first, last, actor_id=actor, types=types)
+        actors = queries.busiest_actors(conn, f, limit=30)
+    return render(ctx, "timeline.html", f=f, data=data, items=items, actor=actor,
+                  actor_name=actor_name, type=type or "", start=start, end=end, actors=actors)
+
+
+@router.get("/entities")
+def entity_list(ctx: Reader, f: Filt, q: str | None = None, label: str | None = None,
+                page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    """Entities in scope with a name filter."""
+    size = ctx.config.page_size_count
+    with ctx.store.read() as conn:
+        data = queries.entity_list(conn, f, q=q, label=label, limit=size, offset=(page - 1) * size)
+    return render(ctx, "entities.html", f=f, data=data, q=q or "", label=label or "",
+                  page=page, size=size)
+
+
+@router.get("/entities/{entity_id}")
+def entity(ctx: Reader, f: Filt, entity_id: int) -> HTMLResponse:
+    """An entity's dossier."""
+    with ctx.store.read() as conn:
+        data = queries.dossier(conn, entity_id, f)
+    return render(ctx, "entity.html", f=f, data=data)
+
+
+@router.get("/claims")
+def claims(ctx: Reader, f: Filt) -> HTMLResponse:
+    """Claims (the figures ledger until claims are extracted)."""
+    with ctx.store.read() as conn:
+        data = queries.claims(conn, f)
+    return render(ctx, "claims.html", f=f, data=data)
+
+
+@router.get("/search")
+def search(ctx: Reader, f: Filt, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+           ) -> HTMLResponse:
+    """Full-text search."""
+    size = ctx.config.page_size_count
+    with ctx.store.read() as conn:
+        data = queries.search(conn, f, q, limit=size, offset=(page - 1) * size)
+    return render(ctx, "search.html", f=f, data=data, q=q, page=page, size=size)
+
+
+@router.get("/reports")
+def reports(ctx: Reader, status: str = "open", page: Annotated[int, Query(ge=1)] = 1
+            ) -> HTMLResponse:
+    """The triage list of error reports."""
+    size = ctx.config.page_size_count
+    with ctx.store.read() as conn:
+        rows = activity.reports(conn, status=status or None, limit=size, offset=(page - 1) * size)
+    return render(ctx, "reports.html", reports=rows, current=status, page=page, size=size)
+
+
+# -- sign-in and users ------------------------------------------------------------------------
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return "/"
+
+
+@router.get("/login")
+def login_page(ctx: Annotated[Ctx, Depends(get_ctx)], next: str = "/") -> HTMLResponse:
+    """The sign-in form."""
+    return render(ctx, "login.html", next=_safe_next(next), failed=False)
+
+
+@router.post("/login")
+async def login(ctx: Annotated[Ctx, Depends(csrf_checked)], name: Annotated[str, Form()],
+                password: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+                ) -> Response:
+    """Check the form and sign in, then go back to ``next``."""
+    from .errors import BadCredentials
+
+    try:
+        _, token, _ = sign_in(ctx, name, password)
+    except BadCredentials:
+        return render(ctx, "login.html", status=401, next=_safe_next(next), failed=True)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(response, ctx, token)
+    return response
+
+
+@router.post("/logout")
+async def logout(ctx: Annotated[Ctx, Depends(csrf_checked)]) -> Response:
+    """Sign out."""
+    users.close_session(ctx.store.engine, ctx.request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/admin/users")
+def users_page(ctx: Annotated[Ctx, Depends(admin_reader)], done: str | None = None) -> HTMLResponse:
+    """User management (admins)."""
+    with ctx.store.read() as conn:
+        rows = users.list_users(conn)
+    return render(ctx, "users.html", users=rows, done=done)
+
+
+@router.post("/admin/users")
+async def users_create(ctx: Annotated[Ctx, Depends(admin_writer)], name: Annotated[str, Form()],
+                       password: Annotated[str, Form()], role: Annotated[str, Form()] = "reader"
+                       ) -> Response:
+    """Create a user from the admin form."""
+    users.create_user(ctx.store.engine, name, password, role)
+    return RedirectResponse("/admin/users?done=created", status_code=303)
+
+
+@router.post("/admin/users/{user_id}")
+async def users_update(ctx: Annotated[Ctx, Depends(admin_writer)], user_id: int,
+                       role: Annotated[str, Form()], active: Annotated[str, Form()] = "") -> Response:
+    """Change a user's role and active flag from the admin form."""
+    assert ctx.user is not None
+    enabled = active in ("1", "on", "true")
+    if user_id == ctx.user.id and (role != "admin" or not enabled):
+        raise InvalidInput("you cannot demote or disable yourself", params={"field": "role"})
+    users.update_user(ctx.store.engine, user_id, role=role, active=enabled)
+    return RedirectResponse("/admin/users?done=updated", status_code=303)

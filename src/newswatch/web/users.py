@@ -1,0 +1,261 @@
+"""Users and sign-in sessions, stored in ``app_user`` and ``user_session``.
+
+Framework-free: the CLI (``newswatch user add``) and the web routes call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..storage.engine import write_transaction
+from ..storage.reader_schema import ROLES, app_user, user_session
+from .errors import InvalidInput, NotFound, UserExists
+from .security import (
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+
+#: Argon2id hash (library defaults) of a throw-away password, verified when the name is unknown
+#: so that a failed sign-in takes the same time whether or not the name exists.
+TIMING_HASH = "$argon2id$v=19$m=65536,t=3,p=4$MQUSBaYxHBpTXf6hAwsmrA$7mVPPyZm4WGlxawrOPT/nMZayO5q5KAidl1ijzsquqI"
+#: User names: 1–64 letters (any script), digits, ``.``, ``_``, ``-``, ``@``.
+NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user as the application sees it (never the password hash).
+
+    Attributes:
+        id: row id.
+        name: login name.
+        role: ``reader``, ``analyst`` or ``admin``.
+        active: False when an admin disabled the account.
+        created_at: when it was created (aware UTC).
+    """
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: dt.datetime
+
+    def can(self, role: str) -> bool:
+        """Whether this user has ``role`` or a more privileged one."""
+        return self.active and ROLES.index(self.role) >= ROLES.index(role)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON view: ``{"id", "name", "role", "active", "created_at"}``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "created_at": _utc(self.created_at).isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A signed-in browser: its user and its CSRF token."""
+
+    user: User
+    csrf_token: str
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=int(row.id),
+        name=row.name,
+        role=row.role,
+        active=bool(row.active),
+        created_at=_utc(row.created_at),
+    )
+
+
+def check_role(role: str) -> str:
+    """Validate a role name.
+
+    Raises:
+        InvalidInput: not one of :data:`ROLES`.
+    """
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", params={"field": "role"})
+    return role
+
+
+def check_password(password: str) -> str:
+    """Validate a new password's length.
+
+    Raises:
+        InvalidInput: shorter than :data:`MIN_PASSWORD_CHARS` or longer than
+            :data:`MAX_PASSWORD_CHARS` characters.
+    """
+    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
+        raise InvalidInput(
+            f"a password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters",
+            params={"field": "password"},
+        )
+    return password
+
+
+def create_user(engine: Engine, name: str, password: str, role: str = "reader") -> User:
+    """Create a user with an Argon2id-hashed password.
+
+    Args:
+        engine: the store's engine.
+        name: login name (:data:`NAME_PATTERN`).
+        password: the password in clear (hashed here, never stored).
+        role: ``reader``, ``analyst`` or ``admin``.
+
+    Returns:
+        The new :class:`User`.
+
+    Raises:
+        InvalidInput: bad name, role or password length.
+        UserExists: the name is taken.
+    """
+    name = name.strip()
+    if not NAME_PATTERN.match(name):
+        raise InvalidInput(
+            "a user name is 1-64 letters, digits or . _ - @", params={"field": "name"}
+        )
+    check_role(role)
+    check_password(password)
+    row = {
+        "name": name,
+        "password_hash": hash_password(password),
+        "role": role,
+        "active": True,
+        "created_at": _now(),
+    }
+    try:
+        with write_transaction(engine) as conn:
+            new_id = conn.execute(sa.insert(app_user), row).inserted_primary_key[0]
+    except IntegrityError:
+        raise UserExists(f"a user named {name!r} already exists", params={"name": name}) from None
+    return User(int(new_id), name, role, True, row["created_at"])
+
+
+def get_user(conn: Connection, user_id: int) -> User:
+    """The user with ``user_id``.
+
+    Raises:
+        NotFound: no such user.
+    """
+    row = conn.execute(sa.select(app_user).where(app_user.c.id == user_id)).first()
+    if row is None:
+        raise NotFound(f"no user {user_id}")
+    return _user(row)
+
+
+def list_users(conn: Connection) -> list[User]:
+    """Every user, by name."""
+    return [_user(r) for r in conn.execute(sa.select(app_user).order_by(app_user.c.name))]
+
+
+def update_user(
+    engine: Engine, user_id: int, *, role: str | None = None, active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user's role, active flag or password; a disabled user's sessions end.
+
+    Raises:
+        NotFound: no such user.
+        InvalidInput: bad role or password length.
+    """
+    values: dict[str, Any] = {}
+    if role is not None:
+        values["role"] = check_role(role)
+    if active is not None:
+        values["active"] = active
+    if password is not None:
+        values["password_hash"] = hash_password(check_password(password))
+    with write_transaction(engine) as conn:
+        get_user(conn, user_id)
+        if values:
+            conn.execute(sa.update(app_user).where(app_user.c.id == user_id).values(values))
+        if active is False or password is not None:
+            conn.execute(sa.delete(user_session).where(user_session.c.user_id == user_id))
+        return get_user(conn, user_id)
+
+
+def authenticate(engine: Engine, name: str, password: str) -> User | None:
+    """The active user with this name and password, else None.
+
+    Runs one Argon2 verification even for an unknown name, so timing does not tell which
+    names exist.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(app_user).where(app_user.c.name == name.strip())).first()
+    stored = row.password_hash if row is not None else TIMING_HASH
+    ok = verify_password(stored, password)
+    if row is None or not ok or not row.active:
+        return None
+    return _user(row)
+
+
+def open_session(engine: Engine, user: User, max_age_seconds: int) -> tuple[str, str]:
+    """Start a session for ``user``.
+
+    Returns:
+        ``(cookie_token, csrf_token)``; only the cookie token's digest is stored.
+    """
+    token, csrf = new_token(), new_token()
+    now = _now()
+    with write_transaction(engine) as conn:
+        conn.execute(
+            sa.delete(user_session).where(user_session.c.expires_at < now)
+        )  # housekeeping: forget expired sessions
+        conn.execute(
+            sa.insert(user_session),
+            {
+                "token_hash": token_digest(token),
+                "user_id": user.id,
+                "csrf_token": csrf,
+                "created_at": now,
+                "expires_at": now + dt.timedelta(seconds=max_age_seconds),
+            },
+        )
+    return token, csrf
+
+
+def session_for(conn: Connection, token: str | None) -> Session | None:
+    """The live session of a cookie token (None when unknown, expired or the user is disabled)."""
+    if not token:
+        return None
+    row = conn.execute(
+        sa.select(app_user, user_session.c.csrf_token, user_session.c.expires_at)
+        .join(user_session, user_session.c.user_id == app_user.c.id)
+        .where(user_session.c.token_hash == token_digest(token))
+    ).first()
+    if row is None or not row.active or _utc(row.expires_at) <= _now():
+        return None
+    return Session(_user(row), row.csrf_token)
+
+
+def close_session(engine: Engine, token: str | None) -> None:
+    """End the session of a cookie token (nothing happens for an unknown token)."""
+    if not token:
+        return
+    with write_transaction(engine) as conn:
+        conn.execute(sa.delete(user_session).where(user_session.c.token_hash == token_digest(token)))

@@ -1,0 +1,246 @@
+"""End to end in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright):
+the founding article is read, rated, commented on; a too-long selection is refused in Russian;
+a short one is reported and found in triage; a map pin leads to its sentence.
+
+The database holds the founding article (samples/, analysed once by the real pipeline) and
+the hand-built articles of tests/web_samples.py; the dashboard runs under uvicorn on a free
+127.0.0.1 port. Skipped with the reason when Chromium or Playwright is missing. Screenshots go
+to a temporary folder, or to ``$NEWSWATCH_SCREENSHOTS_DIR`` (docs/screenshots is made so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web_samples import PASSWORDS, build_web_db
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a sandbox-less container without network (from the stack probe).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "samples" / "inforos_2021-07-08_russia-wont-leave-its-allies.txt"
+#: Timeout of each browser wait, in milliseconds.
+WAIT_MS = 15_000
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed (/usr/bin/chromium): "
+                "apt-get install -y chromium chromium-driver", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def seed_id_and_url(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A database with the founding article (real pipeline) and the web samples."""
+    from newswatch.pipeline import default_pipeline
+    from newswatch.readers import read_inputs
+    from newswatch.storage import Store
+
+    path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
+    url = build_web_db(path)
+    article = next(iter(read_inputs([str(SEED)], published=dt.date(2021, 7, 8),
+                                    source="Inforos (inforos.ru)")))
+    article = default_pipeline(on_error="record")(article)  # a failing stage is recorded
+    with Store.open(url) as store:
+        saved = store.save(article)
+    return saved.article_id, url
+
+
+@pytest.fixture(scope="module")
+def server(seed_id_and_url: tuple[str, str]) -> Iterator[str]:
+    """The dashboard under uvicorn in a thread; yields its base URL."""
+    import uvicorn
+
+    from newswatch.web import create_app, load_config
+
+    app = create_app(load_config(seed_id_and_url[1], env={}))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = os.environ.get("NEWSWATCH_SCREENSHOTS_DIR")
+    folder = Path(target) if target else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser, server: str):  # noqa: ANN001, ANN201 - Playwright objects
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(WAIT_MS)
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _sign_in(page, name: str) -> None:  # noqa: ANN001
+    page.goto("/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORDS[name])
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector(".who")
+
+
+def _select(page, start: int, end: int) -> str:  # noqa: ANN001
+    """Select [start, end) of the article text like a reader dragging the mouse; returns it."""
+    return page.evaluate(
+        """([start, end]) => {
+          const box = document.getElementById("text");
+          const segs = Array.from(box.querySelectorAll("span[data-o]"));
+          function point(offset) {
+            let seg = segs[0];
+            for (const s of segs) { if (Number(s.dataset.o) <= offset) seg = s; }
+            const node = seg.firstChild;
+            const within = Array.from(node.data).slice(0, offset - Number(seg.dataset.o)).join("");
+            return [node, within.length];
+          }
+          const range = document.createRange();
+          range.setStart(...point(start));
+          range.setEnd(...point(end));
+          const sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+          return sel.toString();
+        }""",
+        [start, end],
+    )
+
+
+def test_founding_article_rate_comment_report_and_triage(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+    seed_id = seed_id_and_url[0]
+    _sign_in(page, "rita")
+    page.goto(f"/articles/{seed_id}?lang=ru")
+    assert page.inner_text("h1") == "Russia won't leave its allies in Central Asia out in the cold"
+    text = page.inner_text("#text")
+    assert "Termez (Uzbekistan)" in text and "Sergei Lavrov" in text
+
+    # Rate it: four stars; the average comes back from the server.
+    page.click(".star[data-stars='4']")
+    page.wait_for_function("document.getElementById('rating-average').dataset.average === '4.0'")
+    assert "4.0" in page.inner_text("#rating-average")
+
+    # Add comment (the page reloads with the thread).
+    page.fill("#comment-form textarea[name=body]", "Сколько уездов контролирует Талибан?")
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector("li.comment >> text=Сколько уездов контролирует Талибан?")
+    assert "rita" in page.inner_text("li.comment")
+
+    # A selection longer than 300 characters is refused in the interface language.
+    selected = _select(page, 0, 400)
+    assert len(selected) >= 301
+    page.click("#report-button")
+    message = page.wait_for_selector("#report-message.bad")
+    assert message.inner_text().startswith("Выделенный текст слишком длинный")
+    assert not page.is_visible("#report-dialog")
+    page.screenshot(path=str(shots / "reader-too-long-ru.png"))
+
+    # A short selection is reported with a kind and a note.
+    full = page.evaluate("document.getElementById('text').textContent")
+    start = full.index("Termez")
+    assert _select(page, start, start + len("Termez")) == "Termez"
+    page.click("#report-button")
+    page.wait_for_selector("#report-dialog[open]")
+    assert page.inner_text("#report-exact") == "Termez"
+    page.select_option("#report-form select[name=kind]", "wrong-place")
+    page.fill("#report-form textarea[name=note]", "Termez is in Uzbekistan")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-message >> text=Спасибо")
+    page.wait_for_selector("ul.reports li >> text=«Termez»")
+
+    # Triage: the report is listed as open, with its sentence.
+    page.goto("/reports")
+    item = page.wait_for_selector("li[data-report] >> text=«Termez»")
+    assert item is not None
+    assert "Termez is in Uzbekistan" in page.inner_text("ul.reports")
+    assert "Termez (Uzbekistan)" in page.inner_text("ul.reports")
+    page.screenshot(path=str(shots / "triage.png"), full_page=True)
+
+
+def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+    from newswatch.web.app import DEFAULT_ASSETS_DIR, VENDOR_FOLDERS
+
+    if not all((DEFAULT_ASSETS_DIR / f).is_dir() for f in VENDOR_FOLDERS.values()):
+        pytest.skip("map assets are not installed (scripts/setup.sh runs npm ci)")
+    page.goto("/map?country=UZ")
+    page.wait_for_selector("body[data-map-ready]")
+    assert int(page.get_attribute("body", "data-map-ready")) >= 2
+    # The Natural Earth outlines drew (about 240 countries as SVG paths).
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane svg path').length > 200")
+    termez = "path.nw-place-geonames-1215957"  # Termez ("Tirmiz" in GeoNames)
+    # Termez may sit in a cluster with the events placed there: zoom until its pin shows.
+    assert page.evaluate(
+        "cls => new Promise(done => window.newswatchMap.show(cls, done))",
+        "nw-place-geonames-1215957",
+    )
+    pin = page.wait_for_selector(termez)
+    pin.click()
+    link = page.wait_for_selector(".leaflet-popup a.evidence-link")
+    page.wait_for_timeout(400)  # the popup fades in
+    page.screenshot(path=str(shots / "map-popup.png"))
+    link.click()
+    page.wait_for_url("**/articles/**#hl")
+    evidence = page.wait_for_selector("#hl")
+    assert evidence.inner_text() == "Termez"
+    sentence = page.eval_on_selector_all(".k-sentence", "els => els.map(e => e.textContent).join('')")
+    assert sentence.startswith("According to the Afghan Tolo News TV channel")
+    assert "Termez (Uzbekistan)" in sentence
+    assert page.evaluate("location.hash") == "#hl"
+
+
+def test_main_pages_render_for_screenshots(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+    seed_id = seed_id_and_url[0]
+    _sign_in(page, "ana")
+    for name, path, ready in (
+        ("overview", "/", ".counts"),
+        ("reader", f"/articles/{seed_id}", "#text"),
+        ("timeline", "/timeline?since=2021-06-01&until=2021-09-30", ".bars"),
+        ("dossier", "/entities?q=Taliban", "table"),
+        ("claims", "/claims", ".claim-group"),
+        ("search-ru", "/search?q=Талибан&lang=ru", ".results"),
+    ):
+        page.goto(path)
+        page.wait_for_selector(ready)
+        if name == "dossier":
+            page.click("table a >> nth=0")
+            page.wait_for_selector("h1 .tag")
+        page.screenshot(path=str(shots / f"{name}.png"))

@@ -1,0 +1,53 @@
+"""Near-duplicate detection: the calibration cases of NEAR_DUPLICATE_THRESHOLD on real texts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from situation_helpers import reformatted
+
+from newswatch.situation import dedup
+
+
+def _edited(seed: str) -> str:
+    """A reprint: chrome dropped, two sentences reworded, the next-to-last paragraph removed."""
+    lines = [ln for ln in seed.split("\n") if ln.strip() and ln.strip() not in ("Rate it", "Add comment")
+             and not ln.startswith(("Сообщите", "Выделенный"))]
+    text = "\n\n".join(lines[3:])
+    text = text.replace("Truth be told, the Afghan situation itself is becoming increasingly tense with every "
+                        "passing day.", "The situation in Afghanistan is getting tenser every day.")
+    text = text.replace("By the way, experts believe", "Experts meanwhile think")
+    paras = text.split("\n\n")
+    del paras[-2]
+    return "\n\n".join(paras)
+
+
+def test_shingles_ignore_case_punctuation_and_line_breaks() -> None:
+    assert dedup.shingles("The Taliban, now\ncontrol 188 counties!") == dedup.shingles("the taliban now control 188 counties")
+    assert dedup.shingles("two words") == {b"two words"}
+    assert dedup.shingles("") == set()
+
+
+def test_seed_variants_are_near_duplicates_and_other_articles_are_not(seed_raw: str, shared_dir) -> None:
+    seed = dedup.signature(seed_raw)
+    assert dedup.similarity(seed, dedup.signature(reformatted(seed_raw))) >= 0.98
+    edited = dedup.similarity(seed, dedup.signature(_edited(seed_raw)))
+    assert 0.8 <= edited < 1.0
+    half = dedup.similarity(seed, dedup.signature(seed_raw[: len(seed_raw) // 2]))
+    assert dedup.NEAR_DUPLICATE_THRESHOLD <= half < 0.7
+    path = shared_dir / "corpus" / "wh_afghanistan_2021" / "articles.jsonl"
+    others = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:20]]
+    assert max(dedup.similarity(seed, dedup.signature(t)) for t in others) < 0.1
+
+
+def test_signatures_round_trip_and_bands_follow_datasketch() -> None:
+    sig = dedup.signature("Moscow is ready to support the countries in the region amid the situation")
+    assert sig.dtype == np.uint32 and len(sig) == dedup.NUM_PERM
+    assert np.array_equal(dedup.from_bytes(dedup.to_bytes(sig)), sig)
+    b, r = dedup.band_shape()
+    assert b * r <= dedup.NUM_PERM
+    assert len(dedup.bands(sig)) == b
+    with pytest.raises(ValueError):
+        dedup.similarity(sig, sig[:10])

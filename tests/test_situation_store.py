@@ -1,0 +1,154 @@
+"""The situation in the store: reprints cluster, their events merge, claims group across articles.
+
+The seed (Inforos, 8 July 2021) is saved with a re-formatted reprint and with a second article
+citing LWJ's 31 July count of 223 Taliban districts (shared/design/field-notes.md §0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from situation_helpers import (  # noqa: F401 - fixtures are used by name
+    LWJ_TEXT,
+    reformatted,
+    run,
+    seed_article,
+    situation_pipeline,
+)
+from typer.testing import CliRunner
+
+from newswatch.model import Article
+from newswatch.storage import Store
+from newswatch.storage import situation as sit
+
+
+@pytest.fixture()
+def loaded(tmp_path, situation_pipeline, seed_article: Article, seed_raw: str) -> tuple[str, Article, Article]:
+    """A SQLite store holding the seed, its reprint and the LWJ article."""
+    url = f"sqlite:///{tmp_path / 'situation.sqlite'}"
+    reprint = run(situation_pipeline, reformatted(seed_raw), published=dt.date(2021, 7, 9),
+                  article_id="reprint", source="Reprint Daily")
+    lwj = run(situation_pipeline, LWJ_TEXT, published=dt.date(2021, 8, 1), article_id="lwj", source="Test Wire")
+    with Store.open(url) as s:
+        for a in (seed_article, reprint, lwj):
+            assert s.save(a).status == "new"
+    return url, reprint, lwj
+
+
+def test_reprint_clusters_with_the_seed_and_its_events_merge(loaded) -> None:
+    url, reprint, _ = loaded
+    with Store.open(url) as s, s.read() as conn:
+        clusters = sit.clusters(conn)
+        events = sit.events(conn)
+    assert len(clusters) == 1
+    assert {m["article_id"] for m in clusters[0]["members"]} == {"seed", "reprint"}
+    assert clusters[0]["members"][1]["similarity"] >= 0.98
+    assert len(events) == len(reprint.events)  # every reprint event joined a seed event
+    bagram = next(e for e in events if e["type"] == "RETREAT" and e["place"] == "Bagram Airfield")
+    assert bagram["mention_count"] == 2
+    assert {m["article_id"] for m in bagram["mentions"]} == {"seed", "reprint"}
+    assert all("Bagram Airfield" in m["sentence"] for m in bagram["mentions"])
+    offensives = [e for e in events if e["type"] == "ASSAULT" and e["actor"] == "Taliban"]
+    assert len(offensives) >= 2  # two mentions in one article stay two events
+
+
+def test_claims_about_taliban_districts_form_one_group_newest_marked(loaded) -> None:
+    url, _, _ = loaded
+    with Store.open(url) as s, s.read() as conn:
+        groups = sit.claim_groups(conn, "Taliban")
+    g = next(x for x in groups if x.property == "district controlled")
+    assert g.values == [188.0, 223.0]
+    assert g.conflicting
+    assert [(c.article_id, c.value, c.as_of) for c in g.claims] == [
+        ("seed", 188.0, "2021-07-08"), ("reprint", 188.0, "2021-07-09"), ("lwj", 223.0, "2021-07-31")]
+    assert [c.newest for c in g.claims] == [False, False, True]
+    assert [c.most_cited for c in g.claims] == [True, True, False]
+    assert all(c.cited == ["Long War Journal"] for c in g.claims)
+    assert g.claims[2].outlet == "Test Wire" and g.claims[0].outlet == "Inforos"
+
+
+def test_reingest_is_idempotent_and_articles_load_back(loaded, seed_article: Article) -> None:
+    url, _, _ = loaded
+    with Store.open(url) as s:
+        before = s.counts()
+        assert s.save(seed_article).status == "unchanged"
+        assert s.counts() == before
+        back = s.load_article("seed")
+    assert back.events == seed_article.events
+    assert back.claims == seed_article.claims
+
+
+def test_a_revised_text_adds_mentions_not_events(loaded, situation_pipeline, seed_raw: str) -> None:
+    # the kind of drift field-notes §0 describes: a later reading reports another count
+    url, _, _ = loaded
+    revised = run(situation_pipeline, seed_raw.replace("188 counties", "193 counties"), article_id="seed",
+                  source="Inforos")
+    with Store.open(url) as s:
+        with s.read() as conn:
+            before = {e["id"]: e["mention_count"] for e in sit.events(conn)}
+        assert s.save(revised).status == "revised"
+        with s.read() as conn:
+            after = {e["id"]: e["mention_count"] for e in sit.events(conn)}
+            group = next(g for g in sit.claim_groups(conn, "Taliban") if g.property == "district controlled")
+    assert after.keys() == before.keys()  # no new event
+    assert sum(after.values()) == sum(before.values()) + len(revised.events)
+    assert group.values == [188.0, 193.0, 223.0]
+
+
+def test_claims_command_lists_groups(loaded) -> None:
+    import json
+
+    import typer
+
+    from newswatch.claims_cli import claims
+
+    url, _, _ = loaded
+    app = typer.Typer()
+    app.command()(claims)
+    app.command("noop")(lambda: None)  # a second command keeps "claims" as a sub-command
+    result = CliRunner().invoke(app, ["claims", "--db", url, "--subject", "taliban", "--format", "json",
+                                      "--min-claims", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    g = next(x for x in data if x["property"] == "district controlled")
+    assert g["values"] == [188.0, 223.0] and g["conflicting"] is True
+    assert g["claims"][-1]["newest"] is True
+    text = CliRunner().invoke(app, ["claims", "--db", url, "--subject", "taliban"])
+    assert text.exit_code == 0 and "223" in text.output and "newest" in text.output
+    missing = CliRunner().invoke(app, ["claims", "--db", url.replace("situation.sqlite", "none.sqlite")])
+    assert missing.exit_code == 3
+
+
+def test_migration_0003_keeps_existing_rows(tmp_path) -> None:
+    from alembic import command
+
+    from newswatch.storage.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    cfg = alembic_config()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.exec_driver_sql("INSERT INTO article (id, first_seen) VALUES ('a1', '2021-07-08 00:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO revision (article_id, seq, content_hash, text, extractor, read_at, origin, input_format, "
+            "meta, stages_run, sentences) VALUES ('a1', 1, 'h', 'The Taliban attacked.', '', '2021-07-08 00:00:00', "
+            "'', 'text', '{}', '[]', '[]')")
+        conn.exec_driver_sql("INSERT INTO entity (key, label, canonical, country) "
+                             "VALUES ('alias:taliban', 'ORG', 'Taliban', 'AFG')")
+        conn.exec_driver_sql(
+            "INSERT INTO event (revision_id, start, \"end\", type, actor, sentence_start, sentence_end, stage, "
+            "stage_version, confidence) VALUES (1, 0, 20, 'ASSAULT', 'Taliban', 0, 21, 'events', '0', 0.5)")
+    engine.dispose()
+    with Store.open(url) as s:
+        with s.read() as conn:
+            ent = conn.execute(sa.text("SELECT key, canonical, country, identity_id FROM entity")).one()
+            mention = conn.execute(sa.text("SELECT event_id, type, actor, start, \"end\" FROM event_mention")).one()
+            count = conn.execute(sa.text("SELECT mention_count, negated FROM event")).one()
+        assert tuple(ent) == ("alias:taliban", "Taliban", "AFG", None)
+        assert tuple(mention) == (1, "ASSAULT", "Taliban", 0, 20)
+        assert tuple(count) == (1, False)
+        assert [e.type for e in s.load_article("a1").events] == ["ASSAULT"]

