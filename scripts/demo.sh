@@ -14,4 +14,5 @@ $NW ingest --db "$DB" samples/wh_afghanistan_2021_sample.jsonl samples/kremlin_e
   samples/nerel_ru_sample.jsonl
 $NW report --db "$DB"
 echo
-echo "Database: $DB  (JSON: $NW report --db $DB --format json)"
+echo "Database: $DB   (JSON: $NW report --db $DB --format json; claims: $NW claims --db $DB)"
+echo "Dashboard: run  $NW serve --db $DB  then open http://127.0.0.1:8000/"

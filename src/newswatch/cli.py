@@ -291,9 +291,11 @@ def _register_edges() -> None:
     """
     from .claims_cli import claims
     from .evaluation.cli import eval_command
+    from .web.cli import register as register_web
 
     app.command("claims")(claims)
     app.command("eval")(eval_command)
+    register_web(app)
 
 
 _register_edges()

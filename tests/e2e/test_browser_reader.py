@@ -207,12 +207,17 @@ def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:  #
     # The Natural Earth outlines drew (about 240 countries as SVG paths).
     page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane svg path').length > 200")
     termez = "path.nw-place-geonames-1215957"  # Termez ("Tirmiz" in GeoNames)
-    # Termez may sit in a cluster with the events placed there: zoom until its pin shows.
-    assert page.evaluate(
-        "cls => new Promise(done => window.newswatchMap.show(cls, done))",
-        "nw-place-geonames-1215957",
-    )
-    pin = page.wait_for_selector(termez)
+    # Termez may sit in a cluster with the events placed there: zoom until its pin shows
+    # (retried: a zoom started while fitBounds still animates can end early).
+    pin = None
+    for _ in range(4):
+        page.wait_for_timeout(800)
+        assert page.evaluate("cls => new Promise(done => window.newswatchMap.show(cls, done))",
+                             "nw-place-geonames-1215957")
+        if page.is_visible(termez):
+            pin = page.query_selector(termez)
+            break
+    assert pin is not None, "the Termez pin never showed"
     pin.click()
     link = page.wait_for_selector(".leaflet-popup a.evidence-link")
     page.wait_for_timeout(400)  # the popup fades in

@@ -56,6 +56,20 @@ def actor_code(article: Any, actor: str | None) -> str | None:
     return None
 
 
+def party_codes(article: Any, parties: list[Any], fallback: str | None) -> frozenset[str]:
+    """Country/group codes of an event's parties (``Event.actors``/``recipients``).
+
+    Each :class:`~newswatch.model.EventParty` carries its own ``country`` (ISO 3166-1 alpha-3
+    or a PLOVER group code); when an event has no party list, the single ``actor`` /
+    ``recipient`` string is resolved with :func:`actor_code`.
+    """
+    codes = {p.country for p in parties if getattr(p, "country", None)}
+    if not parties:
+        code = actor_code(article, fallback)
+        codes = {code} if code else set()
+    return frozenset(codes)
+
+
 def evaluate_plover(data: Path, systems: Systems, limit: int | None = None,
                     which: tuple[str, ...] = ("newswatch", "baseline")) -> EvalResult:
     """Score PLOVER event coding on plover-gsr (or report "not available").
@@ -85,10 +99,10 @@ def evaluate_plover(data: Path, systems: Systems, limit: int | None = None,
             gt, _ = gold_type(rec)
             pairs["event-type accuracy"].append((gt, ev.type if ev else None))
             if rec.source_codes:
-                got = frozenset(c for c in [actor_code(art, ev.actor if ev else None)] if c)
+                got = party_codes(art, ev.actors, ev.actor) if ev else frozenset()
                 pairs["source actor accuracy"].append((rec.source_codes, got))
             if rec.target_codes:
-                got = frozenset(c for c in [actor_code(art, ev.recipient if ev else None)] if c)
+                got = party_codes(art, ev.recipients, ev.recipient) if ev else frozenset()
                 pairs["target actor accuracy"].append((rec.target_codes, got))
         run.seconds = timer.seconds
         pairs["event-type macro-F1"] = pairs["event-type accuracy"]
