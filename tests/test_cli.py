@@ -199,3 +199,11 @@ def test_stdin_dash(shared_dir):
     assert res.exit_code == EXIT_OK, res.stderr
     rec = json.loads(res.stdout.splitlines()[0])
     assert rec["title"].startswith("Russia won't leave")
+
+
+def test_unsupported_language_option_is_a_usage_error(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("Some text about Kabul and Termez in English, long enough to be an article.", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(p), "--language", "xx"])
+    assert res.exit_code == 2
+    assert "--language" in res.stderr and "xx" in res.stderr

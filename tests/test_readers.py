@@ -376,3 +376,27 @@ def test_unreachable_url_is_a_fetch_error() -> None:
     settings = load_settings(overrides={"fetch_timeout_seconds": 2})
     (err,) = read_inputs([url], settings=settings)
     assert isinstance(err, FetchFailed) and err.subject == url
+
+
+def test_a_stray_byte_in_utf8_is_an_error_not_mojibake(tmp_path, seed_raw):
+    # Found by a new-user trial (issue 2): one 0xE9 inside the founding article made the whole
+    # file decode as cp1251, silently garbling its dashes and its Russian footer.
+    from newswatch.errors import EncodingError
+    from newswatch.readers import read_inputs
+
+    data = seed_raw.encode("utf-8")
+    path = tmp_path / "stray.txt"
+    path.write_bytes(data[:500] + b"\xe9" + data[500:])
+    (item,) = list(read_inputs([str(path)]))
+    assert isinstance(item, EncodingError)
+    assert "stray.txt" in item.line() and "offset 500" in item.line()
+
+
+def test_a_few_high_bytes_in_latin_text_are_not_read_as_cyrillic(tmp_path):
+    from newswatch.errors import EncodingError
+    from newswatch.readers import read_inputs
+
+    path = tmp_path / "latin.txt"
+    path.write_bytes(b"Hello \xff\xfe\xfa world, this is a plain English sentence about Kabul.")
+    (item,) = list(read_inputs([str(path)]))
+    assert isinstance(item, EncodingError)

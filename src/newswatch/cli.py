@@ -64,6 +64,15 @@ class Format(str, Enum):
     json = "json"
 
 
+def _check_language(value: str | None) -> str | None:
+    from .stages.nlp import SUPPORTED
+
+    if value is not None and value not in SUPPORTED:
+        raise typer.BadParameter(f"{value!r} is not supported; use one of: {', '.join(SUPPORTED)}",
+                                 param_hint="--language")
+    return value
+
+
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -131,7 +140,8 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(desc="articles", unit="art", disable=not show, file=sys.stderr, dynamic_ncols=True)
     try:
-        items = read_inputs(paths, published=_parse_date(published), source=source, language=language)
+        items = read_inputs(paths, published=_parse_date(published), source=source,
+                            language=_check_language(language))
         for item in items:
             bar.update(1)
             if isinstance(item, InputError):

@@ -395,6 +395,12 @@ def _sort_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
     return (published is None, published or dt.date.min, entry["article_id"], entry["start"])
 
 
+def _newest_first_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Newest article first (undated last), then the article's own order of items."""
+    published = entry["published"]
+    return (published is None, -(published.toordinal() if published else 0), entry["article_id"], entry["start"])
+
+
 def _figures(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
     f = t.figure.c
     stmt = _with_article(
@@ -417,7 +423,7 @@ def _figures(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
                 **_reference(r),
             }
         )
-    out.sort(key=_sort_key)
+    out.sort(key=_newest_first_key)  # a monitoring desk reads the latest figures first
     return out
 
 
@@ -617,8 +623,8 @@ def render_report(
     console.print(figures)
     _more(console, len(report["figures"]), limit)
 
-    timeline = _table("Timeline", "Date", "What", "Source")
-    for e in report["timeline"][:limit]:
+    timeline = _table("Timeline (latest dates)", "Date", "What", "Source")
+    for e in report["timeline"][-limit:]:
         what = f"published: {e['text']}" if e["kind"] == "published" else _short(e["sentence"], e["text"])
         date = e["date"] + (f" ({e['mod']})" if e["mod"] else "")
         _row(timeline, date, what, _ref(e))

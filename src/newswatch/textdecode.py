@@ -79,10 +79,35 @@ def check_binary(data: bytes, subject: str) -> None:
         raise BinaryInput(f"binary data (NUL byte at offset {nul})", subject=subject)
 
 
+#: A legacy decode must also make Cyrillic the text's main script: at least this share of its
+#: letters, unless it has CYRILLIC_MIN_LETTERS of them. Without it, "Hello \xff\xfe world" (a
+#: few stray bytes in Latin text) read as cp1251 "Hello яю world" passed the checks above.
+CYRILLIC_MIN_LETTER_SHARE = 0.5
+CYRILLIC_MIN_LETTERS = 40
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """True when ``data`` holds more well-formed UTF-8 multi-byte sequences than bad bytes.
+
+    Such input is UTF-8 with a few corrupt bytes, not a legacy code page: decoding all of it as
+    cp1251 would turn every correct non-ASCII character into mojibake (a stray 0xE9 in the
+    founding article's capture did that to its dashes and its Russian footer).
+    """
+    good = len(_UTF8_MULTIBYTE.findall(data))
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    return good > bad
+
+
 def plausible_cyrillic(text: str) -> bool:
-    """True when ``text`` reads as Cyrillic-script prose (see the two ratio constants)."""
+    """True when ``text`` reads as Cyrillic-script prose (see the ratio constants)."""
     words = [w for w in _WORD.findall(text) if _CYRILLIC_LETTER.search(w)]
     if not words:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    cyr = sum(1 for c in letters if _CYRILLIC_LETTER.match(c))
+    if cyr < CYRILLIC_MIN_LETTERS and cyr < CYRILLIC_MIN_LETTER_SHARE * len(letters):
         return False
     pure = sum(1 for w in words if all(_CYRILLIC_LETTER.match(c) for c in w))
     non_ascii = [c for c in text if ord(c) > 127]
@@ -151,10 +176,14 @@ def decode_bytes(data: bytes, subject: str, declared: str | None = None) -> tupl
         else:
             if _control_ratio(text) <= CONTROL_MAX_RATIO:
                 return text, codec
+    bad = data[first_bad.start:first_bad.start + 1]
+    if mostly_utf8(data):
+        raise EncodingError(
+            f"corrupt UTF-8: byte 0x{bad.hex()} at offset {first_bad.start} is invalid in text that "
+            "is otherwise UTF-8 (repair or re-save the file as UTF-8)", subject=subject)
     legacy = _legacy_cyrillic(data)
     if legacy is not None:
         return legacy
-    bad = data[first_bad.start:first_bad.start + 1]
     raise EncodingError(
         f"not valid UTF-8 (byte 0x{bad.hex()} at offset {first_bad.start})"
         + (f", nor the declared charset {declared!r}" if declared else "")

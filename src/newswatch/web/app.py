@@ -97,6 +97,10 @@ def create_app(
         ),
         version="1",
         lifespan=lifespan,
+        # FastAPI's Swagger UI and ReDoc pages load their scripts from a CDN, which this
+        # offline dashboard must not need; the OpenAPI description stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.nw = state
     _install_errors(app, state)

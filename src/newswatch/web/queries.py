@@ -537,6 +537,10 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int) -> lis
     if "event_id" in ev and "place_key" in t.event.c:
         stmt = stmt.join(t.event, t.event.c.id == ev.event_id)
         at_place.append(p.key == t.event.c.place_key)
+        # A pin says "this happened here": negated ("was not going to introduce a contingent")
+        # and hypothetical events stay in the reader and the exports, with their flags, but
+        # put no marker on the map.
+        stmt = stmt.where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
     stmt = (
         stmt.join(sc, sc.c.revision_id == ev.revision_id)
         .join(t.place, sa.or_(*at_place))
@@ -1179,7 +1183,8 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "places": ("key", "name", "country_code", "lat", "lon", "feature_class", "feature_code",
                "mentions", "articles"),
     "events": ("article_id", "revision_id", "start", "end", "type", "mode", "actor",
-               "recipient", "place", "date", "title", "published", "sentence"),
+               "recipient", "place", "date", "negated", "future", "hypothetical", "title",
+               "published", "sentence"),
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
@@ -1225,6 +1230,9 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
              if k in table.c and k not in ("article_id", "revision_id", "start", "end")]
     stmt = _items_with_article(table, sc, *extra).order_by(
         t.article.c.published, table.c.revision_id, table.c.start).limit(EXPORT_MAX_ROWS)
+    if dataset == "events" and "event_id" in table.c and "negated" in t.event.c:
+        ec = t.event.c
+        stmt = stmt.join(t.event, ec.id == table.c.event_id).add_columns(ec.negated, ec.future, ec.hypothetical)
     for r in conn.execute(stmt):
         ref = evidence_ref(r)
         row = {k: getattr(r, k, None) for k in columns}
