@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import UnknownCountry
+from ..report import trim_sentence
 from ..storage import schema as t
 from ..storage.reader_schema import error_report
 from .errors import InvalidInput, NotFound
@@ -64,7 +65,6 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 12
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPACES = re.compile(r"\s+")
 _TERM = re.compile(r"\w+\*?")
 
 
@@ -250,16 +250,11 @@ def _count_events(conn: Connection, sc: sa.CTE) -> int:
 
 def snippet(sentence: str | None, start: int, end: int, limit: int = SNIPPET_CHARS) -> str:
     """A sentence for display: cut around ``[start, end)`` (sentence-relative) to ``limit``
-    characters with "…" where cut, whitespace collapsed."""
+    characters with "…" where cut, whitespace collapsed ("" for no sentence); the same window
+    as the situation report's (:func:`newswatch.report.trim_sentence`)."""
     if not sentence:
         return ""
-    if len(sentence) > limit:
-        width = max(1, limit - 2)
-        left = max(0, start - max(0, width - (end - start)) // 2)
-        right = min(len(sentence), left + width)
-        left = max(0, right - width)
-        sentence = ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
-    return _SPACES.sub(" ", sentence).strip()
+    return trim_sentence(sentence, start, end, limit)
 
 
 def _sentence_expr(item: sa.Table) -> sa.ColumnElement[str]:
