@@ -87,3 +87,26 @@ def test_existing_rows_survive_every_migration(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_open_retries_a_locked_fresh_file(tmp_path, monkeypatch):
+    # CI saw "database is locked" when three threads opened one new SQLite file at once: the
+    # WAL switch answers SQLITE_BUSY immediately. Store.open retries that answer.
+    from sqlalchemy.exc import OperationalError
+
+    from newswatch.storage import store as store_mod
+
+    real = store_mod.upgrade_to_head
+    calls = {"n": 0}
+
+    def flaky(engine):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("PRAGMA journal_mode = WAL", {}, Exception("database is locked"))
+        return real(engine)
+
+    monkeypatch.setattr(store_mod, "upgrade_to_head", flaky)
+    monkeypatch.setattr(store_mod, "OPEN_RETRY_DELAY_S", 0.01)
+    with Store.open(f"sqlite:///{tmp_path / 'new.sqlite'}") as s:
+        assert s.counts()["article"] == 0
+    assert calls["n"] == 2

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from ..errors import ArticleNotFound, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
@@ -44,6 +45,11 @@ DEFAULT_URL = "sqlite:///newswatch.sqlite"
 #: Most bound parameters per ``IN (...)`` list; below SQLite's default limit of 32766 host
 #: parameters and PostgreSQL's 65535.
 IN_CHUNK = 500
+
+#: Opening a SQLite file retries a "database is locked" answer this many times in all, with
+#: a linearly growing pause (0.2 s, 0.4 s, ...): the race it covers lasts milliseconds.
+OPEN_ATTEMPTS = 5
+OPEN_RETRY_DELAY_S = 0.2
 
 STATUS_NEW = "new"
 STATUS_UNCHANGED = "unchanged"
@@ -150,15 +156,27 @@ class Store:
             if not folder.is_dir():
                 raise StorageError(f"directory {folder} does not exist", subject=shown)
         engine = make_engine(parsed, echo=echo)
-        try:
-            if migrate:
-                upgrade_to_head(engine)
-            else:
-                with engine.connect():
-                    pass
-        except SQLAlchemyError as exc:
-            engine.dispose()
-            raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                if migrate:
+                    upgrade_to_head(engine)
+                else:
+                    with engine.connect():
+                        pass
+                break
+            except OperationalError as exc:
+                # SQLite answers "database is locked" at once, without its busy handler, when
+                # two fresh connections race to switch a new file to WAL (both hold a shared
+                # lock; waiting could deadlock). Seen in CI with three concurrent opens.
+                if "locked" in str(exc) and attempt + 1 < OPEN_ATTEMPTS:
+                    engine.dispose()
+                    time.sleep(OPEN_RETRY_DELAY_S * (attempt + 1))
+                    continue
+                engine.dispose()
+                raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
+            except SQLAlchemyError as exc:
+                engine.dispose()
+                raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
         return cls(engine)
 
     @property
