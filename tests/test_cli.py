@@ -207,3 +207,12 @@ def test_unsupported_language_option_is_a_usage_error(tmp_path):
     res = runner.invoke(app, ["extract", str(p), "--language", "xx"])
     assert res.exit_code == 2
     assert "--language" in res.stderr and "xx" in res.stderr
+
+
+def test_an_empty_directory_is_reported_not_silent(tmp_path):
+    # new-user trial: `extract emptydir` exited 0 with no output at all
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = runner.invoke(app, ["extract", str(empty)])
+    assert res.exit_code == EXIT_FAILED
+    assert "no inputs found" in res.stderr

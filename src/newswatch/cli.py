@@ -5,7 +5,8 @@ Exit codes (also in ``newswatch --help`` and the README):
 * 0 — everything given was processed;
 * 1 — some inputs failed (each failure was printed as one line on stderr), the rest went on;
 * 2 — usage error (bad option or argument; printed by the argument parser);
-* 3 — nothing could be processed: every input failed, or the database could not be opened.
+* 3 — nothing could be processed: every input failed, no input was found, or the database
+  could not be opened.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ app = typer.Typer(
     help=(
         "newswatch: read news into a sourced, dated, geocoded situation record.\n\n"
         "Exit codes: 0 ok; 1 some inputs failed (one line each on stderr); 2 usage error; "
-        "3 nothing processed (all inputs failed or the database could not be opened)."
+        "3 nothing processed (all inputs failed, none found, or the database could not be opened)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -192,6 +193,9 @@ def extract(
 
 
 def _exit_code(ok: int, failed: int) -> int:
+    if not ok and not failed:
+        _err("no inputs found: the paths given hold no readable files (hidden files are skipped)")
+        return EXIT_FAILED
     if failed and not ok:
         return EXIT_FAILED
     return EXIT_PARTIAL if failed else EXIT_OK
