@@ -30,6 +30,12 @@ def seed_raw(shared_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
+def seed_body(seed_raw: str) -> str:
+    """The seed article without its page chrome: from "On July 7" up to "Add comment"."""
+    return seed_raw[seed_raw.index("On July 7"):seed_raw.index("Add comment")]
+
+
+@pytest.fixture(scope="session")
 def nlp_stage():
     from newswatch.stages.nlp import NlpStage
 

@@ -36,11 +36,6 @@ EN_ABBR_TEXT = (
 )
 
 
-def seed_body(raw: str) -> str:
-    """The seed capture without its chrome: from "On July 7" to before "Add comment"."""
-    return raw[raw.index("On July 7"):raw.index("Add comment")].rstrip()
-
-
 @pytest.fixture(scope="module")
 def stage() -> EntitiesStage:
     st = EntitiesStage()
@@ -49,8 +44,8 @@ def stage() -> EntitiesStage:
 
 
 @pytest.fixture(scope="module")
-def seed(analyse, seed_raw, stage):
-    a = analyse(seed_body(seed_raw), "en", SEED_PUBLISHED)
+def seed(analyse, seed_body, stage):
+    a = analyse(seed_body.rstrip(), "en", SEED_PUBLISHED)
     stage(a)
     return a
 

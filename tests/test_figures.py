@@ -32,12 +32,6 @@ def stage() -> FigureStage:
 
 
 @pytest.fixture(scope="module")
-def seed_body(seed_raw: str) -> str:
-    """The seed article without page chrome: from "On July 7" up to "Add comment"."""
-    return seed_raw[seed_raw.index("On July 7"):seed_raw.index("Add comment")]
-
-
-@pytest.fixture(scope="module")
 def seed_figs(analyse, stage, seed_body) -> list[Figure]:
     a = analyse(seed_body, "en", SEED_PUBLISHED)
     stage(a)

@@ -26,11 +26,6 @@ RU_TEXT = (
 )
 
 
-def seed_body(raw: str) -> str:
-    """The seed capture without its chrome: from "On July 7" to before "Add comment"."""
-    return raw[raw.index("On July 7"):raw.index("Add comment")].rstrip()
-
-
 @pytest.fixture(scope="module")
 def stages():
     ent, quo = EntitiesStage(), QuotesStage()
@@ -51,8 +46,8 @@ def run(analyse, stages):
 
 
 @pytest.fixture(scope="module")
-def seed(run, seed_raw):
-    return run(seed_body(seed_raw), "en", SEED_PUBLISHED)
+def seed(run, seed_body):
+    return run(seed_body.rstrip(), "en", SEED_PUBLISHED)
 
 
 def _quote(article, starts_with):

@@ -42,11 +42,6 @@ def stage() -> TimexStage:
 
 
 @pytest.fixture(scope="module")
-def seed_body(seed_raw: str) -> str:
-    return seed_raw[seed_raw.index("On July 7"):seed_raw.index("Add comment")]
-
-
-@pytest.fixture(scope="module")
 def seed_tx(analyse, stage, seed_body) -> list[Timex]:
     a = analyse(seed_body, "en", SEED_PUBLISHED)
     stage(a)
