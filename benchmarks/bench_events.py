@@ -42,7 +42,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "wh_statements_2021" / "art
 JOB = r"""
 import json, sys, time
 from newswatch.pipeline import DEFAULT_STAGES, default_pipeline
-from newswatch.readers import read_inputs
+from newswatch.ingest.readers import read_inputs
 from newswatch.storage import Store
 from newswatch.storage import store as store_module
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from newswatch.aliases import AliasIndex, text_words
+from newswatch.stages.entities.aliases import AliasIndex, text_words
 from newswatch.stages.entities import CONF_COREF, CONF_MODEL_EN, CONF_PATTERN, EntitiesStage
 from conftest import SEED_PUBLISHED
 

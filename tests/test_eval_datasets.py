@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newswatch.evaluation import datasets as d
-from newswatch.evaluation.cli import eval_app
+from newswatch.cli.evaluate import eval_app
 from newswatch.evaluation.datasets import DatasetError
 
 # ----------------------------------------------------------------- bad input
@@ -257,7 +257,7 @@ def test_cli_json_reports_partial_runs_and_unavailable_systems(tmp_path: Path):
 def test_eval_command_registers_as_newswatch_eval():
     import typer
 
-    from newswatch.evaluation.cli import eval_command
+    from newswatch.cli.evaluate import eval_command
 
     main = typer.Typer()
 

@@ -1,7 +1,7 @@
 """PLOVER event coding (stage ``events``) on the seed, a Russian sentence set and single sentences.
 
 Expected values are read off the seed article (shared/seed/000_03711a2154ad3567.txt, Inforos,
-8 July 2021) and the PLOVER manual's definitions (see newswatch.situation.coding).
+8 July 2021) and the PLOVER manual's definitions (see newswatch.stages.events.coding).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from situation_helpers import (  # noqa: F401 - fixtures are used by name
 )
 
 from newswatch.model import Article, Event
-from newswatch.situation.lexicon import PLOVER_TYPES, TriggerLexicon
+from newswatch.stages.events.lexicon import PLOVER_TYPES, TriggerLexicon
 
 
 def _find(article: Article, trigger: str, type_: str | None = None) -> Event:

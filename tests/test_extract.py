@@ -9,7 +9,7 @@ import re
 import pytest
 
 from newswatch.errors import EmptyInput, NotAnArticle
-from newswatch.stages.extract import (
+from newswatch.ingest.extract import (
     TEXTCAPTURE_EXTRACTOR,
     ChromeRules,
     extract_html,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from newswatch.gazetteer import (
+from newswatch.stages.geocode.gazetteer import (
     Gazetteer,
     load_gazetteer,
     normalize,

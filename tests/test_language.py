@@ -11,7 +11,7 @@ import pytest
 from newswatch.errors import PipelineConfigError
 from newswatch.model import Article
 from newswatch.pipeline import Pipeline, create
-from newswatch.readers import read_inputs
+from newswatch.ingest.readers import read_inputs
 from newswatch.stages.language import MIN_LETTERS, LanguageStage
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import SEED_PUBLISHED
 
 from newswatch.model import Article
-from newswatch.quotemarks import find_quoted_segments
+from newswatch.stages.quotes.quotemarks import find_quoted_segments
 from newswatch.stages.entities import EntitiesStage
 from newswatch.stages.quotes import CONF_NAMED, CONF_RESOLVED, CONF_UNATTRIBUTED, QuotesStage
 

@@ -25,7 +25,7 @@ from newswatch.errors import (
     TooLarge,
 )
 from newswatch.model import Article
-from newswatch.readers import FetchFailed, read_inputs
+from newswatch.ingest.readers import FetchFailed, read_inputs
 from newswatch.settings import load as load_settings
 
 HERE = Path(__file__).parent
@@ -382,7 +382,7 @@ def test_a_stray_byte_in_utf8_is_an_error_not_mojibake(tmp_path, seed_raw):
     # Found by a new-user trial (issue 2): one 0xE9 inside the founding article made the whole
     # file decode as cp1251, silently garbling its dashes and its Russian footer.
     from newswatch.errors import EncodingError
-    from newswatch.readers import read_inputs
+    from newswatch.ingest.readers import read_inputs
 
     data = seed_raw.encode("utf-8")
     path = tmp_path / "stray.txt"
@@ -394,7 +394,7 @@ def test_a_stray_byte_in_utf8_is_an_error_not_mojibake(tmp_path, seed_raw):
 
 def test_a_few_high_bytes_in_latin_text_are_not_read_as_cyrillic(tmp_path):
     from newswatch.errors import EncodingError
-    from newswatch.readers import read_inputs
+    from newswatch.ingest.readers import read_inputs
 
     path = tmp_path / "latin.txt"
     path.write_bytes(b"Hello \xff\xfe\xfa world, this is a plain English sentence about Kabul.")

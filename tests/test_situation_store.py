@@ -102,7 +102,7 @@ def test_claims_command_lists_groups(loaded) -> None:
 
     import typer
 
-    from newswatch.claims_cli import claims
+    from newswatch.cli.claims import claims
 
     url, _, _ = loaded
     app = typer.Typer()

@@ -21,7 +21,7 @@ from web_samples import (  # noqa: F401 - fixtures are used by name
 
 from newswatch.storage import Store
 from newswatch.storage.reader_schema import app_user, user_session
-from newswatch.web.cli import register
+from newswatch.cli.web import register
 
 HTML = {"accept": "text/html"}
 

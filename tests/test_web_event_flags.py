@@ -15,7 +15,7 @@ import pytest
 from web_samples import make_client
 
 from newswatch.pipeline import default_pipeline
-from newswatch.readers import read_inputs
+from newswatch.ingest.readers import read_inputs
 from newswatch.storage import Store
 
 pytestmark = pytest.mark.slow

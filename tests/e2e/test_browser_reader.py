@@ -50,7 +50,7 @@ def _free_port() -> int:
 def seed_id_and_url(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A database with the founding article (real pipeline) and the web samples."""
     from newswatch.pipeline import default_pipeline
-    from newswatch.readers import read_inputs
+    from newswatch.ingest.readers import read_inputs
     from newswatch.storage import Store
 
     path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"

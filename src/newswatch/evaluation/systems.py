@@ -194,10 +194,10 @@ class Systems:
         """newswatch's ``extract_html(data, origin, url=None) -> Article``.
 
         Raises:
-            StageUnavailable: ``newswatch.stages.extract`` is missing or has no ``extract_html``.
+            StageUnavailable: ``newswatch.ingest.extract`` is missing or has no ``extract_html``.
         """
         try:
-            from ..stages import extract
+            from ..ingest import extract
         except ImportError as exc:
             raise StageUnavailable(f"stage not available: src/newswatch/stages/extract.py ({exc})") from exc
         fn = getattr(extract, "extract_html", None)

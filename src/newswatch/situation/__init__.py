@@ -1,14 +1,10 @@
-"""The situation layer: PLOVER event coding, the claims ledger, entity identity across
-articles and languages, and near-duplicate detection.
+"""Cross-article logic: what holds between articles, never inside one.
+
+Per-article coding (events, claims) lives with its stage under :mod:`newswatch.stages`.
 
 Modules:
 
-* :mod:`.syntax` — a view of one article's dependency parse with argument slots normalised
-  across spaCy's English labels and natasha's Universal Dependencies labels;
-* :mod:`.lexicon` — the PLOVER trigger lexicons (``data/plover_triggers_{en,ru}.json``);
-* :mod:`.actors` — actor and recipient resolution (entities, titles, demonyms, metonymy);
-* :mod:`.coding` — sentence-level event coding from triggers and dependency patterns;
-* :mod:`.claims` — figures as claims (subject, property, as-of date, cited source);
-* :mod:`.identity` — transliteration and name keys for one identity per entity;
+* :mod:`.identity` — transliteration and name keys for one identity per entity across
+  articles and languages;
 * :mod:`.dedup` — MinHash signatures and LSH bands for near-duplicate articles.
 """

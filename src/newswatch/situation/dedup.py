@@ -20,7 +20,7 @@ from functools import cache
 
 import numpy as np
 
-from ..aliases import fold
+from ..text import fold
 
 #: Words per shingle. Five-word shingles (Broder's w-shingling uses w = 4..10 for web pages)
 #: are rare enough across unrelated news that shared boilerplate phrases do not dominate.

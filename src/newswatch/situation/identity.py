@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from ..aliases import fold, is_cyrillic, load_json_data
+from ..text import fold, is_cyrillic, load_json_data
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _VOWELS = frozenset("aeiou")

@@ -37,7 +37,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..aliases import AliasIndex, fold
+from ..stages.entities.aliases import AliasIndex
+from ..text import fold
 from ..model import Article, Claim, Event, EventParty, Provenance
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script

@@ -1,6 +1,6 @@
 """The web dashboard: map, timeline, reader, dossiers, claims, search and exports over a store.
 
-Start it with ``newswatch serve --db FILE`` (see :mod:`newswatch.web.cli`) or build the ASGI
+Start it with ``newswatch serve --db FILE`` (see :mod:`newswatch.cli.web`) or build the ASGI
 app yourself::
 
     from newswatch.web import create_app, load_config

@@ -3,7 +3,7 @@
 ``newswatch serve`` runs the dashboard with uvicorn; ``newswatch user add`` creates a user.
 The main CLI registers them with :func:`register`::
 
-    from newswatch.web.cli import register
+    from newswatch.cli.web import register
     register(app)          # adds "serve" and the "user" group
 
 Exit codes follow the main CLI: 0 ok, 2 usage error, 3 the database could not be opened or
@@ -31,7 +31,7 @@ DbOpt = Annotated[
 
 
 def _url(db: str | None) -> str:
-    from ..cli import db_url
+    from . import db_url
 
     return db_url(db)
 
@@ -57,8 +57,8 @@ def serve(
     """Serve the dashboard (map, timeline, reader, dossiers, claims, search, exports)."""
     import uvicorn
 
-    from .app import create_app
-    from .config import load_config
+    from ..web.app import create_app
+    from ..web.config import load_config
 
     url = _url(db)
     _exists_or_exit(url)
@@ -82,7 +82,7 @@ def user_add(
 ) -> None:
     """Create a dashboard user; the password is prompted for (twice) or read from stdin."""
     from ..storage import Store
-    from .users import create_user
+    from ..web.users import create_user
 
     if role not in ("reader", "analyst", "admin"):
         raise typer.BadParameter("must be reader, analyst or admin", param_hint="--role")
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
 
 
 def main() -> None:
-    """Run the dashboard commands on their own: ``python -m newswatch.web.cli serve ...``."""
+    """Run the dashboard commands on their own: ``python -m newswatch.cli.web serve ...``."""
     standalone = typer.Typer(no_args_is_help=True, add_completion=False,
                              pretty_exceptions_enable=False)
     register(standalone)

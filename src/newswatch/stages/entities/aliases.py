@@ -35,35 +35,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
+from ...text import fold, is_cyrillic, load_json_data
+
 #: Longest separator between two words of one alias ("Amu - Darya" has 3 characters).
 MAX_GAP_CHARS = 3
 #: Characters allowed between two words of one alias.
 _GAP_RE = re.compile(r"[ \t\u00a0\u2009\u202f\-\u2010\u2011\u2013'’.]*")
 _WORD_RE = re.compile(r"\w+")
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 
 ALIAS_FILE = "entity_aliases.jsonl"
 RULES_FILE = "entity_rules.json"
-
-
-def fold(s: str) -> str:
-    """Case-fold ``s`` and fold Russian ``ё`` to ``е`` (news text uses both spellings)."""
-    return s.casefold().replace("ё", "е")
-
-
-def is_cyrillic(s: str) -> bool:
-    """True when ``s`` contains at least one Cyrillic letter."""
-    return bool(_CYRILLIC_RE.search(s))
-
-
-def load_json_data(name: str) -> object:
-    """Read a JSON file shipped in ``newswatch/data``.
-
-    Raises:
-        FileNotFoundError: the file is not in the package.
-        json.JSONDecodeError: the file is not valid JSON.
-    """
-    return json.loads(resources.files("newswatch.data").joinpath(name).read_text("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)

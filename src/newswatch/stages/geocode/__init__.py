@@ -27,7 +27,7 @@ For each mention the names tried are, in order: the name extended by an adjacent
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
 ``canonical`` (lemma for Russian, alias-file canonical: "DRA" → Afghanistan), the surface
 text, the Russian token lemmas of the span; and only if none of these is known anywhere, the
-suffix-stripping guesses of :func:`~newswatch.gazetteer.russian_nominative_guesses`.
+suffix-stripping guesses of :func:`~newswatch.stages.geocode.gazetteer.russian_nominative_guesses`.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ..gazetteer import Candidate, Gazetteer, GazetteerEntry, load_gazetteer, normalize
-from ..gazetteer import russian_nominative_guesses, strip_article
-from ..model import Article, EntityMention, Place, PlaceMention
-from ..pipeline import Stage, register
+from .gazetteer import Candidate, Gazetteer, GazetteerEntry, load_gazetteer, normalize
+from .gazetteer import russian_nominative_guesses, strip_article
+from ...model import Article, EntityMention, Place, PlaceMention
+from ...pipeline import Stage, register
 
 #: Entity labels (OntoNotes) that name places.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -196,7 +196,7 @@ class Geocoder:
     """The resolution logic, independent of the stage plumbing (testable on plain mentions).
 
     Args:
-        gazetteer: a loaded :class:`~newswatch.gazetteer.Gazetteer`.
+        gazetteer: a loaded :class:`~newswatch.stages.geocode.gazetteer.Gazetteer`.
     """
 
     def __init__(self, gazetteer: Gazetteer) -> None:
@@ -344,7 +344,7 @@ class GeocodeStage(Stage):
 
     ``initialize`` loads the gazetteer (cached per process: ~0.6 s and ~0.17 GB from the
     compact cache, ~9 s and ~0.5 GB the first time on a machine; see
-    :mod:`newswatch.gazetteer`).
+    :mod:`newswatch.stages.geocode.gazetteer`).
     """
 
     name = "geocode"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..aliases import fold, load_json_data
+from ...text import fold, load_json_data
 
 #: The 16 event types of the PLOVER manual v2 (shared/design/field-notes.md §2.1).
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",

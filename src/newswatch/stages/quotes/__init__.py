@@ -7,7 +7,7 @@ Reads ``article.tokens`` (lemma, UPOS, dependency head), ``article.sentences`` a
 What counts as a quote
 ----------------------
 * **Direct** (``kind="direct"``): text inside quotation marks (see
-  :mod:`newswatch.quotemarks`) of at least :data:`MIN_DIRECT_WORDS` words with a reporting verb
+  :mod:`newswatch.stages.quotes.quotemarks`) of at least :data:`MIN_DIRECT_WORDS` words with a reporting verb
   in the same sentence outside the marks — after the closing mark when the quote opens its
   sentence (``"…," Peskov said``; ``«…», — сказал он``), otherwise before the opening mark
   (``Lavrov said: "…"``; ``they "have not achieved …"`` after ``He also noted``). The sentence
@@ -71,10 +71,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..aliases import fold, load_json_data
-from ..model import Article, EntityMention, Quote, Token
-from ..pipeline import Stage, register
-from ..quotemarks import QuotedSegment, find_quoted_segments
+from ...text import fold, load_json_data
+from ...model import Article, EntityMention, Quote, Token
+from ...pipeline import Stage, register
+from .quotemarks import QuotedSegment, find_quoted_segments
 
 #: Fewer words than this inside quotation marks is a term or a title, not a quote
 #: ("hybrid war", «Талибан»); 3 keeps partial quotes such as "closer than ever".

@@ -23,8 +23,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import InputError, NewswatchError
-from .model import Article
+from ..errors import InputError, NewswatchError
+from ..model import Article
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 DEFAULT_DB = "newswatch.sqlite"
@@ -66,7 +66,7 @@ class Format(str, Enum):
 
 
 def _check_language(value: str | None) -> str | None:
-    from .stages.nlp import SUPPORTED
+    from ..stages.nlp import SUPPORTED
 
     if value is not None and value not in SUPPORTED:
         raise typer.BadParameter(f"{value!r} is not supported; use one of: {', '.join(SUPPORTED)}",
@@ -134,8 +134,8 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     """
     from tqdm import tqdm
 
-    from .pipeline import default_pipeline
-    from .readers import read_inputs
+    from ..pipeline import default_pipeline
+    from ..ingest.readers import read_inputs
 
     pipeline = default_pipeline(on_error="record")
     show = sys.stderr.isatty() if progress is None else progress
@@ -173,7 +173,7 @@ def extract(
     progress: ProgressOpt = False,
 ) -> None:
     """Analyse inputs without a database; print one JSON object per article (JSON Lines)."""
-    from .serialize import dumps
+    from ..serialize import dumps
 
     counts = {"ok": 0, "failed": 0}
     for item in _articles(paths, published, source, language, progress, counts):
@@ -217,7 +217,7 @@ def ingest(
     (re-ingesting is idempotent and cheap); changed text for the same article id or URL is
     stored as a new revision.
     """
-    from .storage import Store
+    from ..storage import Store
 
     try:
         store = Store.open(db_url(db))
@@ -273,8 +273,8 @@ def report(
     """Print the situation report: actors, places by country, figures with sources, timeline."""
     from rich.console import Console
 
-    from .report import build_report, render_report
-    from .storage import Store
+    from ..report import build_report, render_report
+    from ..storage import Store
 
     url = db_url(db)
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
@@ -303,9 +303,9 @@ def _register_edges() -> None:
 
     Each module imports its heavy dependencies inside the command body, so ``--help`` stays fast.
     """
-    from .claims_cli import claims
-    from .evaluation.cli import eval_command
-    from .web.cli import register as register_web
+    from .claims import claims
+    from .evaluate import eval_command
+    from .web import register as register_web
 
     app.command("claims")(claims)
     app.command("eval")(eval_command)

@@ -22,7 +22,7 @@ Labels kept (``entity_rules.json`` → ``kept_labels``):
   4. otherwise GPE (in news text natasha's LOC is mostly countries, cities and regions).
 
 Curated aliases (``newswatch/data/entity_aliases.jsonl``, matched by
-:class:`newswatch.aliases.AliasIndex`, Russian inflection included) fix known domain misses
+:class:`newswatch.stages.entities.aliases.AliasIndex`, Russian inflection included) fix known domain misses
 (Bagram, Hairaton, Termez, Amu Darya, DRA = Afghanistan, Northern Alliance ...). Overlap rule:
 
 * a pattern (alias) span wins over every model span it overlaps — the model span is dropped;
@@ -67,9 +67,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..aliases import AliasEntry, AliasIndex, fold, is_cyrillic, load_json_data, text_words
-from ..model import Article, EntityMention
-from ..pipeline import Stage, register
+from .aliases import AliasEntry, AliasIndex, text_words
+from ...text import fold, is_cyrillic, load_json_data
+from ...model import Article, EntityMention
+from ...pipeline import Stage, register
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
 #: 25 of 25 on three NEREL articles were right; set below 1 because a surname alias can hit a

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import (
+from ..errors import (
     FetchFailed,
     EmptyInput,
     EncodingError,
@@ -43,11 +43,11 @@ from .errors import (
     TooLarge,
 )
 from .feeds import read_feed
-from .model import Article
-from .settings import Settings
-from .settings import load as load_settings
-from .stages.extract import ExtractResources, extract_html, extract_text, load_resources
-from .textdecode import check_binary, decode_bytes
+from ..model import Article
+from ..settings import Settings
+from ..settings import load as load_settings
+from .extract import ExtractResources, extract_html, extract_text, load_resources
+from .decode import check_binary, decode_bytes
 
 #: Bytes looked at to choose the format of an input without a telling suffix.
 PEEK_BYTES = 64 * 1024

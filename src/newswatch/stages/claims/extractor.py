@@ -6,7 +6,7 @@ Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatc
   control 188 counties ... and are fighting for another 135" → the Taliban for both); a
   "number of X" subject is X, and a participle on X gives its agent ("the number of those
   overseen by the Kabul government is 70" → the Kabul government). Resolved like an event
-  actor (:class:`~newswatch.situation.actors.ActorResolver`), so "the Americans", "Moscow" and
+  actor (:class:`~newswatch.stages.events.actors.ActorResolver`), so "the Americans", "Moscow" and
   "США" carry their country. With no subject the claim has none (and groups only with claims
   that have none either);
 * **property** — the counted noun normalised by ``data/claim_properties.json`` plus the
@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..aliases import fold, load_json_data
-from ..model import Article, Claim, EventParty, Figure, Quote, Timex
-from .actors import ActorResolver
-from .coding import EventCoder
-from .syntax import DocView
+from ...text import fold, load_json_data
+from ...model import Article, Claim, EventParty, Figure, Quote, Timex
+from ..events.actors import ActorResolver
+from ..events.coding import EventCoder
+from ...text.syntax import DocView
 
 #: How many sentences a citation carries forward within a paragraph. Calibrated on the seed:
 #: the LWJ report sentence is two sentences before "In general, the Taliban already control

@@ -3,7 +3,7 @@
 Register in the main CLI with ``app.command("eval")(eval_command)`` (typer turns an
 ``add_typer`` sub-app into a command *group*, which would make it ``newswatch eval eval NAME``);
 the call is then ``newswatch eval NAME --data DIR [--format json] [--limit N]``. ``eval_app``
-(one command) runs the same thing stand-alone: ``python -m newswatch.evaluation.cli NAME``.
+(one command) runs the same thing stand-alone: ``python -m newswatch.cli.evaluate NAME``.
 ``NAME`` is a dataset (``newswatch eval list`` prints them) or ``all``; ``--data`` is the
 dataset folder, or for ``all`` the folder holding every dataset folder.
 
@@ -55,9 +55,9 @@ def eval_command(
 ) -> None:
     """Score NAME and print a table (or JSON): newswatch, bare library, published peer."""
     from ..errors import NewswatchError
-    from .report import render_rich
-    from .runner import default_data_root, folder_of, registry, run, run_all
-    from .systems import Systems
+    from ..evaluation.report import render_rich
+    from ..evaluation.runner import default_data_root, folder_of, registry, run, run_all
+    from ..evaluation.systems import Systems
 
     reg = registry()
     if name == "list":

@@ -1,7 +1,7 @@
 """PLOVER event coding (English and Russian): ``article.events``.
 
 Coding itself (triggers, arguments, flags, PLOVER conventions) is
-:class:`newswatch.situation.coding.EventCoder`; this stage adds what comes from the other
+:class:`newswatch.stages.events.coding.EventCoder`; this stage adds what comes from the other
 stages:
 
 * **date** — a time expression of the evidence sentence (type DATE or TIME with a resolved
@@ -23,12 +23,12 @@ stages:
 
 from __future__ import annotations
 
-from ..model import Article, Event, EventParty, Place, Timex
-from ..pipeline import Stage, register
-from ..situation.actors import ActorResolver, ActorTables, alpha3
-from ..situation.coding import Coded, EventCoder
-from ..situation.lexicon import TriggerLexicon
-from ..situation.syntax import DocView
+from ...model import Article, Event, EventParty, Place, Timex
+from ...pipeline import Stage, register
+from .actors import ActorResolver, ActorTables, alpha3
+from .coding import Coded, EventCoder
+from .lexicon import TriggerLexicon
+from ...text.syntax import DocView
 
 #: Confidence of an event from a verb trigger (or a noun trigger with its light verb) whose
 #: actor is a named entity. Hand check of 46 events coded on real articles (6 of

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
-from .errors import EmptyInput, InputError, MalformedRecord
-from .model import Article
+from ..errors import EmptyInput, InputError, MalformedRecord
+from ..model import Article
 
 #: feedparser "bozo" exceptions that do not make the feed unreadable (an encoding label
 #: that was overridden, a wrong Content-Type). Any other one (an XML syntax error) does.

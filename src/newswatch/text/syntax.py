@@ -15,7 +15,7 @@ names so the trigger lexicons can be written once:
 * ``poss``, ``compound``, ``amod``, ``nmod``, ``appos``, ``flat`` — nominal modifiers;
 * ``xcomp``, ``ccomp``, ``advcl``, ``conj``, ``acomp``, ``prt``, ``aux``, ``neg``, ``mark``.
 
-All lemmas are folded (lower case, ё → е) with :func:`newswatch.aliases.fold`.
+All lemmas are folded (lower case, ё → е) with :func:`newswatch.stages.entities.aliases.fold`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from ..aliases import fold
+from . import fold
 from ..model import Article, EntityMention, Token
 
 #: Russian preposition spellings folded to their base form ("со" → "с").

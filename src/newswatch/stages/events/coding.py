@@ -17,7 +17,7 @@ For every sentence:
    ``passive_actor: patient`` — its subject ("troops have been deployed"). Nouns without a
    light verb take a possessor, compound, country adjective or "by"/"of"/"on the part of"
    object. Recipients come from the entry's slots. Parties are resolved by
-   :class:`~newswatch.situation.actors.ActorResolver`.
+   :class:`~newswatch.stages.events.actors.ActorResolver`.
 4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
    adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
    "if"/"если" clause or a conditional consequent) are read along the predicate's ``xcomp``
@@ -40,10 +40,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import EventParty
+from ...model import EventParty
 from .actors import ActorResolver
 from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
-from .syntax import DocView
+from ...text.syntax import DocView
 
 #: Conflict types (PLOVER quads "verbal conflict" and "material conflict").
 CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",

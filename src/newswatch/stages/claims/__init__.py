@@ -1,19 +1,19 @@
 """The claims ledger, per article: every figure becomes a :class:`~newswatch.model.Claim`.
 
-See :mod:`newswatch.situation.claims` for the rules (subject, property, as-of date, cited
+See :mod:`newswatch.stages.claims.extractor` for the rules (subject, property, as-of date, cited
 source, group key). Grouping across articles and over time is done by the store
 (:mod:`newswatch.storage.situation`) and listed by ``newswatch claims``.
 """
 
 from __future__ import annotations
 
-from ..model import Article
-from ..pipeline import Stage, register
-from ..situation.actors import ActorResolver, ActorTables
-from ..situation.claims import ClaimExtractor, ClaimRules
-from ..situation.coding import EventCoder
-from ..situation.lexicon import TriggerLexicon
-from ..situation.syntax import DocView
+from ...model import Article
+from ...pipeline import Stage, register
+from ..events.actors import ActorResolver, ActorTables
+from .extractor import ClaimExtractor, ClaimRules
+from ..events.coding import EventCoder
+from ..events.lexicon import TriggerLexicon
+from ...text.syntax import DocView
 
 
 @register("claims")

@@ -19,7 +19,7 @@ import codecs
 import re
 import unicodedata
 
-from .errors import BinaryInput, EncodingError
+from ..errors import BinaryInput, EncodingError
 
 #: How many leading bytes are checked for NULs and signatures.
 SNIFF_BYTES = 8192

@@ -44,10 +44,10 @@ def claims(
     conflicting: Annotated[bool, typer.Option("--conflicting", help="Only groups holding different values.")] = False,
 ) -> None:
     """List claim groups: values side by side with dates and sources; newest and most cited marked."""
-    from .cli import EXIT_FAILED, db_url
-    from .errors import NewswatchError
-    from .storage import Store
-    from .storage.situation import claim_groups, group_to_dict
+    from . import EXIT_FAILED, db_url
+    from ..errors import NewswatchError
+    from ..storage import Store
+    from ..storage.situation import claim_groups, group_to_dict
 
     url = db_url(db)
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
