@@ -621,9 +621,9 @@ class _Resolver:
             countries = frozenset(
                 e.country for i in doc.subtree(subj) if (e := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
                 and e.label in ("GPE", "NORP") and e.country)
-            a = self.ante.title(st.start, title, countries)
-            if a is not None:
-                return _Speaker(a.canonical, st.start, st.end, "resolved")
+            named = self.ante.title(st.start, title, countries)
+            if named is not None:
+                return _Speaker(named.canonical, st.start, st.end, "resolved")
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
