@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import EmptyInput, NotAnArticle
 from ..model import Article
+from ..text.months import dateline_months
 
 #: Extractor label for plain-text captures (bump when the filter's behaviour changes).
 TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-1"
@@ -141,20 +142,10 @@ class ChromeRules:
 
 @dataclass(frozen=True)
 class _Months:
-    """Month-name lookup from ``data/month_names.tsv`` (lower-case spelling -> 1..12)."""
+    """Month-name lookup for datelines: case-folded spelling -> 1..12, from the one month
+    table (:func:`newswatch.text.months.dateline_months`)."""
 
     by_name: dict[str, int]
-
-    @classmethod
-    def parse(cls, text: str) -> _Months:
-        table: dict[str, int] = {}
-        for raw in text.splitlines():
-            if not raw.strip() or raw.startswith("#"):
-                continue
-            number, *names = raw.split("\t")
-            for n in names:
-                table[n.strip()] = int(number)
-        return cls(table)
 
 
 @dataclass(frozen=True)
@@ -170,7 +161,7 @@ def load_resources() -> ExtractResources:
     """Read the packaged pattern files (small text files, cached after the first call)."""
     data = resources.files("newswatch") / "data"
     chrome = ChromeRules.parse((data / "chrome_lines.txt").read_text(encoding="utf-8"))
-    months = _Months.parse((data / "month_names.tsv").read_text(encoding="utf-8"))
+    months = _Months(dateline_months())
     return ExtractResources(chrome, months)
 
 

@@ -55,6 +55,7 @@ from typing import Any
 
 from ..model import Article, Timex
 from ..pipeline import Stage, register
+from ..text.months import running_text_months
 
 #: How far a past-tense date may lie after the publication date (and a future-tense one
 #: before it). Publication dates are often the feed's UTC day or the day a page was filed,
@@ -93,10 +94,14 @@ def load_lexicon() -> dict[str, Any]:
     """Load ``newswatch/data/timex_lexicon.json`` (hand-compiled; see its ``_about`` key).
 
     Returns:
-        The parsed JSON: ``{"en": {...}, "ru": {...}}``.
+        The parsed JSON: ``{"en": {...}, "ru": {...}}``, each language with a ``months`` key
+        added from the one month table (:func:`newswatch.text.months.running_text_months`).
     """
     path = resources.files("newswatch") / "data" / "timex_lexicon.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    lexicon: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for lang in ("en", "ru"):
+        lexicon[lang]["months"] = running_text_months(lang)
+    return lexicon
 
 
 def _alt(words: Any, escape: bool = True) -> str:

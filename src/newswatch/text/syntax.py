@@ -15,12 +15,18 @@ names so the trigger lexicons can be written once:
 * ``poss``, ``compound``, ``amod``, ``nmod``, ``appos``, ``flat`` — nominal modifiers;
 * ``xcomp``, ``ccomp``, ``advcl``, ``conj``, ``acomp``, ``prt``, ``aux``, ``neg``, ``mark``.
 
-All lemmas are folded (lower case, ё → е) with :func:`newswatch.stages.entities.aliases.fold`.
+All lemmas are folded (lower case, ё → е) with :func:`newswatch.text.fold`.
+
+The view also gives offset lookups (tokens and entities in a span) and *logical sentences*
+(:func:`logical_sentences`): the nlp stage's sentences with a sentence that does not end in
+terminal punctuation joined to the next one of its paragraph. The antecedent window of
+:mod:`newswatch.text.antecedents` counts logical sentences.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from . import fold
@@ -53,6 +59,27 @@ _RU_SLOTS = {
 }
 
 
+_TERMINAL_RE = re.compile(r"[.!?…:;][\"'»”“)\]]*\s*$")
+
+
+def logical_sentences(article: Article) -> list[tuple[int, int]]:
+    """The nlp stage's sentences as ``(start, end)`` offsets, with a sentence that does not end
+    in terminal punctuation (. ! ? … : ;, possibly followed by a closing mark) joined to the next
+    one in the same paragraph. spaCy sm splits "… Organization (CSTO) | Secretariat are
+    monitoring …" on the seed; quote and antecedent rules need the whole sentence."""
+    text = article.text
+    out: list[tuple[int, int]] = []
+    for s in article.sentences:
+        if out:
+            a, b = out[-1]
+            gap = text[a:b].rstrip(" \t\u00a0")[-1:] + text[b:s.start]
+            if not _TERMINAL_RE.search(text[a:b]) and "\n" not in gap:
+                out[-1] = (a, s.end)
+                continue
+        out.append((s.start, s.end))
+    return out
+
+
 @dataclass(slots=True)
 class DocView:
     """Children lists, entity lookup and argument slots for one article (built once).
@@ -67,10 +94,15 @@ class DocView:
     _ent_starts: list[int] = field(default_factory=list)
     _ents: list[EntityMention] = field(default_factory=list)
     _args: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    #: Token start offsets (for offset → token lookups).
+    starts: list[int] = field(default_factory=list)
+    #: Logical sentences (see :func:`logical_sentences`) and their start offsets.
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sent_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, article: Article) -> DocView:
-        """Index ``article`` (children of each token, entities by offset)."""
+        """Index ``article`` (children of each token, entities by offset, logical sentences)."""
         lang = "ru" if (article.language or "en") == "ru" else "en"
         view = cls(article, lang)
         n = len(article.tokens)
@@ -80,6 +112,9 @@ class DocView:
                 view.children[t.head].append(t.i)
         view._ents = sorted(article.entities, key=lambda e: e.start)
         view._ent_starts = [e.start for e in view._ents]
+        view.starts = [t.start for t in article.tokens]
+        view.sentences = logical_sentences(article)
+        view.sent_starts = [a for a, _ in view.sentences]
         return view
 
     @property
@@ -115,6 +150,33 @@ class DocView:
                 return e
         return None
 
+    def entity_covering(self, start: int, end: int) -> EntityMention | None:
+        """The entity mention containing the whole span ``[start, end)``, or None."""
+        k = bisect.bisect_right(self._ent_starts, start) - 1
+        if k >= 0:
+            e = self._ents[k]
+            if e.start <= start and end <= e.end:
+                return e
+        return None
+
+    @property
+    def entities(self) -> list[EntityMention]:
+        """The article's entity mentions sorted by start offset."""
+        return self._ents
+
+    def tokens_in(self, start: int, end: int) -> range:
+        """Indices of the tokens starting at or after ``start`` and ending by ``end``, from the
+        first token at ``start`` up to the first token that runs past ``end``."""
+        a = bisect.bisect_left(self.starts, start)
+        b = a
+        while b < len(self.tokens) and self.tokens[b].end <= end:
+            b += 1
+        return range(a, b)
+
+    def sent_index(self, offset: int) -> int:
+        """Index of the logical sentence holding ``offset`` (0 before the first)."""
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
     def entities_between(self, start: int, end: int) -> list[EntityMention]:
         """Entity mentions lying inside ``[start, end)``."""
         k = bisect.bisect_left(self._ent_starts, start)
@@ -126,13 +188,15 @@ class DocView:
         return out
 
     def subtree(self, i: int) -> list[int]:
-        """Token ``i`` and all its descendants, sorted."""
-        out, todo = [], [i]
+        """Token ``i`` and all its descendants, sorted; safe on a parse with a head cycle."""
+        seen, todo = {i}, [i]
         while todo:
             j = todo.pop()
-            out.append(j)
-            todo.extend(self.children[j])
-        return sorted(out)
+            for c in self.children[j]:
+                if c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+        return sorted(seen)
 
     def span(self, i: int, skip: frozenset[str] = frozenset()) -> tuple[int, int]:
         """Character span of the subtree of ``i``, leaving out children whose slot is in ``skip``.

@@ -7,13 +7,17 @@ of "asked") in this order:
    seat of power stands for its state the way PLOVER codes "Moscow said" or "the Kremlin":
    RUS GOV; a person's title in front of the name gives the sector: "Russian President
    Vladimir Putin" → GOV);
-2. a personal or possessive pronoun → the subject of the clause ("his talks") or the most
-   recent named subject or quote speaker of that kind within
-   :data:`MAX_ANTECEDENT_SENTENCES` sentences;
+2. a personal or possessive pronoun → the subject of the clause ("his talks") or its
+   antecedent from the shared resolver (:mod:`newswatch.text.antecedents`: the most recent
+   named subject or quote speaker of that kind within
+   :data:`~newswatch.text.antecedents.MAX_ANTECEDENT_SENTENCES` sentences, agreeing in gender
+   for Russian);
 3. a group noun of ``plover_actors.json`` ("талибы" → the Taliban entry);
 4. a common noun → its sector from the head noun ("soldiers" → MIL) and its country from a
    modifier: an entity, a country adjective or a country name ("Afghan soldiers" → AFG MIL;
-   "Taliban militants" → the Taliban, REB; "a US offer" → USA).
+   "Taliban militants" → the Taliban, REB; "a US offer" → USA); when that names no country
+   and the noun is a definite singular title ("the Minister", "президент"), the person the
+   shared resolver finds for the title (``how="title"``).
 
 A party is *clear* when it has an entity or a country code; events whose actor is not clear
 are not coded ("troops", "the largest" give no event).
@@ -21,21 +25,18 @@ are not coded ("troops", "the largest" give no event).
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..entities.aliases import AliasEntry, AliasIndex
 from ...text import fold, load_json_data
 from ...model import EntityMention, EventParty
+from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
 from ...text.syntax import DocView
 
-#: How far back (in sentences) a pronoun looks for its antecedent; the quotes stage uses the
-#: same window (3, calibrated there on the seed's "The Minister recalled").
-MAX_ANTECEDENT_SENTENCES = 3
-#: Tokens before a person's name searched for a title ("Lao Foreign Minister Saleumxay
-#: Kommasith" needs 3); the quotes stage uses 6 for the same purpose.
-TITLE_WINDOW_TOKENS = 6
+#: Labels a personal pronoun may refer to, and those of "it"/"its".
+_PERSON = frozenset({"PERSON"})
+_NONPERSON = frozenset({"ORG", "GPE", "NORP"})
 #: Parts of speech that end a title window (a verb, a preposition, punctuation).
 _TITLE_STOP_POS = frozenset({"VERB", "AUX", "ADP", "PUNCT", "SCONJ", "CCONJ", "PRON", "NUM"})
 #: Alias-file labels that can be actors or recipients.
@@ -152,24 +153,14 @@ class ActorTables:
 
 
 @dataclass(slots=True)
-class _Candidate:
-    """A possible pronoun antecedent: a named subject or quote speaker."""
-
-    start: int
-    sent: int
-    party: EventParty
-    person: bool
-
-
-@dataclass(slots=True)
 class ActorResolver:
     """Resolves argument heads of one article to :class:`EventParty` lists."""
 
     view: DocView
     tables: ActorTables
     _person_info: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
-    _antecedents: list[_Candidate] = field(default_factory=list)
-    _ante_starts: list[int] = field(default_factory=list)
+    _ante: AntecedentResolver | None = None
+    _ante_parties: dict[int, EventParty] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._collect_antecedents()
@@ -224,7 +215,12 @@ class ActorResolver:
                     inner = self.resolve_head(m)
                     if inner:
                         return inner
-        return self.from_noun(h)
+        parties = self.from_noun(h)
+        if parties and not any(self.is_clear(p) for p in parties):
+            titled = self.from_title(h, parties[0].start, parties[0].end)
+            if titled is not None:
+                return [titled]
+        return parties
 
     # -- entities --------------------------------------------------------------------------
 
@@ -332,32 +328,26 @@ class ActorResolver:
     # -- pronouns -------------------------------------------------------------------------------
 
     def _collect_antecedents(self) -> None:
+        """Candidates of the shared resolver: named subjects, then the quote speakers of
+        ``article.quotes`` that are entity mentions; each gets its party once, in that order."""
         v = self.view
-        subj_deps = ("nsubj", "nsubj:pass", "nsubjpass")
-        for ent in v.entities_between(0, len(v.article.text)):
-            if ent.label not in ("PERSON", "ORG", "GPE", "NORP"):
-                continue
-            toks = [t for t in v.tokens if ent.start <= t.start and t.end <= ent.end]
-            if not toks:
-                continue
-            heads = [t for t in toks if not (ent.start <= v.tokens[t.head].start and v.tokens[t.head].end <= ent.end)
-                     or t.head == t.i]
-            head = heads[0] if heads else toks[-1]
-            dep = head.dep
-            if dep in ("appos", "flat:name", "compound") and head.head != head.i:
-                dep = v.tokens[head.head].dep
-            if dep not in subj_deps:
-                continue
-            self._antecedents.append(_Candidate(ent.start, head.sent, self.from_entity(ent),
-                                                ent.label == "PERSON"))
+        ante = AntecedentResolver.for_article(v)
         for q in v.article.quotes:
             if q.speaker and q.speaker_start is not None:
                 ent = next((e for e in v.entities_between(q.speaker_start, q.speaker_end or q.speaker_start + 1)), None)
                 if ent is not None and ent.label in ("PERSON", "ORG", "GPE"):
-                    sent = next((t.sent for t in v.tokens if t.start >= ent.start), 0)
-                    self._antecedents.append(_Candidate(ent.start, sent, self.from_entity(ent), ent.label == "PERSON"))
-        self._antecedents.sort(key=lambda c: c.start)
-        self._ante_starts = [c.start for c in self._antecedents]
+                    ante.add(ent.canonical, ent.start, ent.label)
+        self._ante = ante
+        for c in ante.candidates:
+            self._party_of(c)
+
+    def _party_of(self, a: Antecedent) -> EventParty | None:
+        """The party of an antecedent's entity mention (computed once per mention)."""
+        if a.mention is None:
+            return None
+        if a.mention.start not in self._ante_parties:
+            self._ante_parties[a.mention.start] = self.from_entity(a.mention)
+        return self._ante_parties[a.mention.start]
 
     def from_pronoun(self, h: int) -> EventParty | None:
         """The antecedent of pronoun ``h`` (a copy placed at the pronoun), or None."""
@@ -384,17 +374,30 @@ class ActorResolver:
             if same is not None:
                 return EventParty(tok.text, tok.start, tok.end, same.canonical, same.entity_key, same.country,
                                   same.sector, "pronoun")
-        k = bisect.bisect_left(self._ante_starts, tok.start) - 1
-        while k >= 0:
-            c = self._antecedents[k]
-            if tok.sent - c.sent > MAX_ANTECEDENT_SENTENCES:
-                break
-            if c.person == (kind == "PERSON"):
-                p = c.party
-                return EventParty(tok.text, tok.start, tok.end, p.canonical, p.entity_key, p.country,
-                                  p.sector, "pronoun")
-            k -= 1
-        return None
+        if self._ante is None:
+            return None
+        gender = ""
+        if self.lang == "ru" and "Gender=" in tok.morph:
+            gender = tok.morph.split("Gender=", 1)[1].split("|", 1)[0]
+        a = self._ante.pronoun(tok.start, _PERSON if kind == "PERSON" else _NONPERSON, gender)
+        p = self._party_of(a) if a is not None else None
+        if p is None:
+            return None
+        return EventParty(tok.text, tok.start, tok.end, p.canonical, p.entity_key, p.country, p.sector, "pronoun")
+
+    def from_title(self, h: int, start: int, end: int) -> EventParty | None:
+        """The person a definite singular title noun ``h`` names ("the Minister" → Lavrov), as
+        a party over ``[start, end)`` with ``how="title"``; None when the shared resolver finds
+        nobody."""
+        if self._ante is None or "Number=Plur" in self.view.tokens[h].morph:
+            return None
+        word = self._ante.is_definite_title(h)
+        a = self._ante.title(self.view.tokens[h].start, word) if word else None
+        p = self._party_of(a) if a is not None else None
+        if p is None:
+            return None
+        return EventParty(self.view.article.text[start:end], start, end, p.canonical, p.entity_key, p.country,
+                          p.sector, "title")
 
     def _sentence_owner(self, h: int) -> EventParty | None:
         """For "it": the last clear government-like noun phrase earlier in the same sentence

@@ -35,17 +35,14 @@ the verb it is coordinated with, or the source of the phrase):
    ("Press Secretary … Dmitry Peskov", "Пресс-секретарь президента Дмитрий Песков",
    "Издания Tolo и Pajhwok") → that entity's canonical name;
 2. a third-person pronoun (he/she/он/она; "it" for organisations; possessive его/её in
-   "по его словам") → the most recent *actor* before it, within
-   :data:`MAX_ANTECEDENT_SENTENCES` sentences: a PERSON (ORG/GPE for "it") that was a
-   grammatical subject or the speaker of an earlier quote — not any mention, so "He also
-   noted" after "Lavrov … following his talks with … Kommasith" is Lavrov. Russian pronouns
-   must agree in gender with the candidate when both are known;
-3. a definite title noun ("The Minister recalled", "Представитель Путина подчеркнул") → when
-   the title carries a country ("the President of Russia", "the Russian leader"), the most
-   recent PERSON actor of that country (alias-file country); else the most recent actor whose
-   mention is preceded by the same title word; else the PERSON most often introduced with that
-   title earlier in the document ("President Biden" for "the President" in a briefing); else
-   the most recent PERSON actor (rule 2's window);
+   "по его словам") → its antecedent from the shared resolver
+   (:meth:`newswatch.text.antecedents.AntecedentResolver.pronoun`): the most recent PERSON
+   (ORG/GPE for "it") that was a grammatical subject or the speaker of an earlier quote, within
+   :data:`~newswatch.text.antecedents.MAX_ANTECEDENT_SENTENCES` sentences, agreeing in gender
+   for Russian;
+3. a definite title noun ("The Minister recalled", "Представитель Путина подчеркнул") → the
+   person it names (:meth:`newswatch.text.antecedents.AntecedentResolver.title`: same country,
+   same title, the person most often introduced with it, else the latest person);
 4. an ORG reached from the subject through a preposition ("reports by Bloomberg") → that ORG;
    a proper-noun subject the NER missed → its surface name (with its flat/compound parts);
 5. a subject or source that names nobody but is a source noun of the lexicon ("experts
@@ -72,6 +69,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...text import fold, load_json_data
+from ...text.antecedents import NAME_LINK_DEPS, SUBJ_DEPS, AntecedentResolver, TitleLexicon
+from ...text.syntax import DocView
 from ...model import Article, EntityMention, Quote, Token
 from ...pipeline import Stage, register
 from .quotemarks import QuotedSegment, find_quoted_segments
@@ -79,11 +78,6 @@ from .quotemarks import QuotedSegment, find_quoted_segments
 #: Fewer words than this inside quotation marks is a term or a title, not a quote
 #: ("hybrid war", «Талибан»); 3 keeps partial quotes such as "closer than ever".
 MIN_DIRECT_WORDS = 3
-#: How far back (in sentences) a pronoun or a title looks for its antecedent. Calibrated on the
-#: seed ("The Minister recalled" is two sentences after "According to Lavrov").
-MAX_ANTECEDENT_SENTENCES = 3
-#: Words before a mention searched for its title ("Russian Foreign Minister Sergei Lavrov").
-TITLE_WINDOW_TOKENS = 6
 
 #: Confidence by how the speaker was found. Hand check of 69 quotes (the seed, 4 NEREL articles,
 #: kremlin-en-67331 and -67370, two White House transcripts; see the stage report): speakers
@@ -94,8 +88,10 @@ CONF_NAMED = 0.9
 CONF_RESOLVED = 0.8
 CONF_UNATTRIBUTED = 0.6
 
-_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
-_NAME_LINK_DEPS = frozenset({"appos", "flat", "flat:name", "flat:foreign", "compound", "conj", "nmod:name"})
+_SUBJ_DEPS = SUBJ_DEPS
+_NAME_LINK_DEPS = NAME_LINK_DEPS
+_PERSON = frozenset({"PERSON"})
+_ORG_OR_STATE = frozenset({"ORG", "GPE"})
 _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 _NONFINITE = ("VerbForm=Conv", "VerbForm=Part", "VerbForm=Inf", "VerbForm=Ger")
 _CCOMP_DEPS = frozenset({"ccomp"})
@@ -112,17 +108,6 @@ class _Speaker:
     end: int | None
     how: str  # named | resolved | unattributed | skip
     label: str = "PERSON"
-
-
-@dataclass(slots=True)
-class _Actor:
-    offset: int
-    sent: int
-    canonical: str
-    label: str
-    gender: str
-    titles: frozenset[str]
-    country: str | None = None
 
 
 @dataclass(slots=True)
@@ -144,14 +129,12 @@ class _Lexicon:
     pronouns: dict[str, tuple[str, str]]
     possessive: dict[str, tuple[str, str]]
     skip: frozenset[str]
-    titles: frozenset[str]
-    indefinite: frozenset[str]
+    titles: TitleLexicon
     as_markers: frozenset[str]
     idioms: list[re.Pattern[str]]
     relative: frozenset[str]
     source_nouns: frozenset[str]
     source_heads: frozenset[str]
-    other_office: frozenset[str]
     citing: list[re.Pattern[str]]
 
 
@@ -184,83 +167,66 @@ def load_lexicon(language: str) -> _Lexicon:
         pronouns={k: (v[0], v[1]) for k, v in d["pronouns"].items()},
         possessive=possessive,
         skip=frozenset(d["skip_subjects"]),
-        titles=frozenset(fold(t) for t in d["titles"]),
-        indefinite=frozenset(d["indefinite"]),
+        titles=TitleLexicon.load(language),
         as_markers=frozenset(data["as_markers"][language]),
         idioms=[_compile_phrase(p, ()) for p in d.get("idioms", [])],
         relative=frozenset(d.get("relative", [])),
         source_nouns=frozenset(fold(w) for w in d.get("source_nouns", [])),
         source_heads=frozenset(fold(w) for w in d.get("source_heads", [])),
-        other_office=frozenset(fold(w) for w in d.get("other_office", [])),
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
     )
 
 
 @dataclass(slots=True)
 class _Doc:
-    """Indexes over one article used while finding quotes."""
+    """The shared parse view of one article plus what finding quotes adds to it (the cue
+    lexicon, quotation-mark segments, block quotes, idiom spans)."""
 
-    article: Article
+    view: DocView
     lex: _Lexicon
-    starts: list[int] = field(default_factory=list)
-    children: dict[int, list[int]] = field(default_factory=dict)
-    entities: list[EntityMention] = field(default_factory=list)
-    ent_starts: list[int] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    sent_starts: list[int] = field(default_factory=list)
     segments: list[QuotedSegment] = field(default_factory=list)
     blocks: list[tuple[int, int]] = field(default_factory=list)
     idioms: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def build(cls, article: Article, lex: _Lexicon) -> _Doc:
-        d = cls(article, lex)
-        d.starts = [t.start for t in article.tokens]
-        for t in article.tokens:
-            if t.head != t.i:
-                d.children.setdefault(t.head, []).append(t.i)
-        d.entities = sorted(article.entities, key=lambda e: e.start)
-        d.ent_starts = [e.start for e in d.entities]
-        d.sentences = _logical_sentences(article)
-        d.sent_starts = [a for a, _ in d.sentences]
+        d = cls(DocView.build(article), lex)
         d.segments = find_quoted_segments(article.text)
         d.idioms = [m.span() for rx in lex.idioms for m in rx.finditer(article.text)]
         return d
 
     @property
+    def article(self) -> Article:
+        return self.view.article
+
+    @property
     def tokens(self) -> list[Token]:
-        return self.article.tokens
+        return self.view.tokens
+
+    @property
+    def children(self) -> list[list[int]]:
+        return self.view.children
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Logical sentences (see :func:`newswatch.text.syntax.logical_sentences`)."""
+        return self.view.sentences
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """The logical sentence (start, end) containing ``offset``."""
-        return self.sentences[self.sent_index(offset)]
+        return self.view.sentences[self.view.sent_index(offset)]
 
     def sent_index(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+        return self.view.sent_index(offset)
 
     def entity_at(self, start: int, end: int) -> EntityMention | None:
-        k = bisect.bisect_right(self.ent_starts, start) - 1
-        if k >= 0:
-            e = self.entities[k]
-            if e.start <= start and end <= e.end:
-                return e
-        return None
+        return self.view.entity_covering(start, end)
 
     def entities_in(self, start: int, end: int) -> list[EntityMention]:
-        k = bisect.bisect_left(self.ent_starts, start)
-        out = []
-        while k < len(self.entities) and self.entities[k].start < end:
-            if self.entities[k].end <= end:
-                out.append(self.entities[k])
-            k += 1
-        return out
+        return self.view.entities_between(start, end)
 
     def tokens_in(self, start: int, end: int) -> range:
-        a = bisect.bisect_left(self.starts, start)
-        b = a
-        while b < len(self.tokens) and self.tokens[b].end <= end:
-            b += 1
-        return range(a, b)
+        return self.view.tokens_in(start, end)
 
     def in_quote(self, offset: int) -> bool:
         for s in self.segments:
@@ -270,14 +236,7 @@ class _Doc:
 
     def subtree(self, i: int) -> list[int]:
         """Token indices under ``i`` (``i`` included), sorted; safe on a parse with a head cycle."""
-        seen, todo = {i}, [i]
-        while todo:
-            j = todo.pop()
-            for c in self.children.get(j, ()):
-                if c not in seen:
-                    seen.add(c)
-                    todo.append(c)
-        return sorted(seen)
+        return self.view.subtree(i)
 
     def is_cue(self, t: Token) -> bool:
         if t.pos not in ("VERB", "AUX") or fold(t.lemma) not in self.lex.verbs:
@@ -324,27 +283,6 @@ class QuotesStage(Stage):
 
 
 # -- finding candidates -----------------------------------------------------------------------
-
-_TERMINAL_RE = re.compile(r"[.!?…:;][\"'»”“)\]]*\s*$")
-
-
-def _logical_sentences(article: Article) -> list[tuple[int, int]]:
-    """The nlp stage's sentences, with a sentence that does not end in terminal punctuation
-    (. ! ? … : ;, possibly followed by a closing mark) joined to the next one in the same
-    paragraph. spaCy sm splits "… Organization (CSTO) | Secretariat are monitoring …" on the
-    seed; the quote rules need the whole sentence."""
-    text = article.text
-    out: list[tuple[int, int]] = []
-    for s in article.sentences:
-        if out:
-            a, b = out[-1]
-            gap = text[a:b].rstrip(" \t\u00a0")[-1:] + text[b:s.start]
-            if not _TERMINAL_RE.search(text[a:b]) and "\n" not in gap:
-                out[-1] = (a, s.end)
-                continue
-        out.append((s.start, s.end))
-    return out
-
 
 def _trim(text: str, start: int, end: int, strip_final_period: bool) -> tuple[int, int]:
     while start < end and text[start] in _TRIM_CHARS:
@@ -482,7 +420,7 @@ def _reported_ccomp(doc: _Doc) -> list[_Candidate]:
     for t in doc.tokens:
         if not doc.is_cue(t) or doc.in_quote(t.start):
             continue
-        comps = [c for c in doc.children.get(t.i, ()) if doc.tokens[c].dep in _CCOMP_DEPS]
+        comps = [c for c in doc.children[t.i] if doc.tokens[c].dep in _CCOMP_DEPS]
         if not comps:
             continue
         sub = doc.subtree(comps[0])
@@ -538,7 +476,7 @@ def _reported_clause_cues(doc: _Doc) -> list[_Candidate]:
     for t in doc.tokens:
         if not doc.is_cue(t) or doc.in_quote(t.start):
             continue
-        kids = doc.children.get(t.i, ())
+        kids = doc.children[t.i]
         if any(doc.tokens[c].dep in _CCOMP_DEPS for c in kids):
             continue
         s_start, s_end = doc.sentence(t.start)
@@ -598,62 +536,10 @@ def _dedupe(cands: list[_Candidate], text: str, sentences: list[tuple[int, int]]
 # -- speakers ---------------------------------------------------------------------------------
 
 
-def _gender(doc: _Doc, start: int, end: int) -> str:
-    for i in doc.tokens_in(start, end):
-        m = re.search(r"Gender=(\w+)", doc.tokens[i].morph)
-        if m:
-            return m.group(1)
-    return ""
-
-
-def _titles_before(doc: _Doc, e: EntityMention) -> frozenset[str]:
-    k = bisect.bisect_left(doc.starts, e.start)
-    out = set()
-    sent = doc.tokens[k].sent if k < len(doc.tokens) else -1
-    for i in range(k - 1, max(-1, k - 1 - TITLE_WINDOW_TOKENS), -1):
-        t = doc.tokens[i]
-        if t.sent != sent or t.pos in ("PUNCT", "VERB"):
-            break
-        prev = fold(doc.tokens[i - 1].text) if i > 0 else ""
-        if prev in doc.lex.other_office:
-            continue  # "Vice President Harris" is not "the President"
-        out.add(fold(t.lemma))
-        out.add(fold(t.text))
-    return frozenset(out & doc.lex.titles)
-
-
-def _subject_actors(doc: _Doc) -> list[_Actor]:
-    """Entity mentions (PERSON/ORG/GPE) that are the subject of some verb, in text order."""
-    out = []
-    for e in doc.entities:
-        if e.label not in _ACTOR_LABELS:
-            continue
-        rng = doc.tokens_in(e.start, e.end)
-        for i in rng:
-            t = doc.tokens[i]
-            if t.head in rng:
-                continue
-            chain, j = [t], t
-            while j.dep in _NAME_LINK_DEPS and j.head != j.i and len(chain) < 4:
-                j = doc.tokens[j.head]
-                chain.append(j)
-            if j.dep in _SUBJ_DEPS:
-                out.append(_Actor(e.start, doc.sent_index(e.start), e.canonical, e.label, _gender(doc, e.start, e.end),
-                                  _titles_before(doc, e) | _own_title(doc, j), e.country))
-            break
-    return out
-
-
-def _own_title(doc: _Doc, subj: Token) -> frozenset[str]:
-    """The subject head's own lemma when it is a title ("Пресс-секретарь … Дмитрий Песков")."""
-    lm = fold(subj.lemma)
-    return frozenset({lm}) if lm in doc.lex.titles else frozenset()
-
-
 def _subject_of(doc: _Doc, cue: int) -> int | None:
     j = cue
     for _ in range(4):
-        subs = [c for c in doc.children.get(j, ()) if doc.tokens[c].dep in _SUBJ_DEPS]
+        subs = [c for c in doc.children[j] if doc.tokens[c].dep in _SUBJ_DEPS]
         if subs:
             active = [c for c in subs if doc.tokens[c].dep == "nsubj"]
             subj = (active or subs)[0]
@@ -694,67 +580,18 @@ def _rank_entities(doc: _Doc, subj: int, exclude: tuple[int, int]) -> tuple[int,
 
 
 class _Resolver:
+    """Speakers of one article's quote candidates; pronouns and titles go to the shared
+    :class:`~newswatch.text.antecedents.AntecedentResolver`, which learns each speaker found."""
+
     def __init__(self, doc: _Doc) -> None:
         self.doc = doc
-        self.actors = _subject_actors(doc)
-        self.titled_mentions = [
-            _Actor(e.start, doc.sent_index(e.start), e.canonical, e.label, "", _titles_before(doc, e), e.country)
-            for e in doc.entities if e.label == "PERSON"
-        ]
+        self.ante = AntecedentResolver.for_article(doc.view, doc.lex.titles)
 
     def add_speaker(self, canonical: str, start: int, label: str) -> None:
-        doc = self.doc
-        e = doc.entity_at(start, start + 1)
-        gender = _gender(doc, e.start, e.end) if e else ""
-        titles = _titles_before(doc, e) if e else frozenset()
-        country = e.country if e else self._country_of(canonical)
-        k = bisect.bisect_right([a.offset for a in self.actors], start)
-        self.actors.insert(k, _Actor(start, doc.sent_index(start), canonical, label, gender, titles, country))
-
-    def _country_of(self, canonical: str) -> str | None:
-        return next((a.country for a in self.actors + self.titled_mentions
-                     if a.canonical == canonical and a.country), None)
-
-    def antecedent(self, before: int, kinds: frozenset[str], gender: str = "",
-                   title: str | None = None) -> _Actor | None:
-        sent = self.doc.sent_index(before)
-        pool = [a for a in self.actors if a.offset < before and a.label in kinds
-                and sent - a.sent <= MAX_ANTECEDENT_SENTENCES
-                and not (gender and a.gender and a.gender != gender)]
-        if title:
-            titled = [a for a in pool if title in a.titles]
-            if titled:
-                return titled[-1]
-        return pool[-1] if pool else None
-
-    def by_title(self, before: int, title: str, countries: frozenset[str] = frozenset()) -> _Actor | None:
-        """A title noun's antecedent: a recent actor with that title, else the PERSON most often
-        introduced with it earlier in the document ("President Biden" for "the President" in a
-        briefing; the latest of equals), else the latest PERSON actor in the window."""
-        persons = frozenset({"PERSON"})
-        sent = self.doc.sent_index(before)
-        if countries:  # "the President of Russia", "the Russian leader": only a Russian will do
-            window = [a for a in self.actors if a.offset < before and a.label == "PERSON"
-                      and sent - a.sent <= MAX_ANTECEDENT_SENTENCES and a.country in countries]
-            same = [a for a in window if title in a.titles] or window
-            if same:
-                return same[-1]
-        titled = [a for a in self.actors if a.offset < before and a.label == "PERSON" and title in a.titles
-                  and sent - a.sent <= MAX_ANTECEDENT_SENTENCES]
-        if titled:
-            return titled[-1]
-        earlier = [a for a in self.titled_mentions if a.offset < before and title in a.titles]
-        if earlier:
-            counts: dict[str, int] = {}
-            for a in earlier:
-                counts[a.canonical] = counts.get(a.canonical, 0) + 1
-            top = max(counts.values())
-            return [a for a in earlier if counts[a.canonical] == top][-1]
-        return self.antecedent(before, persons)
+        self.ante.add(canonical, start, label)
 
     def from_pronoun(self, start: int, end: int, kind: str, gender: str) -> _Speaker:
-        kinds = frozenset({"PERSON"}) if kind == "PERSON" else frozenset({"ORG", "GPE"})
-        a = self.antecedent(start, kinds, gender)
+        a = self.ante.pronoun(start, _PERSON if kind == "PERSON" else _ORG_OR_STATE, gender)
         if a is None:
             # An unresolved "he"/"she" is still a person speaking; an unresolved "it" is most
             # often an expletive ("it was noted that").
@@ -779,15 +616,14 @@ class _Resolver:
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
         lemma = fold(st.lemma)
-        if lemma in doc.lex.titles or fold(st.text) in doc.lex.titles:
-            dets = {fold(doc.tokens[c].text) for c in doc.children.get(subj, ()) if doc.tokens[c].dep == "det"}
-            if not dets & doc.lex.indefinite:
-                countries = frozenset(
-                    e.country for i in doc.subtree(subj) if (e := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
-                    and e.label in ("GPE", "NORP") and e.country)
-                a = self.by_title(st.start, lemma if lemma in doc.lex.titles else fold(st.text), countries)
-                if a is not None:
-                    return _Speaker(a.canonical, st.start, st.end, "resolved")
+        title = self.ante.is_definite_title(subj)
+        if title is not None:
+            countries = frozenset(
+                e.country for i in doc.subtree(subj) if (e := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
+                and e.label in ("GPE", "NORP") and e.country)
+            named = self.ante.title(st.start, title, countries)
+            if named is not None:
+                return _Speaker(named.canonical, st.start, st.end, "resolved")
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
@@ -829,8 +665,8 @@ class _Resolver:
             if t.pos == "PRON" and w in doc.lex.pronouns:
                 kind, gender = doc.lex.pronouns[w]
                 return self.from_pronoun(t.start, t.end, kind, gender if doc.article.language == "ru" else "")
-            if fold(t.lemma) in doc.lex.titles:
-                a = self.by_title(t.start, fold(t.lemma))
+            if fold(t.lemma) in doc.lex.titles.titles:
+                a = self.ante.title(t.start, fold(t.lemma))
                 if a is not None:
                     return _Speaker(a.canonical, t.start, t.end, "resolved")
         words = {fold(w) for w in re.findall(r"\w+", text[start:end])}
