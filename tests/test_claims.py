@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from situation_helpers import (  # noqa: F401 - fixtures are used by name
-    LWJ_TEXT,
-    ru_article,
-    run,
-    seed_article,
-    situation_pipeline,
-)
+from situation_helpers import LWJ_TEXT, run
 
 from newswatch.model import Article, Claim
 from newswatch.serialize import article_to_dict, validate

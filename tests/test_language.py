@@ -7,6 +7,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from newswatch.errors import PipelineConfigError
 from newswatch.model import Article
@@ -29,8 +30,8 @@ def test_registered_with_its_contract() -> None:
     Pipeline([st])  # the order check accepts it as a first stage
 
 
-def test_seed_read_and_detected_as_english(shared_dir: Path, lang: LanguageStage) -> None:
-    (a,) = read_inputs([str(shared_dir / "seed" / "000_03711a2154ad3567.txt")])
+def test_seed_read_and_detected_as_english(lang: LanguageStage) -> None:
+    (a,) = read_inputs([str(SEED)])
     assert a.language is None
     lang(a)
     assert a.language == "en" and a.language_confidence >= 0.99

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from newswatch.errors import (
     BinaryInput,
@@ -58,8 +59,8 @@ def flat_html(seed_raw: str) -> str:
 # --------------------------------------------------------------------------- the seed
 
 
-def test_seed_through_read_inputs(shared_dir: Path) -> None:
-    seed = shared_dir / "seed" / "000_03711a2154ad3567.txt"
+def test_seed_through_read_inputs() -> None:
+    seed = SEED
     arts, errs = split(read_inputs([str(seed)]))
     assert errs == []
     (a,) = arts
@@ -75,8 +76,8 @@ def test_seed_through_read_inputs(shared_dir: Path) -> None:
     assert a.id == "sha-" + a.content_hash[:16]
 
 
-def test_options_override_date_source_language(shared_dir: Path) -> None:
-    seed = shared_dir / "seed" / "000_03711a2154ad3567.txt"
+def test_options_override_date_source_language() -> None:
+    seed = SEED
     (a,) = read_inputs([str(seed)], published=dt.date(2021, 7, 8), source="Inforos",
                        language="EN")
     assert (a.published, a.published_source) == (dt.date(2021, 7, 8), "option")

@@ -7,14 +7,7 @@ import json
 
 import pytest
 from rich.console import Console
-from storage_samples import (  # noqa: F401 - fixtures are used by name
-    SEED_URL,
-    TEXT,
-    db_url,
-    make_article,
-    pg_session_url,
-    store,
-)
+from storage_samples import SEED_URL, TEXT, make_article
 
 from newswatch.report import UnknownCountry, build_report, render_report, trim_sentence
 from newswatch.storage import Store

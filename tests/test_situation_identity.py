@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from situation_helpers import run, situation_pipeline  # noqa: F401 - fixtures are used by name
+from situation_helpers import run
 
 from newswatch.situation.identity import name_keys, name_skeleton, transliterate
 from newswatch.storage import Store

@@ -10,13 +10,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from situation_helpers import (  # noqa: F401 - fixtures are used by name
-    LWJ_TEXT,
-    reformatted,
-    run,
-    seed_article,
-    situation_pipeline,
-)
+from situation_helpers import LWJ_TEXT, reformatted, run
 from typer.testing import CliRunner
 
 from newswatch.model import Article
