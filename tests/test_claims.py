@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from situation_helpers import LWJ_TEXT, run
-
 from newswatch.model import Article, Claim
 from newswatch.serialize import article_to_dict, validate
+
+from situation_helpers import LWJ_TEXT, run
 
 
 def _claim(article: Article, figure: str) -> Claim:

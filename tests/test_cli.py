@@ -12,12 +12,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 from typer.testing import CliRunner
 
 from newswatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, app
 from newswatch.serialize import validate
 
+from conftest import SEED
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

@@ -7,10 +7,11 @@ Expected values are read off the seed article (shared/seed/000_03711a2154ad3567.
 from __future__ import annotations
 
 import pytest
-from situation_helpers import run
 
 from newswatch.model import Article, Event
 from newswatch.stages.events.lexicon import PLOVER_TYPES, TriggerLexicon
+
+from situation_helpers import run
 
 
 def _find(article: Article, trigger: str, type_: str | None = None) -> Event:

@@ -7,13 +7,14 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from newswatch.errors import PipelineConfigError
+from newswatch.ingest.readers import read_inputs
 from newswatch.model import Article
 from newswatch.pipeline import Pipeline, create
-from newswatch.ingest.readers import read_inputs
 from newswatch.stages.language import MIN_LETTERS, LanguageStage
+
+from conftest import SEED
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from newswatch.errors import (
     BinaryInput,
@@ -25,9 +24,11 @@ from newswatch.errors import (
     NotAnArticle,
     TooLarge,
 )
-from newswatch.model import Article
 from newswatch.ingest.readers import FetchFailed, read_inputs
+from newswatch.model import Article
 from newswatch.settings import load as load_settings
+
+from conftest import SEED
 
 HERE = Path(__file__).parent
 FEEDS = HERE / "data" / "feeds"
@@ -316,11 +317,11 @@ def test_malformed_and_empty_feeds(tmp_path: Path) -> None:
 class _Handler(BaseHTTPRequestHandler):
     pages: dict[str, tuple[int, str, bytes]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         status, ctype, body = self.pages.get(self.path, (404, "text/plain", b"not found"))
         if self.path == "/ua":
             body = ("This page was requested by the client that calls itself "
-                    f"{self.headers.get('User-Agent')}.").encode("utf-8")
+                    f"{self.headers.get('User-Agent')}.").encode()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

@@ -17,15 +17,16 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
-from storage_samples import TEXT, make_article
 
 from newswatch.errors import StorageError
 from newswatch.model import Figure
 from newswatch.storage import ArticleNotFound, Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
-from newswatch.storage.reader_schema import DERIVED_TABLES
 from newswatch.storage.migrate import current_revisions, script_directory, upgrade_to_head
+from newswatch.storage.reader_schema import DERIVED_TABLES
+
+from storage_samples import TEXT, make_article
 
 #: Rows written by one save of the sample article (see storage_samples.make_article):
 #: Lavrov, Moscow, Taliban and Afghanistan twice; Termez, Hairaton and Afghanistan (2 mentions).

@@ -10,9 +10,10 @@ import json
 
 import pytest
 from starlette.testclient import TestClient
-from web_samples import RU_ID
 
 from newswatch.web.i18n import load_catalogues
+
+from web_samples import RU_ID
 
 HTML = {"accept": "text/html"}
 

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 import typer
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
-from web_samples import PASSWORDS, assert_error, login, make_client
 
+from newswatch.cli.web import register
 from newswatch.storage import Store
 from newswatch.storage.reader_schema import app_user, user_session
-from newswatch.cli.web import register
+
+from web_samples import PASSWORDS, assert_error, login, make_client
 
 HTML = {"accept": "text/html"}
 

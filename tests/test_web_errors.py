@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from starlette.testclient import TestClient
-from web_samples import assert_error, login, make_client
 
 from newswatch.web import queries
 from newswatch.web.errors import HTTP_STATUS
+
+from web_samples import assert_error, login, make_client
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
+
+from newswatch.ingest.readers import read_inputs
+from newswatch.pipeline import default_pipeline
+from newswatch.storage import Store
+
 from conftest import SEED
 from web_samples import make_client
-
-from newswatch.pipeline import default_pipeline
-from newswatch.ingest.readers import read_inputs
-from newswatch.storage import Store
 
 pytestmark = pytest.mark.slow
 

@@ -4,6 +4,7 @@ reports (W3C quote + position selectors) and their triage, with every refusal.""
 from __future__ import annotations
 
 from starlette.testclient import TestClient
+
 from web_samples import assert_error, login, make_client
 
 ART = "/api/articles/seed-0001"

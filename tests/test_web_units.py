@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from storage_samples import TEXT, make_article
 
 from newswatch.model import Article, EntityMention, Provenance, Quote, Sentence
 from newswatch.storage import Store
@@ -30,6 +29,8 @@ from newswatch.web.queries import (
 )
 from newswatch.web.security import RateLimiter
 from newswatch.web.users import create_user
+
+from storage_samples import TEXT, make_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

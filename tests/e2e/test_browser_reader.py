@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from web_samples import PASSWORDS, build_web_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,8 +50,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def seed_id_and_url(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A database with the founding article (real pipeline) and the web samples."""
-    from newswatch.pipeline import default_pipeline
     from newswatch.ingest.readers import read_inputs
+    from newswatch.pipeline import default_pipeline
     from newswatch.storage import Store
 
     path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
@@ -102,7 +103,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser, server: str):  # noqa: ANN001, ANN201 - Playwright objects
+def page(browser, server: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
     pg = context.new_page()
     errors: list[str] = []
@@ -113,7 +114,7 @@ def page(browser, server: str):  # noqa: ANN001, ANN201 - Playwright objects
     assert errors == [], f"JavaScript errors: {errors}"
 
 
-def _sign_in(page, name: str) -> None:  # noqa: ANN001
+def _sign_in(page, name: str) -> None:
     page.goto("/login")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", PASSWORDS[name])
@@ -121,7 +122,7 @@ def _sign_in(page, name: str) -> None:  # noqa: ANN001
     page.wait_for_selector(".who")
 
 
-def _select(page, start: int, end: int) -> str:  # noqa: ANN001
+def _select(page, start: int, end: int) -> str:
     """Select [start, end) of the article text like a reader dragging the mouse; returns it."""
     return page.evaluate(
         """([start, end]) => {
@@ -146,7 +147,7 @@ def _select(page, start: int, end: int) -> str:  # noqa: ANN001
     )
 
 
-def test_founding_article_rate_comment_report_and_triage(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+def test_founding_article_rate_comment_report_and_triage(page, seed_id_and_url, shots) -> None:
     seed_id = seed_id_and_url[0]
     _sign_in(page, "rita")
     page.goto(f"/articles/{seed_id}?lang=ru")
@@ -196,7 +197,7 @@ def test_founding_article_rate_comment_report_and_triage(page, seed_id_and_url, 
     page.screenshot(path=str(shots / "triage.png"), full_page=True)
 
 
-def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:
     from newswatch.web.app import DEFAULT_ASSETS_DIR, VENDOR_FOLDERS
 
     if not all((DEFAULT_ASSETS_DIR / f).is_dir() for f in VENDOR_FOLDERS.values()):
@@ -232,7 +233,7 @@ def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:  #
     assert page.evaluate("location.hash") == "#hl"
 
 
-def test_main_pages_render_for_screenshots(page, seed_id_and_url, shots) -> None:  # noqa: ANN001
+def test_main_pages_render_for_screenshots(page, seed_id_and_url, shots) -> None:
     seed_id = seed_id_and_url[0]
     _sign_in(page, "ana")
     for name, path, ready in (
