@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from storage_samples import make_mentions_article
-
 from newswatch.storage import Store
+
+from storage_samples import make_mentions_article
 
 
 def _stats(label: str, seconds: list[float]) -> str:

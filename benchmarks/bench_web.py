@@ -72,8 +72,8 @@ def _records(total: int) -> list[dict]:
 
 def build(url: str, articles: int, base: int) -> None:
     """Fill the database at ``url`` as described in the module docstring."""
-    from newswatch.pipeline import default_pipeline
     from newswatch.ingest.readers import record_to_article
+    from newswatch.pipeline import default_pipeline
     from newswatch.storage import Store
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))

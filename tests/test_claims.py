@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from situation_helpers import (  # noqa: F401 - fixtures are used by name
-    LWJ_TEXT,
-    ru_article,
-    run,
-    seed_article,
-    situation_pipeline,
-)
-
 from newswatch.model import Article, Claim
 from newswatch.serialize import article_to_dict, validate
+
+from situation_helpers import LWJ_TEXT, run
 
 
 def _claim(article: Article, figure: str) -> Claim:

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from newswatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, app
 from newswatch.serialize import validate
 
+from conftest import SEED
 
 pytestmark = pytest.mark.slow
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_03711a2154ad3567.txt"
 runner = CliRunner()
 
 
@@ -38,7 +38,7 @@ def _extract(*args: str) -> tuple[int, list[dict], str]:
 
 
 @pytest.fixture(scope="module")
-def seed_record(shared_dir) -> dict:
+def seed_record() -> dict:
     code, recs, err = _extract(str(SEED), "--published", "2021-07-08", "--source", "Inforos")
     assert code == EXIT_OK, err
     assert len(recs) == 1
@@ -46,7 +46,7 @@ def seed_record(shared_dir) -> dict:
 
 
 @pytest.fixture(scope="module")
-def seed_undated(shared_dir) -> dict:
+def seed_undated() -> dict:
     code, recs, err = _extract(str(SEED))
     assert code == EXIT_OK, err
     return recs[0]
@@ -134,7 +134,7 @@ def test_russian_wikinews_article(shared_dir, tmp_path):
     assert wash, rec["places"]
 
 
-def test_ingest_is_idempotent_and_reports(shared_dir, tmp_path):
+def test_ingest_is_idempotent_and_reports(tmp_path):
     db = tmp_path / "nw.sqlite"
     args = ["ingest", "--db", str(db), "--published", "2021-07-08", "--no-progress", str(SEED)]
     first = runner.invoke(app, [*args, "--format", "json"])
@@ -158,7 +158,7 @@ def test_ingest_is_idempotent_and_reports(shared_dir, tmp_path):
     assert text.exit_code == EXIT_OK and "Sergei Lavrov" in text.stdout
 
 
-def test_bad_inputs_are_reported_and_the_batch_goes_on(shared_dir, tmp_path):
+def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     (d / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
@@ -193,7 +193,7 @@ def test_help_lists_commands_and_exit_codes():
         assert word in res.stdout
 
 
-def test_stdin_dash(shared_dir):
+def test_stdin_dash():
     data = Path(SEED).read_text(encoding="utf-8")
     res = runner.invoke(app, ["extract", "-", "--published", "2021-07-08"], input=data)
     assert res.exit_code == EXIT_OK, res.stderr

@@ -10,8 +10,9 @@ import json
 
 import pytest
 
-from newswatch.stages.entities.aliases import AliasIndex, text_words
 from newswatch.stages.entities import CONF_COREF, CONF_MODEL_EN, CONF_PATTERN, EntitiesStage
+from newswatch.stages.entities.aliases import AliasIndex, text_words
+
 from conftest import SEED_PUBLISHED
 
 #: Written for these tests (the seed's events retold in Russian).

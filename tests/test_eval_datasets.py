@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newswatch.evaluation import datasets as d
 from newswatch.cli.evaluate import eval_app
+from newswatch.evaluation import datasets as d
 from newswatch.evaluation.datasets import DatasetError
 
 # ----------------------------------------------------------------- bad input

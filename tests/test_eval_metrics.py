@@ -10,8 +10,8 @@ from newswatch.evaluation.datasets import GeoDoc, GoldToponym
 from newswatch.evaluation.geo import PredToponym, recognition_counts, resolution
 from newswatch.evaluation.metrics import (
     PRF,
-    aeb_scores,
     accuracy,
+    aeb_scores,
     auc_log_error,
     geocoding_summary,
     great_circle_km,
@@ -22,7 +22,6 @@ from newswatch.evaluation.metrics import (
     snippet_counts,
 )
 from newswatch.evaluation.ner import map_spans, snap_to_tokens, strip_np
-
 
 # ----------------------------------------------------------------- span matching
 
@@ -132,7 +131,7 @@ def test_auc_definition():
     assert auc_log_error([worst, 0.0]) == pytest.approx(0.5)           # ys [0, 1]: one trapezoid
     assert auc_log_error([0.0, worst, worst]) == pytest.approx(0.75)   # (0.5 + 1) / 2
     assert auc_log_error([0.0]) == 0.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no errors to summarise"):
         auc_log_error([])
 
 

@@ -7,15 +7,11 @@ Expected values are read off the seed article (shared/seed/000_03711a2154ad3567.
 from __future__ import annotations
 
 import pytest
-from situation_helpers import (  # noqa: F401 - fixtures are used by name
-    ru_article,
-    run,
-    seed_article,
-    situation_pipeline,
-)
 
 from newswatch.model import Article, Event
 from newswatch.stages.events.lexicon import PLOVER_TYPES, TriggerLexicon
+
+from situation_helpers import run
 
 
 def _find(article: Article, trigger: str, type_: str | None = None) -> Event:

@@ -165,7 +165,7 @@ def test_whitespace_only_capture_is_empty_and_chrome_only_is_not_an_article() ->
         extract_text("Rate it\nAdd comment\nShare\n", "chrome.txt")
 
 
-@pytest.mark.parametrize("line, expected", [
+@pytest.mark.parametrize(("line", "expected"), [
     ("8 July 2021", dt.date(2021, 7, 8)),
     ("July 8, 2021", dt.date(2021, 7, 8)),
     ("2021-07-08", dt.date(2021, 7, 8)),

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_PUBLISHED
 from newswatch.model import Article, Figure
 from newswatch.stages.figures import FigureStage, about_bounds, bounds
+
+from conftest import SEED_PUBLISHED
 
 RU_PUBLISHED = dt.date(2021, 7, 8)
 #: Sentences written for these tests, modelled on the seed's events.

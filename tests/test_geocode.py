@@ -17,8 +17,8 @@ import pytest
 from newswatch.model import Article, EntityMention
 from newswatch.pipeline import Pipeline, create
 from newswatch.stages import geocode as gc
+from newswatch.stages.geocode import Geocoder, GeocodeStage
 from newswatch.stages.geocode.gazetteer import Gazetteer
-from newswatch.stages.geocode import GeocodeStage, Geocoder
 
 #: Publication date of the seed (same value as conftest.SEED_PUBLISHED).
 SEED_PUBLISHED = dt.date(2021, 7, 8)

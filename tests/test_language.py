@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from newswatch.errors import PipelineConfigError
+from newswatch.ingest.readers import read_inputs
 from newswatch.model import Article
 from newswatch.pipeline import Pipeline, create
-from newswatch.ingest.readers import read_inputs
 from newswatch.stages.language import MIN_LETTERS, LanguageStage
+
+from conftest import SEED
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,8 @@ def test_registered_with_its_contract() -> None:
     Pipeline([st])  # the order check accepts it as a first stage
 
 
-def test_seed_read_and_detected_as_english(shared_dir: Path, lang: LanguageStage) -> None:
-    (a,) = read_inputs([str(shared_dir / "seed" / "000_03711a2154ad3567.txt")])
+def test_seed_read_and_detected_as_english(lang: LanguageStage) -> None:
+    (a,) = read_inputs([str(SEED)])
     assert a.language is None
     lang(a)
     assert a.language == "en" and a.language_confidence >= 0.99

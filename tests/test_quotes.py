@@ -10,12 +10,13 @@ import json
 from itertools import islice
 
 import pytest
-from conftest import SEED_PUBLISHED
 
 from newswatch.model import Article
-from newswatch.stages.quotes.quotemarks import find_quoted_segments
 from newswatch.stages.entities import EntitiesStage
 from newswatch.stages.quotes import CONF_NAMED, CONF_RESOLVED, CONF_UNATTRIBUTED, QuotesStage
+from newswatch.stages.quotes.quotemarks import find_quoted_segments
+
+from conftest import SEED_PUBLISHED
 
 #: Written for these tests (the seed's events retold in Russian).
 RU_TEXT = (

@@ -24,9 +24,11 @@ from newswatch.errors import (
     NotAnArticle,
     TooLarge,
 )
-from newswatch.model import Article
 from newswatch.ingest.readers import FetchFailed, read_inputs
+from newswatch.model import Article
 from newswatch.settings import load as load_settings
+
+from conftest import SEED
 
 HERE = Path(__file__).parent
 FEEDS = HERE / "data" / "feeds"
@@ -58,8 +60,8 @@ def flat_html(seed_raw: str) -> str:
 # --------------------------------------------------------------------------- the seed
 
 
-def test_seed_through_read_inputs(shared_dir: Path) -> None:
-    seed = shared_dir / "seed" / "000_03711a2154ad3567.txt"
+def test_seed_through_read_inputs() -> None:
+    seed = SEED
     arts, errs = split(read_inputs([str(seed)]))
     assert errs == []
     (a,) = arts
@@ -75,8 +77,8 @@ def test_seed_through_read_inputs(shared_dir: Path) -> None:
     assert a.id == "sha-" + a.content_hash[:16]
 
 
-def test_options_override_date_source_language(shared_dir: Path) -> None:
-    seed = shared_dir / "seed" / "000_03711a2154ad3567.txt"
+def test_options_override_date_source_language() -> None:
+    seed = SEED
     (a,) = read_inputs([str(seed)], published=dt.date(2021, 7, 8), source="Inforos",
                        language="EN")
     assert (a.published, a.published_source) == (dt.date(2021, 7, 8), "option")
@@ -315,11 +317,11 @@ def test_malformed_and_empty_feeds(tmp_path: Path) -> None:
 class _Handler(BaseHTTPRequestHandler):
     pages: dict[str, tuple[int, str, bytes]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         status, ctype, body = self.pages.get(self.path, (404, "text/plain", b"not found"))
         if self.path == "/ua":
             body = ("This page was requested by the client that calls itself "
-                    f"{self.headers.get('User-Agent')}.").encode("utf-8")
+                    f"{self.headers.get('User-Agent')}.").encode()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

@@ -7,17 +7,11 @@ import json
 
 import pytest
 from rich.console import Console
-from storage_samples import (  # noqa: F401 - fixtures are used by name
-    SEED_URL,
-    TEXT,
-    db_url,
-    make_article,
-    pg_session_url,
-    store,
-)
 
 from newswatch.report import UnknownCountry, build_report, render_report, trim_sentence
 from newswatch.storage import Store
+
+from storage_samples import SEED_URL, TEXT, make_article
 
 FIGURE_SENTENCE = (
     "In general, the Taliban already control 188 counties across Afghanistan and are fighting "

@@ -30,7 +30,7 @@ def test_environment_overrides_defaults_and_explicit_overrides_win() -> None:
     assert cfg.max_input_bytes == 1234 and cfg.fetch_timeout_seconds == 3.5
 
 
-@pytest.mark.parametrize("env, overrides", [
+@pytest.mark.parametrize(("env", "overrides"), [
     ({"NEWSWATCH_MAX_INPUT_BYTES": "ten megabytes"}, None),
     ({"NEWSWATCH_FETCH_TIMEOUT_SECONDS": "-1"}, None),
     ({}, {"no_such_setting": 1}),

@@ -6,9 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from situation_helpers import reformatted
 
 from newswatch.situation import dedup
+
+from situation_helpers import reformatted
 
 
 def _edited(seed: str) -> str:
@@ -25,7 +26,8 @@ def _edited(seed: str) -> str:
 
 
 def test_shingles_ignore_case_punctuation_and_line_breaks() -> None:
-    assert dedup.shingles("The Taliban, now\ncontrol 188 counties!") == dedup.shingles("the taliban now control 188 counties")
+    assert (dedup.shingles("The Taliban, now\ncontrol 188 counties!")
+            == dedup.shingles("the taliban now control 188 counties"))
     assert dedup.shingles("two words") == {b"two words"}
     assert dedup.shingles("") == set()
 
@@ -49,5 +51,5 @@ def test_signatures_round_trip_and_bands_follow_datasketch() -> None:
     b, r = dedup.band_shape()
     assert b * r <= dedup.NUM_PERM
     assert len(dedup.bands(sig)) == b
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="signatures of different lengths"):
         dedup.similarity(sig, sig[:10])

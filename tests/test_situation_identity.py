@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from situation_helpers import run, situation_pipeline  # noqa: F401 - fixtures are used by name
 
 from newswatch.situation.identity import name_keys, name_skeleton, transliterate
 from newswatch.storage import Store
 from newswatch.storage import situation as sit
+
+from situation_helpers import run
 
 
 @pytest.mark.parametrize(

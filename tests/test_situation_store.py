@@ -10,21 +10,16 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from situation_helpers import (  # noqa: F401 - fixtures are used by name
-    LWJ_TEXT,
-    reformatted,
-    run,
-    seed_article,
-    situation_pipeline,
-)
 from typer.testing import CliRunner
 
 from newswatch.model import Article
 from newswatch.storage import Store
 from newswatch.storage import situation as sit
 
+from situation_helpers import LWJ_TEXT, reformatted, run
 
-@pytest.fixture()
+
+@pytest.fixture
 def loaded(tmp_path, situation_pipeline, seed_article: Article, seed_raw: str) -> tuple[str, Article, Article]:
     """A SQLite store holding the seed, its reprint and the LWJ article."""
     url = f"sqlite:///{tmp_path / 'situation.sqlite'}"

@@ -17,21 +17,16 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
-from storage_samples import (  # noqa: F401 - fixtures are used by name
-    TEXT,
-    db_url,
-    make_article,
-    pg_session_url,
-    store,
-)
 
 from newswatch.errors import StorageError
 from newswatch.model import Figure
 from newswatch.storage import ArticleNotFound, Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
-from newswatch.storage.reader_schema import DERIVED_TABLES
 from newswatch.storage.migrate import current_revisions, script_directory, upgrade_to_head
+from newswatch.storage.reader_schema import DERIVED_TABLES
+
+from storage_samples import TEXT, make_article
 
 #: Rows written by one save of the sample article (see storage_samples.make_article):
 #: Lavrov, Moscow, Taliban and Afghanistan twice; Termez, Hairaton and Afghanistan (2 mentions).
@@ -310,7 +305,7 @@ def test_history_starts_with_the_initial_revision() -> None:
     assert (initial.revision, initial.down_revision) == ("0001", None)
 
 
-def test_fresh_database_reaches_head_and_reopening_is_a_no_op(db_url: str) -> None:  # noqa: F811
+def test_fresh_database_reaches_head_and_reopening_is_a_no_op(db_url: str) -> None:
     heads = tuple(script_directory().get_heads())
     with Store.open(db_url) as s:
         with s.engine.connect() as conn:
@@ -322,7 +317,7 @@ def test_fresh_database_reaches_head_and_reopening_is_a_no_op(db_url: str) -> No
         assert s.counts() == before
 
 
-def test_concurrent_opens_of_a_fresh_database_migrate_once(db_url: str) -> None:  # noqa: F811
+def test_concurrent_opens_of_a_fresh_database_migrate_once(db_url: str) -> None:
     results: list[object] = []
 
     def opener() -> None:
@@ -353,7 +348,7 @@ def test_a_database_from_a_newer_release_is_refused_untouched(tmp_path: Path) ->
         assert s.counts()["article"] == 1
 
 
-def test_migrated_schema_matches_the_table_definitions(db_url: str) -> None:  # noqa: F811
+def test_migrated_schema_matches_the_table_definitions(db_url: str) -> None:
     with Store.open(db_url) as s, s.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = [d for d in compare_metadata(context, t.metadata)

@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from conftest import SEED_PUBLISHED
 from newswatch.model import Article, Timex
 from newswatch.stages.timexes import (
     FUZZY_PAST_WINDOW_DAYS,
@@ -17,6 +16,8 @@ from newswatch.stages.timexes import (
     nearest_date,
     nearest_month_year,
 )
+
+from conftest import SEED_PUBLISHED
 
 RU_PUBLISHED = dt.date(2021, 7, 8)
 #: Sentences written for these tests, modelled on the seed's events.

@@ -10,14 +10,10 @@ import json
 
 import pytest
 from starlette.testclient import TestClient
-from web_samples import (  # noqa: F401 - fixtures are used by name
-    RU_ID,
-    client,
-    web_db,
-    web_db_template,
-)
 
 from newswatch.web.i18n import load_catalogues
+
+from web_samples import RU_ID
 
 HTML = {"accept": "text/html"}
 

@@ -9,19 +9,12 @@ import sqlalchemy as sa
 import typer
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
-from web_samples import (  # noqa: F401 - fixtures are used by name
-    PASSWORDS,
-    assert_error,
-    client,
-    login,
-    make_client,
-    web_db,
-    web_db_template,
-)
 
+from newswatch.cli.web import register
 from newswatch.storage import Store
 from newswatch.storage.reader_schema import app_user, user_session
-from newswatch.cli.web import register
+
+from web_samples import PASSWORDS, assert_error, login, make_client
 
 HTML = {"accept": "text/html"}
 
@@ -50,7 +43,7 @@ def test_session_signs_in_and_out(client: TestClient) -> None:
     assert client.get("/api/me").json()["user"] is None
 
 
-def test_passwords_and_session_tokens_are_stored_hashed(client: TestClient, web_db: str) -> None:  # noqa: F811
+def test_passwords_and_session_tokens_are_stored_hashed(client: TestClient, web_db: str) -> None:
     login(client, "rita")
     cookie = client.cookies.get("nw_session")
     with Store.open(web_db) as store, store.read() as conn:
@@ -82,7 +75,7 @@ def test_sign_in_redirects_only_within_the_site(client: TestClient) -> None:
     assert 'name="next" value="/"' in page
 
 
-def test_closed_reading_needs_a_user(web_db: str) -> None:  # noqa: F811
+def test_closed_reading_needs_a_user(web_db: str) -> None:
     with make_client(web_db, open_read=False) as c:
         assert_error(c.get("/api/overview"), 401, "not-signed-in")
         page = c.get("/map", headers=HTML, follow_redirects=False)
@@ -119,7 +112,7 @@ def test_user_management_is_for_admins(client: TestClient) -> None:
     assert client.get("/admin/users", headers=HTML).status_code == 200
 
 
-def test_a_disabled_user_cannot_sign_in_and_loses_sessions(client: TestClient, web_db: str) -> None:  # noqa: F811
+def test_a_disabled_user_cannot_sign_in_and_loses_sessions(client: TestClient, web_db: str) -> None:
     login(client, "rita")
     with make_client(web_db) as admin:
         adam = login(admin, "adam")
@@ -155,7 +148,7 @@ def _cli() -> typer.Typer:
     return app
 
 
-def test_cli_user_add_reads_the_password_from_stdin(web_db: str) -> None:  # noqa: F811
+def test_cli_user_add_reads_the_password_from_stdin(web_db: str) -> None:
     path = web_db[len("sqlite:///"):]
     result = CliRunner().invoke(_cli(), ["user", "add", "vera", "--role", "analyst",
                                          "--password-stdin", "--db", path],

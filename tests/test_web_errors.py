@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import pytest
 from starlette.testclient import TestClient
-from web_samples import (  # noqa: F401 - fixtures are used by name
-    assert_error,
-    client,
-    login,
-    make_client,
-    web_db,
-    web_db_template,
-)
 
 from newswatch.web import queries
 from newswatch.web.errors import HTTP_STATUS
+
+from web_samples import assert_error, login, make_client
 
 
 @pytest.mark.parametrize(
@@ -99,7 +93,7 @@ def test_an_oversized_body_is_refused_before_parsing(client: TestClient) -> None
     assert client.get("/api/articles/seed-0001/comments").json()["comments"] == []
 
 
-def test_writes_are_rate_limited(web_db: str) -> None:  # noqa: F811
+def test_writes_are_rate_limited(web_db: str) -> None:
     with make_client(web_db, rate_limit_count=3) as c:
         rita = login(c, "rita")
         codes = [c.put("/api/articles/seed-0001/rating", json={"stars": 4},
@@ -111,7 +105,7 @@ def test_writes_are_rate_limited(web_db: str) -> None:  # noqa: F811
         assert 1 <= int(r.headers["retry-after"]) <= 60
 
 
-def test_sign_in_attempts_are_rate_limited(web_db: str) -> None:  # noqa: F811
+def test_sign_in_attempts_are_rate_limited(web_db: str) -> None:
     with make_client(web_db, login_limit_count=2) as c:
         token = c.get("/api/csrf").json()["csrf_token"]
         codes = [c.post("/api/session", json={"name": "rita", "password": "guess-guess"},

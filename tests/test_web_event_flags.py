@@ -9,22 +9,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
-from web_samples import make_client
 
-from newswatch.pipeline import default_pipeline
 from newswatch.ingest.readers import read_inputs
+from newswatch.pipeline import default_pipeline
 from newswatch.storage import Store
+
+from conftest import SEED
+from web_samples import make_client
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> str:
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('flags') / 'seed.sqlite'}"
-    (article,) = list(read_inputs([str(shared_dir / "seed" / "000_03711a2154ad3567.txt")],
+    (article,) = list(read_inputs([str(SEED)],
                                   published=dt.date(2021, 7, 8)))
     default_pipeline()(article)
     assert any(e.negated for e in article.events)

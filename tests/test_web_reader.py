@@ -4,14 +4,8 @@ reports (W3C quote + position selectors) and their triage, with every refusal.""
 from __future__ import annotations
 
 from starlette.testclient import TestClient
-from web_samples import (  # noqa: F401 - fixtures are used by name
-    assert_error,
-    client,
-    login,
-    make_client,
-    web_db,
-    web_db_template,
-)
+
+from web_samples import assert_error, login, make_client
 
 ART = "/api/articles/seed-0001"
 
@@ -228,7 +222,7 @@ def test_triage_lists_open_reports_and_analysts_resolve_them(client: TestClient)
     assert_error(client.get("/api/reports", params={"status": "maybe"}), 422, "invalid-input")
 
 
-def test_reader_activity_survives_a_restart(web_db: str) -> None:  # noqa: F811
+def test_reader_activity_survives_a_restart(web_db: str) -> None:
     with make_client(web_db) as first:
         rita = login(first, "rita")
         first.put(f"{ART}/rating", json={"stars": 3}, headers={"X-CSRF-Token": rita})

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from storage_samples import TEXT, db_url, make_article  # noqa: F401 - fixtures are used by name
 
 from newswatch.model import Article, EntityMention, Provenance, Quote, Sentence
 from newswatch.storage import Store
@@ -30,6 +29,8 @@ from newswatch.web.queries import (
 )
 from newswatch.web.security import RateLimiter
 from newswatch.web.users import create_user
+
+from storage_samples import TEXT, make_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +126,7 @@ def test_web_settings_have_units_help_and_documentation() -> None:
     assert (config.open_read, config.max_comment_chars) == (False, 10)
 
 
-def test_migration_0002_keeps_existing_articles_and_indexes_them(db_url: str) -> None:  # noqa: F811
+def test_migration_0002_keeps_existing_articles_and_indexes_them(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with write_transaction(engine) as conn:
@@ -163,7 +164,7 @@ def test_migration_0002_keeps_existing_articles_and_indexes_them(db_url: str) ->
             assert search(conn, Filters(), "Hairaton")["total"] == 2
 
 
-def test_dashboard_reads_and_writes_on_both_backends(db_url: str) -> None:  # noqa: F811
+def test_dashboard_reads_and_writes_on_both_backends(db_url: str) -> None:
     from web_samples import (
         PASSWORDS,
         ROLES,

@@ -22,14 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storage_samples import TEXT, make_article
+import pytest
+from starlette.testclient import TestClient
 
 from newswatch.model import Article, EntityMention, Place, PlaceMention, Sentence
 from newswatch.storage import Store
+from newswatch.web import create_app, load_config
 from newswatch.web.users import create_user
+
+from storage_samples import TEXT, make_article
 
 ROOT = Path(__file__).resolve().parent.parent
 RU_ID = "nerel-test-197647_text"
@@ -133,14 +139,6 @@ def build_web_db(path: Path) -> str:
 
 
 # -- fixtures ------------------------------------------------------------------------------
-
-import shutil  # noqa: E402 - fixtures section
-from collections.abc import Iterator  # noqa: E402
-
-import pytest  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-
-from newswatch.web import create_app, load_config  # noqa: E402
 
 #: Rate limits high enough that no test but the rate-limit test reaches them.
 TEST_OVERRIDES = {"rate_limit_count": 1000, "login_limit_count": 1000}

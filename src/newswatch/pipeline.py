@@ -30,7 +30,7 @@ class Stage:
     requires: ClassVar[tuple[str, ...]] = ()
     provides: ClassVar[tuple[str, ...]] = ()
 
-    def initialize(self) -> None:  # noqa: B027 - optional hook, empty by design
+    def initialize(self) -> None:
         """Load heavy resources. Called once by the runner before the first article."""
 
     def process(self, article: Article) -> None:
@@ -108,7 +108,7 @@ class Pipeline:
     def _run_stage(self, st: Stage, article: Article) -> Article:
         try:
             return st(article)
-        except Exception as exc:  # noqa: BLE001 - the policy decides what happens
+        except Exception as exc:
             if self.on_error == "raise":
                 if isinstance(exc, NewswatchError):
                     raise

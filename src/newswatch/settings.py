@@ -135,7 +135,7 @@ class Settings(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
 
-    def __iter__(self):  # noqa: ANN204 - Mapping protocol
+    def __iter__(self):
         return iter(self._values)
 
     def __len__(self) -> int:

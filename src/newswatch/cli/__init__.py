@@ -227,7 +227,7 @@ def ingest(
     counts = {"ok": 0, "failed": 0}
     summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
     try:
-        unchanged = lambda a: store.find_unchanged(a) is not None  # noqa: E731
+        unchanged = lambda a: store.find_unchanged(a) is not None  # noqa: E731 - a one-line predicate
         for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
             if isinstance(item, InputError):
                 summary["failed"] += 1

@@ -122,7 +122,7 @@ class Systems:
         if name not in self._stages:
             try:
                 from .. import stages as _stages  # noqa: F401 - registers the stages
-            except Exception as exc:  # noqa: BLE001 - any import failure means "not available"
+            except Exception as exc:
                 raise StageUnavailable(f"newswatch.stages failed to import: {exc!r}") from exc
             try:
                 self._stages[name] = create(name)

@@ -288,8 +288,8 @@ REVISION_TABLES = (
 # Reader activity (users, sessions, ratings, comments, error reports) lives in its own module
 # and registers its tables on ``metadata``; imported last so that module can use the names
 # above.
-from . import reader_schema as reader_schema  # noqa: E402
+from . import reader_schema as reader_schema  # noqa: E402 - imported last: it extends the tables above
 
 # The situation picture (events with mentions, claims, entity identity, near-duplicate
 # clusters) lives in its own module; it also adds columns to ``entity`` and ``event`` above.
-from . import situation_schema as situation_schema  # noqa: E402
+from . import situation_schema as situation_schema  # noqa: E402 - imported last: it extends the tables above

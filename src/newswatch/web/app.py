@@ -81,7 +81,7 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):  # noqa: ANN202 - ASGI lifespan protocol
+    async def lifespan(_app: FastAPI):
         yield
         if owned:
             store.close()

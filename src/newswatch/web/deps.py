@@ -177,7 +177,7 @@ def limit_logins(ctx: Ctx) -> None:
         raise RateLimited("too many sign-in attempts", params={"seconds": max(1, round(wait))})
 
 
-def _writer(role: str):  # noqa: ANN202 - returns a FastAPI dependency
+def _writer(role: str):
     async def dependency(ctx: Ctx = Depends(get_ctx)) -> Ctx:
         if ctx.user is None:
             raise NotSignedIn("sign in first")
