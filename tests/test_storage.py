@@ -26,7 +26,6 @@ from storage_samples import (  # noqa: F401 - fixtures are used by name
 )
 
 from newswatch.errors import StorageError
-from newswatch.model import Figure
 from newswatch.storage import ArticleNotFound, Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
@@ -138,12 +137,13 @@ def test_an_article_without_id_gets_one_from_its_url(store: Store) -> None:
 
 def _break_figure_inserts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the database reject the figure rows (NULL in the NOT NULL ``value`` column)."""
-    real = mp.figure_row
+    real = mp.to_row
 
-    def broken(f: Figure) -> dict:
-        return {**real(f), "value": None}
+    def broken(table: sa.Table, item: object) -> dict:
+        row = real(table, item)
+        return {**row, "value": None} if table is t.figure else row
 
-    monkeypatch.setattr(mp, "figure_row", broken)
+    monkeypatch.setattr(mp, "to_row", broken)
 
 
 def test_a_failure_while_saving_a_new_article_writes_nothing(

@@ -35,13 +35,8 @@ import sqlalchemy as sa
 
 # The two other table modules register their tables on the same ``metadata``; importing them
 # here makes ``schema.metadata`` complete. They import only ``schema_base``, never this module.
-from . import reader_schema as reader_schema
-from . import situation_schema as situation_schema
-from .schema_base import NAMING_CONVENTION as NAMING_CONVENTION
-from .schema_base import Id as Id
-from .schema_base import Json as Json
-from .schema_base import Timestamp as Timestamp
-from .schema_base import metadata as metadata
+from . import reader_schema, situation_schema
+from .schema_base import NAMING_CONVENTION, Id, Json, Timestamp, metadata
 from .schema_base import provenance_columns as _provenance_columns
 from .schema_base import revision_fk as _revision_fk
 from .schema_base import span_columns as _span_columns
@@ -281,3 +276,29 @@ REVISION_TABLES = (
     place_mention,
     event,
 )
+
+__all__ = [
+    # re-exported: the shared metadata and types, the two other table modules
+    "NAMING_CONVENTION",
+    "REVISION_TABLES",
+    "Id",
+    "Json",
+    "Timestamp",
+    "article",
+    "entity",
+    "entity_mention",
+    "event",
+    "figure",
+    "ingest_failure",
+    "metadata",
+    "place",
+    "place_mention",
+    "place_resolution",
+    "quote",
+    "reader_schema",
+    "revision",
+    "situation_schema",
+    "source",
+    "stage_error",
+    "timex",
+]

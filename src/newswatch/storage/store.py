@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -478,13 +478,13 @@ class Store:
             sentences=mp.sentences_from_json(rev["sentences"]),
             stages_run=list(rev["stages_run"] or []),
         )
-        article.entities = [mp.entity_mention_from_row(r) for r in rows(t.entity_mention)]
-        article.quotes = [mp.quote_from_row(r) for r in rows(t.quote)]
-        article.figures = [mp.figure_from_row(r) for r in rows(t.figure)]
-        article.timexes = [mp.timex_from_row(r) for r in rows(t.timex)]
+        article.entities = [mp.from_row(t.entity_mention, r) for r in rows(t.entity_mention)]
+        article.quotes = [mp.from_row(t.quote, r) for r in rows(t.quote)]
+        article.figures = [mp.from_row(t.figure, r) for r in rows(t.figure)]
+        article.timexes = [mp.from_row(t.timex, r) for r in rows(t.timex)]
         article.events = sit.load_events(conn, info.id)
         article.claims = sit.load_claims(conn, info.id)
-        article.errors = [mp.stage_error_from_row(r) for r in rows(t.stage_error)]
+        article.errors = [mp.from_row(t.stage_error, r) for r in rows(t.stage_error)]
         article.places = self._load_places(conn, info.id, rows(t.place_resolution))
         return article
 
@@ -506,7 +506,7 @@ class Store:
             .order_by(t.place_mention.c.id)
         )
         for row in conn.execute(stmt).mappings():
-            mentions[row["resolution_id"]].append(mp.place_mention_from_row(row))
+            mentions[row["resolution_id"]].append(mp.from_row(t.place_mention, row))
         return [
             mp.place_from_rows(places[r["place_id"]], r, mentions[r["id"]]) for r in resolutions
         ]
@@ -614,27 +614,24 @@ class Store:
         return int(result.inserted_primary_key[0])
 
     def _insert_items(self, conn: Connection, revision_id: int, article: Article) -> None:
-        def insert(table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
-            batch = [{"revision_id": revision_id, **r} for r in rows]
+        def insert(
+            table: sa.Table, items: Iterable[Any], ids: Callable[[Any], dict[str, Any]] | None = None
+        ) -> None:
+            batch = [
+                {"revision_id": revision_id, **mp.to_row(table, x), **(ids(x) if ids else {})}
+                for x in items
+            ]
             if batch:
                 conn.execute(sa.insert(table), batch)
 
-        insert(t.stage_error, (mp.stage_error_row(e) for e in article.errors))
+        insert(t.stage_error, article.errors)
         entity_ids = self._ensure_entities(conn, article.entities)
-        insert(
-            t.entity_mention,
-            (
-                {**mp.entity_mention_row(m), "entity_id": entity_ids[mp.entity_key(m)]}
-                for m in article.entities
-            ),
-        )
+        insert(t.entity_mention, article.entities,
+               lambda m: {"entity_id": entity_ids[mp.entity_key(m)]})
         speaker_of = _SpeakerResolver(article.entities, entity_ids)
-        insert(
-            t.quote,
-            ({**mp.quote_row(q), "speaker_entity_id": speaker_of(q)} for q in article.quotes),
-        )
-        insert(t.figure, (mp.figure_row(f) for f in article.figures))
-        insert(t.timex, (mp.timex_row(x) for x in article.timexes))
+        insert(t.quote, article.quotes, lambda q: {"speaker_entity_id": speaker_of(q)})
+        insert(t.figure, article.figures)
+        insert(t.timex, article.timexes)
         self._insert_places(conn, revision_id, article.places)
         # events (merged across articles), claims, entity identities, near-duplicate clusters
         sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow())
@@ -665,7 +662,7 @@ class Store:
         """Shared ``place`` rows (latest gazetteer record wins), then per-revision rows."""
         if not places:
             return
-        wanted = {p.key: mp.place_row(p) for p in places}
+        wanted = {p.key: mp.to_row(t.place, p) for p in places}
         stored = self._ensure_keyed(conn, t.place, "key", wanted)
         for key, row in sorted(wanted.items()):
             old = stored[key]
@@ -677,7 +674,7 @@ class Store:
             place_id = int(stored[p.key]["id"])
             result = conn.execute(
                 sa.insert(t.place_resolution),
-                {"revision_id": revision_id, "place_id": place_id, **mp.place_resolution_row(p)},
+                {"revision_id": revision_id, "place_id": place_id, **mp.to_row(t.place_resolution, p)},
             )
             resolution_id = int(result.inserted_primary_key[0])
             mention_rows.extend(
@@ -685,7 +682,7 @@ class Store:
                     "revision_id": revision_id,
                     "place_id": place_id,
                     "resolution_id": resolution_id,
-                    **mp.place_mention_row(m),
+                    **mp.to_row(t.place_mention, m),
                 }
                 for m in p.mentions
             )
