@@ -104,7 +104,12 @@ def _is_bool(hint: Any) -> bool:
 def _to_value(value: Any) -> Any:
     """A field value as a column (or JSON) value: lists copied, dataclasses as dicts."""
     if isinstance(value, list):
-        return [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]
+        return [
+            dataclasses.asdict(v)
+            if dataclasses.is_dataclass(v) and not isinstance(v, type)
+            else v
+            for v in value
+        ]
     if isinstance(value, dict):
         return dict(value)
     return value

@@ -10,6 +10,8 @@ do not import each other; :mod:`~newswatch.storage.schema` imports the two other
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -35,12 +37,12 @@ Json = sa.JSON().with_variant(JSONB(), "postgresql")
 Timestamp = sa.DateTime(timezone=True)
 
 
-def revision_fk() -> sa.Column:
+def revision_fk() -> sa.Column[int]:
     """``revision_id``: the revision a row was found in (indexed, not null)."""
     return sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True)
 
 
-def span_columns() -> list[sa.Column]:
+def span_columns() -> list[sa.Column[int]]:
     """``start``/``end`` offsets into the revision text (code points, end exclusive)."""
     return [
         sa.Column("start", sa.Integer, nullable=False),
@@ -48,7 +50,7 @@ def span_columns() -> list[sa.Column]:
     ]
 
 
-def provenance_columns() -> list[sa.Column]:
+def provenance_columns() -> list[sa.Column[Any]]:
     """The :class:`newswatch.model.Provenance` of an item, flattened (see
     :data:`newswatch.storage.mapping.PROVENANCE`)."""
     return [

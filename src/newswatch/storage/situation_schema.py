@@ -32,6 +32,8 @@ module so that its ``metadata`` is complete) and are created by migration ``0003
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from .schema_base import Id, Json, Timestamp, metadata
@@ -40,7 +42,7 @@ from .schema_base import revision_fk as _revision_fk
 from .schema_base import span_columns as _span_columns
 
 
-def _span_and_provenance() -> list[sa.Column]:
+def _span_and_provenance() -> list[sa.Column[Any]]:
     return [*_span_columns(), *_provenance_columns()]
 
 
