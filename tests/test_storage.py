@@ -26,6 +26,7 @@ from storage_samples import (  # noqa: F401 - fixtures are used by name
 )
 
 from newswatch.errors import StorageError
+from newswatch.serialize import ARTICLE_VIEW_SCHEMA, SCHEMA_VERSION, article_to_dict, validate
 from newswatch.storage import ArticleNotFound, Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
@@ -193,15 +194,19 @@ def test_load_article_of_unknown_id_raises(store: Store) -> None:
     assert store.latest_revision("nope") is None
 
 
-def test_article_to_dict_is_json_with_revision_info(store: Store) -> None:
+def test_article_to_dict_is_the_json_contract_with_revision_info(store: Store) -> None:
     store.save(make_article())
     data = store.article_to_dict("seed-0001")
     text = json.dumps(data)
     assert json.loads(text) == data
-    assert data["published"] == "2021-07-08"
+    validate(data, ARTICLE_VIEW_SCHEMA)
+    article = data["article"]
+    assert article == article_to_dict(make_article())  # the one serializer, stored or not
+    assert article["published"] == "2021-07-08" and article["schema_version"] == SCHEMA_VERSION
     assert data["revision"]["seq"] == 1 and data["revision_count"] == 1
-    assert data["figures"][0]["value"] == 188.0 and data["figures"][0]["counted"] == "county"
-    assert "tokens" not in data and "ner_spans" not in data
+    assert article["figures"][0]["value"] == 188.0 and article["figures"][0]["counted"] == "county"
+    assert article["figures"][0]["provenance"]["stage"] == "figures"
+    assert "tokens" not in article and "ner_spans" not in article
 
 
 def test_quote_speaker_is_linked_to_the_speaker_entity(store: Store) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from ..errors import ArticleNotFound, StorageError
+from .. import serialize
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import mapping as mp
 from . import schema as t
@@ -350,16 +351,17 @@ class Store:
             return self._load(conn, article_id, revision_id)
 
     def article_to_dict(self, article_id: str, revision_id: int | None = None) -> dict[str, Any]:
-        """A JSON-serialisable view of a stored article and one of its revisions.
+        """A stored article as JSON: the article record of :mod:`newswatch.serialize` (the
+        one JSON shape of an article, ``schema/article.schema.json``) with its revision.
 
         Args:
             article_id: the article's id.
             revision_id: a revision of that article; default the latest.
 
         Returns:
-            The :class:`Article` fields (dates as ISO strings, without ``tokens`` and
-            ``ner_spans``) plus ``revision`` (its :class:`RevisionInfo` fields) and
-            ``revision_count``.
+            ``{"article": serialize.article_to_dict(article), "revision": {RevisionInfo
+            fields, read_at ISO 8601}, "revision_count": n}``, valid against
+            ``schema/article_view.schema.json``.
 
         Raises:
             ArticleNotFound: no such article or revision.
@@ -372,11 +374,11 @@ class Store:
                 .select_from(t.revision)
                 .where(t.revision.c.article_id == article_id)
             )
-        data = dataclasses.asdict(article)
-        del data["tokens"], data["ner_spans"]
-        data["revision"] = dataclasses.asdict(info)
-        data["revision_count"] = int(count or 0)
-        return mp.to_jsonable(data)
+        return {
+            "article": serialize.article_to_dict(article),
+            "revision": mp.to_jsonable(dataclasses.asdict(info)),
+            "revision_count": int(count or 0),
+        }
 
     # -- internals: reads -----------------------------------------------------------------
 
