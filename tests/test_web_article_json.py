@@ -32,8 +32,8 @@ from newswatch.serialize import (
 from newswatch.storage import Store
 
 
-def _get(client: TestClient, article_id: str, **params: int) -> dict:
-    r = client.get(f"/api/articles/{article_id}", params=params)
+def _get(client: TestClient, article_id: str) -> dict:  # noqa: F811
+    r = client.get(f"/api/articles/{article_id}")
     assert r.status_code == 200, r.text
     data = r.json()
     validate(data, ARTICLE_VIEW_SCHEMA)
@@ -41,7 +41,7 @@ def _get(client: TestClient, article_id: str, **params: int) -> dict:
     return data
 
 
-def test_the_founding_article_is_sent_as_the_json_contract(client: TestClient, web_db: str) -> None:
+def test_the_founding_article_is_sent_as_the_json_contract(client: TestClient, web_db: str) -> None:  # noqa: F811
     data = _get(client, "seed-0001")
     article = data["article"]
     assert (article["schema_version"], article["id"], article["published"]) == (
@@ -59,7 +59,7 @@ def test_the_founding_article_is_sent_as_the_json_contract(client: TestClient, w
         assert article == article_to_dict(store.load_article("seed-0001"))  # one serializer
 
 
-def test_the_russian_article_is_sent_as_the_json_contract(client: TestClient) -> None:
+def test_the_russian_article_is_sent_as_the_json_contract(client: TestClient) -> None:  # noqa: F811
     article = _get(client, RU_ID)["article"]
     assert article["language"] == "ru"
     (ghazni,) = article["places"]
@@ -69,7 +69,7 @@ def test_the_russian_article_is_sent_as_the_json_contract(client: TestClient) ->
     assert {e["text"] for e in article["entities"]} >= {"Талибан", "Джейсон Митчелл МакКлари"}
 
 
-def test_reader_activity_wraps_the_article_record(client: TestClient) -> None:
+def test_reader_activity_wraps_the_article_record(client: TestClient) -> None:  # noqa: F811
     token = login(client, "ana")
     headers = {"X-CSRF-Token": token}
     assert client.put("/api/articles/seed-0001/rating", json={"stars": 4, "reliability": "B",
@@ -93,7 +93,7 @@ def test_reader_activity_wraps_the_article_record(client: TestClient) -> None:
     assert data["entity_ids"] and all(isinstance(i, int) for i in data["entity_ids"].values())
 
 
-def test_the_schemas_reject_the_old_shapes(client: TestClient) -> None:
+def test_the_schemas_reject_the_old_shapes(client: TestClient) -> None:  # noqa: F811
     data = _get(client, "seed-0001")
     old_item = copy.deepcopy(data)  # the store's former shape: ``prov`` instead of ``provenance``
     fig = old_item["article"]["figures"][0]

@@ -163,7 +163,8 @@ def schema(name: str = ARTICLE_SCHEMA) -> dict[str, Any]:
     if name not in SCHEMAS:
         raise ValueError(f"unknown schema {name!r}; known: {', '.join(SCHEMAS)}")
     text = resources.files("newswatch").joinpath(f"schema/{name}").read_text("utf-8")
-    return json.loads(text)
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 @cache

@@ -32,8 +32,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from ..errors import ArticleNotFound, StorageError
 from .. import serialize
+from ..errors import ArticleNotFound, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import mapping as mp
 from . import schema as t
