@@ -107,6 +107,18 @@ def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
+#: :class:`~newswatch.model.Article` fields kept in its ``article`` row (the article's current
+#: metadata); the outlet is linked by ``source_id``, the text and items belong to revisions.
+ARTICLE_FIELDS = (
+    "id", "url", "title", "published", "published_source", "language", "language_confidence",
+    "site", "author",
+)
+
+
+def _article_row(article: Article, source_id: int | None) -> dict[str, Any]:
+    return {**{f: getattr(article, f) for f in ARTICLE_FIELDS}, "source_id": source_id}
+
+
 def _home_url(url: str | None) -> str | None:
     if not url:
         return None
@@ -558,37 +570,13 @@ class Store:
     def _insert_article(
         conn: Connection, article: Article, source_id: int | None, now: dt.datetime
     ) -> None:
-        conn.execute(
-            sa.insert(t.article),
-            {
-                "id": article.id,
-                "url": article.url,
-                "source_id": source_id,
-                "title": article.title,
-                "published": article.published,
-                "published_source": article.published_source,
-                "language": article.language,
-                "language_confidence": article.language_confidence,
-                "site": article.site,
-                "author": article.author,
-                "first_seen": now,
-            },
-        )
+        conn.execute(sa.insert(t.article), {**_article_row(article, source_id), "first_seen": now})
 
     @staticmethod
     def _update_article(conn: Connection, article: Article, source_id: int | None) -> None:
         """Refresh the article's metadata from a new revision; a missing value keeps the old."""
-        values = {
-            "url": article.url,
-            "source_id": source_id,
-            "title": article.title,
-            "published": article.published,
-            "published_source": article.published_source,
-            "language": article.language,
-            "language_confidence": article.language_confidence,
-            "site": article.site,
-            "author": article.author,
-        }
+        values = _article_row(article, source_id)
+        del values["id"]
         values = {k: v for k, v in values.items() if v is not None}
         if values:
             conn.execute(sa.update(t.article).where(t.article.c.id == article.id).values(values))
