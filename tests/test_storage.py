@@ -19,7 +19,7 @@ from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
 
 from newswatch.errors import StorageError
-from newswatch.model import Figure
+from newswatch.serialize import ARTICLE_VIEW_SCHEMA, SCHEMA_VERSION, article_to_dict, validate
 from newswatch.storage import ArticleNotFound, Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
@@ -133,12 +133,13 @@ def test_an_article_without_id_gets_one_from_its_url(store: Store) -> None:
 
 def _break_figure_inserts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the database reject the figure rows (NULL in the NOT NULL ``value`` column)."""
-    real = mp.figure_row
+    real = mp.to_row
 
-    def broken(f: Figure) -> dict:
-        return {**real(f), "value": None}
+    def broken(table: sa.Table, item: object) -> dict:
+        row = real(table, item)
+        return {**row, "value": None} if table is t.figure else row
 
-    monkeypatch.setattr(mp, "figure_row", broken)
+    monkeypatch.setattr(mp, "to_row", broken)
 
 
 def test_a_failure_while_saving_a_new_article_writes_nothing(
@@ -188,15 +189,19 @@ def test_load_article_of_unknown_id_raises(store: Store) -> None:
     assert store.latest_revision("nope") is None
 
 
-def test_article_to_dict_is_json_with_revision_info(store: Store) -> None:
+def test_article_to_dict_is_the_json_contract_with_revision_info(store: Store) -> None:
     store.save(make_article())
     data = store.article_to_dict("seed-0001")
     text = json.dumps(data)
     assert json.loads(text) == data
-    assert data["published"] == "2021-07-08"
+    validate(data, ARTICLE_VIEW_SCHEMA)
+    article = data["article"]
+    assert article == article_to_dict(make_article())  # the one serializer, stored or not
+    assert article["published"] == "2021-07-08" and article["schema_version"] == SCHEMA_VERSION
     assert data["revision"]["seq"] == 1 and data["revision_count"] == 1
-    assert data["figures"][0]["value"] == 188.0 and data["figures"][0]["counted"] == "county"
-    assert "tokens" not in data and "ner_spans" not in data
+    assert article["figures"][0]["value"] == 188.0 and article["figures"][0]["counted"] == "county"
+    assert article["figures"][0]["provenance"]["stage"] == "figures"
+    assert "tokens" not in article and "ner_spans" not in article
 
 
 def test_quote_speaker_is_linked_to_the_speaker_entity(store: Store) -> None:

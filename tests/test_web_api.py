@@ -70,7 +70,7 @@ def test_map_is_geojson_with_evidence_sentences(client: TestClient) -> None:
     assert termez["properties"]["category"] == "populated-place"
     ev = termez["properties"]["evidence"]
     assert "Termez (Uzbekistan)" in ev["sentence"]
-    text = client.get(f"/api/articles/{ev['article_id']}").json()["text"]
+    text = client.get(f"/api/articles/{ev['article_id']}").json()["article"]["text"]
     assert text[ev["start"]:ev["end"]] == "Termez"
     assert by_name[("event", "Termez")]["properties"]["category"] == "ASSAULT"
     uz = client.get("/api/map", params={"country": "UZ"}).json()
@@ -230,13 +230,13 @@ def test_article_with_markup_renders_as_text(client: TestClient) -> None:
 
 def test_reader_page_keeps_offsets_for_selections(client: TestClient) -> None:
     page = client.get("/articles/seed-0001", headers=HTML).text
-    text = client.get("/api/articles/seed-0001").json()["text"]
+    text = client.get("/api/articles/seed-0001").json()["article"]["text"]
     start = text.index("Termez")
     assert f'<span data-o="{start}" id="a-place-' in page  # segment starts at its offset
 
 
 def test_evidence_link_marks_the_span_and_its_sentence(client: TestClient) -> None:
-    text = client.get("/api/articles/seed-0001").json()["text"]
+    text = client.get("/api/articles/seed-0001").json()["article"]["text"]
     s = text.index("Termez")
     page = client.get(f"/articles/seed-0001?hl={s}-{s + 6}", headers=HTML).text
     assert 'id="hl" class="' in page and "k-evidence" in page and "k-sentence" in page

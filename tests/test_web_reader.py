@@ -12,7 +12,7 @@ ART = "/api/articles/seed-0001"
 
 def _revision(client: TestClient) -> tuple[int, str]:
     data = client.get(ART).json()
-    return data["revision"]["id"], data["text"]
+    return data["revision"]["id"], data["article"]["text"]
 
 
 # -- ratings ----------------------------------------------------------------------------------
@@ -236,9 +236,9 @@ def test_reader_activity_survives_a_restart(web_db: str) -> None:
 
 def test_article_api_carries_activity_and_items(client: TestClient) -> None:
     data = client.get(ART).json()
-    assert data["title"] == "Russia won't leave its allies in Central Asia out in the cold"
+    assert data["article"]["title"] == "Russia won't leave its allies in Central Asia out in the cold"
     assert data["revision_count"] == 1
-    assert {e["text"] for e in data["entities"]} == {"Sergei Lavrov", "Moscow", "Taliban",
+    assert {e["text"] for e in data["article"]["entities"]} == {"Sergei Lavrov", "Moscow", "Taliban",
                                                      "Afghanistan"}
     assert data["ratings"]["count"] == 0 and data["comments"] == [] and data["reports"] == []
     assert set(data["entity_ids"]) == {"PERSON:Sergei Lavrov", "GPE:Moscow", "ORG:Taliban",

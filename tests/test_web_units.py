@@ -195,7 +195,7 @@ def test_dashboard_reads_and_writes_on_both_backends(db_url: str) -> None:
                       headers={"X-CSRF-Token": token}).json()
         assert (rated["average"], rated["admiralty"]) == (5.0, "C?")
         article = c.get("/api/articles/seed-0001").json()
-        s = article["text"].index("Termez")
+        s = article["article"]["text"].index("Termez")
         report = c.post("/api/articles/seed-0001/reports", headers={"X-CSRF-Token": token}, json={
             "revision_id": article["revision"]["id"], "exact": "Termez", "start": s,
             "end": s + 6, "kind": "typo"}).json()

@@ -1,7 +1,11 @@
-"""The JSON contract: one JSON object per article (``newswatch extract --format json``).
+"""The JSON contract: one JSON object per article (``newswatch extract --format json``, and
+the ``article`` of ``GET /api/articles/{id}``).
 
-:func:`article_to_dict` is the only place that decides the shape; the JSON Schema in
-``schema/article.schema.json`` describes it and the tests validate real output against it.
+:func:`article_to_dict` is the only place that decides the shape of an article; the JSON
+Schema in ``schema/article.schema.json`` describes it and the tests validate real output
+against it. The store (:meth:`newswatch.storage.Store.article_to_dict`) and the web API wrap
+that same record with what they add (the revision, ratings, comments ...), described by
+``schema/article_view.schema.json``, which refers to the article schema.
 Every item carries ``start``/``end`` (character offsets into ``text``, end exclusive, Python
 code points) and a ``provenance`` object (stage, version, confidence, sentence offsets).
 """
@@ -138,19 +142,51 @@ def dumps(article: Article) -> str:
     return json.dumps(article_to_dict(article), ensure_ascii=False)
 
 
+#: The JSON Schema of one article record (:func:`article_to_dict`).
+ARTICLE_SCHEMA = "article.schema.json"
+#: The JSON Schema of a stored article as the reader API sends it (an article record wrapped
+#: with its revision, ratings, comments, reports).
+ARTICLE_VIEW_SCHEMA = "article_view.schema.json"
+SCHEMAS = (ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA)
+
+
 @cache
-def schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one article record, loaded from package data."""
-    text = resources.files("newswatch").joinpath("schema/article.schema.json").read_text("utf-8")
-    return json.loads(text)
+def schema(name: str = ARTICLE_SCHEMA) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the package, loaded from package data.
+
+    Args:
+        name: one of :data:`SCHEMAS` (default: the article record).
+
+    Raises:
+        ValueError: not one of :data:`SCHEMAS`.
+    """
+    if name not in SCHEMAS:
+        raise ValueError(f"unknown schema {name!r}; known: {', '.join(SCHEMAS)}")
+    text = resources.files("newswatch").joinpath(f"schema/{name}").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
-def validate(record: dict[str, Any]) -> None:
-    """Validate one record against :func:`schema`.
+@cache
+def _registry() -> Any:
+    """Every schema of the package by its ``$id``, so one can refer to another."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources(
+        (schema(n)["$id"], Resource.from_contents(schema(n))) for n in SCHEMAS
+    )
+
+
+def validate(record: dict[str, Any], name: str = ARTICLE_SCHEMA) -> None:
+    """Validate one record against :func:`schema` ``(name)``.
+
+    Args:
+        record: the decoded JSON object.
+        name: :data:`ARTICLE_SCHEMA` (default) or :data:`ARTICLE_VIEW_SCHEMA`.
 
     Raises:
         jsonschema.ValidationError: the record breaks the contract.
     """
     import jsonschema
 
-    jsonschema.validate(record, schema())
+    jsonschema.Draft202012Validator(schema(name), registry=_registry()).validate(record)

@@ -1,18 +1,34 @@
-"""Conversion between :mod:`newswatch.model` items and table rows (plain dicts).
+"""Conversion between :mod:`newswatch.model` items and table rows (plain dicts), one mapper
+for every item type.
 
-Pure functions, no database access: ``*_row`` turns an item into the column values of its
-table (without ``id`` and the foreign keys the repository fills in), ``*_from_row`` builds the
-item back from a result row mapping. ``item -> row -> item`` is the identity for every field
-the schema stores.
+Pure functions, no database access. A :class:`RowMap` says how one dataclass maps to one table:
+by default every dataclass field is the column of the same name; a nested dataclass
+(:class:`~newswatch.model.Provenance`) is flattened into columns by its :class:`Flatten` (a
+column prefix and renames, see :data:`PROVENANCE`); a list of dataclasses
+(``Event.actors``) is stored as a list of JSON objects; the per-type table :data:`ROW_MAPS`
+declares only where a table differs: fields it does not store (``omit``), columns named
+otherwise (``renames``) and the JSON column holding the fields without a column of their own
+(``rest``). :func:`to_row` turns an item into the column values of its table (without ``id``
+and the foreign keys the repository fills in), :func:`from_row` builds the item back from a
+result row mapping; ``item -> row -> item`` is the identity for every field the table stores
+(tests check it for every item type on real pipeline output).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import types
+import typing
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
+
 from ..model import (
+    Claim,
     EntityMention,
     Event,
     Figure,
@@ -24,6 +40,8 @@ from ..model import (
     StageError,
     Timex,
 )
+from . import schema as t
+from . import situation_schema as st
 
 Row = dict[str, Any]
 
@@ -38,166 +56,164 @@ def entity_key(mention: EntityMention) -> str:
     return mention.entity_key or f"{mention.label}:{mention.canonical}"
 
 
-def prov_columns(prov: Provenance) -> Row:
-    """The provenance columns of a mention row."""
-    return {
-        "sentence_start": prov.sentence_start,
-        "sentence_end": prov.sentence_end,
-        "stage": prov.stage,
-        "stage_version": prov.version,
-        "confidence": prov.confidence,
-    }
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    """How a nested dataclass field becomes columns of its parent's row.
+
+    Attributes:
+        prefix: put before every column name ("" for the provenance columns).
+        renames: nested field name -> column name (without the prefix) where they differ.
+    """
+
+    prefix: str = ""
+    renames: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> str:
+        """The column holding the nested field ``name``."""
+        return self.prefix + self.renames.get(name, name)
 
 
-def prov_from_row(row: Mapping[str, Any]) -> Provenance:
-    """Rebuild a :class:`Provenance` from a mention row."""
-    return Provenance(
-        stage=row["stage"],
-        version=row["stage_version"],
-        confidence=row["confidence"],
-        sentence_start=row["sentence_start"],
-        sentence_end=row["sentence_end"],
-    )
+#: :class:`~newswatch.model.Provenance` as the provenance columns of every item row:
+#: ``stage``, ``stage_version`` (the field ``version``), ``confidence``, ``sentence_start``,
+#: ``sentence_end`` (:func:`newswatch.storage.schema_base.provenance_columns`).
+PROVENANCE = Flatten(prefix="", renames={"version": "stage_version"})
+#: The nested dataclasses that are flattened into columns, and how.
+FLATTEN: dict[type, Flatten] = {Provenance: PROVENANCE}
 
 
-def sentences_json(sentences: list[Sentence]) -> list[list[int]]:
-    """Sentences as ``[[start, end, token_start, token_end], ...]`` for the revision row."""
-    return [[s.start, s.end, s.token_start, s.token_end] for s in sentences]
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
-def sentences_from_json(value: list[list[int]] | None) -> list[Sentence]:
-    """Inverse of :func:`sentences_json`."""
-    return [Sentence(*item) for item in value or []]
+def _list_item_class(hint: Any) -> type | None:
+    """``X`` for a ``list[X]`` hint whose ``X`` is a dataclass, else None."""
+    if typing.get_origin(hint) is list:
+        (arg,) = typing.get_args(hint)
+        if dataclasses.is_dataclass(arg):
+            return arg  # type: ignore[return-value]
+    return None
 
 
-def entity_mention_row(m: EntityMention) -> Row:
-    """Columns of an ``entity_mention`` row (``entity_id`` is added by the repository)."""
-    return {
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "label": m.label,
-        "canonical": m.canonical,
-        "entity_key": m.entity_key,
-        "method": m.method,
-        "country": m.country,
-        **prov_columns(m.prov),
-    }
+def _is_bool(hint: Any) -> bool:
+    if hint is bool:
+        return True
+    return isinstance(hint, types.UnionType) and bool in typing.get_args(hint)
 
 
-def entity_mention_from_row(row: Mapping[str, Any]) -> EntityMention:
-    """Rebuild an :class:`EntityMention`."""
-    return EntityMention(
-        text=row["text"],
-        label=row["label"],
-        start=row["start"],
-        end=row["end"],
-        canonical=row["canonical"],
-        prov=prov_from_row(row),
-        entity_key=row["entity_key"],
-        method=row["method"],
-        country=row["country"],
-    )
+def _to_value(value: Any) -> Any:
+    """A field value as a column (or JSON) value: lists copied, dataclasses as dicts."""
+    if isinstance(value, list):
+        return [
+            dataclasses.asdict(v)
+            if dataclasses.is_dataclass(v) and not isinstance(v, type)
+            else v
+            for v in value
+        ]
+    if isinstance(value, dict):
+        return dict(value)
+    return value
 
 
-def quote_row(q: Quote) -> Row:
-    """Columns of a ``quote`` row (``speaker_entity_id`` is added by the repository)."""
-    return {
-        "start": q.start,
-        "end": q.end,
-        "text": q.text,
-        "speaker": q.speaker,
-        "speaker_start": q.speaker_start,
-        "speaker_end": q.speaker_end,
-        "cue": q.cue,
-        "kind": q.kind,
-        **prov_columns(q.prov),
-    }
+def _from_value(hint: Any, value: Any) -> Any:
+    """A column (or JSON) value back as the field's type (see :func:`_to_value`)."""
+    item_cls = _list_item_class(hint)
+    if item_cls is not None:
+        return [item_cls(**v) for v in value or []]
+    if typing.get_origin(hint) is list:
+        return list(value or [])
+    if value is not None and _is_bool(hint):
+        return bool(value)  # SQLite and older drivers may hand back 0/1
+    return value
 
 
-def quote_from_row(row: Mapping[str, Any]) -> Quote:
-    """Rebuild a :class:`Quote`."""
-    return Quote(
-        text=row["text"],
-        start=row["start"],
-        end=row["end"],
-        speaker=row["speaker"],
-        prov=prov_from_row(row),
-        speaker_start=row["speaker_start"],
-        speaker_end=row["speaker_end"],
-        cue=row["cue"],
-        kind=row["kind"],
-    )
+@dataclass(frozen=True)
+class RowMap:
+    """How one item type maps to the rows of one table.
 
+    Attributes:
+        cls: the :mod:`newswatch.model` dataclass.
+        table: its table.
+        omit: fields this table does not store (another table does, or the repository).
+        renames: field name -> column name where they differ.
+        rest: a JSON column holding, as one object, every stored field without a column of
+            its own (keys in field order); None when every stored field has a column.
 
-def figure_row(f: Figure) -> Row:
-    """Columns of a ``figure`` row."""
-    return {
-        "start": f.start,
-        "end": f.end,
-        "text": f.text,
-        "value": f.value,
-        "lower": f.lower,
-        "upper": f.upper,
-        "unit": f.unit,
-        "counted": f.counted,
-        "qualifier": f.qualifier,
-        "counted_start": f.counted_start,
-        "counted_end": f.counted_end,
-        **prov_columns(f.prov),
-    }
+    Raises:
+        ValueError: at construction, when a stored field has no column in ``table`` and
+            there is no ``rest`` column (so a new model field cannot be dropped silently).
+    """
 
+    cls: type
+    table: sa.Table
+    omit: frozenset[str] = frozenset()
+    renames: Mapping[str, str] = field(default_factory=dict)
+    rest: str | None = None
 
-def figure_from_row(row: Mapping[str, Any]) -> Figure:
-    """Rebuild a :class:`Figure`."""
-    return Figure(
-        text=row["text"],
-        value=row["value"],
-        start=row["start"],
-        end=row["end"],
-        prov=prov_from_row(row),
-        lower=row["lower"],
-        upper=row["upper"],
-        unit=row["unit"],
-        counted=row["counted"],
-        qualifier=row["qualifier"],
-        counted_start=row["counted_start"],
-        counted_end=row["counted_end"],
-    )
+    def __post_init__(self) -> None:
+        columns = set(self.table.c.keys())
+        for f in self._stored():
+            nested = FLATTEN.get(_hints(self.cls)[f.name])
+            if nested is not None:
+                wanted = [nested.column(n.name) for n in dataclasses.fields(_hints(self.cls)[f.name])]
+            else:
+                wanted = [self.column(f.name)]
+            missing = [c for c in wanted if c not in columns]
+            if missing and (nested is not None or self.rest is None):
+                raise ValueError(f"{self.cls.__name__}.{f.name}: no column {missing} in {self.table.name}")
+        if self.rest is not None and self.rest not in columns:
+            raise ValueError(f"{self.table.name} has no column {self.rest!r}")
 
+    def _stored(self) -> list[dataclasses.Field[Any]]:
+        return [f for f in dataclasses.fields(self.cls) if f.name not in self.omit]
 
-def timex_row(t: Timex) -> Row:
-    """Columns of a ``timex`` row."""
-    return {
-        "start": t.start,
-        "end": t.end,
-        "text": t.text,
-        "value": t.value,
-        "type": t.type,
-        "mod": t.mod,
-        "begin": t.begin,
-        "end_date": t.end_date,
-        "anchor": t.anchor,
-        "precision": t.precision,
-        **prov_columns(t.prov),
-    }
+    def column(self, name: str) -> str:
+        """The column of field ``name`` (it may be absent when the field goes to ``rest``)."""
+        return self.renames.get(name, name)
 
+    def to_row(self, item: Any) -> Row:
+        """The column values of ``item`` (stored fields only; no ids, no foreign keys)."""
+        columns = self.table.c
+        row: Row = {}
+        rest: Row = {}
+        for f in self._stored():
+            value = getattr(item, f.name)
+            nested = FLATTEN.get(_hints(self.cls)[f.name])
+            if nested is not None:
+                for n in dataclasses.fields(value):
+                    row[nested.column(n.name)] = getattr(value, n.name)
+            elif self.column(f.name) in columns:
+                row[self.column(f.name)] = _to_value(value)
+            else:
+                rest[f.name] = _to_value(value)
+        if self.rest is not None:
+            row[self.rest] = rest
+        return row
 
-def timex_from_row(row: Mapping[str, Any]) -> Timex:
-    """Rebuild a :class:`Timex`."""
-    return Timex(
-        text=row["text"],
-        value=row["value"],
-        start=row["start"],
-        end=row["end"],
-        prov=prov_from_row(row),
-        type=row["type"],
-        mod=row["mod"],
-        begin=row["begin"],
-        end_date=row["end_date"],
-        anchor=row["anchor"],
-        precision=row["precision"],
-    )
+    def values(self, row: Mapping[str, Any]) -> Row:
+        """The field values found in a result row, as keyword arguments of ``cls``.
+
+        Fields the row does not hold are left out (the dataclass default applies); keys of
+        the ``rest`` object that are not fields (written by another version) are ignored.
+        """
+        hints = _hints(self.cls)
+        rest = dict(row[self.rest] or {}) if self.rest is not None else {}
+        out: Row = {}
+        for f in self._stored():
+            nested = FLATTEN.get(hints[f.name])
+            if nested is not None:
+                out[f.name] = hints[f.name](
+                    **{n.name: row[nested.column(n.name)] for n in dataclasses.fields(hints[f.name])}
+                )
+            elif self.column(f.name) in row:
+                out[f.name] = _from_value(hints[f.name], row[self.column(f.name)])
+            elif f.name in rest:
+                out[f.name] = _from_value(hints[f.name], rest[f.name])
+        return out
+
+    def from_row(self, row: Mapping[str, Any], **given: Any) -> Any:
+        """Rebuild the item from a result row; ``given`` supplies omitted fields."""
+        return self.cls(**self.values(row), **given)
 
 
 #: Columns of the shared ``place`` row that come from the gazetteer record.
@@ -213,26 +229,53 @@ PLACE_ATTRIBUTES = (
     "resolved",
 )
 
+#: Event fields the ``event`` row (one real-world event: its first mention plus what
+#: identifies it across articles) does not hold; ``event_mention`` holds them all.
+EVENT_ROW_OMIT = frozenset({
+    "actor_key", "recipient_key", "actors", "recipients", "date_source", "reported", "speaker",
+    "trigger", "trigger_start", "trigger_end", "evidence",
+})
 
-def place_row(p: Place) -> Row:
-    """Columns of the shared ``place`` row (the gazetteer record, keyed by ``key``)."""
-    return {"key": p.key, **{name: getattr(p, name) for name in PLACE_ATTRIBUTES}}
+#: The per-type table: how each item type maps to each table that stores it. Keys are table
+#: names. A :class:`~newswatch.model.Place` is split over ``place`` (the shared gazetteer
+#: record, keyed by ``key``) and ``place_resolution`` (this revision's decision); its mentions
+#: are ``place_mention`` rows. An :class:`~newswatch.model.Event` is stored whole in
+#: ``event_mention`` (fields without a column in ``detail``) and, for a new real-world event,
+#: as the first mention's columns of ``event``.
+ROW_MAPS: dict[str, RowMap] = {
+    m.table.name: m
+    for m in (
+        RowMap(StageError, t.stage_error),
+        RowMap(EntityMention, t.entity_mention),
+        RowMap(Quote, t.quote),
+        RowMap(Figure, t.figure),
+        RowMap(Timex, t.timex),
+        RowMap(Place, t.place, omit=frozenset({"prov", "candidates", "reason", "mentions"})),
+        RowMap(Place, t.place_resolution, omit=frozenset({"key", *PLACE_ATTRIBUTES, "mentions"})),
+        RowMap(PlaceMention, t.place_mention),
+        RowMap(Event, st.event_mention, rest="detail"),
+        RowMap(Event, t.event, omit=EVENT_ROW_OMIT),
+        RowMap(Claim, st.claim),
+    )
+}
 
 
-def place_resolution_row(p: Place) -> Row:
-    """Columns of the per-revision ``place_resolution`` row (the resolution decision)."""
-    return {"candidates": p.candidates, "reason": p.reason, **prov_columns(p.prov)}
+def to_row(table: sa.Table, item: Any) -> Row:
+    """The column values of ``item`` for ``table`` (see :data:`ROW_MAPS`).
+
+    Raises:
+        KeyError: no item type maps to ``table``.
+    """
+    return ROW_MAPS[table.name].to_row(item)
 
 
-def place_mention_row(m: PlaceMention) -> Row:
-    """Columns of a ``place_mention`` row (place and resolution ids added by the repository)."""
-    return {
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "place_key": m.place_key,
-        **prov_columns(m.prov),
-    }
+def from_row(table: sa.Table, row: Mapping[str, Any], **given: Any) -> Any:
+    """Rebuild the item stored in a row of ``table``; ``given`` supplies omitted fields.
+
+    Raises:
+        KeyError: no item type maps to ``table``.
+    """
+    return ROW_MAPS[table.name].from_row(row, **given)
 
 
 def place_from_rows(
@@ -240,72 +283,20 @@ def place_from_rows(
 ) -> Place:
     """Rebuild a :class:`Place` from its ``place`` row, ``place_resolution`` row and mentions."""
     return Place(
-        key=place["key"],
-        name=place["name"],
-        prov=prov_from_row(resolution),
-        geonameid=place["geonameid"],
-        lat=place["lat"],
-        lon=place["lon"],
-        country_code=place["country_code"],
-        feature_class=place["feature_class"],
-        feature_code=place["feature_code"],
-        source=place["source"],
-        resolved=bool(place["resolved"]),
-        candidates=resolution["candidates"],
-        reason=resolution["reason"],
+        **ROW_MAPS["place"].values(place),
+        **ROW_MAPS["place_resolution"].values(resolution),
         mentions=mentions,
     )
 
 
-def place_mention_from_row(row: Mapping[str, Any]) -> PlaceMention:
-    """Rebuild a :class:`PlaceMention`."""
-    return PlaceMention(
-        text=row["text"],
-        start=row["start"],
-        end=row["end"],
-        prov=prov_from_row(row),
-        place_key=row["place_key"],
-    )
+def sentences_json(sentences: list[Sentence]) -> list[list[int]]:
+    """Sentences as ``[[start, end, token_start, token_end], ...]`` for the revision row."""
+    return [[s.start, s.end, s.token_start, s.token_end] for s in sentences]
 
 
-def event_row(e: Event) -> Row:
-    """Columns of an ``event`` row."""
-    return {
-        "start": e.start,
-        "end": e.end,
-        "type": e.type,
-        "mode": e.mode,
-        "actor": e.actor,
-        "recipient": e.recipient,
-        "place": e.place,
-        "date": e.date,
-        **prov_columns(e.prov),
-    }
-
-
-def event_from_row(row: Mapping[str, Any]) -> Event:
-    """Rebuild an :class:`Event`."""
-    return Event(
-        type=row["type"],
-        start=row["start"],
-        end=row["end"],
-        prov=prov_from_row(row),
-        mode=row["mode"],
-        actor=row["actor"],
-        recipient=row["recipient"],
-        place=row["place"],
-        date=row["date"],
-    )
-
-
-def stage_error_row(e: StageError) -> Row:
-    """Columns of a ``stage_error`` row."""
-    return {"stage": e.stage, "code": e.code, "message": e.message}
-
-
-def stage_error_from_row(row: Mapping[str, Any]) -> StageError:
-    """Rebuild a :class:`StageError`."""
-    return StageError(stage=row["stage"], code=row["code"], message=row["message"])
+def sentences_from_json(value: list[list[int]] | None) -> list[Sentence]:
+    """Inverse of :func:`sentences_json`."""
+    return [Sentence(*item) for item in value or []]
 
 
 def as_utc(value: dt.datetime | None) -> dt.datetime | None:

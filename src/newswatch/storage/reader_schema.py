@@ -1,8 +1,9 @@
 """Tables for reader activity: users and their sessions, ratings, comments, error reports.
 
 They follow the "Reader activity" part of the design note ``DATA-MODEL.md`` and are defined
-on the store's own :data:`newswatch.storage.schema.metadata` (``schema.py`` imports this
-module at its end), so the migration check covers them like every other table. Migration
+on the store's own :data:`newswatch.storage.schema_base.metadata` (this module imports only
+``schema_base``; ``schema.py`` imports this module so that its ``metadata`` is complete), so
+the migration check covers them like every other table. Migration
 ``0002`` creates them, and on SQLite also the full-text index described below.
 
 * ``app_user``: a user with a role (``reader``, ``analyst``, ``admin``); the password is kept
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .schema import Id, Timestamp, metadata
+from .schema_base import Id, Timestamp, metadata
 
 #: Roles, least to most privileged.
 ROLES = ("reader", "analyst", "admin")

@@ -18,6 +18,13 @@ Conventions:
 * Timestamps are UTC. PostgreSQL stores them as ``timestamptz``; SQLite stores naive ISO text
   which the repository reads back as UTC.
 
+Each table is defined here whole, once: ``entity`` includes its identity columns and ``event``
+(one real-world event, its first mention's columns plus what identifies it across articles)
+the columns migration ``0003`` added; the situation tables are in
+:mod:`~newswatch.storage.situation_schema`, reader activity in
+:mod:`~newswatch.storage.reader_schema`, the shared types in
+:mod:`~newswatch.storage.schema_base`.
+
 This module is the *current* shape. The database reaches it only through the versioned
 migrations in ``migrations/versions``; a test compares the two so they cannot drift apart.
 """
@@ -25,51 +32,14 @@ migrations in ``migrations/versions``; a test compares the two so they cannot dr
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 
-#: Constraint names are fixed by convention so that later migrations (SQLite batch mode
-#: included) can refer to them by name.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-#: Surrogate keys: 64-bit on PostgreSQL; SQLite needs ``INTEGER PRIMARY KEY`` for its rowid
-#: alias (SQLite integers are 64-bit anyway).
-Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-#: JSON documents: ``jsonb`` on PostgreSQL, JSON1 text on SQLite.
-Json = sa.JSON().with_variant(JSONB(), "postgresql")
-#: UTC timestamps.
-Timestamp = sa.DateTime(timezone=True)
-
-
-def _revision_fk() -> sa.Column:
-    return sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True)
-
-
-def _span_columns() -> list[sa.Column]:
-    """``start``/``end`` offsets into the revision text (end exclusive)."""
-    return [
-        sa.Column("start", sa.Integer, nullable=False),
-        sa.Column("end", sa.Integer, nullable=False),
-    ]
-
-
-def _provenance_columns() -> list[sa.Column]:
-    """The :class:`newswatch.model.Provenance` of an item, flattened."""
-    return [
-        sa.Column("sentence_start", sa.Integer, nullable=False),
-        sa.Column("sentence_end", sa.Integer, nullable=False),
-        sa.Column("stage", sa.Text, nullable=False),
-        sa.Column("stage_version", sa.Text, nullable=False),
-        sa.Column("confidence", sa.Float, nullable=False),
-    ]
-
+# The two other table modules register their tables on the same ``metadata``; importing them
+# here makes ``schema.metadata`` complete. They import only ``schema_base``, never this module.
+from . import reader_schema, situation_schema
+from .schema_base import NAMING_CONVENTION, Id, Json, Timestamp, metadata
+from .schema_base import provenance_columns as _provenance_columns
+from .schema_base import revision_fk as _revision_fk
+from .schema_base import span_columns as _span_columns
 
 source = sa.Table(
     "source",
@@ -133,6 +103,13 @@ entity = sa.Table(
     sa.Column("label", sa.Text, nullable=False),  # OntoNotes label
     sa.Column("canonical", sa.Text, nullable=False),
     sa.Column("country", sa.Text),  # ISO 3166-1 alpha-3
+    # identity across articles and languages (migration 0003; all nullable)
+    sa.Column("labels", Json),  # {"en": "Sergei Lavrov", "ru": "Сергей Лавров"}
+    sa.Column("aliases", Json),  # {"en": ["Lavrov", ...], "ru": ["Лаврова", ...]}
+    sa.Column("sector", sa.Text),  # PLOVER sector
+    sa.Column("name_key", sa.Text, index=True),  # transliterated name skeleton
+    sa.Column("surname_key", sa.Text, index=True),
+    sa.Column("identity_id", Id, sa.ForeignKey("entity.id"), index=True),  # NULL: its own root
     sa.Index(None, "label", "canonical"),
 )
 
@@ -261,6 +238,21 @@ event = sa.Table(
     sa.Column("place", sa.Text),
     sa.Column("date", sa.Text),  # TIMEX3 value
     *_provenance_columns(),
+    # what identifies the event across articles (migration 0003)
+    sa.Column("event_key", sa.Text, index=True),
+    sa.Column("actor_entity_id", Id, sa.ForeignKey("entity.id"), index=True),
+    sa.Column("recipient_entity_id", Id, sa.ForeignKey("entity.id"), index=True),
+    sa.Column("actor_country", sa.Text),
+    sa.Column("actor_sector", sa.Text),
+    sa.Column("recipient_country", sa.Text),
+    sa.Column("recipient_sector", sa.Text),
+    sa.Column("place_key", sa.Text),
+    sa.Column("date_precision", sa.Text),
+    sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("future", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("hypothetical", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("intended", sa.Text),
+    sa.Column("mention_count", sa.Integer, nullable=False, server_default="1"),
 )
 
 ingest_failure = sa.Table(
@@ -285,11 +277,28 @@ REVISION_TABLES = (
     event,
 )
 
-# Reader activity (users, sessions, ratings, comments, error reports) lives in its own module
-# and registers its tables on ``metadata``; imported last so that module can use the names
-# above.
-from . import reader_schema as reader_schema  # noqa: E402 - imported last: it extends the tables above
-
-# The situation picture (events with mentions, claims, entity identity, near-duplicate
-# clusters) lives in its own module; it also adds columns to ``entity`` and ``event`` above.
-from . import situation_schema as situation_schema  # noqa: E402 - imported last: it extends the tables above
+__all__ = [
+    # re-exported: the shared metadata and types, the two other table modules
+    "NAMING_CONVENTION",
+    "REVISION_TABLES",
+    "Id",
+    "Json",
+    "Timestamp",
+    "article",
+    "entity",
+    "entity_mention",
+    "event",
+    "figure",
+    "ingest_failure",
+    "metadata",
+    "place",
+    "place_mention",
+    "place_resolution",
+    "quote",
+    "reader_schema",
+    "revision",
+    "situation_schema",
+    "source",
+    "stage_error",
+    "timex",
+]

@@ -39,9 +39,10 @@ from sqlalchemy.engine import Connection
 
 from ..stages.entities.aliases import AliasIndex
 from ..text import fold
-from ..model import Article, Claim, Event, EventParty, Provenance
+from ..model import Article, Claim, Event, EventParty
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script
+from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
 from .engine import advisory_lock
@@ -289,41 +290,6 @@ def event_key(ev: Event, entity_ids: Mapping[str, int], roots: Mapping[int, int]
     return "|".join([ev.type, ev.mode or "", ",".join(actors), ",".join(recips), flags, day or ""])
 
 
-def _party_dict(p: EventParty) -> dict[str, Any]:
-    return dataclasses.asdict(p)
-
-
-_EVENT_COLUMNS = ("type", "mode", "actor", "recipient", "place", "date")
-
-
-def event_mention_row(ev: Event) -> dict[str, Any]:
-    """Columns of an ``event_mention`` row (everything else of the Event in ``detail``)."""
-    detail = {f.name: getattr(ev, f.name) for f in dataclasses.fields(Event)
-              if f.name not in (*_EVENT_COLUMNS, "start", "end", "prov")}
-    detail["actors"] = [_party_dict(p) for p in ev.actors]
-    detail["recipients"] = [_party_dict(p) for p in ev.recipients]
-    return {
-        "start": ev.start, "end": ev.end,
-        "sentence_start": ev.prov.sentence_start, "sentence_end": ev.prov.sentence_end,
-        "stage": ev.prov.stage, "stage_version": ev.prov.version, "confidence": ev.prov.confidence,
-        **{c: getattr(ev, c) for c in _EVENT_COLUMNS}, "detail": detail,
-    }
-
-
-def event_from_mention_row(row: Mapping[str, Any]) -> Event:
-    """Rebuild the :class:`Event` of one mention row."""
-    detail = dict(row["detail"] or {})
-    actors = [EventParty(**p) for p in detail.pop("actors", [])]
-    recipients = [EventParty(**p) for p in detail.pop("recipients", [])]
-    known = {f.name for f in dataclasses.fields(Event)}
-    extra = {k: v for k, v in detail.items() if k in known}
-    prov = Provenance(row["stage"], row["stage_version"], row["confidence"], row["sentence_start"],
-                      row["sentence_end"])
-    return Event(type=row["type"], start=row["start"], end=row["end"], prov=prov, mode=row["mode"],
-                 actor=row["actor"], recipient=row["recipient"], place=row["place"], date=row["date"],
-                 actors=actors, recipients=recipients, **extra)
-
-
 def _save_events(conn: Connection, revision_id: int, article: Article, entity_ids: Mapping[str, int],
                  roots: Mapping[int, int], cluster_revisions: set[int]) -> None:
     ev_t, m_t = t.event, st.event_mention
@@ -340,24 +306,18 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
                              and any(fold((d or {}).get("trigger", "")) == trigger for _, d in seen)):
                 found = cand
                 break
-        mention = event_mention_row(ev)
         if found is None:
             actor_eid = entity_ids.get(ev.actor_key or "")
             recip_eid = entity_ids.get(ev.recipient_key or "")
             found = conn.execute(sa.insert(ev_t), {
                 "revision_id": revision_id,
-                **{k: mention[k] for k in ("start", "end", "sentence_start", "sentence_end", "stage",
-                                           "stage_version", "confidence", *_EVENT_COLUMNS)},
+                **mp.to_row(ev_t, ev),
                 "event_key": key,
                 "actor_entity_id": roots.get(actor_eid, actor_eid) if actor_eid else None,
                 "recipient_entity_id": roots.get(recip_eid, recip_eid) if recip_eid else None,
-                "actor_country": ev.actor_country, "actor_sector": ev.actor_sector,
-                "recipient_country": ev.recipient_country, "recipient_sector": ev.recipient_sector,
-                "place_key": ev.place_key, "date_precision": ev.date_precision,
-                "negated": ev.negated, "future": ev.future, "hypothetical": ev.hypothetical,
-                "intended": ev.intended, "mention_count": 0,
+                "mention_count": 0,
             }).inserted_primary_key[0]
-        conn.execute(sa.insert(m_t), {"revision_id": revision_id, "event_id": found, **mention})
+        conn.execute(sa.insert(m_t), {"revision_id": revision_id, "event_id": found, **mp.to_row(m_t, ev)})
         conn.execute(sa.update(ev_t).where(ev_t.c.id == found).values(mention_count=ev_t.c.mention_count + 1))
 
 
@@ -380,34 +340,6 @@ def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int,
     return f"{subj}|{c.property}|{c.unit or ''}", subject_id
 
 
-def claim_row(c: Claim) -> dict[str, Any]:
-    """Columns of a ``claim`` row (without ids)."""
-    return {
-        "start": c.start, "end": c.end, "sentence_start": c.prov.sentence_start,
-        "sentence_end": c.prov.sentence_end, "stage": c.prov.stage, "stage_version": c.prov.version,
-        "confidence": c.prov.confidence, "figure_text": c.figure_text, "value": c.value, "lower": c.lower,
-        "upper": c.upper, "unit": c.unit, "qualifier": c.qualifier, "counted": c.counted,
-        "property": c.property, "subject": c.subject, "subject_key": c.subject_key,
-        "subject_country": c.subject_country, "as_of": c.as_of, "as_of_precision": c.as_of_precision,
-        "as_of_source": c.as_of_source, "outlet": c.outlet, "cited": list(c.cited), "cited_how": c.cited_how,
-        "group_key": c.group_key,
-    }
-
-
-def claim_from_row(row: Mapping[str, Any]) -> Claim:
-    """Rebuild a :class:`Claim`."""
-    prov = Provenance(row["stage"], row["stage_version"], row["confidence"], row["sentence_start"],
-                      row["sentence_end"])
-    return Claim(
-        figure_text=row["figure_text"], start=row["start"], end=row["end"], prov=prov, value=row["value"],
-        lower=row["lower"], upper=row["upper"], unit=row["unit"], qualifier=row["qualifier"],
-        counted=row["counted"], property=row["property"], subject=row["subject"], subject_key=row["subject_key"],
-        subject_country=row["subject_country"], as_of=row["as_of"], as_of_precision=row["as_of_precision"],
-        as_of_source=row["as_of_source"], outlet=row["outlet"], cited=list(row["cited"] or []),
-        cited_how=row["cited_how"], group_key=row["group_key"],
-    )
-
-
 def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
                  entity_ids: Mapping[str, int], roots: Mapping[int, int], now: dt.datetime) -> None:
     g = st.claim_group.c
@@ -418,7 +350,7 @@ def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int
             "property": c.property, "unit": c.unit, "created_at": now})
         group_id = conn.scalar(sa.select(g.id).where(g.key == key))
         conn.execute(sa.insert(st.claim), {"revision_id": revision_id, "group_id": group_id,
-                                           "subject_entity_id": subject_id, **claim_row(c)})
+                                           "subject_entity_id": subject_id, **mp.to_row(st.claim, c)})
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -637,12 +569,12 @@ def undo_merge(conn: Connection, merge_id: int, now: dt.datetime | None = None) 
 def load_events(conn: Connection, revision_id: int) -> list[Event]:
     """The events of one revision, as coded in it (from its mentions)."""
     m = st.event_mention.c
-    return [event_from_mention_row(r) for r in conn.execute(
+    return [mp.from_row(st.event_mention, r) for r in conn.execute(
         sa.select(st.event_mention).where(m.revision_id == revision_id).order_by(m.id)).mappings()]
 
 
 def load_claims(conn: Connection, revision_id: int) -> list[Claim]:
     """The claims of one revision."""
     c = st.claim.c
-    return [claim_from_row(r) for r in conn.execute(
+    return [mp.from_row(st.claim, r) for r in conn.execute(
         sa.select(st.claim).where(c.revision_id == revision_id).order_by(c.id)).mappings()]

@@ -2,12 +2,13 @@
 identities with merge evidence, and near-duplicate article clusters.
 
 They follow "Entities across articles and languages" and "The situation" in the design note
-``DATA-MODEL.md``, are defined on the store's :data:`newswatch.storage.schema.metadata`
-(``schema.py`` imports this module at its end) and are created by migration ``0003``.
+``DATA-MODEL.md``, are defined on the store's one :data:`~newswatch.storage.schema_base.metadata`
+(this module imports only :mod:`~newswatch.storage.schema_base`; ``schema.py`` imports this
+module so that its ``metadata`` is complete) and are created by migration ``0003``.
 
-* ``event`` (defined in ``schema.py``, extended here) is now **one real-world event**. Its
-  original columns hold the first mention (revision, offsets, sentence, type, actor text ...);
-  the added columns hold what identifies it across articles: ``event_key`` (type, mode,
+* ``event`` (defined whole in ``schema.py``) is **one real-world event**. Its first columns
+  hold the first mention (revision, offsets, sentence, type, actor text ...); the columns
+  migration ``0003`` added hold what identifies it across articles: ``event_key`` (type, mode,
   actor and recipient identities, negation, day), the actor and recipient entities (their
   identity roots), codes, sectors, place key, date precision, flags and ``mention_count``.
 * ``event_mention``: one row per article (revision) reporting an event, with the evidence
@@ -17,7 +18,7 @@ They follow "Entities across articles and languages" and "The situation" in the 
   unit, as-of date, outlet, cited sources, offsets), linked to its ``claim_group``.
 * ``claim_group``: claims about the same quantity (subject identity, property, unit),
   across articles, languages and time.
-* ``entity`` (defined in ``schema.py``, extended here): ``labels`` (preferred label per
+* ``entity`` (defined whole in ``schema.py``): the columns migration ``0003`` added are ``labels`` (preferred label per
   language), ``aliases`` (surface forms per language), ``sector``, ``name_key`` and
   ``surname_key`` (transliterated name skeletons, :mod:`newswatch.situation.identity`) and
   ``identity_id``: the entity this one was merged into (NULL: it is its own identity).
@@ -31,60 +32,25 @@ They follow "Entities across articles and languages" and "The situation" in the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from . import schema as s
-from .schema import Id, Json, Timestamp, metadata
+from .schema_base import Id, Json, Timestamp, metadata
+from .schema_base import provenance_columns as _provenance_columns
+from .schema_base import revision_fk as _revision_fk
+from .schema_base import span_columns as _span_columns
 
 
-def _span_and_provenance() -> list[sa.Column]:
-    return [
-        sa.Column("start", sa.Integer, nullable=False),
-        sa.Column("end", sa.Integer, nullable=False),
-        sa.Column("sentence_start", sa.Integer, nullable=False),
-        sa.Column("sentence_end", sa.Integer, nullable=False),
-        sa.Column("stage", sa.Text, nullable=False),
-        sa.Column("stage_version", sa.Text, nullable=False),
-        sa.Column("confidence", sa.Float, nullable=False),
-    ]
+def _span_and_provenance() -> list[sa.Column[Any]]:
+    return [*_span_columns(), *_provenance_columns()]
 
-
-#: Columns added to ``entity`` by migration 0003 (all nullable: existing rows stay valid).
-ENTITY_COLUMNS = (
-    sa.Column("labels", Json),  # {"en": "Sergei Lavrov", "ru": "Сергей Лавров"}
-    sa.Column("aliases", Json),  # {"en": ["Lavrov", ...], "ru": ["Лаврова", ...]}
-    sa.Column("sector", sa.Text),  # PLOVER sector
-    sa.Column("name_key", sa.Text, index=True),
-    sa.Column("surname_key", sa.Text, index=True),
-    sa.Column("identity_id", Id, sa.ForeignKey("entity.id"), index=True),
-)
-#: Columns added to ``event`` by migration 0003.
-EVENT_COLUMNS = (
-    sa.Column("event_key", sa.Text, index=True),
-    sa.Column("actor_entity_id", Id, sa.ForeignKey("entity.id"), index=True),
-    sa.Column("recipient_entity_id", Id, sa.ForeignKey("entity.id"), index=True),
-    sa.Column("actor_country", sa.Text),
-    sa.Column("actor_sector", sa.Text),
-    sa.Column("recipient_country", sa.Text),
-    sa.Column("recipient_sector", sa.Text),
-    sa.Column("place_key", sa.Text),
-    sa.Column("date_precision", sa.Text),
-    sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("future", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("hypothetical", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("intended", sa.Text),
-    sa.Column("mention_count", sa.Integer, nullable=False, server_default="1"),
-)
-for _col in ENTITY_COLUMNS:
-    s.entity.append_column(_col)
-for _col in EVENT_COLUMNS:
-    s.event.append_column(_col)
 
 event_mention = sa.Table(
     "event_mention",
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True),
+    _revision_fk(),
     sa.Column("event_id", Id, sa.ForeignKey("event.id"), nullable=False, index=True),
     *_span_and_provenance(),
     sa.Column("type", sa.Text, nullable=False),
@@ -113,7 +79,7 @@ claim = sa.Table(
     "claim",
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True),
+    _revision_fk(),
     sa.Column("group_id", Id, sa.ForeignKey("claim_group.id"), nullable=False, index=True),
     *_span_and_provenance(),
     sa.Column("figure_text", sa.Text, nullable=False),
@@ -164,7 +130,7 @@ minhash_band = sa.Table(
     "minhash_band",
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True),
+    _revision_fk(),
     sa.Column("band", sa.Integer, nullable=False),
     sa.Column("bucket", sa.Text, nullable=False),
     sa.Index(None, "band", "bucket"),

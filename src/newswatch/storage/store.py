@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from .. import serialize
 from ..errors import ArticleNotFound, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import mapping as mp
@@ -104,6 +105,18 @@ def _utcnow() -> dt.datetime:
 def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+#: :class:`~newswatch.model.Article` fields kept in its ``article`` row (the article's current
+#: metadata); the outlet is linked by ``source_id``, the text and items belong to revisions.
+ARTICLE_FIELDS = (
+    "id", "url", "title", "published", "published_source", "language", "language_confidence",
+    "site", "author",
+)
+
+
+def _article_row(article: Article, source_id: int | None) -> dict[str, Any]:
+    return {**{f: getattr(article, f) for f in ARTICLE_FIELDS}, "source_id": source_id}
 
 
 def _home_url(url: str | None) -> str | None:
@@ -350,16 +363,17 @@ class Store:
             return self._load(conn, article_id, revision_id)
 
     def article_to_dict(self, article_id: str, revision_id: int | None = None) -> dict[str, Any]:
-        """A JSON-serialisable view of a stored article and one of its revisions.
+        """A stored article as JSON: the article record of :mod:`newswatch.serialize` (the
+        one JSON shape of an article, ``schema/article.schema.json``) with its revision.
 
         Args:
             article_id: the article's id.
             revision_id: a revision of that article; default the latest.
 
         Returns:
-            The :class:`Article` fields (dates as ISO strings, without ``tokens`` and
-            ``ner_spans``) plus ``revision`` (its :class:`RevisionInfo` fields) and
-            ``revision_count``.
+            ``{"article": serialize.article_to_dict(article), "revision": {RevisionInfo
+            fields, read_at ISO 8601}, "revision_count": n}``, valid against
+            ``schema/article_view.schema.json``.
 
         Raises:
             ArticleNotFound: no such article or revision.
@@ -372,11 +386,11 @@ class Store:
                 .select_from(t.revision)
                 .where(t.revision.c.article_id == article_id)
             )
-        data = dataclasses.asdict(article)
-        del data["tokens"], data["ner_spans"]
-        data["revision"] = dataclasses.asdict(info)
-        data["revision_count"] = int(count or 0)
-        return mp.to_jsonable(data)
+        return {
+            "article": serialize.article_to_dict(article),
+            "revision": mp.to_jsonable(dataclasses.asdict(info)),
+            "revision_count": int(count or 0),
+        }
 
     # -- internals: reads -----------------------------------------------------------------
 
@@ -478,13 +492,13 @@ class Store:
             sentences=mp.sentences_from_json(rev["sentences"]),
             stages_run=list(rev["stages_run"] or []),
         )
-        article.entities = [mp.entity_mention_from_row(r) for r in rows(t.entity_mention)]
-        article.quotes = [mp.quote_from_row(r) for r in rows(t.quote)]
-        article.figures = [mp.figure_from_row(r) for r in rows(t.figure)]
-        article.timexes = [mp.timex_from_row(r) for r in rows(t.timex)]
+        article.entities = [mp.from_row(t.entity_mention, r) for r in rows(t.entity_mention)]
+        article.quotes = [mp.from_row(t.quote, r) for r in rows(t.quote)]
+        article.figures = [mp.from_row(t.figure, r) for r in rows(t.figure)]
+        article.timexes = [mp.from_row(t.timex, r) for r in rows(t.timex)]
         article.events = sit.load_events(conn, info.id)
         article.claims = sit.load_claims(conn, info.id)
-        article.errors = [mp.stage_error_from_row(r) for r in rows(t.stage_error)]
+        article.errors = [mp.from_row(t.stage_error, r) for r in rows(t.stage_error)]
         article.places = self._load_places(conn, info.id, rows(t.place_resolution))
         return article
 
@@ -506,7 +520,7 @@ class Store:
             .order_by(t.place_mention.c.id)
         )
         for row in conn.execute(stmt).mappings():
-            mentions[row["resolution_id"]].append(mp.place_mention_from_row(row))
+            mentions[row["resolution_id"]].append(mp.from_row(t.place_mention, row))
         return [
             mp.place_from_rows(places[r["place_id"]], r, mentions[r["id"]]) for r in resolutions
         ]
@@ -556,37 +570,13 @@ class Store:
     def _insert_article(
         conn: Connection, article: Article, source_id: int | None, now: dt.datetime
     ) -> None:
-        conn.execute(
-            sa.insert(t.article),
-            {
-                "id": article.id,
-                "url": article.url,
-                "source_id": source_id,
-                "title": article.title,
-                "published": article.published,
-                "published_source": article.published_source,
-                "language": article.language,
-                "language_confidence": article.language_confidence,
-                "site": article.site,
-                "author": article.author,
-                "first_seen": now,
-            },
-        )
+        conn.execute(sa.insert(t.article), {**_article_row(article, source_id), "first_seen": now})
 
     @staticmethod
     def _update_article(conn: Connection, article: Article, source_id: int | None) -> None:
         """Refresh the article's metadata from a new revision; a missing value keeps the old."""
-        values = {
-            "url": article.url,
-            "source_id": source_id,
-            "title": article.title,
-            "published": article.published,
-            "published_source": article.published_source,
-            "language": article.language,
-            "language_confidence": article.language_confidence,
-            "site": article.site,
-            "author": article.author,
-        }
+        values = _article_row(article, source_id)
+        del values["id"]
         values = {k: v for k, v in values.items() if v is not None}
         if values:
             conn.execute(sa.update(t.article).where(t.article.c.id == article.id).values(values))
@@ -614,27 +604,24 @@ class Store:
         return int(result.inserted_primary_key[0])
 
     def _insert_items(self, conn: Connection, revision_id: int, article: Article) -> None:
-        def insert(table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
-            batch = [{"revision_id": revision_id, **r} for r in rows]
+        def insert(
+            table: sa.Table, items: Iterable[Any], ids: Callable[[Any], dict[str, Any]] | None = None
+        ) -> None:
+            batch = [
+                {"revision_id": revision_id, **mp.to_row(table, x), **(ids(x) if ids else {})}
+                for x in items
+            ]
             if batch:
                 conn.execute(sa.insert(table), batch)
 
-        insert(t.stage_error, (mp.stage_error_row(e) for e in article.errors))
+        insert(t.stage_error, article.errors)
         entity_ids = self._ensure_entities(conn, article.entities)
-        insert(
-            t.entity_mention,
-            (
-                {**mp.entity_mention_row(m), "entity_id": entity_ids[mp.entity_key(m)]}
-                for m in article.entities
-            ),
-        )
+        insert(t.entity_mention, article.entities,
+               lambda m: {"entity_id": entity_ids[mp.entity_key(m)]})
         speaker_of = _SpeakerResolver(article.entities, entity_ids)
-        insert(
-            t.quote,
-            ({**mp.quote_row(q), "speaker_entity_id": speaker_of(q)} for q in article.quotes),
-        )
-        insert(t.figure, (mp.figure_row(f) for f in article.figures))
-        insert(t.timex, (mp.timex_row(x) for x in article.timexes))
+        insert(t.quote, article.quotes, lambda q: {"speaker_entity_id": speaker_of(q)})
+        insert(t.figure, article.figures)
+        insert(t.timex, article.timexes)
         self._insert_places(conn, revision_id, article.places)
         # events (merged across articles), claims, entity identities, near-duplicate clusters
         sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow())
@@ -665,7 +652,7 @@ class Store:
         """Shared ``place`` rows (latest gazetteer record wins), then per-revision rows."""
         if not places:
             return
-        wanted = {p.key: mp.place_row(p) for p in places}
+        wanted = {p.key: mp.to_row(t.place, p) for p in places}
         stored = self._ensure_keyed(conn, t.place, "key", wanted)
         for key, row in sorted(wanted.items()):
             old = stored[key]
@@ -677,7 +664,7 @@ class Store:
             place_id = int(stored[p.key]["id"])
             result = conn.execute(
                 sa.insert(t.place_resolution),
-                {"revision_id": revision_id, "place_id": place_id, **mp.place_resolution_row(p)},
+                {"revision_id": revision_id, "place_id": place_id, **mp.to_row(t.place_resolution, p)},
             )
             resolution_id = int(result.inserted_primary_key[0])
             mention_rows.extend(
@@ -685,7 +672,7 @@ class Store:
                     "revision_id": revision_id,
                     "place_id": place_id,
                     "resolution_id": resolution_id,
-                    **mp.place_mention_row(m),
+                    **mp.to_row(t.place_mention, m),
                 }
                 for m in p.mentions
             )

@@ -200,8 +200,9 @@ def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dic
 
 @router.get("/articles/{article_id}", tags=["reader"])
 def article(ctx: Reader, article_id: str, revision: int | None = None) -> dict[str, Any]:
-    """One article (a revision, default the latest) with every extracted item, its ratings,
-    comment threads and error reports."""
+    """One article (a revision, default the latest): the article record of the JSON contract
+    (``article``, every extracted item) wrapped with its revision, the other revisions, its
+    ratings, comment threads and error reports (``schema/article_view.schema.json``)."""
     view = article_view(ctx, article_id, revision)
     data = ctx.store.article_to_dict(article_id, view["revision"]["id"])
     data.update(
