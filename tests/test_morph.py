@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.text.morph import analyzer, name_agreement, person_nominative, place_nominatives
+from newswatch.text.morph import (
+    analyzer,
+    name_agreement,
+    person_nominative,
+    place_nominatives,
+)
 
 
 def test_one_shared_analyzer() -> None:

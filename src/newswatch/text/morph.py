@@ -73,14 +73,15 @@ def analyzer() -> Any:
     Raises:
         ImportError: natasha or pymorphy2 is not installed.
     """
-    from natasha import MorphVocab  # imports yargy, which makes pymorphy2 load on 3.11
+    # natasha imports yargy, which makes pymorphy2 load on 3.11; neither ships type information.
+    from natasha import MorphVocab  # type: ignore[import-untyped]
 
     return MorphVocab()
 
 
 def _inflect(parse: Any, grammemes: set[str]) -> Any:
     """pymorphy2's ``Parse.inflect`` with OpenCorpora grammemes (natasha overrides it)."""
-    from pymorphy2.analyzer import Parse
+    from pymorphy2.analyzer import Parse  # type: ignore[import-untyped]  # no type information
 
     try:
         return Parse.inflect(parse, grammemes)
@@ -143,7 +144,7 @@ def place_nominatives(phrase: str, limit: int = 6) -> list[str]:
         if len(out) >= limit:
             break
         new = list(words)
-        if head is not None:
+        if head is not None and head_i is not None:
             form = _inflect(head, {"nomn"})
             if form is None:
                 continue

@@ -67,6 +67,7 @@ import bisect
 import gettext
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -259,7 +260,9 @@ class EntitiesStage(Stage):
         kept = rules.kept.get(lang, frozenset())
         starts = [t.start for t in article.tokens]
         out = []
-        spans = join_split_names(article.text, article.ner_spans) if lang == "ru" else article.ner_spans
+        spans = article.ner_spans
+        if lang == "ru":
+            spans = join_split_names(article.text, spans, lambda b, e: _case_of(article, starts, b, e))
         for sp in spans:
             label = rules.natasha.get(sp.label, sp.label) if lang == "ru" else sp.label
             if label not in kept:
@@ -334,18 +337,22 @@ class EntitiesStage(Stage):
 _NAME_GAP_RE = re.compile(r"[ \u00a0]{1,2}")
 
 
-def join_split_names(text: str, spans: list[NerSpan]) -> list[NerSpan]:
+def join_split_names(text: str, spans: list[NerSpan],
+                     case_of: Callable[[int, int], str | None] | None = None) -> list[NerSpan]:
     """Join natasha PER spans that split one Russian name written surname first.
 
     natasha tags "с Петровой Анной Сергеевной" as two persons, "Петровой" and "Анной
     Сергеевной". Two PER spans separated only by one or two spaces become one span when their
     words read together as one name in one gender and case (pymorphy2 name tags, see
-    :func:`newswatch.text.morph.name_agreement`); the joined span's ``normal`` is the
-    nominative full name ("Петрова Анна Сергеевна").
+    :func:`newswatch.text.morph.name_agreement`) and the tagger's case of each span, when
+    known, is that shared case; the joined span's ``normal`` is the nominative full name
+    ("Петрова Анна Сергеевна"). The case check keeps "вдова Ельцина Наина Иосифовна" (the
+    genitive of Ельцин, then the widow's name; FactRuEval book_253) as two persons.
 
     Args:
         text: the article text.
         spans: natasha's spans in text order.
+        case_of: ``(start, end) -> case`` from the tagger's tokens (OpenCorpora name or None).
 
     Returns:
         The spans with joined pairs replaced by one span (new objects; the input is not changed).
@@ -357,7 +364,8 @@ def join_split_names(text: str, spans: list[NerSpan]) -> list[NerSpan]:
                 and _NAME_GAP_RE.fullmatch(text[prev.end:sp.start])):
             words = re.findall(r"\w+", text[prev.start:sp.end])
             agreed = name_agreement(words)
-            if agreed is not None:
+            cases = {case_of(prev.start, prev.end), case_of(sp.start, sp.end)} if case_of else set()
+            if agreed is not None and cases <= {agreed[1], None}:
                 surface = text[prev.start:sp.end]
                 normal = person_nominative(surface, agreed[1]) or surface
                 out[-1] = NerSpan(prev.start, sp.end, "PER", normal)
