@@ -293,3 +293,21 @@ def test_possessive_is_not_part_of_the_mention(analyse, stage):
     assert [(e.text, e.canonical) for e in a.entities if e.label == "PERSON"] == [
         ("Fawad Aman", "Fawad Aman"), ("Sergei Lavrov", "Sergei Lavrov"), ("Aman", "Fawad Aman"),
         ("Lavrov", "Sergei Lavrov")]
+
+
+# -- Russian names in oblique cases (pymorphy2, newswatch.text.morph) ---------------------------
+
+
+def test_russian_surname_first_name_is_one_person_in_the_nominative(analyse, stage):
+    # natasha tags "Петровой" and "Анной Сергеевной" as two persons; they are one name.
+    a = analyse("Вчера в Москве состоялась встреча с Петровой Анной Сергеевной, новым директором музея.", "ru")
+    stage(a)
+    people = [(e.text, e.canonical) for e in a.entities if e.label == "PERSON"]
+    assert people == [("Петровой Анной Сергеевной", "Петрова Анна Сергеевна")]
+
+
+def test_russian_names_natasha_leaves_inflected_get_the_nominative(analyse, stage):
+    a = analyse("Президент США встретился с Бараком Обамой. Книга Обамы вышла осенью.", "ru")
+    stage(a)
+    people = [(e.text, e.canonical, e.method) for e in a.entities if e.label == "PERSON"]
+    assert people == [("Бараком Обамой", "Барак Обама", "model"), ("Обамы", "Барак Обама", "coref")]

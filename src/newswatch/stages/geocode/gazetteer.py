@@ -28,7 +28,8 @@ geocode stage calls it from ``initialize``). Nothing is read at import time.
 
 Russian inflection: callers should look up the entities stage's lemma (``canonical``) first;
 :func:`russian_nominative_guesses` is the documented fallback for an inflected surface form
-(Кабуле → кабул, Таджикистана → таджикистан, Москве → москва, Амударью → амударья).
+(Кабуле → кабул, Таджикистана → таджикистан, Москве → москва, Амударью → амударья), through
+pymorphy2 (:mod:`newswatch.text.morph`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+
+from ...text.morph import place_nominatives
 
 #: Feature class / code given to countries. GeoNames codes dependencies PCLD/PCLS/TERR, but no
 #: offline source here carries that distinction, so every ISO 3166-1 entry is coded PCLI
@@ -113,94 +116,27 @@ def strip_article(norm: str) -> str:
     return norm[4:] if norm.startswith("the ") else norm
 
 
-#: Russian case endings tried by :func:`russian_nominative_guesses`, longest first, with the
-#: nominative endings each may come from. Calibrated on the forms of the seed and the stack
-#: probe (Кабуле, Москве, Таджикистана, Термезе, Амударью, Лаоса, Афганистане) and on the
-#: usual first/second-declension paradigms of place names; indeclinable names (Душанбе) match
-#: before any guess is made.
-_RU_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ами", ("", "а", "я", "ы", "и")),
-    ("ями", ("я", "и", "ь")),
-    ("ией", ("ия",)),
-    ("ии", ("ия", "ий")),
-    ("ию", ("ия",)),
-    ("ье", ("ья", "ье")),
-    ("ью", ("ья", "ь")),
-    ("ьи", ("ья", "ь")),
-    ("ой", ("а", "ая", "ой", "")),
-    ("ей", ("я", "ь", "ея", "ей")),
-    ("ом", ("", "о")),
-    ("ем", ("", "е", "ь", "й")),
-    ("ах", ("а", "ы", "и", "")),
-    ("ях", ("я", "и")),
-    ("ую", ("ая",)),
-    ("юю", ("яя",)),
-    ("ого", ("ый", "ий", "ой")),
-    ("его", ("ий",)),
-    ("ому", ("ый", "ий", "ой")),
-    ("ему", ("ий",)),
-    ("ым", ("ый", "ые")),
-    ("им", ("ий", "ие")),
-    ("ых", ("ые",)),
-    ("их", ("ие",)),
-    ("а", ("", "о", "ь")),
-    ("я", ("ь", "й", "е")),
-    ("у", ("", "а", "о")),
-    ("ю", ("я", "ь", "й")),
-    ("е", ("", "а", "я", "о", "ь", "й")),
-    ("и", ("ь", "я", "а", "")),
-    ("ы", ("а", "")),
-)
-#: Stems shorter than this are not guessed from (avoids "ом" -> "", "Уфе" -> "уф").
-_RU_MIN_STEM = 3
-
-
-def _ru_word_guesses(word: str) -> list[str]:
-    out: list[str] = []
-    for ending, bases in sorted(_RU_ENDINGS, key=lambda e: -len(e[0])):
-        if word.endswith(ending) and len(word) - len(ending) >= _RU_MIN_STEM:
-            stem = word[: -len(ending)]
-            for b in bases:
-                g = stem + b
-                if g != word and g not in out:
-                    out.append(g)
-    return out
-
-
 def russian_nominative_guesses(norm: str, limit: int = 24) -> list[str]:
-    """Guess nominative forms of an inflected, normalised Russian place name.
+    """Nominative forms of an inflected, normalised Russian place name, through pymorphy2.
 
-    A documented fallback, used after the lemma from the entities stage: each word's case
-    ending (``_RU_ENDINGS``) is replaced by the nominative endings it can come from. For a
-    multi-word name every word is varied (adjective + noun: "южной корее" -> "южная корея").
+    A documented fallback, used after the lemma from the entities stage. The phrase's head
+    noun goes to the nominative and the adjectives before it agree with it ("южной корее" ->
+    "южная корея", "сумской области" -> "сумская область"); words after the head are kept
+    ("республики корея" -> "республика корея"). One candidate per reading of the head, most
+    probable first (see :func:`newswatch.text.morph.place_nominatives`). Unknown names are
+    inflected by pymorphy2's analogy with known endings ("амударью" -> "амударья").
 
     Args:
         norm: a normalised name (see :func:`normalize`), Cyrillic.
         limit: maximum number of guesses returned.
 
     Returns:
-        Candidate forms, most specific first, without ``norm`` itself; [] for non-Cyrillic
-        input.
+        Candidate forms, most probable first, without ``norm`` itself; [] for non-Cyrillic
+        input and for names already in the nominative.
     """
-    words = norm.split()
-    if not words or not any("\u0400" <= ch <= "\u04ff" for ch in norm):
+    if not any("\u0400" <= ch <= "\u04ff" for ch in norm):
         return []
-    options = [[w, *_ru_word_guesses(w)] for w in words[:3]] + [[w] for w in words[3:]]
-    out: list[str] = []
-
-    def rec(i: int, acc: list[str]) -> None:
-        if len(out) >= limit:
-            return
-        if i == len(options):
-            g = " ".join(acc)
-            if g != norm and g not in out:
-                out.append(g)
-            return
-        for w in options[i]:
-            rec(i + 1, [*acc, w])
-
-    rec(0, [])
-    return out
+    return [normalize(g) for g in place_nominatives(norm, limit)]
 
 
 @dataclass(frozen=True, slots=True)
