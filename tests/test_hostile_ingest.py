@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from newswatch import errors
 from newswatch.errors import (
@@ -26,6 +27,7 @@ from newswatch.errors import (
 from newswatch.ingest.readers import cut_text, read_inputs, shown
 from newswatch.model import Article
 from newswatch.settings import load as load_settings
+from newswatch.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ("The governor of Kandahar province said on Monday that the road to the border crossing "
@@ -272,3 +274,37 @@ def test_a_javascript_feed_link_is_not_a_link(tmp_path: Path) -> None:
                  encoding="utf-8")
     (a,) = read_inputs([str(f)])
     assert a.url is None and a.meta["url_text"] == "javascript:alert(1)"
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+
+def test_cli_batch_with_hostile_names_and_duplicates_is_idempotent(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    d = tmp_path / "batch"
+    d.mkdir()
+    (d / "dupes.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "x1", "text": GOOD},
+        {"id": "x1", "text": GOOD.replace("three", "four")},
+    ]) + "\n", encoding="utf-8")
+    with open(os.fsencode(str(d)) + b"/odd\xff\nname.txt", "wb") as fh:
+        fh.write(GOOD.replace("Monday", "Sunday").encode())
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (d / "link.txt").symlink_to(tmp_path / "secret.txt")
+    db = tmp_path / "b.sqlite"
+    args = ["ingest", "--db", str(db), "--no-progress", str(d)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed" in first.stdout
+    assert first.stderr.splitlines() == [
+        f"{d}/link.txt: skipped-link: symbolic link to {tmp_path}/secret.txt, outside {d}; "
+        "not followed"]
+    second = CliRunner().invoke(app, args)
+    assert "ingested 0 new, 0 revised, 2 unchanged, 1 failed" in second.stdout
+    with Store.open(f"sqlite:///{db}") as store, store.read() as conn:
+        texts = [r[0] for r in conn.execute(sa.text("select text from revision"))]
+    assert len(texts) == 2 and not any(SECRET in t for t in texts)
+    assert any(t.endswith("after four days of fighting.") for t in texts)

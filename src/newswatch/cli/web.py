@@ -60,7 +60,6 @@ def serve(
 
     from ..web.app import create_app
     from ..web.config import load_config
-
     from ..web.security import is_loopback_host
 
     url = _url(db)
