@@ -175,6 +175,16 @@ def test_hostile_json_lines_reject_only_their_own_line(tmp_path: Path) -> None:
         e.line().encode("utf-8")  # printable and storable
 
 
+def test_a_json_document_with_a_huge_number_or_deep_nesting_is_malformed(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text('[{"id": "a", "n": ' + "1" * 5000 + ', "text": "' + GOOD + '"}]')
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000)
+    errs = list(read_inputs([str(big), str(deep)]))
+    assert [(type(e), e.subject) for e in errs] == [(MalformedRecord, str(big)),
+                                                     (MalformedRecord, str(deep))]
+
+
 def test_the_same_id_twice_in_a_batch_keeps_the_later_line(tmp_path: Path) -> None:
     f = tmp_path / "dupes.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in [

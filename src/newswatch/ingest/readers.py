@@ -388,6 +388,10 @@ def _read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
     except json.JSONDecodeError as exc:
         raise MalformedRecord(f"invalid JSON: {exc.msg} (line {exc.lineno}, column "
                               f"{exc.colno})", subject=name) from None
+    except RecursionError:
+        raise MalformedRecord("JSON nested too deeply", subject=name) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise MalformedRecord(f"invalid JSON value: {str(exc)[:120]}", subject=name) from None
     items = obj if isinstance(obj, list) else [obj]
     if not items:
         raise EmptyInput("empty JSON array", subject=name)
