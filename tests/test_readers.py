@@ -351,7 +351,8 @@ def local_server(seed_raw: str):
 
 def test_url_inputs_fetched_from_a_local_server(local_server: str) -> None:
     settings = load_settings(overrides={"max_input_bytes": 50_000,
-                                        "fetch_timeout_seconds": 5})
+                                        "fetch_timeout_seconds": 5,
+                                        "fetch_allowed_hosts": "127.0.0.1"})
     items = list(read_inputs([f"{local_server}/seed", f"{local_server}/missing",
                               f"{local_server}/big", f"{local_server}/empty",
                               f"{local_server}/ua"], settings=settings))
@@ -375,7 +376,8 @@ def test_unreachable_url_is_a_fetch_error() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/x"
-    settings = load_settings(overrides={"fetch_timeout_seconds": 2})
+    settings = load_settings(overrides={"fetch_timeout_seconds": 2,
+                                        "fetch_allowed_hosts": "127.0.0.1"})
     (err,) = read_inputs([url], settings=settings)
     assert isinstance(err, FetchFailed) and err.subject == url
 

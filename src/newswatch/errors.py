@@ -78,6 +78,62 @@ class MalformedRecord(InputError):
     code = "malformed"
 
 
+class UnexpectedInputError(InputError):
+    """Reading an input raised an error newswatch does not foresee (a bug to report); the
+    input is skipped and the batch goes on. The message names the exception."""
+
+    code = "unexpected"
+
+
+class NotRegularFile(InputError):
+    """A path found in a folder is a device file, FIFO or socket; it is never opened."""
+
+    code = "not-regular"
+
+
+class SkippedLink(InputError):
+    """A symbolic link found in a folder is not followed: it leaves the folder, points to a
+    directory, or is dangling. One line per link."""
+
+    code = "skipped-link"
+
+
+class TooDeep(InputError):
+    """A folder nested deeper than ``walk_max_depth_count`` levels below the input folder;
+    its contents are not read."""
+
+    code = "too-deep"
+
+
+class UnsafeXml(InputError):
+    """A feed declares a DTD (``<!DOCTYPE``), which may define entities that expand to
+    gigabytes or read local files; it is refused before any XML parser sees it."""
+
+    code = "unsafe-xml"
+
+
+class UnsupportedFormat(InputError):
+    """The input's name promises a format newswatch does not read (``.warc`` archives)."""
+
+    code = "unsupported-format"
+
+
+class OverBudget(InputError):
+    """Analysing the input exceeded its time (``analysis_timeout_seconds``) or memory
+    (``analysis_memory_bytes``) budget; it was quarantined (not stored) and the batch went on."""
+
+    code = "over-budget"
+
+
+class RefusedAddress(FetchFailed):
+    """A URL (or one of its redirects) resolves to an address newswatch does not fetch from:
+    loopback, private, link-local, multicast, cloud metadata, reserved, IPv4-mapped or NAT64
+    forms of these, or a scheme other than http(s). ``fetch_allowed_hosts`` lifts it for
+    named hosts."""
+
+    code = "refused-address"
+
+
 class StageFailure(NewswatchError):
     """A pipeline stage raised on an article."""
 

@@ -107,6 +107,45 @@ SETTINGS: tuple[Setting, ...] = (
         "User-Agent header sent when fetching URL inputs.",
     ),
     Setting(
+        "fetch_allowed_hosts", "",
+        "Comma-separated host names (as written in URLs, e.g. 'intranet.example,10.0.0.5') "
+        "that URL inputs may fetch from although they resolve to loopback, private, "
+        "link-local or other internal addresses; empty: no internal host is fetched.",
+    ),
+    Setting(
+        "fetch_max_redirects_count", 5,
+        "Most HTTP redirects followed for one URL input; every hop is checked again.",
+    ),
+    Setting(
+        "walk_max_depth_count", 32,
+        "Deepest folder level read below an input folder; deeper folders are reported "
+        "('too-deep') and skipped.",
+    ),
+    Setting(
+        "feed_max_items_count", 1000,
+        "Most entries read from one RSS/Atom feed; the rest are reported ('too-large').",
+    ),
+    Setting(
+        "analysis_max_text_chars", 200_000,
+        "Longest text analysed per article, in characters (code points); a longer text is "
+        "cut at the last paragraph or sentence break before the limit, and a warning says so.",
+    ),
+    Setting(
+        "analysis_timeout_seconds", 300.0,
+        "Time budget of the analysis of one article, in seconds; an article over it is "
+        "quarantined ('over-budget') and the batch goes on. 0: no time budget.",
+    ),
+    Setting(
+        "analysis_memory_bytes", 6 * 1024 ** 3,
+        "Address-space budget of the analysis worker process, in bytes (RLIMIT_AS, models "
+        "included); an article that needs more is quarantined ('over-budget'). 0: no limit.",
+    ),
+    Setting(
+        "analysis_worker", True,
+        "Analyse in a separate worker process under the time and memory budgets (models load "
+        "once per worker); false: analyse in the calling process without budgets.",
+    ),
+    Setting(
         "language_candidates", "en,ru,uk,kk,be,bg",
         "Comma-separated ISO 639-1 codes the language detector chooses among (each one "
         "costs memory; all 75 lingua languages take 1.3 GB).",

@@ -109,10 +109,13 @@ def page(browser, server: str):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    # The Content-Security-Policy (issue 14) must not block anything the pages need.
+    pg.on("console", lambda m: errors.append(m.text)
+          if "Content Security Policy" in m.text else None)
     pg.set_default_timeout(WAIT_MS)
     yield pg
     context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"JavaScript errors or CSP violations: {errors}"
 
 
 def _sign_in(page, name: str) -> None:

@@ -134,15 +134,17 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     """
     from tqdm import tqdm
 
-    from ..pipeline import default_pipeline
+    from ..ingest.budget import analyser
     from ..ingest.readers import read_inputs
+    from ..settings import load as load_settings
 
-    pipeline = default_pipeline(on_error="record")
+    settings = load_settings()
+    analyse = analyser(settings)  # a worker under the time/memory budget (ingest/budget.py)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(desc="articles", unit="art", disable=not show, file=sys.stderr, dynamic_ncols=True)
     try:
         items = read_inputs(paths, published=_parse_date(published), source=source,
-                            language=_check_language(language))
+                            language=_check_language(language), settings=settings)
         for item in items:
             bar.update(1)
             if isinstance(item, InputError):
@@ -154,7 +156,13 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
             if skip is not None and skip(item):
                 yield Skipped(item)
                 continue
-            article = pipeline(item)
+            article = analyse(item)
+            if isinstance(article, InputError):  # over budget: quarantined, not stored
+                counts["failed"] += 1
+                bar.clear()
+                _err(article.line())
+                yield article
+                continue
             for e in article.errors:
                 bar.clear()
                 _err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")

@@ -12,6 +12,7 @@ the user could not be created.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -49,7 +50,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     open_read: Annotated[
         bool | None,
-        typer.Option("--open-read/--closed-read", help="Let visitors read without signing in (default: setting web_open_read, true)."),
+        typer.Option("--open-read/--closed-read", help="Let visitors read without signing in (default: setting web_open_read when set, else open on a loopback --host only)."),
     ] = None,
     tile_url: Annotated[str | None, typer.Option(help="Map tile URL template (setting web_tile_url; default none: offline outlines).")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
@@ -59,9 +60,16 @@ def serve(
 
     from ..web.app import create_app
     from ..web.config import load_config
+    from ..web.security import is_loopback_host
 
     url = _url(db)
     _exists_or_exit(url)
+    if open_read is None and "NEWSWATCH_WEB_OPEN_READ" not in os.environ:
+        # Anonymous reading is the default only for a dashboard nobody else can reach.
+        open_read = is_loopback_host(host)
+        if not open_read:
+            typer.echo(f"reading needs a signed-in user: {host} is not a loopback address "
+                       "(pass --open-read to let visitors read)", err=True)
     try:
         config = load_config(url, {"open_read": open_read, "tile_url": tile_url})
         app = create_app(config)
@@ -70,7 +78,9 @@ def serve(
         raise typer.Exit(EXIT_FAILED) from None
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"newswatch dashboard: open http://{shown}:{port}/  (Ctrl+C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    # Forwarded headers are believed only from web_trusted_proxies (the app's middleware);
+    # uvicorn's own handling would trust them from loopback.
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 
 @user_app.command("add")

@@ -5,6 +5,13 @@ entry summary (or first content block) as plain text; when an entry has no summa
 title is used as text, as in the shared ``rss_afghanistan_2021`` corpus. ``url`` is the
 entry link, ``published`` the entry's published (else updated) date in UTC, ``site`` the
 channel title and ``language`` the channel language when it is an ISO 639-1 code.
+
+Hostile feeds are bounded: a document with a DTD (``<!DOCTYPE``, the only place entities can
+be declared) is refused by :func:`check_no_dtd` before feedparser sees it (no entity
+expansion, no external entity); entries are read one by one, so one broken entry (an
+impossible date, a field of the wrong type) is reported and the others are kept; at most
+``max_items`` entries are read; an entry whose id (else link) comes again later in the feed is
+skipped (the later entry wins).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
-from ..errors import EmptyInput, InputError, MalformedRecord
+from ..errors import EmptyInput, InputError, MalformedRecord, TooLarge, UnsafeXml
 from ..model import Article
 
 #: feedparser "bozo" exceptions that do not make the feed unreadable (an encoding label
@@ -76,18 +83,61 @@ def _entry_text(value: str | None, detail: Any) -> str:
 
 def _struct_date(entry: Any) -> tuple[dt.date | None, str | None]:
     for key in ("published", "updated"):
-        parsed = entry.get(f"{key}_parsed")
+        parsed = dict.get(entry, f"{key}_parsed")  # no feedparser fallback (and its warning)
         if parsed:
-            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday), key
+            try:
+                return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday), key
+            except (ValueError, TypeError, AttributeError):
+                continue  # an impossible date (year 0, day 32...): treated as absent
     return None, None
 
 
-def read_feed(data: bytes, name: str) -> Iterator[Article | InputError]:
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+         (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+_PROLOG_END = re.compile(r"<[A-Za-z_:\u00c0-\uffff]")
+_DOCTYPE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_no_dtd(data: bytes, name: str) -> None:
+    """Refuse an XML document that declares a DTD or an entity.
+
+    The prolog (everything before the root element's start tag) is decoded by the XML
+    encoding rules (BOM, or the UTF-16/32 byte patterns of ``<?``; else any ASCII-compatible
+    encoding) and searched for ``<!DOCTYPE`` / ``<!ENTITY``. Nothing is parsed, so nothing
+    expands.
+
+    Raises:
+        UnsafeXml: a DTD is declared.
+    """
+    codec = next((c for bom, c in _BOMS if data.startswith(bom)), None)
+    head = data[: 1024 * 1024]
+    text = head.decode(codec or "latin-1", "replace")
+    m = _PROLOG_END.search(text)
+    prolog = text[: m.start()] if m else text
+    if _DOCTYPE.search(prolog):
+        raise UnsafeXml("the feed declares a DTD (<!DOCTYPE ...>), which can define "
+                        "expanding or external entities; feeds with a DTD are refused",
+                        subject=name)
+
+
+def _entry_key(entry: Any) -> str | None:
+    for k in ("id", "link"):
+        v = entry.get(k)
+        if isinstance(v, str) and v:
+            return f"{k}:{v}"
+    return None
+
+
+def read_feed(data: bytes, name: str, max_items: int = 0) -> Iterator[Article | InputError]:
     """Parse a feed and yield its entries as articles.
 
     Args:
         data: the feed document (feedparser decodes it from its XML declaration).
         name: the input name; entries get origin ``name#N`` (N counts from 1).
+        max_items: most entries read (0: no limit); when the feed has more, one
+            :class:`~newswatch.errors.TooLarge` says so after the entries read.
 
     Yields:
         One Article per entry (``input_format="rss"``, ``published_source="input"`` when
@@ -98,9 +148,11 @@ def read_feed(data: bytes, name: str) -> Iterator[Article | InputError]:
         MalformedRecord: the document is not well-formed XML or not a feed (entries of a
             broken feed are not read: they may be cut off).
         EmptyInput: the feed has no entries.
+        UnsafeXml: the document declares a DTD (checked before parsing).
     """
     import feedparser
 
+    check_no_dtd(data, name)
     parsed = feedparser.parse(data)
     exc = parsed.get("bozo_exception")
     if parsed.bozo and type(exc).__name__ not in _BENIGN_BOZO:
@@ -115,39 +167,67 @@ def read_feed(data: bytes, name: str) -> Iterator[Article | InputError]:
     site = " ".join(channel.get("title", "").split()) or None
     m = _LANG.fullmatch(channel.get("language") or "")
     language = m[1].lower() if m else None
-    for i, entry in enumerate(parsed.entries, start=1):
+    entries = list(parsed.entries)
+    extra = len(entries) - max_items if max_items else 0
+    if extra > 0:
+        entries = entries[:max_items]
+    last = {}
+    for i, entry in enumerate(entries, start=1):
+        key = _entry_key(entry)
+        if key:
+            last[key] = i
+    for i, entry in enumerate(entries, start=1):
         origin = f"{name}#{i}"
-        title = _entry_text(entry.get("title"), entry.get("title_detail")) or None
-        summary = _entry_text(entry.get("summary"), entry.get("summary_detail"))
-        if not summary and entry.get("content"):
-            block = entry["content"][0]
-            summary = _entry_text(block.get("value"), block)
-        if not (summary or title):
-            yield MalformedRecord("feed entry has neither title nor summary", subject=origin)
-            continue
-        published, date_field = _struct_date(entry)
-        meta: dict[str, Any] = {"feed_version": parsed.version,
-                                "description_present": bool(summary)}
-        if parsed.get("encoding"):
-            meta["encoding"] = parsed.encoding
-        if entry.get("id"):
-            meta["entry_id"] = entry["id"]
-        if date_field:
-            meta["date_field"] = date_field
-            meta["published_at"] = entry.get(date_field)
-        if channel.get("link"):
-            meta["feed_link"] = channel["link"]
-        yield Article(
-            text=summary or title or "",
-            origin=origin,
-            url=entry.get("link") or None,
-            title=title,
-            published=published,
-            published_source="input" if published else None,
-            language=language,
-            site=site,
-            author=entry.get("author") or None,
-            input_format="rss",
-            extractor=f"feedparser-{feedparser.__version__}",
-            meta=meta,
-        )
+        key = _entry_key(entry)
+        if key and last[key] != i:
+            continue  # the same entry comes again later in the feed: the later one wins
+        try:
+            yield _entry_article(entry, origin, parsed, site, language, feedparser.__version__)
+        except InputError as err:
+            yield err
+        except Exception as exc:  # noqa: BLE001 - one entry must not end the feed
+            yield MalformedRecord(f"feed entry cannot be read: {type(exc).__name__}: {exc}",
+                                  subject=origin)
+    if extra > 0:
+        yield TooLarge(f"the feed has {len(entries) + extra:,} entries; only the first "
+                       f"{max_items:,} were read (feed_max_items_count)", subject=name)
+
+
+def _entry_article(entry: Any, origin: str, parsed: Any, site: str | None,
+                   language: str | None, version: str) -> Article | InputError:
+    """One feed entry as an Article (or a MalformedRecord when it has no text at all)."""
+    channel = parsed.feed
+    title = _entry_text(entry.get("title"), entry.get("title_detail")) or None
+    summary = _entry_text(entry.get("summary"), entry.get("summary_detail"))
+    if not summary and entry.get("content"):
+        block = entry["content"][0]
+        summary = _entry_text(block.get("value"), block)
+    if not (summary or title):
+        return MalformedRecord("feed entry has neither title nor summary", subject=origin)
+    published, date_field = _struct_date(entry)
+    meta: dict[str, Any] = {"feed_version": parsed.version,
+                            "description_present": bool(summary)}
+    if parsed.get("encoding"):
+        meta["encoding"] = parsed.encoding
+    if entry.get("id"):
+        meta["entry_id"] = entry["id"]
+    if date_field:
+        meta["date_field"] = date_field
+        meta["published_at"] = entry.get(date_field)
+    if channel.get("link"):
+        meta["feed_link"] = channel["link"]
+    link = entry.get("link")
+    return Article(
+        text=summary or title or "",
+        origin=origin,
+        url=link if isinstance(link, str) and link else None,
+        title=title,
+        published=published,
+        published_source="input" if published else None,
+        language=language,
+        site=site,
+        author=entry.get("author") or None,
+        input_format="rss",
+        extractor=f"feedparser-{version}",
+        meta=meta,
+    )

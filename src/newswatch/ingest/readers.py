@@ -9,10 +9,20 @@ file. Inputs:
   optionally gzip-compressed (``.gz`` or gzip magic bytes). The format comes from the file
   suffix (``.jsonl``/``.ndjson``, ``.json``, ``.html``/``.htm``, ``.rss``/``.atom``/``.xml``)
   and, for ``.txt`` and unknown suffixes, from the first bytes;
-* a directory: every non-hidden file below it, recursively, in sorted path order;
+* a directory: every non-hidden regular file below it, in sorted path order, walked without
+  recursion down to ``walk_max_depth_count`` levels. A symbolic link is read only when it
+  points to a regular file inside the folder; any other link (leaving the folder, to a folder,
+  dangling) gives one ``skipped-link`` line, and device files, FIFOs and sockets one
+  ``not-regular`` line; none of them is opened;
 * ``-``: standard input (the format is sniffed);
-* an ``http://`` or ``https://`` URL, fetched with httpx (timeout, size cap, user agent from
-  :mod:`newswatch.settings`).
+* an ``http://`` or ``https://`` URL, fetched through :func:`newswatch.net.fetch` (address
+  guard on every redirect, timeout, size cap while streaming, user agent).
+
+Names are shown escaped (:func:`shown`): a file name that is not UTF-8 or holds a newline
+prints as one line. An article URL that is not http(s) (``javascript:``, ``data:``...) is never
+kept as a link: it moves to ``meta["url_text"]``. Within one JSON Lines file or feed, a record
+whose id (else URL) appears again later is skipped: the later record wins, so re-ingesting a
+batch holding duplicates adds nothing.
 
 Every input is read with a cap of ``max_input_bytes`` (after decompression), except that a
 JSON Lines file is streamed line by line and the cap applies to each line.
@@ -26,6 +36,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -34,20 +45,25 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import (
-    FetchFailed,
     EmptyInput,
     EncodingError,
+    FetchFailed,  # noqa: F401 - re-exported: callers import it from here
     InputError,
     InputNotFound,
     MalformedRecord,
+    NotRegularFile,
+    SkippedLink,
+    TooDeep,
     TooLarge,
+    UnexpectedInputError,
+    UnsupportedFormat,
 )
-from .feeds import read_feed
-from ..model import Article
+from ..model import Article, StageError
 from ..settings import Settings
 from ..settings import load as load_settings
-from .extract import ExtractResources, extract_html, extract_text, load_resources
 from .decode import check_binary, decode_bytes
+from .extract import ExtractResources, extract_html, extract_text, load_resources
+from .feeds import read_feed
 
 #: Bytes looked at to choose the format of an input without a telling suffix.
 PEEK_BYTES = 64 * 1024
@@ -83,13 +99,9 @@ class _Run:
 
     def http(self) -> Any:
         if self.client is None:
-            import httpx
+            from ..net import guarded_client
 
-            self.client = httpx.Client(
-                timeout=self.settings.fetch_timeout_seconds,
-                follow_redirects=True,
-                headers={"User-Agent": self.settings.fetch_user_agent},
-            )
+            self.client = guarded_client(self.settings)
         return self.client
 
     def close(self) -> None:
@@ -208,6 +220,26 @@ def _iso_date(value: Any) -> dt.date | None:
         raise ValueError(f"field 'published' is not an ISO date: {value!r}") from None
 
 
+def _check_unicode(value: Any, origin: str) -> None:
+    """Refuse lone surrogates (``"\\ud800"`` escapes) anywhere in a parsed record: such a
+    string cannot be encoded as UTF-8, so it could be neither stored nor printed."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            m = _SURROGATE.search(item)
+            if m:
+                raise EncodingError(f"record holds a lone surrogate \\u{ord(m[0]):04x} at "
+                                    f"character {m.start()} (not valid Unicode text)",
+                                    subject=origin)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _RECORD_FIELDS = ("id", "url", "source", "title", "published", "language", "text", "meta")
 
 
@@ -235,7 +267,13 @@ def record_to_article(obj: Any, origin: str) -> Article:
             raise ValueError("field 'meta' must be an object")
         meta = dict(meta)
         meta.update({k: v for k, v in obj.items() if k not in _RECORD_FIELDS})
-        rid = obj.get("id")
+        rid = obj.get("id", "")
+        if rid is None or isinstance(rid, bool) or not isinstance(rid, (str, int)):
+            raise ValueError(f"field 'id' must be a string or an integer, not "
+                             f"{'null' if rid is None else type(rid).__name__}")
+        if isinstance(rid, int) and not -(2 ** 63) <= rid < 2 ** 63:
+            raise ValueError("field 'id' is an integer outside the 64-bit range")
+        _check_unicode(obj, origin)
         language = _opt_str(obj, "language")
         published = _iso_date(obj.get("published"))
         article = Article(
@@ -252,37 +290,91 @@ def record_to_article(obj: Any, origin: str) -> Article:
     return article
 
 
-def _read_jsonl(stream: io.BufferedReader, name: str, cap: int) -> Iterator[Article | InputError]:
+def _jsonl_lines(stream: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, line)`` of a JSON Lines stream; ``None`` for a line over ``cap``."""
     lineno = 0
-    count = 0
     while True:
         line = stream.readline(cap + 1)
         if not line:
-            break
+            return
         lineno += 1
-        origin = f"{name}:{lineno}"
         if len(line) > cap and not line.endswith(b"\n"):
             while True:  # skip the rest of the over-long line
                 rest = stream.readline(PEEK_BYTES)
                 if not rest or rest.endswith(b"\n"):
                     break
+            yield lineno, None
+            continue
+        yield lineno, line
+
+
+def _parse_json_line(line: bytes, origin: str) -> Any:
+    """The JSON value of one line. Raises EncodingError or MalformedRecord, never anything
+    else: a 5,000-digit number or 10,000-deep nesting rejects this line only."""
+    try:
+        return json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"record is not valid UTF-8 (offset {exc.start})",
+                            subject=origin) from None
+    except json.JSONDecodeError as exc:
+        raise MalformedRecord(f"invalid JSON: {exc.msg} (column {exc.colno}); "
+                              "a truncated record?", subject=origin) from None
+    except RecursionError:
+        raise MalformedRecord("JSON nested too deeply", subject=origin) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise MalformedRecord(f"invalid JSON value: {str(exc)[:120]}", subject=origin) from None
+
+
+def record_key(obj: Any) -> tuple[str, str] | None:
+    """What makes two records the same article: ``("id", id)``, else ``("url", url)``."""
+    if not isinstance(obj, dict):
+        return None
+    rid = obj.get("id")
+    if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid):
+        return ("id", str(rid))
+    url = obj.get("url")
+    return ("url", url) if isinstance(url, str) and url else None
+
+
+def _last_lines(stream: BinaryIO, cap: int) -> dict[tuple[str, str], list[int]]:
+    """First pass: line numbers of every record key, in order (for later-wins)."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for lineno, line in _jsonl_lines(stream, cap):
+        if line is None or not line.strip():
+            continue
+        try:
+            key = record_key(_parse_json_line(line, ""))
+        except InputError:
+            continue
+        if key is not None:
+            seen.setdefault(key, []).append(lineno)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def _read_jsonl(stream: io.BufferedReader, name: str, cap: int,
+                reopen: Any = None) -> Iterator[Article | InputError]:
+    dupes: dict[tuple[str, str], list[int]] = {}
+    if reopen is not None:
+        with reopen() as again:
+            dupes = _last_lines(_open_stream(again)[0], cap)
+    count = 0
+    for lineno, line in _jsonl_lines(stream, cap):
+        origin = f"{name}:{lineno}"
+        if line is None:
             yield _too_large(cap, origin, "JSON Lines record")
             continue
         if not line.strip():
             continue
         count += 1
         try:
-            obj = json.loads(line.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            yield EncodingError(f"record is not valid UTF-8 (offset {exc.start})",
-                                subject=origin)
-            continue
-        except json.JSONDecodeError as exc:
-            yield MalformedRecord(f"invalid JSON: {exc.msg} (column {exc.colno}); "
-                                  "a truncated record?", subject=origin)
-            continue
-        try:
-            yield record_to_article(obj, origin)
+            obj = _parse_json_line(line, origin)
+            key = record_key(obj)
+            if key in dupes and dupes[key][-1] != lineno:
+                continue  # the same id (or URL) comes again later: the later line wins
+            article = record_to_article(obj, origin)
+            if key in dupes:
+                article.meta["replaces_lines"] = dupes[key][:-1]
+            yield article
         except InputError as err:
             yield err
     if count == 0:
@@ -296,6 +388,10 @@ def _read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
     except json.JSONDecodeError as exc:
         raise MalformedRecord(f"invalid JSON: {exc.msg} (line {exc.lineno}, column "
                               f"{exc.colno})", subject=name) from None
+    except RecursionError:
+        raise MalformedRecord("JSON nested too deeply", subject=name) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise MalformedRecord(f"invalid JSON value: {str(exc)[:120]}", subject=name) from None
     items = obj if isinstance(obj, list) else [obj]
     if not items:
         raise EmptyInput("empty JSON array", subject=name)
@@ -310,18 +406,19 @@ def _read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
 
 
 def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
-                 content_type: str | None = None,
-                 size_hint: int | None = None) -> Iterator[Article | InputError]:
+                 content_type: str | None = None, size_hint: int | None = None,
+                 reopen: Any = None) -> Iterator[Article | InputError]:
     cap = run.settings.max_input_bytes
     try:
         stream, gz = _open_stream(raw)
         head = stream.peek(PEEK_BYTES)[:PEEK_BYTES]
         if not head:
             raise EmptyInput("no bytes" + (" after decompression" if gz else ""), subject=name)
+        _refuse_archives(name, head)
         fmt = _choose_format(name, content_type, head)
         if fmt == "jsonl":
             check_binary(head, name)
-            yield from _read_jsonl(stream, name, cap)
+            yield from _read_jsonl(stream, name, cap, reopen)
             return
         if size_hint is not None and size_hint > cap and not gz:
             raise _too_large(cap, name, f"input ({size_hint:,} bytes)")
@@ -339,7 +436,7 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
         return
     if fmt == "feed":
         check_binary(data, name)
-        yield from read_feed(data, name)
+        yield from read_feed(data, name, max_items=run.settings.feed_max_items_count)
         return
     if fmt == "html":
         m = _META_CHARSET.search(data[:PEEK_BYTES])
@@ -358,67 +455,145 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
 # --------------------------------------------------------------------------- inputs
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for f in sorted(filenames):
-            if not f.startswith("."):
-                yield Path(dirpath) / f
+_WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _read_file(path: Path, run: _Run) -> Iterator[Article | InputError]:
-    name = str(path)
+def shown(name: str) -> str:
+    """``name`` as one printable, UTF-8-encodable line: bytes that were not UTF-8 (kept by
+    Python as surrogate escapes) show as ``\\xff``, control and invisible characters as
+    ``\\n``, ``\\u200e``...; everything else is unchanged."""
+    out = []
+    for ch in name:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
+    return "".join(out)
+
+
+def _refuse_archives(name: str, head: bytes) -> None:
+    lower = name.lower().split("?")[0]
+    if lower.endswith(_WARC_SUFFIXES):
+        what = ("a WARC archive, which newswatch does not read (extract its pages first)"
+                if head.startswith((b"WARC/", b"filedesc://"))
+                else "named as a WARC archive but is not one")
+        raise UnsupportedFormat(what, subject=name)
+
+
+def _walk(root: Path, max_depth: int) -> Iterator[tuple[str, str, bool] | InputError]:
+    """Walk ``root`` without recursion; yields ``(path to open, name shown, no-follow)`` for
+    each file to read and an InputError for each entry skipped (links, special files, folders
+    too deep or unreadable)."""
+    real_root = os.path.realpath(root)
+    stack: list[tuple[str, int]] = [(str(root), 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")),
+                                 key=lambda e: e.name)
+        except OSError as exc:
+            yield InputNotFound(f"cannot list the folder: {exc.strerror}", subject=shown(folder))
+            continue
+        subdirs: list[str] = []
+        for e in entries:
+            path = os.path.join(folder, e.name)
+            try:
+                if e.is_symlink():
+                    target = os.path.realpath(path)
+                    if not (target + os.sep).startswith(real_root + os.sep):
+                        yield SkippedLink(f"symbolic link to {shown(target)}, outside "
+                                          f"{shown(str(root))}; not followed", subject=shown(path))
+                    elif os.path.isdir(target):
+                        yield SkippedLink("symbolic link to a folder; not followed",
+                                          subject=shown(path))
+                    elif not os.path.isfile(target):
+                        yield SkippedLink("dangling symbolic link, or a link to a special "
+                                          "file; not followed", subject=shown(path))
+                    else:
+                        yield target, shown(path), True
+                elif e.is_dir(follow_symlinks=False):
+                    subdirs.append(path)
+                elif e.is_file(follow_symlinks=False):
+                    yield path, shown(path), True
+                else:
+                    yield NotRegularFile("a device file, FIFO or socket; not opened",
+                                         subject=shown(path))
+            except OSError as exc:
+                yield InputNotFound(f"cannot inspect: {exc.strerror}", subject=shown(path))
+        for sub in reversed(subdirs):
+            if depth + 1 > max_depth:
+                yield TooDeep(f"folder deeper than walk_max_depth_count={max_depth} levels "
+                              "below the input folder; not read", subject=shown(sub))
+            else:
+                stack.append((sub, depth + 1))
+
+
+def _read_file(path: Path | str, run: _Run, name: str | None = None,
+               nofollow: bool = False) -> Iterator[Article | InputError]:
+    """Read one file. It is opened non-blocking (a FIFO cannot hang the batch) and checked to
+    be a regular file on the open descriptor; ``nofollow`` refuses a link swapped in since
+    the walk looked."""
+    name = name or shown(str(path))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if nofollow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        st = path.stat()
-        if not path.is_file():
-            raise InputNotFound("not a regular file", subject=name)
-        if st.st_size == 0:
-            raise EmptyInput("empty file (0 bytes)", subject=name)
-        fh = path.open("rb")
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise NotRegularFile("not a regular file (a folder, device file, FIFO or "
+                                     "socket); not read", subject=name)
+            if st.st_size == 0:
+                raise EmptyInput("empty file (0 bytes)", subject=name)
+            fh = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
     except FileNotFoundError:
         yield InputNotFound("no such file or directory", subject=name)
         return
     except PermissionError:
         yield InputNotFound("permission denied", subject=name)
         return
+    except OSError as exc:
+        if nofollow and exc.errno == getattr(__import__("errno"), "ELOOP", -1):
+            yield SkippedLink("became a symbolic link while the folder was read; not followed",
+                              subject=name)
+        else:
+            yield InputNotFound(f"cannot open: {exc.strerror}", subject=name)
+        return
     except InputError as err:
         yield err
         return
+
+    def reopen() -> BinaryIO:
+        return open(path, "rb")
+
     with fh:
-        yield from _read_stream(fh, name, run, size_hint=st.st_size)
+        yield from _read_stream(fh, name, run, size_hint=st.st_size, reopen=reopen)
 
 
 def _read_url(url: str, run: _Run) -> Iterator[Article | InputError]:
-    import httpx
+    from ..net import fetch
 
-    cap = run.settings.max_input_bytes
     try:
-        with run.http().stream("GET", url) as resp:
-            if resp.status_code >= 400:
-                cls = InputNotFound if resp.status_code in (404, 410) else FetchFailed
-                raise cls(f"HTTP {resp.status_code} {resp.reason_phrase}", subject=url)
-            declared_len = resp.headers.get("content-length")
-            if declared_len and declared_len.isdigit() and int(declared_len) > cap:
-                raise _too_large(cap, url, f"response ({int(declared_len):,} bytes)")
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body += chunk
-                if len(body) > cap:
-                    raise _too_large(cap, url, "response")
-            final_url = str(resp.url)
-            content_type = resp.headers.get("content-type")
-    except httpx.TimeoutException:
-        yield FetchFailed(f"timed out after {run.settings.fetch_timeout_seconds} s "
-                          "(fetch_timeout_seconds)", subject=url)
-        return
-    except httpx.HTTPError as exc:
-        yield FetchFailed(f"{type(exc).__name__}: {exc}", subject=url)
-        return
+        got = fetch(url, run.settings, client=run.http())
     except InputError as err:
+        if isinstance(err, TooLarge):
+            err.message += " (raise it with NEWSWATCH_MAX_INPUT_BYTES)"
         yield err
         return
-    for item in _read_stream(io.BytesIO(bytes(body)), url, run, url=final_url,
-                             content_type=content_type):
+    final_url, content_type, body = got.final_url, got.headers.get("content-type"), got.body
+    for item in _read_stream(io.BytesIO(body), url, run, url=final_url,
+                             content_type=content_type, reopen=lambda: io.BytesIO(body)):
         if isinstance(item, Article):
             item.url = item.url or final_url
             item.meta.setdefault("fetched_url", url)
@@ -436,10 +611,24 @@ def _guarded(items: Iterator[Article | InputError], subject: str,
     except InputError as err:
         yield err
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop a batch
-        yield InputError(f"unexpected {type(exc).__name__}: {exc}", subject=subject)
+        yield UnexpectedInputError(shown(f"{type(exc).__name__}: {exc}")[:300],
+                                   subject=shown(subject))
 
 
 def _finish(article: Article, run: _Run) -> None:
+    article.origin = shown(article.origin)
+    if article.url and not _HTTP_URL.match(article.url.strip()):
+        # javascript:, data:, file:... never become a link; kept as inert text.
+        article.meta["url_text"] = article.url
+        article.url = None
+    cap = run.settings.analysis_max_text_chars
+    if cap and len(article.text) > cap:
+        full = len(article.text)
+        article.text = cut_text(article.text, cap)
+        article.meta["text_cut_from_chars"] = full
+        article.errors.append(StageError(
+            "ingest", "text-cut", f"text of {full:,} characters cut to {len(article.text):,} "
+            f"(analysis_max_text_chars={cap:,})"))
     if run.published is not None:
         article.published, article.published_source = run.published, "option"
     if run.source:
@@ -452,6 +641,22 @@ def _finish(article: Article, run: _Run) -> None:
     elif article.language:
         article.meta.setdefault("language_reason", "given: input")
     article.ensure_id()
+
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+", re.I)
+_BREAKS = ("\n\n", "\n", ". ", "! ", "? ", "。", " ")
+
+
+def cut_text(text: str, cap: int) -> str:
+    """``text`` cut to at most ``cap`` code points, at the last paragraph break, else line
+    break, else sentence end, else space in the second half of the limit (else hard at
+    ``cap``); trailing spaces removed."""
+    head = text[:cap]
+    for mark in _BREAKS:
+        at = head.rfind(mark)
+        if at >= cap // 2:
+            return head[:at + (1 if mark.strip() else 0)].rstrip()
+    return head.rstrip()
 
 
 def read_inputs(paths: Iterable[str], *, published: dt.date | None = None,
@@ -492,9 +697,18 @@ def read_inputs(paths: Iterable[str], *, published: dt.date | None = None,
             elif re.match(r"https?://", p, re.I):
                 yield from _guarded(_read_url(p, run), p, run)
             elif os.path.isdir(p):
-                for f in _walk(Path(p)):
-                    yield from _guarded(_read_file(f, run), str(f), run)
+                found = False
+                for f in _walk(Path(p), run.settings.walk_max_depth_count):
+                    found = True
+                    if isinstance(f, InputError):
+                        yield f
+                        continue
+                    path, name, nofollow = f
+                    yield from _guarded(_read_file(path, run, name, nofollow), name, run)
+                if not found:
+                    yield EmptyInput("no inputs found: the folder holds no readable files "
+                                     "(hidden files are skipped)", subject=shown(p))
             else:
-                yield from _guarded(_read_file(Path(p), run), p, run)
+                yield from _guarded(_read_file(p, run), p, run)
     finally:
         run.close()

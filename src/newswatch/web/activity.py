@@ -180,7 +180,9 @@ def add_comment(
         CommentTooLong: more than ``max_chars`` characters.
         NotFound: the parent is not a comment on this article.
     """
-    body = body.strip()
+    from .security import clean_comment
+
+    body = clean_comment(body).strip()  # no NUL or control characters are stored
     if not body:
         raise InvalidInput("a comment cannot be empty", params={"field": "body"})
     if len(body) > max_chars:

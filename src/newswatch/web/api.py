@@ -146,7 +146,7 @@ def sign_in(ctx: Ctx, name: str, password: str) -> tuple[users.User, str, str]:
         RateLimited: too many attempts from this address.
         BadCredentials: wrong name or password, or disabled user.
     """
-    limit_logins(ctx)
+    limit_logins(ctx, name)
     user = users.authenticate(ctx.store.engine, name, password)
     if user is None:
         raise BadCredentials("wrong user name or password")

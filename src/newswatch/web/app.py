@@ -10,6 +10,7 @@ a page (and a sign-in redirect for 401); every other client gets the JSON docume
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,7 +31,14 @@ from .config import WebConfig
 from .deps import CSRF_COOKIE, AppState
 from .errors import error_body, status_for
 from .i18n import LANG_COOKIE, LANGUAGES, choose_language, load_catalogues, translator
-from .security import RateLimiter, new_token
+from .security import (
+    MAX_SQL_INTEGER,
+    RateLimiter,
+    content_security_policy,
+    http_url,
+    new_token,
+    trusted_networks,
+)
 
 log = logging.getLogger("newswatch.web")
 
@@ -70,6 +78,8 @@ def create_app(
     store = store or Store.open(config.db_url)
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
+    templates.env.filters["http_url"] = http_url  # only http(s) URLs become links
+    csp = content_security_policy(config.tile_url)
     state = AppState(
         config=config,
         store=store,
@@ -105,6 +115,7 @@ def create_app(
     app.state.nw = state
     _install_errors(app, state)
     app.add_middleware(_BodyLimit, max_bytes=config.max_body_bytes, state=state)
+    app.add_middleware(_IntegerRange, state=state)  # before any route sees a parameter
 
     @app.middleware("http")
     async def language_and_csrf_cookie(
@@ -126,7 +137,17 @@ def create_app(
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", csp)
+        if request.url.scheme == "https":
+            _secure_cookies(response)
         return response
+
+    # Outermost layer (added last): forwarded headers believed only from configured proxies.
+    if config.trusted_proxies.strip():
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        proxies = [str(n) for n in trusted_networks(config.trusted_proxies)]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for prefix, folder in VENDOR_FOLDERS.items():
@@ -223,6 +244,45 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(request, state, 500, "internal", "internal error")
+
+
+def _secure_cookies(response: Response) -> None:
+    """Add ``Secure`` to every cookie the response sets (the request came over HTTPS)."""
+    cookies = response.headers.getlist("set-cookie")
+    if not cookies or all("secure" in c.lower().split("; ") for c in cookies):
+        return
+    del response.headers["set-cookie"]
+    for c in cookies:
+        response.headers.append("set-cookie",
+                                c if "secure" in c.lower().split("; ") else c + "; Secure")
+
+
+_INTEGER = re.compile(r"[+-]?\d{19,}")
+
+
+class _IntegerRange:
+    """ASGI middleware answering 422 (``invalid-request``) when a query parameter or a path
+    segment is an integer outside the signed 64-bit range the database can hold (2^63 and
+    more), instead of letting it overflow in SQL (a 500)."""
+
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            fields = [(k, v) for k, v in request.query_params.multi_items()]
+            fields += [(f"path[{i}]", seg) for i, seg in enumerate(request.url.path.split("/"))]
+            for name, value in fields:
+                if _INTEGER.fullmatch(value.strip()) and abs(int(value)) >= MAX_SQL_INTEGER:
+                    response = error_response(
+                        request, self.state, 422, "invalid-request", "the request is not valid",
+                        details=[{"field": name,
+                                  "problem": "integer out of range (at most 2^63 - 1)"}])
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 class _BodyLimit:

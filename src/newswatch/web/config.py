@@ -20,7 +20,8 @@ WEB_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "web_open_read", True,
         "Let visitors who are not signed in read every page and the read API; when false, "
-        "reading needs a signed-in user too.",
+        "reading needs a signed-in user too. `newswatch serve` without --open-read/--closed-read "
+        "and without NEWSWATCH_WEB_OPEN_READ opens reading only when it binds to loopback.",
     ),
     Setting(
         "web_tile_url", "",
@@ -67,7 +68,14 @@ WEB_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "web_secure_cookies", False,
-        "Mark the session and CSRF cookies Secure (set it when serving over HTTPS).",
+        "Mark the session and CSRF cookies Secure on every response; they are marked Secure "
+        "anyway on requests that arrive over HTTPS (directly or per a trusted proxy).",
+    ),
+    Setting(
+        "web_trusted_proxies", "",
+        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed (client address for rate limits, HTTPS for "
+        "cookies); empty: forwarded headers are ignored, whoever sends them.",
     ),
     Setting(
         "web_page_size_count", 50,
@@ -105,6 +113,7 @@ class WebConfig:
     rate_window_seconds: float = 60.0
     session_max_age_seconds: int = 14 * 24 * 3600
     secure_cookies: bool = False
+    trusted_proxies: str = ""
     page_size_count: int = 50
     map_max_features_count: int = 3000
 

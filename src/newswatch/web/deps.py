@@ -165,16 +165,26 @@ def limit_writes(ctx: Ctx) -> None:
         raise RateLimited("too many requests", params={"seconds": max(1, round(wait))})
 
 
-def limit_logins(ctx: Ctx) -> None:
-    """Count a sign-in attempt against the per-address limit.
+def limit_logins(ctx: Ctx, name: str | None = None) -> None:
+    """Count a sign-in attempt against the per-address limit and, when ``name`` is given,
+    the per-account limit (so rotating addresses does not buy more guesses at one password).
+
+    The address is the connection's peer, or the forwarded client when the peer is a
+    trusted proxy (``web_trusted_proxies``, resolved by the app's proxy middleware).
 
     Raises:
         RateLimited: over ``web_login_limit_count`` attempts in the window.
     """
+    from .users import normalize_name
+
     client = ctx.request.client
-    wait = ctx.state.login_limiter.hit(f"addr:{client.host if client else '?'}")
-    if wait is not None:
-        raise RateLimited("too many sign-in attempts", params={"seconds": max(1, round(wait))})
+    keys = [f"addr:{client.host if client else '?'}"]
+    if name:
+        keys.append(f"name:{normalize_name(name)}")
+    waits = [w for w in (ctx.state.login_limiter.hit(k) for k in keys) if w is not None]
+    if waits:
+        raise RateLimited("too many sign-in attempts",
+                          params={"seconds": max(1, round(max(waits)))})
 
 
 def _writer(role: str):

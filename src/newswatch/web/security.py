@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import re
 import secrets
 import threading
 import time
@@ -96,3 +98,76 @@ class RateLimiter:
                 return max(0.0, hits[0] + self.window_seconds - now)
             hits.append(now)
             return None
+
+
+# -- hostile input and hostile users (issue 14) ----------------------------------------------
+
+#: URL schemes the dashboard makes links of; any other URL is shown as inert text.
+LINK_SCHEMES = ("http://", "https://")
+#: Largest integer a query or path parameter may carry (SQL BIGINT), exclusive.
+MAX_SQL_INTEGER = 2 ** 63
+
+
+def http_url(value: object) -> str | None:
+    """``value`` when it is an absolute http(s) URL (leading/trailing spaces removed), else
+    None: ``javascript:``, ``data:``, ``vbscript:``, scheme-relative and other URLs never
+    become an ``href``. Used as the ``http_url`` template filter."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url.lower().startswith(LINK_SCHEMES) or any(c in url for c in "\x00\r\n\t<>\"'`"):
+        return None
+    return url if len(url) > len("https://") else None
+
+
+def content_security_policy(tile_url: str = "") -> str:
+    """The Content-Security-Policy of every response.
+
+    Scripts only from this site (no inline script, no ``eval``); style sheets only from this
+    site, ``style`` attributes allowed (the timeline draws its bars with them; an attribute
+    cannot run script); images from this site, ``data:`` URLs and the configured tile server;
+    no plugins, no ``<base>``, forms post only here, and no other site may frame a page.
+    """
+    img = "'self' data:"
+    m = re.match(r"(https?://[^/{}]+)", tile_url or "")
+    if m:
+        img += f" {m[1]}"
+    elif tile_url.startswith("https://"):  # a template in the host part: allow https images
+        img += " https:"
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+            "style-src-attr 'unsafe-inline'; "
+            f"img-src {img}; connect-src 'self'; font-src 'self'; object-src 'none'; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def trusted_networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The ``web_trusted_proxies`` setting (comma-separated addresses or networks) parsed.
+
+    Raises:
+        ValueError: an entry is not an address or network.
+    """
+    return [ipaddress.ip_network(part.strip(), strict=False)
+            for part in setting.split(",") if part.strip()]
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``serve --host`` binds to loopback only (``127.0.0.0/8``, ``::1``,
+    ``localhost``)."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def clean_comment(text: str) -> str:
+    """A comment body as stored: NUL and other C0/C1 control characters (except tab and line
+    breaks) removed, line breaks normalised to ``\\n``. Bidirectional overrides are kept (they
+    may be meant) but every body is rendered isolated (``dir="auto"``, ``<bdi>``)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,22 @@ from .security import (
 TIMING_HASH = "$argon2id$v=19$m=65536,t=3,p=4$MQUSBaYxHBpTXf6hAwsmrA$7mVPPyZm4WGlxawrOPT/nMZayO5q5KAidl1ijzsquqI"
 #: User names: 1–64 letters (any script), digits, ``.``, ``_``, ``-``, ``@``.
 NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
+#: Letters that render as nothing or as a blank (Hangul fillers, Mongolian vowel separator...),
+#: refused in names although they count as letters.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800\u17b4\u17b5")
+#: Scripts that are written together in one name (Japanese mixes these).
+_SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK"}
+#: Letters of other scripts that look like Latin letters (after case folding), and Latin
+#: look-alike sequences, mapped to one prototype: the skeleton two confusable names share
+#: (after Unicode TS #39, reduced to the scripts newswatch users write).
+_CONFUSABLE = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "l", "ї": "l",
+    "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b", "ӏ": "l", "ɡ": "g",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "0": "o", "1": "l", "i": "l",
+    "_": "-", ".": "-",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,53 @@ def _user(row: Any) -> User:
     )
 
 
+def normalize_name(name: str) -> str:
+    """The stored form of a user name: surrounding spaces removed, NFKC (fullwidth and
+    compatibility forms folded), case-folded, NFKC again."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.strip()).casefold())
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None  # digits and . _ - @ belong to every script
+    word = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+    return _SCRIPT_GROUPS.get(word, word)
+
+
+def name_skeleton(name: str) -> str:
+    """What a name looks like: :func:`normalize_name`, then look-alike letters mapped to one
+    prototype (Cyrillic "а" and Latin "a", "0" and "o", "rn" and "m"...). Two names with the
+    same skeleton are confusable."""
+    return normalize_name(name).translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w")
+
+
+def check_name(name: str) -> str:
+    """Validate and normalise a new user name.
+
+    Returns:
+        The name as stored (:func:`normalize_name`).
+
+    Raises:
+        InvalidInput: not 1-64 letters, digits or ``. _ - @``; holds an invisible letter
+            (:data:`INVISIBLE_LETTERS`) or a format character; or mixes letters of several
+            scripts (Latin with Cyrillic, say).
+    """
+    norm = normalize_name(name)
+    if not NAME_PATTERN.match(norm) or any(
+            c in INVISIBLE_LETTERS or unicodedata.category(c) in ("Cf", "Mn", "Me", "Co", "Cn")
+            for c in norm):
+        raise InvalidInput(
+            "a user name is 1-64 letters, digits or . _ - @", params={"field": "name"}
+        )
+    scripts = {s for s in map(_script, norm) if s}
+    if len(scripts) > 1:
+        raise InvalidInput(
+            f"a user name must not mix scripts ({', '.join(sorted(scripts)).lower()})",
+            params={"field": "name"},
+        )
+    return norm
+
+
 def check_role(role: str) -> str:
     """Validate a role name.
 
@@ -123,7 +187,7 @@ def create_user(engine: Engine, name: str, password: str, role: str = "reader") 
 
     Args:
         engine: the store's engine.
-        name: login name (:data:`NAME_PATTERN`).
+        name: login name (:func:`check_name`); stored normalised (:func:`normalize_name`).
         password: the password in clear (hashed here, never stored).
         role: ``reader``, ``analyst`` or ``admin``.
 
@@ -131,14 +195,11 @@ def create_user(engine: Engine, name: str, password: str, role: str = "reader") 
         The new :class:`User`.
 
     Raises:
-        InvalidInput: bad name, role or password length.
-        UserExists: the name is taken.
+        InvalidInput: bad name (see :func:`check_name`), a name confusable with an existing
+            one (:func:`name_skeleton`), bad role or password length.
+        UserExists: the name (after normalisation) is taken.
     """
-    name = name.strip()
-    if not NAME_PATTERN.match(name):
-        raise InvalidInput(
-            "a user name is 1-64 letters, digits or . _ - @", params={"field": "name"}
-        )
+    name = check_name(name)
     check_role(role)
     check_password(password)
     row = {
@@ -148,8 +209,16 @@ def create_user(engine: Engine, name: str, password: str, role: str = "reader") 
         "active": True,
         "created_at": _now(),
     }
+    skeleton = name_skeleton(name)
     try:
         with write_transaction(engine) as conn:
+            for other in conn.scalars(sa.select(app_user.c.name)):
+                if normalize_name(other) == name:
+                    raise UserExists(f"a user named {name!r} already exists",
+                                     params={"name": name})
+                if name_skeleton(other) == skeleton:
+                    raise InvalidInput(f"the name {name!r} looks like an existing user's name",
+                                       params={"field": "name"})
             new_id = conn.execute(sa.insert(app_user), row).inserted_primary_key[0]
     except IntegrityError:
         raise UserExists(f"a user named {name!r} already exists", params={"name": name}) from None
@@ -206,7 +275,9 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
     names exist.
     """
     with engine.connect() as conn:
-        row = conn.execute(sa.select(app_user).where(app_user.c.name == name.strip())).first()
+        wanted = (normalize_name(name), name.strip())  # the stored form; names from before
+        row = conn.execute(sa.select(app_user).where(app_user.c.name.in_(wanted))
+                           .order_by((app_user.c.name == wanted[0]).desc())).first()
     stored = row.password_hash if row is not None else TIMING_HASH
     ok = verify_password(stored, password)
     if row is None or not ok or not row.active:

@@ -1,0 +1,99 @@
+"""Per-article time and memory budgets (issue 14): an article whose analysis runs too long or
+needs too much memory is quarantined with one ``over-budget`` line, the worker is replaced, and
+the batch goes on; the pipeline loads once per worker, not per article.
+
+The worker runs a stand-in pipeline defined here (``fake_pipeline``) so the budgets can be hit
+on purpose and quickly; the real pipeline goes through the same worker in test_cli.py."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newswatch.errors import OverBudget
+from newswatch.ingest import budget
+from newswatch.ingest.budget import AnalysisWorker
+from newswatch.model import Article
+
+GOOD = ("The governor of Kandahar province said on Monday that the road to the border crossing "
+        "at Spin Boldak was open again after three days of fighting.")
+#: A memory budget the stand-in pipeline fits in, in bytes; "HOG" articles ask for far more.
+MEMORY_BYTES = 1024 ** 3
+
+
+def fake_pipeline():
+    """Stand-in analysis: "SLOW" sleeps past any budget, "HOG" allocates 3 GiB, anything
+    else is stamped with the worker's process id and the number of loads of the pipeline."""
+    loads = int(os.environ.get("NW_TEST_LOADS", "0")) + 1
+    os.environ["NW_TEST_LOADS"] = str(loads)
+
+    def run(article: Article) -> Article:
+        if "SLOW" in article.text:
+            time.sleep(60)
+        if "HOG" in article.text:
+            hog = bytearray(3 * 1024 ** 3)
+            article.meta["hog"] = len(hog)
+        article.meta["worker_pid"] = os.getpid()
+        article.meta["pipeline_loads"] = loads
+        return article
+
+    return run
+
+
+FACTORY = f"{fake_pipeline.__module__}:fake_pipeline"
+
+
+def _article(text: str, origin: str) -> Article:
+    return Article(text=text, origin=origin)
+
+
+def test_over_budget_articles_are_quarantined_and_the_next_one_is_analysed() -> None:
+    worker = AnalysisWorker(timeout_seconds=3, memory_bytes=MEMORY_BYTES, factory=FACTORY)
+    try:
+        first = worker(_article(GOOD, "a.txt"))
+        second = worker(_article(GOOD + " Again.", "b.txt"))
+        assert isinstance(first, Article) and isinstance(second, Article)
+        assert first.meta["worker_pid"] == second.meta["worker_pid"] != os.getpid()
+        assert second.meta["pipeline_loads"] == 1 and worker.started == 1
+
+        t0 = time.monotonic()
+        slow = worker(_article("SLOW " + GOOD, "slow.txt"))
+        assert time.monotonic() - t0 < 20
+        assert isinstance(slow, OverBudget) and slow.code == "over-budget"
+        assert slow.subject == "slow.txt" and "analysis_timeout_seconds=3 s" in slow.message
+
+        hog = worker(_article("HOG " + GOOD, "hog.txt"))
+        assert isinstance(hog, OverBudget) and hog.subject == "hog.txt"
+        assert "analysis_memory_bytes" in hog.message
+
+        after = worker(_article(GOOD, "c.txt"))
+        assert isinstance(after, Article) and after.meta["worker_pid"] != first.meta["worker_pid"]
+        assert worker.started == 3
+    finally:
+        worker.close()
+
+
+def test_ingest_goes_on_past_an_article_over_budget(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswatch.cli import app
+
+    monkeypatch.setattr(budget, "DEFAULT_FACTORY", FACTORY)
+    monkeypatch.setenv("NEWSWATCH_ANALYSIS_TIMEOUT_SECONDS", "3")
+    monkeypatch.setenv("NEWSWATCH_ANALYSIS_MEMORY_BYTES", str(MEMORY_BYTES))
+    d = tmp_path / "batch"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "b.txt").write_text("SLOW " + GOOD, encoding="utf-8")
+    (d / "c.txt").write_text(GOOD.replace("Monday", "Friday"), encoding="utf-8")
+    db = tmp_path / "b.sqlite"
+    try:
+        res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(d)])
+    finally:
+        budget._close_shared()
+    assert res.exit_code == 1, res.output
+    assert f"{d}/b.txt: over-budget: analysis took longer than" in res.stderr
+    assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed" in res.stdout

@@ -1,0 +1,320 @@
+"""Hostile inputs (issue 14): every bad file, record, name or link gives one line with a
+documented reason code, the batch goes on, nothing outside the input folder is read."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from newswatch import errors
+from newswatch.errors import (
+    EmptyInput,
+    EncodingError,
+    InputError,
+    MalformedRecord,
+    NotRegularFile,
+    SkippedLink,
+    TooDeep,
+    TooLarge,
+    UnsafeXml,
+    UnsupportedFormat,
+)
+from newswatch.ingest.readers import cut_text, read_inputs, shown
+from newswatch.model import Article
+from newswatch.settings import load as load_settings
+from newswatch.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = ("The governor of Kandahar province said on Monday that the road to the border crossing "
+        "at Spin Boldak was open again after three days of fighting.")
+SECRET = "root:x:0:0:this line must never be ingested"
+
+
+def split(items):
+    items = list(items)
+    arts = [i for i in items if isinstance(i, Article)]
+    errs = [i for i in items if isinstance(i, InputError)]
+    return arts, errs
+
+
+def _input_error_codes() -> set[str]:
+    return {cls.code for cls in vars(errors).values()
+            if isinstance(cls, type) and issubclass(cls, errors.InputError)
+            and cls is not errors.InputError}
+
+
+def test_every_input_reason_code_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    para = readme[readme.index("**Bad input.**"):]
+    para = para[: para.index("\n\n")]
+    documented = set(re.findall(r"`([a-z-]+)`", para))
+    assert _input_error_codes() <= documented, _input_error_codes() - documented
+    assert "bad-input" not in documented
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def test_symlinks_leaving_the_folder_and_special_files_are_skipped(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd.txt").write_text(SECRET, encoding="utf-8")
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "b_link_out.txt").symlink_to(outside / "passwd.txt")
+    (d / "c_link_in.txt").symlink_to(d / "a.txt")
+    (d / "d_link_dir").symlink_to(outside)
+    (d / "e_dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(d / "f_fifo")
+    (d / "sub" / "g.txt").write_text(GOOD.replace("Monday", "Tuesday"), encoding="utf-8")
+
+    arts, errs = split(read_inputs([str(d)]))
+    assert all(SECRET not in a.text for a in arts)
+    assert sorted(Path(a.origin).name for a in arts) == ["a.txt", "c_link_in.txt", "g.txt"]
+    assert [(type(e), Path(e.subject).name) for e in errs] == [
+        (SkippedLink, "b_link_out.txt"),
+        (SkippedLink, "d_link_dir"),
+        (SkippedLink, "e_dangling.txt"),
+        (NotRegularFile, "f_fifo"),
+    ]
+    assert "outside" in errs[0].message and "\n" not in errs[0].line()
+
+
+def test_a_fifo_named_on_the_command_line_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (err,) = read_inputs([str(fifo)])
+    assert isinstance(err, NotRegularFile) and err.subject == str(fifo)
+
+
+def test_a_thousand_nested_folders_are_cut_at_the_depth_cap(tmp_path: Path) -> None:
+    d = tmp_path / "deep"
+    d.mkdir()
+    (d / "top.txt").write_text(GOOD, encoding="utf-8")
+    here = d
+    for _ in range(1000):
+        here = here / "a"
+        here.mkdir()
+    (here / "bottom.txt").write_text(GOOD, encoding="utf-8")
+    settings = load_settings({"walk_max_depth_count": 20})
+    try:
+        arts, errs = split(read_inputs([str(d)], settings=settings))
+    finally:  # pytest's own clean-up of tmp_path recurses and cannot remove 1,000 levels
+        (here / "bottom.txt").unlink()
+        while here != d:
+            here.rmdir()
+            here = here.parent
+    assert [Path(a.origin).name for a in arts] == ["top.txt"]
+    assert len(errs) == 1 and isinstance(errs[0], TooDeep)
+    assert errs[0].subject.count("/a") == 21
+
+
+def test_a_non_utf8_file_name_with_a_newline_is_shown_escaped_on_one_line(tmp_path: Path) -> None:
+    d = tmp_path / "names"
+    d.mkdir()
+    raw = os.fsencode(str(d)) + b"/bad\xff\nname.txt"
+    with open(raw, "wb") as fh:
+        fh.write(GOOD.encode())
+    with open(os.fsencode(str(d)) + b"/empty\xfe.txt", "wb"):
+        pass
+    arts, errs = split(read_inputs([str(d)]))
+    assert [a.origin for a in arts] == [f"{d}/bad\\xff\\nname.txt"]
+    assert [e.line() for e in errs] == [f"{d}/empty\\xfe.txt: empty: empty file (0 bytes)"]
+    assert shown("a\u202eb\tc") == "a\\u202eb\\tc"
+
+
+def test_an_empty_folder_is_named(tmp_path: Path) -> None:
+    (err,) = read_inputs([str(tmp_path)])
+    assert isinstance(err, EmptyInput) and err.subject == str(tmp_path)
+
+
+def test_a_warc_name_is_refused_whatever_it_holds(tmp_path: Path) -> None:
+    fake = tmp_path / "crawl.warc"
+    fake.write_text(GOOD, encoding="utf-8")
+    real = tmp_path / "real.warc"
+    real.write_bytes(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n" + GOOD.encode())
+    errs = list(read_inputs([str(fake), str(real)]))
+    assert [type(e) for e in errs] == [UnsupportedFormat, UnsupportedFormat]
+    assert "not one" in errs[0].message and "does not read" in errs[1].message
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def test_hostile_json_lines_reject_only_their_own_line(tmp_path: Path) -> None:
+    good = {"id": "ok-1", "text": GOOD}
+    lines = [
+        json.dumps(good),
+        '{"id": "sur", "text": "before \\ud800 after ' + GOOD + '"}',
+        '{"id": "big", "n": ' + "9" * 5000 + ', "text": "' + GOOD + '"}',
+        "[" * 10_000 + "]" * 10_000,
+        '{"id": {"nested": 1}, "text": "' + GOOD + '"}',
+        '{"id": null, "text": "' + GOOD + '"}',
+        json.dumps({"id": "ok-2", "text": GOOD + " Again."}),
+    ]
+    f = tmp_path / "hostile.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arts, errs = split(read_inputs([str(f)]))
+    assert [a.id for a in arts] == ["ok-1", "ok-2"]
+    assert [(type(e), e.subject) for e in errs] == [
+        (EncodingError, f"{f}:2"),
+        (MalformedRecord, f"{f}:3"),
+        (MalformedRecord, f"{f}:4"),
+        (MalformedRecord, f"{f}:5"),
+        (MalformedRecord, f"{f}:6"),
+    ]
+    assert "surrogate" in errs[0].message and "nested too deeply" in errs[2].message
+    assert "'id'" in errs[3].message and "null" in errs[4].message
+    for e in errs:
+        e.line().encode("utf-8")  # printable and storable
+
+
+def test_a_json_document_with_a_huge_number_or_deep_nesting_is_malformed(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text('[{"id": "a", "n": ' + "1" * 5000 + ', "text": "' + GOOD + '"}]')
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000)
+    errs = list(read_inputs([str(big), str(deep)]))
+    assert [(type(e), e.subject) for e in errs] == [(MalformedRecord, str(big)),
+                                                     (MalformedRecord, str(deep))]
+
+
+def test_the_same_id_twice_in_a_batch_keeps_the_later_line(tmp_path: Path) -> None:
+    f = tmp_path / "dupes.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "x1", "text": GOOD},
+        {"id": "x2", "text": GOOD + " Other."},
+        {"id": "x1", "text": GOOD + " Corrected."},
+        {"url": "https://example.org/a", "text": "First version. " + GOOD},
+        {"url": "https://example.org/a", "text": "Second version. " + GOOD},
+    ]) + "\n", encoding="utf-8")
+    arts, errs = split(read_inputs([str(f)]))
+    assert not errs
+    assert [(a.origin.rsplit(":", 1)[1], a.text[:15]) for a in arts] == [
+        ("2", GOOD[:15]), ("3", GOOD[:15]), ("5", "Second version.")]
+    assert arts[1].text.endswith("Corrected.") and arts[1].meta["replaces_lines"] == [1]
+
+
+def test_only_http_urls_become_links(tmp_path: Path) -> None:
+    f = tmp_path / "urls.jsonl"
+    f.write_text("\n".join(json.dumps({"id": f"u{i}", "url": u, "text": GOOD}) for i, u in
+                           enumerate(["javascript:alert(document.cookie)",
+                                      " JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>",
+                                      "https://example.org/news/1"])) + "\n", encoding="utf-8")
+    arts = list(read_inputs([str(f)]))
+    assert [a.url for a in arts] == [None, None, None, "https://example.org/news/1"]
+    assert arts[0].meta["url_text"] == "javascript:alert(document.cookie)"
+
+
+def test_a_long_text_is_cut_at_a_break_and_says_so(tmp_path: Path) -> None:
+    para = GOOD + "\n\n"
+    f = tmp_path / "long.txt"
+    f.write_text(para * 50, encoding="utf-8")
+    settings = load_settings({"analysis_max_text_chars": 1000})
+    (a,) = read_inputs([str(f)], settings=settings)
+    assert len(a.text) <= 1000 and a.text.endswith("fighting.")
+    assert a.meta["text_cut_from_chars"] > 1000
+    assert [e.code for e in a.errors] == ["text-cut"]
+    assert cut_text("abc def ghi", 9) == "abc def"
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+def _rss(items: str, prolog: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?>{prolog}<rss version="2.0"><channel>'
+            f"<title>T</title><link>https://example.org/</link>{items}</channel></rss>")
+
+
+def _item(i: int, date: str = "Mon, 16 Aug 2021 10:00:00 GMT") -> str:
+    return (f"<item><title>Item {i}</title><link>https://example.org/{i}</link>"
+            f"<description>{GOOD} Number {i}.</description><pubDate>{date}</pubDate></item>")
+
+
+@pytest.mark.parametrize("prolog", [
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>',
+    '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    "<!doctype rss SYSTEM 'http://127.0.0.1/evil.dtd'>",
+])
+def test_a_feed_with_a_dtd_is_refused_before_parsing(tmp_path: Path, prolog: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import feedparser
+
+    def never(*args, **kwargs):
+        raise AssertionError("feedparser must not see a feed with a DTD")
+
+    monkeypatch.setattr(feedparser, "parse", never)
+    f = tmp_path / "bomb.rss"
+    f.write_text(_rss(_item(1).replace("Item 1", "&lol2;"), prolog), encoding="utf-8")
+    g = tmp_path / "bomb16.xml"
+    g.write_bytes(_rss(_item(1), prolog).encode("utf-16"))
+    errs = list(read_inputs([str(f), str(g)]))
+    assert [type(e) for e in errs] == [UnsafeXml, UnsafeXml]
+
+
+def test_one_impossible_date_does_not_end_the_feed(tmp_path: Path) -> None:
+    items = "".join(_item(i) for i in range(1, 4))
+    items += _item(4, "Mon, 31 Feb 0000 10:00:00 GMT") + _item(5, "Tue, 99 Zzz 2021 99:99 GMT")
+    items += "".join(_item(i) for i in range(6, 15))
+    f = tmp_path / "dates.rss"
+    f.write_text(_rss(items), encoding="utf-8")
+    arts, errs = split(read_inputs([str(f)]))
+    assert not errs and len(arts) == 14
+    assert arts[0].published is not None and arts[3].published is None
+
+
+def test_feed_items_are_capped(tmp_path: Path) -> None:
+    f = tmp_path / "many.rss"
+    f.write_text(_rss("".join(_item(i) for i in range(1, 31))), encoding="utf-8")
+    settings = load_settings({"feed_max_items_count": 10})
+    arts, errs = split(read_inputs([str(f)], settings=settings))
+    assert len(arts) == 10 and [type(e) for e in errs] == [TooLarge]
+    assert "30 entries" in errs[0].message and "feed_max_items_count" in errs[0].message
+
+
+def test_a_javascript_feed_link_is_not_a_link(tmp_path: Path) -> None:
+    f = tmp_path / "js.rss"
+    f.write_text(_rss(_item(1).replace("https://example.org/1", "javascript:alert(1)")),
+                 encoding="utf-8")
+    (a,) = read_inputs([str(f)])
+    assert a.url is None and a.meta["url_text"] == "javascript:alert(1)"
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+
+def test_cli_batch_with_hostile_names_and_duplicates_is_idempotent(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    d = tmp_path / "batch"
+    d.mkdir()
+    (d / "dupes.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "x1", "text": GOOD},
+        {"id": "x1", "text": GOOD.replace("three", "four")},
+    ]) + "\n", encoding="utf-8")
+    with open(os.fsencode(str(d)) + b"/odd\xff\nname.txt", "wb") as fh:
+        fh.write(GOOD.replace("Monday", "Sunday").encode())
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (d / "link.txt").symlink_to(tmp_path / "secret.txt")
+    db = tmp_path / "b.sqlite"
+    args = ["ingest", "--db", str(db), "--no-progress", str(d)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed" in first.stdout
+    assert first.stderr.splitlines() == [
+        f"{d}/link.txt: skipped-link: symbolic link to {tmp_path}/secret.txt, outside {d}; "
+        "not followed"]
+    second = CliRunner().invoke(app, args)
+    assert "ingested 0 new, 0 revised, 2 unchanged, 1 failed" in second.stdout
+    with Store.open(f"sqlite:///{db}") as store, store.read() as conn:
+        texts = [r[0] for r in conn.execute(sa.text("select text from revision"))]
+    assert len(texts) == 2 and not any(SECRET in t for t in texts)
+    assert any(t.endswith("after four days of fighting.") for t in texts)
