@@ -27,7 +27,15 @@ from typing import Annotated
 import typer
 
 from .claims import claims
-from .common import DEFAULT_DB, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format, db_url
+from .common import (
+    DEFAULT_DB,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    Format,
+    db_url,
+)
 from .evaluate import eval_command
 from .ingest import Skipped, extract, ingest
 from .migrate import migrate

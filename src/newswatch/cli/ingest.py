@@ -17,7 +17,17 @@ import typer
 
 from ..errors import InputError, NewswatchError
 from ..model import Article
-from .common import DbOpt, Format, FormatOpt, db_url, err, exit_code, open_store, parse_date
+from .common import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    db_url,
+    err,
+    exit_code,
+    open_store,
+    parse_date,
+)
+
 
 def _check_language(value: str | None) -> str | None:
     from ..stages.nlp import SUPPORTED
@@ -62,8 +72,8 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     """
     from tqdm import tqdm
 
-    from ..pipeline import default_pipeline
     from ..ingest.readers import read_inputs
+    from ..pipeline import default_pipeline
 
     pipeline = default_pipeline(on_error="record")
     show = sys.stderr.isatty() if progress is None else progress
@@ -137,8 +147,11 @@ def ingest(
     store = open_store(db_url(db))
     counts = {"ok": 0, "failed": 0}
     summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
+
+    def unchanged(article: Article) -> bool:
+        return store.find_unchanged(article) is not None
+
     try:
-        unchanged = lambda a: store.find_unchanged(a) is not None  # noqa: E731
         for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
             if isinstance(item, InputError):
                 summary["failed"] += 1

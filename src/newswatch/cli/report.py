@@ -13,7 +13,15 @@ from typing import Annotated
 import typer
 
 from ..errors import NewswatchError
-from .common import DbOpt, Format, FormatOpt, db_url, fail, open_store_readonly, parse_date
+from .common import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    db_url,
+    fail,
+    open_store_readonly,
+    parse_date,
+)
 
 
 def report(

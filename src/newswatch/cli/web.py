@@ -20,7 +20,14 @@ from typing import Annotated
 import typer
 
 from ..errors import NewswatchError
-from .common import DbOpt, db_url, fail, open_store, open_store_readonly, require_database
+from .common import (
+    DbOpt,
+    db_url,
+    fail,
+    open_store,
+    open_store_readonly,
+    require_database,
+)
 
 user_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True, add_completion=False)
 

@@ -63,7 +63,7 @@ def rank_actors(conn: Connection, sc: sa.CTE, limit: int, *, quotes: bool = Fals
     ]
     if quotes and out:
         q = t.quote.c
-        said = dict(conn.execute(
+        said: dict[int, int] = dict(conn.execute(
             sa.select(q.speaker_entity_id, sa.func.count())
             .join(sc, sc.c.revision_id == q.revision_id)
             .where(q.speaker_entity_id.in_([a["id"] for a in out]))

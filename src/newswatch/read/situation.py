@@ -8,6 +8,7 @@ the near-duplicate clusters and one identity with its merges.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection
 from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..text import fold
+
 
 @dataclass(slots=True)
 class ClaimView:
@@ -66,7 +68,7 @@ class ClaimGroupView:
     unit: str | None
     claims: list[ClaimView] = field(default_factory=list)
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in the class body
     def values(self) -> list[float]:
         """The distinct values claimed, in order of first appearance."""
         out: list[float] = []
@@ -75,7 +77,7 @@ class ClaimGroupView:
                 out.append(c.value)
         return out
 
-    @property
+    @builtins.property
     def conflicting(self) -> bool:
         """True when the group holds different values."""
         return len(self.values) > 1

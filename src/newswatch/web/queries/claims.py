@@ -40,22 +40,22 @@ def claims(conn: Connection, f: Filters) -> dict[str, Any]:
     """
     sc = scope(f)
     if conn.scalar(sa.select(sa.func.count()).select_from(st.claim)):
-        groups = []
+        ledger = []
         for view in claim_groups(conn, scope=sc)[:CLAIM_GROUPS]:
             group = group_to_dict(view)
             group["claims"] = group["claims"][-CLAIM_GROUP_ITEMS:]
-            groups.append(group)
-        return {"source": "claims", "filters": f.to_dict(), "groups": groups}
+            ledger.append(group)
+        return {"source": "claims", "filters": f.to_dict(), "groups": ledger}
     fg = t.figure.c
     rows = conn.execute(
         items_with_article(t.figure, sc, fg.text, fg.value, fg.lower, fg.upper, fg.qualifier,
-                            fg.unit, fg.counted)
+                           fg.unit, fg.counted)
         .order_by(fg.counted, fg.unit, t.article.c.published, fg.value)
     ).all()
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in rows:
         groups[(r.counted or "", r.unit or "")].append(r)
-    out = []
+    out: list[dict[str, Any]] = []
     for (counted, unit), items in groups.items():
         values = sorted({i.value for i in items})
         articles = {i.article_id for i in items}

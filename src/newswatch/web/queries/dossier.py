@@ -10,7 +10,14 @@ from sqlalchemy.engine import Connection
 
 from ...storage import schema as t
 from ..errors import NotFound
-from .common import Filters, event_items, event_ref, evidence_ref, items_with_article, scope
+from .common import (
+    Filters,
+    event_items,
+    event_ref,
+    evidence_ref,
+    items_with_article,
+    scope,
+)
 
 #: Mentions (and quotes, figures, events) listed in a dossier.
 DOSSIER_MENTIONS = 200
@@ -110,7 +117,7 @@ def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:
     items = event_items()
     ev = items.c
     names = [e.canonical, e.key]
-    involved = [ev.actor.in_(names), ev.recipient.in_(names)]
+    involved: list[sa.ColumnElement[bool]] = [ev.actor.in_(names), ev.recipient.in_(names)]
     stmt = items_with_article(items, sc, ev.id, ev.type, ev.mode, ev.actor, ev.recipient,
                               ev.place, ev.date).join(t.event, t.event.c.id == ev.event_id)
     involved += [t.event.c.actor_entity_id == entity_id, t.event.c.recipient_entity_id == entity_id]

@@ -77,8 +77,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
     if dataset == "events":
         ec = t.event.c
         stmt = stmt.join(t.event, ec.id == table.c.event_id).add_columns(ec.negated, ec.future, ec.hypothetical)
-    for r in conn.execute(stmt):
-        ref = evidence_ref(r)
-        row = {k: getattr(r, k, None) for k in columns}
+    for item in conn.execute(stmt):
+        ref = evidence_ref(item)
+        row = {k: getattr(item, k, None) for k in columns}
         row.update({k: ref[k] for k in ("published", "sentence")})
         yield row

@@ -17,8 +17,8 @@ from .common import (
     count_items,
     event_items,
     event_ref,
-    items_with_article,
     iso,
+    items_with_article,
     scope,
 )
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ...storage import schema as t
 from ..errors import InvalidInput
-from .common import Filters, event_items, evidence_ref, items_with_article, iso, scope
+from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
 
 #: Timeline granularity: days when the range spans at most this many days, then weeks up to
 #: :data:`WEEKS_UP_TO_DAYS`, then months (keeps a bar chart under ~150 bars).
@@ -159,7 +159,7 @@ def timeline(
     for (day, kind), n in counts.items():
         if days[0] <= day <= days[-1]:
             per[_bucket_start(day, granularity)][kind] += n
-    buckets = []
+    buckets: list[dict[str, Any]] = []
     cursor = _bucket_start(days[0], granularity)
     while cursor <= days[-1]:
         end = _bucket_end(cursor, granularity)
