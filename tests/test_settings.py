@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.settings import SETTINGS, UNIT_SUFFIXES, SettingsError, describe, load
+from pathlib import Path
+
+from newswatch.settings import (
+    DOC_HEAD,
+    SETTINGS,
+    UNIT_SUFFIXES,
+    SettingsError,
+    describe,
+    load,
+    markdown,
+    value,
+)
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 
 
 def test_every_setting_has_help_and_numbers_carry_a_unit() -> None:
@@ -13,6 +26,34 @@ def test_every_setting_has_help_and_numbers_carry_a_unit() -> None:
         if isinstance(s.default, (int, float)) and not isinstance(s.default, bool):
             assert s.name.endswith(UNIT_SUFFIXES), s.name
     assert [row[0] for row in describe()] == [s.name for s in SETTINGS]
+
+
+def test_every_setting_is_documented_in_docs_settings_md() -> None:
+    doc = DOC.read_text("utf-8")
+    for s in SETTINGS:
+        assert f"| `{s.name}` | `{s.env_var}` |" in doc, f"{s.name} is not documented in docs/settings.md"
+    # the file is generated from the registry: a changed default or help line must be regenerated
+    assert doc == DOC_HEAD + markdown(), "docs/settings.md is stale: python -m newswatch.settings > docs/settings.md"
+
+
+def test_a_numeric_setting_without_a_unit_or_help_would_fail() -> None:
+    # the checks above are not vacuous: the registry holds numbers of every kind of unit
+    suffixes = {suffix for s in SETTINGS for suffix in UNIT_SUFFIXES if s.name.endswith(suffix)}
+    assert {"_bytes", "_seconds", "_chars", "_count"} <= suffixes
+    assert {"db", "cache_dir", "eval_data", "web_open_read"} <= {s.name for s in SETTINGS}
+
+
+def test_single_values_come_from_the_environment() -> None:
+    assert value("db", env={}) == "newswatch.sqlite"
+    assert value("db", env={"NEWSWATCH_DB": "/data/nw.sqlite"}) == "/data/nw.sqlite"
+    assert value("cache_dir", env={"NEWSWATCH_CACHE_DIR": "/tmp/c"}) == "/tmp/c"
+    # one malformed unrelated variable does not stop a single lookup; load() refuses it
+    env = {"NEWSWATCH_EVAL_DATA": "/e", "NEWSWATCH_WEB_RATE_LIMIT_COUNT": "many"}
+    assert value("eval_data", env=env) == "/e"
+    with pytest.raises(SettingsError):
+        load(env=env)
+    with pytest.raises(SettingsError):
+        value("no_such_setting", env={})
 
 
 def test_defaults() -> None:

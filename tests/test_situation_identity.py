@@ -6,6 +6,7 @@ import pytest
 
 from newswatch.situation.identity import name_keys, name_skeleton, transliterate
 from newswatch.storage import Store
+from newswatch import read
 from newswatch.storage import situation as sit
 
 from situation_helpers import run
@@ -40,7 +41,7 @@ def test_alias_file_joins_lavrov_across_languages(situation_pipeline, tmp_path) 
         s.save(en)
         s.save(ru)
         with s.read() as conn:
-            ident = sit.identity(conn, "alias:sergei_lavrov")
+            ident = read.identity(conn, "alias:sergei_lavrov")
     assert ident is not None
     assert ident["labels"] == {"en": "Sergei Lavrov", "ru": "Сергей Лавров"}
     assert "Сергея Лаврова" in ident["aliases"]["ru"]
@@ -57,7 +58,7 @@ def test_transliteration_and_surname_merge_and_undo(situation_pipeline, tmp_path
         for a in (en, ru, later):
             s.save(a)
         with s.read() as conn:
-            ident = sit.identity(conn, "PERSON:Андрей Козырев")
+            ident = read.identity(conn, "PERSON:Андрей Козырев")
         assert ident is not None
         members = {m["key"] for m in ident["members"]}
         assert {"PERSON:Andrei Kozyrev", "PERSON:Андрей Козырев", "PERSON:Козырев"} <= members
@@ -69,8 +70,8 @@ def test_transliteration_and_surname_merge_and_undo(situation_pipeline, tmp_path
             assert sit.undo_merge(conn, surname["id"]) is True
             assert sit.undo_merge(conn, surname["id"]) is False
         with s.read() as conn:
-            after = sit.identity(conn, "PERSON:Андрей Козырев")
-            alone = sit.identity(conn, "PERSON:Козырев")
+            after = read.identity(conn, "PERSON:Андрей Козырев")
+            alone = read.identity(conn, "PERSON:Козырев")
         assert after is not None and alone is not None
         assert "PERSON:Козырев" not in {m["key"] for m in after["members"]}
         assert alone["key"] == "PERSON:Козырев"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from newswatch.model import Article
 from newswatch.storage import Store
-from newswatch.storage import situation as sit
+from newswatch import read
 
 from situation_helpers import LWJ_TEXT, reformatted, run
 
@@ -35,8 +35,8 @@ def loaded(tmp_path, situation_pipeline, seed_article: Article, seed_raw: str) -
 def test_reprint_clusters_with_the_seed_and_its_events_merge(loaded) -> None:
     url, reprint, _ = loaded
     with Store.open(url) as s, s.read() as conn:
-        clusters = sit.clusters(conn)
-        events = sit.events(conn)
+        clusters = read.clusters(conn)
+        events = read.events(conn)
     assert len(clusters) == 1
     assert {m["article_id"] for m in clusters[0]["members"]} == {"seed", "reprint"}
     assert clusters[0]["members"][1]["similarity"] >= 0.98
@@ -52,7 +52,7 @@ def test_reprint_clusters_with_the_seed_and_its_events_merge(loaded) -> None:
 def test_claims_about_taliban_districts_form_one_group_newest_marked(loaded) -> None:
     url, _, _ = loaded
     with Store.open(url) as s, s.read() as conn:
-        groups = sit.claim_groups(conn, "Taliban")
+        groups = read.claim_groups(conn, "Taliban")
     g = next(x for x in groups if x.property == "district controlled")
     assert g.values == [188.0, 223.0]
     assert g.conflicting
@@ -82,11 +82,11 @@ def test_a_revised_text_adds_mentions_not_events(loaded, situation_pipeline, see
                   source="Inforos")
     with Store.open(url) as s:
         with s.read() as conn:
-            before = {e["id"]: e["mention_count"] for e in sit.events(conn)}
+            before = {e["id"]: e["mention_count"] for e in read.events(conn)}
         assert s.save(revised).status == "revised"
         with s.read() as conn:
-            after = {e["id"]: e["mention_count"] for e in sit.events(conn)}
-            group = next(g for g in sit.claim_groups(conn, "Taliban") if g.property == "district controlled")
+            after = {e["id"]: e["mention_count"] for e in read.events(conn)}
+            group = next(g for g in read.claim_groups(conn, "Taliban") if g.property == "district controlled")
     assert after.keys() == before.keys()  # no new event
     assert sum(after.values()) == sum(before.values()) + len(revised.events)
     assert group.values == [188.0, 193.0, 223.0]

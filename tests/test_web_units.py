@@ -115,12 +115,13 @@ def test_filters_accept_codes_and_names() -> None:
 
 
 def test_web_settings_have_units_help_and_documentation() -> None:
-    doc = (ROOT / "docs" / "web.md").read_text("utf-8")
+    doc = (ROOT / "docs" / "settings.md").read_text("utf-8")
+    assert len(WEB_SETTINGS) == 14
     for s in WEB_SETTINGS:
         assert s.help, s.name
         if isinstance(s.default, (int, float)) and not isinstance(s.default, bool):
             assert s.name.endswith(("_bytes", "_seconds", "_chars", "_count")), s.name
-        assert f"`{s.name}`" in doc, f"{s.name} is not documented in docs/web.md"
+        assert f"`{s.name}`" in doc, f"{s.name} is not documented in docs/settings.md"
     config = load_config("sqlite://", {"max_comment_chars": "10"},
                          env={"NEWSWATCH_WEB_OPEN_READ": "0"})
     assert (config.open_read, config.max_comment_chars) == (False, 10)

@@ -3,11 +3,13 @@
 :func:`build_report` returns a plain, JSON-serialisable dict (``newswatch report --format
 json`` prints it as is); :func:`render_report` prints the same dict with rich tables.
 
-Scope: the **latest revision** of every stored article whose publication date (or, when the
+Scope (:func:`newswatch.read.scope.scope`, the same as the dashboard's): the **latest
+revision** of every stored article whose publication date (or, when the
 date is unknown, the day it was first stored) lies in ``[since, until]``; with ``country``,
 only articles that mention a place in that country or an entity of that country, and the
 places section lists only that country's places. Ingest failures are not filtered (they
-have no article).
+have no article). Actors are ranked by :func:`newswatch.read.actors.rank_actors` (PERSON,
+ORG and GPE entities; not NORP), so the report and the dashboard list the same actors.
 
 Dict layout (every list is sorted; ties broken by name, id and offset so the output is
 stable for the same database)::
@@ -46,15 +48,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .errors import NewswatchError, UnknownCountry
+from .errors import UnknownCountry
+from .read import make_filters, rank_actors, scope
 from .storage import Store
 from .storage import schema as t
 from .storage.mapping import to_jsonable
 
+__all__ = ["REPORT_VERSION", "UnknownCountry", "build_report", "country_name", "render_report",
+           "trim_sentence"]
+
 REPORT_VERSION = 1
-#: Entity labels that count as actors (OntoNotes: persons, organisations, geo-political
-#: entities acting as states).
-ACTOR_LABELS = ("PERSON", "ORG", "GPE")
 #: Actors listed in the report, after ranking by articles then mentions.
 TOP_ACTORS = 50
 #: Ingest failures listed individually (most recent first); all are counted.
@@ -97,72 +100,24 @@ def build_report(
     Raises:
         UnknownCountry: ``country`` is not a known country.
     """
-    iso = _country(country) if country else None
+    filters = make_filters(since, until, country, subject="--country")
     with store.read() as conn:
-        scope = _scope(since, until, iso)
+        sc = scope(filters)
         report = {
             "report_version": REPORT_VERSION,
             "filters": {
                 "since": since,
                 "until": until,
-                "country": iso.alpha_2 if iso else None,
+                "country": filters.country,
             },
-            "summary": _summary(conn, scope),
-            "actors": _actors(conn, scope, top),
-            "places": _places(conn, scope, iso.alpha_2 if iso else None),
-            "figures": _figures(conn, scope),
-            "timeline": _timeline(conn, scope),
-            "failures": _failures(conn, scope),
+            "summary": _summary(conn, sc),
+            "actors": _actors(conn, sc, top),
+            "places": _places(conn, sc, filters.country),
+            "figures": _figures(conn, sc),
+            "timeline": _timeline(conn, sc),
+            "failures": _failures(conn, sc),
         }
     return to_jsonable(report)
-
-
-def _country(value: str) -> Any:
-    try:
-        return pycountry.countries.lookup(value.strip())
-    except LookupError:
-        raise UnknownCountry(
-            f"{value!r} is not an ISO 3166-1 country code or name", subject="--country"
-        ) from None
-
-
-def _scope(since: dt.date | None, until: dt.date | None, iso: Any) -> sa.CTE:
-    """Latest revision of each article in scope: columns ``article_id``, ``revision_id``."""
-    a, r = t.article.c, t.revision.c
-    newer = t.revision.alias("newer")
-    latest_seq = (
-        sa.select(sa.func.max(newer.c.seq)).where(newer.c.article_id == a.id).scalar_subquery()
-    )
-    stmt = (
-        sa.select(a.id.label("article_id"), r.id.label("revision_id"))
-        .select_from(t.article)
-        .join(t.revision, sa.and_(r.article_id == a.id, r.seq == latest_seq))
-    )
-    if since is not None:
-        start = dt.datetime.combine(since, dt.time(), dt.UTC)
-        stmt = stmt.where(
-            sa.or_(a.published >= since, sa.and_(a.published.is_(None), a.first_seen >= start))
-        )
-    if until is not None:
-        stop = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
-        stmt = stmt.where(
-            sa.or_(a.published <= until, sa.and_(a.published.is_(None), a.first_seen < stop))
-        )
-    if iso is not None:
-        in_country_place = (
-            sa.select(t.place_mention.c.id)
-            .join(t.place, t.place.c.id == t.place_mention.c.place_id)
-            .where(t.place_mention.c.revision_id == r.id, t.place.c.country_code == iso.alpha_2)
-            .exists()
-        )
-        in_country_entity = (
-            sa.select(t.entity_mention.c.id)
-            .join(t.entity, t.entity.c.id == t.entity_mention.c.entity_id)
-            .where(t.entity_mention.c.revision_id == r.id, t.entity.c.country == iso.alpha_3)
-            .exists()
-        )
-        stmt = stmt.where(sa.or_(in_country_place, in_country_entity))
-    return stmt.cte("scope")
 
 
 def _summary(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
@@ -193,46 +148,9 @@ def _summary(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
 
 
 def _actors(conn: sa.Connection, scope: sa.CTE, top: int) -> list[dict[str, Any]]:
-    e, m = t.entity.c, t.entity_mention.c
-    stmt = (
-        sa.select(
-            e.id,
-            e.key,
-            e.canonical,
-            e.label,
-            e.country,
-            sa.func.count(sa.distinct(scope.c.article_id)).label("articles"),
-            sa.func.count().label("mentions"),
-        )
-        .join(t.entity_mention, m.entity_id == e.id)
-        .join(scope, scope.c.revision_id == m.revision_id)
-        .where(e.label.in_(ACTOR_LABELS))
-        .group_by(e.id, e.key, e.canonical, e.label, e.country)
-    )
-    rows = sorted(
-        conn.execute(stmt).all(), key=lambda r: (-r.articles, -r.mentions, r.canonical, r.key)
-    )[:top]
-    q = t.quote.c
-    quotes = dict(
-        conn.execute(
-            sa.select(q.speaker_entity_id, sa.func.count())
-            .join(scope, scope.c.revision_id == q.revision_id)
-            .where(q.speaker_entity_id.in_([r.id for r in rows]))
-            .group_by(q.speaker_entity_id)
-        ).all()
-    )
-    return [
-        {
-            "key": r.key,
-            "name": r.canonical,
-            "label": r.label,
-            "country": r.country,
-            "articles": int(r.articles),
-            "mentions": int(r.mentions),
-            "quotes": int(quotes.get(r.id, 0)),
-        }
-        for r in rows
-    ]
+    """The actor ranking of :func:`newswatch.read.actors.rank_actors` (the dashboard's too)."""
+    return [{k: a[k] for k in ("key", "name", "label", "country", "articles", "mentions", "quotes")}
+            for a in rank_actors(conn, scope, top, quotes=True)]
 
 
 def country_name(code: str | None) -> str:

@@ -1,15 +1,21 @@
-"""Registry of settings: each has a name (with its unit), a default, a type and a help line.
+"""The one registry of settings: each has a name (with its unit), a default, a type and a help line.
+
+Every setting of newswatch is declared in :data:`SETTINGS` — input limits, the database, the
+cache and evaluation-data folders, and the dashboard's ``web_*`` settings — and documented in
+``docs/settings.md`` (a test compares that file with :func:`markdown`; regenerate it with
+``python -m newswatch.settings > docs/settings.md``).
 
 Values are layered, later layers winning:
 
 1. the packaged defaults declared in :data:`SETTINGS`;
 2. environment variables ``NEWSWATCH_<NAME>`` (upper-case setting name), e.g.
-   ``NEWSWATCH_MAX_INPUT_BYTES=20000000``;
+   ``NEWSWATCH_MAX_INPUT_BYTES=20000000``, ``NEWSWATCH_DB=/data/nw.sqlite``;
 3. explicit overrides passed to :func:`load` (what the CLI builds from its flags).
 
-Settings are read when :func:`load` is called, never at import time. A numeric setting
-carries its unit at the end of its name (``_bytes``, ``_seconds``, ``_chars``...); a test
-checks that every setting has a help line and a unit.
+Settings are read when :func:`load` or :func:`value` is called, never at import time. A numeric
+setting carries its unit at the end of its name (``_bytes``, ``_seconds``, ``_chars``...); a
+test checks that every setting has a help line, a unit and a line in the docs.
+:func:`newswatch.web.config.load_config` reads the ``web_*`` settings through :func:`load`.
 """
 
 from __future__ import annotations
@@ -150,9 +156,106 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated ISO 639-1 codes the language detector chooses among (each one "
         "costs memory; all 75 lingua languages take 1.3 GB).",
     ),
+    # -- where things are ----------------------------------------------------------------
+    Setting(
+        "db", "newswatch.sqlite",
+        "Database of ingest, report, claims, serve and user: a SQLite file path or an "
+        "SQLAlchemy URL (postgresql+psycopg://user@host/db); the --db option overrides it.",
+    ),
+    Setting(
+        "cache_dir", "",
+        "Folder of caches (the compact GeoNames city index, about 26 MB); empty: "
+        "$XDG_CACHE_HOME/newswatch, else ~/.cache/newswatch.",
+    ),
+    Setting(
+        "eval_data", "",
+        "Folder holding the evaluation dataset folders read by `newswatch eval` (the --data "
+        "option overrides it); empty: ../shared/eval beside the working copy, when present.",
+    ),
+    # -- the dashboard (newswatch.web.config) ------------------------------------------------
+    Setting(
+        "web_open_read", True,
+        "Let visitors who are not signed in read every page and the read API; when false, "
+        "reading needs a signed-in user too. `newswatch serve` without --open-read/--closed-read "
+        "and without NEWSWATCH_WEB_OPEN_READ opens reading only when it binds to loopback.",
+    ),
+    Setting(
+        "web_tile_url", "",
+        "URL template of a raster tile server for the map background, e.g. "
+        "https://tiles.example.org/{z}/{x}/{y}.png; empty: country outlines only (offline).",
+    ),
+    Setting(
+        "web_tile_attribution", "",
+        "Attribution text shown on the map for the tile server of web_tile_url.",
+    ),
+    Setting(
+        "web_max_selection_chars", 300,
+        "Longest passage a reader may select for an error report, in characters; longer "
+        "selections are refused (the issue's limit).",
+    ),
+    Setting(
+        "web_max_comment_chars", 4000,
+        "Longest comment accepted, in characters (about two screen pages).",
+    ),
+    Setting(
+        "web_max_note_chars", 1000,
+        "Longest note on an error report or a resolution, in characters.",
+    ),
+    Setting(
+        "web_max_body_bytes", 64 * 1024,
+        "Largest request body accepted by any endpoint, in bytes; larger requests get 413.",
+    ),
+    Setting(
+        "web_rate_limit_count", 30,
+        "Write requests (ratings, comments, reports, user changes) one user or address may "
+        "make per web_rate_window_seconds; more get 429.",
+    ),
+    Setting(
+        "web_login_limit_count", 10,
+        "Sign-in attempts one address, and one account name, may make per "
+        "web_rate_window_seconds; more get 429.",
+    ),
+    Setting(
+        "web_rate_window_seconds", 60.0,
+        "Length of the sliding window of the write and sign-in rate limits, in seconds.",
+    ),
+    Setting(
+        "web_session_max_age_seconds", 14 * 24 * 3600,
+        "How long a sign-in lasts, in seconds (default 14 days).",
+    ),
+    Setting(
+        "web_secure_cookies", False,
+        "Mark the session and CSRF cookies Secure on every response; they are marked Secure "
+        "anyway on requests that arrive over HTTPS (directly or per a trusted proxy).",
+    ),
+    Setting(
+        "web_trusted_proxies", "",
+        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed (client address for rate limits, HTTPS for "
+        "cookies); empty: forwarded headers are ignored, whoever sends them.",
+    ),
+    Setting(
+        "web_page_size_count", 50,
+        "Rows per page in lists (articles, search results, reports, mentions).",
+    ),
+    Setting(
+        "web_map_max_features_count", 3000,
+        "Most markers the map endpoint returns (busiest first).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+#: The text of ``docs/settings.md`` above the table (the table is :func:`markdown`).
+DOC_HEAD = """# Settings
+
+Every setting of newswatch, from the one registry `src/newswatch/settings.py` (this file is
+generated from it: `python -m newswatch.settings > docs/settings.md`; `tests/test_settings.py`
+fails when the two differ). Each setting can be set with its environment variable; command
+options (`--db`, `--data`, `serve --open-read/--tile-url`) override the variable. Numbers carry
+their unit at the end of the name (`_bytes`, `_seconds`, `_chars`, `_count`, `_ratio`).
+
+"""
 
 
 class Settings(Mapping[str, Any]):
@@ -212,6 +315,46 @@ def load(overrides: Mapping[str, Any] | None = None,
     return Settings(values)
 
 
+def value(name: str, env: Mapping[str, str] | None = None) -> Any:
+    """One setting's value: its default, or its environment variable when set.
+
+    For callers that need a single setting (the CLI's database, the cache folder) without
+    failing on an unrelated malformed variable.
+
+    Raises:
+        SettingsError: unknown name, or the variable does not parse.
+    """
+    env = os.environ if env is None else env
+    try:
+        s = _BY_NAME[name]
+    except KeyError:
+        raise SettingsError(f"unknown setting {name!r}; known: {sorted(_BY_NAME)}") from None
+    return s.parse(env[s.env_var]) if s.env_var in env else s.default
+
+
 def describe() -> list[tuple[str, str, str]]:
     """``(name, default, help)`` rows for documentation and ``--help`` output."""
     return [(s.name, repr(s.default), s.help) for s in SETTINGS]
+
+
+def _shown_default(default: int | float | str | bool) -> str:
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    if default == "":
+        return '""'
+    return str(default)
+
+
+def markdown() -> str:
+    """The settings table of ``docs/settings.md`` (Markdown; one row per setting, in order)."""
+    rows = ["| setting | environment variable | default | meaning |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        rows.append(f"| `{s.name}` | `{s.env_var}` | `{_shown_default(s.default)}` | "
+                    f"{s.help.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(DOC_HEAD + markdown())

@@ -1,30 +1,24 @@
 """``newswatch claims``: list the claims ledger (figures grouped by subject and property).
 
-Register in the main CLI with ``app.command("claims")(claims)`` (``from .claims_cli import
-claims``). Output: one table per group (text) or a JSON array of groups (``--format json``,
-see :func:`newswatch.storage.situation.group_to_dict`); each group lists its claims oldest
+Registered by :mod:`newswatch.cli`. Output: one table per group (text) or a JSON array of
+groups (``--format json``, see :func:`newswatch.read.situation.group_to_dict`); each group
+lists its claims oldest
 first with value and bounds, as-of date, outlet, cited sources, article and sentence; the
 newest claim and the most-cited value are marked.
 
-Exit codes follow the main CLI: 0 listed (possibly nothing); 3 the database could not be
-opened or does not exist.
+Read-only: the database is opened without migrating. Exit codes (:mod:`.common`): 0 listed
+(possibly nothing); 3 the database does not exist, is at an older schema, or could not be
+opened.
 """
 
 from __future__ import annotations
 
 import json
-from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-
-class ClaimsFormat(str, Enum):
-    """Output formats."""
-
-    text = "text"
-    json = "json"
+from .common import DbOpt, Format, FormatOpt, db_url, open_store_readonly
 
 
 def _value(c: Any) -> str:
@@ -35,29 +29,17 @@ def _value(c: Any) -> str:
 
 
 def claims(
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./newswatch.sqlite).")] = None,
+    db: DbOpt = None,
     subject: Annotated[str | None, typer.Option(
         "--subject", help="Only groups whose subject (any language label) or key contains this text.")] = None,
-    fmt: Annotated[ClaimsFormat, typer.Option("--format", help="Output format.")] = ClaimsFormat.text,
+    fmt: FormatOpt = Format.text,
     min_claims: Annotated[int, typer.Option("--min-claims", min=1, help="Only groups with at least N claims.")] = 1,
     conflicting: Annotated[bool, typer.Option("--conflicting", help="Only groups holding different values.")] = False,
 ) -> None:
     """List claim groups: values side by side with dates and sources; newest and most cited marked."""
-    from . import EXIT_FAILED, db_url
-    from ..errors import NewswatchError
-    from ..storage import Store
-    from ..storage.situation import claim_groups, group_to_dict
+    from ..read.situation import claim_groups, group_to_dict
 
-    url = db_url(db)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        typer.echo(f"{url}: not-found: no database here; run `newswatch ingest PATH` first or pass --db", err=True)
-        raise typer.Exit(EXIT_FAILED)
-    try:
-        store = Store.open(url)
-    except NewswatchError as exc:
-        typer.echo(exc.line(), err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+    store = open_store_readonly(db_url(db))
     try:
         with store.read() as conn:
             groups = claim_groups(conn, subject, min_claims=min_claims)
@@ -65,7 +47,7 @@ def claims(
         store.close()
     if conflicting:
         groups = [g for g in groups if g.conflicting]
-    if fmt is ClaimsFormat.json:
+    if fmt is Format.json:
         typer.echo(json.dumps([group_to_dict(g) for g in groups], ensure_ascii=False, indent=1))
         return
     _render(groups)

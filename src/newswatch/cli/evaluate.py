@@ -21,17 +21,13 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_USAGE, EXIT_DATA = 0, 2, 3
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Format, FormatOpt
+
+#: A dataset file is missing or malformed: the "nothing could be processed" code of every command.
+EXIT_DATA = EXIT_FAILED
 
 eval_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                        help="Score newswatch against gold evaluation sets, beside the bare libraries.")
-
-
-class OutputFormat(str, Enum):
-    """Output formats."""
-
-    text = "text"
-    json = "json"
 
 
 class Which(str, Enum):
@@ -47,8 +43,8 @@ def eval_command(
     name: Annotated[str, typer.Argument(help="Dataset name (see 'list'), 'all', or 'list'.")],
     data: Annotated[Path | None, typer.Option(
         "--data", help="Dataset folder (for 'all': the folder of dataset folders). "
-                       "Default: the dataset's folder under $NEWSWATCH_EVAL_DATA or ../shared/eval.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+                       "Default: the dataset's folder under the eval_data setting ($NEWSWATCH_EVAL_DATA) or ../shared/eval.")] = None,
+    fmt: FormatOpt = Format.text,
     limit: Annotated[int | None, typer.Option("--limit", min=1,
                                               help="Score only the first N documents of each gold file.")] = None,
     systems: Annotated[Which, typer.Option("--systems", help="Run newswatch, the baseline, or both.")] = Which.both,
@@ -70,7 +66,7 @@ def eval_command(
     root = default_data_root()
     if data is None:
         if root is None:
-            typer.echo("no --data given and $NEWSWATCH_EVAL_DATA is not set", err=True)
+            typer.echo("no --data given, the eval_data setting ($NEWSWATCH_EVAL_DATA) is empty and ../shared/eval is absent", err=True)
             raise typer.Exit(EXIT_USAGE)
         data = root if name == "all" else root / folder_of(name)
     which = ("newswatch", "baseline") if systems is Which.both else (systems.value,)
@@ -83,7 +79,7 @@ def eval_command(
     except NewswatchError as exc:
         typer.echo(exc.line(), err=True)
         raise typer.Exit(EXIT_DATA) from None
-    if fmt is OutputFormat.json:
+    if fmt is Format.json:
         payload = [r.to_dict() for r in results]
         sys.stdout.write(json.dumps(payload if name == "all" else payload[0], ensure_ascii=False,
                                     indent=1, default=str) + "\n")

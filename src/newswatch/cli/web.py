@@ -6,42 +6,31 @@ The main CLI registers them with :func:`register`::
     from newswatch.cli.web import register
     register(app)          # adds "serve" and the "user" group
 
-Exit codes follow the main CLI: 0 ok, 2 usage error, 3 the database could not be opened or
-the user could not be created.
+``serve`` only reads the store's schema: it opens an existing database without migrating it
+(an older schema is refused with a message naming ``newswatch migrate``); ``user add`` writes
+and migrates. Exit codes (:mod:`.common`): 0 ok, 2 usage error, 3 the database does not
+exist, could not be opened or is at an older schema, or the user could not be created.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import NewswatchError
-
-EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
+from .common import (
+    DbOpt,
+    db_url,
+    fail,
+    open_store,
+    open_store_readonly,
+    require_database,
+)
 
 user_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True, add_completion=False)
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option("--db", help="Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./newswatch.sqlite)."),
-]
-
-
-def _url(db: str | None) -> str:
-    from . import db_url
-
-    return db_url(db)
-
-
-def _exists_or_exit(url: str) -> None:
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        typer.echo(f"{url}: not-found: no database here; run `newswatch ingest PATH --db FILE` "
-                   "first or pass --db", err=True)
-        raise typer.Exit(EXIT_FAILED)
 
 
 def serve(
@@ -62,8 +51,7 @@ def serve(
     from ..web.config import load_config
     from ..web.security import is_loopback_host
 
-    url = _url(db)
-    _exists_or_exit(url)
+    url = db_url(db)
     if open_read is None and "NEWSWATCH_WEB_OPEN_READ" not in os.environ:
         # Anonymous reading is the default only for a dashboard nobody else can reach.
         open_read = is_loopback_host(host)
@@ -72,15 +60,22 @@ def serve(
                        "(pass --open-read to let visitors read)", err=True)
     try:
         config = load_config(url, {"open_read": open_read, "tile_url": tile_url})
-        app = create_app(config)
     except NewswatchError as exc:
-        typer.echo(exc.line(), err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail(exc.line())
+    store = open_store_readonly(url)
+    try:
+        app = create_app(config, store=store)
+    except NewswatchError as exc:
+        store.close()
+        fail(exc.line())
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"newswatch dashboard: open http://{shown}:{port}/  (Ctrl+C to stop)", err=True)
     # Forwarded headers are believed only from web_trusted_proxies (the app's middleware);
     # uvicorn's own handling would trust them from loopback.
-    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
+    finally:
+        store.close()
 
 
 @user_app.command("add")
@@ -91,7 +86,6 @@ def user_add(
     db: DbOpt = None,
 ) -> None:
     """Create a dashboard user; the password is prompted for (twice) or read from stdin."""
-    from ..storage import Store
     from ..web.users import create_user
 
     if role not in ("reader", "analyst", "admin"):
@@ -100,14 +94,13 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    url = _url(db)
-    _exists_or_exit(url)
-    try:
-        with Store.open(url) as store:
+    url = db_url(db)
+    require_database(url)
+    with open_store(url) as store:
+        try:
             user = create_user(store.engine, name, password, role)
-    except NewswatchError as exc:
-        typer.echo(f"{name}: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        except NewswatchError as exc:
+            fail(f"{name}: {exc.code}: {exc.message}")
     typer.echo(f"created {user.role} {user.name} -> {url}")
 
 

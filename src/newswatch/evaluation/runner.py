@@ -7,7 +7,6 @@ every set, and the held-out release, laid out alike, is scored by pointing ``--d
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,8 @@ from .systems import Systems
 
 Scorer = Callable[..., EvalResult]
 
-#: Environment variable naming the folder that holds every dataset folder (default for
-#: ``--data`` when it is omitted).
+#: Environment variable of the ``eval_data`` setting (:mod:`newswatch.settings`): the folder
+#: that holds every dataset folder (default for ``--data`` when it is omitted).
 DATA_ENV = "NEWSWATCH_EVAL_DATA"
 
 
@@ -87,10 +86,13 @@ def folder_of(name: str) -> str:
 
 
 def default_data_root() -> Path | None:
-    """``$NEWSWATCH_EVAL_DATA`` if set, else ``../shared/eval`` next to the working copy, else None."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env)
+    """The ``eval_data`` setting (``$NEWSWATCH_EVAL_DATA``) if set, else ``../shared/eval`` next
+    to the working copy, else None."""
+    from ..settings import value
+
+    configured = value("eval_data")
+    if configured:
+        return Path(configured)
     guess = Path(__file__).resolve().parents[3].parent / "shared" / "eval"
     return guess if guess.is_dir() else None
 

@@ -1,91 +1,23 @@
-"""Settings of the web dashboard, declared like :data:`newswatch.settings.SETTINGS`.
+"""Configuration of one dashboard instance, resolved from the settings registry.
 
-Each setting has a name ending with its unit (for numbers), a default and a help line, and is
-overridden by the environment variable ``NEWSWATCH_<NAME>`` (e.g. ``NEWSWATCH_WEB_OPEN_READ=0``)
-and then by explicit overrides (what ``newswatch serve`` builds from its flags). They are read
-when :func:`load_config` is called, never at import time.
+The dashboard's settings are the ``web_*`` entries of :data:`newswatch.settings.SETTINGS`
+(one registry, one loader: :func:`newswatch.settings.load`); each is overridden by the
+environment variable ``NEWSWATCH_<NAME>`` (e.g. ``NEWSWATCH_WEB_OPEN_READ=0``) and then by
+explicit overrides (what ``newswatch serve`` builds from its flags). They are read when
+:func:`load_config` is called, never at import time.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..settings import Setting, SettingsError
+from ..settings import SETTINGS, Setting, SettingsError, load
 
-#: Every setting of the web layer. Documented in docs/web.md (a test checks it).
-WEB_SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "web_open_read", True,
-        "Let visitors who are not signed in read every page and the read API; when false, "
-        "reading needs a signed-in user too. `newswatch serve` without --open-read/--closed-read "
-        "and without NEWSWATCH_WEB_OPEN_READ opens reading only when it binds to loopback.",
-    ),
-    Setting(
-        "web_tile_url", "",
-        "URL template of a raster tile server for the map background, e.g. "
-        "https://tiles.example.org/{z}/{x}/{y}.png; empty: country outlines only (offline).",
-    ),
-    Setting(
-        "web_tile_attribution", "",
-        "Attribution text shown on the map for the tile server of web_tile_url.",
-    ),
-    Setting(
-        "web_max_selection_chars", 300,
-        "Longest passage a reader may select for an error report, in characters; longer "
-        "selections are refused (the issue's limit).",
-    ),
-    Setting(
-        "web_max_comment_chars", 4000,
-        "Longest comment accepted, in characters (about two screen pages).",
-    ),
-    Setting(
-        "web_max_note_chars", 1000,
-        "Longest note on an error report or a resolution, in characters.",
-    ),
-    Setting(
-        "web_max_body_bytes", 64 * 1024,
-        "Largest request body accepted by any endpoint, in bytes; larger requests get 413.",
-    ),
-    Setting(
-        "web_rate_limit_count", 30,
-        "Write requests (ratings, comments, reports, user changes) one user or address may "
-        "make per web_rate_window_seconds; more get 429.",
-    ),
-    Setting(
-        "web_login_limit_count", 10,
-        "Sign-in attempts one address may make per web_rate_window_seconds; more get 429.",
-    ),
-    Setting(
-        "web_rate_window_seconds", 60.0,
-        "Length of the sliding window of the write and sign-in rate limits, in seconds.",
-    ),
-    Setting(
-        "web_session_max_age_seconds", 14 * 24 * 3600,
-        "How long a sign-in lasts, in seconds (default 14 days).",
-    ),
-    Setting(
-        "web_secure_cookies", False,
-        "Mark the session and CSRF cookies Secure on every response; they are marked Secure "
-        "anyway on requests that arrive over HTTPS (directly or per a trusted proxy).",
-    ),
-    Setting(
-        "web_trusted_proxies", "",
-        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and "
-        "X-Forwarded-Proto headers are believed (client address for rate limits, HTTPS for "
-        "cookies); empty: forwarded headers are ignored, whoever sends them.",
-    ),
-    Setting(
-        "web_page_size_count", 50,
-        "Rows per page in lists (articles, search results, reports, mentions).",
-    ),
-    Setting(
-        "web_map_max_features_count", 3000,
-        "Most markers the map endpoint returns (busiest first).",
-    ),
-)
+#: The dashboard's settings: the ``web_*`` entries of the one registry
+#: (:data:`newswatch.settings.SETTINGS`), documented in docs/settings.md.
+WEB_SETTINGS: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.name.startswith("web_"))
 
 _BY_NAME = {s.name: s for s in WEB_SETTINGS}
 
@@ -137,18 +69,14 @@ def load_config(
     Raises:
         SettingsError: an unknown setting name or a value that does not parse.
     """
-    env = os.environ if env is None else env
-    values: dict[str, Any] = {}
-    for s in WEB_SETTINGS:
-        values[s.name] = s.default
-        if s.env_var in env:
-            values[s.name] = s.parse(env[s.env_var])
+    named: dict[str, Any] = {}
     for name, raw in (overrides or {}).items():
         key = name if name.startswith("web_") else f"web_{name}"
         if key not in _BY_NAME:
             raise SettingsError(f"unknown web setting {name!r}; known: {sorted(_BY_NAME)}")
-        if raw is not None:
-            values[key] = _BY_NAME[key].parse(raw)
+        named[key] = raw
+    values = load(named, env=env)
     known = {f.name for f in fields(WebConfig)}
-    kwargs = {k[len("web_"):]: v for k, v in values.items() if k[len("web_"):] in known}
+    kwargs = {k[len("web_"):]: v for k, v in values.items()
+              if k.startswith("web_") and k[len("web_"):] in known}
     return WebConfig(db_url=db_url, **kwargs)

@@ -214,12 +214,14 @@ _CACHE_FORMAT = 1
 def default_cache_dir() -> Path:
     """Where the compact city index is cached.
 
-    ``$NEWSWATCH_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/newswatch``, else
-    ``~/.cache/newswatch``.
+    The ``cache_dir`` setting (``$NEWSWATCH_CACHE_DIR``) if set, else
+    ``$XDG_CACHE_HOME/newswatch``, else ``~/.cache/newswatch``.
     """
-    env = os.environ.get("NEWSWATCH_CACHE_DIR")
-    if env:
-        return Path(env)
+    from ...settings import value
+
+    configured = value("cache_dir")
+    if configured:
+        return Path(configured)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "newswatch"
 

@@ -1,0 +1,193 @@
+"""``newswatch extract`` and ``newswatch ingest``: read inputs, analyse them, print or store them.
+
+Exit codes (:mod:`.common`): 0 every input processed; 1 some failed (one line each on stderr);
+2 usage error; 3 nothing processed (every input failed, none found, or the database could not
+be opened).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError, NewswatchError
+from ..model import Article
+from .common import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    db_url,
+    err,
+    exit_code,
+    open_store,
+    parse_date,
+)
+
+
+def _check_language(value: str | None) -> str | None:
+    from ..stages.nlp import SUPPORTED
+
+    if value is not None and value not in SUPPORTED:
+        raise typer.BadParameter(f"{value!r} is not supported; use one of: {', '.join(SUPPORTED)}",
+                                 param_hint="--language")
+    return value
+
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files, directories (recursive), JSON Lines, RSS/Atom feeds, URLs, or - for stdin."),
+]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option("--published", help="Publication date YYYY-MM-DD; supplies or overrides the page's own."),
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Outlet name to record as the source.")]
+LanguageOpt = Annotated[
+    str | None, typer.Option("--language", help="Force the language (ISO 639-1: en, ru) instead of detecting it."),
+]
+ProgressOpt = Annotated[
+    bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar (default: when stderr is a terminal)."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input recognised as already stored (same article id, same text); not analysed."""
+
+    article: Article
+
+
+def _articles(paths: list[str], published: str | None, source: str | None, language: str | None,
+              progress: bool | None, counts: dict[str, int],
+              skip: Callable[[Article], bool] | None = None) -> Iterator[Article | InputError | Skipped]:
+    """Read and analyse inputs; yields analysed Articles and InputErrors (printed as one line).
+
+    ``skip(article)`` is asked after extraction and before analysis; a True answer yields a
+    :class:`Skipped` instead — ingest uses it for content already stored.
+    """
+    from tqdm import tqdm
+
+    from ..ingest.budget import analyser
+    from ..ingest.readers import read_inputs
+    from ..settings import load as load_settings
+
+    settings = load_settings()
+    analyse = analyser(settings)  # a worker under the time/memory budget (ingest/budget.py)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(desc="articles", unit="art", disable=not show, file=sys.stderr, dynamic_ncols=True)
+    try:
+        items = read_inputs(paths, published=parse_date(published), source=source,
+                            language=_check_language(language), settings=settings)
+        for item in items:
+            bar.update(1)
+            if isinstance(item, InputError):
+                counts["failed"] += 1
+                bar.clear()
+                err(item.line())
+                yield item
+                continue
+            if skip is not None and skip(item):
+                yield Skipped(item)
+                continue
+            article = analyse(item)
+            if isinstance(article, InputError):  # over budget: quarantined, not stored
+                counts["failed"] += 1
+                bar.clear()
+                err(article.line())
+                yield article
+                continue
+            for e in article.errors:
+                bar.clear()
+                err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")
+            yield article
+    finally:
+        bar.close()
+
+
+def extract(
+    paths: PathsArg,
+    published: PublishedOpt = None,
+    source: SourceOpt = None,
+    language: LanguageOpt = None,
+    fmt: FormatOpt = Format.json,
+    progress: ProgressOpt = False,
+) -> None:
+    """Analyse inputs without a database; print one JSON object per article (JSON Lines)."""
+    from ..serialize import dumps
+
+    counts = {"ok": 0, "failed": 0}
+    for item in _articles(paths, published, source, language, progress, counts):
+        if not isinstance(item, Article):
+            continue
+        counts["ok"] += 1
+        if fmt is Format.json:
+            sys.stdout.write(dumps(item) + "\n")
+        else:
+            typer.echo(
+                f"{item.id}\t{item.language}\t{item.published or '-'}\t{item.title or '-'}\t"
+                f"{len(item.entities)} entities, {len(item.quotes)} quotes, {len(item.figures)} figures, "
+                f"{len(item.timexes)} timexes, {len(item.places)} places"
+            )
+        sys.stdout.flush()
+    raise typer.Exit(exit_code(counts["ok"], counts["failed"]))
+
+
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = None,
+    published: PublishedOpt = None,
+    source: SourceOpt = None,
+    language: LanguageOpt = None,
+    fmt: FormatOpt = Format.text,
+    progress: ProgressOpt = None,
+) -> None:
+    """Analyse inputs and store them; ends with a summary (new / revised / unchanged / failed).
+
+    Content already stored with the same text is recognised before analysis and skipped
+    (re-ingesting is idempotent and cheap); changed text for the same article id or URL is
+    stored as a new revision.
+    """
+    store = open_store(db_url(db))
+    counts = {"ok": 0, "failed": 0}
+    summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
+
+    def unchanged(article: Article) -> bool:
+        return store.find_unchanged(article) is not None
+
+    try:
+        for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
+            if isinstance(item, InputError):
+                summary["failed"] += 1
+                store.record_failure(item.subject or "?", item.code, item.message)
+                continue
+            if isinstance(item, Skipped):
+                counts["ok"] += 1
+                summary["unchanged"] += 1
+                continue
+            try:
+                result = store.save(item)
+            except NewswatchError as exc:
+                summary["failed"] += 1
+                counts["failed"] += 1
+                err(f"{item.origin}: {exc.code}: {exc.message}")
+                continue
+            counts["ok"] += 1
+            summary[result.status] += 1
+            summary["warnings"] += len(item.errors)
+    finally:
+        store.close()
+    if fmt is Format.json:
+        typer.echo(json.dumps(summary))
+    else:
+        typer.echo(
+            f"ingested {summary['new']} new, {summary['revised']} revised, "
+            f"{summary['unchanged']} unchanged, {summary['failed']} failed"
+            + (f" ({summary['warnings']} stage warnings)" if summary["warnings"] else "")
+            + f" -> {db_url(db)}"
+        )
+    raise typer.Exit(exit_code(counts["ok"], counts["failed"]))

@@ -1,0 +1,149 @@
+"""The search page: full-text search over titles and texts, with highlighted snippets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ...storage import schema as t
+from .common import SNIPPET_CHARS, Filters, has_table, iso, scope
+
+#: Longest search query, in characters, and most terms used from it.
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 12
+
+_TERM = re.compile(r"\w+\*?")
+
+__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "fts5_query", "highlight_snippet", "query_terms", "search"]
+
+def query_terms(q: str) -> list[str]:
+    """Words of a search query (Unicode word characters; a trailing ``*`` asks for a prefix
+    match), at most :data:`MAX_QUERY_TERMS`."""
+    return _TERM.findall(q[:MAX_QUERY_CHARS])[:MAX_QUERY_TERMS]
+
+
+def fts5_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression requiring every term: each one a quoted string (so no user
+    input is read as FTS5 syntax), with ``*`` kept for prefix terms and ``ё`` folded to ``е``
+    as in the index."""
+    parts = []
+    for term in terms:
+        word = term.rstrip("*").replace('"', "").replace("ё", "е").replace("Ё", "Е")
+        parts.append(f'"{word}"' + ("*" if term.endswith("*") else ""))
+    return " ".join(parts)
+
+
+def _highlight_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    alts = []
+    for term in terms:
+        word = re.escape(term.rstrip("*"))
+        word = word.replace("е", "[её]").replace("Е", "[ЕЁ]")
+        alts.append(word + (r"\w*" if term.endswith("*") else r"(?!\w)"))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", re.IGNORECASE) if alts else None
+
+
+def highlight_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> dict[str, Any]:
+    """A window of ``text`` around the first match of the terms, with match offsets.
+
+    Returns:
+        ``{"text": window, "highlights": [[start, end], ...]}`` (offsets into the window).
+    """
+    pattern = _highlight_pattern(terms)
+    first = pattern.search(text) if pattern else None
+    center = first.start() if first else 0
+    left = max(0, center - width // 3)
+    if left:
+        space = text.find(" ", left)
+        left = space + 1 if 0 <= space < center else left
+    window = text[left:left + width]
+    prefix = "…" if left else ""
+    suffix = "…" if left + width < len(text) else ""
+    shown = prefix + window.replace("\n", " ") + suffix
+    marks = [[m.start() + len(prefix), m.end() + len(prefix)] for m in pattern.finditer(window)] if pattern else []
+    return {"text": shown, "highlights": marks}
+
+
+def search(
+    conn: Connection, f: Filters, q: str, *, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """Full-text search over article titles and texts (latest revisions in scope).
+
+    SQLite: the FTS5 index ``article_fts`` (every term required, BM25 ranking). PostgreSQL:
+    ``to_tsvector('simple', ...) @@ plainto_tsquery('simple', ...)`` computed at query time,
+    ranked by ``ts_rank``. A SQLite build without FTS5: every term as a case-insensitive
+    substring (``LIKE``; ASCII case folding only), newest first.
+
+    Returns:
+        ``{"q", "terms", "engine": "fts5"|"postgresql"|"like", "total", "items": [{"id",
+        "title", "source", "published", "language", "revision_id", "snippet": {"text",
+        "highlights"}}]}``.
+    """
+    terms = query_terms(q)
+    base = {"q": q, "terms": terms, "filters": f.to_dict()}
+    if not terms:
+        return {**base, "engine": None, "total": 0, "items": []}
+    sc = scope(f)
+    a, r = t.article.c, t.revision.c
+    if conn.dialect.name == "sqlite" and has_table(conn, "article_fts"):
+        engine = "fts5"
+        fts = sa.table("article_fts", sa.column("rowid"))
+        match = sa.text("article_fts MATCH :fts_q").bindparams(fts_q=fts5_query(terms))
+        hits = (
+            sa.select(fts.c.rowid.label("revision_id"),
+                      sa.literal_column("bm25(article_fts)").label("rank"))
+            .where(match)
+            .subquery()
+        )
+        joined = sa.select(sc.c.article_id, sc.c.revision_id, hits.c.rank).join(
+            hits, hits.c.revision_id == sc.c.revision_id)
+    elif conn.dialect.name == "postgresql":
+        engine = "postgresql"
+        words = " ".join(term.rstrip("*") for term in terms)
+        doc = sa.func.to_tsvector("simple", sa.func.coalesce(a.title, "") + " " + r.text)
+        query = sa.func.plainto_tsquery("simple", words)
+        joined = (
+            # ts_rank grows with relevance; negated so that ascending order ranks like bm25
+            sa.select(sc.c.article_id, sc.c.revision_id, (-sa.func.ts_rank(doc, query)).label("rank"))
+            .join(t.revision, r.id == sc.c.revision_id)
+            .join(t.article, a.id == sc.c.article_id)
+            .where(doc.op("@@")(query))
+        )
+    else:
+        engine = "like"
+        conds = [sa.or_(sa.func.lower(r.text).contains(term.rstrip("*").lower(), autoescape=True),
+                        sa.func.lower(a.title).contains(term.rstrip("*").lower(), autoescape=True))
+                 for term in terms]
+        joined = (
+            sa.select(sc.c.article_id, sc.c.revision_id, sa.literal(0).label("rank"))
+            .join(t.revision, r.id == sc.c.revision_id)
+            .join(t.article, a.id == sc.c.article_id)
+            .where(*conds)
+        )
+    matched = joined.subquery()
+    total = conn.scalar(sa.select(sa.func.count()).select_from(matched))
+    order = [matched.c.rank, a.published.desc(), a.id]
+    rows = conn.execute(
+        sa.select(a.id, a.title, a.published, a.language, matched.c.revision_id, r.text,
+                  t.source.c.name.label("source"))
+        .select_from(matched)
+        .join(t.article, a.id == matched.c.article_id)
+        .join(t.revision, r.id == matched.c.revision_id)
+        .outerjoin(t.source, t.source.c.id == a.source_id)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return {
+        **base,
+        "engine": engine,
+        "total": int(total or 0),
+        "items": [
+            {"id": x.id, "title": x.title, "source": x.source, "published": iso(x.published),
+             "language": x.language, "revision_id": int(x.revision_id),
+             "snippet": highlight_snippet(x.text, terms)}
+            for x in rows
+        ],
+    }

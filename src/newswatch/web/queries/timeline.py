@@ -1,0 +1,237 @@
+"""The timeline page: items per day, week or month by type, and the items of one bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ...storage import schema as t
+from ..errors import InvalidInput
+from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
+
+#: Timeline granularity: days when the range spans at most this many days, then weeks up to
+#: :data:`WEEKS_UP_TO_DAYS`, then months (keeps a bar chart under ~150 bars).
+DAYS_UP_TO_DAYS = 120
+WEEKS_UP_TO_DAYS = 1000
+#: Timeline item types besides the PLOVER event types (``event:<TYPE>``).
+BASE_ITEM_TYPES = ("article", "quote", "figure", "timex")
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+__all__ = ["BASE_ITEM_TYPES", "DAYS_UP_TO_DAYS", "WEEKS_UP_TO_DAYS", "parse_types", "timeline", "timeline_items"]
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _wanted(item_type: str, types: set[str] | None) -> bool:
+    if not types:
+        return True
+    return item_type in types or (item_type.startswith("event:") and "event" in types)
+
+
+def _dated_counts(conn: Connection, sc: sa.CTE, types: set[str] | None) -> Counter[tuple[dt.date, str]]:
+    """Items per (day, type): articles by publication day, quotes and figures by their
+    article's publication day, time expressions by the day they name, events by their own
+    day (else their article's)."""
+    a = t.article.c
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    if _wanted("article", types):
+        for day, n in conn.execute(
+            sa.select(a.published, sa.func.count()).join(sc, sc.c.article_id == a.id)
+            .where(a.published.is_not(None)).group_by(a.published)
+        ).all():
+            counts[(_day(day), "article")] += int(n)  # type: ignore[index]
+    for name, table in (("quote", t.quote), ("figure", t.figure)):
+        if not _wanted(name, types):
+            continue
+        for day, n in conn.execute(
+            sa.select(a.published, sa.func.count()).select_from(table)
+            .join(sc, sc.c.revision_id == table.c.revision_id)
+            .join(t.article, a.id == sc.c.article_id)
+            .where(a.published.is_not(None)).group_by(a.published)
+        ).all():
+            counts[(_day(day), name)] += int(n)  # type: ignore[index]
+    if _wanted("timex", types):
+        x = t.timex.c
+        for value, n in conn.execute(
+            sa.select(x.value, sa.func.count()).join(sc, sc.c.revision_id == x.revision_id)
+            .where(x.value.like("____-__-__")).group_by(x.value)
+        ).all():
+            day = _day(value)
+            if day is not None:
+                counts[(day, "timex")] += int(n)
+    items = event_items()
+    ev = items.c
+    for etype, date, published, n in conn.execute(
+        sa.select(ev.type, ev.date, a.published, sa.func.count()).select_from(items)
+        .join(sc, sc.c.revision_id == ev.revision_id)
+        .join(t.article, a.id == sc.c.article_id)
+        .group_by(ev.type, ev.date, a.published)
+    ).all():
+        name = f"event:{etype}"
+        day = _day(date) or _day(published)
+        if day is not None and _wanted(name, types):
+            counts[(day, name)] += int(n)
+    return counts
+
+
+def _bucket_start(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _bucket_end(start: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return start + dt.timedelta(days=6)
+    if granularity == "month":
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+    return start
+
+
+def parse_types(value: str | None) -> set[str] | None:
+    """The ``type`` filter: comma-separated item types (``article``, ``quote``, ``figure``,
+    ``timex``, ``event`` or ``event:<TYPE>``); None when empty.
+
+    Raises:
+        InvalidInput: an unknown type.
+    """
+    if not value:
+        return None
+    types = {v.strip() for v in value.split(",") if v.strip()}
+    for v in types:
+        if v not in BASE_ITEM_TYPES and v != "event" and not re.fullmatch(r"event:[A-Z_]+", v):
+            raise InvalidInput(f"unknown item type {v!r}", params={"field": "type"})
+    return types or None
+
+
+def timeline(
+    conn: Connection, f: Filters, *, actor_id: int | None = None, types: set[str] | None = None
+) -> dict[str, Any]:
+    """Items per day (or week, or month) by type.
+
+    Returns:
+        ``{"filters", "actor_id", "types": [every type present], "granularity":
+        "day"|"week"|"month", "max": largest bucket total, "outside": items left out,
+        "buckets": [{"start", "end", "total", "counts": {type: n}}]}`` with empty buckets
+        between the first and the last day. The range is ``[since, until]``, each bound
+        defaulting to the first (last) publication day in scope, so a date an article merely
+        refers to ("the attacks of 2001-09-11") does not stretch the news period; those items
+        are counted in ``outside``.
+    """
+    sc = scope(f, actor_id)
+    counts = _dated_counts(conn, sc, types)
+    a = t.article.c
+    first_pub, last_pub = conn.execute(
+        sa.select(sa.func.min(a.published), sa.func.max(a.published)).join(sc, sc.c.article_id == a.id)
+    ).one()
+    lo = f.since or _day(first_pub)
+    hi = f.until or _day(last_pub)
+    days = sorted({d for d, _ in counts if (lo is None or d >= lo) and (hi is None or d <= hi)})
+    outside = sum(n for (d, _), n in counts.items()
+                  if (lo is not None and d < lo) or (hi is not None and d > hi))
+    result: dict[str, Any] = {"filters": f.to_dict(), "actor_id": actor_id,
+                              "types": sorted({k for _, k in counts}), "granularity": "day",
+                              "max": 0, "outside": outside, "buckets": []}
+    if not days:
+        return result
+    span = (days[-1] - days[0]).days
+    granularity = "day" if span <= DAYS_UP_TO_DAYS else "week" if span <= WEEKS_UP_TO_DAYS else "month"
+    per: dict[dt.date, Counter[str]] = defaultdict(Counter)
+    for (day, kind), n in counts.items():
+        if days[0] <= day <= days[-1]:
+            per[_bucket_start(day, granularity)][kind] += n
+    buckets: list[dict[str, Any]] = []
+    cursor = _bucket_start(days[0], granularity)
+    while cursor <= days[-1]:
+        end = _bucket_end(cursor, granularity)
+        c = per.get(cursor, Counter())
+        buckets.append({"start": cursor.isoformat(), "end": end.isoformat(),
+                        "total": sum(c.values()), "counts": dict(sorted(c.items()))})
+        cursor = end + dt.timedelta(days=1)
+    result.update(granularity=granularity, buckets=buckets,
+                  max=max(b["total"] for b in buckets))
+    return result
+
+
+def timeline_items(
+    conn: Connection,
+    f: Filters,
+    start: dt.date,
+    end: dt.date,
+    *,
+    actor_id: int | None = None,
+    types: set[str] | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """The items of one timeline bar: every dated item with a day in ``[start, end]``.
+
+    Returns:
+        ``[{"type", "date", "text", <evidence reference>}]`` by date, type, article
+        (``start``/``end``/``sentence`` are None for articles); at most ``limit``.
+    """
+    sc = scope(f, actor_id)
+    a = t.article.c
+    out: list[dict[str, Any]] = []
+    if _wanted("article", types):
+        for r in conn.execute(
+            sa.select(a.id.label("article_id"), sc.c.revision_id, a.title, a.published,
+                      a.language, t.source.c.name.label("source"))
+            .join(sc, sc.c.article_id == a.id)
+            .outerjoin(t.source, t.source.c.id == a.source_id)
+            .where(a.published >= start, a.published <= end)
+            .limit(limit)
+        ).all():
+            out.append({"type": "article", "date": iso(r.published), "text": r.title or "",
+                        "article_id": r.article_id, "revision_id": int(r.revision_id),
+                        "title": r.title, "source": r.source, "published": iso(r.published),
+                        "language": r.language, "start": None, "end": None, "sentence": None})
+    for name, table in (("quote", t.quote), ("figure", t.figure)):
+        if not _wanted(name, types):
+            continue
+        for r in conn.execute(
+            items_with_article(table, sc, table.c.text)
+            .where(a.published >= start, a.published <= end).limit(limit)
+        ).all():
+            out.append({"type": name, "date": iso(r.published), "text": r.text, **evidence_ref(r)})
+    if _wanted("timex", types):
+        x = t.timex.c
+        for r in conn.execute(
+            items_with_article(t.timex, sc, x.text, x.value)
+            .where(x.value >= start.isoformat(), x.value <= end.isoformat(),
+                   x.value.like("____-__-__"))
+            .limit(limit)
+        ).all():
+            out.append({"type": "timex", "date": r.value, "text": r.text, **evidence_ref(r)})
+    items = event_items()
+    ev = items.c
+    for r in conn.execute(
+        items_with_article(items, sc, ev.id, ev.type, ev.mode, ev.actor, ev.recipient,
+                            ev.place, ev.date).limit(limit * 4)
+    ).all():
+        day = _day(r.date) or _day(r.published)
+        name = f"event:{r.type}"
+        if day is None or not start <= day <= end or not _wanted(name, types):
+            continue
+        text = " → ".join(x for x in (r.actor, r.recipient) if x) or r.type
+        out.append({"type": name, "date": day.isoformat(), "text": text, **evidence_ref(r)})
+    out.sort(key=lambda i: (i["date"] or "", i["type"], i["article_id"], i["start"] or 0))
+    return out[:limit]
