@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .common import first, new_result, probe, row
 from .datasets import GeoDoc, GoldToponym, load_geovirus, load_geowebnews
-from .metrics import MAX_ERROR_KM, PRF, ACC_KM, geocoding_summary, great_circle_km, match_spans
+from .metrics import ACC_KM, MAX_ERROR_KM, PRF, geocoding_summary, great_circle_km, match_spans
 from .report import EvalResult
 from .systems import Systems, Timer, label_maps
 

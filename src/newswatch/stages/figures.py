@@ -400,9 +400,7 @@ class FigureFinder:
         # hedge before the phrase
         if start > 0:
             lower_first = start
-            if lang == "en" and ph.upper_value is not None and toks[start - 1].text.lower() == "between":
-                lower_first = start - 1
-            elif lang == "ru" and ph.upper_value is not None and toks[start - 1].text.lower() == "от":
+            if lang == "en" and ph.upper_value is not None and toks[start - 1].text.lower() == "between" or lang == "ru" and ph.upper_value is not None and toks[start - 1].text.lower() == "от":
                 lower_first = start - 1
             ph.first = lower_first
             if ph.upper_value is None and not ph.vague:

@@ -159,7 +159,6 @@ class NlpStage(Stage):
     def _english(self) -> Any:
         if self._en is None:
             import spacy
-
             from spacy.language import Language
 
             if LINE_BREAK_COMPONENT not in Language.factories:

@@ -197,7 +197,7 @@ class TimexRules:
         reldays = _phrase(list(lx["day_parts"]) + list(lx["relative_days"]))
         vague = _phrase(lx["vague_quantity"])
         pats = [
-            ("ymd", rf"(?<![\d-])(?P<year>\d{{4}})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
+            ("ymd", r"(?<![\d-])(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
             ("ymd", rf"(?:(?P<wd>{wd}),?\s+)?{mon}\s+{day}(?![\d:,]\d)(?!\d)"
                     rf"(?:(?:,\s*|\s+){year}(?!\d))?"),
             ("ymd", rf"(?:(?P<wd>{wd}),?\s+)?(?i:the\s+)?{day}\s+(?i:of\s+)?{mon}"

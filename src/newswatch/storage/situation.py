@@ -27,7 +27,6 @@ Reading across articles (the claims ledger, events, clusters, identities) is in
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -36,11 +35,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..stages.entities.aliases import AliasIndex
-from ..text import fold
 from ..model import Article, Claim, Event, EventParty
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script
+from ..stages.entities.aliases import AliasIndex
+from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ..model import EntityMention
 from . import fold, load_json_data
 from .syntax import DocView
-from ..model import EntityMention
 
 #: How far back (in logical sentences) a pronoun or a title looks for its antecedent.
 #: Calibrated on the seed ("The Minister recalled" is two sentences after "According to Lavrov").

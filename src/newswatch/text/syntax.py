@@ -29,8 +29,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import fold
 from ..model import Article, EntityMention, Token
+from . import fold
 
 #: Russian preposition spellings folded to their base form ("со" → "с").
 _RU_PREP_VARIANTS = {"со": "с", "во": "в", "ко": "к", "обо": "о", "изо": "из", "подо": "под", "передо": "перед"}

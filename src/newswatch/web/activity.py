@@ -30,8 +30,8 @@ from ..storage.reader_schema import (
 from .errors import (
     CommentTooLong,
     InvalidInput,
-    NotFound,
     NoteTooLong,
+    NotFound,
     SelectionNotFound,
     SelectionTooLong,
 )

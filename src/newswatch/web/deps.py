@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 

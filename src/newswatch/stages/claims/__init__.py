@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from ...model import Article
 from ...pipeline import Stage, register
+from ...text.syntax import DocView
 from ..events.actors import ActorResolver, ActorTables
-from .extractor import ClaimExtractor, ClaimRules
 from ..events.coding import EventCoder
 from ..events.lexicon import TriggerLexicon
-from ...text.syntax import DocView
+from .extractor import ClaimExtractor, ClaimRules
 
 
 @register("claims")

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...text import fold, load_json_data
 from ...model import Article, Claim, EventParty, Figure, Quote, Timex
+from ...text import fold, load_json_data
+from ...text.syntax import DocView
 from ..events.actors import ActorResolver
 from ..events.coding import EventCoder
-from ...text.syntax import DocView
 
 #: How many sentences a citation carries forward within a paragraph. Calibrated on the seed:
 #: the LWJ report sentence is two sentences before "In general, the Taliban already control

@@ -71,11 +71,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .aliases import AliasEntry, AliasIndex, text_words
-from ...text import fold, is_cyrillic, load_json_data
-from ...text.morph import UD_CASES, name_agreement, person_nominative
 from ...model import Article, EntityMention, NerSpan
 from ...pipeline import Stage, register
+from ...text import fold, is_cyrillic, load_json_data
+from ...text.morph import UD_CASES, name_agreement, person_nominative
+from .aliases import AliasEntry, AliasIndex, text_words
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
 #: 25 of 25 on three NEREL articles were right; set below 1 because a surname alias can hit a

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from ...model import Article, Event, EventParty, Place, Timex
 from ...pipeline import Stage, register
+from ...text.syntax import DocView
 from .actors import ActorResolver, ActorTables, alpha3
 from .coding import Coded, EventCoder
 from .lexicon import TriggerLexicon
-from ...text.syntax import DocView
 
 #: Confidence of an event from a verb trigger (or a noun trigger with its light verb) whose
 #: actor is a named entity. Hand check of 46 events coded on real articles (6 of

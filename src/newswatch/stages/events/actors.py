@@ -28,11 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..entities.aliases import AliasEntry, AliasIndex
-from ...text import fold, load_json_data
 from ...model import EntityMention, EventParty
+from ...text import fold, load_json_data
 from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
 from ...text.syntax import DocView
+from ..entities.aliases import AliasEntry, AliasIndex
 
 #: Labels a personal pronoun may refer to, and those of "it"/"its".
 _PERSON = frozenset({"PERSON"})

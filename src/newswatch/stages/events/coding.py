@@ -41,9 +41,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...model import EventParty
+from ...text.syntax import DocView
 from .actors import ActorResolver
 from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
-from ...text.syntax import DocView
 
 #: Conflict types (PLOVER quads "verbal conflict" and "material conflict").
 CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",

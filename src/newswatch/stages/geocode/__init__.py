@@ -37,10 +37,17 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from .gazetteer import Candidate, Gazetteer, GazetteerEntry, load_gazetteer, normalize
-from .gazetteer import russian_nominative_guesses, strip_article
 from ...model import Article, EntityMention, Place, PlaceMention
 from ...pipeline import Stage, register
+from .gazetteer import (
+    Candidate,
+    Gazetteer,
+    GazetteerEntry,
+    load_gazetteer,
+    normalize,
+    russian_nominative_guesses,
+    strip_article,
+)
 
 #: Entity labels (OntoNotes) that name places.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})

@@ -68,11 +68,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...model import Article, EntityMention, Quote, Token
+from ...pipeline import Stage, register
 from ...text import fold, load_json_data
 from ...text.antecedents import NAME_LINK_DEPS, SUBJ_DEPS, AntecedentResolver, TitleLexicon
 from ...text.syntax import DocView
-from ...model import Article, EntityMention, Quote, Token
-from ...pipeline import Stage, register
 from .quotemarks import QuotedSegment, find_quoted_segments
 
 #: Fewer words than this inside quotation marks is a term or a title, not a quote
