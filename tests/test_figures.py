@@ -11,6 +11,7 @@ import pytest
 from conftest import SEED_PUBLISHED
 from newswatch.model import Article, Figure
 from newswatch.stages.figures import FigureStage, about_bounds, bounds
+from newswatch.stages.timexes import TimexStage
 
 RU_PUBLISHED = dt.date(2021, 7, 8)
 #: Sentences written for these tests, modelled on the seed's events.
@@ -25,10 +26,16 @@ OBAMA_TITLE = "Семья Обамы приобрела дом в Вашингт
 
 
 @pytest.fixture(scope="module")
-def stage() -> FigureStage:
-    st = FigureStage()
+def stage():
+    """Runs the timexes stage, then the figures stage (figures read ``article.timexes``)."""
+    tx, st = TimexStage(), FigureStage()
+    tx.initialize()
     st.initialize()
-    return st
+
+    def run(a: Article) -> Article:
+        return st(tx(a))
+
+    return run
 
 
 @pytest.fixture(scope="module")
