@@ -130,8 +130,13 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     """Read and analyse inputs; yields analysed Articles and InputErrors (printed as one line).
 
     ``skip(article)`` is asked after extraction and before analysis; a True answer yields a
-    :class:`Skipped` instead — ingest uses it for content already stored.
+    :class:`Skipped` instead — ingest uses it for content already stored. Articles go through
+    :meth:`~newswatch.pipeline.Pipeline.pipe` (spaCy analyses them in batches); everything
+    is yielded in input order, so an error or a skip waits for the batch before it. A
+    duplicate inside one batch is analysed twice and stored once (the store sees it unchanged).
     """
+    from collections import deque
+
     from tqdm import tqdm
 
     from ..pipeline import default_pipeline
@@ -140,25 +145,41 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     pipeline = default_pipeline(on_error="record")
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(desc="articles", unit="art", disable=not show, file=sys.stderr, dynamic_ncols=True)
-    try:
+    pending: deque[Article | InputError | Skipped] = deque()  # input order, not yet yielded
+
+    def to_analyse() -> Iterator[Article]:
         items = read_inputs(paths, published=_parse_date(published), source=source,
                             language=_check_language(language))
         for item in items:
             bar.update(1)
             if isinstance(item, InputError):
+                pending.append(item)
+            elif skip is not None and skip(item):
+                pending.append(Skipped(item))
+            else:
+                pending.append(item)
+                yield item
+
+    def release(upto: Article | None) -> Iterator[Article | InputError | Skipped]:
+        """Yield the pending items up to and including ``upto`` (all of them for None)."""
+        while pending:
+            x = pending.popleft()
+            if isinstance(x, InputError):
                 counts["failed"] += 1
                 bar.clear()
-                _err(item.line())
-                yield item
-                continue
-            if skip is not None and skip(item):
-                yield Skipped(item)
-                continue
-            article = pipeline(item)
-            for e in article.errors:
-                bar.clear()
-                _err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")
-            yield article
+                _err(x.line())
+            elif isinstance(x, Article):
+                for e in x.errors:
+                    bar.clear()
+                    _err(f"{x.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")
+            yield x
+            if x is upto:
+                return
+
+    try:
+        for article in pipeline.pipe(to_analyse()):
+            yield from release(article)
+        yield from release(None)
     finally:
         bar.close()
 
