@@ -11,6 +11,7 @@ import datetime as dt
 import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -263,7 +264,7 @@ class _Batched(Stage):
     name = "batched"
     requires = ("text",)
     provides = ("title",)
-    batches: list[int] = []
+    batches: ClassVar[list[int]] = []
 
     def process(self, article: Article) -> None:
         if "BOOM" in article.text:

@@ -10,7 +10,7 @@ The contract (checked here, not only documented):
 * The order is checked before anything runs: a stage may require only base fields
   (:data:`BASE_FIELDS`, filled by the readers) and fields an earlier stage provides.
 * A stage writes only what it provides. The runner snapshots each field (identity and
-  length, about a microsecond per field) before a stage and compares after it; a change to an
+  length, about 11 µs per stage for all fields) before a stage and compares after it; a change to an
   undeclared field is a contract violation (see :class:`Pipeline` for the two policies).
   ``stages_run`` and ``errors`` belong to the runner. The check sees replaced values and
   lists/dicts that grew or shrank, not in-place edits of an item inside a list.
@@ -221,7 +221,8 @@ class Pipeline:
             and the fields. ``"record"`` (batch runs): the exception is appended to
             ``article.errors`` (stage, code, message) and later stages still run; an
             undeclared write is recorded the same way with code ``undeclared-write`` (the
-            check costs about 20 µs per stage and article, so it stays on).
+            check costs about 11 µs per stage and article, 0.1 ms for the nine default
+            stages against 100-200 ms of analysis, so it stays on in both modes).
 
     Raises:
         PipelineConfigError: a stage requires a field no earlier stage provides, names a
@@ -331,7 +332,7 @@ class Pipeline:
                     yield a
             except PipelineConfigError:
                 raise
-            except Exception:  # noqa: BLE001 - re-run the batch in flight one by one
+            except Exception:  # re-run the batch in flight one by one
                 if upstream:  # not this stage's failure: the earlier stage's policy raised it
                     raise
                 while flight:
