@@ -58,8 +58,8 @@ class _GivenLanguage(Stage):
 
 @pytest.fixture(scope="session")
 def situation_pipeline(nlp_stage) -> Pipeline:
-    """nlp → entities → quotes → figures → timexes → geocode → events → claims."""
-    stages = [_GivenLanguage(), nlp_stage] + [create(n) for n in ("entities", "quotes", "figures", "timexes", "geocode",
+    """nlp → entities → quotes → timexes → figures → geocode → events → claims."""
+    stages = [_GivenLanguage(), nlp_stage] + [create(n) for n in ("entities", "quotes", "timexes", "figures", "geocode",
                                                 "events", "claims")]
     pipe = Pipeline(stages)
     pipe.initialize()

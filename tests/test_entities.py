@@ -277,8 +277,11 @@ def test_stages_pickle_and_reload_their_data(stage):
     copy = pickle.loads(pickle.dumps(stage))
     assert "_aliases" not in copy.__dict__  # heavy data is not shipped to workers
     a = Article(text="Lavrov met Rahmon in Dushanbe.", language="xx")
+    copy.initialize()  # outside a pipeline the caller initialises (a Pipeline would)
     copy(a)
-    QuotesStage()(a)
+    quotes = QuotesStage()
+    quotes.initialize()
+    quotes(a)
     # Another language: only the (language-neutral) alias file applies; no tokens, no quotes.
     assert [(e.text, e.canonical, e.method) for e in a.entities] == [
         ("Lavrov", "Sergei Lavrov", "pattern"), ("Rahmon", "Emomali Rahmon", "pattern"),

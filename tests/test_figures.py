@@ -10,6 +10,7 @@ import pytest
 
 from newswatch.model import Article, Figure
 from newswatch.stages.figures import FigureStage, about_bounds, bounds
+from newswatch.stages.timexes import TimexStage
 
 from conftest import SEED_PUBLISHED
 
@@ -26,10 +27,16 @@ OBAMA_TITLE = "Семья Обамы приобрела дом в Вашингт
 
 
 @pytest.fixture(scope="module")
-def stage() -> FigureStage:
-    st = FigureStage()
+def stage():
+    """Runs the timexes stage, then the figures stage (figures read ``article.timexes``)."""
+    tx, st = TimexStage(), FigureStage()
+    tx.initialize()
     st.initialize()
-    return st
+
+    def run(a: Article) -> Article:
+        return st(tx(a))
+
+    return run
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from newswatch.errors import PipelineConfigError
 from newswatch.model import Article, EntityMention
 from newswatch.pipeline import Pipeline, create
 from newswatch.stages import geocode as gc
@@ -105,7 +106,7 @@ def place(article: Article, surface: str):
 def test_stage_is_registered_and_declares_its_fields() -> None:
     st = create("geocode")
     assert isinstance(st, GeocodeStage)
-    assert st.requires == ("entities",) and st.provides == ("places",)
+    assert st.requires == ("text", "language", "tokens", "sentences", "entities") and st.provides == ("places",)
     with pytest.raises(Exception, match="entities"):
         Pipeline([GeocodeStage()])  # nothing provides entities
 
@@ -115,6 +116,9 @@ def test_stage_survives_pickling(stage: GeocodeStage) -> None:
 
     clone = pickle.loads(pickle.dumps(stage))  # how Dask ships stages; the gazetteer is dropped
     a = _article("Talks in Dushanbe.", [("Dushanbe", "GPE")])
+    with pytest.raises(PipelineConfigError, match="before initialize"):
+        clone(a)
+    clone.ensure_initialized()  # what Pipeline.initialize() does on the worker
     clone(a)
     assert a.places[0].geonameid == 1221874
 

@@ -27,7 +27,7 @@ def lang() -> LanguageStage:
 def test_registered_with_its_contract() -> None:
     st = create("language")
     assert isinstance(st, LanguageStage)
-    assert st.requires == ("text",) and st.provides == ("language", "language_confidence")
+    assert st.requires == ("text",) and st.provides == ("language", "language_confidence", "meta")
     Pipeline([st])  # the order check accepts it as a first stage
 
 
@@ -70,6 +70,9 @@ def test_candidates_are_checked_and_stage_pickles_without_detector(lang) -> None
         LanguageStage(candidates=("en", "xx")).initialize()
     clone = pickle.loads(pickle.dumps(lang))
     assert clone.__dict__.get("_detector") is None
+    with pytest.raises(PipelineConfigError, match="before initialize"):
+        clone.detect("Russia will not leave its allies.")  # an unpickled stage is not ready
+    Pipeline([clone]).initialize()  # a pipeline re-initialises it (how a Dask worker runs it)
     assert clone.detect("Russia will not leave its allies in Central Asia out in the cold.")[0] \
         == "en"
 

@@ -401,16 +401,23 @@ class Article:
                 return s
         return None
 
-    def provenance(self, stage: str, version: str, start: int, confidence: float) -> Provenance:
+    def provenance(self, stage: str, version: str, start: int, confidence: float,
+                   end: int | None = None) -> Provenance:
         """Build a :class:`Provenance` for an item starting at ``start``.
 
-        The sentence offsets are those of the sentence containing ``start``; when sentences
-        are not known the whole text is used.
+        The sentence offsets are those of the sentence containing ``start``; for an item that
+        runs on past it (``end``, exclusive: a quote of several sentences) they extend to the
+        end of the sentence containing ``end - 1``. When sentences are not known the whole
+        text is used.
         """
         s = self.sentence_at(start)
         if s is None:
             return Provenance(stage, version, confidence, 0, len(self.text))
-        return Provenance(stage, version, confidence, s.start, s.end)
+        stop = s.end
+        if end is not None and end > stop:
+            last = self.sentence_at(end - 1)
+            stop = max(stop, last.end if last is not None else end)
+        return Provenance(stage, version, confidence, s.start, stop)
 
 
 @dataclass(slots=True)

@@ -1,12 +1,12 @@
-"""Pipeline stages, one module each. Importing this package registers them all."""
+"""Pipeline stages, one module (or package) each. Importing this package registers them all.
+
+The names and their order come from :data:`newswatch.pipeline.DEFAULT_STAGES` (the one list);
+``newswatch.stages.<name>`` must register a stage called ``<name>``.
+"""
 
 from importlib import import_module
 
-_MODULES = ("language", "nlp", "entities", "quotes", "figures", "timexes", "geocode", "events", "claims")
+from ..pipeline import DEFAULT_STAGES
 
-for _name in _MODULES:
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a stage module not written yet
-        if _exc.name != f"{__name__}.{_name}":
-            raise
+for _name in DEFAULT_STAGES:
+    import_module(f"{__name__}.{_name}")

@@ -17,9 +17,9 @@ How a figure is found (both languages read the same token fields from the nlp st
    and 15", "от 10 до 15") sets lower/upper; the longest hedge phrase right before the phrase
    sets the qualifier, and so does a hedge verb governing it ("exceeds one thousand people",
    "превысили 1,5 тыс. человек").
-3. **Not figures.** Numbers inside time expressions (the timexes stage's own patterns, and
-   for English spaCy DATE/TIME spans, except a DATE made only of numbers and hedge words such
-   as the seed's "70"), inside names (spaCy name labels, natasha PER/LOC/ORG), after an
+3. **Not figures.** Numbers inside time expressions (``article.timexes``, filled by the
+   timexes stage, which runs first; and for English spaCy DATE/TIME spans), except a
+   DATE made only of numbers and hedge words such as the seed's "70", inside names (spaCy name labels, natasha PER/LOC/ORG), after an
    identifier label or a proper noun with nothing counted ("Resolution 2513", "Section 230",
    "ст. 282 УК"), glued to letters ("COVID-19", "G7"), phone numbers, URLs, clock times,
    slashed numbers ("9/11"), signed numbers ("+20"), day ranges next to a month ("с 18 на 19
@@ -56,9 +56,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..model import Article, Figure, Token
+from ..model import Article, Figure, Timex, Token
 from ..pipeline import Stage, register
-from .timexes import TimexFinder
+from .timexes import load_lexicon as load_timex_lexicon
 
 #: Confidence of a figure that spaCy's NER also saw as CARDINAL/MONEY/PERCENT/QUANTITY, or any
 #: Russian figure with a parse-attached noun; and of an English number outside such a span.
@@ -106,9 +106,22 @@ _EN_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WO
                    "LAW", "NORP", "LANGUAGE", "ORDINAL"}
 _EN_FIGURE_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _RU_NAME_LABELS = {"PER", "LOC", "ORG"}
-#: Timex kinds whose numbers are never figures (a "year" candidate may still be a count).
-_TIMEX_BLOCK_KINDS = {"ymd", "ym", "part_month", "part_year", "decade", "rel_day",
-                      "rel_period", "weekday", "ago", "duration", "time", "fuzzy_past"}
+#: Parts of a year ("early 2021"): a year timex with one of these mods is not a bare year.
+_PART_MODS = {"START", "MID", "END"}
+
+
+def is_bare_year(t: Timex) -> bool:
+    """A time expression that is only a year ("in 2021", "в 2021 году"), whose number may
+    still be a count when a noun follows it; every other timex blocks its numbers."""
+    return (t.precision == "year" and t.mod not in _PART_MODS and re.fullmatch(r"\d{4}", t.value) is not None
+            and t.value in t.text)
+
+
+def is_numeric_date(text: str) -> bool:
+    """A "date" made only of numbers and hedge/range words and with no plausible year ("70",
+    "between 10 and 15"): spaCy's DATE label on a count, not a date."""
+    return _NUMERIC_DATE.fullmatch(text) is not None and not any(
+        YEAR_MIN <= int(y) <= YEAR_MAX for y in re.findall(r"\b\d{4}\b", text))
 
 
 def load_lexicon() -> dict[str, Any]:
@@ -170,15 +183,13 @@ class _Phrase:
 
 
 class FigureFinder:
-    """Finds figures in one article. Build once (loads the lexicon and the timex patterns).
-
-    Args:
-        timexes: a :class:`~newswatch.stages.timexes.TimexFinder` whose patterns mark the
-            numbers that belong to dates (a new one is made if omitted).
+    """Finds figures in one article. Build once (loads the figure lexicon and the month names of
+    the timex lexicon). The article's ``timexes`` must be filled (the timexes stage runs first).
     """
 
-    def __init__(self, timexes: TimexFinder | None = None) -> None:
+    def __init__(self) -> None:
         raw = load_lexicon()
+        timex_lex = load_timex_lexicon()
         self.lex: dict[str, dict[str, Any]] = {}
         for lang in ("en", "ru"):
             lx = dict(raw[lang])
@@ -190,13 +201,13 @@ class FigureFinder:
             lx["percent_multi"] = [tuple(p.split()) for p in lx["percent_words"]]
             lx["id_set"] = {w.rstrip(".") for w in lx["id_labels"]}
             self.lex[lang] = lx
-        self.timexes = timexes or TimexFinder()
-        self._day_ranges = {lang: self._day_range_re(lang) for lang in ("en", "ru")}
+        self._day_ranges = {lang: self._day_range_re({m.lower() for m in timex_lex[lang]["months"]}, lang)
+                            for lang in ("en", "ru")}
 
-    def _day_range_re(self, lang: str) -> re.Pattern[str]:
+    @staticmethod
+    def _day_range_re(month_names: set[str], lang: str) -> re.Pattern[str]:
         """Day ranges before/after a month ("с 18 на 19 апреля", "July 1-3"): dates."""
-        months = "|".join(sorted((re.escape(m) for m in self.timexes.rules[lang].months),
-                                 key=len, reverse=True))
+        months = "|".join(sorted((re.escape(m) for m in month_names), key=len, reverse=True))
         if lang == "ru":
             return re.compile(rf"(?<![\d,.])\d{{1,2}}\s*(?:[-–—]|\s+(?:на|по|и|или)\s+)\d{{1,2}}"
                               rf"\s+(?:{months})(?![а-яё])", re.IGNORECASE)
@@ -422,23 +433,22 @@ class FigureFinder:
         spans: list[tuple[int, int]] = []
         for rx in [*_BLOCK_RES, self._day_ranges.get(article.language or "en", _NEVER)]:
             spans += [(m.start(), m.end()) for m in rx.finditer(text)]
-        for c in self.timexes.spans(article):
-            if c.kind in _TIMEX_BLOCK_KINDS:
-                spans.append((c.start, c.end))
+        for t in article.timexes:
+            if not is_bare_year(t) and not is_numeric_date(t.text):  # the latter: dateparser
+                spans.append((t.start, t.end))                        # on a spaCy DATE count
         names = _EN_NAME_LABELS if article.language == "en" else _RU_NAME_LABELS
         for sp in article.ner_spans:
             if sp.label in names:
                 spans.append((sp.start, sp.end))
             elif sp.label in ("DATE", "TIME"):
-                frag = text[sp.start:sp.end]
-                if _NUMERIC_DATE.fullmatch(frag) and not any(
-                        YEAR_MIN <= int(y) <= YEAR_MAX for y in re.findall(r"\b\d{4}\b", frag)):
+                if is_numeric_date(text[sp.start:sp.end]):
                     continue  # a count mistaken for a date ("is 70", "between 10 and 15")
                 spans.append((sp.start, sp.end))
         return spans
 
-    def _year_spans(self, article: Article) -> list[tuple[int, int]]:
-        return [(c.start, c.end) for c in self.timexes.spans(article) if c.kind == "year"]
+    @staticmethod
+    def _year_spans(article: Article) -> list[tuple[int, int]]:
+        return [(t.start, t.end) for t in article.timexes if is_bare_year(t)]
 
     @staticmethod
     def _inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -539,7 +549,8 @@ class FigureFinder:
         """All figures of ``article`` in text order.
 
         Args:
-            article: with ``text``, ``language``, ``tokens``, ``sentences``, ``ner_spans``.
+            article: with ``text``, ``language``, ``tokens``, ``sentences``, ``ner_spans`` and
+                ``timexes``.
             stage, version: for the provenance of each item.
 
         Returns:
@@ -665,19 +676,19 @@ class FigureStage(Stage):
 
     name = "figures"
     version = "1"
-    requires = ("tokens", "sentences")
+    #: ``ner_spans``: names and dates to skip, and support for a confidence;
+    #: ``timexes``: numbers inside time expressions are not figures.
+    requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")
     provides = ("figures",)
 
     def __init__(self) -> None:
         self._finder: FigureFinder | None = None
 
     def initialize(self) -> None:
-        """Load the figure lexicon and the timex patterns."""
-        if getattr(self, "_finder", None) is None:  # absent after unpickling (Dask)
-            self._finder = FigureFinder()
+        """Load the figure lexicon and the month names."""
+        self._finder = FigureFinder()
 
     def process(self, article: Article) -> None:
         """Fill ``article.figures`` (replacing any previous list)."""
-        self.initialize()
         assert self._finder is not None
         article.figures = self._finder.find(article, self.name, self.version)

@@ -48,7 +48,8 @@ class LanguageStage(Stage):
     name = "language"
     version = "1"
     requires = ("text",)
-    provides = ("language", "language_confidence")
+    #: ``meta`` gets ``language_reason`` (why a language was or was not set).
+    provides = ("language", "language_confidence", "meta")
 
     def __init__(self, candidates: tuple[str, ...] | None = None) -> None:
         self.candidates = candidates
@@ -85,9 +86,11 @@ class LanguageStage(Stage):
         Returns:
             ``(code, confidence, reason)``: an ISO 639-1 code and lingua's relative
             confidence, or ``(None, None | best confidence, reason)`` when undecided.
+
+        Raises:
+            PipelineConfigError: ``initialize()`` has not run on this instance.
         """
-        if getattr(self, "_detector", None) is None:  # also after unpickling
-            self.initialize()
+        self._check_ready()
         sample = text[:DETECT_MAX_CHARS]
         letters = sum(1 for ch in sample if ch.isalpha())
         if letters < MIN_LETTERS:

@@ -705,7 +705,7 @@ class TimexFinder:
     def spans(self, article: Article) -> list[Candidate]:
         """Pattern candidates for the article's language (no NER fall-back, no resolution).
 
-        The figures stage uses this to skip numbers that belong to dates and durations.
+        Candidates only: what the patterns matched, before resolution drops invalid dates.
         """
         rules = self.rules.get(article.language or "")
         return rules.candidates(article.text) if rules else []
@@ -826,7 +826,9 @@ class TimexStage(Stage):
 
     name = "timexes"
     version = "1"
-    requires = ("tokens", "sentences")
+    #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
+    #: ``sentences``: provenance; ``tokens``: the tense probe.
+    requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")
     provides = ("timexes",)
 
     def __init__(self) -> None:
@@ -834,11 +836,9 @@ class TimexStage(Stage):
 
     def initialize(self) -> None:
         """Load the lexicon and compile the patterns."""
-        if getattr(self, "_finder", None) is None:  # absent after unpickling (Dask)
-            self._finder = TimexFinder()
+        self._finder = TimexFinder()
 
     def process(self, article: Article) -> None:
         """Fill ``article.timexes`` (replacing any previous list)."""
-        self.initialize()
         assert self._finder is not None
         article.timexes = self._finder.find(article, self.name, self.version)

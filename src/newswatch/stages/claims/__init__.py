@@ -22,7 +22,10 @@ class ClaimsStage(Stage):
 
     name = "claims"
     version = "1"
-    requires = ("tokens", "sentences", "entities", "quotes", "figures", "timexes")
+    #: ``places``: the actor resolver reads them (capitals standing for states);
+    #: ``published``: the as-of date when the sentence has none; ``source``: the outlet.
+    requires = ("text", "language", "published", "source", "tokens", "sentences", "entities", "quotes",
+                "figures", "timexes", "places")
     provides = ("claims",)
 
     def __init__(self) -> None:
@@ -32,16 +35,12 @@ class ClaimsStage(Stage):
 
     def initialize(self) -> None:
         """Load the trigger lexicons (for subject inheritance), actor tables and property rules."""
-        if getattr(self, "_lexicons", None) is None:
-            self._lexicons = {lang: TriggerLexicon.load(lang) for lang in ("en", "ru")}
-        if getattr(self, "_tables", None) is None:
-            self._tables = ActorTables.load()
-        if getattr(self, "_rules", None) is None:
-            self._rules = ClaimRules.load()
+        self._lexicons = {lang: TriggerLexicon.load(lang) for lang in ("en", "ru")}
+        self._tables = ActorTables.load()
+        self._rules = ClaimRules.load()
 
     def process(self, article: Article) -> None:
         """Fill ``article.claims`` (replacing any earlier list)."""
-        self.initialize()
         assert self._lexicons is not None and self._tables is not None and self._rules is not None
         lang = article.language or "en"
         if lang not in self._lexicons or not article.tokens or not article.figures:

@@ -198,7 +198,7 @@ class EntitiesStage(Stage):
 
     name = "entities"
     version = "1"
-    requires = ("ner_spans", "tokens", "sentences")
+    requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
     def __init__(self) -> None:
@@ -207,22 +207,28 @@ class EntitiesStage(Stage):
 
     def initialize(self) -> None:
         """Load the alias file, the rules file and pycountry's names (about 0.1 s)."""
-        if getattr(self, "_aliases", None) is None:  # absent after unpickling on a worker
-            self._aliases = AliasIndex.load()
-        if getattr(self, "_rules", None) is None:
-            self._rules = EntityRules()
+        self._aliases = AliasIndex.load()
+        self._rules = EntityRules()
 
     @property
     def aliases(self) -> AliasIndex:
-        """The alias index (loaded on first use when ``initialize`` was not called)."""
-        self.initialize()
+        """The alias index (loaded by ``initialize``).
+
+        Raises:
+            PipelineConfigError: ``initialize()`` has not run on this instance.
+        """
+        self._check_ready()
         assert self._aliases is not None
         return self._aliases
 
     @property
     def rules(self) -> EntityRules:
-        """The rules data (loaded on first use when ``initialize`` was not called)."""
-        self.initialize()
+        """The rules data (loaded by ``initialize``).
+
+        Raises:
+            PipelineConfigError: ``initialize()`` has not run on this instance.
+        """
+        self._check_ready()
         assert self._rules is not None
         return self._rules
 

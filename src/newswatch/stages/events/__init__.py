@@ -63,7 +63,9 @@ class EventsStage(Stage):
 
     name = "events"
     version = "1"
-    requires = ("tokens", "sentences", "entities", "quotes", "timexes", "places")
+    #: ``published``: the date of an event whose sentence has no time expression.
+    requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
+                "places")
     provides = ("events",)
 
     def __init__(self) -> None:
@@ -72,14 +74,11 @@ class EventsStage(Stage):
 
     def initialize(self) -> None:
         """Load both trigger lexicons and the actor tables (about 0.3 s)."""
-        if getattr(self, "_lexicons", None) is None:
-            self._lexicons = {lang: TriggerLexicon.load(lang) for lang in ("en", "ru")}
-        if getattr(self, "_tables", None) is None:
-            self._tables = ActorTables.load()
+        self._lexicons = {lang: TriggerLexicon.load(lang) for lang in ("en", "ru")}
+        self._tables = ActorTables.load()
 
     def process(self, article: Article) -> None:
         """Fill ``article.events`` (replacing any earlier list)."""
-        self.initialize()
         assert self._lexicons is not None and self._tables is not None
         lang = article.language or "en"
         if lang not in self._lexicons or not article.tokens:

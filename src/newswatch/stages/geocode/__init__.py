@@ -356,20 +356,19 @@ class GeocodeStage(Stage):
 
     name = "geocode"
     version = "1"
-    requires = ("entities",)
+    #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
+    requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
 
     def __init__(self) -> None:
         self._geocoder: Geocoder | None = None
 
     def initialize(self) -> None:
-        """Load the gazetteer (idempotent; also after unpickling, which drops it)."""
-        if getattr(self, "_geocoder", None) is None:
-            self._geocoder = Geocoder(load_gazetteer())
+        """Load the gazetteer (``load_gazetteer`` caches it per process)."""
+        self._geocoder = Geocoder(load_gazetteer())
 
     def process(self, article: Article) -> None:
         """Fill ``article.places`` from ``article.entities`` (replacing earlier places)."""
-        self.initialize()
         assert self._geocoder is not None
         mentions = sorted(
             (e for e in article.entities if e.label in PLACE_LABELS), key=lambda e: (e.start, e.end)

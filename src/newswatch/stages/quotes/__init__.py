@@ -253,7 +253,7 @@ class QuotesStage(Stage):
 
     name = "quotes"
     version = "1"
-    requires = ("entities", "tokens", "sentences")
+    requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
     def __init__(self) -> None:
@@ -261,15 +261,10 @@ class QuotesStage(Stage):
 
     def initialize(self) -> None:
         """Load the cue lexicon of both languages."""
-        if not hasattr(self, "_lex"):  # unpickled on a worker: heavy fields are not shipped
-            self._lex = {}
-        for lang in ("en", "ru"):
-            if lang not in self._lex:
-                self._lex[lang] = load_lexicon(lang)
+        self._lex = {lang: load_lexicon(lang) for lang in ("en", "ru")}
 
     def process(self, article: Article) -> None:
         """Fill ``article.quotes`` in text order (see the module docstring for the rules)."""
-        self.initialize()
         lex = self._lex.get(article.language or "")
         if lex is None or not article.tokens:
             article.quotes = []
@@ -703,7 +698,7 @@ def _resolve(doc: _Doc, cands: list[_Candidate], stage: str, version: str) -> li
         conf = {"named": CONF_NAMED, "resolved": CONF_RESOLVED}.get(sp.how, CONF_UNATTRIBUTED)
         out.append(Quote(
             text=text[c.start:c.end], start=c.start, end=c.end, speaker=sp.canonical,
-            prov=doc.article.provenance(stage, version, c.start, conf),
+            prov=doc.article.provenance(stage, version, c.start, conf, end=c.end),
             speaker_start=sp.start, speaker_end=sp.end, cue=c.cue, kind=c.kind,
         ))
     return sorted(out, key=lambda q: (q.start, q.end))
