@@ -27,7 +27,7 @@ class _Handler(BaseHTTPRequestHandler):
     seen: list[str] = []
     redirects: dict[str, str] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self.seen.append(self.path)
         if self.path in self.redirects:
             self.send_response(302)

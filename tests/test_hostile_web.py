@@ -15,6 +15,15 @@ import pytest
 import typer
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
+
+from newswatch.cli.web import register
+from newswatch.model import Article
+from newswatch.storage import Store
+from newswatch.web.app import create_app
+from newswatch.web.config import load_config
+from newswatch.web.errors import InvalidInput, UserExists
+from newswatch.web.users import authenticate, create_user
+
 from web_samples import (  # noqa: F401 - fixtures are used by name
     PASSWORDS,
     TEST_OVERRIDES,
@@ -25,14 +34,6 @@ from web_samples import (  # noqa: F401 - fixtures are used by name
     web_db,
     web_db_template,
 )
-
-from newswatch.cli.web import register
-from newswatch.model import Article
-from newswatch.storage import Store
-from newswatch.web.app import create_app
-from newswatch.web.config import load_config
-from newswatch.web.errors import InvalidInput, UserExists
-from newswatch.web.users import authenticate, create_user
 
 HTML = {"accept": "text/html"}
 BIG = str(2 ** 63)

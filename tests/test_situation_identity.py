@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from newswatch import read
 from newswatch.situation.identity import name_keys, name_skeleton, transliterate
 from newswatch.storage import Store
-from newswatch import read
 from newswatch.storage import situation as sit
 
 from situation_helpers import run

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from newswatch import read
 from newswatch.model import Article
 from newswatch.storage import Store
-from newswatch import read
 
 from situation_helpers import LWJ_TEXT, reformatted, run
 

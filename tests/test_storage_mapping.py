@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from situation_helpers import run, situation_pipeline  # noqa: F401 - fixture used by name
-from storage_samples import db_url, pg_session_url, store  # noqa: F401 - fixtures used by name
 
 from newswatch.model import Article, Figure, StageError
 from newswatch.storage import Store
 from newswatch.storage import mapping as mp
 from newswatch.storage import schema as t
 from newswatch.storage import situation_schema as st
+
+from situation_helpers import run, situation_pipeline  # noqa: F401 - fixture used by name
+from storage_samples import db_url, pg_session_url, store  # noqa: F401 - fixtures used by name
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDING = ROOT / "samples" / "inforos_2021-07-08_russia-wont-leave-its-allies.txt"

@@ -14,13 +14,6 @@ import copy
 import jsonschema
 import pytest
 from starlette.testclient import TestClient
-from web_samples import (  # noqa: F401 - fixtures are used by name
-    RU_ID,
-    client,
-    login,
-    web_db,
-    web_db_template,
-)
 
 from newswatch.serialize import (
     ARTICLE_SCHEMA,
@@ -30,6 +23,14 @@ from newswatch.serialize import (
     validate,
 )
 from newswatch.storage import Store
+
+from web_samples import (  # noqa: F401 - fixtures are used by name
+    RU_ID,
+    client,
+    login,
+    web_db,
+    web_db_template,
+)
 
 
 def _get(client: TestClient, article_id: str) -> dict:  # noqa: F811
