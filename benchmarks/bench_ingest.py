@@ -41,17 +41,23 @@ import resource
 print("MAXRSS_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
-#: Runs the real CLI in a child and reports that child's own peak RSS (KiB) on stderr.
+#: Runs the real CLI in a child and reports its peak RSS (KiB) on stderr: the larger of the
+#: CLI process and the analysis worker it starts (ingest/budget.py), which is stopped and
+#: reaped first so that RUSAGE_CHILDREN covers it.
 CLI_JOB = """
 import resource, sys
 from newswatch.cli import app
+from newswatch.ingest import budget
 try:
     app(sys.argv[1:])
 except SystemExit as exc:
     if exc.code not in (0, None):
         raise
 finally:
-    print("MAXRSS_KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    budget._close_shared()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print("MAXRSS_KIB", max(own, worker), file=sys.stderr)
 """
 
 
