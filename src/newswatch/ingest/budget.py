@@ -180,10 +180,8 @@ class AnalysisWorker:
     def close(self) -> None:
         """Stop the worker (politely, then by force)."""
         if self._conn is not None:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self._conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
         if self._proc is not None:
             self._proc.join(5)
         self._kill()

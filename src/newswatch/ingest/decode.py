@@ -167,15 +167,15 @@ def decode_bytes(data: bytes, subject: str, declared: str | None = None) -> tupl
         if _control_ratio(text) > CONTROL_MAX_RATIO:
             raise BinaryInput("binary data (control characters)", subject=subject)
         return text, "utf-8"
-    codec = _codec_name(declared) if declared else None
-    if codec and codec != "utf-8":
+    declared_codec = _codec_name(declared) if declared else None
+    if declared_codec and declared_codec != "utf-8":
         try:
-            text = data.decode(codec)
+            text = data.decode(declared_codec)
         except UnicodeDecodeError:
             pass
         else:
             if _control_ratio(text) <= CONTROL_MAX_RATIO:
-                return text, codec
+                return text, declared_codec
     bad = data[first_bad.start:first_bad.start + 1]
     if mostly_utf8(data):
         raise EncodingError(

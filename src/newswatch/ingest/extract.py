@@ -453,6 +453,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
             least ``PARAGRAPH_MIN_WORDS`` words is left).
     """
     import trafilatura
+    from trafilatura.settings import Document
 
     res = res or load_resources()
     tree = trafilatura.load_html(data)
@@ -465,7 +466,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
     )
     body = (getattr(doc, "text", None) or "") if doc is not None else ""
     lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
-    if not lines:
+    if not lines or not isinstance(doc, Document):  # a dict or None has no text: lines is empty
         raise NotAnArticle("no main text found in the page", subject=origin)
     # trafilatura calls htmldate.find_date on the unmodified tree with HTMLDATE_PARAMS.
     published = dt.date.fromisoformat(doc.date[:10]) if doc.date else None
@@ -473,7 +474,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
     site = doc.sitename or None
     # trafilatura falls back to the host name ("127.0.0.1", "example.org") when the page
     # names no site; a "Headline / Section / Site" title then gives a better site name.
-    site_is_host = bool(site) and re.fullmatch(r"[\w.:-]+\.[\w:-]+", site) is not None
+    site_is_host = site is not None and re.fullmatch(r"[\w.:-]+\.[\w:-]+", site) is not None
     title = raw_title
     if raw_title:
         parts = split_title_line(raw_title)

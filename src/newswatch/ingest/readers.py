@@ -135,13 +135,13 @@ class _Prefixed(io.RawIOBase):
         return n
 
 
-def _open_stream(raw: BinaryIO) -> tuple[io.BufferedReader, bool]:
+def _open_stream(raw: BinaryIO) -> tuple[io.BufferedReader[Any], bool]:
     """Wrap ``raw`` in a peekable buffered stream, decompressing gzip transparently."""
     first = raw.read(2) or b""
     stream = io.BufferedReader(_Prefixed(first, raw), buffer_size=PEEK_BYTES)
     if first == _GZIP_MAGIC:
         gz = gzip.GzipFile(fileobj=stream, mode="rb")
-        return io.BufferedReader(gz, buffer_size=PEEK_BYTES), True  # type: ignore[arg-type]
+        return io.BufferedReader(gz, buffer_size=PEEK_BYTES), True
     return stream, False
 
 
@@ -166,7 +166,7 @@ def _sniff(head: bytes) -> str:
         return "json"
     if _HTML_START.match(s):
         return "html"
-    if s.startswith(b"<?xml") or s.startswith(b"<"):
+    if s.startswith((b"<?xml", b"<")):
         if _FEED_ROOT.search(s[:4096]):
             return "feed"
         if re.search(rb"<html\b", s[:4096], re.I):

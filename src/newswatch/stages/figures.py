@@ -19,8 +19,9 @@ How a figure is found (both languages read the same token fields from the nlp st
    "превысили 1,5 тыс. человек").
 3. **Not figures.** Numbers inside time expressions (``article.timexes``, filled by the
    timexes stage, which runs first; and for English spaCy DATE/TIME spans), except a
-   DATE made only of numbers and hedge words such as the seed's "70", inside names (spaCy name labels, natasha PER/LOC/ORG), after an
-   identifier label or a proper noun with nothing counted ("Resolution 2513", "Section 230",
+   DATE made only of numbers and hedge words such as the seed's "70", inside names (spaCy name
+   labels, natasha PER/LOC/ORG), after an identifier label or a proper noun with nothing
+   counted ("Resolution 2513", "Section 230",
    "ст. 282 УК"), glued to letters ("COVID-19", "G7"), phone numbers, URLs, clock times,
    slashed numbers ("9/11"), signed numbers ("+20"), day ranges next to a month ("с 18 на 19
    апреля"), list numbering at the start of a line, four-digit years without a counted noun,
@@ -127,7 +128,8 @@ def is_numeric_date(text: str) -> bool:
 def load_lexicon() -> dict[str, Any]:
     """Load ``newswatch/data/figure_lexicon.json`` (hand-compiled; see its ``_about`` key)."""
     path = resources.files("newswatch") / "data" / "figure_lexicon.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    lexicon: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return lexicon
 
 
 def about_bounds(value: float) -> tuple[float, float]:
@@ -342,9 +344,11 @@ class FigureFinder:
             unit = lx["currency_symbols"][sym]
             i += 1
         rt = _RANGE_TOKEN.match(toks[i].text) if i < len(toks) else None
+        ph: _Phrase | None
         if rt:
-            conv = (lambda s: float(s.replace(",", ""))) if lang == "en" else (
-                lambda s: float(s.replace(",", ".")))
+            def conv(s: str) -> float:
+                return float(s.replace(",", "") if lang == "en" else s.replace(",", "."))
+
             lo_v, hi_v = conv(rt.group(1)), conv(rt.group(2))
             if hi_v <= lo_v or (YEAR_MIN <= lo_v <= YEAR_MAX and len(rt.group(1)) == 4):
                 return None  # "589658-7" (an id), "1990-2005" (years)
@@ -411,7 +415,9 @@ class FigureFinder:
         # hedge before the phrase
         if start > 0:
             lower_first = start
-            if lang == "en" and ph.upper_value is not None and toks[start - 1].text.lower() == "between" or lang == "ru" and ph.upper_value is not None and toks[start - 1].text.lower() == "от":
+            prev_word = toks[start - 1].text.lower()
+            if (lang == "en" and ph.upper_value is not None and prev_word == "between"
+                    or lang == "ru" and ph.upper_value is not None and prev_word == "от"):
                 lower_first = start - 1
             ph.first = lower_first
             if ph.upper_value is None and not ph.vague:
@@ -488,7 +494,8 @@ class FigureFinder:
         over = lx["lemma_overrides"]
         for key in (t.text.lower(), lemma.lower()):
             if key in over:
-                return over[key]
+                found: str = over[key]
+                return found
         if lang == "en":
             if t.tag == "NNPS" and lemma == t.text and lemma.endswith("s"):
                 return lemma[:-1]
@@ -636,6 +643,8 @@ class FigureFinder:
             if h.pos in ("VERB", "AUX") and h.lemma.lower() in self.lex[lang]["hedge_verbs"] \
                     and toks[head_i].dep in ("dobj", "obj", "attr", "nsubj"):
                 qualifier = self.lex[lang]["hedge_verbs"][h.lemma.lower()]
+        lower: float | None
+        upper: float | None
         if ph.upper_value is not None:
             lower, upper = ph.value, ph.upper_value
         else:

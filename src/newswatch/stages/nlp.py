@@ -48,9 +48,8 @@ def _line_break_sentences(doc: Any) -> Any:
     """
     for i in range(1, len(doc)):
         prev = doc[i - 1]
-        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-            if not doc[i].is_space:
-                doc[i].is_sent_start = True
+        if ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)) and not doc[i].is_space:
+            doc[i].is_sent_start = True
     return doc
 
 

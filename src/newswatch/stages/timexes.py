@@ -302,7 +302,7 @@ class TimexRules:
         if kind == "duration" and "n" in g and self.units.get(g["unit"].lower()) == "Y":
             n = _number(g["n"], self.numbers)
             return n is not None and n < 200  # "2017 года" is a year, not 2017 years
-        if "year" in g and not YEAR_MIN <= int(g["year"]) <= YEAR_MAX:
+        if "year" in g and not YEAR_MIN <= int(g["year"]) <= YEAR_MAX:  # noqa: SIM103 -- one guard of a list of guards
             return False
         return True
 
@@ -313,7 +313,8 @@ class TimexRules:
         if not m:
             return None
         key = " ".join(m.group("sig").lower().split())
-        return self.lex["signals"].get(key)
+        mod: str | None = self.lex["signals"].get(key)
+        return mod
 
     def resolve(self, c: Candidate, ctx: Context) -> dict[str, Any] | None:
         """Turn a candidate into Timex fields (without text/offsets/provenance).
@@ -328,7 +329,7 @@ class TimexRules:
         """
         fn = getattr(self, f"_r_{c.kind}")
         try:
-            out = fn(c.groups, ctx)
+            out: dict[str, Any] | None = fn(c.groups, ctx)
         except ValueError:  # invalid calendar date such as 31 June
             return None
         if out is None:
@@ -795,6 +796,7 @@ class TimexFinder:
             return None
         d = data.date_obj.date()
         period = data.period or "day"
+        res: dict[str, Any]
         if period == "year":
             res = {"value": f"{d.year:04d}", "precision": "year",
                    "begin": f"{d.year:04d}-01-01", "end_date": f"{d.year:04d}-12-31"}

@@ -73,8 +73,9 @@ def analyzer() -> Any:
     Raises:
         ImportError: natasha or pymorphy2 is not installed.
     """
-    # natasha imports yargy, which makes pymorphy2 load on 3.11; neither ships type information.
-    from natasha import MorphVocab  # type: ignore[import-untyped]
+    # natasha imports yargy, which makes pymorphy2 load on 3.11; neither ships type information
+    # (natasha is listed under ignore_missing_imports in pyproject.toml).
+    from natasha import MorphVocab
 
     return MorphVocab()
 
@@ -254,8 +255,8 @@ def person_nominative(name: str, case_hint: str | None = None) -> str | None:
 
     Every Cyrillic word is read as a surname, given name or patronymic (pymorphy2 tags
     ``Surn``/``Name``/``Patr``, or an adjective: "Живицкого"). A word read only as a common noun
-    (foreign names such as "Фухимори", "Муквеге") is kept as written. One gender and one case are chosen for the whole name
-    (highest summed parse probability; a given name's reading is preferred, so its gender
+    (foreign names such as "Фухимори", "Муквеге") is kept as written. One gender and one case are
+    chosen for the whole name (highest summed parse probability; a given name's reading is preferred, so its gender
     decides: "Петровой Анной" is feminine), and each word is inflected to the nominative of that
     gender. Initials, Latin words and indeclinable words (Шойгу) are kept.
 
@@ -286,7 +287,7 @@ def person_nominative(name: str, case_hint: str | None = None) -> str | None:
     gender, case, chosen = agreed
     pieces: list[str] = []
     pos = 0
-    for m, r in zip(runs, chosen):
+    for m, r in zip(runs, chosen, strict=True):  # one reading per run
         word = m.group()
         adjective = r is not None and r.parse.tag.POS == "ADJF"
         if r is not None and not r.part and not adjective:
@@ -326,7 +327,7 @@ def name_agreement(words: Sequence[str]) -> tuple[str, str, tuple[str, ...]] | N
         for case in sorted({r.case for rs in readings for r in rs}):
             for parts in _NAME_PATTERNS.get(len(words), ()):
                 total = 0.0
-                for rs, part in zip(readings, parts):
+                for rs, part in zip(readings, parts, strict=True):  # patterns have len(words) parts
                     fit = [r for r in rs if r.part == part and r.case == case and r.gender in (gender, None)]
                     if not fit:
                         break

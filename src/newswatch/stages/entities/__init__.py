@@ -416,7 +416,7 @@ def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None)
     if not len(theirs) == len(said) == len(mine):
         return base
     # Word by word: natasha's form where natasha inflected the word, else pymorphy2's.
-    return " ".join(t if fold(t) != fold(w) else m for t, w, m in zip(theirs, said, mine))
+    return " ".join(t if fold(t) != fold(w) else m for t, w, m in zip(theirs, said, mine, strict=True))
 
 
 def merge_candidates(patterns: list[_Cand], model: list[_Cand]) -> list[_Cand]:

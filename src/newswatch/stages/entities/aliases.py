@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from ...text import fold, is_cyrillic, load_json_data
 
@@ -65,7 +66,7 @@ class RuMorphology:
     min_stem_multiword: int
 
     @classmethod
-    def from_rules(cls, rules: dict) -> RuMorphology:
+    def from_rules(cls, rules: dict[str, Any]) -> RuMorphology:
         """Build from the parsed ``entity_rules.json`` mapping."""
         m = rules["ru_morphology"]
         return cls(tuple(m["strip"]), frozenset(m["inflect"]), int(m["min_stem"]),
@@ -192,7 +193,7 @@ class AliasIndex:
         return cls.from_entries(rows, RuMorphology.from_rules(rules))
 
     @classmethod
-    def from_entries(cls, rows: Iterable[dict], morph: RuMorphology) -> AliasIndex:
+    def from_entries(cls, rows: Iterable[dict[str, Any]], morph: RuMorphology) -> AliasIndex:
         """Build from parsed alias rows (the JSON Lines objects described above).
 
         Raises:

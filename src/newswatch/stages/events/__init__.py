@@ -122,14 +122,11 @@ class EventsStage(Stage):
         )
 
     @staticmethod
-    def _date(a: Article, view: DocView, c: Coded, s_start: int, s_end: int) -> tuple[str | None, str | None, str | None]:
+    def _date(a: Article, view: DocView, c: Coded, s_start: int,
+              s_end: int) -> tuple[str | None, str | None, str | None]:
         cands = [t for t in a.timexes if s_start <= t.start < s_end and t.type in _DATE_TYPES
                  and (t.value[:1].isdigit() or (t.begin and t.precision == "fuzzy"))]
-        pick: Timex | None
-        if cands:
-            pick = _attached_timex(view, c, cands, a)
-        else:
-            pick = None
+        pick: Timex | None = _attached_timex(view, c, cands, a) if cands else None
         if pick is not None:
             if not pick.value[:1].isdigit():
                 # "the other day", "recently": on or shortly before publication
@@ -189,14 +186,16 @@ class EventsStage(Stage):
             if not p.country or len(p.country) != 3:
                 continue
             for pl in a.places:
-                if pl.resolved and pl.feature_code in ("PCLI", "PCL", "PCLS", "PCLIX") and alpha3(pl.country_code) == p.country:
+                if (pl.resolved and pl.feature_code in ("PCLI", "PCL", "PCLS", "PCLIX")
+                        and alpha3(pl.country_code) == p.country):
                     return pl
             for pl in a.places:
                 if pl.resolved and any(p.start <= m.start < p.end for m in pl.mentions):
                     return pl
             name = _country_name(p.country)
             if name:
-                return Place(key=f"country:{p.country}", name=name, prov=a.provenance(self.name, self.version, p.start, 0.7),
+                return Place(key=f"country:{p.country}", name=name,
+                             prov=a.provenance(self.name, self.version, p.start, 0.7),
                              resolved=True, source="pycountry", feature_class="A", feature_code="PCLI",
                              reason="country adjective in a locative argument")
         return None
@@ -262,7 +261,8 @@ def _attached_timex(view: DocView, c: Coded, cands: list[Timex], a: Article) -> 
         tok = next((t for t in view.tokens if tx.start <= t.start < tx.end), None)
         if tok is None:
             continue
-        cur, hops = tok.i, 0
+        cur: int | None = tok.i
+        hops = 0
         while cur is not None and hops < 6:
             if cur in clause or cur in targets:
                 if best is None or hops < best[0]:

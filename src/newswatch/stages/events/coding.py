@@ -201,7 +201,7 @@ class EventCoder:
         if self.v.is_passive(i):
             objs += a.get("pass_subj", [])
         if self.v.lang == "ru":
-            objs += [x for x in a.get("gen", [])]
+            objs += list(a.get("gen", []))
         elif not objs:
             # small clause misparse: "leave the Bagram Airfield being the heart of ..." makes the
             # object the subject of a gerund complement
@@ -225,9 +225,9 @@ class EventCoder:
         for c in v.children[o]:
             if v.tokens[c].dep in ("nmod", "prep", "pobj", "gen", "compound", "nummod") and v.lemma(c) in words:
                 return True
-            if v.tokens[c].dep == "prep" and v.lemma(c) == "of":
-                if any(v.lemma(g) in words for g in v.children[c] if v.tokens[g].dep == "pobj"):
-                    return True
+            if v.tokens[c].dep == "prep" and v.lemma(c) == "of" and any(
+                    v.lemma(g) in words for g in v.children[c] if v.tokens[g].dep == "pobj"):
+                return True
         return False
 
     def _local_ok(self, i: int, e: Trigger) -> bool:
@@ -255,7 +255,7 @@ class EventCoder:
                 return False
         if e.requires_prep is not None and not (v.preps(i) & e.requires_prep):
             return False
-        if e.requires_obligation and not self._obligation_clause(i):
+        if e.requires_obligation and not self._obligation_clause(i):  # noqa: SIM103 -- one guard of a list of guards
             return False
         return True
 
@@ -316,7 +316,8 @@ class EventCoder:
                 return None
             if h in by_tok and h != c.tok:
                 return by_tok[h]
-            if v.tokens[h].pos in ("VERB", "AUX") and h not in by_tok and slot not in ("xcomp", "pcomp", "prep", "pobj"):
+            if (v.tokens[h].pos in ("VERB", "AUX") and h not in by_tok
+                    and slot not in ("xcomp", "pcomp", "prep", "pobj")):
                 return None
             cur = h
         return None
@@ -421,9 +422,9 @@ class EventCoder:
                 for o in v.args(c.tok).get("obj", []):
                     heads += v.args(o).get(slot, [])
         if slot == "ccomp_subj" and not heads:
-            cc = self._obligation_clause(c.tok)
-            if cc is not None:
-                heads = v.args(cc).get("subj", [])
+            clause = self._obligation_clause(c.tok)
+            if clause is not None:
+                heads = v.args(clause).get("subj", [])
         return heads
 
     def _recipients(self, c: Candidate, e: Trigger, actors: list[EventParty]) -> list[EventParty]:
@@ -571,7 +572,8 @@ class EventCoder:
                     v.args(c.tok).get("xcomp") or v.args(c.tok).get("ccomp")):
                 continue
             typ = e.type
-            comp_type, comp_mode, comp_lemma = self._complement(c) if (e.absorbs or e.promissive) else (None, None, None)
+            comp_type, comp_mode, comp_lemma = (
+                self._complement(c) if (e.absorbs or e.promissive) else (None, None, None))
             if e.promissive:
                 typ = "THREATEN" if comp_type in CONFLICT else e.type
             mode = self._mode(c, e, typ)
@@ -597,8 +599,8 @@ class EventCoder:
         for ent in self.v.article.entities:
             if ent.start == p.start and ent.entity_key == p.entity_key:
                 return ent.label == "PERSON"
-        ent = next((x for x in self.v.article.entities if x.entity_key == p.entity_key), None)
-        return ent is not None and ent.label == "PERSON"
+        other = next((x for x in self.v.article.entities if x.entity_key == p.entity_key), None)
+        return other is not None and other.label == "PERSON"
 
     def _plover_intent(self, ev: Coded, f: _Flags) -> None:
         """PLOVER/CAMEO conventions for announced acts (see the module docstring, point 5).

@@ -11,7 +11,8 @@ Resolution order (each step only sees mentions the earlier steps left open):
 
 1. **Countries** (``Gazetteer.lookup_country``): ISO 3166-1 names in English and Russian and
    the curated aliases ("the US", "США", "DRA"); continents ("Asia") are taken here too.
-   A country name never goes to the city table, so "Kazakhstan" is the country, not the village Kazakhstan KZ, and "Laos" is not Lào Cai.
+   A country name never goes to the city table, so "Kazakhstan" is the country, not the village
+   Kazakhstan KZ, and "Laos" is not Lào Cai.
    The countries found here are the **document context**.
 2. **Supplement** (``data/places_supplement.csv``): rivers, airfields, bridges, provinces,
    border towns. An alias marked ambiguous ("Friendship Bridge") needs one of its countries in

@@ -614,8 +614,8 @@ class _Resolver:
         title = self.ante.is_definite_title(subj)
         if title is not None:
             countries = frozenset(
-                e.country for i in doc.subtree(subj) if (e := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
-                and e.label in ("GPE", "NORP") and e.country)
+                m.country for i in doc.subtree(subj) if (m := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
+                and m.label in ("GPE", "NORP") and m.country)
             named = self.ante.title(st.start, title, countries)
             if named is not None:
                 return _Speaker(named.canonical, st.start, st.end, "resolved")
