@@ -117,7 +117,8 @@ def build_report(
             "timeline": _timeline(conn, sc),
             "failures": _failures(conn, sc),
         }
-    return to_jsonable(report)
+    out: dict[str, Any] = to_jsonable(report)
+    return out
 
 
 def _summary(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
@@ -232,7 +233,7 @@ def _places(conn: sa.Connection, scope: sa.CTE, alpha_2: str | None) -> dict[str
     return {"countries": countries, "unresolved": unresolved}
 
 
-def _with_article(item: sa.Table, scope: sa.CTE, *columns: Any) -> sa.Select:
+def _with_article(item: sa.Table, scope: sa.CTE, *columns: Any) -> sa.Select[*tuple[Any, ...]]:
     """Select ``columns`` of ``item`` rows in scope with their article and sentence.
 
     The sentence is cut out in SQL: ``substr`` counts characters on both backends, the same
@@ -405,7 +406,7 @@ def _timeline(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
 
 def _failures(conn: sa.Connection, scope: sa.CTE) -> dict[str, Any]:
     f = t.ingest_failure.c
-    by_code = dict(conn.execute(sa.select(f.code, sa.func.count()).group_by(f.code)).all())
+    by_code: dict[str, int] = dict(conn.execute(sa.select(f.code, sa.func.count()).group_by(f.code)).all())
     recent = conn.execute(
         sa.select(f.origin, f.code, f.message, f.at)
         .order_by(f.at.desc(), f.id.desc())

@@ -21,7 +21,7 @@ test checks that every setting has a help line, a unit and a line in the docs.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ class Setting:
         kind = type(self.default)
         try:
             if kind is bool:
-                value: Any = _parse_bool(raw)
+                value: int | float | str | bool = _parse_bool(raw)
             elif kind is int:
                 value = int(str(raw).strip()) if not isinstance(raw, int) else raw
             elif kind is float:
@@ -79,7 +79,7 @@ class Setting:
             raise SettingsError(
                 f"{self.name}: cannot read {raw!r} as {kind.__name__}", subject=self.env_var
             ) from exc
-        if kind in (int, float) and value < 0:
+        if kind in (int, float) and isinstance(value, (int, float)) and value < 0:
             raise SettingsError(f"{self.name}: must not be negative, got {raw!r}",
                                 subject=self.env_var)
         return value
@@ -277,7 +277,7 @@ class Settings(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._values)
 
     def __len__(self) -> int:

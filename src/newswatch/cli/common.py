@@ -24,7 +24,7 @@ naming ``newswatch migrate``.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -40,7 +40,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 DEFAULT_DB = "newswatch.sqlite"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats shared by every command."""
 
     text = "text"
@@ -50,7 +50,10 @@ class Format(str, Enum):
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help=f"Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./{DEFAULT_DB})."),
+    typer.Option(
+        "--db",
+        help=f"Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./{DEFAULT_DB}).",
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +30,7 @@ eval_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                        help="Score newswatch against gold evaluation sets, beside the bare libraries.")
 
 
-class Which(str, Enum):
+class Which(StrEnum):
     """Which systems to run."""
 
     both = "both"
@@ -43,7 +43,8 @@ def eval_command(
     name: Annotated[str, typer.Argument(help="Dataset name (see 'list'), 'all', or 'list'.")],
     data: Annotated[Path | None, typer.Option(
         "--data", help="Dataset folder (for 'all': the folder of dataset folders). "
-                       "Default: the dataset's folder under the eval_data setting ($NEWSWATCH_EVAL_DATA) or ../shared/eval.")] = None,
+                       "Default: the dataset's folder under the eval_data setting ($NEWSWATCH_EVAL_DATA) "
+                       "or ../shared/eval.")] = None,
     fmt: FormatOpt = Format.text,
     limit: Annotated[int | None, typer.Option("--limit", min=1,
                                               help="Score only the first N documents of each gold file.")] = None,
@@ -66,16 +67,14 @@ def eval_command(
     root = default_data_root()
     if data is None:
         if root is None:
-            typer.echo("no --data given, the eval_data setting ($NEWSWATCH_EVAL_DATA) is empty and ../shared/eval is absent", err=True)
+            typer.echo("no --data given, the eval_data setting ($NEWSWATCH_EVAL_DATA) is empty "
+                       "and ../shared/eval is absent", err=True)
             raise typer.Exit(EXIT_USAGE)
         data = root if name == "all" else root / folder_of(name)
     which = ("newswatch", "baseline") if systems is Which.both else (systems.value,)
     shared = Systems()
     try:
-        if name == "all":
-            results = run_all(data, shared, limit, which)
-        else:
-            results = [run(name, data, shared, limit, which)]
+        results = run_all(data, shared, limit, which) if name == "all" else [run(name, data, shared, limit, which)]
     except NewswatchError as exc:
         typer.echo(exc.line(), err=True)
         raise typer.Exit(EXIT_DATA) from None

@@ -51,7 +51,8 @@ LanguageOpt = Annotated[
     str | None, typer.Option("--language", help="Force the language (ISO 639-1: en, ru) instead of detecting it."),
 ]
 ProgressOpt = Annotated[
-    bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar (default: when stderr is a terminal)."),
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Show a progress bar (default: when stderr is a terminal)."),
 ]
 
 

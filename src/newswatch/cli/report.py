@@ -29,7 +29,8 @@ def report(
     fmt: FormatOpt = Format.text,
     since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles published on or before YYYY-MM-DD.")] = None,
-    country: Annotated[str | None, typer.Option(help="Only articles and places of this country (ISO 3166-1 alpha-2, alpha-3 or name).")] = None,
+    country: Annotated[str | None, typer.Option(
+        help="Only articles and places of this country (ISO 3166-1 alpha-2, alpha-3 or name).")] = None,
     limit: Annotated[int, typer.Option(help="Rows per section in text output.", min=1)] = 15,
 ) -> None:
     """Print the situation report: actors, places by country, figures with sources, timeline."""

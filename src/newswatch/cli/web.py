@@ -39,9 +39,12 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     open_read: Annotated[
         bool | None,
-        typer.Option("--open-read/--closed-read", help="Let visitors read without signing in (default: setting web_open_read when set, else open on a loopback --host only)."),
+        typer.Option("--open-read/--closed-read",
+                     help="Let visitors read without signing in (default: setting web_open_read when set, "
+                          "else open on a loopback --host only)."),
     ] = None,
-    tile_url: Annotated[str | None, typer.Option(help="Map tile URL template (setting web_tile_url; default none: offline outlines).")] = None,
+    tile_url: Annotated[str | None, typer.Option(
+        help="Map tile URL template (setting web_tile_url; default none: offline outlines).")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the dashboard (map, timeline, reader, dossiers, claims, search, exports)."""
@@ -82,7 +85,9 @@ def serve(
 def user_add(
     name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ - @).")],
     role: Annotated[str, typer.Option(help="reader, analyst or admin.")] = "reader",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input instead of prompting.")] = False,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin",
+        help="Read the password from the first line of standard input instead of prompting.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Create a dashboard user; the password is prompted for (twice) or read from stdin."""

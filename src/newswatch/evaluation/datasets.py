@@ -392,7 +392,7 @@ def load_geowebnews(folder: Path | str) -> Dataset:
     root = _folder(folder)
     path = _one(root, "GWN*.xml", "the GeoWebNews XML")
     xml = _load_xml(path)
-    docs = []
+    docs: list[GeoDoc] = []
     for art in xml.iter("article"):
         doc_id = art.get("file") or str(len(docs))
         text = art.findtext("text")

@@ -52,7 +52,8 @@ def actor_code(article: Any, actor: str | None) -> str | None:
         return actor
     for m in getattr(article, "entities", []):
         if actor in (m.entity_key, m.canonical, m.text) and m.country:
-            return m.country
+            country: str = m.country
+            return country
     return None
 
 

@@ -18,7 +18,8 @@ toponym gets the maximal error (20,039 km). Reported: accuracy@161 km, mean and 
 (km), AUC (Gritta et al. 2018; :func:`metrics.auc_log_error`), and GeoNames-id accuracy where
 gold has ids. Countries and first-level divisions have no single true point (GeoNames puts
 Russia at 60 N 100 E, Natural Earth's label point is 3,069 km away), so for gold with a
-GeoNames id an "id or <= 161 km" accuracy counts either agreement as correct. Because each system is scored on the toponyms *it* found, the
+GeoNames id an "id or <= 161 km" accuracy counts either agreement as correct. Because each
+system is scored on the toponyms *it* found, the
 **end-to-end accuracy@161 km** over all gold toponyms with coordinates (a miss = wrong) is
 also given; it is the fairer comparison.
 """
@@ -222,7 +223,7 @@ def evaluate_geowebnews(data: Path, systems: Systems, limit: int | None = None,
     types = label_maps()["geowebnews_types"]
     all_types, literal = set(types["all"]), set(types["literal"])
     expressions = {t for t in types["not_toponyms"] if t.endswith("_Expression")}
-    subsets = {
+    subsets: dict[str, tuple[set[str] | None, set[str]]] = {
         "all toponym types": (all_types, expressions),
         "literal only": (literal, (all_types - literal) | expressions),
     }

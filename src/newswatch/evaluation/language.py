@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .common import first, new_result, probe, row
 from .datasets import load_uner
 from .report import EvalResult
 from .systems import Systems, Timer
+
+if TYPE_CHECKING:
+    from ..stages.language import LanguageStage
 
 LANGS = ("en", "ru")
 
@@ -56,9 +59,10 @@ def evaluate_language(data: Path, systems: Systems, limit: int | None = None,
             items["sentence"] += [(lang, s) for s in d.meta["sentences"]]
     n_docs = sum(1 for g, _ in items["document"])
     predictions: dict[str, dict[str, list[str | None]]] = {}
-    stage = None
+    stage: LanguageStage | None = None
     if probe(res, "newswatch", lambda: systems.stage("language")):
-        stage = systems.stage("language")
+        # The registry hands out the base Stage type; "language" is always a LanguageStage.
+        stage = cast("LanguageStage", systems.stage("language"))
         run, timer = res.systems["newswatch"], Timer()
         with timer:
             stage.initialize()

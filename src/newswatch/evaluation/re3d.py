@@ -37,7 +37,9 @@ def _gold(doc: Re3dDoc, types: set[str]) -> list[tuple[int, int, str]]:
     return sorted({(s.start, s.end, "") for s in doc.spans if s.label in types})
 
 
-def _newswatch(docs: list[Re3dDoc], systems: Systems, res: EvalResult) -> dict[str, list[list[tuple[int, int, str]]]] | None:
+def _newswatch(
+    docs: list[Re3dDoc], systems: Systems, res: EvalResult
+) -> dict[str, list[list[tuple[int, int, str]]]] | None:
     if not probe(res, "newswatch", lambda: systems.pipeline(("figures", "timexes"))):
         return None
     pipe = systems.pipeline(("figures", "timexes"))
@@ -55,7 +57,9 @@ def _newswatch(docs: list[Re3dDoc], systems: Systems, res: EvalResult) -> dict[s
     return out
 
 
-def _baseline(docs: list[Re3dDoc], systems: Systems, res: EvalResult) -> dict[str, list[list[tuple[int, int, str]]]] | None:
+def _baseline(
+    docs: list[Re3dDoc], systems: Systems, res: EvalResult
+) -> dict[str, list[list[tuple[int, int, str]]]] | None:
     run = res.systems["baseline"]
     if not run.available:
         return None

@@ -36,7 +36,8 @@ class StageUnavailable(Exception):
 def label_maps() -> dict[str, Any]:
     """The label mappings in ``data/eval_label_maps.json`` (see that file's ``about`` fields)."""
     text = resources.files("newswatch").joinpath("data", "eval_label_maps.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    maps: dict[str, Any] = json.loads(text)
+    return maps
 
 
 def label_map(name: str) -> dict[str, str]:
@@ -200,7 +201,7 @@ class Systems:
             from ..ingest import extract
         except ImportError as exc:
             raise StageUnavailable(f"stage not available: src/newswatch/stages/extract.py ({exc})") from exc
-        fn = getattr(extract, "extract_html", None)
+        fn: Callable[..., Article] | None = getattr(extract, "extract_html", None)
         if fn is None:
             raise StageUnavailable("stage not available: stages/extract.py has no extract_html")
         return fn

@@ -9,12 +9,12 @@ Public API::
         article = store.load_article(result.article_id)
 """
 
+from ..errors import ArticleNotFound
 from .store import (
     DEFAULT_URL,
     STATUS_NEW,
     STATUS_REVISED,
     STATUS_UNCHANGED,
-    ArticleNotFound,
     RevisionInfo,
     SaveResult,
     Store,

@@ -19,8 +19,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.engine.url import URL, make_url
+
+from ..errors import StorageError
 
 #: How long a SQLite writer waits for another writer's lock before failing, in seconds.
 #: Chosen well above the measured time of one save (a few ms for a 200-mention article, see
@@ -104,6 +106,18 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row a single-row ``INSERT`` added.
+
+    Raises:
+        StorageError: the statement reported no inserted primary key.
+    """
+    key = result.inserted_primary_key
+    if key is None:
+        raise StorageError("the insert reported no primary key")
+    return int(key[0])
 
 
 @contextmanager

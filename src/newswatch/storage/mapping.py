@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
 
 from ..model import (
     Claim,
@@ -44,6 +45,10 @@ from . import schema as t
 from . import situation_schema as st
 
 Row = dict[str, Any]
+
+#: A stored row as read back: a result ``RowMapping`` (whose keys may also be columns) or a
+#: plain mapping of column names.
+StoredRow = Mapping[str, Any] | RowMapping
 
 
 def entity_key(mention: EntityMention) -> str:
@@ -190,7 +195,7 @@ class RowMap:
             row[self.rest] = rest
         return row
 
-    def values(self, row: Mapping[str, Any]) -> Row:
+    def values(self, row: StoredRow) -> Row:
         """The field values found in a result row, as keyword arguments of ``cls``.
 
         Fields the row does not hold are left out (the dataclass default applies); keys of
@@ -211,7 +216,7 @@ class RowMap:
                 out[f.name] = _from_value(hints[f.name], rest[f.name])
         return out
 
-    def from_row(self, row: Mapping[str, Any], **given: Any) -> Any:
+    def from_row(self, row: StoredRow, **given: Any) -> Any:
         """Rebuild the item from a result row; ``given`` supplies omitted fields."""
         return self.cls(**self.values(row), **given)
 
@@ -269,7 +274,7 @@ def to_row(table: sa.Table, item: Any) -> Row:
     return ROW_MAPS[table.name].to_row(item)
 
 
-def from_row(table: sa.Table, row: Mapping[str, Any], **given: Any) -> Any:
+def from_row(table: sa.Table, row: StoredRow, **given: Any) -> Any:
     """Rebuild the item stored in a row of ``table``; ``given`` supplies omitted fields.
 
     Raises:
@@ -279,7 +284,7 @@ def from_row(table: sa.Table, row: Mapping[str, Any], **given: Any) -> Any:
 
 
 def place_from_rows(
-    place: Mapping[str, Any], resolution: Mapping[str, Any], mentions: list[PlaceMention]
+    place: StoredRow, resolution: StoredRow, mentions: list[PlaceMention]
 ) -> Place:
     """Rebuild a :class:`Place` from its ``place`` row, ``place_resolution`` row and mentions."""
     return Place(

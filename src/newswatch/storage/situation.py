@@ -28,7 +28,7 @@ Reading across articles (the claims ledger, events, clusters, identities) is in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -43,7 +43,8 @@ from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock
+from .engine import advisory_lock, inserted_id
+from .mapping import StoredRow
 
 #: Most surface forms kept per language in ``entity.aliases``.
 MAX_ALIASES_PER_LANGUAGE = 30
@@ -65,7 +66,7 @@ def _alias_name_index() -> dict[str, str]:
     return out
 
 
-def _root(row: Mapping[str, Any]) -> int:
+def _root(row: StoredRow) -> int:
     return int(row["identity_id"] or row["id"])
 
 
@@ -104,7 +105,7 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
     by_key: dict[str, list[Any]] = {}
     for m in article.entities:
         by_key.setdefault(m.entity_key or f"{m.label}:{m.canonical}", []).append(m)
-    rows = {r["id"]: r for r in conn.execute(
+    rows: dict[int, StoredRow] = {r["id"]: r for r in conn.execute(
         sa.select(t.entity).where(t.entity.c.id.in_(sorted(set(entity_ids.values()))))).mappings()}
     roots: dict[int, int] = {}
     for key, eid in sorted(entity_ids.items()):
@@ -145,7 +146,7 @@ def _alias_index() -> AliasIndex:
     return AliasIndex.load()
 
 
-def _link_identity(conn: Connection, row: Mapping[str, Any], key: str, revision_id: int, now: dt.datetime) -> int:
+def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime) -> int:
     """The identity root of an entity row, merging it by the identity rules when it is new."""
     if row["identity_id"] is not None or key.startswith("alias:") or row["label"] != "PERSON":
         return _root(row)
@@ -155,7 +156,7 @@ def _link_identity(conn: Connection, row: Mapping[str, Any], key: str, revision_
         return _root(row)
     e = t.entity.c
     nk, sk = row["name_key"], row["surname_key"]
-    target: Mapping[str, Any] | None = None
+    target: StoredRow | None = None
     method, evidence = "", {}
     if nk and nk in _alias_name_index():
         alias_id = _alias_name_index()[nk]
@@ -184,7 +185,7 @@ def _link_identity(conn: Connection, row: Mapping[str, Any], key: str, revision_
     return root
 
 
-def _unique_root(conn: Connection, cands: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def _unique_root(conn: Connection, cands: Sequence[StoredRow]) -> StoredRow | None:
     """The identity root shared by all candidates, or None when they name several identities."""
     roots = {_root(c) for c in cands}
     if len(roots) != 1:
@@ -252,9 +253,9 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
     m = st.article_cluster_member.c
     cluster_id = conn.scalar(sa.select(m.cluster_id).where(m.revision_id == other))
     if cluster_id is None:
-        cluster_id = conn.execute(sa.insert(st.article_cluster), {
+        cluster_id = inserted_id(conn.execute(sa.insert(st.article_cluster), {
             "method": "minhash", "threshold": dedup.NEAR_DUPLICATE_THRESHOLD, "created_at": now,
-        }).inserted_primary_key[0]
+        }))
         other_article = conn.scalar(sa.select(t.revision.c.article_id).where(t.revision.c.id == other))
         conn.execute(sa.insert(st.article_cluster_member), {
             "cluster_id": cluster_id, "revision_id": other, "article_id": other_article,
@@ -307,14 +308,14 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
         if found is None:
             actor_eid = entity_ids.get(ev.actor_key or "")
             recip_eid = entity_ids.get(ev.recipient_key or "")
-            found = conn.execute(sa.insert(ev_t), {
+            found = inserted_id(conn.execute(sa.insert(ev_t), {
                 "revision_id": revision_id,
                 **mp.to_row(ev_t, ev),
                 "event_key": key,
                 "actor_entity_id": roots.get(actor_eid, actor_eid) if actor_eid else None,
                 "recipient_entity_id": roots.get(recip_eid, recip_eid) if recip_eid else None,
                 "mention_count": 0,
-            }).inserted_primary_key[0]
+            }))
         conn.execute(sa.insert(m_t), {"revision_id": revision_id, "event_id": found, **mp.to_row(m_t, ev)})
         conn.execute(sa.update(ev_t).where(ev_t.c.id == found).values(mention_count=ev_t.c.mention_count + 1))
 

@@ -38,7 +38,8 @@ from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import mapping as mp
 from . import schema as t
 from . import situation as sit
-from .engine import advisory_lock, make_engine, normalise_url, write_transaction
+from .engine import advisory_lock, inserted_id, make_engine, normalise_url, write_transaction
+from .mapping import StoredRow
 from .migrate import upgrade_to_head
 
 #: Where ``newswatch`` keeps its data when no URL is given (relative to the working dir).
@@ -310,7 +311,7 @@ class Store:
         try:
             with write_transaction(self.engine) as conn:
                 result = conn.execute(sa.insert(t.ingest_failure), row)
-                return int(result.inserted_primary_key[0])
+                return inserted_id(result)
         except SQLAlchemyError as exc:
             raise StorageError(f"could not record a failure: {exc}", subject=origin) from exc
 
@@ -395,7 +396,7 @@ class Store:
     # -- internals: reads -----------------------------------------------------------------
 
     @staticmethod
-    def _revision_select() -> sa.Select:
+    def _revision_select() -> sa.Select[*tuple[Any, ...]]:
         r = t.revision.c
         return sa.select(
             r.id,
@@ -409,7 +410,7 @@ class Store:
         )
 
     @staticmethod
-    def _revision_info(row: Mapping[str, Any]) -> RevisionInfo:
+    def _revision_info(row: StoredRow) -> RevisionInfo:
         return RevisionInfo(
             id=int(row["id"]),
             article_id=row["article_id"],
@@ -469,7 +470,7 @@ class Store:
         )
         rev = conn.execute(sa.select(t.revision).where(t.revision.c.id == info.id)).mappings().one()
 
-        def rows(table: sa.Table) -> list[Mapping[str, Any]]:
+        def rows(table: sa.Table) -> list[StoredRow]:
             stmt = sa.select(table).where(table.c.revision_id == info.id).order_by(table.c.id)
             return list(conn.execute(stmt).mappings())
 
@@ -504,7 +505,7 @@ class Store:
 
     @staticmethod
     def _load_places(
-        conn: Connection, revision_id: int, resolutions: list[Mapping[str, Any]]
+        conn: Connection, revision_id: int, resolutions: list[StoredRow]
     ) -> list[Place]:
         if not resolutions:
             return []
@@ -534,7 +535,7 @@ class Store:
 
     def _ensure_keyed(
         self, conn: Connection, table: sa.Table, key: str, rows: Mapping[str, dict[str, Any]]
-    ) -> dict[str, Mapping[str, Any]]:
+    ) -> dict[str, StoredRow]:
         """Insert the rows whose ``key`` is not stored yet; return every row by key.
 
         Concurrent writers inserting the same key do not fail: ``ON CONFLICT DO NOTHING``.
@@ -542,7 +543,7 @@ class Store:
         """
         keys = sorted(rows)
         column = table.c[key]
-        found: dict[str, Mapping[str, Any]] = {}
+        found: dict[str, StoredRow] = {}
         for chunk in _chunks(keys):
             for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
                 found[row[key]] = row
@@ -601,7 +602,7 @@ class Store:
                 "sentences": mp.sentences_json(article.sentences),
             },
         )
-        return int(result.inserted_primary_key[0])
+        return inserted_id(result)
 
     def _insert_items(self, conn: Connection, revision_id: int, article: Article) -> None:
         def insert(
@@ -666,7 +667,7 @@ class Store:
                 sa.insert(t.place_resolution),
                 {"revision_id": revision_id, "place_id": place_id, **mp.to_row(t.place_resolution, p)},
             )
-            resolution_id = int(result.inserted_primary_key[0])
+            resolution_id = inserted_id(result)
             mention_rows.extend(
                 {
                     "revision_id": revision_id,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ArticleNotFound
 from ..storage import schema as t
-from ..storage.engine import write_transaction
+from ..storage.engine import inserted_id, write_transaction
 from ..storage.reader_schema import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -200,11 +200,11 @@ def add_comment(
             if parent is None:
                 raise NotFound(f"no comment {parent_id} on this article")
         now = _now()
-        new_id = conn.execute(
+        new_id = inserted_id(conn.execute(
             sa.insert(comment),
             {"article_id": article_id, "user_id": user.id, "parent_id": parent_id,
              "body": body, "created_at": now},
-        ).inserted_primary_key[0]
+        ))
     return {"id": int(new_id), "parent_id": parent_id, "author": user.name, "body": body,
             "created_at": _iso(now), "replies": []}
 
@@ -228,7 +228,7 @@ def comments(conn: Connection, article_id: str) -> list[dict[str, Any]]:
                     "body": r.body, "created_at": _iso(r.created_at), "replies": []}
         for r in rows
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         parent = nodes.get(node["parent_id"]) if node["parent_id"] is not None else None
         (parent["replies"] if parent is not None else roots).append(node)
@@ -388,7 +388,7 @@ def report_error(
             "status": "open",
             "created_at": now,
         }
-        new_id = conn.execute(sa.insert(error_report), row).inserted_primary_key[0]
+        new_id = inserted_id(conn.execute(sa.insert(error_report), row))
         return _reports_query(conn, report_id=int(new_id))[0]
 
 

@@ -212,7 +212,8 @@ def article(ctx: Reader, article_id: str, revision: int | None = None) -> dict[s
         reports=view["reports"],
         entity_ids=view["entity_ids"],
     )
-    return to_jsonable(data)
+    out: dict[str, Any] = to_jsonable(data)
+    return out
 
 
 @router.get("/map", tags=["pages"])

@@ -4,6 +4,7 @@ and whether they may read, write, grade or administer.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def limit_logins(ctx: Ctx, name: str | None = None) -> None:
                           params={"seconds": max(1, round(max(waits)))})
 
 
-def _writer(role: str):
+def _writer(role: str) -> Callable[[Ctx], Awaitable[Ctx]]:
     async def dependency(ctx: Ctx = Depends(get_ctx)) -> Ctx:
         if ctx.user is None:
             raise NotSignedIn("sign in first")

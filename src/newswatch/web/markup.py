@@ -7,7 +7,7 @@ the revision text), which lets the page's script turn a browser selection back i
 Nothing here produces HTML: the template escapes every segment's text.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: this module defines a function of that name.
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,11 +104,11 @@ def annotations(
         panel["quotes"].append({"anchor": anchor, "text": q.text, "speaker": q.speaker,
                                 "cue": q.cue, "kind": q.kind})
     mentions = [(m, p) for p in article.places for m in p.mentions]
-    for i, (m, p) in enumerate(sorted(mentions, key=lambda mp: mp[0].start)):
+    for i, (pm, p) in enumerate(sorted(mentions, key=lambda mp: mp[0].start)):
         anchor = f"a-place-{i}"
-        where = f"{p.name} ({p.country_code or '?'})" if p.resolved else f"{m.text} (unresolved)"
-        out.append(Annotation("place", m.start, m.end, anchor, f"place: {where}"))
-        panel["places"].append({"anchor": anchor, "text": m.text, "name": p.name,
+        where = f"{p.name} ({p.country_code or '?'})" if p.resolved else f"{pm.text} (unresolved)"
+        out.append(Annotation("place", pm.start, pm.end, anchor, f"place: {where}"))
+        panel["places"].append({"anchor": anchor, "text": pm.text, "name": p.name,
                                 "key": p.key, "country_code": p.country_code,
                                 "resolved": p.resolved, "lat": p.lat, "lon": p.lon})
     for i, ev in enumerate(sorted(article.events, key=lambda e: e.start)):

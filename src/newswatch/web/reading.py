@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from ..storage import schema as t
 from ..storage.mapping import entity_key, to_jsonable
-from . import activity
+from . import activity, markup
 from .deps import Ctx
-from .markup import annotations, segments
+from .markup import segments
 
 
 def article_view(
@@ -49,7 +49,7 @@ def article_view(
         ratings = activity.rating_summary(conn, article_id, ctx.user.id if ctx.user else None)
         threads = activity.comments(conn, article_id)
         reports = activity.reports(conn, article_id=article_id, limit=ctx.config.page_size_count)
-    spans, panel = annotations(article, entity_ids, evidence)
+    spans, panel = markup.annotations(article, entity_ids, evidence)
     view: dict[str, Any] = {
         "article": article,
         "revision": to_jsonable({"id": current.id, "seq": current.seq,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..storage.engine import write_transaction
+from ..storage.engine import inserted_id, write_transaction
 from ..storage.reader_schema import ROLES, app_user, user_session
 from .errors import InvalidInput, NotFound, UserExists
 from .security import (
@@ -202,7 +202,7 @@ def create_user(engine: Engine, name: str, password: str, role: str = "reader") 
     name = check_name(name)
     check_role(role)
     check_password(password)
-    row = {
+    row: dict[str, Any] = {
         "name": name,
         "password_hash": hash_password(password),
         "role": role,
@@ -219,7 +219,7 @@ def create_user(engine: Engine, name: str, password: str, role: str = "reader") 
                 if name_skeleton(other) == skeleton:
                     raise InvalidInput(f"the name {name!r} looks like an existing user's name",
                                        params={"field": "name"})
-            new_id = conn.execute(sa.insert(app_user), row).inserted_primary_key[0]
+            new_id = inserted_id(conn.execute(sa.insert(app_user), row))
     except IntegrityError:
         raise UserExists(f"a user named {name!r} already exists", params={"name": name}) from None
     return User(int(new_id), name, role, True, row["created_at"])

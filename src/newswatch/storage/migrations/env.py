@@ -14,6 +14,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from newswatch.errors import StorageError
 from newswatch.storage.engine import make_engine
 from newswatch.storage.schema import metadata
 
@@ -51,6 +52,8 @@ def run_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise StorageError("no database URL: pass -x url=... or set sqlalchemy.url")
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

@@ -134,7 +134,7 @@ def evidence_ref(row: Any) -> dict[str, Any]:
     }
 
 
-def items_with_article(item: sa.Table, sc: sa.CTE, *columns: Any) -> sa.Select:
+def items_with_article(item: sa.Table, sc: sa.CTE, *columns: Any) -> sa.Select[*tuple[Any, ...]]:
     c, a = item.c, t.article.c
     return (
         sa.select(

@@ -10,6 +10,8 @@ A frozen copy of the tables as first released; later changes go into new revisio
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
@@ -24,11 +26,11 @@ _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 _TS = sa.DateTime(timezone=True)
 
 
-def _pk() -> sa.Column:
+def _pk() -> sa.Column[Any]:
     return sa.Column("id", _ID, primary_key=True, autoincrement=True)
 
 
-def _revision_fk(table: str) -> sa.Column:
+def _revision_fk(table: str) -> sa.Column[Any]:
     return sa.Column(
         "revision_id",
         _ID,
@@ -37,14 +39,14 @@ def _revision_fk(table: str) -> sa.Column:
     )
 
 
-def _span() -> list[sa.Column]:
+def _span() -> list[sa.Column[Any]]:
     return [
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
     ]
 
 
-def _prov() -> list[sa.Column]:
+def _prov() -> list[sa.Column[Any]]:
     return [
         sa.Column("sentence_start", sa.Integer, nullable=False),
         sa.Column("sentence_end", sa.Integer, nullable=False),

@@ -13,6 +13,8 @@ Nothing is dropped or rewritten.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,11 +37,11 @@ def _fold_yo(expr: str) -> str:
     return f"replace(replace({expr}, 'ё', 'е'), 'Ё', 'Е')"
 
 
-def _pk() -> sa.Column:
+def _pk() -> sa.Column[Any]:
     return sa.Column("id", _ID, primary_key=True, autoincrement=True)
 
 
-def _fk(table: str, column: str, target: str, *, nullable: bool = False) -> sa.Column:
+def _fk(table: str, column: str, target: str, *, nullable: bool = False) -> sa.Column[Any]:
     ref_table = target.split(".")[0]
     kind = sa.Text if ref_table == "article" else _ID
     return sa.Column(

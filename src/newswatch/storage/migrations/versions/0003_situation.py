@@ -16,6 +16,8 @@ copied from them, so every event keeps its evidence. Nothing is dropped or rewri
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
@@ -30,17 +32,24 @@ _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 _TS = sa.DateTime(timezone=True)
 
 
-def _pk() -> sa.Column:
+def _pk() -> sa.Column[Any]:
     return sa.Column("id", _ID, primary_key=True, autoincrement=True)
 
 
-def _fk(table: str, column: str, target: str, *, nullable: bool = False, kind: sa.types.TypeEngine | None = None) -> sa.Column:
+def _fk(
+    table: str,
+    column: str,
+    target: str,
+    *,
+    nullable: bool = False,
+    kind: sa.types.TypeEngine[Any] | None = None,
+) -> sa.Column[Any]:
     ref = target.split(".")[0]
     return sa.Column(column, kind if kind is not None else _ID,
                      sa.ForeignKey(target, name=f"fk_{table}_{column}_{ref}"), nullable=nullable)
 
 
-def _span_prov() -> list[sa.Column]:
+def _span_prov() -> list[sa.Column[Any]]:
     return [
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
