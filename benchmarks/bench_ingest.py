@@ -54,7 +54,7 @@ except SystemExit as exc:
     if exc.code not in (0, None):
         raise
 finally:
-    budget._close_shared()
+    budget.close_workers()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print("MAXRSS_KIB", max(own, worker), file=sys.stderr)

@@ -93,7 +93,7 @@ def test_ingest_goes_on_past_an_article_over_budget(tmp_path: Path,
     try:
         res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(d)])
     finally:
-        budget._close_shared()
+        budget.close_workers()
     assert res.exit_code == 1, res.output
     assert f"{d}/b.txt: over-budget: analysis took longer than" in res.stderr
     assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed" in res.stdout

@@ -190,13 +190,14 @@ class AnalysisWorker:
 _shared: dict[tuple[float, int, str], AnalysisWorker] = {}
 
 
-def _close_shared() -> None:
+def close_workers() -> None:
+    """Stop this process's shared analysis worker(s); also run at exit."""
     for worker in _shared.values():
         worker.close()
     _shared.clear()
 
 
-atexit.register(_close_shared)
+atexit.register(close_workers)
 
 
 def analyser(settings: Settings) -> Analyse:
