@@ -77,6 +77,46 @@ def test_over_budget_articles_are_quarantined_and_the_next_one_is_analysed() -> 
         worker.close()
 
 
+def test_stream_keeps_order_and_isolates_the_article_over_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks stream through one worker; a slow article inside a chunk is the only one lost."""
+    monkeypatch.setattr(budget, "STREAM_CHUNK", 3)
+    worker = AnalysisWorker(timeout_seconds=3, memory_bytes=MEMORY_BYTES, factory=FACTORY)
+    names = ["a", "b", "SLOW", "c", "d", "e", "f", "g"]
+    items: list[object] = []
+    for i, name in enumerate(names):
+        text = ("SLOW " if name == "SLOW" else "") + GOOD + f" Item {i}."
+        items.append(_article(text, f"{name}.txt"))
+        if name == "c":
+            items.append("passed through")  # not an Article: comes back as it is, in its place
+    try:
+        out = list(worker.stream(items))
+    finally:
+        worker.close()
+    assert len(out) == len(items)
+    assert out[4] == "passed through"
+    arts = [x for x in out if x != "passed through"]
+    assert [getattr(a, "origin", None) or a.subject for a in arts] == [f"{n}.txt" for n in names]
+    slow = arts[2]
+    assert isinstance(slow, OverBudget) and slow.subject == "SLOW.txt"
+    good = [a for a in arts if isinstance(a, Article)]
+    assert len(good) == 7 and all(a.meta["pipeline_loads"] == 1 for a in good)
+    # the articles before the slow one came from the first worker, the rest from a new one
+    assert good[0].meta["worker_pid"] == good[1].meta["worker_pid"] != good[-1].meta["worker_pid"]
+
+
+def test_stream_stopped_early_leaves_a_worker_that_answers_the_next_call() -> None:
+    worker = AnalysisWorker(timeout_seconds=10, memory_bytes=MEMORY_BYTES, factory=FACTORY)
+    try:
+        gen = worker.stream(_article(GOOD + f" {i}.", f"{i}.txt") for i in range(20))
+        first = next(gen)
+        assert isinstance(first, Article) and first.origin == "0.txt"
+        gen.close()  # replies still in flight must not be taken for the next article's
+        after = worker(_article(GOOD, "next.txt"))
+        assert isinstance(after, Article) and after.origin == "next.txt"
+    finally:
+        worker.close()
+
+
 def test_ingest_goes_on_past_an_article_over_budget(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from newswatch.cli import app

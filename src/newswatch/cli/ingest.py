@@ -73,7 +73,7 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     """
     from tqdm import tqdm
 
-    from ..ingest.budget import analyser
+    from ..ingest.budget import analyse_stream, analyser
     from ..ingest.readers import read_inputs
     from ..settings import load as load_settings
 
@@ -81,22 +81,25 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
     analyse = analyser(settings)  # a worker under the time/memory budget (ingest/budget.py)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(desc="articles", unit="art", disable=not show, file=sys.stderr, dynamic_ncols=True)
-    try:
+
+    def to_analyse() -> Iterator[Article | InputError | Skipped]:
+        """Inputs as read; Articles (not already stored) go on to analysis."""
         items = read_inputs(paths, published=parse_date(published), source=source,
                             language=_check_language(language), settings=settings)
         for item in items:
-            bar.update(1)
-            if isinstance(item, InputError):
-                counts["failed"] += 1
-                bar.clear()
-                err(item.line())
-                yield item
-                continue
-            if skip is not None and skip(item):
+            if isinstance(item, Article) and skip is not None and skip(item):
                 yield Skipped(item)
+            else:
+                yield item
+
+    try:
+        # analysis streams ahead in the worker while the caller stores what came back
+        for article in analyse_stream(analyse, to_analyse()):
+            bar.update(1)
+            if isinstance(article, Skipped):
+                yield article
                 continue
-            article = analyse(item)
-            if isinstance(article, InputError):  # over budget: quarantined, not stored
+            if isinstance(article, InputError):  # unreadable, or over budget: not stored
                 counts["failed"] += 1
                 bar.clear()
                 err(article.line())

@@ -21,9 +21,12 @@ import atexit
 import contextlib
 import importlib
 import multiprocessing as mp
+import queue
 import signal
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from ..errors import OverBudget, UnexpectedInputError
 from ..model import Article
@@ -34,6 +37,13 @@ from ..settings import Settings
 DEFAULT_FACTORY = "newswatch.ingest.budget:recording_pipeline"
 #: Longest wait for a new worker to load its models, in seconds.
 STARTUP_TIMEOUT_SECONDS = 900.0
+#: Articles per chunk that :meth:`AnalysisWorker.stream` hands the worker at once (the worker
+#: runs a chunk through the pipeline's batched ``pipe``), and chunks kept in flight, so the
+#: worker analyses the next chunk while the parent stores the last one.
+STREAM_CHUNK = 8
+STREAM_CHUNKS_AHEAD = 2
+
+T = TypeVar("T")
 
 Analyse = Callable[[Article], "Article | OverBudget | UnexpectedInputError"]
 
@@ -65,8 +75,30 @@ def _for_parent(article: Article) -> Article:
     return article
 
 
+def _reader(conn: Any, inbox: queue.SimpleQueue[Any]) -> None:
+    """Worker thread: move every message from the parent into ``inbox`` as it arrives.
+
+    Reading in a thread of its own means the parent's ``send`` of the next chunk never waits for
+    the worker to finish the current one, so neither side can block the other on a full pipe.
+    """
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            msg = None
+        inbox.put(msg)
+        if msg is None:
+            return
+
+
 def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
-    """Body of the worker process: cap memory, build the pipeline, serve articles."""
+    """Body of the worker process: cap memory, build the pipeline, serve articles.
+
+    Messages from the parent: an :class:`Article` (analysed alone, answered with one reply),
+    a ``list`` of articles (a chunk, analysed through the pipeline's batched ``pipe`` when it has
+    one, answered with one reply per article, in order), or ``None`` (stop). Replies:
+    ``("ok", article)``, ``("memory", None)`` (then the worker exits), ``("error", text)``.
+    """
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
@@ -80,19 +112,21 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", None))
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_reader, args=(conn, inbox), name="newswatch-inbox", daemon=True).start()
+    pipe = getattr(pipeline, "pipe", None)
     while True:
-        try:
-            article = conn.recv()
-        except (EOFError, OSError):
-            return
-        if article is None:
+        msg = inbox.get()
+        if msg is None:
             return
         try:
-            result = pipeline(article)
-            if any(e.code == "MemoryError" for e in result.errors):
-                conn.send(("memory", None))
-                return  # a worker that ran out of memory is not trusted again
-            conn.send(("ok", _for_parent(result)))
+            results = (pipe(msg) if pipe is not None else map(pipeline, msg)) \
+                if isinstance(msg, list) else iter([pipeline(msg)])
+            for result in results:
+                if any(e.code == "MemoryError" for e in result.errors):
+                    conn.send(("memory", None))
+                    return  # a worker that ran out of memory is not trusted again
+                conn.send(("ok", _for_parent(result)))
         except MemoryError:
             with contextlib.suppress(Exception):
                 conn.send(("memory", None))
@@ -157,18 +191,20 @@ class AnalysisWorker:
             self._conn.close()
         self._proc = self._conn = None
 
-    def __call__(self, article: Article) -> Article | OverBudget | UnexpectedInputError:
+    def _ensure(self) -> Any:
+        """The connection to a live worker (starting one if needed)."""
         if self._proc is None or not self._proc.is_alive():
             self._kill()
             self._start()
-        conn, subject = self._conn, article.origin
-        try:
-            conn.send(article)
-        except (BrokenPipeError, OSError):
-            self._kill()
-            self._start()
-            conn = self._conn
-            conn.send(article)
+        return self._conn
+
+    def _reply(self, subject: str | None) -> Article | OverBudget | UnexpectedInputError:
+        """Wait for the worker's next reply (at most ``timeout_seconds``) and interpret it.
+
+        A reply other than an analysed article leaves the worker killed, except an ``"error"``
+        (the pipeline raised; the worker is still sound).
+        """
+        conn = self._conn
         if not conn.poll(self.timeout_seconds or None):
             self._kill()
             return OverBudget(f"analysis took longer than analysis_timeout_seconds="
@@ -189,6 +225,91 @@ class AnalysisWorker:
         if kind == "error":
             return UnexpectedInputError(f"analysis failed: {value}", subject=subject)
         return value  # type: ignore[no-any-return]
+
+    def __call__(self, article: Article) -> Article | OverBudget | UnexpectedInputError:
+        conn = self._ensure()
+        try:
+            conn.send(article)
+        except (BrokenPipeError, OSError):
+            self._kill()
+            self._start()
+            self._conn.send(article)
+        return self._reply(article.origin)
+
+    def stream(self, items: Iterable[T]) -> Iterator[T | Article | OverBudget | UnexpectedInputError]:
+        """Analyse every :class:`Article` in ``items``; pass anything else through; keep the order.
+
+        Articles go to the worker in chunks of :data:`STREAM_CHUNK` (the worker runs a chunk
+        through the pipeline's batched ``pipe``, so spaCy batches), with up to
+        :data:`STREAM_CHUNKS_AHEAD` chunks in flight: the worker analyses the next chunk while
+        the caller handles (stores) the results of the last one, on the other core.
+
+        Budgets hold per article: each reply is awaited at most ``timeout_seconds``. When a reply
+        is late, the worker dies, runs out of memory or the pipeline raises, the worker is
+        killed and every article still in flight is analysed again alone (:meth:`__call__`), so
+        exactly the culprit comes back as :class:`~newswatch.errors.OverBudget` (or
+        :class:`~newswatch.errors.UnexpectedInputError`) and the others are analysed. A culprit
+        thus costs up to twice the time budget.
+
+        Yields:
+            One value per item, in input order: the analysed article or the failure for an
+            Article, the item itself for anything else.
+        """
+        pending: deque[list[Any]] = deque()   # [done, value], in input order
+        inflight: deque[list[Any]] = deque()  # entries sent to the worker, not answered yet
+        chunk: list[list[Any]] = []
+
+        def recover() -> None:
+            """Kill the worker and analyse what was in flight one article at a time."""
+            self._kill()
+            while inflight:
+                entry = inflight.popleft()
+                entry[:] = [True, self(entry[1])]
+
+        def receive() -> None:
+            entry = inflight[0]
+            result = self._reply(entry[1].origin)
+            if not isinstance(result, Article):
+                recover()
+                return
+            inflight.popleft()
+            entry[:] = [True, result]
+
+        def send(entries: list[list[Any]]) -> None:
+            limit = STREAM_CHUNK * max(1, STREAM_CHUNKS_AHEAD - 1)
+            while len(inflight) > limit:  # keep at most STREAM_CHUNKS_AHEAD chunks in flight
+                receive()
+            conn = self._ensure()
+            inflight.extend(entries)
+            try:
+                conn.send([e[1] for e in entries])
+            except (BrokenPipeError, OSError):
+                recover()
+
+        try:
+            for item in items:
+                if isinstance(item, Article):
+                    entry = [False, item]
+                    pending.append(entry)
+                    chunk.append(entry)
+                    if len(chunk) >= STREAM_CHUNK:
+                        send(chunk)
+                        chunk = []
+                else:
+                    pending.append([True, item])
+                while inflight and self._conn is not None and self._conn.poll(0):
+                    receive()
+                while pending and pending[0][0]:
+                    yield pending.popleft()[1]
+            if chunk:
+                send(chunk)
+            while inflight:
+                receive()
+            while pending:
+                yield pending.popleft()[1]
+        finally:
+            if inflight:  # the caller stopped early: unread replies would desynchronise the worker
+                self._kill()
 
     def close(self) -> None:
         """Stop the worker (politely, then by force)."""
@@ -232,3 +353,39 @@ def analyser(settings: Settings) -> Analyse:
         _shared.clear()
         worker = _shared[key] = AnalysisWorker(*key)
     return worker
+
+
+def analyse_stream(analyse: Analyse, items: Iterable[T]) -> Iterator[T | Article | OverBudget | UnexpectedInputError]:
+    """Analyse the :class:`Article` items of ``items`` with ``analyse``; keep the order.
+
+    ``analyse`` is what :func:`analyser` returned. A worker streams (:meth:`AnalysisWorker.stream`);
+    the in-process pipeline runs chunks of :data:`STREAM_CHUNK` articles through its batched
+    ``pipe`` (no budgets, as before). Anything that is not an Article passes through.
+    """
+    if isinstance(analyse, AnalysisWorker):
+        yield from analyse.stream(items)
+        return
+    pipe = getattr(analyse, "pipe", None)
+    if pipe is None:
+        for item in items:
+            yield analyse(item) if isinstance(item, Article) else item
+        return
+    held: list[Any] = []  # items waiting for the chunk's articles, in order
+    articles: list[Article] = []
+
+    def flush() -> Iterator[Any]:
+        done = iter(list(pipe(articles)))
+        for x in held:
+            yield next(done) if isinstance(x, Article) else x
+        held.clear()
+        articles.clear()
+
+    for item in items:
+        held.append(item)
+        if isinstance(item, Article):
+            articles.append(item)
+            if len(articles) >= STREAM_CHUNK:
+                yield from flush()
+        elif not articles:
+            yield from flush()
+    yield from flush()
