@@ -2,8 +2,11 @@
 
 :class:`AnalysisWorker` runs the analysis pipeline in a child process (``multiprocessing``,
 ``spawn`` start method) whose address space is capped with ``resource.setrlimit(RLIMIT_AS)``
-at ``analysis_memory_bytes``. The parent sends one article at a time and waits at most
-``analysis_timeout_seconds`` for the result. An article that runs over the time budget, or
+at ``analysis_memory_bytes``. The parent either sends one article and waits at most
+``analysis_timeout_seconds`` for the result (:meth:`AnalysisWorker.__call__`), or streams
+chunks of articles that the worker runs through the pipeline's batched ``pipe`` while the
+parent stores earlier results (:meth:`AnalysisWorker.stream`, what ``ingest`` uses), each
+reply again awaited at most ``analysis_timeout_seconds``. An article that runs over the time budget, or
 whose analysis runs out of memory (a ``MemoryError`` in a stage, or the worker dying), comes
 back as an :class:`~newswatch.errors.OverBudget` error naming the article; the worker is then
 killed and a fresh one started for the next article, so one pathological input never starves
