@@ -12,8 +12,10 @@ from newswatch.errors import EmptyInput, NotAnArticle
 from newswatch.ingest.extract import (
     TEXTCAPTURE_EXTRACTOR,
     ChromeRules,
+    _split_capture_title,
     extract_html,
     extract_text,
+    is_menu_line,
     load_resources,
     parse_dateline,
     split_title_line,
@@ -199,3 +201,54 @@ def test_chrome_pattern_file_parses_and_matches() -> None:
     custom = ChromeRules.parse("# comment\nFoo bar\nre:\\d+ views\n")
     assert custom.matches("foo bar.") and custom.matches("120 views")
     assert not custom.matches("foo bar baz")
+
+
+# --- captures from other sites: headline choice and capture-mode chrome (issue 13) -----------
+
+
+def test_site_name_and_slogan_above_the_headline_are_not_the_title() -> None:
+    text = ("Lakeside Herald\nNews you can trust since 1950\nHome | Local | Sport | Jobs\n"
+            "Council closes lakeside road for spring repairs\n"
+            "By Amy Fox | April 2, 2024\n"
+            "The council closed the lakeside road on Monday for three weeks of repairs after "
+            "winter frost damaged the surface in several places.\n"
+            "Buses will follow a diversion through the village until the road reopens.\n"
+            "Most read\nFestival tickets sell out in an hour\nNew cafe opens on the pier\n"
+            "© 2024 Lakeside Herald\n")
+    art = extract_text(text, "lake.txt")
+    assert art.title == "Council closes lakeside road for spring repairs"
+    assert art.text.split("\n\n") == [
+        "The council closed the lakeside road on Monday for three weeks of repairs after "
+        "winter frost damaged the surface in several places.",
+        "Buses will follow a diversion through the village until the road reopens."]
+
+
+def test_russian_site_header_menu_and_counter_removed() -> None:
+    text = ("Вечерний край\nГлавная | Новости | Спорт | Афиша\n"
+            "В городе отремонтируют пять школ\n"
+            "Ремонт пяти школ в городе начнется летом, сообщили в управлении образования.\n"
+            "Комментарии (3)\nСамое читаемое\nНа вокзале открыли новый зал ожидания\n")
+    art = extract_text(text, "ru.txt")
+    assert art.title == "В городе отремонтируют пять школ"
+    assert art.text == "Ремонт пяти школ в городе начнется летом, сообщили в управлении образования."
+
+
+def test_dash_title_line_splits_only_with_three_parts_or_a_repeated_site() -> None:
+    lines = ["Лесной пожар у поселков — Новости — Горный вестник", "x"]
+    head = _split_capture_title(lines[0], lines)
+    assert (head.title, head.site) == ("Лесной пожар у поселков", "Горный вестник")
+    one_dash = ["Глава МИД — о ситуации на границе", "x"]
+    assert _split_capture_title(one_dash[0], one_dash).site is None
+
+
+@pytest.mark.parametrize(("line", "edge", "menu"), [
+    ("Home | World | Business | Sport", False, True),
+    ("News > World > Europe", False, True),
+    ("About us · Contact · Privacy policy · Terms of use", True, True),
+    ("Login | Register", True, True),
+    ("Login | Register", False, False),  # two items between paragraphs: could be text
+    ("Кремль — о переговорах", False, False),
+    ("Prices rose 3% in May | the highest rise in a decade since the crisis began", True, False),
+])
+def test_menu_lines(line: str, edge: bool, menu: bool) -> None:
+    assert is_menu_line(line, edge=edge) is menu

@@ -184,7 +184,7 @@ def evaluate_captures(data: Path, systems: Systems, limit: int | None = None,
     for slice_ in slices:
         docs = sum(1 for c in chosen if slice_ == "captures" or slice_ == f"captures/{c.language}")
         for metric in METRICS:
-            scores = {s: t[slice_].scores()[metric] for s, t in tallies.items() if slice_ in t}
+            scores: dict[str, float | None] = {s: t[slice_].scores()[metric] for s, t in tallies.items() if slice_ in t}
             res.rows.append(row(slice_, metric, scores, docs, skipped if slice_ == "captures" else 0, docs))
     res.notes.append("Own set (eval/captures/, invented pages in newswatch's wording); a chrome line "
                      "counts as removed when it is neither a paragraph of the output nor inside one.")

@@ -36,7 +36,7 @@ from ..model import Article
 from ..text.months import dateline_months
 
 #: Extractor label for plain-text captures (bump when the filter's behaviour changes).
-TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-1"
+TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-2"
 #: Version of the chrome filter applied after trafilatura (recorded in the extractor label).
 CHROME_FILTER_VERSION = "1"
 
@@ -65,6 +65,26 @@ OTHER_SCRIPT_MIN_LETTERS = 6
 #: The body's script is judged on the first characters of each body paragraph.
 SCRIPT_SAMPLE_CHARS = 300
 
+#: A menu or link bar has items of at most this many words ("Privacy policy", "Terms of use",
+#: "Сейчас читают: Курс рубля").
+MENU_ITEM_MAX_WORDS = 4
+#: A line split by separators (``|``, ``·``, ``•``, ``>``, ``→``, ``/``...) into at least this
+#: many short items is a menu, breadcrumb or link bar; above or below the body two items
+#: suffice ("Login | Register", "By Jo Park | July 21, 2023").
+MENU_MIN_ITEMS = 3
+#: Headline choice in captures: among the lines above the first body sentence, the headline is
+#: the first headline-like line with at least this many content words (letters only, 4+ long,
+#: compared on their first ``STEM_CHARS`` characters so that inflected forms match) ...
+TITLE_MIN_SHARED_WORDS = 2
+#: ... that make up at least this share of its content words and recur in the body (the body
+#: retells the headline; a site name, slogan or section label does not).
+TITLE_MIN_SHARED_RATIO = 0.5
+#: Content words are compared on this many leading characters (a crude stem that matches
+#: "suspends"/"suspended" and "паводок"/"паводка").
+STEM_CHARS = 5
+#: Only the first lines of a capture are searched for the headline.
+TITLE_SEARCH_LINES = 20
+
 #: Generic rules applied to trafilatura's output, chosen on the 91 scrapinghub-aeb dev pages
 #: (word 4-gram shingle F1, upstream metric): trafilatura alone 0.9588; + patterns and
 #: headline/script rules 0.9612; + dropping link-only lines 0.9625 (kept); + the short-line
@@ -73,6 +93,11 @@ HTML_SHORT_LINES = False
 HTML_DROP_LINKS = True
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:/|\||::|•|·|»)\s+")
+#: Separators of menu items and breadcrumbs (a spaced dash only above or below the body).
+_MENU_SEPARATORS = re.compile(r"\s+(?:/|\||::|•|·|»|›|>|→|—|–)\s+")
+_MENU_SEPARATORS_MID = re.compile(r"\s+(?:/|\||::|•|·|»|›|>|→)\s+")
+_DASH_SEPARATOR = re.compile(r"\s+[—–]\s+")
+_LETTER_WORD = re.compile(r"[^\W\d_]{4,}")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -99,6 +124,22 @@ def _words(line: str) -> int:
         return len(_WORD.findall(line))
     spaced = sum(1 for w in _WORD.findall(line) if not _UNSPACED.search(w))
     return spaced + (unspaced + 1) // 2
+
+
+def is_menu_line(line: str, *, edge: bool) -> bool:
+    """True when ``line`` is a menu, breadcrumb or link bar: split by separators into at least
+    ``MENU_MIN_ITEMS`` items (two above or below the body, where a spaced dash also
+    separates), each of at most ``MENU_ITEM_MAX_WORDS`` words and none ending a sentence."""
+    pattern = _MENU_SEPARATORS if edge else _MENU_SEPARATORS_MID
+    parts = [p.strip() for p in pattern.split(" ".join(line.split())) if p.strip()]
+    if len(parts) < (2 if edge else MENU_MIN_ITEMS):
+        return False
+    return all(_words(p) <= MENU_ITEM_MAX_WORDS and not re.search(r"[.!?…]\s*$", p) for p in parts)
+
+
+def _stems(text: str) -> set[str]:
+    """Crude stems of the content words of ``text`` (see ``STEM_CHARS``)."""
+    return {w.casefold().replace("ё", "е")[:STEM_CHARS] for w in _LETTER_WORD.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -245,7 +286,8 @@ class FilterResult:
     Attributes:
         kept: body lines, in order.
         dropped: ``(line, reason)`` pairs; reasons are "pattern", "headline", "link",
-            "short", "punctuation" (no letters or digits), "script", "dateline", "byline".
+            "short", "punctuation" (no letters or digits), "script", "dateline", "byline",
+            "menu", "repeated" (the last two in capture mode).
         published: a date read from a standalone dateline above or below the body.
         author: a name read from a byline ("By ...", "Автор: ...") above or below the body.
     """
@@ -272,17 +314,25 @@ class ChromeFilter:
         short_lines: apply the short-line rule (captures; see ``EDGE_SHORT_MAX_WORDS``).
         drop_links: drop lines that are only a link (else links only stop a line from
             counting as a body paragraph).
+        capture: plain-text capture rules: menu and breadcrumb lines (:func:`is_menu_line`)
+            are dropped anywhere, short lines repeated in the capture are dropped, and above or
+            below the body every line without sentence punctuation shorter than
+            ``PARAGRAPH_MIN_WORDS`` is dropped (site names, slogans, section labels, "most
+            read" lists, bylines); pattern, menu and headline lines never count as body
+            paragraphs.
     """
 
     def __init__(self, res: ExtractResources, headlines: tuple[str, ...] = (),
                  link_lines: frozenset[str] = frozenset(), *, read_metadata: bool = False,
-                 short_lines: bool = True, drop_links: bool = True) -> None:
+                 short_lines: bool = True, drop_links: bool = True, capture: bool = False) -> None:
         self.res = res
         self.headlines = frozenset(_norm(h) for h in headlines if h)
         self.link_lines = link_lines
+        self._repeats: set[str] = set()
         self.read_metadata = read_metadata
         self.short_lines = short_lines
         self.drop_links = drop_links
+        self.capture = capture
 
     def run(self, lines: list[str]) -> FilterResult:
         """Filter non-empty, stripped ``lines`` and return what is kept and why not the rest.
@@ -294,7 +344,13 @@ class ChromeFilter:
         out = FilterResult()
         counts = [_words(ln) for ln in lines]
         anchors = [i for i, ln in enumerate(lines)
-                   if counts[i] >= PARAGRAPH_MIN_WORDS and _norm(ln) not in self.link_lines]
+                   if counts[i] >= PARAGRAPH_MIN_WORDS and _norm(ln) not in self.link_lines
+                   and not (self.capture and (self.res.chrome.matches(ln) or _norm(ln) in self.headlines
+                                              or is_menu_line(ln, edge=False)))]
+        seen: dict[str, int] = {}
+        for ln in lines:
+            seen[_norm(ln)] = seen.get(_norm(ln), 0) + 1
+        self._repeats = {k for k, n in seen.items() if n > 1}
         first, last = (anchors[0], anchors[-1]) if anchors else (0, len(lines) - 1)
         latin = cyr = 0
         for i in anchors:
@@ -322,6 +378,8 @@ class ChromeFilter:
         if self.drop_links and key in self.link_lines:
             return "link"
         has_end = bool(_SENTENCE_END.search(line))
+        if self.capture and is_menu_line(line, edge=edge):
+            return "menu"
         if edge and self.read_metadata:
             date = parse_dateline(line, self.res.months)
             if date is not None:
@@ -331,8 +389,11 @@ class ChromeFilter:
             if m and n_words <= 8:
                 out.author = out.author or m["name"].strip()
                 return "byline"
+        if self.capture and key in self._repeats and n_words < PARAGRAPH_MIN_WORDS:
+            return "repeated"
+        edge_max = PARAGRAPH_MIN_WORDS - 1 if self.capture else EDGE_SHORT_MAX_WORDS
         if (self.short_lines and not has_end
-                and n_words <= (EDGE_SHORT_MAX_WORDS if edge else MID_SHORT_MAX_WORDS)):
+                and n_words <= (edge_max if edge else MID_SHORT_MAX_WORDS)):
             return "short"
         if edge:
             la, cy = _script_shares(line)
@@ -349,14 +410,70 @@ def _dropped_meta(dropped: list[tuple[str, str]]) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- plain text
 
 
+def _headline_like(line: str, res: ExtractResources) -> bool:
+    return (_words(line) <= TITLE_MAX_WORDS and not re.search(r"[.,;:]\s*$", line)
+            and parse_dateline(line, res.months) is None and not res.chrome.matches(line)
+            and _BYLINE.fullmatch(line) is None)
+
+
+def _split_capture_title(line: str, lines: list[str]) -> TitleLine:
+    """:func:`split_title_line`, plus ``Headline — Section — Site`` with spaced dashes when
+    there are three parts or the last part is also a line of its own (a site name in the
+    footer); a single dash is too common inside headlines to split on otherwise."""
+    head = split_title_line(line)
+    if head.site:
+        return head
+    flat = " ".join(line.split())
+    parts = [p for p in _DASH_SEPARATOR.split(flat) if p]
+    if len(parts) >= 2 and _words(parts[-1]) <= SITE_MAX_WORDS and _words(parts[0]) >= 2:
+        alone = _norm(parts[-1]) in {_norm(ln) for ln in lines if ln != line}
+        if len(parts) >= 3 or alone:
+            return TitleLine(parts[0], parts[-1], tuple(parts[1:-1]), flat)
+    return head
+
+
+def choose_headline(lines: list[str], res: ExtractResources) -> tuple[int, TitleLine] | None:
+    """Pick the headline among the first lines of a capture.
+
+    The body starts at the first line of ``PARAGRAPH_MIN_WORDS`` or more words that ends a
+    sentence and is not chrome. Above it (within ``TITLE_SEARCH_LINES``), headline-like lines
+    (at most ``TITLE_MAX_WORDS`` words, not ending in ``. , ; :``, not a date, byline, menu or
+    chrome pattern) are candidates. The headline is the first candidate whose content words
+    recur in the first body paragraphs (at least ``TITLE_MIN_SHARED_WORDS`` of them and
+    ``TITLE_MIN_SHARED_RATIO`` of its words): news bodies retell their headline, while site
+    names, slogans, section labels and menus do not. Without such a candidate the first
+    candidate is taken (a capture whose body does not repeat its headline's words).
+
+    Returns:
+        ``(line index, TitleLine)`` or None when no line can be the headline (the capture
+        then has no title).
+    """
+    start = next((i for i, ln in enumerate(lines)
+                  if _words(ln) >= PARAGRAPH_MIN_WORDS and re.search(r"[.!?…\"»”]\s*$", ln)
+                  and not res.chrome.matches(ln)), len(lines))
+    body = [ln for ln in lines[start:] if _words(ln) >= PARAGRAPH_MIN_WORDS
+            and not res.chrome.matches(ln)][:5]
+    body_stems = _stems(" ".join(body))
+    candidates = [i for i in range(min(start, TITLE_SEARCH_LINES, len(lines) - 1))
+                  if _headline_like(lines[i], res) and not is_menu_line(lines[i], edge=True)]
+    for i in candidates:
+        head = _split_capture_title(lines[i], lines)
+        stems = _stems(head.title)
+        shared = len(stems & body_stems)
+        if stems and shared >= TITLE_MIN_SHARED_WORDS and shared / len(stems) >= TITLE_MIN_SHARED_RATIO:
+            return i, head
+    if candidates:
+        return candidates[0], _split_capture_title(lines[candidates[0]], lines)
+    return None
+
+
 def extract_text(text: str, origin: str, *, res: ExtractResources | None = None) -> Article:
     """Extract title, site and body from a plain-text page capture.
 
-    The first non-chrome line is the headline when it is headline-like (at most
-    ``TITLE_MAX_WORDS`` words, not ending in ``. , ; :``, followed by more text). A headline
-    line of the form ``Headline / Section / Site name`` also gives ``site`` and
-    ``meta["section"]``. The rest goes through :class:`ChromeFilter` with dateline and
-    byline reading on.
+    The headline is chosen by :func:`choose_headline` (the first line above the body whose
+    words the body retells). A headline line of the form ``Headline / Section / Site name``
+    also gives ``site`` and ``meta["section"]``. The rest goes through :class:`ChromeFilter`
+    in capture mode, with dateline and byline reading on.
 
     Args:
         text: the decoded capture.
@@ -377,15 +494,12 @@ def extract_text(text: str, origin: str, *, res: ExtractResources | None = None)
     if not lines:
         raise EmptyInput("no text (only whitespace)", subject=origin)
     head: TitleLine | None = None
-    head_at = next((i for i, ln in enumerate(lines) if not res.chrome.matches(ln)), None)
-    if head_at is not None and head_at < len(lines) - 1:
-        cand = lines[head_at]
-        if (_words(cand) <= TITLE_MAX_WORDS and not re.search(r"[.,;:]\s*$", cand)
-                and parse_dateline(cand, res.months) is None):
-            head = split_title_line(cand)
-            del lines[head_at]
+    chosen = choose_headline(lines, res)
+    if chosen is not None:
+        head_at, head = chosen
+        del lines[head_at]
     headlines = (head.title, head.raw) if head else ()
-    result = ChromeFilter(res, headlines, read_metadata=True).run(lines)
+    result = ChromeFilter(res, headlines, read_metadata=True, capture=True).run(lines)
     if not result.kept:
         raise NotAnArticle("no article text left after removing page chrome", subject=origin)
     meta: dict[str, Any] = {"chrome_removed": _dropped_meta(result.dropped)}
