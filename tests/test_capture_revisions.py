@@ -8,15 +8,17 @@ from newswatch.ingest.extract import extract_text
 from newswatch.situation.dedup import REVISION_MIN_SIMILARITY, text_similarity
 from newswatch.storage.store import STATUS_NEW, STATUS_REVISED, STATUS_UNCHANGED, Store
 
-CAPTURE = """Valley Courier
-Home | Local | Sport | Weather
-School board votes to keep rural schools open
-The district school board voted five to two on Tuesday night to keep three rural primary schools open until at least 2026, reversing a plan to merge them.
-Parents had packed the meeting hall for more than three hours before the vote was taken.
-The board's chair said the decision would cost the district about 400,000 dollars a year.
-Most read
-Bus routes to change in September
-"""
+CAPTURE = "\n".join([
+    "Valley Courier",
+    "Home | Local | Sport | Weather",
+    "School board votes to keep rural schools open",
+    "The district school board voted five to two on Tuesday night to keep three rural primary "
+    "schools open until at least 2026, reversing a plan to merge them.",
+    "Parents had packed the meeting hall for more than three hours before the vote was taken.",
+    "The board's chair said the decision would cost the district about 400,000 dollars a year.",
+    "Most read",
+    "Bus routes to change in September",
+]) + "\n"
 
 
 def _capture(text: str):
