@@ -252,3 +252,31 @@ def test_dash_title_line_splits_only_with_three_parts_or_a_repeated_site() -> No
 ])
 def test_menu_lines(line: str, edge: bool, menu: bool) -> None:
     assert is_menu_line(line, edge=edge) is menu
+
+
+# --- publication dates of pages without metadata (issue 13) -----------------------------------
+_BODY = ("<p>Власти области объявили о ремонте моста через реку, работы продлятся два месяца, "
+         "движение транспорта на это время будет ограничено.</p>")
+
+
+def _page(extra: str) -> str:
+    return (f"<html><head><title>Ремонт моста</title></head><body><article><h1>Ремонт моста</h1>"
+            f"{extra}{_BODY}{_BODY.replace('моста', 'дороги')}</article></body></html>")
+
+
+@pytest.mark.parametrize(("extra", "day"), [
+    ("<p>Опубликовано: 5 Ноября 2020</p>", dt.date(2020, 11, 5)),   # capitalised genitive
+    ("<span class='date'>5 Ноября 2020 г.</span>", dt.date(2020, 11, 5)),
+    ("<p>Posted 3 March 2021</p>", dt.date(2021, 3, 3)),
+    # a JavaScript date literal in the reader's future is not the publication date
+    ("<script>var expires = new Date(2091, 0, 15);</script><p>Posted 3 March 2021</p>",
+     dt.date(2021, 3, 3)),
+])
+def test_page_without_metadata_dated_from_its_text(extra: str, day: dt.date) -> None:
+    art = extract_html(_page(extra), "p.html")
+    assert art.published == day, art.meta.get("date_method")
+
+
+def test_year_only_evidence_gives_no_day() -> None:
+    art = extract_html(_page("<p>Мост построили в начале 2000-х, в early 2000s.</p>"), "p.html")
+    assert art.published is None

@@ -16,10 +16,15 @@ rules: lines repeating the headline, lines that are only a link (HTML), very sho
 without sentence punctuation, and lines at the top or bottom in another script than the
 body (a Russian footer on an English page).
 
-Publication dates of HTML pages come from htmldate with ``extensive_search=False``: only
-metadata and structural evidence (``<meta>``, JSON-LD, ``<time>``, the URL) count, because
-the free-text search turns "the early 2000s" in the founding article into 2000-01-01 (see
-shared/design/stack-probe.md, section 2a).
+Publication dates of HTML pages come from htmldate, in three steps (:func:`page_date`):
+first ``extensive_search=False`` (metadata and structure: ``<meta>``, JSON-LD, ``<time>``,
+the URL); when that finds nothing, htmldate's extensive search over the page text, whose
+answer is kept only when it names a day (htmldate completes a bare year to 1 January, which is
+how "the early 2000s" in the founding article became 2000-01-01, see
+shared/design/stack-probe.md, section 2a); last, the first element whose whole text is a
+dateline (:func:`parse_dateline`: "Опубликовано: 5 Ноября 2020", "Posted 3 March 2021"),
+which reads Russian genitive months in any case. htmldate's ``max_date`` (today) keeps dates
+in the future of the reader out, such as JavaScript date literals of cookie expiries.
 """
 
 from __future__ import annotations
@@ -533,6 +538,56 @@ def _trafilatura_label() -> str:
 HTMLDATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
+#: Elements longer than this are not read as a dateline (a date line is short).
+DATELINE_MAX_CHARS = 80
+
+
+def _dateline_in_tree(tree: Any, months: _Months) -> dt.date | None:
+    """The date of the first element (in document order) whose whole text is a dateline."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "option"):
+            continue
+        text = " ".join(el.text_content().split())
+        if 6 <= len(text) <= DATELINE_MAX_CHARS and any(ch.isdigit() for ch in text):
+            found = parse_dateline(text, months)
+            if found is not None:
+                return found
+    return None
+
+
+def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | None,
+              months: _Months) -> tuple[dt.date | None, str | None]:
+    """Publication date of a page and how it was found (see the module docstring).
+
+    Args:
+        data: the page as given to :func:`extract_html` (re-parsed by htmldate).
+        tree: the page's lxml tree (used only when the page cannot be parsed again).
+        url: the page address, when known.
+        meta_date: htmldate's answer with ``HTMLDATE_PARAMS`` (from trafilatura), or None.
+        months: month names for datelines.
+
+    Returns:
+        ``(date, method)``; ``(None, None)`` when nothing names a day.
+    """
+    if meta_date:
+        return dt.date.fromisoformat(meta_date[:10]), "htmldate(extensive_search=False)"
+    from htmldate import find_date
+
+    try:
+        found = find_date(data, url=url, extensive_search=True, original_date=True)
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup: fall through to datelines
+        found = None
+    if found and found[5:10] != "01-01":
+        return dt.date.fromisoformat(found[:10]), "htmldate(extensive_search=True)"
+    import trafilatura
+
+    fresh = trafilatura.load_html(data)  # trafilatura may have pruned ``tree`` while extracting
+    line = _dateline_in_tree(fresh if fresh is not None else tree, months)
+    if line is not None:
+        return line, "dateline"
+    return None, None
+
+
 def _link_texts(tree: Any) -> frozenset[str]:
     texts = set()
     for a in tree.iter("a"):
@@ -548,7 +603,8 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
 
     trafilatura 2.3.1 (``bare_extraction``, comments excluded, tables kept) gives the body
     and title, site name, author and canonical URL; htmldate 1.11 (called by trafilatura
-    with ``HTMLDATE_PARAMS``: metadata and structure only) gives the date; then
+    with ``HTMLDATE_PARAMS``: metadata and structure only) gives the date, else the
+    fall-backs of :func:`page_date`; then
     :class:`ChromeFilter` removes chrome lines trafilatura keeps on flat pages (every line a
     ``<p>``) and lines that are only a link.
 
@@ -559,8 +615,9 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         res: pattern data (default: :func:`load_resources`).
 
     Returns:
-        An Article with ``input_format="html"``; ``published_source="htmldate"`` when a
-        date was found.
+        An Article with ``input_format="html"``; ``published_source="htmldate"`` when
+        htmldate found the date, ``"text"`` when a dateline element gave it
+        (:func:`page_date`; the method is in ``meta["date_method"]``).
 
     Raises:
         NotAnArticle: the page has no main text, or only links and chrome (no line of at
@@ -583,7 +640,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
     if not lines or not isinstance(doc, Document):  # a dict or None has no text: lines is empty
         raise NotAnArticle("no main text found in the page", subject=origin)
     # trafilatura calls htmldate.find_date on the unmodified tree with HTMLDATE_PARAMS.
-    published = dt.date.fromisoformat(doc.date[:10]) if doc.date else None
+    published, date_method = page_date(data, tree, url, doc.date, res.months)
     raw_title = " ".join((doc.title or "").split()) or None
     site = doc.sitename or None
     # trafilatura falls back to the host name ("127.0.0.1", "example.org") when the page
@@ -612,7 +669,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         if value:
             meta[key] = list(value)
     if published:
-        meta["date_method"] = "htmldate(extensive_search=False)"
+        meta["date_method"] = date_method
     return Article(
         text="\n\n".join(result.kept),
         origin=origin,
@@ -621,7 +678,8 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         site=site,
         author=doc.author or None,
         published=published,
-        published_source="htmldate" if published else None,
+        published_source=(("text" if date_method == "dateline" else "htmldate")
+                          if published else None),
         input_format="html",
         extractor=_trafilatura_label(),
         meta=meta,
