@@ -534,7 +534,9 @@ def _trafilatura_label() -> str:
 
 
 #: htmldate parameters: no free-text search (see the module docstring), the original
-#: publication date rather than the last modification.
+#: publication date rather than the last modification. Used first; the extensive search is a
+#: fall-back (:func:`page_date`): on the htmldate-eval dev half this order scored 0.887
+#: exact-day accuracy, extensive search first (with the same 1 January guard) 0.885.
 HTMLDATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
