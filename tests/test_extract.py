@@ -280,3 +280,17 @@ def test_page_without_metadata_dated_from_its_text(extra: str, day: dt.date) -> 
 def test_year_only_evidence_gives_no_day() -> None:
     art = extract_html(_page("<p>Мост построили в начале 2000-х, в early 2000s.</p>"), "p.html")
     assert art.published is None
+
+
+def test_masthead_above_the_headline_is_dropped_and_its_dateline_read() -> None:
+    text = ("Midvale Evening News — Local news, sport and weather for the whole of the Midvale area\n"
+            "12 March 2024\n"
+            "Library reopens after flood repairs\n"
+            "The town library reopened on Tuesday after six months of repairs following the floods "
+            "that damaged its ground floor and part of its collection last autumn.\n")
+    art = extract_text(text, "m.txt")
+    assert art.title == "Library reopens after flood repairs"
+    assert art.published == dt.date(2024, 3, 12)
+    assert art.text.startswith("The town library reopened") and "\n\n" not in art.text
+    assert ("Midvale Evening News — Local news, sport and weather for the whole of the Midvale "
+            "area", "masthead") in [(d["line"], d["reason"]) for d in art.meta["chrome_removed"]]

@@ -292,7 +292,8 @@ class FilterResult:
         kept: body lines, in order.
         dropped: ``(line, reason)`` pairs; reasons are "pattern", "headline", "link",
             "short", "punctuation" (no letters or digits), "script", "dateline", "byline",
-            "menu", "repeated" (the last two in capture mode).
+            "menu", "repeated" (the last two in capture mode); :func:`extract_text` adds
+            "masthead" for the lines above the headline.
         published: a date read from a standalone dateline above or below the body.
         author: a name read from a byline ("By ...", "Автор: ...") above or below the body.
     """
@@ -476,7 +477,8 @@ def extract_text(text: str, origin: str, *, res: ExtractResources | None = None)
     """Extract title, site and body from a plain-text page capture.
 
     The headline is chosen by :func:`choose_headline` (the first line above the body whose
-    words the body retells). A headline line of the form ``Headline / Section / Site name``
+    words the body retells); the lines above it are masthead and dropped (a dateline there
+    still gives the date). A headline line of the form ``Headline / Section / Site name``
     also gives ``site`` and ``meta["section"]``. The rest goes through :class:`ChromeFilter`
     in capture mode, with dateline and byline reading on.
 
@@ -500,11 +502,19 @@ def extract_text(text: str, origin: str, *, res: ExtractResources | None = None)
         raise EmptyInput("no text (only whitespace)", subject=origin)
     head: TitleLine | None = None
     chosen = choose_headline(lines, res)
+    above: list[str] = []
     if chosen is not None:
         head_at, head = chosen
-        del lines[head_at]
+        # Everything above the headline is masthead: site name, slogan, menus, "Latest" links.
+        # (choose_headline only looks above the first body sentence, so no body is up there.)
+        above, lines = lines[:head_at], lines[head_at + 1:]
     headlines = (head.title, head.raw) if head else ()
     result = ChromeFilter(res, headlines, read_metadata=True, capture=True).run(lines)
+    for line in above:
+        date = parse_dateline(line, res.months)
+        if date is not None and result.published is None:
+            result.published = date
+        result.dropped.append((line, "dateline" if date is not None else "masthead"))
     if not result.kept:
         raise NotAnArticle("no article text left after removing page chrome", subject=origin)
     meta: dict[str, Any] = {"chrome_removed": _dropped_meta(result.dropped)}
