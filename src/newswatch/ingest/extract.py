@@ -586,9 +586,8 @@ def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | No
     """
     if meta_date:
         return dt.date.fromisoformat(meta_date[:10]), "htmldate(extensive_search=False)"
-    from htmldate import find_date
-
     import trafilatura
+    from htmldate import find_date
 
     fresh = trafilatura.load_html(data)  # trafilatura may have pruned ``tree`` while extracting
     line = _dateline_in_tree(fresh if fresh is not None else tree, months)
