@@ -12,8 +12,10 @@ from newswatch.errors import EmptyInput, NotAnArticle
 from newswatch.ingest.extract import (
     TEXTCAPTURE_EXTRACTOR,
     ChromeRules,
+    _split_capture_title,
     extract_html,
     extract_text,
+    is_menu_line,
     load_resources,
     parse_dateline,
     split_title_line,
@@ -199,3 +201,96 @@ def test_chrome_pattern_file_parses_and_matches() -> None:
     custom = ChromeRules.parse("# comment\nFoo bar\nre:\\d+ views\n")
     assert custom.matches("foo bar.") and custom.matches("120 views")
     assert not custom.matches("foo bar baz")
+
+
+# --- captures from other sites: headline choice and capture-mode chrome (issue 13) -----------
+
+
+def test_site_name_and_slogan_above_the_headline_are_not_the_title() -> None:
+    text = ("Lakeside Herald\nNews you can trust since 1950\nHome | Local | Sport | Jobs\n"
+            "Council closes lakeside road for spring repairs\n"
+            "By Amy Fox | April 2, 2024\n"
+            "The council closed the lakeside road on Monday for three weeks of repairs after "
+            "winter frost damaged the surface in several places.\n"
+            "Buses will follow a diversion through the village until the road reopens.\n"
+            "Most read\nFestival tickets sell out in an hour\nNew cafe opens on the pier\n"
+            "© 2024 Lakeside Herald\n")
+    art = extract_text(text, "lake.txt")
+    assert art.title == "Council closes lakeside road for spring repairs"
+    assert art.text.split("\n\n") == [
+        "The council closed the lakeside road on Monday for three weeks of repairs after "
+        "winter frost damaged the surface in several places.",
+        "Buses will follow a diversion through the village until the road reopens."]
+
+
+def test_russian_site_header_menu_and_counter_removed() -> None:
+    text = ("Вечерний край\nГлавная | Новости | Спорт | Афиша\n"
+            "В городе отремонтируют пять школ\n"
+            "Ремонт пяти школ в городе начнется летом, сообщили в управлении образования.\n"
+            "Комментарии (3)\nСамое читаемое\nНа вокзале открыли новый зал ожидания\n")
+    art = extract_text(text, "ru.txt")
+    assert art.title == "В городе отремонтируют пять школ"
+    assert art.text == "Ремонт пяти школ в городе начнется летом, сообщили в управлении образования."
+
+
+def test_dash_title_line_splits_only_with_three_parts_or_a_repeated_site() -> None:
+    lines = ["Лесной пожар у поселков — Новости — Горный вестник", "x"]
+    head = _split_capture_title(lines[0], lines)
+    assert (head.title, head.site) == ("Лесной пожар у поселков", "Горный вестник")
+    one_dash = ["Глава МИД — о ситуации на границе", "x"]
+    assert _split_capture_title(one_dash[0], one_dash).site is None
+
+
+@pytest.mark.parametrize(("line", "edge", "menu"), [
+    ("Home | World | Business | Sport", False, True),
+    ("News > World > Europe", False, True),
+    ("About us · Contact · Privacy policy · Terms of use", True, True),
+    ("Login | Register", True, True),
+    ("Login | Register", False, False),  # two items between paragraphs: could be text
+    ("Кремль — о переговорах", False, False),
+    ("Prices rose 3% in May | the highest rise in a decade since the crisis began", True, False),
+])
+def test_menu_lines(line: str, edge: bool, menu: bool) -> None:
+    assert is_menu_line(line, edge=edge) is menu
+
+
+# --- publication dates of pages without metadata (issue 13) -----------------------------------
+_BODY = ("<p>Власти области объявили о ремонте моста через реку, работы продлятся два месяца, "
+         "движение транспорта на это время будет ограничено.</p>")
+
+
+def _page(extra: str) -> str:
+    return (f"<html><head><title>Ремонт моста</title></head><body><article><h1>Ремонт моста</h1>"
+            f"{extra}{_BODY}{_BODY.replace('моста', 'дороги')}</article></body></html>")
+
+
+@pytest.mark.parametrize(("extra", "day"), [
+    ("<p>Опубликовано: 5 Ноября 2020</p>", dt.date(2020, 11, 5)),   # capitalised genitive
+    ("<span class='date'>5 Ноября 2020 г.</span>", dt.date(2020, 11, 5)),
+    ("<p>Posted 3 March 2021</p>", dt.date(2021, 3, 3)),
+    # a JavaScript date literal in the reader's future is not the publication date
+    ("<script>var expires = new Date(2091, 0, 15);</script><p>Posted 3 March 2021</p>",
+     dt.date(2021, 3, 3)),
+])
+def test_page_without_metadata_dated_from_its_text(extra: str, day: dt.date) -> None:
+    art = extract_html(_page(extra), "p.html")
+    assert art.published == day, art.meta.get("date_method")
+
+
+def test_year_only_evidence_gives_no_day() -> None:
+    art = extract_html(_page("<p>Мост построили в начале 2000-х, в early 2000s.</p>"), "p.html")
+    assert art.published is None
+
+
+def test_masthead_above_the_headline_is_dropped_and_its_dateline_read() -> None:
+    text = ("Midvale Evening News — Local news, sport and weather for the whole of the Midvale area\n"
+            "12 March 2024\n"
+            "Library reopens after flood repairs\n"
+            "The town library reopened on Tuesday after six months of repairs following the floods "
+            "that damaged its ground floor and part of its collection last autumn.\n")
+    art = extract_text(text, "m.txt")
+    assert art.title == "Library reopens after flood repairs"
+    assert art.published == dt.date(2024, 3, 12)
+    assert art.text.startswith("The town library reopened") and "\n\n" not in art.text
+    assert ("Midvale Evening News — Local news, sport and weather for the whole of the Midvale "
+            "area", "masthead") in [(d["line"], d["reason"]) for d in art.meta["chrome_removed"]]

@@ -267,3 +267,55 @@ def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
             assert ":" not in f.text and "/" not in f.text
         total += len(a.figures)
     assert total > 300
+
+
+# --- issue 13: decimal commas with multipliers, counted noun after a qualifier (own sentences) ---
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "counted"), [
+    ("Бюджет проекта составит 2,5 млрд рублей.", 2.5e9, "RUB", None),
+    ("Ущерб оценили в 2,5 млрд. рублей.", 2.5e9, "RUB", None),
+    ("В поселке живут 7,8 тыс. человек.", 7800, None, "человек"),
+    ("Число жителей составило 7,8 тыс.", 7800, None, None),
+    ("Расходы (2,5 млрд) покроет бюджет.", 2.5e9, None, None),
+    ("Долг вырос на 0,5 трлн рублей.", 5e11, "RUB", None),
+])
+def test_russian_decimal_comma_with_multiplier(analyse, stage, text, value, unit, counted) -> None:
+    a = analyse(text, "ru", RU_PUBLISHED)
+    stage(a)
+    assert len(a.figures) == 1, a.figures
+    f = a.figures[0]
+    assert f.value == pytest.approx(value) and f.unit == unit and f.counted == counted
+
+
+def test_numbered_item_in_brackets_is_still_not_a_figure(analyse, stage) -> None:
+    a = analyse("Пункт (3) закона отменили.", "ru", RU_PUBLISHED)
+    stage(a)
+    assert a.figures == []
+
+
+@pytest.mark.parametrize(("text", "counted", "qualifier", "lower", "upper"), [
+    ("The army sent more than 200 soldiers to the border.", "soldier", "over", 200, None),
+    ("Officials said up to 900 families were evacuated.", "family", "up_to", None, 900),
+    ("As many as 900 displaced families arrived.", "family", "up_to", None, 900),
+    ("Not fewer than 50 local journalists were detained.", "journalist", "over", 50, None),
+    ("The attack killed more than 200 of the soldiers.", "soldier", "over", 200, None),
+])
+def test_counted_noun_after_a_qualifier(analyse, stage, text, counted, qualifier, lower, upper) -> None:
+    a = analyse(text, "en")
+    stage(a)
+    (f,) = a.figures
+    assert (f.counted, f.qualifier, f.lower, f.upper) == (counted, qualifier, lower, upper)
+    assert text[f.counted_start:f.counted_end].lower().startswith(counted[:4])
+
+
+@pytest.mark.parametrize(("text", "counted", "qualifier"), [
+    ("Свыше 200 военных прибыли на базу.", "военный", "over"),
+    ("До 900 афганских семей эвакуировали.", "семья", "up_to"),
+    ("На митинг пришли не менее 300 человек.", "человек", "over"),
+])
+def test_russian_counted_noun_after_a_qualifier(analyse, stage, text, counted, qualifier) -> None:
+    a = analyse(text, "ru", RU_PUBLISHED)
+    stage(a)
+    (f,) = a.figures
+    assert (f.counted, f.qualifier) == (counted, qualifier)

@@ -12,7 +12,7 @@ from newswatch.errors import PipelineConfigError
 from newswatch.ingest.readers import read_inputs
 from newswatch.model import Article
 from newswatch.pipeline import Pipeline, create
-from newswatch.stages.language import MIN_LETTERS, LanguageStage
+from newswatch.stages.language import MIN_LETTERS, SHORT_MIN_LETTERS, LanguageStage
 
 from conftest import SEED
 
@@ -62,7 +62,7 @@ def test_too_short_text_gives_none_with_a_reason(text: str, lang: LanguageStage)
     lang(a)
     assert a.language is None and a.language_confidence is None
     assert a.meta["language_reason"].startswith("too short")
-    assert f"< {MIN_LETTERS}" in a.meta["language_reason"]
+    assert f"< {SHORT_MIN_LETTERS}" in a.meta["language_reason"]
 
 
 def test_candidates_are_checked_and_stage_pickles_without_detector(lang) -> None:
@@ -83,3 +83,35 @@ def test_ambiguous_cyrillic_word_list_is_undetermined(lang: LanguageStage) -> No
     lang(a)
     assert a.language is None
     assert a.meta["language_reason"].startswith("undetermined: best guess")
+
+
+# --- short sentences and headlines (issue 13): own examples, 10-19 letters ---------------------
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("В Москве выпал снег", "ru"),          # 16 letters
+    ("Цены на нефть выросли", "ru"),
+    ("Мост откроют в мае", "ru"),
+    ("Oil prices rose", "en"),
+    ("Київ, вівторок", "uk"),               # і, ї: not Russian
+])
+def test_short_sentence_or_headline_is_detected(text: str, code: str, lang: LanguageStage) -> None:
+    letters = sum(ch.isalpha() for ch in text)
+    assert SHORT_MIN_LETTERS <= letters < MIN_LETTERS
+    a = Article(text=text)
+    lang(a)
+    assert a.language == code, a.meta["language_reason"]
+
+
+def test_one_line_feed_item_is_read_with_its_headline(lang: LanguageStage) -> None:
+    a = Article(text="Снег идет", title="Синоптики предупредили о сильном снегопаде")
+    lang(a)
+    assert a.language == "ru"
+    assert "Синоптики" not in a.text  # the title helps the decision, the text is unchanged
+
+
+def test_alphabet_sets_aside_languages_without_the_texts_letters(lang: LanguageStage) -> None:
+    codes = [c for c, _ in lang._alphabet_filtered("Цены на нефть выросли")]
+    assert "uk" not in codes and "bg" not in codes  # ы is in neither alphabet
+    values = [v for _, v in lang._alphabet_filtered("Цены на нефть выросли")]
+    assert abs(sum(values) - 1.0) < 1e-6

@@ -64,7 +64,7 @@ def _inside(prov: Provenance, start: int, end: int, stage: str) -> None:
 
 def test_founding_article_runs_every_stage_in_order(founding: Article) -> None:
     assert founding.errors == []
-    assert founding.stages_run == [f"{n}@1" for n in DEFAULT_STAGES]
+    assert founding.stages_run == [f"{n}@{create(n).version}" for n in DEFAULT_STAGES]
     assert founding.language == "en"
     # the reader strips the page chrome: the text runs from the lead to the last paragraph
     assert founding.text.startswith("Moscow is ready to support the countries in the region")

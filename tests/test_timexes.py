@@ -272,3 +272,74 @@ def test_past_tense_date_just_after_publication_keeps_the_year(analyse):
     st.initialize()
     st(a)
     assert [t.value for t in a.timexes] == ["2021-12-28"]
+
+
+# --- issue 13: future offsets, ranges, end-of-period deadlines (own sentences) --------------
+PUB = dt.date(2021, 7, 8)  # a Thursday
+
+
+def _one(analyse, stage, text: str, lang: str, published: dt.date | None = PUB) -> Timex:
+    a = analyse(text, lang, published)
+    stage(a)
+    assert len(a.timexes) == 1, [(t.text, t.value) for t in a.timexes]
+    return a.timexes[0]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "begin"), [
+    ("Решение примут через три недели.", "через три недели", "2021-W30", "2021-07-26"),
+    ("Мост откроют через неделю.", "через неделю", "2021-W28", "2021-07-12"),
+    ("Выборы пройдут через два года.", "через два года", "2023", "2023-01-01"),
+    ("Ответ дадут через пять дней.", "через пять дней", "2021-07-13", "2021-07-13"),
+    ("The vote is three weeks from now.", "three weeks from now", "2021-W30", "2021-07-26"),
+])
+def test_future_offset_is_a_date_after_publication(analyse, stage, text, span, value, begin):
+    t = _one(analyse, stage, text, "ru" if span[0] in "чЧ" else "en")
+    assert (t.text, t.value, t.type, t.begin) == (span, value, "DATE", begin)
+    assert dt.date.fromisoformat(t.begin) > PUB
+
+
+def test_future_offset_without_a_count_is_a_future_reference(analyse, stage):
+    t = _one(analyse, stage, "Ответ дадут через несколько дней.", "ru")
+    assert (t.value, t.begin) == ("FUTURE_REF", "2021-07-08")
+
+
+@pytest.mark.parametrize(("text", "begin", "end"), [
+    ("Выставка открыта с 1 марта по 15 апреля 2021 года.", "2021-03-01", "2021-04-15"),
+    ("Акция шла с 20 декабря по 10 января.", "2020-12-20", "2021-01-10"),
+    ("Фестиваль проходил с 1 по 15 июня.", "2021-06-01", "2021-06-15"),
+    ("Ремонт шел с марта по май.", "2021-03-01", "2021-05-31"),
+])
+def test_russian_range_is_one_interval_with_both_ends(analyse, stage, text, begin, end):
+    t = _one(analyse, stage, text, "ru")
+    assert t.text.startswith("с ") and (t.type, t.begin, t.end_date) == ("DURATION", begin, end)
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(begin)).days + 1
+    assert t.value == f"P{days}D"
+
+
+def test_russian_range_without_publication_date_keeps_ends_unknown(analyse, stage):
+    t = _one(analyse, stage, "Выставка открыта с 1 марта по 15 апреля.", "ru", None)
+    assert (t.type, t.begin, t.end_date) == ("DURATION", None, None)
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [
+    ("The report will be ready by the end of the week.", "en", "2021-07-11"),
+    ("Troops must leave by the end of the month.", "en", "2021-07-31"),
+    ("The law takes effect by the end of the year.", "en", "2021-12-31"),
+    ("Отчет сдадут к концу недели.", "ru", "2021-07-11"),
+    ("Работы завершат до конца года.", "ru", "2021-12-31"),
+])
+def test_by_the_end_of_a_period_is_a_deadline_at_its_end(analyse, stage, text, lang, value):
+    t = _one(analyse, stage, text, lang)
+    assert (t.value, t.mod, t.precision, t.end_date) == (value, "ON_OR_BEFORE", "day", value)
+
+
+def test_at_the_end_of_a_period_without_by_is_the_periods_end(analyse, stage):
+    t = _one(analyse, stage, "В конце месяца пройдут выборы.", "ru")
+    assert (t.value, t.mod, t.begin, t.end_date) == ("2021-07", "END", "2021-07-21", "2021-07-31")
+
+
+def test_undated_article_keeps_spacy_dates_unresolved(analyse, stage):
+    a = analyse("The ministers will meet again this weekend, officials said.", "en", None)
+    stage(a)
+    assert [(t.text, t.value, t.precision) for t in a.timexes] == [
+        ("this weekend", "XXXX-XX-XX", "fuzzy")]

@@ -1,9 +1,10 @@
 """Publication-date scorer: htmldate-eval.
 
-newswatch = ``Article.published`` from ``extract_html`` (htmldate with
-``extensive_search=False`` inside trafilatura, per the extract stage); a page on which
-extraction raises counts as "no date returned". baseline = ``htmldate.find_date(html,
-url=url)`` with default settings (``extensive_search=True``). Both receive the page's URL.
+newswatch = ``Article.published`` from ``extract_html`` (htmldate metadata-only inside
+trafilatura, else htmldate's extensive search when it names a day, else a dateline element; see
+``ingest.extract.page_date``); a page on which extraction raises counts as "no date
+returned". baseline = ``htmldate.find_date(html, url=url)`` with default settings
+(``extensive_search=True``). Both receive the page's URL.
 
 Scoring at day resolution (dataset README): gold returned → TP, another date → FP, nothing
 → FN; accuracy = TP / pages, precision = TP/(TP+FP), recall = TP/(TP+FN). Pages whose gold

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     repo = _repo_root()
     if args.write_hashes:
-        hashes = gold_hashes(data, sorted({e.data_folder for e in registry().values()}))
+        hashes = gold_hashes(data, sorted({e.data_folder for e in registry().values() if not e.bundled}))
         (repo / HASHES_FILE).write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"pinned {len(hashes)} files in {repo / HASHES_FILE}")
     if args.measure:

@@ -31,6 +31,9 @@ class Evaluation:
     scorer: Scorer
     headline: tuple[tuple[str, str], ...] = ()
     folder: str = ""
+    #: True when the gold ships with the repository (``eval/<name>/``), not in the shared data:
+    #: its files are versioned by git, so the gate does not pin their hashes.
+    bundled: bool = False
 
     @property
     def data_folder(self) -> str:
@@ -40,7 +43,7 @@ class Evaluation:
 
 def registry() -> dict[str, Evaluation]:
     """Every evaluation, in scorecard order (imports the scorers lazily)."""
-    from . import dates, events, extraction, geo, language, ner, re3d
+    from . import captures, dates, events, extraction, geo, language, ner, re3d
 
     gwn_res, gv_res = "geowebnews (resolution)", "geovirus (resolution)"
     items = [
@@ -48,6 +51,10 @@ def registry() -> dict[str, Evaluation]:
                    (("scrapinghub-aeb", "shingle F1"), ("scrapinghub-aeb", "exact-match accuracy"))),
         Evaluation("trafilatura-eval", "main text (snippets)", extraction.evaluate_trafilatura_eval,
                    (("trafilatura-eval", "snippet F1"),)),
+        Evaluation("captures", "plain-text captures: headline and page chrome (own set, eval/captures/)",
+                   captures.evaluate_captures,
+                   (("captures", "title accuracy"), ("captures", "chrome removal"), ("captures", "body kept")),
+                   bundled=True),
         Evaluation("htmldate-eval", "publication date", dates.evaluate_htmldate,
                    (("htmldate-eval (combined)", "exact-day accuracy"),)),
         Evaluation("geowebnews", "toponym recognition and resolution", geo.evaluate_geowebnews,

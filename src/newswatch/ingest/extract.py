@@ -16,10 +16,17 @@ rules: lines repeating the headline, lines that are only a link (HTML), very sho
 without sentence punctuation, and lines at the top or bottom in another script than the
 body (a Russian footer on an English page).
 
-Publication dates of HTML pages come from htmldate with ``extensive_search=False``: only
-metadata and structural evidence (``<meta>``, JSON-LD, ``<time>``, the URL) count, because
-the free-text search turns "the early 2000s" in the founding article into 2000-01-01 (see
-shared/design/stack-probe.md, section 2a).
+Publication dates of HTML pages come from htmldate, in three steps (:func:`page_date`):
+first ``extensive_search=False`` (metadata and structure: ``<meta>``, JSON-LD, ``<time>``,
+the URL); when that finds nothing, the first element whose whole text is a dateline
+(:func:`parse_dateline`: "Опубликовано: 5 Ноября 2020", "Posted 3 March 2021"; Russian
+genitive months in any case); last, htmldate's extensive search over the page text, whose
+answer is kept only when it names a day (htmldate completes a bare year to 1 January, which is
+how "the early 2000s" in the founding article became 2000-01-01, see
+shared/design/stack-probe.md, section 2a). On the 36 htmldate-eval dev pages without
+metadata dates, the dateline elements found 7 dates, all right; the extensive search was right
+on 24 of 36, and on 6 of those 7. htmldate's ``max_date`` (today) keeps dates
+in the future of the reader out, such as JavaScript date literals of cookie expiries.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from ..model import Article
 from ..text.months import dateline_months
 
 #: Extractor label for plain-text captures (bump when the filter's behaviour changes).
-TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-1"
+TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-2"
 #: Version of the chrome filter applied after trafilatura (recorded in the extractor label).
 CHROME_FILTER_VERSION = "1"
 
@@ -65,6 +72,26 @@ OTHER_SCRIPT_MIN_LETTERS = 6
 #: The body's script is judged on the first characters of each body paragraph.
 SCRIPT_SAMPLE_CHARS = 300
 
+#: A menu or link bar has items of at most this many words ("Privacy policy", "Terms of use",
+#: "Сейчас читают: Курс рубля").
+MENU_ITEM_MAX_WORDS = 4
+#: A line split by separators (``|``, ``·``, ``•``, ``>``, ``→``, ``/``...) into at least this
+#: many short items is a menu, breadcrumb or link bar; above or below the body two items
+#: suffice ("Login | Register", "By Jo Park | July 21, 2023").
+MENU_MIN_ITEMS = 3
+#: Headline choice in captures: among the lines above the first body sentence, the headline is
+#: the first headline-like line with at least this many content words (letters only, 4+ long,
+#: compared on their first ``STEM_CHARS`` characters so that inflected forms match) ...
+TITLE_MIN_SHARED_WORDS = 2
+#: ... that make up at least this share of its content words and recur in the body (the body
+#: retells the headline; a site name, slogan or section label does not).
+TITLE_MIN_SHARED_RATIO = 0.5
+#: Content words are compared on this many leading characters (a crude stem that matches
+#: "suspends"/"suspended" and "паводок"/"паводка").
+STEM_CHARS = 5
+#: Only the first lines of a capture are searched for the headline.
+TITLE_SEARCH_LINES = 20
+
 #: Generic rules applied to trafilatura's output, chosen on the 91 scrapinghub-aeb dev pages
 #: (word 4-gram shingle F1, upstream metric): trafilatura alone 0.9588; + patterns and
 #: headline/script rules 0.9612; + dropping link-only lines 0.9625 (kept); + the short-line
@@ -73,6 +100,11 @@ HTML_SHORT_LINES = False
 HTML_DROP_LINKS = True
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:/|\||::|•|·|»)\s+")
+#: Separators of menu items and breadcrumbs (a spaced dash only above or below the body).
+_MENU_SEPARATORS = re.compile(r"\s+(?:/|\||::|•|·|»|›|>|→|—|–)\s+")
+_MENU_SEPARATORS_MID = re.compile(r"\s+(?:/|\||::|•|·|»|›|>|→)\s+")
+_DASH_SEPARATOR = re.compile(r"\s+[—–]\s+")
+_LETTER_WORD = re.compile(r"[^\W\d_]{4,}")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -99,6 +131,22 @@ def _words(line: str) -> int:
         return len(_WORD.findall(line))
     spaced = sum(1 for w in _WORD.findall(line) if not _UNSPACED.search(w))
     return spaced + (unspaced + 1) // 2
+
+
+def is_menu_line(line: str, *, edge: bool) -> bool:
+    """True when ``line`` is a menu, breadcrumb or link bar: split by separators into at least
+    ``MENU_MIN_ITEMS`` items (two above or below the body, where a spaced dash also
+    separates), each of at most ``MENU_ITEM_MAX_WORDS`` words and none ending a sentence."""
+    pattern = _MENU_SEPARATORS if edge else _MENU_SEPARATORS_MID
+    parts = [p.strip() for p in pattern.split(" ".join(line.split())) if p.strip()]
+    if len(parts) < (2 if edge else MENU_MIN_ITEMS):
+        return False
+    return all(_words(p) <= MENU_ITEM_MAX_WORDS and not re.search(r"[.!?…]\s*$", p) for p in parts)
+
+
+def _stems(text: str) -> set[str]:
+    """Crude stems of the content words of ``text`` (see ``STEM_CHARS``)."""
+    return {w.casefold().replace("ё", "е")[:STEM_CHARS] for w in _LETTER_WORD.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -245,7 +293,9 @@ class FilterResult:
     Attributes:
         kept: body lines, in order.
         dropped: ``(line, reason)`` pairs; reasons are "pattern", "headline", "link",
-            "short", "punctuation" (no letters or digits), "script", "dateline", "byline".
+            "short", "punctuation" (no letters or digits), "script", "dateline", "byline",
+            "menu", "repeated" (the last two in capture mode); :func:`extract_text` adds
+            "masthead" for the lines above the headline.
         published: a date read from a standalone dateline above or below the body.
         author: a name read from a byline ("By ...", "Автор: ...") above or below the body.
     """
@@ -272,17 +322,25 @@ class ChromeFilter:
         short_lines: apply the short-line rule (captures; see ``EDGE_SHORT_MAX_WORDS``).
         drop_links: drop lines that are only a link (else links only stop a line from
             counting as a body paragraph).
+        capture: plain-text capture rules: menu and breadcrumb lines (:func:`is_menu_line`)
+            are dropped anywhere, short lines repeated in the capture are dropped, and above or
+            below the body every line without sentence punctuation shorter than
+            ``PARAGRAPH_MIN_WORDS`` is dropped (site names, slogans, section labels, "most
+            read" lists, bylines); pattern, menu and headline lines never count as body
+            paragraphs.
     """
 
     def __init__(self, res: ExtractResources, headlines: tuple[str, ...] = (),
                  link_lines: frozenset[str] = frozenset(), *, read_metadata: bool = False,
-                 short_lines: bool = True, drop_links: bool = True) -> None:
+                 short_lines: bool = True, drop_links: bool = True, capture: bool = False) -> None:
         self.res = res
         self.headlines = frozenset(_norm(h) for h in headlines if h)
         self.link_lines = link_lines
+        self._repeats: set[str] = set()
         self.read_metadata = read_metadata
         self.short_lines = short_lines
         self.drop_links = drop_links
+        self.capture = capture
 
     def run(self, lines: list[str]) -> FilterResult:
         """Filter non-empty, stripped ``lines`` and return what is kept and why not the rest.
@@ -294,7 +352,13 @@ class ChromeFilter:
         out = FilterResult()
         counts = [_words(ln) for ln in lines]
         anchors = [i for i, ln in enumerate(lines)
-                   if counts[i] >= PARAGRAPH_MIN_WORDS and _norm(ln) not in self.link_lines]
+                   if counts[i] >= PARAGRAPH_MIN_WORDS and _norm(ln) not in self.link_lines
+                   and not (self.capture and (self.res.chrome.matches(ln) or _norm(ln) in self.headlines
+                                              or is_menu_line(ln, edge=False)))]
+        seen: dict[str, int] = {}
+        for ln in lines:
+            seen[_norm(ln)] = seen.get(_norm(ln), 0) + 1
+        self._repeats = {k for k, n in seen.items() if n > 1}
         first, last = (anchors[0], anchors[-1]) if anchors else (0, len(lines) - 1)
         latin = cyr = 0
         for i in anchors:
@@ -322,6 +386,8 @@ class ChromeFilter:
         if self.drop_links and key in self.link_lines:
             return "link"
         has_end = bool(_SENTENCE_END.search(line))
+        if self.capture and is_menu_line(line, edge=edge):
+            return "menu"
         if edge and self.read_metadata:
             date = parse_dateline(line, self.res.months)
             if date is not None:
@@ -331,8 +397,11 @@ class ChromeFilter:
             if m and n_words <= 8:
                 out.author = out.author or m["name"].strip()
                 return "byline"
+        if self.capture and key in self._repeats and n_words < PARAGRAPH_MIN_WORDS:
+            return "repeated"
+        edge_max = PARAGRAPH_MIN_WORDS - 1 if self.capture else EDGE_SHORT_MAX_WORDS
         if (self.short_lines and not has_end
-                and n_words <= (EDGE_SHORT_MAX_WORDS if edge else MID_SHORT_MAX_WORDS)):
+                and n_words <= (edge_max if edge else MID_SHORT_MAX_WORDS)):
             return "short"
         if edge:
             la, cy = _script_shares(line)
@@ -349,14 +418,71 @@ def _dropped_meta(dropped: list[tuple[str, str]]) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- plain text
 
 
+def _headline_like(line: str, res: ExtractResources) -> bool:
+    return (_words(line) <= TITLE_MAX_WORDS and not re.search(r"[.,;:]\s*$", line)
+            and parse_dateline(line, res.months) is None and not res.chrome.matches(line)
+            and _BYLINE.fullmatch(line) is None)
+
+
+def _split_capture_title(line: str, lines: list[str]) -> TitleLine:
+    """:func:`split_title_line`, plus ``Headline — Section — Site`` with spaced dashes when
+    there are three parts or the last part is also a line of its own (a site name in the
+    footer); a single dash is too common inside headlines to split on otherwise."""
+    head = split_title_line(line)
+    if head.site:
+        return head
+    flat = " ".join(line.split())
+    parts = [p for p in _DASH_SEPARATOR.split(flat) if p]
+    if len(parts) >= 2 and _words(parts[-1]) <= SITE_MAX_WORDS and _words(parts[0]) >= 2:
+        alone = _norm(parts[-1]) in {_norm(ln) for ln in lines if ln != line}
+        if len(parts) >= 3 or alone:
+            return TitleLine(parts[0], parts[-1], tuple(parts[1:-1]), flat)
+    return head
+
+
+def choose_headline(lines: list[str], res: ExtractResources) -> tuple[int, TitleLine] | None:
+    """Pick the headline among the first lines of a capture.
+
+    The body starts at the first line of ``PARAGRAPH_MIN_WORDS`` or more words that ends a
+    sentence and is not chrome. Above it (within ``TITLE_SEARCH_LINES``), headline-like lines
+    (at most ``TITLE_MAX_WORDS`` words, not ending in ``. , ; :``, not a date, byline, menu or
+    chrome pattern) are candidates. The headline is the first candidate whose content words
+    recur in the first body paragraphs (at least ``TITLE_MIN_SHARED_WORDS`` of them and
+    ``TITLE_MIN_SHARED_RATIO`` of its words): news bodies retell their headline, while site
+    names, slogans, section labels and menus do not. Without such a candidate the first
+    candidate is taken (a capture whose body does not repeat its headline's words).
+
+    Returns:
+        ``(line index, TitleLine)`` or None when no line can be the headline (the capture
+        then has no title).
+    """
+    start = next((i for i, ln in enumerate(lines)
+                  if _words(ln) >= PARAGRAPH_MIN_WORDS and re.search(r"[.!?…\"»”]\s*$", ln)
+                  and not res.chrome.matches(ln)), len(lines))
+    body = [ln for ln in lines[start:] if _words(ln) >= PARAGRAPH_MIN_WORDS
+            and not res.chrome.matches(ln)][:5]
+    body_stems = _stems(" ".join(body))
+    candidates = [i for i in range(min(start, TITLE_SEARCH_LINES, len(lines) - 1))
+                  if _headline_like(lines[i], res) and not is_menu_line(lines[i], edge=True)]
+    for i in candidates:
+        head = _split_capture_title(lines[i], lines)
+        stems = _stems(head.title)
+        shared = len(stems & body_stems)
+        if stems and shared >= TITLE_MIN_SHARED_WORDS and shared / len(stems) >= TITLE_MIN_SHARED_RATIO:
+            return i, head
+    if candidates:
+        return candidates[0], _split_capture_title(lines[candidates[0]], lines)
+    return None
+
+
 def extract_text(text: str, origin: str, *, res: ExtractResources | None = None) -> Article:
     """Extract title, site and body from a plain-text page capture.
 
-    The first non-chrome line is the headline when it is headline-like (at most
-    ``TITLE_MAX_WORDS`` words, not ending in ``. , ; :``, followed by more text). A headline
-    line of the form ``Headline / Section / Site name`` also gives ``site`` and
-    ``meta["section"]``. The rest goes through :class:`ChromeFilter` with dateline and
-    byline reading on.
+    The headline is chosen by :func:`choose_headline` (the first line above the body whose
+    words the body retells); the lines above it are masthead and dropped (a dateline there
+    still gives the date). A headline line of the form ``Headline / Section / Site name``
+    also gives ``site`` and ``meta["section"]``. The rest goes through :class:`ChromeFilter`
+    in capture mode, with dateline and byline reading on.
 
     Args:
         text: the decoded capture.
@@ -377,15 +503,20 @@ def extract_text(text: str, origin: str, *, res: ExtractResources | None = None)
     if not lines:
         raise EmptyInput("no text (only whitespace)", subject=origin)
     head: TitleLine | None = None
-    head_at = next((i for i, ln in enumerate(lines) if not res.chrome.matches(ln)), None)
-    if head_at is not None and head_at < len(lines) - 1:
-        cand = lines[head_at]
-        if (_words(cand) <= TITLE_MAX_WORDS and not re.search(r"[.,;:]\s*$", cand)
-                and parse_dateline(cand, res.months) is None):
-            head = split_title_line(cand)
-            del lines[head_at]
+    chosen = choose_headline(lines, res)
+    above: list[str] = []
+    if chosen is not None:
+        head_at, head = chosen
+        # Everything above the headline is masthead: site name, slogan, menus, "Latest" links.
+        # (choose_headline only looks above the first body sentence, so no body is up there.)
+        above, lines = lines[:head_at], lines[head_at + 1:]
     headlines = (head.title, head.raw) if head else ()
-    result = ChromeFilter(res, headlines, read_metadata=True).run(lines)
+    result = ChromeFilter(res, headlines, read_metadata=True, capture=True).run(lines)
+    for line in above:
+        date = parse_dateline(line, res.months)
+        if date is not None and result.published is None:
+            result.published = date
+        result.dropped.append((line, "dateline" if date is not None else "masthead"))
     if not result.kept:
         raise NotAnArticle("no article text left after removing page chrome", subject=origin)
     meta: dict[str, Any] = {"chrome_removed": _dropped_meta(result.dropped)}
@@ -415,8 +546,60 @@ def _trafilatura_label() -> str:
 
 
 #: htmldate parameters: no free-text search (see the module docstring), the original
-#: publication date rather than the last modification.
+#: publication date rather than the last modification. Used first; the extensive search is a
+#: fall-back (:func:`page_date`): on the htmldate-eval dev half this order scored 0.889
+#: exact-day accuracy (metadata only: 0.841), extensive search first (same 1 January guard)
+#: 0.885.
 HTMLDATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
+
+
+#: Elements longer than this are not read as a dateline (a date line is short).
+DATELINE_MAX_CHARS = 80
+
+
+def _dateline_in_tree(tree: Any, months: _Months) -> dt.date | None:
+    """The date of the first element (in document order) whose whole text is a dateline."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "option"):
+            continue
+        text = " ".join(el.text_content().split())
+        if 6 <= len(text) <= DATELINE_MAX_CHARS and any(ch.isdigit() for ch in text):
+            found = parse_dateline(text, months)
+            if found is not None:
+                return found
+    return None
+
+
+def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | None,
+              months: _Months) -> tuple[dt.date | None, str | None]:
+    """Publication date of a page and how it was found (see the module docstring).
+
+    Args:
+        data: the page as given to :func:`extract_html` (re-parsed by htmldate).
+        tree: the page's lxml tree (used only when the page cannot be parsed again).
+        url: the page address, when known.
+        meta_date: htmldate's answer with ``HTMLDATE_PARAMS`` (from trafilatura), or None.
+        months: month names for datelines.
+
+    Returns:
+        ``(date, method)``; ``(None, None)`` when nothing names a day.
+    """
+    if meta_date:
+        return dt.date.fromisoformat(meta_date[:10]), "htmldate(extensive_search=False)"
+    import trafilatura
+    from htmldate import find_date
+
+    fresh = trafilatura.load_html(data)  # trafilatura may have pruned ``tree`` while extracting
+    line = _dateline_in_tree(fresh if fresh is not None else tree, months)
+    if line is not None:
+        return line, "dateline"
+    try:
+        found = find_date(data, url=url, extensive_search=True, original_date=True)
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup: no date
+        found = None
+    if found and found[5:10] != "01-01":
+        return dt.date.fromisoformat(found[:10]), "htmldate(extensive_search=True)"
+    return None, None
 
 
 def _link_texts(tree: Any) -> frozenset[str]:
@@ -434,7 +617,8 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
 
     trafilatura 2.3.1 (``bare_extraction``, comments excluded, tables kept) gives the body
     and title, site name, author and canonical URL; htmldate 1.11 (called by trafilatura
-    with ``HTMLDATE_PARAMS``: metadata and structure only) gives the date; then
+    with ``HTMLDATE_PARAMS``: metadata and structure only) gives the date, else the
+    fall-backs of :func:`page_date`; then
     :class:`ChromeFilter` removes chrome lines trafilatura keeps on flat pages (every line a
     ``<p>``) and lines that are only a link.
 
@@ -445,8 +629,9 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         res: pattern data (default: :func:`load_resources`).
 
     Returns:
-        An Article with ``input_format="html"``; ``published_source="htmldate"`` when a
-        date was found.
+        An Article with ``input_format="html"``; ``published_source="htmldate"`` when
+        htmldate found the date, ``"text"`` when a dateline element gave it
+        (:func:`page_date`; the method is in ``meta["date_method"]``).
 
     Raises:
         NotAnArticle: the page has no main text, or only links and chrome (no line of at
@@ -469,7 +654,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
     if not lines or not isinstance(doc, Document):  # a dict or None has no text: lines is empty
         raise NotAnArticle("no main text found in the page", subject=origin)
     # trafilatura calls htmldate.find_date on the unmodified tree with HTMLDATE_PARAMS.
-    published = dt.date.fromisoformat(doc.date[:10]) if doc.date else None
+    published, date_method = page_date(data, tree, url, doc.date, res.months)
     raw_title = " ".join((doc.title or "").split()) or None
     site = doc.sitename or None
     # trafilatura falls back to the host name ("127.0.0.1", "example.org") when the page
@@ -498,7 +683,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         if value:
             meta[key] = list(value)
     if published:
-        meta["date_method"] = "htmldate(extensive_search=False)"
+        meta["date_method"] = date_method
     return Article(
         text="\n\n".join(result.kept),
         origin=origin,
@@ -507,7 +692,8 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         site=site,
         author=doc.author or None,
         published=published,
-        published_source="htmldate" if published else None,
+        published_source=(("text" if date_method == "dateline" else "htmldate")
+                          if published else None),
         input_format="html",
         extractor=_trafilatura_label(),
         meta=meta,

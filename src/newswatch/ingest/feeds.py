@@ -12,6 +12,18 @@ expansion, no external entity); entries are read one by one, so one broken entry
 impossible date, a field of the wrong type) is reported and the others are kept; at most
 ``max_items`` entries are read; an entry whose id (else link) comes again later in the feed is
 skipped (the later entry wins).
+
+Encoding: a feed declared (or defaulting to) UTF-8 that has a few broken bytes is decoded as
+UTF-8 with each broken byte replaced by U+FFFD (:func:`repair_utf8`), so only the entries that
+hold a broken byte show one; feedparser would otherwise fall back to a legacy code page for
+the whole document and turn every Cyrillic item into mojibake. Entries with a replaced byte
+record ``meta["broken_bytes_replaced"]``.
+
+Dates: ``published`` is the entry's date *as written* (in the entry's own time zone, not
+converted to UTC), and ``meta["published_datetime"]`` keeps time and offset in ISO 8601
+(:func:`entry_datetime`): RFC 822 dates with numeric offsets or the US abbreviations are read by
+the standard library, other zone abbreviations (MSK, CET, BST...) by dateparser, which
+feedparser 6 reads as UTC.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from typing import Any
 
 from ..errors import EmptyInput, InputError, MalformedRecord, TooLarge, UnsafeXml
 from ..model import Article
+from .decode import mostly_utf8
 
 #: feedparser "bozo" exceptions that do not make the feed unreadable (an encoding label
 #: that was overridden, a wrong Content-Type). Any other one (an XML syntax error) does.
@@ -79,6 +92,72 @@ def _entry_text(value: str | None, detail: Any) -> str:
     if "html" in kind:
         return html_fragment_text(value)
     return "\n\n".join(" ".join(p.split()) for p in value.split("\n\n") if p.strip())
+
+
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_ZONE_ABBREVIATION = re.compile(r"\b([A-Z]{2,5})\s*$")
+#: Zone names the standard library's RFC 822 parser knows (email.utils._timezones).
+_STDLIB_ZONES = frozenset({"UT", "UTC", "GMT", "Z", "AST", "ADT", "EST", "EDT", "CST", "CDT",
+                           "MST", "MDT", "PST", "PDT"})
+
+
+def repair_utf8(data: bytes) -> tuple[bytes, int]:
+    """Replace broken bytes in a feed that is UTF-8 but for a few bytes.
+
+    Applies only when the XML declaration names UTF-8 or no encoding (and there is no
+    UTF-16/32 byte-order mark) and :func:`~newswatch.ingest.decode.mostly_utf8` holds; a feed
+    in a legacy code page is returned unchanged for feedparser to decode.
+
+    Returns:
+        ``(bytes, replaced)``: valid UTF-8 with each broken sequence replaced by U+FFFD, and how
+        many were replaced (0 when nothing changed).
+    """
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return data, 0
+    m = _XML_ENCODING.match(data[:512])
+    if m and m[1].decode("ascii").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return data, 0
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        if mostly_utf8(data):
+            text = data.decode("utf-8", errors="replace")
+            return text.encode("utf-8"), text.count("\ufffd")
+    return data, 0
+
+
+def entry_datetime(raw: str) -> dt.datetime | None:
+    """Read an entry's date string keeping its time and zone.
+
+    RFC 822 (``Tue, 03 Nov 2020 14:30:00 EST`` / ``+0300``) by :mod:`email.utils`, ISO 8601 by
+    :meth:`datetime.fromisoformat`, and other forms or zone abbreviations the standard library
+    does not know (``MSK``, ``CET``, ``BST``) by dateparser 1.5 (English month names).
+
+    Returns:
+        A datetime, aware when the string names a zone, naive when it names none; None when
+        unreadable.
+    """
+    import email.utils
+
+    raw = " ".join(raw.split())
+    if not raw:
+        return None
+    abbr = _ZONE_ABBREVIATION.search(raw)
+    if abbr is None or abbr[1] in _STDLIB_ZONES:
+        try:
+            return email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            pass
+        try:
+            return dt.datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    import dateparser
+
+    try:
+        return dateparser.parse(raw, languages=["en"])
+    except (ValueError, TypeError, OverflowError):
+        return None
 
 
 def _struct_date(entry: Any) -> tuple[dt.date | None, str | None]:
@@ -153,6 +232,7 @@ def read_feed(data: bytes, name: str, max_items: int = 0) -> Iterator[Article | 
     import feedparser
 
     check_no_dtd(data, name)
+    data, _ = repair_utf8(data)
     parsed = feedparser.parse(data)
     exc = parsed.get("bozo_exception")
     if parsed.bozo and type(exc).__name__ not in _BENIGN_BOZO:
@@ -214,6 +294,13 @@ def _entry_article(entry: Any, origin: str, parsed: Any, site: str | None,
     if date_field:
         meta["date_field"] = date_field
         meta["published_at"] = entry.get(date_field)
+        when = entry_datetime(str(entry.get(date_field) or ""))
+        if when is not None:
+            meta["published_datetime"] = when.isoformat()
+            published = when.date()  # the date as written, in the entry's own zone
+    broken = sum((v or "").count("\ufffd") for v in (title, summary))
+    if broken:
+        meta["broken_bytes_replaced"] = broken
     if channel.get("link"):
         meta["feed_link"] = channel["link"]
     link = entry.get("link")

@@ -98,3 +98,21 @@ def to_bytes(sig: np.ndarray) -> bytes:
 def from_bytes(data: bytes) -> np.ndarray:
     """Read a signature written by :func:`to_bytes`."""
     return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+#: A capture (an article identified by its content, without URL or input id) with the same
+#: outlet, site and headline as a stored one is a *revision* of it when the exact Jaccard
+#: similarity of their :func:`shingles` is at least this. One corrected word or figure in a
+#: 60-word text leaves about 0.84 (five 5-word shingles of 56 change), two corrections about
+#: 0.7; two different reports of a series sharing a headline ("Weather for Monday") share
+#: few 5-word runs (under 0.3 in tests/test_capture_revisions.py).
+REVISION_MIN_SIMILARITY = 0.6
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Exact Jaccard similarity of the 5-word shingle sets of two texts, in [0, 1] (1.0 for
+    two empty texts)."""
+    sa, sb = shingles(a), shingles(b)
+    if not sa and not sb:
+        return 1.0
+    return len(sa & sb) / len(sa | sb)

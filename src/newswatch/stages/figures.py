@@ -467,8 +467,9 @@ class FigureFinder:
         after = text[toks[ph.core_last].end:toks[ph.core_last].end + 1]
         if not text[line_start:first.start].strip() and after in (".", ")") and ph.unit is None:
             return True
-        if first.start > 0 and text[first.start - 1] in "#№(" and after == ")":
-            return True
+        if first.start > 0 and text[first.start - 1] in "#№(" and after == ")" \
+                and not ph.scaled and ph.unit is None:
+            return True  # "(3)" numbers an item; "(2,5 млрд)" is an amount
         if first.start > 0 and text[first.start - 1] in "#№":
             return True
         if ph.first != ph.core_first or ph.unit is not None:
@@ -653,6 +654,7 @@ class FigureFinder:
         end = toks[ph.last].end
         if counted_i is not None and how != "elided" and 0 < counted_i - ph.last <= TEXT_NOUN_GAP \
                 and all(toks[k].pos not in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ")
+                        or toks[k].dep == "amod"  # a participle modifier: "900 displaced families"
                         for k in range(ph.last + 1, counted_i)):
             end = toks[counted_i].end
         sup = lang == "ru" or self._inside(support, toks[ph.core_first].start, toks[ph.core_first].end)
@@ -684,7 +686,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "1"
+    version = "2"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")

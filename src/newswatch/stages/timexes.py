@@ -35,6 +35,21 @@ How it works:
      ``ON_OR_BEFORE``; "before"/"перед" -> ``BEFORE``; "after"/"после" -> ``AFTER``;
      "since"/"с" -> ``ON_OR_AFTER``. A part-of mod (END, START, MID) takes precedence.
 
+   * Future offsets ("через три недели", "через неделю", "three weeks from now", "in two
+     weeks' time"): the day, week, month or year that many units after publication (a
+     date, not a duration); an unnamed count ("через несколько дней") is ``FUTURE_REF``.
+   * Ranges ("с 1 марта по 15 апреля", "с 1 по 15 марта", "с марта по май"): one
+     ``DURATION`` timex with both ends in ``begin``/``end_date`` and the length as value
+     (``P46D``; TIMEX3's beginPoint/endPoint); without a year and publication date the ends
+     stay unknown.
+   * The end of a period ("the end of the week/month/year", "конец/конца/концу недели,
+     месяца, года"): with a deadline signal ("by", "к", "до") the last day of that period
+     with ``mod`` ``ON_OR_BEFORE``; otherwise the period with ``mod`` ``END``.
+   * An English spaCy DATE/TIME span no pattern explains, in an article *without* a
+     publication date, is kept unresolved (``XXXX-XX-XX``, precision ``fuzzy``,
+     :data:`CONF_UNRESOLVED`) when it has a date cue (a digit, month, weekday or relative
+     word): it is a time expression even if it cannot be placed.
+
 The span of a timex excludes leading signal prepositions ("by", "on", "в", "к") but keeps
 idioms whole ("the other day", "на днях", "на прошлой неделе").
 
@@ -79,13 +94,15 @@ CONF_PATTERN = 0.9
 CONF_RELATIVE = 0.8
 CONF_FUZZY = 0.6
 CONF_DATEPARSER = 0.6
+#: A spaCy DATE/TIME span kept without a value (no publication date to resolve it against).
+CONF_UNRESOLVED = 0.4
 #: Plausible years for bare four-digit years.
 YEAR_MIN, YEAR_MAX = 1600, 2099
 #: How far (characters) before a span the signal words ("by", "к") are looked for.
 SIGNAL_WINDOW = 30
 
 #: Kinds whose resolution looks at the tense of the governing verb.
-_TENSED = {"ymd", "ym", "part_month", "weekday"}
+_TENSED = {"ymd", "ym", "part_month", "weekday", "range"}
 _UNIT_PRECISION = {"DE": "decade", "CE": "century", "Y": "year", "M": "month", "W": "week",
                    "D": "day", "TH": "hour", "TM": "minute"}
 
@@ -208,8 +225,12 @@ class TimexRules:
             ("part_month", rf"{epart}[-\s]{mon}(?:,?\s+{year}(?!\d))?"),
             ("part_year", rf"(?i:the\s+)?{part}\s+(?i:of\s+){year}(?![\d']|s)"),
             ("part_year", rf"{epart}[-\s]?{year}(?![\d']|s)"),
+            ("period_end", r"(?i:the\s+)?(?P<part>(?i:end|close))\s+(?i:of\s+)"
+                           r"(?P<rel>(?i:this|the|next|last|that))\s+(?P<unit>(?i:week|month|year))\b"),
             ("part_year", rf"(?i:the\s+)?{part}\s+(?i:of\s+)(?P<rel>(?i:this|the|last|next))"
                           rf"\s+(?i:year)\b"),
+            ("later", rf"(?i:\b(?P<n>{num}|a|an)\s+(?P<unit>{units})\s+from\s+now\b)"),
+            ("later", rf"(?i:\bin\s+(?P<t>(?P<n>{num}|a|an)\s+(?P<unit>{units})['’]?\s+time)\b)"),
             ("decade", rf"(?i:the\s+)?(?:{epart}[-\s])?(?P<dec>(?:1[6-9]|20)\d)0'?s\b"),
             ("decade", rf"(?i:the\s+)?(?:{epart}[-\s])?['’](?P<dec2>\d)0s\b"),
             ("ym", rf"(?i:\b(?:in|since|until|till|by|during|from|through|before|after|early|"
@@ -240,6 +261,7 @@ class TimexRules:
     def _russian(self) -> list[tuple[str, re.Pattern[str]]]:
         lx = self.lex
         mon = rf"(?P<month>{_alt(lx['months'])})(?![а-яё])"
+        mons = _alt(lx["months"])
         wd = _alt(lx["weekdays"])
         day = r"(?P<day>[0-3]?\d)(?:-?(?:го|е|ое))?"
         year = r"(?P<year>(?:1[6-9]|20)\d\d)"
@@ -258,6 +280,15 @@ class TimexRules:
             ("ymd", rf"(?<![\d,.]){day}\s+{mon}(?:\s+{year}(?!\d){yword}?)?"),
             ("ym", rf"{mon}\s+{year}(?!\d){yword}?"),
             ("part_month", rf"{part}\s+{mon}(?:\s+{year}(?!\d){yword}?)?"),
+            ("range", rf"(?<![а-яё])(?:с|со)\s+(?P<d1>[0-3]?\d)(?:-?(?:го|е))?(?:\s+(?P<m1>{mons}))?"
+                      rf"\s+(?:по|до)\s+(?P<d2>[0-3]?\d)(?:-?(?:го|е))?\s+(?P<m2>{mons})(?![а-яё])"
+                      rf"(?:\s+{year}(?!\d){yword}?)?"),
+            ("range", rf"(?<![а-яё])(?:с|со)\s+(?P<m1>{mons})\s+(?:по|до)\s+(?P<m2>{mons})(?![а-яё])"
+                      rf"(?:\s+{year}(?!\d){yword}?)?"),
+            ("period_end", r"(?<![а-яё])(?P<part>конец|конца|концу|конце)\s+(?:(?P<rel>этой|этого|"
+                           r"текущей|текущего|следующей|следующего|прошлой|прошлого)\s+)?"
+                           r"(?P<unit>недели|месяца|года)(?![а-яё])"),
+            ("later", rf"(?<![а-яё])через\s+(?:(?P<n>{num})\s+)?(?P<unit>{units})(?![а-яё])"),
             ("part_year", rf"{part}\s+{year}(?!\d){yword}"),
             ("part_year", rf"{part}\s+(?P<rel>этого|прошлого|следующего|текущего)?\s*года\b"),
             ("decade", rf"(?:{part}\s+)?(?P<dec>(?:1[6-9]|20)\d)0-?(?:х|е|ых|ые)(?![а-я])"
@@ -498,6 +529,68 @@ class TimexRules:
             out["end_date"] = ctx.published.isoformat()
             out["anchor"] = _anchor(ctx.published)
         return out
+
+    def _r_later(self, g: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        """"через три недели", "three weeks from now": the period that far after publication."""
+        unit = self.units[g["unit"].lower()]
+        raw = (g.get("n") or "").lower()
+        n = 1.0 if raw in ("", "a", "an") else _number(raw, self.numbers)
+        if n is None or ctx.published is None or n != int(n) or unit not in ("D", "W", "M", "Y"):
+            out: dict[str, Any] = {"value": "FUTURE_REF", "precision": "fuzzy",
+                                   "confidence": CONF_FUZZY}
+            if ctx.published is not None:
+                out.update(begin=ctx.published.isoformat(), anchor=_anchor(ctx.published))
+            return out
+        return _shift(unit, int(n), ctx.published)
+
+    def _r_range(self, g: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        """"с 1 марта по 15 апреля": one interval with both ends (TIMEX3 DURATION)."""
+        m2 = self._month(g["m2"])
+        m1 = self._month(g["m1"]) if "m1" in g else m2
+        d1 = int(g["d1"]) if "d1" in g else 1
+        whole_months = "d2" not in g
+        if "year" in g:
+            y2 = int(g["year"])
+            y1 = y2 if (m1, d1) <= (m2, int(g.get("d2", 1))) else y2 - 1
+        elif ctx.published is not None:
+            y1 = (nearest_date(m1, d1, ctx.published, ctx.direction).year if not whole_months
+                  else nearest_month_year(m1, ctx.published, ctx.direction))
+            y2 = y1 if (m1, d1) <= (m2, int(g.get("d2", 1))) else y1 + 1
+        else:
+            return {"value": "PXD", "type": "DURATION", "precision": "day"}
+        d2 = calendar.monthrange(y2, m2)[1] if whole_months else int(g["d2"])
+        lo, hi = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+        if hi < lo:
+            raise ValueError("range ends before it starts")
+        out = {"value": f"P{(hi - lo).days + 1}D", "type": "DURATION",
+               "precision": "month" if whole_months else "day",
+               "begin": lo.isoformat(), "end_date": hi.isoformat()}
+        if "year" not in g and ctx.published is not None:
+            out["anchor"] = _anchor(ctx.published)
+        return out
+
+    def _r_period_end(self, g: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        """"(by) the end of the week/month/year": a deadline at that end, or the period's end."""
+        unit = {"week": "W", "недели": "W", "month": "M", "месяца": "M",
+                "year": "Y", "года": "Y"}[g["unit"].lower()]
+        rel = (g.get("rel") or "").lower()
+        offset = {"next": 1, "следующей": 1, "следующего": 1, "last": -1, "прошлой": -1,
+                  "прошлого": -1}.get(rel, 0)
+        if ctx.published is None:
+            value = {"W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}[unit]
+            return {"value": value, "precision": _UNIT_PRECISION[unit], "mod": "END",
+                    "confidence": CONF_RELATIVE}
+        period = _period(unit, offset, ctx.published)
+        last = dt.date.fromisoformat(period["end_date"])
+        if ctx.signal == "ON_OR_BEFORE":
+            return {**_day(last, anchor=ctx.published, confidence=CONF_RELATIVE), "mod": "ON_OR_BEFORE"}
+        if unit == "M":
+            period["begin"] = last.replace(day=PART_OF_MONTH["END"][0]).isoformat()
+        elif unit == "Y":
+            period["begin"] = dt.date(last.year, PART_OF_YEAR["END"][0], 1).isoformat()
+        else:
+            period["begin"] = (last - dt.timedelta(days=2)).isoformat()  # Friday to Sunday
+        return {**period, "mod": "END"}
 
     def _r_time(self, g: dict[str, Any], ctx: Context) -> dict[str, Any]:
         h, m = int(g["h"]), int(g.get("m", 0))
@@ -747,7 +840,7 @@ class TimexFinder:
 
     # -------------------------------------------------------------- NER fall-back
     def _ner_candidates(self, article: Article, taken: list[Candidate]) -> list[Candidate]:
-        out = []
+        out: list[Candidate] = []
         text = article.text
         for sp in article.ner_spans:
             if sp.label not in ("DATE", "TIME"):
@@ -760,6 +853,10 @@ class TimexFinder:
                 s += m.end()
             span = text[s:e].strip()
             low = span.lower()
+            if re.fullmatch(r"\d{4}", span) and YEAR_MIN <= int(span) <= YEAR_MAX \
+                    and sp.label == "DATE":
+                out.append(Candidate(s, s + 4, "year", {"year": span}, 99))  # spaCy's bare year
+                continue
             if not span or low in self._stop["en"] or re.fullmatch(r"[\d,.]+", span):
                 continue
             out.append(Candidate(s, s + len(span), "ner", {"text": span, "label": sp.label}, 99))
@@ -768,20 +865,25 @@ class TimexFinder:
     def _resolve_ner(self, c: Candidate, ctx: Context) -> dict[str, Any] | None:
         """dateparser on a spaCy DATE/TIME span that no pattern explained.
 
-        Only with a publication date (RELATIVE_BASE), and only for spans with a digit, a
-        month, a weekday or a relative word, because dateparser turns vague phrases ("a
-        week") into dates relative to its base.
+        Only for spans with a digit, a month, a weekday or a relative word, because
+        dateparser turns vague phrases ("a week") into dates relative to its base; only with a
+        publication date (RELATIVE_BASE); without one, such a span is kept unresolved.
         """
         span = c.groups["text"]
         rules = self.rules[ctx.lang]
-        if ctx.published is None:
-            return None
         words = set(re.findall(r"[a-z]+", span.lower()))
-        cues = {"ago", "last", "next", "yesterday", "tomorrow", "today", "earlier", "later"}
+        # relative and deictic words place a span in time ("this weekend", "the coming days")
+        cues = {"ago", "last", "next", "yesterday", "tomorrow", "today", "earlier", "later",
+                "this", "coming", "past", "recent"}
         has_cue = bool(re.search(r"\d", span)) or bool(words & cues) or bool(
             words & set(rules.months) | words & set(rules.weekdays))
         if not has_cue or re.search(r"\b(old|age|aged)\b", span.lower()):
             return None
+        if ctx.published is None:  # a time expression that cannot be placed: kept, unresolved
+            is_time = c.groups.get("label") == "TIME"
+            return {"value": "XXXX-XX-XXTXX:XX" if is_time else "XXXX-XX-XX",
+                    "type": "TIME" if is_time else "DATE", "precision": "fuzzy",
+                    "confidence": CONF_UNRESOLVED, "mod": ctx.signal, "anchor": None}
         key = (ctx.lang, ctx.published)
         if key not in self._parsers:
             from dateparser.date import DateDataParser
@@ -827,7 +929,7 @@ class TimexStage(Stage):
     """Time expressions normalised TIMEX3-style against ``article.published`` (en, ru)."""
 
     name = "timexes"
-    version = "1"
+    version = "2"
     #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
     #: ``sentences``: provenance; ``tokens``: the tense probe.
     requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")

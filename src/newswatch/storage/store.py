@@ -11,6 +11,11 @@ Saving follows the design note DATA-MODEL.md:
   idempotent;
 * saving the same id with a different text appends revision ``n + 1`` with its own mentions
   (``"revised"``); older revisions and their mentions are kept as they were;
+* **a corrected capture is a revision**: an article whose id was derived from its text (no
+  URL, no input id: a plain-text capture) takes the id of a stored article without URL that
+  has the same outlet, site and headline and nearly the same text (shingle Jaccard at least
+  :data:`~newswatch.situation.dedup.REVISION_MIN_SIMILARITY`), so a fixed figure or typo
+  becomes revision ``n + 1`` instead of a second article; anything else stays apart;
 * each save is one transaction: on any failure nothing of that article is written.
 """
 
@@ -237,10 +242,11 @@ class Store:
             StorageError: the database rejected the write; nothing of this article was
                 written and earlier revisions are untouched.
         """
-        article_id = article.ensure_id()
         digest = article.content_hash
+        article_id = article.ensure_id()
         try:
             with self.engine.connect() as conn:  # lock-free fast path for re-ingest
+                article_id = self._resolve_capture_id(conn, article)
                 latest = self._latest(conn, article_id)
             if latest is not None and latest.content_hash == digest:
                 return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
@@ -272,7 +278,8 @@ class Store:
         extraction (the id and the text are known then), before the pipeline.
 
         Args:
-            article: the article; its ``id`` is set when empty (:meth:`Article.ensure_id`).
+            article: the article; its ``id`` is set when empty (:meth:`Article.ensure_id`), or
+                to the stored article it corrects (a capture; see the module docstring).
 
         Returns:
             ``SaveResult("unchanged", id, revision_id)`` when the latest stored revision has
@@ -283,6 +290,8 @@ class Store:
         """
         article_id = article.ensure_id()
         try:
+            with self.engine.connect() as conn:
+                article_id = self._resolve_capture_id(conn, article)
             latest = self.latest_revision(article_id)
         except SQLAlchemyError as exc:
             raise StorageError(f"could not read article {article_id}: {exc}", article_id) from exc
@@ -421,6 +430,41 @@ class Store:
             input_format=row["input_format"],
             extractor=row["extractor"],
         )
+
+    #: At most this many stored articles with the same headline are compared with a capture.
+    CAPTURE_CANDIDATES = 20
+
+    def _resolve_capture_id(self, conn: Connection, article: Article) -> str:
+        """Set and return ``article.id``; a content-derived id of a capture becomes the id of
+        the stored article it corrects (see the module docstring), if any."""
+        from ..situation.dedup import REVISION_MIN_SIMILARITY, text_similarity
+
+        article_id = article.ensure_id()
+        if (article.url or not article.title
+                or article_id != "sha-" + article.content_hash[:16]):
+            return article_id
+        a, r = t.article.c, t.revision.c
+        if self._latest(conn, article_id) is not None:
+            return article_id  # this very text is stored already
+        query = (sa.select(a.id).where(a.title == article.title, a.url.is_(None))
+                 .where(a.site == article.site if article.site else a.site.is_(None)))
+        if article.source:
+            query = query.join(t.source, a.source_id == t.source.c.id).where(
+                t.source.c.name == article.source)
+        else:
+            query = query.where(a.source_id.is_(None))
+        ids = list(conn.execute(query.order_by(a.first_seen.desc()).limit(self.CAPTURE_CANDIDATES)).scalars())
+        best, best_sim = None, REVISION_MIN_SIMILARITY
+        for cand in ids:
+            text = conn.execute(sa.select(r.text).where(r.article_id == cand)
+                                .order_by(r.seq.desc()).limit(1)).scalar()
+            sim = text_similarity(text or "", article.text)
+            if sim >= best_sim:
+                best, best_sim = cand, sim
+        if best is not None:
+            article.id = best
+            article.meta["revision_of"] = {"article_id": best, "similarity": round(best_sim, 4)}
+        return article.id
 
     def _latest(self, conn: Connection, article_id: str) -> RevisionInfo | None:
         row = (
