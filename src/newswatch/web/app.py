@@ -10,7 +10,6 @@ a page (and a sign-in redirect for 401); every other client gets the JSON docume
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,10 +31,10 @@ from .deps import CSRF_COOKIE, AppState
 from .errors import error_body, status_for
 from .i18n import LANG_COOKIE, LANGUAGES, choose_language, load_catalogues, translator
 from .security import (
-    MAX_SQL_INTEGER,
     RateLimiter,
     content_security_policy,
     http_url,
+    integer_out_of_range,
     new_token,
     trusted_networks,
 )
@@ -159,6 +158,14 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = api.errors_as_json(make_schema())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
@@ -234,7 +241,8 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
+        code = {400: "bad-request", 404: "not-found", 405: "method-not-allowed",
+                413: "payload-too-large"}.get(
             exc.status_code, f"http-{exc.status_code}")
         return error_response(request, state, exc.status_code, code, str(exc.detail),
                               params={"limit": state.config.max_body_bytes},
@@ -257,13 +265,12 @@ def _secure_cookies(response: Response) -> None:
                                 c if "secure" in c.lower().split("; ") else c + "; Secure")
 
 
-_INTEGER = re.compile(r"[+-]?\d{19,}")
-
-
 class _IntegerRange:
     """ASGI middleware answering 422 (``invalid-request``) when a query parameter or a path
     segment is an integer outside the signed 64-bit range the database can hold (2^63 and
-    more), instead of letting it overflow in SQL (a 500)."""
+    more, in any spelling pydantic reads: ``9_223_...``, ``...808.0``), instead of letting it
+    overflow in SQL (a 500). Routes also declare the bounds of their own integer parameters
+    and body fields (``security.SQL_INTEGER_MAX``); this catches the undeclared ones."""
 
     def __init__(self, app: ASGIApp, state: AppState) -> None:
         self.app = app
@@ -275,7 +282,7 @@ class _IntegerRange:
             fields = [(k, v) for k, v in request.query_params.multi_items()]
             fields += [(f"path[{i}]", seg) for i, seg in enumerate(request.url.path.split("/"))]
             for name, value in fields:
-                if _INTEGER.fullmatch(value.strip()) and abs(int(value)) >= MAX_SQL_INTEGER:
+                if integer_out_of_range(value):
                     response = error_response(
                         request, self.state, 422, "invalid-request", "the request is not valid",
                         details=[{"field": name,
