@@ -137,8 +137,8 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", csp)
-        if request.url.scheme == "https":
-            _secure_cookies(response)
+        if request.url.scheme == "https" or config.secure_cookies:
+            _secure_cookies(response)  # every cookie, deletions and page forms included
         return response
 
     # Outermost layer (added last): forwarded headers believed only from configured proxies.
@@ -255,7 +255,8 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
 
 
 def _secure_cookies(response: Response) -> None:
-    """Add ``Secure`` to every cookie the response sets (the request came over HTTPS)."""
+    """Add ``Secure`` to every cookie the response sets (the request came over HTTPS, as
+    seen directly or told by a trusted proxy, or ``web_secure_cookies`` is on)."""
     cookies = response.headers.getlist("set-cookie")
     if not cookies or all("secure" in c.lower().split("; ") for c in cookies):
         return
