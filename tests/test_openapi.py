@@ -175,3 +175,25 @@ def test_a_highlight_with_thousands_of_digits_is_refused_not_a_server_error(
     r = client.get("/articles/seed-0001", params={"hl": "1" * 5000 + "-2"}, headers=HTML)
     assert r.status_code == 422
     assert client.get("/articles/seed-0001", params={"hl": "4-10"}, headers=HTML).status_code == 200
+
+
+def test_the_reader_endpoint_declares_the_article_contract_and_keeps_it(client: TestClient) -> None:  # noqa: F811
+    from jsonschema import Draft202012Validator
+
+    doc = client.get("/openapi.json").json()
+    op = doc["paths"]["/api/articles/{article_id}"]["get"]
+    assert op["responses"]["200"]["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/ArticleView"}}}
+    validator = Draft202012Validator({"$ref": "#/components/schemas/ArticleView",
+                                      "components": doc["components"]})
+    csrf = login(client, "rita")
+    client.post("/api/articles/seed-0001/comments", json={"body": "Checked."},
+                headers={"X-CSRF-Token": csrf})
+    for article_id in ("seed-0001", "nerel-test-197647_text", "script-0001"):
+        view = client.get(f"/api/articles/{article_id}").json()
+        assert list(validator.iter_errors(view)) == [], article_id
+    view = client.get("/api/articles/seed-0001").json()
+    assert view["comments"][0]["body"] == "Checked."
+    view["article"]["invented"] = 1  # additionalProperties false all the way down
+    view["comments"][0]["body"] = 5
+    assert len(list(validator.iter_errors(view))) == 2

@@ -18,6 +18,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import serialize
+from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
 from ..storage.mapping import to_jsonable
 from . import activity, queries, users
 from .deps import (
@@ -115,10 +117,50 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
-    """Make every declared error response of an OpenAPI document ``application/json`` (the
-    error shape is JSON whatever the route's success media type, e.g. GeoJSON for the map;
-    FastAPI would declare the route's media type). Changes ``schema`` in place; returns it."""
+#: OpenAPI component names of the package's JSON Schemas (``serialize.SCHEMAS``).
+CONTRACT_COMPONENTS = {ARTICLE_SCHEMA: "Article", ARTICLE_VIEW_SCHEMA: "ArticleView"}
+
+
+def _contract_components() -> dict[str, Any]:
+    """The article contract's JSON Schemas as OpenAPI components: each schema's ``$defs``
+    become components of their own (``ArticleView_comment``...) and every reference, to
+    another schema by its ``$id`` or to a ``$defs`` entry, is rewritten to point inside the
+    OpenAPI document."""
+    by_id = {serialize.schema(name)["$id"]: component
+             for name, component in CONTRACT_COMPONENTS.items()}
+    out: dict[str, Any] = {}
+    for name, component in CONTRACT_COMPONENTS.items():
+        doc = json.loads(json.dumps(serialize.schema(name)))  # a deep copy
+
+        def rewrite(node: Any, component: str = component) -> Any:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref in by_id:
+                    node["$ref"] = f"#/components/schemas/{by_id[ref]}"
+                elif isinstance(ref, str) and ref.startswith("#/$defs/"):
+                    node["$ref"] = f"#/components/schemas/{component}_{ref[len('#/$defs/'):]}"
+                for value in node.values():
+                    rewrite(value)
+            elif isinstance(node, list):
+                for value in node:
+                    rewrite(value)
+            return node
+
+        for key in ("$schema", "$id"):
+            doc.pop(key, None)
+        for def_name, definition in doc.pop("$defs", {}).items():
+            out[f"{component}_{def_name}"] = rewrite(definition)
+        out[component] = rewrite(doc)
+    return out
+
+
+def finish_openapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """Complete FastAPI's OpenAPI document: add the article contract's schemas
+    (:func:`_contract_components`, which ``GET /api/articles/{article_id}`` declares), and make
+    every declared error response ``application/json`` (the error shape is JSON whatever the
+    route's success media type, e.g. GeoJSON for the map; FastAPI would declare the route's
+    media type). Changes ``schema`` in place; returns it."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(_contract_components())
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for status, declared in operation.get("responses", {}).items():
@@ -324,7 +366,10 @@ def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dic
         return queries.article_rows(conn, f, limit=limit, offset=offset)
 
 
-@router.get("/articles/{article_id}", tags=["reader"], responses=ITEM_READS)
+@router.get("/articles/{article_id}", tags=["reader"], response_model=None,
+            responses={200: {"description": "The article view.", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ArticleView"}}}},
+                       **ITEM_READS})
 def article(ctx: Reader, article_id: str, revision: IdQuery = None) -> dict[str, Any]:
     """One article (a revision, default the latest): the article record of the JSON contract
     (``article``, every extracted item) wrapped with its revision, the other revisions, its

@@ -162,7 +162,7 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = api.errors_as_json(make_schema())
+            app.openapi_schema = api.finish_openapi(make_schema())
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
