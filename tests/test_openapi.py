@@ -197,3 +197,22 @@ def test_the_reader_endpoint_declares_the_article_contract_and_keeps_it(client: 
     view["article"]["invented"] = 1  # additionalProperties false all the way down
     view["comments"][0]["body"] = 5
     assert len(list(validator.iter_errors(view))) == 2
+
+
+def test_long_numbers_read_as_text_are_not_taken_for_integers(client: TestClient, web_db: str) -> None:  # noqa: F811
+    from newswatch.model import Article
+    from newswatch.storage import Store
+
+    number = "12345678901234567890123"  # 23 digits: beyond 64 bits, but text here
+    with Store.open(web_db) as store:
+        store.save(Article(text=f"The registry lists parcel {number} as seized on Tuesday.",
+                           id=number, title="Parcel seized", language="en", origin="test"))
+    assert client.get(f"/api/articles/{number}").json()["article"]["id"] == number
+    assert client.get(f"/articles/{number}", headers=HTML).status_code == 200
+    hits = client.get("/api/search", params={"q": number}).json()
+    assert [h["id"] for h in hits["items"]] == [number]
+    assert client.get("/api/entities", params={"q": number}).status_code == 200
+    # the same digits where an integer is read are still refused
+    assert_error(client.get(f"/api/entities/{number}"), 422, "invalid-request")
+    assert_error(client.get("/api/search", params={"q": number, "offset": number}), 422,
+                 "invalid-request")

@@ -31,6 +31,7 @@ from .deps import (
     analyst_writer,
     csrf_checked,
     get_ctx,
+    integer_guard,
     limit_logins,
     reader,
     signed_in_writer,
@@ -39,7 +40,7 @@ from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
 from .reading import article_view
 from .security import MAX_PAGE_NUMBER, SQL_INTEGER_MAX
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[Depends(integer_guard)])
 
 Since = Annotated[str | None, Query(description="First publication day, YYYY-MM-DD.")]
 Until = Annotated[str | None, Query(description="Last publication day, YYYY-MM-DD.")]

@@ -34,7 +34,6 @@ from .security import (
     RateLimiter,
     content_security_policy,
     http_url,
-    integer_out_of_range,
     new_token,
     trusted_networks,
 )
@@ -114,7 +113,6 @@ def create_app(
     app.state.nw = state
     _install_errors(app, state)
     app.add_middleware(_BodyLimit, max_bytes=config.max_body_bytes, state=state)
-    app.add_middleware(_IntegerRange, state=state)  # before any route sees a parameter
 
     @app.middleware("http")
     async def language_and_csrf_cookie(
@@ -264,33 +262,6 @@ def _secure_cookies(response: Response) -> None:
     for c in cookies:
         response.headers.append("set-cookie",
                                 c if "secure" in c.lower().split("; ") else c + "; Secure")
-
-
-class _IntegerRange:
-    """ASGI middleware answering 422 (``invalid-request``) when a query parameter or a path
-    segment is an integer outside the signed 64-bit range the database can hold (2^63 and
-    more, in any spelling pydantic reads: ``9_223_...``, ``...808.0``), instead of letting it
-    overflow in SQL (a 500). Routes also declare the bounds of their own integer parameters
-    and body fields (``security.SQL_INTEGER_MAX``); this catches the undeclared ones."""
-
-    def __init__(self, app: ASGIApp, state: AppState) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            fields = [(k, v) for k, v in request.query_params.multi_items()]
-            fields += [(f"path[{i}]", seg) for i, seg in enumerate(request.url.path.split("/"))]
-            for name, value in fields:
-                if integer_out_of_range(value):
-                    response = error_response(
-                        request, self.state, 422, "invalid-request", "the request is not valid",
-                        details=[{"field": name,
-                                  "problem": "integer out of range (at most 2^63 - 1)"}])
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
 
 
 class _BodyLimit:

@@ -84,6 +84,13 @@ class InvalidInput(WebError):
     code = "invalid-input"
 
 
+class InvalidRequest(WebError):
+    """A parameter the request cannot carry (e.g. an integer beyond 64 bits); the same code as
+    the validation errors of the request's shape."""
+
+    code = "invalid-request"
+
+
 class CommentTooLong(WebError):
     """A comment longer than ``web_max_comment_chars``."""
 

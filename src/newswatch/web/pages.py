@@ -23,13 +23,14 @@ from .deps import (
     admin_writer,
     csrf_checked,
     get_ctx,
+    integer_guard,
     reader,
 )
 from .errors import InvalidInput
 from .i18n import LANGUAGES
 from .reading import article_view
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(integer_guard)])
 
 Filt = Annotated[queries.Filters, Depends(filters)]
 Reader = Annotated[Ctx, Depends(reader)]
