@@ -227,13 +227,14 @@ def _reads_integers(annotation: Any) -> bool:
     return annotation is int or int in get_args(annotation)
 
 
-_TEXT_PARAMETERS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+#: Attribute under which a route keeps its text parameters (computed once per route).
+_TEXT_PARAMETERS = "_newswatch_text_parameters"
 
 
 def _text_parameters(route: Any) -> tuple[frozenset[str], frozenset[str]]:
     """Names of the query and of the path parameters ``route`` (a FastAPI route) reads as
-    text rather than as integers, its dependencies' included (cached per route)."""
-    cached = _TEXT_PARAMETERS.get(id(route))
+    text rather than as integers, its dependencies' included (kept on the route)."""
+    cached: tuple[frozenset[str], frozenset[str]] | None = getattr(route, _TEXT_PARAMETERS, None)
     if cached is not None:
         return cached
     query: set[str] = set()
@@ -244,8 +245,9 @@ def _text_parameters(route: Any) -> tuple[frozenset[str], frozenset[str]]:
         todo.extend(dependant.dependencies)
         for names, params in ((query, dependant.query_params), (path, dependant.path_params)):
             names.update(p.alias for p in params if not _reads_integers(p.field_info.annotation))
-    _TEXT_PARAMETERS[id(route)] = (frozenset(query), frozenset(path))
-    return _TEXT_PARAMETERS[id(route)]
+    found = (frozenset(query), frozenset(path))
+    setattr(route, _TEXT_PARAMETERS, found)
+    return found
 
 
 def integer_guard(request: Request) -> None:
