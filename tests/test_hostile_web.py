@@ -230,3 +230,53 @@ def test_user_names_are_normalised_and_impostors_refused(web_db: str) -> None:  
                 create_user(engine, impostor, "long-enough-pw")
         assert create_user(engine, "Пётр", "long-enough-pw").name == "пётр"
         assert create_user(engine, "ann-marie@desk", "long-enough-pw").name == "ann-marie@desk"
+
+
+def test_the_secure_cookies_setting_marks_every_cookie_even_over_plain_http(web_db: str) -> None:  # noqa: F811
+    # httpx, like a browser, does not send Secure cookies back over http: send them by hand.
+    with TestClient(_app(web_db, secure_cookies=True), raise_server_exceptions=False) as c:
+        first = c.get("/api/csrf?lang=ru")
+        assert len(_cookies(first)) == 2 and all("Secure" in s for s in _cookies(first))
+        token = first.json()["csrf_token"]
+        r = c.post("/login", data={"name": "rita", "password": PASSWORDS["rita"],
+                                   "csrf_token": token}, headers={"Cookie": f"nw_csrf={token}"},
+                   follow_redirects=False)
+        assert r.status_code == 303
+        session = [s for s in _cookies(r) if s.startswith("nw_session=")]
+        assert session and all("Secure" in s for s in _cookies(r))
+        cookie = {"Cookie": session[0].split(";")[0]}
+        me = c.get("/api/me", headers=cookie).json()
+        assert me["user"]["name"] == "rita"
+        out = c.delete("/api/session", headers={"X-CSRF-Token": me["csrf_token"], **cookie})
+        assert any(s.startswith("nw_session=\"\"") for s in _cookies(out))
+        assert all("Secure" in s for s in _cookies(out))
+
+
+def test_sign_in_through_the_page_form_is_limited_like_the_api(web_db: str) -> None:  # noqa: F811
+    app = _app(web_db, login_limit_count=2)
+    codes = []
+    for i in range(4):
+        with TestClient(app, raise_server_exceptions=False, client=(f"203.0.113.{i}", 4000)) as c:
+            token = c.get("/api/csrf").json()["csrf_token"]
+            r = c.post("/login", data={"name": "ana", "password": "wrong-password",
+                                       "csrf_token": token},
+                       headers={"X-Forwarded-For": f"198.51.100.{i}", "accept": "text/html"},
+                       follow_redirects=False)
+            codes.append(r.status_code)
+    assert codes[2:] == [429, 429] and 429 not in codes[:2]
+
+
+def test_report_notes_and_resolutions_lose_nul_and_controls(client: TestClient) -> None:  # noqa: F811
+    csrf = login(client, "ana")
+    view = client.get("/api/articles/seed-0001").json()
+    text = view["article"]["text"]
+    start = text.index("188 counties")
+    r = client.post("/api/articles/seed-0001/reports", headers={"X-CSRF-Token": csrf}, json={
+        "revision_id": view["revision"]["id"], "exact": "188 counties", "start": start,
+        "end": start + 12, "kind": "wrong-figure", "note": "was\x00 193\x1b here"})
+    assert r.status_code == 201, r.text
+    assert r.json()["note"] == "was 193 here"
+    done = client.post(f"/api/reports/{r.json()['id']}/resolve", headers={"X-CSRF-Token": csrf},
+                       json={"resolution": "fixed\x00\x07 upstream"})
+    assert done.status_code == 200 and done.json()["resolution"] == "fixed upstream"
+    assert "\x00" not in client.get("/reports?status=", headers=HTML).text

@@ -350,7 +350,9 @@ def report_error(
         raise InvalidInput("select the text to report", params={"field": "exact"})
     if kind not in REPORT_KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(REPORT_KINDS)}", params={"field": "kind"})
-    note = note.strip()
+    from .security import clean_comment
+
+    note = clean_comment(note).strip()  # no NUL or control characters are stored
     if len(note) > max_note_chars:
         raise NoteTooLong(f"a note has at most {max_note_chars} characters",
                           params={"limit": max_note_chars})
@@ -488,7 +490,9 @@ def resolve_report(
         NotFound: no such report.
         NoteTooLong: the resolution note is too long.
     """
-    resolution = resolution.strip()
+    from .security import clean_comment
+
+    resolution = clean_comment(resolution).strip()  # as comments: no NUL or controls stored
     if len(resolution) > max_note_chars:
         raise NoteTooLong(f"a note has at most {max_note_chars} characters",
                           params={"limit": max_note_chars})

@@ -14,10 +14,12 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from .. import serialize
+from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
 from ..storage.mapping import to_jsonable
 from . import activity, queries, users
 from .deps import (
@@ -29,21 +31,152 @@ from .deps import (
     analyst_writer,
     csrf_checked,
     get_ctx,
+    integer_guard,
     limit_logins,
     reader,
     signed_in_writer,
 )
 from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
 from .reading import article_view
+from .security import MAX_PAGE_NUMBER, SQL_INTEGER_MAX
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[Depends(integer_guard)])
 
 Since = Annotated[str | None, Query(description="First publication day, YYYY-MM-DD.")]
 Until = Annotated[str | None, Query(description="Last publication day, YYYY-MM-DD.")]
 Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2/alpha-3 code or name.")]
 Language = Annotated[str | None, Query(description="Article language, ISO 639-1 (en, ru).")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page.")]
-Offset = Annotated[int, Query(ge=0, description="Rows skipped.")]
+Offset = Annotated[int, Query(ge=0, le=SQL_INTEGER_MAX, description="Rows skipped.")]
+#: A database id in a query or path parameter or a body field: a SQL BIGINT.
+IdQuery = Annotated[int | None, Query(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+IdField = Annotated[int, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+#: A page number of a paged HTML page (see ``security.MAX_PAGE_NUMBER``).
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1.")]
+
+
+def id_path(what: str) -> Any:
+    """The declaration of an id path parameter (a SQL BIGINT)."""
+    return Path(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX, description=f"The {what}'s id.")
+
+
+# -- the error model and the errors each route declares ---------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    """One per-field problem of a refused request."""
+
+    field: str = Field(description="Where: ``query.limit``, ``body.stars``, ``path[3]``...")
+    problem: str
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: the HTTP status again, a stable code (README, "Error codes"), a
+    message in the request's interface language, and per-field details."""
+
+    status: int
+    code: str = Field(description="Stable error code, e.g. not-found, invalid-request.")
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorOut(BaseModel):
+    """The one shape of every error response."""
+
+    error: ErrorInfo
+
+
+#: Why each refusal status can happen (the description of the declared response).
+ERROR_REASONS = {
+    400: "A form body that cannot be parsed (bad-request).",
+    401: "Not signed in where a user is needed, reading closed to anonymous users "
+         "(not-signed-in), or wrong credentials (bad-credentials).",
+    403: "The signed-in user's role does not allow it (forbidden) or the CSRF token is "
+         "missing or wrong (csrf-failed).",
+    404: "No such article, revision, entity, place, report, user or export (not-found).",
+    409: "A user with that name already exists (user-exists).",
+    413: "The request body is larger than web_max_body_bytes (payload-too-large).",
+    422: "A parameter or body field is missing, of the wrong type or out of range (integers "
+         "of 2^63 and more included) (invalid-request), or its value is refused "
+         "(invalid-input, unknown-country, comment-too-long, ...).",
+    429: "Too many writes or sign-in attempts in the window (rate-limited); Retry-After says "
+         "how many seconds to wait.",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` declaration of a route that can refuse with ``statuses``; every
+    route may answer 413 (body limit) and 422 (parameters), so those are always added."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in sorted({*statuses, 413, 422}):
+        declared: dict[str, Any] = {"model": ErrorOut, "description": ERROR_REASONS[status]}
+        if status == 429:
+            declared["headers"] = {"Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer", "minimum": 1}}}
+        out[status] = declared
+    return out
+
+
+#: OpenAPI component names of the package's JSON Schemas (``serialize.SCHEMAS``).
+CONTRACT_COMPONENTS = {ARTICLE_SCHEMA: "Article", ARTICLE_VIEW_SCHEMA: "ArticleView"}
+
+
+def _contract_components() -> dict[str, Any]:
+    """The article contract's JSON Schemas as OpenAPI components: each schema's ``$defs``
+    become components of their own (``ArticleView_comment``...) and every reference, to
+    another schema by its ``$id`` or to a ``$defs`` entry, is rewritten to point inside the
+    OpenAPI document."""
+    by_id = {serialize.schema(name)["$id"]: component
+             for name, component in CONTRACT_COMPONENTS.items()}
+    out: dict[str, Any] = {}
+    for name, component in CONTRACT_COMPONENTS.items():
+        doc = json.loads(json.dumps(serialize.schema(name)))  # a deep copy
+
+        def rewrite(node: Any, component: str = component) -> Any:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref in by_id:
+                    node["$ref"] = f"#/components/schemas/{by_id[ref]}"
+                elif isinstance(ref, str) and ref.startswith("#/$defs/"):
+                    node["$ref"] = f"#/components/schemas/{component}_{ref[len('#/$defs/'):]}"
+                for value in node.values():
+                    rewrite(value)
+            elif isinstance(node, list):
+                for value in node:
+                    rewrite(value)
+            return node
+
+        for key in ("$schema", "$id"):
+            doc.pop(key, None)
+        for def_name, definition in doc.pop("$defs", {}).items():
+            out[f"{component}_{def_name}"] = rewrite(definition)
+        out[component] = rewrite(doc)
+    return out
+
+
+def finish_openapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """Complete FastAPI's OpenAPI document: add the article contract's schemas
+    (:func:`_contract_components`, which ``GET /api/articles/{article_id}`` declares), and make
+    every declared error response ``application/json`` (the error shape is JSON whatever the
+    route's success media type, e.g. GeoJSON for the map; FastAPI would declare the route's
+    media type). Changes ``schema`` in place; returns it."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(_contract_components())
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, declared in operation.get("responses", {}).items():
+                content = declared.get("content")
+                if status[:1] in ("4", "5") and content:
+                    declared["content"] = {"application/json": next(iter(content.values()))}
+    return schema
+
+
+#: Reading routes: closed reading answers 401.
+READS = errors(401)
+#: Reading one thing by its key.
+ITEM_READS = errors(401, 404)
+#: Write routes: parsed form, signed in, role, CSRF, the thing written to, rate limit.
+WRITES = errors(400, 401, 403, 404, 429)
 
 
 def filters(since: Since = None, until: Until = None, country: Country = None,
@@ -54,6 +187,40 @@ def filters(since: Since = None, until: Until = None, country: Country = None,
 
 Filt = Annotated[queries.Filters, Depends(filters)]
 Reader = Annotated[Ctx, Depends(reader)]
+
+
+# -- GeoJSON (RFC 7946) -----------------------------------------------------------------------
+
+
+class GeoJSONResponse(JSONResponse):
+    """A JSON response served as ``application/geo+json`` (RFC 7946, section 12)."""
+
+    media_type = "application/geo+json"
+
+
+class Geometry(BaseModel):
+    """A GeoJSON geometry (``Point`` with ``[lon, lat]`` for places and events)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    coordinates: list[Any]
+
+
+class Feature(BaseModel):
+    """A GeoJSON feature: one place or event and what the map shows of it."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(description='Always "Feature".')
+    geometry: Geometry | None
+    properties: dict[str, Any] | None
+
+
+class FeatureCollection(BaseModel):
+    """A GeoJSON feature collection."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(description='Always "FeatureCollection".')
+    features: list[Feature]
 
 
 # -- request bodies -------------------------------------------------------------------------
@@ -71,18 +238,20 @@ class CommentIn(BaseModel):
     """A comment, or a reply to ``parent_id``."""
 
     body: str
-    parent_id: int | None = None
+    parent_id: IdField | None = None
 
 
 class ReportIn(BaseModel):
     """An error report on a passage (W3C Web Annotation quote and position selectors)."""
 
-    revision_id: int
+    revision_id: IdField
     exact: str = Field(description="The selected text (at most web_max_selection_chars).")
     prefix: str = Field("", description="Text just before the selection.")
     suffix: str = Field("", description="Text just after the selection.")
-    start: int = Field(description="Code-point offset of the selection in the revision text.")
-    end: int = Field(description="End offset (exclusive).")
+    start: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+                       description="Code-point offset of the selection in the revision text.")
+    end: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+                     description="End offset (exclusive).")
     kind: str = Field(description="wrong-entity, wrong-place, wrong-figure, wrong-date, typo "
                                   "or other.")
     note: str = ""
@@ -120,20 +289,20 @@ class UserPatch(BaseModel):
 # -- health, session ------------------------------------------------------------------------
 
 
-@router.get("/health", tags=["meta"])
+@router.get("/health", tags=["meta"], responses=errors())
 def health(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, Any]:
     """Liveness and database backend."""
     return {"status": "ok", "backend": ctx.store.backend}
 
 
-@router.get("/csrf", tags=["session"])
+@router.get("/csrf", tags=["session"], responses=errors())
 def csrf(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, str]:
     """The CSRF token to send (header ``X-CSRF-Token``) with the next write; before sign-in
     it comes with the ``nw_csrf`` cookie it must match."""
     return {"csrf_token": ctx.csrf_token}
 
 
-@router.get("/me", tags=["session"])
+@router.get("/me", tags=["session"], responses=errors())
 def me(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, Any]:
     """The signed-in user (``user`` is null when nobody is signed in) and the CSRF token."""
     return {"user": ctx.user.to_dict() if ctx.user else None, "csrf_token": ctx.csrf_token}
@@ -161,7 +330,7 @@ def set_session_cookie(response: Response, ctx: Ctx, token: str) -> None:
                         httponly=True, samesite="lax", secure=ctx.config.secure_cookies)
 
 
-@router.post("/session", tags=["session"])
+@router.post("/session", tags=["session"], responses=errors(400, 401, 403, 429))
 async def login(body: LoginIn, ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JSONResponse:
     """Sign in. Send the ``nw_csrf`` cookie's token (``GET /api/csrf``) as ``X-CSRF-Token``.
     Returns the user and the session's CSRF token for later writes."""
@@ -171,7 +340,7 @@ async def login(body: LoginIn, ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JS
     return response
 
 
-@router.delete("/session", tags=["session"])
+@router.delete("/session", tags=["session"], responses=errors(400, 403))
 async def logout(ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JSONResponse:
     """Sign out (ends the session in the database too)."""
     users.close_session(ctx.store.engine, ctx.request.cookies.get(SESSION_COOKIE))
@@ -184,22 +353,25 @@ async def logout(ctx: Annotated[Ctx, Depends(csrf_checked)]) -> JSONResponse:
 # -- pages' data ------------------------------------------------------------------------------
 
 
-@router.get("/overview", tags=["pages"])
+@router.get("/overview", tags=["pages"], responses=READS)
 def overview(ctx: Reader, f: Filt) -> dict[str, Any]:
     """Counts, latest articles and events, busiest places and actors."""
     with ctx.store.read() as conn:
         return queries.overview(conn, f)
 
 
-@router.get("/articles", tags=["pages"])
+@router.get("/articles", tags=["pages"], responses=READS)
 def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Articles in scope, newest first."""
     with ctx.store.read() as conn:
         return queries.article_rows(conn, f, limit=limit, offset=offset)
 
 
-@router.get("/articles/{article_id}", tags=["reader"])
-def article(ctx: Reader, article_id: str, revision: int | None = None) -> dict[str, Any]:
+@router.get("/articles/{article_id}", tags=["reader"], response_model=None,
+            responses={200: {"description": "The article view.", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ArticleView"}}}},
+                       **ITEM_READS})
+def article(ctx: Reader, article_id: str, revision: IdQuery = None) -> dict[str, Any]:
     """One article (a revision, default the latest): the article record of the JSON contract
     (``article``, every extracted item) wrapped with its revision, the other revisions, its
     ratings, comment threads and error reports (``schema/article_view.schema.json``)."""
@@ -216,15 +388,16 @@ def article(ctx: Reader, article_id: str, revision: int | None = None) -> dict[s
     return out
 
 
-@router.get("/map", tags=["pages"])
-def map_data(ctx: Reader, f: Filt) -> JSONResponse:
+@router.get("/map", tags=["pages"], response_class=GeoJSONResponse,
+            responses={200: {"model": FeatureCollection}, **READS})
+def map_data(ctx: Reader, f: Filt) -> GeoJSONResponse:
     """Places and events in scope as GeoJSON (``application/geo+json``)."""
     with ctx.store.read() as conn:
         data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count)
-    return JSONResponse(data, media_type="application/geo+json")
+    return GeoJSONResponse(data)
 
 
-@router.get("/places/{key}/mentions", tags=["pages"])
+@router.get("/places/{key}/mentions", tags=["pages"], responses=ITEM_READS)
 def place_mentions(ctx: Reader, f: Filt, key: str, limit: Annotated[int, Query(ge=1, le=50)] = 5
                    ) -> dict[str, Any]:
     """Mentions of one place (the map popup's evidence list), latest first."""
@@ -232,8 +405,8 @@ def place_mentions(ctx: Reader, f: Filt, key: str, limit: Annotated[int, Query(g
         return queries.place_evidence(conn, f, key, limit=limit)
 
 
-@router.get("/timeline", tags=["pages"])
-def timeline(ctx: Reader, f: Filt, actor: int | None = None,
+@router.get("/timeline", tags=["pages"], responses=READS)
+def timeline(ctx: Reader, f: Filt, actor: IdQuery = None,
              type: Annotated[str | None, Query(description="Item types, comma-separated.")] = None,
              ) -> dict[str, Any]:
     """Items per day (week or month for long ranges) by type."""
@@ -241,8 +414,8 @@ def timeline(ctx: Reader, f: Filt, actor: int | None = None,
         return queries.timeline(conn, f, actor_id=actor, types=queries.parse_types(type))
 
 
-@router.get("/timeline/items", tags=["pages"])
-def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: int | None = None,
+@router.get("/timeline/items", tags=["pages"], responses=READS)
+def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: IdQuery = None,
                    type: str | None = None, limit: Limit = 200) -> dict[str, Any]:
     """The items of one bar: dated items with a day in ``[start, end]``."""
     first, last = queries.parse_span(start, end)
@@ -252,7 +425,7 @@ def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: int | None
     return {"start": first.isoformat(), "end": last.isoformat(), "items": items}
 
 
-@router.get("/entities", tags=["pages"])
+@router.get("/entities", tags=["pages"], responses=READS)
 def entities(ctx: Reader, f: Filt, q: str | None = None, label: str | None = None,
              limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Entities in scope, most articles first; ``q`` filters by name."""
@@ -260,21 +433,21 @@ def entities(ctx: Reader, f: Filt, q: str | None = None, label: str | None = Non
         return queries.entity_list(conn, f, q=q, label=label, limit=limit, offset=offset)
 
 
-@router.get("/entities/{entity_id}", tags=["pages"])
-def entity(ctx: Reader, f: Filt, entity_id: int) -> dict[str, Any]:
+@router.get("/entities/{entity_id}", tags=["pages"], responses=ITEM_READS)
+def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -> dict[str, Any]:
     """An entity's dossier: mentions, quotes, figures, events, co-occurring entities."""
     with ctx.store.read() as conn:
         return queries.dossier(conn, entity_id, f)
 
 
-@router.get("/claims", tags=["pages"])
+@router.get("/claims", tags=["pages"], responses=READS)
 def claims(ctx: Reader, f: Filt) -> dict[str, Any]:
     """The claims ledger (the figures ledger until claims are extracted)."""
     with ctx.store.read() as conn:
         return queries.claims(conn, f)
 
 
-@router.get("/search", tags=["pages"])
+@router.get("/search", tags=["pages"], responses=READS)
 def search(ctx: Reader, f: Filt, q: str = "", limit: Limit = 50, offset: Offset = 0
            ) -> dict[str, Any]:
     """Full-text search over titles and texts (every word required; ``word*`` for a prefix)."""
@@ -301,7 +474,13 @@ def _csv_lines(columns: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iter
     yield buffer.getvalue()
 
 
-@router.get("/export/{dataset}.{fmt}", tags=["exports"])
+@router.get("/export/{dataset}.{fmt}", tags=["exports"], response_class=Response,
+            responses={200: {"description": "The export, as a file to save.", "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/geo+json": {"schema": FeatureCollection.model_json_schema(
+                    ref_template="#/components/schemas/{model}")}}},
+                       **ITEM_READS})
 def export(ctx: Reader, f: Filt, dataset: str, fmt: str) -> Response:
     """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places`` or ``map``).
 
@@ -335,7 +514,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str) -> Response:
 # -- reader activity --------------------------------------------------------------------------
 
 
-@router.get("/articles/{article_id}/ratings", tags=["reader"])
+@router.get("/articles/{article_id}/ratings", tags=["reader"], responses=ITEM_READS)
 def ratings(ctx: Reader, article_id: str) -> dict[str, Any]:
     """Average stars, grade counts and the signed-in user's own rating."""
     with ctx.store.read() as conn:
@@ -343,7 +522,7 @@ def ratings(ctx: Reader, article_id: str) -> dict[str, Any]:
         return activity.rating_summary(conn, article_id, ctx.user.id if ctx.user else None)
 
 
-@router.put("/articles/{article_id}/rating", tags=["reader"])
+@router.put("/articles/{article_id}/rating", tags=["reader"], responses=WRITES)
 def put_rating(article_id: str, body: RatingIn,
                ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
     """Rate an article 1–5; analysts and admins may also give the Admiralty grades."""
@@ -354,7 +533,7 @@ def put_rating(article_id: str, body: RatingIn,
                          reliability=body.reliability, credibility=body.credibility)
 
 
-@router.get("/articles/{article_id}/comments", tags=["reader"])
+@router.get("/articles/{article_id}/comments", tags=["reader"], responses=ITEM_READS)
 def get_comments(ctx: Reader, article_id: str) -> dict[str, Any]:
     """Comment threads, oldest first, replies nested."""
     with ctx.store.read() as conn:
@@ -362,7 +541,7 @@ def get_comments(ctx: Reader, article_id: str) -> dict[str, Any]:
         return {"comments": activity.comments(conn, article_id)}
 
 
-@router.post("/articles/{article_id}/comments", tags=["reader"], status_code=201)
+@router.post("/articles/{article_id}/comments", tags=["reader"], status_code=201, responses=WRITES)
 def post_comment(article_id: str, body: CommentIn,
                  ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
     """Add a comment (at most ``web_max_comment_chars`` characters)."""
@@ -371,7 +550,7 @@ def post_comment(article_id: str, body: CommentIn,
                                 parent_id=body.parent_id, max_chars=ctx.config.max_comment_chars)
 
 
-@router.get("/articles/{article_id}/reports", tags=["reader"])
+@router.get("/articles/{article_id}/reports", tags=["reader"], responses=ITEM_READS)
 def article_reports(ctx: Reader, article_id: str, status: str | None = None) -> dict[str, Any]:
     """Error reports on one article."""
     with ctx.store.read() as conn:
@@ -380,7 +559,7 @@ def article_reports(ctx: Reader, article_id: str, status: str | None = None) -> 
                                             limit=ctx.config.page_size_count)}
 
 
-@router.post("/articles/{article_id}/reports", tags=["reader"], status_code=201)
+@router.post("/articles/{article_id}/reports", tags=["reader"], status_code=201, responses=WRITES)
 def post_report(article_id: str, body: ReportIn,
                 ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> dict[str, Any]:
     """Report an error in a passage (a selection of at most ``web_max_selection_chars``)."""
@@ -392,7 +571,7 @@ def post_report(article_id: str, body: ReportIn,
         max_note_chars=ctx.config.max_note_chars)
 
 
-@router.get("/reports", tags=["reader"])
+@router.get("/reports", tags=["reader"], responses=READS)
 def all_reports(ctx: Reader, status: str | None = "open", limit: Limit = 50, offset: Offset = 0
                 ) -> dict[str, Any]:
     """The triage list: error reports (default the open ones), newest first."""
@@ -402,8 +581,8 @@ def all_reports(ctx: Reader, status: str | None = "open", limit: Limit = 50, off
                                             offset=offset)}
 
 
-@router.post("/reports/{report_id}/resolve", tags=["reader"])
-def resolve(report_id: int, body: ResolveIn,
+@router.post("/reports/{report_id}/resolve", tags=["reader"], responses=WRITES)
+def resolve(report_id: Annotated[int, id_path("report")], body: ResolveIn,
             ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
     """Mark a report resolved (analysts and admins)."""
     assert ctx.user is not None
@@ -415,21 +594,22 @@ def resolve(report_id: int, body: ResolveIn,
 # -- users ------------------------------------------------------------------------------------
 
 
-@router.get("/users", tags=["users"])
+@router.get("/users", tags=["users"], responses=errors(401, 403))
 def list_users(ctx: Annotated[Ctx, Depends(admin_reader)]) -> dict[str, Any]:
     """Every user (admins only)."""
     with ctx.store.read() as conn:
         return {"users": [u.to_dict() for u in users.list_users(conn)]}
 
 
-@router.post("/users", tags=["users"], status_code=201)
+@router.post("/users", tags=["users"], status_code=201,
+             responses=errors(400, 401, 403, 409, 429))
 def create_user(body: UserIn, ctx: Annotated[Ctx, Depends(admin_writer)]) -> dict[str, Any]:
     """Create a user (admins only)."""
     return users.create_user(ctx.store.engine, body.name, body.password, body.role).to_dict()
 
 
-@router.patch("/users/{user_id}", tags=["users"])
-def patch_user(user_id: int, body: UserPatch,
+@router.patch("/users/{user_id}", tags=["users"], responses=WRITES)
+def patch_user(user_id: Annotated[int, id_path("user")], body: UserPatch,
                ctx: Annotated[Ctx, Depends(admin_writer)]) -> dict[str, Any]:
     """Change a user's role, active flag or password (admins only; not your own role)."""
     assert ctx.user is not None

@@ -10,7 +10,6 @@ a page (and a sign-in redirect for 401); every other client gets the JSON docume
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,7 +31,6 @@ from .deps import CSRF_COOKIE, AppState
 from .errors import error_body, status_for
 from .i18n import LANG_COOKIE, LANGUAGES, choose_language, load_catalogues, translator
 from .security import (
-    MAX_SQL_INTEGER,
     RateLimiter,
     content_security_policy,
     http_url,
@@ -115,7 +113,6 @@ def create_app(
     app.state.nw = state
     _install_errors(app, state)
     app.add_middleware(_BodyLimit, max_bytes=config.max_body_bytes, state=state)
-    app.add_middleware(_IntegerRange, state=state)  # before any route sees a parameter
 
     @app.middleware("http")
     async def language_and_csrf_cookie(
@@ -138,8 +135,8 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", csp)
-        if request.url.scheme == "https":
-            _secure_cookies(response)
+        if request.url.scheme == "https" or config.secure_cookies:
+            _secure_cookies(response)  # every cookie, deletions and page forms included
         return response
 
     # Outermost layer (added last): forwarded headers believed only from configured proxies.
@@ -159,6 +156,14 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = api.finish_openapi(make_schema())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
@@ -234,7 +239,8 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
+        code = {400: "bad-request", 404: "not-found", 405: "method-not-allowed",
+                413: "payload-too-large"}.get(
             exc.status_code, f"http-{exc.status_code}")
         return error_response(request, state, exc.status_code, code, str(exc.detail),
                               params={"limit": state.config.max_body_bytes},
@@ -247,7 +253,8 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
 
 
 def _secure_cookies(response: Response) -> None:
-    """Add ``Secure`` to every cookie the response sets (the request came over HTTPS)."""
+    """Add ``Secure`` to every cookie the response sets (the request came over HTTPS, as
+    seen directly or told by a trusted proxy, or ``web_secure_cookies`` is on)."""
     cookies = response.headers.getlist("set-cookie")
     if not cookies or all("secure" in c.lower().split("; ") for c in cookies):
         return
@@ -255,34 +262,6 @@ def _secure_cookies(response: Response) -> None:
     for c in cookies:
         response.headers.append("set-cookie",
                                 c if "secure" in c.lower().split("; ") else c + "; Secure")
-
-
-_INTEGER = re.compile(r"[+-]?\d{19,}")
-
-
-class _IntegerRange:
-    """ASGI middleware answering 422 (``invalid-request``) when a query parameter or a path
-    segment is an integer outside the signed 64-bit range the database can hold (2^63 and
-    more), instead of letting it overflow in SQL (a 500)."""
-
-    def __init__(self, app: ASGIApp, state: AppState) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            fields = [(k, v) for k, v in request.query_params.multi_items()]
-            fields += [(f"path[{i}]", seg) for i, seg in enumerate(request.url.path.split("/"))]
-            for name, value in fields:
-                if _INTEGER.fullmatch(value.strip()) and abs(int(value)) >= MAX_SQL_INTEGER:
-                    response = error_response(
-                        request, self.state, 422, "invalid-request", "the request is not valid",
-                        details=[{"field": name,
-                                  "problem": "integer out of range (at most 2^63 - 1)"}])
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
 
 
 class _BodyLimit:

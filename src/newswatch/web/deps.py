@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, get_args
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from ..storage import Store
 from .config import WebConfig
-from .errors import CsrfFailed, Forbidden, NotSignedIn, RateLimited
+from .errors import CsrfFailed, Forbidden, InvalidRequest, NotSignedIn, RateLimited
 from .i18n import Translator, translator
-from .security import RateLimiter, same_token
+from .security import RateLimiter, integer_out_of_range, same_token
 from .users import Session, User, session_for
 
 #: Cookie carrying the session token.
@@ -220,3 +221,54 @@ def admin_reader(ctx: Ctx = Depends(get_ctx)) -> Ctx:
     if not ctx.user.can("admin"):
         raise Forbidden("needs the admin role", params={"role": "admin"})
     return ctx
+
+
+def _reads_integers(annotation: Any) -> bool:
+    return annotation is int or int in get_args(annotation)
+
+
+#: Attribute under which a route keeps its text parameters (computed once per route).
+_TEXT_PARAMETERS = "_newswatch_text_parameters"
+
+
+def _text_parameters(route: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """Names of the query and of the path parameters ``route`` (a FastAPI route) reads as
+    text rather than as integers, its dependencies' included (kept on the route)."""
+    cached: tuple[frozenset[str], frozenset[str]] | None = getattr(route, _TEXT_PARAMETERS, None)
+    if cached is not None:
+        return cached
+    query: set[str] = set()
+    path: set[str] = set()
+    todo = [route.dependant]
+    while todo:
+        dependant = todo.pop()
+        todo.extend(dependant.dependencies)
+        for names, params in ((query, dependant.query_params), (path, dependant.path_params)):
+            names.update(p.alias for p in params if not _reads_integers(p.field_info.annotation))
+    found = (frozenset(query), frozenset(path))
+    setattr(route, _TEXT_PARAMETERS, found)
+    return found
+
+
+def integer_guard(request: Request) -> None:
+    """Refuse, before any route reads it, an integer of 2^63 or more (in any spelling pydantic
+    reads: ``9_223_...``, ``...808.0``, spaces) in a path parameter or a query parameter —
+    declared or not — that the route does not read as text, so nothing overflows in SQL (a 500).
+    Routes also declare the bounds of their own integer parameters and body fields
+    (``security.SQL_INTEGER_MAX``); this gives the one clear message and covers undeclared
+    query parameters. A search for a long number (``q``) or an all-digit article id is text
+    and left alone. Declared on the API and page routers.
+
+    Raises:
+        InvalidRequest: the first such parameter (422, ``invalid-request``).
+    """
+    route = request.scope.get("route")
+    text_query, text_path = _text_parameters(route) if route is not None else (frozenset(),) * 2
+    fields = [(f"query.{k}", v) for k, v in request.query_params.multi_items()
+              if k not in text_query]
+    fields += [(f"path.{k}", str(v)) for k, v in request.path_params.items()
+               if k not in text_path]
+    for name, value in fields:
+        if integer_out_of_range(value):
+            raise InvalidRequest("integer out of range", details=[
+                {"field": name, "problem": "integer out of range (at most 2^63 - 1)"}])

@@ -84,6 +84,13 @@ class InvalidInput(WebError):
     code = "invalid-input"
 
 
+class InvalidRequest(WebError):
+    """A parameter the request cannot carry (e.g. an integer beyond 64 bits); the same code as
+    the validation errors of the request's shape."""
+
+    code = "invalid-request"
+
+
 class CommentTooLong(WebError):
     """A comment longer than ``web_max_comment_chars``."""
 
@@ -122,6 +129,7 @@ class UserExists(WebError):
 
 #: HTTP status of every error code the dashboard can answer with.
 HTTP_STATUS: dict[str, int] = {
+    "bad-request": 400,
     "not-signed-in": 401,
     "bad-credentials": 401,
     "forbidden": 403,

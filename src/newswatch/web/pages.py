@@ -9,12 +9,12 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
 from . import activity, queries, users
-from .api import filters, set_session_cookie, sign_in
+from .api import IdQuery, PageNumber, filters, id_path, set_session_cookie, sign_in
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -23,18 +23,20 @@ from .deps import (
     admin_writer,
     csrf_checked,
     get_ctx,
+    integer_guard,
     reader,
 )
 from .errors import InvalidInput
 from .i18n import LANGUAGES
 from .reading import article_view
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(integer_guard)])
 
 Filt = Annotated[queries.Filters, Depends(filters)]
 Reader = Annotated[Ctx, Depends(reader)]
 
-_SPAN = re.compile(r"^(\d+)-(\d+)$")
+#: A highlight ``START-END`` (code-point offsets; ASCII digits, at most 18 of them).
+_SPAN = re.compile(r"([0-9]{1,18})-([0-9]{1,18})")
 #: Colours of timeline bar segments and map markers by item type or category (the legend
 #: shows them); an unknown type gets :data:`OTHER_COLOUR`.
 TYPE_COLOURS = {
@@ -110,7 +112,7 @@ def overview(ctx: Reader, f: Filt) -> HTMLResponse:
 
 
 @router.get("/articles")
-def article_list(ctx: Reader, f: Filt, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+def article_list(ctx: Reader, f: Filt, page: PageNumber = 1) -> HTMLResponse:
     """Articles in scope, newest first."""
     size = ctx.config.page_size_count
     with ctx.store.read() as conn:
@@ -119,12 +121,12 @@ def article_list(ctx: Reader, f: Filt, page: Annotated[int, Query(ge=1)] = 1) ->
 
 
 @router.get("/articles/{article_id}")
-def article(ctx: Reader, article_id: str, rev: int | None = None, hl: str | None = None
+def article(ctx: Reader, article_id: str, rev: IdQuery = None, hl: str | None = None
             ) -> HTMLResponse:
     """The reader: highlighted text, side panel, rating, comments, error reports."""
     evidence = None
     if hl:
-        m = _SPAN.match(hl)
+        m = _SPAN.fullmatch(hl)
         if m is None:
             raise InvalidInput("hl must be START-END", params={"field": "hl"})
         evidence = (int(m.group(1)), int(m.group(2)))
@@ -144,7 +146,7 @@ def map_page(ctx: Reader, f: Filt) -> HTMLResponse:
 
 
 @router.get("/timeline")
-def timeline(ctx: Reader, f: Filt, actor: int | None = None, type: str | None = None,
+def timeline(ctx: Reader, f: Filt, actor: IdQuery = None, type: str | None = None,
              start: str | None = None, end: str | None = None) -> HTMLResponse:
     """Bars of items per day by type; a bar's items are listed below when one is chosen."""
     types = queries.parse_types(type)
@@ -164,7 +166,7 @@ def timeline(ctx: Reader, f: Filt, actor: int | None = None, type: str | None = 
 
 @router.get("/entities")
 def entity_list(ctx: Reader, f: Filt, q: str | None = None, label: str | None = None,
-                page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+                page: PageNumber = 1) -> HTMLResponse:
     """Entities in scope with a name filter."""
     size = ctx.config.page_size_count
     with ctx.store.read() as conn:
@@ -174,7 +176,7 @@ def entity_list(ctx: Reader, f: Filt, q: str | None = None, label: str | None = 
 
 
 @router.get("/entities/{entity_id}")
-def entity(ctx: Reader, f: Filt, entity_id: int) -> HTMLResponse:
+def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -> HTMLResponse:
     """An entity's dossier."""
     with ctx.store.read() as conn:
         data = queries.dossier(conn, entity_id, f)
@@ -190,7 +192,7 @@ def claims(ctx: Reader, f: Filt) -> HTMLResponse:
 
 
 @router.get("/search")
-def search(ctx: Reader, f: Filt, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+def search(ctx: Reader, f: Filt, q: str = "", page: PageNumber = 1
            ) -> HTMLResponse:
     """Full-text search."""
     size = ctx.config.page_size_count
@@ -200,7 +202,7 @@ def search(ctx: Reader, f: Filt, q: str = "", page: Annotated[int, Query(ge=1)] 
 
 
 @router.get("/reports")
-def reports(ctx: Reader, status: str = "open", page: Annotated[int, Query(ge=1)] = 1
+def reports(ctx: Reader, status: str = "open", page: PageNumber = 1
             ) -> HTMLResponse:
     """The triage list of error reports."""
     size = ctx.config.page_size_count
@@ -269,7 +271,8 @@ async def users_create(ctx: Annotated[Ctx, Depends(admin_writer)], name: Annotat
 
 
 @router.post("/admin/users/{user_id}")
-async def users_update(ctx: Annotated[Ctx, Depends(admin_writer)], user_id: int,
+async def users_update(ctx: Annotated[Ctx, Depends(admin_writer)],
+                       user_id: Annotated[int, id_path("user")],
                        role: Annotated[str, Form()], active: Annotated[str, Form()] = "") -> Response:
     """Change a user's role and active flag from the admin form."""
     assert ctx.user is not None

@@ -106,6 +106,30 @@ class RateLimiter:
 LINK_SCHEMES = ("http://", "https://")
 #: Largest integer a query or path parameter may carry (SQL BIGINT), exclusive.
 MAX_SQL_INTEGER = 2 ** 63
+#: Largest integer any parameter or body field may carry (SQL BIGINT), inclusive.
+SQL_INTEGER_MAX = MAX_SQL_INTEGER - 1
+#: Largest page number a paged page accepts: with any page size up to a million rows the
+#: offset ``(page - 1) * size`` still fits a SQL BIGINT.
+MAX_PAGE_NUMBER = 10 ** 12
+
+#: Every spelling of an integer that pydantic reads from a query string or a path segment:
+#: surrounding white space, ``_`` between digits, a sign, and a fraction of zeros (``5.0``).
+_INTEGER_TEXT = re.compile(r"\s*([+-]?)([0-9][0-9_]*)(?:\.0*)?\s*")
+
+
+def integer_out_of_range(value: str) -> bool:
+    """Whether ``value`` reads as an integer (any spelling pydantic accepts, see
+    :data:`_INTEGER_TEXT`) of magnitude 2^63 or more, which no SQL BIGINT holds.
+
+    The dashboard answers such a parameter with 422 before any route sees it, so a query or
+    path segment can never overflow in SQL, declared with bounds or not.
+    """
+    if len(value) < 19:
+        return False
+    m = _INTEGER_TEXT.fullmatch(value)
+    if m is None or "__" in m.group(2) or m.group(2).endswith("_"):
+        return False
+    return abs(int(m.group(2).replace("_", ""))) >= MAX_SQL_INTEGER
 
 
 def http_url(value: object) -> str | None:
