@@ -118,6 +118,19 @@ def page(browser, server: str):
     assert errors == [], f"JavaScript errors or CSP violations: {errors}"
 
 
+def _wait_until(page, predicate: str, timeout_s: float = WAIT_MS / 1000) -> None:
+    """Poll ``predicate`` (a JavaScript function) until it returns true.
+
+    ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page,
+    which the strict Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate``
+    runs through the DevTools protocol and is not subject to the page's CSP.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
+        page.wait_for_timeout(100)
+
+
 def _sign_in(page, name: str) -> None:
     page.goto("/login")
     page.fill("input[name=name]", name)
@@ -161,7 +174,7 @@ def test_founding_article_rate_comment_report_and_triage(page, seed_id_and_url, 
 
     # Rate it: four stars; the average comes back from the server.
     page.click(".star[data-stars='4']")
-    page.wait_for_function("document.getElementById('rating-average').dataset.average === '4.0'")
+    _wait_until(page, "() => document.getElementById('rating-average').dataset.average === '4.0'")
     assert "4.0" in page.inner_text("#rating-average")
 
     # Add comment (the page reloads with the thread).
@@ -210,7 +223,7 @@ def test_map_pin_leads_to_its_sentence(page, seed_id_and_url, shots) -> None:
     page.wait_for_selector("body[data-map-ready]")
     assert int(page.get_attribute("body", "data-map-ready")) >= 2
     # The Natural Earth outlines drew (about 240 countries as SVG paths).
-    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane svg path').length > 200")
+    _wait_until(page, "() => document.querySelectorAll('.leaflet-overlay-pane svg path').length > 200")
     termez = "path.nw-place-geonames-1215957"  # Termez ("Tirmiz" in GeoNames)
     # Termez may sit in a cluster with the events placed there: zoom until its pin shows
     # (retried: a zoom started while fitBounds still animates can end early).
