@@ -191,6 +191,38 @@ def claims(ctx: Reader, f: Filt) -> HTMLResponse:
     return render(ctx, "claims.html", f=f, data=data)
 
 
+@router.get("/events")
+def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = None,
+           actor: str | None = None, recipient: str | None = None, actor_id: IdQuery = None,
+           recipient_id: IdQuery = None, flagged: bool = False, page: PageNumber = 1
+           ) -> HTMLResponse:
+    """Events in scope with type, mode, party and flag filters (what ``/api/events`` lists)."""
+    size = ctx.config.page_size_count
+    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged)
+    with ctx.store.read() as conn:
+        data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
+    form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",
+            "recipient": q.recipient or "", "actor_id": actor_id, "recipient_id": recipient_id,
+            "flagged": "1" if flagged else ""}
+    return render(ctx, "events.html", f=f, data=data, form=form, types=queries.EVENT_TYPES,
+                  page=page, size=size)
+
+
+@router.get("/quotes")
+def quotes(ctx: Reader, f: Filt, speaker: str | None = None, speaker_id: IdQuery = None,
+           org: str | None = None, words: str | None = None, kind: str | None = None,
+           page: PageNumber = 1) -> HTMLResponse:
+    """Who said what (what ``/api/quotes`` lists)."""
+    size = ctx.config.page_size_count
+    q = queries.quote_query(speaker, speaker_id, org, words, kind)
+    with ctx.store.read() as conn:
+        data = queries.quote_list(conn, f, q, limit=size, offset=(page - 1) * size)
+    form = {"speaker": q.speaker or "", "speaker_id": speaker_id, "org": q.org or "",
+            "words": q.words or "", "kind": q.kind or ""}
+    return render(ctx, "quotes.html", f=f, data=data, form=form, kinds=queries.QUOTE_KINDS,
+                  page=page, size=size)
+
+
 @router.get("/search")
 def search(ctx: Reader, f: Filt, q: str = "", page: PageNumber = 1
            ) -> HTMLResponse:
