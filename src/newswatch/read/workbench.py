@@ -314,11 +314,10 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     rows = {int(r.id): r for r in conn.execute(
         items_with_article(t.quote, sc, qt.id, qt.text, qt.speaker, qt.speaker_entity_id,
                            qt.cue, qt.kind).where(qt.id.in_(page)))} if page else {}
-    names = dict(conn.execute(
-        sa.select(t.entity.c.id, t.entity.c.canonical)
-        .where(t.entity.c.id.in_(sorted({r.speaker_entity_id for r in rows.values()
-                                         if r.speaker_entity_id}))))
-        .tuples().all()) if rows else {}
+    speakers = sorted({r.speaker_entity_id for r in rows.values() if r.speaker_entity_id})
+    names = {int(r.id): r.canonical for r in conn.execute(
+        sa.select(t.entity.c.id, t.entity.c.canonical).where(t.entity.c.id.in_(speakers)))
+             } if speakers else {}
     out = []
     for quote_id in page:
         r = rows[quote_id]

@@ -190,8 +190,8 @@ def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
     ids = sorted({c.article_id for g in groups for c in g.claims})
     urls: dict[str, str | None] = {}
     for i in range(0, len(ids), 500):
-        urls.update(conn.execute(sa.select(t.article.c.id, t.article.c.url)
-                                 .where(t.article.c.id.in_(ids[i:i + 500]))).tuples().all())
+        urls.update((r.id, r.url) for r in conn.execute(
+            sa.select(t.article.c.id, t.article.c.url).where(t.article.c.id.in_(ids[i:i + 500]))))
     n = 0
     for g in groups:
         for c in g.claims:
