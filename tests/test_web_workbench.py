@@ -312,3 +312,31 @@ def test_pages_show_figures_and_dates_as_people_read_them(wb: TestClient) -> Non
     assert "до 240 миллионов $" in reader and "9 июля 2021\u202fг." in reader
     claims_link = '<a href="/api/export/claims.csv?">CSV</a>'
     assert claims_link in claims
+
+
+# -- the map's and the timeline's legibility ---------------------------------------------------
+
+
+def test_every_plover_type_has_its_own_colour_that_no_other_layer_uses(wb: TestClient) -> None:
+    from newswatch.stages.events.lexicon import PLOVER_TYPES
+    from newswatch.web.pages import OTHER_COLOUR, PLOVER_COLOURS, TYPE_COLOURS, colour
+
+    assert set(PLOVER_COLOURS) == set(PLOVER_TYPES)
+    assert len(set(PLOVER_COLOURS.values())) == 16
+    assert not set(PLOVER_COLOURS.values()) & {*TYPE_COLOURS.values(), OTHER_COLOUR}
+    assert colour("event:ASSAULT") == colour("ASSAULT") == "#be0032"
+    page = wb.get("/map", headers=HTML).text
+    assert '"ASSAULT": "#be0032"' in page and '"populated-place": "#e15759"' in page
+
+
+def test_timeline_axis_has_readable_date_ticks(wb: TestClient) -> None:
+    import re
+
+    page = wb.get("/timeline", params={"since": "2021-07-01", "until": "2021-07-31"},
+                  headers=HTML).text
+    ticks = re.findall(r'<span class="tick" style="left: [0-9.]+%">([^<]+)</span>', page)
+    assert ticks[0] == "July 7, 2021" and ticks[-1] == "July 12, 2021"
+    assert 2 <= len(ticks) <= 7
+    ru = wb.get("/timeline", params={"since": "2021-07-01", "until": "2021-07-31", "lang": "ru"},
+                headers=HTML).text
+    assert '<span class="tick" style="left: 8.33%">7 июля 2021\u202fг.</span>' in ru

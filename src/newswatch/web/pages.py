@@ -45,12 +45,30 @@ TYPE_COLOURS = {
     "site": "#edc948", "terrain": "#9c755f", "area": "#bab0ac",
 }
 OTHER_COLOUR = "#ff9da7"
+#: One colour per PLOVER event type (from Kelly's colours of maximum contrast), none of them
+#: used by an item type or a place category, so a map or timeline colour names one thing.
+#: Cooperative types are blues, greens and browns, conflictual ones reds, oranges, purples.
+PLOVER_COLOURS = {
+    "AGREE": "#0067a5", "CONSULT": "#a1caf1", "SUPPORT": "#008856", "CONCEDE": "#8db600",
+    "COOPERATE": "#2b3d26", "AID": "#c2b280", "RETREAT": "#848482", "REQUEST": "#604e97",
+    "ACCUSE": "#f6a600", "REJECT": "#875692", "THREATEN": "#e25822", "PROTEST": "#dcd300",
+    "SANCTION": "#b3446c", "MOBILIZE": "#654522", "COERCE": "#882d17", "ASSAULT": "#be0032",
+}
+
+
+def map_colours() -> dict[str, str]:
+    """Colours of the map's marker categories: place categories and PLOVER event types."""
+    places = ("country-admin", "populated-place", "water", "site", "terrain", "area")
+    return {**{k: TYPE_COLOURS[k] for k in places}, **PLOVER_COLOURS}
 
 
 def colour(kind: str) -> str:
-    """Display colour of an item type, place category or event type."""
+    """Display colour of an item type, place category or event type (``ASSAULT`` or, on the
+    timeline, ``event:ASSAULT``)."""
     if kind in TYPE_COLOURS:
         return TYPE_COLOURS[kind]
+    if kind.removeprefix("event:") in PLOVER_COLOURS:
+        return PLOVER_COLOURS[kind.removeprefix("event:")]
     palette = ("#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#86bcb6", "#d37295")
     return palette[sum(map(ord, kind)) % len(palette)] if kind else OTHER_COLOUR
 
@@ -142,7 +160,8 @@ def map_page(ctx: Reader, f: Filt) -> HTMLResponse:
     """The map (markers loaded by static/map.js from /api/map)."""
     from .app import assets_installed
 
-    return render(ctx, "map.html", f=f, assets=assets_installed(ctx.state))
+    return render(ctx, "map.html", f=f, assets=assets_installed(ctx.state),
+                  map_colours=map_colours())
 
 
 @router.get("/timeline")

@@ -118,6 +118,9 @@
         className: "nw-marker nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-"),
       });
       marker.bindPopup(function () { return popupFor(p); }, {maxWidth: 360});
+      // The place's name on hover (a text node: names come from articles).
+      marker.bindTooltip(el("span", p.name + (p.kind === "event" ? " · " + p.category : "")),
+        {direction: "top", offset: [0, -6], className: "nw-label"});
       marker.feature = f;
       byClass["nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-")] = marker;
       clusters.addLayer(marker);
