@@ -340,3 +340,16 @@ def test_timeline_axis_has_readable_date_ticks(wb: TestClient) -> None:
     ru = wb.get("/timeline", params={"since": "2021-07-01", "until": "2021-07-31", "lang": "ru"},
                 headers=HTML).text
     assert '<span class="tick" style="left: 8.33%">7 июля 2021\u202fг.</span>' in ru
+
+
+@pytest.mark.parametrize("words", [None, "visible"])
+def test_quotes_are_paged_newest_first(wb: TestClient, words: str | None) -> None:
+    pages = [wb.get("/api/quotes", params={"limit": 1, "offset": n, "words": words}).json()
+             for n in range(3)]
+    ids = [p["items"][0]["article_id"] for p in pages if p["items"]]
+    if words is None:
+        assert [p["total"] for p in pages] == [3, 3, 3]
+        assert ids == ["seed-0002", LAVROV_ID, "seed-0001"]
+    else:
+        assert [p["total"] for p in pages] == [2, 2, 2]
+        assert ids == ["seed-0002", "seed-0001"]

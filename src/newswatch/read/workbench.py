@@ -306,11 +306,15 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
             em.revision_id == qt.revision_id, em.sentence_start == qt.sentence_start,
             em.entity_id.in_(sorted(org.ids))).exists())
         stmt = stmt.where(sa.or_(_party(qt.speaker, qt.speaker_entity_id, org), in_sentence))
-    ordered = conn.execute(stmt.order_by(a.published.is_(None), a.published.desc(), a.id,
-                                         qt.start)).all()
+    stmt = stmt.order_by(a.published.is_(None), a.published.desc(), a.id, qt.start)
     words = [fold(w) for w in (q.words or "").split()]
-    ids = [int(r.id) for r in ordered if all(w in fold(r.text) for w in words)]
-    page = ids[offset:offset + limit]
+    if words:
+        # Folded in Python: SQLite's lower() folds ASCII letters only, not Cyrillic.
+        ids = [int(r.id) for r in conn.execute(stmt) if all(w in fold(r.text) for w in words)]
+        total, page = len(ids), ids[offset:offset + limit]
+    else:
+        total = int(conn.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0)
+        page = [int(r.id) for r in conn.execute(stmt.limit(limit).offset(offset))]
     rows = {int(r.id): r for r in conn.execute(
         items_with_article(t.quote, sc, qt.id, qt.text, qt.speaker, qt.speaker_entity_id,
                            qt.cue, qt.kind).where(qt.id.in_(page)))} if page else {}
@@ -326,4 +330,4 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
         item.update(id=quote_id, revision_id=int(r.revision_id), speaker_id=r.speaker_entity_id,
                     speaker_name=names.get(r.speaker_entity_id), sentence=r.sentence or "")
         out.append(item)
-    return {"total": len(ids), "items": out}
+    return {"total": total, "items": out}
