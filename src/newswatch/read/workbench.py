@@ -19,8 +19,9 @@ or its actor or recipient is of that country.
 (folded); an organisation keeps quotes whose speaker is that organisation or whose sentence
 names it.
 
-Nothing here writes. Cost: resolving a name reads the ``entity`` table's names once per call
-(tens of milliseconds for tens of thousands of entities).
+Nothing here writes. Cost: resolving a typed name reads the names of every entity once per
+call (measured 0.29 s with 40,000 entities on the 2-core workstation; the list itself then
+takes milliseconds); lists without a typed name do not read them.
 """
 
 from __future__ import annotations
