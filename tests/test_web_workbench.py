@@ -353,3 +353,16 @@ def test_quotes_are_paged_newest_first(wb: TestClient, words: str | None) -> Non
     else:
         assert [p["total"] for p in pages] == [2, 2, 2]
         assert ids == ["seed-0002", "seed-0001"]
+
+
+def test_a_dossier_leads_to_all_quotes_of_the_identity_and_its_events(wb: TestClient) -> None:
+    lavrov = _entity_id(wb, "Sergei Lavrov")
+    page = wb.get(f"/entities/{lavrov}", headers=HTML).text
+    assert f'href="/quotes?speaker_id={lavrov}"' in page
+    items = wb.get("/api/quotes", params={"speaker_id": lavrov}).json()["items"]
+    assert {i["article_id"] for i in items} == {"seed-0001", "seed-0002", LAVROV_ID}
+    taliban = _entity_id(wb, "Taliban")
+    assert f'href="/events?actor_id={taliban}"' in wb.get(f"/entities/{taliban}", headers=HTML).text
+    events = wb.get("/api/events", params={"actor_id": taliban}).json()
+    assert events["total"] == 2 and {i["actor"] for i in events["items"]} == {"Taliban"}
+    assert '<a href="/api/export/events.geojson?">GeoJSON</a>' in wb.get("/events", headers=HTML).text

@@ -338,3 +338,6 @@ def test_map_names_a_place_on_hover(page, seed_id_and_url) -> None:
     page.hover(termez)
     label = page.wait_for_selector(".leaflet-tooltip.nw-label").inner_text()
     assert label in ("Termez", "Tirmiz")
+    page.click(termez)  # the popup's publication day is written as people read it
+    popup = page.wait_for_selector(".leaflet-popup .evidence").inner_text()
+    assert re.search(r"July \d{1,2}, 2021", popup), popup
