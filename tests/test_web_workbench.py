@@ -74,7 +74,7 @@ def lavrov_article() -> Article:
                           as_of="2021-07-09", outlet="ТАСС", group_key="c:RUS|budget|USD"))
     es, ee = _at(text, "Россия не будет вводить войска")
     a.events.append(Event("MOBILIZE", es, ee, a.provenance("events", "1", es, 0.5),
-                          actor="Россия", negated=True))
+                          actor="Россия", date="2021-07", negated=True))
     a.stages_run = ["entities@1", "quotes@1", "figures@1", "events@1", "claims@1"]
     return a
 
@@ -205,6 +205,14 @@ def test_events_list_rows_have_sentence_source_date_and_party_ids(wb: TestClient
     ({"country": "AF"}, set()),  # the articles mention Afghanistan, the event is not there
     ({"since": "2021-07-10"}, {"seed-0002"}),
     ({"type": "MOBILIZE", "flagged": "1"}, {LAVROV_ID}),
+    # the event's own date (the reprint's mention has none: the event's 2021-07-07 is used)
+    ({"happened_since": "2021-07-07", "happened_until": "2021-07-07"}, {"seed-0001", "seed-0002"}),
+    ({"happened_since": "2021-07-08"}, set()),
+    ({"happened_until": "2021-07-06"}, set()),
+    # a month ("2021-07") overlaps any range that touches July 2021
+    ({"happened_since": "2021-07-20", "flagged": "1"}, {LAVROV_ID}),
+    ({"happened_until": "2021-07-01", "flagged": "1"}, {LAVROV_ID}),
+    ({"happened_since": "2021-08-01", "flagged": "1"}, set()),
 ])
 def test_events_filters(wb: TestClient, params: dict[str, str], articles: set[str]) -> None:
     items = wb.get("/api/events", params=params).json()["items"]
@@ -215,6 +223,10 @@ def test_events_refuse_unknown_types_and_huge_ids(wb: TestClient) -> None:
     assert_error(wb.get("/api/events", params={"type": "PARTY"}), 422, "invalid-input")
     assert_error(wb.get("/api/events", params={"actor_id": str(2**63)}), 422, "invalid-request")
     assert_error(wb.get("/api/events", params={"actor": "x" * 201}), 422, "invalid-input")
+    assert_error(wb.get("/api/events", params={"happened_since": "2021-07-09",
+                                               "happened_until": "2021-07-01"}),
+                 422, "invalid-input")
+    assert_error(wb.get("/api/events", params={"happened_since": "July"}), 422, "invalid-input")
 
 
 def test_events_page_links_the_reader_highlight_and_the_dossier(wb: TestClient) -> None:
@@ -366,3 +378,11 @@ def test_a_dossier_leads_to_all_quotes_of_the_identity_and_its_events(wb: TestCl
     events = wb.get("/api/events", params={"actor_id": taliban}).json()
     assert events["total"] == 2 and {i["actor"] for i in events["items"]} == {"Taliban"}
     assert '<a href="/api/export/events.geojson?">GeoJSON</a>' in wb.get("/events", headers=HTML).text
+
+
+def test_flagged_events_are_shown_with_their_flag_and_month(wb: TestClient) -> None:
+    html = wb.get("/events", params={"type": "MOBILIZE", "flagged": "1"}, headers=HTML).text
+    assert "Россия не будет вводить войска в Афганистан." in html
+    assert '<span class="tag bad">negated</span>' in html
+    assert "<b>July 2021</b>" in html  # a TIMEX3 month, as people read it
+    assert 'name="flagged" value="1" checked' in html

@@ -27,6 +27,7 @@ takes milliseconds); lists without a typed name do not read them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,10 @@ class EventQuery:
         actor, recipient: a name (an identity, see the module docstring).
         actor_id, recipient_id: an entity id (its whole identity).
         flagged: also list negated and hypothetical events.
+        happened_since, happened_until: the event's own date (the mention's, else the
+            event's; TIMEX3) overlaps these days: "2021-07" is in a range that touches July
+            2021; undated events and non-calendar values ("PRESENT_REF") are left out when
+            either is given.
     """
 
     types: tuple[str, ...] = ()
@@ -132,6 +137,8 @@ class EventQuery:
     actor_id: int | None = None
     recipient_id: int | None = None
     flagged: bool = False
+    happened_since: dt.date | None = None
+    happened_until: dt.date | None = None
 
 
 def _by_id(conn: Connection, entity_id: int) -> Identity:
@@ -197,6 +204,16 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
             stmt = stmt.where(_party(column, entity_column, _by_id(conn, entity_id)))
         if text and text.strip():
             stmt = stmt.where(_party(column, entity_column, identity_members(conn, text)))
+    if q.happened_since or q.happened_until:
+        # ISO dates and their prefixes compare as text: a prefix is in the range when it is
+        # not after the last day and, extended by "~" (after every digit), not before the first.
+        when = sa.func.coalesce(ev.date, e.date)
+        stmt = stmt.where(when.op("GLOB")("[0-9][0-9][0-9][0-9]*") if conn.dialect.name == "sqlite"
+                          else when.op("~")("^[0-9]{4}"))
+        if q.happened_until:
+            stmt = stmt.where(when <= q.happened_until.isoformat())
+        if q.happened_since:
+            stmt = stmt.where(when + "~" >= q.happened_since.isoformat())
     if f.country:
         p = t.place.c
         placed = (sa.select(p.key).where(p.country_code == f.country))

@@ -456,12 +456,19 @@ Flagged = Annotated[bool, Query(description="Also list negated and hypothetical 
 @router.get("/events", tags=["pages"], responses=READS)
 def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
            actor: Party = None, recipient: Party = None, actor_id: IdQuery = None,
-           recipient_id: IdQuery = None, flagged: Flagged = False, limit: Limit = 50,
-           offset: Offset = 0) -> dict[str, Any]:
+           recipient_id: IdQuery = None, flagged: Flagged = False,
+           happened_since: Annotated[str | None, Query(
+               description="First day the event itself happened (its date), YYYY-MM-DD.")] = None,
+           happened_until: Annotated[str | None, Query(
+               description="Last day the event itself happened, YYYY-MM-DD.")] = None,
+           limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Event mentions in scope, newest first, each with its sentence, source, date and the
     entity ids of its actor and recipient. ``country`` here is the event's own (placed in it,
-    or an actor or recipient of it); negated and hypothetical events only with ``flagged``."""
-    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged)
+    or an actor or recipient of it); ``since`` and ``until`` are publication days,
+    ``happened_since`` and ``happened_until`` the event's own date; negated and hypothetical
+    events only with ``flagged``."""
+    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
+                            happened_since, happened_until)
     with ctx.store.read() as conn:
         return queries.event_list(conn, f, q, limit=limit, offset=offset)
 

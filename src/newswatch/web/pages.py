@@ -213,16 +213,21 @@ def claims(ctx: Reader, f: Filt) -> HTMLResponse:
 @router.get("/events")
 def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = None,
            actor: str | None = None, recipient: str | None = None, actor_id: IdQuery = None,
-           recipient_id: IdQuery = None, flagged: bool = False, page: PageNumber = 1
-           ) -> HTMLResponse:
-    """Events in scope with type, mode, party and flag filters (what ``/api/events`` lists)."""
+           recipient_id: IdQuery = None, flagged: bool = False,
+           happened_since: str | None = None, happened_until: str | None = None,
+           page: PageNumber = 1) -> HTMLResponse:
+    """Events in scope with type, mode, party, date and flag filters (what ``/api/events``
+    lists)."""
     size = ctx.config.page_size_count
-    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged)
+    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
+                            happened_since, happened_until)
     with ctx.store.read() as conn:
         data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
     form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",
             "recipient": q.recipient or "", "actor_id": actor_id, "recipient_id": recipient_id,
-            "flagged": "1" if flagged else ""}
+            "flagged": "1" if flagged else "",
+            "happened_since": q.happened_since.isoformat() if q.happened_since else "",
+            "happened_until": q.happened_until.isoformat() if q.happened_until else ""}
     return render(ctx, "events.html", f=f, data=data, form=form, types=queries.EVENT_TYPES,
                   page=page, size=size)
 

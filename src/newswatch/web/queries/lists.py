@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from ...read.workbench import EventQuery, QuoteQuery, event_modes, list_events, list_quotes
 from ...stages.events.lexicon import PLOVER_TYPES
 from ..errors import InvalidInput
-from .common import Filters, evidence_ref
+from .common import Filters, evidence_ref, parse_date
 
 __all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "event_list", "event_query",
            "quote_list", "quote_query"]
@@ -53,16 +53,25 @@ def _name(value: str | None, field: str) -> str | None:
 
 def event_query(type: str | None = None, mode: str | None = None, actor: str | None = None,
                 recipient: str | None = None, actor_id: int | None = None,
-                recipient_id: int | None = None, flagged: bool = False) -> EventQuery:
+                recipient_id: int | None = None, flagged: bool = False,
+                happened_since: str | None = None, happened_until: str | None = None
+                ) -> EventQuery:
     """An :class:`EventQuery` from query parameters (types and modes comma-separated).
 
     Raises:
         InvalidInput: a type that is not a PLOVER type, a malformed mode, a name longer than
-            :data:`MAX_NAME_CHARS`.
+            :data:`MAX_NAME_CHARS`, a day that is not ``YYYY-MM-DD`` or a first day after the
+            last.
     """
+    first = parse_date(happened_since, "happened_since")
+    last = parse_date(happened_until, "happened_until")
+    if first and last and first > last:
+        raise InvalidInput("happened_since is after happened_until",
+                           params={"field": "happened_since"})
     return EventQuery(types=_codes(type, "type", EVENT_TYPES), modes=_codes(mode, "mode", None),
                       actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
-                      actor_id=actor_id, recipient_id=recipient_id, flagged=flagged)
+                      actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,
+                      happened_since=first, happened_until=last)
 
 
 def quote_query(speaker: str | None = None, speaker_id: int | None = None,
