@@ -386,3 +386,30 @@ def test_flagged_events_are_shown_with_their_flag_and_month(wb: TestClient) -> N
     assert '<span class="tag bad">negated</span>' in html
     assert "<b>July 2021</b>" in html  # a TIMEX3 month, as people read it
     assert 'name="flagged" value="1" checked' in html
+
+
+def test_lists_and_exports_read_the_same_on_sqlite_and_postgresql(db_url: str) -> None:
+    from newswatch.read import EventQuery, Filters, QuoteQuery, list_events, list_quotes
+    from newswatch.web.queries import export_rows
+
+    from web_samples import drift_article, russian_article, seed_article
+
+    with Store.open(db_url) as store:
+        for article in (seed_article(), drift_article(), russian_article(), lavrov_article()):
+            store.save(article)
+        with store.read() as conn:
+            july = EventQuery(happened_since=dt.date(2021, 7, 1), happened_until=dt.date(2021, 7, 31),
+                              flagged=True)
+            events = list_events(conn, Filters(), july, limit=10)
+            assert {i["article_id"] for i in events["items"]} == {"seed-0001", "seed-0002", LAVROV_ID}
+            # the Taliban entity's Russian alias ("Талибан", from the Russian article) names it
+            assert list_events(conn, Filters(), EventQuery(actor="талибан"), limit=10)["total"] == 2
+            assert list_events(conn, Filters(), EventQuery(actor="Хамас"), limit=10)["total"] == 0
+            quotes = list_quotes(conn, Filters(), QuoteQuery(speaker="Лавров", words="беде"), limit=10)
+            assert [i["article_id"] for i in quotes["items"]] == [LAVROV_ID]
+            assert list_quotes(conn, Filters(), QuoteQuery(speaker="Lavrov"), limit=10)["total"] == 3
+            (claim,) = export_rows(conn, Filters(), "claims")
+            assert (claim["outlet"], claim["url"], claim["value"]) == ("ТАСС", None, 240e6)
+            rows = list(export_rows(conn, Filters(), "events"))
+            assert {(r["type"], r["outlet"]) for r in rows} == {("ASSAULT", "Inforos"),
+                                                               ("MOBILIZE", "ТАСС")}
