@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from newswatch.model import Article, Claim, EntityMention, Event, Figure, Quote, Sentence
@@ -413,3 +414,23 @@ def test_lists_and_exports_read_the_same_on_sqlite_and_postgresql(db_url: str) -
             rows = list(export_rows(conn, Filters(), "events"))
             assert {(r["type"], r["outlet"]) for r in rows} == {("ASSAULT", "Inforos"),
                                                                ("MOBILIZE", "ТАСС")}
+
+
+def test_a_short_name_stands_for_a_bounded_number_of_identities_closest_first(
+        wb: TestClient, workbench_template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswatch.read import workbench
+
+    monkeypatch.setattr(workbench, "MAX_IDENTITIES", 1)
+    engine = sa.create_engine(f"sqlite:///{workbench_template}")
+    try:
+        with engine.connect() as conn:
+            # "lavrov" starts a word of "Sergei Lavrov"; the transliterated name key adds
+            # "Сергей Лавров", merged into the same identity when it was saved
+            lavrov = workbench.identity_members(conn, "lavrov")
+            # "a" is inside many names; it starts only "Afghanistan", which is kept
+            only = workbench.identity_members(conn, "a")
+    finally:
+        engine.dispose()
+    assert {"Sergei Lavrov", "Сергей Лавров"} <= lavrov.names
+    assert only.names == {"Afghanistan"} and len(only.ids) == 1
+    assert wb.get("/api/quotes", params={"speaker": "a"}).status_code == 200

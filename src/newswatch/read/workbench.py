@@ -40,7 +40,12 @@ from ..storage import schema as t
 from ..text import fold
 from .scope import Filters, event_items, items_with_article, scope
 
-__all__ = ["EventQuery", "Identity", "QuoteQuery", "event_modes", "identity_members",
+#: Most identities one typed name stands for: a short text ("a") found inside thousands of
+#: names keeps the closest (a whole name, then a word's start, then the transliterated name
+#: key, then inside a word; ties by age), so a list's query stays bounded.
+MAX_IDENTITIES = 200
+
+__all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes", "identity_members",
            "list_events", "list_quotes"]
 
 
@@ -77,7 +82,8 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
             match is made; identity members are added whatever their label.
 
     Returns:
-        An :class:`Identity` (empty sets when nothing matches or ``text`` is blank).
+        An :class:`Identity` (empty sets when nothing matches or ``text`` is blank), of at
+        most :data:`MAX_IDENTITIES` identities.
     """
     want = fold(" ".join(text.split()))
     if not want:
@@ -88,20 +94,31 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
                      e.surname_key)
     if labels is not None:
         stmt = stmt.where(e.label.in_(list(labels)))
-    roots: set[int] = set()
+    closeness: dict[int, int] = {}  # identity root -> best closeness (0 is closest)
     for row in conn.execute(stmt):
-        by_key = row.label == "PERSON" and (
-            (name_key is not None and row.name_key == name_key)
-            or (name_key is None and surname_key is not None and row.surname_key == surname_key))
-        if by_key or any(want in fold(form) for form in _forms(row)):
-            roots.add(int(row.identity_id or row.id))
-    if not roots:
+        forms = [fold(form) for form in _forms(row)]
+        if any(form == want for form in forms):
+            score = 0
+        elif any(form.startswith(want) or f" {want}" in form for form in forms):
+            score = 1
+        elif row.label == "PERSON" and (
+                (name_key is not None and row.name_key == name_key)
+                or (name_key is None and surname_key is not None
+                    and row.surname_key == surname_key)):
+            score = 2
+        elif any(want in form for form in forms):
+            score = 3
+        else:
+            continue
+        root = int(row.identity_id or row.id)
+        closeness[root] = min(score, closeness.get(root, score))
+    if not closeness:
         return Identity(frozenset(), frozenset())
+    roots = sorted(closeness, key=lambda r: (closeness[r], r))[:MAX_IDENTITIES]
     ids: set[int] = set()
     names: set[str] = set()
-    ordered = sorted(roots)
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i:i + 500]
+    for i in range(0, len(roots), 500):
+        chunk = roots[i:i + 500]
         for member in conn.execute(
             sa.select(e.id, e.canonical, e.labels, e.aliases)
             .where(sa.or_(e.id.in_(chunk), e.identity_id.in_(chunk)))
