@@ -434,3 +434,14 @@ def test_a_short_name_stands_for_a_bounded_number_of_identities_closest_first(
     assert {"Sergei Lavrov", "Сергей Лавров"} <= lavrov.names
     assert only.names == {"Afghanistan"} and len(only.ids) == 1
     assert wb.get("/api/quotes", params={"speaker": "a"}).status_code == 200
+
+
+def test_speakers_are_named_in_the_interface_language_where_the_data_has_it(wb: TestClient
+                                                                           ) -> None:
+    items = wb.get("/api/quotes", params={"speaker": "Lavrov"}).json()["items"]
+    assert all(i["speaker_labels"] == {"en": "Sergei Lavrov", "ru": "Сергей Лавров"}
+               for i in items)
+    ru = wb.get("/quotes", params={"speaker": "Lavrov", "lang": "ru"}, headers=HTML).text
+    en = wb.get("/quotes", params={"speaker": "Lavrov", "lang": "en"}, headers=HTML).text
+    assert ru.count("<bdi>Сергей Лавров</bdi>") == 3 and "<bdi>Sergei Lavrov</bdi>" not in ru
+    assert en.count("<bdi>Sergei Lavrov</bdi>") == 3 and "<bdi>Сергей Лавров</bdi>" not in en

@@ -45,8 +45,8 @@ from .scope import Filters, event_items, items_with_article, scope
 #: key, then inside a word; ties by age), so a list's query stays bounded.
 MAX_IDENTITIES = 200
 
-__all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes", "identity_members",
-           "list_events", "list_quotes"]
+__all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes",
+           "identity_labels", "identity_members", "list_events", "list_quotes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,33 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
     return Identity(frozenset(ids), frozenset(names))
 
 
+def identity_labels(conn: Connection, entity_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Each entity's name per language across its whole identity (``{"en": "Sergei Lavrov",
+    "ru": "Сергей Лавров"}`` for either member of that identity): the identity root's labels
+    first, then the members' in id order for languages still missing.
+
+    Returns:
+        ``{entity_id: {language: name}}`` for every id given that exists.
+    """
+    wanted = sorted({int(i) for i in entity_ids})
+    if not wanted:
+        return {}
+    e = t.entity.c
+    root_of = {int(r.id): int(r.identity_id or r.id) for r in conn.execute(
+        sa.select(e.id, e.identity_id).where(e.id.in_(wanted)))}
+    roots = sorted(set(root_of.values()))
+    merged: dict[int, dict[str, str]] = {root: {} for root in roots}
+    rows = conn.execute(sa.select(e.id, e.identity_id, e.labels)
+                        .where(sa.or_(e.id.in_(roots), e.identity_id.in_(roots)))).all()
+    # the root's own labels first (identity_id NULL), then its members by id
+    for r in sorted(rows, key=lambda r: (r.identity_id is not None, int(r.id))):
+        root = int(r.identity_id or r.id)
+        for lang, name in (r.labels or {}).items():
+            if isinstance(name, str) and name:
+                merged[root].setdefault(lang, name)
+    return {entity_id: merged[root] for entity_id, root in root_of.items()}
+
+
 # -- events -----------------------------------------------------------------------------------
 
 
@@ -191,7 +218,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
     Returns:
         ``{"total": n, "items": [row]}``; a row has ``id`` (the event), ``mention_id``,
         ``type``, ``mode``, ``actor``, ``recipient``, ``actor_id`` and ``recipient_id`` (the
-        entity each names, or None), ``place`` (as stored: a place key or name, the event's
+        entity each names, or None), ``actor_labels`` and ``recipient_labels`` (their names per
+        language, :func:`identity_labels`), ``place`` (as stored: a place key or name, the event's
         when the mention has none), ``place_name``, ``date`` (TIMEX3, likewise), ``negated``,
         ``future``, ``hypothetical``, ``mentions`` (articles reporting the event), and the
         evidence columns of :func:`newswatch.read.scope.items_with_article` (``sentence``
@@ -246,16 +274,23 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
     places = _place_names(conn, {x for r in rows for x in (r.place, r.event_place, r.place_key)
                                  if x})
     parties = _entity_ids(conn, {x for r in rows for x in (r.actor, r.recipient) if x})
+    party_ids = [x for r in rows for x in (r.actor_entity_id or parties.get(r.actor or ""),
+                                           r.recipient_entity_id or parties.get(r.recipient or ""))
+                 if x]
+    labels = identity_labels(conn, party_ids)
     out = []
     for r in rows:
         # A mention without a place or date of its own (a reprint that leaves it out)
         # shows the event's.
         place = r.place or r.event_place or r.place_key
+        actor_id = r.actor_entity_id or parties.get(r.actor or "")
+        recipient_id = r.recipient_entity_id or parties.get(r.recipient or "")
         out.append({
             **r._asdict(),
             "id": int(r.id), "mention_id": int(r.mention_id), "revision_id": int(r.revision_id),
-            "actor_id": r.actor_entity_id or parties.get(r.actor or ""),
-            "recipient_id": r.recipient_entity_id or parties.get(r.recipient or ""),
+            "actor_id": actor_id, "recipient_id": recipient_id,
+            "actor_labels": labels.get(actor_id or 0, {}),
+            "recipient_labels": labels.get(recipient_id or 0, {}),
             "place": place, "place_name": places.get(place or "", place),
             "date": r.date or r.event_date,
             "negated": bool(r.negated), "future": bool(r.future),
@@ -318,7 +353,8 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     Returns:
         ``{"total": n, "items": [row]}``; a row has ``id``, ``text``, ``speaker`` (as
         attributed), ``speaker_id`` (the entity, or None), ``speaker_name`` (the entity's
-        canonical name), ``cue``, ``kind`` and the evidence columns of
+        canonical name), ``speaker_labels`` (the speaker's name per language,
+        :func:`identity_labels`), ``cue``, ``kind`` and the evidence columns of
         :func:`newswatch.read.scope.items_with_article` (``sentence`` whole).
     """
     sc = scope(f)
@@ -357,12 +393,15 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     names = {int(r.id): r.canonical for r in conn.execute(
         sa.select(t.entity.c.id, t.entity.c.canonical).where(t.entity.c.id.in_(speakers)))
              } if speakers else {}
+    labels = identity_labels(conn, speakers)
     out = []
     for quote_id in page:
         r = rows[quote_id]
         item = r._asdict()
         item.pop("speaker_entity_id")
         item.update(id=quote_id, revision_id=int(r.revision_id), speaker_id=r.speaker_entity_id,
-                    speaker_name=names.get(r.speaker_entity_id), sentence=r.sentence or "")
+                    speaker_name=names.get(r.speaker_entity_id),
+                    speaker_labels=labels.get(r.speaker_entity_id or 0, {}),
+                    sentence=r.sentence or "")
         out.append(item)
     return {"total": total, "items": out}

@@ -96,11 +96,13 @@ def _ref(row: dict[str, Any]) -> dict[str, Any]:
 def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offset: int = 0
                ) -> dict[str, Any]:
     """The events page: ``{"total", "filters", "modes": [stored modes], "items": [{"id",
-    "type", "mode", "actor", "actor_id", "recipient", "recipient_id", "place", "place_name",
-    "date", "negated", "future", "hypothetical", "mentions", <evidence reference>}]}``."""
+    "type", "mode", "actor", "actor_id", "actor_labels", "recipient", "recipient_id",
+    "recipient_labels", "place", "place_name", "date", "negated", "future", "hypothetical",
+    "mentions", <evidence reference>}]}``."""
     data = list_events(conn, f, q, limit=limit, offset=offset)
-    keep = ("id", "type", "mode", "actor", "actor_id", "recipient", "recipient_id", "place",
-            "place_name", "date", "negated", "future", "hypothetical", "mentions")
+    keep = ("id", "type", "mode", "actor", "actor_id", "actor_labels", "recipient",
+            "recipient_id", "recipient_labels", "place", "place_name", "date", "negated",
+            "future", "hypothetical", "mentions")
     return {"total": data["total"], "filters": f.to_dict(), "modes": event_modes(conn),
             "items": [{**{k: r[k] for k in keep}, **_ref(r)} for r in data["items"]]}
 
@@ -108,8 +110,9 @@ def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offse
 def quote_list(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offset: int = 0
                ) -> dict[str, Any]:
     """The quotes page: ``{"total", "filters", "items": [{"id", "text", "speaker",
-    "speaker_id", "speaker_name", "cue", "kind", <evidence reference>}]}``."""
+    "speaker_id", "speaker_name", "speaker_labels", "cue", "kind", <evidence reference>}]}``."""
     data = list_quotes(conn, f, q, limit=limit, offset=offset)
-    keep = ("id", "text", "speaker", "speaker_id", "speaker_name", "cue", "kind")
+    keep = ("id", "text", "speaker", "speaker_id", "speaker_name", "speaker_labels", "cue",
+            "kind")
     return {"total": data["total"], "filters": f.to_dict(),
             "items": [{**{k: r[k] for k in keep}, **_ref(r)} for r in data["items"]]}
