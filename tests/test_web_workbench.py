@@ -206,6 +206,9 @@ def test_events_list_rows_have_sentence_source_date_and_party_ids(wb: TestClient
     ({"country": "AF"}, set()),  # the articles mention Afghanistan, the event is not there
     ({"since": "2021-07-10"}, {"seed-0002"}),
     ({"type": "MOBILIZE", "flagged": "1"}, {LAVROV_ID}),
+    # "Россия" is a party as written, no entity: matched in the text of the party
+    ({"actor": "Россия", "flagged": "1"}, {LAVROV_ID}),
+    ({"actor": "Росс", "flagged": "1"}, {LAVROV_ID}),
     # the event's own date (the reprint's mention has none: the event's 2021-07-07 is used)
     ({"happened_since": "2021-07-07", "happened_until": "2021-07-07"}, {"seed-0001", "seed-0002"}),
     ({"happened_since": "2021-07-08"}, set()),

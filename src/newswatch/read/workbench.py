@@ -199,10 +199,20 @@ def _by_id(conn: Connection, entity_id: int) -> Identity:
     return Identity(frozenset(ids), frozenset(names))
 
 
-def _party(column: Any, entity_column: Any, who: Identity) -> sa.ColumnElement[bool]:
-    if not who.ids and not who.names:
-        return sa.false()
-    return sa.or_(entity_column.in_(sorted(who.ids)), column.in_(sorted(who.names)))
+def _party(column: Any, entity_column: Any, who: Identity, typed: str | None = None
+           ) -> sa.ColumnElement[bool]:
+    """Rows whose party is one of ``who``'s entities or names, or — for a typed name — whose
+    party as written contains it ("soldiers" finds "Afghan soldiers", a phrase that is no
+    entity; as typed, or lower-cased where the database folds case)."""
+    found: list[sa.ColumnElement[bool]] = []
+    if who.ids:
+        found.append(entity_column.in_(sorted(who.ids)))
+    if who.names:
+        found.append(column.in_(sorted(who.names)))
+    if typed:
+        found.append(column.contains(typed, autoescape=True))
+        found.append(sa.func.lower(column).contains(typed.lower(), autoescape=True))
+    return sa.or_(*found) if found else sa.false()
 
 
 def event_modes(conn: Connection) -> list[str]:
@@ -248,7 +258,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         if entity_id is not None:
             stmt = stmt.where(_party(column, entity_column, _by_id(conn, entity_id)))
         if text and text.strip():
-            stmt = stmt.where(_party(column, entity_column, identity_members(conn, text)))
+            text = " ".join(text.split())
+            stmt = stmt.where(_party(column, entity_column, identity_members(conn, text), text))
     if q.happened_since or q.happened_until:
         # ISO dates and their prefixes compare as text: a prefix is in the range when it is
         # not after the last day and, extended by "~" (after every digit), not before the first.
@@ -368,8 +379,9 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     if q.speaker_id is not None:
         stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id, _by_id(conn, q.speaker_id)))
     if q.speaker and q.speaker.strip():
+        typed = " ".join(q.speaker.split())
         stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id,
-                                 identity_members(conn, q.speaker)))
+                                 identity_members(conn, typed), typed))
     if q.org and q.org.strip():
         org = identity_members(conn, q.org, labels=("ORG",))
         em = t.entity_mention.c
