@@ -8,7 +8,8 @@ canonical name, label in any language or alias contains the typed text (case- an
 (:func:`newswatch.situation.identity.name_keys`) equals the text's, with every other member
 of the identities they belong to. So "Lavrov" finds the quotes of "Сергей Лавров" and
 "Лавров" those of "Sergei Lavrov", whether or not the two were merged, and "Лаврова"
-(genitive) finds both.
+(genitive) finds both. A party or speaker as written that contains the typed text counts too
+("soldiers" finds "Afghan soldiers", a phrase that is no entity).
 
 **Events.** One row per event mention (``event_mention``, or the ``event`` table of the first
 schema) in scope, with the event's flags. Negated and hypothetical events are left out unless
