@@ -295,3 +295,49 @@ def test_main_pages_render_their_content(page, seed_id_and_url, shots) -> None:
     assert page.inner_text("h1") == "Поиск"
     assert "Талибан" in results and "Раненный в Афганистане американский военный умер от ран" in results
     page.screenshot(path=str(shots / "search-ru.png"))
+
+
+def test_events_and_quotes_pages_lead_to_sentences_and_dossiers(page, seed_id_and_url, shots
+                                                                ) -> None:
+    """The analyst's lists (issue 12) under the strict CSP: the events page filtered by type
+    links the actor's dossier and the sentence in the reader; the quotes page finds Lavrov's
+    words when his name is typed in Russian."""
+    response = page.goto("/events?type=ASSAULT")
+    assert response is not None and response.status == 200
+    table = page.wait_for_selector("table.events").inner_text()
+    assert "ASSAULT" in table and "Taliban" in table and "Inforos" in table
+    page.screenshot(path=str(shots / "events.png"), full_page=True)
+    page.click("table.events a[href^='/entities/'] >> text=Taliban")
+    assert page.wait_for_selector("h1").inner_text().startswith("Taliban")
+    page.go_back()
+    page.click("table.events a[href*='hl='] >> nth=0")
+    page.wait_for_url("**/articles/**#hl")
+    assert "the fighting" in page.wait_for_selector("#hl").inner_text()
+
+    page.goto("/quotes?speaker=Лавров&lang=ru")
+    quotes = page.wait_for_selector("blockquote.quote").inner_text()
+    assert "Sergei Lavrov" in quotes
+    assert page.inner_text("h1").startswith("Кто что сказал")
+    page.screenshot(path=str(shots / "quotes-ru.png"), full_page=True)
+
+
+def test_map_names_a_place_on_hover(page, seed_id_and_url) -> None:
+    from newswatch.web.app import DEFAULT_ASSETS_DIR, VENDOR_FOLDERS
+
+    if not all((DEFAULT_ASSETS_DIR / f).is_dir() for f in VENDOR_FOLDERS.values()):
+        pytest.skip("map assets are not installed (scripts/setup.sh runs npm ci)")
+    page.goto("/map?country=UZ")
+    page.wait_for_selector("body[data-map-ready]")
+    termez = "path.nw-place-geonames-1215957"
+    for _ in range(4):
+        page.wait_for_timeout(800)
+        page.evaluate("cls => new Promise(done => window.newswatchMap.show(cls, done))",
+                      "nw-place-geonames-1215957")
+        if page.is_visible(termez):
+            break
+    page.hover(termez)
+    label = page.wait_for_selector(".leaflet-tooltip.nw-label").inner_text()
+    assert label in ("Termez", "Tirmiz")
+    page.click(termez)  # the popup's publication day is written as people read it
+    popup = page.wait_for_selector(".leaflet-popup .evidence").inner_text()
+    assert re.search(r"July \d{1,2}, 2021", popup), popup

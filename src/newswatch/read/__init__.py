@@ -6,13 +6,24 @@ the store, defined once.
 * :mod:`.actors` — :data:`ACTOR_LABELS` (what an actor is: PERSON, ORG, GPE; not NORP) and
   :func:`rank_actors`;
 * :mod:`.situation` — the claims ledger (:func:`claim_groups`), events, near-duplicate
-  clusters and identities.
+  clusters and identities;
+* :mod:`.workbench` — the analyst's lists: events (:func:`list_events`) and quotes
+  (:func:`list_quotes`) filtered by type, mode, party, speaker and words, names matched by
+  identity across languages (:func:`identity_members`).
 
 Writers live in :mod:`newswatch.storage`; nothing here writes.
 """
 
 from .actors import ACTOR_LABELS, rank_actors
-from .scope import Filters, event_items, lookup_country, make_filters, scope
+from .scope import (
+    Filters,
+    event_items,
+    items_with_article,
+    lookup_country,
+    make_filters,
+    scope,
+    sentence_expr,
+)
 from .situation import (
     ClaimGroupView,
     ClaimView,
@@ -22,20 +33,40 @@ from .situation import (
     group_to_dict,
     identity,
 )
+from .workbench import (
+    EventQuery,
+    Identity,
+    QuoteQuery,
+    event_modes,
+    identity_labels,
+    identity_members,
+    list_events,
+    list_quotes,
+)
 
 __all__ = [
     "ACTOR_LABELS",
     "ClaimGroupView",
     "ClaimView",
+    "EventQuery",
     "Filters",
+    "Identity",
+    "QuoteQuery",
     "claim_groups",
     "clusters",
     "event_items",
+    "event_modes",
     "events",
     "group_to_dict",
     "identity",
+    "identity_labels",
+    "identity_members",
+    "items_with_article",
+    "list_events",
+    "list_quotes",
     "lookup_country",
     "make_filters",
     "rank_actors",
     "scope",
+    "sentence_expr",
 ]

@@ -8,8 +8,6 @@ have the shape ``{"error": {"status", "code", "message", "details"}}``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -447,6 +445,50 @@ def claims(ctx: Reader, f: Filt) -> dict[str, Any]:
         return queries.claims(conn, f)
 
 
+EventType = Annotated[str | None, Query(
+    description="PLOVER event types, comma-separated (ASSAULT,PROTEST...).")]
+EventMode = Annotated[str | None, Query(description="PLOVER modes, comma-separated.")]
+Party = Annotated[str | None, Query(
+    description="A name in any language, matched by identity (Lavrov finds Лавров).")]
+Flagged = Annotated[bool, Query(description="Also list negated and hypothetical events.")]
+
+
+@router.get("/events", tags=["pages"], responses=READS)
+def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
+           actor: Party = None, recipient: Party = None, actor_id: IdQuery = None,
+           recipient_id: IdQuery = None, flagged: Flagged = False,
+           happened_since: Annotated[str | None, Query(
+               description="First day the event itself happened (its date), YYYY-MM-DD.")] = None,
+           happened_until: Annotated[str | None, Query(
+               description="Last day the event itself happened, YYYY-MM-DD.")] = None,
+           limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Event mentions in scope, newest first, each with its sentence, source, date and the
+    entity ids of its actor and recipient. ``country`` here is the event's own (placed in it,
+    or an actor or recipient of it); ``since`` and ``until`` are publication days,
+    ``happened_since`` and ``happened_until`` the event's own date; negated and hypothetical
+    events only with ``flagged``."""
+    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
+                            happened_since, happened_until)
+    with ctx.store.read() as conn:
+        return queries.event_list(conn, f, q, limit=limit, offset=offset)
+
+
+@router.get("/quotes", tags=["pages"], responses=READS)
+def quotes(ctx: Reader, f: Filt, speaker: Party = None, speaker_id: IdQuery = None,
+           org: Annotated[str | None, Query(
+               description="An organisation: its own quotes and quotes whose sentence names "
+                           "it.")] = None,
+           words: Annotated[str | None, Query(
+               description="Words the quote must all contain (case-insensitive).")] = None,
+           kind: Annotated[str | None, Query(description="direct or reported.")] = None,
+           limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Who said what: quotes in scope, newest first, each with its speaker (and the speaker's
+    entity id), sentence, source and date."""
+    q = queries.quote_query(speaker, speaker_id, org, words, kind)
+    with ctx.store.read() as conn:
+        return queries.quote_list(conn, f, q, limit=limit, offset=offset)
+
+
 @router.get("/search", tags=["pages"], responses=READS)
 def search(ctx: Reader, f: Filt, q: str = "", limit: Limit = 50, offset: Offset = 0
            ) -> dict[str, Any]:
@@ -461,19 +503,6 @@ EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjs
                   "geojson": "application/geo+json"}
 
 
-def _csv_lines(columns: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(to_jsonable(row))
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 @router.get("/export/{dataset}.{fmt}", tags=["exports"], response_class=Response,
             responses={200: {"description": "The export, as a file to save.", "content": {
                 "text/csv": {"schema": {"type": "string"}},
@@ -481,23 +510,34 @@ def _csv_lines(columns: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iter
                 "application/geo+json": {"schema": FeatureCollection.model_json_schema(
                     ref_template="#/components/schemas/{model}")}}},
                        **ITEM_READS})
-def export(ctx: Reader, f: Filt, dataset: str, fmt: str) -> Response:
-    """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places`` or ``map``).
+def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
+           bom: Annotated[bool, Query(description="CSV only: start with the UTF-8 byte-order "
+                                                  "mark spreadsheet programs need to read "
+                                                  "Cyrillic text (default true).")] = True,
+           ) -> Response:
+    """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places``, ``events``
+    or ``map``).
 
-    Datasets: articles, mentions, quotes, figures, places, events; ``map.geojson`` is the map
-    layer (places and events).
+    Datasets: articles, mentions, quotes, figures, places (one row per mention), events,
+    claims (the claims ledger, one row per claim); ``map.geojson`` is the map layer (places
+    and events). Every item row carries its source: ``outlet``, ``url`` (http(s) only),
+    ``article_id``, ``revision_id``, ``published`` and the ``sentence``; GeoJSON features
+    carry those of their first mention as flat properties. CSV cells a spreadsheet would run
+    as formulas (``=``, ``+``, ``-``, ``@``) start with an apostrophe.
     """
     if fmt not in EXPORT_FORMATS:
         raise NotFound(f"no export format {fmt!r}; use csv, jsonl or geojson")
     filename = f"newswatch-{dataset}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "geojson":
-        if dataset not in ("map", "places"):
-            raise NotFound("GeoJSON exports: map or places")
+        if dataset not in ("map", "places", "events"):
+            raise NotFound("GeoJSON exports: map, places or events")
         with ctx.store.read() as conn:
             data = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
-        if dataset == "places":
-            data["features"] = [x for x in data["features"] if x["properties"]["kind"] == "place"]
+        if dataset != "map":
+            kind = "place" if dataset == "places" else "event"
+            data["features"] = [x for x in data["features"] if x["properties"]["kind"] == kind]
+        queries.flat_features(data)
         return Response(json.dumps(data, ensure_ascii=False), media_type=EXPORT_FORMATS[fmt],
                         headers=headers)
     if dataset not in queries.EXPORT_COLUMNS:
@@ -505,7 +545,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str) -> Response:
     with ctx.store.read() as conn:
         rows = list(queries.export_rows(conn, f, dataset))
     if fmt == "csv":
-        body: Iterator[str] = _csv_lines(queries.EXPORT_COLUMNS[dataset], iter(rows))
+        body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
     else:
         body = (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
     return StreamingResponse(body, media_type=EXPORT_FORMATS[fmt], headers=headers)

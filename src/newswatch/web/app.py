@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NewswatchError
 from ..storage import Store
+from . import humanize
 from .config import WebConfig
 from .deps import CSRF_COOKIE, AppState
 from .errors import error_body, status_for
@@ -77,6 +78,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["http_url"] = http_url  # only http(s) URLs become links
+    humanize.install(templates.env)  # numbers and dates as people read them
     csp = content_security_policy(config.tile_url)
     state = AppState(
         config=config,

@@ -45,12 +45,30 @@ TYPE_COLOURS = {
     "site": "#edc948", "terrain": "#9c755f", "area": "#bab0ac",
 }
 OTHER_COLOUR = "#ff9da7"
+#: One colour per PLOVER event type (from Kelly's colours of maximum contrast), none of them
+#: used by an item type or a place category, so a map or timeline colour names one thing.
+#: Cooperative types are blues, greens and browns, conflictual ones reds, oranges, purples.
+PLOVER_COLOURS = {
+    "AGREE": "#0067a5", "CONSULT": "#a1caf1", "SUPPORT": "#008856", "CONCEDE": "#8db600",
+    "COOPERATE": "#2b3d26", "AID": "#c2b280", "RETREAT": "#848482", "REQUEST": "#604e97",
+    "ACCUSE": "#f6a600", "REJECT": "#875692", "THREATEN": "#e25822", "PROTEST": "#dcd300",
+    "SANCTION": "#b3446c", "MOBILIZE": "#654522", "COERCE": "#882d17", "ASSAULT": "#be0032",
+}
+
+
+def map_colours() -> dict[str, str]:
+    """Colours of the map's marker categories: place categories and PLOVER event types."""
+    places = ("country-admin", "populated-place", "water", "site", "terrain", "area")
+    return {**{k: TYPE_COLOURS[k] for k in places}, **PLOVER_COLOURS}
 
 
 def colour(kind: str) -> str:
-    """Display colour of an item type, place category or event type."""
+    """Display colour of an item type, place category or event type (``ASSAULT`` or, on the
+    timeline, ``event:ASSAULT``)."""
     if kind in TYPE_COLOURS:
         return TYPE_COLOURS[kind]
+    if kind.removeprefix("event:") in PLOVER_COLOURS:
+        return PLOVER_COLOURS[kind.removeprefix("event:")]
     palette = ("#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#86bcb6", "#d37295")
     return palette[sum(map(ord, kind)) % len(palette)] if kind else OTHER_COLOUR
 
@@ -142,7 +160,8 @@ def map_page(ctx: Reader, f: Filt) -> HTMLResponse:
     """The map (markers loaded by static/map.js from /api/map)."""
     from .app import assets_installed
 
-    return render(ctx, "map.html", f=f, assets=assets_installed(ctx.state))
+    return render(ctx, "map.html", f=f, assets=assets_installed(ctx.state),
+                  map_colours=map_colours())
 
 
 @router.get("/timeline")
@@ -189,6 +208,43 @@ def claims(ctx: Reader, f: Filt) -> HTMLResponse:
     with ctx.store.read() as conn:
         data = queries.claims(conn, f)
     return render(ctx, "claims.html", f=f, data=data)
+
+
+@router.get("/events")
+def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = None,
+           actor: str | None = None, recipient: str | None = None, actor_id: IdQuery = None,
+           recipient_id: IdQuery = None, flagged: bool = False,
+           happened_since: str | None = None, happened_until: str | None = None,
+           page: PageNumber = 1) -> HTMLResponse:
+    """Events in scope with type, mode, party, date and flag filters (what ``/api/events``
+    lists)."""
+    size = ctx.config.page_size_count
+    q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
+                            happened_since, happened_until)
+    with ctx.store.read() as conn:
+        data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
+    form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",
+            "recipient": q.recipient or "", "actor_id": actor_id, "recipient_id": recipient_id,
+            "flagged": "1" if flagged else "",
+            "happened_since": q.happened_since.isoformat() if q.happened_since else "",
+            "happened_until": q.happened_until.isoformat() if q.happened_until else ""}
+    return render(ctx, "events.html", f=f, data=data, form=form, types=queries.EVENT_TYPES,
+                  page=page, size=size)
+
+
+@router.get("/quotes")
+def quotes(ctx: Reader, f: Filt, speaker: str | None = None, speaker_id: IdQuery = None,
+           org: str | None = None, words: str | None = None, kind: str | None = None,
+           page: PageNumber = 1) -> HTMLResponse:
+    """Who said what (what ``/api/quotes`` lists)."""
+    size = ctx.config.page_size_count
+    q = queries.quote_query(speaker, speaker_id, org, words, kind)
+    with ctx.store.read() as conn:
+        data = queries.quote_list(conn, f, q, limit=size, offset=(page - 1) * size)
+    form = {"speaker": q.speaker or "", "speaker_id": speaker_id, "org": q.org or "",
+            "words": q.words or "", "kind": q.kind or ""}
+    return render(ctx, "quotes.html", f=f, data=data, form=form, kinds=queries.QUOTE_KINDS,
+                  page=page, size=size)
 
 
 @router.get("/search")

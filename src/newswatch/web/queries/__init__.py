@@ -1,7 +1,7 @@
 """Read side of the dashboard: what every page and its JSON API show, from the store.
 
 One module per page — :mod:`.overview`, :mod:`.map`, :mod:`.timeline`, :mod:`.dossier`
-(entities list and dossier), :mod:`.claims`, :mod:`.search`, :mod:`.export` — over
+(entities list and dossier), :mod:`.lists` (events and quotes), :mod:`.claims`, :mod:`.search`, :mod:`.export` — over
 :mod:`.common` (filter parsing, evidence references). The scope and the actor ranking are
 the read layer's (:mod:`newswatch.read`), shared with ``newswatch report`` and ``newswatch
 claims``. The routes call the functions re-exported here as ``queries.<name>``.
@@ -34,7 +34,24 @@ from .common import (
     snippet,
 )
 from .dossier import CO_OCCURRING, DOSSIER_MENTIONS, dossier, entity_list
-from .export import EXPORT_COLUMNS, EXPORT_MAX_ROWS, export_rows
+from .export import (
+    EXPORT_COLUMNS,
+    EXPORT_MAX_ROWS,
+    SOURCE_COLUMNS,
+    csv_chunks,
+    export_rows,
+    flat_features,
+    spreadsheet_safe,
+)
+from .lists import (
+    EVENT_TYPES,
+    MAX_NAME_CHARS,
+    QUOTE_KINDS,
+    event_list,
+    event_query,
+    quote_list,
+    quote_query,
+)
 from .map import EVIDENCE_ROWS, FEATURE_CLASS_CATEGORY, map_features, place_evidence
 from .overview import (
     OVERVIEW_ROWS,
@@ -69,25 +86,33 @@ __all__ = [
     "CO_OCCURRING",
     "DAYS_UP_TO_DAYS",
     "DOSSIER_MENTIONS",
+    "EVENT_TYPES",
     "EVIDENCE_ROWS",
     "EXPORT_COLUMNS",
     "EXPORT_MAX_ROWS",
     "FEATURE_CLASS_CATEGORY",
+    "MAX_NAME_CHARS",
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TERMS",
     "OVERVIEW_ROWS",
+    "QUOTE_KINDS",
     "SNIPPET_CHARS",
+    "SOURCE_COLUMNS",
     "WEEKS_UP_TO_DAYS",
     "Filters",
     "article_rows",
     "busiest_actors",
     "busiest_places",
     "claims",
+    "csv_chunks",
     "dossier",
     "entity_list",
     "event_items",
+    "event_list",
+    "event_query",
     "evidence_ref",
     "export_rows",
+    "flat_features",
     "fts5_query",
     "has_table",
     "highlight_snippet",
@@ -100,9 +125,12 @@ __all__ = [
     "parse_types",
     "place_evidence",
     "query_terms",
+    "quote_list",
+    "quote_query",
     "scope",
     "search",
     "snippet",
+    "spreadsheet_safe",
     "timeline",
     "timeline_items",
 ]

@@ -14,10 +14,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...read.scope import Filters, event_items, make_filters, scope
+from ...read.scope import (
+    Filters,
+    event_items,
+    items_with_article,
+    make_filters,
+    scope,
+    sentence_expr,
+)
 from ...report import trim_sentence
-from ...storage import schema as t
 from ..errors import InvalidInput
+from ..security import http_url
 
 __all__ = [
     "SNIPPET_CHARS", "Filters", "count_events", "count_items", "event_items", "event_ref",
@@ -102,13 +109,6 @@ def snippet(sentence: str | None, start: int, end: int, limit: int = SNIPPET_CHA
     return trim_sentence(sentence, start, end, limit)
 
 
-def sentence_expr(item: sa.Table) -> sa.ColumnElement[str]:
-    """The item's sentence cut from the revision text in SQL (``substr`` counts characters
-    on both backends, the same code points as Python offsets)."""
-    c = item.c
-    return sa.func.substr(t.revision.c.text, c.sentence_start + 1, c.sentence_end - c.sentence_start)
-
-
 def iso(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
@@ -118,7 +118,10 @@ def iso(value: Any) -> Any:
 
 
 def evidence_ref(row: Any) -> dict[str, Any]:
-    """The evidence reference of a row with article and span columns."""
+    """The evidence reference of a row with article and span columns: ``article_id``,
+    ``revision_id``, ``title``, ``source`` (the outlet), ``url`` (the article's address when it
+    is an http(s) URL, else None), ``published``, ``language``, ``start``, ``end`` and the
+    ``sentence`` cut around the item (:func:`snippet`)."""
     sentence = getattr(row, "sentence", None)
     s_start = getattr(row, "sentence_start", None) or 0
     return {
@@ -126,36 +129,13 @@ def evidence_ref(row: Any) -> dict[str, Any]:
         "revision_id": int(row.revision_id),
         "title": row.title,
         "source": getattr(row, "source", None),
+        "url": http_url(getattr(row, "url", None)),
         "published": iso(row.published),
         "language": getattr(row, "language", None),
         "start": row.start,
         "end": row.end,
         "sentence": snippet(sentence, row.start - s_start, row.end - s_start) if sentence else None,
     }
-
-
-def items_with_article(item: sa.Table, sc: sa.CTE, *columns: Any) -> sa.Select[*tuple[Any, ...]]:
-    c, a = item.c, t.article.c
-    return (
-        sa.select(
-            *columns,
-            c.start,
-            c.end,
-            c.sentence_start,
-            sentence_expr(item).label("sentence"),
-            a.id.label("article_id"),
-            c.revision_id,
-            a.title,
-            a.published,
-            a.language,
-            t.source.c.name.label("source"),
-        )
-        .select_from(item)
-        .join(sc, sc.c.revision_id == c.revision_id)
-        .join(t.revision, t.revision.c.id == c.revision_id)
-        .join(t.article, a.id == sc.c.article_id)
-        .outerjoin(t.source, t.source.c.id == a.source_id)
-    )
 
 
 def has_table(conn: Connection, name: str) -> bool:

@@ -1,41 +1,127 @@
-"""The exports: every dataset in scope as rows (CSV or JSON Lines), and the map as GeoJSON."""
+"""The exports: every dataset in scope as rows (CSV or JSON Lines), and the map as GeoJSON.
+
+Every row of an item export (mentions, quotes, figures, places, events, claims) keeps its
+source: the outlet, the article's URL (only an http(s) address; anything else is left
+empty), the article id and revision, the publication date and the whole sentence the item
+was read from. CSV is written for spreadsheet programs: UTF-8 with a byte-order mark (so
+Cyrillic text opens correctly) and every text cell that a spreadsheet would read as a formula
+(one beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return; OWASP "CSV
+injection") prefixed with an apostrophe.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.situation import claim_groups
 from ...storage import schema as t
+from ...storage import situation_schema as st
+from ...storage.mapping import to_jsonable
 from ..errors import NotFound
-from .common import Filters, event_items, evidence_ref, items_with_article, scope
+from ..security import http_url
+from .common import Filters, event_items, has_table, iso, items_with_article, scope
 from .overview import article_rows
 
-__all__ = ["EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "export_rows"]
+__all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "SOURCE_COLUMNS", "csv_chunks",
+           "export_rows", "flat_features", "spreadsheet_safe"]
 
+#: The source of an item, carried by every item export (CSV header order).
+SOURCE_COLUMNS: tuple[str, ...] = ("outlet", "url", "article_id", "revision_id", "published",
+                                   "sentence")
 #: Datasets the export endpoints offer, with their columns (CSV header order).
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "title", "source", "published", "language", "url", "revision_id"),
-    "mentions": ("article_id", "revision_id", "start", "end", "text", "label", "canonical",
-                 "entity_id", "title", "published", "sentence"),
-    "quotes": ("article_id", "revision_id", "start", "end", "text", "speaker", "cue", "kind",
-               "title", "published", "sentence"),
-    "figures": ("article_id", "revision_id", "start", "end", "text", "value", "lower", "upper",
-                "qualifier", "unit", "counted", "title", "published", "sentence"),
+    "mentions": ("start", "end", "text", "label", "canonical", "entity_id", "title",
+                 *SOURCE_COLUMNS),
+    "quotes": ("start", "end", "text", "speaker", "speaker_entity_id", "cue", "kind", "title",
+               *SOURCE_COLUMNS),
+    "figures": ("start", "end", "text", "value", "lower", "upper", "qualifier", "unit",
+                "counted", "title", *SOURCE_COLUMNS),
     "places": ("key", "name", "country_code", "lat", "lon", "feature_class", "feature_code",
-               "mentions", "articles"),
-    "events": ("article_id", "revision_id", "start", "end", "type", "mode", "actor",
-               "recipient", "place", "date", "negated", "future", "hypothetical", "title",
-               "published", "sentence"),
+               "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS),
+    "events": ("event_id", "start", "end", "type", "mode", "actor", "recipient", "place",
+               "date", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS),
+    "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
+               "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
+               "most_cited", "start", "end", "title", *SOURCE_COLUMNS),
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
+#: The byte-order mark a CSV export starts with (spreadsheet programs then read UTF-8).
+BOM = "\ufeff"
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: a text beginning with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe; numbers and other
+    texts are returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_chunks(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], *, bom: bool = True,
+               chunk_chars: int = 64 * 1024) -> Iterator[str]:
+    """CSV text of ``rows`` under a header of ``columns``, in chunks of about ``chunk_chars``
+    characters: the byte-order mark first (unless ``bom`` is False), values as JSON-ready
+    scalars (lists joined by "; "), every text cell through :func:`spreadsheet_safe`."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        cells = {}
+        for key, value in to_jsonable(row).items():
+            if isinstance(value, list):
+                value = "; ".join(str(v) for v in value)
+            cells[key] = spreadsheet_safe(value)
+        writer.writerow(cells)
+        if buffer.tell() > chunk_chars:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def flat_features(collection: dict[str, Any]) -> dict[str, Any]:
+    """A map FeatureCollection for GIS programs: each feature's ``evidence`` reference (its
+    first mention) flattened into the properties as :data:`SOURCE_COLUMNS` (QGIS reads flat
+    properties as attribute columns). Changes ``collection`` in place; returns it."""
+    for feature in collection["features"]:
+        props = feature["properties"]
+        ev = props.pop("evidence", None) or {}
+        props.update({"outlet": ev.get("source"), "url": http_url(ev.get("url")),
+                      "article_id": ev.get("article_id"), "revision_id": ev.get("revision_id"),
+                      "published": ev.get("published"), "sentence": ev.get("sentence")})
+    return collection
+
+
+def _whole(sentence: str | None) -> str | None:
+    return " ".join(sentence.split()) if sentence else sentence
+
+
+def _source(row: Any) -> dict[str, Any]:
+    """The :data:`SOURCE_COLUMNS` of a row of :func:`items_with_article`."""
+    return {"outlet": row.source, "url": http_url(row.url), "article_id": row.article_id,
+            "revision_id": int(row.revision_id), "published": iso(row.published),
+            "sentence": _whole(row.sentence)}
 
 
 def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str, Any]]:
     """Rows of one dataset in scope, each a dict with the keys of :data:`EXPORT_COLUMNS`.
+
+    ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
+    ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
+    (:func:`newswatch.read.situation.claim_groups`), empty while no claim is stored.
 
     Raises:
         NotFound: unknown dataset.
@@ -44,30 +130,16 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(EXPORT_COLUMNS)}")
     columns = EXPORT_COLUMNS[dataset]
     if dataset == "articles":
-        page = article_rows(conn, f, limit=EXPORT_MAX_ROWS)["items"]
-        for item in page:
-            yield {k: item.get(k) for k in columns}
+        for item in article_rows(conn, f, limit=EXPORT_MAX_ROWS)["items"]:
+            yield {**{k: item.get(k) for k in columns}, "url": http_url(item.get("url"))}
         return
-    if dataset == "places":
-        sc = scope(f)
-        p, pm = t.place.c, t.place_mention.c
-        stmt = (
-            sa.select(p.key, p.name, p.country_code, p.lat, p.lon, p.feature_class,
-                      p.feature_code, sa.func.count().label("mentions"),
-                      sa.func.count(sa.distinct(sc.c.article_id)).label("articles"))
-            .join(t.place_mention, pm.place_id == p.id)
-            .join(sc, sc.c.revision_id == pm.revision_id)
-            .where(p.resolved.is_(True))
-            .group_by(p.key, p.name, p.country_code, p.lat, p.lon, p.feature_class, p.feature_code)
-            .order_by(sa.desc("mentions"), p.key)
-            .limit(EXPORT_MAX_ROWS)
-        )
-        if f.country:
-            stmt = stmt.where(p.country_code == f.country)
-        for r in conn.execute(stmt).mappings():
-            yield {k: r[k] for k in columns}
+    if dataset == "claims":
+        yield from _claim_rows(conn, f)
         return
     sc = scope(f)
+    if dataset == "places":
+        yield from _place_rows(conn, f, sc)
+        return
     table = {"mentions": t.entity_mention, "quotes": t.quote, "figures": t.figure,
              "events": event_items()}[dataset]
     extra = [table.c[k] for k in columns
@@ -76,9 +148,62 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
         t.article.c.published, table.c.revision_id, table.c.start).limit(EXPORT_MAX_ROWS)
     if dataset == "events":
         ec = t.event.c
-        stmt = stmt.join(t.event, ec.id == table.c.event_id).add_columns(ec.negated, ec.future, ec.hypothetical)
+        if "event_id" not in table.c:  # the first schema's event table: the row is the event
+            stmt = stmt.add_columns(table.c.id.label("event_id"))
+        stmt = stmt.join(t.event, ec.id == table.c.event_id if "event_id" in table.c
+                         else ec.id == table.c.id).add_columns(ec.negated, ec.future,
+                                                               ec.hypothetical)
     for item in conn.execute(stmt):
-        ref = evidence_ref(item)
         row = {k: getattr(item, k, None) for k in columns}
-        row.update({k: ref[k] for k in ("published", "sentence")})
+        row.update(_source(item))
         yield row
+
+
+def _place_rows(conn: Connection, f: Filters, sc: sa.CTE) -> Iterator[dict[str, Any]]:
+    p, pm = t.place.c, t.place_mention.c
+    stmt = (items_with_article(t.place_mention, sc, p.id.label("place_id"), p.key, p.name,
+                               p.country_code, p.lat, p.lon, p.feature_class, p.feature_code,
+                               pm.text)
+            .join(t.place, p.id == pm.place_id)
+            .where(p.resolved.is_(True))
+            .order_by(p.key, t.article.c.published, pm.revision_id, pm.start)
+            .limit(EXPORT_MAX_ROWS))
+    if f.country:
+        stmt = stmt.where(p.country_code == f.country)
+    rows = conn.execute(stmt).all()
+    mentions: dict[int, int] = {}
+    articles: dict[int, set[str]] = {}
+    for r in rows:
+        mentions[r.place_id] = mentions.get(r.place_id, 0) + 1
+        articles.setdefault(r.place_id, set()).add(r.article_id)
+    for r in rows:
+        yield {"key": r.key, "name": r.name, "country_code": r.country_code, "lat": r.lat,
+               "lon": r.lon, "feature_class": r.feature_class, "feature_code": r.feature_code,
+               "mentions": mentions[r.place_id], "articles": len(articles[r.place_id]),
+               "text": r.text, "start": r.start, "end": r.end, "title": r.title, **_source(r)}
+
+
+def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
+    if not has_table(conn, st.claim.name):
+        return
+    groups = claim_groups(conn, scope=scope(f))
+    ids = sorted({c.article_id for g in groups for c in g.claims})
+    urls: dict[str, str | None] = {}
+    for i in range(0, len(ids), 500):
+        urls.update((r.id, r.url) for r in conn.execute(
+            sa.select(t.article.c.id, t.article.c.url).where(t.article.c.id.in_(ids[i:i + 500]))))
+    n = 0
+    for g in groups:
+        for c in g.claims:
+            if n >= EXPORT_MAX_ROWS:
+                return
+            n += 1
+            yield {"group_id": g.id, "group_key": g.key, "subject": g.subject,
+                   "property": g.property, "unit": c.unit or g.unit, "claim_id": c.id,
+                   "value": c.value, "lower": c.lower, "upper": c.upper,
+                   "qualifier": c.qualifier, "figure_text": c.figure_text, "as_of": c.as_of,
+                   "cited": list(c.cited), "newest": c.newest, "most_cited": c.most_cited,
+                   "start": c.start, "end": c.end, "title": c.title, "outlet": c.outlet,
+                   "url": http_url(urls.get(c.article_id)), "article_id": c.article_id,
+                   "revision_id": c.revision_id, "published": c.published,
+                   "sentence": _whole(c.sentence)}

@@ -128,7 +128,7 @@ def _evidence_by_id(conn: Connection, item: sa.Table, ids: list[int]) -> dict[in
         rows = conn.execute(
             sa.select(item.c.id, item.c.start, item.c.end, item.c.sentence_start,
                       sentence_expr(item).label("sentence"), item.c.revision_id,
-                      a.id.label("article_id"), a.title, a.published, a.language,
+                      a.id.label("article_id"), a.title, a.published, a.language, a.url,
                       t.source.c.name.label("source"))
             .select_from(item)
             .join(t.revision, t.revision.c.id == item.c.revision_id)

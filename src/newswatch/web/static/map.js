@@ -46,6 +46,14 @@
     return palette[sum % palette.length];
   }
 
+  // A publication day in the interface language ("July 8, 2021", "8 июля 2021 г."), as the
+  // server's templates write it (both from CLDR); the ISO day when the browser cannot.
+  const dayFormat = new Intl.DateTimeFormat(cfg.lang || "en", {dateStyle: "long", timeZone: "UTC"});
+  function day(iso) {
+    const d = new Date(String(iso).slice(0, 10) + "T00:00:00Z");
+    return isNaN(d.getTime()) ? String(iso) : dayFormat.format(d);
+  }
+
   function el(tag, text, cls) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = text;
@@ -59,7 +67,7 @@
     a.href = "/articles/" + encodeURIComponent(ev.article_id) + "?rev=" + ev.revision_id +
       "&hl=" + ev.start + "-" + ev.end + "#hl";
     li.appendChild(a);
-    if (ev.published) li.appendChild(el("span", " · " + ev.published, "meta"));
+    if (ev.published) li.appendChild(el("span", " · " + day(ev.published), "meta"));
     if (ev.sentence) li.appendChild(el("q", ev.sentence));
     return li;
   }
@@ -118,6 +126,9 @@
         className: "nw-marker nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-"),
       });
       marker.bindPopup(function () { return popupFor(p); }, {maxWidth: 360});
+      // The place's name on hover (a text node: names come from articles).
+      marker.bindTooltip(el("span", p.name + (p.kind === "event" ? " · " + p.category : "")),
+        {direction: "top", offset: [0, -6], className: "nw-label"});
       marker.feature = f;
       byClass["nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-")] = marker;
       clusters.addLayer(marker);

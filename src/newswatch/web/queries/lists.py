@@ -1,0 +1,118 @@
+"""The events and quotes pages: the read layer's lists (:mod:`newswatch.read.workbench`) with
+their parameters checked and every row turned into an evidence reference."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ...read.workbench import EventQuery, QuoteQuery, event_modes, list_events, list_quotes
+from ...stages.events.lexicon import PLOVER_TYPES
+from ..errors import InvalidInput
+from .common import Filters, evidence_ref, parse_date
+
+__all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "event_list", "event_query",
+           "quote_list", "quote_query"]
+
+#: The PLOVER event types a list can be filtered by.
+EVENT_TYPES = PLOVER_TYPES
+#: Quote kinds a list can be filtered by.
+QUOTE_KINDS = ("direct", "reported")
+#: Longest name or word list accepted in a filter, in characters.
+MAX_NAME_CHARS = 200
+_MODE = re.compile(r"[a-z_-]{1,40}")
+
+
+def _codes(value: str | None, field: str, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    out = []
+    for part in (value or "").split(","):
+        code = part.strip()
+        if not code:
+            continue
+        if allowed is not None:
+            code = code.upper()
+            if code not in allowed:
+                raise InvalidInput(f"{field} must be one of {', '.join(allowed)}",
+                                   params={"field": field})
+        elif not _MODE.fullmatch(code):
+            raise InvalidInput(f"{field} must be a PLOVER mode", params={"field": field})
+        out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
+def _name(value: str | None, field: str) -> str | None:
+    text = " ".join((value or "").split())
+    if len(text) > MAX_NAME_CHARS:
+        raise InvalidInput(f"{field} is longer than {MAX_NAME_CHARS} characters",
+                           params={"field": field})
+    return text or None
+
+
+def event_query(type: str | None = None, mode: str | None = None, actor: str | None = None,
+                recipient: str | None = None, actor_id: int | None = None,
+                recipient_id: int | None = None, flagged: bool = False,
+                happened_since: str | None = None, happened_until: str | None = None
+                ) -> EventQuery:
+    """An :class:`EventQuery` from query parameters (types and modes comma-separated).
+
+    Raises:
+        InvalidInput: a type that is not a PLOVER type, a malformed mode, a name longer than
+            :data:`MAX_NAME_CHARS`, a day that is not ``YYYY-MM-DD`` or a first day after the
+            last.
+    """
+    first = parse_date(happened_since, "happened_since")
+    last = parse_date(happened_until, "happened_until")
+    if first and last and first > last:
+        raise InvalidInput("happened_since is after happened_until",
+                           params={"field": "happened_since"})
+    return EventQuery(types=_codes(type, "type", EVENT_TYPES), modes=_codes(mode, "mode", None),
+                      actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
+                      actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,
+                      happened_since=first, happened_until=last)
+
+
+def quote_query(speaker: str | None = None, speaker_id: int | None = None,
+                org: str | None = None, words: str | None = None, kind: str | None = None
+                ) -> QuoteQuery:
+    """A :class:`QuoteQuery` from query parameters.
+
+    Raises:
+        InvalidInput: an unknown kind or a text longer than :data:`MAX_NAME_CHARS`.
+    """
+    k = (kind or "").strip().lower() or None
+    if k is not None and k not in QUOTE_KINDS:
+        raise InvalidInput("kind must be direct or reported", params={"field": "kind"})
+    return QuoteQuery(speaker=_name(speaker, "speaker"), speaker_id=speaker_id,
+                      org=_name(org, "org"), words=_name(words, "words"), kind=k)
+
+
+def _ref(row: dict[str, Any]) -> dict[str, Any]:
+    return evidence_ref(SimpleNamespace(**row))
+
+
+def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offset: int = 0
+               ) -> dict[str, Any]:
+    """The events page: ``{"total", "filters", "modes": [stored modes], "items": [{"id",
+    "type", "mode", "actor", "actor_id", "actor_labels", "recipient", "recipient_id",
+    "recipient_labels", "place", "place_name", "date", "negated", "future", "hypothetical",
+    "mentions", <evidence reference>}]}``."""
+    data = list_events(conn, f, q, limit=limit, offset=offset)
+    keep = ("id", "type", "mode", "actor", "actor_id", "actor_labels", "recipient",
+            "recipient_id", "recipient_labels", "place", "place_name", "date", "negated",
+            "future", "hypothetical", "mentions")
+    return {"total": data["total"], "filters": f.to_dict(), "modes": event_modes(conn),
+            "items": [{**{k: r[k] for k in keep}, **_ref(r)} for r in data["items"]]}
+
+
+def quote_list(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offset: int = 0
+               ) -> dict[str, Any]:
+    """The quotes page: ``{"total", "filters", "items": [{"id", "text", "speaker",
+    "speaker_id", "speaker_name", "speaker_labels", "cue", "kind", <evidence reference>}]}``."""
+    data = list_quotes(conn, f, q, limit=limit, offset=offset)
+    keep = ("id", "text", "speaker", "speaker_id", "speaker_name", "speaker_labels", "cue",
+            "kind")
+    return {"total": data["total"], "filters": f.to_dict(),
+            "items": [{**{k: r[k] for k in keep}, **_ref(r)} for r in data["items"]]}
