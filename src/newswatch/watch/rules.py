@@ -1,0 +1,343 @@
+"""Saved rules and their evaluation against stored articles.
+
+A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structured filters:
+
+* ``event_type``: a PLOVER event type the article must hold (``event_mention.type``,
+  e.g. ``ASSAULT``);
+* ``country``: ISO 3166-1 alpha-2 of a place the article mentions (``place.country_code``);
+* ``near`` ``[lat, lon]`` and ``radius_km``: a geocoded place of the article within the
+  radius (great-circle distance, WGS84 degrees, kilometres);
+* ``language``: the article's ISO 639-1 language.
+
+:func:`match_revisions` runs a rule over given revisions (the watch loop: the one just
+stored) or over everything stored (``rule test``): the query through the full-text index
+(SQLite FTS5 ``article_fts`` over title and text; PostgreSQL ``to_tsvector('simple', ...)``),
+then the filters. :func:`fire` records an alert once per (rule, article): the table's unique
+constraint is the deduplication, so a revised article or the same story met again later
+does not alert twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..errors import AlreadyExists, BadQuery, NotFound, StorageError
+from ..storage import Store
+from ..storage import schema as t
+from ..storage.engine import write_transaction
+from ..storage.reader_schema import FTS_TABLE
+from ..storage.watch_schema import watch_alert, watch_rule
+from .query import Node, parse_query, term_pattern, to_fts5, to_tsquery
+from .sources import utc, utcnow
+
+#: Earth's mean radius, in kilometres (IUGG).
+EARTH_RADIUS_KM = 6371.0088
+#: Longest evidence sentence kept in an alert, in characters.
+EVIDENCE_CHARS = 400
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+@dataclass
+class Rule:
+    """A saved rule. ``filters`` keys: ``event_type``, ``country``, ``near`` ``[lat, lon]``,
+    ``radius_km``, ``language`` (each optional)."""
+
+    id: int
+    name: str
+    query: str
+    filters: dict[str, Any] = field(default_factory=dict)
+    paused: bool = False
+    created_at: dt.datetime | None = None
+
+    @property
+    def tree(self) -> Node:
+        """The parsed query (raises :class:`~newswatch.errors.BadQuery`)."""
+        return parse_query(self.query)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: id, name, query, filters, paused, created_at (ISO 8601)."""
+        return {"id": self.id, "name": self.name, "query": self.query, "filters": self.filters,
+                "paused": self.paused,
+                "created_at": self.created_at.isoformat() if self.created_at else None}
+
+
+def check_filters(event_type: str | None = None, country: str | None = None,
+                  near: str | None = None, radius_km: float | None = None,
+                  language: str | None = None) -> dict[str, Any]:
+    """Validate and normalise rule filters from their CLI spelling.
+
+    Args:
+        near: ``"LAT,LON"`` in WGS84 degrees; needs ``radius_km`` (> 0, at most 20,000).
+
+    Returns:
+        The ``filters`` dict (absent filters left out).
+
+    Raises:
+        BadQuery: a malformed filter (the message names it).
+        UnknownCountry: ``country`` is not an ISO 3166-1 code or name.
+    """
+    out: dict[str, Any] = {}
+    if event_type:
+        if not re.fullmatch(r"[A-Za-z_]{2,32}", event_type):
+            raise BadQuery(f"--event-type {event_type!r} is not a PLOVER event type name")
+        out["event_type"] = event_type.upper()
+    if country:
+        from ..read.scope import lookup_country
+
+        out["country"] = lookup_country(country, "--country").alpha_2
+    if near is not None or radius_km is not None:
+        if near is None or radius_km is None:
+            raise BadQuery("--near and --radius-km go together")
+        try:
+            lat_s, lon_s = near.split(",")
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            raise BadQuery(f"--near {near!r} is not LAT,LON in degrees") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise BadQuery(f"--near {near!r} is outside -90..90, -180..180")
+        if not 0 < radius_km <= 20000:
+            raise BadQuery("--radius-km must be above 0 and at most 20000")
+        out["near"], out["radius_km"] = [lat, lon], float(radius_km)
+    if language:
+        if not re.fullmatch(r"[a-z]{2}", language.strip().lower()):
+            raise BadQuery(f"--language {language!r} is not an ISO 639-1 code")
+        out["language"] = language.strip().lower()
+    return out
+
+
+def _rule(row: Any) -> Rule:
+    return Rule(row.id, row.name, row.query, dict(row.filters or {}), bool(row.paused),
+                utc(row.created_at))
+
+
+def add_rule(store: Store, name: str, query: str, filters: dict[str, Any],
+             now: dt.datetime | None = None) -> Rule:
+    """Save a rule after checking its query.
+
+    Raises:
+        BadQuery: the query cannot be used (nothing saved).
+        AlreadyExists: a rule has this name.
+    """
+    name = name.strip()
+    if not name:
+        raise BadQuery("a rule needs a name")
+    parse_query(query)
+    with write_transaction(store.engine) as conn:
+        if conn.execute(sa.select(watch_rule.c.id).where(watch_rule.c.name == name)).first():
+            raise AlreadyExists("a rule has this name", subject=name)
+        conn.execute(sa.insert(watch_rule).values(name=name, query=query, filters=filters,
+                                                  paused=False, created_at=now or utcnow()))
+        return _rule(conn.execute(sa.select(watch_rule).where(watch_rule.c.name == name)).one())
+
+
+def list_rules(store: Store, *, active_only: bool = False) -> list[Rule]:
+    """Saved rules by id (``active_only``: not paused)."""
+    q = sa.select(watch_rule).order_by(watch_rule.c.id)
+    if active_only:
+        q = q.where(watch_rule.c.paused == sa.false())
+    with store.read() as conn:
+        return [_rule(r) for r in conn.execute(q)]
+
+
+def find_rule(store: Store, key: str) -> Rule:
+    """The rule whose name (or id) is ``key``.
+
+    Raises:
+        NotFound: none.
+    """
+    cond = [watch_rule.c.name == key]
+    if key.isdigit():
+        cond.append(watch_rule.c.id == int(key))
+    with store.read() as conn:
+        row = conn.execute(sa.select(watch_rule).where(sa.or_(*cond))).first()
+    if row is None:
+        raise NotFound("no rule has this name or id (see `newswatch rule list`)", subject=key)
+    return _rule(row)
+
+
+def remove_rule(store: Store, key: str) -> Rule:
+    """Delete a rule and its alerts.
+
+    Raises:
+        NotFound: no such rule.
+    """
+    rule = find_rule(store, key)
+    with write_transaction(store.engine) as conn:
+        conn.execute(sa.delete(watch_alert).where(watch_alert.c.rule_id == rule.id))
+        conn.execute(sa.delete(watch_rule).where(watch_rule.c.id == rule.id))
+    return rule
+
+
+def _text_matches(conn: Connection, tree: Node, revision_ids: list[int] | None,
+                  limit: int) -> list[int]:
+    """Revision ids whose title or text match the query (newest first)."""
+    r = t.revision
+    if conn.dialect.name == "sqlite":
+        has_fts = conn.execute(sa.text(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n"), {"n": FTS_TABLE}).first()
+        if not has_fts:
+            raise StorageError("this SQLite build has no FTS5 full-text index "
+                               f"({FTS_TABLE}); rules cannot be evaluated")
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"
+        params: dict[str, Any] = {"q": to_fts5(tree)}
+        if revision_ids is not None:
+            sql += " AND rowid IN (" + ", ".join(str(int(i)) for i in revision_ids) + ")"
+        sql += " ORDER BY rowid DESC LIMIT :n"
+        params["n"] = limit
+        return [int(x) for x in conn.execute(sa.text(sql), params).scalars()]
+    a = t.article
+    doc = sa.func.to_tsvector("simple", sa.func.coalesce(a.c.title, "") + " " + r.c.text)
+    q = (sa.select(r.c.id).join(a, a.c.id == r.c.article_id)
+         .where(doc.bool_op("@@")(sa.func.to_tsquery("simple", to_tsquery(tree))))
+         .order_by(r.c.id.desc()).limit(limit))
+    if revision_ids is not None:
+        q = q.where(r.c.id.in_(revision_ids))
+    return [int(x) for x in conn.execute(q).scalars()]
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two WGS84 points given in degrees, in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str | None,
+                  ) -> dict[str, Any] | None:
+    """None when a filter fails; else what the filters found (place, distance)."""
+    f, found = rule.filters, {}
+    if f.get("language") and language != f["language"]:
+        return None
+    if f.get("event_type"):
+        em = t.situation_schema.event_mention
+        hit = conn.execute(sa.select(em.c.id).where(
+            em.c.revision_id == revision_id, em.c.type == f["event_type"]).limit(1)).first()
+        if hit is None:
+            return None
+        found["event_type"] = f["event_type"]
+    if f.get("country") or f.get("near"):
+        pm, p = t.place_mention, t.place
+        rows = conn.execute(sa.select(p.c.name, p.c.lat, p.c.lon, p.c.country_code)
+                            .join(pm, pm.c.place_id == p.c.id)
+                            .where(pm.c.revision_id == revision_id).distinct()).all()
+        if f.get("country"):
+            rows = [x for x in rows if x.country_code == f["country"]]
+            if not rows:
+                return None
+            found["place"] = rows[0].name
+        if f.get("near"):
+            lat, lon = f["near"]
+            near = sorted((haversine_km(lat, lon, x.lat, x.lon), x.name) for x in rows
+                          if x.lat is not None and x.lon is not None)
+            if not near or near[0][0] > float(f["radius_km"]):
+                return None
+            found["place"], found["distance_km"] = near[0][1], round(near[0][0], 1)
+    return found
+
+
+def _sentence(text: str, spans: Any, tree: Node) -> str | None:
+    pattern = term_pattern(tree)
+    if pattern is None:
+        return None
+    bounds = [(int(s[0]), int(s[1])) for s in (spans or []) if len(s) >= 2]
+    if not bounds:
+        bounds, at = [], 0
+        for part in _SENTENCE_END.split(text):
+            start = text.find(part, at)
+            bounds.append((start, start + len(part)))
+            at = start + len(part)
+    for start, end in bounds:
+        sentence = text[start:end]
+        if pattern.search(sentence):
+            return " ".join(sentence.split())[:EVIDENCE_CHARS]
+    return None
+
+
+def match_revisions(conn: Connection, rule: Rule, revision_ids: list[int] | None = None,
+                    limit: int = 1000) -> list[dict[str, Any]]:
+    """What ``rule`` matches among ``revision_ids`` (None: every stored revision, newest
+    first, at most ``limit`` text matches looked at).
+
+    Returns:
+        One evidence dict per matching revision: ``rule``, ``article_id``, ``revision_id``,
+        ``title``, ``url``, ``source``, ``published`` (ISO date), ``language``, ``sentence``
+        (the first sentence holding a positive query term) and what the filters found
+        (``event_type``, ``place``, ``distance_km``).
+
+    Raises:
+        BadQuery: the stored query no longer parses.
+        StorageError: no full-text index (SQLite built without FTS5).
+    """
+    tree = rule.tree
+    if revision_ids is not None and not revision_ids:
+        return []
+    ids = _text_matches(conn, tree, revision_ids, limit)
+    if not ids:
+        return []
+    a, r, s = t.article, t.revision, t.source
+    rows = conn.execute(
+        sa.select(r.c.id, r.c.article_id, r.c.text, r.c.sentences, a.c.title, a.c.url,
+                  a.c.published, a.c.language, s.c.name.label("source"))
+        .join(a, a.c.id == r.c.article_id).outerjoin(s, s.c.id == a.c.source_id)
+        .where(r.c.id.in_(ids)).order_by(r.c.id.desc())).all()
+    out, seen_articles = [], set()
+    for row in rows:
+        if row.article_id in seen_articles:  # an older revision of an article already listed
+            continue
+        found = _filters_pass(conn, rule, row.id, row.language)
+        if found is None:
+            continue
+        seen_articles.add(row.article_id)
+        out.append({"rule": rule.name, "rule_id": rule.id, "article_id": row.article_id,
+                    "revision_id": row.id, "title": row.title, "url": row.url,
+                    "source": row.source,
+                    "published": row.published.isoformat() if row.published else None,
+                    "language": row.language,
+                    "sentence": _sentence(row.text, row.sentences, tree), **found})
+    return out
+
+
+def fire(store: Store, evidence: dict[str, Any], now: dt.datetime | None = None,
+         ) -> dict[str, Any] | None:
+    """Record an alert for one match, unless this rule already alerted on this article.
+
+    Returns:
+        The alert (``evidence`` plus ``alert_id`` and ``created_at``), or None when it was a
+        repeat.
+    """
+    when = now or utcnow()
+    row = {"rule_id": evidence["rule_id"], "article_id": evidence["article_id"],
+           "revision_id": evidence["revision_id"], "created_at": when, "evidence": evidence}
+    with write_transaction(store.engine) as conn:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt: Any = pg_insert(watch_alert).on_conflict_do_nothing()
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(watch_alert).on_conflict_do_nothing()
+        result = conn.execute(stmt.values(**row))
+        if not result.rowcount:
+            return None
+        alert_id = conn.execute(sa.select(watch_alert.c.id).where(
+            watch_alert.c.rule_id == row["rule_id"],
+            watch_alert.c.article_id == row["article_id"])).scalar_one()
+    return {**evidence, "alert_id": int(alert_id), "created_at": when.isoformat()}
+
+
+def recent_alerts(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest alerts, newest first, as :func:`fire` returned them."""
+    with store.read() as conn:
+        rows = conn.execute(sa.select(watch_alert).order_by(watch_alert.c.id.desc())
+                            .limit(limit)).all()
+    return [{**dict(r.evidence), "alert_id": int(r.id),
+             "created_at": (utc(r.created_at) or utcnow()).isoformat()} for r in rows]
