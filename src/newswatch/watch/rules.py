@@ -41,7 +41,7 @@ from .sources import utc, utcnow
 EARTH_RADIUS_KM = 6371.0088
 #: Longest evidence sentence kept in an alert, in characters.
 EVIDENCE_CHARS = 400
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 
 
 @dataclass

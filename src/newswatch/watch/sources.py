@@ -184,7 +184,8 @@ def add_source(store: Store, url: str, settings: Settings | None = None, *, name
         The saved :class:`Source`.
 
     Raises:
-        AlreadyExists: a source with this URL or feed URL (or name) exists.
+        AlreadyExists: a source with this URL or feed URL exists, or one has the ``name``
+            given (a default name already in use gets `` (2)``, `` (3)``...).
         NoFeed, FetchFailed, RefusedAddress: discovery failed (nothing saved).
     """
     check_url(url)
@@ -195,6 +196,7 @@ def add_source(store: Store, url: str, settings: Settings | None = None, *, name
     else:
         feed_url, title = url, None
     check_url(feed_url)
+    given = bool(name and name.strip())
     name = (name or title or urlsplit(url).hostname or url).strip()
     row = {"url": url, "feed_url": feed_url, "name": name, "language": language,
            "every_seconds": int(every_seconds), "paused": False,
@@ -202,10 +204,17 @@ def add_source(store: Store, url: str, settings: Settings | None = None, *, name
     c = watch_source.c
     with write_transaction(store.engine) as conn:
         clash = conn.execute(sa.select(c.id, c.name).where(sa.or_(
-            c.url.in_([url, feed_url]), c.feed_url.in_([url, feed_url]), c.name == name))).first()
+            c.url.in_([url, feed_url]), c.feed_url.in_([url, feed_url])))).first()
         if clash is not None:
             raise AlreadyExists(f"already followed as source {clash.id} ({clash.name})",
                                 subject=url)
+        taken = set(conn.execute(sa.select(c.name).where(c.name.like(name + "%"))).scalars())
+        if name in taken and given:
+            raise AlreadyExists("a source has this name; choose another --name", subject=name)
+        base, n = name, 2
+        while name in taken:  # a default name (the feed's title or host) already in use
+            name, n = f"{base} ({n})", n + 1
+        row["name"] = name
         new_id = conn.execute(sa.insert(watch_source).values(**row)).inserted_primary_key
         assert new_id is not None
         got = conn.execute(sa.select(watch_source).where(c.id == new_id[0])).one()

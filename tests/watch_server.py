@@ -1,0 +1,115 @@
+"""A loopback HTTP server for the watch tests (a pytest plugin: the ``feed_server`` fixture).
+
+Routes are set per test: ``server.routes[path] = Route(...)``. Every request is recorded
+(``server.seen``: method, path, headers, body), so tests check what the watcher asked for.
+The feed files served are the repository's own fixtures (``tests/data/feeds``)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+
+
+@dataclass
+class Route:
+    """What a path answers: ``body`` with ``status`` and ``headers``; with ``etag`` set, a
+    request whose If-None-Match equals it gets 304."""
+
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/rss+xml; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class FeedServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.seen: list[Seen] = []
+        self.port = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def paths(self, method: str = "GET") -> list[str]:
+        return [s.path for s in self.seen if s.method == method]
+
+
+def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            server.seen.append(Seen(method, self.path, {k.lower(): v for k, v in
+                                                        self.headers.items()}, body))
+            route = server.routes.get(self.path)
+            if route is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if route.etag and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.send_header("ETag", route.etag)
+                self.end_headers()
+                return
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            if route.etag:
+                self.send_header("ETag", route.etag)
+            for k, v in route.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def do_GET(self) -> None:
+            self._answer("GET")
+
+        def do_POST(self) -> None:
+            self._answer("POST")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A started :class:`FeedServer` on 127.0.0.1 (a free port)."""
+    state = FeedServer()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.port = int(httpd.server_address[1])
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def feed_bytes(name: str) -> bytes:
+    """A fixture feed file's bytes."""
+    return (FEEDS / name).read_bytes()
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag for ``body``."""
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
