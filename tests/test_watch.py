@@ -296,3 +296,29 @@ def test_a_page_announcing_its_feed_is_followed_through_the_feed(feed_server: Fe
                                          content_type="text/html")
     with pytest.raises(NoFeed):
         add_source(store, feed_server.url("/plain"), settings, now=START)
+
+
+@pytest.mark.parametrize(("query", "titles"), [
+    ('"stable Afghanistan" AND (Ghani OR Abdullah) NOT Taliban',
+     ["FACT SHEET: Continued U.S. Support for a Peaceful, Stable Afghanistan"]),
+    ("Psaki OR Abdull*", [
+        "Statement by White House Spokesperson Jen Psaki on the Visit of President Ashraf "
+        "Ghani of Afghanistan",
+        "Readout of President Joseph R. Biden, Jr. Meeting with President Ghani and Chairman "
+        "Abdullah of Afghanistan"]),
+    ("ghani -psaki -toolkit", [
+        "Readout of President Joseph R. Biden, Jr. Meeting with President Ghani and Chairman "
+        "Abdullah of Afghanistan"]),
+])
+def test_rules_match_alike_on_sqlite_and_postgresql(db_url: str, query: str,
+                                                    titles: list[str]) -> None:
+    from newswatch.ingest.readers import read_fetched
+    from newswatch.watch.rules import Rule, match_revisions
+
+    with Store.open(db_url) as s:
+        for item in read_fetched(RSS, "https://example.org/wh.rss"):
+            assert isinstance(item, Article)
+            s.save(item)
+        with s.read() as conn:
+            found = match_revisions(conn, Rule(1, "r", query, {"language": "en"}))
+    assert sorted(m["title"] for m in found) == sorted(titles)
