@@ -195,20 +195,30 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>&c;</title><item><title>&c;</title></item></channel></rss>"""
 
 
-def test_hostile_sources_fail_alone_and_the_pass_goes_on(feed_server: FeedServer, store: Store,
-                                                         settings) -> None:
+def test_hostile_sources_fail_alone_and_the_pass_goes_on(feed_server: FeedServer,
+                                                         store: Store) -> None:
+    settings = load_settings({"fetch_allowed_hosts": "127.0.0.1", "fetch_timeout_seconds": 1,
+                              "watch_host_interval_seconds": 0, "max_input_bytes": 2_000_000})
     feed_server.routes["/laughs.rss"] = Route(BILLION_LAUGHS)
     feed_server.routes["/garbage.rss"] = Route(b"<rss><channel><item><title>cut")
     feed_server.routes["/to-metadata"] = Route(
         b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    feed_server.routes["/to-private"] = Route(
+        b"", status=301, headers={"Location": "http://10.0.0.1/feed.rss"})
+    feed_server.routes["/huge.rss"] = Route(b"<!-- padding -->" * 65536, repeat=50)  # 50 MiB
+    feed_server.routes["/slow.rss"] = Route(RSS, delay=3)
     feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
-    for path in ("/laughs.rss", "/garbage.rss", "/to-metadata", "/wh.atom"):
+    paths = ("/laughs.rss", "/garbage.rss", "/to-metadata", "/to-private", "/huge.rss",
+             "/slow.rss", "/wh.atom")
+    for path in paths:
         add_source(store, feed_server.url(path), discover=False, now=START)
     w = _watcher(store, settings, Clock())
     report = w.run_pass()
-    assert (report.due, report.failed, report.new) == (4, 3, 2)
-    assert [find_source(store, str(i)).last_status for i in (1, 2, 3, 4)] == [
-        "unsafe-xml", "malformed", "refused-address", "200"]
+    assert (report.due, report.failed, report.new) == (7, 6, 2)
+    assert [find_source(store, str(i)).last_status for i in range(1, 8)] == [
+        "unsafe-xml", "malformed", "refused-address", "refused-address", "too-large",
+        "fetch-failed", "200"]
+    assert "timed out" in (find_source(store, "6").last_error or "")
     assert all(line.startswith("source ") for line in w.lines)  # type: ignore[attr-defined]
     w.close()
 

@@ -169,3 +169,28 @@ def test_opml_round_trip_and_hostile_opml(tmp_path: Path) -> None:
                    b'<opml><body><outline xmlUrl="https://e.org/&x;"/></body></opml>')
         with pytest.raises(UnsafeXml):
             import_opml(b, hostile, "evil.opml")
+
+
+@pytest.mark.parametrize(("filters", "hit"), [
+    ({"event_type": "ASSAULT"}, True),   # "the fighting", actor Taliban
+    ({"event_type": "PROTEST"}, False),
+    ({"country": "UZ"}, True),           # Termez (Uzbekistan)
+    ({"country": "RU"}, False),          # Moscow is named, but not as a geocoded place
+    ({"near": [37.2, 67.3], "radius_km": 10}, True),
+    ({"near": [55.7558, 37.6173], "radius_km": 500}, False),  # around Moscow
+    ({"language": "ru"}, False),
+])
+def test_filters_on_a_stored_analysed_article(db_url: str, filters: dict, hit: bool) -> None:
+    from storage_samples import make_article
+
+    with Store.open(db_url) as store:
+        store.save(make_article())
+        with store.read() as conn:
+            found = match_revisions(conn, Rule(1, "r", "fighting AND Taliban", filters))
+    assert len(found) == int(hit)
+    if hit:
+        assert found[0]["sentence"].startswith("According to the Afghan Tolo News TV channel, "
+                                               "the fighting caused traffic diversion")
+    if hit and "near" in filters:
+        # Termez (37.22417, 67.27833) is about 3.3 km from (37.2, 67.3)
+        assert found[0]["place"] == "Termez" and 3.0 < found[0]["distance_km"] < 3.6

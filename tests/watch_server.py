@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,13 +22,18 @@ FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 @dataclass
 class Route:
     """What a path answers: ``body`` with ``status`` and ``headers``; with ``etag`` set, a
-    request whose If-None-Match equals it gets 304."""
+    request whose If-None-Match equals it gets 304; ``delay`` and ``repeat`` make a slow and a
+    huge answer."""
 
     body: bytes = b""
     status: int = 200
     content_type: str = "application/rss+xml; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
+    #: seconds to wait before answering (a slow server)
+    delay: float = 0.0
+    #: send the body this many times without a Content-Length (a huge, streamed body)
+    repeat: int = 0
 
 
 @dataclass
@@ -69,8 +75,18 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("ETag", route.etag)
                 self.end_headers()
                 return
+            if route.delay:
+                time.sleep(route.delay)
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
+            if route.repeat:
+                self.end_headers()
+                try:
+                    for _ in range(route.repeat):
+                        self.wfile.write(route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                return
             self.send_header("Content-Length", str(len(route.body)))
             if route.etag:
                 self.send_header("ETag", route.etag)
