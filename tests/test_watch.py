@@ -332,3 +332,38 @@ def test_rules_match_alike_on_sqlite_and_postgresql(db_url: str, query: str,
         with s.read() as conn:
             found = match_revisions(conn, Rule(1, "r", query, {"language": "en"}))
     assert sorted(m["title"] for m in found) == sorted(titles)
+
+
+def test_a_syndicated_copy_does_not_alert_again(feed_server: FeedServer, store: Store,
+                                                settings) -> None:
+    # a second outlet republishes the three items word for word under its own URLs
+    copy = RSS.replace(b"https://bidenwhitehouse.archives.gov/briefing-room/statements-releases/",
+                       b"https://syndicator.example/wire/")
+    assert copy != RSS
+    feed_server.routes["/a.rss"] = Route(RSS)
+    feed_server.routes["/b.rss"] = Route(copy)
+    add_source(store, feed_server.url("/a.rss"), discover=False, now=START)
+    add_source(store, feed_server.url("/b.rss"), discover=False, now=START)
+    add_rule(store, "ghani", "Ghani", {})  # every item names Ghani (in its text or title)
+    w = _watcher(store, settings, Clock())
+    report = w.run_pass()
+    assert (report.new, report.alerts, report.suppressed) == (6, 3, 3)
+    assert store.counts()["article"] == 6  # both copies are stored, only one alerts
+    w.close()
+
+
+def test_a_rule_cool_down_holds_back_alerts(feed_server: FeedServer, store: Store,
+                                            settings) -> None:
+    feed_server.routes["/wh.rss"] = Route(RSS)
+    feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
+    add_source(store, feed_server.url("/wh.rss"), discover=False, now=START)
+    add_rule(store, "afghanistan", "Afghanistan", check_filters(cooldown="1h"))
+    clock = Clock()
+    w = _watcher(store, settings, clock)
+    first = w.run_pass()
+    assert (first.new, first.alerts, first.suppressed) == (3, 1, 2)
+    clock.advance(3600)  # the cool-down is over: the next match alerts
+    add_source(store, feed_server.url("/wh.atom"), discover=False, now=clock.at)
+    second = w.run_pass()
+    assert (second.new, second.alerts, second.suppressed) == (2, 1, 1)
+    w.close()

@@ -218,15 +218,18 @@ CountryOpt = Annotated[str | None, typer.Option("--country",
 NearOpt = Annotated[str | None, typer.Option("--near",
         help="LAT,LON (degrees) of a geofence centre; needs --radius-km.")]
 RadiusOpt = Annotated[float | None, typer.Option("--radius-km", help="Geofence radius in kilometres.")]
+CooldownOpt = Annotated[str | None, typer.Option("--cooldown",
+        help="After an alert, matches within this time do not alert (30m, 2h, 1d).")]
 RuleLanguageOpt = Annotated[str | None, typer.Option("--language", help="Article language (ISO 639-1).")]
 
 
 def _filters(event_type: str | None, country: str | None, near: str | None,
-             radius_km: float | None, language: str | None) -> dict[str, Any]:
+             radius_km: float | None, language: str | None,
+             cooldown: str | None = None) -> dict[str, Any]:
     from ..watch.rules import check_filters
 
     try:
-        return check_filters(event_type, country, near, radius_km, language)
+        return check_filters(event_type, country, near, radius_km, language, cooldown)
     except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
 
@@ -240,14 +243,16 @@ def rule_add(
     near: NearOpt = None,
     radius_km: RadiusOpt = None,
     language: RuleLanguageOpt = None,
+    cooldown: CooldownOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Save a rule; the watch loop alerts once per article it matches."""
+    """Save a rule; the watch loop alerts once per article (and near-duplicate cluster) it
+    matches."""
     from ..watch.query import parse_query
     from ..watch.rules import add_rule
 
-    filters = _filters(event_type, country, near, radius_km, language)
+    filters = _filters(event_type, country, near, radius_km, language, cooldown)
     try:
         parse_query(query)
     except BadQuery as exc:

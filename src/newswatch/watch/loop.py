@@ -14,7 +14,8 @@ One pass (:meth:`Watcher.run_pass`, what ``newswatch watch --once`` runs):
    (:func:`newswatch.ingest.budget.analyse_stream` with the worker under the time and memory
    budget) and stored with :meth:`newswatch.storage.Store.save`;
 4. every active rule is evaluated on each new or revised revision; a match fires at most one
-   alert per rule and article, delivered to the configured sinks;
+   alert per rule and article (and per near-duplicate cluster, outside the rule's cool-down),
+   delivered to the configured sinks;
 5. the source's row is updated: validators, body hash, health, and the next fetch time
    (its interval after a success; exponential backoff, at least ``Retry-After``, after a
    failure).
@@ -65,6 +66,7 @@ class PassReport:
     duplicates: int = 0
     item_errors: int = 0
     alerts: int = 0
+    suppressed: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """The counts as a dict."""
@@ -325,8 +327,10 @@ class Watcher:
                 self.log(f"rule {rule.name}: {err.code}: {err.message}")
                 continue
             for evidence in matches:
-                alert = fire(self.store, evidence, self.now())
+                alert = fire(self.store, evidence, self.now(),
+                             float(rule.filters.get("cooldown_seconds") or 0))
                 if alert is None:
+                    report.suppressed += 1
                     continue
                 report.alerts += 1
                 self.log(f"alert: rule {rule.name}: {alert.get('title') or alert['article_id']}")

@@ -14,7 +14,9 @@ stored) or over everything stored (``rule test``): the query through the full-te
 (SQLite FTS5 ``article_fts`` over title and text; PostgreSQL ``to_tsvector('simple', ...)``),
 then the filters. :func:`fire` records an alert once per (rule, article): the table's unique
 constraint is the deduplication, so a revised article or the same story met again later
-does not alert twice.
+does not alert twice; nor does a near-duplicate (a syndicated copy in the same
+``article_cluster``) of an article the rule alerted on, nor a match within the rule's
+cool-down (``cooldown_seconds``) after its last alert.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 @dataclass
 class Rule:
     """A saved rule. ``filters`` keys: ``event_type``, ``country``, ``near`` ``[lat, lon]``,
-    ``radius_km``, ``language`` (each optional)."""
+    ``radius_km``, ``language``, ``cooldown_seconds`` (each optional)."""
 
     id: int
     name: str
@@ -70,11 +72,13 @@ class Rule:
 
 def check_filters(event_type: str | None = None, country: str | None = None,
                   near: str | None = None, radius_km: float | None = None,
-                  language: str | None = None) -> dict[str, Any]:
+                  language: str | None = None, cooldown: str | None = None) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
         near: ``"LAT,LON"`` in WGS84 degrees; needs ``radius_km`` (> 0, at most 20,000).
+        cooldown: the rule's cool-down (``30m``, ``2h``...): after an alert, matches within it
+            do not alert (stored as ``cooldown_seconds``).
 
     Returns:
         The ``filters`` dict (absent filters left out).
@@ -109,6 +113,13 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not re.fullmatch(r"[a-z]{2}", language.strip().lower()):
             raise BadQuery(f"--language {language!r} is not an ISO 639-1 code")
         out["language"] = language.strip().lower()
+    if cooldown:
+        from .urls import parse_every
+
+        try:
+            out["cooldown_seconds"] = parse_every(cooldown)
+        except ValueError as exc:
+            raise BadQuery(f"--cooldown: {exc}") from None
     return out
 
 
@@ -305,18 +316,41 @@ def match_revisions(conn: Connection, rule: Rule, revision_ids: list[int] | None
     return out
 
 
+def _suppressed(conn: Connection, rule_id: int, revision_id: int, cooldown_seconds: float,
+                when: dt.datetime) -> bool:
+    """Whether the rule already alerted on a near-duplicate of this revision (a member of its
+    cluster, ``article_cluster_member``), or alerted less than ``cooldown_seconds`` ago."""
+    a = watch_alert.c
+    m = t.situation_schema.article_cluster_member.c
+    cluster = conn.scalar(sa.select(m.cluster_id).where(m.revision_id == revision_id))
+    if cluster is not None:
+        copies = sa.select(m.article_id).where(m.cluster_id == cluster)
+        if conn.execute(sa.select(a.id).where(a.rule_id == rule_id, a.article_id.in_(copies))
+                        .limit(1)).first() is not None:
+            return True
+    if cooldown_seconds > 0:
+        last = utc(conn.scalar(sa.select(sa.func.max(a.created_at)).where(a.rule_id == rule_id)))
+        if last is not None and (when - last).total_seconds() < cooldown_seconds:
+            return True
+    return False
+
+
 def fire(store: Store, evidence: dict[str, Any], now: dt.datetime | None = None,
-         ) -> dict[str, Any] | None:
-    """Record an alert for one match, unless this rule already alerted on this article.
+         cooldown_seconds: float = 0) -> dict[str, Any] | None:
+    """Record an alert for one match, unless it repeats one: this rule already alerted on this
+    article or on a near-duplicate of it (a syndicated copy in the same cluster), or alerted
+    less than ``cooldown_seconds`` ago (the rule's cool-down).
 
     Returns:
         The alert (``evidence`` plus ``alert_id`` and ``created_at``), or None when it was a
-        repeat.
+        repeat or fell in the cool-down.
     """
     when = now or utcnow()
     row = {"rule_id": evidence["rule_id"], "article_id": evidence["article_id"],
            "revision_id": evidence["revision_id"], "created_at": when, "evidence": evidence}
     with write_transaction(store.engine) as conn:
+        if _suppressed(conn, row["rule_id"], row["revision_id"], cooldown_seconds, when):
+            return None
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
