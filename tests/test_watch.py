@@ -367,3 +367,44 @@ def test_a_rule_cool_down_holds_back_alerts(feed_server: FeedServer, store: Stor
     second = w.run_pass()
     assert (second.new, second.alerts, second.suppressed) == (2, 1, 1)
     w.close()
+
+
+def test_failed_deliveries_are_retried_with_backoff_then_dead_lettered(
+        feed_server: FeedServer, store: Store, tmp_path: Path) -> None:
+    from newswatch.watch.alerts import dead_letters
+
+    settings = load_settings({"fetch_allowed_hosts": "127.0.0.1", "fetch_timeout_seconds": 5,
+                              "watch_host_interval_seconds": 0,
+                              "watch_delivery_attempts_count": 3,
+                              "watch_delivery_retry_seconds": 60})
+    feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
+    feed_server.routes["/hook"] = Route(b"down", status=500, content_type="text/plain")
+    add_source(store, feed_server.url("/wh.atom"), discover=False, every_seconds=86400, now=START)
+    add_rule(store, "war", "war", {})  # "the United States ended 20 years of war in Afghanistan"
+    broken_file = JsonlSink(tmp_path)  # a folder: every append fails
+    hook = WebhookSink(feed_server.url("/hook"), "", settings)
+    clock = Clock()
+    w = _watcher(store, settings, clock, sinks=[hook, broken_file])
+
+    first = w.run_pass()
+    assert (first.alerts, first.deliveries_failed, first.dead_letters) == (1, 2, 0)
+    clock.advance(30)  # retries wait 60 s after the first failure
+    assert w.run_pass().deliveries_failed == 0
+    clock.advance(30)
+    second = w.run_pass()  # both fail again; the next retry waits 120 s
+    assert (second.deliveries_failed, second.dead_letters) == (2, 0)
+    feed_server.routes["/hook"] = Route(b"ok", content_type="text/plain")  # the receiver is back
+    clock.advance(119)
+    assert w.run_pass().deliveries_failed == 0
+    clock.advance(1)
+    third = w.run_pass()
+    assert (third.deliveries_failed, third.dead_letters) == (1, 1)  # the file sink gives up
+    posts = [s for s in feed_server.seen if s.method == "POST"]
+    assert len(posts) == 3 and json.loads(posts[-1].body)["data"]["title"] == \
+        "Remarks by President Biden on the End of the War in Afghanistan"
+    (dead,) = dead_letters(store)
+    assert (dead["sink"], dead["attempts"], dead["rule"]) == ("jsonl", 3, "war")
+    assert "cannot append the alert" in dead["last_error"]
+    clock.advance(10_000)
+    assert w.run_pass().deliveries_failed == 0  # nothing left to retry
+    w.close()

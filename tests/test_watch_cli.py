@@ -85,6 +85,8 @@ def test_rule_commands_refuse_bad_queries_with_a_reason(runner: CliRunner, tmp_p
     assert _json(runner, "rule", "test", "border", "--db", db) == []
     _json(runner, "rule", "remove", "border", "--db", db)
     assert _json(runner, "rule", "list", "--db", db) == []
+    assert _json(runner, "alert", "list", "--db", db) == []
+    assert _json(runner, "alert", "list", "--dead", "--db", db) == []
 
 
 def test_watch_once_reports_failures_and_not_modified_sources(runner: CliRunner,

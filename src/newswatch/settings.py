@@ -206,6 +206,17 @@ SETTINGS: tuple[Setting, ...] = (
         "URL the watch loop POSTs each alert to as JSON (through the guarded fetch); empty: none.",
     ),
     Setting(
+        "watch_delivery_attempts_count", 6,
+        "Attempts to deliver one alert to one sink (the webhook, the Atom or JSON Lines file) "
+        "before it goes to the dead-letter list; retries wait watch_delivery_retry_seconds, "
+        "doubling each time.",
+    ),
+    Setting(
+        "watch_delivery_retry_seconds", 60.0,
+        "Wait before the first retry of a failed alert delivery, in seconds (doubles after each "
+        "failure).",
+    ),
+    Setting(
         "watch_webhook_secret", "",
         "Secret of the webhook signature (Standard Webhooks: 'whsec_' and base64, or any text); "
         "empty: alerts are posted unsigned.",

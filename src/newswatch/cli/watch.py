@@ -7,6 +7,7 @@ run the watch loop (:mod:`newswatch.watch`).
 * ``rule add NAME --query Q [--event-type T] [--country XX] [--near LAT,LON --radius-km N]
   [--language xx]``, ``rule list``, ``rule test NAME`` (what it would have fired on what is
   stored), ``rule remove NAME``;
+* ``alert list [--dead]``: the latest alerts, or the deliveries given up on;
 * ``watch [--once]``: the loop; SIGTERM or Ctrl+C stop it cleanly after the current source.
 
 Exit codes (:mod:`.common`): 0 ok; 1 some sources (``watch --once``) or outlines
@@ -44,6 +45,8 @@ source_app = typer.Typer(help="Sources the watch loop follows (feeds).", no_args
                          add_completion=False)
 rule_app = typer.Typer(help="Saved rules the watch loop alerts on.", no_args_is_help=True,
                        add_completion=False)
+alert_app = typer.Typer(help="Alerts the watch loop fired, and deliveries it gave up on.",
+                        no_args_is_help=True, add_completion=False)
 
 KeyArg = Annotated[str, typer.Argument(help="The source's id, name or URL.")]
 RuleArg = Annotated[str, typer.Argument(help="The rule's name (or id).")]
@@ -348,6 +351,37 @@ def rule_remove(name: RuleArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -
     _emit(fmt, rule.to_dict(), f"rule {rule.id} ({rule.name}) removed")
 
 
+@alert_app.command("list")
+def alert_list(
+    dead: Annotated[bool, typer.Option("--dead",
+            help="List the dead letters: deliveries given up on after every retry.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="Most rows shown.")] = 50,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """The latest alerts (newest first) with their evidence, or with --dead the failed deliveries."""
+    from ..watch.alerts import dead_letters
+    from ..watch.rules import recent_alerts
+
+    store = open_store(db_url(db))
+    try:
+        rows = dead_letters(store, limit) if dead else recent_alerts(store, limit)
+    finally:
+        store.close()
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        if dead:
+            typer.echo(f"{r['alert_id']}\t{r['sink']}\t{r['attempts']} attempts\t{r['rule']}\t"
+                       f"{r['title'] or '-'}\n\t{r['last_error']}")
+        else:
+            typer.echo(f"{r['alert_id']}\t{r['created_at'][:16]}\t{r['rule']}\t"
+                       f"{r.get('title') or r['article_id']}\t{r.get('url') or '-'}")
+            if r.get("sentence"):
+                typer.echo(f"\t{r['sentence']}")
+
+
 def watch(
     once: Annotated[bool, typer.Option("--once", help="One pass over the due sources, then exit.")] = False,
     alerts_jsonl: Annotated[str | None, typer.Option("--alerts-jsonl",
@@ -406,7 +440,9 @@ def watch(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``source`` and ``rule`` groups and the ``watch`` command to the main CLI."""
+    """Add the ``source``, ``rule`` and ``alert`` groups and the ``watch`` command to the main
+    CLI."""
     app.add_typer(source_app, name="source")
     app.add_typer(rule_app, name="rule")
+    app.add_typer(alert_app, name="alert")
     app.command("watch")(watch)

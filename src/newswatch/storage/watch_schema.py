@@ -20,6 +20,9 @@ every table); migration ``0004`` creates them.
   ``language``).
 * ``watch_alert``: one row per (rule, article): the unique constraint is the deduplication.
   ``evidence`` holds what the alert shows (title, URL, matching sentence, source).
+* ``watch_delivery``: a delivery of an alert to a sink that failed: ``pending`` rows are
+  retried with backoff (``next_try_at``); after ``watch_delivery_attempts_count`` attempts the
+  row is ``dead`` (the dead-letter list, ``newswatch alert list --dead``).
 """
 
 from __future__ import annotations
@@ -85,5 +88,20 @@ watch_alert = sa.Table(
     sa.UniqueConstraint("rule_id", "article_id"),
 )
 
+watch_delivery = sa.Table(
+    "watch_delivery",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", Id, sa.ForeignKey("watch_alert.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("sink", sa.Text, nullable=False),  # "webhook", "atom", "jsonl"
+    sa.Column("state", sa.Text, nullable=False),  # "pending" (to retry) | "dead"
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_try_at", Timestamp, index=True),
+    sa.Column("last_error", sa.Text, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("alert_id", "sink"),
+)
+
 #: The watch tables, parents first.
-WATCH_TABLES = (watch_source, watch_seen, watch_rule, watch_alert)
+WATCH_TABLES = (watch_source, watch_seen, watch_rule, watch_alert, watch_delivery)

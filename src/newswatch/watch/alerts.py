@@ -2,8 +2,11 @@
 
 Each sink's ``deliver(alert)`` takes one alert as :func:`newswatch.watch.rules.fire` returned
 it (rule, article id, revision id, title, URL, source, evidence sentence...). A sink that
-fails raises :class:`~newswatch.errors.NewswatchError`; the watch loop prints one line and
-goes on (the alert stays recorded in ``watch_alert``).
+fails raises :class:`~newswatch.errors.NewswatchError`; the watch loop prints one line, goes
+on, and retries that delivery later (:func:`record_failure`: waits doubling from
+``watch_delivery_retry_seconds``; after ``watch_delivery_attempts_count`` attempts the
+delivery is dead, listed by :func:`dead_letters`). The alert stays recorded in
+``watch_alert`` whatever happens to its deliveries.
 
 * :class:`JsonlSink` appends one JSON object a line.
 * :class:`AtomSink` rewrites an Atom 1.0 feed (RFC 4287) of the latest alerts, atomically
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -30,8 +34,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+import sqlalchemy as sa
+
 from ..errors import NewswatchError, StorageError
 from ..settings import Settings
+from ..storage import Store
+from ..storage.engine import write_transaction
+from ..storage.watch_schema import watch_alert, watch_delivery
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Entries kept in the Atom feed file.
@@ -176,3 +185,71 @@ class WebhookSink:
         except NewswatchError as exc:
             exc.subject = f"webhook {self.url}"
             raise
+
+
+# -- failed deliveries: retries with backoff, then the dead-letter list ------------------------
+
+
+def record_failure(store: Store, alert_id: int, sink: str, error: str, settings: Settings,
+                   now: dt.datetime) -> str:
+    """Count one failed delivery of an alert to a sink and schedule its retry.
+
+    The n-th failure waits ``watch_delivery_retry_seconds × 2^(n−1)``; the
+    ``watch_delivery_attempts_count``-th makes it ``dead`` (no more retries).
+
+    Returns:
+        The row's state: ``"pending"`` or ``"dead"``.
+    """
+    d = watch_delivery.c
+    limit = max(1, int(settings.watch_delivery_attempts_count))
+    with write_transaction(store.engine) as conn:
+        row = conn.execute(sa.select(d.id, d.attempts).where(
+            d.alert_id == alert_id, d.sink == sink)).first()
+        attempts = (row.attempts if row else 0) + 1
+        state = "dead" if attempts >= limit else "pending"
+        wait = float(settings.watch_delivery_retry_seconds) * 2 ** min(attempts - 1, 20)
+        values = {"state": state, "attempts": attempts, "last_error": error[:1000],
+                  "updated_at": now,
+                  "next_try_at": None if state == "dead" else now + dt.timedelta(seconds=wait)}
+        if row is None:
+            conn.execute(sa.insert(watch_delivery).values(alert_id=alert_id, sink=sink, **values))
+        else:
+            conn.execute(sa.update(watch_delivery).where(d.id == row.id).values(**values))
+    return state
+
+
+def due_retries(store: Store, now: dt.datetime) -> list[tuple[int, str, dict[str, Any]]]:
+    """Pending deliveries whose retry time has come: ``(delivery id, sink, alert)``."""
+    d, a = watch_delivery.c, watch_alert.c
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(d.id, d.sink, a.id.label("alert_id"), a.evidence, a.created_at)
+            .join(watch_alert, a.id == d.alert_id)
+            .where(d.state == "pending", d.next_try_at <= now).order_by(d.id)).all()
+    out = []
+    for r in rows:
+        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=dt.UTC)
+        out.append((int(r.id), str(r.sink), {**dict(r.evidence), "alert_id": int(r.alert_id),
+                                             "created_at": created.isoformat()}))
+    return out
+
+
+def delivered(store: Store, delivery_id: int) -> None:
+    """Forget a failed delivery that has now succeeded."""
+    with write_transaction(store.engine) as conn:
+        conn.execute(sa.delete(watch_delivery).where(watch_delivery.c.id == delivery_id))
+
+
+def dead_letters(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    """Deliveries given up on, newest first: ``alert_id``, ``sink``, ``attempts``,
+    ``last_error``, ``updated_at`` (ISO 8601), ``rule``, ``title``, ``url``."""
+    d, a = watch_delivery.c, watch_alert.c
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(d.alert_id, d.sink, d.attempts, d.last_error, d.updated_at, a.evidence)
+            .join(watch_alert, a.id == d.alert_id).where(d.state == "dead")
+            .order_by(d.updated_at.desc(), d.id.desc()).limit(limit)).all()
+    return [{"alert_id": int(r.alert_id), "sink": r.sink, "attempts": int(r.attempts),
+             "last_error": r.last_error, "updated_at": r.updated_at.isoformat(),
+             "rule": r.evidence.get("rule"), "title": r.evidence.get("title"),
+             "url": r.evidence.get("url")} for r in rows]

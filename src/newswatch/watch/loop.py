@@ -15,7 +15,8 @@ One pass (:meth:`Watcher.run_pass`, what ``newswatch watch --once`` runs):
    budget) and stored with :meth:`newswatch.storage.Store.save`;
 4. every active rule is evaluated on each new or revised revision; a match fires at most one
    alert per rule and article (and per near-duplicate cluster, outside the rule's cool-down),
-   delivered to the configured sinks;
+   delivered to the configured sinks (a failed delivery is retried at the start of later
+   passes, with backoff, until it succeeds or becomes a dead letter);
 5. the source's row is updated: validators, body hash, health, and the next fetch time
    (its interval after a success; exponential backoff, at least ``Retry-After``, after a
    failure).
@@ -45,7 +46,15 @@ from ..settings import Settings
 from ..storage import STATUS_NEW, STATUS_REVISED, Store
 from ..storage.engine import write_transaction
 from ..storage.watch_schema import watch_seen, watch_source
-from .alerts import AtomSink, JsonlSink, Sink, WebhookSink
+from .alerts import (
+    AtomSink,
+    JsonlSink,
+    Sink,
+    WebhookSink,
+    delivered,
+    due_retries,
+    record_failure,
+)
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
 from .rules import Rule, fire, list_rules, match_revisions, recent_alerts
 from .sources import Source, utc, utcnow
@@ -67,6 +76,8 @@ class PassReport:
     item_errors: int = 0
     alerts: int = 0
     suppressed: int = 0
+    deliveries_failed: int = 0
+    dead_letters: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """The counts as a dict."""
@@ -186,6 +197,7 @@ class Watcher:
             The :class:`PassReport`.
         """
         report = PassReport()
+        self._retry_deliveries(report)
         rules = self._rules()
         due = self.due_sources(self.now())
         report.due = len(due)
@@ -335,10 +347,30 @@ class Watcher:
                 report.alerts += 1
                 self.log(f"alert: rule {rule.name}: {alert.get('title') or alert['article_id']}")
                 for sink in self.sinks:
-                    try:
-                        sink.deliver(alert)
-                    except NewswatchError as err:
-                        self.log(f"alert {alert['alert_id']}: {sink.name}: {err.line()}")
+                    self._deliver(sink, alert, report)
+
+    def _deliver(self, sink: Sink, alert: dict[str, Any], report: PassReport,
+                 delivery_id: int | None = None) -> None:
+        """Deliver; on failure, log one line and schedule a retry (or give up: dead letter)."""
+        try:
+            sink.deliver(alert)
+        except NewswatchError as err:
+            report.deliveries_failed += 1
+            state = record_failure(self.store, alert["alert_id"], sink.name, err.line(),
+                                   self.settings, self.now())
+            if state == "dead":
+                report.dead_letters += 1
+            self.log(f"alert {alert['alert_id']}: {sink.name}: {err.line()} "
+                     f"({'given up: dead letter' if state == 'dead' else 'will retry'})")
+            return
+        if delivery_id is not None:
+            delivered(self.store, delivery_id)
+
+    def _retry_deliveries(self, report: PassReport) -> None:
+        sinks = {s.name: s for s in self.sinks}
+        for delivery_id, name, alert in due_retries(self.store, self.now()):
+            if name in sinks:  # a sink no longer configured keeps its pending rows
+                self._deliver(sinks[name], alert, report, delivery_id)
 
     # -- forever --------------------------------------------------------------------------
 

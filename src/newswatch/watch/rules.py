@@ -35,7 +35,7 @@ from ..storage import Store
 from ..storage import schema as t
 from ..storage.engine import write_transaction
 from ..storage.reader_schema import FTS_TABLE
-from ..storage.watch_schema import watch_alert, watch_rule
+from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule
 from .query import Node, parse_query, term_pattern, to_fts5, to_tsquery
 from .sources import utc, utcnow
 
@@ -180,7 +180,9 @@ def remove_rule(store: Store, key: str) -> Rule:
         NotFound: no such rule.
     """
     rule = find_rule(store, key)
+    alerts = sa.select(watch_alert.c.id).where(watch_alert.c.rule_id == rule.id)
     with write_transaction(store.engine) as conn:
+        conn.execute(sa.delete(watch_delivery).where(watch_delivery.c.alert_id.in_(alerts)))
         conn.execute(sa.delete(watch_alert).where(watch_alert.c.rule_id == rule.id))
         conn.execute(sa.delete(watch_rule).where(watch_rule.c.id == rule.id))
     return rule

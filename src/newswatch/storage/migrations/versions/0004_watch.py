@@ -5,7 +5,8 @@ Revises: 0003
 Create Date: 2026-12-05
 
 Adds the tables of ``newswatch.storage.watch_schema`` (a frozen copy here): ``watch_source``,
-``watch_seen``, ``watch_rule``, ``watch_alert``. Nothing existing is changed.
+``watch_seen``, ``watch_rule``, ``watch_alert``, ``watch_delivery``. Nothing existing is
+changed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _index(table: str, *columns: str, unique: bool = False) -> None:
 
 
 def upgrade() -> None:
-    """Create the four watch tables."""
+    """Create the five watch tables."""
     op.create_table(
         "watch_source",
         _pk(),
@@ -101,6 +102,23 @@ def upgrade() -> None:
     )
     _index("watch_alert", "article_id")
     _index("watch_alert", "created_at")
+
+    op.create_table(
+        "watch_delivery",
+        _pk(),
+        sa.Column("alert_id", _ID, sa.ForeignKey(
+            "watch_alert.id", name="fk_watch_delivery_alert_id_watch_alert", ondelete="CASCADE"),
+            nullable=False),
+        sa.Column("sink", sa.Text, nullable=False),
+        sa.Column("state", sa.Text, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("next_try_at", _TS),
+        sa.Column("last_error", sa.Text, nullable=False),
+        sa.Column("updated_at", _TS, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_watch_delivery"),
+        sa.UniqueConstraint("alert_id", "sink", name="uq_watch_delivery_alert_id_sink"),
+    )
+    _index("watch_delivery", "next_try_at")
 
 
 def downgrade() -> None:
