@@ -408,3 +408,46 @@ def test_failed_deliveries_are_retried_with_backoff_then_dead_lettered(
     clock.advance(10_000)
     assert w.run_pass().deliveries_failed == 0  # nothing left to retry
     w.close()
+
+
+def test_a_stop_during_analysis_loses_no_entry(feed_server: FeedServer, store: Store,
+                                               settings) -> None:
+    from newswatch.errors import OverBudget
+
+    feed_server.routes["/wh.rss"] = Route(RSS)
+    add_source(store, feed_server.url("/wh.rss"), discover=False, now=START)
+    clock = Clock()
+    holder: list[Watcher] = []
+
+    def stopped_in_the_middle(article: Article) -> Article | OverBudget:
+        # SIGTERM reaches the service while the second entry is analysed: the worker dies
+        if article.url == RSS_LINKS[1]:
+            holder[0].stop.set()
+            return OverBudget("the analysis worker died", subject=article.origin)
+        return article
+
+    w = Watcher(store, settings, analyse=stopped_in_the_middle, sinks=[], now=clock,
+                log=lambda _: None)
+    holder.append(w)
+    report = w.run_pass()
+    assert (report.new, report.item_errors) == (2, 0)
+    src = find_source(store, "1")
+    assert (src.last_status, src.body_hash, src.next_fetch_at) == ("interrupted", None, START)
+    with store.read() as conn:
+        assert RSS_LINKS[1] not in set(conn.execute(sa.select(watch_seen.c.url)).scalars())
+    assert store.counts()["ingest_failure"] == 0
+    w.close()
+    # the next start reads the feed again and stores the entry the stop cut short
+    again = _watcher(store, settings, clock).run_pass()
+    assert (again.new, again.duplicates) == (1, 2)
+    assert find_source(store, "1").last_status == "200"
+
+
+def test_a_feed_with_no_entries_is_not_a_failure(feed_server: FeedServer, store: Store,
+                                                 settings) -> None:
+    empty = RSS[:RSS.index(b"<item>")] + b"</channel></rss>"
+    feed_server.routes["/empty.rss"] = Route(empty)
+    add_source(store, feed_server.url("/empty.rss"), discover=False, now=START)
+    report = _watcher(store, settings, Clock()).run_pass()
+    assert (report.fetched, report.failed, report.item_errors) == (1, 0, 0)
+    assert find_source(store, "1").last_status == "200"

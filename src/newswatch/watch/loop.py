@@ -40,7 +40,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import InputError, NewswatchError, RobotsDisallowed, UnexpectedInputError
+from ..errors import (
+    EmptyInput,
+    InputError,
+    NewswatchError,
+    RobotsDisallowed,
+    UnexpectedInputError,
+)
 from ..model import Article
 from ..settings import Settings
 from ..storage import STATUS_NEW, STATUS_REVISED, Store
@@ -263,12 +269,21 @@ class Watcher:
                                  source=source.name, language=source.language,
                                  settings=self.settings):
             (articles if isinstance(item, Article) else problems).append(item)  # type: ignore[arg-type]
-        if not articles and problems:
-            raise problems[0]  # the feed as a whole is unreadable (DTD, not XML, empty)
+        if not articles and problems and not isinstance(problems[0], EmptyInput):
+            raise problems[0]  # the feed as a whole is unreadable (DTD, not XML)
         for p in problems:
+            if isinstance(p, EmptyInput) and not articles:
+                continue  # a well-formed feed with no entries: nothing to do
             report.item_errors += 1
             self.log(f"source {source.name}: {p.line()}")
-        added = self._ingest(source, articles, rules, report)
+        added, interrupted = self._ingest(source, articles, rules, report)
+        if interrupted:
+            # stopped while analysing: keep the old validators and hash, so that the next
+            # start reads this body again and ingests what was not stored
+            self._update(source, last_fetch_at=now, last_status="interrupted",
+                         next_fetch_at=now, items_ingested=source.items_ingested + added)
+            self.log(f"source {source.name}: interrupted by the stop, {added} stored")
+            return
         values = {**validators, **healthy, "last_status": str(got.status),
                   "items_ingested": source.items_ingested + added}
         if added:
@@ -277,7 +292,8 @@ class Watcher:
         self.log(f"source {source.name}: {len(articles)} items, {added} stored")
 
     def _ingest(self, source: Source, articles: list[Article], rules: list[Rule],
-                report: PassReport) -> int:
+                report: PassReport) -> tuple[int, bool]:
+        """Store the entries not seen before; returns (new or revised, interrupted by a stop)."""
         keys = [canonical_url(a.url) if a.url else "" for a in articles]
         with self.store.read() as conn:
             seen = set(conn.execute(sa.select(watch_seen.c.url).where(
@@ -296,13 +312,18 @@ class Watcher:
                 seen.add(key)
             fresh.append((article, key))
         if not fresh:
-            return 0
+            return 0, False
         from ..ingest.budget import analyse_stream
 
-        added = 0
+        added, interrupted = 0, False
         done = analyse_stream(self.analyse, [a for a, _ in fresh])
         for (original, key), item in zip(fresh, done, strict=True):
             if not isinstance(item, Article):
+                if self.stop.is_set():
+                    # a stop (SIGTERM to the whole service) may have ended the worker: the
+                    # entry is neither quarantined nor remembered, the next start retries it
+                    interrupted = True
+                    continue
                 report.item_errors += 1
                 err: NewswatchError = item
                 self.store.record_failure(err.subject or original.origin, err.code, err.message)
@@ -318,7 +339,7 @@ class Watcher:
             if result.status in (STATUS_NEW, STATUS_REVISED):
                 added += 1
                 self._evaluate(rules, result.revision_id, report)
-        return added
+        return added, interrupted
 
     def _remember(self, key: str, source: Source, article_id: str | None) -> None:
         if not key:
