@@ -73,6 +73,12 @@ def test_filters_are_checked() -> None:
         check_filters(near="148.85,37.6", radius_km=5)
     with pytest.raises(UnknownCountry):
         check_filters(country="Atlantis")
+    with pytest.raises(BadQuery, match="--entity is empty"):
+        check_filters(entity=" ,. ")
+    with pytest.raises(BadQuery, match="--cooldown"):
+        check_filters(cooldown="soon")
+    assert check_filters(entity=" Sergei   Lavrov ", source="TASS", cooldown="2h") == {
+        "entity": "Sergei Lavrov", "source": "TASS", "cooldown_seconds": 7200}
 
 
 def test_haversine_distance_kyiv_to_kharkiv() -> None:
@@ -179,6 +185,13 @@ def test_opml_round_trip_and_hostile_opml(tmp_path: Path) -> None:
     ({"near": [37.2, 67.3], "radius_km": 10}, True),
     ({"near": [55.7558, 37.6173], "radius_km": 500}, False),  # around Moscow
     ({"language": "ru"}, False),
+    ({"entity": "Сергей Лавров"}, True),  # the same person by identity: "Sergei Lavrov"
+    ({"entity": "Лавров"}, True),          # one word: the surname skeleton
+    ({"entity": "sergei  LAVROV"}, True),
+    ({"entity": "Antony Blinken"}, False),
+    ({"entity": "Lavrenko"}, False),
+    ({"source": "inforos"}, True),
+    ({"source": "TASS"}, False),
 ])
 def test_filters_on_a_stored_analysed_article(db_url: str, filters: dict, hit: bool) -> None:
     from storage_samples import make_article
@@ -191,6 +204,8 @@ def test_filters_on_a_stored_analysed_article(db_url: str, filters: dict, hit: b
     if hit:
         assert found[0]["sentence"].startswith("According to the Afghan Tolo News TV channel, "
                                                "the fighting caused traffic diversion")
+    if hit and "entity" in filters:
+        assert found[0]["entity"] == "Sergei Lavrov"
     if hit and "near" in filters:
         # Termez (37.22417, 67.27833) is about 3.3 km from (37.2, 67.3)
         assert found[0]["place"] == "Termez" and 3.0 < found[0]["distance_km"] < 3.6

@@ -223,16 +223,21 @@ NearOpt = Annotated[str | None, typer.Option("--near",
 RadiusOpt = Annotated[float | None, typer.Option("--radius-km", help="Geofence radius in kilometres.")]
 CooldownOpt = Annotated[str | None, typer.Option("--cooldown",
         help="After an alert, matches within this time do not alert (30m, 2h, 1d).")]
+EntityOpt = Annotated[str | None, typer.Option("--entity",
+        help="A name the article must mention, by identity (Lavrov also finds Лавров).")]
+SourceFilterOpt = Annotated[str | None, typer.Option("--source",
+        help="The article's source (outlet name).")]
 RuleLanguageOpt = Annotated[str | None, typer.Option("--language", help="Article language (ISO 639-1).")]
 
 
 def _filters(event_type: str | None, country: str | None, near: str | None,
-             radius_km: float | None, language: str | None,
-             cooldown: str | None = None) -> dict[str, Any]:
+             radius_km: float | None, language: str | None, cooldown: str | None = None,
+             entity: str | None = None, source: str | None = None) -> dict[str, Any]:
     from ..watch.rules import check_filters
 
     try:
-        return check_filters(event_type, country, near, radius_km, language, cooldown)
+        return check_filters(event_type, country, near, radius_km, language, cooldown, entity,
+                             source)
     except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
 
@@ -246,6 +251,8 @@ def rule_add(
     near: NearOpt = None,
     radius_km: RadiusOpt = None,
     language: RuleLanguageOpt = None,
+    entity: EntityOpt = None,
+    source: SourceFilterOpt = None,
     cooldown: CooldownOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
@@ -255,7 +262,7 @@ def rule_add(
     from ..watch.query import parse_query
     from ..watch.rules import add_rule
 
-    filters = _filters(event_type, country, near, radius_km, language, cooldown)
+    filters = _filters(event_type, country, near, radius_km, language, cooldown, entity, source)
     try:
         parse_query(query)
     except BadQuery as exc:
@@ -298,6 +305,8 @@ def rule_test(
     near: NearOpt = None,
     radius_km: RadiusOpt = None,
     language: RuleLanguageOpt = None,
+    entity: EntityOpt = None,
+    source: SourceFilterOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="Most matches shown.")] = 20,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
@@ -316,7 +325,7 @@ def rule_test(
             except BadQuery as exc:
                 fail(exc.line(), EXIT_USAGE)
             rule = Rule(0, "(test)", query, _filters(event_type, country, near, radius_km,
-                                                    language))
+                                                    language, None, entity, source))
         else:
             assert name is not None
             rule = find_rule(store, name)

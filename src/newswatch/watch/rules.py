@@ -7,7 +7,10 @@ A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structure
 * ``country``: ISO 3166-1 alpha-2 of a place the article mentions (``place.country_code``);
 * ``near`` ``[lat, lon]`` and ``radius_km``: a geocoded place of the article within the
   radius (great-circle distance, WGS84 degrees, kilometres);
-* ``language``: the article's ISO 639-1 language.
+* ``language``: the article's ISO 639-1 language;
+* ``entity``: a name the article mentions, matched by identity (Lavrov = Лавров);
+* ``source``: the article's source (outlet);
+* ``cooldown_seconds``: after an alert, the rule's matches within this time do not alert.
 
 :func:`match_revisions` runs a rule over given revisions (the watch loop: the one just
 stored) or over everything stored (``rule test``): the query through the full-text index
@@ -49,7 +52,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 @dataclass
 class Rule:
     """A saved rule. ``filters`` keys: ``event_type``, ``country``, ``near`` ``[lat, lon]``,
-    ``radius_km``, ``language``, ``cooldown_seconds`` (each optional)."""
+    ``radius_km``, ``language``, ``entity``, ``source``, ``cooldown_seconds`` (each
+    optional)."""
 
     id: int
     name: str
@@ -72,13 +76,17 @@ class Rule:
 
 def check_filters(event_type: str | None = None, country: str | None = None,
                   near: str | None = None, radius_km: float | None = None,
-                  language: str | None = None, cooldown: str | None = None) -> dict[str, Any]:
+                  language: str | None = None, cooldown: str | None = None,
+                  entity: str | None = None, source: str | None = None) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
         near: ``"LAT,LON"`` in WGS84 degrees; needs ``radius_km`` (> 0, at most 20,000).
         cooldown: the rule's cool-down (``30m``, ``2h``...): after an alert, matches within it
             do not alert (stored as ``cooldown_seconds``).
+        entity: a name the article must mention, matched by identity (``Lavrov`` finds
+            ``Лавров``; see :func:`_entity_passes`).
+        source: the article's source (outlet name), compared case-insensitively.
 
     Returns:
         The ``filters`` dict (absent filters left out).
@@ -113,6 +121,14 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not re.fullmatch(r"[a-z]{2}", language.strip().lower()):
             raise BadQuery(f"--language {language!r} is not an ISO 639-1 code")
         out["language"] = language.strip().lower()
+    if entity is not None:
+        if not re.search(r"\w", entity):
+            raise BadQuery("--entity is empty")
+        out["entity"] = " ".join(entity.split())
+    if source is not None:
+        if not source.strip():
+            raise BadQuery("--source is empty")
+        out["source"] = " ".join(source.split())
     if cooldown:
         from .urls import parse_every
 
@@ -223,12 +239,45 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _entity_passes(conn: Connection, name: str, revision_id: int) -> str | None:
+    """The canonical name of an entity of the revision that is ``name`` by identity, or None.
+
+    An entity matches when it, or any member of the identity it is merged into
+    (``entity.identity_id``), has the same transliterated name skeleton as ``name``
+    (``name_key`` for a first and last name, ``surname_key`` for one word: "Лавров" =
+    "Lavrov"), or a canonical name or per-language label equal to it once folded.
+    """
+    from ..situation.identity import folded_label, name_keys
+
+    nk, sk = name_keys(name)
+    folded = folded_label(name)
+    e, em = t.entity.c, t.entity_mention.c
+    mentioned = sa.select(em.entity_id).where(em.revision_id == revision_id)
+    roots = sa.select(sa.func.coalesce(e.identity_id, e.id)).where(e.id.in_(mentioned))
+    rows = conn.execute(sa.select(e.canonical, e.labels, e.name_key, e.surname_key).where(
+        sa.or_(e.id.in_(mentioned), e.id.in_(roots), e.identity_id.in_(roots)))).all()
+    for row in rows:
+        labels = [row.canonical, *dict(row.labels or {}).values()]
+        if ((nk and row.name_key == nk) or (not nk and sk and row.surname_key == sk)
+                or any(folded_label(str(x)) == folded for x in labels if x)):
+            return str(row.canonical)
+    return None
+
+
 def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str | None,
-                  ) -> dict[str, Any] | None:
-    """None when a filter fails; else what the filters found (place, distance)."""
-    f, found = rule.filters, {}
+                  source: str | None = None) -> dict[str, Any] | None:
+    """None when a filter fails; else what the filters found (entity, place, distance)."""
+    f = rule.filters
+    found: dict[str, Any] = {}
     if f.get("language") and language != f["language"]:
         return None
+    if f.get("source") and (source or "").casefold() != f["source"].casefold():
+        return None
+    if f.get("entity"):
+        who = _entity_passes(conn, f["entity"], revision_id)
+        if who is None:
+            return None
+        found["entity"] = who
     if f.get("event_type"):
         em = t.situation_schema.event_mention
         hit = conn.execute(sa.select(em.c.id).where(
@@ -305,7 +354,7 @@ def match_revisions(conn: Connection, rule: Rule, revision_ids: list[int] | None
     for row in rows:
         if row.article_id in seen_articles:  # an older revision of an article already listed
             continue
-        found = _filters_pass(conn, rule, row.id, row.language)
+        found = _filters_pass(conn, rule, row.id, row.language, row.source)
         if found is None:
             continue
         seen_articles.add(row.article_id)
