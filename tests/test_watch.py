@@ -451,3 +451,37 @@ def test_a_feed_with_no_entries_is_not_a_failure(feed_server: FeedServer, store:
     report = _watcher(store, settings, Clock()).run_pass()
     assert (report.fetched, report.failed, report.item_errors) == (1, 0, 0)
     assert find_source(store, "1").last_status == "200"
+
+
+def test_a_count_trigger_alerts_once_the_window_holds_enough_matches(
+        feed_server: FeedServer, store: Store, settings) -> None:
+    feed_server.routes["/wh.rss"] = Route(RSS)
+    feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
+    # every item of both fixture feeds names Afghanistan (in its text or its title)
+    add_rule(store, "afghanistan-x3", "Afghanistan", check_filters(min_count=3, window="1h"))
+    add_rule(store, "biden-x4", "Biden", check_filters(min_count=4, window="1h"))
+    clock = Clock()
+    add_source(store, feed_server.url("/wh.rss"), discover=False, every_seconds=86400, now=START)
+    w = _watcher(store, settings, clock)
+    jsonl: list[dict] = []
+
+    class Collect:
+        name = "collect"
+
+        def deliver(self, alert: dict) -> None:
+            jsonl.append(alert)
+
+    w.sinks = [Collect()]
+    first = w.run_pass()
+    # the third Afghanistan item completes the count; "Biden" is in two of the three items
+    assert (first.new, first.alerts) == (3, 1)
+    (alert,) = jsonl
+    assert (alert["rule"], alert["count"], len(alert["articles"])) == ("afghanistan-x3", 3, 3)
+    clock.advance(1800)  # within the hour: two more matches, no second alert for the window
+    add_source(store, feed_server.url("/wh.atom"), discover=False, now=clock.at)
+    second = w.run_pass()
+    # both Atom items are "Remarks by President Biden": the second is the fourth Biden match
+    # within the hour
+    assert second.new == 2
+    assert [(a["rule"], a["count"]) for a in jsonl[1:]] == [("biden-x4", 4)]
+    w.close()

@@ -227,17 +227,22 @@ EntityOpt = Annotated[str | None, typer.Option("--entity",
         help="A name the article must mention, by identity (Lavrov also finds Лавров).")]
 SourceFilterOpt = Annotated[str | None, typer.Option("--source",
         help="The article's source (outlet name).")]
+MinCountOpt = Annotated[int | None, typer.Option("--min-count",
+        help="Count trigger: alert when this many matching articles arrive within --window.")]
+WindowOpt = Annotated[str | None, typer.Option("--window",
+        help="Window of the count trigger (6h, 1d); at most one alert per window.")]
 RuleLanguageOpt = Annotated[str | None, typer.Option("--language", help="Article language (ISO 639-1).")]
 
 
 def _filters(event_type: str | None, country: str | None, near: str | None,
              radius_km: float | None, language: str | None, cooldown: str | None = None,
-             entity: str | None = None, source: str | None = None) -> dict[str, Any]:
+             entity: str | None = None, source: str | None = None,
+             min_count: int | None = None, window: str | None = None) -> dict[str, Any]:
     from ..watch.rules import check_filters
 
     try:
         return check_filters(event_type, country, near, radius_km, language, cooldown, entity,
-                             source)
+                             source, min_count, window)
     except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
 
@@ -254,6 +259,8 @@ def rule_add(
     entity: EntityOpt = None,
     source: SourceFilterOpt = None,
     cooldown: CooldownOpt = None,
+    min_count: MinCountOpt = None,
+    window: WindowOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
@@ -262,7 +269,8 @@ def rule_add(
     from ..watch.query import parse_query
     from ..watch.rules import add_rule
 
-    filters = _filters(event_type, country, near, radius_km, language, cooldown, entity, source)
+    filters = _filters(event_type, country, near, radius_km, language, cooldown, entity, source,
+                       min_count, window)
     try:
         parse_query(query)
     except BadQuery as exc:

@@ -62,7 +62,7 @@ from .alerts import (
     record_failure,
 )
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
-from .rules import Rule, fire, list_rules, match_revisions, recent_alerts
+from .rules import Rule, count_trigger, fire, list_rules, match_revisions, recent_alerts
 from .sources import Source, utc, utcnow
 from .urls import canonical_url
 
@@ -353,15 +353,20 @@ class Watcher:
 
     def _evaluate(self, rules: list[Rule], revision_id: int, report: PassReport) -> None:
         for rule in rules:
+            cooldown = float(rule.filters.get("cooldown_seconds") or 0)
             try:
                 with self.store.read() as conn:
                     matches = match_revisions(conn, rule, [revision_id])
+                    if matches and rule.filters.get("min_count"):
+                        window = float(rule.filters["window_seconds"])
+                        matches = count_trigger(conn, rule, matches[0],
+                                                self.now() - dt.timedelta(seconds=window))
+                        cooldown = max(cooldown, window)  # one alert per window
             except NewswatchError as err:
                 self.log(f"rule {rule.name}: {err.code}: {err.message}")
                 continue
             for evidence in matches:
-                alert = fire(self.store, evidence, self.now(),
-                             float(rule.filters.get("cooldown_seconds") or 0))
+                alert = fire(self.store, evidence, self.now(), cooldown)
                 if alert is None:
                     report.suppressed += 1
                     continue

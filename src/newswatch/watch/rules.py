@@ -10,7 +10,9 @@ A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structure
 * ``language``: the article's ISO 639-1 language;
 * ``entity``: a name the article mentions, matched by identity (Lavrov = Лавров);
 * ``source``: the article's source (outlet);
-* ``cooldown_seconds``: after an alert, the rule's matches within this time do not alert.
+* ``cooldown_seconds``: after an alert, the rule's matches within this time do not alert;
+* ``min_count`` and ``window_seconds``: the *count* trigger (:func:`count_trigger`): alert
+  once the window holds that many matching articles, at most once per window.
 
 :func:`match_revisions` runs a rule over given revisions (the watch loop: the one just
 stored) or over everything stored (``rule test``): the query through the full-text index
@@ -38,7 +40,7 @@ from ..storage import Store
 from ..storage import schema as t
 from ..storage.engine import write_transaction
 from ..storage.reader_schema import FTS_TABLE
-from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule
+from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule, watch_seen
 from .query import Node, parse_query, term_pattern, to_fts5, to_tsquery
 from .sources import utc, utcnow
 
@@ -77,7 +79,8 @@ class Rule:
 def check_filters(event_type: str | None = None, country: str | None = None,
                   near: str | None = None, radius_km: float | None = None,
                   language: str | None = None, cooldown: str | None = None,
-                  entity: str | None = None, source: str | None = None) -> dict[str, Any]:
+                  entity: str | None = None, source: str | None = None,
+                  min_count: int | None = None, window: str | None = None) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
@@ -87,6 +90,9 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         entity: a name the article must mention, matched by identity (``Lavrov`` finds
             ``Лавров``; see :func:`_entity_passes`).
         source: the article's source (outlet name), compared case-insensitively.
+        min_count, window: the *count* trigger: alert when at least ``min_count`` (2..10,000)
+            matching articles arrived within ``window`` (``6h``, ``1d``...), at most once per
+            window.
 
     Returns:
         The ``filters`` dict (absent filters left out).
@@ -129,6 +135,18 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not source.strip():
             raise BadQuery("--source is empty")
         out["source"] = " ".join(source.split())
+    if (min_count is None) != (window is None):
+        raise BadQuery("--min-count and --window go together")
+    if min_count is not None and window is not None:
+        from .urls import parse_every
+
+        if not 2 <= min_count <= 10000:
+            raise BadQuery("--min-count must be between 2 and 10000")
+        try:
+            out["window_seconds"] = parse_every(window)
+        except ValueError as exc:
+            raise BadQuery(f"--window: {exc}") from None
+        out["min_count"] = int(min_count)
     if cooldown:
         from .urls import parse_every
 
@@ -365,6 +383,32 @@ def match_revisions(conn: Connection, rule: Rule, revision_ids: list[int] | None
                     "language": row.language,
                     "sentence": _sentence(row.text, row.sentences, tree), **found})
     return out
+
+
+def count_trigger(conn: Connection, rule: Rule, evidence: dict[str, Any],
+                  since: dt.datetime) -> list[dict[str, Any]]:
+    """The *count* trigger: ``rule`` fires when at least ``min_count`` articles the watch loop
+    first saw since ``since`` (``watch_seen.first_seen``, the loop's clock) match it.
+
+    Args:
+        evidence: the match just found (the article that may complete the count).
+
+    Returns:
+        ``[evidence]`` with ``count``, ``window_seconds`` and ``articles`` (the matching article
+        ids, newest first, at most 50) added when the count is reached; else ``[]``.
+    """
+    r, seen = t.revision.c, watch_seen.c
+    latest = conn.execute(sa.select(sa.func.max(r.id)).join(
+        watch_seen, seen.article_id == r.article_id).where(seen.first_seen >= since)
+        .group_by(r.article_id)).scalars().all()
+    window = match_revisions(conn, rule, [int(x) for x in latest])
+    ids = [m["article_id"] for m in window]
+    if evidence["article_id"] not in ids:
+        ids.insert(0, evidence["article_id"])
+    if len(ids) < int(rule.filters["min_count"]):
+        return []
+    return [{**evidence, "count": len(ids), "articles": ids[:50],
+             "window_seconds": rule.filters["window_seconds"]}]
 
 
 def _suppressed(conn: Connection, rule_id: int, revision_id: int, cooldown_seconds: float,
