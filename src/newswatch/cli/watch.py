@@ -21,8 +21,10 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +43,9 @@ from .common import (
     open_store,
 )
 
+if TYPE_CHECKING:
+    from ..storage import Store
+
 source_app = typer.Typer(help="Sources the watch loop follows (feeds).", no_args_is_help=True,
                          add_completion=False)
 rule_app = typer.Typer(help="Saved rules the watch loop alerts on.", no_args_is_help=True,
@@ -50,6 +55,19 @@ alert_app = typer.Typer(help="Alerts the watch loop fired, and deliveries it gav
 
 KeyArg = Annotated[str, typer.Argument(help="The source's id, name or URL.")]
 RuleArg = Annotated[str, typer.Argument(help="The rule's name (or id).")]
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    """The store of ``--db`` (created and migrated as needed); a NewswatchError raised inside
+    ends the command with its one line and exit 3; the store is closed in any case."""
+    store = open_store(db_url(db))
+    try:
+        yield store
+    except NewswatchError as exc:
+        fail(exc.line())
+    finally:
+        store.close()
 
 
 def _emit(fmt: Format, data: Any, text: str) -> None:
@@ -83,15 +101,10 @@ def source_add(
     from ..watch.sources import add_source
 
     seconds = _every(every)
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         src = add_source(store, url, load(), name=name, every_seconds=seconds,
                          language=language.strip().lower() if language else None,
                          discover=discover)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     _emit(fmt, src.health(), f"following source {src.id} ({src.name}): {src.feed_url} "
                              f"every {src.health()['every']}")
 
@@ -105,11 +118,8 @@ def source_list(db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
     """Sources with their health: state, last fetch, last new item, errors in a row, next fetch."""
     from ..watch.sources import list_sources
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         rows = [s.health() for s in list_sources(store)]
-    finally:
-        store.close()
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
@@ -129,13 +139,8 @@ def source_list(db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
 def _set_paused(key: str, paused: bool, db: str | None, fmt: Format) -> None:
     from ..watch.sources import set_paused
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         src = set_paused(store, key, paused)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     _emit(fmt, src.health(), f"source {src.id} ({src.name}) {'paused' if paused else 'resumed'}")
 
 
@@ -156,13 +161,8 @@ def source_remove(key: KeyArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -
     """Stop following a source (its stored articles stay)."""
     from ..watch.sources import remove_source
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         src = remove_source(store, key)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     _emit(fmt, src.health(), f"source {src.id} ({src.name}) removed")
 
 
@@ -185,13 +185,8 @@ def source_import(
         fail(f"{path}: not-found: {exc.strerror or exc}")
     if len(data) > cap:
         fail(f"{path}: too-large: larger than max_input_bytes={cap:,} bytes")
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         added, problems = import_opml(store, data, path, every_seconds=seconds)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     for p in problems:
         err(p.line())
     _emit(fmt, {"added": [s.health() for s in added], "failed": len(problems)},
@@ -205,11 +200,8 @@ def source_export(db: DbOpt = None) -> None:
     """Print the sources as an OPML 2.0 subscription list."""
     from ..watch.sources import export_opml, list_sources
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         typer.echo(export_opml(list_sources(store)), nl=False)
-    finally:
-        store.close()
 
 
 QueryOpt = Annotated[str, typer.Option("--query",
@@ -275,13 +267,8 @@ def rule_add(
         parse_query(query)
     except BadQuery as exc:
         fail(exc.line(), EXIT_USAGE)
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         rule = add_rule(store, name, query, filters)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     _emit(fmt, rule.to_dict(), f"rule {rule.id} ({rule.name}) saved")
 
 
@@ -290,11 +277,8 @@ def rule_list(db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
     """Saved rules."""
     from ..watch.rules import list_rules
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         rules = list_rules(store)
-    finally:
-        store.close()
     if fmt is Format.json:
         typer.echo(json.dumps([r.to_dict() for r in rules], ensure_ascii=False))
         return
@@ -325,8 +309,7 @@ def rule_test(
 
     if (name is None) == (query is None):
         fail("give a saved rule's name or --query (one of the two)", EXIT_USAGE)
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         if query is not None:
             try:
                 parse_query(query)
@@ -339,10 +322,6 @@ def rule_test(
             rule = find_rule(store, name)
         with store.read() as conn:
             matches = match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     if fmt is Format.json:
         typer.echo(json.dumps(matches, ensure_ascii=False))
         return
@@ -358,13 +337,8 @@ def rule_remove(name: RuleArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -
     """Delete a rule and its alert history."""
     from ..watch.rules import remove_rule
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         rule = remove_rule(store, name)
-    except NewswatchError as exc:
-        fail(exc.line())
-    finally:
-        store.close()
     _emit(fmt, rule.to_dict(), f"rule {rule.id} ({rule.name}) removed")
 
 
@@ -380,11 +354,8 @@ def alert_list(
     from ..watch.alerts import dead_letters
     from ..watch.rules import recent_alerts
 
-    store = open_store(db_url(db))
-    try:
+    with _store(db) as store:
         rows = dead_letters(store, limit) if dead else recent_alerts(store, limit)
-    finally:
-        store.close()
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return

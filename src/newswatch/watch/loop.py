@@ -62,7 +62,15 @@ from .alerts import (
     record_failure,
 )
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
-from .rules import Rule, count_trigger, fire, list_rules, match_revisions, recent_alerts
+from .rules import (
+    Rule,
+    count_trigger,
+    fire,
+    insert_ignoring_conflicts,
+    list_rules,
+    match_revisions,
+    recent_alerts,
+)
 from .sources import Source, utc, utcnow
 from .urls import canonical_url
 
@@ -347,9 +355,8 @@ class Watcher:
         row = {"url": key, "source_id": source.id, "article_id": article_id,
                "first_seen": self.now()}
         with write_transaction(self.store.engine) as conn:
-            exists = conn.execute(sa.select(watch_seen.c.url).where(watch_seen.c.url == key)).first()
-            if exists is None:
-                conn.execute(sa.insert(watch_seen).values(**row))
+            # another watcher on the same database may have remembered it meanwhile
+            conn.execute(insert_ignoring_conflicts(conn, watch_seen).values(**row))
 
     def _evaluate(self, rules: list[Rule], revision_id: int, report: PassReport) -> None:
         for rule in rules:

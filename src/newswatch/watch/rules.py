@@ -430,6 +430,18 @@ def _suppressed(conn: Connection, rule_id: int, revision_id: int, cooldown_secon
     return False
 
 
+def insert_ignoring_conflicts(conn: Connection, table: sa.Table) -> Any:
+    """An ``INSERT ... ON CONFLICT DO NOTHING`` into ``table`` for the connection's dialect
+    (SQLite or PostgreSQL); its result's ``rowcount`` is 0 when the row existed."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
 def fire(store: Store, evidence: dict[str, Any], now: dt.datetime | None = None,
          cooldown_seconds: float = 0) -> dict[str, Any] | None:
     """Record an alert for one match, unless it repeats one: this rule already alerted on this
@@ -446,15 +458,7 @@ def fire(store: Store, evidence: dict[str, Any], now: dt.datetime | None = None,
     with write_transaction(store.engine) as conn:
         if _suppressed(conn, row["rule_id"], row["revision_id"], cooldown_seconds, when):
             return None
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            stmt: Any = pg_insert(watch_alert).on_conflict_do_nothing()
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            stmt = sqlite_insert(watch_alert).on_conflict_do_nothing()
-        result = conn.execute(stmt.values(**row))
+        result = conn.execute(insert_ignoring_conflicts(conn, watch_alert).values(**row))
         if not result.rowcount:
             return None
         alert_id = conn.execute(sa.select(watch_alert.c.id).where(
