@@ -65,6 +65,7 @@ SAMPLE_ROWS = {
     # the watch loop (migration 0004), untouched by a save
     "watch_alert": 0,
     "watch_delivery": 0,
+    "watch_digest": 0,
     "watch_rule": 0,
     "watch_seen": 0,
     "watch_source": 0,

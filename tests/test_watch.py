@@ -485,3 +485,47 @@ def test_a_count_trigger_alerts_once_the_window_holds_enough_matches(
     assert second.new == 2
     assert [(a["rule"], a["count"]) for a in jsonl[1:]] == [("biden-x4", 4)]
     w.close()
+
+
+def test_alerts_are_rolled_up_into_email_digests(feed_server: FeedServer, store: Store,
+                                                 smtp_server) -> None:
+    import email
+
+    settings = load_settings({"fetch_allowed_hosts": "127.0.0.1", "fetch_timeout_seconds": 5,
+                              "watch_host_interval_seconds": 0,
+                              "watch_email_smtp": f"127.0.0.1:{smtp_server.port}",
+                              "watch_email_to": "desk@example.org",
+                              "watch_email_every_seconds": 3600})
+    feed_server.routes["/wh.rss"] = Route(RSS)
+    feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
+    add_rule(store, "ghani", "Ghani", {})
+    add_rule(store, "war", "war", {})
+    clock = Clock()
+    w = _watcher(store, settings, clock)
+    assert w.run_pass().digests_sent == 0  # the recipient starts with the alerts to come
+    add_source(store, feed_server.url("/wh.rss"), discover=False, every_seconds=86400,
+               now=clock.at)
+    first = w.run_pass()
+    assert (first.alerts, first.digests_sent) == (3, 1)
+    (raw,) = smtp_server.messages
+    msg = email.message_from_bytes(raw)
+    assert msg["To"] == "desk@example.org" and msg["Subject"] == "newswatch: 3 alerts (ghani)"
+    body = msg.get_payload(decode=True).decode("utf-8")
+    assert "[ghani] FACT SHEET: Continued U.S. Support for a Peaceful, Stable Afghanistan" in body
+    assert RSS_LINKS[0] in body
+    # within the hour: new alerts wait for the next digest
+    clock.advance(600)
+    add_source(store, feed_server.url("/wh.atom"), discover=False, every_seconds=86400,
+               now=clock.at)
+    smtp_server.fail = True
+    second = w.run_pass()
+    assert (second.alerts, second.digests_sent) == (1, 0)
+    clock.advance(3000)  # the hour is over, but the server refuses: tried again next pass
+    assert w.run_pass().digests_sent == 0
+    assert any(line.startswith("digest to desk@example.org: smtp:") for line in w.lines)  # type: ignore[attr-defined]
+    smtp_server.fail = False
+    assert w.run_pass().digests_sent == 1
+    msg = email.message_from_bytes(smtp_server.messages[-1])
+    assert msg["Subject"] == "newswatch: 1 alert (war)"
+    assert w.run_pass().digests_sent == 0  # nothing new
+    w.close()

@@ -129,3 +129,62 @@ def feed_bytes(name: str) -> bytes:
 def etag_of(body: bytes) -> str:
     """A strong ETag for ``body``."""
     return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+
+
+class SmtpSink:
+    """A minimal SMTP server on 127.0.0.1 that keeps every message it receives (``messages``:
+    the raw DATA of each, as bytes), enough for ``smtplib``'s dialogue."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        sink = self
+        self.messages: list[bytes] = []
+        self.fail = False
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 test SMTP\r\n")
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        self.wfile.write(b"250 test\r\n")
+                    elif verb == b"MAIL" and sink.fail:
+                        self.wfile.write(b"451 try again later\r\n")
+                    elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                        self.wfile.write(b"250 OK\r\n")
+                    elif verb == b"DATA":
+                        self.wfile.write(b"354 go on\r\n")
+                        data = bytearray()
+                        while True:
+                            chunk = self.rfile.readline()
+                            if chunk in (b".\r\n", b""):
+                                break
+                            data += chunk
+                        sink.messages.append(bytes(data))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"502 not here\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    """A started :class:`SmtpSink`."""
+    sink = SmtpSink()
+    yield sink
+    sink.close()

@@ -221,6 +221,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Secret of the webhook signature (Standard Webhooks: 'whsec_' and base64, or any text); "
         "empty: alerts are posted unsigned.",
     ),
+    Setting(
+        "watch_email_smtp", "",
+        "SMTP server of the e-mail digests of alerts, as host:port (plain SMTP, for a relay on "
+        "the machine or the local network); empty: no e-mail.",
+    ),
+    Setting(
+        "watch_email_from", "newswatch@localhost",
+        "Sender address of the e-mail digests.",
+    ),
+    Setting(
+        "watch_email_to", "",
+        "Comma-separated addresses that receive the e-mail digests of alerts.",
+    ),
+    Setting(
+        "watch_email_every_seconds", 3600.0,
+        "Shortest time between two digests to one address, in seconds; the alerts of the "
+        "meantime are rolled up into the next one.",
+    ),
     # -- the dashboard (newswatch.web.config) ------------------------------------------------
     Setting(
         "web_open_read", True,

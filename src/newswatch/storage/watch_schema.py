@@ -23,6 +23,9 @@ every table); migration ``0004`` creates them.
 * ``watch_delivery``: a delivery of an alert to a sink that failed: ``pending`` rows are
   retried with backoff (``next_try_at``); after ``watch_delivery_attempts_count`` attempts the
   row is ``dead`` (the dead-letter list, ``newswatch alert list --dead``).
+* ``watch_digest``: per e-mail recipient, the newest alert already sent in a digest and when
+  the last digest went out (digests roll alerts up, at most one per
+  ``watch_email_every_seconds``).
 """
 
 from __future__ import annotations
@@ -103,5 +106,13 @@ watch_delivery = sa.Table(
     sa.UniqueConstraint("alert_id", "sink"),
 )
 
+watch_digest = sa.Table(
+    "watch_digest",
+    metadata,
+    sa.Column("recipient", sa.Text, primary_key=True),  # an e-mail address
+    sa.Column("last_alert_id", Id, nullable=False),  # the newest alert already sent
+    sa.Column("last_sent_at", Timestamp),
+)
+
 #: The watch tables, parents first.
-WATCH_TABLES = (watch_source, watch_seen, watch_rule, watch_alert, watch_delivery)
+WATCH_TABLES = (watch_source, watch_seen, watch_rule, watch_alert, watch_delivery, watch_digest)

@@ -19,7 +19,8 @@ One pass (:meth:`Watcher.run_pass`, what ``newswatch watch --once`` runs):
    passes, with backoff, until it succeeds or becomes a dead letter);
 5. the source's row is updated: validators, body hash, health, and the next fetch time
    (its interval after a success; exponential backoff, at least ``Retry-After``, after a
-   failure).
+   failure);
+6. after the sources, the e-mail digests that are due go out (:func:`send_digests`).
 
 Anything that goes wrong with one source (an error status, a timeout, a refused address, a
 hostile feed, an unexpected exception) is one line on the log and a failure on that source;
@@ -60,6 +61,7 @@ from .alerts import (
     delivered,
     due_retries,
     record_failure,
+    send_digests,
 )
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
 from .rules import (
@@ -92,6 +94,7 @@ class PassReport:
     suppressed: int = 0
     deliveries_failed: int = 0
     dead_letters: int = 0
+    digests_sent: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """The counts as a dict."""
@@ -225,6 +228,7 @@ class Watcher:
             except Exception as exc:  # noqa: BLE001 - one source must never stop the loop
                 self._failed(source, UnexpectedInputError(
                     f"{type(exc).__name__}: {exc}"[:300], subject=source.feed_url), report)
+        report.digests_sent = send_digests(self.store, self.settings, self.now(), self.log)
         return report
 
     def _rules(self) -> list[Rule]:

@@ -5,8 +5,8 @@ Revises: 0003
 Create Date: 2026-12-05
 
 Adds the tables of ``newswatch.storage.watch_schema`` (a frozen copy here): ``watch_source``,
-``watch_seen``, ``watch_rule``, ``watch_alert``, ``watch_delivery``. Nothing existing is
-changed.
+``watch_seen``, ``watch_rule``, ``watch_alert``, ``watch_delivery``, ``watch_digest``.
+Nothing existing is changed.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _index(table: str, *columns: str, unique: bool = False) -> None:
 
 
 def upgrade() -> None:
-    """Create the five watch tables."""
+    """Create the six watch tables."""
     op.create_table(
         "watch_source",
         _pk(),
@@ -119,6 +119,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("alert_id", "sink", name="uq_watch_delivery_alert_id_sink"),
     )
     _index("watch_delivery", "next_try_at")
+
+    op.create_table(
+        "watch_digest",
+        sa.Column("recipient", sa.Text, nullable=False),
+        sa.Column("last_alert_id", _ID, nullable=False),
+        sa.Column("last_sent_at", _TS),
+        sa.PrimaryKeyConstraint("recipient", name="pk_watch_digest"),
+    )
 
 
 def downgrade() -> None:
