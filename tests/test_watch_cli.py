@@ -87,6 +87,11 @@ def test_rule_commands_refuse_bad_queries_with_a_reason(runner: CliRunner, tmp_p
     assert _json(runner, "rule", "list", "--db", db) == []
     assert _json(runner, "alert", "list", "--db", db) == []
     assert _json(runner, "alert", "list", "--dead", "--db", db) == []
+    res = runner.invoke(app, ["rule", "add", "nothing", "--db", db])
+    assert res.exit_code == EXIT_USAGE and "bad-query: the query is empty" in res.stderr
+    surge = _json(runner, "rule", "add", "ua-surge", "--surge", "--country", "UA", "--db", db)
+    assert isinstance(surge, dict) and surge["filters"] == {"country": "UA", "surge": True}
+    assert _json(runner, "rule", "test", "ua-surge", "--db", db) == []
 
 
 def test_watch_once_reports_failures_and_not_modified_sources(runner: CliRunner,

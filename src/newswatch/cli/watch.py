@@ -204,7 +204,7 @@ def source_export(db: DbOpt = None) -> None:
         typer.echo(export_opml(list_sources(store)), nl=False)
 
 
-QueryOpt = Annotated[str, typer.Option("--query",
+QueryOpt = Annotated[str | None, typer.Option("--query",
         help='Lucene-like text query, e.g. \'"border post" AND (shelling OR обстрел) NOT exercise\'.')]
 EventTypeOpt = Annotated[str | None, typer.Option("--event-type",
         help="PLOVER event type the article must hold (ASSAULT, PROTEST...).")]
@@ -242,7 +242,7 @@ def _filters(event_type: str | None, country: str | None, near: str | None,
 @rule_app.command("add")
 def rule_add(
     name: Annotated[str, typer.Argument(help="A name for the rule.")],
-    query: QueryOpt,
+    query: QueryOpt = None,
     event_type: EventTypeOpt = None,
     country: CountryOpt = None,
     near: NearOpt = None,
@@ -253,22 +253,26 @@ def rule_add(
     cooldown: CooldownOpt = None,
     min_count: MinCountOpt = None,
     window: WindowOpt = None,
+    surge: Annotated[bool, typer.Option("--surge",
+            help="Surge trigger: alert when a country's violent events of the last week reach "
+                 "twice its weekly mean of the 4 weeks before (no --query needed).")] = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Save a rule; the watch loop alerts once per article (and near-duplicate cluster) it
     matches."""
     from ..watch.query import parse_query
-    from ..watch.rules import add_rule
+    from ..watch.rules import add_rule, check_filters
 
-    filters = _filters(event_type, country, near, radius_km, language, cooldown, entity, source,
-                       min_count, window)
     try:
-        parse_query(query)
-    except BadQuery as exc:
+        filters = check_filters(event_type, country, near, radius_km, language, cooldown,
+                                entity, source, min_count, window, surge)
+        if not surge:
+            parse_query(query or "")
+    except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
     with _store(db) as store:
-        rule = add_rule(store, name, query, filters)
+        rule = add_rule(store, name, query or "", filters)
     _emit(fmt, rule.to_dict(), f"rule {rule.id} ({rule.name}) saved")
 
 
@@ -321,7 +325,14 @@ def rule_test(
             assert name is not None
             rule = find_rule(store, name)
         with store.read() as conn:
-            matches = match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
+            if rule.filters.get("surge"):
+                from ..watch.rules import surge_evidence
+                from ..watch.sources import utcnow
+
+                now = utcnow()
+                matches = surge_evidence(conn, rule, now.date(), now)[:limit]
+            else:
+                matches = match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
     if fmt is Format.json:
         typer.echo(json.dumps(matches, ensure_ascii=False))
         return

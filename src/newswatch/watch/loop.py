@@ -72,6 +72,7 @@ from .rules import (
     list_rules,
     match_revisions,
     recent_alerts,
+    surge_evidence,
 )
 from .sources import Source, utc, utcnow
 from .urls import canonical_url
@@ -228,14 +229,29 @@ class Watcher:
             except Exception as exc:  # noqa: BLE001 - one source must never stop the loop
                 self._failed(source, UnexpectedInputError(
                     f"{type(exc).__name__}: {exc}"[:300], subject=source.feed_url), report)
+        self._surges([r for r in rules if r.filters.get("surge")], report)
         report.digests_sent = send_digests(self.store, self.settings, self.now(), self.log)
         return report
+
+    def _surges(self, rules: list[Rule], report: PassReport) -> None:
+        now = self.now()
+        for rule in rules:
+            try:
+                with self.store.read() as conn:
+                    found = surge_evidence(conn, rule, now.date(), now - dt.timedelta(days=7))
+            except NewswatchError as err:
+                self.log(f"rule {rule.name}: {err.code}: {err.message}")
+                continue
+            for evidence in found:
+                self._fire(rule, evidence, float(rule.filters.get("cooldown_seconds") or 0),
+                           report)
 
     def _rules(self) -> list[Rule]:
         good = []
         for rule in list_rules(self.store, active_only=True):
             try:
-                rule.tree  # noqa: B018 - parse once here, so a broken rule is reported once
+                if not rule.filters.get("surge"):
+                    rule.tree  # noqa: B018 - parse once here, so a broken rule is reported once
             except NewswatchError as err:
                 self.log(f"rule {rule.name}: {err.code}: {err.message} (skipped)")
                 continue
@@ -364,6 +380,8 @@ class Watcher:
 
     def _evaluate(self, rules: list[Rule], revision_id: int, report: PassReport) -> None:
         for rule in rules:
+            if rule.filters.get("surge"):
+                continue  # evaluated once per pass (_surges)
             cooldown = float(rule.filters.get("cooldown_seconds") or 0)
             try:
                 with self.store.read() as conn:
@@ -377,14 +395,18 @@ class Watcher:
                 self.log(f"rule {rule.name}: {err.code}: {err.message}")
                 continue
             for evidence in matches:
-                alert = fire(self.store, evidence, self.now(), cooldown)
-                if alert is None:
-                    report.suppressed += 1
-                    continue
-                report.alerts += 1
-                self.log(f"alert: rule {rule.name}: {alert.get('title') or alert['article_id']}")
-                for sink in self.sinks:
-                    self._deliver(sink, alert, report)
+                self._fire(rule, evidence, cooldown, report)
+
+    def _fire(self, rule: Rule, evidence: dict[str, Any], cooldown: float,
+              report: PassReport) -> None:
+        alert = fire(self.store, evidence, self.now(), cooldown)
+        if alert is None:
+            report.suppressed += 1
+            return
+        report.alerts += 1
+        self.log(f"alert: rule {rule.name}: {alert.get('title') or alert['article_id']}")
+        for sink in self.sinks:
+            self._deliver(sink, alert, report)
 
     def _deliver(self, sink: Sink, alert: dict[str, Any], report: PassReport,
                  delivery_id: int | None = None) -> None:

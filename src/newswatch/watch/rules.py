@@ -12,7 +12,8 @@ A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structure
 * ``source``: the article's source (outlet);
 * ``cooldown_seconds``: after an alert, the rule's matches within this time do not alert;
 * ``min_count`` and ``window_seconds``: the *count* trigger (:func:`count_trigger`): alert
-  once the window holds that many matching articles, at most once per window.
+  once the window holds that many matching articles, at most once per window;
+* ``surge``: the *surge* trigger (:func:`surge_evidence`, :mod:`newswatch.watch.surge`).
 
 :func:`match_revisions` runs a rule over given revisions (the watch loop: the one just
 stored) or over everything stored (``rule test``): the query through the full-text index
@@ -80,7 +81,8 @@ def check_filters(event_type: str | None = None, country: str | None = None,
                   near: str | None = None, radius_km: float | None = None,
                   language: str | None = None, cooldown: str | None = None,
                   entity: str | None = None, source: str | None = None,
-                  min_count: int | None = None, window: str | None = None) -> dict[str, Any]:
+                  min_count: int | None = None, window: str | None = None,
+                  surge: bool = False) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
@@ -93,6 +95,9 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         min_count, window: the *count* trigger: alert when at least ``min_count`` (2..10,000)
             matching articles arrived within ``window`` (``6h``, ``1d``...), at most once per
             window.
+        surge: the *surge* trigger (:mod:`newswatch.watch.surge`): alert when a region's
+            violent events of the last week reach twice its weekly mean of the four weeks
+            before (with ``country``: that region only); such a rule needs no query.
 
     Returns:
         The ``filters`` dict (absent filters left out).
@@ -135,6 +140,10 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not source.strip():
             raise BadQuery("--source is empty")
         out["source"] = " ".join(source.split())
+    if surge:
+        if min_count is not None or near is not None or event_type or entity or source or language:
+            raise BadQuery("--surge takes no other filter than --country (and --cooldown)")
+        out["surge"] = True
     if (min_count is None) != (window is None):
         raise BadQuery("--min-count and --window go together")
     if min_count is not None and window is not None:
@@ -173,7 +182,10 @@ def add_rule(store: Store, name: str, query: str, filters: dict[str, Any],
     name = name.strip()
     if not name:
         raise BadQuery("a rule needs a name")
-    parse_query(query)
+    if filters.get("surge"):
+        query = query.strip()  # a surge rule counts events; a query is not used
+    else:
+        parse_query(query)
     with write_transaction(store.engine) as conn:
         if conn.execute(sa.select(watch_rule.c.id).where(watch_rule.c.name == name)).first():
             raise AlreadyExists("a rule has this name", subject=name)
@@ -409,6 +421,36 @@ def count_trigger(conn: Connection, rule: Rule, evidence: dict[str, Any],
         return []
     return [{**evidence, "count": len(ids), "articles": ids[:50],
              "window_seconds": rule.filters["window_seconds"]}]
+
+
+def surge_evidence(conn: Connection, rule: Rule, today: dt.date,
+                   since: dt.datetime) -> list[dict[str, Any]]:
+    """The surges (:func:`newswatch.watch.surge.surges`) a surge rule has not alerted on since
+    ``since`` (one alert per region and week), as alert evidence: the newest report of the
+    surge's events as the article, the counts, and a sentence saying what surged."""
+    from .surge import surges
+
+    recent = {(dict(r.evidence) or {}).get("region") for r in conn.execute(
+        sa.select(watch_alert.c.evidence).where(watch_alert.c.rule_id == rule.id,
+                                                watch_alert.c.created_at >= since))}
+    out = []
+    for s in surges(conn, today, rule.filters.get("country")):
+        if s["region"] in recent:
+            continue
+        a = t.article.c
+        art = conn.execute(sa.select(a.title, a.url, a.published, a.language)
+                           .where(a.id == s["article_id"])).one()
+        sentence = (f"{s['last_week']} violent events in {s['region']} in the 7 days to "
+                    f"{today.isoformat()}: {s['ratio']} times the weekly mean of "
+                    f"{s['weekly_mean']:g} over the 4 weeks before")
+        out.append({"rule": rule.name, "rule_id": rule.id, "trigger": "surge",
+                    "article_id": s["article_id"], "revision_id": s["revision_id"],
+                    "title": art.title, "url": art.url, "language": art.language,
+                    "published": art.published.isoformat() if art.published else None,
+                    "source": None, "sentence": sentence, "region": s["region"],
+                    "last_week": s["last_week"], "weekly_mean": s["weekly_mean"],
+                    "ratio": s["ratio"], "event_ids": s["event_ids"][:50]})
+    return out
 
 
 def _suppressed(conn: Connection, rule_id: int, revision_id: int, cooldown_seconds: float,
