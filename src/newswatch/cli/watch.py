@@ -256,6 +256,9 @@ def rule_add(
     surge: Annotated[bool, typer.Option("--surge",
             help="Surge trigger: alert when a country's violent events of the last week reach "
                  "twice its weekly mean of the 4 weeks before (no --query needed).")] = False,
+    claim_revised: Annotated[bool, typer.Option("--claim-revised",
+            help="Claim-revised trigger: alert when an article gives a tracked figure another "
+                 "value than earlier reports (with --entity: about that subject).")] = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
@@ -266,8 +269,8 @@ def rule_add(
 
     try:
         filters = check_filters(event_type, country, near, radius_km, language, cooldown,
-                                entity, source, min_count, window, surge)
-        if not surge:
+                                entity, source, min_count, window, surge, claim_revised)
+        if not (surge or claim_revised):
             parse_query(query or "")
     except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
@@ -331,6 +334,14 @@ def rule_test(
 
                 now = utcnow()
                 matches = surge_evidence(conn, rule, now.date(), now)[:limit]
+            elif rule.filters.get("claim_revised"):
+                from ..watch.rules import claim_revisions, revisions_with_claims
+
+                matches = []
+                for rid in revisions_with_claims(conn):
+                    matches += claim_revisions(conn, rule, rid)
+                    if len(matches) >= limit:
+                        break
             else:
                 matches = match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
     if fmt is Format.json:

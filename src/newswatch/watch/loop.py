@@ -66,6 +66,7 @@ from .alerts import (
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
 from .rules import (
     Rule,
+    claim_revisions,
     count_trigger,
     fire,
     insert_ignoring_conflicts,
@@ -250,7 +251,7 @@ class Watcher:
         good = []
         for rule in list_rules(self.store, active_only=True):
             try:
-                if not rule.filters.get("surge"):
+                if not (rule.filters.get("surge") or rule.filters.get("claim_revised")):
                     rule.tree  # noqa: B018 - parse once here, so a broken rule is reported once
             except NewswatchError as err:
                 self.log(f"rule {rule.name}: {err.code}: {err.message} (skipped)")
@@ -385,7 +386,10 @@ class Watcher:
             cooldown = float(rule.filters.get("cooldown_seconds") or 0)
             try:
                 with self.store.read() as conn:
-                    matches = match_revisions(conn, rule, [revision_id])
+                    if rule.filters.get("claim_revised"):
+                        matches = claim_revisions(conn, rule, revision_id)
+                    else:
+                        matches = match_revisions(conn, rule, [revision_id])
                     if matches and rule.filters.get("min_count"):
                         window = float(rule.filters["window_seconds"])
                         matches = count_trigger(conn, rule, matches[0],

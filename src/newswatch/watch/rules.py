@@ -82,7 +82,7 @@ def check_filters(event_type: str | None = None, country: str | None = None,
                   language: str | None = None, cooldown: str | None = None,
                   entity: str | None = None, source: str | None = None,
                   min_count: int | None = None, window: str | None = None,
-                  surge: bool = False) -> dict[str, Any]:
+                  surge: bool = False, claim_revised: bool = False) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
@@ -98,6 +98,9 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         surge: the *surge* trigger (:mod:`newswatch.watch.surge`): alert when a region's
             violent events of the last week reach twice its weekly mean of the four weeks
             before (with ``country``: that region only); such a rule needs no query.
+        claim_revised: the *claim revised* trigger (:func:`claim_revisions`): alert when a new
+            article gives a tracked figure a value other than earlier reports (with
+            ``entity``: only figures about that subject); such a rule needs no query.
 
     Returns:
         The ``filters`` dict (absent filters left out).
@@ -140,6 +143,11 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not source.strip():
             raise BadQuery("--source is empty")
         out["source"] = " ".join(source.split())
+    if claim_revised:
+        if surge or min_count is not None or near is not None or event_type or country:
+            raise BadQuery("--claim-revised takes no other filter than --entity, --source, "
+                           "--language (and --cooldown)")
+        out["claim_revised"] = True
     if surge:
         if min_count is not None or near is not None or event_type or entity or source or language:
             raise BadQuery("--surge takes no other filter than --country (and --cooldown)")
@@ -182,8 +190,8 @@ def add_rule(store: Store, name: str, query: str, filters: dict[str, Any],
     name = name.strip()
     if not name:
         raise BadQuery("a rule needs a name")
-    if filters.get("surge"):
-        query = query.strip()  # a surge rule counts events; a query is not used
+    if filters.get("surge") or filters.get("claim_revised"):
+        query = query.strip()  # these triggers read events or claims; a query is not used
     else:
         parse_query(query)
     with write_transaction(store.engine) as conn:
@@ -421,6 +429,74 @@ def count_trigger(conn: Connection, rule: Rule, evidence: dict[str, Any],
         return []
     return [{**evidence, "count": len(ids), "articles": ids[:50],
              "window_seconds": rule.filters["window_seconds"]}]
+
+
+def claim_revisions(conn: Connection, rule: Rule, revision_id: int) -> list[dict[str, Any]]:
+    """The *claim revised* trigger on one stored revision: its claims whose group (the same
+    subject, property and unit across articles: ``claim_group``) already holds a claim of
+    another article with another value.
+
+    Returns:
+        ``[evidence]`` for the revision (one alert per article), or ``[]``: the claim's sentence,
+        ``subject``, ``property``, ``unit``, ``value`` and ``figure``, the earlier report it
+        revises (``previous``: value, figure, article id, outlet, as-of date) and how many
+        claims of the revision revise one (``revised_claims``). The rule's ``entity``,
+        ``source`` and ``language`` filters apply.
+    """
+    c, r, a = t.situation_schema.claim.c, t.revision.c, t.article.c
+    mine = conn.execute(sa.select(c.id, c.group_id, c.value, c.figure_text, c.subject, c.property,
+                                  c.unit, c.sentence_start, c.sentence_end)
+                        .where(c.revision_id == revision_id).order_by(c.start)).all()
+    if not mine:
+        return []
+    head = conn.execute(sa.select(r.article_id, r.text, a.title, a.url, a.published, a.language,
+                                  t.source.c.name.label("source"))
+                        .join(t.article, a.id == r.article_id)
+                        .outerjoin(t.source, t.source.c.id == a.source_id)
+                        .where(r.id == revision_id)).one()
+    found = _filters_pass(conn, rule, revision_id, head.language, head.source)
+    if found is None:
+        return []
+    revised = []
+    for claim in mine:
+        if rule.filters.get("entity"):
+            from ..situation.identity import folded_label, name_keys
+
+            want, got = name_keys(rule.filters["entity"]), name_keys(claim.subject or "")
+            if not ((want[0] and want[0] == got[0]) or (want[1] and want[1] == got[1])
+                    or folded_label(claim.subject or "") == folded_label(rule.filters["entity"])):
+                continue
+        earlier = conn.execute(
+            sa.select(c.value, c.figure_text, c.outlet, c.as_of, r.article_id)
+            .join(t.revision, r.id == c.revision_id)
+            .where(c.group_id == claim.group_id, r.article_id != head.article_id,
+                   c.revision_id < revision_id)
+            .order_by(c.revision_id.desc())).all()
+        if earlier and earlier[0].value != claim.value:  # the latest earlier report differs
+            revised.append((claim, earlier[0]))
+    if not revised:
+        return []
+    claim, prev = revised[0]
+    sentence = " ".join(head.text[claim.sentence_start:claim.sentence_end].split())
+    return [{"rule": rule.name, "rule_id": rule.id, "trigger": "claim-revised",
+             "article_id": head.article_id, "revision_id": revision_id, "title": head.title,
+             "url": head.url, "source": head.source, "language": head.language,
+             "published": head.published.isoformat() if head.published else None,
+             "sentence": sentence[:EVIDENCE_CHARS], "subject": claim.subject,
+             "property": claim.property, "unit": claim.unit, "value": claim.value,
+             "figure": claim.figure_text, "revised_claims": len(revised),
+             "previous": {"value": prev.value, "figure": prev.figure_text,
+                          "article_id": prev.article_id, "outlet": prev.outlet,
+                          "as_of": prev.as_of}, **found}]
+
+
+def revisions_with_claims(conn: Connection, limit: int = 5000) -> list[int]:
+    """Ids of the latest revisions holding claims, newest first (for ``rule test``)."""
+    c, r = t.situation_schema.claim.c, t.revision.c
+    latest = sa.select(sa.func.max(r.id)).group_by(r.article_id)
+    return [int(x) for x in conn.execute(
+        sa.select(c.revision_id).where(c.revision_id.in_(latest)).distinct()
+        .order_by(c.revision_id.desc()).limit(limit)).scalars()]
 
 
 def surge_evidence(conn: Connection, rule: Rule, today: dt.date,
