@@ -92,6 +92,13 @@ def test_rule_commands_refuse_bad_queries_with_a_reason(runner: CliRunner, tmp_p
     surge = _json(runner, "rule", "add", "ua-surge", "--surge", "--country", "UA", "--db", db)
     assert isinstance(surge, dict) and surge["filters"] == {"country": "UA", "surge": True}
     assert _json(runner, "rule", "test", "ua-surge", "--db", db) == []
+    claims = _json(runner, "rule", "add", "taliban", "--claim-revised", "--entity", "Taliban",
+                   "--db", db)
+    assert isinstance(claims, dict)
+    assert claims["filters"] == {"entity": "Taliban", "claim_revised": True}
+    assert _json(runner, "rule", "test", "taliban", "--db", db) == []
+    res = runner.invoke(app, ["rule", "add", "x", "--claim-revised", "--surge", "--db", db])
+    assert res.exit_code == EXIT_USAGE and "--claim-revised takes no other filter" in res.stderr
 
 
 def test_watch_once_reports_failures_and_not_modified_sources(runner: CliRunner,
