@@ -209,3 +209,22 @@ def test_filters_on_a_stored_analysed_article(db_url: str, filters: dict, hit: b
     if hit and "near" in filters:
         # Termez (37.22417, 67.27833) is about 3.3 km from (37.2, 67.3)
         assert found[0]["place"] == "Termez" and 3.0 < found[0]["distance_km"] < 3.6
+
+
+def test_russian_words_are_expanded_to_their_forms_and_names_are_not() -> None:
+    from newswatch.watch.query import expand_forms
+
+    fts = to_fts5(expand_forms(parse_query("талибы AND Гани")))
+    assert '"талибов"' in fts and '"талибами"' in fts and '"талиб"' in fts
+    assert '"гани"' in fts and '"ганя"' not in fts  # a surname is not read as "Ганя"
+    assert to_fts5(expand_forms(parse_query('"минометного обстрела" border*'))) == \
+        '("минометного обстрела" AND "border"*)'  # phrases and prefixes stay as written
+
+
+def test_an_inflected_russian_word_finds_its_other_forms(nerel_store: Store) -> None:
+    # read in the titles and texts: the noun обстрел appears as "Обстрел", "обстрел",
+    # "обстрела" (twice), "обстрелы" and "обстрелами"; the verbs (обстрелял, обстреляны,
+    # обстреливал) are other words
+    assert _ids(nerel_store, "обстрел") == {
+        "nerel-dev-315825_text", "nerel-train-13785_text", "nerel-train-135917_text",
+        "nerel-train-145274_text", "nerel-train-25830_text", "nerel-train-27496_text"}

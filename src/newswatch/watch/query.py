@@ -20,7 +20,10 @@ The parsed query is a small tree (:class:`Term`, :class:`All`, :class:`AnyOf`, :
 compiled by :func:`to_fts5` (SQLite FTS5 ``MATCH``: every term becomes a quoted FTS5 string, so
 no user text is ever read as FTS5 syntax) and :func:`to_tsquery` (PostgreSQL ``to_tsquery``
 with the ``simple`` configuration: every word single-quoted, phrases with ``<->``). Words are
-folded as the search index folds them: lower case, ``ё`` -> ``е``.
+folded as the search index folds them: lower case, ``ё`` -> ``е``. A single Russian word is
+expanded to its inflected forms before compiling (:func:`expand_forms`: "обстрел" finds
+"обстрела", "обстрелами"); a trailing ``*`` reaches other words of the same stem ("талиб*"
+finds "Талибан" too).
 """
 
 from __future__ import annotations
@@ -240,6 +243,28 @@ def to_tsquery(node: Node) -> str:
     if isinstance(node, Not):
         return "!" + to_tsquery(node.part)
     return "(" + " & ".join(to_tsquery(p) for p in node.parts) + ")"
+
+
+def expand_forms(node: Node) -> Node:
+    """``node`` with every single Russian word (not a phrase, not a prefix) replaced by the
+    alternatives of its inflected forms (:func:`newswatch.text.morph.word_forms`), so that
+    "обстрел" also finds "обстрела" and "обстрелами". Other terms are kept as they are.
+    The search index holds surface forms; this expansion at query time is how a rule sees
+    Russian inflection on both SQLite and PostgreSQL."""
+    if isinstance(node, Term):
+        if len(node.words) != 1 or node.prefix or not _CYRILLIC.search(node.words[0]):
+            return node
+        from ..text.morph import word_forms
+
+        forms = word_forms(node.words[0])
+        return node if len(forms) < 2 else AnyOf(tuple(Term((f,)) for f in forms))
+    if isinstance(node, Not):
+        return Not(expand_forms(node.part))
+    parts = tuple(expand_forms(p) for p in node.parts)
+    return All(parts) if isinstance(node, All) else AnyOf(parts)
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 def term_pattern(node: Node) -> re.Pattern[str] | None:

@@ -42,7 +42,7 @@ from ..storage import schema as t
 from ..storage.engine import write_transaction
 from ..storage.reader_schema import FTS_TABLE
 from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule, watch_seen
-from .query import Node, parse_query, term_pattern, to_fts5, to_tsquery
+from .query import Node, expand_forms, parse_query, term_pattern, to_fts5, to_tsquery
 from .sources import utc, utcnow
 
 #: Earth's mean radius, in kilometres (IUGG).
@@ -376,7 +376,7 @@ def match_revisions(conn: Connection, rule: Rule, revision_ids: list[int] | None
         BadQuery: the stored query no longer parses.
         StorageError: no full-text index (SQLite built without FTS5).
     """
-    tree = rule.tree
+    tree = expand_forms(rule.tree)
     if revision_ids is not None and not revision_ids:
         return []
     ids = _text_matches(conn, tree, revision_ids, limit)
