@@ -62,6 +62,13 @@ SAMPLE_ROWS = {
     "error_report": 0,
     "rating": 0,
     "user_session": 0,
+    # the watch loop (migration 0004), untouched by a save
+    "watch_alert": 0,
+    "watch_delivery": 0,
+    "watch_digest": 0,
+    "watch_rule": 0,
+    "watch_seen": 0,
+    "watch_source": 0,
 }
 
 

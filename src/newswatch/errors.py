@@ -61,9 +61,16 @@ class TooLarge(InputError):
 
 
 class FetchFailed(InputError):
-    """A URL could not be fetched (HTTP error status, timeout, refused connection)."""
+    """A URL could not be fetched (HTTP error status, timeout, refused connection).
+
+    ``status`` is the HTTP status when the server answered with an error (else None) and
+    ``retry_after`` its ``Retry-After`` header as sent (seconds or an HTTP date; else None),
+    so a caller that polls (the watch loop) can back off as asked.
+    """
 
     code = "fetch-failed"
+    status: int | None = None
+    retry_after: str | None = None
 
 
 class NotAnArticle(InputError):
@@ -162,3 +169,37 @@ class UnknownCountry(NewswatchError):
     """A ``country`` filter is not an ISO 3166-1 code or country name."""
 
     code = "unknown-country"
+
+
+class BadQuery(NewswatchError):
+    """A rule's query cannot be used: a syntax error, or a construct newswatch does not
+    search with (fields, fuzzy or proximity terms, ranges, regular expressions, leading or
+    inner wildcards, a query with no positive term). The message names the construct."""
+
+    code = "bad-query"
+
+
+class RobotsDisallowed(FetchFailed):
+    """The site's robots.txt forbids newswatch's User-Agent to fetch this URL; it is not
+    fetched (the watch loop tries again at the source's next scheduled time)."""
+
+    code = "robots-disallowed"
+
+
+class NoFeed(InputError):
+    """A URL given to ``newswatch source add`` is neither an RSS/Atom feed nor a page that
+    announces one with ``<link rel="alternate" type="application/rss+xml" ...>``."""
+
+    code = "no-feed"
+
+
+class AlreadyExists(NewswatchError):
+    """A source (by URL) or a rule (by name) is already saved."""
+
+    code = "already-exists"
+
+
+class NotFound(NewswatchError):
+    """No saved source or rule has the name, id or URL given."""
+
+    code = "not-found"

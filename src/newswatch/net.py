@@ -27,7 +27,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,8 +226,10 @@ def check_url(url: str) -> httpx.URL:
 
 
 def fetch(url: str, settings: Settings, *, max_bytes: int | None = None,
-          client: httpx.Client | None = None) -> Fetched:
-    """GET ``url`` through the guard, following redirects hop by hop.
+          client: httpx.Client | None = None, headers: Mapping[str, str] | None = None,
+          method: str = "GET", content: bytes | None = None) -> Fetched:
+    """GET ``url`` through the guard, following redirects hop by hop (or send another
+    ``method`` with a body, which never follows a redirect).
 
     Args:
         url: an http(s) URL.
@@ -235,15 +237,22 @@ def fetch(url: str, settings: Settings, *, max_bytes: int | None = None,
             ``fetch_max_redirects_count`` and (default cap) ``max_input_bytes``.
         max_bytes: byte cap of the body (default ``settings.max_input_bytes``).
         client: a client from :func:`guarded_client` to reuse (default: one for this call).
+        headers: extra request headers (conditional GET: ``If-None-Match``,
+            ``If-Modified-Since``; a webhook's signature headers).
+        method: ``GET`` (default) or another method (``POST`` for webhooks); only ``GET``
+            follows redirects, another method answered by a redirect fails.
+        content: the request body (for ``POST``).
 
     Returns:
-        The :class:`Fetched` response of the last hop (status < 400).
+        The :class:`Fetched` response of the last hop (status < 400; a ``304 Not Modified``
+        answer to a conditional GET is returned with an empty body).
 
     Raises:
         RefusedAddress: a hop's scheme or address is refused.
         InputNotFound: HTTP 404 or 410.
-        FetchFailed: another HTTP error status, too many redirects, a timeout (per operation
-            or the whole fetch's deadline) or a transport error.
+        FetchFailed: another HTTP error status (``status`` and ``retry_after`` set), too many
+            redirects, a timeout (per operation or the whole fetch's deadline) or a transport
+            error.
         TooLarge: the body (declared or streamed) is over the cap.
     """
     cap = settings.max_input_bytes if max_bytes is None else max_bytes
@@ -255,16 +264,23 @@ def fetch(url: str, settings: Settings, *, max_bytes: int | None = None,
     try:
         current = check_url(url)
         for _ in range(int(settings.fetch_max_redirects_count) + 1):
-            request = client.build_request("GET", current)
+            request = client.build_request(method, current, headers=headers, content=content)
             resp = client.send(request, stream=True)
             try:
                 if resp.is_redirect and resp.next_request is not None:
+                    if method != "GET":
+                        raise FetchFailed(f"HTTP {resp.status_code}: a {method} request is "
+                                          "not redirected", subject=url)
                     current = check_url(str(resp.next_request.url))
                     hops.append(str(current))
                     continue
                 if resp.status_code >= 400:
                     cls = InputNotFound if resp.status_code in (404, 410) else FetchFailed
-                    raise cls(f"HTTP {resp.status_code} {resp.reason_phrase}", subject=url)
+                    failed = cls(f"HTTP {resp.status_code} {resp.reason_phrase}", subject=url)
+                    if isinstance(failed, FetchFailed):
+                        failed.status = resp.status_code
+                        failed.retry_after = resp.headers.get("retry-after")
+                    raise failed
                 declared = resp.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
                     raise TooLarge(f"response ({int(declared):,} bytes) is larger than "

@@ -172,6 +172,73 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder holding the evaluation dataset folders read by `newswatch eval` (the --data "
         "option overrides it); empty: ../shared/eval beside the working copy, when present.",
     ),
+    # -- the watch loop (newswatch watch, newswatch.watch) -------------------------------------
+    Setting(
+        "watch_host_interval_seconds", 5.0,
+        "Shortest gap between two requests of the watch loop to one host, in seconds (a "
+        "longer robots.txt Crawl-delay wins).",
+    ),
+    Setting(
+        "watch_max_backoff_seconds", 6 * 3600.0,
+        "Longest wait before retrying a failing source, in seconds; the wait doubles with each "
+        "failure in a row up to this (a server's Retry-After is honoured up to one day).",
+    ),
+    Setting(
+        "watch_robots_ttl_seconds", 24 * 3600.0,
+        "How long a host's robots.txt is trusted before it is read again, in seconds.",
+    ),
+    Setting(
+        "watch_idle_max_seconds", 60.0,
+        "Longest sleep of the watch loop between passes, in seconds (it wakes earlier when a "
+        "source is due, and at once on SIGTERM).",
+    ),
+    Setting(
+        "watch_alerts_jsonl", "",
+        "File the watch loop appends alerts to, one JSON object a line; empty: none.",
+    ),
+    Setting(
+        "watch_alerts_atom", "",
+        "Atom feed file the watch loop rewrites with the latest alerts (stable entry ids, "
+        "readable in any feed reader); empty: none.",
+    ),
+    Setting(
+        "watch_webhook_url", "",
+        "URL the watch loop POSTs each alert to as JSON (through the guarded fetch); empty: none.",
+    ),
+    Setting(
+        "watch_delivery_attempts_count", 6,
+        "Attempts to deliver one alert to one sink (the webhook, the Atom or JSON Lines file) "
+        "before it goes to the dead-letter list; retries wait watch_delivery_retry_seconds, "
+        "doubling each time.",
+    ),
+    Setting(
+        "watch_delivery_retry_seconds", 60.0,
+        "Wait before the first retry of a failed alert delivery, in seconds (doubles after each "
+        "failure).",
+    ),
+    Setting(
+        "watch_webhook_secret", "",
+        "Secret of the webhook signature (Standard Webhooks: 'whsec_' and base64, or any text); "
+        "empty: alerts are posted unsigned.",
+    ),
+    Setting(
+        "watch_email_smtp", "",
+        "SMTP server of the e-mail digests of alerts, as host:port (plain SMTP, for a relay on "
+        "the machine or the local network); empty: no e-mail.",
+    ),
+    Setting(
+        "watch_email_from", "newswatch@localhost",
+        "Sender address of the e-mail digests.",
+    ),
+    Setting(
+        "watch_email_to", "",
+        "Comma-separated addresses that receive the e-mail digests of alerts.",
+    ),
+    Setting(
+        "watch_email_every_seconds", 3600.0,
+        "Shortest time between two digests to one address, in seconds; the alerts of the "
+        "meantime are rolled up into the next one.",
+    ),
     # -- the dashboard (newswatch.web.config) ------------------------------------------------
     Setting(
         "web_open_read", True,

@@ -9,7 +9,8 @@ their commands (no import circle):
 * :mod:`.claims` — ``claims`` (read-only);
 * :mod:`.evaluate` — ``eval``;
 * :mod:`.web` — ``serve`` (read-only schema: never migrates), ``user add``;
-* :mod:`.migrate` — ``migrate`` (bring a database to the newest schema).
+* :mod:`.migrate` — ``migrate`` (bring a database to the newest schema);
+* :mod:`.watch` — ``source``, ``rule``, ``watch`` (follow feeds, alert on saved rules).
 
 Exit codes (also in ``newswatch --help`` and the README):
 
@@ -40,6 +41,7 @@ from .evaluate import eval_command
 from .ingest import Skipped, extract, ingest
 from .migrate import migrate
 from .report import report
+from .watch import register as register_watch
 from .web import register as register_web
 
 __all__ = [
@@ -85,6 +87,7 @@ app.command("claims")(claims)
 app.command("eval")(eval_command)
 register_web(app)
 app.command("migrate")(migrate)
+register_watch(app)
 
 
 def main() -> None:

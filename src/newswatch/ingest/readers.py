@@ -591,13 +591,40 @@ def _read_url(url: str, run: _Run) -> Iterator[Article | InputError]:
             err.message += " (raise it with NEWSWATCH_MAX_INPUT_BYTES)"
         yield err
         return
-    final_url, content_type, body = got.final_url, got.headers.get("content-type"), got.body
+    yield from _read_fetched(got.body, url, got.final_url, got.headers.get("content-type"), run)
+
+
+def _read_fetched(body: bytes, url: str, final_url: str, content_type: str | None,
+                  run: _Run) -> Iterator[Article | InputError]:
     for item in _read_stream(io.BytesIO(body), url, run, url=final_url,
                              content_type=content_type, reopen=lambda: io.BytesIO(body)):
         if isinstance(item, Article):
             item.url = item.url or final_url
             item.meta.setdefault("fetched_url", url)
         yield item
+
+
+def read_fetched(body: bytes, url: str, *, final_url: str | None = None,
+                 content_type: str | None = None, source: str | None = None,
+                 language: str | None = None,
+                 settings: Settings | None = None) -> Iterator[Article | InputError]:
+    """Read a body that was already fetched (by the watch loop's conditional GET) exactly as
+    a URL input is read: format from the content type and first bytes, a feed entry by entry.
+
+    Args:
+        body: the response body (at most ``max_input_bytes``).
+        url: the URL asked for (the input's name: feed entries get origin ``url#N``).
+        final_url: the URL of the last redirect hop (default ``url``).
+        content_type: the response's ``Content-Type``.
+        source, language, settings: as for :func:`read_inputs`.
+
+    Yields:
+        Articles or :class:`~newswatch.errors.InputError` instances, as :func:`read_inputs`.
+    """
+    run = _Run(settings=settings or load_settings(), res=load_resources(), published=None,
+               source=source, language=language.strip().lower() if language else None,
+               stdin=None)
+    yield from _guarded(_read_fetched(body, url, final_url or url, content_type, run), url, run)
 
 
 def _guarded(items: Iterator[Article | InputError], subject: str,

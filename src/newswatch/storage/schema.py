@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 # The two other table modules register their tables on the same ``metadata``; importing them
 # here makes ``schema.metadata`` complete. They import only ``schema_base``, never this module.
-from . import reader_schema, situation_schema
+from . import reader_schema, situation_schema, watch_schema
 from .schema_base import NAMING_CONVENTION, Id, Json, Timestamp, metadata
 from .schema_base import provenance_columns as _provenance_columns
 from .schema_base import revision_fk as _revision_fk
@@ -301,4 +301,5 @@ __all__ = [
     "source",
     "stage_error",
     "timex",
+    "watch_schema",
 ]

@@ -22,7 +22,9 @@ Functions:
   "Сергея Лаврова" → "Сергей Лавров", "Захаровой" → "Захарова" (order kept, one gender and
   one case for the whole name, taken from the given name when there is one);
 * :func:`person_parts`: which name parts (surname, given name, patronymic) a word can be, with
-  the case and gender each reading has; the entities stage joins split name spans with it.
+  the case and gender each reading has; the entities stage joins split name spans with it;
+* :func:`word_forms`: every inflected form of a common word, for search ("талибы" finds
+  "талибов"); the watch loop's rule queries expand Russian words with it.
 """
 
 from __future__ import annotations
@@ -343,3 +345,48 @@ _NAME_PATTERNS: dict[int, tuple[tuple[str, ...], ...]] = {
     2: (("Name", "Surn"), ("Surn", "Name"), ("Name", "Patr")),
     3: (("Name", "Patr", "Surn"), ("Surn", "Name", "Patr")),
 }
+
+
+# -- search ----------------------------------------------------------------------------------
+
+#: Most word forms a search word is expanded to.
+MAX_SEARCH_FORMS = 60
+#: Tags of proper names, abbreviations and the like: such words are not expanded (pymorphy2
+#: reads the unknown surname "Гани" as forms of the given name "Ганя").
+_NO_EXPANSION_TAGS = frozenset({"Name", "Surn", "Patr", "Abbr", "Init"})
+_CYRILLIC_WORD = re.compile(r"[а-яё]{3,}", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def word_forms(word: str) -> tuple[str, ...]:
+    """Every inflected form of a Russian common word, for search: "талибы" → "талиб",
+    "талиба", ..., "талибов"; "обстрел" → "обстрела", "обстрелами"...
+
+    Only a word the dictionary knows is expanded, through its most probable readings (those
+    scoring at least half the best) that are not person names or abbreviations (place names
+    are: "Москва" → "Москвы"); anything else (Latin words, unknown words, person names) comes
+    back alone.
+
+    Returns:
+        Lower-case forms with ``ё`` folded to ``е``, the word itself first, at most
+        :data:`MAX_SEARCH_FORMS`.
+    """
+    low = word.lower().replace("ё", "е")
+    if not _CYRILLIC_WORD.fullmatch(low):
+        return (low,)
+    from pymorphy2.analyzer import Parse  # no type information (see _inflect)
+
+    morph = analyzer()
+    if not morph.word_is_known(low):
+        return (low,)
+    parses = morph.parse(low)[:MAX_PARSES]
+    best = max((p.score for p in parses), default=0.0)
+    forms = [low]
+    for p in parses:
+        if p.score < best / 2 or _NO_EXPANSION_TAGS & set(p.tag.grammemes):
+            continue
+        for f in Parse.lexeme.fget(p):
+            w = f.word.replace("ё", "е")
+            if w not in forms:
+                forms.append(w)
+    return tuple(forms[:MAX_SEARCH_FORMS])
