@@ -433,7 +433,9 @@ class EventParty:
         sector: PLOVER sector code (GOV, MIL, REB, COP, OPP, CVL, JRN ...) or None.
         how: how it was resolved: "entity", "title" (a person's title), "demonym" (a country
             adjective on a noun), "metonymy" (a capital or seat of power standing for its
-            state), "group" (a group noun of the lexicon), "pronoun", "phrase".
+            state), "group" (a group noun of the lexicon), "pronoun", "phrase", or "unknown":
+            an attacker the text does not name ("11 of them were killed"): empty ``text`` at
+            the trigger's offset, canonical "unknown", no entity, country or sector.
     """
 
     text: str

@@ -43,7 +43,7 @@ CONF_NOUN = 0.6
 #: Multipliers by how the first actor was resolved; pronoun antecedents and bare phrases
 #: ("Afghan soldiers") are less certain than named entities.
 ACTOR_FACTORS = {"entity": 1.0, "metonymy": 1.0, "title": 1.0, "group": 0.95, "demonym": 0.9,
-                 "pronoun": 0.85, "phrase": 0.8}
+                 "pronoun": 0.85, "phrase": 0.8, "unknown": 0.5}
 #: Prepositions whose object is where the event happens or goes to.
 LOCATIVE_PREPS = frozenset({"to", "into", "in", "at", "on", "near", "across", "inside", "toward", "towards",
                             "в", "на", "у", "около", "возле", "под"})
@@ -62,7 +62,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "1"
+    version = "2"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")

@@ -29,9 +29,14 @@ For every sentence:
    gives ("will not accept refugees" → REJECT/assist). Conflict acts keep their type with the
    flags ("was not going to introduce a contingent" → MOBILIZE, negated, future).
 6. **Questions** ("when will President Biden visit?") assert nothing and give no event.
-7. **No clear actor, no event**: an event is kept only when an actor resolves to an entity or
-   a country code (PLOVER: "These have no explicit, named source actor so they will not be
-   coded"); there is no catch-all type.
+7. **No clear actor, no event** — except violence: an event is kept only when an actor resolves
+   to an entity or a country code (PLOVER: "These have no explicit, named source actor so they
+   will not be coded"); there is no catch-all type. Entries marked ``unnamed_actor`` (killing,
+   shelling, strikes, clashes, arrests, deaths in fighting) are the exception: news reports
+   violence whose author it does not know ("11 of them were killed", "погибли в результате
+   обстрела", "a suicide bomber rammed a convoy"), and dropping it would lose the fighting
+   itself. Such an event keeps one party with ``how`` "unknown" (:func:`unknown_party`) —
+   never a guessed one.
 
 The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
 """
@@ -62,6 +67,16 @@ _VERB_POS = frozenset({"VERB"})
 #: Slots a noun trigger's actor may come from when it has no light verb.
 NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_part_of", "prep:со_стороны",
                     "prep:of", "prep:from", "nmod")
+
+
+#: ``EventParty.canonical`` of an attacker the text does not name.
+UNKNOWN_ACTOR = "unknown"
+
+
+def unknown_party(start: int) -> EventParty:
+    """The party of an actor the text does not name: empty text at ``start`` (the trigger's
+    offset), canonical :data:`UNKNOWN_ACTOR`, no entity, country or sector, ``how`` "unknown"."""
+    return EventParty("", start, start, UNKNOWN_ACTOR, how="unknown")
 
 
 @dataclass(slots=True)
@@ -159,7 +174,7 @@ class EventCoder:
             ev = self._evaluate(c)
             if ev is not None and not any(e.trigger == ev.trigger for e in coded):
                 coded.append(ev)
-        return coded
+        return _one_unnamed_happening(coded)
 
     def _in_question(self, i: int, start: int, end: int) -> bool:
         """True when token ``i``'s clause ends with a question mark: the rest of its sentence
@@ -244,10 +259,12 @@ class EventCoder:
                 return False
             if e.not_objects and any(self._obj_matches(o, e.not_objects) for o in objs):
                 return False
-        if e.modifiers is not None:
+        if e.modifiers is not None or e.not_modifiers:
             mods = {v.lemma(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod", "gen", "flat")}
             mods |= {v.text(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod")}
-            if not mods & e.modifiers:
+            if e.modifiers is not None and not mods & e.modifiers:
+                return False
+            if mods & e.not_modifiers:
                 return False
         if e.context is not None:
             words = {v.lemma(k) for k in v.subtree(i)}
@@ -548,15 +565,18 @@ class EventCoder:
             self._last_heads = []
             actors = [p for p in self._actors(c, e, pred) if self.res.is_clear(p)]
             actor_heads = list(self._last_heads)
+            if not actors and e.unnamed_actor and not (e.actor_person or e.actor_sectors):
+                actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []
             if not actors:
                 continue
-            if e.actor_not_person and any(self._is_person(p) for p in actors):
+            known = [p for p in actors if p.how != "unknown"]
+            if e.actor_not_person and any(self._is_person(p) for p in known):
                 continue
             if e.actor_person and not all(self._is_person(p) for p in actors):
                 continue
             if e.actor_sectors is not None and not any(p.sector in e.actor_sectors for p in actors):
                 continue
-            if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in actors):
+            if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in known):
                 continue
             self._last_heads = []
             recipients = self._recipients(c, e, actors)
@@ -622,3 +642,32 @@ class EventCoder:
         elif not ev.negated and ((orig in THREAT_ANNOUNCED and ev.future) or (orig in MATERIAL_CONFLICT and f.threat)):
             ev.mode = self.lex.complement_mode("THREATEN", orig, ev.mode, None)
             ev.type, ev.intended = "THREATEN", orig
+
+
+def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
+    """Keep at most one unnamed-actor event per type in a sentence.
+
+    "Two journalists died in mortar shelling near Sloviansk" names one happening through two
+    triggers (the death and the shelling); "the strike ... killed six children" likewise. When
+    the sentence also codes the same type with a named actor ("civilians died when the US
+    targeted a vehicle"), the unnamed one is that happening seen from its victims and is
+    dropped; otherwise one is kept — the one with a mode (the more specific), its recipients
+    filled from the others when it has none.
+    """
+    unnamed = [c for c in coded if c.actors and all(p.how == "unknown" for p in c.actors)]
+    if not unnamed:
+        return coded
+    drop: set[int] = set()
+    for typ in {c.type for c in unnamed}:
+        group = [c for c in unnamed if c.type == typ]
+        named = any(c.type == typ and c not in unnamed and not c.negated for c in coded)
+        if named:
+            drop.update(id(c) for c in group)
+            continue
+        keep = next((c for c in group if c.mode), group[0])
+        if not keep.recipients:
+            donor = next((c for c in group if c.recipients), None)
+            if donor is not None:
+                keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
+        drop.update(id(c) for c in group if c is not keep)
+    return [c for c in coded if id(c) not in drop]
