@@ -66,7 +66,7 @@ _NOUN_POS = frozenset({"NOUN", "PROPN"})
 _VERB_POS = frozenset({"VERB"})
 #: Slots a noun trigger's actor may come from when it has no light verb.
 NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_part_of", "prep:со_стороны",
-                    "prep:of", "prep:from", "nmod")
+                    "prep:of", "prep:from", "nmod", "prep:between", "prep:между")
 
 
 #: ``EventParty.canonical`` of an attacker the text does not name.
@@ -270,7 +270,8 @@ class EventCoder:
             words = {v.lemma(k) for k in v.subtree(i)}
             if not words & e.context:
                 return False
-        if e.requires_prep is not None and not (v.preps(i) & e.requires_prep):
+        if e.requires_prep is not None and not (v.preps(i) & e.requires_prep) and not any(
+                v.preps(o) & e.requires_prep for o in self._objects(i)):  # "запущена ракета по территории"
             return False
         if e.requires_obligation and not self._obligation_clause(i):  # noqa: SIM103 -- one guard of a list of guards
             return False
@@ -395,7 +396,7 @@ class EventCoder:
         out: list[EventParty] = []
         for h in heads:
             for p in self.res.resolve(h):
-                if not any(q.start == p.start for q in out):
+                if not any(q.start == p.start and q.canonical == p.canonical for q in out):
                     out.append(p)
             self._last_heads.append(h)
         return out
@@ -448,7 +449,9 @@ class EventCoder:
         for slot in e.recipient:
             self._last_heads = []
             parties = [p for p in self._parties(self._slot_heads(c, slot)) if self.res.is_clear(p) or p.sector]
-            parties = [p for p in parties if not any(p.start == a.start for a in actors)]
+            # never the actor itself: "Putin ... urged them" is not Putin asking himself
+            parties = [p for p in parties if not any(p.start == a.start or (
+                p.how == "pronoun" and _same_actor(p, a)) for a in actors)]
             if parties:
                 return parties
         return []
@@ -539,7 +542,9 @@ class EventCoder:
             for k in [c.tok] + ([c.light] if c.light is not None else []):
                 for x in v.children[k]:
                     words.add(v.lemma(x))
-                    words.update(v.lemma(y) for y in v.children[x])
+                    for y in v.children[x]:  # "нападение с применением огнестрельного оружия"
+                        words.add(v.lemma(y))
+                        words.update(v.lemma(z) for z in v.children[y])
             for m, ws in table.items():
                 if words & ws:
                     return m
@@ -671,3 +676,11 @@ def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
                 keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
         drop.update(id(c) for c in group if c is not keep)
     return [c for c in coded if id(c) not in drop]
+
+
+def _same_actor(p: EventParty, q: EventParty) -> bool:
+    """The same entity, or (without entity keys) the same canonical name."""
+    if p.entity_key and q.entity_key:
+        return p.entity_key == q.entity_key
+    return p.canonical == q.canonical
+
