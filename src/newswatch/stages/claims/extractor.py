@@ -139,8 +139,23 @@ class ClaimExtractor:
         self._agent_verb: int | None = None
 
     def claims(self, stage: str, version: str) -> list[Claim]:
-        """One claim per figure, in text order."""
-        return [self.claim(f, stage, version) for f in sorted(self.a.figures, key=lambda f: f.start)]
+        """One claim per figure, in text order.
+
+        An elliptic casualty figure with no side of its own ("11 of them were killed and more
+        than 18 were wounded") takes the side of the casualty figure before it in the sentence.
+        """
+        figures = sorted(self.a.figures, key=lambda f: f.start)
+        out = [self.claim(f, stage, version) for f in figures]
+        for k in range(1, len(out)):
+            c, f = out[k], figures[k]
+            if c.subject is not None or f.counted or not _casualty(c.property):
+                continue
+            prev = next((p for p in reversed(out[:k]) if _casualty(p.property)
+                         and p.prov.sentence_start == c.prov.sentence_start), None)
+            if prev is not None and prev.subject is not None:
+                c.subject, c.subject_key, c.subject_country = prev.subject, prev.subject_key, prev.subject_country
+                c.group_key = group_key(prev.group_key.split("|", 1)[0], c.property, c.unit)
+        return out
 
     def claim(self, f: Figure, stage: str, version: str) -> Claim:
         """The claim of one figure."""
@@ -413,3 +428,8 @@ class ClaimExtractor:
 
 def _innermost(quotes: list[Quote], offset: int) -> Quote | None:
     return min((q for q in quotes if q.start <= offset < q.end), key=lambda q: q.end - q.start, default=None)
+
+
+def _casualty(prop: str) -> bool:
+    return prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES
+

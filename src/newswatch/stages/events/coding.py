@@ -173,8 +173,33 @@ class EventCoder:
                 continue
             ev = self._evaluate(c)
             if ev is not None and not any(e.trigger == ev.trigger for e in coded):
-                coded.append(ev)
+                coded.extend(self._reciprocal(ev))
         return _one_unnamed_happening(coded)
+
+    def _reciprocal(self, ev: Coded) -> list[Coded]:
+        """"A and B accused each other", "стороны обвинили друг друга": one event per actor,
+        each with the others as recipients (two accusations, not one with no recipient)."""
+        v = self.v
+        if len(ev.actors) < 2 or ev.recipients:
+            return [ev]
+        recip = False
+        for k in [ev.trigger] + ([ev.light] if ev.light is not None else []):
+            for x in v.subtree(k):
+                lem = v.lemma(x)
+                if (lem == "other" and any(v.lemma(d) in ("each", "one") for d in v.children[x])) or (
+                        lem == "друг" and any(v.lemma(y) == "друг" for y in v.subtree(x) if y != x)):
+                    recip = True
+        if not recip:
+            return [ev]
+        out = []
+        for a in ev.actors:
+            others = [b for b in ev.actors if b is not a and not _same_actor(a, b)]
+            if not others:
+                continue
+            out.append(Coded(ev.type, ev.mode, ev.trigger, ev.light, ev.pred, ev.entry, [a], others,
+                             list(ev.place_parties), list(ev.actor_heads), [], ev.negated, ev.future,
+                             ev.hypothetical, ev.intended, ev.nominal))
+        return out or [ev]
 
     def _in_question(self, i: int, start: int, end: int) -> bool:
         """True when token ``i``'s clause ends with a question mark: the rest of its sentence
@@ -574,6 +599,12 @@ class EventCoder:
                 actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []
             if not actors:
                 continue
+            # a place is never an actor ("Nangarhar province"; capitals standing for their
+            # state are "metonymy" and stay)
+            actors = [p for p in actors if not self._is_place(p)] or (
+                [unknown_party(v.tokens[c.tok].start)] if e.unnamed_actor else [])
+            if not actors:
+                continue
             known = [p for p in actors if p.how != "unknown"]
             if e.actor_not_person and any(self._is_person(p) for p in known):
                 continue
@@ -617,6 +648,32 @@ class EventCoder:
             self._plover_intent(coded, f)
             return coded
         return None
+
+    def _is_place(self, p: EventParty) -> bool:
+        """A party that is a place said to be one ("Nangarhar province", "провинция Пактия",
+        "the city of X"): a place-labelled entity with a place noun (``place_nouns`` of the actor
+        tables, other than "country"/"capital") on or around it, not a country name. Named
+        places without such a word are left alone: the named-entity label alone is too weak
+        (a person's name can be tagged as a place)."""
+        if p.how != "entity":
+            return False
+        v = self.v
+        ent = next((e for e in v.article.entities if e.start == p.start and e.end == p.end), None)
+        if ent is None or ent.label not in ("GPE", "LOC", "FAC"):
+            return False
+        tables = self.res.tables
+        if tables.country_of_name(ent.canonical)[0] is not None or tables.country_of_name(ent.text)[0] is not None:
+            return False
+        nouns = tables.place_nouns.get(v.lang, frozenset()) - {"country", "страна", "capital", "столица", "side",
+                                                               "сторона", "embassy", "посольство"}
+        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        near = set(toks)
+        for i in toks:
+            near.update(v.children[i])
+            h = v.head(i)
+            if h is not None:
+                near.add(h)
+        return any(v.lemma(k) in nouns for k in near)
 
     def _is_person(self, p: EventParty) -> bool:
         if p.entity_key is None:
