@@ -326,3 +326,33 @@ def test_subject_less_figures_are_never_one_group_across_articles(situation_pipe
         subject_country="PSE",
     )
     assert claim_group_key(with_subject, {}, {}, "a1@0") == claim_group_key(with_subject, {}, {}, "a2@9")
+
+
+def test_a_date_of_another_clause_does_not_date_the_shootings(situation_pipeline) -> None:
+    # kremlin-en-67123 (18 November 2021): "A year ago" dates the mediation, not the shootings;
+    # the border they happened on is no recipient
+    a = run(
+        situation_pipeline,
+        "A year ago, Russia's vigorous mediation efforts helped curb the conflict in Nagorno-Karabakh, but the recent "
+        "shootings on the Armenian-Azerbaijani border have shown that the region has not yet fully stabilised.",
+        "en",
+        dt.date(2021, 11, 18),
+    )
+    shootings = [e for e in _events(a, "ASSAULT") if e.trigger == "shootings"]
+    assert [(e.mode, e.actor, e.recipients, e.date, e.date_source) for e in shootings] == [
+        ("firearms", "unknown", [], "2021-11-18", "publication")
+    ]
+
+
+def test_a_leader_named_with_of_country_is_a_recipient_of_that_country(situation_pipeline) -> None:
+    # whsr-2021-05-20
+    a = run(
+        situation_pipeline,
+        "President Joseph R. Biden, Jr. spoke today with President Abdel Fattah Al Sisi of Egypt.",
+        "en",
+        dt.date(2021, 5, 20),
+    )
+    consult = _events(a, "CONSULT")
+    assert [(e.actor_country, e.recipient_country, e.date, e.date_source) for e in consult] == [
+        ("USA", "EGY", "2021-05-20", "timex")
+    ]

@@ -238,14 +238,19 @@ def _governing(view: DocView, c: Coded, a: Article) -> set[int]:
     trig = view.tokens[c.trigger]
     quote = min((q for q in a.quotes if q.start <= trig.start < q.end), key=lambda q: q.end - q.start,
                 default=None)
-    cur = view.head(c.light if c.light is not None else c.trigger)
+    child = c.light if c.light is not None else c.trigger
+    cur = view.head(child)
     hops = 0
     while cur is not None and hops < 6:
         t = view.tokens[cur]
         if quote is not None and not (quote.start <= t.start < quote.end):
             break
+        if view.slot_of(child) in ("conj", "parataxis") and view.args(child).get("subj"):
+            # a coordinated clause with its own subject: "A year ago, X helped ..., but the recent
+            # shootings have shown" (a shared subject shares the date: "In 2018 they signed ... and agreed")
+            break
         out.add(cur)
-        cur = view.head(cur)
+        child, cur = cur, view.head(cur)
         hops += 1
     return out
 

@@ -315,6 +315,25 @@ class ActorResolver:
                     fallback = self._plural_noun_party(lo, hi, h)
         return self._placed(fallback, tok)
 
+    def _of_country(self, ent: EntityMention) -> str | None:
+        """The country of a person named with it: "President Abdel Fattah Al Sisi of Egypt",
+        "президент Египта" after the name; None when there is none."""
+        v = self.view
+        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        for i in toks:
+            for c in v.children[i]:
+                if c in toks:
+                    continue
+                objs = [c] if v.slot_of(c) in ("gen", "nmod") else (
+                    [g for g in v.children[c] if v.tokens[g].dep == "pobj"] if v.lemma(c) in ("of", "from") else [])
+                for o in objs:
+                    e2 = v.entity_at(o)
+                    if e2 is not None and e2.label == "GPE":
+                        code = self.tables.country_of_name(e2.canonical)[0] or self.tables.country_of_name(e2.text)[0]
+                        if code:
+                            return code
+        return None
+
     def _locative(self, e: EntityMention) -> bool:
         """True when the mention is the object of a place preposition ("in Israel", "в Сочи")."""
         v = self.view
@@ -386,6 +405,8 @@ class ActorResolver:
             country = self._place_country(ent)
         if ent.label == "PERSON":
             country, sector = self._person_title(ent, country, sector)
+            if country is None:
+                country = self._of_country(ent)
         if title_sector and ent.label == "PERSON":
             sector = title_sector if sector in (None, "GOV") else sector
         return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,
