@@ -356,3 +356,16 @@ def test_a_leader_named_with_of_country_is_a_recipient_of_that_country(situation
     assert [(e.actor_country, e.recipient_country, e.date, e.date_source) for e in consult] == [
         ("USA", "EGY", "2021-05-20", "timex")
     ]
+
+
+def test_ministers_of_two_countries_are_both_parties(situation_pipeline) -> None:
+    # constructed from the wording (no such sentence in the corpus); signing a formal
+    # agreement stays SUPPORT, as CAMEO 057 maps to PLOVER (lexicon) — what matters here is both parties
+    a = run(
+        situation_pipeline,
+        "The defence ministers of Armenia and Azerbaijan signed a memorandum on pulling back units.",
+        "en",
+        None,
+    )
+    signed = [e for e in a.events if e.trigger == "signed"]
+    assert len(signed) == 1 and _codes(signed[0].actors) == {"ARM", "AZE"}

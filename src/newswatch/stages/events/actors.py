@@ -185,7 +185,8 @@ class ActorResolver:
         out: list[EventParty] = []
         for h in self.view.conjuncts(head):
             for p in self.resolve_head(h):
-                if not any(q.start == p.start and q.end == p.end and q.canonical == p.canonical for q in out):
+                if not any(q.start == p.start and q.end == p.end and q.canonical == p.canonical
+                           and q.country == p.country for q in out):
                     out.append(p)
         return sorted(out, key=lambda p: p.start)
 
@@ -635,6 +636,13 @@ class ActorResolver:
                         return out
                     if p.country and country is None:
                         country, how = p.country, "demonym"
+                    # "the defence ministers of Armenia and Azerbaijan": every country named
+                    for c in v.conjuncts(m):
+                        ce = v.entity_at(c)
+                        if ce is not None and ce.label in ("GPE", "NORP"):
+                            cp = self.from_entity(ce)
+                            if cp.country and cp.country not in countries:
+                                countries.append(cp.country)
                     continue
                 if m >= len(v.tokens):
                     continue

@@ -421,7 +421,7 @@ class EventCoder:
         out: list[EventParty] = []
         for h in heads:
             for p in self.res.resolve(h):
-                if not any(q.start == p.start and q.canonical == p.canonical for q in out):
+                if not any(q.start == p.start and q.canonical == p.canonical and q.country == p.country for q in out):
                     out.append(p)
             self._last_heads.append(h)
         return out
