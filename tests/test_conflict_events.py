@@ -369,3 +369,16 @@ def test_ministers_of_two_countries_are_both_parties(situation_pipeline) -> None
     )
     signed = [e for e in a.events if e.trigger == "signed"]
     assert len(signed) == 1 and _codes(signed[0].actors) == {"ARM", "AZE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "side"),
+    [
+        # constructed (the corpus has no official counting "our" losses)
+        ("The Armenian defence ministry said that five of our servicemen were killed.", "en", "ARM"),
+        ("Министерство обороны Азербайджана сообщило, что погибли двое наших военнослужащих.", "ru", "AZE"),
+    ],
+)
+def test_our_losses_are_the_speakers_side(situation_pipeline, text: str, lang: str, side: str) -> None:
+    a = run(situation_pipeline, text, lang, None)
+    assert [(k, s) for k, _, s in _casualties(a)] == [("killed", side)]

@@ -61,6 +61,8 @@ CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
 #: Nouns that name one side of a conflict ("on the Azerbaijani side", "с армянской стороны").
 SIDE_NOUNS = frozenset({"side", "сторона"})
+#: First-person plural possessives: "our servicemen" said by one side's official are that side's.
+OUR_WORDS = {"en": frozenset({"our"}), "ru": frozenset({"наш"})}
 
 
 @dataclass(slots=True)
@@ -287,6 +289,8 @@ class ClaimExtractor:
         if tok is None:
             return None
         lo, hi = v.sentence_range(tok.i)
+        if head is not None and self._ours(head, lo, hi):
+            return self._speaker_side(f)
         for i in range(lo, hi):
             if v.lemma(i) not in SIDE_NOUNS:
                 continue
@@ -299,6 +303,50 @@ class ClaimExtractor:
                     t = v.tokens[c]
                     return EventParty(t.text, t.start, t.end, t.text, None, code, None, "demonym")
         return None
+
+    def _ours(self, head: int, lo: int, hi: int) -> bool:
+        """The casualties are the speaker's own: "our servicemen", "наших военных", or "on our
+        side" / "с нашей стороны" in the sentence."""
+        v = self.v
+        words = OUR_WORDS.get(v.lang, frozenset())
+        nouns = [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]
+        if any(v.lemma(c) in words or fold(v.text(c)) in words for n in nouns for c in v.children[n]):
+            return True
+        for i in range(lo, hi):
+            if v.lemma(i) in SIDE_NOUNS and any(v.lemma(c) in words or fold(v.text(c)) in words
+                                                for c in v.children[i]):
+                return True
+        return False
+
+    def _speaker_side(self, f: Figure) -> EventParty | None:
+        """The country of the speaker of the quote the figure is in (an official speaking of
+        "our side"), or None."""
+        q = _innermost(self.a.quotes, f.start)
+        if q is None or q.speaker_start is None:
+            return None
+        end = q.speaker_end or q.speaker_start + 1
+        ent = next((e for e in self.v.entities_between(q.speaker_start, end)), None) or next(
+            (e for e in self.a.entities if e.start <= q.speaker_start < e.end), None)
+        p: EventParty | None = self.res.from_entity(ent) if ent is not None else None
+        if p is None or not p.country:
+            # "the Armenian defence ministry", "Министерство обороны Азербайджана": the phrase's head
+            lo, hi = (min(ent.start, q.speaker_start), max(ent.end, end)) if ent is not None else (q.speaker_start, end)
+            toks = [t.i for t in self.v.tokens if lo <= t.start < hi]
+            head = next((i for i in toks if self.v.head(i) not in toks), None)
+            if head is None:
+                return None
+            p = self.res.resolve_one(head)
+            if p is not None and p.country:
+                return p
+            for k in [head] + self.v.children[head]:
+                e2 = self.v.entity_at(k)
+                code = (e2.country if e2 is not None else None) or self.res.tables.demonyms.get(
+                    self.v.lang, {}).get(self.v.lemma(k)) or self.res.tables.country_of_name(self.v.text(k))[0]
+                if code:
+                    t = self.v.tokens[head]
+                    return EventParty(t.text, t.start, t.end, self.a.text[lo:hi], None, code, "GOV", "demonym")
+            return None
+        return p
 
     def _own_country(self, h: int) -> str | None:
         """The country a noun names by itself or by a word before it ("US troops", "Afghans",
