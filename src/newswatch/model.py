@@ -463,7 +463,9 @@ class Claim:
         counted: lemma of what is counted as written ("county").
         property: normalised property: the counted noun after the synonym table, plus the
             governing verb's class when there is one ("district controlled").
-        subject: display name of who or what the figure is about ("Taliban"), or None.
+        subject: display name of who or what the figure is about ("Taliban"), or None. For a
+            casualty property (killed, wounded, evacuated, displaced, missing, detained) it is the
+            side the casualties belong to ("13 US troops" → the US), never who caused them.
         subject_key: entity key of the subject, when it is an entity.
         subject_country: ISO 3166-1 alpha-3 code (or IGO ...) of the subject, when known.
         as_of: ISO date (or TIMEX3 value) the figure holds at.
