@@ -382,3 +382,15 @@ def test_ministers_of_two_countries_are_both_parties(situation_pipeline) -> None
 def test_our_losses_are_the_speakers_side(situation_pipeline, text: str, lang: str, side: str) -> None:
     a = run(situation_pipeline, text, lang, None)
     assert [(k, s) for k, _, s in _casualties(a)] == [("killed", side)]
+
+
+def test_clashes_between_two_groups_take_them_as_actors(situation_pipeline) -> None:
+    # rss-567332bbd3c8f978 (3 September 2021): "between" hangs on "erupted"; Afghanistan is a place here
+    a = run(
+        situation_pipeline,
+        "Fighting in Afghanistan's last major holdout against Taliban rule continued through Friday after heavy "
+        "clashes erupted overnight between Taliban fighters and an anti-Taliban group, according to Taliban sources.",
+        "en",
+        dt.date(2021, 9, 3),
+    )
+    assert [(e.trigger, e.actor_country) for e in _events(a, "ASSAULT")] == [("clashes", "AFG")]

@@ -440,6 +440,12 @@ class EventCoder:
                 parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
                 if parties:
                     return parties
+            h = v.head(c.tok)
+            if h is not None and v.slot_of(c.tok) == "subj":
+                # "heavy clashes erupted overnight between Taliban fighters and ...": the sides
+                # hang on the verb the clash noun is the subject of
+                heads = v.args(h).get("prep:between", []) + v.args(h).get("prep:между", [])
+                return [p for p in self._parties(heads) if self.res.is_clear(p)]
             return []
         if v.is_passive(pred):
             agent = v.args(pred).get("agent", [])
