@@ -394,3 +394,14 @@ def test_clashes_between_two_groups_take_them_as_actors(situation_pipeline) -> N
         dt.date(2021, 9, 3),
     )
     assert [(e.trigger, e.actor_country) for e in _events(a, "ASSAULT")] == [("clashes", "AFG")]
+
+
+def test_a_refusal_targets_whom_the_refused_act_is_about(situation_pipeline) -> None:
+    # nerel-train-536232: refusing to ask Putin is a rejection concerning Putin (Russia)
+    a = run(situation_pipeline, "Сама Иссахар отказалась просить Путина.", "ru", None)
+    reject = _events(a, "REJECT")
+    assert [(e.recipient, e.recipient_country) for e in reject] == [("Владимир Путин", "RUS")]
+    # kremlin-en-68669: an agreement complied with is no recipient
+    b = run(situation_pipeline, "Kiev refused to comply with the Minsk agreements, and it was fine with some people.",
+            "en", None)
+    assert [e.recipients for e in _events(b, "REJECT")] == [[]]

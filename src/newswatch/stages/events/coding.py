@@ -53,6 +53,11 @@ from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
 #: Conflict types (PLOVER quads "verbal conflict" and "material conflict").
 CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
                       "COERCE", "ASSAULT"})
+#: Types whose target, when their own slots give none, is the target of the act they are about
+#: ("threatened to impose sanctions on Iran", "refused to meet the opposition").
+TARGET_FROM_COMPLEMENT = frozenset({"THREATEN", "REJECT"})
+#: Slots of a complement verb that name the target of the act ("to attack X", "sanctions against X").
+COMPLEMENT_TARGET_SLOTS = ("obj", "prep:against", "prep:on", "prep:против", "prep:на")
 #: Coercive acts that, announced for the future, are threats (CAMEO 13x "Threaten to ...").
 THREAT_ANNOUNCED = frozenset({"SANCTION", "COERCE"})
 #: Material conflict types (a threat condition such as "unless" turns them into THREATEN).
@@ -623,6 +628,8 @@ class EventCoder:
             self._last_heads = []
             recipients = self._recipients(c, e, actors)
             recipient_heads = list(self._last_heads) if recipients else []
+            if not recipients and (e.promissive or e.type in TARGET_FROM_COMPLEMENT):
+                recipients, recipient_heads = self._complement_recipients(c, actors)
             place_parties: list[EventParty] = []
             if e.recipient_as_place:
                 place_parties, recipients = recipients, []
@@ -654,6 +661,27 @@ class EventCoder:
             self._plover_intent(coded, f)
             return coded
         return None
+
+    def _complement_recipients(self, c: Candidate, actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of the act a threat, refusal or promise is about: "threatened to impose
+        sanctions on Iran" threatens Iran, "refused to negotiate with the rebels" rejects the
+        rebels. The absorbed trigger's own recipient slots first, else the object or
+        "against"/"on" object of the complement verb."""
+        v = self.v
+        for comp in c.complements:
+            if comp.entries:
+                self._last_heads = []
+                got = self._recipients(comp, comp.entries[0], actors)
+                if got:
+                    return got, list(self._last_heads)
+        for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
+            for slot in COMPLEMENT_TARGET_SLOTS:
+                self._last_heads = []
+                got = [p for p in self._parties(v.args(x).get(slot, [])) if self.res.is_clear(p)
+                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                if got:
+                    return got, list(self._last_heads)
+        return [], []
 
     def _is_place(self, p: EventParty) -> bool:
         """A party that is a place said to be one ("Nangarhar province", "провинция Пактия",
