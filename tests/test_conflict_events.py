@@ -405,3 +405,15 @@ def test_a_refusal_targets_whom_the_refused_act_is_about(situation_pipeline) -> 
     b = run(situation_pipeline, "Kiev refused to comply with the Minsk agreements, and it was fine with some people.",
             "en", None)
     assert [e.recipients for e in _events(b, "REJECT")] == [[]]
+
+
+def test_a_boxing_bout_is_no_unnamed_attack(situation_pipeline) -> None:
+    # nerel-dev-405682: "бой" is also a bout in the ring; only violence words keep an unknown actor
+    a = run(
+        situation_pipeline,
+        "Во вторник, 23 июля 2019 года, российский боксёр Максим Дадашев скончался в больнице от травм, которые он "
+        "получил во время боя с пуэрториканцем Сабриэлем Матиасом (Subriel Matías).",
+        "ru",
+        None,
+    )
+    assert not [e for e in a.events if e.actor == "unknown"]
