@@ -433,7 +433,9 @@ class EventParty:
         sector: PLOVER sector code (GOV, MIL, REB, COP, OPP, CVL, JRN ...) or None.
         how: how it was resolved: "entity", "title" (a person's title), "demonym" (a country
             adjective on a noun), "metonymy" (a capital or seat of power standing for its
-            state), "group" (a group noun of the lexicon), "pronoun", "phrase".
+            state), "group" (a group noun of the lexicon), "pronoun", "phrase", or "unknown":
+            an attacker the text does not name ("11 of them were killed"): empty ``text`` at
+            the trigger's offset, canonical "unknown", no entity, country or sector.
     """
 
     text: str
@@ -461,7 +463,9 @@ class Claim:
         counted: lemma of what is counted as written ("county").
         property: normalised property: the counted noun after the synonym table, plus the
             governing verb's class when there is one ("district controlled").
-        subject: display name of who or what the figure is about ("Taliban"), or None.
+        subject: display name of who or what the figure is about ("Taliban"), or None. For a
+            casualty property (killed, wounded, evacuated, displaced, missing, detained) it is the
+            side the casualties belong to ("13 US troops" → the US), never who caused them.
         subject_key: entity key of the subject, when it is an entity.
         subject_country: ISO 3166-1 alpha-3 code (or IGO ...) of the subject, when known.
         as_of: ISO date (or TIMEX3 value) the figure holds at.

@@ -65,6 +65,10 @@ def eval_command(
         typer.echo(f"unknown evaluation {name!r}; known: {', '.join(reg)}, all, list", err=True)
         raise typer.Exit(EXIT_USAGE)
     root = default_data_root()
+    if data is None and root is None and name != "all" and reg[name].bundled:
+        # a bundled set (eval/captures/, eval/conflict-news/) needs no shared data: its scorer
+        # falls back to the copy in the repository
+        data = Path(".")
     if data is None:
         if root is None:
             typer.echo("no --data given, the eval_data setting ($NEWSWATCH_EVAL_DATA) is empty "

@@ -43,7 +43,7 @@ class Evaluation:
 
 def registry() -> dict[str, Evaluation]:
     """Every evaluation, in scorecard order (imports the scorers lazily)."""
-    from . import captures, dates, events, extraction, geo, language, ner, re3d
+    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, re3d
 
     gwn_res, gv_res = "geowebnews (resolution)", "geovirus (resolution)"
     items = [
@@ -83,6 +83,11 @@ def registry() -> dict[str, Evaluation]:
                     ("re3d (timexes vs Temporal)", "F1 (overlap)"))),
         Evaluation("plover-gsr", "PLOVER event coding", events.evaluate_plover,
                    (("plover-gsr", "event-type accuracy"),)),
+        Evaluation("conflict-news", "PLOVER events and casualty claims on real conflict sentences "
+                   "(own set, eval/conflict-news/)", conflict_news.evaluate_conflict_news,
+                   (("conflict-news", "event F1"), ("conflict-news", "source actor accuracy"),
+                    ("conflict-news", "casualty claim F1"), ("conflict-news", "casualty side accuracy")),
+                   bundled=True),
     ]
     return {e.name: e for e in items}
 

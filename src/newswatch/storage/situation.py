@@ -323,8 +323,14 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
 # -- 4. claims ----------------------------------------------------------------------------------------
 
 
-def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int, int]) -> tuple[str, int | None]:
-    """The store-wide group key of a claim and its subject's identity root (or None)."""
+def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int, int],
+                    anchor: str | None = None) -> tuple[str, int | None]:
+    """The store-wide group key of a claim and its subject's identity root (or None).
+
+    A claim with no subject at all is its own group when ``anchor`` (article id and figure
+    offset) is given: figures nobody is identified as the subject of ("6 killed" here, "6
+    killed" in another story) are never grouped together, so never "conflicting" (issue 9).
+    """
     subject_id: int | None = None
     if c.subject_key and c.subject_key in entity_ids:
         eid = entity_ids[c.subject_key]
@@ -335,7 +341,7 @@ def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int,
     elif c.subject:
         subj = fold(c.subject)
     else:
-        subj = "-"
+        subj = f"-{anchor}" if anchor else "-"
     return f"{subj}|{c.property}|{c.unit or ''}", subject_id
 
 
@@ -343,7 +349,7 @@ def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int
                  entity_ids: Mapping[str, int], roots: Mapping[int, int], now: dt.datetime) -> None:
     g = st.claim_group.c
     for c in article.claims:
-        key, subject_id = claim_group_key(c, entity_ids, roots)
+        key, subject_id = claim_group_key(c, entity_ids, roots, f"{article.id or revision_id}@{c.start}")
         conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), {
             "key": key, "subject": c.subject, "subject_entity_id": subject_id, "subject_country": c.subject_country,
             "property": c.property, "unit": c.unit, "created_at": now})

@@ -20,13 +20,22 @@ Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatc
   of the same paragraph, at most :data:`MAX_CITATION_CARRY` sentences back (``cited_how``
   "paragraph"): Inforos writes "FDD's Long War Journal portal has recently reported that ...
   This is a far cry from ... In general, the Taliban already control 188 counties";
+* **casualties** — a figure whose property class is a casualty class (:data:`CASUALTY_CLASSES`:
+  killed, wounded, evacuated, displaced, missing, detained; the same names for English and
+  Russian verbs, and for verb + object phrases such as "получили ранения", "унёс жизни") is
+  about *whose* people they are, not about who did it: its subject is the **side** of the
+  casualties — the country of the counted phrase itself ("13 US troops", "трое палестинцев"),
+  of its "of"/"из" complement ("11 of them" → the antecedent), or of a "side" phrase of the
+  sentence ("on the Azerbaijani side", "с армянской стороны"); else none. The agent ("the
+  attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
+  are two series;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
   shared by English and Russian mentions), else its country, else its folded name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...model import Article, Claim, EventParty, Figure, Quote, Timex
 from ...text import fold, load_json_data
@@ -48,6 +57,12 @@ MAX_GOVERN_HOPS = 5
 #: Tajikistan for "about 9 thousand Afghans" (the asked state, not the Americans who asked),
 #: none for "almost 50 thousand people" and for "over 300 people".
 CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
+#: Property classes of casualty and displacement figures (their subject is the side they belong to).
+CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
+#: Nouns that name one side of a conflict ("on the Azerbaijani side", "с армянской стороны").
+SIDE_NOUNS = frozenset({"side", "сторона"})
+#: First-person plural possessives: "our servicemen" said by one side's official are that side's.
+OUR_WORDS = {"en": frozenset({"our"}), "ru": frozenset({"наш"})}
 
 
 @dataclass(slots=True)
@@ -58,6 +73,7 @@ class ClaimRules:
     verb_classes: dict[str, str]
     subject_nouns: frozenset[str]
     citing_labels: frozenset[str]
+    verb_object_classes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -65,13 +81,28 @@ class ClaimRules:
         data = load_json_data("claim_properties.json")
         assert isinstance(data, dict)
         verbs = {fold(v): cls_ for cls_, vs in data["verb_classes"].items() for v in vs}
+        pairs = {}
+        for cls_, phrases in data.get("verb_object_classes", {}).items():
+            for phrase in phrases:
+                verb, obj = phrase.split(" ", 1)
+                pairs[(fold(verb), fold(obj))] = cls_
         return cls({fold(k): v for k, v in data["nouns"].items()}, verbs,
-                   frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]))
+                   frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]), pairs)
 
-    def property(self, counted: str | None, verb: str | None, unit: str | None) -> str:
-        """The normalised property ("district controlled"; "USD allocated"; "person")."""
+    def property(self, counted: str | None, verb: str | None, unit: str | None,
+                 verb_objects: tuple[str, ...] = ()) -> str:
+        """The normalised property ("district controlled"; "USD allocated"; "person").
+
+        Args:
+            counted: the counted noun's lemma; verb: the governing verb's lemma; unit: the unit;
+            verb_objects: lemmas of the verb's objects, for verb + object classes ("получить
+            ранение" → wounded) that the verb alone does not give.
+        """
         noun = self.nouns.get(fold(counted), counted) if counted else (unit or "count")
         cls_ = self.verb_classes.get(fold(verb)) if verb else None
+        if cls_ is None and verb:
+            cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
+                         if (fold(verb), fold(o)) in self.verb_object_classes), None)
         return f"{noun} {cls_}" if cls_ else str(noun)
 
 
@@ -110,8 +141,23 @@ class ClaimExtractor:
         self._agent_verb: int | None = None
 
     def claims(self, stage: str, version: str) -> list[Claim]:
-        """One claim per figure, in text order."""
-        return [self.claim(f, stage, version) for f in sorted(self.a.figures, key=lambda f: f.start)]
+        """One claim per figure, in text order.
+
+        An elliptic casualty figure with no side of its own ("11 of them were killed and more
+        than 18 were wounded") takes the side of the casualty figure before it in the sentence.
+        """
+        figures = sorted(self.a.figures, key=lambda f: f.start)
+        out = [self.claim(f, stage, version) for f in figures]
+        for k in range(1, len(out)):
+            c, f = out[k], figures[k]
+            if c.subject is not None or f.counted or not _casualty(c.property):
+                continue
+            prev = next((p for p in reversed(out[:k]) if _casualty(p.property)
+                         and p.prov.sentence_start == c.prov.sentence_start), None)
+            if prev is not None and prev.subject is not None:
+                c.subject, c.subject_key, c.subject_country = prev.subject, prev.subject_key, prev.subject_country
+                c.group_key = group_key(prev.group_key.split("|", 1)[0], c.property, c.unit)
+        return out
 
     def claim(self, f: Figure, stage: str, version: str) -> Claim:
         """The claim of one figure."""
@@ -125,7 +171,18 @@ class ClaimExtractor:
             subject, how = self._fallback_subject(f), "fallback"
         if subject is None:
             how = "none"
-        prop = self.rules.property(f.counted, verb_lemma, f.unit)
+        if head is not None and (verb_lemma is None or fold(verb_lemma) not in self.rules.verb_classes):
+            # "the 13 US service members who were killed", "those killed": the figure's own clause
+            rel = next((r for slot in ("relcl", "acl") for r in self.v.args(head).get(slot, [])
+                        if fold(self.v.lemma(r)) in self.rules.verb_classes), None)
+            if rel is not None:
+                verb, verb_lemma = rel, self.v.lemma(rel)
+        objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
+                     ) if verb is not None else ()
+        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs)
+        if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
+            subject = self._casualty_side(f, head)
+            how = "syntax" if subject is not None else "none"
         as_of, precision, source = self._as_of(f, verb)
         cited, cited_how = self._cited(f)
         conf = {"syntax": CONF_SUBJECT, "agent": CONF_SUBJECT, "fallback": CONF_FALLBACK}.get(how, CONF_NONE)
@@ -165,9 +222,26 @@ class ClaimExtractor:
                 return None
             if v.tokens[h].pos in ("VERB", "AUX") or (v.lang == "ru" and v.slot_of(cur) in ("obj", "subj")
                                                        and v.tokens[h].pos in ("VERB", "ADJ")):
-                return h
+                return self._nearer_verb(h, i)
             cur = h
         return None
+
+    def _nearer_verb(self, verb: int, i: int) -> int:
+        """A subject-less verb between ``verb`` and the figure at ``i`` that the parse left out.
+
+        "погиб полицейский и ранены четыре человека": the parser hangs "четыре человека" on
+        "погиб"; the coordinated "ранены" right before the figure, with no subject of its own,
+        is its verb (Russian puts the verb first). Returns ``verb`` when there is none.
+        """
+        v = self.v
+        if not verb < i:
+            return verb
+        lo, _ = v.sentence_range(i)
+        for j in range(i - 1, max(verb, lo), -1):
+            if v.tokens[j].pos == "VERB" and v.slot_of(j) == "conj" and not (
+                    v.args(j).get("subj") or v.args(j).get("pass_subj")) and j in v.subtree(verb):
+                return j
+        return verb
 
     def _subject(self, verb: int) -> tuple[EventParty | None, str]:
         v = self.v
@@ -195,6 +269,103 @@ class ClaimExtractor:
             if p is not None and self.res.is_clear(p):
                 return p, "syntax"
         return None, "none"
+
+    def _casualty_side(self, f: Figure, head: int | None) -> EventParty | None:
+        """Whose casualties: the counted phrase's country, its "of"/"из" complement's, or a
+        "side" phrase of the sentence; None when the sentence does not say."""
+        v = self.v
+        if head is not None:
+            for h in [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]:
+                p = self.res.resolve_one(h)
+                # the phrase's own words only: "15,000 people from the Afghan capital" are not Afghan
+                if p is not None and p.country and (p.how in ("entity", "group", "metonymy", "pronoun")
+                                                    or self._own_country(h) == p.country):
+                    return p
+                own = self._own_country(h)
+                if own is not None:
+                    t = v.tokens[h]
+                    return EventParty(t.text, t.start, t.end, t.text, None, own, None, "demonym")
+        tok = next((t for t in v.tokens if t.start >= f.start), None)
+        if tok is None:
+            return None
+        lo, hi = v.sentence_range(tok.i)
+        if head is not None and self._ours(head, lo, hi):
+            return self._speaker_side(f)
+        for i in range(lo, hi):
+            if v.lemma(i) not in SIDE_NOUNS:
+                continue
+            for c in v.children[i]:
+                code = self.res.tables.demonyms.get(v.lang, {}).get(v.lemma(c))
+                if code is None:
+                    p = self.res.resolve_one(c) if v.slot_of(c) in ("gen", "prep:of", "nmod") else None
+                    code = p.country if p is not None else None
+                if code:
+                    t = v.tokens[c]
+                    return EventParty(t.text, t.start, t.end, t.text, None, code, None, "demonym")
+        return None
+
+    def _ours(self, head: int, lo: int, hi: int) -> bool:
+        """The casualties are the speaker's own: "our servicemen", "наших военных", or "on our
+        side" / "с нашей стороны" in the sentence."""
+        v = self.v
+        words = OUR_WORDS.get(v.lang, frozenset())
+        nouns = [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]
+        if any(v.lemma(c) in words or fold(v.text(c)) in words for n in nouns for c in v.children[n]):
+            return True
+        for i in range(lo, hi):
+            if v.lemma(i) in SIDE_NOUNS and any(v.lemma(c) in words or fold(v.text(c)) in words
+                                                for c in v.children[i]):
+                return True
+        return False
+
+    def _speaker_side(self, f: Figure) -> EventParty | None:
+        """The country of the speaker of the quote the figure is in (an official speaking of
+        "our side"), or None."""
+        q = _innermost(self.a.quotes, f.start)
+        if q is None or q.speaker_start is None:
+            return None
+        end = q.speaker_end or q.speaker_start + 1
+        ent = next((e for e in self.v.entities_between(q.speaker_start, end)), None) or next(
+            (e for e in self.a.entities if e.start <= q.speaker_start < e.end), None)
+        p: EventParty | None = self.res.from_entity(ent) if ent is not None else None
+        if p is None or not p.country:
+            # "the Armenian defence ministry", "Министерство обороны Азербайджана": the phrase's head
+            lo, hi = (min(ent.start, q.speaker_start), max(ent.end, end)) if ent is not None else (q.speaker_start, end)
+            toks = [t.i for t in self.v.tokens if lo <= t.start < hi]
+            head = next((i for i in toks if self.v.head(i) not in toks), None)
+            if head is None:
+                return None
+            p = self.res.resolve_one(head)
+            if p is not None and p.country:
+                return p
+            for k in [head] + self.v.children[head]:
+                e2 = self.v.entity_at(k)
+                code = (e2.country if e2 is not None else None) or self.res.tables.demonyms.get(
+                    self.v.lang, {}).get(self.v.lemma(k)) or self.res.tables.country_of_name(self.v.text(k))[0]
+                if code:
+                    t = self.v.tokens[head]
+                    return EventParty(t.text, t.start, t.end, self.a.text[lo:hi], None, code, "GOV", "demonym")
+            return None
+        return p
+
+    def _own_country(self, h: int) -> str | None:
+        """The country a noun names by itself or by a word before it ("US troops", "Afghans",
+        "палестинцев"), not by a complement after it."""
+        v = self.v
+        tables = self.res.tables
+        for k in [h] + [c for c in v.children[h] if c < h]:
+            code = None
+            for part in [v.lemma(k)] + v.lemma(k).split("-"):  # "талибов-охранников"
+                code = code or tables.demonyms.get(v.lang, {}).get(part)
+                group = tables.group_nouns.get(v.lang, {}).get(part) or {}
+                entry = tables.aliases.get(group["alias"]) if group.get("alias") else None
+                code = code or (entry.country if entry is not None else None)
+            if code is None:
+                ent = v.entity_at(k)
+                code = tables.country_of_name(ent.canonical)[0] if ent is not None else None
+            if code:
+                return code
+        return None
 
     def _fallback_subject(self, f: Figure) -> EventParty | None:
         """The clear subject of the sentence's main verb (when the figure's own clause has none)."""
@@ -305,3 +476,8 @@ class ClaimExtractor:
 
 def _innermost(quotes: list[Quote], offset: int) -> Quote | None:
     return min((q for q in quotes if q.start <= offset < q.end), key=lambda q: q.end - q.start, default=None)
+
+
+def _casualty(prop: str) -> bool:
+    return prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES
+

@@ -43,7 +43,7 @@ CONF_NOUN = 0.6
 #: Multipliers by how the first actor was resolved; pronoun antecedents and bare phrases
 #: ("Afghan soldiers") are less certain than named entities.
 ACTOR_FACTORS = {"entity": 1.0, "metonymy": 1.0, "title": 1.0, "group": 0.95, "demonym": 0.9,
-                 "pronoun": 0.85, "phrase": 0.8}
+                 "pronoun": 0.85, "phrase": 0.8, "unknown": 0.5}
 #: Prepositions whose object is where the event happens or goes to.
 LOCATIVE_PREPS = frozenset({"to", "into", "in", "at", "on", "near", "across", "inside", "toward", "towards",
                             "в", "на", "у", "около", "возле", "под"})
@@ -62,7 +62,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "1"
+    version = "2"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")
@@ -238,14 +238,19 @@ def _governing(view: DocView, c: Coded, a: Article) -> set[int]:
     trig = view.tokens[c.trigger]
     quote = min((q for q in a.quotes if q.start <= trig.start < q.end), key=lambda q: q.end - q.start,
                 default=None)
-    cur = view.head(c.light if c.light is not None else c.trigger)
+    child = c.light if c.light is not None else c.trigger
+    cur = view.head(child)
     hops = 0
     while cur is not None and hops < 6:
         t = view.tokens[cur]
         if quote is not None and not (quote.start <= t.start < quote.end):
             break
+        if view.slot_of(child) in ("conj", "parataxis") and view.args(child).get("subj"):
+            # a coordinated clause with its own subject: "A year ago, X helped ..., but the recent
+            # shootings have shown" (a shared subject shares the date: "In 2018 they signed ... and agreed")
+            break
         out.add(cur)
-        cur = view.head(cur)
+        child, cur = cur, view.head(cur)
         hops += 1
     return out
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from ...model import EntityMention, EventParty
 from ...text import fold, load_json_data
@@ -86,6 +87,7 @@ class ActorTables:
     igo_adjectives: dict[str, dict[str, str]]
     pronouns: dict[str, dict[str, str]]
     quantity_nouns: dict[str, frozenset[str]]
+    plural_party_nouns: dict[str, frozenset[str]]
     place_nouns: dict[str, frozenset[str]]
     aliases: AliasIndex
 
@@ -120,6 +122,8 @@ class ActorTables:
             igo_adjectives={lang: {fold(k): v for k, v in t.items()} for lang, t in data["igo_adjectives"].items()},
             pronouns={lang: {fold(k): v for k, v in t.items()} for lang, t in data["person_pronouns"].items()},
             quantity_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["quantity_nouns"].items()},
+            plural_party_nouns={lang: frozenset(fold(w) for w in ws)
+                                for lang, ws in data["plural_party_nouns"].items()},
             place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
             aliases=aliases or AliasIndex.load(),
         )
@@ -181,7 +185,8 @@ class ActorResolver:
         out: list[EventParty] = []
         for h in self.view.conjuncts(head):
             for p in self.resolve_head(h):
-                if not any(q.start == p.start and q.end == p.end for q in out):
+                if not any(q.start == p.start and q.end == p.end and q.canonical == p.canonical
+                           and q.country == p.country for q in out):
                     out.append(p)
         return sorted(out, key=lambda p: p.start)
 
@@ -207,6 +212,9 @@ class ActorResolver:
         if ent is not None and ent.label in _PARTY_LABELS:
             return [self.from_entity(ent)]
         if tok.pos == "PRON" or v.lemma(h) in self.tables.pronouns.get(self.lang, {}):
+            kind = self.tables.pronouns.get(self.lang, {}).get(fold(tok.text))
+            if kind == "GROUP" and tok.dep not in ("poss", "nmod:poss", "det"):
+                return self._group_pronoun(h)
             p = self.from_pronoun(h)
             return [p] if p is not None else []
         if v.lemma(h) in self.tables.quantity_nouns.get(self.lang, ()):
@@ -220,7 +228,150 @@ class ActorResolver:
             titled = self.from_title(h, parties[0].start, parties[0].end)
             if titled is not None:
                 return [titled]
+            if v.lemma(h) in self.tables.plural_party_nouns.get(self.lang, ()) and self._plural(h):
+                # "the two leaders agreed", "стороны договорились": the parties named before
+                named = self.plural_antecedents(h)
+                if named:
+                    return named
         return parties
+
+    # -- plural antecedents -------------------------------------------------------------------
+
+    def _plural(self, h: int) -> bool:
+        t = self.view.tokens[h]
+        return "Number=Plur" in t.morph or t.tag in ("NNS", "NNPS") or len(self.view.conjuncts(h)) > 1
+
+    def _group_pronoun(self, h: int) -> list[EventParty]:
+        """"they"/"them"/"они"/"их": as a subject, the plural subject of the clause above
+        ("rebel leaders said they would meet"); otherwise — and always as an object ("urged
+        them", "попросил их") — the people or countries named before it
+        (:meth:`plural_antecedents`), never the clause's own subject alone."""
+        v = self.view
+        tok = v.tokens[h]
+        if v.slot_of(h) == "subj" or tok.dep in ("nsubj", "nsubjpass", "nsubj:pass"):
+            own = self._clause_subject(h)
+            subj = self._clause_subject_head(h)
+            if own is not None and self.is_clear(own) and subj is not None and self._plural(subj):
+                return [EventParty(tok.text, tok.start, tok.end, own.canonical, own.entity_key, own.country,
+                                   own.sector, "pronoun")]
+        return self.plural_antecedents(h)
+
+    def _clause_subject_head(self, h: int) -> int | None:
+        v = self.view
+        cur = v.head(h)
+        seen = 0
+        while cur is not None and seen < 12:
+            subj = v.args(cur).get("subj")
+            if subj and h not in v.subtree(subj[0]):
+                return subj[0]
+            cur = v.head(cur)
+            seen += 1
+        return None
+
+    def plural_antecedents(self, h: int) -> list[EventParty]:
+        """The parties a plural pronoun or plural party noun at token ``h`` stands for.
+
+        Looks back from ``h`` through its own sentence and up to :data:`PLURAL_LOOKBACK`
+        sentences before it, nearest first: the named people (PERSON mentions with a country
+        or entity key) until two different ones are found ("Putin had a telephone conversation
+        with Tokayev. … The leaders agreed" → Putin, Tokayev); failing that, the nearest
+        sentence with two different clear named parties (countries, organisations), or the
+        nearest plural noun phrase with a country of its own ("Afghan leaders … urged them").
+        Places inside the sentence ("in Sochi", "in Israel and Gaza") are not parties: only
+        country names count among GPE mentions. Each party is a copy placed at ``h`` (``how``
+        "pronoun"); the caller drops the ones equal to the event's actor (no self-recipient).
+
+        Returns:
+            The parties in text order (empty when nothing fits).
+        """
+        v = self.view
+        tok = v.tokens[h]
+        sents = v.article.sentences
+        idx = next((k for k, s in enumerate(sents) if s.start <= tok.start < s.end), None)
+        if idx is None:
+            return []
+        found: list[EventParty] = []
+        fallback: list[EventParty] = []
+        for k in range(idx, max(-1, idx - PLURAL_LOOKBACK - 1), -1):
+            lo, hi = sents[k].start, (tok.start if k == idx else sents[k].end)
+            ents = [e for e in v.article.entities if lo <= e.start and e.end <= hi]
+            persons = [p for p in (self.from_entity(e) for e in ents if e.label == "PERSON") if self.is_clear(p)]
+            countries = [p for p in (self.from_entity(e) for e in ents if e.label == "GPE"
+                                     and self.tables.country_of_name(e.canonical)[0] is not None
+                                     and not self._locative(e)) if self.is_clear(p)]
+            if persons:
+                # a sentence naming people: them, and the countries named beside them
+                # ("Biden spoke with President Sisi of Egypt"), places excluded
+                for p in persons + countries:
+                    if not any(_same_party(p, q) or (p.country and p.country == q.country) for q in found):
+                        found.append(p)
+                if len({p.country or p.entity_key for p in found}) >= 2:
+                    return self._placed(found, tok)
+            elif not fallback:
+                named = [p for p in (self.from_entity(e) for e in ents if e.label in ("ORG", "NORP"))
+                         if self.is_clear(p)] + countries
+                if len({p.country or p.entity_key for p in named}) >= 2:
+                    fallback = named
+                else:
+                    fallback = self._plural_noun_party(lo, hi, h)
+        return self._placed(fallback, tok)
+
+    def _of_country(self, ent: EntityMention) -> str | None:
+        """The country of a person named with it: "President Abdel Fattah Al Sisi of Egypt",
+        "президент Египта" after the name; None when there is none."""
+        v = self.view
+        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        for i in toks:
+            for c in v.children[i]:
+                if c in toks:
+                    continue
+                objs = [c] if v.slot_of(c) in ("gen", "nmod") else (
+                    [g for g in v.children[c] if v.tokens[g].dep == "pobj"] if v.lemma(c) in ("of", "from") else [])
+                for o in objs:
+                    e2 = v.entity_at(o)
+                    if e2 is not None and e2.label == "GPE":
+                        code = self.tables.country_of_name(e2.canonical)[0] or self.tables.country_of_name(e2.text)[0]
+                        if code:
+                            return code
+        return None
+
+    def _locative(self, e: EntityMention) -> bool:
+        """True when the mention is the object of a place preposition ("in Israel", "в Сочи")."""
+        v = self.view
+        first = next((t.i for t in v.tokens if e.start <= t.start < e.end), None)
+        if first is None:
+            return False
+        i: int = first
+        up = v.head(i)
+        while up is not None and e.start <= v.tokens[up].start < e.end:
+            i, up = up, v.head(up)
+        marks = [c for c in v.children[i] if v.tokens[c].dep == "case"]
+        h = v.head(i)
+        if h is not None and v.tokens[h].pos == "ADP":
+            marks.append(h)
+        return any(v.lemma(m) in LOCATIVE_PREPOSITIONS for m in marks)
+
+    def _plural_noun_party(self, lo: int, hi: int, h: int) -> list[EventParty]:
+        """The first plural noun phrase in ``[lo, hi)`` with a country of its own ("Afghan
+        leaders"), as a one-party list (empty when none)."""
+        v = self.view
+        first = next((t.i for t in v.tokens if t.start >= lo), None)
+        if first is None:
+            return []
+        s_lo, s_hi = v.sentence_range(first)
+        for j in range(s_lo, s_hi):
+            if v.tokens[j].start >= hi or j == h or v.tokens[j].pos != "NOUN" or not self._plural(j):
+                continue
+            own = [p for p in self.from_noun(j) if self.is_clear(p)]
+            if own:
+                return own[:1]
+        return []
+
+    @staticmethod
+    def _placed(parties: list[EventParty], tok: Any) -> list[EventParty]:
+        out = [EventParty(tok.text, tok.start, tok.end, p.canonical, p.entity_key, p.country, p.sector, "pronoun")
+               for p in parties]
+        return out
 
     # -- entities --------------------------------------------------------------------------
 
@@ -255,6 +406,8 @@ class ActorResolver:
             country = self._place_country(ent)
         if ent.label == "PERSON":
             country, sector = self._person_title(ent, country, sector)
+            if country is None:
+                country = self._of_country(ent)
         if title_sector and ent.label == "PERSON":
             sector = title_sector if sector in (None, "GOV") else sector
         return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,
@@ -483,6 +636,13 @@ class ActorResolver:
                         return out
                     if p.country and country is None:
                         country, how = p.country, "demonym"
+                    # "the defence ministers of Armenia and Azerbaijan": every country named
+                    for c in v.conjuncts(m):
+                        ce = v.entity_at(c)
+                        if ce is not None and ce.label in ("GPE", "NORP"):
+                            cp = self.from_entity(ce)
+                            if cp.country and cp.country not in countries:
+                                countries.append(cp.country)
                     continue
                 if m >= len(v.tokens):
                     continue
@@ -532,3 +692,18 @@ class ActorResolver:
             keep.extend(v.subtree(c))
         toks = v.tokens
         return min(toks[k].start for k in keep), max(toks[k].end for k in keep)
+
+
+#: Sentences before a plural pronoun or party noun searched for its antecedents.
+PLURAL_LOOKBACK = 3
+#: Prepositions that make a place of a country mention ("in Israel and Gaza"), not a party.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "across", "around", "throughout",
+                                   "в", "на", "у", "около", "возле", "под", "по"})
+
+
+def _same_party(p: EventParty, q: EventParty) -> bool:
+    """Two parties name the same actor: the same entity, or the same canonical name."""
+    if p.entity_key and q.entity_key:
+        return p.entity_key == q.entity_key
+    return p.canonical == q.canonical
+

@@ -29,9 +29,14 @@ For every sentence:
    gives ("will not accept refugees" → REJECT/assist). Conflict acts keep their type with the
    flags ("was not going to introduce a contingent" → MOBILIZE, negated, future).
 6. **Questions** ("when will President Biden visit?") assert nothing and give no event.
-7. **No clear actor, no event**: an event is kept only when an actor resolves to an entity or
-   a country code (PLOVER: "These have no explicit, named source actor so they will not be
-   coded"); there is no catch-all type.
+7. **No clear actor, no event** — except violence: an event is kept only when an actor resolves
+   to an entity or a country code (PLOVER: "These have no explicit, named source actor so they
+   will not be coded"); there is no catch-all type. Entries marked ``unnamed_actor`` (killing,
+   shelling, strikes, clashes, arrests, deaths in fighting) are the exception: news reports
+   violence whose author it does not know ("11 of them were killed", "погибли в результате
+   обстрела", "a suicide bomber rammed a convoy"), and dropping it would lose the fighting
+   itself. Such an event keeps one party with ``how`` "unknown" (:func:`unknown_party`) —
+   never a guessed one.
 
 The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
 """
@@ -48,6 +53,11 @@ from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
 #: Conflict types (PLOVER quads "verbal conflict" and "material conflict").
 CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
                       "COERCE", "ASSAULT"})
+#: Types whose target, when their own slots give none, is the target of the act they are about
+#: ("threatened to impose sanctions on Iran", "refused to meet the opposition").
+TARGET_FROM_COMPLEMENT = frozenset({"THREATEN", "REJECT"})
+#: Slots of a complement verb that name the target of the act ("to attack X", "sanctions against X").
+COMPLEMENT_TARGET_SLOTS = ("obj", "prep:against", "prep:on", "prep:против", "prep:на")
 #: Coercive acts that, announced for the future, are threats (CAMEO 13x "Threaten to ...").
 THREAT_ANNOUNCED = frozenset({"SANCTION", "COERCE"})
 #: Material conflict types (a threat condition such as "unless" turns them into THREATEN).
@@ -61,7 +71,17 @@ _NOUN_POS = frozenset({"NOUN", "PROPN"})
 _VERB_POS = frozenset({"VERB"})
 #: Slots a noun trigger's actor may come from when it has no light verb.
 NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_part_of", "prep:со_стороны",
-                    "prep:of", "prep:from", "nmod")
+                    "prep:of", "prep:from", "nmod", "prep:between", "prep:между")
+
+
+#: ``EventParty.canonical`` of an attacker the text does not name.
+UNKNOWN_ACTOR = "unknown"
+
+
+def unknown_party(start: int) -> EventParty:
+    """The party of an actor the text does not name: empty text at ``start`` (the trigger's
+    offset), canonical :data:`UNKNOWN_ACTOR`, no entity, country or sector, ``how`` "unknown"."""
+    return EventParty("", start, start, UNKNOWN_ACTOR, how="unknown")
 
 
 @dataclass(slots=True)
@@ -158,8 +178,33 @@ class EventCoder:
                 continue
             ev = self._evaluate(c)
             if ev is not None and not any(e.trigger == ev.trigger for e in coded):
-                coded.append(ev)
-        return coded
+                coded.extend(self._reciprocal(ev))
+        return _one_unnamed_happening(coded)
+
+    def _reciprocal(self, ev: Coded) -> list[Coded]:
+        """"A and B accused each other", "стороны обвинили друг друга": one event per actor,
+        each with the others as recipients (two accusations, not one with no recipient)."""
+        v = self.v
+        if len(ev.actors) < 2 or ev.recipients:
+            return [ev]
+        recip = False
+        for k in [ev.trigger] + ([ev.light] if ev.light is not None else []):
+            for x in v.subtree(k):
+                lem = v.lemma(x)
+                if (lem == "other" and any(v.lemma(d) in ("each", "one") for d in v.children[x])) or (
+                        lem == "друг" and any(v.lemma(y) == "друг" for y in v.subtree(x) if y != x)):
+                    recip = True
+        if not recip:
+            return [ev]
+        out = []
+        for a in ev.actors:
+            others = [b for b in ev.actors if b is not a and not _same_actor(a, b)]
+            if not others:
+                continue
+            out.append(Coded(ev.type, ev.mode, ev.trigger, ev.light, ev.pred, ev.entry, [a], others,
+                             list(ev.place_parties), list(ev.actor_heads), [], ev.negated, ev.future,
+                             ev.hypothetical, ev.intended, ev.nominal))
+        return out or [ev]
 
     def _in_question(self, i: int, start: int, end: int) -> bool:
         """True when token ``i``'s clause ends with a question mark: the rest of its sentence
@@ -244,16 +289,19 @@ class EventCoder:
                 return False
             if e.not_objects and any(self._obj_matches(o, e.not_objects) for o in objs):
                 return False
-        if e.modifiers is not None:
+        if e.modifiers is not None or e.not_modifiers:
             mods = {v.lemma(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod", "gen", "flat")}
             mods |= {v.text(c) for c in v.children[i] if v.slot_of(c) in ("amod", "compound", "nmod")}
-            if not mods & e.modifiers:
+            if e.modifiers is not None and not mods & e.modifiers:
+                return False
+            if mods & e.not_modifiers:
                 return False
         if e.context is not None:
             words = {v.lemma(k) for k in v.subtree(i)}
             if not words & e.context:
                 return False
-        if e.requires_prep is not None and not (v.preps(i) & e.requires_prep):
+        if e.requires_prep is not None and not (v.preps(i) & e.requires_prep) and not any(
+                v.preps(o) & e.requires_prep for o in self._objects(i)):  # "запущена ракета по территории"
             return False
         if e.requires_obligation and not self._obligation_clause(i):  # noqa: SIM103 -- one guard of a list of guards
             return False
@@ -378,7 +426,7 @@ class EventCoder:
         out: list[EventParty] = []
         for h in heads:
             for p in self.res.resolve(h):
-                if not any(q.start == p.start for q in out):
+                if not any(q.start == p.start and q.canonical == p.canonical and q.country == p.country for q in out):
                     out.append(p)
             self._last_heads.append(h)
         return out
@@ -397,6 +445,12 @@ class EventCoder:
                 parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
                 if parties:
                     return parties
+            h = v.head(c.tok)
+            if h is not None and v.slot_of(c.tok) == "subj":
+                # "heavy clashes erupted overnight between Taliban fighters and ...": the sides
+                # hang on the verb the clash noun is the subject of
+                heads = v.args(h).get("prep:between", []) + v.args(h).get("prep:между", [])
+                return [p for p in self._parties(heads) if self.res.is_clear(p)]
             return []
         if v.is_passive(pred):
             agent = v.args(pred).get("agent", [])
@@ -431,7 +485,9 @@ class EventCoder:
         for slot in e.recipient:
             self._last_heads = []
             parties = [p for p in self._parties(self._slot_heads(c, slot)) if self.res.is_clear(p) or p.sector]
-            parties = [p for p in parties if not any(p.start == a.start for a in actors)]
+            # never the actor itself: "Putin ... urged them" is not Putin asking himself
+            parties = [p for p in parties if not any(p.start == a.start or (
+                p.how == "pronoun" and _same_actor(p, a)) for a in actors)]
             if parties:
                 return parties
         return []
@@ -522,7 +578,9 @@ class EventCoder:
             for k in [c.tok] + ([c.light] if c.light is not None else []):
                 for x in v.children[k]:
                     words.add(v.lemma(x))
-                    words.update(v.lemma(y) for y in v.children[x])
+                    for y in v.children[x]:  # "нападение с применением огнестрельного оружия"
+                        words.add(v.lemma(y))
+                        words.update(v.lemma(z) for z in v.children[y])
             for m, ws in table.items():
                 if words & ws:
                     return m
@@ -548,19 +606,30 @@ class EventCoder:
             self._last_heads = []
             actors = [p for p in self._actors(c, e, pred) if self.res.is_clear(p)]
             actor_heads = list(self._last_heads)
+            if not actors and e.unnamed_actor and not (e.actor_person or e.actor_sectors):
+                actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []
             if not actors:
                 continue
-            if e.actor_not_person and any(self._is_person(p) for p in actors):
+            # a place is never an actor ("Nangarhar province"; capitals standing for their
+            # state are "metonymy" and stay)
+            actors = [p for p in actors if not self._is_place(p)] or (
+                [unknown_party(v.tokens[c.tok].start)] if e.unnamed_actor else [])
+            if not actors:
+                continue
+            known = [p for p in actors if p.how != "unknown"]
+            if e.actor_not_person and any(self._is_person(p) for p in known):
                 continue
             if e.actor_person and not all(self._is_person(p) for p in actors):
                 continue
             if e.actor_sectors is not None and not any(p.sector in e.actor_sectors for p in actors):
                 continue
-            if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in actors):
+            if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in known):
                 continue
             self._last_heads = []
             recipients = self._recipients(c, e, actors)
             recipient_heads = list(self._last_heads) if recipients else []
+            if not recipients and (e.promissive or e.type in TARGET_FROM_COMPLEMENT):
+                recipients, recipient_heads = self._complement_recipients(c, actors)
             place_parties: list[EventParty] = []
             if e.recipient_as_place:
                 place_parties, recipients = recipients, []
@@ -593,6 +662,53 @@ class EventCoder:
             return coded
         return None
 
+    def _complement_recipients(self, c: Candidate, actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of the act a threat, refusal or promise is about: "threatened to impose
+        sanctions on Iran" threatens Iran, "refused to negotiate with the rebels" rejects the
+        rebels. The absorbed trigger's own recipient slots first, else the object or
+        "against"/"on" object of the complement verb."""
+        v = self.v
+        for comp in c.complements:
+            if comp.entries:
+                self._last_heads = []
+                got = self._recipients(comp, comp.entries[0], actors)
+                if got:
+                    return got, list(self._last_heads)
+        for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
+            for slot in COMPLEMENT_TARGET_SLOTS:
+                self._last_heads = []
+                got = [p for p in self._parties(v.args(x).get(slot, [])) if self.res.is_clear(p)
+                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                if got:
+                    return got, list(self._last_heads)
+        return [], []
+
+    def _is_place(self, p: EventParty) -> bool:
+        """A party that is a place said to be one ("Nangarhar province", "провинция Пактия",
+        "the city of X"): a place-labelled entity with a place noun (``place_nouns`` of the actor
+        tables, other than "country"/"capital") on or around it, not a country name. Named
+        places without such a word are left alone: the named-entity label alone is too weak
+        (a person's name can be tagged as a place)."""
+        if p.how != "entity":
+            return False
+        v = self.v
+        ent = next((e for e in v.article.entities if e.start == p.start and e.end == p.end), None)
+        if ent is None or ent.label not in ("GPE", "LOC", "FAC"):
+            return False
+        tables = self.res.tables
+        if tables.country_of_name(ent.canonical)[0] is not None or tables.country_of_name(ent.text)[0] is not None:
+            return False
+        nouns = tables.place_nouns.get(v.lang, frozenset()) - {"country", "страна", "capital", "столица", "side",
+                                                               "сторона", "embassy", "посольство"}
+        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        near = set(toks)
+        for i in toks:
+            near.update(v.children[i])
+            h = v.head(i)
+            if h is not None:
+                near.add(h)
+        return any(v.lemma(k) in nouns for k in near)
+
     def _is_person(self, p: EventParty) -> bool:
         if p.entity_key is None:
             return False
@@ -622,3 +738,40 @@ class EventCoder:
         elif not ev.negated and ((orig in THREAT_ANNOUNCED and ev.future) or (orig in MATERIAL_CONFLICT and f.threat)):
             ev.mode = self.lex.complement_mode("THREATEN", orig, ev.mode, None)
             ev.type, ev.intended = "THREATEN", orig
+
+
+def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
+    """Keep at most one unnamed-actor event per type in a sentence.
+
+    "Two journalists died in mortar shelling near Sloviansk" names one happening through two
+    triggers (the death and the shelling); "the strike ... killed six children" likewise. When
+    the sentence also codes the same type with a named actor ("civilians died when the US
+    targeted a vehicle"), the unnamed one is that happening seen from its victims and is
+    dropped; otherwise one is kept — the one with a mode (the more specific), its recipients
+    filled from the others when it has none.
+    """
+    unnamed = [c for c in coded if c.actors and all(p.how == "unknown" for p in c.actors)]
+    if not unnamed:
+        return coded
+    drop: set[int] = set()
+    for typ in {c.type for c in unnamed}:
+        group = [c for c in unnamed if c.type == typ]
+        named = any(c.type == typ and c not in unnamed and not c.negated for c in coded)
+        if named:
+            drop.update(id(c) for c in group)
+            continue
+        keep = next((c for c in group if c.mode), group[0])
+        if not keep.recipients:
+            donor = next((c for c in group if c.recipients), None)
+            if donor is not None:
+                keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
+        drop.update(id(c) for c in group if c is not keep)
+    return [c for c in coded if id(c) not in drop]
+
+
+def _same_actor(p: EventParty, q: EventParty) -> bool:
+    """The same entity, or (without entity keys) the same canonical name."""
+    if p.entity_key and q.entity_key:
+        return p.entity_key == q.entity_key
+    return p.canonical == q.canonical
+

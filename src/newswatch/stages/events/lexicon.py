@@ -26,7 +26,7 @@ _KEYS = frozenset({
     "requires_recipient", "requires_party", "requires_complement", "requires_prep", "actor_sectors",
     "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor", "recipient_as_place",
     "passive_actor", "by_sector", "absorbs", "promissive", "light_only", "light_verbs",
-    "requires_obligation", "multi_actor_type",
+    "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers",
 })
 
 
@@ -62,6 +62,8 @@ class Trigger:
     light_verbs: frozenset[str] | None = None
     requires_obligation: bool = False
     multi_actor_type: str | None = None
+    unnamed_actor: bool = False
+    not_modifiers: frozenset[str] = frozenset()
     order: int = 0
 
 
@@ -162,7 +164,9 @@ class TriggerLexicon:
                 promissive=bool(raw.get("promissive")), light_only=bool(raw.get("light_only")),
                 light_verbs=_set(raw.get("light_verbs")),
                 requires_obligation=bool(raw.get("requires_obligation")),
-                multi_actor_type=raw.get("multi_actor_type"), order=order,
+                multi_actor_type=raw.get("multi_actor_type"),
+                unnamed_actor=bool(raw.get("unnamed_actor")),
+                not_modifiers=_set(raw.get("not_modifiers")) or frozenset(), order=order,
             )
             for lem in lemmas:
                 triggers.setdefault((lem, trig.pos), []).append(trig)
