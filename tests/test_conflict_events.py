@@ -417,3 +417,45 @@ def test_a_boxing_bout_is_no_unnamed_attack(situation_pipeline) -> None:
         None,
     )
     assert not [e for e in a.events if e.actor == "unknown"]
+
+
+# -- an unnamed happening must be asserted by its clause ---------------------------------------
+
+#: The founding article (samples/inforos_2021-07-08_russia-wont-leave-its-allies.txt): two
+#: sentences that mention violence without saying it happened, and one that reports it.
+SEED_DENIED = (
+    "By the way, experts believe that the most dangerous thing for our country is not the unlikely "
+    "direct armed aggression by illegal armed groups, but an Islamist penetration and subversive "
+    "terrorist activities in the border territories of Central Asian countries."
+)
+SEED_CANNOT = (
+    "Some experts tend to believe that the Taliban's coming to power is highly questionable, since "
+    "they do not have sufficient resources to hold the occupied territories and simultaneously "
+    "proceed with the offensive."
+)
+SEED_FIGHTING = (
+    "According to the Afghan Tolo News TV channel, the fighting caused traffic diversion on the road "
+    "and rail Friendship Bridge connecting across the Amu-Darya River the cities of Hairaton "
+    "(Afghanistan) and Termez (Uzbekistan)."
+)
+
+
+@pytest.mark.parametrize("sentence", [SEED_DENIED, SEED_CANNOT])
+def test_violence_in_a_denied_clause_gives_no_unnamed_event(situation_pipeline, sentence) -> None:
+    a = run(situation_pipeline, sentence, "en", dt.date(2021, 7, 8))
+    assert [e for e in a.events if e.actor == "unknown"] == []
+
+
+def test_reported_fighting_keeps_its_unnamed_assault(situation_pipeline) -> None:
+    a = run(situation_pipeline, SEED_FIGHTING, "en", dt.date(2021, 7, 8))
+    assert [(e.type, e.trigger, e.actor) for e in a.events if e.actor == "unknown"] == [
+        ("ASSAULT", "fighting", "unknown")]
+
+
+def test_russian_past_passive_is_not_future(situation_pipeline) -> None:
+    # eval/conflict-news ru01's sentence shape, worded anew: "были" is the past auxiliary of a
+    # passive, never a future marker (only "будет/будут" and a Tense=Fut "быть" are)
+    a = run(situation_pipeline, "В среду в районе границы были убиты двое военнослужащих.", "ru",
+            dt.date(2021, 5, 1))
+    killed = [e for e in a.events if e.type == "ASSAULT"]
+    assert killed and not any(e.future for e in killed)

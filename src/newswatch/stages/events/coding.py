@@ -655,12 +655,41 @@ class EventCoder:
                 typ = e.by_sector[sector].get("type", typ)
                 mode = e.by_sector[sector].get("mode", mode)
             f = self._flags(pred, c.tok)
+            if not known and (f.negated or f.hypothetical or f.future or self._denied_in_clause(c.tok)):
+                # With no named party, nothing but the sentence vouches for the happening: code it
+                # only when the clause asserts it ("the fighting caused ..."), never from a noun
+                # in a denied, conditional or future frame ("is not the unlikely armed
+                # aggression", "do not have the resources to proceed with the offensive").
+                continue
             coded = Coded(typ, mode, c.tok, c.light, pred, e, actors, recipients, place_parties,
                           actor_heads, recipient_heads, f.negated, f.future, f.hypothetical,
                           nominal=c.pos == "NOUN" and c.light is None)
             self._plover_intent(coded, f)
             return coded
         return None
+
+    def _denied_in_clause(self, tok: int) -> bool:
+        """True when token ``tok`` or a head above it within the same clause is negated.
+
+        Walks up the dependency heads (at most 8 steps) through nominal, prepositional,
+        coordinated and infinitival links ("resources to hold ... and proceed with the offensive"
+        is one clause with "do not have"), and stops at the edge of a finite clause (``ccomp``,
+        ``advcl``, ``relcl``, ``parataxis`` headed by a verb that is not an infinitive), so "officials did not say who was behind the
+        shelling" leaves the shelling asserted. Negation is a ``neg`` dependent (English) or a
+        child whose lemma is one of the lexicon's ``negators`` ("not", "не", "ни", ...).
+        """
+        v = self.v
+        cur: int | None = tok
+        for _ in range(8):
+            if cur is None:
+                return False
+            if v.args(cur).get("neg") or any(v.lemma(x) in self.lex.negators for x in v.children[cur]):
+                return True
+            if v.slot_of(cur) in ("ccomp", "advcl", "relcl", "parataxis") and (
+                    "VerbForm=Inf" not in v.tokens[cur].morph):
+                return False
+            cur = v.head(cur)
+        return False
 
     def _complement_recipients(self, c: Candidate, actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
         """The target of the act a threat, refusal or promise is about: "threatened to impose
