@@ -675,8 +675,8 @@ class EventCoder:
         coordinated and infinitival links ("resources to hold ... and proceed with the offensive"
         is one clause with "do not have"), and stops at the edge of a finite clause (``ccomp``,
         ``advcl``, ``relcl``, ``parataxis`` headed by a verb that is not an infinitive), so
-        "officials did not say who was behind the shelling" leaves the shelling asserted. Negation is a ``neg`` dependent (English) or a
-        child whose lemma is one of the lexicon's ``negators`` ("not", "не", "ни", ...).
+        "officials did not say who was behind the shelling" leaves the shelling asserted.
+        Negation is a ``neg`` dependent (English) or a child whose lemma is one of the lexicon's ``negators`` ("not", "не", "ни", ...).
         """
         v = self.v
         cur: int | None = tok
