@@ -676,7 +676,8 @@ class EventCoder:
         is one clause with "do not have"), and stops at the edge of a finite clause (``ccomp``,
         ``advcl``, ``relcl``, ``parataxis`` headed by a verb that is not an infinitive), so
         "officials did not say who was behind the shelling" leaves the shelling asserted.
-        Negation is a ``neg`` dependent (English) or a child whose lemma is one of the lexicon's ``negators`` ("not", "не", "ни", ...).
+        Negation is a ``neg`` dependent (English) or a child whose lemma is one of the
+        lexicon's ``negators`` ("not", "не", "ни", ...).
         """
         v = self.v
         cur: int | None = tok
