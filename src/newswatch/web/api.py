@@ -476,11 +476,35 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
         return queries.dossier(conn, entity_id, f)
 
 
+ClaimSort = Annotated[str, Query(
+    description="Order of the claim groups: sources (most outlets first), latest (newest "
+                "publication first) or change (largest change between the lowest and the "
+                "highest value first).")]
+ClaimGroup = Annotated[str | None, Query(description="Only the claim group with this key.")]
+
+
+def claim_sort(sort: str) -> str:
+    """Check a claims ledger order.
+
+    Raises:
+        InvalidInput: not one of ``queries.CLAIM_SORTS``.
+    """
+    if sort not in queries.CLAIM_SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(queries.CLAIM_SORTS)}",
+                           params={"field": "sort"})
+    return sort
+
+
 @router.get("/claims", tags=["pages"], responses=READS)
-def claims(ctx: Reader, f: Filt) -> dict[str, Any]:
-    """The claims ledger (the figures ledger until claims are extracted)."""
+def claims(ctx: Reader, f: Filt, sort: ClaimSort = "sources", group: ClaimGroup = None,
+           limit: Annotated[int, Query(ge=1, le=500, description="Groups per page.")] = 100,
+           offset: Offset = 0) -> dict[str, Any]:
+    """The claims ledger (the figures ledger until claims are extracted), ranked by ``sort``
+    and paged by group; each group with its number of sources, latest publication day,
+    lowest and highest value and their relative change."""
     with ctx.store.read() as conn:
-        return queries.claims(conn, f)
+        return queries.claims(conn, f, sort=claim_sort(sort), limit=limit, offset=offset,
+                              group=group)
 
 
 EventType = Annotated[str | None, Query(

@@ -16,7 +16,7 @@ from ..read.corrections import FIELDS
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
 from ..storage.review_schema import VERIFICATION_STATUSES
 from . import activity, queries, review, users
-from .api import IdQuery, PageNumber, filters, id_path, set_session_cookie, sign_in
+from .api import IdQuery, PageNumber, claim_sort, filters, id_path, set_session_cookie, sign_in
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -210,11 +210,18 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
 
 
 @router.get("/claims")
-def claims(ctx: Reader, f: Filt) -> HTMLResponse:
-    """Claims (the figures ledger until claims are extracted)."""
+def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None,
+           page: PageNumber = 1) -> HTMLResponse:
+    """The claims ledger, a page of groups at a time: the groups that matter first (most
+    sources, latest, or largest change), each with its newest and most cited claims and a link
+    to all of them (``group``: one group, every claim)."""
+    size = queries.CLAIMS_PAGE_GROUPS
     with ctx.store.read() as conn:
-        data = queries.claims(conn, f)
-    return render(ctx, "claims.html", f=f, data=data)
+        data = queries.claims(conn, f, sort=claim_sort(sort), limit=size,
+                              offset=(page - 1) * size, group=group,
+                              shown=queries.CLAIM_GROUP_ITEMS if group else queries.CLAIMS_SHOWN)
+    return render(ctx, "claims.html", f=f, data=data, sorts=queries.CLAIM_SORTS, page=page,
+                  size=size, group=group)
 
 
 @router.get("/events")
