@@ -139,6 +139,14 @@ def test_corrected_figure_is_served_everywhere_with_who_and_the_machine_row_is_k
     assert (row["correction"], row["corrected_by"]) == ("corrected", "ana")
     assert row["corrected_at"].startswith("20")
 
+    # the dossier of the Taliban, named in the figure's sentence, lists the corrected figure
+    taliban = next(e["id"] for e in client.get("/api/entities", params={"q": "Taliban"}).json()[
+        "items"] if e["name"] == "Taliban")
+    dossier = client.get(f"/api/entities/{taliban}").json()
+    [fig] = [x for x in dossier["figures"] if x["text"] == FIGURE and x["article_id"] == SEED]
+    assert (fig["value"], fig["correction"]["by"]) == (190.0, "ana")
+    assert fig["machine"]["value"] == 188.0
+
     # the machine row is untouched; the correction lies beside it
     with Store.open(web_db) as store, store.read() as conn:
         assert conn.scalar(sa.select(t.figure.c.value).where(t.figure.c.text == FIGURE)) == 188.0
@@ -193,6 +201,12 @@ def test_saving_the_article_again_keeps_the_correction(
 def test_a_rejected_event_is_hidden_unless_asked_for(ana: tuple[TestClient, str]) -> None:
     client, token = ana
     [event] = _assault(client)
+
+    def on_overview() -> list[dict[str, Any]]:
+        latest = client.get("/api/overview").json()["latest_events"]
+        return [e for e in latest if e["article_id"] == SEED and e["type"] == "ASSAULT"]
+
+    assert len(on_overview()) == 1
     r = client.post(f"/api/articles/{SEED}/corrections", headers={"X-CSRF-Token": token}, json={
         "revision_id": event["revision_id"], "kind": "event", "start": event["start"],
         "end": event["end"], "action": "reject", "note": "not an attack"})
@@ -206,6 +220,7 @@ def test_a_rejected_event_is_hidden_unless_asked_for(ana: tuple[TestClient, str]
     [row] = [r for r in rows if r["type"] == "ASSAULT" and r["article_id"] == SEED]
     assert row["correction"] == "rejected"
     assert client.get(f"/api/articles/{SEED}").json()["article"]["events"] == []
+    assert on_overview() == []
     kept = client.get(f"/api/articles/{SEED}", params={"rejected": "true"}).json()
     assert [e["type"] for e in kept["article"]["events"]] == ["ASSAULT"]
 

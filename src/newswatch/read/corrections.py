@@ -303,6 +303,25 @@ def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,
     return row
 
 
+def apply_all(conn: Connection, kind: str, rows: list[dict[str, Any]], *,
+              show_rejected: bool = False) -> list[dict[str, Any]]:
+    """:func:`apply` over rows of one kind (each with ``article_id``, ``revision_id``,
+    ``start``, ``end``), loading the corrections of their articles once.
+
+    Returns:
+        The rows with their corrections laid over them, rejected ones left out unless
+        ``show_rejected`` (then marked).
+    """
+    if not rows:
+        return rows
+    index = ReviewIndex(conn, "correction", {r["article_id"] for r in rows})
+    out = []
+    for row in rows:
+        if apply(index, kind, row) is not None or show_rejected:
+            out.append(row)
+    return out
+
+
 def flat_columns(row: dict[str, Any]) -> dict[str, Any]:
     """The :data:`REVIEW_COLUMNS` of a row :func:`apply` went over (for exports):
     ``correction`` is ``corrected``, ``rejected`` or empty."""
