@@ -352,3 +352,24 @@ def test_the_triage_page_form_corrects_the_item(ana: tuple[TestClient, str],
     [row] = _seed_figures(client)
     # blank fields keep the machine's value
     assert (row["value"], row["lower"], row["upper"]) == ("190.0", "188.0", "190.0")
+
+
+def test_the_two_analyst_rule_needs_a_second_analyst(web_db: str) -> None:
+    with make_client(web_db, verify_analysts_count=2) as first, \
+            make_client(web_db, verify_analysts_count=2) as second:
+        [event] = _assault(first)
+        body = {"revision_id": event["revision_id"], "start": event["start"],
+                "end": event["end"], "status": "verified"}
+        for client, name in ((first, "ana"), (second, "adam")):
+            token = login(client, name)
+            r = client.put(f"/api/articles/{SEED}/verification", json=body,
+                           headers={"X-CSRF-Token": token})
+            assert r.status_code == 200, r.text
+            [event] = _assault(client)
+            if name == "ana":  # one analyst is not enough
+                assert (event["verification"], event["verifiers"]) == ("unverified", ["ana"])
+                page = client.get("/events", headers={"accept": "text/html"}).text
+                assert "verified by 1 of 2 analysts (ana)" in page
+                assert _assault(client, verification="verified") == []
+        assert (event["verification"], event["verifiers"]) == ("verified", ["adam", "ana"])
+        assert len(_assault(first, verification="verified")) == 1

@@ -38,7 +38,7 @@ from ..storage.reader_schema import app_user
 from ..storage.review_schema import correction, verification
 from .scope import event_items
 
-__all__ = ["FIELDS", "PROVENANCE", "REVIEW_COLUMNS", "Review", "ReviewIndex", "anchor", "apply",
+__all__ = ["FIELDS", "PROVENANCE", "REVIEW_COLUMNS", "Review", "EventStatus", "ReviewIndex", "anchor", "apply",
            "event_verifications", "flat_columns", "review_from_row"]
 
 #: The fields a correction may set, per item kind.
@@ -166,6 +166,7 @@ class ReviewIndex:
                 .order_by(tb.c.created_at, tb.c.id))
         self._rows: dict[str, list[Any]] = {}
         self._resolved: dict[int, dict[Position, Review]] = {}
+        self._history: dict[int, dict[Position, list[Review]]] = {}
         if t.metadata.tables.get(tb.name) is None:
             return
         if article_ids is not None:
@@ -192,6 +193,7 @@ class ReviewIndex:
         if cached is not None:
             return cached
         out: dict[Position, Review] = {}
+        history: dict[Position, list[Review]] = {}
         text: str | None = None
         for r in self._rows.get(article_id, []):
             start, end = int(r.start), int(r.end)
@@ -203,8 +205,11 @@ class ReviewIndex:
                 if at is None:
                     continue
                 start, end = at, at + len(r.exact)
-            out[(r.kind, start, end)] = self._review(r)  # oldest first: the newest stays
+            review = self._review(r)
+            out[(r.kind, start, end)] = review  # oldest first: the newest stays
+            history.setdefault((r.kind, start, end), []).append(review)
         self._resolved[revision_id] = out
+        self._history[revision_id] = history
         return out
 
     def get(self, kind: str, article_id: str, revision_id: int, start: int, end: int
@@ -230,7 +235,13 @@ class ReviewIndex:
 
     def found(self, kind: str) -> Iterator[tuple[int, int, int, Review]]:
         """``(revision_id, start, end, review)`` of every reviewed item of ``kind``, in every
-        revision of the reviewed articles."""
+        revision of the reviewed articles (the review in force)."""
+        for rid, s, e, reviews in self.found_history(kind):
+            yield rid, s, e, reviews[-1]
+
+    def found_history(self, kind: str) -> Iterator[tuple[int, int, int, list[Review]]]:
+        """``(revision_id, start, end, reviews)`` of every reviewed item of ``kind``, in every
+        revision of the reviewed articles, with all its reviews, oldest first."""
         if not self._rows:
             return
         rc = t.revision.c
@@ -238,39 +249,72 @@ class ReviewIndex:
         for i in range(0, len(ids), 500):
             for rid, aid in self._conn.execute(
                     sa.select(rc.id, rc.article_id).where(rc.article_id.in_(ids[i:i + 500]))):
-                for (k, s, e), review in self.in_revision(aid, rid).items():
+                self.in_revision(aid, rid)
+                for (k, s, e), reviews in self._history[int(rid)].items():
                     if k == kind:
-                        yield int(rid), s, e, review
+                        yield int(rid), s, e, reviews
 
 
-def event_verifications(conn: Connection, index: ReviewIndex) -> dict[int, Review]:
-    """The verification status in force of each verified or disputed event: the newest
-    verification of any of its mentions (an event reported by several articles has one
-    status). Events absent from the result are unverified.
+@dataclass(frozen=True, slots=True)
+class EventStatus:
+    """The verification status of one event.
+
+    Attributes:
+        status: ``unverified``, ``verified`` or ``disputed``.
+        by: the analyst who set the newest status; at: when (ISO 8601).
+        verifiers: the analysts whose own newest word on the event is "verified", sorted.
+        required: how many different analysts must verify (``web_verify_analysts_count``).
+    """
+
+    status: str
+    by: str | None
+    at: str | None
+    verifiers: tuple[str, ...]
+    required: int
+
+
+def event_verifications(conn: Connection, index: ReviewIndex, required: int = 1
+                        ) -> dict[int, EventStatus]:
+    """The verification status of each event an analyst has judged. An event reported by
+    several articles has one status: the newest verification of any of its mentions; a
+    "verified" counts only when at least ``required`` different analysts' own newest word on
+    the event is "verified" (the two-analyst rule when 2), else the event stays unverified
+    (with its ``verifiers`` so far). Events absent from the result are unverified.
 
     Args:
         conn: an open connection.
         index: a ``"verification"`` :class:`ReviewIndex`.
+        required: different analysts needed for "verified" (at least 1).
 
     Returns:
-        ``{event id: Review}`` (``Review.action`` is the status).
+        ``{event id: EventStatus}``.
     """
-    spots = {(rid, s, e): review for rid, s, e, review in index.found("event")}
+    spots = {(rid, s, e): reviews for rid, s, e, reviews in index.found_history("event")}
     if not spots:
         return {}
     items = event_items()
     c = items.c
     event_id = c.event_id if "event_id" in c else c.id
-    out: dict[int, Review] = {}
+    gathered: dict[int, dict[int, Review]] = {}
     keys = list(spots)
     for i in range(0, len(keys), 300):
         rows = conn.execute(sa.select(event_id.label("event_id"), c.revision_id, c.start, c.end)
                             .where(sa.tuple_(c.revision_id, c.start, c.end).in_(keys[i:i + 300])))
         for r in rows:
-            review = spots[(int(r.revision_id), int(r.start), int(r.end))]
-            held = out.get(int(r.event_id))
-            if held is None or (held.at or "", held.id) < (review.at or "", review.id):
-                out[int(r.event_id)] = review
+            for review in spots[(int(r.revision_id), int(r.start), int(r.end))]:
+                gathered.setdefault(int(r.event_id), {})[review.id] = review
+    out: dict[int, EventStatus] = {}
+    for eid, reviews in gathered.items():
+        ordered = sorted(reviews.values(), key=lambda v: (v.at or "", v.id))
+        newest = ordered[-1]
+        own: dict[str, Review] = {}
+        for review in ordered:
+            own[review.by] = review
+        verifiers = tuple(sorted(by for by, v in own.items() if v.action == "verified"))
+        status = newest.action
+        if status == "verified" and len(verifiers) < max(1, required):
+            status = "unverified"
+        out[eid] = EventStatus(status, newest.by, newest.at, verifiers, max(1, required))
     return out
 
 

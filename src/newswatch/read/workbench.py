@@ -177,6 +177,8 @@ class EventQuery:
         verification: keep only events with this status (``unverified``, ``verified``,
             ``disputed``; :func:`newswatch.read.corrections.event_verifications`).
         rejected: also list mentions an analyst rejected (marked), instead of hiding them.
+        verifiers: different analysts needed before an event counts as verified
+            (``web_verify_analysts_count``).
     """
 
     types: tuple[str, ...] = ()
@@ -190,6 +192,7 @@ class EventQuery:
     happened_until: dt.date | None = None
     verification: str | None = None
     rejected: bool = False
+    verifiers: int = 1
 
 
 def _by_id(conn: Connection, entity_id: int) -> Identity:
@@ -243,7 +246,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         whole, ``sentence_start`` its offset); an analyst's correction replaces the machine's
         values (``machine`` keeps those, ``correction`` says who and when:
         :func:`newswatch.read.corrections.apply`), and ``verification``, ``verified_by``,
-        ``verified_at`` give the event's verification status.
+        ``verified_at``, ``verifiers`` give the event's verification status
+        (:func:`newswatch.read.corrections.event_verifications`).
     """
     sc = scope(dataclasses.replace(f, country=None, country_alpha3=None))
     items = event_items()
@@ -272,15 +276,15 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         hidden = corrections.positions("event", ("reject",))
         if hidden:
             stmt = stmt.where(where.not_in(hidden))
-    statuses = event_verifications(conn, ReviewIndex(conn, "verification"))
+    statuses = event_verifications(conn, ReviewIndex(conn, "verification"), q.verifiers)
     if q.verification:
-        marked = [i for i, r in statuses.items() if r.action != "unverified"]
+        marked = [i for i, r in statuses.items() if r.status != "unverified"]
         if q.verification == "unverified":
             if marked:
                 stmt = stmt.where(event_id.not_in(marked))
         else:
             stmt = stmt.where(event_id.in_(
-                [i for i, r in statuses.items() if r.action == q.verification] or [-1]))
+                [i for i, r in statuses.items() if r.status == q.verification] or [-1]))
     if q.modes:
         stmt = stmt.where(ev.mode.in_(q.modes))
     if not q.flagged:
@@ -343,9 +347,10 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         })
         apply(corrections, "event", out[-1])
         status = statuses.get(int(r.id))
-        out[-1]["verification"] = status.action if status is not None else "unverified"
+        out[-1]["verification"] = status.status if status is not None else "unverified"
         out[-1]["verified_by"] = status.by if status is not None else None
         out[-1]["verified_at"] = status.at if status is not None else None
+        out[-1]["verifiers"] = list(status.verifiers) if status is not None else []
         for key in ("actor_entity_id", "recipient_entity_id", "place_key", "event_place",
                     "event_date"):
             out[-1].pop(key, None)

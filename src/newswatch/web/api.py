@@ -535,7 +535,8 @@ def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
     analyst's correction replaces the machine's values (``machine`` keeps them,
     ``correction`` says who and when); ``verification`` is the event's status."""
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
-                            happened_since, happened_until, verification, rejected)
+                            happened_since, happened_until, verification, rejected,
+                            ctx.config.verify_analysts_count)
     with ctx.store.read() as conn:
         return queries.event_list(conn, f, q, limit=limit, offset=offset)
 
@@ -613,7 +614,8 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
     if dataset not in queries.EXPORT_COLUMNS:
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(queries.EXPORT_COLUMNS)}")
     with ctx.store.read() as conn:
-        rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected))
+        rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,
+                                        verifiers=ctx.config.verify_analysts_count))
     if fmt == "csv":
         body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
     else:

@@ -235,7 +235,8 @@ def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = Non
     lists)."""
     size = ctx.config.page_size_count
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
-                            happened_since, happened_until, verification, rejected)
+                            happened_since, happened_until, verification, rejected,
+                            ctx.config.verify_analysts_count)
     with ctx.store.read() as conn:
         data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
     form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",

@@ -119,15 +119,16 @@ def _source(row: Any) -> dict[str, Any]:
             "sentence": _whole(row.sentence)}
 
 
-def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bool = False
-                ) -> Iterator[dict[str, Any]]:
+def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bool = False,
+                verifiers: int = 1) -> Iterator[dict[str, Any]]:
     """Rows of one dataset in scope, each a dict with the keys of :data:`EXPORT_COLUMNS`.
 
     Mentions, figures, places and events carry the analysts' corrections
     (:mod:`newswatch.read.corrections`): the corrected values, and in
     :data:`~newswatch.read.corrections.REVIEW_COLUMNS` whether the row was ``corrected`` (or
     ``rejected``), by whom and when; rejected items are left out unless ``show_rejected``.
-    Events carry their ``verification`` status.
+    Events carry their ``verification`` status (``verifiers``: different analysts needed for
+    "verified").
 
     ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
     ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
@@ -167,14 +168,14 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         stmt = stmt.join(t.event, ec.id == table.c.event_id if "event_id" in table.c
                          else ec.id == table.c.id).add_columns(ec.negated, ec.future,
                                                                ec.hypothetical)
-    statuses = (event_verifications(conn, ReviewIndex(conn, "verification"))
+    statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
     for item in conn.execute(stmt):
         row = {k: getattr(item, k, None) for k in columns}
         row.update(_source(item))
         if dataset == "events":
             status = statuses.get(int(row["event_id"]))
-            row["verification"] = status.action if status is not None else "unverified"
+            row["verification"] = status.status if status is not None else "unverified"
         if kind is None:
             yield row
         else:

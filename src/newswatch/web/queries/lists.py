@@ -56,7 +56,8 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
                 recipient: str | None = None, actor_id: int | None = None,
                 recipient_id: int | None = None, flagged: bool = False,
                 happened_since: str | None = None, happened_until: str | None = None,
-                verification: str | None = None, rejected: bool = False) -> EventQuery:
+                verification: str | None = None, rejected: bool = False, verifiers: int = 1
+                ) -> EventQuery:
     """An :class:`EventQuery` from query parameters (types and modes comma-separated).
 
     Raises:
@@ -77,7 +78,7 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
                       actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
                       actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,
                       happened_since=first, happened_until=last, verification=status,
-                      rejected=rejected)
+                      rejected=rejected, verifiers=verifiers)
 
 
 def quote_query(speaker: str | None = None, speaker_id: int | None = None,
@@ -104,14 +105,14 @@ def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offse
     """The events page: ``{"total", "filters", "modes": [stored modes], "items": [{"id",
     "type", "mode", "actor", "actor_id", "actor_labels", "recipient", "recipient_id",
     "recipient_labels", "place", "place_name", "date", "negated", "future", "hypothetical",
-    "mentions", "verification", "verified_by", "verified_at", "correction" (who corrected or
-    rejected it, when; None), "machine" (the machine's values of corrected fields; None),
+    "mentions", "verification", "verified_by", "verified_at", "verifiers", "correction" (who
+    corrected or rejected it, when; None), "machine" (the machine's values of corrected fields; None),
     <evidence reference>}]}``."""
     data = list_events(conn, f, q, limit=limit, offset=offset)
     keep = ("id", "type", "mode", "actor", "actor_id", "actor_labels", "recipient",
             "recipient_id", "recipient_labels", "place", "place_name", "date", "negated",
             "future", "hypothetical", "mentions", "verification", "verified_by", "verified_at",
-            "correction")
+            "verifiers", "correction")
     return {"total": data["total"], "filters": f.to_dict(), "modes": event_modes(conn),
             "items": [{**{k: r[k] for k in keep}, "machine": r.get("machine"), **_ref(r)}
                       for r in data["items"]]}
