@@ -147,6 +147,13 @@ def test_corrected_figure_is_served_everywhere_with_who_and_the_machine_row_is_k
     assert (fig["value"], fig["correction"]["by"]) == (190.0, "ana")
     assert fig["machine"]["value"] == 188.0
 
+    # the claims page (here the figures ledger: no claim is stored) holds the corrected value
+    ledger = client.get("/api/claims").json()
+    [county] = [g for g in ledger["groups"] if g["counted"] == "county"]
+    assert 190.0 in county["values"] and 188.0 not in county["values"]
+    claims_page = client.get("/claims", headers={"accept": "text/html"}).text
+    assert "corrected by an analyst" in claims_page
+
     # the machine row is untouched; the correction lies beside it
     with Store.open(web_db) as store, store.read() as conn:
         assert conn.scalar(sa.select(t.figure.c.value).where(t.figure.c.text == FIGURE)) == 188.0
@@ -373,3 +380,32 @@ def test_the_two_analyst_rule_needs_a_second_analyst(web_db: str) -> None:
                 assert _assault(client, verification="verified") == []
         assert (event["verification"], event["verifiers"]) == ("verified", ["adam", "ana"])
         assert len(_assault(first, verification="verified")) == 1
+
+
+def test_a_figure_correction_holds_for_the_claim_read_from_it(web_db: str) -> None:
+    from test_web_workbench import LAVROV_ID, LAVROV_TEXT, lavrov_article
+
+    with Store.open(web_db) as store:
+        store.save(lavrov_article())
+    written = "до 240 миллионов долларов"
+    start = LAVROV_TEXT.index(written)
+    with make_client(web_db) as client:
+        token = login(client, "ana")
+        revision = _revision(client, LAVROV_ID)
+        r = client.post(f"/api/articles/{LAVROV_ID}/corrections", headers={"X-CSRF-Token": token},
+                        json={"revision_id": revision, "kind": "figure", "start": start,
+                              "end": start + len(written),
+                              "fields": {"value": 250e6, "upper": 250e6}})
+        assert r.status_code == 201, r.text
+        ledger = client.get("/api/claims").json()
+        assert ledger["source"] == "claims"
+        [claim] = [c for g in ledger["groups"] for c in g["claims"]
+                   if c["article_id"] == LAVROV_ID]
+        assert (claim["value"], claim["upper"], claim["correction"]["by"]) == (250e6, 250e6, "ana")
+        assert claim["machine"] == {"value": 240e6, "upper": 240e6}
+        page = client.get("/claims", headers={"accept": "text/html"}).text
+        assert "up to $250 million" in page and "corrected by an analyst" in page
+        [row] = [r for r in _csv(client.get("/api/export/claims.csv"))
+                 if r["article_id"] == LAVROV_ID]
+        assert (row["value"], row["correction"], row["corrected_by"]) == (
+            "250000000.0", "corrected", "ana")

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.corrections import apply_all
 from ...read.situation import claim_groups, group_to_dict
 from ...storage import schema as t
 from ...storage import situation_schema as st
@@ -92,6 +93,10 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
     "value", "lower", "upper", "qualifier", <evidence reference>}]}]``; ``conflicting`` when the
     group holds different values from more than one article.
 
+    The analysts' figure corrections hold for the claims read from those figures (same
+    article and offsets; :func:`newswatch.read.corrections.apply_all`): corrected values with
+    ``correction`` (who, when) and ``machine``, rejected ones left out.
+
     Every group also has the ranking figures of :func:`_summary` (``count``, ``sources``,
     ``latest``, ``low``, ``high``, ``change``, ``change_pct``) and ``shown``: at most ``shown``
     of its claims (figures), the newest and most cited among them; ``claims`` (``items``)
@@ -117,7 +122,12 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
             if group is not None and view.key != group:
                 continue
             g = group_to_dict(view)
-            everything = g["claims"]
+            # a claim is read from a figure: the figure's correction is the claim's
+            everything = apply_all(conn, "figure", g["claims"])
+            if not everything:
+                continue
+            g["values"] = list(dict.fromkeys(c["value"] for c in everything))
+            g["conflicting"] = len(g["values"]) > 1
             g["claims"] = everything[-CLAIM_GROUP_ITEMS:]
             ledger.append(_summary(g, everything, shown))
     else:
@@ -142,13 +152,16 @@ def _figure_groups(conn: Connection, sc: sa.CTE) -> list[tuple[dict[str, Any], l
         groups[(r.counted or "", r.unit or "")].append(r)
     out = []
     for (counted, unit), items in groups.items():
-        values = sorted({i.value for i in items})
         articles = {i.article_id for i in items}
-        every = [{"text": i.text, "value": i.value, "lower": i.lower, "upper": i.upper,
-                  "qualifier": i.qualifier, **evidence_ref(i)} for i in items]
+        every = apply_all(conn, "figure", [
+            {"text": i.text, "value": i.value, "lower": i.lower, "upper": i.upper,
+             "qualifier": i.qualifier, "unit": i.unit, **evidence_ref(i)} for i in items])
+        if not every:
+            continue
+        values = sorted({i["value"] for i in every})
         out.append(({
             "key": f"{counted}|{unit}", "counted": counted or None, "unit": unit or None,
-            "figures": len(items), "values": values,
+            "figures": len(every), "values": values,
             "conflicting": len(values) > 1 and len(articles) > 1,
             "items": every[-CLAIM_GROUP_ITEMS:],
         }, every))

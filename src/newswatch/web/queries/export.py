@@ -52,7 +52,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                *REVIEW_COLUMNS, "verification"),
     "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
-               "most_cited", "start", "end", "title", *SOURCE_COLUMNS),
+               "most_cited", "start", "end", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS),
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
@@ -144,11 +144,12 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         for item in article_rows(conn, f, limit=EXPORT_MAX_ROWS)["items"]:
             yield {**{k: item.get(k) for k in columns}, "url": http_url(item.get("url"))}
         return
-    if dataset == "claims":
-        yield from _claim_rows(conn, f)
+    corrections = ReviewIndex(conn, "correction")
+    if dataset == "claims":  # a claim is read from a figure: the figure's correction holds
+        for row in _claim_rows(conn, f):
+            yield from _reviewed(corrections, "figure", row, show_rejected)
         return
     sc = scope(f)
-    corrections = ReviewIndex(conn, "correction")
     kind = {"mentions": "entity", "figures": "figure", "places": "place", "events": "event"}.get(
         dataset)
     if dataset == "places":
