@@ -409,3 +409,35 @@ def test_a_figure_correction_holds_for_the_claim_read_from_it(web_db: str) -> No
                  if r["article_id"] == LAVROV_ID]
         assert (row["value"], row["correction"], row["corrected_by"]) == (
             "250000000.0", "corrected", "ana")
+
+
+def test_the_map_counts_corrected_places_and_event_types(ana: tuple[TestClient, str]) -> None:
+    client, token = ana
+
+    def markers() -> dict[tuple[str, str, str], int]:
+        features = client.get("/api/map").json()["features"]
+        return {(x["properties"]["kind"], x["properties"]["category"], x["properties"]["key"]):
+                x["properties"]["mentions"] for x in features}
+
+    termez, ghazni = "geonames:1215957", "geonames:1141269"
+    before = markers()
+    assert before[("event", "ASSAULT", termez)] == 1
+    place_before = {k[2]: n for k, n in before.items() if k[0] == "place"}
+    view = client.get(f"/api/articles/{SEED}").json()
+    [mention] = [m for p in view["article"]["places"] if p["key"] == termez
+                 for m in p["mentions"]]
+    revision = view["revision"]["id"]
+    [event] = _assault(client)
+    for body in ({"kind": "event", "start": event["start"], "end": event["end"],
+                  "fields": {"type": "PROTEST"}},
+                 {"kind": "place", "start": mention["start"], "end": mention["end"],
+                  "fields": {"place_key": ghazni}}):
+        r = client.post(f"/api/articles/{SEED}/corrections", headers={"X-CSRF-Token": token},
+                        json={"revision_id": revision, **body})
+        assert r.status_code == 201, r.text
+    after = markers()
+    assert ("event", "ASSAULT", termez) not in after
+    assert after[("event", "PROTEST", termez)] == 1
+    place_after = {k[2]: n for k, n in after.items() if k[0] == "place"}
+    assert place_after[ghazni] == place_before[ghazni] + 1
+    assert place_after.get(termez, 0) == place_before[termez] - 1
