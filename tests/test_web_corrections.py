@@ -132,6 +132,7 @@ def test_corrected_figure_is_served_everywhere_with_who_and_the_machine_row_is_k
     assert '<span class="meta">190 · county</span>' in panel
     assert "corrected by an analyst" in panel and "ana, " in panel
     assert "machine read: value 188, lower 188, upper 188" in panel
+    assert 'title="exact 190 county"' in page and 'title="exact 188 county"' not in page
 
     # the export: the corrected value with its provenance columns
     [row] = _seed_figures(client)

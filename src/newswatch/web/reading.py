@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..model import Article
-from ..read.corrections import ReviewIndex, apply
+from ..read.corrections import Review, ReviewIndex
 from ..storage import schema as t
 from ..storage.mapping import entity_key, to_jsonable
 from . import activity, markup
@@ -16,6 +16,26 @@ from .markup import segments
 
 #: Side-panel groups and the item kind a correction names them by.
 PANEL_KINDS = {"entities": "entity", "figures": "figure", "places": "place", "events": "event"}
+
+
+def _correct_items(article: Article, in_force: dict[tuple[str, int, int], Review]
+                   ) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """Set the corrected values on a loaded article's entities, figures and events (a copy;
+    nothing stored), so the highlights' titles say what the side panel says. Returns the
+    machine's values of what was changed, by ``(kind, start, end)``."""
+    machine: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for kind, items in (("entity", article.entities), ("figure", article.figures),
+                        ("event", article.events)):
+        for item in items:
+            pos = (kind, item.start, item.end)
+            review = in_force.get(pos)
+            if review is None or review.action != "correct":
+                continue
+            fields = {k: v for k, v in review.fields.items() if hasattr(item, k)}
+            machine[pos] = {k: getattr(item, k) for k in fields}
+            for k, v in fields.items():
+                setattr(item, k, v)
+    return machine
 
 
 def _hide_rejected(article: Article, rejected: set[tuple[str, int, int]]) -> None:
@@ -76,10 +96,16 @@ def article_view(
         in_force = index.in_revision(article_id, current.id) if index else {}
     if not show_rejected:
         _hide_rejected(article, {pos for pos, r in in_force.items() if r.action == "reject"})
+    machine = _correct_items(article, in_force)
     spans, panel = markup.annotations(article, entity_ids, evidence)
     for group, kind in PANEL_KINDS.items():
         for item in panel[group]:
-            apply(index, kind, item, key=(article_id, current.id, item["start"], item["end"]))
+            pos = (kind, item["start"], item["end"])
+            review = in_force.get(pos)
+            item["correction"] = review.to_dict() if review is not None else None
+            if review is not None and review.action == "correct":
+                item["machine"] = machine.get(pos) or {k: item.get(k) for k in review.fields}
+                item.update(review.fields)
     view: dict[str, Any] = {
         "article": article,
         "revision": to_jsonable({"id": current.id, "seq": current.seq,
