@@ -236,6 +236,13 @@ def test_a_rejected_event_is_hidden_unless_asked_for(ana: tuple[TestClient, str]
 def test_an_event_type_correction_is_listed_under_the_new_type(ana: tuple[TestClient, str]
                                                                 ) -> None:
     client, token = ana
+
+    def day_items(day: str) -> list[dict[str, Any]]:
+        items = client.get("/api/timeline/items", params={"start": day, "end": day}).json()
+        return [i for i in items["items"] if i["type"].startswith("event:")
+                and i["article_id"] == SEED]
+
+    assert [i["type"] for i in day_items("2021-07-07")] == ["event:ASSAULT"]
     [event] = _assault(client)
     r = client.post(f"/api/articles/{SEED}/corrections", headers={"X-CSRF-Token": token}, json={
         "revision_id": event["revision_id"], "kind": "event", "start": event["start"],
@@ -248,6 +255,10 @@ def test_an_event_type_correction_is_listed_under_the_new_type(ana: tuple[TestCl
     assert row["machine"] == {"type": "ASSAULT", "date": "2021-07-07"}
     page = client.get("/events", params={"type": "PROTEST"}, headers={"accept": "text/html"}).text
     assert "corrected by an analyst" in page and "machine read" in page
+    # the timeline counts it under its new type on its new day
+    assert day_items("2021-07-07") == []
+    [moved] = day_items("2021-07-06")
+    assert (moved["type"], moved["correction"]["by"]) == ("event:PROTEST", "ana")
 
 
 # -- verification ------------------------------------------------------------------------------
