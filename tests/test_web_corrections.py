@@ -284,7 +284,7 @@ def test_verification_is_set_by_analysts_and_filters_the_events(
                       headers={"accept": "text/html"}).text
     assert 'class="tag verification-verified"' in page
     # the page form sets it too (CSRF in the form), then the list says disputed
-    r = client.post("/events/verify", data={
+    r = client.post("/verify", data={
         "csrf_token": token, "article_id": SEED, "revision_id": event["revision_id"],
         "start": event["start"], "end": event["end"], "status": "disputed",
         "next": "/events"}, follow_redirects=False)
@@ -453,3 +453,48 @@ def test_the_map_counts_corrected_places_and_event_types(ana: tuple[TestClient, 
     place_after = {k[2]: n for k, n in after.items() if k[0] == "place"}
     assert place_after[ghazni] == place_before[ghazni] + 1
     assert place_after.get(termez, 0) == place_before[termez] - 1
+
+
+def test_claims_are_verified_filtered_and_exported_with_their_status(web_db: str) -> None:
+    from test_web_workbench import LAVROV_ID, LAVROV_TEXT, lavrov_article
+
+    with Store.open(web_db) as store:
+        store.save(lavrov_article())
+    written = "до 240 миллионов долларов"
+    start = LAVROV_TEXT.index(written)
+
+    def lavrov_claims(client: TestClient, **params: Any) -> list[dict[str, Any]]:
+        ledger = client.get("/api/claims", params=params).json()
+        return [c for g in ledger["groups"] for c in g["claims"] if c["article_id"] == LAVROV_ID]
+
+    with make_client(web_db) as client, make_client(web_db) as reader:
+        token = login(client, "ana")
+        [claim] = lavrov_claims(client)
+        assert claim["verification"] == "unverified"
+        body = {"kind": "claim", "revision_id": claim["revision_id"], "start": start,
+                "end": start + len(written), "status": "verified"}
+        r = client.put(f"/api/articles/{LAVROV_ID}/verification", json=body,
+                       headers={"X-CSRF-Token": token})
+        assert r.status_code == 200, r.text
+        [claim] = lavrov_claims(client, verification="verified")
+        assert (claim["verification"], claim["verified_by"]) == ("verified", "ana")
+        assert lavrov_claims(client, verification="unverified") == []
+        [row] = [r for r in _csv(client.get("/api/export/claims.csv"))
+                 if r["article_id"] == LAVROV_ID]
+        assert row["verification"] == "verified"
+        # the claims page form (CSRF in the form) disputes it
+        r = client.post("/verify", data={
+            "csrf_token": token, "kind": "claim", "article_id": LAVROV_ID,
+            "revision_id": claim["revision_id"], "start": start, "end": start + len(written),
+            "status": "disputed", "next": "/claims"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/claims"
+        page = client.get("/claims", params={"verification": "disputed"},
+                          headers={"accept": "text/html"}).text
+        assert 'class="tag verification-disputed"' in page and "up to $240 million" in page
+        # refusals: a reader, a kind that cannot be verified
+        reader_token = login(reader, "rita")
+        assert_error(reader.put(f"/api/articles/{LAVROV_ID}/verification", json=body,
+                                headers={"X-CSRF-Token": reader_token}), 403, "forbidden")
+        assert_error(client.put(f"/api/articles/{LAVROV_ID}/verification",
+                                json={**body, "kind": "figure"},
+                                headers={"X-CSRF-Token": token}), 422, "invalid-input")

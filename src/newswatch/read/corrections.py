@@ -39,7 +39,8 @@ from ..storage.review_schema import correction, verification
 from .scope import event_items
 
 __all__ = ["FIELDS", "PROVENANCE", "REVIEW_COLUMNS", "Review", "EventStatus", "ReviewIndex", "anchor", "apply",
-           "event_verifications", "flat_columns", "review_from_row"]
+           "event_verifications", "flat_columns", "review_from_row",
+           "verification_status"]
 
 #: The fields a correction may set, per item kind.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -219,6 +220,14 @@ class ReviewIndex:
             return None
         return self.in_revision(article_id, revision_id).get((kind, int(start), int(end)))
 
+    def history(self, kind: str, article_id: str, revision_id: int, start: int, end: int
+                ) -> list[Review]:
+        """Every review of one item, oldest first (empty when none)."""
+        if article_id not in self._rows:
+            return []
+        self.in_revision(article_id, revision_id)
+        return list(self._history[int(revision_id)].get((kind, int(start), int(end)), []))
+
     def positions(self, kind: str, keep: Callable[[Review], bool] | Iterable[str]
                   ) -> list[tuple[int, int, int]]:
         """``(revision_id, start, end)`` of every item of ``kind`` whose review in force is
@@ -257,7 +266,7 @@ class ReviewIndex:
 
 @dataclass(frozen=True, slots=True)
 class EventStatus:
-    """The verification status of one event.
+    """The verification status of one event or claim.
 
     Attributes:
         status: ``unverified``, ``verified`` or ``disputed``.
@@ -303,19 +312,30 @@ def event_verifications(conn: Connection, index: ReviewIndex, required: int = 1
         for r in rows:
             for review in spots[(int(r.revision_id), int(r.start), int(r.end))]:
                 gathered.setdefault(int(r.event_id), {})[review.id] = review
-    out: dict[int, EventStatus] = {}
-    for eid, reviews in gathered.items():
-        ordered = sorted(reviews.values(), key=lambda v: (v.at or "", v.id))
-        newest = ordered[-1]
-        own: dict[str, Review] = {}
-        for review in ordered:
-            own[review.by] = review
-        verifiers = tuple(sorted(by for by, v in own.items() if v.action == "verified"))
-        status = newest.action
-        if status == "verified" and len(verifiers) < max(1, required):
-            status = "unverified"
-        out[eid] = EventStatus(status, newest.by, newest.at, verifiers, max(1, required))
-    return out
+    return {eid: verification_status(reviews.values(), required)
+            for eid, reviews in gathered.items()}
+
+
+def verification_status(reviews: Iterable[Review], required: int = 1) -> EventStatus:
+    """The status that verifications (of one event, or one claim) add up to: the newest
+    one's, except that "verified" needs ``required`` different analysts whose own newest word
+    is "verified" (else "unverified", with the ``verifiers`` so far).
+
+    Raises:
+        ValueError: no review given.
+    """
+    ordered = sorted(reviews, key=lambda v: (v.at or "", v.id))
+    if not ordered:
+        raise ValueError("no verification to add up")
+    newest = ordered[-1]
+    own: dict[str, Review] = {}
+    for review in ordered:
+        own[review.by] = review
+    verifiers = tuple(sorted(by for by, v in own.items() if v.action == "verified"))
+    status = newest.action
+    if status == "verified" and len(verifiers) < max(1, required):
+        status = "unverified"
+    return EventStatus(status, newest.by, newest.at, verifiers, max(1, required))
 
 
 def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,

@@ -13,8 +13,8 @@ them.
   ``{"value": 250000000.0, "upper": 250000000.0}`` for a figure) or ``reject`` (the item is
   wrong and is hidden unless asked for); who (``user_id``), when (``created_at``), why
   (``note``) and the error report it resolved (``report_id``, when it came from triage).
-* ``verification``: an event's verification status (``unverified``, ``verified``,
-  ``disputed``), set by an analyst, anchored to the event mention the analyst judged.
+* ``verification``: the verification status (``unverified``, ``verified``, ``disputed``) of
+  an event or a claim, set by an analyst, anchored to the event mention or the claim judged.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from .schema_base import Id, Json, Timestamp, metadata
 ITEM_KINDS = ("entity", "place", "figure", "event")
 #: What a correction does.
 ACTIONS = ("correct", "reject")
-#: Verification statuses of an event.
+#: Verification statuses of an event or a claim.
 VERIFICATION_STATUSES = ("unverified", "verified", "disputed")
+#: Kinds of item a verification can judge.
+VERIFIED_KINDS = ("event", "claim")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -74,7 +76,7 @@ verification = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("user_id", Id, sa.ForeignKey("app_user.id"), nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
-    sa.CheckConstraint("kind = 'event'", name="kind"),
+    sa.CheckConstraint(_in("kind", VERIFIED_KINDS), name="kind"),
     sa.CheckConstraint(_in("status", VERIFICATION_STATUSES), name="status"),
 )
 

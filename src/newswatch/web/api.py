@@ -285,11 +285,13 @@ class ArticleCorrectionIn(CorrectionIn):
 
 
 class VerificationIn(BaseModel):
-    """An event's verification status, the event named by one of its mentions."""
+    """The verification status of an event (named by one of its mentions) or a claim."""
 
+    kind: str = Field("event", description="event or claim.")
     revision_id: IdField
-    start: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The mention's start offset.")
-    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The mention's end offset.")
+    start: int = Field(ge=0, le=SQL_INTEGER_MAX,
+                       description="The event mention's or the claim's start offset.")
+    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="Its end offset (exclusive).")
     status: str = Field(description="unverified, verified or disputed.")
     note: str = ""
 
@@ -476,11 +478,26 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
         return queries.dossier(conn, entity_id, f)
 
 
+Verification = Annotated[str | None, Query(
+    description="Only events (claims) with this verification status: unverified, verified, disputed.")]
 ClaimSort = Annotated[str, Query(
     description="Order of the claim groups: sources (most outlets first), latest (newest "
                 "publication first) or change (largest change between the lowest and the "
                 "highest value first).")]
 ClaimGroup = Annotated[str | None, Query(description="Only the claim group with this key.")]
+
+
+def verification_status(value: str | None) -> str | None:
+    """Check a verification status filter (empty: none).
+
+    Raises:
+        InvalidInput: not unverified, verified or disputed.
+    """
+    status = (value or "").strip().lower() or None
+    if status is not None and status not in ("unverified", "verified", "disputed"):
+        raise InvalidInput("verification must be unverified, verified or disputed",
+                           params={"field": "verification"})
+    return status
 
 
 def claim_sort(sort: str) -> str:
@@ -497,14 +514,17 @@ def claim_sort(sort: str) -> str:
 
 @router.get("/claims", tags=["pages"], responses=READS)
 def claims(ctx: Reader, f: Filt, sort: ClaimSort = "sources", group: ClaimGroup = None,
+           verification: Verification = None,
            limit: Annotated[int, Query(ge=1, le=500, description="Groups per page.")] = 100,
            offset: Offset = 0) -> dict[str, Any]:
     """The claims ledger (the figures ledger until claims are extracted), ranked by ``sort``
     and paged by group; each group with its number of sources, latest publication day,
-    lowest and highest value and their relative change."""
+    lowest and highest value and their relative change; each claim with its verification
+    status (``verification`` keeps only claims with that status)."""
     with ctx.store.read() as conn:
         return queries.claims(conn, f, sort=claim_sort(sort), limit=limit, offset=offset,
-                              group=group)
+                              group=group, verification=verification_status(verification),
+                              verifiers=ctx.config.verify_analysts_count)
 
 
 EventType = Annotated[str | None, Query(
@@ -513,8 +533,6 @@ EventMode = Annotated[str | None, Query(description="PLOVER modes, comma-separat
 Party = Annotated[str | None, Query(
     description="A name in any language, matched by identity (Lavrov finds Лавров).")]
 Flagged = Annotated[bool, Query(description="Also list negated and hypothetical events.")]
-Verification = Annotated[str | None, Query(
-    description="Only events with this verification status: unverified, verified, disputed.")]
 
 
 @router.get("/events", tags=["pages"], responses=READS)
@@ -755,11 +773,12 @@ def get_corrections(ctx: Reader, article_id: str) -> dict[str, Any]:
 @router.put("/articles/{article_id}/verification", tags=["review"], responses=WRITES)
 def put_verification(article_id: str, body: VerificationIn,
                      ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
-    """Set the verification status of the event a mention reports (analysts and admins)."""
+    """Set the verification status of the event a mention reports, or of a claim (analysts
+    and admins)."""
     assert ctx.user is not None
     return review.verify(ctx.store.engine, ctx.user, article_id=article_id,
                          revision_id=body.revision_id, start=body.start, end=body.end,
-                         status=body.status, note=body.note,
+                         status=body.status, note=body.note, kind=body.kind,
                          max_note_chars=ctx.config.max_note_chars)
 
 

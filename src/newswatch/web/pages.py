@@ -16,7 +16,16 @@ from ..read.corrections import FIELDS
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
 from ..storage.review_schema import VERIFICATION_STATUSES
 from . import activity, queries, review, users
-from .api import IdQuery, PageNumber, claim_sort, filters, id_path, set_session_cookie, sign_in
+from .api import (
+    IdQuery,
+    PageNumber,
+    claim_sort,
+    filters,
+    id_path,
+    set_session_cookie,
+    sign_in,
+    verification_status,
+)
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -211,7 +220,7 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
 
 @router.get("/claims")
 def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None,
-           page: PageNumber = 1) -> HTMLResponse:
+           verification: str | None = None, page: PageNumber = 1) -> HTMLResponse:
     """The claims ledger, a page of groups at a time: the groups that matter first (most
     sources, latest, or largest change), each with its newest and most cited claims and a link
     to all of them (``group``: one group, every claim)."""
@@ -219,9 +228,12 @@ def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None
     with ctx.store.read() as conn:
         data = queries.claims(conn, f, sort=claim_sort(sort), limit=size,
                               offset=(page - 1) * size, group=group,
-                              shown=queries.CLAIM_GROUP_ITEMS if group else queries.CLAIMS_SHOWN)
+                              shown=queries.CLAIM_GROUP_ITEMS if group else queries.CLAIMS_SHOWN,
+                              verification=verification_status(verification),
+                              verifiers=ctx.config.verify_analysts_count)
     return render(ctx, "claims.html", f=f, data=data, sorts=queries.CLAIM_SORTS, page=page,
-                  size=size, group=group)
+                  size=size, group=group, verification=verification or "",
+                  statuses=VERIFICATION_STATUSES)
 
 
 @router.get("/events")
@@ -311,18 +323,20 @@ async def correct_report(ctx: Annotated[Ctx, Depends(analyst_writer)],
     return RedirectResponse("/reports?status=resolved", status_code=303)
 
 
-@router.post("/events/verify")
-async def verify_event(ctx: Annotated[Ctx, Depends(analyst_writer)],
+@router.post("/verify")
+async def verify_item(ctx: Annotated[Ctx, Depends(analyst_writer)],
                        article_id: Annotated[str, Form()],
                        revision_id: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
                        start: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
                        end: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
-                       status: Annotated[str, Form()], next: Annotated[str, Form()] = "/events"
-                       ) -> Response:
-    """The events page's verification buttons (analysts): set the event's status, return."""
+                       status: Annotated[str, Form()], next: Annotated[str, Form()] = "/events",
+                       kind: Annotated[str, Form()] = "event") -> Response:
+    """The verification forms of the events and claims pages (analysts): set the status of
+    the event or claim, go back to the page."""
     assert ctx.user is not None
     review.verify(ctx.store.engine, ctx.user, article_id=article_id, revision_id=revision_id,
-                  start=start, end=end, status=status, max_note_chars=ctx.config.max_note_chars)
+                  start=start, end=end, status=status, kind=kind,
+                  max_note_chars=ctx.config.max_note_chars)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

@@ -22,9 +22,17 @@ from ..read.corrections import FIELDS, PROVENANCE, review_from_row
 from ..read.scope import event_items
 from ..stages.events.lexicon import PLOVER_TYPES
 from ..storage import schema as t
+from ..storage import situation_schema as st
 from ..storage.engine import inserted_id, write_transaction
 from ..storage.reader_schema import error_report
-from ..storage.review_schema import ACTIONS, ITEM_KINDS, VERIFICATION_STATUSES, correction, verification
+from ..storage.review_schema import (
+    ACTIONS,
+    ITEM_KINDS,
+    VERIFICATION_STATUSES,
+    VERIFIED_KINDS,
+    correction,
+    verification,
+)
 from .activity import QUOTE_CONTEXT_CHARS, require_article
 from .errors import InvalidInput, NoteTooLong, NotFound
 from .users import User
@@ -47,7 +55,7 @@ def _now() -> dt.datetime:
 
 def _table(kind: str) -> sa.Table:
     return {"entity": t.entity_mention, "place": t.place_mention, "figure": t.figure,
-            "event": event_items()}[kind]
+            "event": event_items(), "claim": st.claim}[kind]
 
 
 def _machine_values(conn: Connection, kind: str, row: Any) -> dict[str, Any]:
@@ -308,27 +316,32 @@ def correct_from_report(engine: Engine, user: User, report_id: int, *, kind: str
 
 
 def verify(engine: Engine, user: User, *, article_id: str, revision_id: int, start: int,
-           end: int, status: str, note: str = "", max_note_chars: int) -> dict[str, Any]:
-    """Set the verification status of an event, named by one of its mentions.
+           end: int, status: str, note: str = "", kind: str = "event", max_note_chars: int
+           ) -> dict[str, Any]:
+    """Set the verification status of an event (named by one of its mentions) or a claim.
 
     Returns:
-        ``{"id", "article_id", "revision_id", "start", "end", "status", "note", "by"}``.
+        ``{"id", "article_id", "revision_id", "kind", "start", "end", "status", "note", "by"}``.
 
     Raises:
-        InvalidInput: a status other than unverified, verified, disputed.
+        InvalidInput: a status other than unverified, verified, disputed, or a kind other
+            than event, claim.
         NoteTooLong, ArticleNotFound, NotFound: as :func:`correct`.
     """
     if status not in VERIFICATION_STATUSES:
         raise InvalidInput("status must be unverified, verified or disputed",
                            params={"field": "status"})
+    if kind not in VERIFIED_KINDS:
+        raise InvalidInput("kind must be event or claim", params={"field": "kind"})
     note = _note(note, max_note_chars)
     with write_transaction(engine) as conn:
-        anchor_cols, _ = _anchor_row(conn, "event", article_id, revision_id, start, end)
+        anchor_cols, _ = _anchor_row(conn, kind, article_id, revision_id, start, end)
         new_id = inserted_id(conn.execute(sa.insert(verification), {
             **anchor_cols, "status": status, "note": note, "user_id": user.id,
             "created_at": _now()}))
     return {"id": int(new_id), "article_id": article_id, "revision_id": revision_id,
-            "start": start, "end": end, "status": status, "note": note, "by": user.name}
+            "kind": kind, "start": start, "end": end, "status": status, "note": note,
+            "by": user.name}
 
 
 def history(conn: Connection, article_id: str) -> list[dict[str, Any]]:

@@ -9,14 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...read.corrections import apply_all
+from ...read.corrections import ReviewIndex, apply_all, verification_status
 from ...read.situation import claim_groups, group_to_dict
 from ...storage import schema as t
 from ...storage import situation_schema as st
 from .common import Filters, evidence_ref, items_with_article, scope
 
 __all__ = ["CLAIMS_PAGE_GROUPS", "CLAIMS_SHOWN", "CLAIM_GROUPS", "CLAIM_GROUP_ITEMS",
-           "CLAIM_SORTS", "claims"]
+           "CLAIM_SORTS", "claims", "verified"]
 
 #: Groups and figures per group the claims API lists by default (a group's ``figures`` counts
 #: them all).
@@ -59,6 +59,17 @@ def _summary(group: dict[str, Any], items: list[dict[str, Any]], shown: int) -> 
     return {**group, "shown": [items[n] for n in sorted(keep)]}
 
 
+def verified(checks: ReviewIndex, claim: dict[str, Any], required: int) -> dict[str, Any]:
+    """Set a claim's ``verification``, ``verified_by`` and ``verifiers`` (changes it)."""
+    reviews = checks.history("claim", claim["article_id"], claim["revision_id"], claim["start"],
+                             claim["end"]) if checks else []
+    status = verification_status(reviews, required) if reviews else None
+    claim["verification"] = status.status if status is not None else "unverified"
+    claim["verified_by"] = status.by if status is not None else None
+    claim["verifiers"] = list(status.verifiers) if status is not None else []
+    return claim
+
+
 def _order(groups: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     """Groups in the order ``sort`` asks for (ties: more claims, then the key)."""
     if sort == "latest":
@@ -76,8 +87,8 @@ def _desc(text: str) -> tuple[int, ...]:
 
 
 def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = CLAIM_GROUPS,
-           offset: int = 0, shown: int = CLAIM_GROUP_ITEMS, group: str | None = None
-           ) -> dict[str, Any]:
+           offset: int = 0, shown: int = CLAIM_GROUP_ITEMS, group: str | None = None,
+           verification: str | None = None, verifiers: int = 1) -> dict[str, Any]:
     """The claims ledger in scope, ranked and paged.
 
     When the situation model has stored claims (``claim`` and ``claim_group`` tables, read with
@@ -97,6 +108,9 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
     article and offsets; :func:`newswatch.read.corrections.apply_all`): corrected values with
     ``correction`` (who, when) and ``machine``, rejected ones left out.
 
+    Each claim carries its verification status (``verification``, ``verified_by``,
+    ``verifiers``; :func:`newswatch.read.corrections.verification_status`).
+
     Every group also has the ranking figures of :func:`_summary` (``count``, ``sources``,
     ``latest``, ``low``, ``high``, ``change``, ``change_pct``) and ``shown``: at most ``shown``
     of its claims (figures), the newest and most cited among them; ``claims`` (``items``)
@@ -109,6 +123,8 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
         limit, offset: the page of groups.
         shown: claims shown per group.
         group: only the group with this key (``claim_group.key``, or ``counted|unit``).
+        verification: only claims with this verification status (claims only).
+        verifiers: different analysts needed before a claim counts as verified.
 
     Returns:
         ``{"source", "filters", "sort", "total" (groups in scope), "offset", "limit",
@@ -118,12 +134,17 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
     ledger: list[dict[str, Any]] = []
     if conn.scalar(sa.select(sa.func.count()).select_from(st.claim)):
         source = "claims"
+        checks = ReviewIndex(conn, "verification")
         for view in claim_groups(conn, scope=sc):
             if group is not None and view.key != group:
                 continue
             g = group_to_dict(view)
             # a claim is read from a figure: the figure's correction is the claim's
             everything = apply_all(conn, "figure", g["claims"])
+            for c in everything:
+                verified(checks, c, verifiers)
+            if verification is not None:
+                everything = [c for c in everything if c["verification"] == verification]
             if not everything:
                 continue
             g["values"] = list(dict.fromkeys(c["value"] for c in everything))

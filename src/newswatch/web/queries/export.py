@@ -26,6 +26,7 @@ from ...storage import situation_schema as st
 from ...storage.mapping import to_jsonable
 from ..errors import NotFound
 from ..security import http_url
+from .claims import verified
 from .common import Filters, event_items, has_table, iso, items_with_article, scope
 from .overview import article_rows
 
@@ -52,7 +53,8 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                *REVIEW_COLUMNS, "verification"),
     "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
-               "most_cited", "start", "end", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS),
+               "most_cited", "start", "end", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS,
+               "verification"),
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
@@ -127,8 +129,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     (:mod:`newswatch.read.corrections`): the corrected values, and in
     :data:`~newswatch.read.corrections.REVIEW_COLUMNS` whether the row was ``corrected`` (or
     ``rejected``), by whom and when; rejected items are left out unless ``show_rejected``.
-    Events carry their ``verification`` status (``verifiers``: different analysts needed for
-    "verified").
+    Events and claims carry their ``verification`` status (``verifiers``: different analysts
+    needed for "verified").
 
     ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
     ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
@@ -146,7 +148,11 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         return
     corrections = ReviewIndex(conn, "correction")
     if dataset == "claims":  # a claim is read from a figure: the figure's correction holds
+        checks = ReviewIndex(conn, "verification")
         for row in _claim_rows(conn, f):
+            verified(checks, row, verifiers)
+            row.pop("verified_by")
+            row.pop("verifiers")
             yield from _reviewed(corrections, "figure", row, show_rejected)
         return
     sc = scope(f)

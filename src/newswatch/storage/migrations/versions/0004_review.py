@@ -1,4 +1,4 @@
-"""Analysts' review: corrections beside the machine output, verification of events.
+"""Analysts' review: corrections beside the machine output, verification of events and claims.
 
 Revision ID: 0004
 Revises: 0003
@@ -78,7 +78,7 @@ def upgrade() -> None:
         _user("verification"),
         sa.Column("created_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_verification"),
-        sa.CheckConstraint("kind = 'event'", name="ck_verification_kind"),
+        sa.CheckConstraint("kind IN ('event', 'claim')", name="ck_verification_kind"),
         sa.CheckConstraint("status IN ('unverified', 'verified', 'disputed')",
                            name="ck_verification_status"),
     )
