@@ -77,3 +77,14 @@ def test_refusals_and_their_exit_codes(web_db: str, tmp_path) -> None:
     missing = str(tmp_path / "none.sqlite")
     assert _run("user", "list", "--db", missing)[0] == 3
     assert _run("user", "enable", "rita", "--db", missing)[0] == 3
+
+
+def test_an_unknown_country_is_a_usage_error(web_db: str) -> None:
+    from newswatch.cli import app
+
+    path = web_db[len("sqlite:///"):]
+    result = CliRunner().invoke(app, ["report", "--country", "Atlantis", "--db", path])
+    assert result.exit_code == 2, result.output
+    assert "Atlantis" in result.output
+    ok = CliRunner().invoke(app, ["report", "--country", "AF", "--db", path, "--format", "json"])
+    assert ok.exit_code == 0, ok.output
