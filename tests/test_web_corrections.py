@@ -498,3 +498,44 @@ def test_claims_are_verified_filtered_and_exported_with_their_status(web_db: str
         assert_error(client.put(f"/api/articles/{LAVROV_ID}/verification",
                                 json={**body, "kind": "figure"},
                                 headers={"X-CSRF-Token": token}), 422, "invalid-input")
+
+
+def test_corrections_and_verification_read_the_same_on_sqlite_and_postgresql(db_url: str
+                                                                             ) -> None:
+    from newswatch.read import EventQuery, Filters, list_events
+    from newswatch.web import review
+    from newswatch.web.queries import export_rows
+    from newswatch.web.users import create_user
+
+    from web_samples import drift_article, seed_article
+
+    with Store.open(db_url) as store:
+        for article in (seed_article(), drift_article()):
+            store.save(article)
+        ana_user = create_user(store.engine, "ana", "analyst-password", "analyst")
+        with store.read() as conn:
+            [event] = [e for e in list_events(conn, Filters(), EventQuery(), limit=10)["items"]
+                       if e["article_id"] == SEED]
+        start, end = _figure_span()
+        common = {"article_id": SEED, "revision_id": event["revision_id"], "max_note_chars": 100}
+        review.correct(store.engine, ana_user, kind="figure", start=start, end=end,
+                       action="correct", fields={"value": 190, "upper": 190}, **common)
+        review.correct(store.engine, ana_user, kind="event", start=event["start"],
+                       end=event["end"], action="correct", fields={"type": "PROTEST"}, **common)
+        review.verify(store.engine, ana_user, start=event["start"], end=event["end"],
+                      status="verified", **common)
+        revised = TEXT.replace("In general, the Taliban", "In general and by all accounts, the Taliban")
+        saved = store.save(make_article(revised))
+        assert saved.status == "revised"
+        with store.read() as conn:  # lists read the latest revision: the offsets moved
+            verified = list_events(conn, Filters(), EventQuery(verification="verified",
+                                                               types=("PROTEST",)), limit=10)
+            [row] = verified["items"]
+            assert (row["article_id"], row["revision_id"], row["type"], row["verified_by"]) == (
+                SEED, saved.revision_id, "PROTEST", "ana")
+            [figure] = [r for r in export_rows(conn, Filters(), "figures")
+                        if r["article_id"] == SEED and r["text"] == FIGURE]
+            assert (figure["revision_id"], figure["start"]) == (saved.revision_id,
+                                                                _figure_span(revised)[0])
+            assert (figure["value"], figure["correction"], figure["corrected_by"]) == (
+                190.0, "corrected", "ana")
