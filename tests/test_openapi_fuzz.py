@@ -76,7 +76,10 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
         r = c.post("/api/articles/seed-0001/reports", json=selection, headers=auth)
         assert r.status_code == 201, r.text
         report_id = r.json()["id"]
+        event = next(e for e in c.get("/api/events", params={"type": "ASSAULT"}).json()["items"]
+                     if e["article_id"] == "seed-0001")
     article = {"path_parameters": {"article_id": "seed-0001"}}
+    figure = {"kind": "figure", "start": start, "end": start + len("188 counties")}
     return {
         "GET /api/articles/{article_id}": article,
         "GET /api/articles/{article_id}/ratings": article,
@@ -86,6 +89,16 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
         "PUT /api/articles/{article_id}/rating": {**article, "body": {"stars": 4}},
         "POST /api/articles/{article_id}/reports": {**article, "body": selection},
         "POST /api/reports/{report_id}/resolve": {"path_parameters": {"report_id": report_id}},
+        "GET /api/reports/{report_id}/items": {"path_parameters": {"report_id": report_id}},
+        "POST /api/reports/{report_id}/correction": {
+            "path_parameters": {"report_id": report_id},
+            "body": {**figure, "fields": {"value": 190, "lower": 190, "upper": 190}}},
+        "GET /api/articles/{article_id}/corrections": article,
+        "POST /api/articles/{article_id}/corrections": {
+            **article, "body": {**figure, "revision_id": revision, "action": "reject"}},
+        "PUT /api/articles/{article_id}/verification": {**article, "body": {
+            "revision_id": event["revision_id"], "start": event["start"], "end": event["end"],
+            "status": "verified"}},
         "GET /api/entities/{entity_id}": {"path_parameters": {"entity_id": entity_id}},
         "GET /api/places/{key}/mentions": {"path_parameters": {"key": "geonames:1215957"}},
         "GET /api/export/{dataset}.{fmt}": {"path_parameters": {"dataset": "places",

@@ -197,3 +197,54 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert isinstance(err["message"], str) and err["message"]
     assert isinstance(err["details"], list)
     return dict(err)
+
+
+# -- a claims ledger of many groups (the claims page's size) -----------------------------------
+
+#: Outlets the many-claims database's articles come from, in turn.
+CLAIM_OUTLETS = ("Inforos", "ТАСС", "Reuters", "BBC", "Interfax")
+
+
+def claims_article(n: int, groups: int) -> Article:
+    """Article ``claims-NNNN``: one sentence per claim group, "Province P<g> reported <v>
+    million dollars of damage.", with a value that grows with ``n`` and, in every fifth group,
+    a jump (so groups differ in how much their values changed); published on day ``n`` of
+    2021-06 onwards; the outlet cycles through :data:`CLAIM_OUTLETS` (group ``g`` is reported
+    by ``1 + g % 5`` outlets: only articles with ``n % 5 <= g % 5`` report it)."""
+    from newswatch.model import Claim
+
+    parts, spans = [], []
+    at = 0
+    for g in range(groups):
+        if n % 5 > g % 5:
+            continue
+        value = 100 + n + (g * 7 if g % 5 == 0 and n % 2 else 0)
+        written = f"{value} million dollars"
+        sentence = f"Province P{g} reported {written} of damage."
+        parts.append(sentence)
+        start = at + sentence.index(written)
+        spans.append((g, start, start + len(written), value * 1e6, at, at + len(sentence)))
+        at += len(sentence) + 1
+    a = Article(text=" ".join(parts), id=f"claims-{n:04d}", title=f"Damage report {n}",
+                language="en", source=CLAIM_OUTLETS[n % 5], origin="tests/web_samples.py",
+                published=dt.date(2021, 6, 1) + dt.timedelta(days=n), published_source="input",
+                url=f"https://example.org/damage/{n}")
+    a.sentences = [Sentence(s0, s1) for *_, s0, s1 in spans]
+    for g, s, e, value, _, _ in spans:
+        a.claims.append(Claim(a.text[s:e], s, e, a.provenance("claims", "1", s, 0.7), value,
+                              lower=value, upper=value, unit="USD", counted="damage",
+                              property="damage", subject=f"Province P{g}",
+                              as_of=a.published.isoformat() if a.published else None,
+                              outlet=a.source, group_key=f"c:P{g}|damage|USD"))
+    a.stages_run = ["claims@1"]
+    return a
+
+
+def build_claims_db(path: Path, *, articles: int = 40, groups: int = 120) -> str:
+    """The web test database plus ``articles`` damage reports over ``groups`` claim groups
+    (:func:`claims_article`); returns its URL."""
+    url = build_web_db(path)
+    with Store.open(url) as store:
+        for n in range(articles):
+            store.save(claims_article(n, groups))
+    return url

@@ -269,6 +269,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest note on an error report or a resolution, in characters.",
     ),
     Setting(
+        "web_verify_analysts_count", 1,
+        "How many different analysts must mark an event verified before it counts as verified "
+        "(2: the two-analyst rule); until then the event shows as unverified, with who verified "
+        "it so far.",
+    ),
+    Setting(
         "web_max_body_bytes", 64 * 1024,
         "Largest request body accepted by any endpoint, in bytes; larger requests get 413.",
     ),

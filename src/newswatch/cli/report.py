@@ -1,8 +1,9 @@
 """``newswatch report``: the situation report (actors, places, figures, timeline) of a database.
 
 Read-only: the database is opened without migrating (:func:`.common.open_store_readonly`), so
-running a report never changes the file. Exit codes: 0 printed; 2 usage error (bad date);
-3 no database here, an older schema, an unknown country, or the database could not be read.
+running a report never changes the file. Exit codes: 0 printed; 2 usage error (a bad date or
+an unknown country: every bad option value); 3 no database here, an older schema, or the
+database could not be read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import typer
 
 from ..errors import NewswatchError
 from .common import (
+    EXIT_USAGE,
     DbOpt,
     Format,
     FormatOpt,
@@ -36,9 +38,15 @@ def report(
     """Print the situation report: actors, places by country, figures with sources, timeline."""
     from rich.console import Console
 
+    from ..read.scope import lookup_country
     from ..report import build_report, render_report
 
     first, last = parse_date(since), parse_date(until)
+    if country is not None:
+        try:
+            lookup_country(country, "--country")
+        except NewswatchError as exc:  # a bad option value is a usage error
+            fail(exc.line(), EXIT_USAGE)
     store = open_store_readonly(db_url(db))
     try:
         data = build_report(store, since=first, until=last, country=country)

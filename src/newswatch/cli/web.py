@@ -7,22 +7,32 @@ The main CLI registers them with :func:`register`::
     register(app)          # adds "serve" and the "user" group
 
 ``serve`` only reads the store's schema: it opens an existing database without migrating it
-(an older schema is refused with a message naming ``newswatch migrate``); ``user add`` writes
-and migrates. Exit codes (:mod:`.common`): 0 ok, 2 usage error, 3 the database does not
-exist, could not be opened or is at an older schema, or the user could not be created.
+(an older schema is refused with a message naming ``newswatch migrate``); ``user list`` reads
+too; ``user add``, ``user disable``, ``user enable`` and ``user passwd`` write and migrate.
+A password is prompted for (twice) on a terminal, or read from the first line of standard
+input with ``--password-stdin``; without a terminal and without that option the command stops
+with one line saying so (exit 2), before touching the database.
+
+Exit codes (:mod:`.common`): 0 ok; 2 usage error (a bad option value, no terminal to prompt
+on); 3 the database does not exist, could not be opened or is at an older schema, no user has
+that name, or the user could not be created or changed (e.g. a password that is too short).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import NewswatchError
 from .common import (
+    EXIT_USAGE,
     DbOpt,
+    Format,
+    FormatOpt,
     db_url,
     fail,
     open_store,
@@ -95,10 +105,7 @@ def user_add(
 
     if role not in ("reader", "analyst", "admin"):
         raise typer.BadParameter("must be reader, analyst or admin", param_hint="--role")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     url = db_url(db)
     require_database(url)
     with open_store(url) as store:
@@ -107,6 +114,87 @@ def user_add(
         except NewswatchError as exc:
             fail(f"{name}: {exc.code}: {exc.message}")
     typer.echo(f"created {user.role} {user.name} -> {url}")
+
+
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin",
+    help="Read the password from the first line of standard input instead of prompting.")]
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: stdin's first line, or prompted twice on a terminal; without a
+    terminal and without ``--password-stdin``, one line and exit 2."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        fail("no terminal to prompt for the password on: pass --password-stdin and send the "
+             "password on standard input", EXIT_USAGE)
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _change(name: str, db: str | None, **change: Any) -> None:
+    """Apply ``change`` (``active`` or ``password``) to the user called ``name``."""
+    from ..web.users import find_user, update_user
+
+    url = db_url(db)
+    require_database(url)
+    with open_store(url) as store:
+        with store.engine.connect() as conn:
+            user = find_user(conn, name)
+        if user is None:
+            fail(f"{name}: no such user")
+        try:
+            update_user(store.engine, user.id, **change)
+        except NewswatchError as exc:
+            fail(f"{name}: {exc.code}: {exc.message}")
+
+
+@user_app.command("list")
+def user_list(db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """List the dashboard's users: name, role, whether active, when created (UTC)."""
+    from ..web.users import list_users
+
+    url = db_url(db)
+    require_database(url)
+    store = open_store_readonly(url)
+    try:
+        with store.read() as conn:
+            users = list_users(conn)
+    finally:
+        store.close()
+    if fmt is Format.json:
+        typer.echo(json.dumps([{"name": u.name, "role": u.role, "active": u.active,
+                                "created_at": u.created_at.isoformat()} for u in users],
+                              ensure_ascii=False, indent=2))
+        return
+    for u in users:
+        state = "active" if u.active else "disabled"
+        typer.echo(f"{u.name}\t{u.role}\t{state}\t{u.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="Login name.")], db: DbOpt = None
+                 ) -> None:
+    """Disable a user: they can no longer sign in, and their open sessions end."""
+    _change(name, db, active=False)
+    typer.echo(f"disabled {name}")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="Login name.")], db: DbOpt = None
+                ) -> None:
+    """Enable a disabled user again."""
+    _change(name, db, active=True)
+    typer.echo(f"enabled {name}")
+
+
+@user_app.command("passwd")
+def user_passwd(name: Annotated[str, typer.Argument(help="Login name.")],
+                password_stdin: PasswordStdin = False, db: DbOpt = None) -> None:
+    """Set a user's password (prompted twice, or read from stdin); their sessions end."""
+    password = _read_password(password_stdin)
+    _change(name, db, password=password)
+    typer.echo(f"password changed for {name}")
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from ..situation.identity import name_keys
 from ..storage import schema as t
 from ..text import fold
+from .corrections import ReviewIndex, apply, event_verifications
 from .scope import Filters, event_items, items_with_article, scope
 
 #: Most identities one typed name stands for: a short text ("a") found inside thousands of
@@ -173,6 +174,11 @@ class EventQuery:
             event's; TIMEX3) overlaps these days: "2021-07" is in a range that touches July
             2021; undated events and non-calendar values ("PRESENT_REF") are left out when
             either is given.
+        verification: keep only events with this status (``unverified``, ``verified``,
+            ``disputed``; :func:`newswatch.read.corrections.event_verifications`).
+        rejected: also list mentions an analyst rejected (marked), instead of hiding them.
+        verifiers: different analysts needed before an event counts as verified
+            (``web_verify_analysts_count``).
     """
 
     types: tuple[str, ...] = ()
@@ -184,6 +190,9 @@ class EventQuery:
     flagged: bool = False
     happened_since: dt.date | None = None
     happened_until: dt.date | None = None
+    verification: str | None = None
+    rejected: bool = False
+    verifiers: int = 1
 
 
 def _by_id(conn: Connection, entity_id: int) -> Identity:
@@ -234,7 +243,11 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         when the mention has none), ``place_name``, ``date`` (TIMEX3, likewise), ``negated``,
         ``future``, ``hypothetical``, ``mentions`` (articles reporting the event), and the
         evidence columns of :func:`newswatch.read.scope.items_with_article` (``sentence``
-        whole, ``sentence_start`` its offset).
+        whole, ``sentence_start`` its offset); an analyst's correction replaces the machine's
+        values (``machine`` keeps those, ``correction`` says who and when:
+        :func:`newswatch.read.corrections.apply`), and ``verification``, ``verified_by``,
+        ``verified_at``, ``verifiers`` give the event's verification status
+        (:func:`newswatch.read.corrections.event_verifications`).
     """
     sc = scope(dataclasses.replace(f, country=None, country_alpha3=None))
     items = event_items()
@@ -247,8 +260,31 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
                                e.negated, e.future, e.hypothetical,
                                e.mention_count.label("mentions"))
             .join(t.event, e.id == event_id))
+    corrections = ReviewIndex(conn, "correction")
+    where = sa.tuple_(ev.revision_id, ev.start, ev.end)
     if q.types:
-        stmt = stmt.where(ev.type.in_(q.types))
+        # an analyst's type counts instead of the machine's
+        def retyped(inside: bool) -> list[tuple[int, int, int]]:
+            return corrections.positions("event", lambda r: "type" in r.fields and (
+                r.fields["type"] in q.types) == inside)
+        into, out_of = retyped(True), retyped(False)
+        typed: sa.ColumnElement[bool] = ev.type.in_(q.types)
+        if out_of:
+            typed = sa.and_(typed, where.not_in(out_of))
+        stmt = stmt.where(sa.or_(typed, where.in_(into)) if into else typed)
+    if not q.rejected:
+        hidden = corrections.positions("event", ("reject",))
+        if hidden:
+            stmt = stmt.where(where.not_in(hidden))
+    statuses = event_verifications(conn, ReviewIndex(conn, "verification"), q.verifiers)
+    if q.verification:
+        marked = [i for i, r in statuses.items() if r.status != "unverified"]
+        if q.verification == "unverified":
+            if marked:
+                stmt = stmt.where(event_id.not_in(marked))
+        else:
+            stmt = stmt.where(event_id.in_(
+                [i for i, r in statuses.items() if r.status == q.verification] or [-1]))
     if q.modes:
         stmt = stmt.where(ev.mode.in_(q.modes))
     if not q.flagged:
@@ -309,6 +345,12 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
             "hypothetical": bool(r.hypothetical), "mentions": int(r.mentions or 1),
             "sentence": r.sentence or "",
         })
+        apply(corrections, "event", out[-1])
+        status = statuses.get(int(r.id))
+        out[-1]["verification"] = status.status if status is not None else "unverified"
+        out[-1]["verified_by"] = status.by if status is not None else None
+        out[-1]["verified_at"] = status.at if status is not None else None
+        out[-1]["verifiers"] = list(status.verifiers) if status is not None else []
         for key in ("actor_entity_id", "recipient_entity_id", "place_key", "event_place",
                     "event_date"):
             out[-1].pop(key, None)

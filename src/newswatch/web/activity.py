@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ArticleNotFound
+from ..read.corrections import anchor
 from ..storage import schema as t
 from ..storage.engine import inserted_id, write_transaction
 from ..storage.reader_schema import (
@@ -265,37 +266,6 @@ def _sentence_bounds(sentences: list[list[int]], text: str, start: int, end: int
     return left, len(text) if right < 0 else right
 
 
-def _anchor(text: str, exact: str, prefix: str, suffix: str, start: int, end: int) -> int | None:
-    """Where the selection is: ``start`` when the offsets hold, else the occurrence of
-    ``exact`` whose prefix and suffix agree best (ties: nearest to ``start``)."""
-    if 0 <= start < end <= len(text) and text[start:end] == exact:
-        return start
-    best: tuple[int, int, int] | None = None
-    at = text.find(exact)
-    while at >= 0:
-        before = text[max(0, at - len(prefix)):at]
-        after = text[at + len(exact):at + len(exact) + len(suffix)]
-        score = _common_suffix(before, prefix) + _common_prefix(after, suffix)
-        key = (-score, abs(at - start), at)
-        if best is None or key < best:
-            best = key
-        at = text.find(exact, at + 1)
-    return None if best is None else best[2]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _common_suffix(a: str, b: str) -> int:
-    return _common_prefix(a[::-1], b[::-1])
-
-
 def report_error(
     engine: Engine,
     article_id: str,
@@ -366,7 +336,7 @@ def report_error(
         if rev is None:
             raise NotFound(f"no revision {revision_id} of article {article_id!r}")
         text = rev.text
-        at = _anchor(text, exact, prefix, suffix, start, end)
+        at = anchor(text, exact, prefix, suffix, start, end)
         if at is None:
             raise SelectionNotFound("the selected text is not in this revision")
         start, end = at, at + len(exact)
@@ -453,6 +423,7 @@ def _reports_query(
 def reports(
     conn: Connection,
     *,
+    report_id: int | None = None,
     status: str | None = None,
     article_id: str | None = None,
     limit: int = 50,
@@ -471,7 +442,8 @@ def reports(
     """
     if status is not None and status not in REPORT_STATUSES:
         raise InvalidInput("status must be open or resolved", params={"field": "status"})
-    return _reports_query(conn, status=status, article_id=article_id, limit=limit, offset=offset)
+    return _reports_query(conn, report_id=report_id, status=status, article_id=article_id,
+                          limit=limit, offset=offset)
 
 
 def count_reports(conn: Connection, status: str = "open") -> int:

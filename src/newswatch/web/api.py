@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import serialize
 from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
 from ..storage.mapping import to_jsonable
-from . import activity, queries, users
+from . import activity, queries, review, users
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -35,7 +35,7 @@ from .deps import (
     signed_in_writer,
 )
 from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
-from .reading import article_view
+from .reading import article_view, corrected_json
 from .security import MAX_PAGE_NUMBER, SQL_INTEGER_MAX
 
 router = APIRouter(prefix="/api", dependencies=[Depends(integer_guard)])
@@ -49,6 +49,8 @@ Offset = Annotated[int, Query(ge=0, le=SQL_INTEGER_MAX, description="Rows skippe
 #: A database id in a query or path parameter or a body field: a SQL BIGINT.
 IdQuery = Annotated[int | None, Query(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
 IdField = Annotated[int, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+#: Whether items an analyst rejected are listed (marked) instead of hidden.
+Rejected = Annotated[bool, Query(description="Also show items an analyst rejected as wrong.")]
 #: A page number of a paged HTML page (see ``security.MAX_PAGE_NUMBER``).
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1.")]
 
@@ -261,6 +263,39 @@ class ResolveIn(BaseModel):
     resolution: str = ""
 
 
+class CorrectionIn(BaseModel):
+    """An analyst's correction or rejection of one item the machine found, named by its kind
+    and its exact offsets in the revision the analyst saw."""
+
+    kind: str = Field(description="entity, place, figure or event.")
+    start: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's start offset.")
+    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's end offset (exclusive).")
+    action: str = Field("correct", description="correct (set fields) or reject (wrong item).")
+    fields: dict[str, Any] = Field(default_factory=dict, description=(
+        "The corrected values. entity: label, canonical, entity_id; place: place_key "
+        "(geonames:<id>), name, country_code, lat, lon; figure: value, lower, upper, unit, "
+        "qualifier; event: type (PLOVER), mode, actor, recipient, date (YYYY[-MM[-DD]])."))
+    note: str = ""
+
+
+class ArticleCorrectionIn(CorrectionIn):
+    """A correction of an item of one revision."""
+
+    revision_id: IdField
+
+
+class VerificationIn(BaseModel):
+    """The verification status of an event (named by one of its mentions) or a claim."""
+
+    kind: str = Field("event", description="event or claim.")
+    revision_id: IdField
+    start: int = Field(ge=0, le=SQL_INTEGER_MAX,
+                       description="The event mention's or the claim's start offset.")
+    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="Its end offset (exclusive).")
+    status: str = Field(description="unverified, verified or disputed.")
+    note: str = ""
+
+
 class LoginIn(BaseModel):
     """Credentials."""
 
@@ -369,13 +404,18 @@ def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dic
             responses={200: {"description": "The article view.", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/ArticleView"}}}},
                        **ITEM_READS})
-def article(ctx: Reader, article_id: str, revision: IdQuery = None) -> dict[str, Any]:
+def article(ctx: Reader, article_id: str, revision: IdQuery = None,
+            rejected: Rejected = False) -> dict[str, Any]:
     """One article (a revision, default the latest): the article record of the JSON contract
     (``article``, every extracted item) wrapped with its revision, the other revisions, its
-    ratings, comment threads and error reports (``schema/article_view.schema.json``)."""
-    view = article_view(ctx, article_id, revision)
+    ratings, comment threads, error reports and the analysts' corrections in force
+    (``schema/article_view.schema.json``). Corrected values replace the machine's in the
+    record; ``corrections`` says who corrected what, when, and the machine's values."""
+    view = article_view(ctx, article_id, revision, show_rejected=rejected)
     data = ctx.store.article_to_dict(article_id, view["revision"]["id"])
+    corrected_json(data["article"], view["corrections"], show_rejected=rejected)
     data.update(
+        corrections=view["corrections"],
         revisions=view["revisions"],
         ratings=view["ratings"],
         comments=view["comments"],
@@ -438,11 +478,53 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
         return queries.dossier(conn, entity_id, f)
 
 
+Verification = Annotated[str | None, Query(
+    description="Only events (claims) with this verification status: unverified, verified, disputed.")]
+ClaimSort = Annotated[str, Query(
+    description="Order of the claim groups: sources (most outlets first), latest (newest "
+                "publication first) or change (largest change between the lowest and the "
+                "highest value first).")]
+ClaimGroup = Annotated[str | None, Query(description="Only the claim group with this key.")]
+
+
+def verification_status(value: str | None) -> str | None:
+    """Check a verification status filter (empty: none).
+
+    Raises:
+        InvalidInput: not unverified, verified or disputed.
+    """
+    status = (value or "").strip().lower() or None
+    if status is not None and status not in ("unverified", "verified", "disputed"):
+        raise InvalidInput("verification must be unverified, verified or disputed",
+                           params={"field": "verification"})
+    return status
+
+
+def claim_sort(sort: str) -> str:
+    """Check a claims ledger order.
+
+    Raises:
+        InvalidInput: not one of ``queries.CLAIM_SORTS``.
+    """
+    if sort not in queries.CLAIM_SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(queries.CLAIM_SORTS)}",
+                           params={"field": "sort"})
+    return sort
+
+
 @router.get("/claims", tags=["pages"], responses=READS)
-def claims(ctx: Reader, f: Filt) -> dict[str, Any]:
-    """The claims ledger (the figures ledger until claims are extracted)."""
+def claims(ctx: Reader, f: Filt, sort: ClaimSort = "sources", group: ClaimGroup = None,
+           verification: Verification = None,
+           limit: Annotated[int, Query(ge=1, le=500, description="Groups per page.")] = 100,
+           offset: Offset = 0) -> dict[str, Any]:
+    """The claims ledger (the figures ledger until claims are extracted), ranked by ``sort``
+    and paged by group; each group with its number of sources, latest publication day,
+    lowest and highest value and their relative change; each claim with its verification
+    status (``verification`` keeps only claims with that status)."""
     with ctx.store.read() as conn:
-        return queries.claims(conn, f)
+        return queries.claims(conn, f, sort=claim_sort(sort), limit=limit, offset=offset,
+                              group=group, verification=verification_status(verification),
+                              verifiers=ctx.config.verify_analysts_count)
 
 
 EventType = Annotated[str | None, Query(
@@ -461,14 +543,18 @@ def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
                description="First day the event itself happened (its date), YYYY-MM-DD.")] = None,
            happened_until: Annotated[str | None, Query(
                description="Last day the event itself happened, YYYY-MM-DD.")] = None,
+           verification: Verification = None, rejected: Rejected = False,
            limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Event mentions in scope, newest first, each with its sentence, source, date and the
     entity ids of its actor and recipient. ``country`` here is the event's own (placed in it,
     or an actor or recipient of it); ``since`` and ``until`` are publication days,
     ``happened_since`` and ``happened_until`` the event's own date; negated and hypothetical
-    events only with ``flagged``."""
+    events only with ``flagged``; mentions an analyst rejected only with ``rejected``. An
+    analyst's correction replaces the machine's values (``machine`` keeps them,
+    ``correction`` says who and when); ``verification`` is the event's status."""
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
-                            happened_since, happened_until)
+                            happened_since, happened_until, verification, rejected,
+                            ctx.config.verify_analysts_count)
     with ctx.store.read() as conn:
         return queries.event_list(conn, f, q, limit=limit, offset=offset)
 
@@ -514,7 +600,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
            bom: Annotated[bool, Query(description="CSV only: start with the UTF-8 byte-order "
                                                   "mark spreadsheet programs need to read "
                                                   "Cyrillic text (default true).")] = True,
-           ) -> Response:
+           rejected: Rejected = False) -> Response:
     """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places``, ``events``
     or ``map``).
 
@@ -523,7 +609,10 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
     and events). Every item row carries its source: ``outlet``, ``url`` (http(s) only),
     ``article_id``, ``revision_id``, ``published`` and the ``sentence``; GeoJSON features
     carry those of their first mention as flat properties. CSV cells a spreadsheet would run
-    as formulas (``=``, ``+``, ``-``, ``@``) start with an apostrophe.
+    as formulas (``=``, ``+``, ``-``, ``@``) start with an apostrophe. Mentions, figures,
+    places and events carry the analysts' corrected values and ``correction``
+    (corrected/rejected), ``corrected_by``, ``corrected_at``; rejected rows only with
+    ``rejected``; events their ``verification`` status.
     """
     if fmt not in EXPORT_FORMATS:
         raise NotFound(f"no export format {fmt!r}; use csv, jsonl or geojson")
@@ -543,7 +632,8 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
     if dataset not in queries.EXPORT_COLUMNS:
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(queries.EXPORT_COLUMNS)}")
     with ctx.store.read() as conn:
-        rows = list(queries.export_rows(conn, f, dataset))
+        rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,
+                                        verifiers=ctx.config.verify_analysts_count))
     if fmt == "csv":
         body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
     else:
@@ -629,6 +719,67 @@ def resolve(report_id: Annotated[int, id_path("report")], body: ResolveIn,
     return activity.resolve_report(ctx.store.engine, report_id, ctx.user,
                                    resolution=body.resolution,
                                    max_note_chars=ctx.config.max_note_chars)
+
+
+# -- analysts' review: corrections and verification -------------------------------------------
+
+
+@router.get("/reports/{report_id}/items", tags=["review"], responses=ITEM_READS)
+def report_items(ctx: Reader, report_id: Annotated[int, id_path("report")]) -> dict[str, Any]:
+    """The items the machine found in a report's selection (what a correction can fix)."""
+    with ctx.store.read() as conn:
+        found = activity.reports(conn, report_id=report_id)
+        if not found:
+            raise NotFound(f"no error report {report_id}")
+        pos = found[0]["selector"]["position"]
+        return {"report": found[0], "items": review.items_in_selection(
+            conn, found[0]["revision_id"], pos["start"], pos["end"])}
+
+
+@router.post("/reports/{report_id}/correction", tags=["review"], status_code=201,
+             responses=WRITES)
+def correct_report(report_id: Annotated[int, id_path("report")], body: CorrectionIn,
+                   ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Resolve a report by correcting or rejecting the item it points at (an item of the
+    report's revision overlapping its selection; analysts and admins). The machine's row is
+    kept; the correction is stored beside it with who and when."""
+    assert ctx.user is not None
+    return review.correct_from_report(
+        ctx.store.engine, ctx.user, report_id, kind=body.kind, start=body.start, end=body.end,
+        action=body.action, fields=body.fields, note=body.note,
+        max_note_chars=ctx.config.max_note_chars)
+
+
+@router.post("/articles/{article_id}/corrections", tags=["review"], status_code=201,
+             responses=WRITES)
+def post_correction(article_id: str, body: ArticleCorrectionIn,
+                    ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Correct or reject one item of a revision (analysts and admins)."""
+    assert ctx.user is not None
+    return review.correct(
+        ctx.store.engine, ctx.user, article_id=article_id, revision_id=body.revision_id,
+        kind=body.kind, start=body.start, end=body.end, action=body.action, fields=body.fields,
+        note=body.note, max_note_chars=ctx.config.max_note_chars)
+
+
+@router.get("/articles/{article_id}/corrections", tags=["review"], responses=ITEM_READS)
+def get_corrections(ctx: Reader, article_id: str) -> dict[str, Any]:
+    """Every correction of an article, oldest first (the newest per item is in force)."""
+    with ctx.store.read() as conn:
+        activity.require_article(conn, article_id)
+        return {"corrections": review.history(conn, article_id)}
+
+
+@router.put("/articles/{article_id}/verification", tags=["review"], responses=WRITES)
+def put_verification(article_id: str, body: VerificationIn,
+                     ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Set the verification status of the event a mention reports, or of a claim (analysts
+    and admins)."""
+    assert ctx.user is not None
+    return review.verify(ctx.store.engine, ctx.user, article_id=article_id,
+                         revision_id=body.revision_id, start=body.start, end=body.end,
+                         status=body.status, note=body.note, kind=body.kind,
+                         max_note_chars=ctx.config.max_note_chars)
 
 
 # -- users ------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class WebConfig:
     max_selection_chars: int = 300
     max_comment_chars: int = 4000
     max_note_chars: int = 1000
+    verify_analysts_count: int = 1
     max_body_bytes: int = 64 * 1024
     rate_limit_count: int = 30
     login_limit_count: int = 10

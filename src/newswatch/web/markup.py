@@ -83,14 +83,17 @@ def annotations(
     for i, m in enumerate(sorted(article.entities, key=lambda m: (m.start, m.end))):
         anchor = f"a-entity-{i}"
         out.append(Annotation("entity", m.start, m.end, anchor, f"{m.label}: {m.canonical}", m.label))
-        panel["entities"].append({"anchor": anchor, "text": m.text, "label": m.label,
+        panel["entities"].append({"anchor": anchor, "start": m.start, "end": m.end,
+                                  "text": m.text, "label": m.label,
                                   "canonical": m.canonical,
                                   "entity_id": entity_ids.get(entity_key(m))})
     for i, f in enumerate(sorted(article.figures, key=lambda f: f.start)):
         anchor = f"a-figure-{i}"
         what = f" {f.counted}" if f.counted else ""
         out.append(Annotation("figure", f.start, f.end, anchor, f"{f.qualifier} {f.value:g}{what}"))
-        panel["figures"].append({"anchor": anchor, "text": f.text, "value": f.value,
+        panel["figures"].append({"anchor": anchor, "start": f.start, "end": f.end,
+                                 "text": f.text, "value": f.value, "lower": f.lower,
+                                 "upper": f.upper,
                                  "unit": f.unit, "counted": f.counted, "qualifier": f.qualifier})
     for i, x in enumerate(sorted(article.timexes, key=lambda x: x.start)):
         anchor = f"a-timex-{i}"
@@ -108,13 +111,15 @@ def annotations(
         anchor = f"a-place-{i}"
         where = f"{p.name} ({p.country_code or '?'})" if p.resolved else f"{pm.text} (unresolved)"
         out.append(Annotation("place", pm.start, pm.end, anchor, f"place: {where}"))
-        panel["places"].append({"anchor": anchor, "text": pm.text, "name": p.name,
-                                "key": p.key, "country_code": p.country_code,
+        panel["places"].append({"anchor": anchor, "start": pm.start, "end": pm.end,
+                                "text": pm.text, "name": p.name, "key": p.key,
+                                "place_key": p.key, "country_code": p.country_code,
                                 "resolved": p.resolved, "lat": p.lat, "lon": p.lon})
     for i, ev in enumerate(sorted(article.events, key=lambda e: e.start)):
         anchor = f"a-event-{i}"
         out.append(Annotation("event", ev.start, ev.end, anchor, f"event: {ev.type}"))
-        panel["events"].append({"anchor": anchor, "text": article.text[ev.start:ev.end],
+        panel["events"].append({"anchor": anchor, "start": ev.start, "end": ev.end,
+                                "text": article.text[ev.start:ev.end],
                                 "type": ev.type, "actor": ev.actor, "recipient": ev.recipient,
                                 "place": ev.place, "date": ev.date})
     if evidence is not None:

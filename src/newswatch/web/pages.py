@@ -12,15 +12,27 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..read.corrections import FIELDS
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
-from . import activity, queries, users
-from .api import IdQuery, PageNumber, filters, id_path, set_session_cookie, sign_in
+from ..storage.review_schema import VERIFICATION_STATUSES
+from . import activity, queries, review, users
+from .api import (
+    IdQuery,
+    PageNumber,
+    claim_sort,
+    filters,
+    id_path,
+    set_session_cookie,
+    sign_in,
+    verification_status,
+)
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     Ctx,
     admin_reader,
     admin_writer,
+    analyst_writer,
     csrf_checked,
     get_ctx,
     integer_guard,
@@ -29,6 +41,7 @@ from .deps import (
 from .errors import InvalidInput
 from .i18n import LANGUAGES
 from .reading import article_view
+from .security import SQL_INTEGER_MAX
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(integer_guard)])
 
@@ -37,6 +50,8 @@ Reader = Annotated[Ctx, Depends(reader)]
 
 #: A highlight ``START-END`` (code-point offsets; ASCII digits, at most 18 of them).
 _SPAN = re.compile(r"([0-9]{1,18})-([0-9]{1,18})")
+#: An item of a report's selection in the correction form: ``KIND:START:END``.
+_ITEM = re.compile(r"(entity|place|figure|event):([0-9]{1,18}):([0-9]{1,18})")
 #: Colours of timeline bar segments and map markers by item type or category (the legend
 #: shows them); an unknown type gets :data:`OTHER_COLOUR`.
 TYPE_COLOURS = {
@@ -139,8 +154,8 @@ def article_list(ctx: Reader, f: Filt, page: PageNumber = 1) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
-def article(ctx: Reader, article_id: str, rev: IdQuery = None, hl: str | None = None
-            ) -> HTMLResponse:
+def article(ctx: Reader, article_id: str, rev: IdQuery = None, hl: str | None = None,
+            rejected: bool = False) -> HTMLResponse:
     """The reader: highlighted text, side panel, rating, comments, error reports."""
     evidence = None
     if hl:
@@ -148,10 +163,11 @@ def article(ctx: Reader, article_id: str, rev: IdQuery = None, hl: str | None = 
         if m is None:
             raise InvalidInput("hl must be START-END", params={"field": "hl"})
         evidence = (int(m.group(1)), int(m.group(2)))
-    view = article_view(ctx, article_id, rev, evidence, with_segments=True)
+    view = article_view(ctx, article_id, rev, evidence, with_segments=True,
+                        show_rejected=rejected)
     return render(ctx, "article.html", view=view, a=view["article"],
                   comments=activity.flatten_threads(view["comments"]),
-                  kinds=REPORT_KINDS, reliability_grades=RELIABILITY_GRADES,
+                  kinds=REPORT_KINDS, reliability_grades=RELIABILITY_GRADES, rejected=rejected,
                   credibility_grades=CREDIBILITY_GRADES)
 
 
@@ -203,11 +219,21 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
 
 
 @router.get("/claims")
-def claims(ctx: Reader, f: Filt) -> HTMLResponse:
-    """Claims (the figures ledger until claims are extracted)."""
+def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None,
+           verification: str | None = None, page: PageNumber = 1) -> HTMLResponse:
+    """The claims ledger, a page of groups at a time: the groups that matter first (most
+    sources, latest, or largest change), each with its newest and most cited claims and a link
+    to all of them (``group``: one group, every claim)."""
+    size = queries.CLAIMS_PAGE_GROUPS
     with ctx.store.read() as conn:
-        data = queries.claims(conn, f)
-    return render(ctx, "claims.html", f=f, data=data)
+        data = queries.claims(conn, f, sort=claim_sort(sort), limit=size,
+                              offset=(page - 1) * size, group=group,
+                              shown=queries.CLAIM_GROUP_ITEMS if group else queries.CLAIMS_SHOWN,
+                              verification=verification_status(verification),
+                              verifiers=ctx.config.verify_analysts_count)
+    return render(ctx, "claims.html", f=f, data=data, sorts=queries.CLAIM_SORTS, page=page,
+                  size=size, group=group, verification=verification or "",
+                  statuses=VERIFICATION_STATUSES)
 
 
 @router.get("/events")
@@ -215,21 +241,24 @@ def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = Non
            actor: str | None = None, recipient: str | None = None, actor_id: IdQuery = None,
            recipient_id: IdQuery = None, flagged: bool = False,
            happened_since: str | None = None, happened_until: str | None = None,
+           verification: str | None = None, rejected: bool = False,
            page: PageNumber = 1) -> HTMLResponse:
     """Events in scope with type, mode, party, date and flag filters (what ``/api/events``
     lists)."""
     size = ctx.config.page_size_count
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
-                            happened_since, happened_until)
+                            happened_since, happened_until, verification, rejected,
+                            ctx.config.verify_analysts_count)
     with ctx.store.read() as conn:
         data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
     form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",
             "recipient": q.recipient or "", "actor_id": actor_id, "recipient_id": recipient_id,
             "flagged": "1" if flagged else "",
             "happened_since": q.happened_since.isoformat() if q.happened_since else "",
-            "happened_until": q.happened_until.isoformat() if q.happened_until else ""}
+            "happened_until": q.happened_until.isoformat() if q.happened_until else "",
+            "verification": q.verification or "", "rejected": "1" if rejected else ""}
     return render(ctx, "events.html", f=f, data=data, form=form, types=queries.EVENT_TYPES,
-                  page=page, size=size)
+                  statuses=VERIFICATION_STATUSES, page=page, size=size)
 
 
 @router.get("/quotes")
@@ -264,7 +293,51 @@ def reports(ctx: Reader, status: str = "open", page: PageNumber = 1
     size = ctx.config.page_size_count
     with ctx.store.read() as conn:
         rows = activity.reports(conn, status=status or None, limit=size, offset=(page - 1) * size)
-    return render(ctx, "reports.html", reports=rows, current=status, page=page, size=size)
+        for r in rows:  # what a correction of the report can fix
+            pos = r["selector"]["position"]
+            r["items"] = (review.items_in_selection(conn, r["revision_id"], pos["start"],
+                                                    pos["end"]) if r["status"] == "open" else [])
+    return render(ctx, "reports.html", reports=rows, current=status, page=page, size=size,
+                  event_types=queries.EVENT_TYPES, entity_labels=review.ENTITY_LABELS,
+                  fields=FIELDS)
+
+
+@router.post("/reports/{report_id}/correct")
+async def correct_report(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                         report_id: Annotated[int, id_path("report")],
+                         item: Annotated[str, Form()], action: Annotated[str, Form()] = "correct",
+                         note: Annotated[str, Form()] = "") -> Response:
+    """The triage page's correction form: correct or reject the chosen item of the report's
+    selection (``item`` is ``kind:start:end``; the values of the kind's fields come as form
+    fields of their names, blank ones left as the machine had them)."""
+    assert ctx.user is not None
+    m = _ITEM.fullmatch(item)
+    if m is None:
+        raise InvalidInput("item must be KIND:START:END", params={"field": "item"})
+    kind, start, end = m.group(1), int(m.group(2)), int(m.group(3))
+    form = await ctx.request.form()
+    given = {k: v for k in FIELDS.get(kind, ()) if isinstance(v := form.get(k), str) and v.strip()}
+    review.correct_from_report(ctx.store.engine, ctx.user, report_id, kind=kind, start=start,
+                               end=end, action=action, fields=given, note=note,
+                               max_note_chars=ctx.config.max_note_chars)
+    return RedirectResponse("/reports?status=resolved", status_code=303)
+
+
+@router.post("/verify")
+async def verify_item(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                       article_id: Annotated[str, Form()],
+                       revision_id: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
+                       start: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
+                       end: Annotated[int, Form(ge=0, le=SQL_INTEGER_MAX)],
+                       status: Annotated[str, Form()], next: Annotated[str, Form()] = "/events",
+                       kind: Annotated[str, Form()] = "event") -> Response:
+    """The verification forms of the events and claims pages (analysts): set the status of
+    the event or claim, go back to the page."""
+    assert ctx.user is not None
+    review.verify(ctx.store.engine, ctx.user, article_id=article_id, revision_id=revision_id,
+                  start=start, end=end, status=status, kind=kind,
+                  max_note_chars=ctx.config.max_note_chars)
+    return RedirectResponse(_safe_next(next), status_code=303)
 
 
 # -- sign-in and users ------------------------------------------------------------------------

@@ -237,6 +237,14 @@ def get_user(conn: Connection, user_id: int) -> User:
     return _user(row)
 
 
+def find_user(conn: Connection, name: str) -> User | None:
+    """The user called ``name`` (compared in its stored, normalised form), or None."""
+    wanted = (normalize_name(name), name.strip())
+    row = conn.execute(sa.select(app_user).where(app_user.c.name.in_(wanted))
+                       .order_by((app_user.c.name == wanted[0]).desc())).first()
+    return _user(row) if row is not None else None
+
+
 def list_users(conn: Connection) -> list[User]:
     """Every user, by name."""
     return [_user(r) for r in conn.execute(sa.select(app_user).order_by(app_user.c.name))]

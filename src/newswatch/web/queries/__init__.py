@@ -20,7 +20,14 @@ a page leads back to the words that support it.
 from __future__ import annotations
 
 from ...read.actors import ACTOR_LABELS
-from .claims import CLAIM_GROUP_ITEMS, CLAIM_GROUPS, claims
+from .claims import (
+    CLAIM_GROUP_ITEMS,
+    CLAIM_GROUPS,
+    CLAIM_SORTS,
+    CLAIMS_PAGE_GROUPS,
+    CLAIMS_SHOWN,
+    claims,
+)
 from .common import (
     SNIPPET_CHARS,
     Filters,
@@ -81,8 +88,11 @@ from .timeline import (
 __all__ = [
     "ACTOR_LABELS",
     "BASE_ITEM_TYPES",
+    "CLAIMS_PAGE_GROUPS",
+    "CLAIMS_SHOWN",
     "CLAIM_GROUPS",
     "CLAIM_GROUP_ITEMS",
+    "CLAIM_SORTS",
     "CO_OCCURRING",
     "DAYS_UP_TO_DAYS",
     "DOSSIER_MENTIONS",

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.corrections import apply_all
 from ...storage import schema as t
 from ..errors import NotFound
 from .common import (
@@ -105,10 +106,11 @@ def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:
         .subquery()
     )
     figures = [
-        {"text": r.text, "value": r.value, "unit": r.unit, "counted": r.counted,
-         "qualifier": r.qualifier, **evidence_ref(r)}
+        {"text": r.text, "value": r.value, "lower": r.lower, "upper": r.upper, "unit": r.unit,
+         "counted": r.counted, "qualifier": r.qualifier, **evidence_ref(r)}
         for r in conn.execute(
-            items_with_article(t.figure, sc, fg.text, fg.value, fg.unit, fg.counted, fg.qualifier)
+            items_with_article(t.figure, sc, fg.text, fg.value, fg.lower, fg.upper, fg.unit,
+                               fg.counted, fg.qualifier)
             .join(sentences, sa.and_(sentences.c.revision_id == fg.revision_id,
                                      sentences.c.sentence_start == fg.sentence_start))
             .order_by(t.article.c.published.desc(), fg.start).limit(DOSSIER_MENTIONS)
@@ -128,6 +130,10 @@ def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:
             .order_by(t.article.c.published.desc(), ev.id).limit(DOSSIER_MENTIONS)
         ).all()
     ]
+    # the analysts' corrections: corrected values with who and when, rejected items left out
+    mentions = apply_all(conn, "entity", mentions)
+    figures = apply_all(conn, "figure", figures)
+    events = apply_all(conn, "event", events)
     revisions = sa.select(m.revision_id).where(m.entity_id == entity_id).distinct()
     other = t.entity_mention.alias("other")
     oe = t.entity.c

@@ -19,12 +19,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.corrections import REVIEW_COLUMNS, ReviewIndex, apply, event_verifications, flat_columns
 from ...read.situation import claim_groups
 from ...storage import schema as t
 from ...storage import situation_schema as st
 from ...storage.mapping import to_jsonable
 from ..errors import NotFound
 from ..security import http_url
+from .claims import verified
 from .common import Filters, event_items, has_table, iso, items_with_article, scope
 from .overview import article_rows
 
@@ -38,18 +40,21 @@ SOURCE_COLUMNS: tuple[str, ...] = ("outlet", "url", "article_id", "revision_id",
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "title", "source", "published", "language", "url", "revision_id"),
     "mentions": ("start", "end", "text", "label", "canonical", "entity_id", "title",
-                 *SOURCE_COLUMNS),
+                 *SOURCE_COLUMNS, *REVIEW_COLUMNS),
     "quotes": ("start", "end", "text", "speaker", "speaker_entity_id", "cue", "kind", "title",
                *SOURCE_COLUMNS),
     "figures": ("start", "end", "text", "value", "lower", "upper", "qualifier", "unit",
-                "counted", "title", *SOURCE_COLUMNS),
+                "counted", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS),
     "places": ("key", "name", "country_code", "lat", "lon", "feature_class", "feature_code",
-               "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS),
+               "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS,
+               *REVIEW_COLUMNS),
     "events": ("event_id", "start", "end", "type", "mode", "actor", "recipient", "place",
-               "date", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS),
+               "date", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
+               *REVIEW_COLUMNS, "verification"),
     "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
-               "most_cited", "start", "end", "title", *SOURCE_COLUMNS),
+               "most_cited", "start", "end", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS,
+               "verification"),
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
@@ -116,8 +121,16 @@ def _source(row: Any) -> dict[str, Any]:
             "sentence": _whole(row.sentence)}
 
 
-def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str, Any]]:
+def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bool = False,
+                verifiers: int = 1) -> Iterator[dict[str, Any]]:
     """Rows of one dataset in scope, each a dict with the keys of :data:`EXPORT_COLUMNS`.
+
+    Mentions, figures, places and events carry the analysts' corrections
+    (:mod:`newswatch.read.corrections`): the corrected values, and in
+    :data:`~newswatch.read.corrections.REVIEW_COLUMNS` whether the row was ``corrected`` (or
+    ``rejected``), by whom and when; rejected items are left out unless ``show_rejected``.
+    Events and claims carry their ``verification`` status (``verifiers``: different analysts
+    needed for "verified").
 
     ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
     ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
@@ -133,12 +146,21 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
         for item in article_rows(conn, f, limit=EXPORT_MAX_ROWS)["items"]:
             yield {**{k: item.get(k) for k in columns}, "url": http_url(item.get("url"))}
         return
-    if dataset == "claims":
-        yield from _claim_rows(conn, f)
+    corrections = ReviewIndex(conn, "correction")
+    if dataset == "claims":  # a claim is read from a figure: the figure's correction holds
+        checks = ReviewIndex(conn, "verification")
+        for row in _claim_rows(conn, f):
+            verified(checks, row, verifiers)
+            row.pop("verified_by")
+            row.pop("verifiers")
+            yield from _reviewed(corrections, "figure", row, show_rejected)
         return
     sc = scope(f)
+    kind = {"mentions": "entity", "figures": "figure", "places": "place", "events": "event"}.get(
+        dataset)
     if dataset == "places":
-        yield from _place_rows(conn, f, sc)
+        for row in _place_rows(conn, f, sc):
+            yield from _reviewed(corrections, "place", row, show_rejected)
         return
     table = {"mentions": t.entity_mention, "quotes": t.quote, "figures": t.figure,
              "events": event_items()}[dataset]
@@ -153,9 +175,33 @@ def export_rows(conn: Connection, f: Filters, dataset: str) -> Iterator[dict[str
         stmt = stmt.join(t.event, ec.id == table.c.event_id if "event_id" in table.c
                          else ec.id == table.c.id).add_columns(ec.negated, ec.future,
                                                                ec.hypothetical)
+    statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
+                if dataset == "events" else {})
     for item in conn.execute(stmt):
         row = {k: getattr(item, k, None) for k in columns}
         row.update(_source(item))
+        if dataset == "events":
+            status = statuses.get(int(row["event_id"]))
+            row["verification"] = status.status if status is not None else "unverified"
+        if kind is None:
+            yield row
+        else:
+            yield from _reviewed(corrections, kind, row, show_rejected)
+
+
+def _reviewed(corrections: ReviewIndex, kind: str, row: dict[str, Any], show_rejected: bool
+              ) -> Iterator[dict[str, Any]]:
+    """The row with its correction laid over it (none when rejected, unless shown)."""
+    if kind == "place":  # a place row names its match "key"; a correction "place_key"
+        row["place_key"] = row["key"]
+    kept = apply(corrections, kind, row)
+    if kind == "place":
+        row["key"] = row.pop("place_key")
+    row.pop("machine", None)
+    review = flat_columns(row)
+    row.pop("correction", None)
+    row.update(review)
+    if kept is not None or show_rejected:
         yield row
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.workbench import EventQuery, QuoteQuery, event_modes, list_events, list_quotes
 from ...stages.events.lexicon import PLOVER_TYPES
+from ...storage.review_schema import VERIFICATION_STATUSES
 from ..errors import InvalidInput
 from .common import Filters, evidence_ref, parse_date
 
@@ -54,15 +55,20 @@ def _name(value: str | None, field: str) -> str | None:
 def event_query(type: str | None = None, mode: str | None = None, actor: str | None = None,
                 recipient: str | None = None, actor_id: int | None = None,
                 recipient_id: int | None = None, flagged: bool = False,
-                happened_since: str | None = None, happened_until: str | None = None
+                happened_since: str | None = None, happened_until: str | None = None,
+                verification: str | None = None, rejected: bool = False, verifiers: int = 1
                 ) -> EventQuery:
     """An :class:`EventQuery` from query parameters (types and modes comma-separated).
 
     Raises:
         InvalidInput: a type that is not a PLOVER type, a malformed mode, a name longer than
             :data:`MAX_NAME_CHARS`, a day that is not ``YYYY-MM-DD`` or a first day after the
-            last.
+            last, or a verification status other than unverified, verified, disputed.
     """
+    status = (verification or "").strip().lower() or None
+    if status is not None and status not in VERIFICATION_STATUSES:
+        raise InvalidInput("verification must be unverified, verified or disputed",
+                           params={"field": "verification"})
     first = parse_date(happened_since, "happened_since")
     last = parse_date(happened_until, "happened_until")
     if first and last and first > last:
@@ -71,7 +77,8 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
     return EventQuery(types=_codes(type, "type", EVENT_TYPES), modes=_codes(mode, "mode", None),
                       actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
                       actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,
-                      happened_since=first, happened_until=last)
+                      happened_since=first, happened_until=last, verification=status,
+                      rejected=rejected, verifiers=verifiers)
 
 
 def quote_query(speaker: str | None = None, speaker_id: int | None = None,
@@ -98,13 +105,17 @@ def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offse
     """The events page: ``{"total", "filters", "modes": [stored modes], "items": [{"id",
     "type", "mode", "actor", "actor_id", "actor_labels", "recipient", "recipient_id",
     "recipient_labels", "place", "place_name", "date", "negated", "future", "hypothetical",
-    "mentions", <evidence reference>}]}``."""
+    "mentions", "verification", "verified_by", "verified_at", "verifiers", "correction" (who
+    corrected or rejected it, when; None), "machine" (the machine's values of corrected fields; None),
+    <evidence reference>}]}``."""
     data = list_events(conn, f, q, limit=limit, offset=offset)
     keep = ("id", "type", "mode", "actor", "actor_id", "actor_labels", "recipient",
             "recipient_id", "recipient_labels", "place", "place_name", "date", "negated",
-            "future", "hypothetical", "mentions")
+            "future", "hypothetical", "mentions", "verification", "verified_by", "verified_at",
+            "verifiers", "correction")
     return {"total": data["total"], "filters": f.to_dict(), "modes": event_modes(conn),
-            "items": [{**{k: r[k] for k in keep}, **_ref(r)} for r in data["items"]]}
+            "items": [{**{k: r[k] for k in keep}, "machine": r.get("machine"), **_ref(r)}
+                      for r in data["items"]]}
 
 
 def quote_list(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offset: int = 0

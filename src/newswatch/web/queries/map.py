@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.corrections import ReviewIndex
 from ...storage import schema as t
 from ..errors import NotFound
 from .common import (
@@ -43,6 +44,10 @@ def map_features(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
     (``kind`` "event", ``category`` the PLOVER type). Busiest first, at most ``limit``.
     Properties: ``kind``, ``category``, ``key``, ``name``, ``country_code``, ``mentions``,
     ``articles`` and ``evidence``: the first mention (an evidence reference).
+
+    The analysts' corrections hold: a place mention matched to another place counts there, an
+    event mention retyped counts under its new type, rejected mentions count nowhere (a
+    corrected mention adds one to ``mentions``; ``articles`` is not recounted for it).
     """
     sc = scope(f)
     p, pm = t.place.c, t.place_mention.c
@@ -59,6 +64,10 @@ def map_features(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
         .order_by(sa.desc("mentions"), p.key)
         .limit(limit)
     )
+    corrections = ReviewIndex(conn, "correction")
+    reviewed = corrections.positions("place", lambda r: True)
+    if reviewed:  # a mention an analyst corrected or rejected counts where the analyst says
+        stmt = stmt.where(sa.tuple_(pm.revision_id, pm.start, pm.end).not_in(reviewed))
     if f.country:
         stmt = stmt.where(p.country_code == f.country)
     places = conn.execute(stmt).all()
@@ -73,11 +82,56 @@ def map_features(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
         })
         for r in places
     ]
-    features.extend(_event_features(conn, sc, f, limit - len(features)))
+    _corrected_places(conn, sc, f, corrections, features)
+    features.extend(_event_features(conn, sc, f, limit - len(features), corrections))
     return {"type": "FeatureCollection", "features": features}
 
 
-def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int) -> list[dict[str, Any]]:
+def _merge(features: list[dict[str, Any]], match: tuple[str, str], make: Any) -> None:
+    """Count one more mention in the feature of ``match`` (kind or category, key), or add
+    the feature ``make()`` builds."""
+    for feature in features:
+        props = feature["properties"]
+        if (props["category"] if props["kind"] == "event" else "place", props["key"]) == match:
+            props["mentions"] += 1
+            return
+    features.append(make())
+
+
+def _corrected_places(conn: Connection, sc: sa.CTE, f: Filters, corrections: ReviewIndex,
+                      features: list[dict[str, Any]]) -> None:
+    """Add the place mentions an analyst matched to another place, at that place."""
+    moved = corrections.positions("place", ("correct",))
+    if not moved:
+        return
+    pm = t.place_mention.c
+    rows = conn.execute(items_with_article(t.place_mention, sc, pm.id).where(
+        sa.tuple_(pm.revision_id, pm.start, pm.end).in_(moved))).all()
+    for r in rows:
+        review = corrections.get("place", r.article_id, r.revision_id, r.start, r.end)
+        fields = review.fields if review is not None else {}
+        key = fields.get("place_key")
+        stored = conn.execute(sa.select(t.place).where(t.place.c.key == key)).first()
+        lat = stored.lat if stored is not None else fields.get("lat")
+        lon = stored.lon if stored is not None else fields.get("lon")
+        country = stored.country_code if stored is not None else fields.get("country_code")
+        if key is None or lat is None or lon is None or (f.country and country != f.country):
+            continue
+        props = {"kind": "place",
+                 "category": FEATURE_CLASS_CATEGORY.get(
+                     (stored.feature_class if stored is not None else "") or "", "other"),
+                 "key": key, "name": stored.name if stored is not None else fields.get("name"),
+                 "country_code": country,
+                 "feature_code": stored.feature_code if stored is not None else None,
+                 "mentions": 1, "articles": 1, "evidence": evidence_ref(r)}
+        _merge(features, ("place", key), lambda props=props, lon=lon, lat=lat: _feature(
+            lon, lat, props))
+
+
+def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
+                    corrections: ReviewIndex) -> list[dict[str, Any]]:
+    """Event markers: one per (place, PLOVER type); a mention an analyst retyped counts under
+    its new type, a rejected one not at all."""
     if limit <= 0:
         return []
     items = event_items()
@@ -103,9 +157,12 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int) -> lis
     )
     if f.country:
         stmt = stmt.where(p.country_code == f.country)
-    rows = conn.execute(stmt).all()
+    mention = sa.tuple_(ev.revision_id, ev.start, ev.end)
+    reviewed = corrections.positions("event", lambda r: True)
+    retyped = corrections.positions("event", ("correct",))
+    rows = conn.execute(stmt.where(mention.not_in(reviewed)) if reviewed else stmt).all()
     evidence = _evidence_by_id(conn, items, [int(r.first_event) for r in rows])
-    return [
+    out = [
         _feature(r.lon, r.lat, {
             "kind": "event", "category": r.type, "key": r.key, "name": r.name,
             "country_code": r.country_code, "feature_code": None, "mentions": int(r.mentions),
@@ -113,6 +170,25 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int) -> lis
         })
         for r in rows
     ]
+    if retyped:
+        single = (sa.select(p.key, p.name, p.lat, p.lon, p.country_code, ev.type, ev.id,
+                            ev.revision_id, ev.start, ev.end, sc.c.article_id)
+                  .select_from(items).join(t.event, t.event.c.id == ev.event_id)
+                  .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
+                  .join(sc, sc.c.revision_id == ev.revision_id)
+                  .join(t.place, sa.or_(*at_place))
+                  .where(p.lat.is_not(None), p.lon.is_not(None), mention.in_(retyped)))
+        if f.country:
+            single = single.where(p.country_code == f.country)
+        for r in conn.execute(single).all():
+            review = corrections.get("event", r.article_id, r.revision_id, r.start, r.end)
+            kind = (review.fields if review is not None else {}).get("type") or r.type
+            ref = _evidence_by_id(conn, items, [int(r.id)]).get(int(r.id))
+            props = {"kind": "event", "category": kind, "key": r.key, "name": r.name,
+                     "country_code": r.country_code, "feature_code": None, "mentions": 1,
+                     "articles": 1, "evidence": ref}
+            _merge(out, (kind, r.key), lambda props=props, r=r: _feature(r.lon, r.lat, props))
+    return out
 
 
 def _feature(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:

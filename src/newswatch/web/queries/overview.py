@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...read.actors import rank_actors
+from ...read.corrections import apply_all
 from ...storage import schema as t
 from ...storage.reader_schema import error_report
 from .common import (
@@ -94,7 +95,8 @@ def busiest_places(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> 
 
 
 def latest_events(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> list[dict[str, Any]]:
-    """Events in scope, latest article first (empty until event coding fills the table)."""
+    """Events in scope, latest article first (empty until event coding fills the table), with
+    the analysts' corrections laid over them (rejected ones left out)."""
     sc = scope(f)
     items = event_items()
     ev = items.c
@@ -104,7 +106,7 @@ def latest_events(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> l
         .order_by(t.article.c.published.desc(), ev.id.desc())
         .limit(limit)
     ).all()
-    return [event_ref(r) for r in rows]
+    return apply_all(conn, "event", [event_ref(r) for r in rows])
 
 
 def overview(conn: Connection, f: Filters) -> dict[str, Any]:

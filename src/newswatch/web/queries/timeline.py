@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.corrections import ReviewIndex, apply_all
 from ...storage import schema as t
 from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
@@ -77,12 +78,30 @@ def _dated_counts(conn: Connection, sc: sa.CTE, types: set[str] | None) -> Count
                 counts[(day, "timex")] += int(n)
     items = event_items()
     ev = items.c
-    for etype, date, published, n in conn.execute(
-        sa.select(ev.type, ev.date, a.published, sa.func.count()).select_from(items)
-        .join(sc, sc.c.revision_id == ev.revision_id)
-        .join(t.article, a.id == sc.c.article_id)
-        .group_by(ev.type, ev.date, a.published)
-    ).all():
+    # an event mention an analyst corrected counts with its corrected type and date, a
+    # rejected one not at all; the others are counted in SQL
+    corrections = ReviewIndex(conn, "correction")
+    reviewed = corrections.positions("event", lambda r: True)
+    mention = sa.tuple_(ev.revision_id, ev.start, ev.end)
+    grouped = (sa.select(ev.type, ev.date, a.published, sa.func.count()).select_from(items)
+               .join(sc, sc.c.revision_id == ev.revision_id)
+               .join(t.article, a.id == sc.c.article_id)
+               .group_by(ev.type, ev.date, a.published))
+    rows = [tuple(r) for r in conn.execute(
+        grouped.where(mention.not_in(reviewed)) if reviewed else grouped).all()]
+    corrected = corrections.positions("event", ("correct",))
+    if corrected:
+        for r in conn.execute(
+                sa.select(ev.type, ev.date, a.published, ev.revision_id, ev.start, ev.end,
+                          a.id.label("article_id")).select_from(items)
+                .join(sc, sc.c.revision_id == ev.revision_id)
+                .join(t.article, a.id == sc.c.article_id)
+                .where(mention.in_(corrected))).all():
+            review = corrections.get("event", r.article_id, r.revision_id, r.start, r.end)
+            fields = review.fields if review is not None else {}
+            rows.append((fields.get("type") or r.type, fields.get("date") or r.date,
+                         r.published, 1))
+    for etype, date, published, n in rows:
         name = f"event:{etype}"
         day = _day(date) or _day(published)
         if day is not None and _wanted(name, types):
@@ -186,7 +205,9 @@ def timeline_items(
 
     Returns:
         ``[{"type", "date", "text", <evidence reference>}]`` by date, type, article
-        (``start``/``end``/``sentence`` are None for articles); at most ``limit``.
+        (``start``/``end``/``sentence`` are None for articles); at most ``limit``. Events
+        carry the analysts' corrections (corrected type and date, ``correction``: who and
+        when); rejected ones are left out.
     """
     sc = scope(f, actor_id)
     a = t.article.c
@@ -223,15 +244,19 @@ def timeline_items(
             out.append({"type": "timex", "date": r.value, "text": r.text, **evidence_ref(r)})
     items = event_items()
     ev = items.c
-    for r in conn.execute(
-        items_with_article(items, sc, ev.id, ev.type, ev.mode, ev.actor, ev.recipient,
-                            ev.place, ev.date).limit(limit * 4)
-    ).all():
-        day = _day(r.date) or _day(r.published)
-        name = f"event:{r.type}"
+    event_rows = [{"type": r.type, "actor": r.actor, "recipient": r.recipient,
+                   "date": r.date, "published_day": r.published, **evidence_ref(r)}
+                  for r in conn.execute(
+                      items_with_article(items, sc, ev.id, ev.type, ev.mode, ev.actor,
+                                         ev.recipient, ev.place, ev.date).limit(limit * 4)).all()]
+    for e in apply_all(conn, "event", event_rows):  # corrected values, rejected ones left out
+        day = _day(e["date"]) or _day(e["published_day"])
+        name = f"event:{e['type']}"
         if day is None or not start <= day <= end or not _wanted(name, types):
             continue
-        text = " → ".join(x for x in (r.actor, r.recipient) if x) or r.type
-        out.append({"type": name, "date": day.isoformat(), "text": text, **evidence_ref(r)})
+        text = " → ".join(x for x in (e["actor"], e["recipient"]) if x) or e["type"]
+        ref = {k: v for k, v in e.items()
+               if k not in ("type", "actor", "recipient", "date", "published_day", "machine")}
+        out.append({**ref, "type": name, "date": day.isoformat(), "text": text})
     out.sort(key=lambda i: (i["date"] or "", i["type"], i["article_id"], i["start"] or 0))
     return out[:limit]

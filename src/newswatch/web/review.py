@@ -1,0 +1,361 @@
+"""Analysts' review, the write path: correct or reject an item the machine found, and set an
+event's verification status (the read side is :mod:`newswatch.read.corrections`).
+
+Framework-free functions over the store's engine; the web routes check first that the user is
+an analyst (or admin) and that the CSRF token is right. Nothing here updates a machine row:
+each call appends a row to ``correction`` or ``verification`` (``storage.review_schema``)
+naming the item by its article, kind, offsets in the revision the analyst saw, and its quote
+selector (text, prefix, suffix), with who and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..read.corrections import FIELDS, PROVENANCE, review_from_row
+from ..read.scope import event_items
+from ..stages.events.lexicon import PLOVER_TYPES
+from ..storage import schema as t
+from ..storage import situation_schema as st
+from ..storage.engine import inserted_id, write_transaction
+from ..storage.reader_schema import error_report
+from ..storage.review_schema import (
+    ACTIONS,
+    ITEM_KINDS,
+    VERIFICATION_STATUSES,
+    VERIFIED_KINDS,
+    correction,
+    verification,
+)
+from .activity import QUOTE_CONTEXT_CHARS, require_article
+from .errors import InvalidInput, NoteTooLong, NotFound
+from .users import User
+
+__all__ = ["ENTITY_LABELS", "correct", "correct_from_report", "history", "items_in_selection",
+           "verify"]
+
+#: Entity types an analyst may give (the OntoNotes labels the entities stage stores).
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+                 "LAW", "LANGUAGE")
+#: An event date an analyst may give: a TIMEX3 calendar value, year to day.
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Longest text value of a corrected field (a name, a label).
+MAX_FIELD_CHARS = 300
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _table(kind: str) -> sa.Table:
+    return {"entity": t.entity_mention, "place": t.place_mention, "figure": t.figure,
+            "event": event_items(), "claim": st.claim}[kind]
+
+
+def _machine_values(conn: Connection, kind: str, row: Any) -> dict[str, Any]:
+    """The machine's values of the correctable fields of one item row."""
+    if kind == "place":
+        place = conn.execute(sa.select(t.place).where(t.place.c.id == row.place_id)).first()
+        return {"place_key": place.key if place else row.place_key,
+                "name": place.name if place else None,
+                "country_code": place.country_code if place else None,
+                "lat": place.lat if place else None, "lon": place.lon if place else None}
+    if kind == "entity":
+        return {"label": row.label, "canonical": row.canonical, "entity_id": int(row.entity_id)}
+    return {k: getattr(row, k) for k in FIELDS[kind]}
+
+
+def items_in_selection(conn: Connection, revision_id: int, start: int, end: int
+                       ) -> list[dict[str, Any]]:
+    """The items of one revision that overlap ``[start, end)`` (what a report may point at).
+
+    Returns:
+        ``[{"kind", "start", "end", "text", "values": {machine values}}]`` in text order.
+    """
+    out: list[dict[str, Any]] = []
+    for kind in ITEM_KINDS:
+        table = _table(kind)
+        c = table.c
+        for row in conn.execute(sa.select(table).where(
+                c.revision_id == revision_id, c.start < end, c.end > start).order_by(c.start)):
+            text = getattr(row, "text", None)
+            out.append({"kind": kind, "start": int(row.start), "end": int(row.end),
+                        "text": text, "values": _machine_values(conn, kind, row)})
+    out.sort(key=lambda x: (x["start"], x["end"], x["kind"]))
+    return out
+
+
+def _number(name: str, value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(f"{name} must be a number", params={"field": name}) from None
+    if not math.isfinite(number):
+        raise InvalidInput(f"{name} must be a finite number", params={"field": name})
+    return number
+
+
+def _text(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be text", params={"field": name})
+    value = " ".join(value.split())
+    if len(value) > MAX_FIELD_CHARS:
+        raise InvalidInput(f"{name} has at most {MAX_FIELD_CHARS} characters",
+                           params={"field": name})
+    return value or None
+
+
+def _clean_fields(conn: Connection, kind: str, fields: dict[str, Any],
+                  machine: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise the corrected values of one item (only :data:`FIELDS` of its kind).
+
+    Raises:
+        InvalidInput: an unknown field, nothing to change, or a value out of its domain.
+    """
+    unknown = sorted(set(fields) - set(FIELDS[kind]))
+    if unknown:
+        raise InvalidInput(f"a {kind} has no correctable field {unknown[0]!r}; use "
+                           f"{', '.join(FIELDS[kind])}", params={"field": unknown[0]})
+    out: dict[str, Any] = {}
+    if kind == "figure":
+        for name in ("value", "lower", "upper"):
+            if name in fields:
+                out[name] = _number(name, fields[name])
+        if "value" in out and out["value"] is None:
+            raise InvalidInput("a figure needs a value", params={"field": "value"})
+        for name in ("unit", "qualifier"):
+            if name in fields:
+                out[name] = _text(name, fields[name])
+        merged = {**machine, **out}
+        low, value, high = merged.get("lower"), merged.get("value"), merged.get("upper")
+        if (low is not None and value is not None and low > value) or (
+                high is not None and value is not None and value > high):
+            raise InvalidInput("the bounds must hold the value (lower <= value <= upper)",
+                               params={"field": "lower" if low is not None and low > value
+                                       else "upper"})
+    elif kind == "event":
+        for name in ("type", "mode", "actor", "recipient", "date"):
+            if name in fields:
+                out[name] = _text(name, fields[name])
+        if "type" in out and out["type"] not in PLOVER_TYPES:
+            raise InvalidInput("type must be a PLOVER event type", params={"field": "type"})
+        if out.get("date") and not _DATE.match(out["date"]):
+            raise InvalidInput("date must be YYYY, YYYY-MM or YYYY-MM-DD", params={"field": "date"})
+    elif kind == "entity":
+        if "label" in fields:
+            out["label"] = _text("label", fields["label"])
+            if out["label"] not in ENTITY_LABELS:
+                raise InvalidInput(f"label must be one of {', '.join(ENTITY_LABELS)}",
+                                   params={"field": "label"})
+        if "canonical" in fields:
+            out["canonical"] = _text("canonical", fields["canonical"])
+        if fields.get("entity_id") not in (None, ""):
+            try:
+                entity_id = int(fields["entity_id"])
+            except (TypeError, ValueError):
+                raise InvalidInput("entity_id must be an entity's id",
+                                   params={"field": "entity_id"}) from None
+            found = conn.execute(sa.select(t.entity.c.id, t.entity.c.canonical).where(
+                t.entity.c.id == entity_id)).first() if abs(entity_id) < 2**63 else None
+            if found is None:
+                raise InvalidInput(f"no entity {entity_id}", params={"field": "entity_id"})
+            out["entity_id"] = entity_id
+            out.setdefault("canonical", found.canonical)
+    elif kind == "place":
+        key = _text("place_key", fields.get("place_key"))
+        if key is None or not key.startswith("geonames:") or not key[9:].isdigit():
+            raise InvalidInput("place_key must be geonames:<GeoNames id>",
+                               params={"field": "place_key"})
+        out["place_key"] = key
+        stored = conn.execute(sa.select(t.place).where(t.place.c.key == key)).first()
+        given = {"name": _text("name", fields.get("name")),
+                 "country_code": _text("country_code", fields.get("country_code")),
+                 "lat": _number("lat", fields.get("lat")),
+                 "lon": _number("lon", fields.get("lon"))}
+        known = ({"name": stored.name, "country_code": stored.country_code, "lat": stored.lat,
+                  "lon": stored.lon} if stored is not None else {})
+        for name, value in given.items():
+            out[name] = value if value is not None else known.get(name)
+        if not out["name"]:
+            raise InvalidInput("a place not in the store needs its name", params={"field": "name"})
+        if out["lat"] is not None and not -90 <= out["lat"] <= 90:
+            raise InvalidInput("lat must be -90 to 90", params={"field": "lat"})
+        if out["lon"] is not None and not -180 <= out["lon"] <= 180:
+            raise InvalidInput("lon must be -180 to 180", params={"field": "lon"})
+    if not out:
+        raise InvalidInput("give at least one corrected value", params={"field": "fields"})
+    return out
+
+
+def _note(note: str, max_chars: int) -> str:
+    from .security import clean_comment
+
+    note = clean_comment(note).strip()
+    if len(note) > max_chars:
+        raise NoteTooLong(f"a note has at most {max_chars} characters", params={"limit": max_chars})
+    return note
+
+
+def _anchor_row(conn: Connection, kind: str, article_id: str, revision_id: int, start: int,
+                end: int) -> tuple[dict[str, Any], Any]:
+    """The anchor columns of an item, and its machine row.
+
+    Raises:
+        ArticleNotFound, NotFound: no such article, revision of it, or item there.
+    """
+    require_article(conn, article_id)
+    text = conn.scalar(sa.select(t.revision.c.text).where(
+        t.revision.c.id == revision_id, t.revision.c.article_id == article_id))
+    if text is None:
+        raise NotFound(f"no revision {revision_id} of article {article_id!r}")
+    table = _table(kind)
+    row = conn.execute(sa.select(table).where(
+        table.c.revision_id == revision_id, table.c.start == start, table.c.end == end)).first()
+    if row is None:
+        raise NotFound(f"no {kind} at {start}-{end} in revision {revision_id}")
+    return ({"article_id": article_id, "revision_id": revision_id, "kind": kind, "start": start,
+             "end": end, "exact": text[start:end],
+             "prefix": text[max(0, start - QUOTE_CONTEXT_CHARS):start],
+             "suffix": text[end:end + QUOTE_CONTEXT_CHARS]}, row)
+
+
+def _correct(conn: Connection, user: User, *, article_id: str, revision_id: int, kind: str,
+             start: int, end: int, action: str, fields: dict[str, Any] | None, note: str,
+             report_id: int | None) -> dict[str, Any]:
+    if kind not in ITEM_KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(ITEM_KINDS)}", params={"field": "kind"})
+    if action not in ACTIONS:
+        raise InvalidInput("action must be correct or reject", params={"field": "action"})
+    anchor_cols, row = _anchor_row(conn, kind, article_id, revision_id, start, end)
+    machine = _machine_values(conn, kind, row)
+    clean = _clean_fields(conn, kind, fields or {}, machine) if action == "correct" else None
+    new_id = inserted_id(conn.execute(sa.insert(correction), {
+        **anchor_cols, "action": action, "fields": clean, "note": note, "report_id": report_id,
+        "user_id": user.id, "created_at": _now()}))
+    return {"id": int(new_id), "article_id": article_id, "revision_id": revision_id,
+            "kind": kind, "start": start, "end": end, "exact": anchor_cols["exact"],
+            "action": action, "fields": clean or {}, "machine": machine, "note": note,
+            "report_id": report_id, "by": user.name, "provenance": PROVENANCE}
+
+
+def correct(engine: Engine, user: User, *, article_id: str, revision_id: int, kind: str,
+            start: int, end: int, action: str, fields: dict[str, Any] | None = None,
+            note: str = "", max_note_chars: int) -> dict[str, Any]:
+    """Correct (``action="correct"``, the new values in ``fields``) or reject one item.
+
+    Args:
+        engine: the store's engine.
+        user: the analyst (the caller checks the role).
+        article_id, revision_id: the revision the analyst saw.
+        kind: ``entity``, ``place``, ``figure`` or ``event``.
+        start, end: the item's offsets there (code points, end exclusive), exactly.
+        action: ``correct`` or ``reject``.
+        fields: for ``correct``, the values to set (:data:`~newswatch.read.corrections.FIELDS`).
+        note: why.
+        max_note_chars: longest note accepted.
+
+    Returns:
+        ``{"id", "article_id", "revision_id", "kind", "start", "end", "exact", "action",
+        "fields", "machine" (the machine's values, unchanged in the store), "note",
+        "report_id", "by", "provenance"}``.
+
+    Raises:
+        InvalidInput: unknown kind, action or field, or a value out of its domain.
+        NoteTooLong: the note is too long.
+        ArticleNotFound, NotFound: no such article, revision or item.
+    """
+    note = _note(note, max_note_chars)
+    with write_transaction(engine) as conn:
+        return _correct(conn, user, article_id=article_id, revision_id=revision_id, kind=kind,
+                        start=start, end=end, action=action, fields=fields, note=note,
+                        report_id=None)
+
+
+def correct_from_report(engine: Engine, user: User, report_id: int, *, kind: str, start: int,
+                        end: int, action: str, fields: dict[str, Any] | None = None,
+                        note: str = "", max_note_chars: int) -> dict[str, Any]:
+    """Resolve an error report by correcting or rejecting the item it points at: an item of
+    the report's revision that overlaps the reported selection. The report is marked resolved
+    by ``user`` with a resolution naming the correction (an already resolved report keeps its
+    first resolution; the correction is still stored).
+
+    Returns:
+        As :func:`correct`, with ``report_id``.
+
+    Raises:
+        NotFound: no such report, or the item does not overlap the report's selection.
+        As :func:`correct` otherwise.
+    """
+    note = _note(note, max_note_chars)
+    with write_transaction(engine) as conn:
+        report = conn.execute(sa.select(error_report).where(error_report.c.id == report_id)).first()
+        if report is None:
+            raise NotFound(f"no error report {report_id}")
+        if not (start < report.end and end > report.start):
+            raise NotFound(f"the {kind} at {start}-{end} is not in the reported selection")
+        done = _correct(conn, user, article_id=report.article_id,
+                        revision_id=int(report.revision_id), kind=kind, start=start, end=end,
+                        action=action, fields=fields, note=note, report_id=report_id)
+        if report.status == "open":
+            what = "rejected" if action == "reject" else "corrected " + ", ".join(
+                f"{k}={v}" for k, v in done["fields"].items())
+            conn.execute(sa.update(error_report).where(error_report.c.id == report_id).values(
+                status="resolved", resolved_at=_now(), resolved_by=user.id,
+                resolution=f"{kind} {what}" + (f" — {note}" if note else "")))
+        return done
+
+
+def verify(engine: Engine, user: User, *, article_id: str, revision_id: int, start: int,
+           end: int, status: str, note: str = "", kind: str = "event", max_note_chars: int
+           ) -> dict[str, Any]:
+    """Set the verification status of an event (named by one of its mentions) or a claim.
+
+    Returns:
+        ``{"id", "article_id", "revision_id", "kind", "start", "end", "status", "note", "by"}``.
+
+    Raises:
+        InvalidInput: a status other than unverified, verified, disputed, or a kind other
+            than event, claim.
+        NoteTooLong, ArticleNotFound, NotFound: as :func:`correct`.
+    """
+    if status not in VERIFICATION_STATUSES:
+        raise InvalidInput("status must be unverified, verified or disputed",
+                           params={"field": "status"})
+    if kind not in VERIFIED_KINDS:
+        raise InvalidInput("kind must be event or claim", params={"field": "kind"})
+    note = _note(note, max_note_chars)
+    with write_transaction(engine) as conn:
+        anchor_cols, _ = _anchor_row(conn, kind, article_id, revision_id, start, end)
+        new_id = inserted_id(conn.execute(sa.insert(verification), {
+            **anchor_cols, "status": status, "note": note, "user_id": user.id,
+            "created_at": _now()}))
+    return {"id": int(new_id), "article_id": article_id, "revision_id": revision_id,
+            "kind": kind, "start": start, "end": end, "status": status, "note": note,
+            "by": user.name}
+
+
+def history(conn: Connection, article_id: str) -> list[dict[str, Any]]:
+    """Every correction of an article, oldest first (the ones in force and the replaced).
+
+    Returns:
+        ``[{"id", "revision_id", "kind", "start", "end", "exact", "action", "fields", "note",
+        "report_id", "by", "at"}]``.
+    """
+    from ..storage.reader_schema import app_user
+
+    c = correction.c
+    rows = conn.execute(sa.select(correction, app_user.c.name.label("by"))
+                        .join(app_user, app_user.c.id == c.user_id)
+                        .where(c.article_id == article_id).order_by(c.created_at, c.id)).all()
+    return [{**review_from_row(r).to_dict(), "revision_id": int(r.revision_id),
+             "start": int(r.start), "end": int(r.end), "exact": r.exact} for r in rows]
