@@ -69,6 +69,9 @@ SAMPLE_ROWS = {
     "watch_rule": 0,
     "watch_seen": 0,
     "watch_source": 0,
+    # analysts' corrections and verification (migration 0005), untouched by a save
+    "correction": 0,
+    "verification": 0,
 }
 
 
