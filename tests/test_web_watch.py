@@ -1,0 +1,160 @@
+"""The dashboard's watch desk (issue 10): sources with their health, rules (created with the
+checks of ``newswatch rule add``, tested on the stored data with the code of ``rule test``),
+the alert history with links to the evidence; and the API's incremental sync
+(``updated_since``, keyset ``cursor`` paging). Data: tests/web_samples.py."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import typer
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from newswatch.cli.watch import register
+from newswatch.storage import Store
+from newswatch.watch.rules import find_rule, fire, list_rules, match_revisions
+
+from storage_samples import SENTENCES, TEXT
+from web_samples import assert_error, login
+
+HTML = {"accept": "text/html"}
+
+
+def _cli(*args: str) -> typer.testing.Result:
+    app = typer.Typer()
+    register(app)
+    return CliRunner().invoke(app, list(args))
+
+
+def _rule_form(token: str, **fields: str) -> dict[str, str]:
+    return {"csrf_token": token, **fields}
+
+
+def test_a_source_added_on_the_page_is_in_source_list(client: TestClient, web_db: str) -> None:
+    token = login(client, "ana")
+    r = client.post("/watch/sources", data={
+        "csrf_token": token, "url": "https://feeds.example.org/world.xml",
+        "name": "Example World", "every": "30m", "language": "ru"},
+        headers=HTML, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/watch/sources?done=added")
+    listed = _cli("source", "list", "--db", web_db, "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    [src] = json.loads(listed.output)
+    assert (src["name"], src["feed_url"], src["every"], src["language"], src["state"]) == (
+        "Example World", "https://feeds.example.org/world.xml", "30m", "ru", "new")
+    page = client.get("/watch/sources", headers=HTML).text
+    assert "Example World" in page and "not fetched yet" in page
+    # pause through the page: the health says so, and the CLI sees it
+    r = client.post(f"/watch/sources/{src['id']}/pause", data={"csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    [src] = json.loads(_cli("source", "list", "--db", web_db, "--format", "json").output)
+    assert (src["paused"], src["state"]) == (True, "paused")
+    # the same URL again is refused with its reason, shown on the page
+    again = client.post("/watch/sources", data={
+        "csrf_token": token, "url": "https://feeds.example.org/world.xml"}, headers=HTML)
+    assert again.status_code == 409
+    assert "already-exists: already followed as source" in html.unescape(again.text)
+    client.post(f"/watch/sources/{src['id']}/remove", data={"csrf_token": token})
+    assert json.loads(_cli("source", "list", "--db", web_db, "--format", "json").output) == []
+
+
+def test_a_bad_query_is_refused_with_its_reason(client: TestClient, web_db: str) -> None:
+    token = login(client, "ana")
+    r = client.post("/watch/rules", data=_rule_form(token, name="fields",
+                                                    query="title:Termez"), headers=HTML)
+    assert r.status_code == 422
+    text = html.unescape(r.text)
+    assert "bad-query:" in text and "field" in text.split("bad-query:")[1][:200]
+    assert 'value="title:Termez"' in text  # the form comes back as typed
+    r = client.post("/watch/rules", data=_rule_form(token, name="geo", query="Termez",
+                                                    near="48.8", radius_km="50"), headers=HTML)
+    assert r.status_code == 422 and "--near &#39;48.8&#39; is not LAT,LON" in r.text
+    with Store.open(web_db) as store:
+        assert list_rules(store) == []
+
+
+def test_rule_test_lists_the_stored_article_that_matches(client: TestClient) -> None:
+    token = login(client, "rita")  # testing reads only: a reader may
+    r = client.post("/watch/rules/test", data=_rule_form(
+        token, query='"Friendship Bridge" AND Termez NOT 193'), headers=HTML)
+    assert r.status_code == 200, r.text
+    page = html.unescape(r.text)
+    # seed-0001 says "188 counties"; seed-0002, the same passages, says "193 counties"
+    assert 'href="/articles/seed-0001?rev=' in page
+    assert "/articles/seed-0002" not in page
+    start = TEXT.index(SENTENCES[2])
+    assert f"hl={start}-{start + len(SENTENCES[2])}#hl" in page
+    assert "the fighting caused traffic diversion" in page
+    assert "1 stored articles it would have fired on" in page
+    both = client.post("/watch/rules/test", data=_rule_form(
+        token, query='"Friendship Bridge"'), headers=HTML).text
+    assert "/articles/seed-0001?" in both and "/articles/seed-0002?" in both
+
+
+def test_readers_may_not_change_rules_or_sources(client: TestClient, web_db: str) -> None:
+    assert_error(client.get("/watch/rules"), 401, "not-signed-in")
+    token = login(client, "rita")
+    assert client.get("/watch/rules", headers=HTML).status_code == 200
+    assert_error(client.post("/watch/rules", data=_rule_form(token, name="x", query="Termez")),
+                 403, "forbidden")
+    assert_error(client.post("/watch/sources", data={
+        "csrf_token": token, "url": "https://feeds.example.org/a.xml"}), 403, "forbidden")
+    with Store.open(web_db) as store:
+        assert list_rules(store) == []
+
+
+def test_writes_need_the_csrf_token(client: TestClient, web_db: str) -> None:
+    login(client, "ana")
+    assert_error(client.post("/watch/rules", data={"name": "x", "query": "Termez"}),
+                 403, "csrf-failed")
+    assert_error(client.post("/watch/rules", data=_rule_form("wrong-token", name="x",
+                                                             query="Termez")), 403, "csrf-failed")
+    assert_error(client.post("/watch/sources", data={"url": "https://feeds.example.org/a.xml"}),
+                 403, "csrf-failed")
+    with Store.open(web_db) as store:
+        assert list_rules(store) == []
+
+
+def test_search_saves_as_a_rule_and_alerts_link_to_the_evidence(client: TestClient,
+                                                                  web_db: str) -> None:
+    token = login(client, "ana")
+    search = html.unescape(client.get("/search?q=Termez&language=en", headers=HTML).text)
+    link = re.search(r'class="save-rule" href="([^"]+)"', search).group(1)
+    assert link == "/watch/rules?query=Termez&language=en"
+    form = html.unescape(client.get(link, headers=HTML).text)
+    assert 'name="query" value="Termez"' in form and 'name="language" value="en"' in form
+    r = client.post("/watch/rules", data=_rule_form(token, name="termez", query="Termez",
+                                                    language="en", cooldown="2h"),
+                    follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/watch/rules?done=created")
+    with Store.open(web_db) as store:
+        rule = find_rule(store, "termez")
+        assert (rule.query, rule.filters) == ("Termez", {"language": "en",
+                                                         "cooldown_seconds": 7200})
+        with store.read() as conn:  # what the watch loop does with a new revision
+            matches = match_revisions(conn, rule)
+        assert {m["article_id"] for m in matches} == {"seed-0001", "seed-0002"}
+        fired = fire(store, next(m for m in matches if m["article_id"] == "seed-0001"))
+        assert fired is not None
+    page = html.unescape(client.get("/watch/alerts", headers=HTML).text)
+    rev = fired["revision_id"]
+    assert f'class="article" href="/articles/seed-0001?rev={rev}"' in page
+    start = TEXT.index(SENTENCES[2])
+    assert f'class="sentence" href="/articles/seed-0001?rev={rev}&hl={start}-' in page
+    assert "Hairaton (Afghanistan) and Termez (Uzbekistan)." in page
+    # the article link leads to the article
+    assert client.get(f"/articles/seed-0001?rev={rev}", headers=HTML).status_code == 200
+    # pause the rule through the page
+    r = client.post(f"/watch/rules/{rule.id}/pause", data={"csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    with Store.open(web_db) as store:
+        assert find_rule(store, "termez").paused is True
+    resumed = _cli("rule", "resume", "termez", "--db", web_db, "--format", "json")
+    assert resumed.exit_code == 0 and json.loads(resumed.output)["paused"] is False
+    listed = json.loads(_cli("rule", "list", "--db", web_db, "--format", "json").output)
+    assert [(r["name"], r["paused"]) for r in listed] == [("termez", False)]
