@@ -158,3 +158,135 @@ def test_search_saves_as_a_rule_and_alerts_link_to_the_evidence(client: TestClie
     assert resumed.exit_code == 0 and json.loads(resumed.output)["paused"] is False
     listed = json.loads(_cli("rule", "list", "--db", web_db, "--format", "json").output)
     assert [(r["name"], r["paused"]) for r in listed] == [("termez", False)]
+
+
+# -- incremental sync -----------------------------------------------------------------------
+
+
+def _revise_seed(web_db: str) -> tuple[int, int]:
+    """Date every stored revision to 2026-01-01, then store a revised seed-0001 (190 counties);
+    returns (old revision id, new revision id) of seed-0001."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from newswatch.storage import schema as t
+
+    from storage_samples import make_article
+
+    with Store.open(web_db) as store:
+        with store.engine.begin() as conn:
+            conn.execute(sa.update(t.revision).values(
+                read_at=dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)))
+        store.save(make_article(TEXT.replace("188 counties", "190 counties")))
+        with store.read() as conn:
+            ids = conn.execute(sa.select(t.revision.c.id).where(
+                t.revision.c.article_id == "seed-0001").order_by(t.revision.c.seq)).scalars().all()
+    assert len(ids) == 2
+    return int(ids[0]), int(ids[1])
+
+
+def test_updated_since_keeps_what_was_stored_since(client: TestClient, web_db: str) -> None:
+    old, new = _revise_seed(web_db)
+    every = client.get("/api/articles").json()
+    assert every["total"] == 4
+    got = client.get("/api/articles", params={"updated_since": "2026-06-01T00:00:00Z"}).json()
+    assert [(a["id"], a["revision_id"]) for a in got["items"]] == [("seed-0001", new)]
+    # a date, and an offset, are read as instants
+    assert client.get("/api/articles", params={"updated_since": "2026-01-01"}).json()["total"] == 4
+    late = client.get("/api/articles", params={"updated_since": "2026-01-01T15:00:00+03:00"})
+    assert late.json()["total"] == 4  # 12:00 UTC is 15:00 at +03:00
+    later = client.get("/api/articles", params={"updated_since": "2026-01-01T12:00:01Z"})
+    assert [a["id"] for a in later.json()["items"]] == ["seed-0001"]
+    events = client.get("/api/events", params={"updated_since": "2026-06-01"}).json()
+    assert events["items"] and {e["revision_id"] for e in events["items"]} == {new}
+    quotes = client.get("/api/quotes", params={"updated_since": "2026-06-01"}).json()
+    assert {q["revision_id"] for q in quotes["items"]} <= {new}
+    for bad in ("yesterday", "2026-13-01", "2026-01-01T25:00", "x" * 65):
+        assert_error(client.get("/api/articles", params={"updated_since": bad}), 422,
+                     "invalid-input" if len(bad) < 65 else "invalid-request")
+
+
+def _all_pages(client: TestClient, dataset: str, limit: int, **params: str) -> list[list[dict]]:
+    pages, cursor = [], None
+    while True:
+        query = {"limit": str(limit), **params, **({"cursor": cursor} if cursor else {})}
+        r = client.get(f"/api/bulk/{dataset}", params=query)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        pages.append(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+        assert len(pages) < 100
+
+
+def test_cursor_paging_returns_every_row_once(client: TestClient, web_db: str) -> None:
+    import sqlalchemy as sa
+
+    from newswatch.storage import schema as t
+
+    with Store.open(web_db) as store, store.read() as conn:
+        latest = sa.select(sa.func.max(t.revision.c.id)).group_by(t.revision.c.article_id)
+        mention_ids = set(conn.execute(sa.select(t.entity_mention.c.id).where(
+            t.entity_mention.c.revision_id.in_(latest))).scalars())
+    assert len(mention_ids) > 5
+    pages = _all_pages(client, "mentions", 2)
+    got = [m["id"] for page in pages for m in page]
+    assert len(got) == len(set(got)) and set(got) == mention_ids
+    assert len(pages) == (len(mention_ids) + 1) // 2 and all(len(p) <= 2 for p in pages)
+    first = pages[0][0]
+    assert {"text", "label", "article_id", "revision_id", "sentence", "outlet"} <= set(first)
+    articles = _all_pages(client, "articles", 3)
+    assert [len(p) for p in articles] == [3, 1]
+    assert sorted(a["id"] for p in articles for a in p) == sorted(
+        ["seed-0001", "seed-0002", "nerel-test-197647_text", "script-0001"])
+    # a row stored while paging comes after the position, once
+    cursor = client.get("/api/bulk/articles", params={"limit": 3}).json()["next_cursor"]
+    _, new = _revise_seed(web_db)
+    rest = client.get("/api/bulk/articles", params={"limit": 3, "cursor": cursor}).json()
+    assert ("seed-0001", new) in [(a["id"], a["revision_id"]) for a in rest["items"]]
+    # cursors are checked
+    for bad in ("not-a-cursor", cursor[:-2], "eyJkIjoiYXJ0aWNsZXMiLCJrIjo5MjIzMzcyMDM2ODU0Nzc1ODA4fQ"):
+        assert_error(client.get("/api/bulk/articles", params={"cursor": bad}), 422,
+                     "invalid-input")
+    assert_error(client.get("/api/bulk/mentions", params={"cursor": cursor}), 422, "invalid-input")
+    assert_error(client.get("/api/bulk/nothing"), 404, "not-found")
+
+
+def test_superseded_revisions_are_the_tombstones(client: TestClient, web_db: str) -> None:
+    old, new = _revise_seed(web_db)
+    body = client.get("/api/bulk/superseded", params={"updated_since": "2026-06-01"}).json()
+    assert [(x["revision_id"], x["article_id"], x["superseded_by"]) for x in body["items"]] == [
+        (old, "seed-0001", new)]
+    assert body["next_cursor"] is None
+    assert client.get("/api/bulk/superseded",
+                      params={"updated_since": "2027-01-01"}).json()["items"] == []
+
+
+def test_the_rule_api_refuses_with_the_reason_and_tests(client: TestClient, web_db: str) -> None:
+    ana = login(client, "ana")
+    err = assert_error(client.post("/api/watch/rules", json={"name": "x", "query": "NOT Termez"},
+                                   headers={"X-CSRF-Token": ana}), 422, "bad-query")
+    assert err["message"].startswith("The rule cannot be used: ") and "positive" in err["message"]
+    made = client.post("/api/watch/rules", json={"name": "bridge", "query": '"Friendship Bridge"',
+                                                 "country": "UZ"}, headers={"X-CSRF-Token": ana})
+    assert made.status_code == 201, made.text
+    assert made.json()["filters"] == {"country": "UZ"}
+    assert_error(client.post("/api/watch/rules", json={"name": "bridge", "query": "Termez"},
+                             headers={"X-CSRF-Token": ana}), 409, "already-exists")
+    rules = client.get("/api/watch/rules").json()["rules"]
+    assert [(r["name"], r["trigger"], r["alerts"]) for r in rules] == [("bridge", "match", 0)]
+    tried = client.post("/api/watch/rules/test", json={"query": '"Friendship Bridge"',
+                                                       "country": "UZ"},
+                        headers={"X-CSRF-Token": ana}).json()["matches"]
+    # the two seed articles carry the Friendship Bridge sentence and the place Termez (UZ)
+    assert sorted((m["article_id"], m["place"]) for m in tried) == [
+        ("seed-0001", "Termez"), ("seed-0002", "Termez")]
+    none = client.post("/api/watch/rules/test", json={"query": '"Friendship Bridge"',
+                                                      "country": "KZ"},
+                       headers={"X-CSRF-Token": ana}).json()["matches"]
+    assert none == []
+    rita = login(client, "rita")
+    assert_error(client.post("/api/watch/rules", json={"name": "y", "query": "Termez"},
+                             headers={"X-CSRF-Token": rita}), 403, "forbidden")
