@@ -290,3 +290,13 @@ def test_the_rule_api_refuses_with_the_reason_and_tests(client: TestClient, web_
     rita = login(client, "rita")
     assert_error(client.post("/api/watch/rules", json={"name": "y", "query": "Termez"},
                              headers={"X-CSRF-Token": rita}), 403, "forbidden")
+
+
+def test_a_source_on_a_loopback_address_is_refused_on_the_page(client: TestClient,
+                                                               web_db: str) -> None:
+    token = login(client, "ana")
+    r = client.post("/watch/sources", data={"csrf_token": token, "discover": "1",
+                                            "url": "http://127.0.0.1:9/feed.xml"}, headers=HTML)
+    assert r.status_code == 422
+    assert "refused-address:" in html.unescape(r.text)
+    assert json.loads(_cli("source", "list", "--db", web_db, "--format", "json").output) == []

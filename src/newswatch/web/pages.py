@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
 from . import activity, queries, users
@@ -385,9 +386,11 @@ async def watch_source_add(ctx: Annotated[Ctx, Depends(analyst_writer)]) -> Resp
             seconds = parse_every(form["every"] or "15m")
         except ValueError as exc:
             raise InvalidInput(f"--every: {exc}", params={"field": "every"}) from None
-        add_source(ctx.store, form["url"], load(), name=form["name"] or None,
-                   every_seconds=seconds, language=form["language"].lower() or None,
-                   discover=str(raw.get("discover") or "") in ("1", "on", "true"))
+        # discovery fetches the URL (net.fetch, bounded by fetch_timeout_seconds): off the loop
+        await run_in_threadpool(
+            add_source, ctx.store, form["url"], load(), name=form["name"] or None,
+            every_seconds=seconds, language=form["language"].lower() or None,
+            discover=str(raw.get("discover") or "") in ("1", "on", "true"))
     except NewswatchError as exc:
         return _sources_page(ctx, status_for(exc.code), exc.line(), form)
     return RedirectResponse("/watch/sources?done=added", status_code=303)
@@ -460,7 +463,8 @@ async def watch_rule_try(ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> Resp
 
     form = wq.RuleForm.from_fields(dict(await ctx.request.form()))
     try:
-        matches = wq.trial_matches(ctx.store, form.rule(name_needed=False))
+        matches = await run_in_threadpool(wq.trial_matches, ctx.store,
+                                          form.rule(name_needed=False))
     except NewswatchError as exc:
         return _rules_page(ctx, status_for(exc.code), form=form, error=exc.line())
     return _rules_page(ctx, form=form, matches=matches, tested=form.values.get("query") or "")
@@ -477,7 +481,8 @@ async def watch_rule_action(ctx: Annotated[Ctx, Depends(signed_in_writer)],
     assert ctx.user is not None
     if action == "test":
         rule = find_rule(ctx.store, str(rule_id))
-        return _rules_page(ctx, matches=wq.trial_matches(ctx.store, rule), tested=rule.name)
+        matches = await run_in_threadpool(wq.trial_matches, ctx.store, rule)
+        return _rules_page(ctx, matches=matches, tested=rule.name)
     if action not in ("pause", "resume", "remove"):
         raise InvalidInput("action must be test, pause, resume or remove",
                            params={"field": "action"})

@@ -66,12 +66,12 @@ def parse_updated_since(value: str | None) -> dt.datetime | None:
             when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
         else:
             when = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return when.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past the range
         raise InvalidInput("updated_since must be an ISO 8601 date or date and time",
                            params={"field": "updated_since"}) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC)
 
 
 def encode_cursor(dataset: str, key: int) -> str:
