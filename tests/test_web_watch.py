@@ -45,8 +45,12 @@ def test_a_source_added_on_the_page_is_in_source_list(client: TestClient, web_db
     [src] = json.loads(listed.output)
     assert (src["name"], src["feed_url"], src["every"], src["language"], src["state"]) == (
         "Example World", "https://feeds.example.org/world.xml", "30m", "ru", "new")
-    page = client.get("/watch/sources", headers=HTML).text
+    got = client.get("/watch/sources", headers=HTML)
+    page = got.text
     assert "Example World" in page and "not fetched yet" in page
+    assert "script-src 'self'" in got.headers["content-security-policy"]
+    for path in ("/watch/sources", "/watch/rules", "/watch/alerts"):
+        assert "<script" not in client.get(path, headers=HTML).text  # no inline script
     # pause through the page: the health says so, and the CLI sees it
     r = client.post(f"/watch/sources/{src['id']}/pause", data={"csrf_token": token},
                     follow_redirects=False)
