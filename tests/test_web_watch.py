@@ -304,3 +304,33 @@ def test_a_source_on_a_loopback_address_is_refused_on_the_page(client: TestClien
     assert r.status_code == 422
     assert "refused-address:" in html.unescape(r.text)
     assert json.loads(_cli("source", "list", "--db", web_db, "--format", "json").output) == []
+
+
+def test_a_rule_is_edited_with_the_same_checks(client: TestClient, web_db: str) -> None:
+    token = login(client, "ana")
+    client.post("/watch/rules", data=_rule_form(
+        token, name="bridge", query='"Friendship Bridge"', near="37.22,67.28", radius_km="50",
+        min_count="3", window="6h", cooldown="2h"))
+    with Store.open(web_db) as store:
+        rule_id = find_rule(store, "bridge").id
+    form = html.unescape(client.get(f"/watch/rules?edit={rule_id}", headers=HTML).text)
+    for field, value in (("name", "bridge"), ("query", '"Friendship Bridge"'),
+                         ("near", "37.22,67.28"), ("radius_km", "50"), ("min_count", "3"),
+                         ("window", "6h"), ("cooldown", "2h")):
+        assert f'name="{field}" value="{value}"' in form, field
+    assert f'action="/watch/rules/{rule_id}/save"' in form
+    refused = client.post(f"/watch/rules/{rule_id}/save", data=_rule_form(
+        token, name="bridge", query="bridge~2"), headers=HTML)
+    assert refused.status_code == 422 and "bad-query:" in refused.text
+    r = client.post(f"/watch/rules/{rule_id}/save", data=_rule_form(
+        token, name="termez bridge", query="Termez", country="UZ"), follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/watch/rules?done=saved")
+    with Store.open(web_db) as store:
+        rule = find_rule(store, str(rule_id))
+    assert (rule.name, rule.query, rule.filters) == ("termez bridge", "Termez", {"country": "UZ"})
+    rita = login(client, "rita")
+    assert_error(client.post(f"/watch/rules/{rule_id}/save", data=_rule_form(
+        rita, name="x", query="Kabul")), 403, "forbidden")
+    ana = login(client, "ana")
+    assert_error(client.post("/watch/rules/999/save", data=_rule_form(
+        ana, name="x", query="Kabul")), 404, "not-found")

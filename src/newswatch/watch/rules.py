@@ -637,3 +637,29 @@ def try_rule(conn: Connection, rule: Rule, limit: int = 20,
                 break
         return matches[:limit]
     return match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
+
+
+def update_rule(store: Store, key: str, name: str, query: str, filters: dict[str, Any]) -> Rule:
+    """Change a saved rule's name, query and filters (checked as :func:`add_rule` checks
+    them); its alerts stay, so articles it already alerted on do not alert again.
+
+    Raises:
+        NotFound: no rule has this name or id.
+        BadQuery: the query cannot be used, or the name is empty (nothing changed).
+        AlreadyExists: another rule has the new name.
+    """
+    rule = find_rule(store, key)
+    name = name.strip()
+    if not name:
+        raise BadQuery("a rule needs a name")
+    if filters.get("surge") or filters.get("claim_revised"):
+        query = query.strip()
+    else:
+        parse_query(query)
+    with write_transaction(store.engine) as conn:
+        if conn.execute(sa.select(watch_rule.c.id).where(watch_rule.c.name == name,
+                                                         watch_rule.c.id != rule.id)).first():
+            raise AlreadyExists("a rule has this name", subject=name)
+        conn.execute(sa.update(watch_rule).where(watch_rule.c.id == rule.id)
+                     .values(name=name, query=query, filters=filters))
+    return Rule(rule.id, name, query, filters, rule.paused, rule.created_at)

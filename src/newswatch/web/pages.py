@@ -415,24 +415,34 @@ async def watch_source_action(ctx: Annotated[Ctx, Depends(analyst_writer)],
 
 def _rules_page(ctx: Ctx, status: int = 200, *, form: Any = None, error: str | None = None,
                 matches: list[dict[str, Any]] | None = None, tested: str | None = None,
-                done: str | None = None) -> HTMLResponse:
+                done: str | None = None, editing: int | None = None) -> HTMLResponse:
     from .queries import watch as wq
 
     return _watch_page(ctx, "watch_rules.html", status, rules=wq.rule_rows(ctx.store),
                        form=form or wq.RuleForm.from_fields({}), error=error,
-                       matches=matches, tested=tested, done=done, fields=wq.RULE_FIELDS)
+                       matches=matches, tested=tested, done=done, fields=wq.RULE_FIELDS,
+                       editing=editing)
 
 
 @router.get("/watch/rules")
 def watch_rules(ctx: Annotated[Ctx, Depends(signed_in_reader)], request: Request,
-                done: str | None = None) -> HTMLResponse:
+                done: str | None = None, edit: IdQuery = None) -> HTMLResponse:
     """Saved rules; the form is pre-filled from the query string (the search page's "save as
-    rule" link passes ``query``, ``country`` and ``language``)."""
+    rule" link passes ``query``, ``country`` and ``language``), or with ``edit`` from a saved
+    rule to change it."""
     from .queries import watch as wq
 
-    form = wq.RuleForm.from_fields(dict(request.query_params))
-    return _rules_page(ctx, form=form, done=done if done in ("created", "paused", "resumed",
-                                                            "removed") else None)
+    editing = None
+    if edit is not None:
+        from ..watch.rules import find_rule
+
+        rule = find_rule(ctx.store, str(edit))
+        form, editing = wq.RuleForm.from_rule(rule), rule.id
+    else:
+        form = wq.RuleForm.from_fields(dict(request.query_params))
+    return _rules_page(ctx, form=form, editing=editing,
+                       done=done if done in ("created", "saved", "paused", "resumed",
+                                             "removed") else None)
 
 
 @router.post("/watch/rules")
@@ -473,8 +483,8 @@ async def watch_rule_try(ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> Resp
 @router.post("/watch/rules/{rule_id}/{action}")
 async def watch_rule_action(ctx: Annotated[Ctx, Depends(signed_in_writer)],
                             rule_id: Annotated[int, id_path("rule")], action: str) -> Response:
-    """``test`` a saved rule (any signed-in user; nothing recorded), or ``pause``, ``resume``
-    or ``remove`` it (analysts)."""
+    """``test`` a saved rule (any signed-in user; nothing recorded), or ``save`` the edit form
+    over it, ``pause``, ``resume`` or ``remove`` it (analysts)."""
     from ..watch.rules import find_rule, remove_rule, set_rule_paused
     from .queries import watch as wq
 
@@ -483,11 +493,25 @@ async def watch_rule_action(ctx: Annotated[Ctx, Depends(signed_in_writer)],
         rule = find_rule(ctx.store, str(rule_id))
         matches = await run_in_threadpool(wq.trial_matches, ctx.store, rule)
         return _rules_page(ctx, matches=matches, tested=rule.name)
-    if action not in ("pause", "resume", "remove"):
-        raise InvalidInput("action must be test, pause, resume or remove",
+    if action not in ("pause", "resume", "remove", "save"):
+        raise InvalidInput("action must be test, save, pause, resume or remove",
                            params={"field": "action"})
     if not ctx.user.can("analyst"):
         raise Forbidden("needs the analyst role", params={"role": "analyst"})
+    if action == "save":  # the edit form: same fields and checks as a new rule
+        from ..errors import NewswatchError
+        from ..watch.rules import update_rule
+        from .errors import status_for
+
+        find_rule(ctx.store, str(rule_id))  # 404 before reading the form
+        form = wq.RuleForm.from_fields(dict(await ctx.request.form()))
+        try:
+            rule = form.rule()
+            update_rule(ctx.store, str(rule_id), rule.name, rule.query, rule.filters)
+        except NewswatchError as exc:
+            return _rules_page(ctx, status_for(exc.code), form=form, error=exc.line(),
+                               editing=rule_id)
+        return RedirectResponse("/watch/rules?done=saved", status_code=303)
     if action == "remove":
         remove_rule(ctx.store, str(rule_id))
     else:

@@ -25,6 +25,7 @@ from ...storage.watch_schema import watch_alert
 from ...watch.query import parse_query
 from ...watch.rules import Rule, check_filters, list_rules, recent_alerts, try_rule
 from ...watch.sources import list_sources
+from ...watch.urls import format_every
 from ..security import http_url
 
 __all__ = ["ALERTS_SHOWN", "RULE_FIELDS", "RuleForm", "alert_rows", "rule_rows",
@@ -57,6 +58,25 @@ class RuleForm:
         checked = ("1", "on", "true")
         return cls(values, str(fields.get("surge") or "") in checked,
                    str(fields.get("claim_revised") or "") in checked)
+
+    @classmethod
+    def from_rule(cls, rule: Rule) -> RuleForm:
+        """The form of a saved rule (to edit it): its filters spelled as ``rule add`` takes
+        them (``near`` as ``LAT,LON``, durations as ``2h``)."""
+        f = rule.filters
+        values = dict.fromkeys(RULE_FIELDS, "")
+        values.update(name=rule.name, query=rule.query)
+        for k in ("event_type", "country", "language", "entity", "source"):
+            values[k] = str(f.get(k) or "")
+        if f.get("near"):
+            values["near"] = f"{f['near'][0]:g},{f['near'][1]:g}"
+            values["radius_km"] = f"{float(f['radius_km']):g}"
+        if f.get("cooldown_seconds"):
+            values["cooldown"] = format_every(int(f["cooldown_seconds"]))
+        if f.get("min_count"):
+            values["min_count"] = str(f["min_count"])
+            values["window"] = format_every(int(f["window_seconds"]))
+        return cls(values, bool(f.get("surge")), bool(f.get("claim_revised")))
 
     def _number(self, key: str, kind: type) -> Any:
         raw = self.values.get(key, "")
