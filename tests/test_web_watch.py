@@ -131,6 +131,9 @@ def test_search_saves_as_a_rule_and_alerts_link_to_the_evidence(client: TestClie
     assert link == "/watch/rules?query=Termez&language=en"
     form = html.unescape(client.get(link, headers=HTML).text)
     assert 'name="query" value="Termez"' in form and 'name="language" value="en"' in form
+    mapped = html.unescape(client.get("/map?country=UZ", headers=HTML).text)
+    assert re.search(r'class="save-rule" href="([^"]+)"', mapped).group(1) == (
+        "/watch/rules?country=UZ")
     r = client.post("/watch/rules", data=_rule_form(token, name="termez", query="Termez",
                                                     language="en", cooldown="2h"),
                     follow_redirects=False)
