@@ -6,7 +6,7 @@ run the watch loop (:mod:`newswatch.watch`).
   ``source import FILE.opml`` (``-``: stdin), ``source export``;
 * ``rule add NAME --query Q [--event-type T] [--country XX] [--near LAT,LON --radius-km N]
   [--language xx]``, ``rule list``, ``rule test NAME`` (what it would have fired on what is
-  stored), ``rule remove NAME``;
+  stored), ``rule pause|resume NAME``, ``rule remove NAME``;
 * ``alert list [--dead]``: the latest alerts, or the deliveries given up on;
 * ``watch [--once]``: the loop; SIGTERM or Ctrl+C stop it cleanly after the current source.
 
@@ -312,7 +312,7 @@ def rule_test(
 ) -> None:
     """Show what a rule would have fired on the stored articles (nothing is recorded)."""
     from ..watch.query import parse_query
-    from ..watch.rules import Rule, find_rule, match_revisions
+    from ..watch.rules import Rule, find_rule, try_rule
 
     if (name is None) == (query is None):
         fail("give a saved rule's name or --query (one of the two)", EXIT_USAGE)
@@ -328,22 +328,7 @@ def rule_test(
             assert name is not None
             rule = find_rule(store, name)
         with store.read() as conn:
-            if rule.filters.get("surge"):
-                from ..watch.rules import surge_evidence
-                from ..watch.sources import utcnow
-
-                now = utcnow()
-                matches = surge_evidence(conn, rule, now.date(), now)[:limit]
-            elif rule.filters.get("claim_revised"):
-                from ..watch.rules import claim_revisions, revisions_with_claims
-
-                matches = []
-                for rid in revisions_with_claims(conn):
-                    matches += claim_revisions(conn, rule, rid)
-                    if len(matches) >= limit:
-                        break
-            else:
-                matches = match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
+            matches = try_rule(conn, rule, limit)
     if fmt is Format.json:
         typer.echo(json.dumps(matches, ensure_ascii=False))
         return
@@ -352,6 +337,26 @@ def rule_test(
         if m["sentence"]:
             typer.echo(f"\t{m['sentence']}")
     typer.echo(f"{len(matches)} matching articles")
+
+
+def _set_rule_paused(name: str, paused: bool, db: str | None, fmt: Format) -> None:
+    from ..watch.rules import set_rule_paused
+
+    with _store(db) as store:
+        rule = set_rule_paused(store, name, paused)
+    _emit(fmt, rule.to_dict(), f"rule {rule.id} ({rule.name}) {'paused' if paused else 'resumed'}")
+
+
+@rule_app.command("pause")
+def rule_pause(name: RuleArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Stop evaluating a rule until it is resumed (its alerts stay)."""
+    _set_rule_paused(name, True, db, fmt)
+
+
+@rule_app.command("resume")
+def rule_resume(name: RuleArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Evaluate a paused rule again."""
+    _set_rule_paused(name, False, db, fmt)
 
 
 @rule_app.command("remove")

@@ -30,6 +30,8 @@ class Filters:
         country: ISO 3166-1 alpha-2 code or None.
         country_alpha3: the same country's alpha-3 code (entities carry alpha-3).
         language: ISO 639-1 code of the article or None.
+        updated_since: keep articles whose latest revision was stored at or after this
+            aware UTC datetime (``revision.read_at``; the API's incremental sync); None: any.
     """
 
     since: dt.date | None = None
@@ -37,6 +39,7 @@ class Filters:
     country: str | None = None
     country_alpha3: str | None = None
     language: str | None = None
+    updated_since: dt.datetime | None = None
 
     def params(self) -> dict[str, str]:
         """The filter as query parameters (empty ones left out)."""
@@ -116,6 +119,8 @@ def scope(f: Filters, actor_id: int | None = None) -> sa.CTE:
         )
     if f.language is not None:
         stmt = stmt.where(a.language == f.language)
+    if f.updated_since is not None:
+        stmt = stmt.where(r.read_at >= f.updated_since)
     # Uncorrelated IN lists: each is computed once per statement from the indexes on
     # place.country_code, place_mention.place_id and entity_mention.entity_id.
     if f.country is not None:

@@ -592,3 +592,74 @@ def recent_alerts(store: Store, limit: int = 100) -> list[dict[str, Any]]:
                             .limit(limit)).all()
     return [{**dict(r.evidence), "alert_id": int(r.id),
              "created_at": (utc(r.created_at) or utcnow()).isoformat()} for r in rows]
+
+
+def set_rule_paused(store: Store, key: str, paused: bool) -> Rule:
+    """Pause a rule (the watch loop no longer evaluates it) or resume it.
+
+    Args:
+        key: the rule's name or id.
+
+    Raises:
+        NotFound: no such rule.
+    """
+    rule = find_rule(store, key)
+    with write_transaction(store.engine) as conn:
+        conn.execute(sa.update(watch_rule).where(watch_rule.c.id == rule.id)
+                     .values(paused=paused))
+    rule.paused = paused
+    return rule
+
+
+def try_rule(conn: Connection, rule: Rule, limit: int = 20,
+              now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """What ``rule`` would have fired on what is stored, nothing recorded (``newswatch rule
+    test`` and the dashboard's rule test): for a surge rule the regions surging now, for a
+    claim-revised rule the stored articles revising a tracked figure, else the latest stored
+    articles the query and filters match.
+
+    Returns:
+        At most ``limit`` evidence dicts, as :func:`match_revisions` (or
+        :func:`surge_evidence`, :func:`claim_revisions`) build them.
+
+    Raises:
+        BadQuery: the query does not parse.
+        StorageError: no full-text index.
+    """
+    if rule.filters.get("surge"):
+        when = now or utcnow()
+        return surge_evidence(conn, rule, when.date(), when)[:limit]
+    if rule.filters.get("claim_revised"):
+        matches: list[dict[str, Any]] = []
+        for rid in revisions_with_claims(conn):
+            matches += claim_revisions(conn, rule, rid)
+            if len(matches) >= limit:
+                break
+        return matches[:limit]
+    return match_revisions(conn, rule, None, limit=max(limit * 5, 100))[:limit]
+
+
+def update_rule(store: Store, key: str, name: str, query: str, filters: dict[str, Any]) -> Rule:
+    """Change a saved rule's name, query and filters (checked as :func:`add_rule` checks
+    them); its alerts stay, so articles it already alerted on do not alert again.
+
+    Raises:
+        NotFound: no rule has this name or id.
+        BadQuery: the query cannot be used, or the name is empty (nothing changed).
+        AlreadyExists: another rule has the new name.
+    """
+    rule = find_rule(store, key)
+    name = name.strip()
+    if not name:
+        raise BadQuery("a rule needs a name")
+    if filters.get("surge") or filters.get("claim_revised"):
+        query = query.strip()
+    else:
+        parse_query(query)
+    with write_transaction(store.engine) as conn:
+        if conn.execute(sa.select(watch_rule.c.id).where(watch_rule.c.name == name,
+                                                         watch_rule.c.id != rule.id)).first():
+            raise AlreadyExists("a rule has this name", subject=name)
+        conn.execute(sa.update(watch_rule).where(watch_rule.c.id == rule.id)
+                     .values(name=name, query=query, filters=filters))
+    return Rule(rule.id, name, query, filters, rule.paused, rule.created_at)

@@ -32,6 +32,7 @@ from .deps import (
     integer_guard,
     limit_logins,
     reader,
+    signed_in_reader,
     signed_in_writer,
 )
 from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
@@ -94,11 +95,12 @@ ERROR_REASONS = {
     403: "The signed-in user's role does not allow it (forbidden) or the CSRF token is "
          "missing or wrong (csrf-failed).",
     404: "No such article, revision, entity, place, report, user or export (not-found).",
-    409: "A user with that name already exists (user-exists).",
+    409: "A user with that name already exists (user-exists), or a rule with that name "
+         "(already-exists).",
     413: "The request body is larger than web_max_body_bytes (payload-too-large).",
     422: "A parameter or body field is missing, of the wrong type or out of range (integers "
          "of 2^63 and more included) (invalid-request), or its value is refused "
-         "(invalid-input, unknown-country, comment-too-long, ...).",
+         "(invalid-input, unknown-country, comment-too-long, bad-query, ...).",
     429: "Too many writes or sign-in attempts in the window (rate-limited); Retry-After says "
          "how many seconds to wait.",
 }
@@ -187,6 +189,24 @@ def filters(since: Since = None, until: Until = None, country: Country = None,
 
 Filt = Annotated[queries.Filters, Depends(filters)]
 Reader = Annotated[Ctx, Depends(reader)]
+
+UpdatedSince = Annotated[str | None, Query(
+    description="Only articles (and their items) whose latest revision was stored at or after "
+                "this ISO 8601 date or date and time (2026-12-05, 2026-12-05T09:30:00Z; no "
+                "offset means UTC). A malformed value is refused (422, invalid-input).",
+    max_length=64)]
+
+
+def sync_filters(f: Filt, updated_since: UpdatedSince = None) -> queries.Filters:
+    """The filter parameters plus ``updated_since`` (:mod:`.queries.sync`)."""
+    from dataclasses import replace
+
+    from .queries.sync import parse_updated_since
+
+    return replace(f, updated_since=parse_updated_since(updated_since))
+
+
+SyncFilt = Annotated[queries.Filters, Depends(sync_filters)]
 
 
 # -- GeoJSON (RFC 7946) -----------------------------------------------------------------------
@@ -394,8 +414,8 @@ def overview(ctx: Reader, f: Filt) -> dict[str, Any]:
 
 
 @router.get("/articles", tags=["pages"], responses=READS)
-def articles(ctx: Reader, f: Filt, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Articles in scope, newest first."""
+def articles(ctx: Reader, f: SyncFilt, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Articles in scope, newest first (``updated_since``: stored or revised since then)."""
     with ctx.store.read() as conn:
         return queries.article_rows(conn, f, limit=limit, offset=offset)
 
@@ -536,7 +556,7 @@ Flagged = Annotated[bool, Query(description="Also list negated and hypothetical 
 
 
 @router.get("/events", tags=["pages"], responses=READS)
-def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
+def events(ctx: Reader, f: SyncFilt, type: EventType = None, mode: EventMode = None,
            actor: Party = None, recipient: Party = None, actor_id: IdQuery = None,
            recipient_id: IdQuery = None, flagged: Flagged = False,
            happened_since: Annotated[str | None, Query(
@@ -560,7 +580,7 @@ def events(ctx: Reader, f: Filt, type: EventType = None, mode: EventMode = None,
 
 
 @router.get("/quotes", tags=["pages"], responses=READS)
-def quotes(ctx: Reader, f: Filt, speaker: Party = None, speaker_id: IdQuery = None,
+def quotes(ctx: Reader, f: SyncFilt, speaker: Party = None, speaker_id: IdQuery = None,
            org: Annotated[str | None, Query(
                description="An organisation: its own quotes and quotes whose sentence names "
                            "it.")] = None,
@@ -808,3 +828,103 @@ def patch_user(user_id: Annotated[int, id_path("user")], body: UserPatch,
         raise InvalidInput("you cannot demote or disable yourself", params={"field": "role"})
     return users.update_user(ctx.store.engine, user_id, role=body.role, active=body.active,
                              password=body.password).to_dict()
+
+
+# -- incremental sync: updated_since, keyset paging, tombstones -------------------------------
+
+
+
+@router.get("/bulk/{dataset}", tags=["sync"], responses=ITEM_READS)
+def bulk(ctx: Reader, f: SyncFilt, dataset: str,
+         cursor: Annotated[str | None, Query(
+             max_length=200, description="Where to go on: the next_cursor of the previous page "
+                                         "(opaque; absent for the first page). Repeat the other "
+                                         "parameters unchanged.")] = None,
+         limit: Annotated[int, Query(ge=1, le=5000, description="Rows per page.")] = 1000,
+         ) -> dict[str, Any]:
+    """One page of a dataset in scope, paged by key (keyset paging: rows stored while you page
+    come after your position, so every row comes exactly once): ``articles`` (by latest
+    revision), ``mentions``, ``quotes``, ``figures``, ``events`` (by row id), and the tombstones
+    ``superseded`` (revisions replaced by a newer revision of their article, by revision id;
+    with ``updated_since``: replaced since then). ``next_cursor`` is null on the last page; a
+    cursor not given by this endpoint for this dataset is refused (422, invalid-input)."""
+    from .queries.sync import bulk_page
+
+    with ctx.store.read() as conn:
+        return bulk_page(conn, f, dataset, cursor, limit)
+
+
+# -- the watch desk: sources, rules, alerts ----------------------------------------------------
+
+
+class RuleIn(BaseModel):
+    """A rule: the fields of ``newswatch rule add`` (checked by the same code)."""
+
+    name: str = Field("", max_length=200)
+    query: str = Field("", max_length=2000, description="Lucene-like query (docs/watch.md).")
+    event_type: str | None = Field(None, max_length=64)
+    country: str | None = Field(None, max_length=100)
+    near: str | None = Field(None, max_length=64, description="LAT,LON in degrees.")
+    radius_km: float | None = None
+    language: str | None = Field(None, max_length=8)
+    entity: str | None = Field(None, max_length=200)
+    source: str | None = Field(None, max_length=200)
+    cooldown: str | None = Field(None, max_length=16, description="30m, 2h, 1d.")
+    min_count: int | None = Field(None, ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)
+    window: str | None = Field(None, max_length=16)
+    surge: bool = False
+    claim_revised: bool = False
+
+
+def _rule_form(body: RuleIn) -> Any:
+    from .queries.watch import RuleForm
+
+    return RuleForm.from_fields({k: ("1" if v is True else "" if v in (None, False) else v)
+                                 for k, v in body.model_dump().items()})
+
+
+@router.get("/watch/sources", tags=["watch"], responses=errors(401))
+def watch_sources(ctx: Annotated[Ctx, Depends(signed_in_reader)]) -> dict[str, Any]:
+    """Followed sources with their health (signed-in users)."""
+    from .queries.watch import source_rows
+
+    return {"sources": source_rows(ctx.store)}
+
+
+@router.get("/watch/rules", tags=["watch"], responses=errors(401))
+def watch_rules(ctx: Annotated[Ctx, Depends(signed_in_reader)]) -> dict[str, Any]:
+    """Saved rules with their alert counts (signed-in users)."""
+    from .queries.watch import rule_rows
+
+    return {"rules": rule_rows(ctx.store)}
+
+
+@router.get("/watch/alerts", tags=["watch"], responses=errors(401))
+def watch_alerts(ctx: Annotated[Ctx, Depends(signed_in_reader)],
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """The latest alerts with their evidence and its links (sentence, article, event, claim)."""
+    from .queries.watch import alert_rows
+
+    return {"alerts": alert_rows(ctx.store, limit)}
+
+
+@router.post("/watch/rules", tags=["watch"], status_code=201,
+             responses=errors(400, 401, 403, 409, 429))
+def watch_rule_add(body: RuleIn, ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Save a rule (analysts). A query or filter ``newswatch rule add`` would refuse is refused
+    here with the same reason (422, bad-query or unknown-country); a name in use is 409
+    (already-exists)."""
+    from ..watch.rules import add_rule
+
+    rule = _rule_form(body).rule()
+    return add_rule(ctx.store, rule.name, rule.query, rule.filters).to_dict()
+
+
+@router.post("/watch/rules/test", tags=["watch"], responses=errors(400, 401, 403, 429))
+def watch_rule_try(body: RuleIn, ctx: Annotated[Ctx, Depends(signed_in_writer)]
+                   ) -> dict[str, Any]:
+    """What a rule (unsaved; ``name`` may be empty) would have fired on the stored data, as
+    ``newswatch rule test`` shows it; nothing is recorded."""
+    from .queries.watch import trial_matches
+
+    return {"matches": trial_matches(ctx.store, _rule_form(body).rule(name_needed=False))}

@@ -224,7 +224,8 @@ def error_response(
 def _install_errors(app: FastAPI, state: AppState) -> None:
     @app.exception_handler(NewswatchError)
     async def newswatch_error(request: Request, exc: NewswatchError) -> Response:
-        params = dict(getattr(exc, "params", {}) or {})
+        # {reason}: the library's own message, for catalogue texts that show it
+        params = {"reason": exc.message, **dict(getattr(exc, "params", {}) or {})}
         headers = {"Retry-After": str(params["seconds"])} if exc.code == "rate-limited" else None
         return error_response(request, state, status_for(exc.code), exc.code, exc.message,
                               params=params, details=getattr(exc, "details", None),

@@ -272,3 +272,15 @@ def integer_guard(request: Request) -> None:
         if integer_out_of_range(value):
             raise InvalidRequest("integer out of range", details=[
                 {"field": name, "problem": "integer out of range (at most 2^63 - 1)"}])
+
+
+def signed_in_reader(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    """Reading pages that only users see (the watch desk: sources, rules, alerts): any
+    signed-in user, whatever ``web_open_read`` says.
+
+    Raises:
+        NotSignedIn: nobody is signed in.
+    """
+    if ctx.user is None:
+        raise NotSignedIn("sign in first")
+    return ctx

@@ -148,6 +148,15 @@ HTTP_STATUS: dict[str, int] = {
     "unknown-country": 422,
     "settings": 422,
     "rate-limited": 429,
+    # the watch desk (newswatch.watch): a refused rule, source or feed
+    "bad-query": 422,
+    "already-exists": 409,
+    "no-feed": 422,
+    "unsafe-xml": 422,
+    "too-large": 422,
+    "refused-address": 422,
+    "robots-disallowed": 422,
+    "fetch-failed": 502,
     "internal": 500,
     "storage": 503,
 }

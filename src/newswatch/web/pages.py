@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..read.corrections import FIELDS
 from ..storage.reader_schema import CREDIBILITY_GRADES, RELIABILITY_GRADES, REPORT_KINDS
@@ -37,8 +38,10 @@ from .deps import (
     get_ctx,
     integer_guard,
     reader,
+    signed_in_reader,
+    signed_in_writer,
 )
-from .errors import InvalidInput
+from .errors import Forbidden, InvalidInput
 from .i18n import LANGUAGES
 from .reading import article_view
 from .security import SQL_INTEGER_MAX
@@ -410,3 +413,189 @@ async def users_update(ctx: Annotated[Ctx, Depends(admin_writer)],
         raise InvalidInput("you cannot demote or disable yourself", params={"field": "role"})
     users.update_user(ctx.store.engine, user_id, role=role, active=enabled)
     return RedirectResponse("/admin/users?done=updated", status_code=303)
+
+
+# -- the watch desk: sources, rules, alerts (newswatch.watch) ---------------------------------
+
+
+def _watch_page(ctx: Ctx, template: str, status: int = 200, **data: Any) -> HTMLResponse:
+    """Render a watch page; ``can_edit``: the user may add, pause and remove (analysts)."""
+    can_edit = bool(ctx.user and ctx.user.can("analyst"))
+    return render(ctx, template, status=status, can_edit=can_edit, **data)
+
+
+def _sources_page(ctx: Ctx, status: int = 200, error: str | None = None,
+                  form: dict[str, str] | None = None, done: str | None = None) -> HTMLResponse:
+    from .queries import watch as wq
+
+    return _watch_page(ctx, "watch_sources.html", status, sources=wq.source_rows(ctx.store),
+                       error=error, form=form or {"every": "15m"}, done=done)
+
+
+@router.get("/watch/sources")
+def watch_sources(ctx: Annotated[Ctx, Depends(signed_in_reader)], done: str | None = None
+                  ) -> HTMLResponse:
+    """Followed sources with their health (any signed-in user); analysts add, pause, resume
+    and remove them."""
+    return _sources_page(ctx, done=done if done in ("added", "paused", "resumed", "removed")
+                         else None)
+
+
+@router.post("/watch/sources")
+async def watch_source_add(ctx: Annotated[Ctx, Depends(analyst_writer)]) -> Response:
+    """Follow a source (the fields of ``newswatch source add``: url, name, every, language,
+    discover); a refusal shows the form again with its reason."""
+    from ..errors import NewswatchError
+    from ..settings import load
+    from ..watch.sources import add_source
+    from ..watch.urls import parse_every
+    from .errors import status_for
+
+    raw = await ctx.request.form()
+    form = {k: str(raw.get(k) or "").strip() for k in ("url", "name", "every", "language")}
+    try:
+        try:
+            seconds = parse_every(form["every"] or "15m")
+        except ValueError as exc:
+            raise InvalidInput(f"--every: {exc}", params={"field": "every"}) from None
+        # discovery fetches the URL (net.fetch, bounded by fetch_timeout_seconds): off the loop
+        await run_in_threadpool(
+            add_source, ctx.store, form["url"], load(), name=form["name"] or None,
+            every_seconds=seconds, language=form["language"].lower() or None,
+            discover=str(raw.get("discover") or "") in ("1", "on", "true"))
+    except NewswatchError as exc:
+        return _sources_page(ctx, status_for(exc.code), exc.line(), form)
+    return RedirectResponse("/watch/sources?done=added", status_code=303)
+
+
+@router.post("/watch/sources/{source_id}/{action}")
+async def watch_source_action(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                              source_id: Annotated[int, id_path("source")], action: str
+                              ) -> Response:
+    """Pause, resume or remove a source (``action``: pause, resume, remove)."""
+    from ..watch.sources import remove_source, set_paused
+
+    if action == "remove":
+        remove_source(ctx.store, str(source_id))
+    elif action in ("pause", "resume"):
+        set_paused(ctx.store, str(source_id), action == "pause")
+    else:
+        raise InvalidInput("action must be pause, resume or remove", params={"field": "action"})
+    done = {"pause": "paused", "resume": "resumed", "remove": "removed"}[action]
+    return RedirectResponse(f"/watch/sources?done={done}", status_code=303)
+
+
+def _rules_page(ctx: Ctx, status: int = 200, *, form: Any = None, error: str | None = None,
+                matches: list[dict[str, Any]] | None = None, tested: str | None = None,
+                done: str | None = None, editing: int | None = None) -> HTMLResponse:
+    from .queries import watch as wq
+
+    return _watch_page(ctx, "watch_rules.html", status, rules=wq.rule_rows(ctx.store),
+                       form=form or wq.RuleForm.from_fields({}), error=error,
+                       matches=matches, tested=tested, done=done, fields=wq.RULE_FIELDS,
+                       editing=editing)
+
+
+@router.get("/watch/rules")
+def watch_rules(ctx: Annotated[Ctx, Depends(signed_in_reader)], request: Request,
+                done: str | None = None, edit: IdQuery = None) -> HTMLResponse:
+    """Saved rules; the form is pre-filled from the query string (the search page's "save as
+    rule" link passes ``query``, ``country`` and ``language``), or with ``edit`` from a saved
+    rule to change it."""
+    from .queries import watch as wq
+
+    editing = None
+    if edit is not None:
+        from ..watch.rules import find_rule
+
+        rule = find_rule(ctx.store, str(edit))
+        form, editing = wq.RuleForm.from_rule(rule), rule.id
+    else:
+        form = wq.RuleForm.from_fields(dict(request.query_params))
+    return _rules_page(ctx, form=form, editing=editing,
+                       done=done if done in ("created", "saved", "paused", "resumed",
+                                             "removed") else None)
+
+
+@router.post("/watch/rules")
+async def watch_rule_add(ctx: Annotated[Ctx, Depends(analyst_writer)]) -> Response:
+    """Save a rule from the form (the fields of ``newswatch rule add``, checked by the same
+    code); a refused query or filter shows the form again with the reason."""
+    from ..errors import NewswatchError
+    from ..watch.rules import add_rule
+    from .errors import status_for
+    from .queries import watch as wq
+
+    form = wq.RuleForm.from_fields(dict(await ctx.request.form()))
+    try:
+        rule = form.rule()
+        add_rule(ctx.store, rule.name, rule.query, rule.filters)
+    except NewswatchError as exc:
+        return _rules_page(ctx, status_for(exc.code), form=form, error=exc.line())
+    return RedirectResponse("/watch/rules?done=created", status_code=303)
+
+
+@router.post("/watch/rules/test")
+async def watch_rule_try(ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> Response:
+    """Run the form's rule (unsaved) over the stored data and show what it would have fired
+    (``newswatch rule test --query``); nothing is recorded."""
+    from ..errors import NewswatchError
+    from .errors import status_for
+    from .queries import watch as wq
+
+    form = wq.RuleForm.from_fields(dict(await ctx.request.form()))
+    try:
+        matches = await run_in_threadpool(wq.trial_matches, ctx.store,
+                                          form.rule(name_needed=False))
+    except NewswatchError as exc:
+        return _rules_page(ctx, status_for(exc.code), form=form, error=exc.line())
+    return _rules_page(ctx, form=form, matches=matches, tested=form.values.get("query") or "")
+
+
+@router.post("/watch/rules/{rule_id}/{action}")
+async def watch_rule_action(ctx: Annotated[Ctx, Depends(signed_in_writer)],
+                            rule_id: Annotated[int, id_path("rule")], action: str) -> Response:
+    """``test`` a saved rule (any signed-in user; nothing recorded), or ``save`` the edit form
+    over it, ``pause``, ``resume`` or ``remove`` it (analysts)."""
+    from ..watch.rules import find_rule, remove_rule, set_rule_paused
+    from .queries import watch as wq
+
+    assert ctx.user is not None
+    if action == "test":
+        rule = find_rule(ctx.store, str(rule_id))
+        matches = await run_in_threadpool(wq.trial_matches, ctx.store, rule)
+        return _rules_page(ctx, matches=matches, tested=rule.name)
+    if action not in ("pause", "resume", "remove", "save"):
+        raise InvalidInput("action must be test, save, pause, resume or remove",
+                           params={"field": "action"})
+    if not ctx.user.can("analyst"):
+        raise Forbidden("needs the analyst role", params={"role": "analyst"})
+    if action == "save":  # the edit form: same fields and checks as a new rule
+        from ..errors import NewswatchError
+        from ..watch.rules import update_rule
+        from .errors import status_for
+
+        find_rule(ctx.store, str(rule_id))  # 404 before reading the form
+        form = wq.RuleForm.from_fields(dict(await ctx.request.form()))
+        try:
+            rule = form.rule()
+            update_rule(ctx.store, str(rule_id), rule.name, rule.query, rule.filters)
+        except NewswatchError as exc:
+            return _rules_page(ctx, status_for(exc.code), form=form, error=exc.line(),
+                               editing=rule_id)
+        return RedirectResponse("/watch/rules?done=saved", status_code=303)
+    if action == "remove":
+        remove_rule(ctx.store, str(rule_id))
+    else:
+        set_rule_paused(ctx.store, str(rule_id), action == "pause")
+    done = {"pause": "paused", "resume": "resumed", "remove": "removed"}[action]
+    return RedirectResponse(f"/watch/rules?done={done}", status_code=303)
+
+
+@router.get("/watch/alerts")
+def watch_alerts(ctx: Annotated[Ctx, Depends(signed_in_reader)]) -> HTMLResponse:
+    """The alerts the watch loop fired, newest first, each with links to its evidence: the
+    sentence (highlighted in the article), the article, the event type or claim."""
+    from .queries import watch as wq
+
+    return _watch_page(ctx, "watch_alerts.html", alerts=wq.alert_rows(ctx.store))
