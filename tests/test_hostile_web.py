@@ -280,3 +280,27 @@ def test_report_notes_and_resolutions_lose_nul_and_controls(client: TestClient) 
                        json={"resolution": "fixed\x00\x07 upstream"})
     assert done.status_code == 200 and done.json()["resolution"] == "fixed upstream"
     assert "\x00" not in client.get("/reports?status=", headers=HTML).text
+
+
+def test_report_notes_render_isolated_from_right_to_left_overrides(client: TestClient) -> None:  # noqa: F811
+    # A U+202E (right-to-left override) in a note must not reorder the author, date or title
+    # printed beside it: the note sits in its own bidi-isolated element on the triage page and
+    # in the reader's list of reports.
+    csrf = login(client, "ana")
+    view = client.get("/api/articles/seed-0001").json()
+    text = view["article"]["text"]
+    start = text.index("188 counties")
+    note = "see \u202ecod.exe"
+    r = client.post("/api/articles/seed-0001/reports", headers={"X-CSRF-Token": csrf}, json={
+        "revision_id": view["revision"]["id"], "exact": "188 counties", "start": start,
+        "end": start + 12, "kind": "wrong-figure", "note": note})
+    assert r.status_code == 201, r.text
+    triage = client.get("/reports?status=open", headers=HTML).text
+    assert f'<p class="body" dir="auto">{note}</p>' in triage
+    assert "<bdi>ana</bdi>" in triage
+    reader = client.get("/articles/seed-0001", headers=HTML).text
+    assert f'<bdi class="note">{note}</bdi>' in reader
+    done = client.post(f"/api/reports/{r.json()['id']}/resolve", headers={"X-CSRF-Token": csrf},
+                       json={"resolution": "ok \u202eenod"})
+    assert done.status_code == 200
+    assert "<bdi>ok \u202eenod</bdi>" in client.get("/reports?status=resolved", headers=HTML).text
