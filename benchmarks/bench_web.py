@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import os
 import resource
 import socket
 import statistics
@@ -39,7 +40,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+#: The shared corpus: ``NEWSWATCH_SHARED_DIR``/corpus, else ../shared/corpus beside the checkout
+#: (or beside the main checkout, for a worktree under /work/wt/).
+CORPUS = next((p for p in (Path(os.environ.get("NEWSWATCH_SHARED_DIR", "/nonexistent")) / "corpus",
+                           ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus")
+               if p.is_dir()), ROOT.parent / "shared" / "corpus")
 #: (file, share of the base articles)
 SOURCES = (
     ("wh_statements_2021/articles.jsonl", 0.6),

@@ -56,6 +56,12 @@ SAMPLE_ROWS = {
     "entity_merge": 0,
     "article_cluster": 0,
     "article_cluster_member": 0,
+    # dashboard aggregates (migration 0004): one row per place (one day, one language), one
+    # per timeline type (article, quote, figure, timex, event), no located event; the version
+    "agg_place_day": 3,
+    "agg_timeline": 5,
+    "agg_event_place": 0,
+    "data_version": 1,
     # reader activity (migration 0002), empty after a save
     "app_user": 0,
     "comment": 0,

@@ -10,7 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...read.scope import aggregate_conditions
+from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ..cache import cached
 from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
 
@@ -123,8 +126,27 @@ def parse_types(value: str | None) -> set[str] | None:
     return types or None
 
 
+def _aggregated_counts(conn: Connection, f: Filters, types: set[str] | None
+                       ) -> tuple[Counter[tuple[dt.date, str]], Any, Any]:
+    """What :func:`_dated_counts` and the first/last publication day say, from
+    ``agg_timeline`` (no country, no actor)."""
+    g = ag.agg_timeline.c
+    conds = aggregate_conditions(g.day, g.language, f)
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    for day, kind, n in conn.execute(
+        sa.select(g.item_day, g.type, sa.func.sum(g.n)).where(*conds).group_by(g.item_day, g.type)
+    ).all():
+        if _wanted(kind, types):
+            counts[(_day(day), kind)] += int(n)  # type: ignore[index]
+    first_pub, last_pub = conn.execute(
+        sa.select(sa.func.min(g.item_day), sa.func.max(g.item_day)).where(g.type == "article", *conds)
+    ).one()
+    return counts, first_pub, last_pub
+
+
 def timeline(
-    conn: Connection, f: Filters, *, actor_id: int | None = None, types: set[str] | None = None
+    conn: Connection, f: Filters, *, actor_id: int | None = None, types: set[str] | None = None,
+    direct: bool = False,
 ) -> dict[str, Any]:
     """Items per day (or week, or month) by type.
 
@@ -136,13 +158,31 @@ def timeline(
         defaulting to the first (last) publication day in scope, so a date an article merely
         refers to ("the attacks of 2001-09-11") does not stretch the news period; those items
         are counted in ``outside``.
+
+    Counts come from the write-time aggregate ``agg_timeline`` unless a country or an actor
+    is asked for (an article's country and actors can change after it was counted: a later
+    article fills an entity's country, a merge), ``direct`` is set or the database has no
+    aggregates; then the item tables are scanned. The answer is the same either way, and is
+    cached per filter until the next write (:mod:`newswatch.web.cache`); do not mutate it.
     """
-    sc = scope(f, actor_id)
-    counts = _dated_counts(conn, sc, types)
-    a = t.article.c
-    first_pub, last_pub = conn.execute(
-        sa.select(sa.func.min(a.published), sa.func.max(a.published)).join(sc, sc.c.article_id == a.id)
-    ).one()
+    if direct:
+        return _timeline(conn, f, actor_id, types, direct=True)
+    key = ("timeline", f, actor_id, frozenset(types) if types else None)
+    return cached(conn, key, lambda: _timeline(conn, f, actor_id, types, direct=False))
+
+
+def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str] | None, *,
+              direct: bool) -> dict[str, Any]:
+    if (not direct and actor_id is None and f.country is None
+            and sa.inspect(conn).has_table("agg_timeline")):
+        counts, first_pub, last_pub = _aggregated_counts(conn, f, types)
+    else:
+        sc = scope(f, actor_id)
+        counts = _dated_counts(conn, sc, types)
+        a = t.article.c
+        first_pub, last_pub = conn.execute(
+            sa.select(sa.func.min(a.published), sa.func.max(a.published)).join(sc, sc.c.article_id == a.id)
+        ).one()
     lo = f.since or _day(first_pub)
     hi = f.until or _day(last_pub)
     days = sorted({d for d, _ in counts if (lo is None or d >= lo) and (hi is None or d <= hi)})
