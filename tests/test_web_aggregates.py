@@ -22,7 +22,7 @@ from newswatch.storage import Store, aggregates
 from newswatch.storage import aggregate_schema as ag
 from newswatch.web.cache import read_cache
 
-from web_samples import TEXT, drift_article, make_client, seed_article
+from web_samples import TEXT, drift_article, make_client, russian_article, script_article, seed_article
 
 # the package re-exports functions named like these modules
 map_q = importlib.import_module("newswatch.web.queries.map")
@@ -54,12 +54,19 @@ def _assert_same_answers(store: Store) -> None:
             for types in TYPES:
                 assert timeline_q._timeline(conn, f, None, types, direct=False) == \
                     timeline_q._timeline(conn, f, None, types, direct=True), (f, types)
+        # an actor: the Taliban (in the Russian article and the seed), and every other entity
+        actors = list(conn.scalars(sa.select(sa.column("id")).select_from(sa.table("entity"))))
+        assert len(actors) >= 4
+        for actor in actors:
+            for f in (FILTERS[0], FILTERS[4], FILTERS[7]):
+                assert timeline_q._timeline(conn, f, actor, None, direct=False) == \
+                    timeline_q._timeline(conn, f, actor, None, direct=True), (f, actor)
 
 
 def _aggregate_rows(store: Store) -> dict[str, list[tuple]]:
     with store.read() as conn:
         out = {}
-        for table in (ag.agg_place_day, ag.agg_timeline, ag.agg_event_place):
+        for table in (ag.agg_place_day, ag.agg_timeline, ag.agg_event_place, ag.agg_timeline_revision):
             cols = [c for c in table.c if c.name != "id"]
             out[table.name] = sorted(tuple(r) for r in conn.execute(sa.select(*cols)).all())
         return out
@@ -155,3 +162,20 @@ def test_server_side_clusters_merge_nearby_points_by_zoom(web_db: str) -> None:
     assert len(clusters) == 1 and clusters[0]["properties"]["count"] == len(flat)
     assert clusters[0]["properties"]["mentions"] == sum(x["properties"]["mentions"] for x in flat)
     assert len(street["features"]) == len({tuple(x["geometry"]["coordinates"]) for x in flat})
+
+
+def test_both_backends_agree_and_refuse_writes_on_read_connections(db_url: str) -> None:
+    # the web test database's articles, on SQLite and PostgreSQL (its dates come back as
+    # dates and its timestamps aware: the aggregates' days must be the scope's days)
+    with Store.open(db_url) as store:
+        for article in (seed_article(), drift_article(), russian_article(), script_article()):
+            store.save(article)
+        revised = seed_article()
+        revised.text = TEXT.replace("188 counties", "191 counties")
+        assert store.save(revised).status == "revised"
+        assert store.use_read_only_reads()
+        _assert_same_answers(store)
+        with store.read() as conn:
+            assert aggregates.data_version(conn) == 5
+            with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly|query_only"):
+                conn.execute(sa.text("UPDATE article SET title = 'x'"))

@@ -17,6 +17,9 @@ unknown, a value no filter takes).
   (places added later still match) and counts distinct articles.
 * ``agg_timeline``: per scope day, language, item day and item type (``article``, ``quote``,
   ``figure``, ``timex``, ``event:<TYPE>``): the number of items (the timeline's bars).
+* ``agg_timeline_revision``: the same counts per latest revision, for the filters that
+  depend on what else a revision mentions (a country, an actor): the reader restricts it to
+  the revisions those filters select, computed at read time from the item tables.
 * ``data_version``: one row whose ``version`` every save increments; readers key their
   caches on it.
 
@@ -62,6 +65,18 @@ agg_timeline = sa.Table(
     sa.Column("language", sa.Text, primary_key=True),
     sa.Column("item_day", sa.Date, primary_key=True),
     sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+agg_timeline_revision = sa.Table(
+    "agg_timeline_revision",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, index=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("item_day", sa.Date, nullable=False),
+    sa.Column("type", sa.Text, nullable=False),
     sa.Column("n", sa.Integer, nullable=False),
 )
 

@@ -81,13 +81,17 @@ class Contribution:
     Attributes:
         places: ``(place_id, day, language) -> [mentions, articles, first_mention]``.
         timeline: ``(day, language, item_day, type) -> items``.
+        by_revision: ``(revision_id, item_day, type) -> items`` (the same counts per revision).
         events: ``agg_event_place`` rows (dicts without ``id``).
+        revision_rows: ``agg_timeline_revision`` rows (dicts without ``id``).
         revision_ids: the revisions counted.
     """
 
     places: dict[tuple[int, dt.date, str], list[int]] = field(default_factory=dict)
     timeline: Counter[tuple[dt.date, str, dt.date, str]] = field(default_factory=Counter)
+    by_revision: Counter[tuple[int, dt.date, str]] = field(default_factory=Counter)
     events: list[dict[str, Any]] = field(default_factory=list)
+    revision_rows: list[dict[str, Any]] = field(default_factory=list)
     revision_ids: list[int] = field(default_factory=list)
 
 
@@ -121,12 +125,14 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
         The contribution.
     """
     out = into or Contribution()
+    revisions: dict[int, _Rev] = {}
     ids = list(revision_ids)
     items = t.metadata.tables.get("event_mention", t.event)
     ev = items.c
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         revs = _revisions(conn, chunk)
+        revisions.update(revs)
         out.revision_ids.extend(revs)
         pm = t.place_mention.c
         for rid, place_id, n, first in conn.execute(
@@ -138,9 +144,10 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
             slot[0] += int(n)
             slot[1] += 1
             slot[2] = min(slot[2], int(first))
-        for rev in revs.values():
+        for rid, rev in revs.items():
             if rev.published is not None:
                 out.timeline[(rev.day, rev.language, rev.published, "article")] += 1
+                out.by_revision[(rid, rev.published, "article")] += 1
         for name, table in (("quote", t.quote), ("figure", t.figure)):
             for rid, n in conn.execute(
                 sa.select(table.c.revision_id, sa.func.count())
@@ -149,6 +156,7 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
                 rev = revs[int(rid)]
                 if rev.published is not None:
                     out.timeline[(rev.day, rev.language, rev.published, name)] += int(n)
+                    out.by_revision[(int(rid), rev.published, name)] += int(n)
         x = t.timex.c
         for rid, value, n in conn.execute(
             sa.select(x.revision_id, x.value, sa.func.count())
@@ -158,6 +166,7 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
             rev, day = revs[int(rid)], item_day(value)
             if day is not None:
                 out.timeline[(rev.day, rev.language, day, "timex")] += int(n)
+                out.by_revision[(int(rid), day, "timex")] += int(n)
         for rid, etype, date, n in conn.execute(
             sa.select(ev.revision_id, ev.type, ev.date, sa.func.count())
             .where(ev.revision_id.in_(chunk)).group_by(ev.revision_id, ev.type, ev.date)
@@ -166,6 +175,7 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
             day = item_day(date) or rev.published
             if day is not None:
                 out.timeline[(rev.day, rev.language, day, f"event:{etype}")] += int(n)
+                out.by_revision[(int(rid), day, f"event:{etype}")] += int(n)
         e = t.event.c
         for rid, place, place_key, etype, n, first in conn.execute(
             sa.select(ev.revision_id, ev.place, e.place_key, ev.type, sa.func.count(),
@@ -180,6 +190,11 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
                                "day": rev.day, "language": rev.language, "place": place,
                                "place_key": place_key, "type": etype, "mentions": int(n),
                                "first_event": int(first)})
+    out.revision_rows = [
+        {"revision_id": rid, "day": revisions[rid].day, "language": revisions[rid].language,
+         "item_day": iday, "type": kind, "n": n}
+        for (rid, iday, kind), n in out.by_revision.items()
+    ]
     return out
 
 
@@ -271,11 +286,18 @@ def _apply(conn: Connection, c: Contribution, sign: int) -> None:
     _apply_places(conn, c.places, sign)
     _apply_timeline(conn, c.timeline, sign)
     if sign < 0:
-        for start in range(0, len(c.revision_ids), CHUNK):
-            conn.execute(sa.delete(ag.agg_event_place).where(
-                ag.agg_event_place.c.revision_id.in_(c.revision_ids[start:start + CHUNK])))
-    elif c.events:
+        _delete_revisions(conn, c.revision_ids)
+        return
+    if c.events:
         conn.execute(sa.insert(ag.agg_event_place), c.events)
+    if c.revision_rows:
+        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows)
+
+
+def _delete_revisions(conn: Connection, revision_ids: list[int]) -> None:
+    for table in (ag.agg_event_place, ag.agg_timeline_revision):
+        for start in range(0, len(revision_ids), CHUNK):
+            conn.execute(sa.delete(table).where(table.c.revision_id.in_(revision_ids[start:start + CHUNK])))
 
 
 def replace_revision(conn: Connection, previous: Contribution | None, revision_id: int) -> None:
@@ -295,7 +317,7 @@ def remove_revision(conn: Connection, revision_id: int) -> None:
     c = contributions(conn, [revision_id])
     _apply_places(conn, c.places, -1, exclude=revision_id)
     _apply_timeline(conn, c.timeline, -1)
-    conn.execute(sa.delete(ag.agg_event_place).where(ag.agg_event_place.c.revision_id == revision_id))
+    _delete_revisions(conn, [revision_id])
     bump_version(conn)
 
 
@@ -315,7 +337,7 @@ def rebuild(conn: Connection) -> Contribution:
     Returns:
         What was counted.
     """
-    for table in (ag.agg_place_day, ag.agg_event_place, ag.agg_timeline):
+    for table in (ag.agg_place_day, ag.agg_event_place, ag.agg_timeline, ag.agg_timeline_revision):
         conn.execute(sa.delete(table))
     c = contributions(conn, latest_revision_ids(conn))
     rows = [{"place_id": k[0], "day": k[1], "language": k[2], "mentions": v[0], "articles": v[1],
@@ -328,6 +350,8 @@ def rebuild(conn: Connection) -> Contribution:
         conn.execute(sa.insert(ag.agg_timeline), trows[start:start + CHUNK])
     for start in range(0, len(c.events), CHUNK):
         conn.execute(sa.insert(ag.agg_event_place), c.events[start:start + CHUNK])
+    for start in range(0, len(c.revision_rows), CHUNK):
+        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows[start:start + CHUNK])
     if c.revision_ids:  # an empty database keeps no version row
         bump_version(conn)
     return c

@@ -103,7 +103,12 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
         )
         _configure_sqlite(engine, in_memory=in_memory, read_only=read_only)
         return engine
-    connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+    connect_args = {}
+    if read_only:
+        # Added to the URL's own ``options`` (a search_path, say), which this would replace.
+        given = parsed.query.get("options")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = " ".join(filter(None, (given, "-c default_transaction_read_only=on")))
     return sa.create_engine(parsed, echo=echo, json_serializer=_json_dumps, pool_pre_ping=True,
                             connect_args=connect_args)
 

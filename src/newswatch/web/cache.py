@@ -6,7 +6,8 @@ Every save bumps the database's data version (``data_version``, kept by
 version it was computed at and given back only while the version read *in the same read
 transaction* is unchanged, so a reader never gets an answer older than its snapshot, whichever
 process wrote (an ``ingest`` beside ``serve`` included). Entries are least recently used first
-out, at most :data:`MAX_ENTRIES` of them, per process.
+out, at most :data:`MAX_ENTRIES` of them, per process. Concurrent readers of the same answer at
+the same version share one computation.
 
 Cached values are shared between requests: callers must not mutate them.
 """
@@ -24,10 +25,13 @@ from ..storage.aggregates import data_version
 
 #: Most answers kept (a map of 3,000 features is about 2 MB of Python objects).
 MAX_ENTRIES = 64
+#: Longest wait, in seconds, for another reader computing the same answer; then a reader
+#: computes it itself.
+FLIGHT_WAIT_S = 30.0
 
 T = TypeVar("T")
 
-__all__ = ["MAX_ENTRIES", "ReadCache", "cached", "read_cache"]
+__all__ = ["FLIGHT_WAIT_S", "MAX_ENTRIES", "ReadCache", "cached", "read_cache"]
 
 
 class ReadCache:
@@ -42,12 +46,14 @@ class ReadCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._flights: dict[Hashable, threading.Event] = {}
         self.hits = 0
         self.misses = 0
 
     def get(self, conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached answer for ``key`` at the connection's data version, else
-        ``compute()`` (stored for the next reader).
+        ``compute()`` (stored for the next reader). Readers asking for the same answer at the
+        same version while it is being computed wait for it instead of computing it again.
 
         Args:
             conn: the read connection the answer would be computed on.
@@ -62,14 +68,31 @@ class ReadCache:
                 self._entries.move_to_end(full_key)
                 self.hits += 1
                 return entry[1]  # type: ignore[no-any-return]
+            flight = self._flights.get((full_key, version))
+            owner = flight is None
+            if owner:
+                flight = self._flights[(full_key, version)] = threading.Event()
             self.misses += 1
-        value = compute()
-        with self._lock:
-            self._entries[full_key] = (version, value)
-            self._entries.move_to_end(full_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
+        assert flight is not None
+        if not owner:
+            flight.wait(FLIGHT_WAIT_S)
+            with self._lock:
+                entry = self._entries.get(full_key)
+            if entry is not None and entry[0] == version:
+                return entry[1]  # type: ignore[no-any-return]
+            return compute()  # the first reader failed or was too slow: compute alone
+        try:
+            value = compute()
+            with self._lock:
+                self._entries[full_key] = (version, value)
+                self._entries.move_to_end(full_key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._flights.pop((full_key, version), None)
+            flight.set()
 
     def clear(self) -> None:
         """Forget every answer."""

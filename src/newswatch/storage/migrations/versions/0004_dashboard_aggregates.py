@@ -5,7 +5,8 @@ Revises: 0003
 Create Date: 2026-12-05
 
 Adds the tables of ``newswatch.storage.aggregate_schema`` (a frozen copy here):
-``agg_place_day``, ``agg_event_place``, ``agg_timeline`` and ``data_version``, then fills them
+``agg_place_day``, ``agg_event_place``, ``agg_timeline``, ``agg_timeline_revision`` and
+``data_version``, then fills them
 from the stored items (``newswatch.storage.aggregates.rebuild``: a computation over the item
 tables, which this migration does not change). Nothing is dropped or rewritten.
 """
@@ -62,6 +63,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "language", "item_day", "type", name="pk_agg_timeline"),
     )
     op.create_table(
+        "agg_timeline_revision",
+        sa.Column("id", _ID, primary_key=True, autoincrement=True),
+        sa.Column("revision_id", _ID,
+                  sa.ForeignKey("revision.id", name="fk_agg_timeline_revision_revision_id_revision"),
+                  nullable=False),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("language", sa.Text, nullable=False),
+        sa.Column("item_day", sa.Date, nullable=False),
+        sa.Column("type", sa.Text, nullable=False),
+        sa.Column("n", sa.Integer, nullable=False),
+    )
+    op.create_index("ix_agg_timeline_revision_revision_id", "agg_timeline_revision", ["revision_id"])
+    op.create_table(
         "data_version",
         sa.Column("id", sa.Integer, autoincrement=False, nullable=False),
         sa.Column("version", sa.BigInteger, nullable=False),
@@ -74,5 +88,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("data_version", "agg_timeline", "agg_event_place", "agg_place_day"):
+    for name in ("data_version", "agg_timeline_revision", "agg_timeline", "agg_event_place",
+                 "agg_place_day"):
         op.drop_table(name)

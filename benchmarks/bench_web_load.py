@@ -1,0 +1,178 @@
+"""The dashboard under load: many concurrent readers of the map, timeline and search API, first
+alone, then beside one writer ingesting, in the same run.
+
+Usage (from the repository root, on a database built by ``bench_web.py``)::
+
+    .venv/bin/python benchmarks/bench_web_load.py --db /tmp/bench-web.sqlite
+        [--readers 50] [--seconds 20] [--json out.json]
+
+What runs:
+
+1. ``newswatch``'s dashboard in its own process (uvicorn, one worker, 127.0.0.1), so the
+   clients do not share its interpreter;
+2. ``--readers`` concurrent clients (asyncio + httpx, one connection each), each requesting
+   the next of :data:`PATHS` as soon as it has its previous answer, for ``--seconds``;
+3. the same again while a writer process saves copies of stored articles (new ids, every
+   item) through ``Store.save`` as fast as it can, the way an ingest does.
+
+For each phase: requests, requests per second, median, 95th percentile and maximum latency
+(ms), and failed requests (a transport error, such as a connection closed without an answer,
+or any status other than 200). The writer's saves are counted too. The server and writer run
+whatever ``newswatch`` is importable (``PYTHONPATH``), so the same script measures two
+checkouts. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+#: Requests the readers cycle through (each reader starts at a different one).
+PATHS = [
+    "/api/map", "/api/map?country=AF", "/api/map?since=2021-08-01&until=2021-12-31",
+    "/api/map?zoom=3",
+    "/api/timeline", "/api/timeline?country=AF", "/api/timeline?type=article",
+    "/api/timeline/items?start=2021-08-16&end=2021-08-16",
+    "/api/search?q=Afghanistan", "/api/search?q=Taliban%20Kabul", "/api/search?q=evacuat*",
+    "/api/search?q=%D0%A2%D0%B0%D0%BB%D0%B8%D0%B1%D0%B0%D0%BD",
+]
+
+_SERVER = """
+import sys, uvicorn
+from newswatch.web import create_app, load_config
+app = create_app(load_config(sys.argv[1], env={}))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+_WRITER = """
+import dataclasses, sys, time
+from newswatch.storage import Store
+url, tag = sys.argv[1], sys.argv[2]
+with Store.open(url) as store:
+    ids = store.article_ids()[:50]
+    sources = [store.load_article(i) for i in ids]
+    n = 0
+    print("ready", flush=True)
+    while True:
+        src = sources[n % len(sources)]
+        store.save(dataclasses.replace(src, id=f"{src.id}~load-{tag}-{n}"))
+        n += 1
+        print(n, flush=True)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _reader(client: httpx.AsyncClient, start: int, stop_at: float,
+                  ms: list[float], failures: list[str]) -> None:
+    i = start
+    while time.perf_counter() < stop_at:
+        path = PATHS[i % len(PATHS)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            r = await client.get(path)
+            ok = r.status_code == 200
+            if not ok:
+                failures.append(f"{r.status_code} {path}")
+        except httpx.HTTPError as exc:
+            failures.append(f"{type(exc).__name__} {path}")
+            ok = False
+        if ok:
+            ms.append((time.perf_counter() - t0) * 1000)
+
+
+async def _phase(base: str, readers: int, seconds: float) -> dict[str, Any]:
+    ms: list[float] = []
+    failures: list[str] = []
+    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        stop_at = started + seconds
+        await asyncio.gather(*(_reader(client, k, stop_at, ms, failures) for k in range(readers)))
+        took = time.perf_counter() - started
+    ms.sort()
+    n = len(ms)
+    return {
+        "requests": n + len(failures), "failed": len(failures),
+        "failures": sorted(set(failures))[:10],
+        "per_second": round((n + len(failures)) / took, 1),
+        "median_ms": round(statistics.median(ms), 1) if ms else None,
+        "p95_ms": round(ms[min(n - 1, int(0.95 * n))], 1) if ms else None,
+        "max_ms": round(ms[-1], 1) if ms else None,
+    }
+
+
+def _print(name: str, r: dict[str, Any]) -> None:
+    print(f"{name:<12} requests {r['requests']:>5} ({r['per_second']:>6}/s)  median {r['median_ms']} ms  "
+          f"p95 {r['p95_ms']} ms  max {r['max_ms']} ms  failed {r['failed']}"
+          + (f"  saves {r['saves']}" if "saves" in r else ""), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="/tmp/bench-web.sqlite")
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--server-log", type=Path, default=Path(os.devnull),
+                        help="where the server's own messages go (default: nowhere)")
+    args = parser.parse_args(argv)
+    url = f"sqlite:///{Path(args.db).resolve()}"
+    port = _free_port()
+    env = dict(os.environ)
+    log = args.server_log.open("w", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-c", _SERVER, url, str(port)], env=env,
+                              stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, Any] = {"db": url, "readers": args.readers, "seconds": args.seconds}
+    writer = None
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        for path in PATHS:  # warm-up: one of each
+            httpx.get(base + path, timeout=120)
+        results["readers_only"] = asyncio.run(_phase(base, args.readers, args.seconds))
+        _print("readers", results["readers_only"])
+        writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time()))],
+                                  env=env, stdout=subprocess.PIPE, text=True)
+        assert writer.stdout is not None
+        writer.stdout.readline()  # "ready"
+        results["with_writer"] = asyncio.run(_phase(base, args.readers, args.seconds))
+        writer.terminate()
+        out = writer.stdout.read().split()
+        results["with_writer"]["saves"] = int(out[-1]) if out else 0
+        _print("with writer", results["with_writer"])
+    finally:
+        if writer is not None and writer.poll() is None:
+            writer.kill()
+        server.terminate()
+        server.wait(10)
+        log.close()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
