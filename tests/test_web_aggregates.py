@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from newswatch.read.scope import make_filters
+from newswatch.read.scope import make_filters, scope
 from newswatch.storage import Store, aggregates
 from newswatch.storage import aggregate_schema as ag
 from newswatch.web.cache import read_cache
@@ -44,8 +44,19 @@ FILTERS = [
 TYPES = [None, {"article"}, {"quote", "figure"}, {"event"}, {"timex"}]
 
 
+def _scope_rows(conn: sa.Connection, f, actor: int | None, latest_table: bool) -> set[tuple]:
+    sc = scope(f, actor, latest_table=latest_table)
+    return {tuple(r) for r in conn.execute(sa.select(sc.c.article_id, sc.c.revision_id)).all()}
+
+
 def _assert_same_answers(store: Store) -> None:
     with store.read() as conn:
+        entities = list(conn.scalars(sa.select(sa.column("id")).select_from(sa.table("entity"))))
+        everything = _scope_rows(conn, FILTERS[0], None, False)
+        assert len(everything) == conn.scalar(sa.text("SELECT count(*) FROM article"))
+        for f in FILTERS:
+            for actor in (None, *entities):
+                assert _scope_rows(conn, f, actor, True) == _scope_rows(conn, f, actor, False), (f, actor)
         for f in FILTERS:
             direct = map_q._map_features_direct(conn, f, limit=3000)
             assert map_q._map_features_aggregated(conn, f, limit=3000) == direct, f
@@ -66,7 +77,8 @@ def _assert_same_answers(store: Store) -> None:
 def _aggregate_rows(store: Store) -> dict[str, list[tuple]]:
     with store.read() as conn:
         out = {}
-        for table in (ag.agg_place_day, ag.agg_timeline, ag.agg_event_place, ag.agg_timeline_revision):
+        for table in (ag.agg_latest, ag.agg_place_day, ag.agg_timeline, ag.agg_event_place,
+                      ag.agg_timeline_revision):
             cols = [c for c in table.c if c.name != "id"]
             out[table.name] = sorted(tuple(r) for r in conn.execute(sa.select(*cols)).all())
         return out

@@ -8,6 +8,9 @@ from the article row: its *scope day* (the publication day, else the UTC day it 
 stored: the day ``read.scope`` compares with ``since``/``until``) and its language (``""`` when
 unknown, a value no filter takes).
 
+* ``agg_latest``: every article's latest revision with its scope day and language: the
+  scope of a filter (:func:`newswatch.read.scope.scope`) without finding the newest revision
+  of every article at each query.
 * ``agg_place_day``: per place, scope day and language: place mentions, articles mentioning
   the place (each article counts once: it has one scope day and one language) and the
   smallest ``place_mention.id`` (the map's evidence).
@@ -31,6 +34,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .schema_base import Id, metadata
+
+agg_latest = sa.Table(
+    "agg_latest",
+    metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("article.id"), primary_key=True),
+    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), nullable=False, unique=True),
+    sa.Column("day", sa.Date, nullable=False, index=True),
+    sa.Column("language", sa.Text, nullable=False),
+)
 
 agg_place_day = sa.Table(
     "agg_place_day",

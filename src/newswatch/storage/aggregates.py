@@ -84,6 +84,7 @@ class Contribution:
         by_revision: ``(revision_id, item_day, type) -> items`` (the same counts per revision).
         events: ``agg_event_place`` rows (dicts without ``id``).
         revision_rows: ``agg_timeline_revision`` rows (dicts without ``id``).
+        latest_rows: ``agg_latest`` rows.
         revision_ids: the revisions counted.
     """
 
@@ -92,6 +93,7 @@ class Contribution:
     by_revision: Counter[tuple[int, dt.date, str]] = field(default_factory=Counter)
     events: list[dict[str, Any]] = field(default_factory=list)
     revision_rows: list[dict[str, Any]] = field(default_factory=list)
+    latest_rows: list[dict[str, Any]] = field(default_factory=list)
     revision_ids: list[int] = field(default_factory=list)
 
 
@@ -190,6 +192,10 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
                                "day": rev.day, "language": rev.language, "place": place,
                                "place_key": place_key, "type": etype, "mentions": int(n),
                                "first_event": int(first)})
+    out.latest_rows = [
+        {"article_id": rev.article_id, "revision_id": rid, "day": rev.day, "language": rev.language}
+        for rid, rev in revisions.items()
+    ]
     out.revision_rows = [
         {"revision_id": rid, "day": revisions[rid].day, "language": revisions[rid].language,
          "item_day": iday, "type": kind, "n": n}
@@ -288,6 +294,8 @@ def _apply(conn: Connection, c: Contribution, sign: int) -> None:
     if sign < 0:
         _delete_revisions(conn, c.revision_ids)
         return
+    if c.latest_rows:
+        conn.execute(sa.insert(ag.agg_latest), c.latest_rows)
     if c.events:
         conn.execute(sa.insert(ag.agg_event_place), c.events)
     if c.revision_rows:
@@ -295,7 +303,7 @@ def _apply(conn: Connection, c: Contribution, sign: int) -> None:
 
 
 def _delete_revisions(conn: Connection, revision_ids: list[int]) -> None:
-    for table in (ag.agg_event_place, ag.agg_timeline_revision):
+    for table in (ag.agg_latest, ag.agg_event_place, ag.agg_timeline_revision):
         for start in range(0, len(revision_ids), CHUNK):
             conn.execute(sa.delete(table).where(table.c.revision_id.in_(revision_ids[start:start + CHUNK])))
 
@@ -337,7 +345,8 @@ def rebuild(conn: Connection) -> Contribution:
     Returns:
         What was counted.
     """
-    for table in (ag.agg_place_day, ag.agg_event_place, ag.agg_timeline, ag.agg_timeline_revision):
+    for table in (ag.agg_latest, ag.agg_place_day, ag.agg_event_place, ag.agg_timeline,
+                  ag.agg_timeline_revision):
         conn.execute(sa.delete(table))
     c = contributions(conn, latest_revision_ids(conn))
     rows = [{"place_id": k[0], "day": k[1], "language": k[2], "mentions": v[0], "articles": v[1],
@@ -350,6 +359,8 @@ def rebuild(conn: Connection) -> Contribution:
         conn.execute(sa.insert(ag.agg_timeline), trows[start:start + CHUNK])
     for start in range(0, len(c.events), CHUNK):
         conn.execute(sa.insert(ag.agg_event_place), c.events[start:start + CHUNK])
+    for start in range(0, len(c.latest_rows), CHUNK):
+        conn.execute(sa.insert(ag.agg_latest), c.latest_rows[start:start + CHUNK])
     for start in range(0, len(c.revision_rows), CHUNK):
         conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows[start:start + CHUNK])
     if c.revision_ids:  # an empty database keeps no version row

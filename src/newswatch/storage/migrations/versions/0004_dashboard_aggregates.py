@@ -5,7 +5,7 @@ Revises: 0003
 Create Date: 2026-12-05
 
 Adds the tables of ``newswatch.storage.aggregate_schema`` (a frozen copy here):
-``agg_place_day``, ``agg_event_place``, ``agg_timeline``, ``agg_timeline_revision`` and
+``agg_latest``, ``agg_place_day``, ``agg_event_place``, ``agg_timeline``, ``agg_timeline_revision`` and
 ``data_version``, then fills them
 from the stored items (``newswatch.storage.aggregates.rebuild``: a computation over the item
 tables, which this migration does not change). Nothing is dropped or rewritten.
@@ -25,6 +25,18 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "agg_latest",
+        sa.Column("article_id", sa.Text,
+                  sa.ForeignKey("article.id", name="fk_agg_latest_article_id_article"), nullable=False),
+        sa.Column("revision_id", _ID,
+                  sa.ForeignKey("revision.id", name="fk_agg_latest_revision_id_revision"), nullable=False),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("language", sa.Text, nullable=False),
+        sa.PrimaryKeyConstraint("article_id", name="pk_agg_latest"),
+        sa.UniqueConstraint("revision_id", name="uq_agg_latest_revision_id"),
+    )
+    op.create_index("ix_agg_latest_day", "agg_latest", ["day"])
     op.create_table(
         "agg_place_day",
         sa.Column("place_id", _ID, sa.ForeignKey("place.id", name="fk_agg_place_day_place_id_place"),
@@ -89,5 +101,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name in ("data_version", "agg_timeline_revision", "agg_timeline", "agg_event_place",
-                 "agg_place_day"):
+                 "agg_place_day", "agg_latest"):
         op.drop_table(name)
