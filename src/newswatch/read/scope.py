@@ -88,16 +88,18 @@ def make_filters(since: dt.date | None = None, until: dt.date | None = None,
     return Filters(since, until, alpha2, alpha3, language)
 
 
-def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = True) -> sa.CTE:
+def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False) -> sa.CTE:
     """The latest revision of every article in scope: columns ``article_id``, ``revision_id``.
 
     Args:
         f: the filter.
         actor_id: keep only revisions that mention this entity.
         latest_table: read the latest revisions, with their scope day and language, from
-            ``agg_latest`` (kept by every save, migration ``0004``); False: find each
-            article's newest revision in ``revision`` (the same rows, slower; the reference
-            the tests compare with).
+            ``agg_latest`` (kept by every save, migration ``0004``): the same rows, about four
+            times faster to build (24 against 100 ms for 10,276 articles), used by search and
+            a timeline bar's items. Not the default: with a language filter SQLite's planner
+            picked worse plans for the overview and the events on the map (measured 72 ms
+            against 452 ms), so each caller opts in where it was measured to gain.
     """
     if latest_table:
         g = ag.agg_latest.c

@@ -97,7 +97,7 @@ def search_uncached(
     base = {"q": q, "terms": terms, "filters": f.to_dict()}
     if not terms:
         return {**base, "engine": None, "total": 0, "items": []}
-    sc = scope(f)
+    sc = scope(f, latest_table=True)
     a, r = t.article.c, t.revision.c
     if conn.dialect.name == "sqlite" and has_table(conn, "article_fts"):
         engine = "fts5"

@@ -251,13 +251,14 @@ def timeline_items(
 
 def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
                     actor_id: int | None, types: set[str] | None, limit: int) -> list[dict[str, Any]]:
-    sc = scope(f, actor_id)
+    sc = scope(f, actor_id, latest_table=True)
     # Articles, quotes and figures are dated by their article's publication day, so only
     # articles published in [start, end] can give any: a scope of those days alone is the
     # same answer without materialising every article in the filter.
     lo = max(d for d in (f.since, start) if d is not None)
     hi = min(d for d in (f.until, end) if d is not None)
-    by_published = scope(dataclasses.replace(f, since=lo, until=hi), actor_id) if lo <= hi else None
+    by_published = (scope(dataclasses.replace(f, since=lo, until=hi), actor_id, latest_table=True)
+                    if lo <= hi else None)
     a = t.article.c
     out: list[dict[str, Any]] = []
     if _wanted("article", types) and by_published is not None:
