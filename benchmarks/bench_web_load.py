@@ -4,7 +4,7 @@ alone, then beside one writer ingesting, in the same run.
 Usage (from the repository root, on a database built by ``bench_web.py``)::
 
     .venv/bin/python benchmarks/bench_web_load.py --db /tmp/bench-web.sqlite
-        [--readers 50] [--seconds 20] [--json out.json]
+        [--readers 50] [--seconds 20] [--writer-rate 0] [--json out.json]
 
 What runs:
 
@@ -13,13 +13,15 @@ What runs:
 2. ``--readers`` concurrent clients (asyncio + httpx, one connection each), each requesting
    the next of :data:`PATHS` as soon as it has its previous answer, for ``--seconds``;
 3. the same again while a writer process saves copies of stored articles (new ids, every
-   item) through ``Store.save`` as fast as it can, the way an ingest does.
+   item) through ``Store.save`` as an ingest does: as fast as the store allows (about ten a
+   second here, faster than any ingest that analyses its articles: the pipeline runs at about
+   four a second on this machine), or at most ``--writer-rate`` a second.
 
 For each phase: requests, requests per second, median, 95th percentile and maximum latency
-(ms), and failed requests (a transport error, such as a connection closed without an answer,
-or any status other than 200). The writer's saves are counted too. The server and writer run
-whatever ``newswatch`` is importable (``PYTHONPATH``), so the same script measures two
-checkouts. Nothing is asserted.
+(ms), in all and per endpoint (map, timeline, search), and failed requests (a transport error,
+such as a connection closed without an answer, or any status other than 200). The writer's
+saves are counted too. The server and writer run whatever ``newswatch`` is importable
+(``PYTHONPATH``), so the same script measures two checkouts. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 _WRITER = """
 import dataclasses, sys, time
 from newswatch.storage import Store
-url, tag = sys.argv[1], sys.argv[2]
+url, tag, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
 with Store.open(url) as store:
     ids = store.article_ids()[:50]
     sources = [store.load_article(i) for i in ids]
@@ -69,6 +71,7 @@ with Store.open(url) as store:
         store.save(dataclasses.replace(src, id=f"{src.id}~load-{tag}-{n}"))
         n += 1
         print(n, flush=True)
+        time.sleep(pause)
 """
 
 
@@ -78,8 +81,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _kind(path: str) -> str:
+    return path.split("?")[0].split("/")[2]  # map, timeline, search
+
+
+def _stats(ms: list[float]) -> dict[str, Any]:
+    ms = sorted(ms)
+    n = len(ms)
+    return {"n": n,
+            "median_ms": round(statistics.median(ms), 1) if ms else None,
+            "p95_ms": round(ms[min(n - 1, int(0.95 * n))], 1) if ms else None,
+            "max_ms": round(ms[-1], 1) if ms else None}
+
+
 async def _reader(client: httpx.AsyncClient, start: int, stop_at: float,
-                  ms: list[float], failures: list[str]) -> None:
+                  ms: list[tuple[str, float]], failures: list[str]) -> None:
     i = start
     while time.perf_counter() < stop_at:
         path = PATHS[i % len(PATHS)]
@@ -94,11 +110,11 @@ async def _reader(client: httpx.AsyncClient, start: int, stop_at: float,
             failures.append(f"{type(exc).__name__} {path}")
             ok = False
         if ok:
-            ms.append((time.perf_counter() - t0) * 1000)
+            ms.append((_kind(path), (time.perf_counter() - t0) * 1000))
 
 
 async def _phase(base: str, readers: int, seconds: float) -> dict[str, Any]:
-    ms: list[float] = []
+    ms: list[tuple[str, float]] = []
     failures: list[str] = []
     limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
@@ -106,15 +122,14 @@ async def _phase(base: str, readers: int, seconds: float) -> dict[str, Any]:
         stop_at = started + seconds
         await asyncio.gather(*(_reader(client, k, stop_at, ms, failures) for k in range(readers)))
         took = time.perf_counter() - started
-    ms.sort()
-    n = len(ms)
+    total = _stats([x for _, x in ms])
     return {
-        "requests": n + len(failures), "failed": len(failures),
+        "requests": total["n"] + len(failures), "failed": len(failures),
         "failures": sorted(set(failures))[:10],
-        "per_second": round((n + len(failures)) / took, 1),
-        "median_ms": round(statistics.median(ms), 1) if ms else None,
-        "p95_ms": round(ms[min(n - 1, int(0.95 * n))], 1) if ms else None,
-        "max_ms": round(ms[-1], 1) if ms else None,
+        "per_second": round((total["n"] + len(failures)) / took, 1),
+        "median_ms": total["median_ms"], "p95_ms": total["p95_ms"], "max_ms": total["max_ms"],
+        "by_endpoint": {k: _stats([x for kind, x in ms if kind == k])
+                        for k in sorted({kind for kind, _ in ms})},
     }
 
 
@@ -122,6 +137,8 @@ def _print(name: str, r: dict[str, Any]) -> None:
     print(f"{name:<12} requests {r['requests']:>5} ({r['per_second']:>6}/s)  median {r['median_ms']} ms  "
           f"p95 {r['p95_ms']} ms  max {r['max_ms']} ms  failed {r['failed']}"
           + (f"  saves {r['saves']}" if "saves" in r else ""), flush=True)
+    for kind, st in r["by_endpoint"].items():
+        print(f"  {kind:<10} n {st['n']:>5}  median {st['median_ms']} ms  p95 {st['p95_ms']} ms", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--writer-rate", type=float, default=0.0,
+                        help="saves per second at most (0: as fast as the store allows)")
     parser.add_argument("--server-log", type=Path, default=Path(os.devnull),
                         help="where the server's own messages go (default: nowhere)")
     args = parser.parse_args(argv)
@@ -154,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             httpx.get(base + path, timeout=120)
         results["readers_only"] = asyncio.run(_phase(base, args.readers, args.seconds))
         _print("readers", results["readers_only"])
-        writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time()))],
+        pause = 1.0 / args.writer_rate if args.writer_rate > 0 else 0.0
+        writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time())), str(pause)],
                                   env=env, stdout=subprocess.PIPE, text=True)
         assert writer.stdout is not None
         writer.stdout.readline()  # "ready"
