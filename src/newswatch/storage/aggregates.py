@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from . import aggregate_schema as ag
@@ -224,68 +226,56 @@ def _first_place_mention(conn: Connection, place_id: int, day: dt.date, language
     return None if value is None else int(value)
 
 
+def _insert_or_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], keys: Sequence[str],
+                   sums: Sequence[str], mins: Sequence[str] = ()) -> None:
+    """Insert ``rows``; where a row with the same ``keys`` exists, add the ``sums`` columns to it
+    and keep the smaller of the ``mins`` columns. One atomic statement (``ON CONFLICT DO
+    UPDATE``), so concurrent PostgreSQL writers of different articles do not lose counts."""
+    if not rows:
+        return
+    insert = pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
+    new = insert.excluded
+    values: dict[str, Any] = {c: table.c[c] + new[c] for c in sums}
+    values.update({c: sa.case((new[c] < table.c[c], new[c]), else_=table.c[c]) for c in mins})
+    conn.execute(insert.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=values), rows)
+
+
 def _apply_places(conn: Connection, places: dict[tuple[int, dt.date, str], list[int]], sign: int,
                   exclude: int | None = None) -> None:
-    g = ag.agg_place_day.c
-    by_group: dict[tuple[dt.date, str], list[int]] = {}
-    for place_id, day, lang in places:
-        by_group.setdefault((day, lang), []).append(place_id)
-    for (day, lang), place_ids in by_group.items():
-        stored = {int(row.place_id): row for row in conn.execute(
-            sa.select(ag.agg_place_day).where(g.day == day, g.language == lang,
-                                              g.place_id.in_(place_ids))).all()}
-        inserts = []
-        for place_id in place_ids:
-            mentions, articles, first = places[(place_id, day, lang)]
-            key = (g.place_id == place_id, g.day == day, g.language == lang)
-            old = stored.get(place_id)
-            if sign > 0:
-                if old is None:
-                    inserts.append({"place_id": place_id, "day": day, "language": lang,
-                                    "mentions": mentions, "articles": articles,
-                                    "first_mention": first})
-                else:
-                    conn.execute(sa.update(ag.agg_place_day).where(*key).values(
-                        mentions=old.mentions + mentions, articles=old.articles + articles,
-                        first_mention=min(int(old.first_mention), first)))
-                continue
-            if old is None:
-                continue
-            left = int(old.mentions) - mentions
-            if left <= 0:
-                conn.execute(sa.delete(ag.agg_place_day).where(*key))
-                continue
-            new_first = int(old.first_mention)
-            if new_first == first:
-                new_first = _first_place_mention(conn, place_id, day, lang, exclude) or new_first
-            conn.execute(sa.update(ag.agg_place_day).where(*key).values(
-                mentions=left, articles=int(old.articles) - articles, first_mention=new_first))
-        if inserts:
-            conn.execute(sa.insert(ag.agg_place_day), inserts)
+    table, g = ag.agg_place_day, ag.agg_place_day.c
+    if sign > 0:
+        _insert_or_add(conn, table, [
+            {"place_id": p, "day": d, "language": lang, "mentions": v[0], "articles": v[1],
+             "first_mention": v[2]} for (p, d, lang), v in places.items()
+        ], ("place_id", "day", "language"), ("mentions", "articles"), ("first_mention",))
+        return
+    for (place_id, day, lang), (mentions, articles, first) in places.items():
+        key = (g.place_id == place_id, g.day == day, g.language == lang)
+        conn.execute(sa.update(table).where(*key).values(
+            mentions=g.mentions - mentions, articles=g.articles - articles))
+        row = conn.execute(sa.select(g.mentions, g.first_mention).where(*key)).first()
+        if row is None:
+            continue
+        if row.mentions <= 0:
+            conn.execute(sa.delete(table).where(*key))
+        elif int(row.first_mention) == first:  # the revision leaving held the first mention
+            found = _first_place_mention(conn, place_id, day, lang, exclude)
+            if found is not None:
+                conn.execute(sa.update(table).where(*key).values(first_mention=found))
 
 
 def _apply_timeline(conn: Connection, timeline: Counter[tuple[dt.date, str, dt.date, str]], sign: int) -> None:
-    g = ag.agg_timeline.c
-    by_group: dict[tuple[dt.date, str], list[tuple[dt.date, str]]] = {}
-    for day, lang, iday, kind in timeline:
-        by_group.setdefault((day, lang), []).append((iday, kind))
-    for (day, lang), keys in by_group.items():
-        stored = {(row.item_day, row.type): int(row.n) for row in conn.execute(
-            sa.select(g.item_day, g.type, g.n).where(g.day == day, g.language == lang)).all()}
-        inserts = []
-        for iday, kind in keys:
-            n = timeline[(day, lang, iday, kind)] * sign
-            key = (g.day == day, g.language == lang, g.item_day == iday, g.type == kind)
-            old = stored.get((iday, kind))
-            if old is None:
-                if n > 0:
-                    inserts.append({"day": day, "language": lang, "item_day": iday, "type": kind, "n": n})
-            elif old + n <= 0:
-                conn.execute(sa.delete(ag.agg_timeline).where(*key))
-            else:
-                conn.execute(sa.update(ag.agg_timeline).where(*key).values(n=old + n))
-        if inserts:
-            conn.execute(sa.insert(ag.agg_timeline), inserts)
+    table, g = ag.agg_timeline, ag.agg_timeline.c
+    if sign > 0:
+        _insert_or_add(conn, table, [
+            {"day": d, "language": lang, "item_day": i, "type": k, "n": n}
+            for (d, lang, i, k), n in timeline.items()
+        ], ("day", "language", "item_day", "type"), ("n",))
+        return
+    for (day, lang, iday, kind), n in timeline.items():
+        key = (g.day == day, g.language == lang, g.item_day == iday, g.type == kind)
+        conn.execute(sa.update(table).where(*key).values(n=g.n - n))
+        conn.execute(sa.delete(table).where(*key, g.n <= 0))
 
 
 def _apply(conn: Connection, c: Contribution, sign: int) -> None:
