@@ -10,8 +10,9 @@ What runs:
 
 1. ``newswatch``'s dashboard in its own process (uvicorn, one worker, 127.0.0.1), so the
    clients do not share its interpreter;
-2. ``--readers`` concurrent clients (asyncio + httpx, one connection each), each requesting
-   the next of :data:`PATHS` as soon as it has its previous answer, for ``--seconds``;
+2. ``--readers`` concurrent clients (asyncio + httpx, one connection each, spread over
+   ``--client-processes`` processes), each requesting the next of :data:`PATHS` as soon as it
+   has its previous answer, for ``--seconds``;
 3. the same again while a writer process saves copies of stored articles (new ids, every
    item) through ``Store.save`` as an ingest does: as fast as the store allows (about ten a
    second here, faster than any ingest that analyses its articles: the pipeline runs at about
@@ -20,7 +21,8 @@ What runs:
 For each phase: requests, requests per second, median, 95th percentile and maximum latency
 (ms), in all and per endpoint (map, timeline, search), and failed requests (a transport error,
 such as a connection closed without an answer, or any status other than 200). The writer's
-saves are counted too. The server and writer run whatever ``newswatch`` is importable
+saves are counted too, and the CPU seconds the server and the client processes used. The
+server and writer run whatever ``newswatch`` is importable
 (``PYTHONPATH``), so the same script measures two checkouts. Nothing is asserted.
 """
 
@@ -29,7 +31,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -113,15 +117,41 @@ async def _reader(client: httpx.AsyncClient, start: int, stop_at: float,
             ms.append((_kind(path), (time.perf_counter() - t0) * 1000))
 
 
-async def _phase(base: str, readers: int, seconds: float) -> dict[str, Any]:
+async def _readers(base: str, first: int, readers: int, seconds: float
+                   ) -> tuple[list[tuple[str, float]], list[str]]:
     ms: list[tuple[str, float]] = []
     failures: list[str] = []
     limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        started = time.perf_counter()
-        stop_at = started + seconds
-        await asyncio.gather(*(_reader(client, k, stop_at, ms, failures) for k in range(readers)))
-        took = time.perf_counter() - started
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(_reader(client, first + k, stop_at, ms, failures) for k in range(readers)))
+    return ms, failures
+
+
+def _client_process(job: tuple[str, int, int, float]) -> tuple[list[tuple[str, float]], list[str], float]:
+    base, first, readers, seconds = job
+    ms, failures = asyncio.run(_readers(base, first, readers, seconds))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return ms, failures, usage.ru_utime + usage.ru_stime
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _phase(base: str, readers: int, seconds: float, processes: int, server_pid: int) -> dict[str, Any]:
+    share = [readers // processes + (1 if k < readers % processes else 0) for k in range(processes)]
+    jobs = [(base, sum(share[:k]), n, seconds) for k, n in enumerate(share) if n]
+    server_cpu = _cpu_seconds(server_pid)
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+        parts = pool.map(_client_process, jobs)
+    took = time.perf_counter() - started
+    server_cpu = _cpu_seconds(server_pid) - server_cpu
+    ms = [x for part in parts for x in part[0]]
+    failures = [x for part in parts for x in part[1]]
     total = _stats([x for _, x in ms])
     return {
         "requests": total["n"] + len(failures), "failed": len(failures),
@@ -130,13 +160,16 @@ async def _phase(base: str, readers: int, seconds: float) -> dict[str, Any]:
         "median_ms": total["median_ms"], "p95_ms": total["p95_ms"], "max_ms": total["max_ms"],
         "by_endpoint": {k: _stats([x for kind, x in ms if kind == k])
                         for k in sorted({kind for kind, _ in ms})},
+        "server_cpu_s": round(server_cpu, 1), "clients_cpu_s": round(sum(p[2] for p in parts), 1),
+        "wall_s": round(took, 1),
     }
 
 
 def _print(name: str, r: dict[str, Any]) -> None:
     print(f"{name:<12} requests {r['requests']:>5} ({r['per_second']:>6}/s)  median {r['median_ms']} ms  "
           f"p95 {r['p95_ms']} ms  max {r['max_ms']} ms  failed {r['failed']}"
-          + (f"  saves {r['saves']}" if "saves" in r else ""), flush=True)
+          + (f"  saves {r['saves']}" if "saves" in r else "")
+          + f"  CPU s: server {r['server_cpu_s']}, clients {r['clients_cpu_s']} in {r['wall_s']} s", flush=True)
     for kind, st in r["by_endpoint"].items():
         print(f"  {kind:<10} n {st['n']:>5}  median {st['median_ms']} ms  p95 {st['p95_ms']} ms", flush=True)
 
@@ -147,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--client-processes", type=int, default=2,
+                        help="processes the readers are spread over (one client process "
+                             "cannot ask fast enough)")
     parser.add_argument("--writer-rate", type=float, default=0.0,
                         help="saves per second at most (0: as fast as the store allows)")
     parser.add_argument("--server-log", type=Path, default=Path(os.devnull),
@@ -171,14 +207,14 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
         for path in PATHS:  # warm-up: one of each
             httpx.get(base + path, timeout=120)
-        results["readers_only"] = asyncio.run(_phase(base, args.readers, args.seconds))
+        results["readers_only"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
         _print("readers", results["readers_only"])
         pause = 1.0 / args.writer_rate if args.writer_rate > 0 else 0.0
         writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time())), str(pause)],
                                   env=env, stdout=subprocess.PIPE, text=True)
         assert writer.stdout is not None
         writer.stdout.readline()  # "ready"
-        results["with_writer"] = asyncio.run(_phase(base, args.readers, args.seconds))
+        results["with_writer"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
         writer.terminate()
         out = writer.stdout.read().split()
         results["with_writer"]["saves"] = int(out[-1]) if out else 0
