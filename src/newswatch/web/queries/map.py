@@ -63,14 +63,17 @@ def map_features(conn: Connection, f: Filters, *, limit: int, zoom: int | None =
     """
     def compute() -> dict[str, Any]:
         if direct or not _has_aggregates(conn):
-            data = _map_features_direct(conn, f, limit=limit)
-        else:
-            data = _map_features_aggregated(conn, f, limit=limit)
-        return data if zoom is None else cluster_features(data, zoom)
+            return _map_features_direct(conn, f, limit=limit)
+        return _map_features_aggregated(conn, f, limit=limit)
 
     if direct:
-        return compute()
-    return cached(conn, ("map", f, limit, zoom), compute)
+        data = compute()
+        return data if zoom is None else cluster_features(data, zoom)
+    data = cached(conn, ("map", f, limit, None), compute)
+    if zoom is None:
+        return data
+    # every zoom level clusters the one cached answer of its filter
+    return cached(conn, ("map", f, limit, zoom), lambda: cluster_features(data, zoom))
 
 
 def _has_aggregates(conn: Connection) -> bool:
