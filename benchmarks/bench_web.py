@@ -18,7 +18,9 @@ How the database is built (skipped when ``--db`` already holds ``--articles`` ar
 
 Then the dashboard runs under uvicorn on 127.0.0.1 and each endpoint is requested
 ``--requests`` times (after two warm-up requests) over HTTP with a few filter variants; the
-median and 95th-percentile wall-clock latencies are printed. Nothing is asserted.
+median and 95th-percentile wall-clock latencies are printed. Repeated requests are answered
+from the dashboard's read cache until a write; ``--cold`` switches it off so that every
+request is computed. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import os
 import resource
 import socket
 import statistics
@@ -39,7 +42,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+#: The shared corpus: ``NEWSWATCH_SHARED_DIR``/corpus, else ../shared/corpus beside the checkout
+#: (or beside the main checkout, for a worktree under /work/wt/).
+CORPUS = next((p for p in (Path(os.environ.get("NEWSWATCH_SHARED_DIR", "/nonexistent")) / "corpus",
+                           ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus")
+               if p.is_dir()), ROOT.parent / "shared" / "corpus")
 #: (file, share of the base articles)
 SOURCES = (
     ("wh_statements_2021/articles.jsonl", 0.6),
@@ -108,11 +115,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure(url: str, requests: int) -> dict[str, dict[str, float]]:
-    """Serve the dashboard and time each endpoint; returns ms statistics per endpoint."""
+def measure(url: str, requests: int, *, cold: bool = False) -> dict[str, dict[str, float]]:
+    """Serve the dashboard and time each endpoint; returns ms statistics per endpoint.
+
+    ``cold``: switch the dashboard's read cache off (every request computed), where the
+    checkout has one.
+    """
     import uvicorn
 
     from newswatch.web import create_app, load_config
+
+    if cold:
+        try:
+            from newswatch.web.cache import read_cache
+        except ImportError:  # a checkout from before the cache
+            pass
+        else:
+            read_cache.max_entries = 0
 
     app = create_app(load_config(url, env={}))
     port = _free_port()
@@ -156,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=int, default=200)
     parser.add_argument("--db", default="/tmp/bench-web.sqlite")
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--cold", action="store_true",
+                        help="switch the read cache off: every request is computed")
     args = parser.parse_args(argv)
     url = f"sqlite:///{Path(args.db).resolve()}"
     from newswatch.storage import Store
@@ -165,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     if have < args.articles:
         build(url, args.articles, args.base)
     print(f"database {url}", flush=True)
-    measure(url, args.requests)
+    measure(url, args.requests, cold=args.cold)
     return 0
 
 

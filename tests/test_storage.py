@@ -56,6 +56,15 @@ SAMPLE_ROWS = {
     "entity_merge": 0,
     "article_cluster": 0,
     "article_cluster_member": 0,
+    # dashboard aggregates (migration 0006): the latest revision; one row per place (one day, one language), one
+    # per timeline type (article, quote, figure, timex, event), the same per revision, no
+    # located event; the version
+    "agg_latest": 1,
+    "agg_place_day": 3,
+    "agg_timeline": 5,
+    "agg_timeline_revision": 5,
+    "agg_event_place": 0,
+    "data_version": 1,
     # reader activity (migration 0002), empty after a save
     "app_user": 0,
     "comment": 0,

@@ -18,6 +18,7 @@ import pycountry
 import sqlalchemy as sa
 
 from ..errors import UnknownCountry
+from ..storage import aggregate_schema as ag
 from ..storage import schema as t
 
 
@@ -90,13 +91,29 @@ def make_filters(since: dt.date | None = None, until: dt.date | None = None,
     return Filters(since, until, alpha2, alpha3, language)
 
 
-def scope(f: Filters, actor_id: int | None = None) -> sa.CTE:
+def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False) -> sa.CTE:
     """The latest revision of every article in scope: columns ``article_id``, ``revision_id``.
 
     Args:
         f: the filter.
         actor_id: keep only revisions that mention this entity.
+        latest_table: read the latest revisions, with their scope day and language, from
+            ``agg_latest`` (kept by every save, migration ``0004``): the same rows, about four
+            times faster to build (24 against 100 ms for 10,276 articles), used by search and
+            a timeline bar's items. Not the default: with a language filter SQLite's planner
+            picked worse plans for the overview and the events on the map (measured 72 ms
+            against 452 ms), so each caller opts in where it was measured to gain.
     """
+    if latest_table:
+        g = ag.agg_latest.c
+        stmt = sa.select(g.article_id, g.revision_id).where(*aggregate_conditions(g.day, g.language, f))
+        if f.country is not None:
+            stmt = stmt.where(in_country(g.revision_id, f))
+        if actor_id is not None:
+            stmt = stmt.where(g.revision_id.in_(
+                sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
+            ))
+        return stmt.cte("scope").prefix_with("MATERIALIZED")
     a, r = t.article.c, t.revision.c
     newer = t.revision.alias("newer")
     latest_seq = (
@@ -124,17 +141,7 @@ def scope(f: Filters, actor_id: int | None = None) -> sa.CTE:
     # Uncorrelated IN lists: each is computed once per statement from the indexes on
     # place.country_code, place_mention.place_id and entity_mention.entity_id.
     if f.country is not None:
-        in_place = (
-            sa.select(t.place_mention.c.revision_id)
-            .join(t.place, t.place.c.id == t.place_mention.c.place_id)
-            .where(t.place.c.country_code == f.country)
-        )
-        in_entity = (
-            sa.select(t.entity_mention.c.revision_id)
-            .join(t.entity, t.entity.c.id == t.entity_mention.c.entity_id)
-            .where(t.entity.c.country == f.country_alpha3)
-        )
-        stmt = stmt.where(sa.or_(r.id.in_(in_place), r.id.in_(in_entity)))
+        stmt = stmt.where(in_country(r.id, f))
     if actor_id is not None:
         stmt = stmt.where(r.id.in_(
             sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
@@ -143,6 +150,38 @@ def scope(f: Filters, actor_id: int | None = None) -> sa.CTE:
     # mention row a query joins to it (measured 30 s for the dashboard overview of 10,000
     # articles).
     return stmt.cte("scope").prefix_with("MATERIALIZED")
+
+
+def in_country(revision_id: sa.ColumnElement[Any], f: Filters) -> sa.ColumnElement[bool]:
+    """``revision_id`` names a revision in ``f.country``: it mentions a place there
+    (``place.country_code``, alpha-2) or an entity of it (``entity.country``, alpha-3)."""
+    in_place = (
+        sa.select(t.place_mention.c.revision_id)
+        .join(t.place, t.place.c.id == t.place_mention.c.place_id)
+        .where(t.place.c.country_code == f.country)
+    )
+    in_entity = (
+        sa.select(t.entity_mention.c.revision_id)
+        .join(t.entity, t.entity.c.id == t.entity_mention.c.entity_id)
+        .where(t.entity.c.country == f.country_alpha3)
+    )
+    return sa.or_(revision_id.in_(in_place), revision_id.in_(in_entity))
+
+
+def aggregate_conditions(day: sa.ColumnElement[Any], language: sa.ColumnElement[Any],
+                         f: Filters) -> list[sa.ColumnElement[bool]]:
+    """The date and language part of the scope on a write-time aggregate
+    (:mod:`newswatch.storage.aggregate_schema`), whose ``day`` is the article's scope day (the
+    publication day, else the UTC day it was first stored) and ``language`` its language
+    (``""`` when unknown): the same articles as :func:`scope` without country or actor."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if f.since is not None:
+        conds.append(day >= f.since)
+    if f.until is not None:
+        conds.append(day <= f.until)
+    if f.language is not None:
+        conds.append(language == f.language)
+    return conds
 
 
 def event_items() -> sa.Table:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,10 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 #: ``PRAGMA synchronous`` for SQLite. FULL syncs the WAL on every commit, so a committed
 #: article survives a power cut, at ~1 ms per save on local disks.
 SQLITE_SYNCHRONOUS = "FULL"
+#: Pooled read-only SQLite connections kept, and how many more a burst may open (the web
+#: server runs its routes on up to 40 worker threads).
+READ_POOL_SIZE = 16
+READ_POOL_OVERFLOW = 32
 #: Execution option naming the SQLite ``BEGIN`` mode for a connection.
 SQLITE_BEGIN_OPTION = "newswatch_sqlite_begin"
 
@@ -60,7 +65,7 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) -> Engine:
     """Create an engine for ``url`` with the store's connection settings.
 
     SQLite connections get ``journal_mode=WAL`` (files only), ``foreign_keys=ON``,
@@ -70,26 +75,45 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     Args:
         url: database URL (see :func:`normalise_url`).
         echo: log SQL statements (SQLAlchemy's ``echo``).
+        read_only: connections refuse every write: a SQLite file is opened with
+            ``mode=ro`` and ``PRAGMA query_only``; PostgreSQL sessions get
+            ``default_transaction_read_only``. An in-memory SQLite database cannot be shared
+            with a second engine and is refused (``ValueError``).
 
     Returns:
         A SQLAlchemy engine. Nothing is connected yet.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
+        in_memory = parsed.database in (None, "", ":memory:")
+        if read_only:
+            if in_memory:
+                raise ValueError("an in-memory SQLite database has no read-only twin")
+            path = Path(str(parsed.database)).expanduser().resolve()
+            parsed = parsed.set(database=f"file:{path}", query={"mode": "ro", "uri": "true"})
+        # Readers of a file are cheap: enough pooled connections for a server's worker
+        # threads, so a burst of requests does not queue on the pool.
+        pool = {"pool_size": READ_POOL_SIZE, "max_overflow": READ_POOL_OVERFLOW} if read_only else {}
         engine = sa.create_engine(
             parsed,
             echo=echo,
             json_serializer=_json_dumps,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+            **pool,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, in_memory=in_memory, read_only=read_only)
         return engine
-    return sa.create_engine(parsed, echo=echo, json_serializer=_json_dumps, pool_pre_ping=True)
+    connect_args = {}
+    if read_only:
+        # Added to the URL's own ``options`` (a search_path, say), which this would replace.
+        given = parsed.query.get("options")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = " ".join(filter(None, (given, "-c default_transaction_read_only=on")))
+    return sa.create_engine(parsed, echo=echo, json_serializer=_json_dumps, pool_pre_ping=True,
+                            connect_args=connect_args)
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    in_memory = engine.url.database in (None, "", ":memory:")
-
+def _configure_sqlite(engine: Engine, *, in_memory: bool, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" hook below emit BEGIN instead of the driver.
@@ -97,7 +121,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-        if not in_memory:
+        if read_only:
+            # The journal mode is the file's (set by writers); a reader only refuses writes.
+            cursor.execute("PRAGMA query_only = ON")
+        elif not in_memory:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
         cursor.close()

@@ -23,7 +23,8 @@ Each table is defined here whole, once: ``entity`` includes its identity columns
 the columns migration ``0003`` added; the situation tables are in
 :mod:`~newswatch.storage.situation_schema`, reader activity in
 :mod:`~newswatch.storage.reader_schema`, analysts' corrections and verification in
-:mod:`~newswatch.storage.review_schema`, the shared types in
+:mod:`~newswatch.storage.review_schema`, the dashboard's write-time aggregates in
+:mod:`~newswatch.storage.aggregate_schema`, the shared types in
 :mod:`~newswatch.storage.schema_base`.
 
 This module is the *current* shape. The database reaches it only through the versioned
@@ -36,7 +37,7 @@ import sqlalchemy as sa
 
 # The two other table modules register their tables on the same ``metadata``; importing them
 # here makes ``schema.metadata`` complete. They import only ``schema_base``, never this module.
-from . import reader_schema, review_schema, situation_schema, watch_schema
+from . import aggregate_schema, reader_schema, review_schema, situation_schema, watch_schema
 from .schema_base import NAMING_CONVENTION, Id, Json, Timestamp, metadata
 from .schema_base import provenance_columns as _provenance_columns
 from .schema_base import revision_fk as _revision_fk
@@ -282,6 +283,7 @@ __all__ = [
     # re-exported: the shared metadata and types, the two other table modules
     "NAMING_CONVENTION",
     "REVISION_TABLES",
+    "aggregate_schema",
     "Id",
     "Json",
     "Timestamp",

@@ -16,7 +16,9 @@ Saving follows the design note DATA-MODEL.md:
   has the same outlet, site and headline and nearly the same text (shingle Jaccard at least
   :data:`~newswatch.situation.dedup.REVISION_MIN_SIMILARITY`), so a fixed figure or typo
   becomes revision ``n + 1`` instead of a second article; anything else stays apart;
-* each save is one transaction: on any failure nothing of that article is written.
+* each save is one transaction: on any failure nothing of that article is written;
+* the same transaction keeps the dashboard's aggregates (:mod:`newswatch.storage.aggregates`)
+  equal to the item tables and bumps the data version readers' caches are keyed on.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from .. import serialize
 from ..errors import ArticleNotFound, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
+from . import aggregates as agg
 from . import mapping as mp
 from . import schema as t
 from . import situation as sit
@@ -146,6 +149,23 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._read_engine: Engine | None = None
+
+    def use_read_only_reads(self) -> bool:
+        """Make :meth:`read` hand out read-only connections from a second engine (SQLite
+        ``mode=ro`` + ``query_only``; PostgreSQL ``default_transaction_read_only``), so a
+        reader can never write, whatever its query. Writes keep :attr:`engine`. An in-memory
+        SQLite store keeps one engine.
+
+        Returns:
+            Whether reads are now read-only.
+        """
+        if self._read_engine is None:
+            try:
+                self._read_engine = make_engine(self.engine.url, read_only=True)
+            except ValueError:
+                return False
+        return True
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -205,6 +225,8 @@ class Store:
 
     def close(self) -> None:
         """Release all connections."""
+        if self._read_engine is not None:
+            self._read_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -215,13 +237,14 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reading (one snapshot on SQLite WAL; read committed on PostgreSQL).
+        """A connection for reading (one snapshot on SQLite WAL; read committed on PostgreSQL);
+        read-only after :meth:`use_read_only_reads`.
 
         Yields:
             A SQLAlchemy connection; its transaction begins with the first statement and is
             rolled back at the end.
         """
-        with self.engine.connect() as conn:
+        with (self._read_engine or self.engine).connect() as conn:
             yield conn  # closing the connection rolls the read transaction back
 
     # -- writing --------------------------------------------------------------------------
@@ -257,6 +280,9 @@ class Store:
                     return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
                 source_id = self._ensure_source(conn, article)
                 now = _utcnow()
+                # The former latest revision's share of the dashboard aggregates, under the
+                # article row's date and language before this revision changes them.
+                previous = None if latest is None else agg.contributions(conn, [latest.id])
                 if latest is None:
                     self._insert_article(conn, article, source_id, now)
                     status, seq = STATUS_NEW, 1
@@ -265,6 +291,7 @@ class Store:
                     status, seq = STATUS_REVISED, latest.seq + 1
                 revision_id = self._insert_revision(conn, article, seq, digest, now)
                 self._insert_items(conn, revision_id, article)
+                agg.replace_revision(conn, previous, revision_id)
         except SQLAlchemyError as exc:
             raise StorageError(
                 f"could not save article {article_id}: {exc}", subject=article.origin or article_id

@@ -448,10 +448,14 @@ def article(ctx: Reader, article_id: str, revision: IdQuery = None,
 
 @router.get("/map", tags=["pages"], response_class=GeoJSONResponse,
             responses={200: {"model": FeatureCollection}, **READS})
-def map_data(ctx: Reader, f: Filt) -> GeoJSONResponse:
+def map_data(ctx: Reader, f: Filt,
+             zoom: Annotated[int | None, Query(ge=0, le=18, description=(
+                 "Map zoom level: features are clustered on the server into grid cells "
+                 "(kind 'cluster' with count, mentions, categories, top)"))] = None,
+             ) -> GeoJSONResponse:
     """Places and events in scope as GeoJSON (``application/geo+json``)."""
     with ctx.store.read() as conn:
-        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count)
+        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count, zoom=zoom)
     return GeoJSONResponse(data)
 
 

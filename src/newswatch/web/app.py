@@ -75,6 +75,9 @@ def create_app(
     """
     owned = store is None
     store = store or Store.open(config.db_url)
+    # Every page and read route reads through store.read(): read-only connections, so no
+    # read can write or hold a write lock; writes use store.engine.
+    store.use_read_only_reads()
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["http_url"] = http_url  # only http(s) URLs become links

@@ -23,6 +23,7 @@ from ..read.scope import event_items
 from ..stages.events.lexicon import PLOVER_TYPES
 from ..storage import schema as t
 from ..storage import situation_schema as st
+from ..storage.aggregates import bump_version
 from ..storage.engine import inserted_id, write_transaction
 from ..storage.reader_schema import error_report
 from ..storage.review_schema import (
@@ -242,6 +243,7 @@ def _correct(conn: Connection, user: User, *, article_id: str, revision_id: int,
     new_id = inserted_id(conn.execute(sa.insert(correction), {
         **anchor_cols, "action": action, "fields": clean, "note": note, "report_id": report_id,
         "user_id": user.id, "created_at": _now()}))
+    bump_version(conn)  # the dashboard's cached map, timeline and search answers are now stale
     return {"id": int(new_id), "article_id": article_id, "revision_id": revision_id,
             "kind": kind, "start": start, "end": end, "exact": anchor_cols["exact"],
             "action": action, "fields": clean or {}, "machine": machine, "note": note,
@@ -339,6 +341,7 @@ def verify(engine: Engine, user: User, *, article_id: str, revision_id: int, sta
         new_id = inserted_id(conn.execute(sa.insert(verification), {
             **anchor_cols, "status": status, "note": note, "user_id": user.id,
             "created_at": _now()}))
+        bump_version(conn)  # cached answers showing verification status are now stale
     return {"id": int(new_id), "article_id": article_id, "revision_id": revision_id,
             "kind": kind, "start": start, "end": end, "status": status, "note": note,
             "by": user.name}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex
+from ...read.scope import aggregate_conditions, in_country
+from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ..cache import cached
 from ..errors import NotFound
 from .common import (
     Filters,
@@ -33,10 +37,17 @@ FEATURE_CLASS_CATEGORY = {
 }
 #: Evidence items per map marker popup.
 EVIDENCE_ROWS = 5
+#: Zoom levels the server clusters for (Leaflet's 0 = whole world .. 18 = a street).
+MAX_ZOOM = 18
+#: Grid cells per map tile side when clustering: at zoom z a cell is 360 / 2**z / CELLS_PER_TILE
+#: degrees of longitude (and as many of latitude), about 64 screen pixels.
+CELLS_PER_TILE = 4
 
-__all__ = ["EVIDENCE_ROWS", "FEATURE_CLASS_CATEGORY", "map_features", "place_evidence"]
+__all__ = ["CELLS_PER_TILE", "EVIDENCE_ROWS", "FEATURE_CLASS_CATEGORY", "MAX_ZOOM", "cluster_features",
+           "map_features", "place_evidence"]
 
-def map_features(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
+def map_features(conn: Connection, f: Filters, *, limit: int, zoom: int | None = None,
+                 direct: bool = False) -> dict[str, Any]:
     """Places and events in scope as a GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
 
     One feature per resolved place with coordinates (``kind`` "place", ``category`` from its
@@ -48,7 +59,142 @@ def map_features(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
     The analysts' corrections hold: a place mention matched to another place counts there, an
     event mention retyped counts under its new type, rejected mentions count nowhere (a
     corrected mention adds one to ``mentions``; ``articles`` is not recounted for it).
+
+    Counts come from the write-time aggregates (``agg_place_day``, ``agg_event_place``), which
+    answer every filter of the map; ``direct=True`` (or a database without them) scans the
+    item tables instead: the same answer, slower. With ``zoom`` (0..:data:`MAX_ZOOM`) features
+    are clustered on the server (:func:`cluster_features`). Answers are cached per filter
+    until the next write (:mod:`newswatch.web.cache`); do not mutate them.
     """
+    def compute() -> dict[str, Any]:
+        # The aggregates count machine output; once an analyst has corrected or rejected a
+        # place or event mention, the item tables are scanned so the correction holds.
+        if direct or not _has_aggregates(conn) or _has_map_corrections(conn):
+            return _map_features_direct(conn, f, limit=limit)
+        return _map_features_aggregated(conn, f, limit=limit)
+
+    if direct:
+        data = compute()
+        return data if zoom is None else cluster_features(data, zoom)
+    data = cached(conn, ("map", f, limit, None), compute)
+    if zoom is None:
+        return data
+    # every zoom level clusters the one cached answer of its filter
+    return cached(conn, ("map", f, limit, zoom), lambda: cluster_features(data, zoom))
+
+
+def _has_map_corrections(conn: Connection) -> bool:
+    corrections = ReviewIndex(conn, "correction")
+    return bool(corrections.positions("place", lambda r: True) or corrections.positions("event", lambda r: True))
+
+
+def _has_aggregates(conn: Connection) -> bool:
+    return "agg_place_day" in t.metadata.tables and sa.inspect(conn).has_table("agg_place_day")
+
+
+def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
+    p, g = t.place.c, ag.agg_place_day.c
+    stmt = (
+        sa.select(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
+                  p.feature_code, sa.func.sum(g.mentions).label("mentions"),
+                  sa.func.sum(g.articles).label("articles"),
+                  sa.func.min(g.first_mention).label("first_mention"))
+        .select_from(ag.agg_place_day)
+        .join(t.place, p.id == g.place_id)
+        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None),
+               *aggregate_conditions(g.day, g.language, f))
+        .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
+                  p.feature_code)
+        .order_by(sa.desc("mentions"), p.key)
+        .limit(limit)
+    )
+    # Every article with a mention of a place in the country is in the country's scope, so
+    # the place rows need no scope of their own.
+    if f.country:
+        stmt = stmt.where(p.country_code == f.country)
+    places = conn.execute(stmt).all()
+    features = _place_features(conn, places)
+    remaining = limit - len(features)
+    if remaining > 0:
+        e = ag.agg_event_place.c
+        at_place = [p.key == e.place, p.name == e.place, p.key == e.place_key]
+        estmt = (
+            sa.select(p.key, p.name, p.lat, p.lon, p.country_code, e.type,
+                      sa.func.sum(e.mentions).label("mentions"),
+                      sa.func.count(sa.distinct(e.article_id)).label("articles"),
+                      sa.func.min(e.first_event).label("first_event"))
+            .select_from(ag.agg_event_place)
+            .join(t.place, sa.or_(*at_place))
+            .where(p.lat.is_not(None), p.lon.is_not(None),
+                   *aggregate_conditions(e.day, e.language, f))
+            .group_by(p.key, p.name, p.lat, p.lon, p.country_code, e.type)
+            .order_by(sa.desc("mentions"), p.key, e.type)
+            .limit(remaining)
+        )
+        if f.country:
+            estmt = estmt.where(p.country_code == f.country, in_country(e.revision_id, f))
+        features.extend(_event_rows_to_features(conn, conn.execute(estmt).all()))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _place_features(conn: Connection, places: Sequence[Any]) -> list[dict[str, Any]]:
+    evidence = _evidence_by_id(conn, t.place_mention, [int(r.first_mention) for r in places])
+    return [
+        _feature(r.lon, r.lat, {
+            "kind": "place",
+            "category": FEATURE_CLASS_CATEGORY.get(r.feature_class or "", "other"),
+            "key": r.key, "name": r.name, "country_code": r.country_code,
+            "feature_code": r.feature_code, "mentions": int(r.mentions),
+            "articles": int(r.articles), "evidence": evidence.get(int(r.first_mention)),
+        })
+        for r in places
+    ]
+
+
+def cluster_features(data: dict[str, Any], zoom: int) -> dict[str, Any]:
+    """Features merged per grid cell for a map at ``zoom``: a cell is
+    ``360 / 2**zoom / CELLS_PER_TILE`` degrees wide and high. A cell holding one feature keeps
+    it as it is; a cell holding more becomes one feature of ``kind`` "cluster" at the
+    mentions-weighted mean of its members, with ``count`` (features merged), ``mentions``
+    (their sum), ``categories`` (mentions per kind/category, e.g. ``place:populated-place``)
+    and ``top``: the busiest member's ``key`` and ``name``. Busiest first.
+
+    Args:
+        data: a FeatureCollection from :func:`map_features`.
+        zoom: 0..:data:`MAX_ZOOM` (clamped).
+    """
+    zoom = max(0, min(MAX_ZOOM, zoom))
+    size = 360.0 / (2 ** zoom) / CELLS_PER_TILE
+    cells: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for feat in data["features"]:
+        lon, lat = feat["geometry"]["coordinates"]
+        cells.setdefault((int((lon + 180.0) // size), int((lat + 90.0) // size)), []).append(feat)
+    out: list[dict[str, Any]] = []
+    for members in cells.values():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        weight = sum(max(1, m["properties"]["mentions"]) for m in members)
+        lon = sum(m["geometry"]["coordinates"][0] * max(1, m["properties"]["mentions"]) for m in members) / weight
+        lat = sum(m["geometry"]["coordinates"][1] * max(1, m["properties"]["mentions"]) for m in members) / weight
+        top = max(members, key=lambda m: (m["properties"]["mentions"], m["properties"]["key"]))
+        categories: dict[str, int] = {}
+        for m in members:
+            name = f'{m["properties"]["kind"]}:{m["properties"]["category"]}'
+            categories[name] = categories.get(name, 0) + m["properties"]["mentions"]
+        out.append(_feature(round(lon, 6), round(lat, 6), {
+            "kind": "cluster", "category": "cluster", "count": len(members),
+            "mentions": sum(m["properties"]["mentions"] for m in members),
+            "categories": dict(sorted(categories.items())),
+            "top": {"key": top["properties"]["key"], "name": top["properties"]["name"]},
+        }))
+    out.sort(key=lambda x: -x["properties"]["mentions"])
+    return {"type": "FeatureCollection", "features": out, "zoom": zoom}
+
+
+def _map_features_direct(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
+    """The map scanned from the item tables, with the analysts' corrections (see
+    :func:`map_features`)."""
     sc = scope(f)
     p, pm = t.place.c, t.place_mention.c
     stmt = (
@@ -189,6 +335,18 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
                      "articles": 1, "evidence": ref}
             _merge(out, (kind, r.key), lambda props=props, r=r: _feature(r.lon, r.lat, props))
     return out
+
+
+def _event_rows_to_features(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    evidence = _evidence_by_id(conn, event_items(), [int(r.first_event) for r in rows])
+    return [
+        _feature(r.lon, r.lat, {
+            "kind": "event", "category": r.type, "key": r.key, "name": r.name,
+            "country_code": r.country_code, "feature_code": None, "mentions": int(r.mentions),
+            "articles": int(r.articles), "evidence": evidence.get(int(r.first_event)),
+        })
+        for r in rows
+    ]
 
 
 def _feature(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...storage import schema as t
+from ..cache import cached
 from .common import SNIPPET_CHARS, Filters, has_table, iso, scope
 
 #: Longest search query, in characters, and most terms used from it.
@@ -17,7 +18,8 @@ MAX_QUERY_TERMS = 12
 
 _TERM = re.compile(r"\w+\*?")
 
-__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "fts5_query", "highlight_snippet", "query_terms", "search"]
+__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "fts5_query", "highlight_snippet", "query_terms", "search",
+           "search_uncached"]
 
 def query_terms(q: str) -> list[str]:
     """Words of a search query (Unicode word characters; a trailing ``*`` asks for a prefix
@@ -69,6 +71,16 @@ def highlight_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -
 def search(
     conn: Connection, f: Filters, q: str, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
+    """Full-text search (:func:`search_uncached`), one page of ``limit`` hits from ``offset``,
+    cached per query, filter and page until the next write (:mod:`newswatch.web.cache`); do
+    not mutate the answer."""
+    return cached(conn, ("search", f, q, limit, offset),
+                  lambda: search_uncached(conn, f, q, limit=limit, offset=offset))
+
+
+def search_uncached(
+    conn: Connection, f: Filters, q: str, *, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
     """Full-text search over article titles and texts (latest revisions in scope).
 
     SQLite: the FTS5 index ``article_fts`` (every term required, BM25 ranking). PostgreSQL:
@@ -85,7 +97,7 @@ def search(
     base = {"q": q, "terms": terms, "filters": f.to_dict()}
     if not terms:
         return {**base, "engine": None, "total": 0, "items": []}
-    sc = scope(f)
+    sc = scope(f, latest_table=True)
     a, r = t.article.c, t.revision.c
     if conn.dialect.name == "sqlite" and has_table(conn, "article_fts"):
         engine = "fts5"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -11,7 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
+from ...read.scope import aggregate_conditions, in_country
+from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ..cache import cached
 from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
 
@@ -142,8 +146,42 @@ def parse_types(value: str | None) -> set[str] | None:
     return types or None
 
 
+def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types: set[str] | None
+                       ) -> tuple[Counter[tuple[dt.date, str]], Any, Any]:
+    """What :func:`_dated_counts` and the first/last publication day say, from
+    ``agg_timeline`` (dates and language only) or ``agg_timeline_revision`` (a country or an
+    actor: the revisions they select, read from the item tables now, as the scope does)."""
+    if f.country is not None or actor_id is not None:
+        # per revision, restricted to the revisions the country and the actor select now
+        table = ag.agg_timeline_revision
+        g = table.c
+        conds = aggregate_conditions(g.day, g.language, f)
+        if f.country is not None:
+            conds.append(in_country(g.revision_id, f))
+        if actor_id is not None:
+            conds.append(g.revision_id.in_(sa.select(t.entity_mention.c.revision_id)
+                                           .where(t.entity_mention.c.entity_id == actor_id)))
+    else:
+        table = ag.agg_timeline
+        g = table.c
+        conds = aggregate_conditions(g.day, g.language, f)
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    for day, kind, n in conn.execute(
+        sa.select(g.item_day, g.type, sa.func.sum(g.n)).select_from(table).where(*conds)
+        .group_by(g.item_day, g.type)
+    ).all():
+        if _wanted(kind, types):
+            counts[(_day(day), kind)] += int(n)  # type: ignore[index]
+    first_pub, last_pub = conn.execute(
+        sa.select(sa.func.min(g.item_day), sa.func.max(g.item_day)).select_from(table)
+        .where(g.type == "article", *conds)
+    ).one()
+    return counts, first_pub, last_pub
+
+
 def timeline(
-    conn: Connection, f: Filters, *, actor_id: int | None = None, types: set[str] | None = None
+    conn: Connection, f: Filters, *, actor_id: int | None = None, types: set[str] | None = None,
+    direct: bool = False,
 ) -> dict[str, Any]:
     """Items per day (or week, or month) by type.
 
@@ -155,13 +193,34 @@ def timeline(
         defaulting to the first (last) publication day in scope, so a date an article merely
         refers to ("the attacks of 2001-09-11") does not stretch the news period; those items
         are counted in ``outside``.
+
+    Counts come from the write-time aggregates: ``agg_timeline`` for dates and language,
+    ``agg_timeline_revision`` restricted to the revisions a country or an actor selects (read
+    from the item tables at query time, since a later article can give an entity its country).
+    ``direct=True`` or a database without them scans the item tables. The answer is the same
+    either way, and is cached per filter until the next write (:mod:`newswatch.web.cache`); do
+    not mutate it.
     """
-    sc = scope(f, actor_id)
-    counts = _dated_counts(conn, sc, types)
-    a = t.article.c
-    first_pub, last_pub = conn.execute(
-        sa.select(sa.func.min(a.published), sa.func.max(a.published)).join(sc, sc.c.article_id == a.id)
-    ).one()
+    if direct:
+        return _timeline(conn, f, actor_id, types, direct=True)
+    key = ("timeline", f, actor_id, frozenset(types) if types else None)
+    return cached(conn, key, lambda: _timeline(conn, f, actor_id, types, direct=False))
+
+
+def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str] | None, *,
+              direct: bool) -> dict[str, Any]:
+    # The aggregates count machine output; once an analyst has corrected or rejected an event
+    # mention, the item tables are scanned so the correction holds.
+    if (not direct and sa.inspect(conn).has_table("agg_timeline_revision")
+            and not ReviewIndex(conn, "correction").positions("event", lambda r: True)):
+        counts, first_pub, last_pub = _aggregated_counts(conn, f, actor_id, types)
+    else:
+        sc = scope(f, actor_id)
+        counts = _dated_counts(conn, sc, types)
+        a = t.article.c
+        first_pub, last_pub = conn.execute(
+            sa.select(sa.func.min(a.published), sa.func.max(a.published)).join(sc, sc.c.article_id == a.id)
+        ).one()
     lo = f.since or _day(first_pub)
     hi = f.until or _day(last_pub)
     days = sorted({d for d, _ in counts if (lo is None or d >= lo) and (hi is None or d <= hi)})
@@ -207,16 +266,31 @@ def timeline_items(
         ``[{"type", "date", "text", <evidence reference>}]`` by date, type, article
         (``start``/``end``/``sentence`` are None for articles); at most ``limit``. Events
         carry the analysts' corrections (corrected type and date, ``correction``: who and
-        when); rejected ones are left out.
+        when); rejected ones are left out. Cached per
+        filter and bar until the next write (:mod:`newswatch.web.cache`); do not mutate it.
     """
-    sc = scope(f, actor_id)
+    key = ("timeline_items", f, start, end, actor_id, frozenset(types) if types else None, limit)
+    return cached(conn, key, lambda: _timeline_items(conn, f, start, end, actor_id, types, limit))
+
+
+def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
+                    actor_id: int | None, types: set[str] | None, limit: int) -> list[dict[str, Any]]:
+    sc = scope(f, actor_id, latest_table=True)
+    # Articles, quotes and figures are dated by their article's publication day, so only
+    # articles published in [start, end] can give any: a scope of those days alone is the
+    # same answer without materialising every article in the filter.
+    lo = max(d for d in (f.since, start) if d is not None)
+    hi = min(d for d in (f.until, end) if d is not None)
+    by_published = (scope(dataclasses.replace(f, since=lo, until=hi), actor_id, latest_table=True)
+                    if lo <= hi else None)
     a = t.article.c
     out: list[dict[str, Any]] = []
-    if _wanted("article", types):
+    if _wanted("article", types) and by_published is not None:
+        sp = by_published
         for r in conn.execute(
-            sa.select(a.id.label("article_id"), sc.c.revision_id, a.title, a.published,
+            sa.select(a.id.label("article_id"), sp.c.revision_id, a.title, a.published,
                       a.language, t.source.c.name.label("source"))
-            .join(sc, sc.c.article_id == a.id)
+            .join(sp, sp.c.article_id == a.id)
             .outerjoin(t.source, t.source.c.id == a.source_id)
             .where(a.published >= start, a.published <= end)
             .limit(limit)
@@ -226,10 +300,10 @@ def timeline_items(
                         "title": r.title, "source": r.source, "published": iso(r.published),
                         "language": r.language, "start": None, "end": None, "sentence": None})
     for name, table in (("quote", t.quote), ("figure", t.figure)):
-        if not _wanted(name, types):
+        if not _wanted(name, types) or by_published is None:
             continue
         for r in conn.execute(
-            items_with_article(table, sc, table.c.text)
+            items_with_article(table, by_published, table.c.text)
             .where(a.published >= start, a.published <= end).limit(limit)
         ).all():
             out.append({"type": name, "date": iso(r.published), "text": r.text, **evidence_ref(r)})

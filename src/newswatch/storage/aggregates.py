@@ -1,0 +1,373 @@
+"""Keeping the dashboard's write-time aggregates (:mod:`newswatch.storage.aggregate_schema`)
+equal to what the item tables say.
+
+What a revision contributes (:func:`contributions`) is computed from the item tables with a few
+grouped queries; :meth:`newswatch.storage.Store.save` subtracts the previous latest revision's
+contribution (computed before the article row takes the new revision's date and language) and
+adds the new one's, in the save's transaction (:func:`replace_revision`), and bumps the data
+version. :func:`remove_revision` is the same subtraction for a revision that leaves the scope
+without a successor (a deletion). :func:`rebuild` recomputes everything from scratch
+(migration ``0004`` fills existing databases with it).
+
+Days follow the dashboard's timeline (:func:`item_day`): a ``YYYY-MM-DD`` string or a date;
+anything else (``2021-W32``, ``PRESENT_REF``, an impossible date) has no day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from . import aggregate_schema as ag
+from . import schema as t
+
+#: Revisions per ``IN (...)`` list.
+CHUNK = 500
+#: The one row of ``data_version``.
+VERSION_ROW_ID = 1
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+__all__ = [
+    "CHUNK", "Contribution", "bump_version", "contributions", "data_version", "item_day",
+    "rebuild", "remove_revision", "replace_revision", "scope_day",
+]
+
+
+def item_day(value: Any) -> dt.date | None:
+    """The day of a stored value: a date, a datetime's date, a valid ``YYYY-MM-DD`` string;
+    else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def scope_day(published: dt.date | None, first_seen: dt.datetime) -> dt.date:
+    """The day ``read.scope`` compares with ``since``/``until``: the publication day, else the
+    UTC day the article was first stored (SQLite gives naive UTC timestamps back)."""
+    if published is not None:
+        return published
+    if first_seen.tzinfo is not None:
+        first_seen = first_seen.astimezone(dt.UTC)
+    return first_seen.date()
+
+
+@dataclass(slots=True)
+class _Rev:
+    article_id: str
+    day: dt.date
+    language: str
+    published: dt.date | None
+
+
+@dataclass(slots=True)
+class Contribution:
+    """What some revisions add to the aggregates.
+
+    Attributes:
+        places: ``(place_id, day, language) -> [mentions, articles, first_mention]``.
+        timeline: ``(day, language, item_day, type) -> items``.
+        by_revision: ``(revision_id, item_day, type) -> items`` (the same counts per revision).
+        events: ``agg_event_place`` rows (dicts without ``id``).
+        revision_rows: ``agg_timeline_revision`` rows (dicts without ``id``).
+        latest_rows: ``agg_latest`` rows.
+        revision_ids: the revisions counted.
+    """
+
+    places: dict[tuple[int, dt.date, str], list[int]] = field(default_factory=dict)
+    timeline: Counter[tuple[dt.date, str, dt.date, str]] = field(default_factory=Counter)
+    by_revision: Counter[tuple[int, dt.date, str]] = field(default_factory=Counter)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    revision_rows: list[dict[str, Any]] = field(default_factory=list)
+    latest_rows: list[dict[str, Any]] = field(default_factory=list)
+    revision_ids: list[int] = field(default_factory=list)
+
+
+def _revisions(conn: Connection, ids: Sequence[int]) -> dict[int, _Rev]:
+    a, r = t.article.c, t.revision.c
+    # The publication day read as stored (a date on PostgreSQL, ISO text on SQLite), so that
+    # a row written by another tool with a time part does not stop a migration.
+    published = sa.type_coerce(a.published, sa.String).label("published")
+    rows = conn.execute(
+        sa.select(r.id, r.article_id, published, a.first_seen, a.language)
+        .join(t.article, a.id == r.article_id).where(r.id.in_(list(ids)))
+    ).all()
+    out = {}
+    for x in rows:
+        day = item_day(x.published[:10] if isinstance(x.published, str) else x.published)
+        out[int(x.id)] = _Rev(x.article_id, scope_day(day, x.first_seen), x.language or "", day)
+    return out
+
+
+def contributions(conn: Connection, revision_ids: Iterable[int],
+                  into: Contribution | None = None) -> Contribution:
+    """What ``revision_ids`` (each counted as its article's latest revision, with the article
+    row's current date and language) add to the aggregates.
+
+    Args:
+        conn: a connection (reads only).
+        revision_ids: revision ids.
+        into: a contribution to add to (else a new one).
+
+    Returns:
+        The contribution.
+    """
+    out = into or Contribution()
+    revisions: dict[int, _Rev] = {}
+    ids = list(revision_ids)
+    items = t.metadata.tables.get("event_mention", t.event)
+    ev = items.c
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        revs = _revisions(conn, chunk)
+        revisions.update(revs)
+        out.revision_ids.extend(revs)
+        pm = t.place_mention.c
+        for rid, place_id, n, first in conn.execute(
+            sa.select(pm.revision_id, pm.place_id, sa.func.count(), sa.func.min(pm.id))
+            .where(pm.revision_id.in_(chunk)).group_by(pm.revision_id, pm.place_id)
+        ).all():
+            rev = revs[int(rid)]
+            slot = out.places.setdefault((int(place_id), rev.day, rev.language), [0, 0, int(first)])
+            slot[0] += int(n)
+            slot[1] += 1
+            slot[2] = min(slot[2], int(first))
+        for rid, rev in revs.items():
+            if rev.published is not None:
+                out.timeline[(rev.day, rev.language, rev.published, "article")] += 1
+                out.by_revision[(rid, rev.published, "article")] += 1
+        for name, table in (("quote", t.quote), ("figure", t.figure)):
+            for rid, n in conn.execute(
+                sa.select(table.c.revision_id, sa.func.count())
+                .where(table.c.revision_id.in_(chunk)).group_by(table.c.revision_id)
+            ).all():
+                rev = revs[int(rid)]
+                if rev.published is not None:
+                    out.timeline[(rev.day, rev.language, rev.published, name)] += int(n)
+                    out.by_revision[(int(rid), rev.published, name)] += int(n)
+        x = t.timex.c
+        for rid, value, n in conn.execute(
+            sa.select(x.revision_id, x.value, sa.func.count())
+            .where(x.revision_id.in_(chunk), x.value.like("____-__-__"))
+            .group_by(x.revision_id, x.value)
+        ).all():
+            rev, day = revs[int(rid)], item_day(value)
+            if day is not None:
+                out.timeline[(rev.day, rev.language, day, "timex")] += int(n)
+                out.by_revision[(int(rid), day, "timex")] += int(n)
+        for rid, etype, date, n in conn.execute(
+            sa.select(ev.revision_id, ev.type, ev.date, sa.func.count())
+            .where(ev.revision_id.in_(chunk)).group_by(ev.revision_id, ev.type, ev.date)
+        ).all():
+            rev = revs[int(rid)]
+            day = item_day(date) or rev.published
+            if day is not None:
+                out.timeline[(rev.day, rev.language, day, f"event:{etype}")] += int(n)
+                out.by_revision[(int(rid), day, f"event:{etype}")] += int(n)
+        e = t.event.c
+        for rid, place, place_key, etype, n, first in conn.execute(
+            sa.select(ev.revision_id, ev.place, e.place_key, ev.type, sa.func.count(),
+                      sa.func.min(ev.id))
+            .join(t.event, e.id == ev.event_id)
+            .where(ev.revision_id.in_(chunk), e.negated.is_(False), e.hypothetical.is_(False),
+                   sa.or_(ev.place.is_not(None), e.place_key.is_not(None)))
+            .group_by(ev.revision_id, ev.place, e.place_key, ev.type)
+        ).all():
+            rev = revs[int(rid)]
+            out.events.append({"revision_id": int(rid), "article_id": rev.article_id,
+                               "day": rev.day, "language": rev.language, "place": place,
+                               "place_key": place_key, "type": etype, "mentions": int(n),
+                               "first_event": int(first)})
+    out.latest_rows = [
+        {"article_id": rev.article_id, "revision_id": rid, "day": rev.day, "language": rev.language}
+        for rid, rev in revisions.items()
+    ]
+    out.revision_rows = [
+        {"revision_id": rid, "day": revisions[rid].day, "language": revisions[rid].language,
+         "item_day": iday, "type": kind, "n": n}
+        for (rid, iday, kind), n in out.by_revision.items()
+    ]
+    return out
+
+
+def _first_place_mention(conn: Connection, place_id: int, day: dt.date, language: str,
+                         exclude: int | None) -> int | None:
+    """The smallest ``place_mention.id`` of a place among latest revisions (but ``exclude``)
+    with this scope day and language (recomputed when the revision that held it leaves the
+    scope)."""
+    a, r, pm = t.article.c, t.revision.c, t.place_mention.c
+    newer = t.revision.alias("newer")
+    latest = sa.select(sa.func.max(newer.c.seq)).where(newer.c.article_id == a.id).scalar_subquery()
+    start = dt.datetime.combine(day, dt.time(), dt.UTC)
+    on_day = sa.or_(a.published == day, sa.and_(
+        a.published.is_(None), a.first_seen >= start, a.first_seen < start + dt.timedelta(days=1)))
+    value = conn.scalar(
+        sa.select(sa.func.min(pm.id)).join(t.revision, r.id == pm.revision_id)
+        .join(t.article, a.id == r.article_id)
+        .where(pm.place_id == place_id, r.seq == latest, sa.func.coalesce(a.language, "") == language,
+               on_day, pm.revision_id != (exclude if exclude is not None else -1))
+    )
+    return None if value is None else int(value)
+
+
+def _insert_or_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], keys: Sequence[str],
+                   sums: Sequence[str], mins: Sequence[str] = ()) -> None:
+    """Insert ``rows``; where a row with the same ``keys`` exists, add the ``sums`` columns to it
+    and keep the smaller of the ``mins`` columns. One atomic statement (``ON CONFLICT DO
+    UPDATE``), so concurrent PostgreSQL writers of different articles do not lose counts."""
+    if not rows:
+        return
+    insert = pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
+    new = insert.excluded
+    values: dict[str, Any] = {c: table.c[c] + new[c] for c in sums}
+    values.update({c: sa.case((new[c] < table.c[c], new[c]), else_=table.c[c]) for c in mins})
+    conn.execute(insert.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=values), rows)
+
+
+def _apply_places(conn: Connection, places: dict[tuple[int, dt.date, str], list[int]], sign: int,
+                  exclude: int | None = None) -> None:
+    table, g = ag.agg_place_day, ag.agg_place_day.c
+    if sign > 0:
+        _insert_or_add(conn, table, [
+            {"place_id": p, "day": d, "language": lang, "mentions": v[0], "articles": v[1],
+             "first_mention": v[2]} for (p, d, lang), v in places.items()
+        ], ("place_id", "day", "language"), ("mentions", "articles"), ("first_mention",))
+        return
+    for (place_id, day, lang), (mentions, articles, first) in places.items():
+        key = (g.place_id == place_id, g.day == day, g.language == lang)
+        conn.execute(sa.update(table).where(*key).values(
+            mentions=g.mentions - mentions, articles=g.articles - articles))
+        row = conn.execute(sa.select(g.mentions, g.first_mention).where(*key)).first()
+        if row is None:
+            continue
+        if row.mentions <= 0:
+            conn.execute(sa.delete(table).where(*key))
+        elif int(row.first_mention) == first:  # the revision leaving held the first mention
+            found = _first_place_mention(conn, place_id, day, lang, exclude)
+            if found is not None:
+                conn.execute(sa.update(table).where(*key).values(first_mention=found))
+
+
+def _apply_timeline(conn: Connection, timeline: Counter[tuple[dt.date, str, dt.date, str]], sign: int) -> None:
+    table, g = ag.agg_timeline, ag.agg_timeline.c
+    if sign > 0:
+        _insert_or_add(conn, table, [
+            {"day": d, "language": lang, "item_day": i, "type": k, "n": n}
+            for (d, lang, i, k), n in timeline.items()
+        ], ("day", "language", "item_day", "type"), ("n",))
+        return
+    for (day, lang, iday, kind), n in timeline.items():
+        key = (g.day == day, g.language == lang, g.item_day == iday, g.type == kind)
+        conn.execute(sa.update(table).where(*key).values(n=g.n - n))
+        conn.execute(sa.delete(table).where(*key, g.n <= 0))
+
+
+def _apply(conn: Connection, c: Contribution, sign: int) -> None:
+    _apply_places(conn, c.places, sign)
+    _apply_timeline(conn, c.timeline, sign)
+    if sign < 0:
+        _delete_revisions(conn, c.revision_ids)
+        return
+    if c.latest_rows:
+        conn.execute(sa.insert(ag.agg_latest), c.latest_rows)
+    if c.events:
+        conn.execute(sa.insert(ag.agg_event_place), c.events)
+    if c.revision_rows:
+        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows)
+
+
+def _delete_revisions(conn: Connection, revision_ids: list[int]) -> None:
+    for table in (ag.agg_latest, ag.agg_event_place, ag.agg_timeline_revision):
+        for start in range(0, len(revision_ids), CHUNK):
+            conn.execute(sa.delete(table).where(table.c.revision_id.in_(revision_ids[start:start + CHUNK])))
+
+
+def replace_revision(conn: Connection, previous: Contribution | None, revision_id: int) -> None:
+    """Inside a save's transaction, after the new revision and its items are written: take
+    ``previous`` (the former latest revision's contribution, computed by :func:`contributions`
+    *before* the article row was updated) out and the new revision in, then bump the data
+    version."""
+    if previous is not None:
+        _apply(conn, previous, -1)
+    _apply(conn, contributions(conn, [revision_id]), +1)
+    bump_version(conn)
+
+
+def remove_revision(conn: Connection, revision_id: int) -> None:
+    """Take a latest revision out of the aggregates (call it before its rows or its article
+    row are deleted, inside the same transaction), then bump the data version."""
+    c = contributions(conn, [revision_id])
+    _apply_places(conn, c.places, -1, exclude=revision_id)
+    _apply_timeline(conn, c.timeline, -1)
+    _delete_revisions(conn, [revision_id])
+    bump_version(conn)
+
+
+def latest_revision_ids(conn: Connection) -> list[int]:
+    """The latest revision of every article."""
+    r = t.revision.c
+    top = sa.select(r.article_id, sa.func.max(r.seq).label("seq")).group_by(r.article_id).subquery()
+    return [int(i) for i in conn.scalars(
+        sa.select(r.id).join(top, sa.and_(top.c.article_id == r.article_id, top.c.seq == r.seq))
+        .order_by(r.id))]
+
+
+def rebuild(conn: Connection) -> Contribution:
+    """Empty the aggregates and recompute them from the item tables (latest revisions); bump
+    the data version when anything is stored. Runs in the caller's transaction.
+
+    Returns:
+        What was counted.
+    """
+    for table in (ag.agg_latest, ag.agg_place_day, ag.agg_event_place, ag.agg_timeline,
+                  ag.agg_timeline_revision):
+        conn.execute(sa.delete(table))
+    c = contributions(conn, latest_revision_ids(conn))
+    rows = [{"place_id": k[0], "day": k[1], "language": k[2], "mentions": v[0], "articles": v[1],
+             "first_mention": v[2]} for k, v in c.places.items()]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(sa.insert(ag.agg_place_day), rows[start:start + CHUNK])
+    trows = [{"day": k[0], "language": k[1], "item_day": k[2], "type": k[3], "n": n}
+             for k, n in c.timeline.items()]
+    for start in range(0, len(trows), CHUNK):
+        conn.execute(sa.insert(ag.agg_timeline), trows[start:start + CHUNK])
+    for start in range(0, len(c.events), CHUNK):
+        conn.execute(sa.insert(ag.agg_event_place), c.events[start:start + CHUNK])
+    for start in range(0, len(c.latest_rows), CHUNK):
+        conn.execute(sa.insert(ag.agg_latest), c.latest_rows[start:start + CHUNK])
+    for start in range(0, len(c.revision_rows), CHUNK):
+        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows[start:start + CHUNK])
+    if c.revision_ids:  # an empty database keeps no version row
+        bump_version(conn)
+    return c
+
+
+def bump_version(conn: Connection) -> None:
+    """Increment the data version (readers' caches keyed on it are then stale)."""
+    v = ag.data_version.c
+    done = conn.execute(sa.update(ag.data_version).where(v.id == VERSION_ROW_ID)
+                        .values(version=v.version + 1))
+    if not done.rowcount:
+        conn.execute(sa.insert(ag.data_version), {"id": VERSION_ROW_ID, "version": 1})
+
+
+def data_version(conn: Connection) -> int:
+    """The current data version (0 before the first save)."""
+    v = ag.data_version.c
+    return int(conn.scalar(sa.select(v.version).where(v.id == VERSION_ROW_ID)) or 0)

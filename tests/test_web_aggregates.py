@@ -1,0 +1,224 @@
+"""The dashboard's write-time aggregates, its read cache and its read-only connections
+(issue 14, "Load and scale of the dashboard").
+
+The aggregate-backed map and timeline must give the very answers of the direct queries over
+the item tables, on the web test database (``tests/web_samples.py``) and after writes that add
+an article and revise one; a write makes cached answers stale; a dashboard read connection
+refuses to write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from newswatch.read.scope import make_filters, scope
+from newswatch.storage import Store, aggregates
+from newswatch.storage import aggregate_schema as ag
+from newswatch.web.cache import read_cache
+
+from web_samples import TEXT, drift_article, make_client, russian_article, script_article, seed_article
+
+# the package re-exports functions named like these modules
+map_q = importlib.import_module("newswatch.web.queries.map")
+timeline_q = importlib.import_module("newswatch.web.queries.timeline")
+
+#: Filters both paths must agree on: none, dates, a country (the map answers it from the
+#: aggregates, the timeline falls back), languages, a range with nothing in it.
+FILTERS = [
+    make_filters(),
+    make_filters(dt.date(2021, 7, 8), dt.date(2021, 7, 10)),
+    make_filters(dt.date(2021, 7, 11)),
+    make_filters(until=dt.date(2021, 1, 1)),
+    make_filters(country="AF"),
+    make_filters(country="UZ"),
+    make_filters(language="ru"),
+    make_filters(language="en"),
+    make_filters(dt.date(2021, 7, 1), dt.date(2021, 7, 31), language="en"),
+]
+TYPES = [None, {"article"}, {"quote", "figure"}, {"event"}, {"timex"}]
+
+
+def _scope_rows(conn: sa.Connection, f, actor: int | None, latest_table: bool) -> set[tuple]:
+    sc = scope(f, actor, latest_table=latest_table)
+    return {tuple(r) for r in conn.execute(sa.select(sc.c.article_id, sc.c.revision_id)).all()}
+
+
+def _assert_same_answers(store: Store) -> None:
+    with store.read() as conn:
+        entities = list(conn.scalars(sa.select(sa.column("id")).select_from(sa.table("entity"))))
+        everything = _scope_rows(conn, FILTERS[0], None, False)
+        assert len(everything) == conn.scalar(sa.text("SELECT count(*) FROM article"))
+        for f in FILTERS:
+            for actor in (None, *entities):
+                assert _scope_rows(conn, f, actor, True) == _scope_rows(conn, f, actor, False), (f, actor)
+        for f in FILTERS:
+            direct = map_q._map_features_direct(conn, f, limit=3000)
+            assert map_q._map_features_aggregated(conn, f, limit=3000) == direct, f
+            assert map_q._map_features_aggregated(conn, f, limit=2) == \
+                map_q._map_features_direct(conn, f, limit=2), f
+            for types in TYPES:
+                assert timeline_q._timeline(conn, f, None, types, direct=False) == \
+                    timeline_q._timeline(conn, f, None, types, direct=True), (f, types)
+        # an actor: the Taliban (in the Russian article and the seed), and every other entity
+        actors = list(conn.scalars(sa.select(sa.column("id")).select_from(sa.table("entity"))))
+        assert len(actors) >= 4
+        for actor in actors:
+            for f in (FILTERS[0], FILTERS[4], FILTERS[7]):
+                assert timeline_q._timeline(conn, f, actor, None, direct=False) == \
+                    timeline_q._timeline(conn, f, actor, None, direct=True), (f, actor)
+
+
+def _aggregate_rows(store: Store) -> dict[str, list[tuple]]:
+    with store.read() as conn:
+        out = {}
+        for table in (ag.agg_latest, ag.agg_place_day, ag.agg_timeline, ag.agg_event_place,
+                      ag.agg_timeline_revision):
+            cols = [c for c in table.c if c.name != "id"]
+            out[table.name] = sorted(tuple(r) for r in conn.execute(sa.select(*cols)).all())
+        return out
+
+
+def test_aggregates_answer_as_the_direct_queries_do(web_db: str) -> None:
+    with Store.open(web_db) as store:
+        with store.read() as conn:
+            everything = map_q._map_features_aggregated(conn, make_filters(), limit=3000)
+            kinds = {(x["properties"]["kind"], x["properties"]["key"]) for x in everything["features"]}
+            line = timeline_q._timeline(conn, make_filters(language="en"), None, None, direct=False)
+        # not vacuous: Termez and Ghazni are places; the seed's event is placed at Termez
+        assert ("place", "geonames:1215957") in kinds and ("place", "geonames:1141269") in kinds
+        assert ("event", "geonames:1215957") in kinds
+        # in days, 2021-07-08 .. 2021-07-12: the three English articles' publication days
+        assert line["buckets"][0]["start"] == "2021-07-08" and line["buckets"][-1]["start"] == "2021-07-12"
+        assert line["buckets"][0]["counts"]["article"] == 1
+        _assert_same_answers(store)
+
+
+def test_revisions_and_new_articles_keep_the_aggregates_exact(web_db: str) -> None:
+    with Store.open(web_db) as store:
+        # a later reading of the seed with another count, a new published date and language
+        revised = seed_article()
+        revised.text = TEXT.replace("188 counties", "191 counties")
+        revised.published = dt.date(2021, 7, 20)
+        assert store.save(revised).status == "revised"
+        second = dataclasses.replace(drift_article(), id="seed-0003", url=None)
+        assert store.save(second).status == "new"
+        _assert_same_answers(store)
+        incremental = _aggregate_rows(store)
+        with store.engine.begin() as conn:
+            aggregates.rebuild(conn)
+        assert _aggregate_rows(store) == incremental
+        with store.read() as conn:
+            line = timeline_q._timeline(conn, make_filters(language="en"), None, {"article"},
+                                        direct=False)
+        days = {b["start"]: b["counts"].get("article", 0) for b in line["buckets"]}
+        # the seed left 2021-07-08 for 2021-07-20; the drift and its copy are on 2021-07-12,
+        # the script article on 2021-07-10
+        assert "2021-07-08" not in days
+        assert (days["2021-07-10"], days["2021-07-12"], days["2021-07-20"]) == (1, 2, 1)
+
+
+def test_removing_a_revision_takes_out_what_it_counted(web_db: str) -> None:
+    with Store.open(web_db) as store:
+        before = _aggregate_rows(store)
+        with store.read() as conn:
+            rid = int(conn.scalar(sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("revision"))))
+        with store.engine.begin() as conn:
+            aggregates.remove_revision(conn, rid)
+            c = aggregates.contributions(conn, [rid])
+        after = _aggregate_rows(store)
+        assert c.places or c.timeline  # the revision counted something
+        assert sum(r[-1] for r in after["agg_timeline"]) == \
+            sum(r[-1] for r in before["agg_timeline"]) - sum(c.timeline.values())
+
+
+def test_a_write_makes_cached_answers_stale(web_db: str) -> None:
+    read_cache.clear()
+    with make_client(web_db) as client:
+        first = client.get("/api/timeline?type=article").json()
+        hits = read_cache.hits
+        assert client.get("/api/timeline?type=article").json() == first
+        assert read_cache.hits == hits + 1
+        with Store.open(web_db) as store:
+            store.save(dataclasses.replace(drift_article(), id="seed-0004", url=None))
+        second = client.get("/api/timeline?type=article").json()
+    total = sum(b["total"] for b in first["buckets"])
+    assert sum(b["total"] for b in second["buckets"]) == total + 1
+
+
+def test_dashboard_reads_cannot_write(web_db: str) -> None:
+    with Store.open(web_db) as store:
+        assert store.use_read_only_reads()
+        with store.read() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM article")) == 4
+            with pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+                conn.execute(sa.text("DELETE FROM article"))
+        with store.engine.begin() as conn:  # writes keep their own engine
+            assert conn.scalar(sa.text("SELECT count(*) FROM article")) == 4
+
+
+def test_server_side_clusters_merge_nearby_points_by_zoom(web_db: str) -> None:
+    with make_client(web_db) as client:
+        flat = client.get("/api/map").json()["features"]
+        world = client.get("/api/map?zoom=0").json()
+        street = client.get("/api/map?zoom=18").json()
+        assert client.get("/api/map?zoom=19").status_code == 422
+    # at zoom 0 a cell is 22.5 degrees: Termez (67.3 E, 37.2 N) and Ghazni (68.4 E, 33.6 N)
+    # share one cell; at zoom 18 every place keeps its own point
+    clusters = [x for x in world["features"] if x["properties"]["kind"] == "cluster"]
+    assert len(clusters) == 1 and clusters[0]["properties"]["count"] == len(flat)
+    assert clusters[0]["properties"]["mentions"] == sum(x["properties"]["mentions"] for x in flat)
+    assert len(street["features"]) == len({tuple(x["geometry"]["coordinates"]) for x in flat})
+
+
+def test_both_backends_agree_and_refuse_writes_on_read_connections(db_url: str) -> None:
+    # the web test database's articles, on SQLite and PostgreSQL (its dates come back as
+    # dates and its timestamps aware: the aggregates' days must be the scope's days)
+    with Store.open(db_url) as store:
+        for article in (seed_article(), drift_article(), russian_article(), script_article()):
+            store.save(article)
+        revised = seed_article()
+        revised.text = TEXT.replace("188 counties", "191 counties")
+        assert store.save(revised).status == "revised"
+        assert store.use_read_only_reads()
+        _assert_same_answers(store)
+        with store.read() as conn:
+            assert aggregates.data_version(conn) == 5
+            with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly|query_only"):
+                conn.execute(sa.text("UPDATE article SET title = 'x'"))
+
+
+def test_concurrent_writers_keep_the_counts(db_url: str) -> None:
+    # PostgreSQL writers of different articles run at the same time (SQLite queues them): the
+    # shared per-place and per-day counters must add up, not lose an update
+    import threading
+
+    with Store.open(db_url) as store:
+        copies = [dataclasses.replace(seed_article(), id=f"copy-{n}", url=None) for n in range(12)]
+        errors: list[BaseException] = []
+
+        def save(batch: list) -> None:
+            try:
+                for article in batch:
+                    store.save(article)
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=save, args=(copies[k::4],)) for k in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+        incremental = _aggregate_rows(store)
+        with store.engine.begin() as conn:
+            aggregates.rebuild(conn)
+        assert _aggregate_rows(store) == incremental
+        with store.read() as conn:
+            line = timeline_q._timeline(conn, make_filters(), None, {"article"}, direct=False)
+        assert sum(b["total"] for b in line["buckets"]) == 12
