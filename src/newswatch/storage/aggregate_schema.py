@@ -1,5 +1,5 @@
 """Tables the dashboard reads instead of scanning items: write-time aggregates and the data
-version (migration ``0004``).
+version (migration ``0006``).
 
 They hold only what can be recomputed from the item tables (:mod:`newswatch.storage.aggregates`
 keeps them up to date in each save's transaction and rebuilds them from scratch). Every row
