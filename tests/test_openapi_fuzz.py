@@ -111,6 +111,7 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
         "POST /api/users": {"body": {"name": "new.reader", "password": "long-enough-pw"}},
         "GET /api/bulk/{dataset}": {"path_parameters": {"dataset": "mentions"}},
         "POST /api/watch/rules": {"body": {"name": "fuzz rule", "query": "Termez"}},
+        "POST /api/watch/rules/test": {"body": {"query": "Termez"}},
     }
 
 
