@@ -216,18 +216,7 @@ def _map_features_direct(conn: Connection, f: Filters, *, limit: int) -> dict[st
         stmt = stmt.where(sa.tuple_(pm.revision_id, pm.start, pm.end).not_in(reviewed))
     if f.country:
         stmt = stmt.where(p.country_code == f.country)
-    places = conn.execute(stmt).all()
-    evidence = _evidence_by_id(conn, t.place_mention, [int(r.first_mention) for r in places])
-    features = [
-        _feature(r.lon, r.lat, {
-            "kind": "place",
-            "category": FEATURE_CLASS_CATEGORY.get(r.feature_class or "", "other"),
-            "key": r.key, "name": r.name, "country_code": r.country_code,
-            "feature_code": r.feature_code, "mentions": int(r.mentions),
-            "articles": int(r.articles), "evidence": evidence.get(int(r.first_mention)),
-        })
-        for r in places
-    ]
+    features = _place_features(conn, conn.execute(stmt).all())
     _corrected_places(conn, sc, f, corrections, features)
     features.extend(_event_features(conn, sc, f, limit - len(features), corrections))
     return {"type": "FeatureCollection", "features": features}

@@ -15,6 +15,7 @@ from ...read.corrections import ReviewIndex, apply_all
 from ...read.scope import aggregate_conditions, in_country
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ...storage.aggregates import item_day
 from ..cache import cached
 from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
@@ -26,21 +27,11 @@ WEEKS_UP_TO_DAYS = 1000
 #: Timeline item types besides the PLOVER event types (``event:<TYPE>``).
 BASE_ITEM_TYPES = ("article", "quote", "figure", "timex")
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 __all__ = ["BASE_ITEM_TYPES", "DAYS_UP_TO_DAYS", "WEEKS_UP_TO_DAYS", "parse_types", "timeline", "timeline_items"]
 
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _DAY.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+#: The day of a stored value (the same reading the write-time aggregates use).
+_day = item_day
 
 
 def _wanted(item_type: str, types: set[str] | None) -> bool:
