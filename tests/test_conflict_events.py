@@ -459,3 +459,21 @@ def test_russian_past_passive_is_not_future(situation_pipeline) -> None:
             dt.date(2021, 5, 1))
     killed = [e for e in a.events if e.type == "ASSAULT"]
     assert killed and not any(e.future for e in killed)
+
+
+# -- the source of a report is not what its figures count -------------------------------------
+
+#: The founding article (samples/): CNN reports the plan; the 50 thousand people are the
+#: Afghans and their families, "these countries" are the Central Asian states, never CNN.
+SEED_CNN = (
+    "In its turn, CNN reports that Washington's plans stipulate a resettlement of some 18 thousand "
+    "Afghans who worked for the United States and its allies to these countries, which will "
+    "amount to almost 50 thousand people, if we count their families."
+)
+
+
+def test_a_reporting_outlet_is_cited_never_the_subject_of_the_figure(situation_pipeline) -> None:
+    a = run(situation_pipeline, SEED_CNN, "en", dt.date(2021, 7, 8))
+    fifty = [c for c in a.claims if c.value == 50000]
+    assert len(fifty) == 1
+    assert fifty[0].subject != "CNN" and fifty[0].cited == ["CNN"]

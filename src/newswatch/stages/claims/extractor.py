@@ -36,12 +36,14 @@ Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Article, Claim, EventParty, Figure, Quote, Timex
 from ...text import fold, load_json_data
 from ...text.syntax import DocView
 from ..events.actors import ActorResolver
 from ..events.coding import EventCoder
+from ..quotes import load_lexicon as load_quote_lexicon
 
 #: How many sentences a citation carries forward within a paragraph. Calibrated on the seed:
 #: the LWJ report sentence is two sentences before "In general, the Taliban already control
@@ -139,6 +141,9 @@ class ClaimExtractor:
         self.res = resolver
         self.rules = rules
         self._agent_verb: int | None = None
+        #: reporting verbs ("report", "say", "сообщить"): their subject is the source of what
+        #: follows (recorded in ``cited``), never the subject of its figures
+        self._reporting = _reporting_verbs(self.v.lang)
 
     def claims(self, stage: str, version: str) -> list[Claim]:
         """One claim per figure, in text order.
@@ -265,6 +270,11 @@ class ClaimExtractor:
                             return p, "agent"
                         return p, "syntax"
                 continue
+            h = v.head(s)
+            if h is not None and h != verb and fold(v.lemma(h)) in self._reporting:
+                # a subject inherited from a reporting verb above the figure's clause ("CNN
+                # reports that ..., which will amount to 50 thousand people") is the source
+                continue
             p = self.res.resolve_one(s)
             if p is not None and self.res.is_clear(p):
                 return p, "syntax"
@@ -376,6 +386,10 @@ class ClaimExtractor:
         lo, hi = v.sentence_range(tok.i)
         for i in range(lo, hi):
             if v.head(i) is None and v.tokens[i].pos in ("VERB", "AUX"):
+                if fold(v.lemma(i)) in self._reporting:
+                    # "CNN reports that ... will amount to almost 50 thousand people": CNN is
+                    # the source, not what the figure counts
+                    return None
                 for s in self.coder.subject_heads(i):
                     p = self.res.resolve_one(s)
                     if p is not None and self.res.is_clear(p):
@@ -472,6 +486,16 @@ class ClaimExtractor:
             if ent is not None and ent.canonical not in out:
                 out.append(ent.canonical)
         return out
+
+
+@lru_cache(maxsize=8)
+def _reporting_verbs(language: str) -> frozenset[str]:
+    """Folded reporting-verb lemmas of ``language`` from the quote cue lexicon
+    (``data/quote_cues.json``, the one list of speech verbs); empty for other languages."""
+    try:
+        return load_quote_lexicon(language).verbs
+    except KeyError:
+        return frozenset()
 
 
 def _innermost(quotes: list[Quote], offset: int) -> Quote | None:

@@ -88,6 +88,7 @@ class ActorTables:
     pronouns: dict[str, dict[str, str]]
     quantity_nouns: dict[str, frozenset[str]]
     plural_party_nouns: dict[str, frozenset[str]]
+    plural_country_nouns: dict[str, frozenset[str]]
     place_nouns: dict[str, frozenset[str]]
     aliases: AliasIndex
 
@@ -124,6 +125,8 @@ class ActorTables:
             quantity_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["quantity_nouns"].items()},
             plural_party_nouns={lang: frozenset(fold(w) for w in ws)
                                 for lang, ws in data["plural_party_nouns"].items()},
+            plural_country_nouns={lang: frozenset(fold(w) for w in ws)
+                                  for lang, ws in data["plural_country_nouns"].items()},
             place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
             aliases=aliases or AliasIndex.load(),
         )
@@ -231,6 +234,10 @@ class ActorResolver:
             if v.lemma(h) in self.tables.plural_party_nouns.get(self.lang, ()) and self._plural(h):
                 # "the two leaders agreed", "стороны договорились": the parties named before
                 named = self.plural_antecedents(h)
+                if v.lemma(h) in self.tables.plural_country_nouns.get(self.lang, ()):
+                    # "these countries", "обе страны" stand for countries, never for the outlet
+                    # or organisation named before them
+                    named = [p for p in named if self.tables.country_of_name(p.canonical)[0] is not None]
                 if named:
                     return named
         return parties
