@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import typer
 from starlette.testclient import TestClient
@@ -212,6 +213,83 @@ def test_updated_since_keeps_what_was_stored_since(client: TestClient, web_db: s
     for bad in ("yesterday", "2026-13-01", "2026-01-01T25:00", "x" * 65):
         assert_error(client.get("/api/articles", params={"updated_since": bad}), 422,
                      "invalid-input" if len(bad) < 65 else "invalid-request")
+
+
+def _entity_ids_of(web_db: str, revision_id: int) -> set[int]:
+    import sqlalchemy as sa
+
+    from newswatch.storage import schema as t
+
+    with Store.open(web_db) as store, store.read() as conn:
+        return set(conn.execute(sa.select(t.entity_mention.c.entity_id).where(
+            t.entity_mention.c.revision_id == revision_id)).scalars())
+
+
+def test_updated_since_on_entities_and_claims_gives_changed_rows_whole(
+        client: TestClient, web_db: str) -> None:
+    _, new = _revise_seed(web_db)
+    since = {"updated_since": "2026-06-01", "limit": "500"}
+    every = {e["id"]: e for e in client.get("/api/entities", params={"limit": "500"}).json()["items"]}
+    got = client.get("/api/entities", params=since).json()["items"]
+    in_seed = _entity_ids_of(web_db, new)
+    assert in_seed and {e["id"] for e in got} == in_seed
+    assert len(every) > len(got)  # entities only in the untouched articles are left out
+    # each row is the current one over the whole scope, not counted in the changed articles only
+    assert got == [every[e["id"]] for e in got]
+    assert any(e["articles"] > 1 for e in got)
+    later = client.get("/api/entities", params={"updated_since": "2099-01-01"}).json()
+    assert later == {"total": 0, "items": []}
+
+
+def test_a_correction_since_counts_as_a_change(client: TestClient, web_db: str) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from newswatch.storage import schema as t
+
+    with Store.open(web_db) as store, store.engine.begin() as conn:
+        conn.execute(sa.update(t.revision).values(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+    since = {"updated_since": "2026-06-01"}
+    assert client.get("/api/articles", params=since).json()["total"] == 0
+    assert client.get("/api/entities", params=since).json()["total"] == 0
+    token = login(client, "ana")
+    view = client.get("/api/articles/script-0001").json()
+    revision = int(view["revision"]["id"])
+    mention = view["article"]["entities"][0]
+    r = client.post("/api/articles/script-0001/corrections", headers={"X-CSRF-Token": token}, json={
+        "revision_id": revision, "kind": "entity", "start": mention["start"],
+        "end": mention["end"], "action": "reject", "note": "not a name"})
+    assert r.status_code == 201, r.text
+    assert [a["id"] for a in client.get("/api/articles", params=since).json()["items"]] == [
+        "script-0001"]
+    got = {e["id"] for e in client.get("/api/entities", params=since).json()["items"]}
+    assert got and got <= _entity_ids_of(web_db, revision)
+
+
+def test_updated_since_on_claims_gives_the_changed_groups_whole(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from newswatch.storage import schema as t
+
+    from web_samples import build_claims_db, make_client
+
+    url = build_claims_db(tmp_path / "claims.sqlite", articles=6, groups=10)
+    with Store.open(url) as store, store.engine.begin() as conn:
+        r = t.revision.c
+        conn.execute(sa.update(t.revision).values(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+        # claims-0004 reports the groups g with 4 <= g % 5 only: P4 and P9
+        conn.execute(sa.update(t.revision).where(r.article_id == "claims-0004")
+                     .values(read_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC)))
+    with make_client(url) as client:
+        every = {g["key"]: g for g in client.get("/api/claims").json()["groups"]}
+        got = client.get("/api/claims", params={"updated_since": "2026-06-01"}).json()
+    assert sorted(g["subject"] for g in got["groups"]) == ["Province P4", "Province P9"]
+    for g in got["groups"]:  # whole: the claims of every article, not only the changed one
+        assert g == every[g["key"]]
+        assert len({c["article_id"] for c in g["claims"]}) == 6  # all six report P4 and P9
 
 
 def _all_pages(client: TestClient, dataset: str, limit: int, **params: str) -> list[list[dict]]:

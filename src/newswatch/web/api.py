@@ -488,9 +488,10 @@ def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: IdQuery = 
 
 
 @router.get("/entities", tags=["pages"], responses=READS)
-def entities(ctx: Reader, f: Filt, q: str | None = None, label: str | None = None,
+def entities(ctx: Reader, f: SyncFilt, q: str | None = None, label: str | None = None,
              limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Entities in scope, most articles first; ``q`` filters by name."""
+    """Entities in scope, most articles first; ``q`` filters by name (``updated_since``: only
+    those mentioned in an article changed since then, counted over the whole scope)."""
     with ctx.store.read() as conn:
         return queries.entity_list(conn, f, q=q, label=label, limit=limit, offset=offset)
 
@@ -537,14 +538,15 @@ def claim_sort(sort: str) -> str:
 
 
 @router.get("/claims", tags=["pages"], responses=READS)
-def claims(ctx: Reader, f: Filt, sort: ClaimSort = "sources", group: ClaimGroup = None,
+def claims(ctx: Reader, f: SyncFilt, sort: ClaimSort = "sources", group: ClaimGroup = None,
            verification: Verification = None,
            limit: Annotated[int, Query(ge=1, le=500, description="Groups per page.")] = 100,
            offset: Offset = 0) -> dict[str, Any]:
     """The claims ledger (the figures ledger until claims are extracted), ranked by ``sort``
     and paged by group; each group with its number of sources, latest publication day,
     lowest and highest value and their relative change; each claim with its verification
-    status (``verification`` keeps only claims with that status)."""
+    status (``verification`` keeps only claims with that status; ``updated_since``: only the
+    groups with a claim from an article changed since then, each group whole)."""
     with ctx.store.read() as conn:
         return queries.claims(conn, f, sort=claim_sort(sort), limit=limit, offset=offset,
                               group=group, verification=verification_status(verification),

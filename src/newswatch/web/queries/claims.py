@@ -3,6 +3,7 @@ grouped by what they count)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -130,13 +131,19 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
         ``{"source", "filters", "sort", "total" (groups in scope), "offset", "limit",
         "groups"}``.
     """
-    sc = scope(f)
+    sc = scope(dataclasses.replace(f, updated_since=None))
+    changed: set[str] | None = None
+    if f.updated_since is not None:
+        ch = scope(f, name="changed")
+        changed = set(conn.execute(sa.select(ch.c.article_id)).scalars())
     ledger: list[dict[str, Any]] = []
     if conn.scalar(sa.select(sa.func.count()).select_from(st.claim)):
         source = "claims"
         checks = ReviewIndex(conn, "verification")
         for view in claim_groups(conn, scope=sc):
             if group is not None and view.key != group:
+                continue
+            if changed is not None and not any(c.article_id in changed for c in view.claims):
                 continue
             g = group_to_dict(view)
             # a claim is read from a figure: the figure's correction is the claim's
@@ -154,7 +161,8 @@ def claims(conn: Connection, f: Filters, *, sort: str = "sources", limit: int = 
     else:
         source = "figures"
         ledger = [_summary(g, items, shown) for g, items in _figure_groups(conn, sc)
-                  if group is None or g["key"] == group]
+                  if (group is None or g["key"] == group)
+                  and (changed is None or any(i["article_id"] in changed for i in items))]
     ordered = _order(ledger, sort)
     return {"source": source, "filters": f.to_dict(), "sort": sort, "total": len(ordered),
             "offset": offset, "limit": limit, "groups": ordered[offset:offset + limit]}

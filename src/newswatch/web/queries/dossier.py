@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -33,10 +34,14 @@ def entity_list(
 ) -> dict[str, Any]:
     """Entities mentioned in scope, most articles first; ``q`` matches the name (substring).
 
+    With ``f.updated_since`` (incremental sync), only the entities mentioned in an article
+    that changed since then (:func:`newswatch.read.scope.changed_since`), each still counted
+    over the whole scope, so a client replaces its row with the current one.
+
     Returns:
         ``{"total", "items": [{"id", "name", "label", "country", "articles", "mentions"}]}``.
     """
-    sc = scope(f)
+    sc = scope(dataclasses.replace(f, updated_since=None))
     e, m = t.entity.c, t.entity_mention.c
     stmt = (
         sa.select(e.id, e.canonical, e.label, e.country,
@@ -46,6 +51,11 @@ def entity_list(
         .join(sc, sc.c.revision_id == m.revision_id)
         .group_by(e.id, e.canonical, e.label, e.country)
     )
+    if f.updated_since is not None:
+        changed = scope(f, name="changed")
+        stmt = stmt.where(e.id.in_(
+            sa.select(t.entity_mention.c.entity_id)
+            .join(changed, changed.c.revision_id == t.entity_mention.c.revision_id)))
     if q:
         stmt = stmt.where(sa.func.lower(e.canonical).contains(q.strip().lower(), autoescape=True))
     if label:

@@ -2,9 +2,13 @@
 keyset (cursor) paging over the bulk datasets, and tombstones for superseded revisions.
 
 * :func:`parse_updated_since` reads the ``updated_since`` parameter; the scope
-  (:func:`newswatch.read.scope.scope`) then keeps articles whose latest revision was stored at
-  or after it (``revision.read_at``; revisions are append-only, so a new revision is the only
-  way an article's items change).
+  (:func:`newswatch.read.scope.scope`) then keeps the articles changed at or after it
+  (:func:`newswatch.read.scope.changed_since`): a revision stored since then (revisions are
+  append-only, so a new revision is the only way the machine's items change), or an analyst's
+  correction or verification made since then (which changes what is served). The articles,
+  events and quotes lists give those articles' items; the entities and claims lists give the
+  entities mentioned, and the claim groups with a claim, in such an article, each counted
+  over the whole scope (the current row, to replace the client's copy).
 * :func:`bulk_page` pages a dataset by its key, ascending: the item row's id (``mentions``,
   ``quotes``, ``figures``, ``events``: one row per event mention) or the latest revision's id
   (``articles``). A page is ``WHERE key > last key ORDER BY key LIMIT n``, so rows stored
