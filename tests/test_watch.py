@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -528,4 +529,72 @@ def test_alerts_are_rolled_up_into_email_digests(feed_server: FeedServer, store:
     msg = email.message_from_bytes(smtp_server.messages[-1])
     assert msg["Subject"] == "newswatch: 1 alert (war)"
     assert w.run_pass().digests_sent == 0  # nothing new
+    w.close()
+
+
+def test_each_recipient_gets_its_own_rules_at_its_own_interval(
+        feed_server: FeedServer, store: Store, smtp_server) -> None:
+    import email
+
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    settings = load_settings({"fetch_allowed_hosts": "127.0.0.1", "fetch_timeout_seconds": 5,
+                              "watch_host_interval_seconds": 0,
+                              "watch_email_smtp": f"127.0.0.1:{smtp_server.port}",
+                              "watch_email_to": "desk@example.org,old@example.org",
+                              "watch_email_every_seconds": 3600})
+    feed_server.routes["/wh.rss"] = Route(RSS)
+    feed_server.routes["/wh.atom"] = Route(ATOM, content_type="application/atom+xml")
+    add_rule(store, "ghani", "Ghani", {})
+    add_rule(store, "war", "war", {})
+    cli = CliRunner()
+    db = str(store.engine.url)
+
+    def digest(*args: str) -> Any:
+        return cli.invoke(app, ["digest", *args, "--db", db],
+                          env={"NEWSWATCH_WATCH_EMAIL_TO": "desk@example.org,old@example.org"})
+
+    ok = digest("subscribe", "ana@example.org", "--every", "1d", "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    view = json.loads(ok.stdout)
+    assert (view["recipient"], view["every"], view["rules"], view["active"]) == (
+        "ana@example.org", "1d", None, True)
+    assert digest("subscribe", "bo@example.org", "--rule", "war").exit_code == 0
+    for bad in ("ana@example.org\nBcc: x@evil.test", "Ana <ana@example.org>", "a@b, c@d", ""):
+        r = digest("subscribe", bad)
+        assert r.exit_code == 2, (bad, r.output)
+    nope = digest("subscribe", "cy@example.org", "--rule", "nope")
+    assert nope.exit_code == 3 and "nope: not-found" in nope.output
+    # old@ (listed in the settings) is unsubscribed from the command line: silent from then on
+    assert digest("unsubscribe", "old@example.org").exit_code == 0
+    listed = {s["recipient"]: s for s in json.loads(digest("list", "--format", "json").stdout)}
+    assert {k: (v["active"], v["every"], v["rules"]) for k, v in listed.items()} == {
+        "ana@example.org": (True, "1d", None), "bo@example.org": (True, "1h", ["war"]),
+        "desk@example.org": (True, "1h", None), "old@example.org": (False, "1h", None)}
+    clock = Clock()
+    w = _watcher(store, settings, clock)
+
+    def sent() -> dict[str, str]:
+        out = {}
+        for raw in smtp_server.messages:
+            msg = email.message_from_bytes(raw)
+            out[msg["To"]] = msg["Subject"]
+        smtp_server.messages.clear()
+        return out
+
+    w.run_pass()  # desk@ is seen: its digests start with the alerts to come
+    add_source(store, feed_server.url("/wh.rss"), discover=False, every_seconds=86400, now=clock.at)
+    w.run_pass()  # three ghani alerts: bo@ follows war only, old@ unsubscribed
+    assert sent() == {"ana@example.org": "newswatch: 3 alerts (ghani)",
+                      "desk@example.org": "newswatch: 3 alerts (ghani)"}
+    clock.advance(7200)  # past desk@'s hour, within ana@'s day
+    add_source(store, feed_server.url("/wh.atom"), discover=False, every_seconds=86400, now=clock.at)
+    assert w.run_pass().alerts == 1
+    assert sent() == {"bo@example.org": "newswatch: 1 alert (war)",
+                      "desk@example.org": "newswatch: 1 alert (war)"}
+    clock.advance(86400)
+    w.run_pass()
+    assert sent() == {"ana@example.org": "newswatch: 1 alert (war)"}
     w.close()

@@ -415,3 +415,50 @@ def test_a_rule_is_edited_with_the_same_checks(client: TestClient, web_db: str) 
     ana = login(client, "ana")
     assert_error(client.post("/watch/rules/999/save", data=_rule_form(
         ana, name="x", query="Kabul")), 404, "not-found")
+
+
+def test_a_user_sets_up_changes_and_ends_their_own_digest(client: TestClient, web_db: str) -> None:
+    from newswatch.settings import load as load_settings
+    from newswatch.watch.digests import subscriptions
+    from newswatch.watch.rules import add_rule
+
+    with Store.open(web_db) as store:
+        add_rule(store, "kunduz", "Kunduz", {})
+        add_rule(store, "termez", "Termez", {})
+    token = login(client, "ana")
+    page = client.get("/watch/alerts", headers=HTML).text
+    assert 'action="/watch/digest"' in page and 'value="kunduz"' in page
+    r = client.post("/watch/digest", data={"csrf_token": token, "email": "ana@example.org",
+                                           "every": "7d", "rules": ["termez"]},
+                    headers=HTML, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/watch/alerts?done=subscribed")
+
+    def mine() -> list[tuple[str, bool, int | None, tuple[str, ...] | None]]:
+        with Store.open(web_db) as store:
+            return [(s.recipient, s.active, s.every_seconds, s.rules)
+                    for s in subscriptions(store, load_settings({"watch_email_to": ""}))]
+
+    assert mine() == [("ana@example.org", True, 7 * 86400, ("termez",))]
+    page = client.get("/watch/alerts", headers=HTML).text
+    assert "ana@example.org" in page and 'value="7d" selected' in page
+    assert 'value="termez" checked' in page and 'value="kunduz" checked' not in page
+    # another address replaces the first (one digest per user); no rule ticked: every rule
+    client.post("/watch/digest", data={"csrf_token": token, "email": "desk@example.org",
+                                       "every": "1h"}, headers=HTML)
+    assert mine() == [("ana@example.org", False, 7 * 86400, ("termez",)),
+                      ("desk@example.org", True, 3600, None)]
+    # refusals come back with the reason, nothing stored
+    for bad, reason in (({"email": "x@y\r\nBcc: z@evil.test", "every": "1d"}, "bad-input"),
+                        ({"email": "ana@example.org", "every": "5s"}, "every must be one of"),
+                        ({"email": "ana@example.org", "every": "1d", "rules": ["nope"]}, "not-found")):
+        r = client.post("/watch/digest", data={"csrf_token": token, **bad}, headers=HTML)
+        assert r.status_code in (400, 404, 422) and reason in html.unescape(r.text), (bad, r.status_code)
+    assert [s[:2] for s in mine()] == [("ana@example.org", False), ("desk@example.org", True)]
+    r = client.post("/watch/digest", data={"csrf_token": token, "action": "unsubscribe"},
+                    headers=HTML, follow_redirects=False)
+    assert r.headers["location"] == "/watch/alerts?done=unsubscribed"
+    assert [s[:2] for s in mine()] == [("ana@example.org", False), ("desk@example.org", False)]
+    # without the CSRF token nothing changes
+    r = client.post("/watch/digest", data={"email": "ana@example.org", "every": "1d"}, headers=HTML)
+    assert r.status_code == 403
+    assert [s[:2] for s in mine()] == [("ana@example.org", False), ("desk@example.org", False)]

@@ -8,6 +8,9 @@ run the watch loop (:mod:`newswatch.watch`).
   [--language xx]``, ``rule list``, ``rule test NAME`` (what it would have fired on what is
   stored), ``rule pause|resume NAME``, ``rule remove NAME``;
 * ``alert list [--dead]``: the latest alerts, or the deliveries given up on;
+* ``digest subscribe EMAIL [--every 1d] [--rule NAME]...``, ``digest unsubscribe EMAIL``,
+  ``digest list``: who receives e-mail digests of which rules, how often
+  (:mod:`newswatch.watch.digests`);
 * ``watch [--once]``: the loop; SIGTERM or Ctrl+C stop it cleanly after the current source.
 
 Exit codes (:mod:`.common`): 0 ok; 1 some sources (``watch --once``) or outlines
@@ -52,6 +55,8 @@ rule_app = typer.Typer(help="Saved rules the watch loop alerts on.", no_args_is_
                        add_completion=False)
 alert_app = typer.Typer(help="Alerts the watch loop fired, and deliveries it gave up on.",
                         no_args_is_help=True, add_completion=False)
+digest_app = typer.Typer(help="E-mail digests of alerts: who receives which rules, how often.",
+                         no_args_is_help=True, add_completion=False)
 
 KeyArg = Annotated[str, typer.Argument(help="The source's id, name or URL.")]
 RuleArg = Annotated[str, typer.Argument(help="The rule's name (or id).")]
@@ -397,6 +402,72 @@ def alert_list(
                 typer.echo(f"\t{r['sentence']}")
 
 
+def _address(value: str) -> str:
+    from ..errors import InputError
+    from ..watch.digests import check_address
+
+    try:
+        return check_address(value)
+    except InputError as exc:
+        raise typer.BadParameter(f"{exc.message}: {exc.subject}", param_hint="EMAIL") from None
+
+
+EmailArg = Annotated[str, typer.Argument(help="One e-mail address (name@host).", callback=_address)]
+
+
+@digest_app.command("subscribe")
+def digest_subscribe(
+    email: EmailArg,
+    every: Annotated[str | None, typer.Option("--every",
+            help="Interval between two digests: 1h, 1d, 7d (default: the "
+                 "watch_email_every_seconds setting).")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule",
+            help="Only the alerts of this rule (repeat for several; default: every rule).")] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Send EMAIL a digest of the alerts to come (or change its interval and rules)."""
+    from ..settings import load
+    from ..watch.digests import subscribe
+
+    seconds = _every(every) if every else None
+    with _store(db) as store:
+        sub = subscribe(store, email, every_seconds=seconds, rules=rule or None)
+    view = sub.to_dict(load())
+    rules = ", ".join(view["rules"]) if view["rules"] else "every rule"
+    _emit(fmt, view, f"digests to {sub.recipient} every {view['every']}: {rules}")
+
+
+@digest_app.command("unsubscribe")
+def digest_unsubscribe(email: EmailArg, db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Stop EMAIL's digests (also when the watch_email_to setting lists it)."""
+    from ..settings import load
+    from ..watch.digests import unsubscribe
+
+    with _store(db) as store:
+        sub = unsubscribe(store, email)
+    _emit(fmt, sub.to_dict(load()), f"no more digests to {sub.recipient}")
+
+
+@digest_app.command("list")
+def digest_list(db: DbOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Digest recipients: interval, rules, state and last digest sent."""
+    from ..settings import load
+    from ..watch.digests import subscriptions
+
+    settings = load()
+    with _store(db) as store:
+        subs = [s.to_dict(settings) for s in subscriptions(store, settings)]
+    if fmt is Format.json:
+        typer.echo(json.dumps(subs, ensure_ascii=False))
+        return
+    for s in subs:
+        state = "active" if s["active"] else "unsubscribed"
+        typer.echo(f"{s['recipient']}\t{state}\tevery {s['every']}\t"
+                   f"{', '.join(s['rules']) if s['rules'] else 'every rule'}\t"
+                   f"last sent {_when(s['last_sent_at'])}")
+
+
 def watch(
     once: Annotated[bool, typer.Option("--once", help="One pass over the due sources, then exit.")] = False,
     alerts_jsonl: Annotated[str | None, typer.Option("--alerts-jsonl",
@@ -455,9 +526,10 @@ def watch(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``source``, ``rule`` and ``alert`` groups and the ``watch`` command to the main
-    CLI."""
+    """Add the ``source``, ``rule``, ``alert`` and ``digest`` groups and the ``watch`` command to
+    the main CLI."""
     app.add_typer(source_app, name="source")
     app.add_typer(rule_app, name="rule")
     app.add_typer(alert_app, name="alert")
+    app.add_typer(digest_app, name="digest")
     app.command("watch")(watch)

@@ -24,8 +24,10 @@ every table); migration ``0004`` creates them.
   retried with backoff (``next_try_at``); after ``watch_delivery_attempts_count`` attempts the
   row is ``dead`` (the dead-letter list, ``newswatch alert list --dead``).
 * ``watch_digest``: per e-mail recipient, the newest alert already sent in a digest and when
-  the last digest went out (digests roll alerts up, at most one per
-  ``watch_email_every_seconds``).
+  the last digest went out, and (migration ``0007``) its subscription: its own interval
+  (``every_seconds``, else ``watch_email_every_seconds``), the rules it follows (``rules``,
+  names; NULL: all), the dashboard user who set it up (``user_id``) and ``active`` (false:
+  unsubscribed, also for an address of ``watch_email_to``).
 """
 
 from __future__ import annotations
@@ -112,6 +114,11 @@ watch_digest = sa.Table(
     sa.Column("recipient", sa.Text, primary_key=True),  # an e-mail address
     sa.Column("last_alert_id", Id, nullable=False),  # the newest alert already sent
     sa.Column("last_sent_at", Timestamp),
+    # migration 0007: the recipient's own subscription
+    sa.Column("every_seconds", sa.Integer),  # None: the watch_email_every_seconds setting
+    sa.Column("rules", Json),  # rule names; None: every rule
+    sa.Column("user_id", Id, sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 #: The watch tables, parents first.

@@ -12,8 +12,7 @@ delivery is dead, listed by :func:`dead_letters`). The alert stays recorded in
 * :class:`AtomSink` rewrites an Atom 1.0 feed (RFC 4287) of the latest alerts, atomically
   (written beside, then renamed). Entry ids are stable (``urn:newswatch:alert:<rule id>:
   <article id>``), so a feed reader shows each alert once.
-* :func:`send_digests` mails each ``watch_email_to`` address one plain-text digest of the
-  alerts recorded since its last one, at most once per ``watch_email_every_seconds``.
+* E-mail digests roll alerts up per recipient (:mod:`newswatch.watch.digests`).
 * :class:`WebhookSink` POSTs the alert as JSON through :func:`newswatch.net.fetch` (the
   address guard applies), signed as the Standard Webhooks specification says: headers
   ``webhook-id``, ``webhook-timestamp`` (Unix seconds) and ``webhook-signature``
@@ -33,7 +32,6 @@ import os
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,7 +41,7 @@ from ..errors import NewswatchError, StorageError
 from ..settings import Settings
 from ..storage import Store
 from ..storage.engine import write_transaction
-from ..storage.watch_schema import watch_alert, watch_delivery, watch_digest
+from ..storage.watch_schema import watch_alert, watch_delivery
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Entries kept in the Atom feed file.
@@ -256,89 +254,3 @@ def dead_letters(store: Store, limit: int = 100) -> list[dict[str, Any]]:
              "last_error": r.last_error, "updated_at": r.updated_at.isoformat(),
              "rule": r.evidence.get("rule"), "title": r.evidence.get("title"),
              "url": r.evidence.get("url")} for r in rows]
-
-
-# -- e-mail digests --------------------------------------------------------------------------
-
-#: Most alerts in one digest (the rest go into the next one).
-DIGEST_MAX_ALERTS = 200
-
-
-def digest_message(alerts: list[dict[str, Any]], sender: str, recipient: str) -> EmailMessage:
-    """One plain-text e-mail rolling up ``alerts`` (oldest first): per alert the rule, the
-    article's title, source, date and link, and the evidence sentence."""
-    rules = sorted({a["rule"] for a in alerts})
-    msg = EmailMessage()
-    msg["Subject"] = (f"newswatch: {len(alerts)} alert{'s' if len(alerts) != 1 else ''} "
-                      f"({', '.join(rules)})")
-    msg["From"], msg["To"] = sender, recipient
-    lines = []
-    for a in alerts:
-        lines.append(f"[{a['rule']}] {a.get('title') or a['article_id']}")
-        meta = " · ".join(x for x in (a.get("source"), a.get("published")) if x)
-        if meta:
-            lines.append(f"  {meta}")
-        if a.get("url"):
-            lines.append(f"  {a['url']}")
-        if a.get("sentence"):
-            lines.append(f"  \u201c{a['sentence']}\u201d")
-        lines.append(f"  (article {a['article_id']}, revision {a['revision_id']}, "
-                     f"alert {a['alert_id']})")
-        lines.append("")
-    msg.set_content("\n".join(lines))
-    return msg
-
-
-def send_digests(store: Store, settings: Settings, now: dt.datetime,
-                 log: Callable[[str], None]) -> int:
-    """Send each ``watch_email_to`` address the alerts recorded since its last digest, when
-    ``watch_email_every_seconds`` have passed since that one (through ``watch_email_smtp``).
-
-    A recipient seen for the first time starts from the alerts recorded from then on. A
-    failed send is one line on ``log`` and is tried again at the next call.
-
-    Returns:
-        How many digests were sent.
-    """
-    import smtplib
-
-    host, _, port = str(settings.watch_email_smtp).rpartition(":")
-    recipients = [r.strip() for r in str(settings.watch_email_to).split(",") if r.strip()]
-    if not settings.watch_email_smtp or not recipients:
-        return 0
-    every = float(settings.watch_email_every_seconds)
-    a, g = watch_alert.c, watch_digest.c
-    sent = 0
-    for rcpt in recipients:
-        with store.read() as conn:
-            state = conn.execute(sa.select(watch_digest).where(g.recipient == rcpt)).first()
-        if state is None:  # a new recipient: its digests start with the alerts to come
-            with write_transaction(store.engine) as conn:
-                newest = conn.scalar(sa.select(sa.func.max(a.id))) or 0
-                conn.execute(sa.insert(watch_digest).values(
-                    recipient=rcpt, last_alert_id=newest, last_sent_at=None))
-            continue
-        last = state.last_sent_at
-        if last is not None:
-            last = last if last.tzinfo else last.replace(tzinfo=dt.UTC)
-            if (now - last).total_seconds() < every:
-                continue
-        with store.read() as conn:
-            rows = conn.execute(sa.select(watch_alert).where(a.id > state.last_alert_id)
-                                .order_by(a.id).limit(DIGEST_MAX_ALERTS)).all()
-        if not rows:
-            continue
-        alerts = [{**dict(r.evidence), "alert_id": int(r.id)} for r in rows]
-        msg = digest_message(alerts, str(settings.watch_email_from), rcpt)
-        try:
-            with smtplib.SMTP(host or "localhost", int(port or 25),
-                              timeout=float(settings.fetch_timeout_seconds)) as smtp:
-                smtp.send_message(msg)
-        except (OSError, smtplib.SMTPException) as exc:
-            log(f"digest to {rcpt}: smtp: {type(exc).__name__}: {exc} (tried again next pass)")
-            continue
-        with write_transaction(store.engine) as conn:
-            conn.execute(sa.update(watch_digest).where(g.recipient == rcpt).values(
-                last_alert_id=alerts[-1]["alert_id"], last_sent_at=now))
-        sent += 1
-    return sent

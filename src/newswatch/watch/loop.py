@@ -61,8 +61,8 @@ from .alerts import (
     delivered,
     due_retries,
     record_failure,
-    send_digests,
 )
+from .digests import send_digests
 from .polite import HostPace, RobotsCache, backoff_seconds, retry_after_seconds
 from .rules import (
     Rule,

@@ -157,6 +157,8 @@ HTTP_STATUS: dict[str, int] = {
     "refused-address": 422,
     "robots-disallowed": 422,
     "fetch-failed": 502,
+    # an input the dashboard checks with the command line's code (a digest's e-mail address)
+    "bad-input": 422,
     "internal": 500,
     "storage": 503,
 }

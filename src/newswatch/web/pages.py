@@ -592,10 +592,68 @@ async def watch_rule_action(ctx: Annotated[Ctx, Depends(signed_in_writer)],
     return RedirectResponse(f"/watch/rules?done={done}", status_code=303)
 
 
-@router.get("/watch/alerts")
-def watch_alerts(ctx: Annotated[Ctx, Depends(signed_in_reader)]) -> HTMLResponse:
-    """The alerts the watch loop fired, newest first, each with links to its evidence: the
-    sentence (highlighted in the article), the article, the event type or claim."""
+#: The digest intervals offered on the alerts page (``newswatch digest subscribe --every``).
+DIGEST_INTERVALS = ("1h", "1d", "7d")
+
+
+def _alerts_page(ctx: Ctx, status: int = 200, *, error: str | None = None,
+                 done: str | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:
+    from ..settings import load
+    from ..watch.digests import user_subscription
+    from ..watch.rules import list_rules
     from .queries import watch as wq
 
-    return _watch_page(ctx, "watch_alerts.html", alerts=wq.alert_rows(ctx.store))
+    assert ctx.user is not None
+    mine = user_subscription(ctx.store, ctx.user.id)
+    if form is None:
+        view = mine.to_dict(load()) if mine is not None and mine.active else None
+        form = {"email": view["recipient"] if view else "",
+                "every": view["every"] if view else "1d",
+                "rules": view["rules"] or [] if view else []}
+    return _watch_page(ctx, "watch_alerts.html", status, alerts=wq.alert_rows(ctx.store),
+                       digest=mine if mine is not None and mine.active else None,
+                       digest_form=form, intervals=DIGEST_INTERVALS,
+                       rule_names=[r.name for r in list_rules(ctx.store)], error=error, done=done)
+
+
+@router.get("/watch/alerts")
+def watch_alerts(ctx: Annotated[Ctx, Depends(signed_in_reader)], done: str | None = None
+                 ) -> HTMLResponse:
+    """The alerts the watch loop fired, newest first, each with links to its evidence: the
+    sentence (highlighted in the article), the article, the event type or claim; and the
+    signed-in user's own e-mail digest (address, interval, rules)."""
+    return _alerts_page(ctx, done=done if done in ("subscribed", "unsubscribed") else None)
+
+
+@router.post("/watch/digest")
+async def watch_digest_form(ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> Response:
+    """Set up, change (``action=save``: ``email``, ``every`` one of :data:`DIGEST_INTERVALS`,
+    ``rules`` repeated, none: every rule) or end (``action=unsubscribe``) the signed-in user's
+    own e-mail digest (:mod:`newswatch.watch.digests`; one address per user); a refusal shows
+    the form again with its reason."""
+    from ..errors import NewswatchError
+    from ..watch.digests import subscribe, unsubscribe, user_subscription
+    from ..watch.urls import parse_every
+    from .errors import status_for
+
+    assert ctx.user is not None
+    raw = await ctx.request.form()
+    action = str(raw.get("action") or "save")
+    if action == "unsubscribe":
+        mine = user_subscription(ctx.store, ctx.user.id)
+        if mine is not None:
+            unsubscribe(ctx.store, mine.recipient)
+        return RedirectResponse("/watch/alerts?done=unsubscribed", status_code=303)
+    if action != "save":
+        raise InvalidInput("action must be save or unsubscribe", params={"field": "action"})
+    form = {"email": str(raw.get("email") or "").strip(), "every": str(raw.get("every") or "1d"),
+            "rules": [str(r) for r in raw.getlist("rules")]}
+    try:
+        if form["every"] not in DIGEST_INTERVALS:
+            raise InvalidInput(f"every must be one of {', '.join(DIGEST_INTERVALS)}",
+                               params={"field": "every"})
+        subscribe(ctx.store, form["email"], every_seconds=parse_every(form["every"]),
+                  rules=form["rules"] or None, user_id=ctx.user.id)
+    except NewswatchError as exc:
+        return _alerts_page(ctx, status_for(exc.code), error=exc.line(), form=form)
+    return RedirectResponse("/watch/alerts?done=subscribed", status_code=303)
