@@ -646,14 +646,15 @@ async def watch_digest_form(ctx: Annotated[Ctx, Depends(signed_in_writer)]) -> R
         return RedirectResponse("/watch/alerts?done=unsubscribed", status_code=303)
     if action != "save":
         raise InvalidInput("action must be save or unsubscribe", params={"field": "action"})
-    form = {"email": str(raw.get("email") or "").strip(), "every": str(raw.get("every") or "1d"),
-            "rules": [str(r) for r in raw.getlist("rules")]}
+    email, every = str(raw.get("email") or "").strip(), str(raw.get("every") or "1d")
+    rules = [str(r) for r in raw.getlist("rules")]
+    form: dict[str, Any] = {"email": email, "every": every, "rules": rules}
     try:
-        if form["every"] not in DIGEST_INTERVALS:
+        if every not in DIGEST_INTERVALS:
             raise InvalidInput(f"every must be one of {', '.join(DIGEST_INTERVALS)}",
                                params={"field": "every"})
-        subscribe(ctx.store, form["email"], every_seconds=parse_every(form["every"]),
-                  rules=form["rules"] or None, user_id=ctx.user.id)
+        subscribe(ctx.store, email, every_seconds=parse_every(every), rules=rules or None,
+                  user_id=ctx.user.id)
     except NewswatchError as exc:
         return _alerts_page(ctx, status_for(exc.code), error=exc.line(), form=form)
     return RedirectResponse("/watch/alerts?done=subscribed", status_code=303)
