@@ -75,7 +75,7 @@ def test_rule_commands_refuse_bad_queries_with_a_reason(runner: CliRunner, tmp_p
     assert "bad-query: fuzzy terms (word~N) are not supported" in res.stderr
     res = runner.invoke(app, ["rule", "add", "x", "--query", "border", "--near", "1,2",
                               "--db", db])
-    assert res.exit_code == EXIT_USAGE and "--near and --radius-km go together" in res.stderr
+    assert res.exit_code == EXIT_USAGE and "--near and --radius-km (or --radius-for) go together" in res.stderr
     saved = _json(runner, "rule", "add", "border", "--query",
                   '"border post" AND (shelling OR обстрел) NOT exercise', "--country", "Ukraine",
                   "--near", "48.85,37.6", "--radius-km", "50", "--db", db)

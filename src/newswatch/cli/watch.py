@@ -229,17 +229,27 @@ MinCountOpt = Annotated[int | None, typer.Option("--min-count",
 WindowOpt = Annotated[str | None, typer.Option("--window",
         help="Window of the count trigger (6h, 1d); at most one alert per window.")]
 RuleLanguageOpt = Annotated[str | None, typer.Option("--language", help="Article language (ISO 639-1).")]
+EventModeOpt = Annotated[str | None, typer.Option("--event-mode",
+        help="PLOVER mode the event must have (aerial, drone, firearms...).")]
+MinConfidenceOpt = Annotated[float | None, typer.Option("--min-confidence",
+        help="Lowest confidence (0-1) of an event that passes the event filters.")]
+RadiusForOpt = Annotated[list[str] | None, typer.Option("--radius-for",
+        help="Geofence radius for one event type, TYPE=KM (ASSAULT=50); repeat for several; "
+             "the event's own place must lie within it. Needs --near.")]
 
 
 def _filters(event_type: str | None, country: str | None, near: str | None,
              radius_km: float | None, language: str | None, cooldown: str | None = None,
              entity: str | None = None, source: str | None = None,
-             min_count: int | None = None, window: str | None = None) -> dict[str, Any]:
+             min_count: int | None = None, window: str | None = None, *,
+             event_mode: str | None = None, min_confidence: float | None = None,
+             radius_for: list[str] | None = None) -> dict[str, Any]:
     from ..watch.rules import check_filters
 
     try:
         return check_filters(event_type, country, near, radius_km, language, cooldown, entity,
-                             source, min_count, window)
+                             source, min_count, window, event_mode=event_mode,
+                             min_confidence=min_confidence, radius_for=radius_for)
     except (BadQuery, UnknownCountry) as exc:
         fail(exc.line(), EXIT_USAGE)
 
@@ -249,9 +259,12 @@ def rule_add(
     name: Annotated[str, typer.Argument(help="A name for the rule.")],
     query: QueryOpt = None,
     event_type: EventTypeOpt = None,
+    event_mode: EventModeOpt = None,
+    min_confidence: MinConfidenceOpt = None,
     country: CountryOpt = None,
     near: NearOpt = None,
     radius_km: RadiusOpt = None,
+    radius_for: RadiusForOpt = None,
     language: RuleLanguageOpt = None,
     entity: EntityOpt = None,
     source: SourceFilterOpt = None,
@@ -274,7 +287,9 @@ def rule_add(
 
     try:
         filters = check_filters(event_type, country, near, radius_km, language, cooldown,
-                                entity, source, min_count, window, surge, claim_revised)
+                                entity, source, min_count, window, surge, claim_revised,
+                                event_mode=event_mode, min_confidence=min_confidence,
+                                radius_for=radius_for)
         if not (surge or claim_revised):
             parse_query(query or "")
     except (BadQuery, UnknownCountry) as exc:
@@ -305,9 +320,12 @@ def rule_test(
     query: Annotated[str | None, typer.Option("--query",
             help="A query to try (with the filter options) instead of a saved rule.")] = None,
     event_type: EventTypeOpt = None,
+    event_mode: EventModeOpt = None,
+    min_confidence: MinConfidenceOpt = None,
     country: CountryOpt = None,
     near: NearOpt = None,
     radius_km: RadiusOpt = None,
+    radius_for: RadiusForOpt = None,
     language: RuleLanguageOpt = None,
     entity: EntityOpt = None,
     source: SourceFilterOpt = None,
@@ -327,8 +345,9 @@ def rule_test(
                 parse_query(query)
             except BadQuery as exc:
                 fail(exc.line(), EXIT_USAGE)
-            rule = Rule(0, "(test)", query, _filters(event_type, country, near, radius_km,
-                                                    language, None, entity, source))
+            rule = Rule(0, "(test)", query, _filters(
+                event_type, country, near, radius_km, language, None, entity, source,
+                event_mode=event_mode, min_confidence=min_confidence, radius_for=radius_for))
         else:
             assert name is not None
             rule = find_rule(store, name)

@@ -3,10 +3,15 @@
 A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structured filters:
 
 * ``event_type``: a PLOVER event type the article must hold (``event_mention.type``,
-  e.g. ``ASSAULT``);
+  e.g. ``ASSAULT``); ``event_mode``: its PLOVER mode (``aerial``, ``drone``...);
+  ``min_confidence``: the coder's confidence in it, ``[0, 1]``. An event the text negates, or
+  states as future or hypothetical, never passes an event filter;
 * ``country``: ISO 3166-1 alpha-2 of a place the article mentions (``place.country_code``);
 * ``near`` ``[lat, lon]`` and ``radius_km``: a geocoded place of the article within the
-  radius (great-circle distance, WGS84 degrees, kilometres);
+  radius (great-circle distance, WGS84 degrees, kilometres); with ``radius_by_type``
+  (``{TYPE: km}``, a radius that differs per event type) or an event filter, the geofence
+  holds the event's own place instead: an event passing the event filters, placed within
+  the radius of its type (``radius_km`` for the types not listed);
 * ``language``: the article's ISO 639-1 language;
 * ``entity``: a name the article mentions, matched by identity (Lavrov = Лавров);
 * ``source``: the article's source (outlet);
@@ -82,10 +87,16 @@ def check_filters(event_type: str | None = None, country: str | None = None,
                   language: str | None = None, cooldown: str | None = None,
                   entity: str | None = None, source: str | None = None,
                   min_count: int | None = None, window: str | None = None,
-                  surge: bool = False, claim_revised: bool = False) -> dict[str, Any]:
+                  surge: bool = False, claim_revised: bool = False, *,
+                  event_mode: str | None = None, min_confidence: float | None = None,
+                  radius_for: list[str] | None = None) -> dict[str, Any]:
     """Validate and normalise rule filters from their CLI spelling.
 
     Args:
+        event_mode: a PLOVER mode the event must have (``aerial``, ``drone``...).
+        min_confidence: the lowest confidence of a passing event, in ``[0, 1]``.
+        radius_for: per-type geofence radii as ``TYPE=KM`` (``ASSAULT=50``); needs ``near``
+            (stored as ``radius_by_type``).
         near: ``"LAT,LON"`` in WGS84 degrees; needs ``radius_km`` (> 0, at most 20,000).
         cooldown: the rule's cool-down (``30m``, ``2h``...): after an alert, matches within it
             do not alert (stored as ``cooldown_seconds``).
@@ -114,13 +125,39 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not re.fullmatch(r"[A-Za-z_]{2,32}", event_type):
             raise BadQuery(f"--event-type {event_type!r} is not a PLOVER event type name")
         out["event_type"] = event_type.upper()
+    if event_mode:
+        if not re.fullmatch(r"[a-z][a-z_-]{1,31}", event_mode.strip().lower()):
+            raise BadQuery(f"--event-mode {event_mode!r} is not a PLOVER mode name")
+        out["event_mode"] = event_mode.strip().lower()
+    if min_confidence is not None:
+        if not 0 <= min_confidence <= 1:
+            raise BadQuery("--min-confidence must be between 0 and 1")
+        out["min_confidence"] = float(min_confidence)
+    if radius_for:
+        by_type: dict[str, float] = {}
+        for item in radius_for:
+            for part in (x.strip() for x in item.split(",")):
+                if not part:
+                    continue
+                kind, _, km = part.partition("=")
+                try:
+                    value = float(km)
+                except ValueError:
+                    raise BadQuery(f"--radius-for {part!r} is not TYPE=KM") from None
+                if not re.fullmatch(r"[A-Za-z_]{2,32}", kind.strip()) or not 0 < value <= 20000:
+                    raise BadQuery(f"--radius-for {part!r} is not TYPE=KM (0 < KM <= 20000)")
+                by_type[kind.strip().upper()] = value
+        if by_type:
+            if near is None:
+                raise BadQuery("--radius-for needs --near (and --radius-km for the other types)")
+            out["radius_by_type"] = by_type
     if country:
         from ..read.scope import lookup_country
 
         out["country"] = lookup_country(country, "--country").alpha_2
     if near is not None or radius_km is not None:
-        if near is None or radius_km is None:
-            raise BadQuery("--near and --radius-km go together")
+        if near is None or (radius_km is None and not out.get("radius_by_type")):
+            raise BadQuery("--near and --radius-km (or --radius-for) go together")
         try:
             lat_s, lon_s = near.split(",")
             lat, lon = float(lat_s), float(lon_s)
@@ -128,9 +165,11 @@ def check_filters(event_type: str | None = None, country: str | None = None,
             raise BadQuery(f"--near {near!r} is not LAT,LON in degrees") from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise BadQuery(f"--near {near!r} is outside -90..90, -180..180")
-        if not 0 < radius_km <= 20000:
+        if radius_km is not None and not 0 < radius_km <= 20000:
             raise BadQuery("--radius-km must be above 0 and at most 20000")
-        out["near"], out["radius_km"] = [lat, lon], float(radius_km)
+        out["near"] = [lat, lon]
+        if radius_km is not None:
+            out["radius_km"] = float(radius_km)
     if language:
         if not re.fullmatch(r"[a-z]{2}", language.strip().lower()):
             raise BadQuery(f"--language {language!r} is not an ISO 639-1 code")
@@ -143,13 +182,15 @@ def check_filters(event_type: str | None = None, country: str | None = None,
         if not source.strip():
             raise BadQuery("--source is empty")
         out["source"] = " ".join(source.split())
+    events = bool(event_mode or min_confidence is not None or out.get("radius_by_type"))
     if claim_revised:
-        if surge or min_count is not None or near is not None or event_type or country:
+        if surge or min_count is not None or near is not None or event_type or country or events:
             raise BadQuery("--claim-revised takes no other filter than --entity, --source, "
                            "--language (and --cooldown)")
         out["claim_revised"] = True
     if surge:
-        if min_count is not None or near is not None or event_type or entity or source or language:
+        if (min_count is not None or near is not None or event_type or entity or source or language
+                or events):
             raise BadQuery("--surge takes no other filter than --country (and --cooldown)")
         out["surge"] = True
     if (min_count is None) != (window is None):
@@ -316,14 +357,14 @@ def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str 
         if who is None:
             return None
         found["entity"] = who
-    if f.get("event_type"):
-        em = t.situation_schema.event_mention
-        hit = conn.execute(sa.select(em.c.id).where(
-            em.c.revision_id == revision_id, em.c.type == f["event_type"]).limit(1)).first()
+    by_event = bool(f.get("event_type") or f.get("event_mode") or f.get("min_confidence") is not None
+                    or f.get("radius_by_type"))
+    if by_event:
+        hit = _event_passes(conn, f, revision_id)
         if hit is None:
             return None
-        found["event_type"] = f["event_type"]
-    if f.get("country") or f.get("near"):
+        found.update(hit)
+    if f.get("country") or (f.get("near") and not by_event):
         pm, p = t.place_mention, t.place
         rows = conn.execute(sa.select(p.c.name, p.c.lat, p.c.lon, p.c.country_code)
                             .join(pm, pm.c.place_id == p.c.id)
@@ -341,6 +382,41 @@ def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str 
                 return None
             found["place"], found["distance_km"] = near[0][1], round(near[0][0], 1)
     return found
+
+
+def _event_passes(conn: Connection, f: dict[str, Any], revision_id: int) -> dict[str, Any] | None:
+    """The first event of the revision that passes the rule's event filters (type, mode,
+    confidence, and with ``near`` the geofence of its type around its own place), as what the
+    filters found (``event_type``, ``event_mode``, and ``place``, ``distance_km`` with a
+    geofence); None when no event passes. Negated, future and hypothetical events never pass."""
+    em, ev, pl = t.situation_schema.event_mention, t.event, t.place
+    stmt = (sa.select(em.c.type, em.c.mode, em.c.confidence, pl.c.name, pl.c.lat, pl.c.lon)
+            .join(ev, ev.c.id == em.c.event_id)
+            .outerjoin(pl, pl.c.key == ev.c.place_key)
+            .where(em.c.revision_id == revision_id, ev.c.negated.is_(sa.false()),
+                   ev.c.future.is_(sa.false()), ev.c.hypothetical.is_(sa.false()))
+            .order_by(em.c.start))
+    if f.get("event_type"):
+        stmt = stmt.where(em.c.type == f["event_type"])
+    if f.get("event_mode"):
+        stmt = stmt.where(em.c.mode == f["event_mode"])
+    if f.get("min_confidence") is not None:
+        stmt = stmt.where(em.c.confidence >= float(f["min_confidence"]))
+    for row in conn.execute(stmt):
+        hit: dict[str, Any] = {"event_type": row.type}
+        if row.mode:
+            hit["event_mode"] = row.mode
+        if f.get("near"):
+            radius = (f.get("radius_by_type") or {}).get(row.type, f.get("radius_km"))
+            if radius is None or row.lat is None or row.lon is None:
+                continue  # a type with no radius, or an event with no place, is outside
+            lat, lon = f["near"]
+            distance = haversine_km(lat, lon, row.lat, row.lon)
+            if distance > float(radius):
+                continue
+            hit["place"], hit["distance_km"] = row.name, round(distance, 1)
+        return hit
+    return None
 
 
 def _sentence(text: str, spans: Any, tree: Node) -> str | None:

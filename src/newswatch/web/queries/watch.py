@@ -37,8 +37,9 @@ ALERTS_SHOWN = 200
 TEST_MATCHES = 50
 #: The text fields of the rule form, named as the ``rule add`` options (``--event-type`` is
 #: ``event_type``...); ``surge`` and ``claim_revised`` are checkboxes.
-RULE_FIELDS = ("name", "query", "event_type", "country", "near", "radius_km", "language",
-               "entity", "source", "cooldown", "min_count", "window")
+RULE_FIELDS = ("name", "query", "event_type", "event_mode", "min_confidence", "country", "near",
+               "radius_km", "radius_for", "language", "entity", "source", "cooldown", "min_count",
+               "window")
 
 
 @dataclass
@@ -66,11 +67,16 @@ class RuleForm:
         f = rule.filters
         values = dict.fromkeys(RULE_FIELDS, "")
         values.update(name=rule.name, query=rule.query)
-        for k in ("event_type", "country", "language", "entity", "source"):
+        for k in ("event_type", "event_mode", "country", "language", "entity", "source"):
             values[k] = str(f.get(k) or "")
+        if f.get("min_confidence") is not None:
+            values["min_confidence"] = f"{float(f['min_confidence']):g}"
         if f.get("near"):
             values["near"] = f"{f['near'][0]:g},{f['near'][1]:g}"
-            values["radius_km"] = f"{float(f['radius_km']):g}"
+            if f.get("radius_km") is not None:
+                values["radius_km"] = f"{float(f['radius_km']):g}"
+        if f.get("radius_by_type"):
+            values["radius_for"] = ", ".join(f"{k}={float(v):g}" for k, v in f["radius_by_type"].items())
         if f.get("cooldown_seconds"):
             values["cooldown"] = format_every(int(f["cooldown_seconds"]))
         if f.get("min_count"):
@@ -104,7 +110,10 @@ class RuleForm:
                                 v.get("language") or None, v.get("cooldown") or None,
                                 v.get("entity") or None, v.get("source") or None,
                                 self._number("min_count", int), v.get("window") or None,
-                                self.surge, self.claim_revised)
+                                self.surge, self.claim_revised,
+                                event_mode=v.get("event_mode") or None,
+                                min_confidence=self._number("min_confidence", float),
+                                radius_for=[v["radius_for"]] if v.get("radius_for") else None)
         if not (self.surge or self.claim_revised):
             parse_query(v.get("query", ""))
         return Rule(0, v.get("name") or "(test)", v.get("query", ""), filters)
