@@ -155,6 +155,11 @@ def test_claims_fall_back_to_the_figures_ledger_with_conflicts(client: TestClien
         ("ГАЗНИ", {RU_ID}),
         ("afghan*", {"seed-0001", "seed-0002"}),
         ("script", {"script-0001"}),
+        # a Russian word finds its other forms: the text has "военнослужащий", "взрыва" and
+        # "ранений", never the forms asked for
+        ("военнослужащие", {RU_ID}),
+        ("взрывом ранения", {RU_ID}),
+        ("взрывом Termez", set()),
         ("Termez Талибан", set()),
         ('"unbalanced ( NEAR OR', set()),
     ],
@@ -170,6 +175,12 @@ def test_search_snippet_marks_the_match(client: TestClient) -> None:
     item = client.get("/api/search", params={"q": "четвертый"}).json()["items"][0]
     s, e = item["snippet"]["highlights"][0]
     assert item["snippet"]["text"][s:e] == "Четвёртый"
+
+
+def test_search_snippet_marks_the_forms_found(client: TestClient) -> None:
+    item = client.get("/api/search", params={"q": "взрывом"}).json()["items"][0]
+    text = item["snippet"]["text"]
+    assert [text[s:e] for s, e in item["snippet"]["highlights"]][:1] == ["взрыва"]
 
 
 def test_search_honours_the_filter(client: TestClient) -> None:

@@ -73,7 +73,11 @@ def test_spans_outside_the_text_are_ignored() -> None:
 
 def test_fts_queries_quote_every_term_and_keep_prefixes() -> None:
     assert query_terms('Taliban "NEAR(" afghan* OR ё') == ["Taliban", "NEAR", "afghan*", "OR", "ё"]
-    assert fts5_query(["Taliban", "afghan*", "Четвёртый"]) == '"Taliban" "afghan"* "Четвертый"'
+    assert fts5_query(["Taliban", "afghan*"]) == '("taliban" AND "afghan"*)'
+    # a Russian word stands for its forms (ё folded to е); a Russian prefix term is kept as typed
+    russian = fts5_query(["Четвёртый", "взрыв*"])
+    assert russian.startswith('(("четвертый" OR "четвертого" OR ') and russian.endswith(' AND "взрыв"*)')
+    assert '"четвертым"' in russian and '"четвертая"' in russian
 
 
 def test_highlight_finds_cyrillic_with_yo_and_case() -> None:
@@ -170,6 +174,12 @@ def test_migration_0002_keeps_existing_articles_and_indexes_them(db_url: str) ->
         store.save(make_article(article_id="seed-0009"))  # the trigger indexes new revisions
         with store.read() as conn:
             assert search(conn, Filters(), "Hairaton")["total"] == 2
+        from web_samples import RU_ID, russian_article
+
+        store.save(russian_article())  # "Четвёртый военнослужащий США ... взрыва ..."
+        with store.read() as conn:  # other forms of the Russian words, on both backends
+            found = search(conn, Filters(), "четвертого военнослужащие взрывом")
+        assert [i["id"] for i in found["items"]] == [RU_ID]
 
 
 def test_dashboard_reads_and_writes_on_both_backends(db_url: str) -> None:

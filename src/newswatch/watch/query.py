@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import BadQuery
 
@@ -200,6 +201,24 @@ def parse_query(query: str) -> Node:
         raise BadQuery(f"the query has more than {MAX_TERMS} terms", subject=query[:80])
     _check_positive(node, query)
     return node
+
+
+def ts_document(title: Any, text: Any) -> Any:
+    """The PostgreSQL ``tsvector`` searched by rules and the search box: title and text under
+    the ``simple`` configuration with ``ё`` folded to ``е`` (as the SQLite FTS5 index and the
+    query terms fold it), computed at query time."""
+    import sqlalchemy as sa
+
+    joined = sa.func.coalesce(title, "") + " " + text
+    return sa.func.to_tsvector("simple", sa.func.translate(joined, "ёЁ", "еЕ"))
+
+
+def all_of(words: list[str] | tuple[str, ...]) -> All:
+    """A query requiring every word (the dashboard's search box): each word folded as the
+    index folds it, a trailing ``*`` a prefix term. The words are plain word-character runs (no
+    operators are read), as :func:`newswatch.web.queries.search.query_terms` gives them."""
+    return All(tuple(Term((_fold(w.rstrip("*")),), prefix=w.endswith("*"))
+                     for w in words if w.rstrip("*")))
 
 
 def _fts_term(t: Term) -> str:

@@ -47,7 +47,7 @@ from ..storage import schema as t
 from ..storage.engine import write_transaction
 from ..storage.reader_schema import FTS_TABLE
 from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule, watch_seen
-from .query import Node, expand_forms, parse_query, term_pattern, to_fts5, to_tsquery
+from .query import Node, expand_forms, parse_query, term_pattern, to_fts5, to_tsquery, ts_document
 from .sources import utc, utcnow
 
 #: Earth's mean radius, in kilometres (IUGG).
@@ -301,7 +301,7 @@ def _text_matches(conn: Connection, tree: Node, revision_ids: list[int] | None,
         params["n"] = limit
         return [int(x) for x in conn.execute(sa.text(sql), params).scalars()]
     a = t.article
-    doc = sa.func.to_tsvector("simple", sa.func.coalesce(a.c.title, "") + " " + r.c.text)
+    doc = ts_document(a.c.title, r.c.text)
     q = (sa.select(r.c.id).join(a, a.c.id == r.c.article_id)
          .where(doc.bool_op("@@")(sa.func.to_tsquery("simple", to_tsquery(tree))))
          .order_by(r.c.id.desc()).limit(limit))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...storage import schema as t
+from ...watch.query import Node, all_of, expand_forms, term_pattern, to_fts5, to_tsquery, ts_document
 from ..cache import cached
 from .common import SNIPPET_CHARS, Filters, has_table, iso, scope
 
@@ -27,33 +29,33 @@ def query_terms(q: str) -> list[str]:
     return _TERM.findall(q[:MAX_QUERY_CHARS])[:MAX_QUERY_TERMS]
 
 
+@lru_cache(maxsize=256)
+def _tree(terms: tuple[str, ...]) -> Node:
+    return expand_forms(all_of(terms))
+
+
+def search_tree(terms: list[str]) -> Node:
+    """The query of the search box: every term required, a Russian word standing for any of
+    its inflected forms ("талибы" also finds "талибов"; :func:`newswatch.watch.query.expand_forms`,
+    as saved rules do), a trailing ``*`` a prefix; words folded as the index folds them
+    (lower case, ``ё`` -> ``е``)."""
+    return _tree(tuple(terms))
+
+
 def fts5_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every term: each one a quoted string (so no user
-    input is read as FTS5 syntax), with ``*`` kept for prefix terms and ``ё`` folded to ``е``
-    as in the index."""
-    parts = []
-    for term in terms:
-        word = term.rstrip("*").replace('"', "").replace("ё", "е").replace("Ё", "Е")
-        parts.append(f'"{word}"' + ("*" if term.endswith("*") else ""))
-    return " ".join(parts)
-
-
-def _highlight_pattern(terms: list[str]) -> re.Pattern[str] | None:
-    alts = []
-    for term in terms:
-        word = re.escape(term.rstrip("*"))
-        word = word.replace("е", "[её]").replace("Е", "[ЕЁ]")
-        alts.append(word + (r"\w*" if term.endswith("*") else r"(?!\w)"))
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", re.IGNORECASE) if alts else None
+    """The FTS5 MATCH expression of :func:`search_tree` (every term a quoted string, so no
+    user input is read as FTS5 syntax)."""
+    return to_fts5(search_tree(terms))
 
 
 def highlight_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> dict[str, Any]:
-    """A window of ``text`` around the first match of the terms, with match offsets.
+    """A window of ``text`` around the first match of the terms (any of their forms,
+    :func:`search_tree`), with match offsets.
 
     Returns:
         ``{"text": window, "highlights": [[start, end], ...]}`` (offsets into the window).
     """
-    pattern = _highlight_pattern(terms)
+    pattern = term_pattern(search_tree(terms))
     first = pattern.search(text) if pattern else None
     center = first.start() if first else 0
     left = max(0, center - width // 3)
@@ -83,8 +85,9 @@ def search_uncached(
 ) -> dict[str, Any]:
     """Full-text search over article titles and texts (latest revisions in scope).
 
-    SQLite: the FTS5 index ``article_fts`` (every term required, BM25 ranking). PostgreSQL:
-    ``to_tsvector('simple', ...) @@ plainto_tsquery('simple', ...)`` computed at query time,
+    The query is :func:`search_tree` (every term required, Russian words in any inflected
+    form). SQLite: the FTS5 index ``article_fts`` (BM25 ranking). PostgreSQL:
+    ``to_tsvector('simple', ...) @@ to_tsquery('simple', ...)`` computed at query time,
     ranked by ``ts_rank``. A SQLite build without FTS5: every term as a case-insensitive
     substring (``LIKE``; ASCII case folding only), newest first.
 
@@ -113,9 +116,8 @@ def search_uncached(
             hits, hits.c.revision_id == sc.c.revision_id)
     elif conn.dialect.name == "postgresql":
         engine = "postgresql"
-        words = " ".join(term.rstrip("*") for term in terms)
-        doc = sa.func.to_tsvector("simple", sa.func.coalesce(a.title, "") + " " + r.text)
-        query = sa.func.plainto_tsquery("simple", words)
+        doc = ts_document(a.title, r.text)
+        query = sa.func.to_tsquery("simple", to_tsquery(search_tree(terms)))
         joined = (
             # ts_rank grows with relevance; negated so that ascending order ranks like bm25
             sa.select(sc.c.article_id, sc.c.revision_id, (-sa.func.ts_rank(doc, query)).label("rank"))
