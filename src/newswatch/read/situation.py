@@ -24,7 +24,8 @@ from ..text import fold
 
 @dataclass(slots=True)
 class ClaimView:
-    """One claim in the ledger, with where it was published.
+    """One claim in the ledger, with where it was published (``url``: the article's address
+    as stored, unchecked; the web layer keeps only http(s) ones).
 
     ``newest`` marks the claim with the latest as-of date in its group (ties: the latest
     publication); ``most_cited`` marks every claim stating the value most claims state.
@@ -51,6 +52,7 @@ class ClaimView:
     start: int
     end: int
     sentence: str
+    url: str | None = None
     newest: bool = False
     most_cited: bool = False
 
@@ -111,7 +113,7 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
     rows = conn.execute(
         sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
-                  t.article.c.published, t.article.c.language)
+                  t.article.c.published, t.article.c.language, t.article.c.url)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, t.article.c.id == t.revision.c.article_id)
         .order_by(c.id)).mappings()
@@ -131,7 +133,7 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             cited=list(r["cited"] or []), cited_how=r["cited_how"], article_id=r["article_id"], title=r["title"],
             published=r["published"].isoformat() if r["published"] else None, language=r["language"],
             revision_id=r["revision_id"], start=r["start"], end=r["end"],
-            sentence=text[r["sentence_start"]:r["sentence_end"]].strip()))
+            sentence=text[r["sentence_start"]:r["sentence_end"]].strip(), url=r["url"]))
     out = []
     want = fold(subject) if subject else None
     for view in views.values():
