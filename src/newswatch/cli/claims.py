@@ -144,7 +144,7 @@ def _render_tracker(tr: Any) -> None:
         for col in ("figure", "as of", "value", "mark", "sources"):
             table.add_column(col)
         for series in s.series:
-            name = f"{series.category} · {series.counted}"
+            name = f"{series.category} · {series.counted if series.counted != 'count' else '(who is not said)'}"
             if series.revisions:
                 name += "\n" + " → ".join(figure(v) for v in _chain(series))
             for n, p in enumerate(series.points):
@@ -160,7 +160,7 @@ def _render_tracker(tr: Any) -> None:
         for col in ("figure", "as of", "value", "source"):
             table.add_column(col)
         for u in tr.unattributed:
-            table.add_row(u.property, day(u.point.as_of) or "?", figure(u.point),
+            table.add_row(f"{u.category} · {u.counted}", day(u.point.as_of) or "?", figure(u.point),
                           "\n".join(_source_line(x) for x in u.point.sources))
         console.print(table)
 

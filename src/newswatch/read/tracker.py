@@ -208,10 +208,12 @@ class Side:
 
 @dataclass(slots=True)
 class Unattributed:
-    """A casualty figure nobody is named as the side of: shown alone with its source."""
+    """A casualty figure nobody is named as the side of: shown alone with its source
+    (``counted``: the noun part of ``property``, "count" when the figure names none)."""
 
     category: str
     property: str
+    counted: str
     point: Point
 
 
@@ -298,12 +300,17 @@ def _points(claims: list[dict[str, Any]]) -> list[Point]:
     return sorted(points.values(), key=lambda p: (p.as_of or "", p.value, p.qualifier))
 
 
+def _counted(prop: str) -> str:
+    """The noun part of a casualty property ("soldier killed" → "soldier"; "count" when the
+    figure names none)."""
+    return prop.rsplit(" ", 1)[0] if " " in prop else "count"
+
+
 def _series(key: str, category: str, prop: str, unit: str | None, groups: list[str],
             claims: list[dict[str, Any]]) -> Series:
     """One series from its (corrected) claims: points, marks and revisions."""
     ordered = _points(claims)
-    counted = prop.rsplit(" ", 1)[0] if " " in prop else "count"
-    series = Series(key, category, prop, counted, unit, sorted(groups), ordered)
+    series = Series(key, category, prop, _counted(prop), unit, sorted(groups), ordered)
     if not ordered:
         return series
 
@@ -401,7 +408,8 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         who = _side_of(view)
         if who is None:
             if want_side is None:
-                loose.extend(Unattributed(category, view.property, p) for p in _points(kept))
+                loose.extend(Unattributed(category, view.property, _counted(view.property), p)
+                             for p in _points(kept))
             continue
         key, code, label = who
         if want_side is not None and code != want_side:
