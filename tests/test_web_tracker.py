@@ -64,6 +64,7 @@ def test_the_page_shows_each_side_its_revisions_and_sources(web: TestClient) -> 
     # subject-less figures stand apart, one row each
     loose = text[text.index("Figures with no side named"):]
     assert loose.count("killed person") == 2 and "evacuated person" in loose
+    assert '<polyline points="8.0,38.0 130.0,24.0 252.0,8.0"' in r.text
     assert 'href="/tracker?' in r.text  # the navigation link
     claims = web.get("/claims", headers=HTML).text
     assert 'href="/tracker?">Casualty tracker' in claims
@@ -87,6 +88,8 @@ def test_the_api_and_its_refusals(web: TestClient) -> None:
     assert [p["value"] for p in arm["points"]] == [12.0, 19.0, 27.0]
     assert [(r["from_value"], r["to_value"], r["direction"]) for r in arm["revisions"]] == [
         (12.0, 19.0, "up"), (19.0, 27.0, "up")]
+    # the chart: days 14, 15, 16 September across 244 px; values 12, 19, 27 on 54 px from 0
+    assert arm["chart"]["line"] == "8.0,38.0 130.0,24.0 252.0,8.0" and arm["chart"]["top"] == 27.0
     assert data["categories"] == ["killed", "wounded", "missing", "detained", "displaced", "evacuated"]
     assert {"key": "geonames:616108", "name": "Vardenis", "country_code": "AM",
             "articles": 3} in data["places"]

@@ -34,9 +34,11 @@ from .common import EXIT_USAGE, DbOpt, db_url, fail, open_store_readonly, parse_
 
 
 class ClaimsFormat(StrEnum):
-    """Output formats of ``claims``: the shared ``text`` and ``json``, and ``csv`` (tracker)."""
+    """Output formats of ``claims``: the shared ``text`` (also spelled ``table``) and ``json``,
+    and ``csv`` (tracker)."""
 
     text = "text"
+    table = "table"
     json = "json"
     csv = "csv"
 
