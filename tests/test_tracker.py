@@ -174,3 +174,20 @@ def test_cli_usage_errors(tracker_db: str, args: list[str]) -> None:
     res = runner.invoke(app, ["claims", "--db", _db_path(tracker_db), *args])
     assert res.exit_code == EXIT_USAGE
     assert res.stderr.strip() and "Traceback" not in res.stderr
+
+
+def test_an_armed_group_is_its_own_side_not_its_country(situation_pipeline, tmp_path) -> None:
+    # written for this test: both tolls are coded AFG, but they are two sides of one war
+    from situation_helpers import run
+
+    url = f"sqlite:///{tmp_path / 'afg.sqlite'}"
+    with Store.open(url) as store:
+        a = run(situation_pipeline, "Thirty Taliban fighters were killed and 12 Afghan soldiers died "
+                "in the clashes.", "en", None, "afg-1", "Test Wire")
+        store.save(a)
+    tr = _read(url)
+    got = sorted((s.key.split(":")[0], s.code, s.label, s.country,
+                  [(x.category, [p.value for p in x.points]) for x in s.series]) for s in tr.sides)
+    assert got == [("country", "AFG", "Afghanistan", "AFG", [("killed", [12.0])]),
+                   ("entity", None, "Taliban", "AFG", [("killed", [30.0])])]
+    assert [s.label for s in _read(url, side="AF").sides] == ["Afghanistan"]

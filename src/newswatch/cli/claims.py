@@ -142,7 +142,8 @@ def _render_tracker(tr: Any) -> None:
         console.print("no casualty figures in this scope")
         return
     for s in tr.sides:
-        table = Table(title=f"{s.label}" + (f" ({s.code})" if s.code else ""), title_justify="left")
+        where = s.code or s.country
+        table = Table(title=f"{s.label}" + (f" ({where})" if where else ""), title_justify="left")
         for col in ("figure", "as of", "value", "mark", "sources"):
             table.add_column(col)
         for series in s.series:

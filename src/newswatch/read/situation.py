@@ -59,7 +59,11 @@ class ClaimView:
 
 @dataclass(slots=True)
 class ClaimGroupView:
-    """A claim group: the quantity, its subject, and its claims oldest first."""
+    """A claim group: the quantity, its subject, and its claims oldest first.
+
+    ``subject_entity_id``, ``subject_entity_key`` and ``subject_entity_label`` (OntoNotes) name
+    the subject's entity identity when the subject is one (None otherwise).
+    """
 
     id: int
     key: str
@@ -69,6 +73,9 @@ class ClaimGroupView:
     property: str
     unit: str | None
     claims: list[ClaimView] = field(default_factory=list)
+    subject_entity_id: int | None = None
+    subject_entity_key: str | None = None
+    subject_entity_label: str | None = None
 
     @builtins.property  # the field ``property`` shadows the builtin in the class body
     def values(self) -> list[float]:
@@ -107,10 +114,13 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
     groups = {r["id"]: r for r in conn.execute(sa.select(st.claim_group)).mappings()}
     ent_ids = {r["subject_entity_id"] for r in groups.values() if r["subject_entity_id"]}
     labels: dict[int, dict[str, str]] = {}
+    kinds: dict[int, tuple[str, str]] = {}
     if ent_ids:
-        for r in conn.execute(sa.select(t.entity.c.id, t.entity.c.labels, t.entity.c.canonical)
+        for r in conn.execute(sa.select(t.entity.c.id, t.entity.c.labels, t.entity.c.canonical,
+                                        t.entity.c.key, t.entity.c.label)
                               .where(t.entity.c.id.in_(sorted(ent_ids)))).mappings():
             labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
+            kinds[r["id"]] = (r["key"], r["label"])
     rows = conn.execute(
         sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
                   t.article.c.published, t.article.c.language, t.article.c.url)
@@ -122,9 +132,12 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
         grp = groups[r["group_id"]]
         view = views.get(grp["id"])
         if view is None:
+            eid = grp["subject_entity_id"]
+            key, kind = kinds.get(eid, (None, None))
             view = views[grp["id"]] = ClaimGroupView(
-                grp["id"], grp["key"], grp["subject"], labels.get(grp["subject_entity_id"], {}),
-                grp["subject_country"], grp["property"], grp["unit"])
+                grp["id"], grp["key"], grp["subject"], labels.get(eid, {}),
+                grp["subject_country"], grp["property"], grp["unit"],
+                subject_entity_id=eid, subject_entity_key=key, subject_entity_label=kind)
         text = r["text"]
         view.claims.append(ClaimView(
             id=r["id"], value=r["value"], lower=r["lower"], upper=r["upper"], unit=r["unit"],

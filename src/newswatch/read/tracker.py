@@ -10,7 +10,14 @@ claim is left out).
 
 **Sides.** A casualty claim's subject is the side the casualties belong to (the claims stage
 sets it: "five Armenian servicemen" → ARM, never who caused them). A side is the subject's
-country (ISO 3166-1 alpha-3, as the claims stage writes it), else the subject's name. Two
+country (ISO 3166-1 alpha-3, as the claims stage writes it) when the subject is a country, a
+people or a place (OntoNotes GPE, NORP, LOC, or no entity at all: "13 US troops"), or a state
+institution of the alias file (its type's PLOVER sector, or its own, is one of
+:data:`STATE_SECTORS`: "the Pentagon" stands for the United States). Any other entity is a
+side of its own, with its country kept as context: "thirty Taliban fighters" are the
+Taliban's dead, not Afghanistan's, though both are coded AFG; an organisation the alias file
+does not know is its own side too (splitting one side in two is a missing merge, merging two
+is a wrong fact). A subject that is no entity and has no country is a side by its name. Two
 sides' tolls are two series and are never merged or compared.
 
 **Series.** Within a side, one series per property and unit ("soldier killed",
@@ -55,9 +62,12 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,7 +75,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import UnknownCountry
 from ..storage import schema as t
-from ..text import fold
+from ..text import fold, load_json_data
 from .corrections import ReviewIndex, apply
 from .scope import Filters, lookup_country, scope
 from .situation import ClaimGroupView, ClaimView, claim_groups
@@ -77,6 +87,34 @@ __all__ = ["CATEGORIES", "Point", "Revision", "Series", "Side", "Source", "Track
 #: ``CASUALTY_CLASSES``).
 CATEGORIES: tuple[str, ...] = ("killed", "wounded", "missing", "detained", "displaced",
                                "evacuated")
+
+
+#: PLOVER actor sectors of state institutions (PLOVER manual, "Actor and Sector Codes"):
+#: government, judiciary, legislature, military, police, intelligence. An alias-file entity
+#: of one of them is its state's side.
+STATE_SECTORS = frozenset({"GOV", "JUD", "LEG", "MIL", "COP", "SPY"})
+#: OntoNotes labels of a subject entity that stands for its country.
+COUNTRY_LABELS = frozenset({"GPE", "NORP", "LOC"})
+
+
+@cache
+def _state_aliases() -> frozenset[str]:
+    """Entity keys (``alias:<id>``) of alias-file entries that are state institutions: their
+    type's sector in ``plover_actors.json`` ``alias_types``, or their own in ``alias_sectors``,
+    is in :data:`STATE_SECTORS`."""
+    actors = load_json_data("plover_actors.json")
+    assert isinstance(actors, dict)
+    type_sector = {k: v.get("sector") for k, v in actors["alias_types"].items()}
+    own = dict(actors["alias_sectors"])
+    text = resources.files("newswatch.data").joinpath("entity_aliases.jsonl").read_text("utf-8")
+    out = set()
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            sector = own.get(row["id"]) or type_sector.get(row.get("type") or "")
+            if sector in STATE_SECTORS:
+                out.add(f"alias:{row['id']}")
+    return frozenset(out)
 
 
 def casualty_class(prop: str) -> str | None:
@@ -196,13 +234,16 @@ class Series:
 
 @dataclass(slots=True)
 class Side:
-    """The casualties of one side: ``code`` (ISO 3166-1 alpha-3, or None when the side is
-    known by name only), ``label`` (the country's name, else the subject as written), and one
-    series per property in :data:`CATEGORIES` order."""
+    """The casualties of one side: ``key`` (``country:ARM``, ``entity:<id>`` or
+    ``name:<folded name>``), ``code`` (ISO 3166-1 alpha-3 when the side is a country, else
+    None), ``label`` (the country's name, else the entity's or subject's name), ``country``
+    (the side's country, also for an organisation: the Taliban's is AFG; None when unknown),
+    and one series per property in :data:`CATEGORIES` order."""
 
     key: str
     code: str | None
     label: str
+    country: str | None = None
     series: list[Series] = field(default_factory=list)
 
 
@@ -247,19 +288,27 @@ class Tracker:
         return out
 
 
-def _side_of(view: ClaimGroupView) -> tuple[str, str | None, str] | None:
-    """``(key, code, label)`` of a casualty group's side; None when it has no subject."""
-    if view.subject_country:
-        code = view.subject_country
+def _side_of(view: ClaimGroupView) -> tuple[str, str | None, str, str | None] | None:
+    """``(key, code, label, country)`` of a casualty group's side (see the module docstring);
+    None when the group has no subject."""
+    country = view.subject_country
+    own = (view.subject_entity_id is not None
+           and view.subject_entity_label not in COUNTRY_LABELS
+           and view.subject_entity_key not in _state_aliases())
+    if own:
+        labels = view.subject_labels
+        name = labels.get("en") or next(iter(labels.values()), None) or view.subject or view.key
+        return f"entity:{view.subject_entity_id}", None, name, country
+    if country:
         try:
-            label = str(lookup_country(code).name)
+            label = str(lookup_country(country).name)
         except UnknownCountry:  # an IGO or other code is shown as written
-            label = code
-        return f"country:{code}", code, label
+            label = country
+        return f"country:{country}", country, label, country
     if view.subject is None and not view.subject_labels:
         return None
     name = next(iter(view.subject_labels.values()), None) or view.subject or view.key
-    return f"name:{fold(name)}", None, name
+    return f"name:{fold(name)}", None, name, None
 
 
 def _interval(p: Point) -> tuple[float, float]:
@@ -411,10 +460,10 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
                 loose.extend(Unattributed(category, view.property, _counted(view.property), p)
                              for p in _points(kept))
             continue
-        key, code, label = who
+        key, code, label, country = who
         if want_side is not None and code != want_side:
             continue
-        sides.setdefault(key, Side(key, code, label))
+        sides.setdefault(key, Side(key, code, label, country))
         unit = view.unit or ""
         groups, claims = gathered.setdefault((key, view.property, unit), ([], []))
         groups.append(view.key)
@@ -435,7 +484,7 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
 #: Columns of :func:`tracker_rows` (CSV header order): the series, the point, its marks, the
 #: source. One row per source of a point.
 ROW_COLUMNS: tuple[str, ...] = (
-    "side", "side_label", "category", "property", "unit", "series_key", "as_of", "value",
+    "side", "side_label", "side_country", "category", "property", "unit", "series_key", "as_of", "value",
     "lower", "upper", "qualifier", "newest", "most_cited", "conflicting", "revises",
     "attributed", "figure_text", "cited", "claim_id", "start", "end", "title", "outlet", "url",
     "article_id", "revision_id", "published", "sentence", "correction", "corrected_by",
@@ -451,6 +500,7 @@ def tracker_rows(tr: Tracker) -> Iterable[dict[str, Any]]:
             c = s.correction
             yield {
                 "side": side.code if side else None, "side_label": side.label if side else None,
+                "side_country": side.country if side else None,
                 "category": category, "property": prop, "unit": unit, "series_key": series_key,
                 "as_of": p.as_of, "value": p.value, "lower": p.lower, "upper": p.upper,
                 "qualifier": p.qualifier, "newest": p.newest, "most_cited": p.most_cited,
