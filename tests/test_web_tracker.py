@@ -147,3 +147,19 @@ def test_a_correction_changes_the_tracker_and_a_rejection_hides_the_figure(web: 
         ("19.0", "", ""), ("19.0", "", ""), ("29.0", "corrected", "ana")]
     text = _text(web.get("/tracker", headers=HTML).text)
     assert "19 → 29" in text and "corrected" in text.lower()
+
+
+def test_a_corrected_value_that_disagrees_with_another_report_of_the_day_is_flagged(
+        web: TestClient) -> None:
+    token = login(web, "ana")
+    revision, start, end = _figure(web, "clash-2", "19 Armenian servicemen")
+    r = web.post("/api/articles/clash-2/corrections", headers={"X-CSRF-Token": token}, json={
+        "revision_id": revision, "kind": "figure", "start": start, "end": end,
+        "fields": {"value": 21, "lower": 21, "upper": 21}})
+    assert r.status_code == 201, r.text
+    arm = _armenia(web.get("/api/tracker").json())
+    tuesday = [(p["value"], p["lower"], p["upper"], p["conflicting"], [s["outlet"] for s in p["sources"]])
+               for p in arm["points"] if p["as_of"] == "2026-09-15"]
+    assert tuesday == [(19.0, 19.0, 19.0, True, ["Пример-Инфо"]), (21.0, 21.0, 21.0, True, ["Example News"])]
+    assert not any(p["most_cited"] for p in arm["points"])  # 12, 19, 21, 27: one report each
+    assert "reports disagree" in _text(web.get("/tracker", headers=HTML).text)

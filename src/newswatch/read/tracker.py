@@ -33,13 +33,14 @@ article cites). Marks, computed over the series as shown (after scope and correc
 
 * ``newest`` — the point with the latest as-of date (ties: the latest publication, then the
   highest claim id);
-* ``most_cited`` — every point stating the value most claims of the series state, when one
-  value leads (no mark on a tie between values);
+* ``most_cited`` — every point stating the value most reports (distinct articles) of the
+  series state, when one value leads (no mark on a tie between values);
 * ``conflicting`` — the same as-of date has another point whose range cannot hold together
   with this one (ranges from the bounds: "at least 27" is [27, ∞), "up to 10" (-∞, 10],
-  "27" [27, 27]); "at least 12" and "19" on one day do not conflict;
+  "27" [27, 27]; an exact value's range is the value itself, also after a correction that
+  set the value only); "at least 12" and "19" on one day do not conflict;
 * ``revises`` — the point states a new value for the series: the value of the previous as-of
-  date differs from this date's value (each date's value: the one most claims state, ties
+  date differs from this date's value (each date's value: the one most reports state, ties
   the latest published). ``revisions`` lists them in order: 12 → 19 → 27.
 
 **Unattributed figures.** Casualty claims with no subject at all are listed apart
@@ -367,7 +368,10 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
         return max((s.published or "", s.claim_id) for s in p.sources)
 
     max(ordered, key=lambda p: (p.as_of or "", latest_published(p))).newest = True
-    counts = Counter(p.value for p in ordered for _ in p.sources)
+    reports: dict[float, set[str]] = {}
+    for p in ordered:
+        reports.setdefault(p.value, set()).update(x.article_id for x in p.sources)
+    counts = Counter({v: len(ids) for v, ids in reports.items()})
     top = max(counts.values())
     leaders = [v for v, n in counts.items() if n == top]
     if len(leaders) == 1:
@@ -380,7 +384,7 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
     for same_day in by_date.values():
         for a in same_day:
             a.conflicting = any(_disagree(a, b) for b in same_day if b is not a)
-        rep = max(same_day, key=lambda p: (len(p.sources), latest_published(p)))
+        rep = max(same_day, key=lambda p: (len({x.article_id for x in p.sources}), latest_published(p)))
         if previous is not None and rep.value != previous[1]:
             rep.revises = previous[1]
             series.revisions.append(Revision(rep.as_of, previous[0], previous[1], rep.value,
@@ -452,6 +456,9 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         category = casualty_class(view.property)
         assert category is not None
         kept = [r for r in rows[id(view)] if apply(index, "figure", r) is not None]
+        for r in kept:  # an exact value's bounds are the value (a correction may set it alone)
+            if r["qualifier"] == "exact":
+                r["lower"] = r["upper"] = r["value"]
         if not kept:
             continue
         who = _side_of(view)
