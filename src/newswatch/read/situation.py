@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,8 @@ class ClaimGroupView:
 
 
 def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: int = 1,
-                 scope: sa.CTE | None = None) -> list[ClaimGroupView]:
+                 scope: sa.CTE | None = None,
+                 classes: Iterable[str] | None = None) -> list[ClaimGroupView]:
     """The claims ledger.
 
     Args:
@@ -105,13 +107,20 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             (:func:`newswatch.read.scope.scope`), after ``newest`` and ``most_cited`` were set
             over every claim of the group (so a mark says the same thing whatever the filter);
             groups left without claims are dropped.
+        classes: keep only groups whose property ends in one of these words (the casualty
+            tracker's ``killed``, ``wounded``...), chosen in SQL before any claim is read.
 
     Returns:
         Groups ordered by number of claims (most first), then by key; each group's claims are
         ordered by as-of date then publication date, with ``newest`` and ``most_cited`` set.
     """
     c = st.claim.c
-    groups = {r["id"]: r for r in conn.execute(sa.select(st.claim_group)).mappings()}
+    chosen = sa.select(st.claim_group)
+    if classes is not None:
+        g = st.claim_group.c
+        ends = [sa.or_(g.property == w, g.property.endswith(" " + w, autoescape=True)) for w in classes]
+        chosen = chosen.where(sa.or_(sa.false(), *ends))
+    groups = {r["id"]: r for r in conn.execute(chosen).mappings()}
     ent_ids = {r["subject_entity_id"] for r in groups.values() if r["subject_entity_id"]}
     labels: dict[int, dict[str, str]] = {}
     kinds: dict[int, tuple[str, str]] = {}
@@ -126,6 +135,8 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
                   t.article.c.published, t.article.c.language, t.article.c.url)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, t.article.c.id == t.revision.c.article_id)
+        .where(c.group_id.in_(chosen.with_only_columns(st.claim_group.c.id)) if classes is not None
+               else sa.true())
         .order_by(c.id)).mappings()
     views: dict[int, ClaimGroupView] = {}
     for r in rows:

@@ -446,7 +446,7 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
     info: dict[str, Any] = {"filters": f.to_dict(), "place": place or None, "places": None,
                             "entity": entity or None, "entities": None, "side": want_side}
     sc = _narrow(conn, scope(f), place, entity, info)
-    views = [v for v in claim_groups(conn, scope=sc) if casualty_class(v.property)]
+    views = [v for v in claim_groups(conn, scope=sc, classes=CATEGORIES) if casualty_class(v.property)]
     rows = {id(v): [_claim_dict(c) for c in v.claims] for v in views}
     index = ReviewIndex(conn, "correction", {r["article_id"] for rs in rows.values() for r in rs})
     sides: dict[str, Side] = {}
