@@ -163,3 +163,17 @@ def test_a_corrected_value_that_disagrees_with_another_report_of_the_day_is_flag
     assert tuesday == [(19.0, 19.0, 19.0, True, ["Пример-Инфо"]), (21.0, 21.0, 21.0, True, ["Example News"])]
     assert not any(p["most_cited"] for p in arm["points"])  # 12, 19, 21, 27: one report each
     assert "reports disagree" in _text(web.get("/tracker", headers=HTML).text)
+
+
+def test_the_page_lists_a_few_sources_per_value_and_says_how_many_more(
+        web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswatch.web import queries
+
+    monkeypatch.setattr(queries, "PAGE_SOURCES", 1)
+    monkeypatch.setattr(queries, "PAGE_UNATTRIBUTED", 2)
+    page = web.get("/tracker", headers=HTML).text
+    text = _text(page)
+    assert "and 1 more reports of this value (all of them in the exports)" in text  # 19: 2 reports
+    assert "Пример-Инфо" not in text  # the second report of 19, in the exports only
+    assert "and 1 older figures (all of them in the exports)" in text  # 3 with no side, 2 shown
+    assert len(_csv(web.get("/api/export/tracker.csv"))) == 9

@@ -252,7 +252,8 @@ def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEnt
         data = queries.tracker_view(conn, f, place=place, entity=entity, side=side)
     scoped = {"place": place or "", "entity": entity or "", "side": side or ""}
     return render(ctx, "tracker.html", f=f, data=data, scoped=scoped,
-                  sq=urlencode({k: v for k, v in scoped.items() if v}))
+                  sq=urlencode({k: v for k, v in scoped.items() if v}),
+                  shown_sources=queries.PAGE_SOURCES, shown_unattributed=queries.PAGE_UNATTRIBUTED)
 
 
 @router.get("/events")

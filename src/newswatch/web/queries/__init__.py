@@ -85,7 +85,14 @@ from .timeline import (
     timeline,
     timeline_items,
 )
-from .tracker import TRACKER_COLUMNS, TRACKER_PLACES, tracker_export_rows, tracker_view
+from .tracker import (
+    PAGE_SOURCES,
+    PAGE_UNATTRIBUTED,
+    TRACKER_COLUMNS,
+    TRACKER_PLACES,
+    tracker_export_rows,
+    tracker_view,
+)
 
 __all__ = [
     "ACTOR_LABELS",
@@ -107,6 +114,8 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TERMS",
     "OVERVIEW_ROWS",
+    "PAGE_SOURCES",
+    "PAGE_UNATTRIBUTED",
     "QUOTE_KINDS",
     "SNIPPET_CHARS",
     "SOURCE_COLUMNS",

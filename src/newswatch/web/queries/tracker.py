@@ -18,11 +18,15 @@ from ...storage import schema as t
 from ..security import http_url
 from .common import Filters, has_table
 
-__all__ = ["CHART_HEIGHT", "CHART_PAD", "CHART_WIDTH", "TRACKER_COLUMNS", "TRACKER_PLACES",
+__all__ = ["CHART_HEIGHT", "CHART_PAD", "CHART_WIDTH", "PAGE_SOURCES", "PAGE_UNATTRIBUTED",
+           "TRACKER_COLUMNS", "TRACKER_PLACES",
            "chart", "tracker_export_rows", "tracker_view"]
 
 #: Places the tracker page offers as links (the most mentioned by the tracked articles).
 TRACKER_PLACES = 12
+#: Sources the tracker page lists under one value (the earliest published first), and
+#: figures with no side it lists (the newest first); the API and the exports keep them all.
+PAGE_SOURCES, PAGE_UNATTRIBUTED = 5, 50
 #: Columns of the tracker export (CSV header order): one row per source of each point.
 TRACKER_COLUMNS: tuple[str, ...] = ROW_COLUMNS
 #: Size of a series' chart on the page (SVG user units = CSS pixels) and its inner margin.
