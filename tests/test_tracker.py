@@ -169,6 +169,7 @@ def test_cli_tracker_json_csv_and_text(tracker_db: str) -> None:
     ["--tracker", "--side", "Narnia"],
     ["--format", "csv"],
     ["--place", "Vardenis"],
+    ["--tracker", "--subject", "Armenia"],
 ])
 def test_cli_usage_errors(tracker_db: str, args: list[str]) -> None:
     res = runner.invoke(app, ["claims", "--db", _db_path(tracker_db), *args])

@@ -17,7 +17,7 @@ source (:data:`newswatch.read.tracker.ROW_COLUMNS`) through the dashboard export
 
 Read-only: the database is opened without migrating. Exit codes (:mod:`.common`): 0 listed
 (possibly nothing); 2 usage error (a bad date or ``--side``, ``--format csv`` without
-``--tracker``, a tracker option without ``--tracker``); 3 the database does not exist, is at
+``--tracker``, a tracker option without ``--tracker``, a ledger option with it); 3 the database does not exist, is at
 an older schema, or could not be opened.
 """
 
@@ -77,6 +77,9 @@ def claims(
     from ..read.situation import claim_groups, group_to_dict
 
     if tracker:
+        if subject is not None or conflicting or min_claims != 1:
+            fail("claims: --subject, --min-claims and --conflicting are for the ledger, not --tracker "
+                 "(use --entity, --place or --side)", EXIT_USAGE)
         _tracker(db, fmt, place, entity, side, since, until)
         return
     if fmt is ClaimsFormat.csv:
