@@ -49,8 +49,9 @@ another nor called conflicting (the store gives each its own claim group).
 
 **Scope.** The filter (:class:`~newswatch.read.scope.Filters`: dates, country, language)
 chooses the articles; ``place`` keeps articles that mention a stored place whose key
-(``geonames:<id>``, or the bare GeoNames id) or name (case- and ``ё``-folded, any language
-as stored) is the text given; ``entity`` keeps articles that mention an identity the name
+(``geonames:<id>``, or the bare GeoNames id) or name (case- and ``ё``-folded) is the text
+given, or a place some article named so (the mention's own words: "Джермук" finds the place a
+Russian article's "Джермук" was resolved to); ``entity`` keeps articles that mention an identity the name
 stands for (:func:`newswatch.read.workbench.identity_members`); ``side`` keeps one side
 (a country code or name, :func:`newswatch.read.scope.lookup_country`). The store has no story
 threads yet, so a story is chosen by its place or its main entity.
@@ -407,6 +408,15 @@ def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
             if want in (key, fold(r.name or "")) or (bare.isdigit() and key == f"geonames:{bare}"):
                 ids.append(r.id)
                 matched.append({"key": r.key, "name": r.name, "country_code": r.country_code})
+        # a name as the articles wrote it ("Джермук", "Vardenis"): the places those mentions
+        # were resolved to
+        typed = " ".join(place.split())
+        forms = sorted({typed, typed.lower(), typed.capitalize(), typed.title()})
+        for r in conn.execute(sa.select(p.id, p.key, p.name, p.country_code).distinct()
+                              .join(t.place_mention, t.place_mention.c.place_id == p.id)
+                              .where(t.place_mention.c.text.in_(forms), p.id.not_in(ids or [-1]))):
+            ids.append(r.id)
+            matched.append({"key": r.key, "name": r.name, "country_code": r.country_code})
         info["places"] = matched
         conds.append(sc.c.revision_id.in_(
             sa.select(t.place_mention.c.revision_id).where(t.place_mention.c.place_id.in_(ids or [-1]))))
