@@ -555,7 +555,8 @@ def claims(ctx: Reader, f: SyncFilt, sort: ClaimSort = "sources", group: ClaimGr
 
 TrackerPlace = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this place (its "
-                                "name as stored, or geonames:ID).")]
+                                "name as stored, geonames:ID, or the words an article named "
+                                "it with).")]
 TrackerEntity = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this actor or "
                                 "organisation (a name in any language).")]
