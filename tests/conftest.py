@@ -18,7 +18,7 @@ import pytest
 
 from newswatch.model import Article
 
-pytest_plugins = ["storage_samples", "web_samples", "situation_helpers", "watch_server"]
+pytest_plugins = ["storage_samples", "web_samples", "situation_helpers", "watch_server", "tracker_samples"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSWATCH_SHARED_DIR") or ROOT.parent / "shared")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from newswatch.model import Article, Claim
 from newswatch.serialize import article_to_dict, validate
 
@@ -77,3 +79,24 @@ def test_json_output_carries_claims_and_event_details(seed_article: Article) -> 
     ev = next(x for x in record["events"] if x["trigger"] == "introduce")
     assert ev["flags"] == {"negated": True, "future": True, "hypothetical": False, "reported": True}
     assert (ev["actor_country"], ev["actor_sector"], ev["speaker"]) == ("RUS", "GOV", "Dmitry Peskov")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # written for this test: the toll is reported on Monday in an article of Wednesday
+    ("Armenia's defence ministry said on Monday that 12 Armenian servicemen were killed near Vardenis.", "en"),
+    ("At least 12 Armenian soldiers were killed near Vardenis, the Armenian defence ministry said on Monday.",
+     "en"),
+    ("Министерство обороны Армении сообщило в понедельник, что погибли 12 армянских военнослужащих.", "ru"),
+])
+def test_a_reported_toll_holds_as_of_the_date_of_the_statement(situation_pipeline, text: str,
+                                                               lang: str) -> None:
+    a = run(situation_pipeline, text, lang, dt.date(2026, 9, 16), "statement", "Test Wire")
+    [c] = [c for c in a.claims if c.property.endswith("killed")]
+    assert (c.value, c.subject_country, c.as_of, c.as_of_source) == (12.0, "ARM", "2026-09-14", "timex")
+
+
+def test_a_date_inside_the_reported_clause_still_dates_the_figure(situation_pipeline) -> None:
+    # written for this test: "on Saturday" is the clause's own date, the statement's is Monday
+    a = run(situation_pipeline, "The ministry said on Monday that 12 soldiers were killed on Saturday.", "en",
+            dt.date(2026, 9, 16), "clause", "Test Wire")
+    assert [(c.as_of, c.as_of_source) for c in a.claims] == [("2026-09-12", "timex")]

@@ -1,4 +1,5 @@
-"""``newswatch claims``: list the claims ledger (figures grouped by subject and property).
+"""``newswatch claims``: list the claims ledger (figures grouped by subject and property),
+or with ``--tracker`` the casualty tracker.
 
 Registered by :mod:`newswatch.cli`. Output: one table per group (text) or a JSON array of
 groups (``--format json``, see :func:`newswatch.read.situation.group_to_dict`); each group
@@ -6,19 +7,40 @@ lists its claims oldest
 first with value and bounds, as-of date, outlet, cited sources, article and sentence; the
 newest claim and the most-cited value are marked.
 
+``--tracker`` (:mod:`newswatch.read.tracker`): per side, the killed, wounded, missing,
+detained, displaced and evacuated as series of as-of dates, each value with every source,
+newest and most cited marked, revisions shown (12 → 19 → 27), then the figures nobody is
+named as the side of. ``--place``, ``--entity``, ``--side``, ``--since`` and ``--until`` choose
+the scope. ``--format json`` prints :meth:`Tracker.to_dict`; ``--format csv`` one row per
+source (:data:`newswatch.read.tracker.ROW_COLUMNS`) through the dashboard exports' CSV writer
+(formula cells guarded; no byte-order mark on standard output).
+
 Read-only: the database is opened without migrating. Exit codes (:mod:`.common`): 0 listed
-(possibly nothing); 3 the database does not exist, is at an older schema, or could not be
-opened.
+(possibly nothing); 2 usage error (a bad date or ``--side``, ``--format csv`` without
+``--tracker``, a tracker option without ``--tracker``, a ledger option with it); 3 the database does not exist, is at
+an older schema, or could not be opened.
 """
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from .common import DbOpt, Format, FormatOpt, db_url, open_store_readonly
+from ..errors import NewswatchError
+from .common import EXIT_USAGE, DbOpt, db_url, fail, open_store_readonly, parse_date
+
+
+class ClaimsFormat(StrEnum):
+    """Output formats of ``claims``: the shared ``text`` (also spelled ``table``) and ``json``,
+    and ``csv`` (tracker)."""
+
+    text = "text"
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 def _value(c: Any) -> str:
@@ -32,13 +54,38 @@ def claims(
     db: DbOpt = None,
     subject: Annotated[str | None, typer.Option(
         "--subject", help="Only groups whose subject (any language label) or key contains this text.")] = None,
-    fmt: FormatOpt = Format.text,
+    fmt: Annotated[ClaimsFormat, typer.Option(
+        "--format", help="Output format (csv: the tracker only, one row per source).")] = ClaimsFormat.text,
     min_claims: Annotated[int, typer.Option("--min-claims", min=1, help="Only groups with at least N claims.")] = 1,
     conflicting: Annotated[bool, typer.Option("--conflicting", help="Only groups holding different values.")] = False,
+    tracker: Annotated[bool, typer.Option(
+        "--tracker", help="The casualty tracker: per side, killed, wounded, missing, detained, displaced, "
+                          "evacuated over time, with every source and the revisions.")] = False,
+    place: Annotated[str | None, typer.Option(
+        "--place", help="Tracker: only articles mentioning this place (name, or geonames:ID).")] = None,
+    entity: Annotated[str | None, typer.Option(
+        "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")] = None,
+    side: Annotated[str | None, typer.Option(
+        "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")] = None,
+    since: Annotated[str | None, typer.Option(help="Tracker: only articles published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Tracker: only articles published on or before YYYY-MM-DD.")] = None,
 ) -> None:
-    """List claim groups: values side by side with dates and sources; newest and most cited marked."""
+    """List claim groups: values side by side with dates and sources; newest and most cited marked.
+
+    With --tracker: the casualty tracker (per side and property, values over their as-of dates).
+    """
     from ..read.situation import claim_groups, group_to_dict
 
+    if tracker:
+        if subject is not None or conflicting or min_claims != 1:
+            fail("claims: --subject, --min-claims and --conflicting are for the ledger, not --tracker "
+                 "(use --entity, --place or --side)", EXIT_USAGE)
+        _tracker(db, fmt, place, entity, side, since, until)
+        return
+    if fmt is ClaimsFormat.csv:
+        fail("claims: --format csv needs --tracker", EXIT_USAGE)
+    if any(x is not None for x in (place, entity, side, since, until)):
+        fail("claims: --place, --entity, --side, --since and --until need --tracker", EXIT_USAGE)
     store = open_store_readonly(db_url(db))
     try:
         with store.read() as conn:
@@ -47,10 +94,95 @@ def claims(
         store.close()
     if conflicting:
         groups = [g for g in groups if g.conflicting]
-    if fmt is Format.json:
+    if fmt is ClaimsFormat.json:
         typer.echo(json.dumps([group_to_dict(g) for g in groups], ensure_ascii=False, indent=1))
         return
     _render(groups)
+
+
+def _tracker(db: str | None, fmt: ClaimsFormat, place: str | None, entity: str | None,
+             side: str | None, since: str | None, until: str | None) -> None:
+    """``claims --tracker``: read the tracker and print it in ``fmt``."""
+    from ..read.scope import lookup_country, make_filters
+    from ..read.tracker import tracker
+
+    f = make_filters(parse_date(since), parse_date(until))
+    if side is not None:
+        try:
+            lookup_country(side, "--side")
+        except NewswatchError as exc:  # a bad option value is a usage error
+            fail(exc.line(), EXIT_USAGE)
+    store = open_store_readonly(db_url(db))
+    try:
+        with store.read() as conn:
+            tr = tracker(conn, f, place=place, entity=entity, side=side)
+    except NewswatchError as exc:
+        fail(exc.line())
+    finally:
+        store.close()
+    if fmt is ClaimsFormat.json:
+        typer.echo(json.dumps(tr.to_dict(), ensure_ascii=False, indent=1))
+    elif fmt is ClaimsFormat.csv:
+        from ..read.tracker import ROW_COLUMNS, tracker_rows
+        from ..web.queries.export import csv_chunks
+
+        for chunk in csv_chunks(ROW_COLUMNS, tracker_rows(tr), bom=False):
+            typer.echo(chunk, nl=False)
+    else:
+        _render_tracker(tr)
+
+
+def _render_tracker(tr: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..web.humanize import day, figure
+
+    console = Console()
+    if tr.scope.get("place") and not tr.scope.get("places"):
+        console.print(f"no stored place is named {tr.scope['place']!r}")
+    if not tr.sides and not tr.unattributed:
+        console.print("no casualty figures in this scope")
+        return
+    for s in tr.sides:
+        where = s.code or s.country
+        table = Table(title=f"{s.label}" + (f" ({where})" if where else ""), title_justify="left")
+        for col in ("figure", "as of", "value", "mark", "sources"):
+            table.add_column(col)
+        for series in s.series:
+            name = f"{series.category} · {series.counted if series.counted != 'count' else '(who is not said)'}"
+            if series.revisions:
+                name += "\n" + " → ".join(figure(v) for v in _chain(series))
+            for n, p in enumerate(series.points):
+                marks = [m for m, on in (("newest", p.newest), ("most cited", p.most_cited),
+                                         ("conflicting", p.conflicting)) if on]
+                if p.revises is not None:
+                    marks.append(f"revised from {figure({'value': p.revises, 'unit': p.unit})}")
+                table.add_row(name if n == 0 else "", day(p.as_of) or "?", figure(p), ", ".join(marks),
+                              "\n".join(_source_line(x) for x in p.sources))
+        console.print(table)
+    if tr.unattributed:
+        table = Table(title="figures with no side named (never grouped)", title_justify="left")
+        for col in ("figure", "as of", "value", "source"):
+            table.add_column(col)
+        for u in tr.unattributed:
+            table.add_row(f"{u.category} · {u.counted}", day(u.point.as_of) or "?", figure(u.point),
+                          "\n".join(_source_line(x) for x in u.point.sources))
+        console.print(table)
+
+
+def _chain(series: Any) -> list[Any]:
+    """The values a series went through: its first as-of date's, then each revision's."""
+    first = series.revisions[0]
+    out = [{"value": first.from_value, "unit": series.unit}]
+    for r in series.revisions:
+        out.append({"value": r.to_value, "unit": series.unit})
+    return out
+
+
+def _source_line(s: Any) -> str:
+    cites = f" citing {', '.join(s.cited)}" if s.cited else ""
+    return f"{s.outlet or '?'}{cites}: “{s.figure_text}” ({s.article_id}:{s.start})"
 
 
 def _render(groups: list[Any]) -> None:

@@ -7,6 +7,8 @@ the store, defined once.
   :func:`rank_actors`;
 * :mod:`.situation` — the claims ledger (:func:`claim_groups`), events, near-duplicate
   clusters and identities;
+* :mod:`.tracker` — the casualty tracker (:func:`tracker`): per side, casualty claims as
+  series of as-of dates with every source, revisions and marks, read from the claims ledger;
 * :mod:`.workbench` — the analyst's lists: events (:func:`list_events`) and quotes
   (:func:`list_quotes`) filtered by type, mode, party, speaker and words, names matched by
   identity across languages (:func:`identity_members`).
@@ -33,6 +35,7 @@ from .situation import (
     group_to_dict,
     identity,
 )
+from .tracker import Tracker, tracker
 from .workbench import (
     EventQuery,
     Identity,
@@ -52,6 +55,7 @@ __all__ = [
     "Filters",
     "Identity",
     "QuoteQuery",
+    "Tracker",
     "claim_groups",
     "clusters",
     "event_items",
@@ -69,4 +73,5 @@ __all__ = [
     "rank_actors",
     "scope",
     "sentence_expr",
+    "tracker",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,8 @@ from ..text import fold
 
 @dataclass(slots=True)
 class ClaimView:
-    """One claim in the ledger, with where it was published.
+    """One claim in the ledger, with where it was published (``url``: the article's address
+    as stored, unchecked; the web layer keeps only http(s) ones).
 
     ``newest`` marks the claim with the latest as-of date in its group (ties: the latest
     publication); ``most_cited`` marks every claim stating the value most claims state.
@@ -51,13 +53,18 @@ class ClaimView:
     start: int
     end: int
     sentence: str
+    url: str | None = None
     newest: bool = False
     most_cited: bool = False
 
 
 @dataclass(slots=True)
 class ClaimGroupView:
-    """A claim group: the quantity, its subject, and its claims oldest first."""
+    """A claim group: the quantity, its subject, and its claims oldest first.
+
+    ``subject_entity_id``, ``subject_entity_key`` and ``subject_entity_label`` (OntoNotes) name
+    the subject's entity identity when the subject is one (None otherwise).
+    """
 
     id: int
     key: str
@@ -67,6 +74,9 @@ class ClaimGroupView:
     property: str
     unit: str | None
     claims: list[ClaimView] = field(default_factory=list)
+    subject_entity_id: int | None = None
+    subject_entity_key: str | None = None
+    subject_entity_label: str | None = None
 
     @builtins.property  # the field ``property`` shadows the builtin in the class body
     def values(self) -> list[float]:
@@ -84,7 +94,8 @@ class ClaimGroupView:
 
 
 def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: int = 1,
-                 scope: sa.CTE | None = None) -> list[ClaimGroupView]:
+                 scope: sa.CTE | None = None,
+                 classes: Iterable[str] | None = None) -> list[ClaimGroupView]:
     """The claims ledger.
 
     Args:
@@ -96,33 +107,48 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             (:func:`newswatch.read.scope.scope`), after ``newest`` and ``most_cited`` were set
             over every claim of the group (so a mark says the same thing whatever the filter);
             groups left without claims are dropped.
+        classes: keep only groups whose property ends in one of these words (the casualty
+            tracker's ``killed``, ``wounded``...), chosen in SQL before any claim is read.
 
     Returns:
         Groups ordered by number of claims (most first), then by key; each group's claims are
         ordered by as-of date then publication date, with ``newest`` and ``most_cited`` set.
     """
     c = st.claim.c
-    groups = {r["id"]: r for r in conn.execute(sa.select(st.claim_group)).mappings()}
+    chosen = sa.select(st.claim_group)
+    if classes is not None:
+        g = st.claim_group.c
+        ends = [sa.or_(g.property == w, g.property.endswith(" " + w, autoescape=True)) for w in classes]
+        chosen = chosen.where(sa.or_(sa.false(), *ends))
+    groups = {r["id"]: r for r in conn.execute(chosen).mappings()}
     ent_ids = {r["subject_entity_id"] for r in groups.values() if r["subject_entity_id"]}
     labels: dict[int, dict[str, str]] = {}
+    kinds: dict[int, tuple[str, str]] = {}
     if ent_ids:
-        for r in conn.execute(sa.select(t.entity.c.id, t.entity.c.labels, t.entity.c.canonical)
+        for r in conn.execute(sa.select(t.entity.c.id, t.entity.c.labels, t.entity.c.canonical,
+                                        t.entity.c.key, t.entity.c.label)
                               .where(t.entity.c.id.in_(sorted(ent_ids)))).mappings():
             labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
+            kinds[r["id"]] = (r["key"], r["label"])
     rows = conn.execute(
         sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
-                  t.article.c.published, t.article.c.language)
+                  t.article.c.published, t.article.c.language, t.article.c.url)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, t.article.c.id == t.revision.c.article_id)
+        .where(c.group_id.in_(chosen.with_only_columns(st.claim_group.c.id)) if classes is not None
+               else sa.true())
         .order_by(c.id)).mappings()
     views: dict[int, ClaimGroupView] = {}
     for r in rows:
         grp = groups[r["group_id"]]
         view = views.get(grp["id"])
         if view is None:
+            eid = grp["subject_entity_id"]
+            key, kind = kinds.get(eid, (None, None))
             view = views[grp["id"]] = ClaimGroupView(
-                grp["id"], grp["key"], grp["subject"], labels.get(grp["subject_entity_id"], {}),
-                grp["subject_country"], grp["property"], grp["unit"])
+                grp["id"], grp["key"], grp["subject"], labels.get(eid, {}),
+                grp["subject_country"], grp["property"], grp["unit"],
+                subject_entity_id=eid, subject_entity_key=key, subject_entity_label=kind)
         text = r["text"]
         view.claims.append(ClaimView(
             id=r["id"], value=r["value"], lower=r["lower"], upper=r["upper"], unit=r["unit"],
@@ -131,7 +157,7 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             cited=list(r["cited"] or []), cited_how=r["cited_how"], article_id=r["article_id"], title=r["title"],
             published=r["published"].isoformat() if r["published"] else None, language=r["language"],
             revision_id=r["revision_id"], start=r["start"], end=r["end"],
-            sentence=text[r["sentence_start"]:r["sentence_end"]].strip()))
+            sentence=text[r["sentence_start"]:r["sentence_end"]].strip(), url=r["url"]))
     out = []
     want = fold(subject) if subject else None
     for view in views.values():

@@ -553,6 +553,32 @@ def claims(ctx: Reader, f: SyncFilt, sort: ClaimSort = "sources", group: ClaimGr
                               verifiers=ctx.config.verify_analysts_count)
 
 
+TrackerPlace = Annotated[str | None, Query(
+    max_length=200, description="Casualty tracker: only articles mentioning this place (its "
+                                "name as stored, geonames:ID, or the words an article named "
+                                "it with).")]
+TrackerEntity = Annotated[str | None, Query(
+    max_length=200, description="Casualty tracker: only articles mentioning this actor or "
+                                "organisation (a name in any language).")]
+TrackerSide = Annotated[str | None, Query(
+    max_length=100, description="Casualty tracker: only this side's casualties (ISO 3166-1 "
+                                "code or country name; unknown: 422 unknown-country).")]
+
+
+@router.get("/tracker", tags=["pages"], responses=READS)
+def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEntity = None,
+            side: TrackerSide = None) -> dict[str, Any]:
+    """The casualty tracker: per side (the casualties' country), the killed, wounded,
+    missing, detained, displaced and evacuated as series of as-of dates; each point with
+    every source (outlet, url, article, revision, offsets, sentence), the newest and the
+    most cited marked, conflicting values of one as-of date flagged, and the revisions of
+    each series (12 → 19 → 27). Figures nobody is named as the side of are listed apart
+    (``unattributed``), never grouped. Analysts' corrections hold; rejected figures are left
+    out. ``places``: the places the tracked articles mention most."""
+    with ctx.store.read() as conn:
+        return queries.tracker_view(conn, f, place=place, entity=entity, side=side)
+
+
 EventType = Annotated[str | None, Query(
     description="PLOVER event types, comma-separated (ASSAULT,PROTEST...).")]
 EventMode = Annotated[str | None, Query(description="PLOVER modes, comma-separated.")]
@@ -626,15 +652,18 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
            bom: Annotated[bool, Query(description="CSV only: start with the UTF-8 byte-order "
                                                   "mark spreadsheet programs need to read "
                                                   "Cyrillic text (default true).")] = True,
-           rejected: Rejected = False) -> Response:
+           rejected: Rejected = False, place: TrackerPlace = None,
+           entity: TrackerEntity = None, side: TrackerSide = None) -> Response:
     """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places``, ``events``
     or ``map``).
 
     Datasets: articles, mentions, quotes, figures, places (one row per mention), events,
-    claims (the claims ledger, one row per claim); ``map.geojson`` is the map layer (places
-    and events). Every item row carries its source: ``outlet``, ``url`` (http(s) only),
-    ``article_id``, ``revision_id``, ``published`` and the ``sentence``; GeoJSON features
-    carry those of their first mention as flat properties. CSV cells a spreadsheet would run
+    claims (the claims ledger, one row per claim), tracker (the casualty tracker, one row
+    per source of each value, scoped by ``place``, ``entity`` and ``side``, which only the
+    tracker takes); ``map.geojson`` is the map layer (places and events). Every item row
+    carries its source: ``outlet``, ``url`` (http(s) only), ``article_id``, ``revision_id``,
+    ``published`` and the ``sentence``; GeoJSON features carry those of their first mention
+    as flat properties. CSV cells a spreadsheet would run
     as formulas (``=``, ``+``, ``-``, ``@``) start with an apostrophe. Mentions, figures,
     places and events carry the analysts' corrected values and ``correction``
     (corrected/rejected), ``corrected_by``, ``corrected_at``; rejected rows only with
@@ -657,9 +686,14 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
                         headers=headers)
     if dataset not in queries.EXPORT_COLUMNS:
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(queries.EXPORT_COLUMNS)}")
+    scoped = {"place": place, "entity": entity, "side": side}
+    if dataset != "tracker" and any(scoped.values()):
+        raise InvalidInput("place, entity and side are for the tracker export only",
+                           params={"field": next(k for k, v in scoped.items() if v)})
     with ctx.store.read() as conn:
         rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,
-                                        verifiers=ctx.config.verify_analysts_count))
+                                        verifiers=ctx.config.verify_analysts_count,
+                                        tracker_scope=scoped))
     if fmt == "csv":
         body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
     else:

@@ -15,6 +15,8 @@ context), so every template writes ``{{ value|num }}``, ``{{ f|figure }}``, ``{{
 * :func:`day` — a date, or a partial TIMEX3 date (``2021-07``, ``2021``), in the language's
   long form ("July 8, 2021", "8 июля 2021 г.", "July 2021").
 * :func:`when` — a time stamp in UTC, marked so ("Jul 8, 2021, 14:05 UTC").
+* :func:`country` — an ISO 3166-1 alpha-3 (or alpha-2) code as the country's name in the
+  language ("ARM" → "Armenia" / "Армения", CLDR territory names).
 
 Values that are not numbers or dates come back as text unchanged (never an error on a page).
 """
@@ -26,7 +28,8 @@ import math
 import re
 from typing import Any
 
-from babel.core import UnknownLocaleError
+import pycountry
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import (
     format_compact_decimal,
@@ -37,8 +40,8 @@ from babel.numbers import (
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-__all__ = ["COMPACT_FROM", "QUALIFIERS", "day", "figure", "install", "number", "qualifier",
-           "when"]
+__all__ = ["COMPACT_FROM", "QUALIFIERS", "country", "day", "figure", "install", "number",
+           "qualifier", "when"]
 
 #: From this absolute value on, numbers are written in words ("240 million").
 COMPACT_FROM = 1_000_000
@@ -149,8 +152,23 @@ def when(value: Any, lang: str | None = "en") -> str:
             f"{format_time(stamp.time(), 'HH:mm', locale=loc)} UTC")
 
 
+def country(code: Any, lang: str | None = "en") -> str:
+    """The name of a country in the interface language (CLDR territory names through Babel)
+    from its ISO 3166-1 alpha-3 or alpha-2 code; another code (an IGO's) or text comes back
+    as given, None as ""."""
+    if not isinstance(code, str) or not code.strip():
+        return ""
+    key = code.strip().upper()
+    record = (pycountry.countries.get(alpha_3=key) if len(key) == 3
+              else pycountry.countries.get(alpha_2=key) if len(key) == 2 else None)
+    if record is None:
+        return code
+    name = Locale.parse(_locale(lang)).territories.get(record.alpha_2)
+    return str(name or record.name)
+
+
 def install(env: Environment) -> None:
-    """Add ``num``, ``qualifier``, ``figure``, ``day`` and ``when`` as filters of ``env``,
+    """Add ``num``, ``qualifier``, ``figure``, ``day``, ``when`` and ``country`` as filters of ``env``,
     each in the language of the page being rendered (its ``lang`` context variable)."""
     def in_lang(helper: Any) -> Any:
         @pass_context
@@ -159,5 +177,5 @@ def install(env: Environment) -> None:
         return apply
 
     for name, helper in (("num", number), ("qualifier", qualifier), ("figure", figure),
-                         ("day", day), ("when", when)):
+                         ("day", day), ("when", when), ("country", country)):
         env.filters[name] = in_lang(helper)

@@ -20,6 +20,9 @@ from . import activity, queries, review, users
 from .api import (
     IdQuery,
     PageNumber,
+    TrackerEntity,
+    TrackerPlace,
+    TrackerSide,
     claim_sort,
     filters,
     id_path,
@@ -237,6 +240,20 @@ def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None
     return render(ctx, "claims.html", f=f, data=data, sorts=queries.CLAIM_SORTS, page=page,
                   size=size, group=group, verification=verification or "",
                   statuses=VERIFICATION_STATUSES)
+
+
+@router.get("/tracker")
+def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEntity = None,
+            side: TrackerSide = None) -> HTMLResponse:
+    """The casualty tracker: per side, killed, wounded, missing, detained, displaced and
+    evacuated over their as-of dates, every value with its sources, newest and most cited
+    marked, revisions shown; figures nobody is named as the side of listed apart."""
+    with ctx.store.read() as conn:
+        data = queries.tracker_view(conn, f, place=place, entity=entity, side=side)
+    scoped = {"place": place or "", "entity": entity or "", "side": side or ""}
+    return render(ctx, "tracker.html", f=f, data=data, scoped=scoped,
+                  sq=urlencode({k: v for k, v in scoped.items() if v}),
+                  shown_sources=queries.PAGE_SOURCES, shown_unattributed=queries.PAGE_UNATTRIBUTED)
 
 
 @router.get("/events")

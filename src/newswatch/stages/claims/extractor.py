@@ -13,7 +13,9 @@ Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatc
   governing verb's class ("district controlled", "district contested"); Russian nouns map to
   the same English nouns ("район" → district), so claims group across languages;
 * **as of** — a time expression of the figure's clause (or its governing heads within the
-  same quote), else the publication date (``as_of_source`` "publication");
+  same quote), else one of the verb that reports the quote (the date of the statement: "the
+  ministry said on Monday that 12 soldiers were killed" holds as of Monday), else the
+  publication date (``as_of_source`` "publication");
 * **cited** — the speaker of the quote the figure is in ("CNN reports that ...", "по данным
   Long War Journal"), with the sources coordinated with it ("reports by Bloomberg and
   Reuters" → both); otherwise a named organisation or person reported in an earlier sentence
@@ -420,17 +422,29 @@ class ClaimExtractor:
             return min(cands, key=lambda t: abs(t.start - f.start))
         quote = _innermost(self.a.quotes, f.start)
         governing = {verb}
+        reporting: int | None = None  # the head that introduces the quote ("said", "сообщило")
         cur = v.head(verb)
         while cur is not None and len(governing) < 8:
             if quote is not None and not (quote.start <= v.tokens[cur].start < quote.end):
+                reporting = cur
                 break
             governing.add(cur)
             cur = v.head(cur)
+        found = self._timex_under(cands, governing)
+        if found is None and reporting is not None:
+            # nothing in the reported clause dates the figure: the statement's own date does
+            # ("the ministry said on Monday that 12 soldiers were killed" holds as of Monday)
+            found = self._timex_under(cands, {reporting})
+        return found
+
+    def _timex_under(self, cands: list[Timex], heads: set[int]) -> Timex | None:
+        """The first candidate whose token reaches one of ``heads`` within six dependency hops."""
+        v = self.v
         for t in cands:
             tok = next((x for x in v.tokens if t.start <= x.start < t.end), None)
             cur, hops = (tok.i if tok else None), 0
             while cur is not None and hops < 6:
-                if cur in governing:
+                if cur in heads:
                     return t
                 cur = v.head(cur)
                 hops += 1

@@ -1,10 +1,11 @@
 """Read side of the dashboard: what every page and its JSON API show, from the store.
 
 One module per page — :mod:`.overview`, :mod:`.map`, :mod:`.timeline`, :mod:`.dossier`
-(entities list and dossier), :mod:`.lists` (events and quotes), :mod:`.claims`, :mod:`.search`, :mod:`.export` — over
-:mod:`.common` (filter parsing, evidence references). The scope and the actor ranking are
-the read layer's (:mod:`newswatch.read`), shared with ``newswatch report`` and ``newswatch
-claims``. The routes call the functions re-exported here as ``queries.<name>``.
+(entities list and dossier), :mod:`.lists` (events and quotes), :mod:`.claims`,
+:mod:`.tracker` (the casualty tracker), :mod:`.search`, :mod:`.export` — over :mod:`.common`
+(filter parsing, evidence references). The scope and the actor ranking are the read layer's
+(:mod:`newswatch.read`), shared with ``newswatch report`` and ``newswatch claims``. The
+routes call the functions re-exported here as ``queries.<name>``.
 
 All functions take an open connection (``Store.read()``) and a :class:`Filters`, and return
 plain JSON-ready dicts and lists. Scope: the latest revision of every article whose
@@ -84,6 +85,14 @@ from .timeline import (
     timeline,
     timeline_items,
 )
+from .tracker import (
+    PAGE_SOURCES,
+    PAGE_UNATTRIBUTED,
+    TRACKER_COLUMNS,
+    TRACKER_PLACES,
+    tracker_export_rows,
+    tracker_view,
+)
 
 __all__ = [
     "ACTOR_LABELS",
@@ -105,9 +114,13 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TERMS",
     "OVERVIEW_ROWS",
+    "PAGE_SOURCES",
+    "PAGE_UNATTRIBUTED",
     "QUOTE_KINDS",
     "SNIPPET_CHARS",
     "SOURCE_COLUMNS",
+    "TRACKER_COLUMNS",
+    "TRACKER_PLACES",
     "WEEKS_UP_TO_DAYS",
     "Filters",
     "article_rows",
@@ -143,4 +156,6 @@ __all__ = [
     "spreadsheet_safe",
     "timeline",
     "timeline_items",
+    "tracker_export_rows",
+    "tracker_view",
 ]

@@ -29,6 +29,7 @@ from ..security import http_url
 from .claims import verified
 from .common import Filters, event_items, has_table, iso, items_with_article, scope
 from .overview import article_rows
+from .tracker import TRACKER_COLUMNS, tracker_export_rows
 
 __all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "SOURCE_COLUMNS", "csv_chunks",
            "export_rows", "flat_features", "spreadsheet_safe"]
@@ -55,6 +56,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
                "most_cited", "start", "end", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS,
                "verification"),
+    "tracker": TRACKER_COLUMNS,
 }
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
@@ -122,7 +124,8 @@ def _source(row: Any) -> dict[str, Any]:
 
 
 def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bool = False,
-                verifiers: int = 1) -> Iterator[dict[str, Any]]:
+                verifiers: int = 1, tracker_scope: dict[str, str | None] | None = None
+                ) -> Iterator[dict[str, Any]]:
     """Rows of one dataset in scope, each a dict with the keys of :data:`EXPORT_COLUMNS`.
 
     Mentions, figures, places and events carry the analysts' corrections
@@ -134,10 +137,14 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
 
     ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
     ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
-    (:func:`newswatch.read.situation.claim_groups`), empty while no claim is stored.
+    (:func:`newswatch.read.situation.claim_groups`), empty while no claim is stored;
+    ``tracker`` is the casualty tracker one row per source of each point
+    (:func:`.tracker.tracker_export_rows`, scoped further by ``tracker_scope``: ``place``,
+    ``entity``, ``side``), corrected values in, rejected figures never.
 
     Raises:
         NotFound: unknown dataset.
+        UnknownCountry: the tracker's ``side`` is not a country.
     """
     if dataset not in EXPORT_COLUMNS:
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(EXPORT_COLUMNS)}")
@@ -145,6 +152,9 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     if dataset == "articles":
         for item in article_rows(conn, f, limit=EXPORT_MAX_ROWS)["items"]:
             yield {**{k: item.get(k) for k in columns}, "url": http_url(item.get("url"))}
+        return
+    if dataset == "tracker":
+        yield from tracker_export_rows(conn, f, **(tracker_scope or {}))
         return
     corrections = ReviewIndex(conn, "correction")
     if dataset == "claims":  # a claim is read from a figure: the figure's correction holds
@@ -233,11 +243,6 @@ def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
     if not has_table(conn, st.claim.name):
         return
     groups = claim_groups(conn, scope=scope(f))
-    ids = sorted({c.article_id for g in groups for c in g.claims})
-    urls: dict[str, str | None] = {}
-    for i in range(0, len(ids), 500):
-        urls.update((r.id, r.url) for r in conn.execute(
-            sa.select(t.article.c.id, t.article.c.url).where(t.article.c.id.in_(ids[i:i + 500]))))
     n = 0
     for g in groups:
         for c in g.claims:
@@ -250,6 +255,6 @@ def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
                    "qualifier": c.qualifier, "figure_text": c.figure_text, "as_of": c.as_of,
                    "cited": list(c.cited), "newest": c.newest, "most_cited": c.most_cited,
                    "start": c.start, "end": c.end, "title": c.title, "outlet": c.outlet,
-                   "url": http_url(urls.get(c.article_id)), "article_id": c.article_id,
+                   "url": http_url(c.url), "article_id": c.article_id,
                    "revision_id": c.revision_id, "published": c.published,
                    "sentence": _whole(c.sentence)}
