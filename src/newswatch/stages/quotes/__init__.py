@@ -74,6 +74,7 @@ from ...text import fold, load_json_data
 from ...text.antecedents import NAME_LINK_DEPS, SUBJ_DEPS, AntecedentResolver, TitleLexicon
 from ...text.syntax import DocView
 from .quotemarks import QuotedSegment, find_quoted_segments
+from .turns import find_turns
 
 #: Fewer words than this inside quotation marks is a term or a title, not a quote
 #: ("hybrid war", «Талибан»); 3 keeps partial quotes such as "closer than ever".
@@ -120,6 +121,8 @@ class _Candidate:
     cue_token: int | None = None  # resolve the speaker from this verb's subject
     source: tuple[int, int] | None = None  # or from the entities in this span ("according to X")
     pronoun: tuple[int, int, str] | None = None  # or from this possessive pronoun ("по его словам")
+    fixed: _Speaker | None = None  # or this speaker (a transcript turn's label)
+    follows: _Candidate | None = None  # or the speaker of this earlier quote (a continuation)
 
 
 @dataclass(slots=True)
@@ -274,10 +277,26 @@ class QuotesStage(Stage):
         direct_spans = [(c.start, c.end) for c in cands]
         reported = _reported_ccomp(doc) + _reported_phrases(doc) + _reported_clause_cues(doc)
         cands += [c for c in reported if not _mostly_inside(c, direct_spans)]
+        cands += _turn_quotes(doc)
         article.quotes = _resolve(doc, _dedupe(cands, article.text, doc.sentences), self.name, self.version)
 
 
 # -- finding candidates -----------------------------------------------------------------------
+
+def _turn_quotes(doc: _Doc) -> list[_Candidate]:
+    """One ``turn`` candidate per paragraph of each named or unnamed speaker turn of a
+    transcript (:func:`newswatch.stages.quotes.turns.find_turns`); interviewers give none."""
+    text = doc.article.text
+    out = []
+    for turn in find_turns(text, doc.article.entities, doc.lex.titles.titles):
+        if turn.interviewer:
+            continue
+        how = "named" if turn.named else "resolved" if turn.speaker else "unattributed"
+        sp = _Speaker(turn.speaker, turn.speaker_start, turn.speaker_end, how)
+        label = " ".join(text[turn.label_start:turn.label_end].split())
+        for a, b in turn.paragraphs:
+            out.append(_Candidate("turn", a, b, label, turn.label_start, fixed=sp))
+    return out
 
 def _trim(text: str, start: int, end: int, strip_final_period: bool) -> tuple[int, int]:
     while start < end and text[start] in _TRIM_CHARS:
@@ -300,19 +319,58 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
+#: Longest gap between a quote and the next quotation that continues it (a cue clause such as
+#: ", said Secretary of Energy Jennifer M. Granholm." fits), in characters.
+MAX_CONTINUATION_GAP = 160
+#: A cue clause inside one quotation that it interrupts: «…, — добавил Архипов. — …»,
+#: "«…, — сказал Коллинз. — …»" (Russian typography puts the attribution between dashes).
+_INTERRUPTION_RE = re.compile(r"[,.!?…][ \u00a0]*[—–][ \u00a0]*(?P<clause>[^—–«»„“”\n]{2,120}?)[.,:][ \u00a0]*[—–][ \u00a0]")
+
+
 def _direct_quotes(doc: _Doc) -> list[_Candidate]:
     text = doc.article.text
-    out = []
+    out: list[_Candidate] = []
+    prev: tuple[QuotedSegment, _Candidate] | None = None
     for seg in doc.segments:
         start, end = _trim(text, seg.content_start, seg.close_at, strip_final_period=False)
         if _words(text[start:end]) < MIN_DIRECT_WORDS:
             continue
         cue = _find_direct_cue(doc, seg)
         if cue is None:
+            cue = _interrupting_cue(doc, seg)
+        if cue is not None:
+            t = doc.tokens[cue]
+            cand = _Candidate("direct", start, end, t.text, t.start, cue_token=cue)
+        elif prev is not None and _continues(text, prev[0], seg):
+            cand = _Candidate("direct", start, end, prev[1].cue, prev[1].cue_at, follows=prev[1])
+        else:
+            prev = None
             continue
-        t = doc.tokens[cue]
-        out.append(_Candidate("direct", start, end, t.text, t.start, cue_token=cue))
+        out.append(cand)
+        prev = (seg, cand)
     return out
+
+
+def _continues(text: str, before: QuotedSegment, seg: QuotedSegment) -> bool:
+    """True when quotation ``seg`` continues the attributed quotation ``before``: same paragraph,
+    at most a cue clause between them (:data:`MAX_CONTINUATION_GAP`), and ``seg`` opens a
+    sentence — the convention of news quotation (“A,” said X. “B.”: B is X's too)."""
+    gap = text[before.close_at + 1:seg.open_at]
+    if "\n" in gap or len(gap) > MAX_CONTINUATION_GAP:
+        return False
+    return not gap.strip() or bool(re.search(r"[.!?…:][\s\u00a0]*$", gap))
+
+
+def _interrupting_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
+    """A cue verb in a clause that interrupts the quotation between dashes (see
+    :data:`_INTERRUPTION_RE`); None when there is none."""
+    text = doc.article.text
+    for m in _INTERRUPTION_RE.finditer(text, seg.content_start, seg.close_at):
+        a, b = m.span("clause")
+        for i in doc.tokens_in(a, b):
+            if doc.is_cue(doc.tokens[i]):
+                return i
+    return None
 
 
 def _find_direct_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
@@ -681,8 +739,16 @@ def _resolve(doc: _Doc, cands: list[_Candidate], stage: str, version: str) -> li
     res = _Resolver(doc)
     text = doc.article.text
     out = []
-    for c in cands:
-        if c.cue_token is not None:
+    found: dict[int, _Speaker] = {}
+    for c in cands:  # dedupe order (cue, start): a continuation comes after the quote it continues
+        if c.fixed is not None:
+            sp = c.fixed
+        elif c.follows is not None:
+            earlier = found.get(id(c.follows))
+            if earlier is None or earlier.canonical is None:
+                continue  # continues a quote that was dropped or names nobody: not attributed
+            sp = _Speaker(earlier.canonical, earlier.start, earlier.end, "resolved", earlier.label)
+        elif c.cue_token is not None:
             sp = res.from_cue(c.cue_token, (c.start, c.end))
         elif c.pronoun is not None:
             kind, gender = doc.lex.possessive.get(c.pronoun[2], ("PERSON", ""))
@@ -693,7 +759,9 @@ def _resolve(doc: _Doc, cands: list[_Candidate], stage: str, version: str) -> li
             sp = _Speaker(None, None, None, "unattributed")
         if sp.how == "skip":
             continue
-        if sp.canonical and sp.start is not None:
+        found[id(c)] = sp
+        if sp.canonical and sp.start is not None and c.kind != "turn" and c.follows is None:
+            # a turn's speaker says "I": never the antecedent of a later "he"
             res.add_speaker(sp.canonical, sp.start, sp.label)
         conf = {"named": CONF_NAMED, "resolved": CONF_RESOLVED}.get(sp.how, CONF_UNATTRIBUTED)
         out.append(Quote(
