@@ -97,6 +97,7 @@ _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 _NONFINITE = ("VerbForm=Conv", "VerbForm=Part", "VerbForm=Inf", "VerbForm=Ger")
 _CCOMP_DEPS = frozenset({"ccomp"})
 _MARK_WORDS = frozenset({"that", "что", "чтобы"})
+_ABOUT_PREPS = frozenset({"о", "об", "обо"})
 _TRIM_CHARS = " \t\n\u00a0,;:—–-"
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 _WS = re.compile(r"\s+")
@@ -123,6 +124,7 @@ class _Candidate:
     pronoun: tuple[int, int, str] | None = None  # or from this possessive pronoun ("по его словам")
     fixed: _Speaker | None = None  # or this speaker (a transcript turn's label)
     follows: _Candidate | None = None  # or the speaker of this earlier quote (a continuation)
+    clip: bool = True  # keep a reported content inside its cue's paragraph
 
 
 @dataclass(slots=True)
@@ -139,6 +141,7 @@ class _Lexicon:
     source_nouns: frozenset[str]
     source_heads: frozenset[str]
     citing: list[re.Pattern[str]]
+    speech_phrases: frozenset[str]
 
 
 def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
@@ -177,6 +180,7 @@ def load_lexicon(language: str) -> _Lexicon:
         source_nouns=frozenset(fold(w) for w in d.get("source_nouns", [])),
         source_heads=frozenset(fold(w) for w in d.get("source_heads", [])),
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
+        speech_phrases=frozenset(fold(p) for p in d.get("speech_phrases", [])),
     )
 
 
@@ -275,7 +279,8 @@ class QuotesStage(Stage):
         doc = _Doc.build(article, lex)
         cands = _block_quotes(doc) + _direct_quotes(doc)
         direct_spans = [(c.start, c.end) for c in cands]
-        reported = _reported_ccomp(doc) + _reported_phrases(doc) + _reported_clause_cues(doc)
+        reported = (_reported_ccomp(doc) + _reported_phrases(doc) + _reported_clause_cues(doc)
+                    + _reported_about_this(doc))
         cands += [c for c in reported if not _mostly_inside(c, direct_spans)]
         cands += _turn_quotes(doc)
         article.quotes = _resolve(doc, _dedupe(cands, article.text, doc.sentences), self.name, self.version)
@@ -553,6 +558,31 @@ def _reported_clause_cues(doc: _Doc) -> list[_Candidate]:
     return out
 
 
+def _reported_about_this(doc: _Doc) -> list[_Candidate]:
+    """``Об этом сообщает CNN`` / ``Об этом заявил министр``: a cue verb whose object is "это"
+    with the preposition "о"/"об" reports the sentence before it (in the same paragraph or the
+    last sentence of the previous one)."""
+    if doc.article.language != "ru":
+        return []
+    text = doc.article.text
+    out = []
+    for t in doc.tokens:
+        if not doc.is_cue(t) or doc.in_quote(t.start):
+            continue
+        about = any(fold(doc.tokens[c].lemma) == "это" and any(
+            doc.tokens[g].dep == "case" and fold(doc.tokens[g].text) in _ABOUT_PREPS for g in doc.children[c])
+            for c in doc.children[t.i])
+        k = doc.sent_index(t.start)
+        if not about or k == 0:
+            continue
+        a, b = doc.sentences[k - 1]
+        start, end = _trim(text, a, b, strip_final_period=True)
+        if _words(text[start:end]) < 3 or "\n" in text[start:end].strip() or text[start:end].rstrip().endswith(":"):
+            continue
+        out.append(_Candidate("reported", start, end, t.text, t.start, cue_token=t.i, clip=False))
+    return out
+
+
 def _mostly_inside(c: _Candidate, spans: list[tuple[int, int]]) -> bool:
     length = max(1, c.end - c.start)
     for a, b in spans:
@@ -576,7 +606,8 @@ def _dedupe(cands: list[_Candidate], text: str, sentences: list[tuple[int, int]]
     out = []
     for c in sorted(cands, key=lambda c: (c.cue_at, c.start)):
         if c.kind == "reported":
-            c.start, c.end = _clip_paragraph(text, c.start, c.end, c.cue_at)
+            if c.clip:
+                c.start, c.end = _clip_paragraph(text, c.start, c.end, c.cue_at)
             if _words(text[c.start:c.end]) < 2 or _is_question(text, sentences, c.cue_at):
                 continue
         if (c.start, c.end) in seen:
@@ -603,6 +634,8 @@ def _subject_of(doc: _Doc, cue: int) -> int | None:
         t = doc.tokens[j]
         if t.dep not in _INHERIT_DEPS or t.head == j:
             return None
+        if doc.in_quote(doc.tokens[t.head].start) and not doc.in_quote(t.start):
+            return None  # «…», — и добавил: the verb is not coordinated with the quoted words
         j = t.head
     return None
 
@@ -656,7 +689,11 @@ class _Resolver:
         subj = _subject_of(doc, cue)
         if subj is None:
             # "говорится в сообщении Reuters"; without any entity the parse gave no speaker.
-            return self._from_span_entities(*_clause_span(doc, cue, content), content)
+            span = _clause_span(doc, cue, content)
+            sp = self._from_span_entities(*span, content)
+            if sp.how == "skip":
+                sp = self._zero_subject(cue, span)
+            return sp
         st = doc.tokens[subj]
         word = fold(st.text)
         if word in doc.lex.skip:
@@ -689,6 +726,26 @@ class _Resolver:
         if words & doc.lex.source_nouns:
             return _Speaker(None, st.start, st.end, "unattributed")
         return _Speaker(None, None, None, "skip")  # "the current security situation confirms that"
+
+    def _zero_subject(self, cue: int, span: tuple[int, int]) -> _Speaker:
+        """A cue verb without a subject. Russian drops the subject of a verb that continues
+        the previous sentence's speaker ("«…», — и добавил, что …"): a finite past-tense verb in
+        the singular carries the speaker's gender, which picks the antecedent like "он"/"она".
+        Otherwise a source noun in the clause ("говорится в сообщении СМИ") makes the quote
+        unattributed; anything else gives no quote."""
+        doc = self.doc
+        t = doc.tokens[cue]
+        m = re.search(r"Gender=(Masc|Fem)", t.morph)
+        if (doc.article.language == "ru" and m and "VerbForm=Fin" in t.morph and "Tense=Past" in t.morph
+                and "Number=Sing" in t.morph):
+            a = self.ante.pronoun(t.start, _PERSON, m.group(1))
+            if a is not None:
+                return _Speaker(a.canonical, None, None, "resolved", a.label)
+        words = {fold(doc.tokens[i].lemma) for i in doc.tokens_in(*span)} | {
+            fold(w) for w in re.findall(r"\w+", doc.article.text[span[0]:span[1]])}
+        if words & doc.lex.source_nouns:
+            return _Speaker(None, None, None, "unattributed")
+        return _Speaker(None, None, None, "skip")
 
     def _from_span_entities(self, start: int, end: int, content: tuple[int, int]) -> _Speaker:
         for e in self.doc.entities_in(start, end):
@@ -755,6 +812,8 @@ def _resolve(doc: _Doc, cands: list[_Candidate], stage: str, version: str) -> li
             sp = res.from_pronoun(c.pronoun[0], c.pronoun[1], kind, gender)
         elif c.source is not None:
             sp = res.from_source(*c.source)
+            if sp.how == "skip" and fold(c.cue) in doc.lex.speech_phrases:
+                sp = _Speaker(None, None, None, "unattributed")  # "по словам следователей": words of someone
         else:
             sp = _Speaker(None, None, None, "unattributed")
         if sp.how == "skip":
