@@ -658,11 +658,29 @@ def _rank_entities(doc: _Doc, subj: int, exclude: tuple[int, int]) -> tuple[int,
             if not (e.start <= doc.tokens[tj.head].start < e.end) and tj.dep not in _NAME_LINK_DEPS:
                 rank = 2
             j = tj.head
+        if rank == 2 and _agrees_with_subject(doc, i, subj):
+            rank = 1
         if rank == 0 and not (e.start <= doc.tokens[subj].start < e.end):
             rank = 1
         if best is None or (rank, e.start) < (best[0], best[1]):
             best = (rank, e.start, e)
     return (best[0], best[2]) if best else None
+
+
+def _agrees_with_subject(doc: _Doc, i: int, subj: int) -> bool:
+    """Russian case agreement overrides an apposition the parser attached one noun too low:
+    in "пресс-секретарь президента Альфредо Скоссимарро" the name is nominative like the
+    subject, so it names the press secretary, not the genitive "президента" (whose name would
+    be genitive: "пресс-секретарь президента Владимира Путина")."""
+    toks = doc.tokens
+    j = i
+    while toks[j].dep in ("flat", "flat:name") and toks[j].head != j:
+        j = toks[j].head
+    t = toks[j]
+    if t.dep != "appos" or "Case=Nom" not in t.morph or "Case=Nom" not in toks[subj].morph:
+        return False
+    head = toks[t.head]
+    return head.head == subj and "Case=Gen" in head.morph
 
 
 class _Resolver:
@@ -700,7 +718,12 @@ class _Resolver:
             return _Speaker(None, None, None, "skip")
         if st.pos == "PRON" and word in doc.lex.pronouns:
             kind, gender = doc.lex.pronouns[word]
-            return self.from_pronoun(st.start, st.end, kind, gender if doc.article.language == "ru" else "")
+            # «…», — сказал он: the antecedent precedes the quotation (the speaker's own words
+            # neither hold it nor count towards the distance)
+            sp = self.from_pronoun(min(st.start, content[0]), st.end, kind,
+                                   gender if doc.article.language == "ru" else "")
+            sp.start = st.start
+            return sp
         ranked = _rank_entities(doc, subj, content)
         if ranked and ranked[0] <= 1:
             e = ranked[1]
@@ -717,7 +740,7 @@ class _Resolver:
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
-        if st.pos == "PROPN":  # a name the NER missed ("Genri Reznik raised …, noting that …")
+        if st.pos == "PROPN" and title is None and lemma not in doc.lex.titles.titles:  # a name the NER missed ("Genri Reznik raised …, noting that …")
             name = [i for i in doc.subtree(subj) if i == subj or (
                 doc.tokens[i].dep in _NAME_LINK_DEPS and doc.tokens[i].pos == "PROPN" and doc.tokens[i].head == subj)]
             a, b = doc.tokens[name[0]].start, doc.tokens[name[-1]].end
