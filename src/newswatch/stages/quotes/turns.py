@@ -52,6 +52,7 @@ _LABEL_RE = re.compile(
 _Q_LINE_RE = re.compile(r"(?:(?<=\n)|^)Q[ \t\u00a0]+(?=\S)")
 _TIMESTAMP_RE = re.compile(r"^\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?")
 _WORD_RE = re.compile(r"[\w'’-]+")
+_OPENERS = "«“„\""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,11 @@ def find_turns(text: str, entities: Sequence[EntityMention], titles: frozenset[s
     out = []
     for k, lab in enumerate(labels):
         stop = labels[k + 1].start if k + 1 < len(labels) else len(text)
+        paragraphs = _paragraphs(text, lab.content, stop)
+        if paragraphs and text[paragraphs[0][0]] in _OPENERS:
+            # 'Secretary Deb Haaland: “…”' labels one quoted statement (a fact sheet's layout),
+            # not a turn that runs on over the paragraphs after it
+            paragraphs = paragraphs[:1]
         out.append(Turn(lab.start, lab.end, lab.speaker, lab.speaker_start, lab.speaker_end,
-                        lab.interviewer, lab.named, _paragraphs(text, lab.content, stop)))
+                        lab.interviewer, lab.named, paragraphs))
     return out
