@@ -59,7 +59,8 @@ def _passage(text: str, start: int, end: int) -> tuple[int, int]:
 
 def build(corpus: Path) -> list[dict[str, object]]:
     """Gold records in annotation order (raises SystemExit naming the first bad annotation)."""
-    notes = [json.loads(x) for x in (GOLD_DIR / "annotations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = (GOLD_DIR / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    notes = [json.loads(x) for x in lines if x.strip()]
     docs = _docs(corpus, {n["doc"] for n in notes})
     out = []
     for n, note in enumerate(notes, start=1):

@@ -243,7 +243,7 @@ def _score(quotes: list[Any], gold: list[GoldQuote], slices_of: Any, tallies: di
                 t.pred_wrong += named and not ok
             if not ok:
                 t.misses.append(g.id)
-    for i, (a, b) in enumerate(spans):
+    for a, b in spans:
         home = next((g for g in gold if g.passage[0] <= a < g.passage[1]), None)
         if home is None:
             continue

@@ -350,7 +350,8 @@ def _words(s: str) -> int:
 MAX_CONTINUATION_GAP = 160
 #: A cue clause inside one quotation that it interrupts: «…, — добавил Архипов. — …»,
 #: "«…, — сказал Коллинз. — …»" (Russian typography puts the attribution between dashes).
-_INTERRUPTION_RE = re.compile(r"[,.!?…][ \u00a0]*[—–][ \u00a0]*(?P<clause>[^—–«»„“”\n]{2,120}?)[.,:][ \u00a0]*[—–][ \u00a0]")
+_INTERRUPTION_RE = re.compile(
+    r"[,.!?…][ \u00a0]*[—–][ \u00a0]*(?P<clause>[^—–«»„“”\n]{2,120}?)[.,:][ \u00a0]*[—–][ \u00a0]")
 
 
 def _direct_quotes(doc: _Doc) -> list[_Candidate]:
@@ -761,7 +762,8 @@ class _Resolver:
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
-        if st.pos == "PROPN" and title is None and lemma not in doc.lex.titles.titles:  # a name the NER missed ("Genri Reznik raised …, noting that …")
+        # a name the NER missed ("Genri Reznik raised …, noting that …"), never a title word
+        if st.pos == "PROPN" and title is None and lemma not in doc.lex.titles.titles:
             name = [i for i in doc.subtree(subj) if i == subj or (
                 doc.tokens[i].dep in _NAME_LINK_DEPS and doc.tokens[i].pos == "PROPN" and doc.tokens[i].head == subj)]
             a, b = doc.tokens[name[0]].start, doc.tokens[name[-1]].end

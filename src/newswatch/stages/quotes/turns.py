@@ -110,7 +110,8 @@ def _named_in_label(label: str, entities: Sequence[EntityMention]) -> tuple[str,
         at, c = min(hits)
         return c, at, len(c)
     words = [(m.start(), m.group(0)) for m in _WORD_RE.finditer(label)]
-    everyone = sorted(dict.fromkeys(e.canonical for e in entities if e.label == "PERSON"), key=lambda c: -len(c.split()))
+    everyone = sorted(dict.fromkeys(e.canonical for e in entities if e.label == "PERSON"),
+                      key=lambda c: -len(c.split()))
     for c in everyone:
         last = fold(_WORD_RE.findall(c)[-1])
         for at, w in words:
