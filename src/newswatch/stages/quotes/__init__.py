@@ -598,8 +598,9 @@ def _reported_about_this(doc: _Doc) -> list[_Candidate]:
         if not about or k == 0:
             continue
         a, b = doc.sentences[k - 1]
+        a = max(a, text.rfind("\n", a, b) + 1)  # a caption line joined to the sentence is not it
         start, end = _trim(text, a, b, strip_final_period=True)
-        if _words(text[start:end]) < 3 or "\n" in text[start:end].strip() or text[start:end].rstrip().endswith(":"):
+        if _words(text[start:end]) < 3 or text[start:end].rstrip().endswith(":"):
             continue
         out.append(_Candidate("reported", start, end, t.text, t.start, cue_token=t.i, clip=False))
     return out
