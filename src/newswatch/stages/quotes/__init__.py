@@ -324,6 +324,7 @@ def _turn_quotes(doc: _Doc) -> list[_Candidate]:
             out.append(_Candidate("turn", a, b, label, turn.label_start, fixed=sp))
     return out
 
+
 def _trim(text: str, start: int, end: int, strip_final_period: bool) -> tuple[int, int]:
     while start < end and text[start] in _TRIM_CHARS:
         start += 1
