@@ -125,7 +125,8 @@ class Quote:
         speaker: canonical name of the speaker entity, or None when not resolvable.
         speaker_start, speaker_end: offsets of the speaker mention in the text, when found.
         cue: the reporting verb or phrase ("said", "according to", "заявил").
-        kind: "direct" (inside quotation marks) or "reported".
+        kind: "direct" (inside quotation marks), "reported", or "turn" (a transcript
+            speaker's words after the speaker label).
     """
 
     text: str

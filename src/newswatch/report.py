@@ -24,7 +24,14 @@ stable for the same database)::
                      "feature_code", "mentions", "articles"}]}],
                 "unresolved": [{"name", "mentions", "articles"}]},
      "figures": [{"text", "value", "lower", "upper", "qualifier", "unit", "counted",
-                  "sentence", <article reference>}],
+                  "sources", "significance", "sentence", <article reference>}],
+     "quotes": {"total", "items": [{"speaker", "kind", "cue", "text", "articles", "sentence",
+                <article reference>}]},
+     "events": {"total", "items": [{"id", "type", "mode", "actor", "recipient", "place", "date",
+                "mentions", "sentence", <article reference>}]},
+     "claims": [{"subject", "subject_country", "property", "unit", "values", "conflicting",
+                 "claims", "sources", "newest": {"value", "qualifier", "as_of", "outlet",
+                 "cited", "sentence", "article_id", "published"}}],
      "timeline": [{"date", "kind": "timex"|"published", "text", "mod", "sentence",
                    <article reference>}],
      "failures": {"total", "by_code": {code: n}, "recent": [{"origin", "code", "message",
@@ -32,11 +39,24 @@ stable for the same database)::
 
 where an article reference is ``article_id``, ``revision_id``, ``title``, ``source``,
 ``published``, ``url``, ``start``, ``end``. Dates are ISO 8601 strings.
+
+Who said what and what happened come from the read model the dashboard uses
+(:func:`newswatch.read.list_quotes`, :func:`newswatch.read.list_events`,
+:func:`newswatch.read.claim_groups`): the quotes and event mentions in scope, newest
+publication first (:data:`TOP_QUOTES`, :data:`TOP_EVENTS` of them are read; ``total`` counts
+every quote and event mention in scope; a reprinted quote is one row with its ``articles``, an
+event reported by several articles one row with its ``mentions``), and the claim groups of
+the ledger with at least one claim in scope, most claims first (:data:`TOP_CLAIM_GROUPS`).
+
+Figures are ranked by **significance** (:func:`significance`), not only by date: how many
+sources state the same number about the same thing, how large it is, and how recent its
+article is compared with the newest article in scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -49,15 +69,37 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import UnknownCountry
-from .read import make_filters, rank_actors, scope
+from .read import (
+    EventQuery,
+    QuoteQuery,
+    claim_groups,
+    items_with_article,
+    list_events,
+    list_quotes,
+    make_filters,
+    rank_actors,
+    scope,
+)
 from .storage import Store
 from .storage import schema as t
 from .storage.mapping import to_jsonable
+from .text import fold
 
 __all__ = ["REPORT_VERSION", "UnknownCountry", "build_report", "country_name", "render_report",
-           "trim_sentence"]
+           "significance", "trim_sentence"]
 
-REPORT_VERSION = 1
+#: 2: quotes, events and claims sections; figures ranked by significance.
+REPORT_VERSION = 2
+#: Quotes listed (newest first; the total is counted).
+TOP_QUOTES = 100
+#: Event mentions listed (newest first; the total is counted).
+TOP_EVENTS = 100
+#: Claim groups listed (most claims first).
+TOP_CLAIM_GROUPS = 50
+#: Days after which a figure's recency weight halves (a week: the cycle of a news story).
+RECENCY_HALF_LIFE_DAYS = 7.0
+#: Orders of magnitude at which a figure's size weight saturates (a billion).
+SIZE_SATURATION = 9.0
 #: Actors listed in the report, after ranking by articles then mentions.
 TOP_ACTORS = 50
 #: Ingest failures listed individually (most recent first); all are counted.
@@ -114,6 +156,9 @@ def build_report(
             "actors": _actors(conn, sc, top),
             "places": _places(conn, sc, filters.country),
             "figures": _figures(conn, sc),
+            "quotes": _quotes(conn, filters),
+            "events": _events(conn, filters),
+            "claims": _claims(conn, sc),
             "timeline": _timeline(conn, sc),
             "failures": _failures(conn, sc),
         }
@@ -233,38 +278,6 @@ def _places(conn: sa.Connection, scope: sa.CTE, alpha_2: str | None) -> dict[str
     return {"countries": countries, "unresolved": unresolved}
 
 
-def _with_article(item: sa.Table, scope: sa.CTE, *columns: Any) -> sa.Select[*tuple[Any, ...]]:
-    """Select ``columns`` of ``item`` rows in scope with their article and sentence.
-
-    The sentence is cut out in SQL: ``substr`` counts characters on both backends, the same
-    code points as Python offsets.
-    """
-    c, a = item.c, t.article.c
-    sentence = sa.func.substr(
-        t.revision.c.text, c.sentence_start + 1, c.sentence_end - c.sentence_start
-    )
-    return (
-        sa.select(
-            *columns,
-            c.start,
-            c.end,
-            c.sentence_start,
-            sentence.label("sentence"),
-            a.id.label("article_id"),
-            c.revision_id,
-            a.title,
-            a.published,
-            a.url,
-            t.source.c.name.label("source"),
-        )
-        .select_from(item)
-        .join(scope, scope.c.revision_id == c.revision_id)
-        .join(t.revision, t.revision.c.id == c.revision_id)
-        .join(t.article, a.id == scope.c.article_id)
-        .outerjoin(t.source, t.source.c.id == a.source_id)
-    )
-
-
 def _reference(r: Any) -> dict[str, Any]:
     return {
         "article_id": r.article_id,
@@ -320,13 +333,49 @@ def _newest_first_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
     return (published is None, -(published.toordinal() if published else 0), entry["article_id"], entry["start"])
 
 
+def significance(sources: int, value: float | None, published: dt.date | None,
+                 newest: dt.date | None) -> float:
+    """How much a figure matters to a reader of the report, for ranking (higher first).
+
+    ``log2(1 + sources)`` (a number stated by three outlets outranks one stated once, with
+    diminishing returns) + size, ``min(log10(1 + |value|), SIZE_SATURATION) / SIZE_SATURATION``
+    in [0, 1] (40,000 displaced outrank 12; a billion saturates) + recency, ``0.5 ** (age /
+    RECENCY_HALF_LIFE_DAYS)`` in (0, 1] where age is the days between the figure's article and
+    the newest dated article in scope (undated articles: 0). So the number of sources weighs
+    most, then size and recency about equally; nothing depends on today's date.
+
+    Args:
+        sources: distinct outlets (articles without an outlet count one each) stating it.
+        value: the figure's value (None: no size weight).
+        published: its article's publication day.
+        newest: the newest publication day in scope.
+    """
+    size = min(math.log10(1 + abs(value)), SIZE_SATURATION) / SIZE_SATURATION if value is not None else 0.0
+    recency = 0.0
+    if published is not None and newest is not None:
+        recency = 0.5 ** (max(0, (newest - published).days) / RECENCY_HALF_LIFE_DAYS)
+    return math.log2(1 + max(1, sources)) + size + recency
+
+
+def _figure_key(r: Any) -> tuple[Any, ...]:
+    """What makes two figures "the same number": value, unit and counted noun (folded)."""
+    return (r.value, r.unit, fold(r.counted) if r.counted else None)
+
+
 def _figures(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
     f = t.figure.c
-    stmt = _with_article(
+    stmt = items_with_article(
         t.figure, scope, f.text, f.value, f.lower, f.upper, f.qualifier, f.unit, f.counted
     )
+    rows = conn.execute(stmt).all()
+    outlets: dict[tuple[Any, ...], set[str]] = {}
+    for r in rows:
+        outlets.setdefault(_figure_key(r), set()).add(r.source or f"article:{r.article_id}")
+    dated = [r.published for r in rows if r.published is not None]
+    newest = max(dated) if dated else None
     out = []
-    for r in conn.execute(stmt).all():
+    for r in rows:
+        n = len(outlets[_figure_key(r)])
         out.append(
             {
                 "text": r.text,
@@ -336,19 +385,94 @@ def _figures(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
                 "qualifier": r.qualifier,
                 "unit": r.unit,
                 "counted": r.counted,
+                "sources": n,
+                "significance": round(significance(n, r.value, r.published, newest), 4),
                 "sentence": trim_sentence(
                     r.sentence, r.start - r.sentence_start, r.end - r.sentence_start
                 ),
                 **_reference(r),
             }
         )
-    out.sort(key=_newest_first_key)  # a monitoring desk reads the latest figures first
+    # most significant first; equal significance: the latest figures first
+    out.sort(key=lambda e: (-e["significance"], *_newest_first_key(e)))
     return out
+
+
+def _quotes(conn: sa.Connection, filters: Any) -> dict[str, Any]:
+    """Who said what: the read model's quotes list (:func:`newswatch.read.list_quotes`, newest
+    first), one row per speaker and wording (a reprint's copy counts in ``articles``)."""
+    page = list_quotes(conn, filters, QuoteQuery(), limit=TOP_QUOTES)
+    items: list[dict[str, Any]] = []
+    seen: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for q in page["items"]:
+        speaker = q["speaker_name"] or q["speaker"]
+        key = (speaker, fold(_SPACES.sub(" ", q["text"]).strip()))
+        if key in seen:
+            seen[key]["articles"] += 1
+            continue
+        seen[key] = {"speaker": speaker, "kind": q["kind"], "cue": q["cue"], "text": q["text"], "articles": 1,
+                     "sentence": trim_sentence(q["sentence"], q["start"] - q["sentence_start"],
+                                               q["end"] - q["sentence_start"]),
+                     **_reference(_Row(q))}
+        items.append(seen[key])
+    return {"total": page["total"], "items": items}
+
+
+def _events(conn: sa.Connection, filters: Any) -> dict[str, Any]:
+    """What happened: the read model's events list (:func:`newswatch.read.list_events`, newest
+    first), one row per event (its newest mention; ``mentions``: articles reporting it)."""
+    page = list_events(conn, filters, EventQuery(), limit=TOP_EVENTS)
+    items: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for e in page["items"]:
+        if e["id"] in seen:
+            continue
+        seen.add(e["id"])
+        items.append({"id": e["id"], "type": e["type"], "mode": e["mode"], "actor": e["actor"],
+                      "recipient": e["recipient"],
+                      "place": e["place_name"], "date": e["date"], "mentions": e["mentions"],
+                      "sentence": trim_sentence(e["sentence"], e["start"] - e["sentence_start"],
+                                                e["end"] - e["sentence_start"]),
+                      **_reference(_Row(e))})
+    return {"total": page["total"], "items": items}
+
+
+def _claims(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
+    """The claims ledger in scope (:func:`newswatch.read.claim_groups`), most claims first."""
+    out = []
+    for g in claim_groups(conn, scope=scope)[:TOP_CLAIM_GROUPS]:
+        newest = next((c for c in g.claims if c.newest), g.claims[-1])
+        out.append({
+            "subject": g.subject, "subject_country": g.subject_country, "property": g.property,
+            "unit": g.unit, "values": g.values, "conflicting": g.conflicting, "claims": len(g.claims),
+            "sources": len({c.outlet or f"article:{c.article_id}" for c in g.claims}),
+            "newest": {"value": newest.value, "qualifier": newest.qualifier, "as_of": newest.as_of,
+                       "outlet": newest.outlet, "cited": newest.cited,
+                       "sentence": _around(newest.sentence, newest.figure_text),
+                       "article_id": newest.article_id, "published": newest.published},
+        })
+    return out
+
+
+def _around(sentence: str, item: str) -> str:
+    """``sentence`` trimmed to :data:`SENTENCE_MAX_CHARS` around the first ``item`` in it."""
+    at = max(0, sentence.find(item))
+    return trim_sentence(sentence, at, at + len(item))
+
+
+class _Row:
+    """Attribute access to a read-model row dict (for :func:`_reference`)."""
+
+    def __init__(self, d: Mapping[str, Any]) -> None:
+        self._d = d
+
+    def __getattr__(self, name: str) -> Any:
+        return self._d[name]
 
 
 def _timeline(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
     x = t.timex.c
-    stmt = _with_article(t.timex, scope, x.text, x.value, x.mod).where(x.value.like("____-__-__"))
+    stmt = items_with_article(t.timex, scope, x.text, x.value, x.mod).where(x.value.like("____-__-__"))
     entries = []
     for r in conn.execute(stmt).all():
         if not _FULL_DAY.match(r.value):
@@ -445,6 +569,12 @@ def _fmt_number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def _clip(text: str, limit: int = RENDER_SENTENCE_CHARS) -> str:
+    """``text`` with white space collapsed, cut to ``limit`` characters with "…"."""
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _ref(entry: Mapping[str, Any]) -> str:
     parts = [entry.get("source") or "?"]
     if entry.get("published"):
@@ -531,16 +661,41 @@ def render_report(
         console.print(Text(f"Unresolved place names: {names}"))
         _more(console, len(unresolved), limit)
 
-    figures = _table("Figures", "Figure", "Counted", "Sentence", "Source")
+    figures = _table("Figures (most significant first)", "Figure", "Counted", "Sources", "Sentence", "Source",
+                     numeric=("Sources",))
     for f in report["figures"][:limit]:
         hedge = "" if f["qualifier"] == "exact" else f"{f['qualifier'].replace('_', ' ')} "
         unit = f" {f['unit']}" if f["unit"] else ""
         _row(
-            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"],
+            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"], f.get("sources", 1),
             _short(f["sentence"], f["text"]), _ref(f),
         )
     console.print(figures)
     _more(console, len(report["figures"]), limit)
+
+    quotes = _table("Who said what", "Speaker", "Quote", "Source")
+    for q in report["quotes"]["items"][:limit]:
+        _row(quotes, q["speaker"] or "(unnamed)", _clip(q["text"]), _ref(q))
+    console.print(quotes)
+    _more(console, report["quotes"]["total"], min(limit, len(report["quotes"]["items"])))
+
+    events = _table("What happened", "Date", "Event", "Who → whom", "Place", "Reports", "Source",
+                    numeric=("Reports",))
+    for e in report["events"]["items"][:limit]:
+        kind = e["type"] + (f" ({e['mode']})" if e["mode"] else "")
+        parties = f"{e['actor'] or '?'} → {e['recipient']}" if e["recipient"] else (e["actor"] or "?")
+        _row(events, e["date"] or "", kind, parties, e["place"] or "", e["mentions"], _ref(e))
+    console.print(events)
+    _more(console, report["events"]["total"], min(limit, len(report["events"]["items"])))
+
+    claims = _table("Claims", "Subject", "Property", "Values", "Sources", "Newest", numeric=("Sources",))
+    for c in report["claims"][:limit]:
+        values = " / ".join(_fmt_number(v) for v in c["values"]) + (" (conflicting)" if c["conflicting"] else "")
+        n = c["newest"]
+        newest = f"{_fmt_number(n['value'])} as of {n['as_of'] or '?'}" + (f", {n['outlet']}" if n["outlet"] else "")
+        _row(claims, c["subject"] or "(no subject)", c["property"], values, c["sources"], newest)
+    console.print(claims)
+    _more(console, len(report["claims"]), limit)
 
     timeline = _table("Timeline (latest dates)", "Date", "What", "Source")
     for e in report["timeline"][-limit:]:

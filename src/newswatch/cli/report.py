@@ -1,4 +1,5 @@
-"""``newswatch report``: the situation report (actors, places, figures, timeline) of a database.
+"""``newswatch report``: the situation report (actors, places, figures by significance, who said
+what, what happened, claims, timeline) of a database.
 
 Read-only: the database is opened without migrating (:func:`.common.open_store_readonly`), so
 running a report never changes the file. Exit codes: 0 printed; 2 usage error (a bad date or
@@ -35,7 +36,8 @@ def report(
         help="Only articles and places of this country (ISO 3166-1 alpha-2, alpha-3 or name).")] = None,
     limit: Annotated[int, typer.Option(help="Rows per section in text output.", min=1)] = 15,
 ) -> None:
-    """Print the situation report: actors, places by country, figures with sources, timeline."""
+    """Print the situation report: actors, places, figures by significance, quotes, events, claims,
+    timeline."""
     from rich.console import Console
 
     from ..read.scope import lookup_country

@@ -43,7 +43,7 @@ class Evaluation:
 
 def registry() -> dict[str, Evaluation]:
     """Every evaluation, in scorecard order (imports the scorers lazily)."""
-    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, re3d
+    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, quotes, re3d
 
     gwn_res, gv_res = "geowebnews (resolution)", "geovirus (resolution)"
     items = [
@@ -87,6 +87,10 @@ def registry() -> dict[str, Evaluation]:
                    "(own set, eval/conflict-news/)", conflict_news.evaluate_conflict_news,
                    (("conflict-news", "event F1"), ("conflict-news", "source actor accuracy"),
                     ("conflict-news", "casualty claim F1"), ("conflict-news", "casualty side accuracy")),
+                   bundled=True),
+        Evaluation("quotes", "quotes and their speakers in real articles, transcripts included "
+                   "(own set, eval/quotes/)", quotes.evaluate_quotes,
+                   (("quotes", "quote F1"), ("quotes", "speaker accuracy"), ("quotes", "attribution accuracy")),
                    bundled=True),
     ]
     return {e.name: e for e in items}

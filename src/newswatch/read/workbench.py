@@ -390,7 +390,7 @@ class QuoteQuery:
         speaker_id: an entity id (its whole identity).
         org: an organisation's name: its own quotes and quotes whose sentence names it.
         words: words the quote must all contain (folded).
-        kind: ``direct`` or ``reported`` (None: both).
+        kind: ``direct``, ``reported`` or ``turn`` (a transcript speaker's words; None: all).
     """
 
     speaker: str | None = None

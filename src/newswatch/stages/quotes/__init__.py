@@ -28,6 +28,15 @@ What counts as a quote
   holds it); a direct quote inside a reported content is kept (the verbatim part of it).
   Cue verbs inside quotation marks are ignored (speech within speech).
 
+* **Turns** (``kind="turn"``): in a transcript, the words after a speaker label ("President of
+  Russia Vladimir Putin: …", "MS. PSAKI: …", "Владимир Путин: …") up to the next label, one
+  quote per paragraph, attributed to the label's person (see
+  :mod:`newswatch.stages.quotes.turns`). Interviewer labels ("Q", "Question") start no quote.
+* **Continuations**: a quotation that opens a sentence with no cue of its own, right after an
+  attributed quotation of the same paragraph (“A,” said X. “B.”), is X's too; a quotation
+  interrupted by its cue between dashes («…, — добавил Архипов. — …») takes that cue.
+* ``Об этом сообщает X`` / ``об этом заявил X`` reports the sentence before it.
+
 Speaker resolution (the subject of the cue verb, inherited through ``conj``/``xcomp`` from
 the verb it is coordinated with, or the source of the phrase):
 
@@ -51,13 +60,25 @@ the verb it is coordinated with, or the source of the phrase):
    layer needs to know that a statement was sourced to unnamed media or experts. Any other
    subject ("the current security situation confirms that …") gives no quote;
 6. first- and second-person subjects (I, we, you, я, мы) → no quote (a transcript speaker's
-   own words, or an interviewer's question).
+   own words, or an interviewer's question);
+7. no subject at all: a Russian finite past-tense verb in the singular ("— и добавил, что")
+   takes the antecedent its gender picks, as "он"/"она" would; a clause with a source noun
+   ("говорится в сообщении СМИ") or a speech phrase with an unnamed source ("по словам
+   следователей") is unattributed.
+
+A pronoun after a quotation ("«…», — сказал он") is resolved from where the quotation opens:
+the speaker's own quoted sentences neither hold the antecedent nor count towards the distance.
+In Russian, a nominative name in apposition is the subject's even when the parser hung it on a
+genitive noun ("пресс-секретарь президента Альфредо Скоссимарро").
 
 ``speaker_start``/``speaker_end`` point at the mention in the cue's clause: the name, or the
 pronoun/title that was resolved.
 
-Known gaps: speaker turns of transcripts ("MS. PSAKI: …", "Vladimir Putin: …") are not quotes
-here; a cue with two coordinated sources gives the first only; "they" is never resolved.
+Measured on the own gold ``eval/quotes/`` (113 quotes, ``newswatch eval quotes``). Known gaps: a
+cue with two coordinated sources gives the first only; "they" is never resolved; a profession
+noun ("the footballer said", "сказал врач") is not resolved to the person it describes; a
+source phrase whose named source follows an apposition ("по словам одного из участников,
+епископа X") is not found.
 """
 
 from __future__ import annotations
@@ -74,6 +95,7 @@ from ...text import fold, load_json_data
 from ...text.antecedents import NAME_LINK_DEPS, SUBJ_DEPS, AntecedentResolver, TitleLexicon
 from ...text.syntax import DocView
 from .quotemarks import QuotedSegment, find_quoted_segments
+from .turns import find_turns
 
 #: Fewer words than this inside quotation marks is a term or a title, not a quote
 #: ("hybrid war", «Талибан»); 3 keeps partial quotes such as "closer than ever".
@@ -96,6 +118,7 @@ _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 _NONFINITE = ("VerbForm=Conv", "VerbForm=Part", "VerbForm=Inf", "VerbForm=Ger")
 _CCOMP_DEPS = frozenset({"ccomp"})
 _MARK_WORDS = frozenset({"that", "что", "чтобы"})
+_ABOUT_PREPS = frozenset({"о", "об", "обо"})
 _TRIM_CHARS = " \t\n\u00a0,;:—–-"
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 _WS = re.compile(r"\s+")
@@ -120,6 +143,9 @@ class _Candidate:
     cue_token: int | None = None  # resolve the speaker from this verb's subject
     source: tuple[int, int] | None = None  # or from the entities in this span ("according to X")
     pronoun: tuple[int, int, str] | None = None  # or from this possessive pronoun ("по его словам")
+    fixed: _Speaker | None = None  # or this speaker (a transcript turn's label)
+    follows: _Candidate | None = None  # or the speaker of this earlier quote (a continuation)
+    clip: bool = True  # keep a reported content inside its cue's paragraph
 
 
 @dataclass(slots=True)
@@ -136,6 +162,7 @@ class _Lexicon:
     source_nouns: frozenset[str]
     source_heads: frozenset[str]
     citing: list[re.Pattern[str]]
+    speech_phrases: frozenset[str]
 
 
 def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
@@ -174,6 +201,7 @@ def load_lexicon(language: str) -> _Lexicon:
         source_nouns=frozenset(fold(w) for w in d.get("source_nouns", [])),
         source_heads=frozenset(fold(w) for w in d.get("source_heads", [])),
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
+        speech_phrases=frozenset(fold(p) for p in d.get("speech_phrases", [])),
     )
 
 
@@ -252,7 +280,7 @@ class QuotesStage(Stage):
     """
 
     name = "quotes"
-    version = "1"
+    version = "2"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X"
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
@@ -272,12 +300,30 @@ class QuotesStage(Stage):
         doc = _Doc.build(article, lex)
         cands = _block_quotes(doc) + _direct_quotes(doc)
         direct_spans = [(c.start, c.end) for c in cands]
-        reported = _reported_ccomp(doc) + _reported_phrases(doc) + _reported_clause_cues(doc)
+        reported = (_reported_ccomp(doc) + _reported_phrases(doc) + _reported_clause_cues(doc)
+                    + _reported_about_this(doc))
         cands += [c for c in reported if not _mostly_inside(c, direct_spans)]
+        cands += _turn_quotes(doc)
         article.quotes = _resolve(doc, _dedupe(cands, article.text, doc.sentences), self.name, self.version)
 
 
 # -- finding candidates -----------------------------------------------------------------------
+
+def _turn_quotes(doc: _Doc) -> list[_Candidate]:
+    """One ``turn`` candidate per paragraph of each named or unnamed speaker turn of a
+    transcript (:func:`newswatch.stages.quotes.turns.find_turns`); interviewers give none."""
+    text = doc.article.text
+    out = []
+    for turn in find_turns(text, doc.article.entities, doc.lex.titles.titles):
+        if turn.interviewer:
+            continue
+        how = "named" if turn.named else "resolved" if turn.speaker else "unattributed"
+        sp = _Speaker(turn.speaker, turn.speaker_start, turn.speaker_end, how)
+        label = " ".join(text[turn.label_start:turn.label_end].split())
+        for a, b in turn.paragraphs:
+            out.append(_Candidate("turn", a, b, label, turn.label_start, fixed=sp))
+    return out
+
 
 def _trim(text: str, start: int, end: int, strip_final_period: bool) -> tuple[int, int]:
     while start < end and text[start] in _TRIM_CHARS:
@@ -300,19 +346,59 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
+#: Longest gap between a quote and the next quotation that continues it (a cue clause such as
+#: ", said Secretary of Energy Jennifer M. Granholm." fits), in characters.
+MAX_CONTINUATION_GAP = 160
+#: A cue clause inside one quotation that it interrupts: «…, — добавил Архипов. — …»,
+#: "«…, — сказал Коллинз. — …»" (Russian typography puts the attribution between dashes).
+_INTERRUPTION_RE = re.compile(
+    r"[,.!?…][ \u00a0]*[—–][ \u00a0]*(?P<clause>[^—–«»„“”\n]{2,120}?)[.,:][ \u00a0]*[—–][ \u00a0]")
+
+
 def _direct_quotes(doc: _Doc) -> list[_Candidate]:
     text = doc.article.text
-    out = []
+    out: list[_Candidate] = []
+    prev: tuple[QuotedSegment, _Candidate] | None = None
     for seg in doc.segments:
         start, end = _trim(text, seg.content_start, seg.close_at, strip_final_period=False)
         if _words(text[start:end]) < MIN_DIRECT_WORDS:
             continue
         cue = _find_direct_cue(doc, seg)
         if cue is None:
+            cue = _interrupting_cue(doc, seg)
+        if cue is not None:
+            t = doc.tokens[cue]
+            cand = _Candidate("direct", start, end, t.text, t.start, cue_token=cue)
+        elif prev is not None and _continues(text, prev[0], seg):
+            cand = _Candidate("direct", start, end, prev[1].cue, prev[1].cue_at, follows=prev[1])
+        else:
+            prev = None
             continue
-        t = doc.tokens[cue]
-        out.append(_Candidate("direct", start, end, t.text, t.start, cue_token=cue))
+        out.append(cand)
+        prev = (seg, cand)
     return out
+
+
+def _continues(text: str, before: QuotedSegment, seg: QuotedSegment) -> bool:
+    """True when quotation ``seg`` continues the attributed quotation ``before``: same paragraph,
+    at most a cue clause between them (:data:`MAX_CONTINUATION_GAP`), and ``seg`` opens a
+    sentence — the convention of news quotation (“A,” said X. “B.”: B is X's too)."""
+    gap = text[before.close_at + 1:seg.open_at]
+    if "\n" in gap or len(gap) > MAX_CONTINUATION_GAP:
+        return False
+    return not gap.strip() or bool(re.search(r"[.!?…:][\s\u00a0]*$", gap))
+
+
+def _interrupting_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
+    """A cue verb in a clause that interrupts the quotation between dashes (see
+    :data:`_INTERRUPTION_RE`); None when there is none."""
+    text = doc.article.text
+    for m in _INTERRUPTION_RE.finditer(text, seg.content_start, seg.close_at):
+        a, b = m.span("clause")
+        for i in doc.tokens_in(a, b):
+            if doc.is_cue(doc.tokens[i]):
+                return i
+    return None
 
 
 def _find_direct_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
@@ -495,6 +581,32 @@ def _reported_clause_cues(doc: _Doc) -> list[_Candidate]:
     return out
 
 
+def _reported_about_this(doc: _Doc) -> list[_Candidate]:
+    """``Об этом сообщает CNN`` / ``Об этом заявил министр``: a cue verb whose object is "это"
+    with the preposition "о"/"об" reports the sentence before it (in the same paragraph or the
+    last sentence of the previous one)."""
+    if doc.article.language != "ru":
+        return []
+    text = doc.article.text
+    out = []
+    for t in doc.tokens:
+        if not doc.is_cue(t) or doc.in_quote(t.start):
+            continue
+        about = any(fold(doc.tokens[c].lemma) == "это" and any(
+            doc.tokens[g].dep == "case" and fold(doc.tokens[g].text) in _ABOUT_PREPS for g in doc.children[c])
+            for c in doc.children[t.i])
+        k = doc.sent_index(t.start)
+        if not about or k == 0:
+            continue
+        a, b = doc.sentences[k - 1]
+        a = max(a, text.rfind("\n", a, b) + 1)  # a caption line joined to the sentence is not it
+        start, end = _trim(text, a, b, strip_final_period=True)
+        if _words(text[start:end]) < 3 or text[start:end].rstrip().endswith(":"):
+            continue
+        out.append(_Candidate("reported", start, end, t.text, t.start, cue_token=t.i, clip=False))
+    return out
+
+
 def _mostly_inside(c: _Candidate, spans: list[tuple[int, int]]) -> bool:
     length = max(1, c.end - c.start)
     for a, b in spans:
@@ -518,7 +630,8 @@ def _dedupe(cands: list[_Candidate], text: str, sentences: list[tuple[int, int]]
     out = []
     for c in sorted(cands, key=lambda c: (c.cue_at, c.start)):
         if c.kind == "reported":
-            c.start, c.end = _clip_paragraph(text, c.start, c.end, c.cue_at)
+            if c.clip:
+                c.start, c.end = _clip_paragraph(text, c.start, c.end, c.cue_at)
             if _words(text[c.start:c.end]) < 2 or _is_question(text, sentences, c.cue_at):
                 continue
         if (c.start, c.end) in seen:
@@ -545,6 +658,8 @@ def _subject_of(doc: _Doc, cue: int) -> int | None:
         t = doc.tokens[j]
         if t.dep not in _INHERIT_DEPS or t.head == j:
             return None
+        if doc.in_quote(doc.tokens[t.head].start) and not doc.in_quote(t.start):
+            return None  # «…», — и добавил: the verb is not coordinated with the quoted words
         j = t.head
     return None
 
@@ -567,11 +682,29 @@ def _rank_entities(doc: _Doc, subj: int, exclude: tuple[int, int]) -> tuple[int,
             if not (e.start <= doc.tokens[tj.head].start < e.end) and tj.dep not in _NAME_LINK_DEPS:
                 rank = 2
             j = tj.head
+        if rank == 2 and _agrees_with_subject(doc, i, subj):
+            rank = 1
         if rank == 0 and not (e.start <= doc.tokens[subj].start < e.end):
             rank = 1
         if best is None or (rank, e.start) < (best[0], best[1]):
             best = (rank, e.start, e)
     return (best[0], best[2]) if best else None
+
+
+def _agrees_with_subject(doc: _Doc, i: int, subj: int) -> bool:
+    """Russian case agreement overrides an apposition the parser attached one noun too low:
+    in "пресс-секретарь президента Альфредо Скоссимарро" the name is nominative like the
+    subject, so it names the press secretary, not the genitive "президента" (whose name would
+    be genitive: "пресс-секретарь президента Владимира Путина")."""
+    toks = doc.tokens
+    j = i
+    while toks[j].dep in ("flat", "flat:name") and toks[j].head != j:
+        j = toks[j].head
+    t = toks[j]
+    if t.dep != "appos" or "Case=Nom" not in t.morph or "Case=Nom" not in toks[subj].morph:
+        return False
+    head = toks[t.head]
+    return head.head == subj and "Case=Gen" in head.morph
 
 
 class _Resolver:
@@ -598,14 +731,23 @@ class _Resolver:
         subj = _subject_of(doc, cue)
         if subj is None:
             # "говорится в сообщении Reuters"; without any entity the parse gave no speaker.
-            return self._from_span_entities(*_clause_span(doc, cue, content), content)
+            span = _clause_span(doc, cue, content)
+            sp = self._from_span_entities(*span, content)
+            if sp.how == "skip":
+                sp = self._zero_subject(cue, span)
+            return sp
         st = doc.tokens[subj]
         word = fold(st.text)
         if word in doc.lex.skip:
             return _Speaker(None, None, None, "skip")
         if st.pos == "PRON" and word in doc.lex.pronouns:
             kind, gender = doc.lex.pronouns[word]
-            return self.from_pronoun(st.start, st.end, kind, gender if doc.article.language == "ru" else "")
+            # «…», — сказал он: the antecedent precedes the quotation (the speaker's own words
+            # neither hold it nor count towards the distance)
+            sp = self.from_pronoun(min(st.start, content[0]), st.end, kind,
+                                   gender if doc.article.language == "ru" else "")
+            sp.start = st.start
+            return sp
         ranked = _rank_entities(doc, subj, content)
         if ranked and ranked[0] <= 1:
             e = ranked[1]
@@ -622,7 +764,8 @@ class _Resolver:
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
             return _Speaker(e.canonical, e.start, e.end, "named", e.label)
-        if st.pos == "PROPN":  # a name the NER missed ("Genri Reznik raised …, noting that …")
+        # a name the NER missed ("Genri Reznik raised …, noting that …"), never a title word
+        if st.pos == "PROPN" and title is None and lemma not in doc.lex.titles.titles:
             name = [i for i in doc.subtree(subj) if i == subj or (
                 doc.tokens[i].dep in _NAME_LINK_DEPS and doc.tokens[i].pos == "PROPN" and doc.tokens[i].head == subj)]
             a, b = doc.tokens[name[0]].start, doc.tokens[name[-1]].end
@@ -631,6 +774,26 @@ class _Resolver:
         if words & doc.lex.source_nouns:
             return _Speaker(None, st.start, st.end, "unattributed")
         return _Speaker(None, None, None, "skip")  # "the current security situation confirms that"
+
+    def _zero_subject(self, cue: int, span: tuple[int, int]) -> _Speaker:
+        """A cue verb without a subject. Russian drops the subject of a verb that continues
+        the previous sentence's speaker ("«…», — и добавил, что …"): a finite past-tense verb in
+        the singular carries the speaker's gender, which picks the antecedent like "он"/"она".
+        Otherwise a source noun in the clause ("говорится в сообщении СМИ") makes the quote
+        unattributed; anything else gives no quote."""
+        doc = self.doc
+        t = doc.tokens[cue]
+        m = re.search(r"Gender=(Masc|Fem)", t.morph)
+        if (doc.article.language == "ru" and m and "VerbForm=Fin" in t.morph and "Tense=Past" in t.morph
+                and "Number=Sing" in t.morph):
+            a = self.ante.pronoun(t.start, _PERSON, m.group(1))
+            if a is not None:
+                return _Speaker(a.canonical, None, None, "resolved", a.label)
+        words = {fold(doc.tokens[i].lemma) for i in doc.tokens_in(*span)} | {
+            fold(w) for w in re.findall(r"\w+", doc.article.text[span[0]:span[1]])}
+        if words & doc.lex.source_nouns:
+            return _Speaker(None, None, None, "unattributed")
+        return _Speaker(None, None, None, "skip")
 
     def _from_span_entities(self, start: int, end: int, content: tuple[int, int]) -> _Speaker:
         for e in self.doc.entities_in(start, end):
@@ -681,19 +844,31 @@ def _resolve(doc: _Doc, cands: list[_Candidate], stage: str, version: str) -> li
     res = _Resolver(doc)
     text = doc.article.text
     out = []
-    for c in cands:
-        if c.cue_token is not None:
+    found: dict[int, _Speaker] = {}
+    for c in cands:  # dedupe order (cue, start): a continuation comes after the quote it continues
+        if c.fixed is not None:
+            sp = c.fixed
+        elif c.follows is not None:
+            earlier = found.get(id(c.follows))
+            if earlier is None or earlier.canonical is None:
+                continue  # continues a quote that was dropped or names nobody: not attributed
+            sp = _Speaker(earlier.canonical, earlier.start, earlier.end, "resolved", earlier.label)
+        elif c.cue_token is not None:
             sp = res.from_cue(c.cue_token, (c.start, c.end))
         elif c.pronoun is not None:
             kind, gender = doc.lex.possessive.get(c.pronoun[2], ("PERSON", ""))
             sp = res.from_pronoun(c.pronoun[0], c.pronoun[1], kind, gender)
         elif c.source is not None:
             sp = res.from_source(*c.source)
+            if sp.how == "skip" and fold(c.cue) in doc.lex.speech_phrases:
+                sp = _Speaker(None, None, None, "unattributed")  # "по словам следователей": words of someone
         else:
             sp = _Speaker(None, None, None, "unattributed")
         if sp.how == "skip":
             continue
-        if sp.canonical and sp.start is not None:
+        found[id(c)] = sp
+        if sp.canonical and sp.start is not None and c.kind != "turn" and c.follows is None:
+            # a turn's speaker says "I": never the antecedent of a later "he"
             res.add_speaker(sp.canonical, sp.start, sp.label)
         conf = {"named": CONF_NAMED, "resolved": CONF_RESOLVED}.get(sp.how, CONF_UNATTRIBUTED)
         out.append(Quote(

@@ -21,7 +21,7 @@ __all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "event_list", "event_
 #: The PLOVER event types a list can be filtered by.
 EVENT_TYPES = PLOVER_TYPES
 #: Quote kinds a list can be filtered by.
-QUOTE_KINDS = ("direct", "reported")
+QUOTE_KINDS = ("direct", "reported", "turn")
 #: Longest name or word list accepted in a filter, in characters.
 MAX_NAME_CHARS = 200
 _MODE = re.compile(r"[a-z_-]{1,40}")
