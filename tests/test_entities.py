@@ -377,9 +377,9 @@ def test_interface_words_in_a_capture_are_dropped_whatever_the_label(analyse, st
     # eval/captures/en06_nav_vertical.txt (own capture set): en_core_web_sm 3.8.0 reads the menu
     # line "Home" as an ORG and en_core_web_md 3.7.1 does not; the span is given here so that
     # the rule is tested whichever model runs.
-    from conftest import ROOT
-
     from newswatch.model import NerSpan
+
+    from conftest import ROOT
 
     text = (ROOT / "eval" / "captures" / "en06_nav_vertical.txt").read_text(encoding="utf-8")
     a = analyse(text, "en")
