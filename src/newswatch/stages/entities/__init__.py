@@ -83,7 +83,7 @@ from typing import Any
 from ...model import Article, EntityMention, NerSpan
 from ...pipeline import Stage, register
 from ...text import fold, is_cyrillic, load_json_data
-from ...text.morph import UD_CASES, name_agreement, person_nominative
+from ...text.morph import UD_CASES, name_agreement, nominative_lexeme, person_nominative
 from .aliases import AliasEntry, AliasIndex, text_words
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
@@ -265,7 +265,7 @@ class EntitiesStage(Stage):
     """
 
     name = "entities"
-    version = "2"
+    version = "3"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
@@ -556,8 +556,13 @@ def _same_surname(word: str, forms: set[str], lang: str) -> bool:
     if w in forms:
         return True
     if lang == "ru" or is_cyrillic(word):
-        # Inflected surname against a nominative one: Лаврова / Лавровым -> Лавров.
-        return any(w.startswith(f) and len(w) - len(f) <= 2 and len(f) >= 4 for f in forms)
+        # Inflected surname against a nominative one: Лаврова / Лавровым -> Лавров, by
+        # pymorphy2's forms; a surname it cannot inflect ("Дачич", read as a genitive plural)
+        # falls back to "the nominative plus at most two letters".
+        for f in forms:
+            lexeme = nominative_lexeme(f)
+            if w in lexeme or (not lexeme and w.startswith(f) and len(w) - len(f) <= 2 and len(f) >= 4):
+                return True
     return False
 
 
