@@ -400,3 +400,12 @@ def test_interface_words_in_a_capture_are_dropped_whatever_the_label(analyse, st
 def test_alias_forms_from_pymorphy2_with_the_tables_as_fallback(aliases, text, alias_id, surface):
     found = [(m.entry.id, text[m.start:m.end]) for m in aliases.find(text, text_words(text))]
     assert (alias_id, surface) in found
+
+
+@pytest.mark.parametrize("text", [
+    # sentences of ../shared/corpus/nerel_ru_wikinews (nerel-train-21871, nerel-train-83187)
+    "В пятницу 7 декабря 2012 года в Гане прошли президентские выборы",  # Ghana, not Ashraf Ghani
+    "Джимми Хендрикса, Джона Мейолла и Кита Ричардса",  # Keith Richards, not China (Китай)
+])
+def test_corpus_lookalikes_are_not_aliases(aliases, text):
+    assert [m.entry.id for m in aliases.find(text, text_words(text))] == []

@@ -405,8 +405,9 @@ def nominative_lexeme(word: str) -> frozenset[str]:
     "Мирзиёев" (unknown to the dictionary) → "Мирзиёевым". The forms are the lexemes of every
     reading of the word in the nominative (pymorphy2's dictionary, or its suffix predictor for
     unknown words), whatever their score: a name is often the rare reading ("Песков" is
-    mostly the genitive plural of "песок"). Readings in other cases add nothing, so "Гани"
-    (Ashraf Ghani, read as forms of "Ганя") never yields "Ганы" (Ghana).
+    mostly the genitive plural of "песок"). Readings in other cases, and plural readings of
+    another word, add nothing: "Гани" (Ashraf Ghani), read as the genitive or the plural of
+    "Ганя", yields neither "Гане" nor "Ганы" (Ghana).
 
     Args:
         word: one word (any letter case; Cyrillic letters only).
@@ -425,6 +426,8 @@ def nominative_lexeme(word: str) -> frozenset[str]:
     for p in analyzer().parse(low)[:MAX_PARSES]:
         if _case(p.tag) != "nomn":
             continue
+        if p.tag.number == "plur" and p.normal_form.replace("ё", "е") != low:
+            continue  # a plural of another word: "Гани" as plural of "Ганя" would give "Гане"
         for f in Parse.lexeme.fget(p):
             w = f.word.replace("ё", "е")
             if w not in out:

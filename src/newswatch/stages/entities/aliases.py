@@ -20,9 +20,10 @@ word when, after case folding and folding ``ё`` to ``е``:
   the alias word, or the text word is an inflected form of it. The inflected forms come from
   pymorphy2 (:func:`newswatch.text.morph.nominative_lexeme`): "Лаврова", "Лавровым" match
   "Лавров"; "Амударью" matches "Амударья"; "Центральной Азии" matches "Центральная Азия".
-  Only for a word pymorphy2 has no nominative reading of (foreign surnames its suffix
-  predictor reads as genitive plurals: "Токаев", "Пашинян", "Карзай", 8 of the 163 Cyrillic
-  alias words in 2026-12) the stem and ending tables of ``entity_rules.json``
+  Only for a word pymorphy2 has no singular nominative reading of (44 of the 163 Cyrillic
+  alias words in 2026-12: foreign surnames its suffix predictor reads as genitive plurals,
+  "Токаев", "Пашинян"; "Гани", read as forms of "Ганя"; words written in an oblique case or the
+  plural inside longer aliases, "Договора", "Штаты") the stem and ending tables of ``entity_rules.json``
   (``ru_morphology``) stand in: the text word starts with a stem of the alias word and the rest
   is a Russian case ending.
 
