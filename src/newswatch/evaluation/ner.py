@@ -10,8 +10,9 @@ Every set is scored in one 3-type scheme, PER / ORG / LOC, through the explicit 
   (the README's relaxed setting), Project dropped; GUM gold (named mentions only, see
   :func:`datasets.load_gum`): person→PER, organization→ORG, place→LOC, others dropped.
 
-newswatch = the ``entities`` stage (after nlp; language given). baseline = spaCy
-``en_core_web_sm`` alone (English) or natasha NER alone (Russian), called directly.
+newswatch = the ``entities`` stage (after nlp; language given). baseline = the English spaCy
+pipeline newswatch loads (``nlp_en_model``) alone, or natasha NER alone (Russian), called
+directly.
 
 Metrics: micro P/R/F1 with exact character spans (UNER: after snapping predictions to the
 gold tokens, conlleval style), micro F1 with overlap matching, and per-type exact F1.
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..stages.nlp import english_model_label
 from .common import first, new_result, probe, row
 from .datasets import TextDoc, load_factrueval, load_gum, load_uner
 from .metrics import PRF, Span, match_spans
@@ -196,7 +198,7 @@ def evaluate_gum(data: Path, systems: Systems, limit: int | None = None,
     """
     t0 = time.perf_counter()
     res = _simple("gum-news", Path(data), load_gum, "gum_gold", systems, limit, which,
-                  "spaCy en_core_web_sm 3.8.0 (ents)", np_normalise=True)
+                  f"spaCy {english_model_label()} (ents)", np_normalise=True)
     res.notes.append("GUM mentions are full noun phrases ('the United Nations', \"Andy Warhol's\") "
                      "and nest ('US State Department' inside a larger person mention). OntoNotes-style "
                      "name spans leave the article and the possessive out, so the NP-normalised row strips "
@@ -221,7 +223,7 @@ def evaluate_uner(data: Path, systems: Systems, limit: int | None = None,
     per_lang = {lang: load_uner(data, lang) for lang in ("en", "ru")}
     total = sum(len(ds) for ds in per_lang.values())
     res = new_result("uner-pud", data, total, limit, "newswatch nlp+entities (Article.entities)",
-                     "spaCy en_core_web_sm 3.8.0 (en) / natasha 1.6.0 NER (ru)", which)
+                     f"spaCy {english_model_label()} (en) / natasha 1.6.0 NER (ru)", which)
     for lang, ds in per_lang.items():
         docs, skipped = first(ds.records, limit)
         gold, preds = _score_docs(res, docs, systems, label_map("uner_gold"), snap=True)

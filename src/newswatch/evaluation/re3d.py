@@ -6,8 +6,8 @@ comparison (a span listed as both Quantity and Money counts once).
 newswatch = the ``figures`` and ``timexes`` stages (after nlp; English given; no publication
 date, re3d documents carry none): every ``Figure`` span (``start``/``end``, the whole figure
 as the stage delimits it) and every ``Timex`` span. Money = figures whose ``unit`` is an ISO
-4217 code. baseline = spaCy ``en_core_web_sm`` entity spans: CARDINAL/QUANTITY/MONEY/PERCENT
-as figures, MONEY as money, DATE/TIME as time expressions.
+4217 code. baseline = spaCy entity spans (the English pipeline newswatch loads):
+CARDINAL/QUANTITY/MONEY/PERCENT as figures, MONEY as money, DATE/TIME as time expressions.
 
 Headline metric: **span-overlap F1** (one-to-one, greedy by overlap; figure boundaries are a
 matter of convention — "645 beds" vs "645" — so overlap is the fair test); exact-offset F1
@@ -20,6 +20,7 @@ import re
 import time
 from pathlib import Path
 
+from ..stages.nlp import english_model_label
 from .common import first, new_result, probe, row
 from .datasets import Re3dDoc, load_re3d
 from .metrics import PRF, match_spans
@@ -88,7 +89,7 @@ def evaluate_re3d(data: Path, systems: Systems, limit: int | None = None,
     ds = load_re3d(data)
     docs, skipped = first(ds.records, limit)
     res = new_result("re3d", Path(data), len(ds), limit, "newswatch nlp+figures+timexes",
-                     "spaCy en_core_web_sm 3.8.0 numeric/temporal entity spans", which)
+                     f"spaCy {english_model_label()} numeric/temporal entity spans", which)
     preds = {k: v for k, v in (("newswatch", _newswatch(docs, systems, res)),
                                ("baseline", _baseline(docs, systems, res))) if v is not None}
     maps = label_maps()

