@@ -82,10 +82,23 @@ CONTEXT_BOOST = 1.0
 ALT_ONLY_MIN_POPULATION = 15_000
 #: Mentions written in capitals with at most this many letters skip the city table.
 ACRONYM_MAX_LETTERS = 4
-#: First-level divisions (US states) have no population in our data; they rank as if they had
-#: this one. 500,000 keeps "Washington" on Washington, D.C. (689,545, primary name) and "New
-#: York" on the city, while "Texas", "Louisiana", "Florida" beat the towns of that name.
+#: Administrative divisions rank by the summed population of their cities500 places, capped
+#: at this figure for first-order units (ADM1): 500,000 keeps "Washington" on Washington,
+#: D.C. (689,545, primary name and capital) while "Texas", "Louisiana", "Ontario",
+#: "Queensland" beat the towns of that name abroad.
 ADMIN1_PSEUDO_POPULATION = 500_000
+#: The cap for second- and third-order units (districts, raions, counties): a bare
+#: "Montgomery" stays the city (Montgomery, Alabama) rather than one of the Montgomery Counties.
+ADMIN2_PSEUDO_POPULATION = 100_000
+#: A division is dropped from a bare name's candidates when a same-named city in the same
+#: country and first-order unit holds at least this share of the division's population:
+#: "Kherson" is the city, not Kherson Oblast; "New York" is New York City, not the state; the
+#: type word ("Kherson region", "New York State") still selects the division.
+CITY_NAMESAKE_SHARE = 0.1
+#: Score bonus (log10 units) for a candidate inside a first-order division (country and
+#: GeoNames admin1 code) where another place of the article lies: "Springfield" beside
+#: "Illinois" is Springfield, Illinois; "Montgomery County" beside "Maryland" the Maryland one.
+ADMIN_CONTEXT_BOOST = 1.0
 #: A city winner below this population outside the context is kept but flagged weak.
 WEAK_CITY_POPULATION = 1_000
 
@@ -104,7 +117,9 @@ CONTEXT_ROUNDS = 2
 
 #: Words next to a mention that make a more specific name ("Kandahar province").
 _AFTER_RE = re.compile(
-    r"\s+(province|airport|international airport|airfield|air base|river)\b", re.IGNORECASE
+    r"\s+(province|airport|international airport|airfield|air base|river|oblast|region|district"
+    r"|raion|rayon|county|governorate|state|prefecture|krai)\b",
+    re.IGNORECASE,
 )
 _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиабаз\w*|рек\w*|мост\w*)\s+$", re.IGNORECASE)
 _BEFORE_LEMMA = {
@@ -189,15 +204,43 @@ def _countries_of(pending: list[_Pending], min_confidence: float) -> set[str]:
     }
 
 
-def _score(c: Candidate, context: set[str]) -> float:
+def _ranking_population(e: GazetteerEntry) -> int:
+    """The population a candidate ranks with (divisions capped, see ADMIN*_PSEUDO_POPULATION)."""
+    if e.kind == "admin1":
+        return min(e.population, ADMIN1_PSEUDO_POPULATION)
+    if e.kind.startswith("admin"):
+        return min(e.population, ADMIN2_PSEUDO_POPULATION)
+    return e.population
+
+
+def _score(c: Candidate, context: set[str], admin_context: frozenset[tuple[str, str]] = frozenset()) -> float:
     e = c.entry
-    pop = ADMIN1_PSEUDO_POPULATION if e.kind == "admin1" else e.population
+    inside = bool(e.admin1) and (e.country_code or "", e.admin1) in admin_context
     return (
-        math.log10(pop + 1)
+        math.log10(_ranking_population(e) + 1)
         + (PRIMARY_NAME_BONUS if c.primary else 0.0)
         + (CONTEXT_BOOST if e.country_code in context else 0.0)
         + (CAPITAL_BONUS if e.feature_code == "PPLC" else 0.0)
+        + (ADMIN_CONTEXT_BOOST if inside else 0.0)
     )
+
+
+def _drop_namesake_divisions(cands: list[Candidate]) -> list[Candidate]:
+    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE)."""
+    cities = [c.entry for c in cands if c.entry.kind == "city"]
+    if not cities:
+        return cands
+    out = []
+    for c in cands:
+        e = c.entry
+        if e.kind.startswith("admin") and any(
+            x.country_code == e.country_code and x.admin1 == e.admin1
+            and x.population >= CITY_NAMESAKE_SHARE * e.population
+            for x in cities
+        ):
+            continue
+        out.append(c)
+    return out
 
 
 class Geocoder:
@@ -241,22 +284,26 @@ class Geocoder:
                 return True
         return False
 
-    def _try_cities(self, p: _Pending, forms: list[str], context: set[str]) -> bool:
+    def _try_cities(
+        self, p: _Pending, forms: list[str], context: set[str],
+        admin_context: frozenset[tuple[str, str]] = frozenset(),
+    ) -> bool:
         for f in forms:
-            cands = self.gaz.lookup_admin1(f) + self.gaz.lookup_cities(f)
+            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f))
             if not cands:
                 continue
             p.seen += len(cands)
             kept = []
             for c in cands:
                 e = c.entry
-                if not c.primary and e.population < ALT_ONLY_MIN_POPULATION and e.country_code not in context:
+                small = _ranking_population(e) < ALT_ONLY_MIN_POPULATION
+                if not c.primary and small and e.country_code not in context:
                     p.rejected.append(f"{e.name} {e.country_code} (alternate name only, pop {e.population})")
                 else:
                     kept.append(c)
             if not kept:
                 continue
-            ranked = sorted(kept, key=lambda c: (-_score(c, context), -c.entry.population))
+            ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context), -c.entry.population))
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -277,6 +324,35 @@ class Geocoder:
             p.decision = _Decision(best, kind, conf, len(cands), reason)
             return True
         return False
+
+    def _refine_with_divisions(self, pending: list[_Pending], context: set[str]) -> None:
+        """Re-rank the city/division decisions once the article's first-order divisions are
+        known: each mention sees the divisions (country, admin1) of the *other* places
+        resolved at CONF_CITY_SINGLE or above (a place never supports itself, and a weak guess
+        steers nothing)."""
+        anchors = [
+            (p.decision.entry.key, (p.decision.entry.country_code or "", p.decision.entry.admin1))
+            for p in pending
+            if p.decision and p.decision.entry and p.decision.entry.admin1
+            and p.decision.confidence >= CONF_CITY_SINGLE
+        ]
+        if not anchors:
+            return
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or not d.kind.startswith("city"):
+                continue
+            admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
+            if not admin_context:
+                continue
+            trial = _Pending(p.mention, p.forms, p.fallback)
+            use = p.forms if any(self.gaz.knows(f) for f in p.forms) else p.forms + p.fallback
+            if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
+                new = trial.decision
+                if new.entry is not None and new.entry.key != d.entry.key:
+                    new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
+                    new.reason += "; its first-order division is named in the article"
+                    p.decision = new
 
     def resolve(self, article: Article, mentions: list[EntityMention]) -> list[_Pending]:
         """Resolve place mentions of one article (the three passes described in the module).
@@ -323,6 +399,7 @@ class Geocoder:
             if not grown:
                 break
             context |= grown
+        self._refine_with_divisions(pending, context)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
