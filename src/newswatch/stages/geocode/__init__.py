@@ -90,7 +90,7 @@ ADMIN1_PSEUDO_POPULATION = 500_000
 #: The cap for second- and third-order units (districts, raions, counties): a bare
 #: "Montgomery" stays the city (Montgomery, Alabama) rather than one of the Montgomery Counties.
 ADMIN2_PSEUDO_POPULATION = 100_000
-#: A division is dropped from a bare name's candidates when a same-named city in the same
+#: A division is dropped from a bare name's candidates when a city of that primary name in the same
 #: country and first-order unit holds at least this share of the division's population:
 #: "Kherson" is the city, not Kherson Oblast; "New York" is New York City, not the state; the
 #: type word ("Kherson region", "New York State") still selects the division.
@@ -225,9 +225,25 @@ def _score(c: Candidate, context: set[str], admin_context: frozenset[tuple[str, 
     )
 
 
+def _inside(e: GazetteerEntry, container: GazetteerEntry) -> bool:
+    """True if ``e`` lies in ``container``: a country (same ISO code) or a first-order division
+    (same country and GeoNames admin1 code); a place is not inside itself."""
+    if e.key == container.key or not e.country_code or e.country_code != container.country_code:
+        return False
+    if container.kind == "country":
+        return True
+    return container.kind == "admin1" and bool(e.admin1) and e.admin1 == container.admin1
+
+
+#: Text between a place and the larger unit written after it ("Springfield, Illinois",
+#: "Tripoli, Lebanon", "Montgomery County, Md."): a comma, or an opening parenthesis.
+_APPOSITION_RE = re.compile(r"\s*(,|\()\s*")
+_COMMA_RE = re.compile(r"\s*,\s*")
+
+
 def _drop_namesake_divisions(cands: list[Candidate]) -> list[Candidate]:
     """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE)."""
-    cities = [c.entry for c in cands if c.entry.kind == "city"]
+    cities = [c.entry for c in cands if c.entry.kind == "city" and c.primary]
     if not cities:
         return cands
     out = []
@@ -287,9 +303,12 @@ class Geocoder:
     def _try_cities(
         self, p: _Pending, forms: list[str], context: set[str],
         admin_context: frozenset[tuple[str, str]] = frozenset(),
+        within: GazetteerEntry | None = None,
     ) -> bool:
         for f in forms:
             cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f))
+            if within is not None:
+                cands = [c for c in cands if _inside(c.entry, within)]
             if not cands:
                 continue
             p.seen += len(cands)
@@ -325,28 +344,102 @@ class Geocoder:
             return True
         return False
 
-    def _refine_with_divisions(self, pending: list[_Pending], context: set[str]) -> None:
-        """Re-rank the city/division decisions once the article's first-order divisions are
-        known: each mention sees the divisions (country, admin1) of the *other* places
-        resolved at CONF_CITY_SINGLE or above (a place never supports itself, and a weak guess
-        steers nothing)."""
+    @staticmethod
+    def _listed(text: str, p: _Pending, by_start: dict[int, _Pending]) -> bool:
+        """True if another place mention follows ``p`` after a bare comma (a list goes on)."""
+        m = _COMMA_RE.match(text, p.mention.end)
+        return m is not None and m.end() in by_start
+
+    @staticmethod
+    def _listed_before(text: str, p: _Pending, by_end: dict[int, _Pending]) -> bool:
+        """True if ``p`` follows a country or division mention after a bare comma."""
+        head = text[max(0, p.mention.start - 4) : p.mention.start]
+        m = re.search(r",\s*$", head)
+        if not m:
+            return False
+        prev = by_end.get(p.mention.start - len(head) + m.start())
+        e = prev.decision.entry if prev and prev.decision else None
+        return e is not None and e.kind in ("country", "admin1")
+
+    def _countries_listed_with_divisions(
+        self, text: str, pending: list[_Pending], by_start: dict[int, _Pending], by_end: dict[int, _Pending]
+    ) -> None:
+        """A country name listed among first-order divisions of another country that has a
+        division of that name is that division: "Georgia" in "Ohio, Georgia and Texas"."""
+        link = re.compile(r"\s*(,|and|or|и)\s*(and\s+|or\s+)?")
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.kind != "country":
+                continue
+            neighbours = []
+            m = link.match(text, p.mention.end)
+            if m and m.end() in by_start:
+                neighbours.append(by_start[m.end()])
+            for q_end, q in by_end.items():
+                if q_end < p.mention.start and link.fullmatch(text, q_end, p.mention.start):
+                    neighbours.append(q)
+            divs = {
+                q.decision.entry.country_code for q in neighbours
+                if q.decision and q.decision.entry and q.decision.entry.kind == "admin1"
+                and q.decision.entry.country_code != d.entry.country_code
+            }
+            if len(divs) != 1:
+                continue
+            cc = divs.pop()
+            for f in p.forms:
+                alt = [c.entry for c in self.gaz.lookup_admin(f) if c.primary and c.entry.kind == "admin1"
+                       and c.entry.country_code == cc]
+                if len(alt) == 1:
+                    p.decision = _Decision(alt[0], "city-context", CONF_CITY_CONTEXT, d.candidates + 1,
+                                           f"{alt[0].name} {cc}: listed with divisions of {cc}, not the country")
+                    break
+
+    def _refine_with_divisions(self, text: str, pending: list[_Pending], context: set[str]) -> None:
+        """Re-rank the city/division decisions once the article's larger units are known.
+
+        A name followed by a comma and a resolved country or first-order division ("Tripoli,
+        Lebanon"; "Springfield, Illinois") takes its best candidate inside that unit when it
+        has one. Otherwise each mention sees the divisions (country, admin1) of the *other*
+        places resolved at CONF_CITY_SINGLE or above (a place never supports itself, and a
+        weak guess steers nothing).
+        """
         anchors = [
             (p.decision.entry.key, (p.decision.entry.country_code or "", p.decision.entry.admin1))
             for p in pending
             if p.decision and p.decision.entry and p.decision.entry.admin1
             and p.decision.confidence >= CONF_CITY_SINGLE
         ]
-        if not anchors:
-            return
+        by_start = {p.mention.start: p for p in pending}
+        by_end = {p.mention.end: p for p in pending}
+        self._countries_listed_with_divisions(text, pending, by_start, by_end)
         for p in pending:
             d = p.decision
             if d is None or d.entry is None or not d.kind.startswith("city"):
                 continue
+            use = p.forms if any(self.gaz.knows(f) for f in p.forms) else p.forms + p.fallback
+            # "Springfield, Illinois": the unit written right after the name contains it.
+            gap = _APPOSITION_RE.match(text, p.mention.end)
+            nxt = by_start.get(gap.end()) if gap else None
+            container = nxt.decision.entry if nxt and nxt.decision else None
+            if nxt is not None and (self._listed(text, nxt, by_start) or self._listed_before(text, p, by_end)):
+                container = None  # "Georgia, Oklahoma, Pennsylvania, Wisconsin": a list
+            # a division or country before another one is a list ("Illinois, Missouri"), not a part
+            if container is not None and container.kind in ("country", "admin1") and d.entry.kind not in (
+                "country", "admin1"
+            ):
+                if _inside(d.entry, container):
+                    continue
+                trial = _Pending(p.mention, p.forms, p.fallback)
+                if self._try_cities(trial, use, context, frozenset(), within=container) and trial.decision:
+                    new = trial.decision
+                    new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
+                    new.reason += f"; written as part of {container.name}"
+                    p.decision = new
+                    continue
             admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
             if not admin_context:
                 continue
             trial = _Pending(p.mention, p.forms, p.fallback)
-            use = p.forms if any(self.gaz.knows(f) for f in p.forms) else p.forms + p.fallback
             if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
                 new = trial.decision
                 if new.entry is not None and new.entry.key != d.entry.key:
@@ -399,7 +492,7 @@ class Geocoder:
             if not grown:
                 break
             context |= grown
-        self._refine_with_divisions(pending, context)
+        self._refine_with_divisions(article.text, pending, context)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):

