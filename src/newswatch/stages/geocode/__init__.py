@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from ...model import Article, EntityMention, Place, PlaceMention
@@ -116,6 +116,15 @@ CONF_UNRESOLVED = 0.3  # the mention is a place name, but which place is unknown
 #: from decisions at CONF_CITY_SINGLE or above, so a weak guess cannot steer other mentions).
 CONTEXT_ROUNDS = 2
 
+#: GeoNames feature codes of line features: streams, canals, borders, mountain ranges and
+#: ridges. Their gazetteer point is a convention (GeoNames files a stream at its mouth), not
+#: where an article's events happen, so the stage places a line at the place named beside it
+#: in the same sentence, or gives it no point (see ``Geocoder._place_lines``).
+LINE_FEATURE_CODES = frozenset({"STM", "STMI", "STMS", "CNL", "BDR", "MTS", "RDGE"})
+#: Feature classes a line can be placed at: populated places (P) and spots (S: bridges,
+#: airfields, checkpoints) and divisions (A: "the Amu Darya in Balkh").
+LINE_ANCHOR_CLASSES = frozenset({"P", "S"})
+
 #: Words next to a mention that make a more specific name ("Kandahar province").
 _AFTER_RE = re.compile(
     r"\s+(province|airport|international airport|airfield|air base|river|oblast|region|district"
@@ -138,6 +147,8 @@ class _Decision:
     candidates: int
     reason: str
     name: str = ""  # the name for an unresolved place
+    #: countries a line feature (river, border, range) runs through (supplement ``context``)
+    line_countries: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -296,7 +307,7 @@ class Geocoder:
                 best = max(ok, key=lambda c: (c.primary, c.entry.country_code in context))
                 p.decision = _Decision(
                     best.entry, "supplement", CONF_SUPPLEMENT, len(cands),
-                    f"curated supplement row for '{f}'",
+                    f"curated supplement row for '{f}'", line_countries=best.context,
                 )
                 return True
         return False
@@ -448,6 +459,45 @@ class Geocoder:
                     new.reason += "; its first-order division is named in the article"
                     p.decision = new
 
+    def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
+        """Put each line feature (river, border, range) where the article places it.
+
+        A line mentioned in the same sentence as a resolved populated place or spot (a town,
+        a bridge, an airfield) in a country the line runs through (its supplement
+        ``context``; any country when none is recorded) takes the point of the nearest such
+        mention in the text: "the Friendship Bridge across the Amu-Darya River ... Termez" puts
+        the river at the bridge, not at its mouth in the Aral Sea 1,000 km away. A line with
+        no such neighbour keeps its id but gets no point (a mouth or a midpoint would be a
+        wrong location), so the map does not draw it.
+        """
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.entry.feature_code not in LINE_FEATURE_CODES:
+                continue
+            sent = article.sentence_at(p.mention.start)
+            lo, hi = (sent.start, sent.end) if sent is not None else (p.mention.start, p.mention.end)
+            best: tuple[int, GazetteerEntry] | None = None
+            for q in pending:
+                e = q.decision.entry if q.decision else None
+                if (
+                    q is p or e is None or e.lat is None or e.lon is None
+                    or e.feature_class not in LINE_ANCHOR_CLASSES
+                    or e.feature_code in LINE_FEATURE_CODES
+                    or not (lo <= q.mention.start < hi)
+                    or (d.line_countries and e.country_code and e.country_code not in d.line_countries)
+                ):
+                    continue
+                gap = abs(q.mention.start - p.mention.start)
+                if best is None or gap < best[0]:
+                    best = (gap, e)
+            if best is None:
+                d.entry = replace(d.entry, lat=None, lon=None)
+                d.reason += "; a line feature with no place named beside it: no point given"
+            else:
+                anchor = best[1]
+                d.entry = replace(d.entry, lat=anchor.lat, lon=anchor.lon)
+                d.reason += f"; placed at {anchor.name}, named beside it in the sentence"
+
     def resolve(self, article: Article, mentions: list[EntityMention]) -> list[_Pending]:
         """Resolve place mentions of one article (the three passes described in the module).
 
@@ -494,6 +544,7 @@ class Geocoder:
                 break
             context |= grown
         self._refine_with_divisions(article.text, pending, context)
+        self._place_lines(article, pending)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
