@@ -158,3 +158,38 @@ def test_a_river_beside_a_town_is_placed_at_the_town_not_its_mouth(stage: Geocod
     stage(b)
     alone = place(b, "Amu Darya")
     assert alone.resolved and alone.lat is None and alone.lon is None  # no place beside it: no point
+
+
+def test_dotted_news_abbreviations_of_states_and_provinces(stage: GeocodeStage) -> None:
+    a = _article("SPRINGFIELD, Ill. — Officials in Albuquerque, N.M., and Kelowna, B.C., agreed.",
+                 [("SPRINGFIELD", "GPE"), ("Ill.", "GPE"), ("Albuquerque", "GPE"), ("N.M.", "GPE"),
+                  ("Kelowna", "GPE"), ("B.C.", "GPE")])
+    stage(a)
+    assert (place(a, "Ill.").geonameid, place(a, "Ill.").feature_code) == (4896861, "ADM1")
+    assert place(a, "N.M.").geonameid == 5481136
+    assert (place(a, "B.C.").geonameid, place(a, "B.C.").country_code) == (5909050, "CA")
+    assert place(a, "SPRINGFIELD").geonameid == 4250542  # inside Illinois
+    b = _article("PA officials met.", [("PA", "GPE")])
+    stage(b)
+    assert place(b, "PA").resolved is False  # no dot: not read as an abbreviation
+
+
+def test_cue_words_find_villages_and_oblasts_the_ner_missed(analyse, stage: GeocodeStage) -> None:
+    a = analyse("Shelling hit the village of Velyka Pysarivka and damaged homes in Kherson Oblast.", "en")
+    # the small English model tags both names ORG or nothing; the stage's cues find them
+    from newswatch.stages.entities import EntitiesStage
+
+    ent = EntitiesStage()
+    ent.initialize()
+    ent(a)
+    stage(a)
+    v = place(a, "Velyka Pysarivka")
+    assert (v.geonameid, v.country_code, v.feature_class) == (690230, "UA", "P")
+    assert (place(a, "Kherson Oblast").geonameid, place(a, "Kherson Oblast").feature_code) == (706442, "ADM1")
+    b = analyse("The town of Zzyzxgrad and the Kherson Oblast Administration met.", "en")
+    ent(b)
+    stage(b)
+    cue_places = {m.text for p in b.places for m in p.mentions if m.prov.stage == "geocode" and p.resolved}
+    assert "Zzyzxgrad" not in cue_places  # unknown to the gazetteer: a cue alone does not make a place
+    if any(e.label == "ORG" and e.text.endswith("Administration") for e in b.entities):
+        assert "Kherson Oblast" not in {m.text for p in b.places for m in p.mentions}  # inside an ORG name

