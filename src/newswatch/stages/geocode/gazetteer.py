@@ -661,9 +661,15 @@ class Gazetteer:
     def _add_country_name(self, name: str | None, iso2: str) -> None:
         if not name:
             return
+        if "," in name:  # ISO's inverted form "Korea, Republic of" is written "Republic of Korea"
+            head, tail = name.split(",", 1)
+            self._add_country_name(f"{tail.strip()} {head.strip()}", iso2)
         norm = strip_article(normalize(name))
         if norm:
             self._country_names.setdefault(norm, iso2)
+            # "Democratic Republic of the Congo" is also written "... of Congo"
+            if " of the " in norm:
+                self._country_names.setdefault(norm.replace(" of the ", " of ", 1), iso2)
 
     def _load_countries(self, path: Path, aliases: Path) -> None:
         import pycountry
