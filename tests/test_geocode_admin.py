@@ -206,3 +206,16 @@ def test_cue_words_find_villages_and_oblasts_the_ner_missed(analyse, stage: Geoc
 def test_country_name_variants(name: str, iso2: str) -> None:
     e = load_gazetteer().lookup_country(normalize(name))
     assert e is not None and e.country_code == iso2
+
+
+def test_a_big_province_is_not_displaced_by_a_town_in_a_named_state(stage: GeocodeStage) -> None:
+    a = _article("Patients in Ontario wait four years for a kidney; a donor flew in from California.",
+                 [("Ontario", "GPE"), ("California", "GPE")])
+    stage(a)
+    assert (place(a, "Ontario").geonameid, place(a, "Ontario").country_code) == (6093943, "CA")
+
+
+def test_the_written_name_wins_over_an_alias_canonical(stage: GeocodeStage) -> None:
+    a = _article("Storms reached the U.S. Virgin Islands.", [("U.S. Virgin Islands", "GPE", "United States")])
+    stage(a)
+    assert place(a, "U.S. Virgin Islands").country_code == "VI"

@@ -90,6 +90,10 @@ CAPITAL_BONUS = 1.0
 #: 44,421, over Fyzābād IN, 153,047, in an Afghan story) but not a capital 300x bigger (Kabul AF
 #: stays Kabul when Israel, home of Kābūl IL, is named). Calibrated as above.
 CONTEXT_BOOST = 1.0
+#: A place this many times more populous than a homonym of another sort (a province and a
+#: town) is not displaced by the divisions named elsewhere in the article: Ontario (18 M, the
+#: province) stays the province in a story that also names California, home of Ontario (171 k).
+WELL_KNOWN_RATIO = 10
 #: Alternate-name-only matches below this population in a country the article does not name
 #: are rejected: they are mostly transliteration collisions (Bagram -> Bahrām IR, pop 1,322;
 #: Kunduz -> Artova TR). 15,000 is GeoNames' own "city" cut (cities15000) and keeps real
@@ -359,6 +363,11 @@ class Geocoder:
         self.stopwords = _read_stopwords()
 
     def _try_country(self, p: _Pending, forms: list[str]) -> bool:
+        # the name as written comes first: "U.S. Virgin Islands" is the territory even when
+        # an alias file gives the mention the canonical "United States"
+        written = strip_article(normalize(p.mention.text))
+        if written in forms:
+            forms = [written] + [f for f in forms if f != written]
         abbreviated = self.gaz.lookup_abbreviation(p.mention.text)
         if abbreviated is not None:
             p.decision = _Decision(abbreviated, "abbreviation", CONF_SUPPLEMENT, 1,
@@ -535,7 +544,12 @@ class Geocoder:
             trial = _Pending(p.mention, p.forms, p.fallback)
             if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
                 new = trial.decision
-                if new.entry is not None and new.entry.key != d.entry.key:
+                # the divisions named elsewhere choose among homonyms (Springfield, Illinois
+                # over Springfield, Missouri); they do not turn a far bigger unit into a town
+                if new.entry is not None and new.entry.key != d.entry.key and (
+                    new.entry.kind == d.entry.kind
+                    or d.entry.population < WELL_KNOWN_RATIO * max(new.entry.population, 1)
+                ):
                     new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
                     new.reason += "; its first-order division is named in the article"
                     p.decision = new
