@@ -219,7 +219,7 @@ _CUE_OF_RE = re.compile(
 )
 #: Capitalised words followed by a division type word ("Kherson Oblast", "Sughd region").
 _CUE_TYPE_RE = re.compile(
-    r"\b((?:[A-Z][\w'’-]*)(?:[ -][A-Z][\w'’-]*){0,2}) (Oblast|Raion|Rayon|Krai|Governorate|Province|oblast|raion"
+    r"\b((?:[A-Z][\w'’-]*)(?:[ -][A-Z][\w'’-]*){0,2}) (Oblast|Raion|Rayon|Krai|Governorate|Province|State|oblast|raion"
     r"|rayon|krai|governorate|province|region|district)\b"
 )
 #: Words that open a sentence or a phrase in capitals but do not start a place name.
