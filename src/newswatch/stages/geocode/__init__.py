@@ -477,9 +477,13 @@ class Geocoder:
             m = link.match(text, p.mention.end)
             if m and m.end() in by_start:
                 neighbours.append(by_start[m.end()])
-            for q_end, q in by_end.items():
-                if q_end < p.mention.start and link.fullmatch(text, q_end, p.mention.start):
+            # the mention before: look back over at most a short separator (", and ")
+            head_start = max(0, p.mention.start - 12)
+            for q_end in range(head_start, p.mention.start):
+                q = by_end.get(q_end)
+                if q is not None and link.fullmatch(text, q_end, p.mention.start):
                     neighbours.append(q)
+                    break
             divs = {
                 q.decision.entry.country_code for q in neighbours
                 if q.decision and q.decision.entry and q.decision.entry.kind == "admin1"
