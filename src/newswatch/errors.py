@@ -159,6 +159,13 @@ class RefusedAddress(FetchFailed):
     code = "refused-address"
 
 
+class TaskFailed(NewswatchError):
+    """A ``newswatch batch`` task (one input) crashed or lost its Dask worker more often than
+    the scheduler retries; its manifest row is ``failed`` and ``--resume`` runs it again."""
+
+    code = "task-failed"
+
+
 class StageFailure(NewswatchError):
     """A pipeline stage raised on an article."""
 

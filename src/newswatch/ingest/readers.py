@@ -587,6 +587,19 @@ def _walk(root: Path, max_depth: int) -> Iterator[tuple[str, str, bool] | InputE
                 stack.append((sub, depth + 1))
 
 
+def walk(folder: str, settings: Settings) -> Iterator[tuple[str, str, bool] | InputError]:
+    """The files below ``folder`` as ``read_inputs`` reads them: ``(path to open, name shown,
+    no-follow)`` for each, in sorted order, and an InputError for each entry skipped (links
+    leaving the folder, special files, folders too deep) or ``empty`` when there is none."""
+    found = False
+    for f in _walk(Path(folder), settings.walk_max_depth_count):
+        found = True
+        yield f
+    if not found:
+        yield EmptyInput("no inputs found: the folder holds no readable files "
+                         "(hidden files are skipped)", subject=shown(folder))
+
+
 def _read_file(path: Path | str, run: _Run, name: str | None = None,
                nofollow: bool = False) -> Iterator[Article | InputError]:
     """Read one file. It is opened non-blocking (a FIFO cannot hang the batch) and checked to
@@ -776,17 +789,12 @@ def read_inputs(paths: Iterable[str], *, published: dt.date | None = None,
             elif re.match(r"https?://", p, re.I):
                 yield from _guarded(_read_url(p, run), p, run)
             elif os.path.isdir(p):
-                found = False
-                for f in _walk(Path(p), run.settings.walk_max_depth_count):
-                    found = True
+                for f in walk(p, run.settings):
                     if isinstance(f, InputError):
                         yield f
                         continue
                     path, name, nofollow = f
                     yield from _guarded(_read_file(path, run, name, nofollow), name, run)
-                if not found:
-                    yield EmptyInput("no inputs found: the folder holds no readable files "
-                                     "(hidden files are skipped)", subject=shown(p))
             else:
                 yield from _guarded(_read_file(p, run), p, run)
     finally:
