@@ -85,6 +85,12 @@ class ManifestRow:
         warnings: stage failures recorded on stored articles.
         failures: the first :data:`MANIFEST_FAILURES` failure lines.
         seconds: wall time of the task, in seconds.
+        started: when the task started (UNIX time, seconds).
+        cpu_s: CPU seconds (user + system) the task cost the worker process and its analysis
+            child (from ``/proc``; 0 where it is absent): the rate per core, free of waiting
+            on a busy machine.
+        peak_rss_mib: peak resident memory so far (Linux ``VmHWM``, MiB) of the worker process
+            (``"worker"``) and of its analysis child process (``"analysis"``), when known.
         worker: the Dask worker's address.
         budgets: whether analysis ran under the time and memory budgets.
         error: why a failed task failed.
@@ -102,6 +108,9 @@ class ManifestRow:
     warnings: int = 0
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    started: float = 0.0
+    cpu_s: float = 0.0
+    peak_rss_mib: dict[str, float] = field(default_factory=dict)
     worker: str = ""
     budgets: bool = False
     error: str = ""
@@ -191,7 +200,7 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
     from ..ingest.budget import analyse_stream
     from ..ingest.readers import read_inputs
 
-    started = time.perf_counter()
+    started, started_at, cpu_before = time.perf_counter(), time.time(), tree_cpu_seconds()
     worker_address, budgets = "", False
     if analyse is None:
         from distributed import get_worker
@@ -233,7 +242,66 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
         row.counts = {k: v for k, v in writer.counts.items() if v}
     os.replace(qtmp, qdir / f"part-{key}.jsonl")
     row.seconds = round(time.perf_counter() - started, 3)
+    row.started = round(started_at, 3)
+    row.cpu_s = round(tree_cpu_seconds() - cpu_before, 3)
+    row.peak_rss_mib = peak_rss_mib()
     return asdict(row)
+
+
+def _vm_hwm_mib(pid: int | str) -> float | None:
+    """Peak resident set size of a process (``VmHWM`` of ``/proc/<pid>/status``), MiB."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _children() -> list[int]:
+    """Process ids of this process's live children (from ``/proc/<pid>/stat``)."""
+    me, kids = os.getpid(), []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and fields[1] == str(me):
+            kids.append(int(entry))
+    return kids
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its live children (``/proc/<pid>/stat``
+    fields 14 and 15); 0.0 where ``/proc`` is absent."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for pid in ["self", *map(str, _children())]:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
+def peak_rss_mib() -> dict[str, float]:
+    """Peak RSS (MiB) of this process (``"worker"``) and the largest of its live child processes
+    (``"analysis"``: the budgeted analysis worker); empty where ``/proc`` is absent."""
+    out: dict[str, float] = {}
+    own = _vm_hwm_mib("self")
+    if own is not None:
+        out["worker"] = own
+    peaks = [k for k in map(_vm_hwm_mib, _children()) if k is not None]
+    if peaks:
+        out["analysis"] = max(peaks)
+    return out
 
 
 # ------------------------------------------------------------------------------ the client
