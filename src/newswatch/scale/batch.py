@@ -197,9 +197,6 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
         A :class:`ManifestRow` as a dict (status ``finished``); a crash of the reader or the
         writer propagates (the client records the task as ``failed``).
     """
-    from ..ingest.budget import analyse_stream
-    from ..ingest.readers import read_inputs
-
     started, started_at, cpu_before = time.perf_counter(), time.time(), tree_cpu_seconds()
     worker_address, budgets = "", False
     if analyse is None:
@@ -212,6 +209,26 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
     outdir = Path(out)
     row = ManifestRow(input=input_name, path=os.path.abspath(path), key=key, status=STATUS_FINISHED,
                       worker=worker_address, budgets=budgets)
+    qdir = outdir / QUARANTINE
+    qdir.mkdir(parents=True, exist_ok=True)
+    qtmp = qdir / f".part-{key}.jsonl.tmp"
+    try:
+        _map(path, input_name, settings, analyse, outdir, key, row, qtmp)
+    finally:
+        qtmp.unlink(missing_ok=True)  # a crash leaves neither half a part nor half a quarantine
+    row.seconds = round(time.perf_counter() - started, 3)
+    row.started = round(started_at, 3)
+    row.cpu_s = round(tree_cpu_seconds() - cpu_before, 3)
+    row.peak_rss_mib = peak_rss_mib()
+    return asdict(row)
+
+
+def _map(path: str, input_name: str, settings: Settings, analyse: Callable[[Article], Any],
+         outdir: Path, key: str, row: ManifestRow, qtmp: Path) -> None:
+    """The body of :func:`map_input`: fills ``row`` and writes the part and the quarantine."""
+    from ..ingest.budget import analyse_stream
+    from ..ingest.readers import read_inputs
+
     waiting: dict[str, Article] = {}  # articles in analysis by origin (quarantined with their text)
 
     def remembered(items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
@@ -220,9 +237,6 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
                 waiting[item.origin] = item
             yield item
 
-    qdir = outdir / QUARANTINE
-    qdir.mkdir(parents=True, exist_ok=True)
-    qtmp = qdir / f".part-{key}.jsonl.tmp"
     with PartWriter(outdir, key, input_name) as writer, qtmp.open("w", encoding="utf-8") as qfile:
         items = read_inputs([path], settings=settings)
         for result in analyse_stream(analyse, remembered(items)):
@@ -240,12 +254,7 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
             writer.add(result)
         row.files = writer.close()
         row.counts = {k: v for k, v in writer.counts.items() if v}
-    os.replace(qtmp, qdir / f"part-{key}.jsonl")
-    row.seconds = round(time.perf_counter() - started, 3)
-    row.started = round(started_at, 3)
-    row.cpu_s = round(tree_cpu_seconds() - cpu_before, 3)
-    row.peak_rss_mib = peak_rss_mib()
-    return asdict(row)
+    os.replace(qtmp, qtmp.with_name(f"part-{key}.jsonl"))
 
 
 def _vm_hwm_mib(pid: int | str) -> float | None:
@@ -427,6 +436,7 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
     summary = BatchSummary()
     done = finished_parts(out) if resume else {}
     todo: list[BatchInput] = []
+    queued: set[str] = set()
     for item in expand_inputs(paths, settings):
         if isinstance(item, InputError):
             summary.failed += 1
@@ -434,7 +444,8 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
             say(item.line())
         elif item.key in done:
             summary.skipped += 1
-        elif all(item.key != t.key for t in todo):
+        elif item.key not in queued:  # the same file named twice is one task
+            queued.add(item.key)
             todo.append(item)
     if todo:
         with dask_client(scheduler, workers) as client, \
