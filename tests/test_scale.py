@@ -217,3 +217,17 @@ def test_load_into_postgresql_is_idempotent_and_equals_sqlite(tmp_path: Path) ->
             assert load_parts(out, store).unchanged == 6
         assert natural_dump(pg) == once
         assert differences(natural_dump(sqlite_url), once) == []
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    import dask
+
+    src = tmp_path / "k.jsonl"
+    src.write_text(_lines(KREMLIN, 0, 1), encoding="utf-8")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        res = CliRunner().invoke(app, ["batch", str(src), "--scheduler", "tcp://127.0.0.1:9",
+                                       "--out", str(tmp_path / "out"), "--no-progress"])
+    assert res.exit_code == 3
+    (line,) = res.stderr.splitlines()
+    assert line.startswith("tcp://127.0.0.1:9: scheduler-unreachable: no Dask scheduler answered")
+    assert not (tmp_path / "out" / MANIFEST).exists()

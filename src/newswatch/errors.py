@@ -166,6 +166,13 @@ class TaskFailed(NewswatchError):
     code = "task-failed"
 
 
+class SchedulerUnreachable(NewswatchError):
+    """``newswatch batch --scheduler ADDRESS``: no Dask scheduler answered at the address
+    (within Dask's connect timeout); nothing was run."""
+
+    code = "scheduler-unreachable"
+
+
 class StageFailure(NewswatchError):
     """A pipeline stage raised on an article."""
 

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import NewswatchError
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, DbOpt, Format, FormatOpt, db_url, err, open_store
 
 InputsArg = Annotated[
@@ -60,8 +61,12 @@ def batch(
     from ..scale.batch import run_batch
     from ..settings import load as load_settings
 
-    summary = run_batch(inputs, scheduler=scheduler, workers=workers, out=out, resume=resume,
-                        settings=load_settings(), progress=_shown(progress), on_error=err)
+    try:
+        summary = run_batch(inputs, scheduler=scheduler, workers=workers, out=out, resume=resume,
+                            settings=load_settings(), progress=_shown(progress), on_error=err)
+    except NewswatchError as exc:  # the scheduler did not answer
+        err(exc.line())
+        raise typer.Exit(EXIT_FAILED) from None
     if fmt is Format.json:
         typer.echo(json.dumps({k: v for k, v in asdict(summary).items() if k != "errors"}))
     else:

@@ -48,7 +48,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from ..errors import InputError, TaskFailed, UnsupportedFormat
+from ..errors import InputError, SchedulerUnreachable, TaskFailed, UnsupportedFormat
 from ..model import Article
 from ..settings import Settings
 from .parquet import PartWriter, part_key
@@ -389,12 +389,21 @@ class BatchSummary:
 @contextlib.contextmanager
 def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
     """A Dask client: on a new ``LocalCluster`` of ``workers`` single-threaded, non-daemonic
-    worker processes for ``"local"``, else connected to the scheduler at ``scheduler``."""
+    worker processes for ``"local"``, else connected to the scheduler at ``scheduler``.
+
+    Raises:
+        SchedulerUnreachable: no scheduler answered at ``scheduler``.
+    """
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler != "local":
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]  # distributed: untyped
+        try:
+            client = Client(scheduler)  # type: ignore[no-untyped-call]  # distributed: untyped
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(f"no Dask scheduler answered: {str(exc)[:200]}",
+                                       subject=scheduler) from exc
+        with client:
             yield client
         return
     with dask.config.set({"distributed.worker.daemon": False}), \
