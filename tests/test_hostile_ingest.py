@@ -134,14 +134,17 @@ def test_an_empty_folder_is_named(tmp_path: Path) -> None:
     assert isinstance(err, EmptyInput) and err.subject == str(tmp_path)
 
 
-def test_a_warc_name_is_refused_whatever_it_holds(tmp_path: Path) -> None:
+def test_a_warc_name_that_is_no_warc_and_an_arc_archive_are_refused(tmp_path: Path) -> None:
     fake = tmp_path / "crawl.warc"
     fake.write_text(GOOD, encoding="utf-8")
-    real = tmp_path / "real.warc"
-    real.write_bytes(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n" + GOOD.encode())
-    errs = list(read_inputs([str(fake), str(real)]))
-    assert [type(e) for e in errs] == [UnsupportedFormat, UnsupportedFormat]
-    assert "not one" in errs[0].message and "does not read" in errs[1].message
+    arc = tmp_path / "old.arc"
+    arc.write_bytes(b"filedesc://old.arc 0.0.0.0 20210708000000 text/plain 76\n" + GOOD.encode())
+    info = tmp_path / "info.warc"  # a real WARC holding only a warcinfo record: no article
+    info.write_bytes(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 4\r\n\r\nabcd\r\n\r\n")
+    errs = list(read_inputs([str(fake), str(arc), str(info)]))
+    assert [type(e) for e in errs] == [UnsupportedFormat, UnsupportedFormat, EmptyInput]
+    assert "not one" in errs[0].message and "ARC archive" in errs[1].message
+    assert errs[2].line() == f"{info}: empty: no response or resource record among 1 WARC records"
 
 
 # --------------------------------------------------------------------------- JSON Lines

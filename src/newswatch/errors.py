@@ -120,9 +120,27 @@ class UnsafeXml(InputError):
 
 
 class UnsupportedFormat(InputError):
-    """The input's name promises a format newswatch does not read (``.warc`` archives)."""
+    """The input's name promises a format it does not hold (a ``.warc`` file that is not a
+    WARC archive), or one newswatch does not read (an ARC archive, ``filedesc://``)."""
 
     code = "unsupported-format"
+
+
+class NotHtml(InputError):
+    """A WARC response (or resource) record whose payload is neither HTML nor plain text (an
+    image, a PDF, JSON ...): not an article; skipped with one line, the archive goes on.
+    Request, metadata, warcinfo and revisit records are not documents and are passed over
+    silently."""
+
+    code = "not-html"
+
+
+class TruncatedRecord(InputError):
+    """A WARC record is incomplete: the archive ends before the record's declared
+    ``Content-Length`` (a cut download), or the crawler marked it ``WARC-Truncated`` (it kept
+    only part of the page). Skipped, never analysed as if whole; the archive goes on."""
+
+    code = "truncated"
 
 
 class OverBudget(InputError):
@@ -139,6 +157,20 @@ class RefusedAddress(FetchFailed):
     named hosts."""
 
     code = "refused-address"
+
+
+class TaskFailed(NewswatchError):
+    """A ``newswatch batch`` task (one input) crashed or lost its Dask worker more often than
+    the scheduler retries; its manifest row is ``failed`` and ``--resume`` runs it again."""
+
+    code = "task-failed"
+
+
+class SchedulerUnreachable(NewswatchError):
+    """``newswatch batch --scheduler ADDRESS``: no Dask scheduler answered at the address
+    (within Dask's connect timeout); nothing was run."""
+
+    code = "scheduler-unreachable"
 
 
 class StageFailure(NewswatchError):

@@ -363,7 +363,7 @@ class Article:
     source: str | None = None
     site: str | None = None
     author: str | None = None
-    input_format: str = "text"  # text | html | jsonl | rss
+    input_format: str = "text"  # text | html | jsonl | rss | warc
     extractor: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)

@@ -371,6 +371,11 @@ class Settings(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"Settings({self._values!r})"
 
+    def __reduce__(self) -> tuple[type[Settings], tuple[dict[str, Any]]]:
+        """Pickle by value (``newswatch batch`` sends the client's settings to Dask workers);
+        without it unpickling recursed through :meth:`__getattr__`."""
+        return (Settings, (self._values,))
+
 
 def load(overrides: Mapping[str, Any] | None = None,
          env: Mapping[str, str] | None = None) -> Settings:

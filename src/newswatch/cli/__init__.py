@@ -10,7 +10,9 @@ their commands (no import circle):
 * :mod:`.evaluate` — ``eval``;
 * :mod:`.web` — ``serve`` (read-only schema: never migrates), ``user add``;
 * :mod:`.migrate` — ``migrate`` (bring a database to the newest schema);
-* :mod:`.watch` — ``source``, ``rule``, ``watch`` (follow feeds, alert on saved rules).
+* :mod:`.watch` — ``source``, ``rule``, ``watch`` (follow feeds, alert on saved rules);
+* :mod:`.scale` — ``batch`` (the analysis on a Dask cluster, Parquet parts out), ``load``
+  (parts into a database, then the cross-article pass).
 
 Exit codes (also in ``newswatch --help`` and the README):
 
@@ -41,6 +43,7 @@ from .evaluate import eval_command
 from .ingest import Skipped, extract, ingest
 from .migrate import migrate
 from .report import report
+from .scale import batch, load
 from .watch import register as register_watch
 from .web import register as register_web
 
@@ -87,6 +90,8 @@ app.command("claims")(claims)
 app.command("eval")(eval_command)
 register_web(app)
 app.command("migrate")(migrate)
+app.command("batch")(batch)
+app.command("load")(load)
 register_watch(app)
 
 

@@ -185,6 +185,11 @@ class AnalysisWorker:
             raise RuntimeError(f"the analysis worker could not load the pipeline: {detail} "
                                "(is analysis_memory_bytes too small for the models?)")
 
+    def start(self) -> None:
+        """Start the worker now (its models load) unless one is running; else it starts at the
+        first article. Raises :class:`RuntimeError` as a start at the first article would."""
+        self._ensure()
+
     def _kill(self) -> None:
         if self._proc is not None:
             if self._proc.is_alive():

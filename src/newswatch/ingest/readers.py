@@ -5,8 +5,10 @@
 *instance* (never raised) naming the input and the reason, so a batch goes on past a bad
 file. Inputs:
 
-* a file: plain-text capture, HTML page, JSON Lines, a JSON document, or an RSS/Atom feed,
-  optionally gzip-compressed (``.gz`` or gzip magic bytes). The format comes from the file
+* a file: plain-text capture, HTML page, JSON Lines, a JSON document, an RSS/Atom feed, or a
+  WARC archive (one article per HTML or text response record, :mod:`newswatch.ingest.warc`;
+  recognised by its first bytes, whatever its name), optionally gzip-compressed (``.gz`` or
+  gzip magic bytes). The format comes from the file
   suffix (``.jsonl``/``.ndjson``, ``.json``, ``.html``/``.htm``, ``.rss``/``.atom``/``.xml``)
   and, for ``.txt`` and unknown suffixes, from the first bytes;
 * a directory: every non-hidden regular file below it, in sorted path order, walked without
@@ -25,7 +27,9 @@ whose id (else URL) appears again later is skipped: the later record wins, so re
 batch holding duplicates adds nothing.
 
 Every input is read with a cap of ``max_input_bytes`` (after decompression), except that a
-JSON Lines file is streamed line by line and the cap applies to each line.
+JSON Lines file is streamed line by line and a WARC archive record by record, and the cap
+applies to each line or record. A file named ``.warc`` (``.arc``...) that is not a WARC archive,
+and an ARC archive, are refused (``unsupported-format``).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from ..settings import load as load_settings
 from .decode import check_binary, decode_bytes
 from .extract import ExtractResources, extract_html, extract_text, load_resources
 from .feeds import read_feed
+from .warc import is_warc
 
 #: Bytes looked at to choose the format of an input without a telling suffix.
 PEEK_BYTES = 64 * 1024
@@ -140,9 +145,20 @@ def _open_stream(raw: BinaryIO) -> tuple[io.BufferedReader[Any], bool]:
     first = raw.read(2) or b""
     stream = io.BufferedReader(_Prefixed(first, raw), buffer_size=PEEK_BYTES)
     if first == _GZIP_MAGIC:
+        if is_warc(_gzip_head(stream)):
+            return stream, True  # warcio decompresses record by record itself
         gz = gzip.GzipFile(fileobj=stream, mode="rb")
         return io.BufferedReader(gz, buffer_size=PEEK_BYTES), True
     return stream, False
+
+
+def _gzip_head(stream: io.BufferedReader[Any]) -> bytes:
+    """The first (up to 64) decompressed bytes of the gzip stream ``stream`` starts with,
+    without consuming it; b"" when they cannot be decompressed."""
+    try:
+        return zlib.decompressobj(wbits=31).decompress(stream.peek(PEEK_BYTES)[:PEEK_BYTES], 64)
+    except zlib.error:
+        return b""
 
 
 def _too_large(cap: int, subject: str, what: str = "input") -> TooLarge:
@@ -412,9 +428,16 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
     try:
         stream, gz = _open_stream(raw)
         head = stream.peek(PEEK_BYTES)[:PEEK_BYTES]
+        if gz and head.startswith(_GZIP_MAGIC) and is_warc(_gzip_head(stream)):
+            # a .warc.gz: gzip member per record, read by warcio as stored
+            yield from _read_warc(stream, name, run, reopen)
+            return
         if not head:
             raise EmptyInput("no bytes" + (" after decompression" if gz else ""), subject=name)
         _refuse_archives(name, head)
+        if is_warc(head):
+            yield from _read_warc(stream, name, run, reopen)
+            return
         fmt = _choose_format(name, content_type, head)
         if fmt == "jsonl":
             check_binary(head, name)
@@ -429,8 +452,6 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
     if not data.strip():
         yield EmptyInput("only whitespace", subject=name)
         return
-    declared = _charset_from_content_type(content_type)
-    meta: dict[str, Any] = {"compression": "gzip"} if gz else {}
     if fmt == "json":
         yield from _read_json(data, name)
         return
@@ -438,18 +459,47 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
         check_binary(data, name)
         yield from read_feed(data, name, max_items=run.settings.feed_max_items_count)
         return
+    article = _page(data, name, url, content_type, fmt, run)
+    if gz:
+        article.meta["compression"] = "gzip"
+    yield article
+
+
+def _page(data: bytes, name: str, url: str | None, content_type: str | None, fmt: str,
+          run: _Run) -> Article:
+    """One page (``fmt`` "html") or plain-text capture (anything else) as an Article; the
+    charset comes from ``content_type``, else the page's ``<meta charset>``, else is sniffed."""
+    declared = _charset_from_content_type(content_type)
     if fmt == "html":
         m = _META_CHARSET.search(data[:PEEK_BYTES])
         declared = declared or (m[1].decode("ascii") if m else None)
     text, encoding = decode_bytes(data, name, declared)
-    meta["encoding"] = encoding
     if fmt == "html":
         article = extract_html(text, name, url, res=run.res)
     else:
         article = extract_text(text, name, res=run.res)
         article.url = url
-    article.meta.update(meta)
-    yield article
+    article.meta["encoding"] = encoding
+    return article
+
+
+def _read_warc(stream: BinaryIO, name: str, run: _Run,
+               reopen: Any = None) -> Iterator[Article | InputError]:
+    """The records of a WARC archive (:mod:`newswatch.ingest.warc`); warcio reads the file as
+    stored (``reopen``) so that record offsets are those of the file, else ``stream``."""
+    from .warc import read_warc
+
+    def to_article(payload: bytes, origin: str, url: str | None, content_type: str | None,
+                   kind: str) -> Article:
+        return _page(payload, origin, url, content_type, kind, run)
+
+    if reopen is None:
+        yield from read_warc(stream, name, cap=run.settings.max_input_bytes,
+                             to_article=to_article, sniff=_sniff)
+        return
+    with reopen() as raw:
+        yield from read_warc(raw, name, cap=run.settings.max_input_bytes,
+                             to_article=to_article, sniff=_sniff)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -478,12 +528,14 @@ def shown(name: str) -> str:
 
 
 def _refuse_archives(name: str, head: bytes) -> None:
+    """Refuse an ARC archive, and a file named as a WARC or ARC archive that is not one
+    (a real WARC archive is read, whatever its name)."""
+    if head.startswith(b"filedesc://"):
+        raise UnsupportedFormat("an ARC archive, which newswatch does not read (convert it "
+                                "to WARC, e.g. with warcio's arc2warc)", subject=name)
     lower = name.lower().split("?")[0]
-    if lower.endswith(_WARC_SUFFIXES):
-        what = ("a WARC archive, which newswatch does not read (extract its pages first)"
-                if head.startswith((b"WARC/", b"filedesc://"))
-                else "named as a WARC archive but is not one")
-        raise UnsupportedFormat(what, subject=name)
+    if lower.endswith(_WARC_SUFFIXES) and not is_warc(head):
+        raise UnsupportedFormat("named as a WARC archive but is not one", subject=name)
 
 
 def _walk(root: Path, max_depth: int) -> Iterator[tuple[str, str, bool] | InputError]:
@@ -533,6 +585,19 @@ def _walk(root: Path, max_depth: int) -> Iterator[tuple[str, str, bool] | InputE
                               "below the input folder; not read", subject=shown(sub))
             else:
                 stack.append((sub, depth + 1))
+
+
+def walk(folder: str, settings: Settings) -> Iterator[tuple[str, str, bool] | InputError]:
+    """The files below ``folder`` as ``read_inputs`` reads them: ``(path to open, name shown,
+    no-follow)`` for each, in sorted order, and an InputError for each entry skipped (links
+    leaving the folder, special files, folders too deep) or ``empty`` when there is none."""
+    found = False
+    for f in _walk(Path(folder), settings.walk_max_depth_count):
+        found = True
+        yield f
+    if not found:
+        yield EmptyInput("no inputs found: the folder holds no readable files "
+                         "(hidden files are skipped)", subject=shown(folder))
 
 
 def _read_file(path: Path | str, run: _Run, name: str | None = None,
@@ -724,17 +789,12 @@ def read_inputs(paths: Iterable[str], *, published: dt.date | None = None,
             elif re.match(r"https?://", p, re.I):
                 yield from _guarded(_read_url(p, run), p, run)
             elif os.path.isdir(p):
-                found = False
-                for f in _walk(Path(p), run.settings.walk_max_depth_count):
-                    found = True
+                for f in walk(p, run.settings):
                     if isinstance(f, InputError):
                         yield f
                         continue
                     path, name, nofollow = f
                     yield from _guarded(_read_file(path, run, name, nofollow), name, run)
-                if not found:
-                    yield EmptyInput("no inputs found: the folder holds no readable files "
-                                     "(hidden files are skipped)", subject=shown(p))
             else:
                 yield from _guarded(_read_file(p, run), p, run)
     finally:

@@ -93,7 +93,7 @@ class RevisionInfo:
         content_hash: SHA-256 hex digest of the text (UTF-8).
         read_at: when it was saved (aware, UTC).
         origin: where the input came from.
-        input_format: text | html | jsonl | rss.
+        input_format: text | html | jsonl | rss | warc.
         extractor: the extractor that produced the text.
     """
 
