@@ -219,3 +219,16 @@ def test_the_written_name_wins_over_an_alias_canonical(stage: GeocodeStage) -> N
     a = _article("Storms reached the U.S. Virgin Islands.", [("U.S. Virgin Islands", "GPE", "United States")])
     stage(a)
     assert place(a, "U.S. Virgin Islands").country_code == "VI"
+
+
+def test_a_compass_word_before_a_name_is_not_part_of_it(stage: GeocodeStage) -> None:
+    # own wording; a span with the qualifier inside is what the English NER returns
+    a = _article("Gunmen attacked a market in northeastern Nigeria; North Korea and South Sudan "
+                 "condemned it, as did officials in Central Asia.",
+                 [("northeastern Nigeria", "GPE"), ("North Korea", "GPE"), ("South Sudan", "GPE"),
+                  ("Central Asia", "LOC")])
+    stage(a)
+    assert place(a, "northeastern Nigeria").geonameid == 2328926  # Nigeria
+    assert place(a, "North Korea").geonameid == 1873107  # a name that holds the word stays whole
+    assert place(a, "South Sudan").geonameid == 7909807
+    assert not place(a, "Central Asia").resolved  # a region, never its continent

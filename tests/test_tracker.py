@@ -95,10 +95,12 @@ def test_scope_by_place_by_entity_and_by_side(tracker_db: str) -> None:
     assert [[s.article_id for s in p.sources] for p in arm.points] == [["clash-1"], ["clash-2"], ["clash-3"]]
     assert not any(p.most_cited for p in arm.points)  # three values, one source each
     assert _read(tracker_db, place="geonames:616108").scope["places"] == at.scope["places"]
-    # a place as an article wrote it: the Russian report's "Армении" was resolved to Armenia
+    # a place as an article wrote it: the Russian report's "Армении" was resolved to Armenia,
+    # which the first English report names too ("Armenia's defence ministry")
     ru = _read(tracker_db, place="Армении")
     assert ru.scope["places"] == [{"key": "geonames:174982", "name": "Armenia", "country_code": "AM"}]
-    assert [[s.article_id for s in p.sources] for p in _series_of(ru, "ARM")[0].points] == [["clash-2-ru"]]
+    assert [[s.article_id for s in p.sources] for p in _series_of(ru, "ARM")[0].points] == [
+        ["clash-1"], ["clash-2-ru"]]
     kabul = _read(tracker_db, place="Kabul")
     assert kabul.sides == [] and [u.point.value for u in kabul.unattributed] == [2.0, 2.0]
     nowhere = _read(tracker_db, place="Atlantis")

@@ -23,13 +23,13 @@ Metrics, per language and over all captures:
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import NewswatchError
-from .common import first, new_result, row
+from .common import bundled_records, first, new_result, row
 from .datasets import DatasetError
 from .report import EvalResult
 from .systems import Systems, Timer
@@ -63,29 +63,18 @@ def load_captures(folder: Path) -> list[Capture]:
         DatasetError: the gold file or a capture is missing, or a body line is not a line of
             its capture.
     """
-    gold = folder / GOLD_FILE
-    if not gold.is_file():
-        raise DatasetError(f"no {GOLD_FILE} in {folder}", subject=str(folder))
-    out = []
-    for n, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            rec = json.loads(raw)
-            path = folder / rec["file"]
-            text = path.read_text(encoding="utf-8")
-            body = tuple(rec["body"])
-            title = rec["title"]
-            language = rec["language"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DatasetError(f"bad record: {exc}", subject=f"{gold}:{n}") from None
+
+    def parse(rec: dict[str, Any]) -> Capture:
+        text = (folder / rec["file"]).read_text(encoding="utf-8")
+        body = tuple(rec["body"])
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         missing = [b for b in body if b not in lines]
         if missing:
-            raise DatasetError(f"body line not in the capture: {missing[0][:60]!r}", subject=f"{gold}:{n}")
+            raise DatasetError(f"body line not in the capture: {missing[0][:60]!r}")
         chrome = tuple(ln for ln in lines if ln not in body)
-        out.append(Capture(rec["file"], text, language, title, body, chrome))
-    return out
+        return Capture(rec["file"], text, rec["language"], rec["title"], body, chrome)
+
+    return bundled_records(folder, GOLD_FILE, parse)
 
 
 @dataclass(slots=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .datasets import DatasetError
 from .report import EvalResult, Row, SystemRun, peers_for
 from .systems import StageUnavailable, Systems
 
@@ -72,3 +74,32 @@ def probe(result: EvalResult, system: str, check: Any) -> bool:
 
 
 __all__ = ["Systems", "first", "new_result", "mark_unavailable", "row", "probe"]
+
+
+R = TypeVar("R")
+
+
+def bundled_records(folder: Path, name: str, parse: Callable[[dict[str, Any]], R]) -> list[R]:
+    """Read the JSON Lines gold file ``folder/name`` of a bundled evaluation: every non-blank
+    line a JSON object, turned into a record by ``parse``.
+
+    Raises:
+        DatasetError: the file is missing, or a line is not JSON or ``parse`` refuses it
+            (``ValueError``, ``KeyError``, ``TypeError``, ``IndexError``, ``OSError``: a
+            missing field, a bad value, a file it names that cannot be read); the subject
+            names the file and line.
+    """
+    gold = Path(folder) / name
+    if not gold.is_file():
+        raise DatasetError(f"no {name} in {folder}", subject=str(folder))
+    out = []
+    for n, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            out.append(parse(json.loads(raw)))
+        except DatasetError as exc:
+            raise DatasetError(exc.message, subject=f"{gold}:{n}") from None
+        except (ValueError, KeyError, TypeError, IndexError, OSError) as exc:
+            raise DatasetError(f"bad record: {exc}", subject=f"{gold}:{n}") from None
+    return out

@@ -32,7 +32,6 @@ Metrics (slices ``conflict-news``, ``conflict-news/en``, ``conflict-news/ru``):
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,8 +39,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .common import first, mark_unavailable, new_result, probe, row
-from .datasets import DatasetError
+from .common import bundled_records, first, mark_unavailable, new_result, probe, row
 from .events import party_codes
 from .report import EvalResult
 from .systems import Systems, Timer
@@ -78,31 +76,23 @@ def load_conflict_news(folder: Path) -> list[ConflictRecord]:
     Raises:
         DatasetError: the file is missing or a record is malformed.
     """
-    gold = folder / GOLD_FILE
-    if not gold.is_file():
-        raise DatasetError(f"no {GOLD_FILE} in {folder}", subject=str(folder))
-    out = []
-    for n, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            rec = json.loads(raw)
-            pub = date.fromisoformat(rec["published"]) if rec.get("published") else None
-            events = rec["events"]
-            claims = rec["claims"]
-            for e in events or ():
-                if not isinstance(e["type"], str):
-                    raise TypeError("event type")
-            for c in claims or ():
-                float(c["value"])
-                if not isinstance(c["property"], str):
-                    raise TypeError("claim property")
-            out.append(ConflictRecord(rec["id"], rec["language"], pub, rec.get("context", ""), rec["text"],
-                                      None if events is None else tuple(events),
-                                      None if claims is None else tuple(claims)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DatasetError(f"bad record: {exc}", subject=f"{gold}:{n}") from None
-    return out
+    return bundled_records(folder, GOLD_FILE, _conflict_record)
+
+
+def _conflict_record(rec: dict[str, Any]) -> ConflictRecord:
+    pub = date.fromisoformat(rec["published"]) if rec.get("published") else None
+    events = rec["events"]
+    claims = rec["claims"]
+    for e in events or ():
+        if not isinstance(e["type"], str):
+            raise TypeError("event type")
+    for c in claims or ():
+        float(c["value"])
+        if not isinstance(c["property"], str):
+            raise TypeError("claim property")
+    return ConflictRecord(rec["id"], rec["language"], pub, rec.get("context", ""), rec["text"],
+                          None if events is None else tuple(events),
+                          None if claims is None else tuple(claims))
 
 
 def _codes(article: Any, parties: list[Any], fallback: str | None) -> frozenset[str]:

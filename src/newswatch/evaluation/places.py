@@ -19,15 +19,15 @@ and country accuracy, both end to end (a gold mention not found counts as wrong)
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .common import first, new_result, probe, row
-from .datasets import DatasetError, GeoDoc
+from .common import bundled_records, first, new_result, probe, row
+from .datasets import GeoDoc
 from .geo import PredToponym, _baseline_toponyms, newswatch_toponyms
 from .report import EvalResult
 from .systems import Systems, Timer
@@ -66,27 +66,19 @@ def load_places(folder: Path) -> list[PlaceRecord]:
     Raises:
         DatasetError: missing file, malformed record, or a surface not in its text.
     """
-    path = Path(folder) / GOLD_FILE
-    if not path.is_file():
-        raise DatasetError(f"{path}: missing (the places set lives in eval/places/)")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            text = str(rec["text"])
-            if len(text) > MAX_TEXT_CHARS:
-                raise ValueError(f"text longer than {MAX_TEXT_CHARS} characters")
-            places = []
-            for p in rec["places"]:
-                hits = [m.start() for m in re.finditer(re.escape(p["text"]), text)]
-                start = hits[int(p.get("nth", 0))]
-                places.append(GoldPlace(start, start + len(p["text"]), int(p["geonameid"]), str(p["country"])))
-            out.append(PlaceRecord(str(rec["id"]), str(rec["language"]), text, tuple(places)))
-        except (KeyError, ValueError, IndexError, TypeError) as exc:
-            raise DatasetError(f"{path}: line {n}: {exc!r}") from exc
-    return out
+    return bundled_records(Path(folder), GOLD_FILE, _place_record)
+
+
+def _place_record(rec: dict[str, Any]) -> PlaceRecord:
+    text = str(rec["text"])
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text longer than {MAX_TEXT_CHARS} characters")
+    places = []
+    for p in rec["places"]:
+        hits = [m.start() for m in re.finditer(re.escape(p["text"]), text)]
+        start = hits[int(p.get("nth", 0))]
+        places.append(GoldPlace(start, start + len(p["text"]), int(p["geonameid"]), str(p["country"])))
+    return PlaceRecord(str(rec["id"]), str(rec["language"]), text, tuple(places))
 
 
 @dataclass(slots=True)

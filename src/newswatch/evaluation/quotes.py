@@ -45,7 +45,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .common import first, mark_unavailable, new_result, probe, row
+from .common import bundled_records, first, mark_unavailable, new_result, probe, row
 from .datasets import DatasetError
 from .report import EvalResult
 from .systems import Systems, Timer
@@ -86,29 +86,20 @@ def load_quotes_gold(folder: Path) -> list[GoldQuote]:
     Raises:
         DatasetError: the file is missing or a record is malformed.
     """
-    gold = folder / GOLD_FILE
-    if not gold.is_file():
-        raise DatasetError(f"no {GOLD_FILE} in {folder}", subject=str(folder))
-    out = []
-    for n, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            r = json.loads(raw)
-            start, end = int(r["start"]), int(r["end"])
-            pa, pb = (int(x) for x in r["passage"])
-            if not 0 <= start < end or not pa <= start:
-                raise ValueError("span")
-            sp = r["speaker"]
-            if sp is not None and not isinstance(sp, str):
-                raise TypeError("speaker")
-            out.append(GoldQuote(
-                r["id"], r["corpus"], r["doc"], r["language"],
-                date.fromisoformat(r["published"]) if r.get("published") else None,
-                r["kind"], start, end, sp, (pa, pb), r["doc_sha256"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DatasetError(f"bad record: {exc}", subject=f"{gold}:{n}") from None
-    return out
+    return bundled_records(folder, GOLD_FILE, _gold_quote)
+
+
+def _gold_quote(r: dict[str, Any]) -> GoldQuote:
+    start, end = int(r["start"]), int(r["end"])
+    pa, pb = (int(x) for x in r["passage"])
+    if not 0 <= start < end or not pa <= start:
+        raise ValueError("span")
+    sp = r["speaker"]
+    if sp is not None and not isinstance(sp, str):
+        raise TypeError("speaker")
+    return GoldQuote(r["id"], r["corpus"], r["doc"], r["language"],
+                     date.fromisoformat(r["published"]) if r.get("published") else None,
+                     r["kind"], start, end, sp, (pa, pb), r["doc_sha256"])
 
 
 def corpus_folder(data: Path) -> Path | None:

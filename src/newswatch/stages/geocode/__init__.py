@@ -180,6 +180,17 @@ class _Pending:
     rejected: list[str] = field(default_factory=list)
 
 
+#: A compass or position qualifier before a name ("northeastern Nigeria", "south-west
+#: England", "central Ukraine", "северо-восточной Нигерии", "восточная Украина"): a part of
+#: the named place, not a part of its name. Tried only when the whole span is no place, so
+#: names that hold such a word ("North Korea", "South Sudan", "Central African Republic",
+#: "Северная Осетия") resolve as they are.
+_COMPASS_RE = re.compile(
+    r"^(?:(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|"
+    r"(?:северо|юго)-(?:восточн|западн)\w*|(?:северн|южн|восточн|западн|центральн)\w*)\s+",
+    re.IGNORECASE)
+
+
 def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[str]]:
     """Names to try for a mention, most specific first, and the Russian fallback guesses."""
     base: list[str] = []
@@ -204,6 +215,10 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
             forms.append(f"{lemma} {n}")
     forms += base
     fallback: list[str] = []
+    for n in base:  # "northeastern Nigeria" is Nigeria when the whole name is not a place
+        bare = _COMPASS_RE.sub("", n, count=1)
+        if bare != n and bare and bare not in forms and bare not in fallback:
+            fallback.append(bare)
     for n in base:
         for g in russian_nominative_guesses(n):
             if g not in forms and g not in fallback:
@@ -610,6 +625,9 @@ class Geocoder:
         pending = []
         for m in mentions:
             forms, fallback = _mention_forms(article, m)
+            # "Central Asia", "Western Europe" are regions, never their continent
+            fallback = [f for f in fallback if self.gaz.lookup_continent(f) is None
+                        or not any(_COMPASS_RE.sub("", b, count=1) == f for b in forms)]
             if forms:
                 pending.append(_Pending(m, forms, fallback))
         # 1. countries
