@@ -30,7 +30,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import NewswatchError
-from .common import EXIT_USAGE, DbOpt, db_url, fail, open_store_readonly, parse_date
+from .common import EXIT_USAGE, DbOpt, check_country_option, db_url, fail, open_store_readonly, parse_date
 
 
 class ClaimsFormat(StrEnum):
@@ -103,15 +103,11 @@ def claims(
 def _tracker(db: str | None, fmt: ClaimsFormat, place: str | None, entity: str | None,
              side: str | None, since: str | None, until: str | None) -> None:
     """``claims --tracker``: read the tracker and print it in ``fmt``."""
-    from ..read.scope import lookup_country, make_filters
+    from ..read.scope import make_filters
     from ..read.tracker import tracker
 
     f = make_filters(parse_date(since), parse_date(until))
-    if side is not None:
-        try:
-            lookup_country(side, "--side")
-        except NewswatchError as exc:  # a bad option value is a usage error
-            fail(exc.line(), EXIT_USAGE)
+    check_country_option(side, "--side")
     store = open_store_readonly(db_url(db))
     try:
         with store.read() as conn:

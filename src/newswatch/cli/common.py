@@ -68,6 +68,19 @@ def fail(line: str, code: int = EXIT_FAILED) -> NoReturn:
     raise typer.Exit(code)
 
 
+def check_country_option(value: str | None, option: str) -> None:
+    """Check a country option (an ISO 3166-1 code or English name; None passes): an unknown
+    one ends the command with its one line and :data:`EXIT_USAGE`, as any bad option value."""
+    if value is None:
+        return
+    from ..read.scope import lookup_country
+
+    try:
+        lookup_country(value, option)
+    except NewswatchError as exc:
+        fail(exc.line(), EXIT_USAGE)
+
+
 def db_url(db: str | None) -> str:
     """Turn ``--db`` (a path or a URL), else the ``db`` setting (``$NEWSWATCH_DB``, default
     ``./newswatch.sqlite``), into an SQLAlchemy URL (a path becomes ``sqlite:///<absolute path>``)."""

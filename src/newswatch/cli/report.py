@@ -16,10 +16,10 @@ import typer
 
 from ..errors import NewswatchError
 from .common import (
-    EXIT_USAGE,
     DbOpt,
     Format,
     FormatOpt,
+    check_country_option,
     db_url,
     fail,
     open_store_readonly,
@@ -40,15 +40,10 @@ def report(
     timeline."""
     from rich.console import Console
 
-    from ..read.scope import lookup_country
     from ..report import build_report, render_report
 
     first, last = parse_date(since), parse_date(until)
-    if country is not None:
-        try:
-            lookup_country(country, "--country")
-        except NewswatchError as exc:  # a bad option value is a usage error
-            fail(exc.line(), EXIT_USAGE)
+    check_country_option(country, "--country")
     store = open_store_readonly(db_url(db))
     try:
         data = build_report(store, since=first, until=last, country=country)
