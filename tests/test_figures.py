@@ -262,7 +262,7 @@ def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
         stage(a)
         for f in a.figures:
             assert a.text[f.start:f.end] == f.text
-            assert f.qualifier in ("over", "under", "about", "up_to", "exact")
+            assert f.qualifier in ("over", "under", "about", "up_to", "at_least", "at_most", "exact")
             assert f.unit is None or f.unit == "percent" or len(f.unit) == 3
             assert ":" not in f.text and "/" not in f.text
         total += len(a.figures)
@@ -298,8 +298,10 @@ def test_numbered_item_in_brackets_is_still_not_a_figure(analyse, stage) -> None
     ("The army sent more than 200 soldiers to the border.", "soldier", "over", 200, None),
     ("Officials said up to 900 families were evacuated.", "family", "up_to", None, 900),
     ("As many as 900 displaced families arrived.", "family", "up_to", None, 900),
-    ("Not fewer than 50 local journalists were detained.", "journalist", "over", 50, None),
+    ("Not fewer than 50 local journalists were detained.", "journalist", "at_least", 50, None),
     ("The attack killed more than 200 of the soldiers.", "soldier", "over", 200, None),
+    ("No more than 40 foreign observers were admitted.", "observer", "at_most", None, 40),
+    ("At least 27 soldiers were killed in the clashes.", "soldier", "at_least", 27, None),
 ])
 def test_counted_noun_after_a_qualifier(analyse, stage, text, counted, qualifier, lower, upper) -> None:
     a = analyse(text, "en")
@@ -312,7 +314,9 @@ def test_counted_noun_after_a_qualifier(analyse, stage, text, counted, qualifier
 @pytest.mark.parametrize(("text", "counted", "qualifier"), [
     ("Свыше 200 военных прибыли на базу.", "военный", "over"),
     ("До 900 афганских семей эвакуировали.", "семья", "up_to"),
-    ("На митинг пришли не менее 300 человек.", "человек", "over"),
+    ("На митинг пришли не менее 300 человек.", "человек", "at_least"),
+    ("Погибли по меньшей мере 17 человек.", "человек", "at_least"),
+    ("В колонне было не более 40 машин.", "машина", "at_most"),
 ])
 def test_russian_counted_noun_after_a_qualifier(analyse, stage, text, counted, qualifier) -> None:
     a = analyse(text, "ru", RU_PUBLISHED)

@@ -44,7 +44,7 @@ def test_each_side_is_its_own_series_with_the_revised_toll(tracker_db: str) -> N
     [arm] = _series_of(tr, "ARM")
     assert (arm.category, arm.property, arm.counted) == ("killed", "soldier killed", "soldier")
     assert _points(arm) == [("2026-09-14", 12.0, "exact"), ("2026-09-15", 19.0, "exact"),
-                            ("2026-09-16", 27.0, "over")]  # "At least 27": a bound, kept
+                            ("2026-09-16", 27.0, "at_least")]  # "At least 27": a bound, kept
     assert arm.points[2].lower == 27.0 and arm.points[2].upper is None
     assert [(r.from_value, r.to_value, r.direction) for r in arm.revisions] == [
         (12.0, 19.0, "up"), (19.0, 27.0, "up")]
@@ -125,7 +125,7 @@ def test_conflicts_need_ranges_that_cannot_both_hold() -> None:
     # two exact values for one day disagree; "at least 12" and 15 do not
     s = _series("k", "killed", "soldier killed", None, ["g"], [
         _claim(1, "2026-09-14", 12, 12, 12), _claim(2, "2026-09-14", 15, 15, 15),
-        _claim(3, "2026-09-15", 12, 12, None, "over"), _claim(4, "2026-09-15", 15, 15, 15),
+        _claim(3, "2026-09-15", 12, 12, None, "at_least"), _claim(4, "2026-09-15", 15, 15, 15),
         _claim(5, "2026-09-15", 15, 15, 15),
     ])
     assert [(p.as_of, p.value, p.conflicting) for p in s.points] == [

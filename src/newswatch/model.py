@@ -152,9 +152,11 @@ class Figure:
             for an exact figure both equal ``value``.
         unit: ISO 4217 currency code for money ("USD"), "percent", or None for plain counts.
         counted: lemma of the thing counted ("district", "soldier"), None if unknown.
-        qualifier: "over" | "under" | "about" | "up_to" | "exact" (normalised from the hedge
-            words: over/more than/exceeds/свыше -> over; about/some/around/около -> about;
-            almost/up to/nearly/до -> up_to). A range ("10 to 15 people") keeps qualifier
+        qualifier: "over" | "under" | "about" | "up_to" | "at_least" | "at_most" | "exact"
+            (normalised from the hedge words: over/more than/exceeds/свыше -> over;
+            about/some/around/около -> about; almost/up to/nearly/до -> up_to; at least/no
+            fewer than/не менее/по меньшей мере -> at_least; at most/no more than/не более ->
+            at_most). A range ("10 to 15 people") keeps qualifier
             "exact" with ``value`` = the low end and ``lower``/``upper`` = the two ends.
         start, end: offsets of ``text``.
     """

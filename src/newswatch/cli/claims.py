@@ -45,7 +45,8 @@ class ClaimsFormat(StrEnum):
 
 def _value(c: Any) -> str:
     """A claim's value as written in the ledger ("≤ 240,000,000 USD", "~9,000")."""
-    sign = {"over": "> ", "under": "< ", "about": "~", "up_to": "≤ "}.get(c.qualifier, "")
+    sign = {"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ ",
+            "at_most": "≤ "}.get(c.qualifier, "")
     v = f"{c.value:,.0f}" if float(c.value).is_integer() else f"{c.value:,}"
     return f"{sign}{v}" + (f" {c.unit}" if c.unit else "")
 

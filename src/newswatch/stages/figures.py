@@ -40,9 +40,11 @@ How a figure is found (both languages read the same token fields from the nlp st
    overrides ("people" -> "person") and plural proper nouns singularised ("Afghans" ->
    "Afghan").
 
-Qualifier -> bounds: ``exact``: lower = upper = value; ``over``: lower = value, upper None;
-``under`` and ``up_to``: upper = value, lower None; ``about``: value ± half the rounding unit of
-its last significant digit (:func:`about_bounds`: "about 9 thousand" -> 8,500..9,500,
+Qualifier -> bounds: ``exact``: lower = upper = value; ``over`` and ``at_least``: lower = value,
+upper None; ``under``, ``up_to`` and ``at_most``: upper = value, lower None (the bounds are kept
+inclusive, so "more than 27" and "at least 27" share their bounds; the qualifier keeps the
+words apart, so a figure is never shown with a hedge its sentence did not use); ``about``:
+value ± half the rounding unit of its last significant digit (:func:`about_bounds`: "about 9 thousand" -> 8,500..9,500,
 "some 18 thousand" -> 17,500..18,500), because "about N" reads as N rounded. A range keeps
 qualifier ``exact`` (the model has no range qualifier) with value = its lower end and
 lower/upper = its ends.
@@ -156,9 +158,9 @@ def about_bounds(value: float) -> tuple[float, float]:
 
 def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
     """Lower/upper bounds implied by a qualifier (see the module docstring)."""
-    if qualifier == "over":
+    if qualifier in ("over", "at_least"):
         return (value, None)
-    if qualifier in ("under", "up_to"):
+    if qualifier in ("under", "up_to", "at_most"):
         return (None, value)
     if qualifier == "about":
         return about_bounds(value)
@@ -686,7 +688,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "2"
+    version = "3"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")
