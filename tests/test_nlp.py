@@ -65,6 +65,19 @@ def test_a_line_break_starts_a_sentence(analyse):
     assert firsts[1].startswith("On July 7")
 
 
+def test_a_line_break_ends_a_russian_sentence(analyse):
+    # razdel ends sentences at punctuation only: a headline without a full stop used to run into
+    # the lead. Offsets still point into the text, and a line's own sentences are kept apart.
+    text = ("Пограничники усилили охрану на таджикском участке\n"
+            "В среду в Душанбе прошли переговоры. Стороны договорились продолжить консультации.")
+    a = analyse(text, "ru")
+    sents = [a.text[s.start:s.end] for s in a.sentences]
+    assert sents == ["Пограничники усилили охрану на таджикском участке",
+                     "В среду в Душанбе прошли переговоры.",
+                     "Стороны договорились продолжить консультации."]
+    assert all(a.tokens[t].sent == 0 for t in range(a.sentences[0].token_start, a.sentences[0].token_end))
+
+
 # -- English models (issue 13): en_core_web_sm parse, en_core_web_md entities ------------------
 
 

@@ -46,6 +46,33 @@ def run(analyse, stages):
     return go
 
 
+def test_about_this_after_a_comma_reports_its_own_clause(run):
+    # "это" takes the nearest statement: the clause before the comma, not the line before it.
+    a = run("Делегация ОДКБ в Душанбе\n"
+            "Учения пройдут на полигоне Харбмайдон в октябре, об этом заявил министр обороны Сергей Шойгу.",
+            "ru")
+    (q,) = a.quotes
+    assert q.text == "Учения пройдут на полигоне Харбмайдон в октябре"
+    assert (q.speaker, q.kind) == ("Сергей Шойгу", "reported")
+    b = run("Колонна техники прибыла на границу. Об этом сообщает ТАСС.", "ru")
+    (q,) = b.quotes
+    assert (q.text, q.speaker) == ("Колонна техники прибыла на границу", "ТАСС")
+
+
+def test_narration_after_an_introducing_colon_is_not_a_block_quote(run):
+    # the quotation itself is missing (an embedded post the capture lost); the next paragraph
+    # reports someone else's statement and is narration, not the quoted words
+    a = run("Об отставке сообщил его помощник Иван Петров:\n\n\n"
+            "Позже супруга министра Анна Петрова подтвердила эту информацию.", "ru")
+    assert not [q for q in a.quotes if q.text.startswith("Позже")]
+    # a quoted paragraph may use a speech verb for something else
+    b = run("Художница Мария Ветрова говорит:\n"
+            "Мой учитель спокойный и добрый, хорошо говорит по-русски. Мы вместе придумываем сюжеты.",
+            "ru")
+    q = _quote(b, "Мой учитель")
+    assert (q.kind, q.speaker) == ("direct", "Мария Ветрова")
+
+
 @pytest.fixture(scope="module")
 def seed(run, seed_body):
     return run(seed_body.rstrip(), "en", SEED_PUBLISHED)

@@ -16,6 +16,7 @@ Languages other than ``en`` and ``ru`` raise :class:`~newswatch.errors.StageFail
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -92,7 +93,7 @@ class _Russian:
         from natasha import Doc
 
         doc = Doc(article.text[:MAX_ANALYSED_CHARS])
-        doc.segment(self.segmenter)
+        _segment_lines(doc, self.segmenter)
         doc.tag_morph(self.morph)
         doc.parse_syntax(self.syntax)
         doc.tag_ner(self.ner)
@@ -116,6 +117,31 @@ class _Russian:
             sp.normalize(self.vocab)
             spans.append(NerSpan(sp.start, sp.stop, sp.type, sp.normal or sp.text))
         article.tokens, article.sentences, article.ner_spans = tokens, sentences, spans
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _segment_lines(doc: Any, segmenter: Any) -> None:
+    """Tokens and sentences of a natasha ``Doc``, with every line break ending a sentence.
+
+    razdel's sentenizer only ends a sentence at punctuation, so a headline or a lead without a
+    final full stop runs into the next paragraph's first sentence; news texts keep one
+    paragraph (or headline, list item) per line, so each line is sentenized on its own, as
+    :func:`_line_break_sentences` does for English. Offsets stay offsets into ``doc.text``.
+    Uses natasha's public ``Segmenter.tokenize``/``sentenize``, ``DocToken``, ``DocSent`` and
+    ``Doc.envelop_sent_tokens``.
+    """
+    from natasha.doc import DocSent, DocToken
+
+    doc.tokens = [DocToken(t.start, t.stop, t.text) for t in segmenter.tokenize(doc.text)]
+    sents = []
+    for line in _LINE.finditer(doc.text):
+        for s in segmenter.sentenize(line.group()):
+            if s.text.strip():
+                sents.append(DocSent(line.start() + s.start, line.start() + s.stop, s.text))
+    doc.sents = sents
+    doc.envelop_sent_tokens()
 
 
 def _break_cycles(tokens: list[Token], lo: int, hi: int) -> None:
@@ -245,7 +271,7 @@ class NlpStage(Stage):
     """Sentences, tokens and raw NER for English (spaCy) and Russian (natasha)."""
 
     name = "nlp"
-    version = "2"
+    version = "3"
     requires = ("text", "origin", "language")
     provides = ("sentences", "tokens", "ner_spans")
 

@@ -280,7 +280,8 @@ class QuotesStage(Stage):
     """
 
     name = "quotes"
-    version = "2"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X"
+    version = "3"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
+    # 3: "…, об этом сообщает X" reports the clause before it
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
@@ -460,7 +461,7 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
         if p_start >= p_end or text[p_start] in "«“„\"":
             continue
         start, end = _trim(text, p_start, p_end, strip_final_period=False)
-        if _words(text[start:end]) < MIN_DIRECT_WORDS:
+        if _words(text[start:end]) < MIN_DIRECT_WORDS or _reports_third_party(doc, start, end):
             continue
         doc.blocks.append((start, end))
         if cues:
@@ -471,6 +472,35 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
             comma = text.find(",", b, colon)
             out.append(_phrase_candidate("direct", start, end, m, a, b, comma if comma >= 0 else colon))
     return out
+
+
+#: Subjects of a reporting verb that a quoted paragraph may hold in its own voice.
+_FIRST_PERSON = frozenset({"я", "мы", "i", "we"})
+#: Dependents of a cue verb that carry what was reported (UD relations).
+_REPORTED_DEPS = frozenset({"ccomp", "obj", "dobj", "parataxis"})
+
+
+def _reports_third_party(doc: _Doc, start: int, end: int) -> bool:
+    """True when the paragraph ``start..end`` is narration about someone else's statement: a
+    reporting verb outside quotation marks, with an active third-person subject, that reports
+    something (a clausal complement or an object: "Позже жена поэта подтвердила эту
+    информацию", "Он добавил, что …"; or the inverted clause after a comma or dash: "…,
+    сообщает его друг"). The paragraph after an introducing colon is not the quotation then;
+    a quoted voice reports in the first person ("Я сказал …"), and a cue verb used for
+    something else ("хорошо говорит по-русски") does not count."""
+    for i in doc.tokens_in(start, end):
+        t = doc.tokens[i]
+        if not doc.is_cue(t) or doc.in_quote(t.start):
+            continue
+        subj = _subject_of(doc, i)
+        if subj is None or doc.tokens[subj].dep != "nsubj" \
+                or fold(doc.tokens[subj].lemma) in _FIRST_PERSON:
+            continue
+        reports = any(doc.tokens[c].dep in _REPORTED_DEPS for c in doc.children[i]) or (
+            i > 0 and doc.tokens[i - 1].text in (",", "—", "–"))  # "…, сообщает его друг"
+        if reports:
+            return True
+    return False
 
 
 def _first_phrase(doc: _Doc, start: int, end: int) -> tuple[re.Match[str], int, int] | None:
@@ -584,7 +614,9 @@ def _reported_clause_cues(doc: _Doc) -> list[_Candidate]:
 def _reported_about_this(doc: _Doc) -> list[_Candidate]:
     """``Об этом сообщает CNN`` / ``Об этом заявил министр``: a cue verb whose object is "это"
     with the preposition "о"/"об" reports the sentence before it (in the same paragraph or the
-    last sentence of the previous one)."""
+    last sentence of the previous one); when "об этом" follows a clause of its own sentence
+    after a comma or a dash ("Тест положительный, об этом сообщают СМИ"), it reports that
+    clause instead (the anaphoric "это" takes the nearest preceding statement)."""
     if doc.article.language != "ru":
         return []
     text = doc.article.text
@@ -592,13 +624,22 @@ def _reported_about_this(doc: _Doc) -> list[_Candidate]:
     for t in doc.tokens:
         if not doc.is_cue(t) or doc.in_quote(t.start):
             continue
-        about = any(fold(doc.tokens[c].lemma) == "это" and any(
-            doc.tokens[g].dep == "case" and fold(doc.tokens[g].text) in _ABOUT_PREPS for g in doc.children[c])
-            for c in doc.children[t.i])
-        k = doc.sent_index(t.start)
-        if not about or k == 0:
+        preps = [g for c in doc.children[t.i] if fold(doc.tokens[c].lemma) == "это"
+                 for g in doc.children[c]
+                 if doc.tokens[g].dep == "case" and fold(doc.tokens[g].text) in _ABOUT_PREPS]
+        if not preps:
             continue
-        a, b = doc.sentences[k - 1]
+        k = doc.sent_index(t.start)
+        own_a = doc.sentences[k][0]
+        at = doc.tokens[min(preps)].start
+        head = text[own_a:at].rstrip()
+        if head.endswith((",", "—", "–", "-")) and _words(head) >= 3:
+            # "Результат теста положительный, об этом сообщают СМИ": "это" is the clause before
+            a, b = own_a, own_a + len(head) - 1
+        elif k == 0:
+            continue
+        else:
+            a, b = doc.sentences[k - 1]
         a = max(a, text.rfind("\n", a, b) + 1)  # a caption line joined to the sentence is not it
         start, end = _trim(text, a, b, strip_final_period=True)
         if _words(text[start:end]) < 3 or text[start:end].rstrip().endswith(":"):
