@@ -78,6 +78,17 @@ def test_a_line_break_ends_a_russian_sentence(analyse):
     assert all(a.tokens[t].sent == 0 for t in range(a.sentences[0].token_start, a.sentences[0].token_end))
 
 
+def test_a_russian_name_never_spans_a_line_break(analyse):
+    # natasha tags the whole text, so a photo caption's name ran into the next line's first word
+    text = ("Император Акихито с президентом Аргентины 20 мая 2017 года\nКронпринц Нарухито\n"
+            "Верхняя палата парламента Японии 9 июня 2017 года приняла закон, позволяющий "
+            "императору Акихито сложить полномочия.")
+    a = analyse(text, "ru")
+    names = [a.text[s.start:s.end] for s in a.ner_spans]
+    assert "Кронпринц Нарухито" in names
+    assert not [n for n in names if "\n" in n or "Верхняя" in n]
+
+
 # -- English models (issue 13): en_core_web_sm parse, en_core_web_md entities ------------------
 
 

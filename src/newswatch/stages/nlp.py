@@ -114,6 +114,10 @@ class _Russian:
             _break_cycles(tokens, base, len(tokens))
         spans = []
         for sp in doc.spans:
+            if "\n" in sp.text:  # natasha tags the whole text: a name never spans a line break
+                a, b = _line_part(doc.text, sp.start, sp.stop)
+                spans.append(NerSpan(a, b, sp.type, doc.text[a:b]))
+                continue
             sp.normalize(self.vocab)
             spans.append(NerSpan(sp.start, sp.stop, sp.type, sp.normal or sp.text))
         article.tokens, article.sentences, article.ner_spans = tokens, sentences, spans
@@ -142,6 +146,21 @@ def _segment_lines(doc: Any, segmenter: Any) -> None:
                 sents.append(DocSent(line.start() + s.start, line.start() + s.stop, s.text))
     doc.sents = sents
     doc.envelop_sent_tokens()
+
+
+def _line_part(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of the span ``start..end`` that is the name when the span crosses line breaks:
+    the first line part of at least two words, else the first non-empty part ("Кронпринц
+    Нарухито\nВерхняя палата" -> "Кронпринц Нарухито"). Offsets into ``text``, end exclusive."""
+    parts = []
+    a = start
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = a + line.index(stripped[0])
+            parts.append((lead, lead + len(stripped)))
+        a += len(line) + 1
+    return next((p for p in parts if len(text[p[0]:p[1]].split()) >= 2), parts[0])
 
 
 def _break_cycles(tokens: list[Token], lo: int, hi: int) -> None:
