@@ -326,3 +326,16 @@ def test_russian_inflected_surface_without_lemma_uses_the_fallback(stage: Geocod
     stage(a)
     assert place(a, "Кабуле").geonameid == 1138958
     assert place(a, "Термезе").geonameid == 1215957
+
+
+def test_a_nationality_word_is_weak_context(analyse, stage) -> None:
+    # "Jermuk" is the primary name of a spa town in Armenia (GeoNames 174884, pop 4,095) and an
+    # alternate name of Çermik, Turkey (318766, pop 20,975); "Armenian troops" names the country
+    # only by a nationality word, which is enough here (half the boost of a country name)
+    text = "Armenian troops clashed with Azerbaijani forces near Jermuk on Tuesday, the ministry said."
+    a = analyse(text, "en")
+    entities_from_ner(a)
+    a.entities = [e for e in a.entities if e.text != "Jermuk"]
+    add_mention(a, "Jermuk", "GPE")
+    stage(a)
+    assert (place(a, "Jermuk").geonameid, place(a, "Jermuk").country_code) == (174884, "AM")

