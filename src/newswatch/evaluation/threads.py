@@ -134,7 +134,7 @@ def _run(systems: Systems, docs: Mapping[str, dict[str, Any]], order: list[str],
             with store.read() as conn:
                 m, r = st.event_mention.c, t.revision.c
                 stories = {"newswatch": dict(conn.execute(
-                    sa.select(st.story_member.c.article_id, st.story_member.c.story_id)).tuples().all())}
+                    sa.select(st.story_member.c.article_id, st.story_member.c.story_id)).all())}
                 cm = st.article_cluster_member.c
                 stories["baseline"] = {doc: f"solo:{doc}" for doc in order}
                 stories["baseline"].update(

@@ -10,6 +10,7 @@ publication day.
 
 * 1 when they are near-duplicates (one reprint cluster) or share a happening reported in
   both;
+* 0 when they share fewer than :data:`MIN_SHARED` features;
 * else the weight of what they share over the weight of the smaller sketch, each feature
   weighted by its rarity in the collection (``log(1 + N / df)``: "Afghanistan" in every
   article of an Afghanistan corpus counts little, "Tokayev" a lot); title words count
@@ -38,10 +39,13 @@ WINDOW_DAYS = 7
 #: Least average similarity to a story's recent members for an article to join it; chosen
 #: on the bundled gold ``eval/threads/`` (see its README for the sweep).
 THRESHOLD = 0.2
+#: Fewest features (identities, places, title words) two articles must share to be alike at
+#: all: one name in common ("Putin") is no evidence of one happening.
+MIN_SHARED = 2
 #: Weight of a title word relative to an identity or a place of the same rarity.
 WORD_WEIGHT = 0.5
 
-__all__ = ["THRESHOLD", "WINDOW_DAYS", "Sketch", "Weights", "cluster", "similarity", "story_id"]
+__all__ = ["MIN_SHARED", "THRESHOLD", "WINDOW_DAYS", "Sketch", "Weights", "cluster", "similarity", "story_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +99,10 @@ def similarity(a: Sketch, b: Sketch, weight: Weights) -> float:
     if a.happenings & b.happenings:
         return 1.0
     fa, fb = a.features(), b.features()
-    if not fa or not fb:
+    common = fa & fb
+    if len(common) < MIN_SHARED:
         return 0.0
-    shared = sum(weight(x) for x in fa & fb)
+    shared = sum(weight(x) for x in common)
     return shared / min(sum(weight(x) for x in fa), sum(weight(x) for x in fb))
 
 
