@@ -169,3 +169,103 @@ def test_kremlin_calls_in_the_store(situation_pipeline, kremlin_calls, tmp_path)
     haps2, stories2 = _threads(f"sqlite:///{tmp_path}/b.sqlite", situation_pipeline, kremlin_calls[::-1])
     assert haps2 == haps
     assert stories2 == stories
+
+
+@pytest.fixture(scope="module")
+def kremlin_db(situation_pipeline, kremlin_calls, tmp_path_factory) -> str:
+    """A store holding the three Kremlin readouts, threads built."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('threads')}/k.sqlite"
+    _threads(url, situation_pipeline, kremlin_calls)
+    return url
+
+
+def test_events_list_counts_happenings_and_keeps_reports(kremlin_db):
+    from newswatch.read.scope import Filters
+    from newswatch.read.workbench import EventQuery, list_events
+
+    store = Store.open(kremlin_db)
+    try:
+        with store.read() as conn:
+            rows = list_events(conn, Filters(), EventQuery(types=("CONSULT",)), limit=50)
+            grouped = list_events(conn, Filters(), EventQuery(types=("CONSULT",), happenings=True), limit=50)
+            key = next(r["happening"] for r in rows["items"]
+                       if r["article_id"] == "kremlin-en-67584" and r["sentence_start"] == 0)
+            one = list_events(conn, Filters(), EventQuery(happening=key), limit=50)
+    finally:
+        store.close()
+    tokayev = [r for r in rows["items"] if r["happening"] == key]
+    # the call with Tokayev: its two sentences are two rows, one happening reported twice
+    assert sorted(r["sentence_start"] for r in tokayev) == [0, 451]
+    assert all(r["reports"] == 2 for r in tokayev)
+    assert [o["article_id"] for o in tokayev[0]["other_reports"]] == ["kremlin-en-67584"]
+    assert rows["happenings"] == grouped["total"] == grouped["happenings"]
+    assert grouped["total"] == rows["total"] - 1  # the only happening with two reports
+    assert len({r["happening"] for r in grouped["items"]}) == grouped["total"]
+    assert one["total"] == 2
+
+
+def test_story_pages_api_and_tracker_scope(kremlin_db):
+    from web_samples import make_client
+
+    with make_client(kremlin_db) as c:
+        listing = c.get("/api/stories", params={"single": "true"}).json()
+        by_article: dict[str, str] = {}
+        for s in listing["items"]:
+            detail = c.get(f"/api/stories/{s['id']}").json()
+            assert detail["story"]["articles"] == len(detail["articles"]) == s["articles"]
+            for a in detail["articles"]:
+                by_article[a["id"]] = s["id"]
+            assert detail["tracker"]["scope"]["story"] == s["id"]
+        assert set(by_article) == {"kremlin-en-67578", "kremlin-en-67584", "kremlin-en-67585"}
+        sid = by_article["kremlin-en-67584"]
+        page = c.get(f"/story/{sid}")
+        assert page.status_code == 200 and "Kassym-Jomart Tokayev" in page.text
+        # the three readouts of 12-13 January (CSTO, Kazakhstan, Putin) are one story, which
+        # the reader links to
+        assert set(by_article.values()) == {sid}
+        assert f'href="/story/{sid}"' in c.get("/articles/kremlin-en-67584").text
+        events = c.get("/api/events", params={"story": sid}).json()
+        assert events["items"] and {e["article_id"] for e in events["items"]} <= {
+            a for a, s in by_article.items() if s == sid}
+        assert c.get("/api/tracker", params={"story": sid}).json()["scope"]["story_articles"] == sum(
+            1 for s in by_article.values() if s == sid)
+        assert c.get("/api/stories/000000000000").status_code == 404
+        assert c.get("/api/events", params={"story": "not-a-story"}).status_code == 422
+        assert c.get("/story/" + sid, params={"lang": "ru"}).status_code == 200
+
+
+def test_claims_tracker_story_option(kremlin_db):
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    store = Store.open(kremlin_db)
+    try:
+        with store.read() as conn:
+            sid = conn.scalar(sa.select(st.story_member.c.story_id)
+                              .where(st.story_member.c.article_id == "kremlin-en-67584"))
+    finally:
+        store.close()
+    out = CliRunner().invoke(app, ["claims", "--tracker", "--story", sid, "--db", kremlin_db, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["scope"]["story"] == sid
+    listed = CliRunner().invoke(app, ["stories", "--single", "--db", kremlin_db, "--format", "json"])
+    assert listed.exit_code == 0 and sid in {s["id"] for s in json.loads(listed.output)["items"]}
+    missing = CliRunner().invoke(app, ["stories", "000000000000", "--db", kremlin_db])
+    assert missing.exit_code == 1
+    assert CliRunner().invoke(app, ["claims", "--story", sid, "--db", kremlin_db]).exit_code == 2
+
+
+def test_threads_pass_on_both_backends_is_idempotent(store: Store):
+    from storage_samples import make_article
+
+    store.save(make_article())
+    first = store.rebuild_threads()
+    counts = store.counts()
+    assert first == store.rebuild_threads()
+    assert store.counts() == counts
+    assert counts["happening_member"] == counts["event_mention"] == first["reports"] > 0
+    assert (counts["story"], counts["story_member"]) == (1, 1)
+    with store.read() as conn:
+        sid = conn.scalar(sa.select(st.story.c.id))
+    assert sid == sto.story_id("seed-0001")
