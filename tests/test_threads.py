@@ -266,6 +266,16 @@ def test_threads_pass_on_both_backends_is_idempotent(store: Store):
     assert store.counts() == counts
     assert counts["happening_member"] == counts["event_mention"] == first["reports"] > 0
     assert (counts["story"], counts["story_member"]) == (1, 1)
+    from newswatch.read.scope import Filters
+    from newswatch.read.stories import story_detail
+    from newswatch.read.workbench import EventQuery, list_events
+
     with store.read() as conn:
         sid = conn.scalar(sa.select(st.story.c.id))
+        rows = list_events(conn, Filters(), EventQuery(flagged=True, story=sid), limit=100)
+        grouped = list_events(conn, Filters(), EventQuery(flagged=True, story=sid, happenings=True), limit=100)
+        detail = story_detail(conn, sid)
     assert sid == sto.story_id("seed-0001")
+    assert rows["total"] == counts["event_mention"]
+    assert grouped["total"] == rows["happenings"] == len({r["happening"] for r in rows["items"]})
+    assert detail is not None and [a["id"] for a in detail["articles"]] == ["seed-0001"]
