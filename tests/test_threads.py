@@ -279,3 +279,18 @@ def test_threads_pass_on_both_backends_is_idempotent(store: Store):
     assert rows["total"] == counts["event_mention"]
     assert grouped["total"] == rows["happenings"] == len({r["happening"] for r in rows["items"]})
     assert detail is not None and [a["id"] for a in detail["articles"]] == ["seed-0001"]
+
+
+def test_report_lists_one_row_per_happening(kremlin_db):
+    from newswatch.report import build_report
+
+    store = Store.open(kremlin_db)
+    try:
+        report = build_report(store)
+    finally:
+        store.close()
+    events = report["events"]
+    happenings = [e["happening"] for e in events["items"]]
+    assert len(happenings) == len(set(happenings)) == events["happenings"] == events["total"] - 1
+    tokayev = [e for e in events["items"] if e["article_id"] == "kremlin-en-67584" and e["type"] == "CONSULT"]
+    assert [e["reports"] for e in tokayev] == [2]
