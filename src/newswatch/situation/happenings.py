@@ -80,7 +80,8 @@ class Report:
     """One event report, as the rule needs it.
 
     Attributes:
-        ref: stable identity of the report: ``"<article id>@<start>:<type>"``.
+        ref: stable identity of the report: ``"<article id>@<start>:<type>"`` (``#2``, ``#3`` … after
+            it for further events of that type at that offset, in the order they were coded).
         article: the article id.
         start: offset of the event in the article text.
         type, mode: PLOVER type and mode.

@@ -87,7 +87,8 @@ def _reports(conn: Connection, entities: dict[str, tuple[int, str]]
     rows = conn.execute(
         sa.select(m.id, m.start, m.type, m.mode, m.place, m.date, m.detail, lt.article_id, a.published)
         .join(ag.agg_latest, lt.revision_id == m.revision_id)
-        .join(t.article, a.id == lt.article_id))
+        .join(t.article, a.id == lt.article_id)
+        .order_by(lt.article_id, m.start, m.id))
     for r in rows:
         d = r.detail or {}
         flags = "".join(f for f, k in (("f", "future"), ("h", "hypothetical"), ("n", "negated")) if d.get(k))
@@ -102,6 +103,10 @@ def _reports(conn: Connection, entities: dict[str, tuple[int, str]]
         place_key = d.get("place_key")
         place = places.get(place_key) if place_key else None
         ref = f"{r.article_id}@{r.start}:{r.type}"
+        n = 1
+        while ref in ids:  # two events of one type coded at one offset (two modes of a trigger)
+            n += 1
+            ref = f"{r.article_id}@{r.start}:{r.type}#{n}"
         ids[ref] = int(r.id)
         out.append(hp.Report(
             ref=ref, article=r.article_id, start=int(r.start), type=r.type, mode=r.mode, flags=flags,
