@@ -294,3 +294,22 @@ def test_report_lists_one_row_per_happening(kremlin_db):
     assert len(happenings) == len(set(happenings)) == events["happenings"] == events["total"] - 1
     tokayev = [e for e in events["items"] if e["article_id"] == "kremlin-en-67584" and e["type"] == "CONSULT"]
     assert [e["reports"] for e in tokayev] == [2]
+
+
+def test_an_english_and_a_russian_article_on_the_same_talks_are_one_story(seed_article, ru_article, tmp_path):
+    # the Inforos article (8 July 2021) and the Russian sentences about its events name the
+    # same people and places in two scripts: the identity roots and GeoNames ids they share
+    # put them in one story
+    store = Store.open(f"sqlite:///{tmp_path}/enru.sqlite")
+    try:
+        store.save(seed_article)
+        store.save(ru_article)
+        store.rebuild_threads()
+        with store.read() as conn:
+            stories = dict(conn.execute(sa.select(st.story_member.c.article_id, st.story_member.c.story_id)).all())
+            langs = conn.scalar(sa.select(st.story.c.languages).where(st.story.c.id == stories["seed"]))
+    finally:
+        store.close()
+    # same publication day: the first article by id ("ru-set" < "seed") founds the story
+    assert stories["seed"] == stories["ru-set"] == sto.story_id("ru-set")
+    assert langs == ["en", "ru"]
