@@ -232,6 +232,10 @@ def test_story_pages_api_and_tracker_scope(kremlin_db):
         assert c.get("/api/stories/000000000000").status_code == 404
         assert c.get("/api/events", params={"story": "not-a-story"}).status_code == 422
         assert c.get("/story/" + sid, params={"lang": "ru"}).status_code == 200
+        # the call with Tokayev, told in two sentences, is one happening reported twice
+        grouped = c.get("/events", params={"happenings": "true", "type": "CONSULT", "lang": "en"}).text
+        assert "reported 2 times" in grouped and "reported once" in grouped
+        assert "сообщений: 2" in c.get("/events", params={"type": "CONSULT", "lang": "ru"}).text
 
 
 def test_claims_tracker_story_option(kremlin_db):
