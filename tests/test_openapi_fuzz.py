@@ -69,6 +69,7 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
     with sqlite3.connect(db) as conn:
         entity_id = conn.execute("SELECT id FROM entity WHERE key = 'ORG:Taliban'").fetchone()[0]
         rita_id = conn.execute("SELECT id FROM app_user WHERE name = 'rita'").fetchone()[0]
+        story_id = conn.execute("SELECT story_id FROM story_member WHERE article_id = 'seed-0001'").fetchone()[0]
     c, auth = _sign_in(app, "rita")
     with c:
         view = c.get("/api/articles/seed-0001").json()
@@ -103,6 +104,7 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
             "revision_id": event["revision_id"], "start": event["start"], "end": event["end"],
             "status": "verified"}},
         "GET /api/entities/{entity_id}": {"path_parameters": {"entity_id": entity_id}},
+        "GET /api/stories/{story_id}": {"path_parameters": {"story_id": story_id}},
         "GET /api/places/{key}/mentions": {"path_parameters": {"key": "geonames:1215957"}},
         "GET /api/export/{dataset}.{fmt}": {"path_parameters": {"dataset": "places",
                                                                 "fmt": "geojson"}},

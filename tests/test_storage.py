@@ -81,6 +81,10 @@ SAMPLE_ROWS = {
     # analysts' corrections and verification (migration 0005), untouched by a save
     "correction": 0,
     "verification": 0,
+    # happenings and story threads (migration 0008): written by the threads pass, not by a save
+    "happening_member": 0,
+    "story": 0,
+    "story_member": 0,
 }
 
 

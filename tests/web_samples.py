@@ -133,6 +133,7 @@ def build_web_db(path: Path) -> str:
     with Store.open(url) as store:
         for article in (seed_article(), drift_article(), russian_article(), script_article()):
             store.save(article)
+        store.rebuild_threads()  # as ingest does after its saves: happenings and story threads
         for name, password in PASSWORDS.items():
             create_user(store.engine, name, password, ROLES[name])
     return url

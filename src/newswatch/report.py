@@ -27,8 +27,9 @@ stable for the same database)::
                   "sources", "significance", "sentence", <article reference>}],
      "quotes": {"total", "items": [{"speaker", "kind", "cue", "text", "articles", "sentence",
                 <article reference>}]},
-     "events": {"total", "items": [{"id", "type", "mode", "actor", "recipient", "place", "date",
-                "mentions", "sentence", <article reference>}]},
+     "events": {"total", "happenings", "items": [{"id", "type", "mode", "actor", "recipient",
+                "place", "date", "mentions", "happening", "reports", "sentence",
+                <article reference>}]},
      "claims": [{"subject", "subject_country", "property", "unit", "values", "conflicting",
                  "claims", "sources", "newest": {"value", "qualifier", "as_of", "outlet",
                  "cited", "sentence", "article_id", "published"}}],
@@ -44,8 +45,8 @@ Who said what and what happened come from the read model the dashboard uses
 (:func:`newswatch.read.list_quotes`, :func:`newswatch.read.list_events`,
 :func:`newswatch.read.claim_groups`): the quotes and event mentions in scope, newest
 publication first (:data:`TOP_QUOTES`, :data:`TOP_EVENTS` of them are read; ``total`` counts
-every quote and event mention in scope; a reprinted quote is one row with its ``articles``, an
-event reported by several articles one row with its ``mentions``), and the claim groups of
+every quote and event mention in scope; a reprinted quote is one row with its ``articles``, a
+happening reported in several sentences or articles one row with its ``reports``), and the claim groups of
 the ledger with at least one claim in scope, most claims first (:data:`TOP_CLAIM_GROUPS`).
 
 Figures are ranked by **significance** (:func:`significance`), not only by date: how many
@@ -420,21 +421,24 @@ def _quotes(conn: sa.Connection, filters: Any) -> dict[str, Any]:
 
 def _events(conn: sa.Connection, filters: Any) -> dict[str, Any]:
     """What happened: the read model's events list (:func:`newswatch.read.list_events`, newest
-    first), one row per event (its newest mention; ``mentions``: articles reporting it)."""
+    first), one row per happening (its newest report; ``mentions``: articles the stored event
+    was saved from, ``reports``: reports of its happening, every sentence and article, after the
+    threads pass; ``happenings`` counts the happenings in scope)."""
     page = list_events(conn, filters, EventQuery(), limit=TOP_EVENTS)
     items: list[dict[str, Any]] = []
-    seen: set[int] = set()
+    seen: set[object] = set()
     for e in page["items"]:
-        if e["id"] in seen:
+        if e["id"] in seen or e["happening"] in seen:
             continue
-        seen.add(e["id"])
+        seen.update((e["id"], e["happening"]))
         items.append({"id": e["id"], "type": e["type"], "mode": e["mode"], "actor": e["actor"],
                       "recipient": e["recipient"],
                       "place": e["place_name"], "date": e["date"], "mentions": e["mentions"],
+                      "happening": e["happening"], "reports": e["reports"],
                       "sentence": trim_sentence(e["sentence"], e["start"] - e["sentence_start"],
                                                 e["end"] - e["sentence_start"]),
                       **_reference(_Row(e))})
-    return {"total": page["total"], "items": items}
+    return {"total": page["total"], "happenings": page["happenings"], "items": items}
 
 
 def _claims(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
@@ -684,7 +688,7 @@ def render_report(
     for e in report["events"]["items"][:limit]:
         kind = e["type"] + (f" ({e['mode']})" if e["mode"] else "")
         parties = f"{e['actor'] or '?'} → {e['recipient']}" if e["recipient"] else (e["actor"] or "?")
-        _row(events, e["date"] or "", kind, parties, e["place"] or "", e["mentions"], _ref(e))
+        _row(events, e["date"] or "", kind, parties, e["place"] or "", max(e["mentions"], e["reports"]), _ref(e))
     console.print(events)
     _more(console, report["events"]["total"], min(limit, len(report["events"]["items"])))
 

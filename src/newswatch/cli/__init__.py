@@ -44,6 +44,7 @@ from .ingest import Skipped, extract, ingest
 from .migrate import migrate
 from .report import report
 from .scale import batch, load
+from .stories import stories
 from .watch import register as register_watch
 from .web import register as register_web
 
@@ -87,6 +88,7 @@ app.command("extract")(extract)
 app.command("ingest")(ingest)
 app.command("report")(report)
 app.command("claims")(claims)
+app.command("stories")(stories)
 app.command("eval")(eval_command)
 register_web(app)
 app.command("migrate")(migrate)

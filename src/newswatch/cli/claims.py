@@ -10,8 +10,9 @@ newest claim and the most-cited value are marked.
 ``--tracker`` (:mod:`newswatch.read.tracker`): per side, the killed, wounded, missing,
 detained, displaced and evacuated as series of as-of dates, each value with every source,
 newest and most cited marked, revisions shown (12 → 19 → 27), then the figures nobody is
-named as the side of. ``--place``, ``--entity``, ``--side``, ``--since`` and ``--until`` choose
-the scope. ``--format json`` prints :meth:`Tracker.to_dict`; ``--format csv`` one row per
+named as the side of. ``--place``, ``--entity``, ``--side``, ``--story`` (a story thread id,
+as ``newswatch stories`` and the dashboard's story page show it), ``--since`` and ``--until``
+choose the scope. ``--format json`` prints :meth:`Tracker.to_dict`; ``--format csv`` one row per
 source (:data:`newswatch.read.tracker.ROW_COLUMNS`) through the dashboard exports' CSV writer
 (formula cells guarded; no byte-order mark on standard output).
 
@@ -68,6 +69,8 @@ def claims(
         "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")] = None,
     side: Annotated[str | None, typer.Option(
         "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")] = None,
+    story: Annotated[str | None, typer.Option(
+        "--story", help="Tracker: only the articles of this story thread (its id).")] = None,
     since: Annotated[str | None, typer.Option(help="Tracker: only articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Tracker: only articles published on or before YYYY-MM-DD.")] = None,
 ) -> None:
@@ -80,13 +83,13 @@ def claims(
     if tracker:
         if subject is not None or conflicting or min_claims != 1:
             fail("claims: --subject, --min-claims and --conflicting are for the ledger, not --tracker "
-                 "(use --entity, --place or --side)", EXIT_USAGE)
-        _tracker(db, fmt, place, entity, side, since, until)
+                 "(use --entity, --place, --side or --story)", EXIT_USAGE)
+        _tracker(db, fmt, place, entity, side, since, until, story)
         return
     if fmt is ClaimsFormat.csv:
         fail("claims: --format csv needs --tracker", EXIT_USAGE)
-    if any(x is not None for x in (place, entity, side, since, until)):
-        fail("claims: --place, --entity, --side, --since and --until need --tracker", EXIT_USAGE)
+    if any(x is not None for x in (place, entity, side, since, until, story)):
+        fail("claims: --place, --entity, --side, --story, --since and --until need --tracker", EXIT_USAGE)
     store = open_store_readonly(db_url(db))
     try:
         with store.read() as conn:
@@ -102,7 +105,7 @@ def claims(
 
 
 def _tracker(db: str | None, fmt: ClaimsFormat, place: str | None, entity: str | None,
-             side: str | None, since: str | None, until: str | None) -> None:
+             side: str | None, since: str | None, until: str | None, story: str | None = None) -> None:
     """``claims --tracker``: read the tracker and print it in ``fmt``."""
     from ..read.scope import make_filters
     from ..read.tracker import tracker
@@ -112,7 +115,7 @@ def _tracker(db: str | None, fmt: ClaimsFormat, place: str | None, entity: str |
     store = open_store_readonly(db_url(db))
     try:
         with store.read() as conn:
-            tr = tracker(conn, f, place=place, entity=entity, side=side)
+            tr = tracker(conn, f, place=place, entity=entity, side=side, story=story)
     except NewswatchError as exc:
         fail(exc.line())
     finally:

@@ -183,6 +183,11 @@ def ingest(
             counts["ok"] += 1
             summary[result.status] += 1
             summary["warnings"] += len(item.errors)
+        if summary["new"] or summary["revised"]:
+            try:  # the cross-article threads pass, after every article is saved
+                store.rebuild_threads()
+            except NewswatchError as exc:
+                err(f"threads: {exc.code}: {exc.message}")
     finally:
         store.close()
     if fmt is Format.json:

@@ -40,10 +40,11 @@ import json
 import re
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .common import bundled_records, first, mark_unavailable, new_result, probe, row
 from .datasets import DatasetError
@@ -117,8 +118,20 @@ def corpus_folder(data: Path) -> Path | None:
     return None
 
 
-def load_documents(corpus: Path, gold: list[GoldQuote]) -> dict[str, dict[str, Any]]:
-    """The corpus records named by ``gold`` (``{doc id: record}``).
+class DocumentRef(Protocol):
+    """What names a pinned corpus document: its folder, its id, the SHA-256 of its text."""
+
+    @property
+    def corpus(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def doc_sha256(self) -> str: ...
+
+
+def load_documents(corpus: Path, gold: Sequence[DocumentRef]) -> dict[str, dict[str, Any]]:
+    """The corpus records named by ``gold`` (``{doc id: record}``; gold quotes or any other
+    :class:`DocumentRef`, such as the documents of ``eval/threads/``).
 
     Raises:
         DatasetError: a document is missing or its text no longer has the pinned SHA-256.

@@ -43,7 +43,7 @@ class Evaluation:
 
 def registry() -> dict[str, Evaluation]:
     """Every evaluation, in scorecard order (imports the scorers lazily)."""
-    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, places, quotes, re3d
+    from . import captures, conflict_news, dates, events, extraction, geo, language, ner, places, quotes, re3d, threads
 
     gwn_res, gv_res = "geowebnews (resolution)", "geovirus (resolution)"
     items = [
@@ -94,6 +94,10 @@ def registry() -> dict[str, Evaluation]:
         Evaluation("quotes", "quotes and their speakers in real articles, transcripts included "
                    "(own set, eval/quotes/)", quotes.evaluate_quotes,
                    (("quotes", "quote F1"), ("quotes", "speaker accuracy"), ("quotes", "attribution accuracy")),
+                   bundled=True),
+        Evaluation("threads", "happenings (event reports of one event) and story threads across articles "
+                   "(own set, eval/threads/)", threads.evaluate_threads,
+                   (("threads", "happening pairwise F1"), ("threads", "story pairwise F1")),
                    bundled=True),
     ]
     return {e.name: e for e in items}

@@ -53,8 +53,8 @@ chooses the articles; ``place`` keeps articles that mention a stored place whose
 given, or a place some article named so (the mention's own words: "Джермук" finds the place a
 Russian article's "Джермук" was resolved to); ``entity`` keeps articles that mention an identity the name
 stands for (:func:`newswatch.read.workbench.identity_members`); ``side`` keeps one side
-(a country code or name, :func:`newswatch.read.scope.lookup_country`). The store has no story
-threads yet, so a story is chosen by its place or its main entity.
+(a country code or name, :func:`newswatch.read.scope.lookup_country`); ``story`` keeps the
+articles of one story thread (:mod:`newswatch.situation.stories`, rows of the threads pass).
 
 Nothing here writes. Cost: the claims ledger read once (every claim group), plus the
 corrections of the articles in the tracker.
@@ -77,6 +77,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import UnknownCountry
 from ..storage import schema as t
+from ..storage import situation_schema as st
 from ..text import fold, load_json_data
 from .corrections import ReviewIndex, apply
 from .scope import Filters, lookup_country, scope
@@ -267,7 +268,8 @@ class Tracker:
     Attributes:
         scope: what was asked: ``filters`` (:meth:`Filters.to_dict`), ``place``, ``places``
             (the stored places the text matched: ``{"key", "name", "country_code"}``),
-            ``entity``, ``entities`` (how many entities it matched) and ``side``.
+            ``entity``, ``entities`` (how many entities it matched), ``side``, ``story`` and,
+            with a story, ``story_articles`` (how many articles the story has).
         sides: ordered by number of claims (most first), then label.
         unattributed: subject-less casualty figures, newest first.
     """
@@ -395,9 +397,15 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
 
 
 def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
-            info: dict[str, Any]) -> sa.CTE:
-    """The scope ``sc`` kept to articles mentioning the place or entity (fills ``info``)."""
+            info: dict[str, Any], story: str | None = None) -> sa.CTE:
+    """The scope ``sc`` kept to articles mentioning the place or entity, or of the story
+    thread (fills ``info``)."""
     conds = []
+    if story is not None and story.strip():
+        sm = st.story_member.c
+        conds.append(sc.c.article_id.in_(sa.select(sm.article_id).where(sm.story_id == story.strip())))
+        info["story_articles"] = int(conn.scalar(sa.select(sa.func.count()).select_from(st.story_member)
+                                                 .where(sm.story_id == story.strip())) or 0)
     if place is not None and place.strip():
         want = fold(" ".join(place.split()))
         bare = want.removeprefix("geonames:")
@@ -434,7 +442,7 @@ def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
 
 
 def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = None,
-            entity: str | None = None, side: str | None = None) -> Tracker:
+            entity: str | None = None, side: str | None = None, story: str | None = None) -> Tracker:
     """The casualty tracker of a scope (see the module docstring).
 
     Args:
@@ -444,6 +452,7 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         entity: a name in any language (an actor, an organisation, a country).
         side: a country (ISO 3166-1 alpha-2/alpha-3 code or English name): only that side;
             unattributed figures are then left out.
+        story: a story thread id (:mod:`newswatch.situation.stories`): only its articles.
 
     Returns:
         A :class:`Tracker`.
@@ -454,8 +463,9 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
     f = f or Filters()
     want_side = lookup_country(side, "side").alpha_3 if side and side.strip() else None
     info: dict[str, Any] = {"filters": f.to_dict(), "place": place or None, "places": None,
-                            "entity": entity or None, "entities": None, "side": want_side}
-    sc = _narrow(conn, scope(f), place, entity, info)
+                            "entity": entity or None, "entities": None, "side": want_side,
+                            "story": story or None}
+    sc = _narrow(conn, scope(f), place, entity, info, story)
     views = [v for v in claim_groups(conn, scope=sc, classes=CATEGORIES) if casualty_class(v.property)]
     rows = {id(v): [_claim_dict(c) for c in v.claims] for v in views}
     index = ReviewIndex(conn, "correction", {r["article_id"] for rs in rows.values() for r in rs})

@@ -14,7 +14,10 @@ of the identities they belong to. So "Lavrov" finds the quotes of "Сергей 
 **Events.** One row per event mention (``event_mention``, or the ``event`` table of the first
 schema) in scope, with the event's flags. Negated and hypothetical events are left out unless
 asked for. The country of an events list is the event's own: its place lies in the country,
-or its actor or recipient is of that country.
+or its actor or recipient is of that country. Each row names its *happening*
+(:mod:`newswatch.situation.happenings`: the reports of one real-world event, across sentences
+and articles) and how many reports it has; ``happenings`` lists one row per happening instead,
+and ``story`` keeps the events of one story thread.
 
 **Quotes.** One row per quote in scope; ``words`` keeps quotes containing every word
 (folded); an organisation keeps quotes whose speaker is that organisation or whose sentence
@@ -38,6 +41,7 @@ from sqlalchemy.engine import Connection
 
 from ..situation.identity import name_keys
 from ..storage import schema as t
+from ..storage import situation_schema as st
 from ..text import fold
 from .corrections import ReviewIndex, apply, event_verifications
 from .scope import Filters, event_items, items_with_article, scope
@@ -46,6 +50,8 @@ from .scope import Filters, event_items, items_with_article, scope
 #: names keeps the closest (a whole name, then a word's start, then the transliterated name
 #: key, then inside a word; ties by age), so a list's query stays bounded.
 MAX_IDENTITIES = 200
+#: Most other reports of a happening listed with an event row (``reports`` counts them all).
+MAX_OTHER_REPORTS = 20
 
 __all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes",
            "identity_labels", "identity_members", "list_events", "list_quotes"]
@@ -179,6 +185,11 @@ class EventQuery:
         rejected: also list mentions an analyst rejected (marked), instead of hiding them.
         verifiers: different analysts needed before an event counts as verified
             (``web_verify_analysts_count``).
+        story: keep events of the articles of this story thread
+            (:mod:`newswatch.situation.stories`).
+        happening: keep the reports of this happening (its key, ``h:…``).
+        happenings: one row per happening (its newest report in scope) instead of one per
+            report; each row still says how often it was reported.
     """
 
     types: tuple[str, ...] = ()
@@ -193,6 +204,9 @@ class EventQuery:
     verification: str | None = None
     rejected: bool = False
     verifiers: int = 1
+    story: str | None = None
+    happening: str | None = None
+    happenings: bool = False
 
 
 def _by_id(conn: Connection, entity_id: int) -> Identity:
@@ -247,7 +261,12 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         values (``machine`` keeps those, ``correction`` says who and when:
         :func:`newswatch.read.corrections.apply`), and ``verification``, ``verified_by``,
         ``verified_at``, ``verifiers`` give the event's verification status
-        (:func:`newswatch.read.corrections.event_verifications`).
+        (:func:`newswatch.read.corrections.event_verifications`); ``happening`` (its key,
+        ``h:…``, or ``m<mention id>`` before the threads pass ran), ``reports`` (how many
+        event reports the happening has, in every article) and ``other_reports`` (up to
+        :data:`MAX_OTHER_REPORTS` of the others: ``mention_id``, ``article_id``, ``title``,
+        ``published``, ``source``). ``happenings`` in the answer counts the happenings in
+        scope (``total`` counts rows: reports, or happenings with ``q.happenings``).
     """
     sc = scope(dataclasses.replace(f, country=None, country_alpha3=None))
     items = event_items()
@@ -260,6 +279,18 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
                                e.negated, e.future, e.hypothetical,
                                e.mention_count.label("mentions"))
             .join(t.event, e.id == event_id))
+    threaded = items is st.event_mention
+    hm = st.happening_member.c
+    happening = (sa.func.coalesce(hm.happening, "m" + sa.cast(ev.id, sa.Text)) if threaded
+                 else "m" + sa.cast(ev.id, sa.Text))
+    stmt = stmt.add_columns(happening.label("happening"))
+    if threaded:
+        stmt = stmt.outerjoin(st.happening_member, hm.mention_id == ev.id)
+    if q.story:
+        sm = st.story_member.c
+        stmt = stmt.where(t.article.c.id.in_(sa.select(sm.article_id).where(sm.story_id == q.story)))
+    if q.happening:
+        stmt = stmt.where(happening == q.happening)
     corrections = ReviewIndex(conn, "correction")
     where = sa.tuple_(ev.revision_id, ev.start, ev.end)
     if q.types:
@@ -315,7 +346,17 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         stmt = stmt.where(sa.or_(
             ev.place.in_(placed), ev.place.in_(named), e.place.in_(placed),
             e.place_key.in_(placed), e.actor_country.in_(codes), e.recipient_country.in_(codes)))
-    total = conn.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    counted = stmt.subquery()
+    total = conn.scalar(sa.select(sa.func.count()).select_from(counted))
+    total_happenings = conn.scalar(sa.select(sa.func.count(sa.distinct(counted.c.happening))))
+    if q.happenings:
+        # the newest report in scope of each happening (the listing's order, first row)
+        a0 = t.article.c
+        ranked = stmt.add_columns(sa.func.row_number().over(
+            partition_by=happening,
+            order_by=(a0.published.is_(None), a0.published.desc(), a0.id, ev.start)).label("rank")).subquery()
+        stmt = stmt.where(ev.id.in_(sa.select(ranked.c.mention_id).where(ranked.c.rank == 1)))
+        total = total_happenings
     a = t.article.c
     rows = conn.execute(stmt.order_by(a.published.is_(None), a.published.desc(), a.id,
                                       ev.start).limit(limit).offset(offset)).all()
@@ -326,6 +367,7 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
                                            r.recipient_entity_id or parties.get(r.recipient or ""))
                  if x]
     labels = identity_labels(conn, party_ids)
+    reports = _happening_reports(conn, {r.happening for r in rows}) if threaded else {}
     out = []
     for r in rows:
         # A mention without a place or date of its own (a reprint that leaves it out)
@@ -344,6 +386,10 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
             "negated": bool(r.negated), "future": bool(r.future),
             "hypothetical": bool(r.hypothetical), "mentions": int(r.mentions or 1),
             "sentence": r.sentence or "",
+            "happening": r.happening,
+            "reports": len(reports.get(r.happening, ())) or 1,
+            "other_reports": [x for x in reports.get(r.happening, ()) if x["mention_id"] != int(r.mention_id)
+                              ][:MAX_OTHER_REPORTS],
         })
         apply(corrections, "event", out[-1])
         status = statuses.get(int(r.id))
@@ -354,7 +400,29 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         for key in ("actor_entity_id", "recipient_entity_id", "place_key", "event_place",
                     "event_date"):
             out[-1].pop(key, None)
-    return {"total": int(total or 0), "items": out}
+    return {"total": int(total or 0), "happenings": int(total_happenings or 0), "items": out}
+
+
+def _happening_reports(conn: Connection, keys: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every report of each happening: mention id, article id and title, publication day,
+    outlet (``{key: [report]}``, oldest first)."""
+    wanted = sorted(k for k in keys if k and k.startswith("h:"))
+    if not wanted:
+        return {}
+    m, hm, a, r = st.event_mention.c, st.happening_member.c, t.article.c, t.revision.c
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute(
+            sa.select(hm.happening, m.id, a.id.label("article_id"), a.title, a.published,
+                      t.source.c.name.label("source"))
+            .join(st.event_mention, m.id == hm.mention_id)
+            .join(t.revision, r.id == m.revision_id).join(t.article, a.id == r.article_id)
+            .outerjoin(t.source, t.source.c.id == a.source_id)
+            .where(hm.happening.in_(wanted))
+            .order_by(a.published.is_(None), a.published, a.id, m.start)):
+        out.setdefault(row.happening, []).append({
+            "mention_id": int(row.id), "article_id": row.article_id, "title": row.title,
+            "published": row.published, "source": row.source})
+    return out
 
 
 def _place_names(conn: Connection, keys: set[str]) -> dict[str, str]:

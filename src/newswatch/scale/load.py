@@ -8,7 +8,9 @@ rebuilt from its rows (:func:`newswatch.scale.parquet.read_articles`) and saved 
 :meth:`newswatch.storage.Store.save`, the same write path as ``ingest``; saving runs the
 cross-article steps of :mod:`newswatch.storage.situation` over what is already stored (entity
 identity across articles and languages, near-duplicate clusters, events merged across
-articles, claim groups). So loading the parts of a set of inputs gives the database a plain
+articles, claim groups), then, once after the last part, the threads pass
+(:meth:`newswatch.storage.Store.rebuild_threads`: happenings and story threads). So loading
+the parts of a set of inputs gives the database a plain
 ``ingest`` of the same inputs in the same order gives, however the inputs were split into
 tasks or spread over workers (a test compares the two).
 
@@ -111,5 +113,13 @@ def load_parts(out: Path, store: Store, *, progress: Callable[[int], object] | N
                 store.record_failure(*failure)
                 known.add(failure)
                 summary.failures_recorded += 1
+    if summary.new or summary.revised:
+        try:  # the threads pass reads the whole collection: once, after every part is saved
+            store.rebuild_threads()
+        except NewswatchError as exc:
+            line = f"threads: {exc.code}: {exc.message}"
+            summary.errors.append(line)
+            if on_error:
+                on_error(line)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary

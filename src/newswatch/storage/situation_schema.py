@@ -155,3 +155,31 @@ article_cluster_member = sa.Table(
     sa.Column("similarity", sa.Float, nullable=False),  # estimated Jaccard to the closest member
     sa.Column("added_at", Timestamp, nullable=False),
 )
+
+# -- threads (migration 0008): happenings and stories, rebuilt by one cross-article pass ---------
+
+happening_member = sa.Table(
+    "happening_member",
+    metadata,
+    sa.Column("mention_id", Id, sa.ForeignKey("event_mention.id"), primary_key=True),
+    sa.Column("happening", sa.Text, nullable=False, index=True),  # "h:<first report ref>"
+)
+
+story = sa.Table(
+    "story",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),  # 12 hex digits (newswatch.situation.stories)
+    sa.Column("title", sa.Text),  # the first article's title
+    sa.Column("first_day", sa.Date, index=True),
+    sa.Column("last_day", sa.Date, index=True),
+    sa.Column("article_count", sa.Integer, nullable=False),
+    sa.Column("languages", Json, nullable=False),  # ["en", "ru"]
+)
+
+story_member = sa.Table(
+    "story_member",
+    metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("article.id"), primary_key=True),
+    sa.Column("story_id", sa.Text, sa.ForeignKey("story.id"), nullable=False, index=True),
+    sa.Column("similarity", sa.Float, nullable=False),  # to the story when it joined (1: founder)
+)

@@ -249,6 +249,27 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
 
+    def rebuild_threads(self) -> dict[str, int]:
+        """Run the cross-article threads pass (happenings and story threads) over what is
+        stored: :func:`newswatch.storage.threads.rebuild_threads`, in one write transaction.
+
+        Returns:
+            Its counts (``reports``, ``happenings``, ``articles``, ``stories``).
+
+        Raises:
+            StorageError: the database rejected the write (the previous threads stay).
+        """
+        from .threads import rebuild_threads
+
+        try:
+            with write_transaction(self.engine) as conn:
+                counts = rebuild_threads(conn)
+                agg.bump_version(conn)  # cached pages read the new threads
+                return counts
+        except SQLAlchemyError as exc:
+            raise StorageError(f"could not rebuild story threads: {exc}") from exc
+
+
     def save(self, article: Article) -> SaveResult:
         """Store an analysed article as a new article, a new revision, or nothing.
 

@@ -230,6 +230,11 @@ class Watcher:
             except Exception as exc:  # noqa: BLE001 - one source must never stop the loop
                 self._failed(source, UnexpectedInputError(
                     f"{type(exc).__name__}: {exc}"[:300], subject=source.feed_url), report)
+        if report.new or report.revised:
+            try:  # the cross-article threads pass, once per pass over what is stored
+                self.store.rebuild_threads()
+            except NewswatchError as err:
+                self.log(f"threads: {err.line()}")
         self._surges([r for r in rules if r.filters.get("surge")], report)
         report.digests_sent = send_digests(self.store, self.settings, self.now(), self.log)
         return report

@@ -565,18 +565,53 @@ TrackerSide = Annotated[str | None, Query(
                                 "code or country name; unknown: 422 unknown-country).")]
 
 
+TrackerStory = Annotated[str | None, Query(
+    max_length=12, pattern="^[0-9a-f]{12}$",
+    description="Casualty tracker: only the articles of this story thread (its id).")]
+
+
 @router.get("/tracker", tags=["pages"], responses=READS)
 def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEntity = None,
-            side: TrackerSide = None) -> dict[str, Any]:
+            side: TrackerSide = None, story: TrackerStory = None) -> dict[str, Any]:
     """The casualty tracker: per side (the casualties' country), the killed, wounded,
     missing, detained, displaced and evacuated as series of as-of dates; each point with
     every source (outlet, url, article, revision, offsets, sentence), the newest and the
     most cited marked, conflicting values of one as-of date flagged, and the revisions of
     each series (12 → 19 → 27). Figures nobody is named as the side of are listed apart
     (``unattributed``), never grouped. Analysts' corrections hold; rejected figures are left
-    out. ``places``: the places the tracked articles mention most."""
+    out. ``places``: the places the tracked articles mention most. ``story``: only the
+    articles of that story thread."""
     with ctx.store.read() as conn:
-        return queries.tracker_view(conn, f, place=place, entity=entity, side=side)
+        return queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story)
+
+
+StoryId = Annotated[str, Path(pattern="^[0-9a-f]{12}$", max_length=12,
+                              description="A story thread id (12 hex digits).")]
+
+
+@router.get("/stories", tags=["pages"], responses=READS)
+def stories(ctx: Reader, f: Filt, single: Annotated[bool, Query(
+                description="Also list stories of a single article.")] = False,
+            limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Story threads with an article in scope, newest last day first: articles about one
+    happening grouped across days and across English and Russian (shared identities, GeoNames
+    places, happenings and title words within 7 days). Each with ``id``, ``title`` (its first
+    article's), ``first_day``, ``last_day``, ``articles``, ``languages``, ``in_scope``."""
+    with ctx.store.read() as conn:
+        return queries.story_list(conn, f, limit=limit, offset=offset, single=single)
+
+
+@router.get("/stories/{story_id}", tags=["pages"], responses=ITEM_READS)
+def story(ctx: Reader, story_id: StoryId) -> dict[str, Any]:
+    """One story thread: ``story``, its ``articles`` (oldest first, with the similarity that
+    joined each), its ``events`` (one row per happening, with how often it was reported), its
+    ``claims`` (claim groups restricted to its articles) and its casualty ``tracker`` (as
+    ``/api/tracker?story=``)."""
+    with ctx.store.read() as conn:
+        data = queries.story_view(conn, story_id, verifiers=ctx.config.verify_analysts_count)
+    if data is None:
+        raise NotFound("no such story", params={"story": story_id})
+    return data
 
 
 EventType = Annotated[str | None, Query(
@@ -596,6 +631,12 @@ def events(ctx: Reader, f: SyncFilt, type: EventType = None, mode: EventMode = N
            happened_until: Annotated[str | None, Query(
                description="Last day the event itself happened, YYYY-MM-DD.")] = None,
            verification: Verification = None, rejected: Rejected = False,
+           story: Annotated[str | None, Query(
+               max_length=12, description="Only events of this story thread's articles.")] = None,
+           happening: Annotated[str | None, Query(
+               max_length=400, description="Only the reports of this happening (its key, h:...).")] = None,
+           happenings: Annotated[bool, Query(
+               description="One row per happening (its newest report) instead of one per report.")] = False,
            limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Event mentions in scope, newest first, each with its sentence, source, date and the
     entity ids of its actor and recipient. ``country`` here is the event's own (placed in it,
@@ -603,10 +644,13 @@ def events(ctx: Reader, f: SyncFilt, type: EventType = None, mode: EventMode = N
     ``happened_since`` and ``happened_until`` the event's own date; negated and hypothetical
     events only with ``flagged``; mentions an analyst rejected only with ``rejected``. An
     analyst's correction replaces the machine's values (``machine`` keeps them,
-    ``correction`` says who and when); ``verification`` is the event's status."""
+    ``correction`` says who and when); ``verification`` is the event's status. Each row names
+    its ``happening`` (the real-world event: reports of one meeting in several sentences or
+    one bombing in several articles) with ``reports`` (how often it was reported) and
+    ``other_reports``; ``happenings`` counts the happenings listed."""
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
                             happened_since, happened_until, verification, rejected,
-                            ctx.config.verify_analysts_count)
+                            ctx.config.verify_analysts_count, story, happening, happenings)
     with ctx.store.read() as conn:
         return queries.event_list(conn, f, q, limit=limit, offset=offset)
 
@@ -652,14 +696,14 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
            bom: Annotated[bool, Query(description="CSV only: start with the UTF-8 byte-order "
                                                   "mark spreadsheet programs need to read "
                                                   "Cyrillic text (default true).")] = True,
-           rejected: Rejected = False, place: TrackerPlace = None,
+           rejected: Rejected = False, place: TrackerPlace = None, story: TrackerStory = None,
            entity: TrackerEntity = None, side: TrackerSide = None) -> Response:
     """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places``, ``events``
     or ``map``).
 
     Datasets: articles, mentions, quotes, figures, places (one row per mention), events,
     claims (the claims ledger, one row per claim), tracker (the casualty tracker, one row
-    per source of each value, scoped by ``place``, ``entity`` and ``side``, which only the
+    per source of each value, scoped by ``place``, ``entity``, ``side`` and ``story``, which only the
     tracker takes); ``map.geojson`` is the map layer (places and events). Every item row
     carries its source: ``outlet``, ``url`` (http(s) only), ``article_id``, ``revision_id``,
     ``published`` and the ``sentence``; GeoJSON features carry those of their first mention
@@ -686,9 +730,9 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
                         headers=headers)
     if dataset not in queries.EXPORT_COLUMNS:
         raise NotFound(f"no export {dataset!r}; choose one of {', '.join(queries.EXPORT_COLUMNS)}")
-    scoped = {"place": place, "entity": entity, "side": side}
+    scoped = {"place": place, "entity": entity, "side": side, "story": story}
     if dataset != "tracker" and any(scoped.values()):
-        raise InvalidInput("place, entity and side are for the tracker export only",
+        raise InvalidInput("place, entity, side and story are for the tracker export only",
                            params={"field": next(k for k, v in scoped.items() if v)})
     with ctx.store.read() as conn:
         rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,

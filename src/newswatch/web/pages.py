@@ -23,6 +23,7 @@ from .api import (
     TrackerEntity,
     TrackerPlace,
     TrackerSide,
+    TrackerStory,
     claim_sort,
     filters,
     id_path,
@@ -44,7 +45,7 @@ from .deps import (
     signed_in_reader,
     signed_in_writer,
 )
-from .errors import Forbidden, InvalidInput
+from .errors import Forbidden, InvalidInput, NotFound
 from .i18n import LANGUAGES
 from .reading import article_view
 from .security import SQL_INTEGER_MAX
@@ -171,7 +172,9 @@ def article(ctx: Reader, article_id: str, rev: IdQuery = None, hl: str | None = 
         evidence = (int(m.group(1)), int(m.group(2)))
     view = article_view(ctx, article_id, rev, evidence, with_segments=True,
                         show_rejected=rejected)
-    return render(ctx, "article.html", view=view, a=view["article"],
+    with ctx.store.read() as conn:
+        thread = queries.article_story(conn, article_id)
+    return render(ctx, "article.html", view=view, a=view["article"], story=thread,
                   comments=activity.flatten_threads(view["comments"]),
                   kinds=REPORT_KINDS, reliability_grades=RELIABILITY_GRADES, rejected=rejected,
                   credibility_grades=CREDIBILITY_GRADES)
@@ -244,16 +247,40 @@ def claims(ctx: Reader, f: Filt, sort: str = "sources", group: str | None = None
 
 @router.get("/tracker")
 def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEntity = None,
-            side: TrackerSide = None) -> HTMLResponse:
+            side: TrackerSide = None, story: TrackerStory = None) -> HTMLResponse:
     """The casualty tracker: per side, killed, wounded, missing, detained, displaced and
     evacuated over their as-of dates, every value with its sources, newest and most cited
-    marked, revisions shown; figures nobody is named as the side of listed apart."""
+    marked, revisions shown; figures nobody is named as the side of listed apart; ``story``
+    keeps one story thread's articles."""
     with ctx.store.read() as conn:
-        data = queries.tracker_view(conn, f, place=place, entity=entity, side=side)
-    scoped = {"place": place or "", "entity": entity or "", "side": side or ""}
+        data = queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story)
+    scoped = {"place": place or "", "entity": entity or "", "side": side or "", "story": story or ""}
     return render(ctx, "tracker.html", f=f, data=data, scoped=scoped,
                   sq=urlencode({k: v for k, v in scoped.items() if v}),
                   shown_sources=queries.PAGE_SOURCES, shown_unattributed=queries.PAGE_UNATTRIBUTED)
+
+
+@router.get("/stories")
+def stories(ctx: Reader, f: Filt, single: bool = False, page: PageNumber = 1) -> HTMLResponse:
+    """Story threads in scope (what ``/api/stories`` lists)."""
+    size = ctx.config.page_size_count
+    with ctx.store.read() as conn:
+        data = queries.story_list(conn, f, limit=size, offset=(page - 1) * size, single=single)
+    return render(ctx, "stories.html", f=f, data=data, page=page, size=size, single=single)
+
+
+@router.get("/story/{story_id}")
+def story(ctx: Reader, story_id: str) -> HTMLResponse:
+    """One story thread: its articles, happenings, claims and casualty tracker (what
+    ``/api/stories/{id}`` returns)."""
+    if not queries.STORY_ID.fullmatch(story_id):
+        raise NotFound("no such story", params={"story": story_id[:40]})
+    with ctx.store.read() as conn:
+        data = queries.story_view(conn, story_id, verifiers=ctx.config.verify_analysts_count)
+    if data is None:
+        raise NotFound("no such story", params={"story": story_id})
+    return render(ctx, "story.html", data=data, s=data["story"], tracker=data["tracker"],
+                  shown_sources=queries.PAGE_SOURCES)
 
 
 @router.get("/events")
@@ -262,13 +289,15 @@ def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = Non
            recipient_id: IdQuery = None, flagged: bool = False,
            happened_since: str | None = None, happened_until: str | None = None,
            verification: str | None = None, rejected: bool = False,
+           story: str | None = None, happening: str | None = None, happenings: bool = False,
            page: PageNumber = 1) -> HTMLResponse:
     """Events in scope with type, mode, party, date and flag filters (what ``/api/events``
-    lists)."""
+    lists); each row says how often its happening was reported and links to the other reports;
+    ``happenings`` shows one row per happening, ``story`` one story thread's events."""
     size = ctx.config.page_size_count
     q = queries.event_query(type, mode, actor, recipient, actor_id, recipient_id, flagged,
                             happened_since, happened_until, verification, rejected,
-                            ctx.config.verify_analysts_count)
+                            ctx.config.verify_analysts_count, story, happening, happenings)
     with ctx.store.read() as conn:
         data = queries.event_list(conn, f, q, limit=size, offset=(page - 1) * size)
     form = {"type": ",".join(q.types), "mode": ",".join(q.modes), "actor": q.actor or "",
@@ -276,7 +305,8 @@ def events(ctx: Reader, f: Filt, type: str | None = None, mode: str | None = Non
             "flagged": "1" if flagged else "",
             "happened_since": q.happened_since.isoformat() if q.happened_since else "",
             "happened_until": q.happened_until.isoformat() if q.happened_until else "",
-            "verification": q.verification or "", "rejected": "1" if rejected else ""}
+            "verification": q.verification or "", "rejected": "1" if rejected else "",
+            "story": q.story or "", "happening": q.happening or "", "happenings": "1" if happenings else ""}
     return render(ctx, "events.html", f=f, data=data, form=form, types=queries.EVENT_TYPES,
                   statuses=VERIFICATION_STATUSES, page=page, size=size)
 

@@ -2,7 +2,8 @@
 
 One module per page — :mod:`.overview`, :mod:`.map`, :mod:`.timeline`, :mod:`.dossier`
 (entities list and dossier), :mod:`.lists` (events and quotes), :mod:`.claims`,
-:mod:`.tracker` (the casualty tracker), :mod:`.search`, :mod:`.export` — over :mod:`.common`
+:mod:`.tracker` (the casualty tracker), :mod:`.stories` (story threads), :mod:`.search`,
+:mod:`.export` — over :mod:`.common`
 (filter parsing, evidence references). The scope and the actor ranking are the read layer's
 (:mod:`newswatch.read`), shared with ``newswatch report`` and ``newswatch claims``. The
 routes call the functions re-exported here as ``queries.<name>``.
@@ -55,6 +56,7 @@ from .lists import (
     EVENT_TYPES,
     MAX_NAME_CHARS,
     QUOTE_KINDS,
+    STORY_ID,
     event_list,
     event_query,
     quote_list,
@@ -77,6 +79,7 @@ from .search import (
     query_terms,
     search,
 )
+from .stories import article_story, story_list, story_view
 from .timeline import (
     BASE_ITEM_TYPES,
     DAYS_UP_TO_DAYS,
@@ -95,6 +98,10 @@ from .tracker import (
 )
 
 __all__ = [
+    "STORY_ID",
+    "article_story",
+    "story_list",
+    "story_view",
     "ACTOR_LABELS",
     "BASE_ITEM_TYPES",
     "CLAIMS_PAGE_GROUPS",

@@ -140,7 +140,7 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     (:func:`newswatch.read.situation.claim_groups`), empty while no claim is stored;
     ``tracker`` is the casualty tracker one row per source of each point
     (:func:`.tracker.tracker_export_rows`, scoped further by ``tracker_scope``: ``place``,
-    ``entity``, ``side``), corrected values in, rejected figures never.
+    ``entity``, ``side``, ``story``), corrected values in, rejected figures never.
 
     Raises:
         NotFound: unknown dataset.

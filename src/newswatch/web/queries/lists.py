@@ -15,7 +15,7 @@ from ...storage.review_schema import VERIFICATION_STATUSES
 from ..errors import InvalidInput
 from .common import Filters, evidence_ref, parse_date
 
-__all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "event_list", "event_query",
+__all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "STORY_ID", "event_list", "event_query",
            "quote_list", "quote_query"]
 
 #: The PLOVER event types a list can be filtered by.
@@ -24,6 +24,8 @@ EVENT_TYPES = PLOVER_TYPES
 QUOTE_KINDS = ("direct", "reported", "turn")
 #: Longest name or word list accepted in a filter, in characters.
 MAX_NAME_CHARS = 200
+#: A story thread id (:func:`newswatch.situation.stories.story_id`).
+STORY_ID = re.compile(r"[0-9a-f]{12}")
 _MODE = re.compile(r"[a-z_-]{1,40}")
 
 
@@ -56,15 +58,23 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
                 recipient: str | None = None, actor_id: int | None = None,
                 recipient_id: int | None = None, flagged: bool = False,
                 happened_since: str | None = None, happened_until: str | None = None,
-                verification: str | None = None, rejected: bool = False, verifiers: int = 1
+                verification: str | None = None, rejected: bool = False, verifiers: int = 1,
+                story: str | None = None, happening: str | None = None, happenings: bool = False
                 ) -> EventQuery:
     """An :class:`EventQuery` from query parameters (types and modes comma-separated).
 
     Raises:
         InvalidInput: a type that is not a PLOVER type, a malformed mode, a name longer than
             :data:`MAX_NAME_CHARS`, a day that is not ``YYYY-MM-DD`` or a first day after the
-            last, or a verification status other than unverified, verified, disputed.
+            last, a verification status other than unverified, verified, disputed, a story
+            id that is not 12 hex digits, or a happening key that is not ``h:…``.
     """
+    story = (story or "").strip() or None
+    if story is not None and not STORY_ID.fullmatch(story):
+        raise InvalidInput("story must be a story id (12 hex digits)", params={"field": "story"})
+    happening = (happening or "").strip() or None
+    if happening is not None and (not happening.startswith("h:") or len(happening) > MAX_NAME_CHARS * 2):
+        raise InvalidInput("happening must be a happening key (h:...)", params={"field": "happening"})
     status = (verification or "").strip().lower() or None
     if status is not None and status not in VERIFICATION_STATUSES:
         raise InvalidInput("verification must be unverified, verified or disputed",
@@ -78,7 +88,8 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
                       actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
                       actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,
                       happened_since=first, happened_until=last, verification=status,
-                      rejected=rejected, verifiers=verifiers)
+                      rejected=rejected, verifiers=verifiers, story=story, happening=happening,
+                      happenings=happenings)
 
 
 def quote_query(speaker: str | None = None, speaker_id: int | None = None,
@@ -107,13 +118,17 @@ def event_list(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offse
     "recipient_labels", "place", "place_name", "date", "negated", "future", "hypothetical",
     "mentions", "verification", "verified_by", "verified_at", "verifiers", "correction" (who
     corrected or rejected it, when; None), "machine" (the machine's values of corrected fields; None),
-    <evidence reference>}]}``."""
+    "happening" (the key of the real-world event it reports), "reports" (how many event
+    reports that happening has), "other_reports" (the others: mention id, article, title,
+    day, outlet), <evidence reference>}]}``, and ``happenings``: how many happenings the
+    listed reports make."""
     data = list_events(conn, f, q, limit=limit, offset=offset)
     keep = ("id", "type", "mode", "actor", "actor_id", "actor_labels", "recipient",
             "recipient_id", "recipient_labels", "place", "place_name", "date", "negated",
             "future", "hypothetical", "mentions", "verification", "verified_by", "verified_at",
-            "verifiers", "correction")
-    return {"total": data["total"], "filters": f.to_dict(), "modes": event_modes(conn),
+            "verifiers", "correction", "happening", "reports", "other_reports")
+    return {"total": data["total"], "happenings": data["happenings"], "filters": f.to_dict(),
+            "modes": event_modes(conn),
             "items": [{**{k: r[k] for k in keep}, "machine": r.get("machine"), **_ref(r)}
                       for r in data["items"]]}
 

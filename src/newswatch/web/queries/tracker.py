@@ -100,7 +100,8 @@ def _clean_urls(data: dict[str, Any]) -> None:
 
 
 def tracker_view(conn: Connection, f: Filters, *, place: str | None = None,
-                 entity: str | None = None, side: str | None = None) -> dict[str, Any]:
+                 entity: str | None = None, side: str | None = None, story: str | None = None
+                 ) -> dict[str, Any]:
     """The tracker of a scope, JSON-ready: :meth:`newswatch.read.tracker.Tracker.to_dict`
     (``scope``, ``sides`` with their ``series`` of ``points`` and ``revisions``,
     ``unattributed``), every source's ``url`` kept only when http(s), each series with its
@@ -114,9 +115,9 @@ def tracker_view(conn: Connection, f: Filters, *, place: str | None = None,
     """
     if not has_table(conn, "claim"):
         return {"scope": {"filters": f.to_dict(), "place": place, "places": None,
-                          "entity": entity, "entities": None, "side": None},
+                          "entity": entity, "entities": None, "side": None, "story": story},
                 "sides": [], "unattributed": [], "categories": list(CATEGORIES), "places": []}
-    tr = tracker(conn, f, place=place, entity=entity, side=side)
+    tr = tracker(conn, f, place=place, entity=entity, side=side, story=story)
     data = tr.to_dict()
     _clean_urls(data)
     data["categories"] = list(CATEGORIES)
@@ -148,7 +149,7 @@ def _places(conn: Connection, revisions: list[int]) -> list[dict[str, Any]]:
 
 
 def tracker_export_rows(conn: Connection, f: Filters, *, place: str | None = None,
-                        entity: str | None = None, side: str | None = None
+                        entity: str | None = None, side: str | None = None, story: str | None = None
                         ) -> Iterator[dict[str, Any]]:
     """The tracker flat for the exports: one row per source of each point
     (:data:`TRACKER_COLUMNS`; :func:`newswatch.read.tracker.tracker_rows`), ``url`` kept only
@@ -159,6 +160,6 @@ def tracker_export_rows(conn: Connection, f: Filters, *, place: str | None = Non
     """
     if not has_table(conn, "claim"):
         return
-    for row in tracker_rows(tracker(conn, f, place=place, entity=entity, side=side)):
+    for row in tracker_rows(tracker(conn, f, place=place, entity=entity, side=side, story=story)):
         row["url"] = http_url(row["url"])
         yield row
