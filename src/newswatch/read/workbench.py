@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -52,9 +53,12 @@ from .scope import Filters, event_items, items_with_article, scope
 MAX_IDENTITIES = 200
 #: Most other reports of a happening listed with an event row (``reports`` counts them all).
 MAX_OTHER_REPORTS = 20
+#: An event date that can be placed in a range of days starts with a four-digit year.
+_YEAR_FIRST = re.compile(r"[0-9]{4}")
 
 __all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes",
-           "identity_labels", "identity_members", "list_events", "list_quotes"]
+           "happened_conditions", "happened_in", "identity_labels", "identity_members",
+           "list_events", "list_quotes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,43 @@ def _party(column: Any, entity_column: Any, who: Identity, typed: str | None = N
     return sa.or_(*found) if found else sa.false()
 
 
+def happened_conditions(conn: Connection, when: sa.ColumnElement[str], since: dt.date | None,
+                        until: dt.date | None) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions: the event date ``when`` (a TIMEX3 value: ``2021-07-07``, ``2021-07``,
+    ``2021``, ``2021-W27`` ...) overlaps the days ``since``..``until`` (both inclusive; either
+    may be None). An empty list when both are None; otherwise undated events and values that
+    do not start with a year ("PRESENT_REF") are left out. The one definition of "happened in
+    a range": the events list (:func:`list_events`) and the map
+    (:func:`newswatch.web.queries.map.map_features`) use it, and :func:`happened_in` says the
+    same of one value in Python.
+
+    ISO dates and their prefixes compare as text: a prefix is in the range when it is not after
+    the last day and, extended by "~" (which sorts after every digit), not before the first.
+    """
+    if since is None and until is None:
+        return []
+    out: list[sa.ColumnElement[bool]] = [when.op("GLOB")("[0-9][0-9][0-9][0-9]*") if conn.dialect.name == "sqlite"
+           else when.op("~")("^[0-9]{4}")]
+    if until is not None:
+        out.append(when <= until.isoformat())
+    if since is not None:
+        out.append(when + "~" >= since.isoformat())
+    return out
+
+
+def happened_in(value: str | None, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether an event date (TIMEX3) overlaps ``since``..``until``, exactly as
+    :func:`happened_conditions` decides in SQL (used for a date an analyst corrected, which
+    lives outside the item tables). True for any value when both bounds are None."""
+    if since is None and until is None:
+        return True
+    if not value or not _YEAR_FIRST.match(value):
+        return False
+    if until is not None and value > until.isoformat():
+        return False
+    return since is None or value + "~" >= since.isoformat()
+
+
 def event_modes(conn: Connection) -> list[str]:
     """The PLOVER modes stored on events, sorted (for a filter's choices)."""
     items = event_items()
@@ -328,16 +369,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         if text and text.strip():
             text = " ".join(text.split())
             stmt = stmt.where(_party(column, entity_column, identity_members(conn, text), text))
-    if q.happened_since or q.happened_until:
-        # ISO dates and their prefixes compare as text: a prefix is in the range when it is
-        # not after the last day and, extended by "~" (after every digit), not before the first.
-        when = sa.func.coalesce(ev.date, e.date)
-        stmt = stmt.where(when.op("GLOB")("[0-9][0-9][0-9][0-9]*") if conn.dialect.name == "sqlite"
-                          else when.op("~")("^[0-9]{4}"))
-        if q.happened_until:
-            stmt = stmt.where(when <= q.happened_until.isoformat())
-        if q.happened_since:
-            stmt = stmt.where(when + "~" >= q.happened_since.isoformat())
+    stmt = stmt.where(*happened_conditions(conn, sa.func.coalesce(ev.date, e.date),
+                                           q.happened_since, q.happened_until))
     if f.country:
         p = t.place.c
         placed = (sa.select(p.key).where(p.country_code == f.country))

@@ -446,17 +446,38 @@ def article(ctx: Reader, article_id: str, revision: IdQuery = None,
     return out
 
 
+HappenedSince = Annotated[str | None, Query(
+    description="First day the event itself happened (its date, not publication), YYYY-MM-DD.")]
+HappenedUntil = Annotated[str | None, Query(
+    description="Last day the event itself happened, YYYY-MM-DD (inclusive).")]
+
+
 @router.get("/map", tags=["pages"], response_class=GeoJSONResponse,
             responses={200: {"model": FeatureCollection}, **READS})
 def map_data(ctx: Reader, f: Filt,
              zoom: Annotated[int | None, Query(ge=0, le=18, description=(
                  "Map zoom level: features are clustered on the server into grid cells "
                  "(kind 'cluster' with count, mentions, categories, top)"))] = None,
+             happened_since: HappenedSince = None, happened_until: HappenedUntil = None,
              ) -> GeoJSONResponse:
-    """Places and events in scope as GeoJSON (``application/geo+json``)."""
+    """Places and events in scope as GeoJSON (``application/geo+json``). ``happened_since``
+    and ``happened_until`` keep the events whose own date overlaps those days (places stay);
+    a country or territory carries ``area``, its ISO 3166-1 numeric code (the page draws
+    its outline filled instead of a pin)."""
+    happened = queries.parse_happened(happened_since, happened_until)
     with ctx.store.read() as conn:
-        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count, zoom=zoom)
+        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count, zoom=zoom,
+                                    happened=happened)
     return GeoJSONResponse(data)
+
+
+@router.get("/map/days", tags=["pages"], responses=READS)
+def map_days(ctx: Reader, f: Filt) -> dict[str, Any]:
+    """The days the map's events happened on (the bounds of the map's date range):
+    ``days`` (sorted ISO days), ``first``, ``last`` and ``undated`` (events whose date is
+    no calendar day, month or year)."""
+    with ctx.store.read() as conn:
+        return queries.map_event_days(conn, f)
 
 
 @router.get("/places/{key}/mentions", tags=["pages"], responses=ITEM_READS)
@@ -626,10 +647,7 @@ Flagged = Annotated[bool, Query(description="Also list negated and hypothetical 
 def events(ctx: Reader, f: SyncFilt, type: EventType = None, mode: EventMode = None,
            actor: Party = None, recipient: Party = None, actor_id: IdQuery = None,
            recipient_id: IdQuery = None, flagged: Flagged = False,
-           happened_since: Annotated[str | None, Query(
-               description="First day the event itself happened (its date), YYYY-MM-DD.")] = None,
-           happened_until: Annotated[str | None, Query(
-               description="Last day the event itself happened, YYYY-MM-DD.")] = None,
+           happened_since: HappenedSince = None, happened_until: HappenedUntil = None,
            verification: Verification = None, rejected: Rejected = False,
            story: Annotated[str | None, Query(
                max_length=12, description="Only events of this story thread's articles.")] = None,
@@ -682,13 +700,14 @@ def search(ctx: Reader, f: Filt, q: str = "", limit: Limit = 50, offset: Offset 
 # -- exports ----------------------------------------------------------------------------------
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
-                  "geojson": "application/geo+json"}
+                  "json": "application/json", "geojson": "application/geo+json"}
 
 
 @router.get("/export/{dataset}.{fmt}", tags=["exports"], response_class=Response,
             responses={200: {"description": "The export, as a file to save.", "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
                 "application/geo+json": {"schema": FeatureCollection.model_json_schema(
                     ref_template="#/components/schemas/{model}")}}},
                        **ITEM_READS})
@@ -698,13 +717,16 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
                                                   "Cyrillic text (default true).")] = True,
            rejected: Rejected = False, place: TrackerPlace = None, story: TrackerStory = None,
            entity: TrackerEntity = None, side: TrackerSide = None) -> Response:
-    """What the current filter shows, as CSV, JSON Lines, or GeoJSON (``places``, ``events``
-    or ``map``).
+    """What the current filter shows, as CSV, JSON Lines, one JSON array (``.json``), or
+    GeoJSON (``places``, ``events`` or ``map``).
 
     Datasets: articles, mentions, quotes, figures, places (one row per mention), events,
-    claims (the claims ledger, one row per claim), tracker (the casualty tracker, one row
-    per source of each value, scoped by ``place``, ``entity``, ``side`` and ``story``, which only the
-    tracker takes); ``map.geojson`` is the map layer (places and events). Every item row
+    plover (the events as PLOVER event records: type, mode, date and its precision, actor
+    and recipient with ISO 3166-1 alpha-3 country and PLOVER sector, the place's GeoNames id,
+    country and coordinates, the flags), claims (the claims ledger, one row per claim),
+    tracker (the casualty tracker, one row per source of each value, scoped by ``place``,
+    ``entity``, ``side`` and ``story``, which only the tracker takes); ``map.geojson`` is the
+    map layer (places and events). Every item row
     carries its source: ``outlet``, ``url`` (http(s) only), ``article_id``, ``revision_id``,
     ``published`` and the ``sentence``; GeoJSON features carry those of their first mention
     as flat properties. CSV cells a spreadsheet would run
@@ -714,7 +736,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
     ``rejected``; events their ``verification`` status.
     """
     if fmt not in EXPORT_FORMATS:
-        raise NotFound(f"no export format {fmt!r}; use csv, jsonl or geojson")
+        raise NotFound(f"no export format {fmt!r}; use csv, jsonl, json or geojson")
     filename = f"newswatch-{dataset}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "geojson":
@@ -740,6 +762,8 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
                                         tracker_scope=scoped))
     if fmt == "csv":
         body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
+    elif fmt == "json":
+        body = queries.json_array_chunks(rows)
     else:
         body = (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
     return StreamingResponse(body, media_type=EXPORT_FORMATS[fmt], headers=headers)

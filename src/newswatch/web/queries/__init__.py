@@ -50,6 +50,7 @@ from .export import (
     csv_chunks,
     export_rows,
     flat_features,
+    json_array_chunks,
     spreadsheet_safe,
 )
 from .lists import (
@@ -59,10 +60,18 @@ from .lists import (
     STORY_ID,
     event_list,
     event_query,
+    parse_happened,
     quote_list,
     quote_query,
 )
-from .map import EVIDENCE_ROWS, FEATURE_CLASS_CATEGORY, map_features, place_evidence
+from .map import (
+    EVIDENCE_ROWS,
+    FEATURE_CLASS_CATEGORY,
+    area_code,
+    map_event_days,
+    map_features,
+    place_evidence,
+)
 from .overview import (
     OVERVIEW_ROWS,
     article_rows,
@@ -140,13 +149,17 @@ __all__ = [
     "event_items",
     "event_list",
     "event_query",
+    "parse_happened",
     "evidence_ref",
     "export_rows",
     "flat_features",
+    "json_array_chunks",
     "fts5_query",
     "has_table",
     "highlight_snippet",
     "latest_events",
+    "area_code",
+    "map_event_days",
     "map_features",
     "overview",
     "parse_date",

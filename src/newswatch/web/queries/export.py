@@ -1,4 +1,6 @@
-"""The exports: every dataset in scope as rows (CSV or JSON Lines), and the map as GeoJSON.
+"""The exports: every dataset in scope as rows (CSV, JSON Lines or one JSON array), and the
+map as GeoJSON. ``plover`` is the events as PLOVER event records, for users of POLECAT data
+(:data:`PLOVER_COLUMNS`).
 
 Every row of an item export (mentions, quotes, figures, places, events, claims) keeps its
 source: the outlet, the article's URL (only an http(s) address; anything else is left
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,8 +34,8 @@ from .common import Filters, event_items, has_table, iso, items_with_article, sc
 from .overview import article_rows
 from .tracker import TRACKER_COLUMNS, tracker_export_rows
 
-__all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "SOURCE_COLUMNS", "csv_chunks",
-           "export_rows", "flat_features", "spreadsheet_safe"]
+__all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "PLOVER_COLUMNS", "SOURCE_COLUMNS",
+           "csv_chunks", "export_rows", "flat_features", "json_array_chunks", "spreadsheet_safe"]
 
 #: The source of an item, carried by every item export (CSV header order).
 SOURCE_COLUMNS: tuple[str, ...] = ("outlet", "url", "article_id", "revision_id", "published",
@@ -58,6 +61,20 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                "verification"),
     "tracker": TRACKER_COLUMNS,
 }
+#: The ``plover`` dataset: one PLOVER event record per report (event mention) in scope. Names
+#: follow the project's design notes (DATA-MODEL.md: an event's type, mode, actor and
+#: recipient with their ISO 3166-1 alpha-3 country and PLOVER sector, place, date with
+#: precision, the negated / future / hypothetical / reported flags; a place's GeoNames id,
+#: feature code, country, latitude and longitude); docs/web.md says where each comes from.
+PLOVER_COLUMNS: tuple[str, ...] = (
+    "event_id", "mention_id", "happening", "type", "mode", "date", "date_precision",
+    "actor", "actor_entity_id", "actor_country", "actor_sector",
+    "recipient", "recipient_entity_id", "recipient_country", "recipient_sector",
+    "place", "geonames_id", "feature_code", "place_country", "latitude", "longitude",
+    "negated", "future", "hypothetical", "reported", "speaker", "confidence",
+    "start", "end", "title", "language", *SOURCE_COLUMNS, *REVIEW_COLUMNS, "verification",
+)
+EXPORT_COLUMNS["plover"] = PLOVER_COLUMNS
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
 #: The byte-order mark a CSV export starts with (spreadsheet programs then read UTF-8).
@@ -99,6 +116,19 @@ def csv_chunks(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], *, bom:
     yield buffer.getvalue()
 
 
+def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """One JSON array of ``rows`` (each made JSON-ready by
+    :func:`newswatch.storage.mapping.to_jsonable`), written a row at a time: ``[``, the rows
+    separated by ``,`` and a line break, ``]`` (``[]`` when there is none). UTF-8 text, not
+    ASCII-escaped."""
+    yield "["
+    first = True
+    for row in rows:
+        yield ("\n" if first else ",\n") + json.dumps(to_jsonable(row), ensure_ascii=False)
+        first = False
+    yield "]\n" if first else "\n]\n"
+
+
 def flat_features(collection: dict[str, Any]) -> dict[str, Any]:
     """A map FeatureCollection for GIS programs: each feature's ``evidence`` reference (its
     first mention) flattened into the properties as :data:`SOURCE_COLUMNS` (QGIS reads flat
@@ -138,6 +168,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     ``places`` is one row per place mention, with the place's totals in scope (``mentions``,
     ``articles``) repeated on each; ``claims`` is one row per claim of the claims ledger
     (:func:`newswatch.read.situation.claim_groups`), empty while no claim is stored;
+    ``plover`` is one PLOVER event record per event report (:data:`PLOVER_COLUMNS`,
+    :func:`_plover_rows`), with the analysts' corrections and the verification status;
     ``tracker`` is the casualty tracker one row per source of each point
     (:func:`.tracker.tracker_export_rows`, scoped further by ``tracker_scope``: ``place``,
     ``entity``, ``side``, ``story``), corrected values in, rejected figures never.
@@ -157,6 +189,13 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         yield from tracker_export_rows(conn, f, **(tracker_scope or {}))
         return
     corrections = ReviewIndex(conn, "correction")
+    if dataset == "plover":
+        statuses = event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
+        for row in _plover_rows(conn, f):
+            status = statuses.get(int(row["event_id"]))
+            row["verification"] = status.status if status is not None else "unverified"
+            yield from _reviewed(corrections, "event", row, show_rejected)
+        return
     if dataset == "claims":  # a claim is read from a figure: the figure's correction holds
         checks = ReviewIndex(conn, "verification")
         for row in _claim_rows(conn, f):
@@ -258,3 +297,77 @@ def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
                    "url": http_url(c.url), "article_id": c.article_id,
                    "revision_id": c.revision_id, "published": c.published,
                    "sentence": _whole(c.sentence)}
+
+
+def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
+    """PLOVER event records (:data:`PLOVER_COLUMNS`) of the event reports in scope, oldest
+    publication first: a report's own type, mode, parties, place and date (the event's where
+    the report has none: a reprint that leaves the date out), the parties' countries and
+    sectors and the flags as the report was coded (``event_mention.detail``; the event's
+    columns before the situation model), the place resolved to its stored GeoNames record
+    (by key, else by name), its country as ISO 3166-1 alpha-3."""
+    from ...stages.events.actors import alpha3
+
+    sc = scope(f)
+    items = event_items()
+    ev, e = items.c, t.event.c
+    mentioned = "event_id" in ev
+    event_id = ev.event_id if mentioned else ev.id
+    stmt = (items_with_article(items, sc, event_id.label("event_id"), ev.id.label("mention_id"),
+                               ev.type, ev.mode, ev.actor, ev.recipient, ev.place, ev.date,
+                               ev.confidence, e.place.label("event_place"),
+                               e.date.label("event_date"), e.place_key, e.actor_entity_id,
+                               e.recipient_entity_id, e.actor_country, e.actor_sector,
+                               e.recipient_country, e.recipient_sector, e.date_precision,
+                               e.negated, e.future, e.hypothetical)
+            .join(t.event, e.id == event_id))
+    if mentioned:
+        hm = st.happening_member.c
+        stmt = stmt.add_columns(ev.detail, hm.happening).outerjoin(
+            st.happening_member, hm.mention_id == ev.id)
+    rows = conn.execute(stmt.order_by(t.article.c.published, ev.revision_id, ev.start)
+                        .limit(EXPORT_MAX_ROWS)).all()
+    wanted = {x for r in rows for x in (r.place, r.event_place, r.place_key) if x}
+    p = t.place.c
+    places: dict[str, Any] = {}
+    names = sorted(wanted)
+    for i in range(0, len(names), 500):
+        chunk = names[i:i + 500]
+        for stored in conn.execute(sa.select(p.key, p.name, p.geonameid, p.feature_code,
+                                             p.country_code, p.lat, p.lon)
+                                   .where(sa.or_(p.key.in_(chunk), p.name.in_(chunk)))
+                                   .order_by(p.resolved.desc(), p.id)):
+            places.setdefault(stored.key, stored)
+            places.setdefault(stored.name, stored)
+    for r in rows:
+        detail = (getattr(r, "detail", None) or {}) if mentioned else {}
+
+        def own(name: str, row: Any = r, coded: dict[str, Any] = detail) -> Any:
+            # the report's coding, else the event's
+            value = coded.get(name)
+            return value if value is not None else getattr(row, name)
+
+        place_ref = r.place or r.event_place or r.place_key
+        pl = places.get(place_ref or "")
+        yield {
+            "event_id": int(r.event_id), "mention_id": int(r.mention_id),
+            "happening": getattr(r, "happening", None) or f"m{int(r.mention_id)}",
+            "type": r.type, "mode": r.mode, "date": r.date or r.event_date,
+            "date_precision": own("date_precision"),
+            "actor": r.actor, "actor_entity_id": r.actor_entity_id,
+            "actor_country": own("actor_country"), "actor_sector": own("actor_sector"),
+            "recipient": r.recipient, "recipient_entity_id": r.recipient_entity_id,
+            "recipient_country": own("recipient_country"),
+            "recipient_sector": own("recipient_sector"),
+            "place": pl.name if pl is not None else place_ref,
+            "geonames_id": pl.geonameid if pl is not None else None,
+            "feature_code": pl.feature_code if pl is not None else None,
+            "place_country": alpha3(pl.country_code) if pl is not None else None,
+            "latitude": pl.lat if pl is not None else None,
+            "longitude": pl.lon if pl is not None else None,
+            "negated": bool(own("negated")), "future": bool(own("future")),
+            "hypothetical": bool(own("hypothetical")), "reported": bool(detail.get("reported")),
+            "speaker": detail.get("speaker"), "confidence": r.confidence,
+            "start": r.start, "end": r.end, "title": r.title, "language": r.language,
+            **_source(r),
+        }

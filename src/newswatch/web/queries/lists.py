@@ -3,6 +3,7 @@ their parameters checked and every row turned into an evidence reference."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +17,7 @@ from ..errors import InvalidInput
 from .common import Filters, evidence_ref, parse_date
 
 __all__ = ["EVENT_TYPES", "MAX_NAME_CHARS", "QUOTE_KINDS", "STORY_ID", "event_list", "event_query",
-           "quote_list", "quote_query"]
+           "parse_happened", "quote_list", "quote_query"]
 
 #: The PLOVER event types a list can be filtered by.
 EVENT_TYPES = PLOVER_TYPES
@@ -54,6 +55,21 @@ def _name(value: str | None, field: str) -> str | None:
     return text or None
 
 
+def parse_happened(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """The days an event happened in, from ``happened_since`` and ``happened_until`` (ISO
+    days, both inclusive; empty: open) — the events list's and the map's parameters.
+
+    Raises:
+        InvalidInput: a day that is not ``YYYY-MM-DD``, or the first day after the last.
+    """
+    first = parse_date(since, "happened_since")
+    last = parse_date(until, "happened_until")
+    if first and last and first > last:
+        raise InvalidInput("happened_since is after happened_until",
+                           params={"field": "happened_since"})
+    return first, last
+
+
 def event_query(type: str | None = None, mode: str | None = None, actor: str | None = None,
                 recipient: str | None = None, actor_id: int | None = None,
                 recipient_id: int | None = None, flagged: bool = False,
@@ -79,11 +95,7 @@ def event_query(type: str | None = None, mode: str | None = None, actor: str | N
     if status is not None and status not in VERIFICATION_STATUSES:
         raise InvalidInput("verification must be unverified, verified or disputed",
                            params={"field": "verification"})
-    first = parse_date(happened_since, "happened_since")
-    last = parse_date(happened_until, "happened_until")
-    if first and last and first > last:
-        raise InvalidInput("happened_since is after happened_until",
-                           params={"field": "happened_since"})
+    first, last = parse_happened(happened_since, happened_until)
     return EventQuery(types=_codes(type, "type", EVENT_TYPES), modes=_codes(mode, "mode", None),
                       actor=_name(actor, "actor"), recipient=_name(recipient, "recipient"),
                       actor_id=actor_id, recipient_id=recipient_id, flagged=flagged,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +14,7 @@ from sqlalchemy.engine import Connection
 from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
 from ...read.scope import aggregate_conditions, in_country
+from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
 from ..cache import cached
@@ -40,22 +44,37 @@ FEATURE_CLASS_CATEGORY = {
 EVIDENCE_ROWS = 5
 #: Zoom levels the server clusters for (Leaflet's 0 = whole world .. 18 = a street).
 MAX_ZOOM = 18
+#: GeoNames feature codes of countries and territories: the map draws such a place (and the
+#: events placed there) as the country's area, not a pin (``area`` property).
+COUNTRY_FEATURE_CODES = frozenset({"PCL", "PCLI", "PCLIX", "PCLD", "PCLF", "PCLS", "TERR"})
 #: Grid cells per map tile side when clustering: at zoom z a cell is 360 / 2**z / CELLS_PER_TILE
 #: degrees of longitude (and as many of latitude), about 64 screen pixels.
 CELLS_PER_TILE = 4
 
-__all__ = ["CELLS_PER_TILE", "EVIDENCE_ROWS", "FEATURE_CLASS_CATEGORY", "MAX_ZOOM", "cluster_features",
+__all__ = ["CELLS_PER_TILE", "COUNTRY_FEATURE_CODES", "EVIDENCE_ROWS", "FEATURE_CLASS_CATEGORY",
+           "MAX_ZOOM", "Happened", "area_code", "cluster_features", "map_event_days",
            "map_features", "place_evidence"]
 
+#: A range of days an event happened in (first, last; both inclusive, either None: open).
+Happened = tuple[dt.date | None, dt.date | None]
+
 def map_features(conn: Connection, f: Filters, *, limit: int, zoom: int | None = None,
-                 direct: bool = False) -> dict[str, Any]:
+                 direct: bool = False, happened: Happened = (None, None)) -> dict[str, Any]:
     """Places and events in scope as a GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
 
     One feature per resolved place with coordinates (``kind`` "place", ``category`` from its
     GeoNames feature class) and one per (place, event type) where events name a stored place
     (``kind`` "event", ``category`` the PLOVER type). Busiest first, at most ``limit``.
-    Properties: ``kind``, ``category``, ``key``, ``name``, ``country_code``, ``mentions``,
-    ``articles`` and ``evidence``: the first mention (an evidence reference).
+    Properties: ``kind``, ``category``, ``key``, ``name``, ``country_code``, ``feature_code``
+    (the place's GeoNames feature code), ``mentions``, ``articles``, ``evidence``: the first
+    mention (an evidence reference), and ``area``: for a country or territory
+    (:data:`COUNTRY_FEATURE_CODES`, or a ``country:`` key) its ISO 3166-1 numeric code, the id
+    of its outline in world-atlas, so the page draws the country's area instead of a pin
+    (:func:`area_code`); None for every other place. The geometry stays the GeoNames point.
+
+    ``happened`` keeps only the events whose own date (the mention's, else the event's; an
+    analyst's corrected date holds) overlaps those days
+    (:func:`newswatch.read.workbench.happened_conditions`); places are not filtered by it.
 
     The analysts' corrections hold: a place mention matched to another place counts there, an
     event mention retyped counts under its new type, rejected mentions count nowhere (a
@@ -70,18 +89,52 @@ def map_features(conn: Connection, f: Filters, *, limit: int, zoom: int | None =
     def compute() -> dict[str, Any]:
         # The aggregates count machine output; once an analyst has corrected or rejected a
         # place or event mention, the item tables are scanned so the correction holds.
-        if direct or not _has_aggregates(conn) or _has_map_corrections(conn):
-            return _map_features_direct(conn, f, limit=limit)
-        return _map_features_aggregated(conn, f, limit=limit)
+        # The aggregates have no event date: a range of days scans the item tables.
+        if (direct or happened != (None, None) or not _has_aggregates(conn)
+                or _has_map_corrections(conn)):
+            data = _map_features_direct(conn, f, limit=limit, happened=happened)
+        else:
+            data = _map_features_aggregated(conn, f, limit=limit)
+        for feature in data["features"]:
+            props = feature["properties"]
+            props["area"] = area_code(props["key"], props["feature_code"], props["country_code"])
+        return data
 
     if direct:
         data = compute()
         return data if zoom is None else cluster_features(data, zoom)
-    data = cached(conn, ("map", f, limit, None), compute)
+    data = cached(conn, ("map", f, limit, None, happened), compute)
     if zoom is None:
         return data
     # every zoom level clusters the one cached answer of its filter
-    return cached(conn, ("map", f, limit, zoom), lambda: cluster_features(data, zoom))
+    return cached(conn, ("map", f, limit, zoom, happened), lambda: cluster_features(data, zoom))
+
+
+_COUNTRY_KEY = re.compile(r"country:([A-Z]{2,3})")
+
+
+def area_code(key: str | None, feature_code: str | None, country_code: str | None) -> str | None:
+    """The ISO 3166-1 numeric code ("004") of a place that is a whole country or territory:
+    one with a country feature code (:data:`COUNTRY_FEATURE_CODES`) and an ISO alpha-2
+    ``country_code``, or a country-level match keyed ``country:<alpha-2 or alpha-3>`` (the
+    events stage's). world-atlas (Natural Earth) names its country outlines by this code.
+    None for any other place and for a country pycountry gives no numeric code (Kosovo)."""
+    match = _COUNTRY_KEY.fullmatch(key or "")
+    if match:
+        return _numeric(match.group(1))
+    if feature_code in COUNTRY_FEATURE_CODES and country_code:
+        return _numeric(country_code)
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def _numeric(code: str) -> str | None:
+    import pycountry
+
+    code = code.upper()
+    country = (pycountry.countries.get(alpha_2=code) if len(code) == 2
+               else pycountry.countries.get(alpha_3=code))
+    return getattr(country, "numeric", None) if country is not None else None
 
 
 def _has_point(p: Any) -> sa.ColumnElement[bool]:
@@ -128,7 +181,7 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
         e = ag.agg_event_place.c
         at_place = [p.key == e.place, p.name == e.place, p.key == e.place_key]
         estmt = (
-            sa.select(p.key, p.name, p.lat, p.lon, p.country_code, e.type,
+            sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type,
                       sa.func.sum(e.mentions).label("mentions"),
                       sa.func.count(sa.distinct(e.article_id)).label("articles"),
                       sa.func.min(e.first_event).label("first_event"))
@@ -136,7 +189,7 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
             .join(t.place, sa.or_(*at_place))
             .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
                    *aggregate_conditions(e.day, e.language, f))
-            .group_by(p.key, p.name, p.lat, p.lon, p.country_code, e.type)
+            .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type)
             .order_by(sa.desc("mentions"), p.key, e.type)
             .limit(remaining)
         )
@@ -201,7 +254,8 @@ def cluster_features(data: dict[str, Any], zoom: int) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": out, "zoom": zoom}
 
 
-def _map_features_direct(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
+def _map_features_direct(conn: Connection, f: Filters, *, limit: int,
+                         happened: Happened = (None, None)) -> dict[str, Any]:
     """The map scanned from the item tables, with the analysts' corrections (see
     :func:`map_features`)."""
     sc = scope(f)
@@ -227,7 +281,7 @@ def _map_features_direct(conn: Connection, f: Filters, *, limit: int) -> dict[st
         stmt = stmt.where(p.country_code == f.country)
     features = _place_features(conn, conn.execute(stmt).all())
     _corrected_places(conn, sc, f, corrections, features)
-    features.extend(_event_features(conn, sc, f, limit - len(features), corrections))
+    features.extend(_event_features(conn, sc, f, limit - len(features), corrections, happened))
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -273,17 +327,20 @@ def _corrected_places(conn: Connection, sc: sa.CTE, f: Filters, corrections: Rev
 
 
 def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
-                    corrections: ReviewIndex) -> list[dict[str, Any]]:
+                    corrections: ReviewIndex, happened: Happened = (None, None)
+                    ) -> list[dict[str, Any]]:
     """Event markers: one per (place, PLOVER type); a mention an analyst retyped counts under
-    its new type, a rejected one not at all."""
+    its new type, a rejected one not at all; with ``happened``, only events whose date (an
+    analyst's, else the mention's, else the event's) overlaps those days."""
     if limit <= 0:
         return []
     items = event_items()
     p, ev = t.place.c, items.c
     # An event is placed at a stored place named by its place key or name.
     at_place = [p.key == ev.place, p.name == ev.place, p.key == t.event.c.place_key]
+    when = sa.func.coalesce(ev.date, t.event.c.date)
     stmt = (
-        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, ev.type,
+        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type,
                   sa.func.count().label("mentions"),
                   sa.func.count(sa.distinct(sc.c.article_id)).label("articles"),
                   sa.func.min(ev.id).label("first_event")).select_from(items)
@@ -295,7 +352,8 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
         .join(sc, sc.c.revision_id == ev.revision_id)
         .join(t.place, sa.or_(*at_place))
         .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
-        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, ev.type)
+        .where(*happened_conditions(conn, when, *happened))
+        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type)
         .order_by(sa.desc("mentions"), p.key, ev.type)
         .limit(limit)
     )
@@ -309,14 +367,16 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
     out = [
         _feature(r.lon, r.lat, {
             "kind": "event", "category": r.type, "key": r.key, "name": r.name,
-            "country_code": r.country_code, "feature_code": None, "mentions": int(r.mentions),
-            "articles": int(r.articles), "evidence": evidence.get(int(r.first_event)),
+            "country_code": r.country_code, "feature_code": r.feature_code,
+            "mentions": int(r.mentions), "articles": int(r.articles),
+            "evidence": evidence.get(int(r.first_event)),
         })
         for r in rows
     ]
     if retyped:
-        single = (sa.select(p.key, p.name, p.lat, p.lon, p.country_code, ev.type, ev.id,
-                            ev.revision_id, ev.start, ev.end, sc.c.article_id)
+        single = (sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type,
+                            ev.id, ev.revision_id, ev.start, ev.end, sc.c.article_id,
+                            when.label("date"))
                   .select_from(items).join(t.event, t.event.c.id == ev.event_id)
                   .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
                   .join(sc, sc.c.revision_id == ev.revision_id)
@@ -326,11 +386,14 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
             single = single.where(p.country_code == f.country)
         for r in conn.execute(single).all():
             review = corrections.get("event", r.article_id, r.revision_id, r.start, r.end)
-            kind = (review.fields if review is not None else {}).get("type") or r.type
+            fields = review.fields if review is not None else {}
+            kind = fields.get("type") or r.type
+            if not happened_in(fields.get("date") or r.date, *happened):
+                continue
             ref = _evidence_by_id(conn, items, [int(r.id)]).get(int(r.id))
             props = {"kind": "event", "category": kind, "key": r.key, "name": r.name,
-                     "country_code": r.country_code, "feature_code": None, "mentions": 1,
-                     "articles": 1, "evidence": ref}
+                     "country_code": r.country_code, "feature_code": r.feature_code,
+                     "mentions": 1, "articles": 1, "evidence": ref}
             _merge(out, (kind, r.key), lambda props=props, r=r: _feature(r.lon, r.lat, props))
     return out
 
@@ -340,8 +403,9 @@ def _event_rows_to_features(conn: Connection, rows: Sequence[Any]) -> list[dict[
     return [
         _feature(r.lon, r.lat, {
             "kind": "event", "category": r.type, "key": r.key, "name": r.name,
-            "country_code": r.country_code, "feature_code": None, "mentions": int(r.mentions),
-            "articles": int(r.articles), "evidence": evidence.get(int(r.first_event)),
+            "country_code": r.country_code, "feature_code": r.feature_code,
+            "mentions": int(r.mentions), "articles": int(r.articles),
+            "evidence": evidence.get(int(r.first_event)),
         })
         for r in rows
     ]
@@ -391,3 +455,82 @@ def place_evidence(conn: Connection, f: Filters, key: str, *, limit: int = EVIDE
     ).all()
     return {"key": place.key, "name": place.name, "country_code": place.country_code,
             "lat": place.lat, "lon": place.lon, "mentions": [evidence_ref(r) for r in rows]}
+
+
+#: A TIMEX3 value the map's day range can hold: a year, a month or a day (``2021``,
+#: ``2021-07``, ``2021-07-07``, and longer values that start with a day).
+_CALENDAR = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def _days_of(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a TIMEX3 value covers (a day: itself; ``2021-07``: July 1-31;
+    ``2021``: the year), or None for anything else (``PRESENT_REF``, ``2021-W27``, ``XXXX-07``)."""
+    match = _CALENDAR.match(value or "")
+    if match is None or (match.end() < len(value or "") and match.group(3) is None):
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None and month is not None:
+            one = dt.date(year or 1, month, day)
+            return one, one
+        if month is not None:
+            first = dt.date(year or 1, month, 1)
+            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, following - dt.timedelta(days=1)
+        return dt.date(year or 1, 1, 1), dt.date(year or 1, 12, 31)
+    except ValueError:  # "2021-13", "2021-02-30": not a day
+        return None
+
+
+def map_event_days(conn: Connection, f: Filters) -> dict[str, Any]:
+    """The days the map's events happened on: the bounds of its date range control.
+
+    Counts the events :func:`map_features` can draw in scope (placed at a stored place with
+    coordinates, not negated nor hypothetical, not rejected by an analyst; an analyst's
+    corrected date holds), by their own date (the mention's, else the event's). A day
+    (``2021-07-07``) is itself; a month or a year adds its first and last day, so the range
+    can reach it; other values (``PRESENT_REF``, ``2021-W27``) are not counted.
+
+    Returns:
+        ``{"days": [ISO day, ...] (sorted, distinct), "first": ISO day or None,
+        "last": ISO day or None, "undated": events that have no such date}``.
+    """
+    sc = scope(f)
+    items = event_items()
+    p, ev, e = t.place.c, items.c, t.event.c
+    at_place = [p.key == ev.place, p.name == ev.place, p.key == e.place_key]
+    placed = (sa.select(ev.revision_id, ev.start, ev.end, sc.c.article_id,
+                        sa.func.coalesce(ev.date, e.date).label("date"))
+              .select_from(items).join(t.event, e.id == ev.event_id)
+              .where(e.negated.is_(False), e.hypothetical.is_(False))
+              .join(sc, sc.c.revision_id == ev.revision_id)
+              .where(sa.exists().where(sa.or_(*at_place), p.lat.is_not(None),
+                                       p.lon.is_not(None), _has_point(p))))
+    if f.country:
+        placed = placed.where(sa.exists().where(sa.or_(*at_place), p.country_code == f.country))
+    corrections = ReviewIndex(conn, "correction")
+    reviewed = corrections.positions("event", lambda r: True)
+    mention = sa.tuple_(ev.revision_id, ev.start, ev.end)
+    counts: dict[str | None, int] = {}
+    machine = placed.where(mention.not_in(reviewed)) if reviewed else placed
+    sub = machine.subquery()
+    for r in conn.execute(sa.select(sub.c.date, sa.func.count()).group_by(sub.c.date)):
+        counts[r[0]] = counts.get(r[0], 0) + int(r[1])
+    if reviewed:
+        for r in conn.execute(placed.where(mention.in_(reviewed))):
+            review = corrections.get("event", r.article_id, r.revision_id, r.start, r.end)
+            if review is not None and review.action == "reject":
+                continue
+            value = (review.fields if review is not None else {}).get("date") or r.date
+            counts[value] = counts.get(value, 0) + 1
+    days: set[dt.date] = set()
+    undated = 0
+    for value, n in counts.items():
+        span = _days_of(value)
+        if span is None:
+            undated += n
+        else:
+            days.update(span)
+    ordered = [d.isoformat() for d in sorted(days)]
+    return {"days": ordered, "first": ordered[0] if ordered else None,
+            "last": ordered[-1] if ordered else None, "undated": undated}

@@ -1,6 +1,9 @@
 // Map: country outlines from Natural Earth (world-atlas TopoJSON, served locally), an optional
-// tile layer, and clustered markers from /api/map coloured by kind. Popups are built with DOM
-// calls (textContent), never from HTML strings, so stored text cannot inject markup.
+// tile layer, and clustered markers from /api/map coloured by kind; a country-level place or
+// event (its feature's "area": the ISO 3166-1 numeric id of its outline) is drawn as the
+// country's area, filled translucent. A date range (two range inputs over /api/map/days)
+// reloads the events that happened in it. Popups are built with DOM calls (textContent),
+// never from HTML strings, so stored text cannot inject markup.
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("map-config").textContent);
@@ -11,13 +14,16 @@
   }
   const status = document.getElementById("map-status");
 
-  fetch(cfg.countries).then(function (r) { return r.json(); }).then(function (topo) {
+  // The country outlines, and each country's feature by its ISO 3166-1 numeric id (the
+  // areas drawn for country-level places and events reuse them).
+  let outlineLayer = null;
+  const outlines = fetch(cfg.countries).then(function (r) { return r.json(); }).then(function (topo) {
     const countries = topojson.feature(topo, topo.objects.countries);
     // Natural Earth's Antarctica and the polygons that cross the antimeridian (Russia, Fiji)
     // would draw as bands across a Mercator map: drop the first, shift the west half of the
     // others by 360 degrees.
     countries.features = countries.features.filter(function (f) { return f.id !== "010"; });
-    L.geoJSON(countries, {
+    outlineLayer = L.geoJSON(countries, {
       coordsToLatLng: function (c) { return L.latLng(c[1], c[0]); },
       onEachFeature: function () {},
       filter: function (f) { shiftIfCrossing(f.geometry); return true; },
@@ -25,7 +31,10 @@
       interactive: false,
     }).addTo(map).bringToBack();
     map.attributionControl.addAttribution(cfg.messages.attribution);
-  });
+    const byId = {};
+    countries.features.forEach(function (f) { if (f.id) byId[f.id] = f; });
+    return byId;
+  }).catch(function () { return {}; });  // without outlines every feature is a pin
 
   function shiftIfCrossing(geometry) {
     const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
@@ -97,9 +106,39 @@
     return box;
   }
 
+  function classOf(p) {
+    return "nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-");
+  }
+
+  function memberItem(p) {
+    // One place or event type of a country area: what, how often, the first evidence.
+    const li = el("li");
+    li.appendChild(el("b", p.kind === "event" ? p.category : cfg.messages.area));
+    li.appendChild(el("div", cfg.messages.mentions + ": " + p.mentions + " · " +
+      cfg.messages.articles + ": " + p.articles, "meta"));
+    if (p.evidence) {
+      const list = el("ul", null, "evidence");
+      list.appendChild(evidenceItem(p.evidence));
+      li.appendChild(list);
+    }
+    return li;
+  }
+
+  function areaPopup(name, members) {
+    const box = el("div", null, "popup");
+    box.appendChild(el("b", name));
+    const list = el("ul", null, "area-members");
+    members.forEach(function (m) { list.appendChild(memberItem(m.properties)); });
+    box.appendChild(list);
+    return box;
+  }
+
   const clusters = L.markerClusterGroup({maxClusterRadius: 40});
-  const seen = {};
-  const byClass = {};
+  const areas = L.featureGroup();
+  map.addLayer(areas);
+  map.addLayer(clusters);
+  let seen = {};
+  let byClass = {};
   // For automation and deep links: zoom until the marker with this class is shown, then call
   // done (used by the browser tests to reach a pin that sits in a cluster).
   window.newswatchMap = {
@@ -114,29 +153,72 @@
       window.setTimeout(finish, 5000);  // zoomToShowLayer waits for a moveend that may not come
     },
   };
-  fetch(cfg.data, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
+
+  function addPin(f) {
+    const p = f.properties;
+    const marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+      radius: Math.min(18, 5 + Math.sqrt(p.mentions) * 2),
+      color: "#333", weight: 1, fillColor: colourOf(p.category), fillOpacity: 0.85,
+      className: "nw-marker " + classOf(p),
+    });
+    marker.bindPopup(function () { return popupFor(p); }, {maxWidth: 360});
+    // The place's name on hover (a text node: names come from articles).
+    marker.bindTooltip(el("span", p.name + (p.kind === "event" ? " · " + p.category : "")),
+      {direction: "top", offset: [0, -6], className: "nw-label"});
+    marker.feature = f;
+    byClass[classOf(p)] = marker;
+    clusters.addLayer(marker);
+  }
+
+  function addArea(outline, members) {
+    // A country (or territory) named as a place or as where events happened: its outline
+    // filled, translucent, in the colour of its busiest event type (else of its place kind).
+    members.sort(function (a, b) { return b.properties.mentions - a.properties.mentions; });
+    const events = members.filter(function (m) { return m.properties.kind === "event"; });
+    const top = (events.length ? events : members)[0].properties;
+    const colour = colourOf(top.category);
+    const name = members[0].properties.name;
+    const layer = L.geoJSON(outline, {
+      coordsToLatLng: function (c) { return L.latLng(c[1], c[0]); },
+      className: ["nw-area", "nw-area-" + outline.id].concat(members.map(function (m) {
+        return classOf(m.properties);
+      })).join(" "),
+      style: {color: colour, weight: 1.5, opacity: 0.9, fillColor: colour, fillOpacity: 0.3},
+    });
+    layer.bindPopup(function () { return areaPopup(name, members); }, {maxWidth: 360});
+    layer.bindTooltip(el("span", name + " · " + members.map(function (m) {
+      return (m.properties.kind === "event" ? m.properties.category : cfg.messages.mentions) +
+        " " + m.properties.mentions;
+    }).join(", ")), {sticky: true, className: "nw-label"});
+    areas.addLayer(layer);
+  }
+
+  function draw(data, byId) {
+    clusters.clearLayers();
+    areas.clearLayers();
+    seen = {};
+    byClass = {};
     const features = data.features || [];
+    const countries = {};
+    let events = 0;
     features.forEach(function (f) {
       const p = f.properties;
-      const colour = colourOf(p.category);
-      seen[p.category] = colour;
-      const marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-        radius: Math.min(18, 5 + Math.sqrt(p.mentions) * 2),
-        color: "#333", weight: 1, fillColor: colour, fillOpacity: 0.85,
-        className: "nw-marker nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-"),
-      });
-      marker.bindPopup(function () { return popupFor(p); }, {maxWidth: 360});
-      // The place's name on hover (a text node: names come from articles).
-      marker.bindTooltip(el("span", p.name + (p.kind === "event" ? " · " + p.category : "")),
-        {direction: "top", offset: [0, -6], className: "nw-label"});
-      marker.feature = f;
-      byClass["nw-" + p.kind + "-" + String(p.key).replace(/[^A-Za-z0-9]/g, "-")] = marker;
-      clusters.addLayer(marker);
+      seen[p.category] = colourOf(p.category);
+      if (p.kind === "event") events += 1;
+      if (p.area && byId[p.area]) {
+        (countries[p.area] = countries[p.area] || []).push(f);
+      } else {
+        addPin(f);
+      }
     });
-    map.addLayer(clusters);
-    if (features.length) map.fitBounds(clusters.getBounds().pad(0.2), {maxZoom: 6});
-    status.textContent = features.length ? cfg.messages.loaded.replace("{n}", features.length) : cfg.messages.none;
+    Object.keys(countries).forEach(function (code) { addArea(byId[code], countries[code]); });
+    // areas under the pins, outlines under both
+    areas.bringToBack();
+    if (outlineLayer) outlineLayer.bringToBack();
+    status.textContent = (features.length ? cfg.messages.loaded.replace("{n}", features.length) : cfg.messages.none) +
+      " · " + cfg.messages.events.replace("{n}", events);
     const legend = document.getElementById("map-legend");
+    legend.replaceChildren();
     Object.keys(seen).sort().forEach(function (k) {
       const item = el("span");
       const swatch = el("i", null, "swatch");
@@ -145,6 +227,74 @@
       item.appendChild(document.createTextNode(k));
       legend.appendChild(item);
     });
+    document.body.dataset.mapEvents = String(events);
+    document.body.dataset.mapAreas = String(Object.keys(countries).length);
     document.body.dataset.mapReady = String(features.length);
+    return features.length;
+  }
+
+  function load(extra) {
+    const url = cfg.data + (extra ? (cfg.data.indexOf("?") < 0 ? "?" : "&") + extra : "");
+    return Promise.all([outlines, fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })])
+      .then(function (both) { return draw(both[1], both[0]); });
+  }
+
+  // The date range: two range inputs over the days events happened on (/api/map/days),
+  // each day shown in the interface language. Moving either reloads the events of the range.
+  function setUpRange(days) {
+    const box = document.getElementById("map-range");
+    const from = document.getElementById("range-from");
+    const to = document.getElementById("range-to");
+    const fromDay = document.getElementById("range-from-day");
+    const toDay = document.getElementById("range-to-day");
+    if (!box || days.length < 2) return;
+    [from, to].forEach(function (input) { input.max = String(days.length - 1); });
+    from.value = "0";
+    to.value = String(days.length - 1);
+    let timer = null;
+    let asked = "";
+    function show() {
+      fromDay.textContent = day(days[Number(from.value)]);
+      toDay.textContent = day(days[Number(to.value)]);
+      from.setAttribute("aria-valuetext", fromDay.textContent);
+      to.setAttribute("aria-valuetext", toDay.textContent);
+    }
+    function moved(ev) {
+      // the two ends never cross: the one not moved follows
+      if (Number(from.value) > Number(to.value)) {
+        if (ev && ev.target === from) to.value = from.value; else from.value = to.value;
+      }
+      show();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        const whole = Number(from.value) === 0 && Number(to.value) === days.length - 1;
+        const extra = whole ? "" : "happened_since=" + days[Number(from.value)] +
+          "&happened_until=" + days[Number(to.value)];
+        if (extra === asked) return;
+        asked = extra;
+        document.body.dataset.mapRange = extra;
+        delete document.body.dataset.mapReady;
+        load(extra);
+      }, 250);
+    }
+    from.addEventListener("input", moved);
+    to.addEventListener("input", moved);
+    document.getElementById("range-all").addEventListener("click", function () {
+      from.value = "0";
+      to.value = String(days.length - 1);
+      moved();
+    });
+    show();
+    box.hidden = false;
+  }
+
+  load("").then(function () {
+    const bounds = L.latLngBounds([]);
+    if (clusters.getLayers().length) bounds.extend(clusters.getBounds());
+    if (areas.getLayers().length) bounds.extend(areas.getBounds());
+    if (bounds.isValid()) map.fitBounds(bounds.pad(0.2), {maxZoom: 6});
+    return fetch(cfg.days, {credentials: "same-origin"}).then(function (r) { return r.json(); });
+  }).then(function (answer) { setUpRange(answer.days || []); }, function () {
+    status.textContent = cfg.messages.none;
   });
 })();
