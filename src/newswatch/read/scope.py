@@ -110,12 +110,16 @@ def changed_since(when: dt.datetime) -> sa.Select[Any]:
 
 
 def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False,
-          name: str = "scope") -> sa.CTE:
+          name: str = "scope", actor_revisions: sa.Select[Any] | None = None) -> sa.CTE:
     """The latest revision of every article in scope: columns ``article_id``, ``revision_id``.
 
     Args:
         f: the filter.
         actor_id: keep only revisions that mention this entity.
+        actor_revisions: with ``actor_id``, the revisions that mention it as analysts merged
+            and split entities
+            (:meth:`newswatch.read.merges.EntityEdits.revisions_mentioning`); without it, the
+            machine's mentions of ``actor_id``.
         name: the CTE's name (two scopes in one statement need two names).
         latest_table: read the latest revisions, with their scope day and language, from
             ``agg_latest`` (kept by every save, migration ``0004``): the same rows, about four
@@ -131,6 +135,7 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
             stmt = stmt.where(in_country(g.revision_id, f))
         if actor_id is not None:
             stmt = stmt.where(g.revision_id.in_(
+                actor_revisions if actor_revisions is not None else
                 sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
             ))
         if f.updated_since is not None:
@@ -166,6 +171,7 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
         stmt = stmt.where(in_country(r.id, f))
     if actor_id is not None:
         stmt = stmt.where(r.id.in_(
+            actor_revisions if actor_revisions is not None else
             sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
         ))
     # Computed once per statement: inlined, the correlated parts would be re-run for every
