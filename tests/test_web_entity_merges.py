@@ -315,3 +315,25 @@ def test_merge_split_and_undo_read_the_same_on_sqlite_and_postgresql(db_url: str
             listed = {e["id"]: e["mentions"] for e in entity_list(conn, Filters())["items"]}
             assert (listed[en], listed[ru], listed[taliban]) == (1, 2, 2)
             assert split["target_id"] not in listed
+
+
+def test_a_split_by_alias_takes_that_form_in_every_article_later_ones_too(ana, db: str) -> None:
+    client, token = ana
+    taliban = _id(client, "Taliban")
+    r = client.post(f"/api/entities/{taliban}/split", headers={"X-CSRF-Token": token},
+                    json={"name": "Taliban (English)", "label": "ORG", "note": "by alias",
+                          "members": [{"article_id": None, "text": "Taliban"}]})
+    assert r.status_code == 201, r.text
+    new = r.json()["target_id"]
+    assert r.json()["members"] == [{"article_id": None, "entity_id": taliban, "text": "Taliban"}]
+    moved = client.get(f"/api/entities/{new}").json()
+    assert sorted(m["article_id"] for m in moved["mentions"]) == ["seed-0001", "seed-0002"]
+    assert client.get(f"/api/entities/{taliban}").json()["languages"] == {"ru": 1}
+    with Store.open(db) as store:  # an article saved afterwards follows the split
+        assert store.save(make_article(article_id="seed-0003")).status == "new"
+    moved = client.get(f"/api/entities/{new}").json()
+    assert moved["counts"]["mentions"] == 3 and moved["counts"]["articles"] == 3
+    # neither an article nor a form: refused
+    bad = client.post(f"/api/entities/{taliban}/split", headers={"X-CSRF-Token": token},
+                      json={"name": "X", "label": "ORG", "note": "n", "members": [{}]})
+    assert_error(bad, 422, "invalid-input")

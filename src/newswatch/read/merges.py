@@ -11,8 +11,10 @@ and ``event.actor_entity_id`` keep what the machine found. An analyst's record
   mentions count under *C*).
 * **split** (some mentions of *X* into a new entity *N*): the mentions are named by their
   article and surface form (``members``: ``{"article_id", "entity_id", "text"}``; ``text``
-  null means every mention of that machine entity in the article), so a re-ingested or
-  re-analysed article — new revision, new row ids, shifted offsets — keeps the split. A split
+  null means every mention of that machine entity in the article, ``article_id`` null every
+  mention written ``text`` in any article, later ones included: a split by alias), so a
+  re-ingested or re-analysed article — new revision, new row ids, shifted offsets — keeps the
+  split. A split
   applies to entity mentions and to quotes whose attributed speaker (as written) matches; the
   events and quotes lists and the timeline follow merges and splits through
   :meth:`EntityEdits.expand` and :meth:`EntityEdits.revisions_mentioning`.
@@ -92,7 +94,7 @@ class EntityEdit:
                 "active": self.active, "provenance": self.provenance}
 
 
-Rule = tuple[str, int, str | None, int, EntityEdit]  # article, machine entity, text, new id, edit
+Rule = tuple[str | None, int, str | None, int, EntityEdit]  # article, machine entity, text, new id, edit
 
 
 class EntityEdits:
@@ -125,8 +127,9 @@ class EntityEdits:
                 self._into[edit.entity_id] = (edit.target_id, edit)
             else:
                 for m in edit.members or []:
-                    self._rules.append((str(m["article_id"]), int(m["entity_id"]),
-                                        m.get("text"), edit.target_id, edit))
+                    article = m.get("article_id")
+                    self._rules.append((None if article is None else str(article),
+                                        int(m["entity_id"]), m.get("text"), edit.target_id, edit))
         self._rules.reverse()  # newest first
 
     def __bool__(self) -> bool:
@@ -186,7 +189,7 @@ class EntityEdits:
 
     def _rule(self, entity_id: int, article_id: str | None, text: str | None) -> Rule | None:
         for rule in self._rules:
-            if rule[0] == article_id and rule[1] == entity_id and rule[2] in (None, text):
+            if rule[0] in (None, article_id) and rule[1] == entity_id and rule[2] in (None, text):
                 return rule
         return None
 
@@ -209,15 +212,24 @@ class EntityEdits:
         if not self:
             return entity
         whens: list[tuple[Any, Any]] = []
-        for article_id, machine, form, new, _ in self._rules:
-            cond = sa.and_(article == article_id, entity == machine)
-            whens.append((cond if form is None else sa.and_(cond, text == form), self.root(new)))
+        for rule in self._rules:
+            whens.append((self._condition(rule, entity, article, text), self.root(rule[3])))
         targets: dict[int, list[int]] = {}
         for e in sorted(self._into):
             targets.setdefault(self.root(e), []).append(e)
         for target, raws in sorted(targets.items()):
             whens.append((entity.in_(raws), target))
         return sa.case(*whens, else_=entity)
+
+    @staticmethod
+    def _condition(rule: Rule, entity: Any, article: Any, text: Any) -> sa.ColumnElement[bool]:
+        """The rows one split rule moves."""
+        cond = sa.and_(entity == rule[1])
+        if rule[0] is not None:
+            cond = sa.and_(cond, article == rule[0])
+        if rule[2] is not None:
+            cond = sa.and_(cond, text == rule[2])
+        return cond
 
     def is_entity(self, entity_id: int, entity: Any, article: Any, text: Any
                   ) -> sa.ColumnElement[bool]:
@@ -228,13 +240,11 @@ class EntityEdits:
         raws = sorted(self.members(entity_id))
         away: list[sa.ColumnElement[bool]] = []
         into: list[sa.ColumnElement[bool]] = []
-        for article_id, machine, form, new, _ in self._rules:
-            cond = sa.and_(article == article_id, entity == machine)
-            if form is not None:
-                cond = sa.and_(cond, text == form)
-            if self.root(new) == entity_id:
+        for rule in self._rules:
+            cond = self._condition(rule, entity, article, text)
+            if self.root(rule[3]) == entity_id:
                 into.append(cond)
-            elif machine in raws:
+            elif rule[1] in raws:
                 away.append(cond)
         own: sa.ColumnElement[bool] = entity.in_(raws) if raws else sa.false()
         if away:

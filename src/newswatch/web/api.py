@@ -313,9 +313,11 @@ class MergeIn(BaseModel):
 
 
 class SplitMemberIn(BaseModel):
-    """Mentions moved by a split: the entity's mentions in one article, written ``text``."""
+    """Mentions moved by a split: the entity's mentions in one article written ``text``;
+    every one in the article when ``text`` is null; every one written ``text`` in any article
+    (later ones included) when ``article_id`` is null."""
 
-    article_id: str
+    article_id: str | None = Field(None, description="The article; null: every article.")
     text: str | None = Field(None, description="The surface form; null: every mention of the "
                              "entity in the article.")
 

@@ -494,8 +494,9 @@ def split_entity(engine: Engine, user: User, entity_id: int, *, name: str, label
             (:data:`ENTITY_LABELS`).
         members: the mentions to move, as ``[{"article_id", "text"}]``: every mention of the
             entity in that article written ``text`` (or every mention there when ``text`` is
-            null or missing). Named by article and surface form, so they stay moved when the
-            article is ingested or analysed again.
+            null or missing; or, with ``article_id`` null, every mention written ``text`` in any
+            article, later ones included: a split by alias). Named by article and surface
+            form, so they stay moved when the article is ingested or analysed again.
         note: the reason, the evidence (required).
 
     Returns:
@@ -527,26 +528,33 @@ def split_entity(engine: Engine, user: User, entity_id: int, *, name: str, label
         m, r = t.entity_mention.c, t.revision.c
         moved: list[dict[str, Any]] = []
         for member in members:
-            if not isinstance(member, dict) or not isinstance(member.get("article_id"), str):
+            if not isinstance(member, dict):
                 raise InvalidInput("a member is {article_id, text}", params={"field": "members"})
-            text = member.get("text")
+            article_id, text = member.get("article_id"), member.get("text")
+            if article_id is not None and (not isinstance(article_id, str) or not article_id):
+                raise InvalidInput("a member's article_id is an article id or null",
+                                   params={"field": "members"})
             if text is not None and (not isinstance(text, str) or not text):
                 raise InvalidInput("a member's text is a surface form or null",
                                    params={"field": "members"})
+            if article_id is None and text is None:
+                raise InvalidInput("a member names an article, a surface form or both",
+                                   params={"field": "members"})
             stmt = (sa.select(m.entity_id).distinct().join(t.revision, r.id == m.revision_id)
-                    .where(r.article_id == member["article_id"],
-                           edits.is_entity(int(row.id), m.entity_id, r.article_id, m.text)))
+                    .where(edits.is_entity(int(row.id), m.entity_id, r.article_id, m.text)))
+            if article_id is not None:
+                stmt = stmt.where(r.article_id == article_id)
             if text is not None:
                 stmt = stmt.where(m.text == text)
             machine = sorted(int(x) for x in conn.scalars(stmt))
             if not machine:
                 raise InvalidInput(
-                    f"entity {row.id} has no mention {text!r} in article {member['article_id']!r}"
-                    if text is not None else
-                    f"entity {row.id} has no mention in article {member['article_id']!r}",
+                    f"entity {row.id} has no mention"
+                    + (f" written {text!r}" if text is not None else "")
+                    + (f" in article {article_id!r}" if article_id is not None else ""),
                     params={"field": "members"})
             for e in machine:
-                item = {"article_id": member["article_id"], "entity_id": e, "text": text}
+                item = {"article_id": article_id, "entity_id": e, "text": text}
                 if item not in moved:
                     moved.append(item)
         key = f"analyst:{uuid.uuid4().hex}"

@@ -56,7 +56,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the entity_edit table."""
-    op.drop_index("ix_entity_edit_target_id", "entity_edit")
-    op.drop_index("ix_entity_edit_entity_id", "entity_edit")
-    op.drop_table("entity_edit")
+    """Not supported: newswatch migrations are forward-only (the analysts' records stay)."""
+    raise NotImplementedError("newswatch migrations are forward-only")
