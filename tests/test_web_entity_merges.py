@@ -14,6 +14,7 @@ article naming "Сергей Лавров" twice and quoting him once, saved thr
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -337,3 +338,15 @@ def test_a_split_by_alias_takes_that_form_in_every_article_later_ones_too(ana, d
     bad = client.post(f"/api/entities/{taliban}/split", headers={"X-CSRF-Token": token},
                       json={"name": "X", "label": "ORG", "note": "n", "members": [{}]})
     assert_error(bad, 422, "invalid-input")
+
+
+def test_sync_reports_the_entities_a_merge_changed(ana) -> None:
+    client, _ = ana
+    en, ru = _id(client, "Sergei Lavrov"), _id(client, "Сергей Лавров")
+    since = dt.datetime.now(dt.UTC).isoformat()
+    assert client.get("/api/entities", params={"updated_since": since}).json()["items"] == []
+    assert _merge(ana, en, ru).status_code == 201
+    rows = client.get("/api/entities", params={"updated_since": since}).json()["items"]
+    assert [(r["id"], r["mentions"]) for r in rows] == [(en, 4)]
+    articles = client.get("/api/articles", params={"updated_since": since}).json()["items"]
+    assert [a["id"] for a in articles] == [RU_LAVROV]

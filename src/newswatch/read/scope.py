@@ -95,17 +95,23 @@ def changed_since(when: dt.datetime) -> sa.Select[Any]:
     """The ids of the articles whose served items changed at or after ``when`` (aware UTC):
     a revision stored since then (``revision.read_at``), or an analyst's correction or
     verification made since then (``correction.created_at``, ``verification.created_at``), which
-    change what every page, export and the API serve without a new revision.
+    change what every page, export and the API serve without a new revision; or an entity merge
+    or split made or undone since then (``entity_edit``): every article mentioning the entity
+    merged away or split from.
 
     Returns:
         A one-column select of ``article_id`` (may repeat an id), for ``IN`` lists.
     """
-    from ..storage.review_schema import correction, verification
+    from ..storage.review_schema import correction, entity_edit, verification
 
+    ee, em = entity_edit.c, t.entity_mention.c
+    edited = sa.select(ee.entity_id).where(sa.or_(ee.created_at >= when, ee.undone_at >= when))
     return sa.union(
         sa.select(t.revision.c.article_id).where(t.revision.c.read_at >= when),
         sa.select(correction.c.article_id).where(correction.c.created_at >= when),
         sa.select(verification.c.article_id).where(verification.c.created_at >= when),
+        sa.select(t.revision.c.article_id).join(t.entity_mention, em.revision_id == t.revision.c.id)
+        .where(em.entity_id.in_(edited)),
     ).subquery().select()
 
 
