@@ -350,3 +350,35 @@ def test_sync_reports_the_entities_a_merge_changed(ana) -> None:
     assert [(r["id"], r["mentions"]) for r in rows] == [(en, 4)]
     articles = client.get("/api/articles", params={"updated_since": since}).json()["items"]
     assert [a["id"] for a in articles] == [RU_LAVROV]
+
+
+def test_the_resolver_counts_each_mention_under_one_entity_through_overlapping_edits(
+        ana, db: str) -> None:
+    """A split by alias, a split of the new entity by article, a merge of that one into
+    Moscow: the ``CASE`` lists and the per-entity filters agree on every mention."""
+    from newswatch.read.merges import EntityEdits
+
+    client, token = ana
+    headers = {"X-CSRF-Token": token}
+    taliban, moscow = _id(client, "Taliban"), _id(client, "Moscow")
+    first = client.post(f"/api/entities/{taliban}/split", headers=headers, json={
+        "name": "Taliban (en)", "label": "ORG", "note": "n",
+        "members": [{"article_id": None, "text": "Taliban"}]}).json()["target_id"]
+    second = client.post(f"/api/entities/{first}/split", headers=headers, json={
+        "name": "Taliban (seed)", "label": "ORG", "note": "n",
+        "members": [{"article_id": "seed-0001"}]}).json()["target_id"]
+    assert _merge(ana, moscow, second, "a test").status_code == 201
+    with Store.open(db) as store, store.read() as conn:
+        edits = EntityEdits(conn)
+        m, r = t.entity_mention.c, t.revision.c
+        counted = {int(row.id): int(row.entity) for row in conn.execute(
+            sa.select(m.id, edits.entity_of(m.entity_id, r.article_id, m.text).label("entity"))
+            .join(t.revision, r.id == m.revision_id))}
+        for entity in set(counted.values()) | {taliban, first, second}:
+            found = set(conn.scalars(sa.select(m.id).join(t.revision, r.id == m.revision_id)
+                                     .where(edits.is_entity(entity, m.entity_id, r.article_id,
+                                                            m.text))))
+            assert found == {i for i, e in counted.items() if e == entity}, entity
+        assert edits.root(second) == moscow and second not in set(counted.values())
+    assert client.get(f"/api/entities/{first}").json()["counts"]["mentions"] == 1  # seed-0002
+    assert client.get(f"/api/entities/{moscow}").json()["counts"]["mentions"] == 3

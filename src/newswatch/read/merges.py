@@ -240,12 +240,15 @@ class EntityEdits:
         raws = sorted(self.members(entity_id))
         away: list[sa.ColumnElement[bool]] = []
         into: list[sa.ColumnElement[bool]] = []
-        for rule in self._rules:
+        newer: list[sa.ColumnElement[bool]] = []  # rows a newer rule sends elsewhere
+        for rule in self._rules:  # newest first, as in entity_of
             cond = self._condition(rule, entity, article, text)
             if self.root(rule[3]) == entity_id:
-                into.append(cond)
-            elif rule[1] in raws:
-                away.append(cond)
+                into.append(sa.and_(cond, sa.not_(sa.or_(*newer))) if newer else cond)
+            else:
+                if rule[1] in raws:
+                    away.append(cond)
+                newer.append(cond)
         own: sa.ColumnElement[bool] = entity.in_(raws) if raws else sa.false()
         if away:
             own = sa.and_(own, sa.not_(sa.or_(*away)))
