@@ -68,6 +68,7 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
     the generated requests then reach real rows, not only 404 and 422."""
     with sqlite3.connect(db) as conn:
         entity_id = conn.execute("SELECT id FROM entity WHERE key = 'ORG:Taliban'").fetchone()[0]
+        kabul_id = conn.execute("SELECT id FROM entity WHERE canonical = 'Kabul'").fetchone()[0]
         rita_id = conn.execute("SELECT id FROM app_user WHERE name = 'rita'").fetchone()[0]
         story_id = conn.execute("SELECT story_id FROM story_member WHERE article_id = 'seed-0001'").fetchone()[0]
     c, auth = _sign_in(app, "rita")
@@ -82,6 +83,12 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
         report_id = r.json()["id"]
         event = next(e for e in c.get("/api/events", params={"type": "ASSAULT"}).json()["items"]
                      if e["article_id"] == "seed-0001")
+    c, auth = _sign_in(app, "ana")
+    with c:  # a merge to undo
+        r = c.post(f"/api/entities/{entity_id}/merge", headers=auth,
+                   json={"other": kabul_id, "note": "a merge for the fuzzer to undo"})
+        assert r.status_code == 201, r.text
+        edit_id = r.json()["id"]
     article = {"path_parameters": {"article_id": "seed-0001"}}
     figure = {"kind": "figure", "start": start, "end": start + len("188 counties")}
     return {
@@ -104,6 +111,15 @@ def _pins(app: Any, db: Path) -> dict[str, dict[str, Any]]:
             "revision_id": event["revision_id"], "start": event["start"], "end": event["end"],
             "status": "verified"}},
         "GET /api/entities/{entity_id}": {"path_parameters": {"entity_id": entity_id}},
+        "GET /api/entities/{entity_id}/edits": {"path_parameters": {"entity_id": entity_id}},
+        "POST /api/entities/{entity_id}/merge": {"path_parameters": {"entity_id": entity_id},
+                                                 "body": {"other": "Moscow", "note": "fuzz"}},
+        "POST /api/entities/{entity_id}/split": {"path_parameters": {"entity_id": entity_id},
+                                                 "body": {"name": "Taliban (2)", "label": "ORG",
+                                                          "note": "fuzz", "members": [
+                                                              {"article_id": "seed-0001",
+                                                               "text": "Taliban"}]}},
+        "POST /api/entity-edits/{edit_id}/undo": {"path_parameters": {"edit_id": edit_id}},
         "GET /api/stories/{story_id}": {"path_parameters": {"story_id": story_id}},
         "GET /api/places/{key}/mentions": {"path_parameters": {"key": "geonames:1215957"}},
         "GET /api/export/{dataset}.{fmt}": {"path_parameters": {"dataset": "places",

@@ -80,6 +80,7 @@ SAMPLE_ROWS = {
     "watch_source": 0,
     # analysts' corrections and verification (migration 0005), untouched by a save
     "correction": 0,
+    "entity_edit": 0,  # analysts' entity merges and splits (migration 0009), likewise
     "verification": 0,
     # happenings and story threads (migration 0008): written by the threads pass, not by a save
     "happening_member": 0,

@@ -211,7 +211,9 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
                  "/api/articles/{article_id}/comments", "/api/articles/{article_id}/reports",
                  "/api/reports", "/api/reports/{report_id}/resolve", "/api/entities/{entity_id}",
                  "/api/claims", "/api/search", "/api/export/{dataset}.{fmt}", "/api/session",
-                 "/api/users", "/api/users/{user_id}"):
+                 "/api/users", "/api/users/{user_id}", "/api/entities/{entity_id}/merge",
+                 "/api/entities/{entity_id}/split", "/api/entities/{entity_id}/edits",
+                 "/api/entity-edits/{edit_id}/undo"):
         assert path in paths
     assert not any(not p.startswith("/api") for p in paths)  # pages are not in the API
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from newswatch.model import Article, EntityMention, Event, Place, PlaceMention, Sentence
+from newswatch.model import Article, EntityMention, Event, Place, PlaceMention, Quote, Sentence
 from newswatch.storage import Store
 from newswatch.web import create_app, load_config
 from newswatch.web.users import create_user
@@ -176,6 +176,34 @@ def build_map_db(path: Path) -> str:
         store.save(map_article())
         store.rebuild_threads()
     return url
+
+
+RU_LAVROV = "lavrov-ru-0001"
+RU_TEXT = ("Министр иностранных дел России Сергей Лавров заявил: «Москва не оставит союзников "
+           "в Центральной Азии».\n\nПо словам Сергея Лаврова, обстановка в Афганистане "
+           "ухудшается.")
+
+
+def lavrov_ru_article(text: str = RU_TEXT) -> Article:
+    """A Russian article: "Сергей Лавров" and "Сергея Лаврова" (one machine entity of its own,
+    ``PERSON:Сергей Лавров``) and one quote of his."""
+    a = Article(text=text, id=RU_LAVROV, title="Лавров: Москва не оставит союзников",
+                language="ru", source="ТАСС", origin="tests", published=dt.date(2021, 7, 9),
+                published_source="input", url="https://tass.ru/politika/lavrov")
+    a.sentences = _sentences(text)
+    for surface in ("Сергей Лавров", "Сергея Лаврова"):
+        s = text.index(surface)
+        a.entities.append(EntityMention(surface, "PERSON", s, s + len(surface), "Сергей Лавров",
+                                        a.provenance("entities", "1", s, 0.9),
+                                        entity_key="PERSON:Сергей Лавров"))
+    qs = text.index("Москва не оставит")
+    qe = text.index("».")
+    ss = text.index("Сергей Лавров")
+    a.quotes.append(Quote(text[qs:qe], qs, qe, "Сергей Лавров",
+                          a.provenance("quotes", "1", qs, 0.9), speaker_start=ss,
+                          speaker_end=ss + len("Сергей Лавров"), cue="заявил", kind="direct"))
+    a.stages_run = ["entities@1", "quotes@1"]
+    return a
 
 
 def build_web_db(path: Path) -> str:

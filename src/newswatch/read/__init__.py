@@ -11,7 +11,10 @@ the store, defined once.
   series of as-of dates with every source, revisions and marks, read from the claims ledger;
 * :mod:`.workbench` — the analyst's lists: events (:func:`list_events`) and quotes
   (:func:`list_quotes`) filtered by type, mode, party, speaker and words, names matched by
-  identity across languages (:func:`identity_members`).
+  identity across languages (:func:`identity_members`);
+* :mod:`.corrections` — analysts' corrections laid over machine values, and verification;
+* :mod:`.merges` — :class:`~.merges.EntityEdits`: which entity a mention, quote or event party
+  counts under after analysts' merges and splits (every read of entity identity goes through it).
 
 Writers live in :mod:`newswatch.storage`; nothing here writes.
 """

@@ -15,7 +15,8 @@ event, not an entry of the actor ranking.
 
 **Ranking.** Actors mentioned in at least one revision in scope, by the number of articles
 that mention them (most first), then the number of mentions, then name, then key — so the
-same database gives the same list in every reader.
+same database gives the same list in every reader. Analysts' merges and splits hold
+(:mod:`newswatch.read.merges`): an entity merged into another counts as that one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..storage import schema as t
+from .merges import EntityEdits
 
 #: Entity labels that count as actors (OntoNotes 5): see the module docstring for why NORP is not one.
 ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GPE")
@@ -45,12 +47,14 @@ def rank_actors(conn: Connection, sc: sa.CTE, limit: int, *, quotes: bool = Fals
         ``"quotes"`` when asked), in ranking order; ``country`` is ISO 3166-1 alpha-3 or None.
     """
     e, m = t.entity.c, t.entity_mention.c
+    edits = EntityEdits(conn)
     rows = conn.execute(
         sa.select(e.id, e.key, e.canonical, e.label, e.country,
                   sa.func.count(sa.distinct(sc.c.article_id)).label("articles"),
                   sa.func.count().label("mentions"))
-        .join(t.entity_mention, m.entity_id == e.id)
+        .select_from(t.entity_mention)
         .join(sc, sc.c.revision_id == m.revision_id)
+        .join(t.entity, edits.entity_of(m.entity_id, sc.c.article_id, m.text) == e.id)
         .where(e.label.in_(ACTOR_LABELS))
         .group_by(e.id, e.key, e.canonical, e.label, e.country)
         .order_by(sa.desc("articles"), sa.desc("mentions"), e.canonical, e.key)
@@ -63,12 +67,14 @@ def rank_actors(conn: Connection, sc: sa.CTE, limit: int, *, quotes: bool = Fals
     ]
     if quotes and out:
         q = t.quote.c
-        said: dict[int, int] = dict(conn.execute(
-            sa.select(q.speaker_entity_id, sa.func.count())
+        speaker = edits.entity_of(q.speaker_entity_id, sc.c.article_id, q.speaker)
+        said: dict[int, int] = {int(k): int(n) for k, n in conn.execute(
+            sa.select(speaker.label("speaker"), sa.func.count())
+            .select_from(t.quote)
             .join(sc, sc.c.revision_id == q.revision_id)
-            .where(q.speaker_entity_id.in_([a["id"] for a in out]))
-            .group_by(q.speaker_entity_id)
-        ).all())
+            .where(speaker.in_([a["id"] for a in out]))
+            .group_by(speaker)
+        ).all()}
         for a in out:
             a["quotes"] = int(said.get(a["id"], 0))
     return out

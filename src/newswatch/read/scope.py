@@ -95,27 +95,37 @@ def changed_since(when: dt.datetime) -> sa.Select[Any]:
     """The ids of the articles whose served items changed at or after ``when`` (aware UTC):
     a revision stored since then (``revision.read_at``), or an analyst's correction or
     verification made since then (``correction.created_at``, ``verification.created_at``), which
-    change what every page, export and the API serve without a new revision.
+    change what every page, export and the API serve without a new revision; or an entity merge
+    or split made or undone since then (``entity_edit``): every article mentioning the entity
+    merged away or split from.
 
     Returns:
         A one-column select of ``article_id`` (may repeat an id), for ``IN`` lists.
     """
-    from ..storage.review_schema import correction, verification
+    from ..storage.review_schema import correction, entity_edit, verification
 
+    ee, em = entity_edit.c, t.entity_mention.c
+    edited = sa.select(ee.entity_id).where(sa.or_(ee.created_at >= when, ee.undone_at >= when))
     return sa.union(
         sa.select(t.revision.c.article_id).where(t.revision.c.read_at >= when),
         sa.select(correction.c.article_id).where(correction.c.created_at >= when),
         sa.select(verification.c.article_id).where(verification.c.created_at >= when),
+        sa.select(t.revision.c.article_id).join(t.entity_mention, em.revision_id == t.revision.c.id)
+        .where(em.entity_id.in_(edited)),
     ).subquery().select()
 
 
 def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False,
-          name: str = "scope") -> sa.CTE:
+          name: str = "scope", actor_revisions: sa.Select[Any] | None = None) -> sa.CTE:
     """The latest revision of every article in scope: columns ``article_id``, ``revision_id``.
 
     Args:
         f: the filter.
         actor_id: keep only revisions that mention this entity.
+        actor_revisions: with ``actor_id``, the revisions that mention it as analysts merged
+            and split entities
+            (:meth:`newswatch.read.merges.EntityEdits.revisions_mentioning`); without it, the
+            machine's mentions of ``actor_id``.
         name: the CTE's name (two scopes in one statement need two names).
         latest_table: read the latest revisions, with their scope day and language, from
             ``agg_latest`` (kept by every save, migration ``0004``): the same rows, about four
@@ -131,6 +141,7 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
             stmt = stmt.where(in_country(g.revision_id, f))
         if actor_id is not None:
             stmt = stmt.where(g.revision_id.in_(
+                actor_revisions if actor_revisions is not None else
                 sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
             ))
         if f.updated_since is not None:
@@ -166,6 +177,7 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
         stmt = stmt.where(in_country(r.id, f))
     if actor_id is not None:
         stmt = stmt.where(r.id.in_(
+            actor_revisions if actor_revisions is not None else
             sa.select(t.entity_mention.c.revision_id).where(t.entity_mention.c.entity_id == actor_id)
         ))
     # Computed once per statement: inlined, the correlated parts would be re-run for every

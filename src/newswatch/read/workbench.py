@@ -9,7 +9,9 @@ canonical name, label in any language or alias contains the typed text (case- an
 of the identities they belong to. So "Lavrov" finds the quotes of "Сергей Лавров" and
 "Лавров" those of "Sergei Lavrov", whether or not the two were merged, and "Лаврова"
 (genitive) finds both. A party or speaker as written that contains the typed text counts too
-("soldiers" finds "Afghan soldiers", a phrase that is no entity).
+("soldiers" finds "Afghan soldiers", a phrase that is no entity). Analysts' merges hold
+(:mod:`newswatch.read.merges`): an identity includes every entity merged into one of its
+members (and the one a member was merged into), and rows name the surviving entity.
 
 **Events.** One row per event mention (``event_mention``, or the ``event`` table of the first
 schema) in scope, with the event's flags. Negated and hypothetical events are left out unless
@@ -45,6 +47,7 @@ from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..text import fold
 from .corrections import ReviewIndex, apply, event_verifications
+from .merges import EntityEdits
 from .scope import Filters, event_items, items_with_article, scope
 
 #: Most identities one typed name stands for: a short text ("a") found inside thousands of
@@ -137,6 +140,19 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
         ):
             ids.add(int(member.id))
             names.update(_forms(member))
+    return _with_merges(conn, ids, names)
+
+
+def _with_merges(conn: Connection, ids: set[int], names: set[str]) -> Identity:
+    """An identity with the entities analysts merged into (or out of) its members."""
+    edits = EntityEdits(conn)
+    extra = sorted(edits.expand(ids) - ids) if edits else []
+    e = t.entity.c
+    for i in range(0, len(extra), 500):
+        for member in conn.execute(sa.select(e.id, e.canonical, e.labels, e.aliases)
+                                   .where(e.id.in_(extra[i:i + 500]))):
+            ids.add(int(member.id))
+            names.update(_forms(member))
     return Identity(frozenset(ids), frozenset(names))
 
 
@@ -224,7 +240,7 @@ def _by_id(conn: Connection, entity_id: int) -> Identity:
                           .where(sa.or_(e.id == root, e.identity_id == root))):
         ids.add(int(r.id))
         names.update(_forms(r))
-    return Identity(frozenset(ids), frozenset(names))
+    return _with_merges(conn, ids, names)
 
 
 def _party(column: Any, entity_column: Any, who: Identity, typed: str | None = None
@@ -399,6 +415,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
     party_ids = [x for r in rows for x in (r.actor_entity_id or parties.get(r.actor or ""),
                                            r.recipient_entity_id or parties.get(r.recipient or ""))
                  if x]
+    edits = EntityEdits(conn)
+    party_ids = [edits.root(x) for x in party_ids]
     labels = identity_labels(conn, party_ids)
     reports = _happening_reports(conn, {r.happening for r in rows}) if threaded else {}
     out = []
@@ -406,8 +424,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         # A mention without a place or date of its own (a reprint that leaves it out)
         # shows the event's.
         place = r.place or r.event_place or r.place_key
-        actor_id = r.actor_entity_id or parties.get(r.actor or "")
-        recipient_id = r.recipient_entity_id or parties.get(r.recipient or "")
+        actor_id = edits.resolve(r.actor_entity_id or parties.get(r.actor or ""))
+        recipient_id = edits.resolve(r.recipient_entity_id or parties.get(r.recipient or ""))
         out.append({
             **r._asdict(),
             "id": int(r.id), "mention_id": int(r.mention_id), "revision_id": int(r.revision_id),
@@ -545,7 +563,10 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     rows = {int(r.id): r for r in conn.execute(
         items_with_article(t.quote, sc, qt.id, qt.text, qt.speaker, qt.speaker_entity_id,
                            qt.cue, qt.kind).where(qt.id.in_(page)))} if page else {}
-    speakers = sorted({r.speaker_entity_id for r in rows.values() if r.speaker_entity_id})
+    edits = EntityEdits(conn)  # the speaker as analysts merged and split entities
+    said_by = {quote_id: edits.resolve(r.speaker_entity_id, r.article_id, r.speaker)
+               for quote_id, r in rows.items()}
+    speakers = sorted({x for x in said_by.values() if x})
     names = {int(r.id): r.canonical for r in conn.execute(
         sa.select(t.entity.c.id, t.entity.c.canonical).where(t.entity.c.id.in_(speakers)))
              } if speakers else {}
@@ -555,9 +576,10 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
         r = rows[quote_id]
         item = r._asdict()
         item.pop("speaker_entity_id")
-        item.update(id=quote_id, revision_id=int(r.revision_id), speaker_id=r.speaker_entity_id,
-                    speaker_name=names.get(r.speaker_entity_id),
-                    speaker_labels=labels.get(r.speaker_entity_id or 0, {}),
+        speaker_id = said_by[quote_id]
+        item.update(id=quote_id, revision_id=int(r.revision_id), speaker_id=speaker_id,
+                    speaker_name=names.get(speaker_id or 0),
+                    speaker_labels=labels.get(speaker_id or 0, {}),
                     sentence=r.sentence or "")
         out.append(item)
     return {"total": total, "items": out}

@@ -15,6 +15,16 @@ them.
   (``note``) and the error report it resolved (``report_id``, when it came from triage).
 * ``verification``: the verification status (``unverified``, ``verified``, ``disputed``) of
   an event or a claim, set by an analyst, anchored to the event mention or the claim judged.
+* ``entity_edit`` (migration ``0009``): an analyst's merge of one entity into another, or split
+  of some of an entity's mentions into a new entity (``action``). ``entity_id`` is the entity
+  merged away (merge) or split from (split); ``target_id`` the surviving entity (merge) or the
+  new one (split, a row of ``entity`` the analyst named, its key ``analyst:…``);
+  ``entity_key``/``target_key`` their stable keys. ``members`` is the evidence: for a split
+  the mentions moved, as ``[{"article_id", "entity_id" (the machine's entity), "text" (the
+  surface form, or null: every one in that article)}]`` — article ids and surface forms survive
+  re-ingest and re-analysis, row ids do not; for a merge, each entity's name, label and mention
+  count when merged. Who (``user_id``), when (``created_at``), why (``note``). An undo sets
+  ``undone_by``, ``undone_at`` (and ``undo_note``); the row is kept.
 """
 
 from __future__ import annotations
@@ -80,4 +90,26 @@ verification = sa.Table(
     sa.CheckConstraint(_in("status", VERIFICATION_STATUSES), name="status"),
 )
 
-REVIEW_TABLES = (correction, verification)
+#: What an entity edit does.
+ENTITY_EDIT_ACTIONS = ("merge", "split")
+
+entity_edit = sa.Table(
+    "entity_edit",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("entity_id", Id, sa.ForeignKey("entity.id"), nullable=False, index=True),
+    sa.Column("target_id", Id, sa.ForeignKey("entity.id"), nullable=False, index=True),
+    sa.Column("entity_key", sa.Text, nullable=False),
+    sa.Column("target_key", sa.Text, nullable=False),
+    sa.Column("members", Json, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("user_id", Id, sa.ForeignKey("app_user.id"), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("undone_by", Id, sa.ForeignKey("app_user.id")),
+    sa.Column("undone_at", Timestamp),
+    sa.Column("undo_note", sa.Text),
+    sa.CheckConstraint(_in("action", ENTITY_EDIT_ACTIONS), name="action"),
+)
+
+REVIEW_TABLES = (correction, verification, entity_edit)

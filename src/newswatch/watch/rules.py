@@ -324,14 +324,19 @@ def _entity_passes(conn: Connection, name: str, revision_id: int) -> str | None:
     An entity matches when it, or any member of the identity it is merged into
     (``entity.identity_id``), has the same transliterated name skeleton as ``name``
     (``name_key`` for a first and last name, ``surname_key`` for one word: "Лавров" =
-    "Lavrov"), or a canonical name or per-language label equal to it once folded.
+    "Lavrov"), or a canonical name or per-language label equal to it once folded. Entities
+    analysts merged with a mentioned one count as mentioned (:mod:`newswatch.read.merges`).
     """
+    from ..read.merges import EntityEdits
     from ..situation.identity import folded_label, name_keys
 
     nk, sk = name_keys(name)
     folded = folded_label(name)
     e, em = t.entity.c, t.entity_mention.c
-    mentioned = sa.select(em.entity_id).where(em.revision_id == revision_id)
+    mentioned: Any = sa.select(em.entity_id).where(em.revision_id == revision_id)
+    edits = EntityEdits(conn)
+    if edits:  # analysts' merges: the entities merged with a mentioned one count too
+        mentioned = sorted(edits.expand(conn.scalars(mentioned)))
     roots = sa.select(sa.func.coalesce(e.identity_id, e.id)).where(e.id.in_(mentioned))
     rows = conn.execute(sa.select(e.canonical, e.labels, e.name_key, e.surname_key).where(
         sa.or_(e.id.in_(mentioned), e.id.in_(roots), e.identity_id.in_(roots)))).all()

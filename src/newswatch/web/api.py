@@ -304,6 +304,39 @@ class ArticleCorrectionIn(CorrectionIn):
     revision_id: IdField
 
 
+class MergeIn(BaseModel):
+    """Merge another entity into this one."""
+
+    other: int | str = Field(description="The entity merged into this one: its id, or a name "
+                             "that is exactly one entity's canonical name.")
+    note: str = Field(description="Why: the evidence that they are one (required).")
+
+
+class SplitMemberIn(BaseModel):
+    """Mentions moved by a split: the entity's mentions in one article written ``text``;
+    every one in the article when ``text`` is null; every one written ``text`` in any article
+    (later ones included) when ``article_id`` is null."""
+
+    article_id: str | None = Field(None, description="The article; null: every article.")
+    text: str | None = Field(None, description="The surface form; null: every mention of the "
+                             "entity in the article.")
+
+
+class SplitIn(BaseModel):
+    """Split some mentions of this entity off into a new entity."""
+
+    name: str = Field(description="The new entity's name.")
+    label: str = Field(description="Its OntoNotes label (PERSON, ORG, GPE...).")
+    members: list[SplitMemberIn] = Field(description="The mentions to move.")
+    note: str = Field(description="Why: the evidence that they are two (required).")
+
+
+class UndoIn(BaseModel):
+    """Undo a merge or a split."""
+
+    note: str = ""
+
+
 class VerificationIn(BaseModel):
     """The verification status of an event (named by one of its mentions) or a claim."""
 
@@ -888,6 +921,47 @@ def post_correction(article_id: str, body: ArticleCorrectionIn,
         ctx.store.engine, ctx.user, article_id=article_id, revision_id=body.revision_id,
         kind=body.kind, start=body.start, end=body.end, action=body.action, fields=body.fields,
         note=body.note, max_note_chars=ctx.config.max_note_chars)
+
+
+@router.post("/entities/{entity_id}/merge", tags=["review"], status_code=201, responses=WRITES)
+def merge_entity(entity_id: Annotated[int, id_path("entity")], body: MergeIn,
+                 ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Merge another entity into this one (analysts and admins): its mentions, quotes and
+    events count under this one everywhere; the machine's rows are kept, the merge is stored
+    with who, when and why, and can be undone."""
+    assert ctx.user is not None
+    return review.merge_entities(ctx.store.engine, ctx.user, entity_id, body.other,
+                                 note=body.note, max_note_chars=ctx.config.max_note_chars)
+
+
+@router.post("/entities/{entity_id}/split", tags=["review"], status_code=201, responses=WRITES)
+def split_entity(entity_id: Annotated[int, id_path("entity")], body: SplitIn,
+                 ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Split some mentions of this entity off into a new entity (analysts and admins); the
+    answer's ``target_id`` is the new entity."""
+    assert ctx.user is not None
+    return review.split_entity(ctx.store.engine, ctx.user, entity_id, name=body.name,
+                               label=body.label, members=[m.model_dump() for m in body.members],
+                               note=body.note, max_note_chars=ctx.config.max_note_chars)
+
+
+@router.get("/entities/{entity_id}/edits", tags=["review"], responses=ITEM_READS)
+def get_entity_edits(ctx: Reader, entity_id: Annotated[int, id_path("entity")]
+                     ) -> dict[str, Any]:
+    """The merges and splits of an entity (and of those merged into it), newest first, undone
+    ones included."""
+    with ctx.store.read() as conn:
+        return {"edits": review.entity_edits(conn, entity_id)}
+
+
+@router.post("/entity-edits/{edit_id}/undo", tags=["review"], responses=WRITES)
+def undo_entity_edit(edit_id: Annotated[int, id_path("entity merge or split")], body: UndoIn,
+                     ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+    """Undo a merge or a split (analysts and admins): kept, marked undone with who and when;
+    the entities read as before it."""
+    assert ctx.user is not None
+    return review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=body.note,
+                                   max_note_chars=ctx.config.max_note_chars)
 
 
 @router.get("/articles/{article_id}/corrections", tags=["review"], responses=ITEM_READS)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -224,7 +225,56 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
     """An entity's dossier."""
     with ctx.store.read() as conn:
         data = queries.dossier(conn, entity_id, f)
-    return render(ctx, "entity.html", f=f, data=data)
+    return render(ctx, "entity.html", f=f, data=data, entity_labels=review.ENTITY_LABELS)
+
+
+@router.post("/entities/{entity_id}/merge")
+async def merge_entity(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                       entity_id: Annotated[int, id_path("entity")],
+                       other: Annotated[str, Form()], note: Annotated[str, Form()] = "") -> Response:
+    """The dossier's merge form: merge ``other`` (an id or an exact name) into this entity."""
+    assert ctx.user is not None
+    review.merge_entities(ctx.store.engine, ctx.user, entity_id, other, note=note,
+                          max_note_chars=ctx.config.max_note_chars)
+    return RedirectResponse(f"/entities/{entity_id}", status_code=303)
+
+
+@router.post("/entities/{entity_id}/split")
+async def split_entity(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                       entity_id: Annotated[int, id_path("entity")],
+                       name: Annotated[str, Form()], label: Annotated[str, Form()],
+                       note: Annotated[str, Form()] = "") -> Response:
+    """The dossier's split form: the checked ``member`` boxes (each a JSON object
+    ``{"article_id", "text"}``) move to a new entity ``name`` (``label``); goes to the new
+    entity's dossier."""
+    assert ctx.user is not None
+    form = await ctx.request.form()
+    members = []
+    for value in form.getlist("member"):
+        try:
+            member = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            member = None
+        if not isinstance(member, dict):
+            raise InvalidInput("a member is an article id and a surface form",
+                               params={"field": "member"})
+        members.append(member)
+    done = review.split_entity(ctx.store.engine, ctx.user, entity_id, name=name, label=label,
+                               members=members, note=note,
+                               max_note_chars=ctx.config.max_note_chars)
+    return RedirectResponse(f"/entities/{done['target_id']}", status_code=303)
+
+
+@router.post("/entity-edits/{edit_id}/undo")
+async def undo_entity_edit(ctx: Annotated[Ctx, Depends(analyst_writer)],
+                           edit_id: Annotated[int, id_path("entity merge or split")],
+                           note: Annotated[str, Form()] = "",
+                           next: Annotated[str, Form()] = "/entities") -> Response:
+    """The dossier's undo button: undo a merge or a split, go back to the page."""
+    assert ctx.user is not None
+    review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=note,
+                            max_note_chars=ctx.config.max_note_chars)
+    return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.get("/claims")

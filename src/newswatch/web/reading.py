@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..model import Article
 from ..read.corrections import Review, ReviewIndex
+from ..read.merges import EntityEdits
 from ..storage import schema as t
 from ..storage.mapping import entity_key, to_jsonable
 from . import activity, markup
@@ -84,8 +85,9 @@ def article_view(
                else revisions[-1])
     keys = sorted({entity_key(m) for m in article.entities})
     with store.read() as conn:
+        edits = EntityEdits(conn)  # a dossier link goes to the entity a merge kept
         entity_ids = {
-            k: int(i) for k, i in conn.execute(
+            k: edits.root(int(i)) for k, i in conn.execute(
                 sa.select(t.entity.c.key, t.entity.c.id).where(t.entity.c.key.in_(keys))
             ).all()
         } if keys else {}

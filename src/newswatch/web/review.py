@@ -1,5 +1,6 @@
-"""Analysts' review, the write path: correct or reject an item the machine found, and set an
-event's verification status (the read side is :mod:`newswatch.read.corrections`).
+"""Analysts' review, the write path: correct or reject an item the machine found, set an
+event's verification status (the read side is :mod:`newswatch.read.corrections`), and merge,
+split or undo entities (the read side is :mod:`newswatch.read.merges`).
 
 Framework-free functions over the store's engine; the web routes check first that the user is
 an analyst (or admin) and that the CSRF token is right. Nothing here updates a machine row:
@@ -13,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..read.corrections import FIELDS, PROVENANCE, review_from_row
+from ..read.merges import EntityEdits
 from ..read.scope import event_items
 from ..stages.events.lexicon import PLOVER_TYPES
 from ..storage import schema as t
@@ -32,13 +35,15 @@ from ..storage.review_schema import (
     VERIFICATION_STATUSES,
     VERIFIED_KINDS,
     correction,
+    entity_edit,
     verification,
 )
 from .activity import QUOTE_CONTEXT_CHARS, require_article
 from .errors import InvalidInput, NoteTooLong, NotFound
 from .users import User
 
-__all__ = ["ENTITY_LABELS", "correct", "correct_from_report", "history", "items_in_selection",
+__all__ = ["ENTITY_LABELS", "correct", "correct_from_report", "entity_edits", "find_entity",
+           "history", "items_in_selection", "merge_entities", "split_entity", "undo_entity_edit",
            "verify"]
 
 #: Entity types an analyst may give (the OntoNotes labels the entities stage stores).
@@ -362,3 +367,239 @@ def history(conn: Connection, article_id: str) -> list[dict[str, Any]]:
                         .where(c.article_id == article_id).order_by(c.created_at, c.id)).all()
     return [{**review_from_row(r).to_dict(), "revision_id": int(r.revision_id),
              "start": int(r.start), "end": int(r.end), "exact": r.exact} for r in rows]
+
+
+# -- entity merges and splits -----------------------------------------------------------------
+
+#: Most (article, surface form) pairs one split may move.
+MAX_SPLIT_MEMBERS = 1000
+
+
+def _entity(conn: Connection, entity_id: Any, field: str) -> Any:
+    """The ``entity`` row of an id (an int, or digits as text).
+
+    Raises:
+        InvalidInput: not an id; NotFound: no such entity.
+    """
+    if isinstance(entity_id, bool) or not isinstance(entity_id, int | str):
+        raise InvalidInput(f"{field} must be an entity's id", params={"field": field})
+    try:
+        number = int(str(entity_id).strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be an entity's id", params={"field": field}) from None
+    row = (conn.execute(sa.select(t.entity).where(t.entity.c.id == number)).first()
+           if abs(number) < 2**63 else None)
+    if row is None:
+        raise NotFound(f"no entity {number}")
+    return row
+
+
+def find_entity(conn: Connection, given: Any, field: str = "other") -> Any:
+    """The entity an analyst named: its id, or a name that is exactly one entity's canonical
+    name (as written; else case-insensitively where the database folds case).
+
+    Raises:
+        InvalidInput: blank, or a name of no entity or of several (the message lists their ids).
+        NotFound: no entity of that id.
+    """
+    if isinstance(given, str) and given.strip() and not given.strip().isdigit():
+        name = " ".join(given.split())
+        if len(name) > MAX_FIELD_CHARS:
+            raise InvalidInput(f"{field} has at most {MAX_FIELD_CHARS} characters",
+                               params={"field": field})
+        e = t.entity.c
+        rows = conn.execute(sa.select(t.entity).where(e.canonical == name).order_by(e.id)
+                            .limit(11)).all()
+        if not rows:  # then case-insensitively (SQLite folds ASCII letters only)
+            rows = conn.execute(sa.select(t.entity).where(
+                sa.func.lower(e.canonical) == name.lower()).order_by(e.id).limit(11)).all()
+        if not rows:
+            raise InvalidInput(f"no entity is named {name!r}; give its id", params={"field": field})
+        if len(rows) > 1:
+            ids = ", ".join(str(r.id) for r in rows[:10])
+            raise InvalidInput(f"several entities are named {name!r} (ids {ids}); give the id",
+                               params={"field": field})
+        return rows[0]
+    return _entity(conn, given, field)
+
+
+def _reason(note: Any, max_chars: int) -> str:
+    """The reason of a merge or a split, cleaned (required)."""
+    clean = _note(note if isinstance(note, str) else "", max_chars)
+    if not clean:
+        raise InvalidInput("say why (the evidence): a reason is required", params={"field": "note"})
+    return clean
+
+
+def _edit_out(conn: Connection, edit_id: int) -> dict[str, Any]:
+    return next(e.to_dict() for e in EntityEdits(conn).edits if e.id == edit_id)
+
+
+def _mentions_of(conn: Connection, entity_id: int) -> int:
+    m, r = t.entity_mention.c, t.revision.c
+    return int(conn.scalar(sa.select(sa.func.count()).select_from(t.entity_mention)
+                           .join(t.revision, r.id == m.revision_id)
+                           .where(EntityEdits(conn).is_entity(entity_id, m.entity_id,
+                                                              r.article_id, m.text))) or 0)
+
+
+def merge_entities(engine: Engine, user: User, entity_id: int, other: Any, *, note: Any,
+                   max_note_chars: int) -> dict[str, Any]:
+    """Merge ``other`` into ``entity_id``: from now on ``other``'s mentions, quotes and events
+    count under ``entity_id`` everywhere (:mod:`newswatch.read.merges`). Nothing of the
+    machine's changes; an ``entity_edit`` row records who, when, why and both entities as they
+    were (name, label, mentions).
+
+    Args:
+        entity_id: the surviving entity.
+        other: the entity merged into it: its id, or its exact name (:func:`find_entity`).
+        note: the reason, the evidence (required).
+
+    Returns:
+        The record (:meth:`newswatch.read.merges.EntityEdit.to_dict`).
+
+    Raises:
+        InvalidInput: no reason, the same entity, or an entity already merged away.
+        NoteTooLong: the reason is too long. NotFound: no such entity.
+    """
+    note = _reason(note, max_note_chars)
+    with write_transaction(engine) as conn:
+        keep = _entity(conn, entity_id, "entity_id")
+        gone = find_entity(conn, other)
+        edits = EntityEdits(conn)
+        if int(gone.id) == int(keep.id):
+            raise InvalidInput("an entity cannot be merged into itself", params={"field": "other"})
+        for row, field in ((keep, "entity_id"), (gone, "other")):
+            merged = edits.merged_into(int(row.id))
+            if merged is not None:
+                raise InvalidInput(f"entity {row.id} is already merged into entity {merged[0]}",
+                                   params={"field": field})
+        evidence = [{"entity_id": int(r.id), "key": r.key, "name": r.canonical, "label": r.label,
+                     "mentions": _mentions_of(conn, int(r.id))} for r in (gone, keep)]
+        new_id = inserted_id(conn.execute(sa.insert(entity_edit), {
+            "action": "merge", "entity_id": int(gone.id), "target_id": int(keep.id),
+            "entity_key": gone.key, "target_key": keep.key, "members": evidence, "note": note,
+            "user_id": user.id, "created_at": _now()}))
+        bump_version(conn)  # cached map, timeline and search answers are now stale
+        return _edit_out(conn, int(new_id))
+
+
+def split_entity(engine: Engine, user: User, entity_id: int, *, name: str, label: str,
+                 members: Any, note: Any, max_note_chars: int) -> dict[str, Any]:
+    """Split some mentions of ``entity_id`` off into a new entity named ``name`` (``label``).
+
+    Args:
+        entity_id: the entity that conflates two.
+        name, label: the new entity's canonical name and OntoNotes label
+            (:data:`ENTITY_LABELS`).
+        members: the mentions to move, as ``[{"article_id", "text"}]``: every mention of the
+            entity in that article written ``text`` (or every mention there when ``text`` is
+            null or missing; or, with ``article_id`` null, every mention written ``text`` in any
+            article, later ones included: a split by alias). Named by article and surface
+            form, so they stay moved when the article is ingested or analysed again.
+        note: the reason, the evidence (required).
+
+    Returns:
+        The record (:meth:`newswatch.read.merges.EntityEdit.to_dict`); ``target_id`` is the
+        new entity (a row of ``entity`` with the key ``analyst:<random hex>``).
+
+    Raises:
+        InvalidInput: no reason, no name, an unknown label, no members, too many, a member
+            that names no mention of the entity, or an entity merged away.
+        NoteTooLong: the reason is too long. NotFound: no such entity.
+    """
+    note = _reason(note, max_note_chars)
+    clean_name = _text("name", name)
+    if not clean_name:
+        raise InvalidInput("the new entity needs a name", params={"field": "name"})
+    if label not in ENTITY_LABELS:
+        raise InvalidInput(f"label must be one of {', '.join(ENTITY_LABELS)}",
+                           params={"field": "label"})
+    if not isinstance(members, list) or not members:
+        raise InvalidInput("choose the mentions to move", params={"field": "members"})
+    if len(members) > MAX_SPLIT_MEMBERS:
+        raise InvalidInput(f"at most {MAX_SPLIT_MEMBERS} members", params={"field": "members"})
+    with write_transaction(engine) as conn:
+        row = _entity(conn, entity_id, "entity_id")
+        edits = EntityEdits(conn)
+        if edits.merged_into(int(row.id)) is not None:
+            raise InvalidInput(f"entity {row.id} is merged into another: split that one",
+                               params={"field": "entity_id"})
+        m, r = t.entity_mention.c, t.revision.c
+        moved: list[dict[str, Any]] = []
+        for member in members:
+            if not isinstance(member, dict):
+                raise InvalidInput("a member is {article_id, text}", params={"field": "members"})
+            article_id, text = member.get("article_id"), member.get("text")
+            if article_id is not None and (not isinstance(article_id, str) or not article_id):
+                raise InvalidInput("a member's article_id is an article id or null",
+                                   params={"field": "members"})
+            if text is not None and (not isinstance(text, str) or not text):
+                raise InvalidInput("a member's text is a surface form or null",
+                                   params={"field": "members"})
+            if article_id is None and text is None:
+                raise InvalidInput("a member names an article, a surface form or both",
+                                   params={"field": "members"})
+            stmt = (sa.select(m.entity_id).distinct().join(t.revision, r.id == m.revision_id)
+                    .where(edits.is_entity(int(row.id), m.entity_id, r.article_id, m.text)))
+            if article_id is not None:
+                stmt = stmt.where(r.article_id == article_id)
+            if text is not None:
+                stmt = stmt.where(m.text == text)
+            machine = sorted(int(x) for x in conn.scalars(stmt))
+            if not machine:
+                raise InvalidInput(
+                    f"entity {row.id} has no mention"
+                    + (f" written {text!r}" if text is not None else "")
+                    + (f" in article {article_id!r}" if article_id is not None else ""),
+                    params={"field": "members"})
+            for e in machine:
+                item = {"article_id": article_id, "entity_id": e, "text": text}
+                if item not in moved:
+                    moved.append(item)
+        key = f"analyst:{uuid.uuid4().hex}"
+        new_entity = inserted_id(conn.execute(sa.insert(t.entity), {
+            "key": key, "label": label, "canonical": clean_name, "country": None,
+            "labels": {}, "aliases": {}}))
+        new_id = inserted_id(conn.execute(sa.insert(entity_edit), {
+            "action": "split", "entity_id": int(row.id), "target_id": int(new_entity),
+            "entity_key": row.key, "target_key": key, "members": moved, "note": note,
+            "user_id": user.id, "created_at": _now()}))
+        bump_version(conn)
+        return _edit_out(conn, int(new_id))
+
+
+def undo_entity_edit(engine: Engine, user: User, edit_id: int, *, note: Any = "",
+                     max_note_chars: int) -> dict[str, Any]:
+    """Undo a merge or a split: the record is kept, marked undone by ``user`` now, and no
+    longer applies (the entities read as before it; a split's new entity stays, empty).
+
+    Raises:
+        NotFound: no such record. InvalidInput: already undone. NoteTooLong: as above.
+    """
+    note = _note(note if isinstance(note, str) else "", max_note_chars)
+    with write_transaction(engine) as conn:
+        row = conn.execute(sa.select(entity_edit).where(entity_edit.c.id == edit_id)).first()
+        if row is None:
+            raise NotFound(f"no entity merge or split {edit_id}")
+        if row.undone_at is not None:
+            raise InvalidInput(f"merge or split {edit_id} is already undone",
+                               params={"field": "edit_id"})
+        conn.execute(sa.update(entity_edit).where(entity_edit.c.id == edit_id).values(
+            undone_by=user.id, undone_at=_now(), undo_note=note or None))
+        bump_version(conn)
+        return _edit_out(conn, int(edit_id))
+
+
+def entity_edits(conn: Connection, entity_id: int | None = None) -> list[dict[str, Any]]:
+    """Every merge and split (of one entity and those merged into it, when given), newest
+    first, undone ones included.
+
+    Raises:
+        NotFound: no such entity.
+    """
+    if entity_id is not None:
+        _entity(conn, entity_id, "entity_id")
+    edits = EntityEdits(conn)
+    chosen = edits.history(entity_id) if entity_id is not None else list(reversed(edits.edits))
+    return [e.to_dict() for e in chosen]

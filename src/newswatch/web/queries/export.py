@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...read.corrections import REVIEW_COLUMNS, ReviewIndex, apply, event_verifications, flat_columns
+from ...read.merges import EntityEdits
 from ...read.situation import claim_groups
 from ...storage import schema as t
 from ...storage import situation_schema as st
@@ -43,7 +44,7 @@ SOURCE_COLUMNS: tuple[str, ...] = ("outlet", "url", "article_id", "revision_id",
 #: Datasets the export endpoints offer, with their columns (CSV header order).
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "title", "source", "published", "language", "url", "revision_id"),
-    "mentions": ("start", "end", "text", "label", "canonical", "entity_id", "title",
+    "mentions": ("start", "end", "text", "label", "canonical", "entity_id", "entity_edit", "title",
                  *SOURCE_COLUMNS, *REVIEW_COLUMNS),
     "quotes": ("start", "end", "text", "speaker", "speaker_entity_id", "cue", "kind", "title",
                *SOURCE_COLUMNS),
@@ -158,6 +159,9 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
                 ) -> Iterator[dict[str, Any]]:
     """Rows of one dataset in scope, each a dict with the keys of :data:`EXPORT_COLUMNS`.
 
+    A mention's ``entity_id`` and a quote's ``speaker_entity_id`` are the entity it counts
+    under after analysts' merges and splits (:mod:`newswatch.read.merges`); ``entity_edit``
+    says which merge or split moved a mention ("merged by ana at …: reason"), empty when none.
     Mentions, figures, places and events carry the analysts' corrections
     (:mod:`newswatch.read.corrections`): the corrected values, and in
     :data:`~newswatch.read.corrections.REVIEW_COLUMNS` whether the row was ``corrected`` (or
@@ -226,9 +230,18 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
                                                                ec.hypothetical)
     statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
+    edits = EntityEdits(conn)  # the entity a mention or a quote counts under, merges and splits laid over
     for item in conn.execute(stmt):
         row = {k: getattr(item, k, None) for k in columns}
         row.update(_source(item))
+        if dataset == "mentions":
+            machine = int(item.entity_id)
+            moved = edits.via(machine, row["article_id"], row["text"])
+            row["entity_id"] = edits.resolve(machine, row["article_id"], row["text"])
+            row["entity_edit"] = moved.provenance if moved is not None else ""
+        elif dataset == "quotes":
+            row["speaker_entity_id"] = edits.resolve(row["speaker_entity_id"], row["article_id"],
+                                                     row["speaker"])
         if dataset == "events":
             status = statuses.get(int(row["event_id"]))
             row["verification"] = status.status if status is not None else "unverified"

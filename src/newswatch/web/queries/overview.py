@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.actors import rank_actors
 from ...read.corrections import apply_all
+from ...read.merges import EntityEdits
 from ...storage import schema as t
 from ...storage.reader_schema import error_report
 from .common import (
@@ -130,7 +131,9 @@ def overview(conn: Connection, f: Filters) -> dict[str, Any]:
             sa.select(sa.func.count(sa.distinct(a.source_id))).join(sc, sc.c.article_id == a.id)
         ) or 0),
         "entities": int(conn.scalar(
-            sa.select(sa.func.count(sa.distinct(t.entity_mention.c.entity_id)))
+            sa.select(sa.func.count(sa.distinct(EntityEdits(conn).entity_of(
+                t.entity_mention.c.entity_id, sc.c.article_id, t.entity_mention.c.text))))
+            .select_from(t.entity_mention)
             .join(sc, sc.c.revision_id == t.entity_mention.c.revision_id)
         ) or 0),
         "places": int(conn.scalar(

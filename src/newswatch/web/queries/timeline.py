@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
+from ...read.merges import EntityEdits
 from ...read.scope import aggregate_conditions, in_country
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
@@ -149,9 +150,8 @@ def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types
         conds = aggregate_conditions(g.day, g.language, f)
         if f.country is not None:
             conds.append(in_country(g.revision_id, f))
-        if actor_id is not None:
-            conds.append(g.revision_id.in_(sa.select(t.entity_mention.c.revision_id)
-                                           .where(t.entity_mention.c.entity_id == actor_id)))
+        if actor_id is not None:  # the actor as analysts merged and split it
+            conds.append(g.revision_id.in_(EntityEdits(conn).revisions_mentioning(actor_id)))
     else:
         table = ag.agg_timeline
         g = table.c
@@ -206,7 +206,7 @@ def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str
             and not ReviewIndex(conn, "correction").positions("event", lambda r: True)):
         counts, first_pub, last_pub = _aggregated_counts(conn, f, actor_id, types)
     else:
-        sc = scope(f, actor_id)
+        sc = scope(f, actor_id, actor_revisions=_actor_revisions(conn, actor_id))
         counts = _dated_counts(conn, sc, types)
         a = t.article.c
         first_pub, last_pub = conn.execute(
@@ -264,15 +264,22 @@ def timeline_items(
     return cached(conn, key, lambda: _timeline_items(conn, f, start, end, actor_id, types, limit))
 
 
+def _actor_revisions(conn: Connection, actor_id: int | None) -> sa.Select[Any] | None:
+    """The revisions mentioning the actor as analysts merged and split entities."""
+    return None if actor_id is None else EntityEdits(conn).revisions_mentioning(actor_id)
+
+
 def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
                     actor_id: int | None, types: set[str] | None, limit: int) -> list[dict[str, Any]]:
-    sc = scope(f, actor_id, latest_table=True)
+    actor_revisions = _actor_revisions(conn, actor_id)
+    sc = scope(f, actor_id, latest_table=True, actor_revisions=actor_revisions)
     # Articles, quotes and figures are dated by their article's publication day, so only
     # articles published in [start, end] can give any: a scope of those days alone is the
     # same answer without materialising every article in the filter.
     lo = max(d for d in (f.since, start) if d is not None)
     hi = min(d for d in (f.until, end) if d is not None)
-    by_published = (scope(dataclasses.replace(f, since=lo, until=hi), actor_id, latest_table=True)
+    by_published = (scope(dataclasses.replace(f, since=lo, until=hi), actor_id, latest_table=True,
+                          actor_revisions=actor_revisions)
                     if lo <= hi else None)
     a = t.article.c
     out: list[dict[str, Any]] = []
