@@ -212,3 +212,18 @@ def test_unnamed_violence_keeps_an_unknown_actor(situation_pipeline, text: str, 
     evs = run(situation_pipeline, text).events
     assert [(e.type, e.mode, e.actor, e.actor_country) for e in evs] == [("ASSAULT", mode, "unknown", None)]
     assert [p.how for p in evs[0].actors] == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_country"),
+    [
+        # own wording: the country is a pre-modifier of the name, or of the title before it
+        ("The US Congress rejected the proposal on Monday.", "USA"),
+        ("U.S. Secretary of State Marcus Hollander met Kenyan officials in Nairobi.", "USA"),
+    ],
+)
+def test_a_country_before_a_name_or_its_title_is_the_actor_country(situation_pipeline, text: str,
+                                                                   actor_country: str) -> None:
+    a = run(situation_pipeline, text, published=None)
+    best = max(a.events, key=lambda e: e.prov.confidence)
+    assert best.actor_country == actor_country
