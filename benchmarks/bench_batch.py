@@ -25,6 +25,12 @@ shared machine adds; peak RSS per worker process and per analysis child (``VmHWM
 the manifest rows. Finally the two-worker parts are loaded (``load_parts``) into a fresh SQLite
 file and, with ``--pg``, a fresh PostgreSQL schema: rows (articles + items) per second.
 
+With ``--parts DIR`` only the loader is measured: the parts in ``DIR`` (mapped there with one
+process first when it holds none) are loaded with one article per transaction and with
+batches of 64 (``Store.save_many``), alternating, twice each, into fresh SQLite files and, with
+``--pg``, fresh PostgreSQL schemas; ``rows_per_s_batched_over_single`` is the ratio of the summed
+rates.
+
 The machine is shared: wall-clock ratios swing between runs, so the script also reports CPU
 seconds of the whole process tree. Nothing here asserts a time; pytest never collects it.
 """
@@ -109,15 +115,65 @@ def dask_run(paths: list[str], out: Path, workers: int, articles: int) -> dict[s
             **_map_stats(rows, articles)}
 
 
-def load_run(out: Path, url: str) -> dict[str, Any]:
+def load_run(out: Path, url: str, batch_size: int = 64) -> dict[str, Any]:
     from newswatch.scale.load import load_parts
     from newswatch.storage import Store
 
     with Store.open(url) as store:
-        summary = load_parts(out, store)
-    return {"articles": summary.new, "rows": summary.rows, "seconds": summary.seconds,
+        summary = load_parts(out, store, batch_size=batch_size)
+    return {"batch_size": batch_size, "articles": summary.new, "rows": summary.rows, "seconds": summary.seconds,
             "rows_per_s": round(summary.rows / summary.seconds, 1),
             "articles_per_s": round(summary.new / summary.seconds, 2)}
+
+
+def _pg_schema_url(admin_url: str) -> tuple[str, Any]:
+    """A fresh PostgreSQL schema: its URL and a function that drops it."""
+    import sqlalchemy as sa
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+    return f"{admin_url}?options=-csearch_path%3D{schema}", drop
+
+
+def loader_only(args: argparse.Namespace) -> dict[str, Any]:
+    """``--parts``: the loader with one article per transaction beside batches of 64, in one run."""
+    parts: Path = args.parts
+    if not any(parts.glob("*/month=*/part-*.parquet")):
+        with tempfile.TemporaryDirectory(prefix="bench_batch_in_") as tmp:
+            paths, articles, _ = _shards(args.corpus, args.limit, args.shards, Path(tmp))
+            print(f"mapping {articles} articles into {parts}", file=sys.stderr)
+            one_process(paths, parts, articles)
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
+        for round_ in range(2):
+            for size in (1, 64):
+                row = {"round": round_, "backend": "sqlite",
+                       **load_run(parts, f"sqlite:///{Path(tmp) / f'load_{round_}_{size}.sqlite'}", size)}
+                print(row, file=sys.stderr)
+                runs.append(row)
+                if args.pg:
+                    url, drop = _pg_schema_url(args.pg)
+                    try:
+                        row = {"round": round_, "backend": "postgresql", **load_run(parts, url, size)}
+                    finally:
+                        drop()
+                    print(row, file=sys.stderr)
+                    runs.append(row)
+    ratios = {}
+    for backend in ("sqlite", "postgresql"):
+        one = [r["rows_per_s"] for r in runs if r["backend"] == backend and r["batch_size"] == 1]
+        many = [r["rows_per_s"] for r in runs if r["backend"] == backend and r["batch_size"] == 64]
+        if one and many:
+            ratios[backend] = round(sum(many) / sum(one), 3)
+    return {"runs": runs, "rows_per_s_batched_over_single": ratios}
 
 
 def main() -> None:
@@ -128,8 +184,18 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=12)
     ap.add_argument("--pg", default="", help="PostgreSQL admin URL (a fresh schema is made and dropped)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--parts", type=Path, help="loader only: load the parts in this folder (mapped with "
+                    "one process first when it holds none) with one article per transaction and with "
+                    "batches of 64, alternating, twice each, into fresh SQLite files (and --pg schemas)")
     args = ap.parse_args()
     result: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    if args.parts:
+        result["loader"] = loader_only(args)
+        text = json.dumps(result, indent=2)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+        return
     with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
         folder = Path(tmp)
         (folder / "in").mkdir()
@@ -154,19 +220,12 @@ def main() -> None:
         result["load_sqlite"] = load_run(folder / "d2", f"sqlite:///{folder / 'load.sqlite'}")
         print("load sqlite", result["load_sqlite"], file=sys.stderr)
         if args.pg:
-            import sqlalchemy as sa
-
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = sa.create_engine(args.pg)
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            url, drop = _pg_schema_url(args.pg)
             try:
-                result["load_postgresql"] = load_run(folder / "d2", f"{args.pg}?options=-csearch_path%3D{schema}")
+                result["load_postgresql"] = load_run(folder / "d2", url)
                 print("load postgresql", result["load_postgresql"], file=sys.stderr)
             finally:
-                with admin.begin() as conn:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-                admin.dispose()
+                drop()
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

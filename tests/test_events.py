@@ -212,3 +212,51 @@ def test_unnamed_violence_keeps_an_unknown_actor(situation_pipeline, text: str, 
     evs = run(situation_pipeline, text).events
     assert [(e.type, e.mode, e.actor, e.actor_country) for e in evs] == [("ASSAULT", mode, "unknown", None)]
     assert [p.how for p in evs[0].actors] == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_country"),
+    [
+        # own wording: the country is a pre-modifier of the name, or of the title before it
+        ("The US Congress rejected the proposal on Monday.", "USA"),
+        ("U.S. Secretary of State Marcus Hollander met Kenyan officials in Nairobi.", "USA"),
+    ],
+)
+def test_a_country_before_a_name_or_its_title_is_the_actor_country(situation_pipeline, text: str,
+                                                                   actor_country: str) -> None:
+    a = run(situation_pipeline, text, published=None)
+    best = max(a.events, key=lambda e: e.prov.confidence)
+    assert best.actor_country == actor_country
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # own wording: an event noun spoken of only as a possibility did not happen (yet)
+        ("en", "Officials warned of Russian attacks on the embassy."),
+        ("en", "Kyiv fears a Russian offensive in the south."),
+        ("en", "The ministry warned of a possible Russian attack on the port."),
+        ("ru", "Киев опасается российского удара по Одессе."),
+        ("ru", "Сохраняется угроза российских ударов по Одессе."),
+        ("ru", "Российский удар по Одессе вероятен."),
+    ],
+)
+def test_an_attack_spoken_of_as_a_possibility_is_hypothetical(situation_pipeline, lang: str, text: str) -> None:
+    evs = [e for e in run(situation_pipeline, text, lang).events if e.type == "ASSAULT"]
+    assert [(e.actor_country, e.hypothetical) for e in evs] == [("RUS", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The threat of terrorist attacks on the airport remains high.",
+        "Commanders said an attack is highly likely in the next two days.",
+    ],
+)
+def test_a_possible_attack_with_no_named_attacker_is_not_coded(situation_pipeline, text: str) -> None:
+    assert [e for e in run(situation_pipeline, text).events if e.type == "ASSAULT"] == []
+
+
+def test_an_attack_that_happened_stays_asserted(situation_pipeline) -> None:
+    evs = run(situation_pipeline, "Russian forces attacked the port on Thursday.").events
+    assert [(e.type, e.actor_country, e.hypothetical) for e in evs] == [("ASSAULT", "RUS", False)]

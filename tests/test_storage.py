@@ -193,6 +193,46 @@ def test_a_failure_while_saving_a_revision_keeps_the_previous_content(
     assert store.save(make_article(_revised_text())).status == "revised"
 
 
+def _batch() -> list:
+    """A batch with an article, its revision, another article and the first text again."""
+    return [make_article(), make_article(_revised_text()), make_article(article_id="seed-0002"),
+            make_article()]
+
+
+def test_save_many_gives_what_saving_one_by_one_gives(store: Store, tmp_path: Path) -> None:
+    results = store.save_many(_batch())
+    assert [(r.status, r.article_id) for r in results] == [  # type: ignore[union-attr]
+        ("new", "seed-0001"), ("revised", "seed-0001"), ("new", "seed-0002"), ("revised", "seed-0001")]
+    one_by_one = Store.open(f"sqlite:///{tmp_path / 'single.sqlite'}")
+    try:
+        singles = [one_by_one.save(a) for a in _batch()]
+        assert store.counts() == one_by_one.counts()
+        assert [r.status for r in singles] == [r.status for r in results]  # type: ignore[union-attr]
+    finally:
+        one_by_one.close()
+    assert [r.seq for r in store.revisions("seed-0001")] == [1, 2, 3]
+    assert store.load_article("seed-0001") == make_article()
+    # saving the latest texts again writes nothing
+    before = store.counts()
+    again = store.save_many([make_article(), make_article(article_id="seed-0002")])
+    assert [r.status for r in again] == ["unchanged", "unchanged"]  # type: ignore[union-attr]
+    assert store.counts() == before
+
+
+def test_a_bad_article_in_a_batch_fails_alone_and_leaves_nothing(store: Store) -> None:
+    bad = make_article(article_id="bad-0001")
+    bad.figures[0].value = None  # type: ignore[assignment]  # the NOT NULL column refuses it
+    results = store.save_many([make_article(), bad, make_article(article_id="seed-0002")])
+    assert isinstance(results[1], StorageError) and results[1].code == "storage"
+    assert "bad-0001" in results[1].message
+    assert [r.status for r in (results[0], results[2])] == ["new", "new"]  # type: ignore[union-attr]
+    with pytest.raises(ArticleNotFound):
+        store.load_article("bad-0001")
+    assert store.load_article("seed-0001") == make_article()
+    assert store.load_article("seed-0002") == make_article(article_id="seed-0002")
+    assert store.counts()["revision"] == 2
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 

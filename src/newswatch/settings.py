@@ -137,6 +137,16 @@ SETTINGS: tuple[Setting, ...] = (
         "cut at the last paragraph or sentence break before the limit, and a warning says so.",
     ),
     Setting(
+        "save_batch_count", 64,
+        "Articles written to the database in one transaction by ingest and load (each in its "
+        "own savepoint, so a refused article fails alone). 1: one transaction per article.",
+    ),
+    Setting(
+        "save_batch_seconds", 5.0,
+        "Age of ingest's save batch after which it is written when the next input comes back "
+        "from analysis, even if not full, in seconds (a slow stream is stored as it goes).",
+    ),
+    Setting(
         "analysis_timeout_seconds", 300.0,
         "Time budget of the analysis of one article, in seconds; an article over it is "
         "quarantined ('over-budget') and the batch goes on. 0: no time budget.",

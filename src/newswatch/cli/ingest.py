@@ -154,35 +154,54 @@ def ingest(
 
     Content already stored with the same text is recognised before analysis and skipped
     (re-ingesting is idempotent and cheap); changed text for the same article id or URL is
-    stored as a new revision.
+    stored as a new revision. Analysed articles are written in batches of ``save_batch_count``
+    (one transaction each, every article in its own savepoint: ``Store.save_many``).
     """
+    import time
+
+    from ..settings import load as load_settings
+
+    settings = load_settings()
+    batch_count = max(1, int(settings["save_batch_count"]))
+    batch_seconds = float(settings["save_batch_seconds"])
     store = open_store(db_url(db))
     counts = {"ok": 0, "failed": 0}
     summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
+    pending: list[Article] = []
+    oldest = 0.0
 
     def unchanged(article: Article) -> bool:
         return store.find_unchanged(article) is not None
+
+    def flush() -> None:
+        """Write the analysed articles waiting in ``pending`` (one transaction, see
+        :meth:`Store.save_many`) and count what happened to each."""
+        for item, result in zip(pending, store.save_many(pending), strict=True):
+            if isinstance(result, NewswatchError):
+                summary["failed"] += 1
+                counts["failed"] += 1
+                err(f"{item.origin}: {result.code}: {result.message}")
+                continue
+            counts["ok"] += 1
+            summary[result.status] += 1
+            summary["warnings"] += len(item.errors)
+        pending.clear()
 
     try:
         for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
             if isinstance(item, InputError):
                 summary["failed"] += 1
                 store.record_failure(item.subject or "?", item.code, item.message)
-                continue
-            if isinstance(item, Skipped):
+            elif isinstance(item, Skipped):
                 counts["ok"] += 1
                 summary["unchanged"] += 1
-                continue
-            try:
-                result = store.save(item)
-            except NewswatchError as exc:
-                summary["failed"] += 1
-                counts["failed"] += 1
-                err(f"{item.origin}: {exc.code}: {exc.message}")
-                continue
-            counts["ok"] += 1
-            summary[result.status] += 1
-            summary["warnings"] += len(item.errors)
+            else:
+                if not pending:
+                    oldest = time.monotonic()
+                pending.append(item)
+            if pending and (len(pending) >= batch_count or time.monotonic() - oldest >= batch_seconds):
+                flush()
+        flush()
         if summary["new"] or summary["revised"]:
             try:  # the cross-article threads pass, after every article is saved
                 store.rebuild_threads()

@@ -4,8 +4,9 @@ cross-article pass.
 The parts are loaded one at a time (memory holds one input's articles), in the order of the
 manifest (the run, then the input's position on the command line; without a manifest, every
 part found, by input name), and inside a part in the input's own order. Each article is
-rebuilt from its rows (:func:`newswatch.scale.parquet.read_articles`) and saved through
-:meth:`newswatch.storage.Store.save`, the same write path as ``ingest``; saving runs the
+rebuilt from its rows (:func:`newswatch.scale.parquet.read_articles`) and saved, in batches of
+``batch_size`` per transaction, through :meth:`newswatch.storage.Store.save_many`, the same
+write path as ``ingest``; saving runs the
 cross-article steps of :mod:`newswatch.storage.situation` over what is already stored (entity
 identity across articles and languages, near-duplicate clusters, events merged across
 articles, claim groups), then, once after the last part, the threads pass
@@ -29,6 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import NewswatchError
+from ..model import Article
 from ..storage import Store
 from ..storage import schema as t
 from .batch import finished_parts
@@ -71,8 +73,28 @@ def _failures(out: Path, key: str) -> Iterator[tuple[str, str, str]]:
         yield row["origin"], row["code"], row["message"]
 
 
+def _save_batch(store: Store, batch: list[Article], summary: LoadSummary,
+                progress: Callable[[int], object] | None, on_error: Callable[[str], None] | None) -> None:
+    """Save ``batch`` in one transaction (:meth:`Store.save_many`), count the results into
+    ``summary`` and empty the list."""
+    if not batch:
+        return
+    for article, result in zip(batch, store.save_many(batch), strict=True):
+        if isinstance(result, NewswatchError):
+            summary.failed += 1
+            line = f"{article.origin}: {result.code}: {result.message}"
+            summary.errors.append(line)
+            if on_error:
+                on_error(line)
+            continue
+        setattr(summary, result.status, getattr(summary, result.status) + 1)
+    if progress:
+        progress(len(batch))
+    batch.clear()
+
+
 def load_parts(out: Path, store: Store, *, progress: Callable[[int], object] | None = None,
-               on_error: Callable[[str], None] | None = None) -> LoadSummary:
+               on_error: Callable[[str], None] | None = None, batch_size: int = 64) -> LoadSummary:
     """Load every part of ``out`` into ``store`` (see the module docstring).
 
     Args:
@@ -80,6 +102,8 @@ def load_parts(out: Path, store: Store, *, progress: Callable[[int], object] | N
         store: the open database.
         progress: called with the number of articles just handled.
         on_error: called with one line per article the database refused.
+        batch_size: articles saved in one transaction (``save_batch_count``; 1 saves them
+            one at a time); a refused article fails alone either way.
 
     Returns:
         A :class:`LoadSummary`.
@@ -90,24 +114,18 @@ def load_parts(out: Path, store: Store, *, progress: Callable[[int], object] | N
     with store.read() as conn:
         f = t.ingest_failure.c
         known = {(r.origin, r.code, r.message) for r in conn.execute(sa.select(f.origin, f.code, f.message))}
+    size = max(1, int(batch_size))
     for key in keys:
         summary.parts += 1
+        batch: list[Article] = []
         for article in read_articles(out, part=key):
             summary.rows += 1 + sum(len(x) for x in (
                 article.entities, article.quotes, article.figures, article.timexes, article.places,
                 article.events, article.claims, article.errors))
-            try:
-                result = store.save(article)
-            except NewswatchError as exc:
-                summary.failed += 1
-                line = f"{article.origin}: {exc.code}: {exc.message}"
-                summary.errors.append(line)
-                if on_error:
-                    on_error(line)
-                continue
-            setattr(summary, result.status, getattr(summary, result.status) + 1)
-            if progress:
-                progress(1)
+            batch.append(article)
+            if len(batch) >= size:
+                _save_batch(store, batch, summary, progress, on_error)
+        _save_batch(store, batch, summary, progress, on_error)
         for failure in _failures(out, key):
             if failure not in known:
                 store.record_failure(*failure)

@@ -124,7 +124,9 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
         values: dict[str, Any] = {"labels": labels, "aliases": aliases}
         if row["label"] == "PERSON" and row["name_key"] is None and row["surname_key"] is None:
             values["name_key"], values["surname_key"] = name_keys(_english_name(key, row["canonical"]))
-        conn.execute(sa.update(t.entity).where(t.entity.c.id == eid).values(values))
+        values = {k: v for k, v in values.items() if v != row[k]}
+        if values:  # an entity seen before under the same forms needs no write
+            conn.execute(sa.update(t.entity).where(t.entity.c.id == eid).values(values))
         row = {**row, **values}
         rows[eid] = row
         roots[eid] = _link_identity(conn, row, key, revision_id, now)

@@ -286,37 +286,104 @@ class Store:
             StorageError: the database rejected the write; nothing of this article was
                 written and earlier revisions are untouched.
         """
-        digest = article.content_hash
         article_id = article.ensure_id()
         try:
-            with self.engine.connect() as conn:  # lock-free fast path for re-ingest
-                article_id = self._resolve_capture_id(conn, article)
-                latest = self._latest(conn, article_id)
-            if latest is not None and latest.content_hash == digest:
-                return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
+            unchanged = self._unchanged_fast(article)
+            if unchanged is not None:
+                return unchanged
             with write_transaction(self.engine) as conn:
-                advisory_lock(conn, f"article:{article_id}")
-                latest = self._latest(conn, article_id)
-                if latest is not None and latest.content_hash == digest:
-                    return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
-                source_id = self._ensure_source(conn, article)
-                now = _utcnow()
-                # The former latest revision's share of the dashboard aggregates, under the
-                # article row's date and language before this revision changes them.
-                previous = None if latest is None else agg.contributions(conn, [latest.id])
-                if latest is None:
-                    self._insert_article(conn, article, source_id, now)
-                    status, seq = STATUS_NEW, 1
-                else:
-                    self._update_article(conn, article, source_id)
-                    status, seq = STATUS_REVISED, latest.seq + 1
-                revision_id = self._insert_revision(conn, article, seq, digest, now)
-                self._insert_items(conn, revision_id, article)
-                agg.replace_revision(conn, previous, revision_id)
+                return self._save_locked(conn, article)
         except SQLAlchemyError as exc:
             raise StorageError(
                 f"could not save article {article_id}: {exc}", subject=article.origin or article_id
             ) from exc
+
+    def save_many(self, articles: list[Article]) -> list[SaveResult | StorageError]:
+        """Store a batch of analysed articles in one write transaction, each as :meth:`save`
+        would, in order.
+
+        One commit for the batch instead of one per article: on SQLite one synced WAL commit,
+        on PostgreSQL one round of commit latency. Each article is written inside its own
+        savepoint, so an article the database refuses is rolled back alone (its result is the
+        :class:`~newswatch.errors.StorageError` that :meth:`save` would have raised) and the
+        others are kept. Should the batch's commit itself fail, every article of the batch is
+        saved again one at a time with :meth:`save`, so nothing is lost and nothing is written
+        twice. Articles whose text is stored already are answered from a read connection, as
+        in :meth:`save`; the same article twice in one batch gives ``new`` then ``unchanged``
+        (or ``revised`` when the texts differ), as two successive saves would.
+
+        Args:
+            articles: the articles after the pipeline (``id`` set when empty).
+
+        Returns:
+            One entry per article, in order: a :class:`SaveResult`, or the StorageError of an
+            article that was not written.
+        """
+        results: list[SaveResult | StorageError | None] = [None] * len(articles)
+        for i, a in enumerate(articles):
+            a.ensure_id()
+            try:
+                results[i] = self._unchanged_fast(a)
+            except SQLAlchemyError as exc:
+                results[i] = self._save_error(a, exc)
+        todo = [i for i, r in enumerate(results) if r is None]
+        if todo:
+            try:
+                with write_transaction(self.engine) as conn:
+                    for i in todo:
+                        try:
+                            with conn.begin_nested():
+                                results[i] = self._save_locked(conn, articles[i])
+                        except SQLAlchemyError as exc:
+                            results[i] = self._save_error(articles[i], exc)
+            except SQLAlchemyError:  # the batch was not committed: nothing of it is stored
+                for i in todo:
+                    try:
+                        results[i] = self.save(articles[i])
+                    except StorageError as exc:
+                        results[i] = exc
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _save_error(article: Article, exc: Exception) -> StorageError:
+        return StorageError(f"could not save article {article.id}: {exc}",
+                            subject=article.origin or article.id)
+
+    def _unchanged_fast(self, article: Article) -> SaveResult | None:
+        """The lock-free re-ingest check: ``unchanged`` when the latest stored revision of the
+        article (a capture resolved to the article it corrects) has the same text; else None,
+        with ``article.id`` left as resolved. Raises SQLAlchemyError."""
+        with self.engine.connect() as conn:
+            article.id = self._resolve_capture_id(conn, article)
+            latest = self._latest(conn, article.id)
+        if latest is not None and latest.content_hash == article.content_hash:
+            return SaveResult(STATUS_UNCHANGED, article.id, latest.id)
+        return None
+
+    def _save_locked(self, conn: Connection, article: Article) -> SaveResult:
+        """Write one article inside the caller's write transaction (see :meth:`save`). The
+        capture-id rule is applied again here, so that a corrected capture saved in the same
+        batch as the capture it corrects becomes its revision."""
+        digest = article.content_hash
+        article_id = self._resolve_capture_id(conn, article)
+        advisory_lock(conn, f"article:{article_id}")
+        latest = self._latest(conn, article_id)
+        if latest is not None and latest.content_hash == digest:
+            return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
+        source_id = self._ensure_source(conn, article)
+        now = _utcnow()
+        # The former latest revision's share of the dashboard aggregates, under the
+        # article row's date and language before this revision changes them.
+        previous = None if latest is None else agg.contributions(conn, [latest.id])
+        if latest is None:
+            self._insert_article(conn, article, source_id, now)
+            status, seq = STATUS_NEW, 1
+        else:
+            self._update_article(conn, article, source_id)
+            status, seq = STATUS_REVISED, latest.seq + 1
+        revision_id = self._insert_revision(conn, article, seq, digest, now)
+        self._insert_items(conn, revision_id, article)
+        agg.replace_revision(conn, previous, revision_id)
         return SaveResult(status, article_id, revision_id)
 
     def find_unchanged(self, article: Article) -> SaveResult | None:

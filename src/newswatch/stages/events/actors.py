@@ -48,6 +48,12 @@ _MODIFIER_SLOTS = ("appos", "flat", "compound", "poss", "amod", "nmod", "gen", "
 #: Modifier slots through which an organisation owns the phrase ("Taliban militants",
 #: "the Taliban's fighters", "militants of the Taliban", "боевики Талибана").
 _OWNER_SLOTS = frozenset({"compound", "poss", "gen", "prep:of", "nmod", "appos", "flat", "prep:со_стороны"})
+#: Pre-modifier slots through which a name or title is marked with a country ("the US Congress",
+#: "U.S. Secretary of State X", "российский МИД"): adjectival and noun modifiers, compounds and
+#: possessives (only those before the name are read).
+_COUNTRY_MODIFIER_SLOTS = frozenset({"compound", "amod", "poss", "nmod"})
+#: How deep :meth:`PartyResolver._modifier_country` follows modifiers of modifiers.
+_COUNTRY_MODIFIER_DEPTH = 2
 
 
 @cache
@@ -342,6 +348,36 @@ class ActorResolver:
                             return code
         return None
 
+    def _modifier_country(self, ent: EntityMention) -> str | None:
+        """The country named by a pre-modifier of a person or organisation: a country or
+        nationality word that modifies the name, or modifies the title that modifies it ("the
+        US Congress", "U.S. Secretary of State Antony Blinken", "британский премьер").
+
+        Only modifiers that come before the name are read (a country after it is
+        :meth:`_of_country`'s), at most :data:`_COUNTRY_MODIFIER_DEPTH` levels down, through
+        the slots of :data:`_COUNTRY_MODIFIER_SLOTS`; the first country found wins. Returns an
+        ISO 3166-1 alpha-3 code or None.
+        """
+        v = self.view
+        inside = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        frontier = list(inside)
+        for _ in range(_COUNTRY_MODIFIER_DEPTH):
+            nxt: list[int] = []
+            for i in frontier:
+                for c in v.children[i]:
+                    if c in inside or v.tokens[c].start >= ent.start or v.slot_of(c) not in _COUNTRY_MODIFIER_SLOTS:
+                        continue
+                    other = v.entity_at(c)
+                    if other is not None and other.label not in ("GPE", "NORP"):
+                        nxt.append(c)  # a title or organisation word: look at its own modifiers
+                        continue
+                    code = self._code_of_word(c)
+                    if code:
+                        return code
+                    nxt.append(c)
+            frontier = nxt
+        return None
+
     def _locative(self, e: EntityMention) -> bool:
         """True when the mention is the object of a place preposition ("in Israel", "в Сочи")."""
         v = self.view
@@ -415,6 +451,8 @@ class ActorResolver:
             country, sector = self._person_title(ent, country, sector)
             if country is None:
                 country = self._of_country(ent)
+        if country is None and ent.label in ("PERSON", "ORG"):
+            country = self._modifier_country(ent)
         if title_sector and ent.label == "PERSON":
             sector = title_sector if sector in (None, "GOV") else sector
         return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,

@@ -529,9 +529,40 @@ class EventCoder:
             f.future = True
         return own_aux
 
+    def _spoken_of_as_possible(self, n: int) -> bool:
+        """True when event noun ``n`` is only spoken of as a possibility: it has a
+        ``possibility_adjectives`` modifier ("a possible strike", "возможный удар"), it is the
+        "of" object or genitive of a ``possibility_nouns`` word ("the threat of attacks",
+        "угроза ударов"), it is the subject of such a predicate ("an attack is likely",
+        "удар возможен"), or the object of a ``possibility_verbs`` verb ("warned of an attack",
+        "опасаются удара")."""
+        v, lex = self.v, self.lex
+        if any(v.slot_of(c) == "amod" and v.lemma(c) in lex.possibility_adjectives for c in v.children[n]):
+            return True
+        h = v.head(n)
+        if h is None:
+            return False
+        slot = v.slot_of(n)
+        governor = h
+        if v.tokens[h].pos == "ADP" and v.head(h) is not None:  # English "threat of", "warned of"
+            governor = v.head(h)  # type: ignore[assignment]
+        glem = v.lemma(governor)
+        if glem in lex.possibility_nouns and (governor != h or slot in ("nmod", "gen", "compound")):
+            return True
+        if glem in lex.possibility_verbs and (governor != h or slot in ("obj", "iobj", "nmod", "obl")) or (
+                glem in lex.possibility_verbs and any(v.tokens[x].dep == "case" for x in v.children[n])):
+            return True
+        if slot == "subj":
+            preds = [h] + [c for c in v.children[h] if v.slot_of(c) in ("acomp", "attr", "xcomp")]
+            if any(v.lemma(p) in lex.possibility_adjectives for p in preds):
+                return True
+        return False
+
     def _flags(self, pred: int, trigger: int) -> _Flags:
         v, lex = self.v, self.lex
         f = _Flags()
+        if v.tokens[trigger].pos in ("NOUN", "PROPN") and self._spoken_of_as_possible(trigger):
+            f.hypothetical = True
         if trigger != pred:
             self._own_flags(trigger, f)
         cur = pred

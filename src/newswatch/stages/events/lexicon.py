@@ -84,6 +84,9 @@ class TriggerLexicon:
             classes (negating: "denied executing" negates the embedded event).
         future_aux, hypothetical_aux, condition_marks, negators, skip_subjects,
         obligation_words, threat_condition_marks: word lists.
+        possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
+            event noun as a possibility only ("the threat of attacks", "a possible strike",
+            "warned of an attack"): the event is hypothetical.
         mode_modifiers: ``{type: {mode: words}}``.
         complement_modes: ``{type: {"TYPE[:mode]" | "*": mode}}``.
         complement_lemma_modes: ``{type: {mode: lemmas}}``.
@@ -105,6 +108,9 @@ class TriggerLexicon:
     skip_subjects: frozenset[str]
     obligation_words: frozenset[str]
     threat_condition_marks: frozenset[str]
+    possibility_nouns: frozenset[str]
+    possibility_adjectives: frozenset[str]
+    possibility_verbs: frozenset[str]
     mode_modifiers: dict[str, dict[str, frozenset[str]]]
     complement_modes: dict[str, dict[str, str | None]]
     complement_lemma_modes: dict[str, dict[str, frozenset[str]]]
@@ -188,6 +194,9 @@ class TriggerLexicon:
             skip_subjects=_set(data.get("skip_subjects")) or frozenset(),
             obligation_words=_set(data.get("obligation_words")) or frozenset(),
             threat_condition_marks=_set(data.get("threat_condition_marks")) or frozenset(),
+            possibility_nouns=_set(data.get("possibility_nouns")) or frozenset(),
+            possibility_adjectives=_set(data.get("possibility_adjectives")) or frozenset(),
+            possibility_verbs=_set(data.get("possibility_verbs")) or frozenset(),
             mode_modifiers=modes, complement_modes=dict(data.get("complement_modes", {})),
             complement_lemma_modes=lemma_modes,
         )
