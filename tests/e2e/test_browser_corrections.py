@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from test_browser_reader import (  # the browser fixtures and helpers of the reader test
-    _free_port,
     _select,
     _sign_in,
     browser,  # noqa: F401  (a fixture: used by name)
     page,  # noqa: F401  (a fixture: used by name)
+    serve_dashboard,
     shots,  # noqa: F401  (a fixture: used by name)
 )
 
@@ -39,24 +37,9 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(db_url: str) -> Iterator[str]:
-    """The dashboard under uvicorn in a thread over :func:`db_url`; yields its base URL."""
-    import uvicorn
-
-    from newswatch.web import create_app, load_config
-
-    app = create_app(load_config(db_url, env={}))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    """The dashboard over :func:`db_url` (``serve_dashboard``); yields its base URL."""
+    with serve_dashboard(db_url) as base:
+        yield base
 
 
 def _figure_row(pg: Any) -> dict[str, str]:

@@ -9,16 +9,14 @@ Ghazni and 2021-07-12 at the country Afghanistan) and server.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 from test_browser_reader import (  # the browser fixtures and helpers of the reader test
-    _free_port,
     _wait_until,
     browser,  # noqa: F401  (a fixture: used by name)
     page,  # noqa: F401  (a fixture: used by name)
+    serve_dashboard,
     shots,  # noqa: F401  (a fixture: used by name)
 )
 
@@ -42,24 +40,9 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(db_url: str) -> Iterator[str]:
-    """The dashboard under uvicorn in a thread over :func:`db_url`; yields its base URL."""
-    import uvicorn
-
-    from newswatch.web import create_app, load_config
-
-    app = create_app(load_config(db_url, env={}))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    """The dashboard over :func:`db_url` (``serve_dashboard``); yields its base URL."""
+    with serve_dashboard(db_url) as base:
+        yield base
 
 
 def _events_drawn(page) -> int:  # noqa: F811

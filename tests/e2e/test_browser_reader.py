@@ -10,6 +10,7 @@ to a temporary folder, or to ``$NEWSWATCH_SCREENSHOTS_DIR`` (docs/screenshots is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -65,14 +66,15 @@ def seed_id_and_url(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]
     return saved.article_id, url
 
 
-@pytest.fixture(scope="module")
-def server(seed_id_and_url: tuple[str, str]) -> Iterator[str]:
-    """The dashboard under uvicorn in a thread; yields its base URL."""
+@contextlib.contextmanager
+def serve_dashboard(db_url: str) -> Iterator[str]:
+    """The dashboard over ``db_url`` under uvicorn in a thread, on a free loopback port;
+    yields its base URL and stops the server on exit (every browser test module uses it)."""
     import uvicorn
 
     from newswatch.web import create_app, load_config
 
-    app = create_app(load_config(seed_id_and_url[1], env={}))
+    app = create_app(load_config(db_url, env={}))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -82,9 +84,18 @@ def server(seed_id_and_url: tuple[str, str]) -> Iterator[str]:
         if time.monotonic() > deadline:
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(seed_id_and_url: tuple[str, str]) -> Iterator[str]:
+    """The dashboard over the seed database; yields its base URL."""
+    with serve_dashboard(seed_id_and_url[1]) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
