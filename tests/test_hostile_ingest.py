@@ -321,3 +321,40 @@ def test_cli_batch_with_hostile_names_and_duplicates_is_idempotent(tmp_path: Pat
         texts = [r[0] for r in conn.execute(sa.text("select text from revision"))]
     assert len(texts) == 2 and not any(SECRET in t for t in texts)
     assert any(t.endswith("after four days of fighting.") for t in texts)
+
+
+def test_two_inputs_with_two_versions_of_an_article_re_ingest_to_nothing(tmp_path: Path) -> None:
+    # issue 14: the same id in two files with different texts; a second run of the same command
+    # adds nothing, and the older copy read again never becomes the latest revision
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    older = GOOD.replace("three", "two")
+    (tmp_path / "c1.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "c-1", "text": GOOD}, {"id": "c-2", "text": older}]) + "\n", encoding="utf-8")
+    (tmp_path / "c2.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "c-1", "text": GOOD}, {"id": "c-2", "text": GOOD}]) + "\n", encoding="utf-8")
+    db = tmp_path / "c.sqlite"
+    args = ["ingest", "--db", str(db), "--no-progress", "--format", "json",
+            str(tmp_path / "c1.jsonl"), str(tmp_path / "c2.jsonl")]
+    runs = [json.loads(CliRunner().invoke(app, args).stdout) for _ in range(3)]
+    assert [(r["new"], r["revised"], r["unchanged"]) for r in runs] == [(2, 1, 1), (0, 0, 4), (0, 0, 4)]
+    with Store.open(f"sqlite:///{db}") as store:
+        assert [r.seq for r in store.revisions("c-2")] == [1, 2]
+        assert store.load_article("c-2").text == GOOD
+
+
+def test_control_characters_never_reach_the_store(tmp_path: Path) -> None:
+    # issue 14: a NUL in an id is refused with the record's line; in the text it is removed
+    f = tmp_path / "nul.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "nul\u0000id", "text": GOOD},
+        {"id": "ok-1", "title": "Kandahar\u0000 road", "text": GOOD.replace("road", "ro\u0000ad\u0007")},
+    ]) + "\n", encoding="utf-8")
+    errs = [x for x in read_inputs([str(f)]) if not isinstance(x, Article)]
+    arts = [x for x in read_inputs([str(f)]) if isinstance(x, Article)]
+    assert [(type(e), e.subject) for e in errs] == [(MalformedRecord, f"{f}:1")]
+    assert "control characters" in errs[0].message
+    assert [(a.id, a.title, a.text) for a in arts] == [("ok-1", "Kandahar road", GOOD)]
+    assert arts[0].meta["control_chars_removed"] == 3

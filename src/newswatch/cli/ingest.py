@@ -7,6 +7,7 @@ be opened).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -181,6 +182,8 @@ def ingest(
                 summary["failed"] += 1
                 counts["failed"] += 1
                 err(f"{item.origin}: {result.code}: {result.message}")
+                with contextlib.suppress(NewswatchError):  # logged where the database allows
+                    store.record_failure(item.origin or item.id, result.code, result.message)
                 continue
             counts["ok"] += 1
             summary[result.status] += 1

@@ -256,6 +256,10 @@ def _check_unicode(value: Any, origin: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: C0 control characters and DEL; in text fields all but tab, line feed and carriage return
+#: are removed (:func:`_finish`), an id holding any is refused.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RECORD_FIELDS = ("id", "url", "source", "title", "published", "language", "text", "meta")
 
 
@@ -289,6 +293,8 @@ def record_to_article(obj: Any, origin: str) -> Article:
                              f"{'null' if rid is None else type(rid).__name__}")
         if isinstance(rid, int) and not -(2 ** 63) <= rid < 2 ** 63:
             raise ValueError("field 'id' is an integer outside the 64-bit range")
+        if isinstance(rid, str) and _CONTROL.search(rid):
+            raise ValueError("field 'id' holds control characters (NUL, line breaks...)")
         _check_unicode(obj, origin)
         language = _opt_str(obj, "language")
         published = _iso_date(obj.get("published"))
@@ -709,6 +715,17 @@ def _guarded(items: Iterator[Article | InputError], subject: str,
 
 def _finish(article: Article, run: _Run) -> None:
     article.origin = shown(article.origin)
+    # NUL and other control characters are not text (PostgreSQL refuses NUL; pages and CSV
+    # exports would carry them raw): removed from the text fields, and counted.
+    removed = 0
+    for name in ("text", "title", "source", "author", "site"):
+        value = getattr(article, name)
+        if isinstance(value, str) and _TEXT_CONTROL.search(value):
+            clean = _TEXT_CONTROL.sub("", value)
+            removed += len(value) - len(clean)
+            setattr(article, name, clean)
+    if removed:
+        article.meta["control_chars_removed"] = removed
     if article.url and not _HTTP_URL.match(article.url.strip()):
         # javascript:, data:, file:... never become a link; kept as inert text.
         article.meta["url_text"] = article.url

@@ -7,10 +7,13 @@ Saving follows the design note DATA-MODEL.md:
 
 * an article is identified by ``Article.id``; its text by the SHA-256 ``content_hash``;
 * the first save writes the article, revision 1 and its mentions (status ``"new"``);
-* saving the same id with the same text writes nothing (``"unchanged"``), so re-ingesting is
-  idempotent;
-* saving the same id with a different text appends revision ``n + 1`` with its own mentions
-  (``"revised"``); older revisions and their mentions are kept as they were;
+* saving the same id with a text stored already for it, as its latest revision or an earlier
+  one, writes nothing (``"unchanged"``, with that revision), so re-ingesting is idempotent even
+  when the inputs hold several versions of one article: an older copy read again (a feed
+  snapshot, an archive processed out of order, a file listing the same id twice) never
+  becomes the latest revision again;
+* saving the same id with a text not stored for it appends revision ``n + 1`` with its own
+  mentions (``"revised"``); older revisions and their mentions are kept as they were;
 * **a corrected capture is a revision**: an article whose id was derived from its text (no
   URL, no input id: a plain-text capture) takes the id of a stored article without URL that
   has the same outlet, site and headline and nearly the same text (shingle Jaccard at least
@@ -105,6 +108,22 @@ class RevisionInfo:
     origin: str
     input_format: str
     extractor: str
+
+
+#: Longest database reason kept in a save error's one-line message, in characters.
+DB_REASON_MAX_CHARS = 300
+
+
+def db_reason(exc: Exception) -> str:
+    """The database's own reason for a failed statement, on one line: the first line of the
+    driver's message (``IntegrityError``'s "NOT NULL constraint failed: figure.value"), without
+    SQLAlchemy's statement, parameters and help link, cut to :data:`DB_REASON_MAX_CHARS`."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    name = type(orig if orig is not None else exc).__name__
+    line = f"{name}: {first}"
+    return line if len(line) <= DB_REASON_MAX_CHARS else line[:DB_REASON_MAX_CHARS - 1] + "…"
 
 
 def _utcnow() -> dt.datetime:
@@ -295,7 +314,7 @@ class Store:
                 return self._save_locked(conn, article)
         except SQLAlchemyError as exc:
             raise StorageError(
-                f"could not save article {article_id}: {exc}", subject=article.origin or article_id
+                f"could not save article {article_id}: {db_reason(exc)}", subject=article.origin or article_id
             ) from exc
 
     def save_many(self, articles: list[Article]) -> list[SaveResult | StorageError]:
@@ -346,19 +365,17 @@ class Store:
 
     @staticmethod
     def _save_error(article: Article, exc: Exception) -> StorageError:
-        return StorageError(f"could not save article {article.id}: {exc}",
+        return StorageError(f"could not save article {article.id}: {db_reason(exc)}",
                             subject=article.origin or article.id)
 
     def _unchanged_fast(self, article: Article) -> SaveResult | None:
-        """The lock-free re-ingest check: ``unchanged`` when the latest stored revision of the
-        article (a capture resolved to the article it corrects) has the same text; else None,
-        with ``article.id`` left as resolved. Raises SQLAlchemyError."""
+        """The lock-free re-ingest check: ``unchanged`` when a stored revision of the article (a
+        capture resolved to the article it corrects) has the same text, the latest or an earlier
+        one; else None, with ``article.id`` left as resolved. Raises SQLAlchemyError."""
         with self.engine.connect() as conn:
             article.id = self._resolve_capture_id(conn, article)
-            latest = self._latest(conn, article.id)
-        if latest is not None and latest.content_hash == article.content_hash:
-            return SaveResult(STATUS_UNCHANGED, article.id, latest.id)
-        return None
+            stored = self._same_text(conn, article.id, article.content_hash)
+        return None if stored is None else SaveResult(STATUS_UNCHANGED, article.id, stored.id)
 
     def _save_locked(self, conn: Connection, article: Article) -> SaveResult:
         """Write one article inside the caller's write transaction (see :meth:`save`). The
@@ -367,9 +384,10 @@ class Store:
         digest = article.content_hash
         article_id = self._resolve_capture_id(conn, article)
         advisory_lock(conn, f"article:{article_id}")
+        stored = self._same_text(conn, article_id, digest)
+        if stored is not None:
+            return SaveResult(STATUS_UNCHANGED, article_id, stored.id)
         latest = self._latest(conn, article_id)
-        if latest is not None and latest.content_hash == digest:
-            return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
         source_id = self._ensure_source(conn, article)
         now = _utcnow()
         # The former latest revision's share of the dashboard aggregates, under the
@@ -397,22 +415,18 @@ class Store:
                 to the stored article it corrects (a capture; see the module docstring).
 
         Returns:
-            ``SaveResult("unchanged", id, revision_id)`` when the latest stored revision has
-            the same text, else None (new article or changed text).
+            ``SaveResult("unchanged", id, revision_id)`` when a stored revision of the article
+            (the latest or an earlier one) has the same text, else None (new article or a text
+            not stored for it).
 
         Raises:
             StorageError: the database could not be read.
         """
-        article_id = article.ensure_id()
+        article.ensure_id()
         try:
-            with self.engine.connect() as conn:
-                article_id = self._resolve_capture_id(conn, article)
-            latest = self.latest_revision(article_id)
+            return self._unchanged_fast(article)
         except SQLAlchemyError as exc:
-            raise StorageError(f"could not read article {article_id}: {exc}", article_id) from exc
-        if latest is not None and latest.content_hash == article.content_hash:
-            return SaveResult(STATUS_UNCHANGED, article_id, latest.id)
-        return None
+            raise StorageError(f"could not read article {article.id}: {exc}", article.id) from exc
 
     def record_failure(
         self, origin: str, code: str, message: str, *, at: dt.datetime | None = None
@@ -580,6 +594,13 @@ class Store:
             article.id = best
             article.meta["revision_of"] = {"article_id": best, "similarity": round(best_sim, 4)}
         return article.id
+
+    def _same_text(self, conn: Connection, article_id: str, digest: str) -> RevisionInfo | None:
+        """The newest revision of ``article_id`` whose text has the SHA-256 ``digest``, if any."""
+        r = t.revision.c
+        row = (conn.execute(self._revision_select().where(r.article_id == article_id, r.content_hash == digest)
+                            .order_by(r.seq.desc()).limit(1)).mappings().first())
+        return self._revision_info(row) if row is not None else None
 
     def _latest(self, conn: Connection, article_id: str) -> RevisionInfo | None:
         row = (
