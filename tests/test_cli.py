@@ -216,3 +216,12 @@ def test_an_empty_directory_is_reported_not_silent(tmp_path):
     res = runner.invoke(app, ["extract", str(empty)])
     assert res.exit_code == EXIT_FAILED
     assert "no inputs found" in res.stderr
+
+
+@pytest.mark.parametrize("command", [["report"], ["claims", "--tracker"]])
+def test_a_reversed_date_range_is_a_usage_error(tmp_path, command):
+    # exit 2 as for any bad option value, before any database is opened
+    res = runner.invoke(app, [*command, "--db", str(tmp_path / "none.sqlite"),
+                              "--since", "2022-01-01", "--until", "2021-01-01"])
+    assert res.exit_code == 2, res.output
+    assert "--since 2022-01-01 is after --until 2021-01-01" in res.stderr

@@ -339,3 +339,12 @@ def test_a_nationality_word_is_weak_context(analyse, stage) -> None:
     add_mention(a, "Jermuk", "GPE")
     stage(a)
     assert (place(a, "Jermuk").geonameid, place(a, "Jermuk").country_code) == (174884, "AM")
+
+
+def test_a_capitalised_compass_word_belongs_to_the_russian_name(analyse, stage) -> None:
+    # "Южной Каролины" is South Carolina: the capital letter makes "Южная" part of the name, so
+    # the name is never cut to "Каролина" (Carolina, Puerto Rico, GeoNames 4563243)
+    a = analyse("Ураган обрушился на побережье Южной Каролины.", "ru")
+    add_mention(a, "Южной Каролины", "GPE")
+    stage(a)
+    assert place(a, "Южной Каролины").geonameid != 4563243

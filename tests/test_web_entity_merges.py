@@ -350,6 +350,10 @@ def test_sync_reports_the_entities_a_merge_changed(ana) -> None:
     assert [(r["id"], r["mentions"]) for r in rows] == [(en, 4)]
     articles = client.get("/api/articles", params={"updated_since": since}).json()["items"]
     assert [a["id"] for a in articles] == [RU_LAVROV]
+    # the entity merged away is named, so a syncing client drops its row (tester's finding)
+    gone = client.get("/api/entities", params={"updated_since": since}).json()["merged_away"]
+    assert [(g["id"], g["name"], g["merged_into"]) for g in gone] == [(ru, "Сергей Лавров", en)]
+    assert gone[0]["edit"]["action"] == "merge"
 
 
 def test_the_resolver_counts_each_mention_under_one_entity_through_overlapping_edits(

@@ -84,6 +84,29 @@ def test_the_date_range_filters_the_events_drawn(page, shots) -> None:  # noqa: 
     assert _events_drawn(page) == 3
 
 
+def test_a_slow_answer_to_an_earlier_range_is_not_drawn(page) -> None:  # noqa: F811
+    # the tester's case: the answer to a range arrives after "All days" was pressed; the map
+    # must keep drawing the latest request (every day), not the stale range
+    held: list = []
+    page.route("**/api/map?*happened_since=*", lambda route: held.append(route))
+    page.goto("/map")
+    page.wait_for_selector("#map-range:not([hidden])")
+    assert _events_drawn(page) == 3
+    page.focus("#range-from")
+    page.keyboard.press("ArrowRight")  # asks for 2021-07-10 .. 2021-07-12: held back
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    page.click("#range-all")
+    _wait_until(page, "() => document.body.dataset.mapRange === ''")
+    assert _events_drawn(page) == 3
+    held[0].continue_()  # the stale answer (2 events) arrives now
+    page.wait_for_timeout(1000)
+    assert int(page.get_attribute("body", "data-map-events")) == 3
+
+
 def test_the_range_speaks_russian(page) -> None:  # noqa: F811
     page.goto("/map?lang=ru")
     page.wait_for_selector("#map-range:not([hidden])")

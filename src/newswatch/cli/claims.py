@@ -31,7 +31,15 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import NewswatchError
-from .common import EXIT_USAGE, DbOpt, check_country_option, db_url, fail, open_store_readonly, parse_date
+from .common import (
+    EXIT_USAGE,
+    DbOpt,
+    check_country_option,
+    db_url,
+    fail,
+    open_store_readonly,
+    parse_date_range,
+)
 
 
 class ClaimsFormat(StrEnum):
@@ -110,7 +118,7 @@ def _tracker(db: str | None, fmt: ClaimsFormat, place: str | None, entity: str |
     from ..read.scope import make_filters
     from ..read.tracker import tracker
 
-    f = make_filters(parse_date(since), parse_date(until))
+    f = make_filters(*parse_date_range(since, until))
     check_country_option(side, "--side")
     store = open_store_readonly(db_url(db))
     try:

@@ -106,6 +106,18 @@ def parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def parse_date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """``--since`` / ``--until`` as dates (either may be absent), first not after last.
+
+    Raises:
+        typer.BadParameter: not an ISO date, or ``--since`` after ``--until`` (exit code 2).
+    """
+    first, last = parse_date(since), parse_date(until)
+    if first is not None and last is not None and first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}")
+    return first, last
+
+
 def exit_code(ok: int, failed: int) -> int:
     """The exit code of a batch: 0 all ok, 1 some failed, 3 all failed or nothing found
     (the last case prints why)."""

@@ -23,7 +23,7 @@ from .common import (
     db_url,
     fail,
     open_store_readonly,
-    parse_date,
+    parse_date_range,
 )
 
 
@@ -42,7 +42,7 @@ def report(
 
     from ..report import build_report, render_report
 
-    first, last = parse_date(since), parse_date(until)
+    first, last = parse_date_range(since, until)
     check_country_option(country, "--country")
     store = open_store_readonly(db_url(db))
     try:

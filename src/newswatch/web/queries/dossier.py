@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -40,7 +41,9 @@ def entity_list(
     over the whole scope, so a client replaces its row with the current one.
 
     Returns:
-        ``{"total", "items": [{"id", "name", "label", "country", "articles", "mentions"}]}``.
+        ``{"total", "items": [{"id", "name", "label", "country", "articles", "mentions"}]}``;
+        with ``f.updated_since`` also ``"merged_away": [{"id", "name", "merged_into", "edit"}]``,
+        the entities merged into another since then (their rows are gone from ``items``).
     """
     sc = scope(dataclasses.replace(f, updated_since=None))
     e, m = t.entity.c, t.entity_mention.c
@@ -67,11 +70,31 @@ def entity_list(
     rows = conn.execute(
         stmt.order_by(sa.desc("articles"), sa.desc("mentions"), e.canonical).limit(limit).offset(offset)
     ).all()
-    return {
+    out: dict[str, Any] = {
         "total": int(total or 0),
         "items": [{"id": int(r.id), "name": r.canonical, "label": r.label, "country": r.country,
                    "articles": int(r.articles), "mentions": int(r.mentions)} for r in rows],
     }
+    if f.updated_since is not None:
+        out["merged_away"] = _merged_away_since(conn, edits, f.updated_since)
+    return out
+
+
+def _merged_away_since(conn: Connection, edits: EntityEdits, since: dt.datetime) -> list[dict[str, Any]]:
+    """The entities an analyst merged into another at or after ``since`` (merges in force):
+    a syncing client drops their rows and follows ``merged_into`` (the end of the chain)."""
+    out = []
+    for edit in edits.edits:
+        if edit.action != "merge" or not edit.active or edit.at is None:
+            continue
+        if dt.datetime.fromisoformat(edit.at) < since:
+            continue
+        into = edits.merged_into(edit.entity_id)
+        if into is None:
+            continue
+        name = conn.scalar(sa.select(t.entity.c.canonical).where(t.entity.c.id == edit.entity_id))
+        out.append({"id": edit.entity_id, "name": name, "merged_into": into[0], "edit": edit.to_dict()})
+    return out
 
 
 def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:

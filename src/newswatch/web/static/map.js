@@ -233,10 +233,14 @@
     return features.length;
   }
 
+  // Only the answer to the latest request is drawn: a slow answer to an earlier range that
+  // arrives after a later one is dropped, so the map always shows the range the slider reads.
+  let latest = 0;
   function load(extra) {
     const url = cfg.data + (extra ? (cfg.data.indexOf("?") < 0 ? "?" : "&") + extra : "");
+    const ticket = ++latest;
     return Promise.all([outlines, fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })])
-      .then(function (both) { return draw(both[1], both[0]); });
+      .then(function (both) { return ticket === latest ? draw(both[1], both[0]) : null; });
   }
 
   // The date range: two range inputs over the days events happened on (/api/map/days),
