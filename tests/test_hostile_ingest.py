@@ -311,7 +311,7 @@ def test_cli_batch_with_hostile_names_and_duplicates_is_idempotent(tmp_path: Pat
     args = ["ingest", "--db", str(db), "--no-progress", str(d)]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 1, first.output
-    assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed" in first.stdout
+    assert "ingested 2 new, 0 revised, 0 unchanged, 1 failed (1 earlier records replaced" in first.stdout
     assert first.stderr.splitlines() == [
         f"{d}/link.txt: skipped-link: symbolic link to {tmp_path}/secret.txt, outside {d}; "
         "not followed"]

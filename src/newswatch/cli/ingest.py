@@ -167,7 +167,7 @@ def ingest(
     batch_seconds = float(settings["save_batch_seconds"])
     store = open_store(db_url(db))
     counts = {"ok": 0, "failed": 0}
-    summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0}
+    summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0, "replaced": 0}
     pending: list[Article] = []
     oldest = 0.0
 
@@ -198,7 +198,9 @@ def ingest(
             elif isinstance(item, Skipped):
                 counts["ok"] += 1
                 summary["unchanged"] += 1
+                summary["replaced"] += len(item.article.meta.get("replaces_lines", ()))
             else:
+                summary["replaced"] += len(item.meta.get("replaces_lines", ()))
                 if not pending:
                     oldest = time.monotonic()
                 pending.append(item)
@@ -219,6 +221,8 @@ def ingest(
             f"ingested {summary['new']} new, {summary['revised']} revised, "
             f"{summary['unchanged']} unchanged, {summary['failed']} failed"
             + (f" ({summary['warnings']} stage warnings)" if summary["warnings"] else "")
+            + (f" ({summary['replaced']} earlier records replaced by a later one with the same id "
+               "or URL)" if summary["replaced"] else "")
             + f" -> {db_url(db)}"
         )
     raise typer.Exit(exit_code(counts["ok"], counts["failed"]))
