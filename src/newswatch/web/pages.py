@@ -450,6 +450,16 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
+@router.get("/docs")
+def api_reference(ctx: Annotated[Ctx, Depends(get_ctx)]) -> HTMLResponse:
+    """The API reference, generated from the OpenAPI description (:mod:`newswatch.web.apidoc`);
+    open to everyone, as ``/openapi.json`` is."""
+    from .apidoc import reference
+
+    doc = ctx.request.app.openapi()
+    return render(ctx, "apidoc.html", groups=reference(doc), version=doc.get("openapi", ""))
+
+
 @router.get("/login")
 def login_page(ctx: Annotated[Ctx, Depends(get_ctx)], next: str = "/") -> HTMLResponse:
     """The sign-in form."""
