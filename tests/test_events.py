@@ -260,3 +260,36 @@ def test_a_possible_attack_with_no_named_attacker_is_not_coded(situation_pipelin
 def test_an_attack_that_happened_stays_asserted(situation_pipeline) -> None:
     evs = run(situation_pipeline, "Russian forces attacked the port on Thursday.").events
     assert [(e.type, e.actor_country, e.hypothetical) for e in evs] == [("ASSAULT", "RUS", False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "actor", "sector"),
+    [
+        # own wording: people named by a common noun protest; their sector is kept, no country
+        ("en", "Thousands of students marched through the capital to demand the release of prisoners.",
+         "students", "EDU"),
+        ("en", "Residents protested outside the town hall against the closure of the market.", "Residents", "CVL"),
+        ("ru", "Жители села перекрыли трассу в знак протеста.", "Жители села", "CVL"),
+        ("ru", "Рабочие завода объявили забастовку.", "Рабочие завода", "LAB"),
+    ],
+)
+def test_a_protest_by_people_named_by_a_common_noun_is_coded(situation_pipeline, lang: str, text: str,
+                                                             actor: str, sector: str) -> None:
+    evs = [e for e in run(situation_pipeline, text, lang).events if e.type == "PROTEST"]
+    assert [(p.text, p.sector, p.country) for e in evs for p in e.actors] == [(actor, sector, None)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # own wording: to demonstrate something is to show it; shares are not a protest
+        ("en", "Russia convincingly demonstrated its resolve."),
+        ("en", "The alliance has demonstrated that it can act quickly."),
+        ("en", "Stocks rallied on Monday after the announcement."),
+        ("en", "Police officers demonstrated the new equipment to reporters."),
+        ("ru", "Акции Bayer подешевели на бирже."),
+        ("ru", "Компания демонстрирует рост прибыли."),
+    ],
+)
+def test_words_that_only_look_like_a_protest_are_not_one(situation_pipeline, lang: str, text: str) -> None:
+    assert [e.type for e in run(situation_pipeline, text, lang).events if e.type == "PROTEST"] == []

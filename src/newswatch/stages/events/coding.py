@@ -36,7 +36,9 @@ For every sentence:
    violence whose author it does not know ("11 of them were killed", "погибли в результате
    обстрела", "a suicide bomber rammed a convoy"), and dropping it would lose the fighting
    itself. Such an event keeps one party with ``how`` "unknown" (:func:`unknown_party`) —
-   never a guessed one.
+   never a guessed one. A protest (:data:`GROUP_ACTOR_TYPES`) may also have as actor a group
+   of people named by a common noun of a civil sector (:data:`GROUP_SECTORS`: "students",
+   "residents", "workers"), kept with its sector and no country.
 
 The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
 """
@@ -76,6 +78,14 @@ NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_p
 
 #: ``EventParty.canonical`` of an attacker the text does not name.
 UNKNOWN_ACTOR = "unknown"
+#: Types whose actor may be a group of people named by a common noun with no country or entity
+#: ("thousands of students marched", "workers went on strike", "жители перекрыли трассу"):
+#: protest is what unaffiliated people do, and news names them only so (ACLED's codebook gives
+#: such demonstrators the actor "Protesters (country)"; CAMEO/PLOVER code them by sector).
+GROUP_ACTOR_TYPES = frozenset({"PROTEST"})
+#: Sectors (``plover_actors.json``) of such groups: civilians, opposition, labour, education,
+#: refugees, medicine, religion, journalists. A state sector (GOV, MIL, COP) never qualifies.
+GROUP_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "REF", "MED", "REL", "JRN"})
 
 
 def unknown_party(start: int) -> EventParty:
@@ -283,6 +293,8 @@ class EventCoder:
                                                            if v.tokens[c].dep in ("prep", "advmod")}
             if e.particle not in prts:
                 return False
+        if e.intransitive and any(a.get(slot) for slot in ("obj", "ccomp", "xcomp")):
+            return False  # "demonstrated its resolve", "демонстрирует рост": to show, not to protest
         if e.objects is not None or e.not_objects:
             objs = self._objects(i)
             if e.objects is not None and not any(self._obj_matches(o, e.objects) for o in objs):
@@ -635,7 +647,10 @@ class EventCoder:
         pred = c.light if c.light is not None else c.tok
         for e in c.entries:
             self._last_heads = []
-            actors = [p for p in self._actors(c, e, pred) if self.res.is_clear(p)]
+            found = self._actors(c, e, pred)
+            actors = [p for p in found if self.res.is_clear(p)]
+            if not actors and e.type in GROUP_ACTOR_TYPES:
+                actors = [p for p in found if p.sector in GROUP_SECTORS and not p.entity_key]
             actor_heads = list(self._last_heads)
             if not actors and e.unnamed_actor and not (e.actor_person or e.actor_sectors):
                 actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []

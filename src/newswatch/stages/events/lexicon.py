@@ -26,7 +26,7 @@ _KEYS = frozenset({
     "requires_recipient", "requires_party", "requires_complement", "requires_prep", "actor_sectors",
     "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor", "recipient_as_place",
     "passive_actor", "by_sector", "absorbs", "promissive", "light_only", "light_verbs",
-    "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers",
+    "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers", "intransitive",
 })
 
 
@@ -64,6 +64,7 @@ class Trigger:
     multi_actor_type: str | None = None
     unnamed_actor: bool = False
     not_modifiers: frozenset[str] = frozenset()
+    intransitive: bool = False
     order: int = 0
 
 
@@ -172,7 +173,8 @@ class TriggerLexicon:
                 requires_obligation=bool(raw.get("requires_obligation")),
                 multi_actor_type=raw.get("multi_actor_type"),
                 unnamed_actor=bool(raw.get("unnamed_actor")),
-                not_modifiers=_set(raw.get("not_modifiers")) or frozenset(), order=order,
+                not_modifiers=_set(raw.get("not_modifiers")) or frozenset(),
+                intransitive=bool(raw.get("intransitive")), order=order,
             )
             for lem in lemmas:
                 triggers.setdefault((lem, trig.pos), []).append(trig)
