@@ -259,3 +259,37 @@ def test_the_range_the_areas_and_the_plover_export_on_sqlite_and_postgresql(db_u
             assert (assault["place"], assault["geonames_id"], assault["place_country"],
                     assault["actor_sector"], assault["outlet"], assault["date_precision"]) == (
                 "Afghanistan", 1149361, "AFG", "REB", "Pajhwok", "day")
+
+
+# -- GeoJSON exports never change the map's cached answer ------------------------------------
+
+
+def _geojson(client: TestClient, dataset: str, **params: str) -> list[dict[str, Any]]:
+    r = client.get(f"/api/export/{dataset}.geojson", params=params)
+    assert r.status_code == 200, r.text
+    features: list[dict[str, Any]] = r.json()["features"]
+    return features
+
+
+@pytest.mark.parametrize("params", [{}, {"language": "en"}])
+def test_geojson_exports_read_the_same_whatever_came_before(
+        map_client: TestClient, params: dict[str, str]) -> None:
+    """The exports flatten a copy: map, events, places, map again (the tester's order) give
+    the same features each time, and the map page's own answer is left as it was."""
+    page_before = map_client.get("/api/map", params=params).json()
+    first = _geojson(map_client, "map", **params)
+    events = _geojson(map_client, "events", **params)
+    places = _geojson(map_client, "places", **params)
+    again = _geojson(map_client, "map", **params)
+    assert {(x["properties"]["name"], x["properties"]["category"]) for x in events} == ALL_EVENTS
+    assert {(x["properties"]["name"], x["properties"]["category"]) for x in places} >= PLACES
+    assert len(first) == len(events) + len(places) == len(again) > 0
+    assert again == first
+    assert all(x["properties"]["outlet"] and "evidence" not in x["properties"] for x in again)
+    # the page still gets the evidence reference it draws its popup from
+    page_after = map_client.get("/api/map", params=params).json()
+    assert page_after == page_before
+    assert all("evidence" in x["properties"] for x in page_after["features"])
+    # zoomed (clustered) answers share the cached features: they are untouched too
+    assert map_client.get("/api/map", params={**params, "zoom": "3"}).status_code == 200
+    assert _geojson(map_client, "places", **params) == places

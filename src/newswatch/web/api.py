@@ -776,11 +776,10 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
         if dataset not in ("map", "places", "events"):
             raise NotFound("GeoJSON exports: map, places or events")
         with ctx.store.read() as conn:
-            data = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
-        if dataset != "map":
-            kind = "place" if dataset == "places" else "event"
-            data["features"] = [x for x in data["features"] if x["properties"]["kind"] == kind]
-        queries.flat_features(data)
+            cached = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
+        # the map's answer is cached and shared: flat_features builds a new collection
+        kind = {"places": "place", "events": "event"}.get(dataset)
+        data = queries.flat_features(cached, kind)
         return Response(json.dumps(data, ensure_ascii=False), media_type=EXPORT_FORMATS[fmt],
                         headers=headers)
     if dataset not in queries.EXPORT_COLUMNS:

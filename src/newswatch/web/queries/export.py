@@ -130,17 +130,23 @@ def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "]\n" if first else "\n]\n"
 
 
-def flat_features(collection: dict[str, Any]) -> dict[str, Any]:
+def flat_features(collection: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
     """A map FeatureCollection for GIS programs: each feature's ``evidence`` reference (its
     first mention) flattened into the properties as :data:`SOURCE_COLUMNS` (QGIS reads flat
-    properties as attribute columns). Changes ``collection`` in place; returns it."""
+    properties as attribute columns); with ``kind`` ("place" or "event") only the features of
+    that kind. Returns a new collection of new features: ``collection`` is left as it was
+    (the map's answers are cached and shared between requests, :mod:`newswatch.web.cache`)."""
+    features = []
     for feature in collection["features"]:
-        props = feature["properties"]
+        props = dict(feature["properties"])
+        if kind is not None and props.get("kind") != kind:
+            continue
         ev = props.pop("evidence", None) or {}
         props.update({"outlet": ev.get("source"), "url": http_url(ev.get("url")),
                       "article_id": ev.get("article_id"), "revision_id": ev.get("revision_id"),
                       "published": ev.get("published"), "sentence": ev.get("sentence")})
-    return collection
+        features.append({**feature, "properties": props})
+    return {**collection, "features": features}
 
 
 def _whole(sentence: str | None) -> str | None:
