@@ -382,3 +382,50 @@ def test_the_resolver_counts_each_mention_under_one_entity_through_overlapping_e
         assert edits.root(second) == moscow and second not in set(counted.values())
     assert client.get(f"/api/entities/{first}").json()["counts"]["mentions"] == 1  # seed-0002
     assert client.get(f"/api/entities/{moscow}").json()["counts"]["mentions"] == 3
+
+
+def test_a_boolean_or_an_out_of_range_integer_is_no_entity_id(ana) -> None:
+    """``{"other": true}`` once merged entity 1 (pydantic read true as 1); 2^63 was a 404."""
+    client, token = ana
+    en = _id(client, "Sergei Lavrov")
+    for other in (True, False, 2**63, -(2**63) - 1, "9223372036854775808"):
+        err = assert_error(_merge(ana, en, other), 422,
+                           "invalid-input" if isinstance(other, str) else "invalid-request")
+        assert "other" in str(err)
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+    # the dossier's form reads the same digits as the API
+    r = client.post(f"/entities/{en}/merge", headers={"X-CSRF-Token": token},
+                    data={"other": "9223372036854775808", "note": REASON}, follow_redirects=False)
+    assert r.status_code == 422
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+
+
+def test_no_api_body_takes_a_boolean_for_a_number(ana) -> None:
+    client, token = ana
+    h = {"X-CSRF-Token": token}
+    [rev] = client.get(f"/api/articles/{RU_LAVROV}").json()["revisions"]
+    bodies = [
+        ("post", f"/api/articles/{RU_LAVROV}/comments", {"body": "x", "parent_id": True}),
+        ("put", f"/api/articles/{RU_LAVROV}/rating", {"stars": True}),
+        ("put", f"/api/articles/{RU_LAVROV}/rating", {"credibility": True}),
+        ("post", f"/api/articles/{RU_LAVROV}/reports",
+         {"revision_id": True, "exact": "Лавров", "start": 0, "end": 6, "kind": "typo"}),
+        ("post", f"/api/articles/{RU_LAVROV}/reports",
+         {"revision_id": rev["id"], "exact": "Лавров", "start": True, "end": 6, "kind": "typo"}),
+        ("post", f"/api/articles/{RU_LAVROV}/corrections",
+         {"revision_id": True, "kind": "entity", "start": 0, "end": 6,
+          "fields": {"label": "PERSON"}}),
+        ("post", f"/api/articles/{RU_LAVROV}/corrections",
+         {"revision_id": rev["id"], "kind": "entity", "start": 0, "end": False,
+          "fields": {"label": "PERSON"}}),
+        ("put", f"/api/articles/{RU_LAVROV}/verification",
+         {"revision_id": True, "start": 0, "end": 6, "status": "verified"}),
+        ("post", "/api/watch/rules/test", {"query": "Лавров", "min_count": True}),
+    ]
+    for method, url, body in bodies:
+        err = assert_error(getattr(client, method)(url, json=body, headers=h), 422,
+                           "invalid-request")
+        assert any(d["field"].startswith("body.") for d in err["details"]), (url, body)
+    # numbers still go through
+    assert client.put(f"/api/articles/{RU_LAVROV}/rating", json={"stars": 4},
+                      headers=h).status_code == 200

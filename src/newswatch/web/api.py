@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .. import serialize
 from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
@@ -49,7 +49,19 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page.")]
 Offset = Annotated[int, Query(ge=0, le=SQL_INTEGER_MAX, description="Rows skipped.")]
 #: A database id in a query or path parameter or a body field: a SQL BIGINT.
 IdQuery = Annotated[int | None, Query(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
-IdField = Annotated[int, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+def _not_a_boolean(value: Any) -> Any:
+    """Refuse a JSON ``true``/``false`` where a number is wanted (pydantic would read it as 1
+    or 0: ``{"other": true}`` would name entity 1)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return value
+
+
+#: An integer body field: a JSON number (or digits), never a boolean.
+WholeField = Annotated[int, BeforeValidator(_not_a_boolean)]
+IdField = Annotated[WholeField, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+#: A code-point offset in a body (start, end of an item or a selection).
+OffsetField = Annotated[WholeField, Field(ge=0, le=SQL_INTEGER_MAX)]
 #: Whether items an analyst rejected are listed (marked) instead of hidden.
 Rejected = Annotated[bool, Query(description="Also show items an analyst rejected as wrong.")]
 #: A page number of a paged HTML page (see ``security.MAX_PAGE_NUMBER``).
@@ -249,9 +261,10 @@ class FeatureCollection(BaseModel):
 class RatingIn(BaseModel):
     """A rating: any of stars (1–5, any signed-in user) and the Admiralty grades (analysts)."""
 
-    stars: int | None = Field(None, description="1 to 5.")
+    stars: WholeField | None = Field(None, description="1 to 5.")
     reliability: str | None = Field(None, description="Admiralty source reliability A-F.")
-    credibility: int | None = Field(None, description="Admiralty information credibility 1-6.")
+    credibility: WholeField | None = Field(
+        None, description="Admiralty information credibility 1-6.")
 
 
 class CommentIn(BaseModel):
@@ -268,10 +281,11 @@ class ReportIn(BaseModel):
     exact: str = Field(description="The selected text (at most web_max_selection_chars).")
     prefix: str = Field("", description="Text just before the selection.")
     suffix: str = Field("", description="Text just after the selection.")
-    start: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
-                       description="Code-point offset of the selection in the revision text.")
-    end: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
-                     description="End offset (exclusive).")
+    start: Annotated[WholeField, Field(
+        ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+        description="Code-point offset of the selection in the revision text.")]
+    end: Annotated[WholeField, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+                                     description="End offset (exclusive).")]
     kind: str = Field(description="wrong-entity, wrong-place, wrong-figure, wrong-date, typo "
                                   "or other.")
     note: str = ""
@@ -288,8 +302,8 @@ class CorrectionIn(BaseModel):
     and its exact offsets in the revision the analyst saw."""
 
     kind: str = Field(description="entity, place, figure or event.")
-    start: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's start offset.")
-    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's end offset (exclusive).")
+    start: Annotated[OffsetField, Field(description="The item's start offset.")]
+    end: Annotated[OffsetField, Field(description="The item's end offset (exclusive).")]
     action: str = Field("correct", description="correct (set fields) or reject (wrong item).")
     fields: dict[str, Any] = Field(default_factory=dict, description=(
         "The corrected values. entity: label, canonical, entity_id; place: place_key "
@@ -307,8 +321,9 @@ class ArticleCorrectionIn(CorrectionIn):
 class MergeIn(BaseModel):
     """Merge another entity into this one."""
 
-    other: int | str = Field(description="The entity merged into this one: its id, or a name "
-                             "that is exactly one entity's canonical name.")
+    other: IdField | str = Field(description="The entity merged into this one: its id, or a "
+                                 "name that is exactly one entity's canonical name (a "
+                                 "boolean or an integer of 2^63 and more is refused, 422).")
     note: str = Field(description="Why: the evidence that they are one (required).")
 
 
@@ -342,9 +357,9 @@ class VerificationIn(BaseModel):
 
     kind: str = Field("event", description="event or claim.")
     revision_id: IdField
-    start: int = Field(ge=0, le=SQL_INTEGER_MAX,
-                       description="The event mention's or the claim's start offset.")
-    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="Its end offset (exclusive).")
+    start: Annotated[OffsetField, Field(
+        description="The event mention's or the claim's start offset.")]
+    end: Annotated[OffsetField, Field(description="Its end offset (exclusive).")]
     status: str = Field(description="unverified, verified or disputed.")
     note: str = ""
 
@@ -1051,7 +1066,7 @@ class RuleIn(BaseModel):
     entity: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=200)
     cooldown: str | None = Field(None, max_length=16, description="30m, 2h, 1d.")
-    min_count: int | None = Field(None, ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)
+    min_count: WholeField | None = Field(None, ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)
     window: str | None = Field(None, max_length=16)
     surge: bool = False
     claim_revised: bool = False

@@ -379,7 +379,8 @@ def _entity(conn: Connection, entity_id: Any, field: str) -> Any:
     """The ``entity`` row of an id (an int, or digits as text).
 
     Raises:
-        InvalidInput: not an id; NotFound: no such entity.
+        InvalidInput: not an id (a boolean, an integer of 2^63 or more); NotFound: no such
+            entity.
     """
     if isinstance(entity_id, bool) or not isinstance(entity_id, int | str):
         raise InvalidInput(f"{field} must be an entity's id", params={"field": field})
@@ -387,8 +388,10 @@ def _entity(conn: Connection, entity_id: Any, field: str) -> Any:
         number = int(str(entity_id).strip())
     except ValueError:
         raise InvalidInput(f"{field} must be an entity's id", params={"field": field}) from None
-    row = (conn.execute(sa.select(t.entity).where(t.entity.c.id == number)).first()
-           if abs(number) < 2**63 else None)
+    if abs(number) >= 2**63:
+        raise InvalidInput(f"{field} must be an entity's id (integer out of range)",
+                           params={"field": field})
+    row = conn.execute(sa.select(t.entity).where(t.entity.c.id == number)).first()
     if row is None:
         raise NotFound(f"no entity {number}")
     return row
