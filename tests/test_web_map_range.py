@@ -293,3 +293,32 @@ def test_geojson_exports_read_the_same_whatever_came_before(
     # zoomed (clustered) answers share the cached features: they are untouched too
     assert map_client.get("/api/map", params={**params, "zoom": "3"}).status_code == 200
     assert _geojson(map_client, "places", **params) == places
+
+
+def test_the_plover_export_follows_entity_merges_as_the_events_list_does(
+        map_client: TestClient) -> None:
+    """After an analyst merges "Taliban" into another entity, the PLOVER records name the
+    entity the events list names (the stored event keeps the machine's id)."""
+    token = login(map_client, "ana")
+    names = {e["name"]: e["id"] for e in map_client.get(
+        "/api/entities", params={"limit": 100}).json()["items"]}
+    taliban, keep = names["Taliban"], names["Afghanistan"]
+
+    def plover_actors() -> set[Any]:
+        return {r["actor_entity_id"] for r in map_client.get("/api/export/plover.json").json()
+                if r["actor"] == "Taliban"}
+
+    assert plover_actors() == {taliban}
+    r = map_client.post(f"/api/entities/{keep}/merge", headers={"X-CSRF-Token": token},
+                        json={"other": taliban, "note": "one entity in this test"})
+    assert r.status_code == 201, r.text
+    listed = map_client.get("/api/events", params={"actor_id": keep}).json()["items"]
+    assert len(listed) == 3 and {e["actor_id"] for e in listed} == {keep}
+    assert plover_actors() == {keep}
+    csv_rows = list(csv.DictReader(io.StringIO(
+        map_client.get("/api/export/plover.csv").content.decode("utf-8-sig"))))
+    assert {x["actor_entity_id"] for x in csv_rows if x["actor"] == "Taliban"} == {str(keep)}
+    undo = map_client.post(f"/api/entity-edits/{r.json()['id']}/undo",
+                           headers={"X-CSRF-Token": token}, json={})
+    assert undo.status_code == 200, undo.text
+    assert plover_actors() == {taliban}

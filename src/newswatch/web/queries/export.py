@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from ...read.corrections import REVIEW_COLUMNS, ReviewIndex, apply, event_verifications, flat_columns
 from ...read.merges import EntityEdits
 from ...read.situation import claim_groups
+from ...read.workbench import EventParties
 from ...storage import schema as t
 from ...storage import situation_schema as st
 from ...storage.mapping import to_jsonable
@@ -324,7 +325,9 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
     the report has none: a reprint that leaves the date out), the parties' countries and
     sectors and the flags as the report was coded (``event_mention.detail``; the event's
     columns before the situation model), the place resolved to its stored GeoNames record
-    (by key, else by name), its country as ISO 3166-1 alpha-3."""
+    (by key, else by name), its country as ISO 3166-1 alpha-3. ``actor_entity_id`` and
+    ``recipient_entity_id`` are the entities the parties count under after analysts' merges
+    and splits, as in the events list (:class:`newswatch.read.workbench.EventParties`)."""
     from ...stages.events.actors import alpha3
 
     sc = scope(f)
@@ -358,6 +361,7 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
                                    .order_by(p.resolved.desc(), p.id)):
             places.setdefault(stored.key, stored)
             places.setdefault(stored.name, stored)
+    parties = EventParties(conn, rows)  # the entities as analysts merged and split them
     for r in rows:
         detail = (getattr(r, "detail", None) or {}) if mentioned else {}
 
@@ -373,9 +377,10 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             "happening": getattr(r, "happening", None) or f"m{int(r.mention_id)}",
             "type": r.type, "mode": r.mode, "date": r.date or r.event_date,
             "date_precision": own("date_precision"),
-            "actor": r.actor, "actor_entity_id": r.actor_entity_id,
+            "actor": r.actor, "actor_entity_id": parties.resolve(r.actor_entity_id, r.actor),
             "actor_country": own("actor_country"), "actor_sector": own("actor_sector"),
-            "recipient": r.recipient, "recipient_entity_id": r.recipient_entity_id,
+            "recipient": r.recipient,
+            "recipient_entity_id": parties.resolve(r.recipient_entity_id, r.recipient),
             "recipient_country": own("recipient_country"),
             "recipient_sector": own("recipient_sector"),
             "place": pl.name if pl is not None else place_ref,
