@@ -322,3 +322,36 @@ def test_the_plover_export_follows_entity_merges_as_the_events_list_does(
                            headers={"X-CSRF-Token": token}, json={})
     assert undo.status_code == 200, undo.text
     assert plover_actors() == {taliban}
+
+
+@pytest.mark.parametrize(("corrected", "precision"), [
+    ("2021-09", "month"), ("2021", "year"), ("2021-07-05", "day")])
+def test_a_corrected_date_brings_its_own_precision_to_the_plover_export(
+        map_client: TestClient, corrected: str, precision: str) -> None:
+    token = login(map_client, "ana")
+    [protest] = map_client.get("/api/events", params={"type": "PROTEST"}).json()["items"]
+    before = next(r for r in map_client.get("/api/export/plover.json").json()
+                  if r["type"] == "PROTEST")
+    assert (before["date"], before["date_precision"]) == ("2021-07-10", "day")
+    r = map_client.post(f"/api/articles/{MAP_ID}/corrections", headers={"X-CSRF-Token": token},
+                        json={"revision_id": protest["revision_id"], "kind": "event",
+                              "start": protest["start"], "end": protest["end"],
+                              "note": "the date as the ministry gave it",
+                              "fields": {"date": corrected}})
+    assert r.status_code == 201, r.text
+    after = next(r for r in map_client.get("/api/export/plover.json").json()
+                 if r["type"] == "PROTEST")
+    assert (after["date"], after["date_precision"], after["correction"]) == (
+        corrected, precision, "corrected")
+    # the other records keep the machine's precision
+    assault = next(r for r in map_client.get("/api/export/plover.json").json()
+                   if r["type"] == "ASSAULT" and r["article_id"] == MAP_ID)
+    assert (assault["date"], assault["date_precision"]) == ("2021-07-12", "day")
+
+
+def test_iso_date_precision() -> None:
+    from newswatch.read.corrections import iso_date_precision
+
+    assert [iso_date_precision(x) for x in ("2021-09-01", "2021-09", "2021", "", None,
+                                            "2021-W30", "21-09", "2021-09-01-02")] == [
+        "day", "month", "year", None, None, None, None, None]

@@ -22,7 +22,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...read.corrections import REVIEW_COLUMNS, ReviewIndex, apply, event_verifications, flat_columns
+from ...read.corrections import (
+    REVIEW_COLUMNS,
+    ReviewIndex,
+    apply,
+    event_verifications,
+    flat_columns,
+    iso_date_precision,
+)
 from ...read.merges import EntityEdits
 from ...read.situation import claim_groups
 from ...read.workbench import EventParties
@@ -260,13 +267,16 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
 
 def _reviewed(corrections: ReviewIndex, kind: str, row: dict[str, Any], show_rejected: bool
               ) -> Iterator[dict[str, Any]]:
-    """The row with its correction laid over it (none when rejected, unless shown)."""
+    """The row with its correction laid over it (none when rejected, unless shown). An
+    event's corrected date brings its own precision (:func:`iso_date_precision`)."""
     if kind == "place":  # a place row names its match "key"; a correction "place_key"
         row["place_key"] = row["key"]
     kept = apply(corrections, kind, row)
     if kind == "place":
         row["key"] = row.pop("place_key")
-    row.pop("machine", None)
+    machine = row.pop("machine", None) or {}
+    if kind == "event" and "date" in machine and "date_precision" in row:
+        row["date_precision"] = iso_date_precision(row["date"])  # the corrected date's own
     review = flat_columns(row)
     row.pop("correction", None)
     row.update(review)
