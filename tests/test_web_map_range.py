@@ -355,3 +355,82 @@ def test_iso_date_precision() -> None:
     assert [iso_date_precision(x) for x in ("2021-09-01", "2021-09", "2021", "", None,
                                             "2021-W30", "21-09", "2021-09-01-02")] == [
         "day", "month", "year", None, None, None, None, None]
+
+
+@pytest.fixture
+def sourced_client(web_db: str) -> Iterator[TestClient]:
+    """The map database with the map article's dates as the events stage writes them: the
+    Ghazni protest's from a time expression, the Afghanistan assault's the publication day
+    (its sentence has no time expression)."""
+    import datetime as dt
+
+    article = map_article()
+    protest, assault = article.events
+    protest.date_source = "timex"
+    assault.date, assault.date_source = "2021-07-13", "publication"
+    assert article.published == dt.date(2021, 7, 13)
+    with Store.open(web_db) as store:
+        store.save(article)
+        store.rebuild_threads()
+    with make_client(web_db) as c:
+        yield c
+
+
+def test_the_exports_say_where_each_date_came_from(sourced_client: TestClient) -> None:
+    client = sourced_client
+
+    def sources(dataset: str) -> dict[str, tuple[Any, Any]]:
+        rows = client.get(f"/api/export/{dataset}.json").json()
+        return {r["type"]: (r["date"], r["date_source"]) for r in rows
+                if r["article_id"] == MAP_ID}
+
+    expected = {"PROTEST": ("2021-07-10", "timex"), "ASSAULT": ("2021-07-13", "publication")}
+    assert sources("plover") == expected
+    assert sources("events") == expected
+    for dataset in ("plover", "events"):
+        text = client.get(f"/api/export/{dataset}.csv").content.decode("utf-8-sig")
+        assert "date_source" in next(csv.reader(io.StringIO(text)))
+    # an analyst's date is "corrected"
+    token = login(client, "ana")
+    [protest] = client.get("/api/events", params={"type": "PROTEST"}).json()["items"]
+    r = client.post(f"/api/articles/{MAP_ID}/corrections", headers={"X-CSRF-Token": token},
+                    json={"revision_id": protest["revision_id"], "kind": "event",
+                          "start": protest["start"], "end": protest["end"],
+                          "note": "the ministry's date", "fields": {"date": "2021-07"}})
+    assert r.status_code == 201, r.text
+    corrected = {"PROTEST": ("2021-07", "corrected"), "ASSAULT": ("2021-07-13", "publication")}
+    assert sources("plover") == corrected
+    assert sources("events") == corrected
+
+
+def test_a_report_without_a_date_takes_the_source_of_its_events_date(web_db: str) -> None:
+    """A reprint that leaves the date out shows the event's date; its ``date_source`` is that
+    of the event's first report with that date (``_event_date_sources``)."""
+    from newswatch.web.queries.export import _event_date_sources
+
+    article = map_article()
+    protest, assault = article.events
+    protest.date_source, assault.date_source = "timex", "publication"
+    with Store.open(web_db) as store:
+        store.save(article)
+        with store.read() as conn:
+            rows = {r["type"]: r for r in client_rows(conn) if r["article_id"] == MAP_ID}
+            found = _event_date_sources(conn, {rows["PROTEST"]["event_id"],
+                                               rows["ASSAULT"]["event_id"]})
+    assert found == {rows["PROTEST"]["event_id"]: "timex",
+                     rows["ASSAULT"]["event_id"]: "publication"}
+
+
+def client_rows(conn: Any) -> list[dict[str, Any]]:
+    from newswatch.read import Filters
+    from newswatch.web.queries import export_rows
+
+    return list(export_rows(conn, Filters(), "plover"))
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "is placed at its publication date"), ("ru", "отнесено к дню публикации")])
+def test_the_map_says_an_event_without_its_own_date_sits_at_its_publication_day(
+        map_client: TestClient, lang: str, words: str) -> None:
+    page = map_client.get("/map", params={"lang": lang}, headers={"accept": "text/html"}).text
+    assert words in page

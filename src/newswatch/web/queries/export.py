@@ -62,7 +62,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS,
                *REVIEW_COLUMNS),
     "events": ("event_id", "start", "end", "type", "mode", "actor", "recipient", "place",
-               "date", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
+               "date", "date_source", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
                *REVIEW_COLUMNS, "verification"),
     "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
@@ -77,6 +77,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 #: feature code, country, latitude and longitude); docs/web.md says where each comes from.
 PLOVER_COLUMNS: tuple[str, ...] = (
     "event_id", "mention_id", "happening", "type", "mode", "date", "date_precision",
+    "date_source",
     "actor", "actor_entity_id", "actor_country", "actor_sector",
     "recipient", "recipient_entity_id", "recipient_country", "recipient_sector",
     "place", "geonames_id", "feature_code", "place_country", "latitude", "longitude",
@@ -242,6 +243,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         stmt = stmt.join(t.event, ec.id == table.c.event_id if "event_id" in table.c
                          else ec.id == table.c.id).add_columns(ec.negated, ec.future,
                                                                ec.hypothetical)
+        if "detail" in table.c:  # where the date came from: the report's coding
+            stmt = stmt.add_columns(table.c.detail)
     statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
     edits = EntityEdits(conn)  # the entity a mention or a quote counts under, merges and splits laid over
@@ -257,6 +260,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
             row["speaker_entity_id"] = edits.resolve(row["speaker_entity_id"], row["article_id"],
                                                      row["speaker"])
         if dataset == "events":
+            detail = getattr(item, "detail", None) or {}
+            row["date_source"] = detail.get("date_source") if row["date"] else None
             status = statuses.get(int(row["event_id"]))
             row["verification"] = status.status if status is not None else "unverified"
         if kind is None:
@@ -268,15 +273,18 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
 def _reviewed(corrections: ReviewIndex, kind: str, row: dict[str, Any], show_rejected: bool
               ) -> Iterator[dict[str, Any]]:
     """The row with its correction laid over it (none when rejected, unless shown). An
-    event's corrected date brings its own precision (:func:`iso_date_precision`)."""
+    event's corrected date brings its own precision (:func:`iso_date_precision`) and
+    ``date_source`` "corrected"."""
     if kind == "place":  # a place row names its match "key"; a correction "place_key"
         row["place_key"] = row["key"]
     kept = apply(corrections, kind, row)
     if kind == "place":
         row["key"] = row.pop("place_key")
     machine = row.pop("machine", None) or {}
-    if kind == "event" and "date" in machine and "date_precision" in row:
-        row["date_precision"] = iso_date_precision(row["date"])  # the corrected date's own
+    if kind == "event" and "date" in machine:  # an analyst's date: its own precision
+        if "date_precision" in row:
+            row["date_precision"] = iso_date_precision(row["date"])
+        row["date_source"] = "corrected" if row.get("date") else None
     review = flat_columns(row)
     row.pop("correction", None)
     row.update(review)
@@ -372,6 +380,8 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             places.setdefault(stored.key, stored)
             places.setdefault(stored.name, stored)
     parties = EventParties(conn, rows)  # the entities as analysts merged and split them
+    borrowed = _event_date_sources(conn, {int(r.event_id) for r in rows
+                                          if mentioned and not r.date and r.event_date})
     for r in rows:
         detail = (getattr(r, "detail", None) or {}) if mentioned else {}
 
@@ -387,6 +397,8 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             "happening": getattr(r, "happening", None) or f"m{int(r.mention_id)}",
             "type": r.type, "mode": r.mode, "date": r.date or r.event_date,
             "date_precision": own("date_precision"),
+            "date_source": (detail.get("date_source") if r.date
+                            else borrowed.get(int(r.event_id)) if r.event_date else None),
             "actor": r.actor, "actor_entity_id": parties.resolve(r.actor_entity_id, r.actor),
             "actor_country": own("actor_country"), "actor_sector": own("actor_sector"),
             "recipient": r.recipient,
@@ -405,3 +417,21 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             "start": r.start, "end": r.end, "title": r.title, "language": r.language,
             **_source(r),
         }
+
+
+def _event_date_sources(conn: Connection, event_ids: set[int]) -> dict[int, str]:
+    """Where each event's own date came from ("timex" or "publication"): the coding of its
+    first report that has that date (for a report that leaves the date out, a reprint)."""
+    if not event_ids:
+        return {}
+    m, e = st.event_mention.c, t.event.c
+    out: dict[int, str] = {}
+    ids = sorted(event_ids)
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(sa.select(m.event_id, m.detail).join(t.event, e.id == m.event_id)
+                              .where(m.event_id.in_(ids[i:i + 500]), m.date == e.date)
+                              .order_by(m.event_id, m.id)):
+            source = (r.detail or {}).get("date_source")
+            if source and int(r.event_id) not in out:
+                out[int(r.event_id)] = source
+    return out
