@@ -429,3 +429,61 @@ def test_no_api_body_takes_a_boolean_for_a_number(ana) -> None:
     # numbers still go through
     assert client.put(f"/api/articles/{RU_LAVROV}/rating", json={"stars": 4},
                       headers=h).status_code == 200
+
+
+@pytest.mark.parametrize("note", ["\u202e", "\u200b", "\u200d\u200c\u2060", " \u2066\u2069 ",
+                                  "\u202a\u202c\ufeff"])
+def test_a_reason_with_nothing_visible_is_refused(ana, note: str) -> None:
+    client, token = ana
+    en = _id(client, "Sergei Lavrov")
+    err = assert_error(_merge(ana, en, "Сергей Лавров", note=note), 422, "no-visible-text")
+    assert err["message"]
+    split = client.post(f"/api/entities/{en}/split", headers={"X-CSRF-Token": token},
+                        json={"name": "Lavrov 2", "label": "PERSON", "note": note,
+                              "members": [{"article_id": None, "text": "Lavrov"}]})
+    assert_error(split, 422, "no-visible-text")
+    named = client.post(f"/api/entities/{en}/split", headers={"X-CSRF-Token": token},
+                        json={"name": "\u200b\u202e", "label": "PERSON", "note": REASON,
+                              "members": [{"article_id": None, "text": "Lavrov"}]})
+    assert_error(named, 422, "no-visible-text")
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+
+
+def test_bidi_controls_are_removed_and_notes_render_isolated(ana) -> None:
+    client, _ = ana
+    en = _id(client, "Sergei Lavrov")
+    r = _merge(ana, en, "Сергей Лавров", note="\u202eevil\u202c <b>same</b> \u2067x\u2069")
+    assert r.status_code == 201, r.text
+    assert r.json()["note"] == "evil <b>same</b> x"
+    page = client.get(f"/entities/{en}", headers={"accept": "text/html"}).text
+    assert "<bdi>evil &lt;b&gt;same&lt;/b&gt; x</bdi>" in page
+    assert "merged by ana" in page and "<h1><bdi>Sergei Lavrov</bdi>" in page
+    assert "\u202e" not in page
+
+
+def test_the_dossier_forms_take_what_the_server_takes(ana) -> None:
+    from newswatch.web.review import MAX_FIELD_CHARS
+
+    client, _ = ana
+    en = _id(client, "Sergei Lavrov")
+    page = client.get(f"/entities/{en}", headers={"accept": "text/html"}).text
+    limit = client.app.state.nw.config.max_note_chars  # web_max_note_chars
+    assert limit == 1000
+    assert page.count(f'name="note" required maxlength="{limit}"') == 2
+    assert page.count(f'maxlength="{MAX_FIELD_CHARS}"') == 2
+    assert 'maxlength="2000"' not in page
+    assert_error(_merge(ana, en, "Сергей Лавров", note="x" * (limit + 1)), 422, "note-too-long")
+
+
+def test_undo_without_a_body(ana) -> None:
+    client, token = ana
+    en, ru = _id(client, "Sergei Lavrov"), _id(client, "Сергей Лавров")
+    edit = _merge(ana, en, ru).json()
+    r = client.post(f"/api/entity-edits/{edit['id']}/undo", headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    assert r.json()["active"] is False and r.json()["undo_note"] is None
+    assert client.get(f"/api/entities/{ru}").json()["merged_into"] is None
+    edit = _merge(ana, en, ru).json()
+    r = client.post(f"/api/entity-edits/{edit['id']}/undo", headers={"X-CSRF-Token": token},
+                    json={"note": "\u202eundone"})
+    assert r.status_code == 200 and r.json()["undo_note"] == "undone"

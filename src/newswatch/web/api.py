@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -112,7 +112,8 @@ ERROR_REASONS = {
     413: "The request body is larger than web_max_body_bytes (payload-too-large).",
     422: "A parameter or body field is missing, of the wrong type or out of range (integers "
          "of 2^63 and more included) (invalid-request), or its value is refused "
-         "(invalid-input, unknown-country, comment-too-long, bad-query, ...).",
+         "(invalid-input, unknown-country, comment-too-long, no-visible-text: a required "
+         "reason or name with no visible character, bad-query, ...).",
     429: "Too many writes or sign-in attempts in the window (rate-limited); Retry-After says "
          "how many seconds to wait.",
 }
@@ -347,9 +348,9 @@ class SplitIn(BaseModel):
 
 
 class UndoIn(BaseModel):
-    """Undo a merge or a split."""
+    """Undo a merge or a split (the body may be left out: the note is optional)."""
 
-    note: str = ""
+    note: str = Field("", description="Why it is undone (optional).")
 
 
 class VerificationIn(BaseModel):
@@ -969,12 +970,14 @@ def get_entity_edits(ctx: Reader, entity_id: Annotated[int, id_path("entity")]
 
 
 @router.post("/entity-edits/{edit_id}/undo", tags=["review"], responses=WRITES)
-def undo_entity_edit(edit_id: Annotated[int, id_path("entity merge or split")], body: UndoIn,
-                     ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+def undo_entity_edit(edit_id: Annotated[int, id_path("entity merge or split")],
+                     ctx: Annotated[Ctx, Depends(analyst_writer)],
+                     body: Annotated[UndoIn | None, Body()] = None) -> dict[str, Any]:
     """Undo a merge or a split (analysts and admins): kept, marked undone with who and when;
-    the entities read as before it."""
+    the entities read as before it. The body (``{"note": ...}``) may be left out."""
     assert ctx.user is not None
-    return review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=body.note,
+    note = body.note if body is not None else ""
+    return review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=note,
                                    max_note_chars=ctx.config.max_note_chars)
 
 
