@@ -386,3 +386,108 @@ def test_the_resolver_counts_each_mention_under_one_entity_through_overlapping_e
         assert edits.root(second) == moscow and second not in set(counted.values())
     assert client.get(f"/api/entities/{first}").json()["counts"]["mentions"] == 1  # seed-0002
     assert client.get(f"/api/entities/{moscow}").json()["counts"]["mentions"] == 3
+
+
+def test_a_boolean_or_an_out_of_range_integer_is_no_entity_id(ana) -> None:
+    """``{"other": true}`` once merged entity 1 (pydantic read true as 1); 2^63 was a 404."""
+    client, token = ana
+    en = _id(client, "Sergei Lavrov")
+    for other in (True, False, 2**63, -(2**63) - 1, "9223372036854775808"):
+        err = assert_error(_merge(ana, en, other), 422,
+                           "invalid-input" if isinstance(other, str) else "invalid-request")
+        assert "other" in str(err)
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+    # the dossier's form reads the same digits as the API
+    r = client.post(f"/entities/{en}/merge", headers={"X-CSRF-Token": token},
+                    data={"other": "9223372036854775808", "note": REASON}, follow_redirects=False)
+    assert r.status_code == 422
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+
+
+def test_no_api_body_takes_a_boolean_for_a_number(ana) -> None:
+    client, token = ana
+    h = {"X-CSRF-Token": token}
+    [rev] = client.get(f"/api/articles/{RU_LAVROV}").json()["revisions"]
+    bodies = [
+        ("post", f"/api/articles/{RU_LAVROV}/comments", {"body": "x", "parent_id": True}),
+        ("put", f"/api/articles/{RU_LAVROV}/rating", {"stars": True}),
+        ("put", f"/api/articles/{RU_LAVROV}/rating", {"credibility": True}),
+        ("post", f"/api/articles/{RU_LAVROV}/reports",
+         {"revision_id": True, "exact": "Лавров", "start": 0, "end": 6, "kind": "typo"}),
+        ("post", f"/api/articles/{RU_LAVROV}/reports",
+         {"revision_id": rev["id"], "exact": "Лавров", "start": True, "end": 6, "kind": "typo"}),
+        ("post", f"/api/articles/{RU_LAVROV}/corrections",
+         {"revision_id": True, "kind": "entity", "start": 0, "end": 6,
+          "fields": {"label": "PERSON"}}),
+        ("post", f"/api/articles/{RU_LAVROV}/corrections",
+         {"revision_id": rev["id"], "kind": "entity", "start": 0, "end": False,
+          "fields": {"label": "PERSON"}}),
+        ("put", f"/api/articles/{RU_LAVROV}/verification",
+         {"revision_id": True, "start": 0, "end": 6, "status": "verified"}),
+        ("post", "/api/watch/rules/test", {"query": "Лавров", "min_count": True}),
+    ]
+    for method, url, body in bodies:
+        err = assert_error(getattr(client, method)(url, json=body, headers=h), 422,
+                           "invalid-request")
+        assert any(d["field"].startswith("body.") for d in err["details"]), (url, body)
+    # numbers still go through
+    assert client.put(f"/api/articles/{RU_LAVROV}/rating", json={"stars": 4},
+                      headers=h).status_code == 200
+
+
+@pytest.mark.parametrize("note", ["\u202e", "\u200b", "\u200d\u200c\u2060", " \u2066\u2069 ",
+                                  "\u202a\u202c\ufeff"])
+def test_a_reason_with_nothing_visible_is_refused(ana, note: str) -> None:
+    client, token = ana
+    en = _id(client, "Sergei Lavrov")
+    err = assert_error(_merge(ana, en, "Сергей Лавров", note=note), 422, "no-visible-text")
+    assert err["message"]
+    split = client.post(f"/api/entities/{en}/split", headers={"X-CSRF-Token": token},
+                        json={"name": "Lavrov 2", "label": "PERSON", "note": note,
+                              "members": [{"article_id": None, "text": "Lavrov"}]})
+    assert_error(split, 422, "no-visible-text")
+    named = client.post(f"/api/entities/{en}/split", headers={"X-CSRF-Token": token},
+                        json={"name": "\u200b\u202e", "label": "PERSON", "note": REASON,
+                              "members": [{"article_id": None, "text": "Lavrov"}]})
+    assert_error(named, 422, "no-visible-text")
+    assert client.get(f"/api/entities/{en}/edits").json()["edits"] == []
+
+
+def test_bidi_controls_are_removed_and_notes_render_isolated(ana) -> None:
+    client, _ = ana
+    en = _id(client, "Sergei Lavrov")
+    r = _merge(ana, en, "Сергей Лавров", note="\u202eevil\u202c <b>same</b> \u2067x\u2069")
+    assert r.status_code == 201, r.text
+    assert r.json()["note"] == "evil <b>same</b> x"
+    page = client.get(f"/entities/{en}", headers={"accept": "text/html"}).text
+    assert "<bdi>evil &lt;b&gt;same&lt;/b&gt; x</bdi>" in page
+    assert "merged by ana" in page and "<h1><bdi>Sergei Lavrov</bdi>" in page
+    assert "\u202e" not in page
+
+
+def test_the_dossier_forms_take_what_the_server_takes(ana) -> None:
+    from newswatch.web.review import MAX_FIELD_CHARS
+
+    client, _ = ana
+    en = _id(client, "Sergei Lavrov")
+    page = client.get(f"/entities/{en}", headers={"accept": "text/html"}).text
+    limit = client.app.state.nw.config.max_note_chars  # web_max_note_chars
+    assert limit == 1000
+    assert page.count(f'name="note" required maxlength="{limit}"') == 2
+    assert page.count(f'maxlength="{MAX_FIELD_CHARS}"') == 2
+    assert 'maxlength="2000"' not in page
+    assert_error(_merge(ana, en, "Сергей Лавров", note="x" * (limit + 1)), 422, "note-too-long")
+
+
+def test_undo_without_a_body(ana) -> None:
+    client, token = ana
+    en, ru = _id(client, "Sergei Lavrov"), _id(client, "Сергей Лавров")
+    edit = _merge(ana, en, ru).json()
+    r = client.post(f"/api/entity-edits/{edit['id']}/undo", headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    assert r.json()["active"] is False and r.json()["undo_note"] is None
+    assert client.get(f"/api/entities/{ru}").json()["merged_into"] is None
+    edit = _merge(ana, en, ru).json()
+    r = client.post(f"/api/entity-edits/{edit['id']}/undo", headers={"X-CSRF-Token": token},
+                    json={"note": "\u202eundone"})
+    assert r.status_code == 200 and r.json()["undo_note"] == "undone"

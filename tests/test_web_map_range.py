@@ -259,3 +259,178 @@ def test_the_range_the_areas_and_the_plover_export_on_sqlite_and_postgresql(db_u
             assert (assault["place"], assault["geonames_id"], assault["place_country"],
                     assault["actor_sector"], assault["outlet"], assault["date_precision"]) == (
                 "Afghanistan", 1149361, "AFG", "REB", "Pajhwok", "day")
+
+
+# -- GeoJSON exports never change the map's cached answer ------------------------------------
+
+
+def _geojson(client: TestClient, dataset: str, **params: str) -> list[dict[str, Any]]:
+    r = client.get(f"/api/export/{dataset}.geojson", params=params)
+    assert r.status_code == 200, r.text
+    features: list[dict[str, Any]] = r.json()["features"]
+    return features
+
+
+@pytest.mark.parametrize("params", [{}, {"language": "en"}])
+def test_geojson_exports_read_the_same_whatever_came_before(
+        map_client: TestClient, params: dict[str, str]) -> None:
+    """The exports flatten a copy: map, events, places, map again (the tester's order) give
+    the same features each time, and the map page's own answer is left as it was."""
+    page_before = map_client.get("/api/map", params=params).json()
+    first = _geojson(map_client, "map", **params)
+    events = _geojson(map_client, "events", **params)
+    places = _geojson(map_client, "places", **params)
+    again = _geojson(map_client, "map", **params)
+    assert {(x["properties"]["name"], x["properties"]["category"]) for x in events} == ALL_EVENTS
+    assert {(x["properties"]["name"], x["properties"]["category"]) for x in places} >= PLACES
+    assert len(first) == len(events) + len(places) == len(again) > 0
+    assert again == first
+    assert all(x["properties"]["outlet"] and "evidence" not in x["properties"] for x in again)
+    # the page still gets the evidence reference it draws its popup from
+    page_after = map_client.get("/api/map", params=params).json()
+    assert page_after == page_before
+    assert all("evidence" in x["properties"] for x in page_after["features"])
+    # zoomed (clustered) answers share the cached features: they are untouched too
+    assert map_client.get("/api/map", params={**params, "zoom": "3"}).status_code == 200
+    assert _geojson(map_client, "places", **params) == places
+
+
+def test_the_plover_export_follows_entity_merges_as_the_events_list_does(
+        map_client: TestClient) -> None:
+    """After an analyst merges "Taliban" into another entity, the PLOVER records name the
+    entity the events list names (the stored event keeps the machine's id)."""
+    token = login(map_client, "ana")
+    names = {e["name"]: e["id"] for e in map_client.get(
+        "/api/entities", params={"limit": 100}).json()["items"]}
+    taliban, keep = names["Taliban"], names["Afghanistan"]
+
+    def plover_actors() -> set[Any]:
+        return {r["actor_entity_id"] for r in map_client.get("/api/export/plover.json").json()
+                if r["actor"] == "Taliban"}
+
+    assert plover_actors() == {taliban}
+    r = map_client.post(f"/api/entities/{keep}/merge", headers={"X-CSRF-Token": token},
+                        json={"other": taliban, "note": "one entity in this test"})
+    assert r.status_code == 201, r.text
+    listed = map_client.get("/api/events", params={"actor_id": keep}).json()["items"]
+    assert len(listed) == 3 and {e["actor_id"] for e in listed} == {keep}
+    assert plover_actors() == {keep}
+    csv_rows = list(csv.DictReader(io.StringIO(
+        map_client.get("/api/export/plover.csv").content.decode("utf-8-sig"))))
+    assert {x["actor_entity_id"] for x in csv_rows if x["actor"] == "Taliban"} == {str(keep)}
+    undo = map_client.post(f"/api/entity-edits/{r.json()['id']}/undo",
+                           headers={"X-CSRF-Token": token}, json={})
+    assert undo.status_code == 200, undo.text
+    assert plover_actors() == {taliban}
+
+
+@pytest.mark.parametrize(("corrected", "precision"), [
+    ("2021-09", "month"), ("2021", "year"), ("2021-07-05", "day")])
+def test_a_corrected_date_brings_its_own_precision_to_the_plover_export(
+        map_client: TestClient, corrected: str, precision: str) -> None:
+    token = login(map_client, "ana")
+    [protest] = map_client.get("/api/events", params={"type": "PROTEST"}).json()["items"]
+    before = next(r for r in map_client.get("/api/export/plover.json").json()
+                  if r["type"] == "PROTEST")
+    assert (before["date"], before["date_precision"]) == ("2021-07-10", "day")
+    r = map_client.post(f"/api/articles/{MAP_ID}/corrections", headers={"X-CSRF-Token": token},
+                        json={"revision_id": protest["revision_id"], "kind": "event",
+                              "start": protest["start"], "end": protest["end"],
+                              "note": "the date as the ministry gave it",
+                              "fields": {"date": corrected}})
+    assert r.status_code == 201, r.text
+    after = next(r for r in map_client.get("/api/export/plover.json").json()
+                 if r["type"] == "PROTEST")
+    assert (after["date"], after["date_precision"], after["correction"]) == (
+        corrected, precision, "corrected")
+    # the other records keep the machine's precision
+    assault = next(r for r in map_client.get("/api/export/plover.json").json()
+                   if r["type"] == "ASSAULT" and r["article_id"] == MAP_ID)
+    assert (assault["date"], assault["date_precision"]) == ("2021-07-12", "day")
+
+
+def test_iso_date_precision() -> None:
+    from newswatch.read.corrections import iso_date_precision
+
+    assert [iso_date_precision(x) for x in ("2021-09-01", "2021-09", "2021", "", None,
+                                            "2021-W30", "21-09", "2021-09-01-02")] == [
+        "day", "month", "year", None, None, None, None, None]
+
+
+@pytest.fixture
+def sourced_client(web_db: str) -> Iterator[TestClient]:
+    """The map database with the map article's dates as the events stage writes them: the
+    Ghazni protest's from a time expression, the Afghanistan assault's the publication day
+    (its sentence has no time expression)."""
+    import datetime as dt
+
+    article = map_article()
+    protest, assault = article.events
+    protest.date_source = "timex"
+    assault.date, assault.date_source = "2021-07-13", "publication"
+    assert article.published == dt.date(2021, 7, 13)
+    with Store.open(web_db) as store:
+        store.save(article)
+        store.rebuild_threads()
+    with make_client(web_db) as c:
+        yield c
+
+
+def test_the_exports_say_where_each_date_came_from(sourced_client: TestClient) -> None:
+    client = sourced_client
+
+    def sources(dataset: str) -> dict[str, tuple[Any, Any]]:
+        rows = client.get(f"/api/export/{dataset}.json").json()
+        return {r["type"]: (r["date"], r["date_source"]) for r in rows
+                if r["article_id"] == MAP_ID}
+
+    expected = {"PROTEST": ("2021-07-10", "timex"), "ASSAULT": ("2021-07-13", "publication")}
+    assert sources("plover") == expected
+    assert sources("events") == expected
+    for dataset in ("plover", "events"):
+        text = client.get(f"/api/export/{dataset}.csv").content.decode("utf-8-sig")
+        assert "date_source" in next(csv.reader(io.StringIO(text)))
+    # an analyst's date is "corrected"
+    token = login(client, "ana")
+    [protest] = client.get("/api/events", params={"type": "PROTEST"}).json()["items"]
+    r = client.post(f"/api/articles/{MAP_ID}/corrections", headers={"X-CSRF-Token": token},
+                    json={"revision_id": protest["revision_id"], "kind": "event",
+                          "start": protest["start"], "end": protest["end"],
+                          "note": "the ministry's date", "fields": {"date": "2021-07"}})
+    assert r.status_code == 201, r.text
+    corrected = {"PROTEST": ("2021-07", "corrected"), "ASSAULT": ("2021-07-13", "publication")}
+    assert sources("plover") == corrected
+    assert sources("events") == corrected
+
+
+def test_a_report_without_a_date_takes_the_source_of_its_events_date(web_db: str) -> None:
+    """A reprint that leaves the date out shows the event's date; its ``date_source`` is that
+    of the event's first report with that date (``_event_date_sources``)."""
+    from newswatch.web.queries.export import _event_date_sources
+
+    article = map_article()
+    protest, assault = article.events
+    protest.date_source, assault.date_source = "timex", "publication"
+    with Store.open(web_db) as store:
+        store.save(article)
+        with store.read() as conn:
+            rows = {r["type"]: r for r in client_rows(conn) if r["article_id"] == MAP_ID}
+            found = _event_date_sources(conn, {rows["PROTEST"]["event_id"],
+                                               rows["ASSAULT"]["event_id"]})
+    assert found == {rows["PROTEST"]["event_id"]: "timex",
+                     rows["ASSAULT"]["event_id"]: "publication"}
+
+
+def client_rows(conn: Any) -> list[dict[str, Any]]:
+    from newswatch.read import Filters
+    from newswatch.web.queries import export_rows
+
+    return list(export_rows(conn, Filters(), "plover"))
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "is placed at its publication date"), ("ru", "отнесено к дню публикации")])
+def test_the_map_says_an_event_without_its_own_date_sits_at_its_publication_day(
+        map_client: TestClient, lang: str, words: str) -> None:
+    page = map_client.get("/map", params={"lang": lang}, headers={"accept": "text/html"}).text
+    assert words in page

@@ -39,7 +39,7 @@ from ..storage.review_schema import correction, verification
 from .scope import event_items
 
 __all__ = ["FIELDS", "PROVENANCE", "REVIEW_COLUMNS", "Review", "EventStatus", "ReviewIndex", "anchor", "apply",
-           "event_verifications", "flat_columns", "review_from_row",
+           "event_verifications", "flat_columns", "iso_date_precision", "review_from_row",
            "verification_status"]
 
 #: The fields a correction may set, per item kind.
@@ -365,6 +365,17 @@ def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,
     row["machine"] = {k: row.get(k) for k in review.fields}
     row.update(review.fields)
     return row
+
+
+def iso_date_precision(value: str | None) -> str | None:
+    """The precision of a date in the ISO form an analyst corrects a date to: ``YYYY-MM-DD``
+    "day", ``YYYY-MM`` "month", ``YYYY`` "year"; None for anything else (no date)."""
+    if not value:
+        return None
+    parts = value.split("-")
+    if all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return {1: "year", 2: "month", 3: "day"}.get(len(parts))
+    return None
 
 
 def apply_all(conn: Connection, kind: str, rows: list[dict[str, Any]], *,

@@ -59,7 +59,7 @@ MAX_OTHER_REPORTS = 20
 #: An event date that can be placed in a range of days starts with a four-digit year.
 _YEAR_FIRST = re.compile(r"[0-9]{4}")
 
-__all__ = ["MAX_IDENTITIES", "EventQuery", "Identity", "QuoteQuery", "event_modes",
+__all__ = ["MAX_IDENTITIES", "EventParties", "EventQuery", "Identity", "QuoteQuery", "event_modes",
            "happened_conditions", "happened_in", "identity_labels", "identity_members",
            "list_events", "list_quotes"]
 
@@ -411,12 +411,10 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
                                       ev.start).limit(limit).offset(offset)).all()
     places = _place_names(conn, {x for r in rows for x in (r.place, r.event_place, r.place_key)
                                  if x})
-    parties = _entity_ids(conn, {x for r in rows for x in (r.actor, r.recipient) if x})
-    party_ids = [x for r in rows for x in (r.actor_entity_id or parties.get(r.actor or ""),
-                                           r.recipient_entity_id or parties.get(r.recipient or ""))
+    parties = EventParties(conn, rows)
+    party_ids = [x for r in rows for x in (parties.resolve(r.actor_entity_id, r.actor),
+                                           parties.resolve(r.recipient_entity_id, r.recipient))
                  if x]
-    edits = EntityEdits(conn)
-    party_ids = [edits.root(x) for x in party_ids]
     labels = identity_labels(conn, party_ids)
     reports = _happening_reports(conn, {r.happening for r in rows}) if threaded else {}
     out = []
@@ -424,8 +422,8 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
         # A mention without a place or date of its own (a reprint that leaves it out)
         # shows the event's.
         place = r.place or r.event_place or r.place_key
-        actor_id = edits.resolve(r.actor_entity_id or parties.get(r.actor or ""))
-        recipient_id = edits.resolve(r.recipient_entity_id or parties.get(r.recipient or ""))
+        actor_id = parties.resolve(r.actor_entity_id, r.actor)
+        recipient_id = parties.resolve(r.recipient_entity_id, r.recipient)
         out.append({
             **r._asdict(),
             "id": int(r.id), "mention_id": int(r.mention_id), "revision_id": int(r.revision_id),
@@ -482,6 +480,26 @@ def _place_names(conn: Connection, keys: set[str]) -> dict[str, str]:
     p = t.place.c
     return {r.key: r.name for r in conn.execute(
         sa.select(p.key, p.name).where(p.key.in_(sorted(keys))))}
+
+
+class EventParties:
+    """The entity an event's actor or recipient counts under: the event's entity id (else
+    the entity whose canonical name the party's name is), with the analysts' merges and
+    splits laid over (:class:`~newswatch.read.merges.EntityEdits`). The one reading of an
+    event party's entity, shared by the events list and the PLOVER export.
+
+    Args:
+        conn: an open connection.
+        rows: the event rows read (each with ``actor`` and ``recipient`` names).
+    """
+
+    def __init__(self, conn: Connection, rows: Iterable[Any]) -> None:
+        self._ids = _entity_ids(conn, {x for r in rows for x in (r.actor, r.recipient) if x})
+        self.edits = EntityEdits(conn)
+
+    def resolve(self, entity_id: int | None, name: str | None) -> int | None:
+        """The entity id a party (its stored entity id and its name) counts under, or None."""
+        return self.edits.resolve(entity_id or self._ids.get(name or ""))
 
 
 def _entity_ids(conn: Connection, names: set[str]) -> dict[str, int]:

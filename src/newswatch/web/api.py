@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .. import serialize
 from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
@@ -49,7 +49,19 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page.")]
 Offset = Annotated[int, Query(ge=0, le=SQL_INTEGER_MAX, description="Rows skipped.")]
 #: A database id in a query or path parameter or a body field: a SQL BIGINT.
 IdQuery = Annotated[int | None, Query(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
-IdField = Annotated[int, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+def _not_a_boolean(value: Any) -> Any:
+    """Refuse a JSON ``true``/``false`` where a number is wanted (pydantic would read it as 1
+    or 0: ``{"other": true}`` would name entity 1)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return value
+
+
+#: An integer body field: a JSON number (or digits), never a boolean.
+WholeField = Annotated[int, BeforeValidator(_not_a_boolean)]
+IdField = Annotated[WholeField, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)]
+#: A code-point offset in a body (start, end of an item or a selection).
+OffsetField = Annotated[WholeField, Field(ge=0, le=SQL_INTEGER_MAX)]
 #: Whether items an analyst rejected are listed (marked) instead of hidden.
 Rejected = Annotated[bool, Query(description="Also show items an analyst rejected as wrong.")]
 #: A page number of a paged HTML page (see ``security.MAX_PAGE_NUMBER``).
@@ -100,7 +112,8 @@ ERROR_REASONS = {
     413: "The request body is larger than web_max_body_bytes (payload-too-large).",
     422: "A parameter or body field is missing, of the wrong type or out of range (integers "
          "of 2^63 and more included) (invalid-request), or its value is refused "
-         "(invalid-input, unknown-country, comment-too-long, bad-query, ...).",
+         "(invalid-input, unknown-country, comment-too-long, no-visible-text: a required "
+         "reason or name with no visible character, bad-query, ...).",
     429: "Too many writes or sign-in attempts in the window (rate-limited); Retry-After says "
          "how many seconds to wait.",
 }
@@ -249,9 +262,10 @@ class FeatureCollection(BaseModel):
 class RatingIn(BaseModel):
     """A rating: any of stars (1–5, any signed-in user) and the Admiralty grades (analysts)."""
 
-    stars: int | None = Field(None, description="1 to 5.")
+    stars: WholeField | None = Field(None, description="1 to 5.")
     reliability: str | None = Field(None, description="Admiralty source reliability A-F.")
-    credibility: int | None = Field(None, description="Admiralty information credibility 1-6.")
+    credibility: WholeField | None = Field(
+        None, description="Admiralty information credibility 1-6.")
 
 
 class CommentIn(BaseModel):
@@ -268,10 +282,11 @@ class ReportIn(BaseModel):
     exact: str = Field(description="The selected text (at most web_max_selection_chars).")
     prefix: str = Field("", description="Text just before the selection.")
     suffix: str = Field("", description="Text just after the selection.")
-    start: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
-                       description="Code-point offset of the selection in the revision text.")
-    end: int = Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
-                     description="End offset (exclusive).")
+    start: Annotated[WholeField, Field(
+        ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+        description="Code-point offset of the selection in the revision text.")]
+    end: Annotated[WholeField, Field(ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX,
+                                     description="End offset (exclusive).")]
     kind: str = Field(description="wrong-entity, wrong-place, wrong-figure, wrong-date, typo "
                                   "or other.")
     note: str = ""
@@ -288,8 +303,8 @@ class CorrectionIn(BaseModel):
     and its exact offsets in the revision the analyst saw."""
 
     kind: str = Field(description="entity, place, figure or event.")
-    start: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's start offset.")
-    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="The item's end offset (exclusive).")
+    start: Annotated[OffsetField, Field(description="The item's start offset.")]
+    end: Annotated[OffsetField, Field(description="The item's end offset (exclusive).")]
     action: str = Field("correct", description="correct (set fields) or reject (wrong item).")
     fields: dict[str, Any] = Field(default_factory=dict, description=(
         "The corrected values. entity: label, canonical, entity_id; place: place_key "
@@ -307,8 +322,9 @@ class ArticleCorrectionIn(CorrectionIn):
 class MergeIn(BaseModel):
     """Merge another entity into this one."""
 
-    other: int | str = Field(description="The entity merged into this one: its id, or a name "
-                             "that is exactly one entity's canonical name.")
+    other: IdField | str = Field(description="The entity merged into this one: its id, or a "
+                                 "name that is exactly one entity's canonical name (a "
+                                 "boolean or an integer of 2^63 and more is refused, 422).")
     note: str = Field(description="Why: the evidence that they are one (required).")
 
 
@@ -332,9 +348,9 @@ class SplitIn(BaseModel):
 
 
 class UndoIn(BaseModel):
-    """Undo a merge or a split."""
+    """Undo a merge or a split (the body may be left out: the note is optional)."""
 
-    note: str = ""
+    note: str = Field("", description="Why it is undone (optional).")
 
 
 class VerificationIn(BaseModel):
@@ -342,9 +358,9 @@ class VerificationIn(BaseModel):
 
     kind: str = Field("event", description="event or claim.")
     revision_id: IdField
-    start: int = Field(ge=0, le=SQL_INTEGER_MAX,
-                       description="The event mention's or the claim's start offset.")
-    end: int = Field(ge=0, le=SQL_INTEGER_MAX, description="Its end offset (exclusive).")
+    start: Annotated[OffsetField, Field(
+        description="The event mention's or the claim's start offset.")]
+    end: Annotated[OffsetField, Field(description="Its end offset (exclusive).")]
     status: str = Field(description="unverified, verified or disputed.")
     note: str = ""
 
@@ -776,11 +792,10 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
         if dataset not in ("map", "places", "events"):
             raise NotFound("GeoJSON exports: map, places or events")
         with ctx.store.read() as conn:
-            data = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
-        if dataset != "map":
-            kind = "place" if dataset == "places" else "event"
-            data["features"] = [x for x in data["features"] if x["properties"]["kind"] == kind]
-        queries.flat_features(data)
+            cached = queries.map_features(conn, f, limit=queries.EXPORT_MAX_ROWS)
+        # the map's answer is cached and shared: flat_features builds a new collection
+        kind = {"places": "place", "events": "event"}.get(dataset)
+        data = queries.flat_features(cached, kind)
         return Response(json.dumps(data, ensure_ascii=False), media_type=EXPORT_FORMATS[fmt],
                         headers=headers)
     if dataset not in queries.EXPORT_COLUMNS:
@@ -955,12 +970,14 @@ def get_entity_edits(ctx: Reader, entity_id: Annotated[int, id_path("entity")]
 
 
 @router.post("/entity-edits/{edit_id}/undo", tags=["review"], responses=WRITES)
-def undo_entity_edit(edit_id: Annotated[int, id_path("entity merge or split")], body: UndoIn,
-                     ctx: Annotated[Ctx, Depends(analyst_writer)]) -> dict[str, Any]:
+def undo_entity_edit(edit_id: Annotated[int, id_path("entity merge or split")],
+                     ctx: Annotated[Ctx, Depends(analyst_writer)],
+                     body: Annotated[UndoIn | None, Body()] = None) -> dict[str, Any]:
     """Undo a merge or a split (analysts and admins): kept, marked undone with who and when;
-    the entities read as before it."""
+    the entities read as before it. The body (``{"note": ...}``) may be left out."""
     assert ctx.user is not None
-    return review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=body.note,
+    note = body.note if body is not None else ""
+    return review.undo_entity_edit(ctx.store.engine, ctx.user, edit_id, note=note,
                                    max_note_chars=ctx.config.max_note_chars)
 
 
@@ -1052,7 +1069,7 @@ class RuleIn(BaseModel):
     entity: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=200)
     cooldown: str | None = Field(None, max_length=16, description="30m, 2h, 1d.")
-    min_count: int | None = Field(None, ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)
+    min_count: WholeField | None = Field(None, ge=-SQL_INTEGER_MAX, le=SQL_INTEGER_MAX)
     window: str | None = Field(None, max_length=16)
     surge: bool = False
     claim_revised: bool = False

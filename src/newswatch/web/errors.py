@@ -103,6 +103,14 @@ class NoteTooLong(WebError):
     code = "note-too-long"
 
 
+class NoVisibleText(WebError):
+    """A required text (a merge or split reason, a new entity's name) with no visible
+    character: only spaces, invisible format characters (zero-width spaces and joiners) or
+    bidirectional controls."""
+
+    code = "no-visible-text"
+
+
 class SelectionTooLong(WebError):
     """An error-report selection longer than ``web_max_selection_chars``."""
 
@@ -143,6 +151,7 @@ HTTP_STATUS: dict[str, int] = {
     "invalid-input": 422,
     "comment-too-long": 422,
     "note-too-long": 422,
+    "no-visible-text": 422,
     "selection-too-long": 422,
     "selection-not-found": 422,
     "unknown-country": 422,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
+
 #: Interface languages, the first is the default.
 LANGUAGES = ("en", "ru")
 #: Cookie remembering the reader's choice.
@@ -55,6 +57,16 @@ class Translator:
             except (KeyError, IndexError, ValueError):
                 return text
         return text
+
+    def markup(self, key: str, **params: Any) -> Markup:
+        """The message as HTML: its text escaped, each parameter escaped unless it is
+        already :class:`markupsafe.Markup` (``Markup("<bdi>%s</bdi>") % note`` isolates a
+        user's text inside the sentence)."""
+        text = Markup.escape(self.messages.get(key) or self.fallback.get(key) or key)
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
 
     def has(self, key: str) -> bool:
         """Whether ``key`` has a text in this language or in English."""

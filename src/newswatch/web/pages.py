@@ -225,7 +225,8 @@ def entity(ctx: Reader, f: Filt, entity_id: Annotated[int, id_path("entity")]) -
     """An entity's dossier."""
     with ctx.store.read() as conn:
         data = queries.dossier(conn, entity_id, f)
-    return render(ctx, "entity.html", f=f, data=data, entity_labels=review.ENTITY_LABELS)
+    return render(ctx, "entity.html", f=f, data=data, entity_labels=review.ENTITY_LABELS,
+                  max_note_chars=ctx.config.max_note_chars, max_name_chars=review.MAX_FIELD_CHARS)
 
 
 @router.post("/entities/{entity_id}/merge")

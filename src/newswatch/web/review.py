@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 import uuid
 from typing import Any
 
@@ -39,10 +40,11 @@ from ..storage.review_schema import (
     verification,
 )
 from .activity import QUOTE_CONTEXT_CHARS, require_article
-from .errors import InvalidInput, NoteTooLong, NotFound
+from .errors import InvalidInput, NoteTooLong, NotFound, NoVisibleText
 from .users import User
 
 __all__ = ["ENTITY_LABELS", "correct", "correct_from_report", "entity_edits", "find_entity",
+           "shown_text", "visible",
            "history", "items_in_selection", "merge_entities", "split_entity", "undo_entity_edit",
            "verify"]
 
@@ -379,7 +381,8 @@ def _entity(conn: Connection, entity_id: Any, field: str) -> Any:
     """The ``entity`` row of an id (an int, or digits as text).
 
     Raises:
-        InvalidInput: not an id; NotFound: no such entity.
+        InvalidInput: not an id (a boolean, an integer of 2^63 or more); NotFound: no such
+            entity.
     """
     if isinstance(entity_id, bool) or not isinstance(entity_id, int | str):
         raise InvalidInput(f"{field} must be an entity's id", params={"field": field})
@@ -387,8 +390,10 @@ def _entity(conn: Connection, entity_id: Any, field: str) -> Any:
         number = int(str(entity_id).strip())
     except ValueError:
         raise InvalidInput(f"{field} must be an entity's id", params={"field": field}) from None
-    row = (conn.execute(sa.select(t.entity).where(t.entity.c.id == number)).first()
-           if abs(number) < 2**63 else None)
+    if abs(number) >= 2**63:
+        raise InvalidInput(f"{field} must be an entity's id (integer out of range)",
+                           params={"field": field})
+    row = conn.execute(sa.select(t.entity).where(t.entity.c.id == number)).first()
     if row is None:
         raise NotFound(f"no entity {number}")
     return row
@@ -423,12 +428,36 @@ def find_entity(conn: Connection, given: Any, field: str = "other") -> Any:
     return _entity(conn, given, field)
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+#: removed from reasons and names, so "\u202eevil\u202c" cannot read as "live".
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see: a letter, digit, punctuation or symbol
+    (Unicode categories L, N, P, S); spaces, format characters (zero-width space, joiners,
+    direction marks), controls and combining marks alone are not."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
+
+
+def shown_text(text: str, field: str) -> str:
+    """A required reason or name as stored: bidirectional controls removed, trimmed.
+
+    Raises:
+        NoVisibleText: nothing visible is left (``field`` names it).
+    """
+    clean = _BIDI_CONTROLS.sub("", text).strip()
+    if not visible(clean):
+        raise NoVisibleText(f"{field} has no visible character", params={"field": field})
+    return clean
+
+
 def _reason(note: Any, max_chars: int) -> str:
-    """The reason of a merge or a split, cleaned (required)."""
+    """The reason of a merge or a split, cleaned (required; :func:`shown_text`)."""
     clean = _note(note if isinstance(note, str) else "", max_chars)
     if not clean:
         raise InvalidInput("say why (the evidence): a reason is required", params={"field": "note"})
-    return clean
+    return shown_text(clean, "note")
 
 
 def _edit_out(conn: Connection, edit_id: int) -> dict[str, Any]:
@@ -512,6 +541,7 @@ def split_entity(engine: Engine, user: User, entity_id: int, *, name: str, label
     clean_name = _text("name", name)
     if not clean_name:
         raise InvalidInput("the new entity needs a name", params={"field": "name"})
+    clean_name = shown_text(clean_name, "name")
     if label not in ENTITY_LABELS:
         raise InvalidInput(f"label must be one of {', '.join(ENTITY_LABELS)}",
                            params={"field": "label"})
@@ -577,7 +607,8 @@ def undo_entity_edit(engine: Engine, user: User, edit_id: int, *, note: Any = ""
     Raises:
         NotFound: no such record. InvalidInput: already undone. NoteTooLong: as above.
     """
-    note = _note(note if isinstance(note, str) else "", max_note_chars)
+    note = _BIDI_CONTROLS.sub("", _note(note if isinstance(note, str) else "", max_note_chars))
+    note = note.strip() if visible(note) else ""  # optional: nothing visible is no note
     with write_transaction(engine) as conn:
         row = conn.execute(sa.select(entity_edit).where(entity_edit.c.id == edit_id)).first()
         if row is None:

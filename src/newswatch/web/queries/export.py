@@ -22,9 +22,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...read.corrections import REVIEW_COLUMNS, ReviewIndex, apply, event_verifications, flat_columns
+from ...read.corrections import (
+    REVIEW_COLUMNS,
+    ReviewIndex,
+    apply,
+    event_verifications,
+    flat_columns,
+    iso_date_precision,
+)
 from ...read.merges import EntityEdits
 from ...read.situation import claim_groups
+from ...read.workbench import EventParties
 from ...storage import schema as t
 from ...storage import situation_schema as st
 from ...storage.mapping import to_jsonable
@@ -54,7 +62,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
                "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS,
                *REVIEW_COLUMNS),
     "events": ("event_id", "start", "end", "type", "mode", "actor", "recipient", "place",
-               "date", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
+               "date", "date_source", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
                *REVIEW_COLUMNS, "verification"),
     "claims": ("group_id", "group_key", "subject", "property", "unit", "claim_id", "value",
                "lower", "upper", "qualifier", "figure_text", "as_of", "cited", "newest",
@@ -69,6 +77,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 #: feature code, country, latitude and longitude); docs/web.md says where each comes from.
 PLOVER_COLUMNS: tuple[str, ...] = (
     "event_id", "mention_id", "happening", "type", "mode", "date", "date_precision",
+    "date_source",
     "actor", "actor_entity_id", "actor_country", "actor_sector",
     "recipient", "recipient_entity_id", "recipient_country", "recipient_sector",
     "place", "geonames_id", "feature_code", "place_country", "latitude", "longitude",
@@ -130,17 +139,23 @@ def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "]\n" if first else "\n]\n"
 
 
-def flat_features(collection: dict[str, Any]) -> dict[str, Any]:
+def flat_features(collection: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
     """A map FeatureCollection for GIS programs: each feature's ``evidence`` reference (its
     first mention) flattened into the properties as :data:`SOURCE_COLUMNS` (QGIS reads flat
-    properties as attribute columns). Changes ``collection`` in place; returns it."""
+    properties as attribute columns); with ``kind`` ("place" or "event") only the features of
+    that kind. Returns a new collection of new features: ``collection`` is left as it was
+    (the map's answers are cached and shared between requests, :mod:`newswatch.web.cache`)."""
+    features = []
     for feature in collection["features"]:
-        props = feature["properties"]
+        props = dict(feature["properties"])
+        if kind is not None and props.get("kind") != kind:
+            continue
         ev = props.pop("evidence", None) or {}
         props.update({"outlet": ev.get("source"), "url": http_url(ev.get("url")),
                       "article_id": ev.get("article_id"), "revision_id": ev.get("revision_id"),
                       "published": ev.get("published"), "sentence": ev.get("sentence")})
-    return collection
+        features.append({**feature, "properties": props})
+    return {**collection, "features": features}
 
 
 def _whole(sentence: str | None) -> str | None:
@@ -228,6 +243,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
         stmt = stmt.join(t.event, ec.id == table.c.event_id if "event_id" in table.c
                          else ec.id == table.c.id).add_columns(ec.negated, ec.future,
                                                                ec.hypothetical)
+        if "detail" in table.c:  # where the date came from: the report's coding
+            stmt = stmt.add_columns(table.c.detail)
     statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
     edits = EntityEdits(conn)  # the entity a mention or a quote counts under, merges and splits laid over
@@ -243,6 +260,8 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
             row["speaker_entity_id"] = edits.resolve(row["speaker_entity_id"], row["article_id"],
                                                      row["speaker"])
         if dataset == "events":
+            detail = getattr(item, "detail", None) or {}
+            row["date_source"] = detail.get("date_source") if row["date"] else None
             status = statuses.get(int(row["event_id"]))
             row["verification"] = status.status if status is not None else "unverified"
         if kind is None:
@@ -253,13 +272,19 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
 
 def _reviewed(corrections: ReviewIndex, kind: str, row: dict[str, Any], show_rejected: bool
               ) -> Iterator[dict[str, Any]]:
-    """The row with its correction laid over it (none when rejected, unless shown)."""
+    """The row with its correction laid over it (none when rejected, unless shown). An
+    event's corrected date brings its own precision (:func:`iso_date_precision`) and
+    ``date_source`` "corrected"."""
     if kind == "place":  # a place row names its match "key"; a correction "place_key"
         row["place_key"] = row["key"]
     kept = apply(corrections, kind, row)
     if kind == "place":
         row["key"] = row.pop("place_key")
-    row.pop("machine", None)
+    machine = row.pop("machine", None) or {}
+    if kind == "event" and "date" in machine:  # an analyst's date: its own precision
+        if "date_precision" in row:
+            row["date_precision"] = iso_date_precision(row["date"])
+        row["date_source"] = "corrected" if row.get("date") else None
     review = flat_columns(row)
     row.pop("correction", None)
     row.update(review)
@@ -318,7 +343,9 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
     the report has none: a reprint that leaves the date out), the parties' countries and
     sectors and the flags as the report was coded (``event_mention.detail``; the event's
     columns before the situation model), the place resolved to its stored GeoNames record
-    (by key, else by name), its country as ISO 3166-1 alpha-3."""
+    (by key, else by name), its country as ISO 3166-1 alpha-3. ``actor_entity_id`` and
+    ``recipient_entity_id`` are the entities the parties count under after analysts' merges
+    and splits, as in the events list (:class:`newswatch.read.workbench.EventParties`)."""
     from ...stages.events.actors import alpha3
 
     sc = scope(f)
@@ -352,6 +379,9 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
                                    .order_by(p.resolved.desc(), p.id)):
             places.setdefault(stored.key, stored)
             places.setdefault(stored.name, stored)
+    parties = EventParties(conn, rows)  # the entities as analysts merged and split them
+    borrowed = _event_date_sources(conn, {int(r.event_id) for r in rows
+                                          if mentioned and not r.date and r.event_date})
     for r in rows:
         detail = (getattr(r, "detail", None) or {}) if mentioned else {}
 
@@ -367,9 +397,12 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             "happening": getattr(r, "happening", None) or f"m{int(r.mention_id)}",
             "type": r.type, "mode": r.mode, "date": r.date or r.event_date,
             "date_precision": own("date_precision"),
-            "actor": r.actor, "actor_entity_id": r.actor_entity_id,
+            "date_source": (detail.get("date_source") if r.date
+                            else borrowed.get(int(r.event_id)) if r.event_date else None),
+            "actor": r.actor, "actor_entity_id": parties.resolve(r.actor_entity_id, r.actor),
             "actor_country": own("actor_country"), "actor_sector": own("actor_sector"),
-            "recipient": r.recipient, "recipient_entity_id": r.recipient_entity_id,
+            "recipient": r.recipient,
+            "recipient_entity_id": parties.resolve(r.recipient_entity_id, r.recipient),
             "recipient_country": own("recipient_country"),
             "recipient_sector": own("recipient_sector"),
             "place": pl.name if pl is not None else place_ref,
@@ -384,3 +417,21 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
             "start": r.start, "end": r.end, "title": r.title, "language": r.language,
             **_source(r),
         }
+
+
+def _event_date_sources(conn: Connection, event_ids: set[int]) -> dict[int, str]:
+    """Where each event's own date came from ("timex" or "publication"): the coding of its
+    first report that has that date (for a report that leaves the date out, a reprint)."""
+    if not event_ids:
+        return {}
+    m, e = st.event_mention.c, t.event.c
+    out: dict[int, str] = {}
+    ids = sorted(event_ids)
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(sa.select(m.event_id, m.detail).join(t.event, e.id == m.event_id)
+                              .where(m.event_id.in_(ids[i:i + 500]), m.date == e.date)
+                              .order_by(m.event_id, m.id)):
+            source = (r.detail or {}).get("date_source")
+            if source and int(r.event_id) not in out:
+                out[int(r.event_id)] = source
+    return out
