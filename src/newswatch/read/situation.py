@@ -21,6 +21,8 @@ from sqlalchemy.engine import Connection
 from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..text import fold
+from .scope import Filters
+from .scope import scope as scope_of
 
 
 @dataclass(slots=True)
@@ -110,6 +112,10 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
         classes: keep only groups whose property ends in one of these words (the casualty
             tracker's ``killed``, ``wounded``...), chosen in SQL before any claim is read.
 
+    Only the claims of each article's latest revision are read: a revised article's earlier
+    revisions keep their stored claims, but they are no report of their own any more (their
+    claims are left out of every group, mark and count).
+
     Returns:
         Groups ordered by number of claims (most first), then by key; each group's claims are
         ordered by as-of date then publication date, with ``newest`` and ``most_cited`` set.
@@ -130,11 +136,16 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
                               .where(t.entity.c.id.in_(sorted(ent_ids)))).mappings():
             labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
             kinds[r["id"]] = (r["key"], r["label"])
+    # Claim groups are store-wide and keep every revision's claims (a revision's own claims
+    # stay loadable); only the latest revision of an article is its report now, so a revised
+    # article counts once and a replaced text's claims never vote.
+    latest = scope_of(Filters(), name="latest_claims")
     rows = conn.execute(
         sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
                   t.article.c.published, t.article.c.language, t.article.c.url)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, t.article.c.id == t.revision.c.article_id)
+        .join(latest, latest.c.revision_id == c.revision_id)
         .where(c.group_id.in_(chosen.with_only_columns(st.claim_group.c.id)) if classes is not None
                else sa.true())
         .order_by(c.id)).mappings()
