@@ -382,3 +382,43 @@ def test_the_resolver_counts_each_mention_under_one_entity_through_overlapping_e
         assert edits.root(second) == moscow and second not in set(counted.values())
     assert client.get(f"/api/entities/{first}").json()["counts"]["mentions"] == 1  # seed-0002
     assert client.get(f"/api/entities/{moscow}").json()["counts"]["mentions"] == 3
+
+
+def test_a_split_moves_the_events_and_quotes_in_the_lists_as_in_the_dossier(ana, db: str) -> None:
+    """The events and quotes lists' ``actor_id``/``speaker_id`` follow a split (and its undo)
+    as the dossier and the quotes export do."""
+    client, token = ana
+    lavrov, taliban = _id(client, "Sergei Lavrov"), _id(client, "Taliban")
+    with Store.open(db) as store, store.engine.begin() as conn:  # the machine linked the actor
+        conn.execute(sa.update(t.event).where(t.event.c.actor == "Taliban")
+                     .values(actor_entity_id=taliban))
+
+    def events(i: int) -> list[str]:
+        return sorted(e["article_id"] for e in client.get(
+            "/api/events", params={"actor_id": i}).json()["items"])
+
+    def quotes(i: int) -> list[str]:
+        return sorted(q["article_id"] for q in client.get(
+            "/api/quotes", params={"speaker_id": i}).json()["items"])
+
+    before = (events(taliban), quotes(lavrov))
+    assert before == (["seed-0001", "seed-0002"], ["lavrov-ru-0001", "seed-0001", "seed-0002"])
+    made = []
+    for entity, name in ((taliban, "Taliban (second report)"), (lavrov, "Sergei Lavrov (reprint)")):
+        r = client.post(f"/api/entities/{entity}/split", headers={"X-CSRF-Token": token},
+                        json={"name": name, "label": "ORG" if entity == taliban else "PERSON",
+                              "note": "the reprint", "members": [{"article_id": "seed-0002"}]})
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    new_taliban, new_lavrov = (m["target_id"] for m in made)
+    assert (events(taliban), events(new_taliban)) == (["seed-0001"], ["seed-0002"])
+    assert (quotes(lavrov), quotes(new_lavrov)) == (["lavrov-ru-0001", "seed-0001"], ["seed-0002"])
+    dossier = client.get(f"/api/entities/{new_lavrov}").json()
+    assert [q["article_id"] for q in dossier["quotes"]] == ["seed-0002"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export/quotes.csv").text.lstrip("\ufeff"))))
+    assert sorted(r["article_id"] for r in rows if r["speaker_entity_id"] == str(new_lavrov)) == ["seed-0002"]
+    for m in made:
+        r = client.post(f"/api/entity-edits/{m['id']}/undo", headers={"X-CSRF-Token": token}, json={})
+        assert r.status_code == 200, r.text
+    assert (events(taliban), quotes(lavrov)) == before
+    assert (events(new_taliban), quotes(new_lavrov)) == ([], [])

@@ -240,6 +240,32 @@ def _by_id(conn: Connection, entity_id: int) -> Identity:
     return _with_merges(conn, ids, names)
 
 
+def _party_by_id(conn: Connection, entity_id: int, column: Any, entity_column: Any,
+                 article: Any) -> sa.ColumnElement[bool]:
+    """Rows whose party counts under entity ``entity_id`` after the analysts' merges and
+    splits (:meth:`newswatch.read.merges.EntityEdits.is_entity`, as the dossier reads them):
+    its identity's rows, less those a split moved to another entity, plus those a split moved
+    to it; a party with no entity link, written as one of the identity's names, counts too
+    (never for an entity an analyst made by a split: its name may well be the other's).
+
+    Args:
+        column: the party as written; entity_column: its machine entity; article: the row's
+            article id column.
+    """
+    who = _by_id(conn, entity_id)
+    edits = EntityEdits(conn)
+    if not edits:
+        return _party(column, entity_column, who)
+    found: list[sa.ColumnElement[bool]] = [edits.is_entity(i, entity_column, article, column)
+                                           for i in sorted(who.ids)]
+    key = conn.scalar(sa.select(t.entity.c.key).where(t.entity.c.id == entity_id)) or ""
+    if who.names and not key.startswith("analyst:"):
+        counted = edits.entity_of(entity_column, article, column)
+        found.append(sa.and_(column.in_(sorted(who.names)), sa.or_(
+            entity_column.is_(None), counted == entity_column, counted.in_(sorted(who.ids)))))
+    return sa.or_(*found) if found else sa.false()
+
+
 def _party(column: Any, entity_column: Any, who: Identity, typed: str | None = None
            ) -> sa.ColumnElement[bool]:
     """Rows whose party is one of ``who``'s entities or names, or — for a typed name — whose
@@ -382,7 +408,7 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
             (q.actor, q.actor_id, ev.actor, e.actor_entity_id),
             (q.recipient, q.recipient_id, ev.recipient, e.recipient_entity_id)):
         if entity_id is not None:
-            stmt = stmt.where(_party(column, entity_column, _by_id(conn, entity_id)))
+            stmt = stmt.where(_party_by_id(conn, entity_id, column, entity_column, t.article.c.id))
         if text and text.strip():
             text = " ".join(text.split())
             stmt = stmt.where(_party(column, entity_column, identity_members(conn, text), text))
@@ -540,7 +566,7 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     if q.kind:
         stmt = stmt.where(qt.kind == q.kind)
     if q.speaker_id is not None:
-        stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id, _by_id(conn, q.speaker_id)))
+        stmt = stmt.where(_party_by_id(conn, q.speaker_id, qt.speaker, qt.speaker_entity_id, a.id))
     if q.speaker and q.speaker.strip():
         typed = " ".join(q.speaker.split())
         stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id,
