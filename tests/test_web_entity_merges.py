@@ -310,6 +310,13 @@ def test_merge_split_and_undo_read_the_same_on_sqlite_and_postgresql(db_url: str
             rows = [r for r in export_rows(conn, Filters(), "mentions")
                     if r["article_id"] == RU_LAVROV]
             assert {r["entity_id"] for r in rows} == {en}
+            # the lists' entity-id filters read the same edits (a CASE over the edits)
+            from newswatch.read.workbench import EventQuery, QuoteQuery, list_events, list_quotes
+
+            said = list_quotes(conn, Filters(), QuoteQuery(speaker_id=en), limit=10)["items"]
+            assert sorted(q["article_id"] for q in said) == [RU_LAVROV, "seed-0001"]
+            assert list_events(conn, Filters(), EventQuery(actor_id=split["target_id"]),
+                               limit=10)["total"] == 0
         for edit in (merge, split):
             review.undo_entity_edit(store.engine, ana_user, edit["id"], max_note_chars=500)
         with store.read() as conn:
