@@ -202,6 +202,13 @@ def test_a_disputed_claim_is_never_newest_nor_most_cited(web: TestClient) -> Non
                        (27.0, "disputed", False, False)]
     assert [(r["from_value"], r["to_value"]) for r in _armenia(web.get("/api/tracker").json())["revisions"]] == [
         (12.0, 19.0)]  # a disputed value is no revision of the toll
+    ledger = [(r["value"], r["verification"], r["newest"], r["most_cited"])
+              for r in _csv(web.get("/api/export/claims.csv")) if r["property"] == "soldier killed"
+              and r["value"] in ("12.0", "19.0", "27.0")]
+    assert sorted(ledger) == [("12.0", "unverified", "False", "False"),
+                              ("19.0", "unverified", "False", "True"),
+                              ("19.0", "unverified", "True", "True"),
+                              ("27.0", "disputed", "False", "False")]  # the ledger marks alike
     for s in nineteen["sources"]:  # both reports of 19 disputed: 12 is all that stands
         dispute(s)
     assert marks() == [(12.0, "unverified", True, True), (19.0, "disputed", False, False),
