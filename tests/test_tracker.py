@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from newswatch.cli import app
@@ -198,3 +199,51 @@ def test_an_armed_group_is_its_own_side_not_its_country(situation_pipeline, tmp_
     assert got == [("country", "AFG", "Afghanistan", "AFG", [("killed", [12.0])]),
                    ("entity", None, "Taliban", "AFG", [("killed", [30.0])])]
     assert [s.label for s in _read(url, side="AF").sides] == ["Afghanistan"]
+
+
+def test_a_revised_article_counts_once(tracker_db: str, situation_pipeline) -> None:
+    """A revised text of an article is a new revision of the same report: only the latest
+    revision's claims count, in the tracker and in the claims ledger and its export."""
+    import datetime as dt
+
+    from tracker_samples import REPORTS
+
+    from newswatch.read.scope import Filters
+    from newswatch.read.situation import claim_groups
+    from newswatch.web.queries.export import export_rows
+
+    from situation_helpers import run
+
+    art_id, lang, published, outlet, text = REPORTS[0]
+    assert art_id == "clash-1" and published == dt.date(2026, 9, 14)
+    revised = text.replace("in the fighting near Vardenis", "in the heavy fighting near Vardenis")
+    assert revised != text
+    with Store.open(tracker_db) as store:
+        a = run(situation_pipeline, revised, lang, published, art_id, outlet)
+        a.title, a.url = text.split("\n", 1)[0], f"https://news.example.org/{art_id}"
+        store.save(a)
+        with store.read() as conn:
+            revs = sorted(conn.scalars(sa.text("SELECT id FROM revision WHERE article_id = 'clash-1'")))
+            assert len(revs) == 2  # the revised text is a new revision of clash-1
+            latest = {r[0]: r[1] for r in conn.execute(sa.text(
+                "SELECT article_id, max(id) FROM revision GROUP BY article_id"))}
+            ledger = [c for g in claim_groups(conn) for c in g.claims]
+            exported = list(export_rows(conn, Filters(), "claims"))
+            tr = tracker(conn)
+    assert ledger and all(c.revision_id == latest[c.article_id] for c in ledger)
+    assert exported and all(r["revision_id"] == latest[r["article_id"]] for r in exported)
+    assert len(exported) == len(ledger)
+    [arm] = _series_of(tr, "ARM")
+    assert _points(arm) == [("2026-09-14", 12.0, "exact"), ("2026-09-15", 19.0, "exact"),
+                            ("2026-09-16", 27.0, "at_least")]
+    twelve = arm.points[0]
+    assert [(s.article_id, s.revision_id) for s in twelve.sources] == [("clash-1", revs[-1])]
+    assert [r.to_value for r in arm.revisions] == [19.0, 27.0]  # 12 → 19 → 27 still shown
+    for side in tr.sides:
+        for series in side.series:
+            for p in series.points:
+                ids = [s.article_id for s in p.sources]
+                assert len(ids) == len(set(ids)), (series.key, p.value, ids)
+    [aze] = _series_of(tr, "AZE")
+    # seven, twice (clash-1 and clash-3): one report each, still both most cited
+    assert [[s.article_id for s in p.sources] for p in aze.points] == [["clash-1"], ["clash-3"]]

@@ -310,6 +310,13 @@ def test_merge_split_and_undo_read_the_same_on_sqlite_and_postgresql(db_url: str
             rows = [r for r in export_rows(conn, Filters(), "mentions")
                     if r["article_id"] == RU_LAVROV]
             assert {r["entity_id"] for r in rows} == {en}
+            # the lists' entity-id filters read the same edits (a CASE over the edits)
+            from newswatch.read.workbench import EventQuery, QuoteQuery, list_events, list_quotes
+
+            said = list_quotes(conn, Filters(), QuoteQuery(speaker_id=en), limit=10)["items"]
+            assert sorted(q["article_id"] for q in said) == [RU_LAVROV, "seed-0001"]
+            assert list_events(conn, Filters(), EventQuery(actor_id=split["target_id"]),
+                               limit=10)["total"] == 0
         for edit in (merge, split):
             review.undo_entity_edit(store.engine, ana_user, edit["id"], max_note_chars=500)
         with store.read() as conn:
@@ -491,3 +498,43 @@ def test_undo_without_a_body(ana) -> None:
     r = client.post(f"/api/entity-edits/{edit['id']}/undo", headers={"X-CSRF-Token": token},
                     json={"note": "\u202eundone"})
     assert r.status_code == 200 and r.json()["undo_note"] == "undone"
+
+
+def test_a_split_moves_the_events_and_quotes_in_the_lists_as_in_the_dossier(ana, db: str) -> None:
+    """The events and quotes lists' ``actor_id``/``speaker_id`` follow a split (and its undo)
+    as the dossier and the quotes export do."""
+    client, token = ana
+    lavrov, taliban = _id(client, "Sergei Lavrov"), _id(client, "Taliban")
+    with Store.open(db) as store, store.engine.begin() as conn:  # the machine linked the actor
+        conn.execute(sa.update(t.event).where(t.event.c.actor == "Taliban")
+                     .values(actor_entity_id=taliban))
+
+    def events(i: int) -> list[str]:
+        return sorted(e["article_id"] for e in client.get(
+            "/api/events", params={"actor_id": i}).json()["items"])
+
+    def quotes(i: int) -> list[str]:
+        return sorted(q["article_id"] for q in client.get(
+            "/api/quotes", params={"speaker_id": i}).json()["items"])
+
+    before = (events(taliban), quotes(lavrov))
+    assert before == (["seed-0001", "seed-0002"], ["lavrov-ru-0001", "seed-0001", "seed-0002"])
+    made = []
+    for entity, name in ((taliban, "Taliban (second report)"), (lavrov, "Sergei Lavrov (reprint)")):
+        r = client.post(f"/api/entities/{entity}/split", headers={"X-CSRF-Token": token},
+                        json={"name": name, "label": "ORG" if entity == taliban else "PERSON",
+                              "note": "the reprint", "members": [{"article_id": "seed-0002"}]})
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    new_taliban, new_lavrov = (m["target_id"] for m in made)
+    assert (events(taliban), events(new_taliban)) == (["seed-0001"], ["seed-0002"])
+    assert (quotes(lavrov), quotes(new_lavrov)) == (["lavrov-ru-0001", "seed-0001"], ["seed-0002"])
+    dossier = client.get(f"/api/entities/{new_lavrov}").json()
+    assert [q["article_id"] for q in dossier["quotes"]] == ["seed-0002"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export/quotes.csv").text.lstrip("\ufeff"))))
+    assert sorted(r["article_id"] for r in rows if r["speaker_entity_id"] == str(new_lavrov)) == ["seed-0002"]
+    for m in made:
+        r = client.post(f"/api/entity-edits/{m['id']}/undo", headers={"X-CSRF-Token": token}, json={})
+        assert r.status_code == 200, r.text
+    assert (events(taliban), quotes(lavrov)) == before
+    assert (events(new_taliban), quotes(new_lavrov)) == ([], [])

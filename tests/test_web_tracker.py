@@ -177,3 +177,47 @@ def test_the_page_lists_a_few_sources_per_value_and_says_how_many_more(
     assert "Пример-Инфо" not in text  # the second report of 19, in the exports only
     assert "and 1 older figures (all of them in the exports)" in text  # 3 with no side, 2 shown
     assert len(_csv(web.get("/api/export/tracker.csv"))) == 9
+
+
+def test_a_disputed_claim_is_never_newest_nor_most_cited(web: TestClient) -> None:
+    token = login(web, "ana")
+
+    def dispute(source: dict[str, Any]) -> None:
+        body = {"kind": "claim", "revision_id": source["revision_id"], "start": source["start"],
+                "end": source["end"], "status": "disputed"}
+        r = web.put(f"/api/articles/{source['article_id']}/verification", json=body,
+                    headers={"X-CSRF-Token": token})
+        assert r.status_code == 200, r.text
+
+    def marks() -> list[tuple[float, str, bool, bool]]:
+        arm = _armenia(web.get("/api/tracker").json())
+        return [(p["value"], p["verification"], p["newest"], p["most_cited"]) for p in arm["points"]]
+
+    assert marks() == [(12.0, "unverified", False, False), (19.0, "unverified", False, True),
+                       (27.0, "unverified", True, False)]
+    arm = _armenia(web.get("/api/tracker").json())
+    twelve, nineteen, twenty_seven = arm["points"]
+    dispute(twenty_seven["sources"][0])  # "at least 27" (Border Post): no longer the newest
+    assert marks() == [(12.0, "unverified", False, False), (19.0, "unverified", True, True),
+                       (27.0, "disputed", False, False)]
+    assert [(r["from_value"], r["to_value"]) for r in _armenia(web.get("/api/tracker").json())["revisions"]] == [
+        (12.0, 19.0)]  # a disputed value is no revision of the toll
+    ledger = [(r["value"], r["verification"], r["newest"], r["most_cited"])
+              for r in _csv(web.get("/api/export/claims.csv")) if r["property"] == "soldier killed"
+              and r["value"] in ("12.0", "19.0", "27.0")]
+    assert sorted(ledger) == [("12.0", "unverified", "False", "False"),
+                              ("19.0", "unverified", "False", "True"),
+                              ("19.0", "unverified", "True", "True"),
+                              ("27.0", "disputed", "False", "False")]  # the ledger marks alike
+    for s in nineteen["sources"]:  # both reports of 19 disputed: 12 is all that stands
+        dispute(s)
+    assert marks() == [(12.0, "unverified", True, True), (19.0, "disputed", False, False),
+                       (27.0, "disputed", False, False)]
+    rows = _csv(web.get("/api/export/tracker.csv"))
+    arm_rows = [(r["value"], r["verification"], r["verified_by"], r["newest"], r["most_cited"])
+                for r in rows if r["side"] == "ARM"]
+    assert arm_rows == [("12.0", "unverified", "", "True", "True"),
+                        ("19.0", "disputed", "ana", "False", "False"),
+                        ("19.0", "disputed", "ana", "False", "False"),
+                        ("27.0", "disputed", "ana", "False", "False")]
+    assert "27 disputed" in _text(web.get("/tracker", headers=HTML).text).replace("at least ", "")

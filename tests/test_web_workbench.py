@@ -208,7 +208,10 @@ def test_events_list_rows_have_sentence_source_date_and_party_ids(wb: TestClient
     ({"type": "MOBILIZE", "flagged": "1"}, {LAVROV_ID}),
     # "Россия" is a party as written, no entity: matched in the text of the party
     ({"actor": "Россия", "flagged": "1"}, {LAVROV_ID}),
-    ({"actor": "Росс", "flagged": "1"}, {LAVROV_ID}),
+    # names are matched whole, never as a part of a word: "Росс" is no name, "aliban" neither
+    ({"actor": "Росс", "flagged": "1"}, set()),
+    ({"actor": "aliban"}, set()),
+    ({"actor": "TALIBAN"}, {"seed-0001", "seed-0002"}),
     # the event's own date (the reprint's mention has none: the event's 2021-07-07 is used)
     ({"happened_since": "2021-07-07", "happened_until": "2021-07-07"}, {"seed-0001", "seed-0002"}),
     ({"happened_since": "2021-07-08"}, set()),
@@ -427,15 +430,17 @@ def test_a_short_name_stands_for_a_bounded_number_of_identities_closest_first(
     engine = sa.create_engine(f"sqlite:///{workbench_template}")
     try:
         with engine.connect() as conn:
-            # "lavrov" starts a word of "Sergei Lavrov"; the transliterated name key adds
-            # "Сергей Лавров", merged into the same identity when it was saved
+            # "lavrov" is the surname of "Sergei Lavrov" (its name key); the transliterated
+            # name key adds "Сергей Лавров", merged into the same identity when it was saved
             lavrov = workbench.identity_members(conn, "lavrov")
-            # "a" is inside many names; it starts only "Afghanistan", which is kept
-            only = workbench.identity_members(conn, "a")
+            only = workbench.identity_members(conn, "afghanistan")
+            # a name is matched whole: "a" and "fghan" are inside names, but no name
+            parts = [workbench.identity_members(conn, x) for x in ("a", "fghan", "ergei")]
     finally:
         engine.dispose()
     assert {"Sergei Lavrov", "Сергей Лавров"} <= lavrov.names
     assert only.names == {"Afghanistan"} and len(only.ids) == 1
+    assert all(not p.ids and not p.names for p in parts)
     assert wb.get("/api/quotes", params={"speaker": "a"}).status_code == 200
 
 

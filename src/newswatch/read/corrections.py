@@ -39,7 +39,8 @@ from ..storage.review_schema import correction, verification
 from .scope import event_items
 
 __all__ = ["FIELDS", "PROVENANCE", "REVIEW_COLUMNS", "Review", "EventStatus", "ReviewIndex", "anchor", "apply",
-           "event_verifications", "flat_columns", "iso_date_precision", "review_from_row",
+           "claim_verification", "event_verifications", "flat_columns", "iso_date_precision",
+           "review_from_row",
            "verification_status"]
 
 #: The fields a correction may set, per item kind.
@@ -336,6 +337,19 @@ def verification_status(reviews: Iterable[Review], required: int = 1) -> EventSt
     if status == "verified" and len(verifiers) < max(1, required):
         status = "unverified"
     return EventStatus(status, newest.by, newest.at, verifiers, max(1, required))
+
+
+def claim_verification(index: ReviewIndex, article_id: str, revision_id: int, start: int,
+                       end: int, required: int = 1) -> EventStatus | None:
+    """The verification status of one claim (found by its article, revision and offsets, in
+    any revision the analysts saw), or None when no analyst judged it (unverified).
+
+    Args:
+        index: a ``"verification"`` :class:`ReviewIndex` of the claim's article.
+        required: different analysts needed for "verified" (``web_verify_analysts_count``).
+    """
+    reviews = index.history("claim", article_id, revision_id, start, end) if index else []
+    return verification_status(reviews, required) if reviews else None
 
 
 def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,

@@ -15,9 +15,11 @@ and ``event.actor_entity_id`` keep what the machine found. An analyst's record
   mention written ``text`` in any article, later ones included: a split by alias), so a
   re-ingested or re-analysed article — new revision, new row ids, shifted offsets — keeps the
   split. A split
-  applies to entity mentions and to quotes whose attributed speaker (as written) matches; the
-  events and quotes lists and the timeline follow merges and splits through
-  :meth:`EntityEdits.expand` and :meth:`EntityEdits.revisions_mentioning`.
+  applies to entity mentions, to quotes whose attributed speaker (as written) matches and to
+  events whose party (machine entity, article, party as written) matches; the events and
+  quotes lists follow merges and splits through :meth:`EntityEdits.is_entity` (filters by
+  entity id) and :meth:`EntityEdits.expand` (typed names), the timeline through
+  :meth:`EntityEdits.revisions_mentioning`.
 * **undone** records are kept (who, when) and no longer apply: the data reads as before.
 
 Which record holds when two apply to one mention: the newest split; merges after it.

@@ -21,6 +21,9 @@ from sqlalchemy.engine import Connection
 from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..text import fold
+from .corrections import ReviewIndex, claim_verification
+from .scope import Filters
+from .scope import scope as scope_of
 
 
 @dataclass(slots=True)
@@ -29,7 +32,9 @@ class ClaimView:
     as stored, unchecked; the web layer keeps only http(s) ones).
 
     ``newest`` marks the claim with the latest as-of date in its group (ties: the latest
-    publication); ``most_cited`` marks every claim stating the value most claims state.
+    publication); ``most_cited`` marks every claim stating the value most claims state. A
+    claim an analyst disputed (:func:`newswatch.read.corrections.claim_verification`) is
+    never marked and is not counted.
     """
 
     id: int
@@ -110,6 +115,10 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
         classes: keep only groups whose property ends in one of these words (the casualty
             tracker's ``killed``, ``wounded``...), chosen in SQL before any claim is read.
 
+    Only the claims of each article's latest revision are read: a revised article's earlier
+    revisions keep their stored claims, but they are no report of their own any more (their
+    claims are left out of every group, mark and count).
+
     Returns:
         Groups ordered by number of claims (most first), then by key; each group's claims are
         ordered by as-of date then publication date, with ``newest`` and ``most_cited`` set.
@@ -130,11 +139,16 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
                               .where(t.entity.c.id.in_(sorted(ent_ids)))).mappings():
             labels[r["id"]] = dict(r["labels"] or {}) or {"": r["canonical"]}
             kinds[r["id"]] = (r["key"], r["label"])
+    # Claim groups are store-wide and keep every revision's claims (a revision's own claims
+    # stay loadable); only the latest revision of an article is its report now, so a revised
+    # article counts once and a replaced text's claims never vote.
+    latest = scope_of(Filters(), name="latest_claims")
     rows = conn.execute(
         sa.select(st.claim, t.revision.c.article_id, t.revision.c.text, t.article.c.title,
                   t.article.c.published, t.article.c.language, t.article.c.url)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, t.article.c.id == t.revision.c.article_id)
+        .join(latest, latest.c.revision_id == c.revision_id)
         .where(c.group_id.in_(chosen.with_only_columns(st.claim_group.c.id)) if classes is not None
                else sa.true())
         .order_by(c.id)).mappings()
@@ -158,6 +172,10 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
             published=r["published"].isoformat() if r["published"] else None, language=r["language"],
             revision_id=r["revision_id"], start=r["start"], end=r["end"],
             sentence=text[r["sentence_start"]:r["sentence_end"]].strip(), url=r["url"]))
+    checks = ReviewIndex(conn, "verification", {c.article_id for v in views.values() for c in v.claims})
+    disputed = {c.id for v in views.values() for c in v.claims
+                if (status := claim_verification(checks, c.article_id, c.revision_id, c.start, c.end))
+                is not None and status.status == "disputed"}
     out = []
     want = fold(subject) if subject else None
     for view in views.values():
@@ -166,13 +184,17 @@ def claim_groups(conn: Connection, subject: str | None = None, *, min_claims: in
         if want and not any(want in fold(x) for x in [view.subject or "", view.key, *view.subject_labels.values()]):
             continue
         view.claims.sort(key=lambda c: (c.as_of or "", c.published or "", c.id))
-        newest = max(view.claims, key=lambda c: (c.as_of or "", c.published or "", c.id))
+        standing = [c for c in view.claims if c.id not in disputed]  # disputed: never marked
+        if not standing:
+            out.append(view)
+            continue
+        newest = max(standing, key=lambda c: (c.as_of or "", c.published or "", c.id))
         newest.newest = True
-        counts = Counter(c.value for c in view.claims)
+        counts = Counter(c.value for c in standing)
         top = max(counts.values())
         if list(counts.values()).count(top) == 1 or len(counts) == 1:
             best = max(counts, key=lambda v: counts[v])
-            for cv in view.claims:
+            for cv in standing:
                 cv.most_cited = cv.value == best
         out.append(view)
     if scope is not None:

@@ -32,16 +32,24 @@ a source (outlet, URL, article, revision, sentence, figure as written, the sourc
 article cites). Marks, computed over the series as shown (after scope and corrections):
 
 * ``newest`` — the point with the latest as-of date (ties: the latest publication, then the
-  highest claim id);
+  highest claim id), among the points an analyst has not disputed;
 * ``most_cited`` — every point stating the value most reports (distinct articles) of the
-  series state, when one value leads (no mark on a tie between values);
+  series state, when one value leads (no mark on a tie between values); a disputed report
+  does not count and a disputed point is never marked;
 * ``conflicting`` — the same as-of date has another point whose range cannot hold together
   with this one (ranges from the bounds: "at least 27" is [27, ∞), "up to 10" (-∞, 10],
   "27" [27, 27]; an exact value's range is the value itself, also after a correction that
   set the value only); "at least 12" and "19" on one day do not conflict;
 * ``revises`` — the point states a new value for the series: the value of the previous as-of
   date differs from this date's value (each date's value: the one most reports state, ties
-  the latest published). ``revisions`` lists them in order: 12 → 19 → 27.
+  the latest published). ``revisions`` lists them in order: 12 → 19 → 27. Disputed points
+  take no part in the chain.
+
+**Verification.** Each source carries its claim's verification status
+(:func:`newswatch.read.corrections.claim_verification`: ``unverified``, ``verified``,
+``disputed``), and each point the status of its sources: ``disputed`` when an analyst
+disputed every claim stating it, ``verified`` when at least one of them is verified (and not
+all disputed), else ``unverified``.
 
 **Unattributed figures.** Casualty claims with no subject at all are listed apart
 (``unattributed``), each with its own sentence and source: they are never grouped with one
@@ -79,7 +87,7 @@ from ..errors import UnknownCountry
 from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..text import fold, load_json_data
-from .corrections import ReviewIndex, apply
+from .corrections import ReviewIndex, apply, claim_verification
 from .scope import Filters, lookup_country, scope
 from .situation import ClaimGroupView, ClaimView, claim_groups
 
@@ -143,6 +151,8 @@ class Source:
         as_of_source: ``timex`` (the sentence dates it) or ``publication`` (the article's date).
         correction: the analyst's correction in force (``Review.to_dict()``), or None.
         machine: the machine's values of the corrected fields, when corrected.
+        verification: the claim's verification status (``unverified``, ``verified``,
+            ``disputed``); verified_by: the analyst who set the newest status, or None.
     """
 
     claim_id: int
@@ -161,6 +171,8 @@ class Source:
     as_of_source: str | None
     correction: dict[str, Any] | None = None
     machine: dict[str, Any] | None = None
+    verification: str = "unverified"
+    verified_by: str | None = None
 
 
 @dataclass(slots=True)
@@ -170,7 +182,8 @@ class Point:
     ``value`` is the figure's value; ``lower``/``upper`` its bounds (None: unbounded);
     ``qualifier`` the figures stage's word for the bound (``exact``, ``over``, ``up_to``,
     ``about``...). For the marks see the module docstring; ``revises`` is the previous as-of
-    date's value when this point changed it, else None.
+    date's value when this point changed it, else None; ``verification`` the status of its
+    sources (module docstring, "Verification").
     """
 
     as_of: str | None
@@ -185,6 +198,12 @@ class Point:
     most_cited: bool = False
     conflicting: bool = False
     revises: float | None = None
+    verification: str = "unverified"
+
+    @builtins.property
+    def disputed(self) -> bool:
+        """True when an analyst disputed every claim stating this point."""
+        return bool(self.sources) and all(s.verification == "disputed" for s in self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +368,12 @@ def _points(claims: list[dict[str, Any]]) -> list[Point]:
             revision_id=c["revision_id"], start=c["start"], end=c["end"], title=c["title"],
             published=c["published"], language=c["language"], sentence=c["sentence"],
             figure_text=c["figure_text"], cited=list(c["cited"]), as_of_source=c["as_of_source"],
-            correction=c.get("correction"), machine=c.get("machine")))
+            correction=c.get("correction"), machine=c.get("machine"),
+            verification=c.get("verification") or "unverified", verified_by=c.get("verified_by")))
+    for p in points.values():
+        p.verification = ("disputed" if p.disputed else
+                          "verified" if any(s.verification == "verified" for s in p.sources)
+                          else "unverified")
     return sorted(points.values(), key=lambda p: (p.as_of or "", p.value, p.qualifier))
 
 
@@ -370,15 +394,18 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
     def latest_published(p: Point) -> tuple[str, int]:
         return max((s.published or "", s.claim_id) for s in p.sources)
 
-    max(ordered, key=lambda p: (p.as_of or "", latest_published(p))).newest = True
+    standing = [p for p in ordered if not p.disputed]  # an analyst's "disputed" is no mark
+    if standing:
+        max(standing, key=lambda p: (p.as_of or "", latest_published(p))).newest = True
     reports: dict[float, set[str]] = {}
-    for p in ordered:
-        reports.setdefault(p.value, set()).update(x.article_id for x in p.sources)
+    for p in standing:
+        reports.setdefault(p.value, set()).update(x.article_id for x in p.sources
+                                                  if x.verification != "disputed")
     counts = Counter({v: len(ids) for v, ids in reports.items()})
-    top = max(counts.values())
+    top = max(counts.values(), default=0)
     leaders = [v for v, n in counts.items() if n == top]
     if len(leaders) == 1:
-        for p in ordered:
+        for p in standing:
             p.most_cited = p.value == leaders[0]
     by_date: dict[str, list[Point]] = {}
     for p in ordered:
@@ -387,7 +414,10 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
     for same_day in by_date.values():
         for a in same_day:
             a.conflicting = any(_disagree(a, b) for b in same_day if b is not a)
-        rep = max(same_day, key=lambda p: (len({x.article_id for x in p.sources}), latest_published(p)))
+        kept = [p for p in same_day if not p.disputed]
+        if not kept:
+            continue
+        rep = max(kept, key=lambda p: (len({x.article_id for x in p.sources}), latest_published(p)))
         if previous is not None and rep.value != previous[1]:
             rep.revises = previous[1]
             series.revisions.append(Revision(rep.as_of, previous[0], previous[1], rep.value,
@@ -442,7 +472,8 @@ def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
 
 
 def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = None,
-            entity: str | None = None, side: str | None = None, story: str | None = None) -> Tracker:
+            entity: str | None = None, side: str | None = None, story: str | None = None,
+            verifiers: int = 1) -> Tracker:
     """The casualty tracker of a scope (see the module docstring).
 
     Args:
@@ -453,6 +484,7 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         side: a country (ISO 3166-1 alpha-2/alpha-3 code or English name): only that side;
             unattributed figures are then left out.
         story: a story thread id (:mod:`newswatch.situation.stories`): only its articles.
+        verifiers: different analysts needed for "verified" (``web_verify_analysts_count``).
 
     Returns:
         A :class:`Tracker`.
@@ -468,7 +500,9 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
     sc = _narrow(conn, scope(f), place, entity, info, story)
     views = [v for v in claim_groups(conn, scope=sc, classes=CATEGORIES) if casualty_class(v.property)]
     rows = {id(v): [_claim_dict(c) for c in v.claims] for v in views}
-    index = ReviewIndex(conn, "correction", {r["article_id"] for rs in rows.values() for r in rs})
+    articles = {r["article_id"] for rs in rows.values() for r in rs}
+    index = ReviewIndex(conn, "correction", articles)
+    checks = ReviewIndex(conn, "verification", articles)
     sides: dict[str, Side] = {}
     gathered: dict[tuple[str, str, str], tuple[list[str], list[dict[str, Any]]]] = {}
     loose: list[Unattributed] = []
@@ -479,6 +513,10 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         for r in kept:  # an exact value's bounds are the value (a correction may set it alone)
             if r["qualifier"] == "exact":
                 r["lower"] = r["upper"] = r["value"]
+            status = claim_verification(checks, r["article_id"], r["revision_id"], r["start"],
+                                        r["end"], verifiers)
+            r["verification"] = status.status if status is not None else "unverified"
+            r["verified_by"] = status.by if status is not None else None
         if not kept:
             continue
         who = _side_of(view)
@@ -515,7 +553,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "lower", "upper", "qualifier", "newest", "most_cited", "conflicting", "revises",
     "attributed", "figure_text", "cited", "claim_id", "start", "end", "title", "outlet", "url",
     "article_id", "revision_id", "published", "sentence", "correction", "corrected_by",
-    "corrected_at")
+    "corrected_at", "verification", "verified_by")
 
 
 def tracker_rows(tr: Tracker) -> Iterable[dict[str, Any]]:
@@ -538,6 +576,7 @@ def tracker_rows(tr: Tracker) -> Iterable[dict[str, Any]]:
                 "published": s.published, "sentence": " ".join(s.sentence.split()),
                 "correction": ("rejected" if c["action"] == "reject" else "corrected") if c else "",
                 "corrected_by": c["by"] if c else None, "corrected_at": c["at"] if c else None,
+                "verification": s.verification, "verified_by": s.verified_by,
             }
 
     for side in tr.sides:

@@ -3,13 +3,14 @@ events and quotes pages and their API read them).
 
 **Who is meant by a name.** A name typed as an actor, a recipient, a speaker or an
 organisation means an *identity* (:func:`identity_members`): every stored entity whose
-canonical name, label in any language or alias contains the typed text (case- and
-``ё``-folded), or — for people — whose transliterated name skeleton
+canonical name, label in any language or alias is the typed text, whole (case- and
+``ё``-folded; "US" is no part of "Russia" nor of "Susan Rice"), or — for people — whose
+transliterated name skeleton
 (:func:`newswatch.situation.identity.name_keys`) equals the text's, with every other member
 of the identities they belong to. So "Lavrov" finds the quotes of "Сергей Лавров" and
 "Лавров" those of "Sergei Lavrov", whether or not the two were merged, and "Лаврова"
-(genitive) finds both. A party or speaker as written that contains the typed text counts too
-("soldiers" finds "Afghan soldiers", a phrase that is no entity). Analysts' merges hold
+(genitive) finds both. A party or speaker as written that has the typed text as whole words
+counts too ("soldiers" finds "Afghan soldiers", a phrase that is no entity). Analysts' merges hold
 (:mod:`newswatch.read.merges`): an identity includes every entity merged into one of its
 members (and the one a member was merged into), and rows name the surviving entity.
 
@@ -50,9 +51,9 @@ from .corrections import ReviewIndex, apply, event_verifications
 from .merges import EntityEdits
 from .scope import Filters, event_items, items_with_article, scope
 
-#: Most identities one typed name stands for: a short text ("a") found inside thousands of
-#: names keeps the closest (a whole name, then a word's start, then the transliterated name
-#: key, then inside a word; ties by age), so a list's query stays bounded.
+#: Most identities one typed name stands for: a name shared by thousands of entities keeps
+#: the closest (a whole name, then the transliterated name key; ties by age), so a list's
+#: query stays bounded.
 MAX_IDENTITIES = 200
 #: Most other reports of a happening listed with an event row (``reports`` counts them all).
 MAX_OTHER_REPORTS = 20
@@ -114,16 +115,12 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
         forms = [fold(form) for form in _forms(row)]
         if any(form == want for form in forms):
             score = 0
-        elif any(form.startswith(want) or f" {want}" in form for form in forms):
-            score = 1
         elif row.label == "PERSON" and (
                 (name_key is not None and row.name_key == name_key)
                 or (name_key is None and surname_key is not None
                     and row.surname_key == surname_key)):
-            score = 2
-        elif any(want in form for form in forms):
-            score = 3
-        else:
+            score = 1
+        else:  # a name is matched whole: "US" is no part of "Russia" nor of "Susan Rice"
             continue
         root = int(row.identity_id or row.id)
         closeness[root] = min(score, closeness.get(root, score))
@@ -243,19 +240,49 @@ def _by_id(conn: Connection, entity_id: int) -> Identity:
     return _with_merges(conn, ids, names)
 
 
+def _party_by_id(conn: Connection, entity_id: int, column: Any, entity_column: Any,
+                 article: Any) -> sa.ColumnElement[bool]:
+    """Rows whose party counts under entity ``entity_id`` after the analysts' merges and
+    splits (:meth:`newswatch.read.merges.EntityEdits.is_entity`, as the dossier reads them):
+    its identity's rows, less those a split moved to another entity, plus those a split moved
+    to it; a party with no entity link, written as one of the identity's names, counts too
+    (never for an entity an analyst made by a split: its name may well be the other's).
+
+    Args:
+        column: the party as written; entity_column: its machine entity; article: the row's
+            article id column.
+    """
+    who = _by_id(conn, entity_id)
+    edits = EntityEdits(conn)
+    if not edits:
+        return _party(column, entity_column, who)
+    found: list[sa.ColumnElement[bool]] = [edits.is_entity(i, entity_column, article, column)
+                                           for i in sorted(who.ids)]
+    key = conn.scalar(sa.select(t.entity.c.key).where(t.entity.c.id == entity_id)) or ""
+    if who.names and not key.startswith("analyst:"):
+        counted = edits.entity_of(entity_column, article, column)
+        found.append(sa.and_(column.in_(sorted(who.names)), sa.or_(
+            entity_column.is_(None), counted == entity_column, counted.in_(sorted(who.ids)))))
+    return sa.or_(*found) if found else sa.false()
+
+
 def _party(column: Any, entity_column: Any, who: Identity, typed: str | None = None
            ) -> sa.ColumnElement[bool]:
     """Rows whose party is one of ``who``'s entities or names, or — for a typed name — whose
-    party as written contains it ("soldiers" finds "Afghan soldiers", a phrase that is no
-    entity; as typed, or lower-cased where the database folds case)."""
+    party as written has it as whole words ("soldiers" finds "Afghan soldiers", a phrase
+    that is no entity; "US" does not find "Russia"; as typed, or lower-cased where the
+    database folds case)."""
     found: list[sa.ColumnElement[bool]] = []
     if who.ids:
         found.append(entity_column.in_(sorted(who.ids)))
     if who.names:
         found.append(column.in_(sorted(who.names)))
     if typed:
-        found.append(column.contains(typed, autoescape=True))
-        found.append(sa.func.lower(column).contains(typed.lower(), autoescape=True))
+        for col, words in ((column, typed), (sa.func.lower(column), typed.lower())):
+            found.append(col == words)
+            found.append(col.startswith(words + " ", autoescape=True))
+            found.append(col.endswith(" " + words, autoescape=True))
+            found.append(col.contains(" " + words + " ", autoescape=True))
     return sa.or_(*found) if found else sa.false()
 
 
@@ -381,7 +408,7 @@ def list_events(conn: Connection, f: Filters, q: EventQuery, *, limit: int, offs
             (q.actor, q.actor_id, ev.actor, e.actor_entity_id),
             (q.recipient, q.recipient_id, ev.recipient, e.recipient_entity_id)):
         if entity_id is not None:
-            stmt = stmt.where(_party(column, entity_column, _by_id(conn, entity_id)))
+            stmt = stmt.where(_party_by_id(conn, entity_id, column, entity_column, t.article.c.id))
         if text and text.strip():
             text = " ".join(text.split())
             stmt = stmt.where(_party(column, entity_column, identity_members(conn, text), text))
@@ -557,7 +584,7 @@ def list_quotes(conn: Connection, f: Filters, q: QuoteQuery, *, limit: int, offs
     if q.kind:
         stmt = stmt.where(qt.kind == q.kind)
     if q.speaker_id is not None:
-        stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id, _by_id(conn, q.speaker_id)))
+        stmt = stmt.where(_party_by_id(conn, q.speaker_id, qt.speaker, qt.speaker_entity_id, a.id))
     if q.speaker and q.speaker.strip():
         typed = " ".join(q.speaker.split())
         stmt = stmt.where(_party(qt.speaker, qt.speaker_entity_id,

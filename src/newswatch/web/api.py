@@ -652,7 +652,8 @@ def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEnt
     out. ``places``: the places the tracked articles mention most. ``story``: only the
     articles of that story thread."""
     with ctx.store.read() as conn:
-        return queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story)
+        return queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story,
+                                    verifiers=ctx.config.verify_analysts_count)
 
 
 StoryId = Annotated[str, Path(pattern="^[0-9a-f]{12}$", max_length=12,

@@ -304,7 +304,8 @@ def tracker(ctx: Reader, f: Filt, place: TrackerPlace = None, entity: TrackerEnt
     marked, revisions shown; figures nobody is named as the side of listed apart; ``story``
     keeps one story thread's articles."""
     with ctx.store.read() as conn:
-        data = queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story)
+        data = queries.tracker_view(conn, f, place=place, entity=entity, side=side, story=story,
+                                    verifiers=ctx.config.verify_analysts_count)
     scoped = {"place": place or "", "entity": entity or "", "side": side or "", "story": story or ""}
     return render(ctx, "tracker.html", f=f, data=data, scoped=scoped,
                   sq=urlencode({k: v for k, v in scoped.items() if v}),

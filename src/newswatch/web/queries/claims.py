@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...read.corrections import ReviewIndex, apply_all, verification_status
+from ...read.corrections import ReviewIndex, apply_all, claim_verification
 from ...read.situation import claim_groups, group_to_dict
 from ...storage import schema as t
 from ...storage import situation_schema as st
@@ -62,9 +62,8 @@ def _summary(group: dict[str, Any], items: list[dict[str, Any]], shown: int) -> 
 
 def verified(checks: ReviewIndex, claim: dict[str, Any], required: int) -> dict[str, Any]:
     """Set a claim's ``verification``, ``verified_by`` and ``verifiers`` (changes it)."""
-    reviews = checks.history("claim", claim["article_id"], claim["revision_id"], claim["start"],
-                             claim["end"]) if checks else []
-    status = verification_status(reviews, required) if reviews else None
+    status = claim_verification(checks, claim["article_id"], claim["revision_id"], claim["start"],
+                                claim["end"], required)
     claim["verification"] = status.status if status is not None else "unverified"
     claim["verified_by"] = status.by if status is not None else None
     claim["verifiers"] = list(status.verifiers) if status is not None else []

@@ -205,7 +205,7 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
             yield {**{k: item.get(k) for k in columns}, "url": http_url(item.get("url"))}
         return
     if dataset == "tracker":
-        yield from tracker_export_rows(conn, f, **(tracker_scope or {}))
+        yield from tracker_export_rows(conn, f, **(tracker_scope or {}), verifiers=verifiers)
         return
     corrections = ReviewIndex(conn, "correction")
     if dataset == "plover":

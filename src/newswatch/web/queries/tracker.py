@@ -100,15 +100,16 @@ def _clean_urls(data: dict[str, Any]) -> None:
 
 
 def tracker_view(conn: Connection, f: Filters, *, place: str | None = None,
-                 entity: str | None = None, side: str | None = None, story: str | None = None
-                 ) -> dict[str, Any]:
+                 entity: str | None = None, side: str | None = None, story: str | None = None,
+                 verifiers: int = 1) -> dict[str, Any]:
     """The tracker of a scope, JSON-ready: :meth:`newswatch.read.tracker.Tracker.to_dict`
     (``scope``, ``sides`` with their ``series`` of ``points`` and ``revisions``,
     ``unattributed``), every source's ``url`` kept only when http(s), each series with its
     ``chart`` (:func:`chart`), plus ``categories``
     (:data:`~newswatch.read.tracker.CATEGORIES`, the column order) and ``places``: the
     resolved places the tracked articles mention most (``{"key", "name", "country_code",
-    "articles"}``, at most :data:`TRACKER_PLACES`).
+    "articles"}``, at most :data:`TRACKER_PLACES`). Every point and source carries its
+    ``verification`` status (``verifiers``: different analysts needed for "verified").
 
     Raises:
         UnknownCountry: ``side`` is not a country.
@@ -117,7 +118,7 @@ def tracker_view(conn: Connection, f: Filters, *, place: str | None = None,
         return {"scope": {"filters": f.to_dict(), "place": place, "places": None,
                           "entity": entity, "entities": None, "side": None, "story": story},
                 "sides": [], "unattributed": [], "categories": list(CATEGORIES), "places": []}
-    tr = tracker(conn, f, place=place, entity=entity, side=side, story=story)
+    tr = tracker(conn, f, place=place, entity=entity, side=side, story=story, verifiers=verifiers)
     data = tr.to_dict()
     _clean_urls(data)
     data["categories"] = list(CATEGORIES)
@@ -149,17 +150,19 @@ def _places(conn: Connection, revisions: list[int]) -> list[dict[str, Any]]:
 
 
 def tracker_export_rows(conn: Connection, f: Filters, *, place: str | None = None,
-                        entity: str | None = None, side: str | None = None, story: str | None = None
-                        ) -> Iterator[dict[str, Any]]:
+                        entity: str | None = None, side: str | None = None, story: str | None = None,
+                        verifiers: int = 1) -> Iterator[dict[str, Any]]:
     """The tracker flat for the exports: one row per source of each point
     (:data:`TRACKER_COLUMNS`; :func:`newswatch.read.tracker.tracker_rows`), ``url`` kept only
-    when http(s). Rejected figures are never in the tracker.
+    when http(s); ``verification`` is the claim's status (``verifiers``: different analysts
+    needed for "verified"). Rejected figures are never in the tracker.
 
     Raises:
         UnknownCountry: ``side`` is not a country.
     """
     if not has_table(conn, "claim"):
         return
-    for row in tracker_rows(tracker(conn, f, place=place, entity=entity, side=side, story=story)):
+    for row in tracker_rows(tracker(conn, f, place=place, entity=entity, side=side, story=story,
+                                    verifiers=verifiers)):
         row["url"] = http_url(row["url"])
         yield row
