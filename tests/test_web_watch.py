@@ -238,7 +238,7 @@ def test_updated_since_on_entities_and_claims_gives_changed_rows_whole(
     assert got == [every[e["id"]] for e in got]
     assert any(e["articles"] > 1 for e in got)
     later = client.get("/api/entities", params={"updated_since": "2099-01-01"}).json()
-    assert later == {"total": 0, "items": []}
+    assert later == {"total": 0, "items": [], "merged_away": []}
 
 
 def test_a_correction_since_counts_as_a_change(client: TestClient, web_db: str) -> None:
