@@ -61,7 +61,7 @@ MAX_OTHER_REPORTS = 20
 _YEAR_FIRST = re.compile(r"[0-9]{4}")
 
 __all__ = ["MAX_IDENTITIES", "EventParties", "EventQuery", "Identity", "QuoteQuery", "event_modes",
-           "happened_conditions", "happened_in", "identity_labels", "identity_members",
+           "add_identity_labels", "happened_conditions", "happened_in", "identity_labels", "identity_members",
            "list_events", "list_quotes"]
 
 
@@ -178,6 +178,17 @@ def identity_labels(conn: Connection, entity_ids: Iterable[int]) -> dict[int, di
             if isinstance(name, str) and name:
                 merged[root].setdefault(lang, name)
     return {entity_id: merged[root] for entity_id, root in root_of.items()}
+
+
+
+def add_identity_labels(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set ``row["labels"]`` (:func:`identity_labels`: ``{language: name}``, ``{}`` when none)
+    on every row with an entity ``id``, so that a page shows the name in its interface
+    language ("Сергей Лавров" in the Russian interface); returns the rows."""
+    labels = identity_labels(conn, [int(r["id"]) for r in rows if r.get("id") is not None])
+    for r in rows:
+        r["labels"] = labels.get(int(r["id"]), {}) if r.get("id") is not None else {}
+    return rows
 
 
 # -- events -----------------------------------------------------------------------------------

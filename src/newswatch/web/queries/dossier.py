@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.corrections import apply_all
 from ...read.merges import EntityEdits
+from ...read.workbench import add_identity_labels
 from ...storage import schema as t
 from ..errors import NotFound
 from .common import (
@@ -41,7 +42,8 @@ def entity_list(
     over the whole scope, so a client replaces its row with the current one.
 
     Returns:
-        ``{"total", "items": [{"id", "name", "label", "country", "articles", "mentions"}]}``;
+        ``{"total", "items": [{"id", "name", "label", "country", "articles", "mentions",
+        "labels"}]}`` (``labels``: the name per language, :func:`~newswatch.read.workbench.identity_labels`);
         with ``f.updated_since`` also ``"merged_away": [{"id", "name", "merged_into", "edit"}]``,
         the entities merged into another since then (their rows are gone from ``items``).
     """
@@ -72,8 +74,9 @@ def entity_list(
     ).all()
     out: dict[str, Any] = {
         "total": int(total or 0),
-        "items": [{"id": int(r.id), "name": r.canonical, "label": r.label, "country": r.country,
-                   "articles": int(r.articles), "mentions": int(r.mentions)} for r in rows],
+        "items": add_identity_labels(conn, [
+            {"id": int(r.id), "name": r.canonical, "label": r.label, "country": r.country,
+             "articles": int(r.articles), "mentions": int(r.mentions)} for r in rows]),
     }
     if f.updated_since is not None:
         out["merged_away"] = _merged_away_since(conn, edits, f.updated_since)
@@ -104,7 +107,7 @@ def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:
     entity.
 
     Returns:
-        ``{"entity": {"id", "key", "name", "label", "country"}, "filters", "counts":
+        ``{"entity": {"id", "key", "name", "label", "country", "labels"}, "filters", "counts":
         {"articles", "mentions", "quotes", "figures", "events"}, "languages": {code: n},
         "surface_forms": [{"text", "n"}], "mentions": [...], "quotes": [...], "figures":
         [...], "events": [...], "co_occurring": [{"id", "name", "label", "articles"}],
@@ -229,8 +232,8 @@ def dossier(conn: Connection, entity_id: int, f: Filters) -> dict[str, Any]:
         merged_into = {"id": merged[0], "name": survivor, "edit": merged[1].to_dict()}
     choices = Counter((r.article_id, r.title, r.language, r.text) for r in mention_rows)
     return {
-        "entity": {"id": int(e.id), "key": e.key, "name": e.canonical, "label": e.label,
-                   "country": e.country},
+        "entity": add_identity_labels(conn, [{"id": int(e.id), "key": e.key, "name": e.canonical,
+                                              "label": e.label, "country": e.country}])[0],
         "filters": f.to_dict(),
         "counts": {"articles": len({r.article_id for r in mention_rows}),
                    "mentions": len(mention_rows), "quotes": len(quotes),

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from ...read.actors import rank_actors
 from ...read.corrections import apply_all
 from ...read.merges import EntityEdits
+from ...read.workbench import add_identity_labels
 from ...storage import schema as t
 from ...storage.reader_schema import error_report
 from .common import (
@@ -66,9 +67,10 @@ def busiest_actors(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> 
     :func:`newswatch.read.actors.rank_actors`, the same as ``newswatch report``'s.
 
     Returns:
-        ``[{"id", "key", "name", "label", "country", "articles", "mentions"}]``.
+        ``[{"id", "key", "name", "label", "country", "articles", "mentions", "labels"}]``
+        (``labels``: the name per language, for the interface language's name).
     """
-    return rank_actors(conn, scope(f), limit)
+    return add_identity_labels(conn, rank_actors(conn, scope(f), limit))
 
 
 def busiest_places(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> list[dict[str, Any]]:
