@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..storage import schema as t
+from ..storage.engine import in_chunks
 from ..storage.reader_schema import app_user
 from ..storage.review_schema import correction, verification
 from .scope import event_items
@@ -174,8 +175,8 @@ class ReviewIndex:
         if article_ids is not None:
             ids = sorted(set(article_ids))
             rows: list[Any] = []
-            for i in range(0, len(ids), 500):
-                rows.extend(conn.execute(stmt.where(tb.c.article_id.in_(ids[i:i + 500]))).all())
+            for chunk in in_chunks(ids):
+                rows.extend(conn.execute(stmt.where(tb.c.article_id.in_(chunk))).all())
             rows.sort(key=lambda r: (r.created_at, r.id))
         else:
             rows = list(conn.execute(stmt).all())
@@ -256,9 +257,9 @@ class ReviewIndex:
             return
         rc = t.revision.c
         ids = sorted(self._rows)
-        for i in range(0, len(ids), 500):
+        for chunk in in_chunks(ids):
             for rid, aid in self._conn.execute(
-                    sa.select(rc.id, rc.article_id).where(rc.article_id.in_(ids[i:i + 500]))):
+                    sa.select(rc.id, rc.article_id).where(rc.article_id.in_(chunk))):
                 self.in_revision(aid, rid)
                 for (k, s, e), reviews in self._history[int(rid)].items():
                     if k == kind:
@@ -307,9 +308,9 @@ def event_verifications(conn: Connection, index: ReviewIndex, required: int = 1
     event_id = c.event_id if "event_id" in c else c.id
     gathered: dict[int, dict[int, Review]] = {}
     keys = list(spots)
-    for i in range(0, len(keys), 300):
+    for chunk in in_chunks(keys, 300):  # three parameters per key
         rows = conn.execute(sa.select(event_id.label("event_id"), c.revision_id, c.start, c.end)
-                            .where(sa.tuple_(c.revision_id, c.start, c.end).in_(keys[i:i + 300])))
+                            .where(sa.tuple_(c.revision_id, c.start, c.end).in_(chunk)))
         for r in rows:
             for review in spots[(int(r.revision_id), int(r.start), int(r.end))]:
                 gathered.setdefault(int(r.event_id), {})[review.id] = review

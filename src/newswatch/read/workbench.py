@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from ..situation.identity import name_keys
 from ..storage import schema as t
 from ..storage import situation_schema as st
+from ..storage.engine import in_chunks
 from ..text import fold
 from .corrections import ReviewIndex, apply, event_verifications
 from .merges import EntityEdits
@@ -129,8 +130,7 @@ def identity_members(conn: Connection, text: str, labels: Iterable[str] | None =
     roots = sorted(closeness, key=lambda r: (closeness[r], r))[:MAX_IDENTITIES]
     ids: set[int] = set()
     names: set[str] = set()
-    for i in range(0, len(roots), 500):
-        chunk = roots[i:i + 500]
+    for chunk in in_chunks(roots):
         for member in conn.execute(
             sa.select(e.id, e.canonical, e.labels, e.aliases)
             .where(sa.or_(e.id.in_(chunk), e.identity_id.in_(chunk)))
@@ -145,9 +145,9 @@ def _with_merges(conn: Connection, ids: set[int], names: set[str]) -> Identity:
     edits = EntityEdits(conn)
     extra = sorted(edits.expand(ids) - ids) if edits else []
     e = t.entity.c
-    for i in range(0, len(extra), 500):
+    for chunk in in_chunks(extra):
         for member in conn.execute(sa.select(e.id, e.canonical, e.labels, e.aliases)
-                                   .where(e.id.in_(extra[i:i + 500]))):
+                                   .where(e.id.in_(chunk))):
             ids.add(int(member.id))
             names.update(_forms(member))
     return Identity(frozenset(ids), frozenset(names))

@@ -147,6 +147,18 @@ def inserted_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
+#: Most bound parameters per ``IN (...)`` list; below SQLite's default limit of 32766 host
+#: parameters and PostgreSQL's 65535.
+IN_CHUNK = 500
+
+
+def in_chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    """``items`` in consecutive slices of at most ``size`` (default :data:`IN_CHUNK`), for
+    ``column.in_(chunk)`` queries whose lists must stay under the backends' parameter limits."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection inside a write transaction: committed on success, rolled back on error.

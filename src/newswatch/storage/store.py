@@ -49,15 +49,12 @@ from . import aggregates as agg
 from . import mapping as mp
 from . import schema as t
 from . import situation as sit
-from .engine import advisory_lock, inserted_id, make_engine, normalise_url, write_transaction
+from .engine import advisory_lock, in_chunks, inserted_id, make_engine, normalise_url, write_transaction
 from .mapping import StoredRow
 from .migrate import upgrade_to_head
 
 #: Where ``newswatch`` keeps its data when no URL is given (relative to the working dir).
 DEFAULT_URL = "sqlite:///newswatch.sqlite"
-#: Most bound parameters per ``IN (...)`` list; below SQLite's default limit of 32766 host
-#: parameters and PostgreSQL's 65535.
-IN_CHUNK = 500
 
 #: Opening a SQLite file retries a "database is locked" answer this many times in all, with
 #: a linearly growing pause (0.2 s, 0.4 s, ...): the race it covers lasts milliseconds.
@@ -128,11 +125,6 @@ def db_reason(exc: Exception) -> str:
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 #: :class:`~newswatch.model.Article` fields kept in its ``article`` row (the article's current
@@ -724,13 +716,13 @@ class Store:
         keys = sorted(rows)
         column = table.c[key]
         found: dict[str, StoredRow] = {}
-        for chunk in _chunks(keys):
+        for chunk in in_chunks(keys):
             for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
                 found[row[key]] = row
         missing = [rows[k] for k in keys if k not in found]
         if missing:
             conn.execute(self._insert_dialect(table).on_conflict_do_nothing(), missing)
-            for chunk in _chunks([k for k in keys if k not in found]):
+            for chunk in in_chunks([k for k in keys if k not in found]):
                 for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
                     found[row[key]] = row
         return found

@@ -35,6 +35,7 @@ from ...read.situation import claim_groups
 from ...read.workbench import EventParties
 from ...storage import schema as t
 from ...storage import situation_schema as st
+from ...storage.engine import in_chunks
 from ...storage.mapping import to_jsonable
 from ..errors import NotFound
 from ..security import http_url
@@ -371,8 +372,7 @@ def _plover_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:
     p = t.place.c
     places: dict[str, Any] = {}
     names = sorted(wanted)
-    for i in range(0, len(names), 500):
-        chunk = names[i:i + 500]
+    for chunk in in_chunks(names):
         for stored in conn.execute(sa.select(p.key, p.name, p.geonameid, p.feature_code,
                                              p.country_code, p.lat, p.lon)
                                    .where(sa.or_(p.key.in_(chunk), p.name.in_(chunk)))
@@ -427,9 +427,9 @@ def _event_date_sources(conn: Connection, event_ids: set[int]) -> dict[int, str]
     m, e = st.event_mention.c, t.event.c
     out: dict[int, str] = {}
     ids = sorted(event_ids)
-    for i in range(0, len(ids), 500):
+    for chunk in in_chunks(ids):
         for r in conn.execute(sa.select(m.event_id, m.detail).join(t.event, e.id == m.event_id)
-                              .where(m.event_id.in_(ids[i:i + 500]), m.date == e.date)
+                              .where(m.event_id.in_(chunk), m.date == e.date)
                               .order_by(m.event_id, m.id)):
             source = (r.detail or {}).get("date_source")
             if source and int(r.event_id) not in out:

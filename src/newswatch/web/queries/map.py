@@ -17,6 +17,7 @@ from ...read.scope import aggregate_conditions, in_country
 from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ...storage.engine import in_chunks
 from ..cache import cached
 from ..errors import NotFound
 from .common import (
@@ -418,8 +419,7 @@ def _feature(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, An
 
 def _evidence_by_id(conn: Connection, item: sa.Table, ids: list[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+    for chunk in in_chunks(ids):
         a = t.article.c
         rows = conn.execute(
             sa.select(item.c.id, item.c.start, item.c.end, item.c.sentence_start,

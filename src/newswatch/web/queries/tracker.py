@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.tracker import CATEGORIES, ROW_COLUMNS, tracker, tracker_rows
 from ...storage import schema as t
+from ...storage.engine import in_chunks
 from ..security import http_url
 from .common import Filters, has_table
 
@@ -138,10 +139,10 @@ def _places(conn: Connection, revisions: list[int]) -> list[dict[str, Any]]:
     p, pm = t.place.c, t.place_mention.c
     counts: dict[int, set[int]] = {}
     rows: dict[int, Any] = {}
-    for i in range(0, len(revisions), 500):
+    for chunk in in_chunks(revisions):
         for r in conn.execute(sa.select(p.id, p.key, p.name, p.country_code, pm.revision_id)
                               .join(t.place_mention, pm.place_id == p.id)
-                              .where(p.resolved.is_(True), pm.revision_id.in_(revisions[i:i + 500]))):
+                              .where(p.resolved.is_(True), pm.revision_id.in_(chunk))):
             counts.setdefault(r.id, set()).add(r.revision_id)
             rows[r.id] = r
     top = sorted(counts, key=lambda k: (-len(counts[k]), rows[k].name or "", k))[:TRACKER_PLACES]
