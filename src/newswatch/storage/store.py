@@ -297,7 +297,7 @@ class Store:
             StorageError: the database rejected the write; nothing of this article was
                 written and earlier revisions are untouched.
         """
-        article_id = article.ensure_id()
+        article.ensure_id()
         try:
             unchanged = self._unchanged_fast(article)
             if unchanged is not None:
@@ -305,9 +305,7 @@ class Store:
             with write_transaction(self.engine) as conn:
                 return self._save_locked(conn, article)
         except SQLAlchemyError as exc:
-            raise StorageError(
-                f"could not save article {article_id}: {db_reason(exc)}", subject=article.origin or article_id
-            ) from exc
+            raise self._save_error(article, exc) from exc
 
     def save_many(self, articles: list[Article]) -> list[SaveResult | StorageError]:
         """Store a batch of analysed articles in one write transaction, each as :meth:`save`

@@ -464,12 +464,11 @@ def _edit_out(conn: Connection, edit_id: int) -> dict[str, Any]:
     return next(e.to_dict() for e in EntityEdits(conn).edits if e.id == edit_id)
 
 
-def _mentions_of(conn: Connection, entity_id: int) -> int:
+def _mentions_of(conn: Connection, edits: EntityEdits, entity_id: int) -> int:
     m, r = t.entity_mention.c, t.revision.c
     return int(conn.scalar(sa.select(sa.func.count()).select_from(t.entity_mention)
                            .join(t.revision, r.id == m.revision_id)
-                           .where(EntityEdits(conn).is_entity(entity_id, m.entity_id,
-                                                              r.article_id, m.text))) or 0)
+                           .where(edits.is_entity(entity_id, m.entity_id, r.article_id, m.text))) or 0)
 
 
 def merge_entities(engine: Engine, user: User, entity_id: int, other: Any, *, note: Any,
@@ -504,7 +503,7 @@ def merge_entities(engine: Engine, user: User, entity_id: int, other: Any, *, no
                 raise InvalidInput(f"entity {row.id} is already merged into entity {merged[0]}",
                                    params={"field": field})
         evidence = [{"entity_id": int(r.id), "key": r.key, "name": r.canonical, "label": r.label,
-                     "mentions": _mentions_of(conn, int(r.id))} for r in (gone, keep)]
+                     "mentions": _mentions_of(conn, edits, int(r.id))} for r in (gone, keep)]
         new_id = inserted_id(conn.execute(sa.insert(entity_edit), {
             "action": "merge", "entity_id": int(gone.id), "target_id": int(keep.id),
             "entity_key": gone.key, "target_key": keep.key, "members": evidence, "note": note,

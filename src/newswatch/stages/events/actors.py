@@ -359,22 +359,19 @@ class ActorResolver:
         ISO 3166-1 alpha-3 code or None.
         """
         v = self.view
-        inside = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
-        frontier = list(inside)
+        frontier = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
         for _ in range(_COUNTRY_MODIFIER_DEPTH):
             nxt: list[int] = []
             for i in frontier:
                 for c in v.children[i]:
-                    if c in inside or v.tokens[c].start >= ent.start or v.slot_of(c) not in _COUNTRY_MODIFIER_SLOTS:
-                        continue
+                    if v.tokens[c].start >= ent.start or v.slot_of(c) not in _COUNTRY_MODIFIER_SLOTS:
+                        continue  # inside or after the name, or not a pre-modifier
                     other = v.entity_at(c)
-                    if other is not None and other.label not in ("GPE", "NORP"):
-                        nxt.append(c)  # a title or organisation word: look at its own modifiers
-                        continue
-                    code = self._code_of_word(c)
-                    if code:
-                        return code
-                    nxt.append(c)
+                    if other is None or other.label in ("GPE", "NORP"):  # else a title or org word
+                        code = self._code_of_word(c)
+                        if code:
+                            return code
+                    nxt.append(c)  # look at its own modifiers
             frontier = nxt
         return None
 

@@ -555,14 +555,13 @@ class EventCoder:
         if h is None:
             return False
         slot = v.slot_of(n)
-        governor = h
-        if v.tokens[h].pos == "ADP" and v.head(h) is not None:  # English "threat of", "warned of"
-            governor = v.head(h)  # type: ignore[assignment]
-        glem = v.lemma(governor)
-        if glem in lex.possibility_nouns and (governor != h or slot in ("nmod", "gen", "compound")):
+        above = v.head(h)
+        via_of = v.tokens[h].pos == "ADP" and above is not None  # English "threat of", "warned of"
+        glem = v.lemma(above if via_of and above is not None else h)
+        if glem in lex.possibility_nouns and (via_of or slot in ("nmod", "gen", "compound")):
             return True
-        if glem in lex.possibility_verbs and (governor != h or slot in ("obj", "iobj", "nmod", "obl")) or (
-                glem in lex.possibility_verbs and any(v.tokens[x].dep == "case" for x in v.children[n])):
+        if glem in lex.possibility_verbs and (via_of or slot in ("obj", "iobj", "nmod", "obl") or any(
+                v.tokens[x].dep == "case" for x in v.children[n])):
             return True
         if slot == "subj":
             preds = [h] + [c for c in v.children[h] if v.slot_of(c) in ("acomp", "attr", "xcomp")]

@@ -208,8 +208,10 @@ def _proper_compass(article: Article, m: EntityMention) -> bool:
     Нигерия", a region described), so the name without it is another place, never a fall-back."""
     if article.language != "ru" or not m.text[:1].isupper() or not _COMPASS_RE.match(m.text):
         return False
-    before = article.text[:m.start].rstrip(" \t\u00a0«\"„(")
-    return bool(before) and before[-1] not in ".!?…\n"
+    i = m.start  # back over spaces and opening quotes to the character before the name
+    while i > 0 and article.text[i - 1] in " \t\u00a0«\"„(":
+        i -= 1
+    return i > 0 and article.text[i - 1] not in ".!?…\n"
 
 
 def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[str]]:
@@ -236,9 +238,9 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
             forms.append(f"{lemma} {n}")
     forms += base
     fallback: list[str] = []
-    for n in base:  # "northeastern Nigeria" is Nigeria when the whole name is not a place
-        if _proper_compass(article, m):
-            break  # "Южной Каролины": the capital letter makes the compass word part of the name
+    # "northeastern Nigeria" is Nigeria when the whole name is not a place, but "Южной
+    # Каролины" keeps its compass word: the capital letter makes it part of the name
+    for n in ([] if _proper_compass(article, m) else base):
         bare = _COMPASS_RE.sub("", n, count=1)
         if bare != n and bare and bare not in forms and bare not in fallback:
             fallback.append(bare)
