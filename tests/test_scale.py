@@ -161,7 +161,7 @@ def test_batch_quarantines_an_article_over_budget_and_resumes(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_batch_then_load_gives_the_database_of_ingest(tmp_path: Path) -> None:
+def test_batch_then_load_gives_the_database_of_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = _inputs(tmp_path / "in")
     runner = CliRunner()
     out = tmp_path / "out"
@@ -192,6 +192,16 @@ def test_batch_then_load_gives_the_database_of_ingest(tmp_path: Path) -> None:
     res = runner.invoke(app, ["load", str(out), "--db", str(loaded), "--no-progress"])
     assert res.stdout.startswith("loaded 0 new, 0 revised, 19 unchanged, 0 failed"), res.output
     assert natural_dump(f"sqlite:///{loaded}") == got
+    # load writes save_batch_count articles per transaction, as ingest does
+    from newswatch.storage import Store
+
+    sizes: list[int] = []
+    real = Store.save_many
+    monkeypatch.setattr(Store, "save_many", lambda self, batch: sizes.append(len(batch)) or real(self, batch))
+    res = runner.invoke(app, ["load", str(out), "--db", str(tmp_path / "small.sqlite"), "--no-progress"],
+                        env={"NEWSWATCH_SAVE_BATCH_COUNT": "2"})
+    assert res.exit_code == 0, res.output
+    assert sum(sizes) == 19 and max(sizes) == 2
 
 
 @pytest.mark.slow

@@ -92,6 +92,7 @@ def load(
     from tqdm import tqdm
 
     from ..scale.load import load_parts
+    from ..settings import value as setting_value
 
     if not folder.is_dir():
         err(f"{folder}: not-found: no such folder")
@@ -99,7 +100,8 @@ def load(
     store = open_store(db_url(db))
     bar = tqdm(desc="articles", unit="art", disable=not _shown(progress), file=sys.stderr, dynamic_ncols=True)
     try:
-        summary = load_parts(folder, store, progress=bar.update, on_error=err)
+        summary = load_parts(folder, store, progress=bar.update, on_error=err,
+                             batch_size=int(setting_value("save_batch_count")))
     finally:
         bar.close()
         store.close()
