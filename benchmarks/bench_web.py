@@ -3,16 +3,17 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_web.py [--articles 10000] [--base 200]
-        [--db /tmp/bench-web.sqlite] [--requests 40]
+        [--db /tmp/bench-web.sqlite | --url postgresql+psycopg://...] [--requests 40]
+        [--cold] [--json out.json]
 
 How the database is built (skipped when ``--db`` already holds ``--articles`` articles):
 
 1. ``--base`` distinct real articles are read from ../shared/corpus (White House statements
    2021, the Afghanistan RSS items, Kremlin texts in English, Russian Wikinews from NEREL, in
    that proportion: 60/20/10/10 %) and analysed once by the real pipeline;
-2. copies of them are saved through ``Store.save`` under distinct ids (``<id>~<n>``) with
-   their publication date shifted by whole days, until the database holds ``--articles``
-   articles. Every copy has all its items (entities, quotes, figures, timexes, places), so
+2. copies of them are saved through ``Store.save_many`` (batches of :data:`SAVE_BATCH`) under
+   distinct ids (``<id>~<n>``) with their publication date shifted by whole days, until the
+   database holds ``--articles`` articles. Every copy has all its items (entities, quotes, figures, timexes, places), so
    the tables grow as they would with that many ingested articles, and the FTS5 index gets
    every text.
 
@@ -57,6 +58,8 @@ SOURCES = (
 #: Address-space cap for this process, in bytes: a runaway analysis fails with MemoryError
 #: (recorded by the pipeline) instead of exhausting the machine.
 MEMORY_CAP_BYTES = 8 * 1024**3
+#: Copies per ``Store.save_many`` transaction while building (as ``ingest`` batches its saves).
+SAVE_BATCH = 64
 #: Request variants per endpoint (query strings).
 VARIANTS = {
     "map": ["/api/map", "/api/map?country=AF", "/api/map?since=2021-08-01&until=2021-12-31"],
@@ -95,12 +98,21 @@ def build(url: str, articles: int, base: int) -> None:
     started = time.perf_counter()
     with Store.open(url) as store:
         have = len(store.article_ids())
+        batch = []
         for n in range(have, articles):
             src = analysed[n % len(analysed)]
             shift = dt.timedelta(days=(n // len(analysed)) % 365)
-            copy = dataclasses.replace(src, id=f"{src.ensure_id()}~{n}",
-                                       published=(src.published + shift) if src.published else None)
-            store.save(copy)
+            batch.append(dataclasses.replace(
+                src, id=f"{src.ensure_id()}~{n}",
+                published=(src.published + shift) if src.published else None))
+            if len(batch) == SAVE_BATCH or n == articles - 1:
+                save_many = getattr(store, "save_many", None)  # older checkouts: one by one
+                if save_many is not None:
+                    save_many(batch)
+                else:
+                    for copy in batch:
+                        store.save(copy)
+                batch = []
             if n % 1000 == 0:
                 print(f"  saved {n} articles", flush=True)
         counts = store.counts()
@@ -175,18 +187,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=int, default=200)
     parser.add_argument("--db", default="/tmp/bench-web.sqlite")
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--url", help="a database URL (PostgreSQL, say) instead of --db")
     parser.add_argument("--cold", action="store_true",
                         help="switch the read cache off: every request is computed")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    url = f"sqlite:///{Path(args.db).resolve()}"
+    url = args.url or f"sqlite:///{Path(args.db).resolve()}"
     from newswatch.storage import Store
 
     with Store.open(url) as store:
         have = len(store.article_ids())
     if have < args.articles:
         build(url, args.articles, args.base)
-    print(f"database {url}", flush=True)
-    measure(url, args.requests, cold=args.cold)
+    with Store.open(url) as store:
+        counts = store.counts()
+    print(f"database {url}: {counts['article']} articles", flush=True)
+    results = measure(url, args.requests, cold=args.cold)
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "database": url.split("@")[-1], "counts": counts, "cold": args.cold,
+            "requests": args.requests, "cpu_count": os.cpu_count(),
+            "load_average": os.getloadavg(), "results": results,
+        }, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

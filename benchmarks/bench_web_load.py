@@ -4,7 +4,8 @@ alone, then beside one writer ingesting, in the same run.
 Usage (from the repository root, on a database built by ``bench_web.py``)::
 
     .venv/bin/python benchmarks/bench_web_load.py --db /tmp/bench-web.sqlite
-        [--readers 50] [--seconds 20] [--writer-rate 0] [--json out.json]
+        [--readers 50] [--seconds 20] [--writer copies|ingest] [--writer-rate 0]
+        [--json out.json]
 
 What runs:
 
@@ -13,10 +14,14 @@ What runs:
 2. ``--readers`` concurrent clients (asyncio + httpx, one connection each, spread over
    ``--client-processes`` processes), each requesting the next of :data:`PATHS` as soon as it
    has its previous answer, for ``--seconds``;
-3. the same again while a writer process saves copies of stored articles (new ids, every
-   item) through ``Store.save`` as an ingest does: as fast as the store allows (about ten a
-   second here, faster than any ingest that analyses its articles: the pipeline runs at about
-   four a second on this machine), or at most ``--writer-rate`` a second.
+3. the same again beside one writer process. ``--writer copies`` (the default) saves copies
+   of stored articles (new ids, every item) one by one through ``Store.save``: as fast as the
+   store allows (10–25 a second here, each its own commit and so its own data version: far
+   beyond any ingest that analyses its articles, the pipeline runs at about four a second on
+   this machine), or at most ``--writer-rate`` a second. ``--writer ingest`` runs the real
+   writer, ``newswatch ingest`` on ``--ingest-input``: analysis on the same cores, saves in
+   batches of the ``save_batch_count`` / ``save_batch_seconds`` settings; the phase starts once
+   its first batch is committed.
 
 For each phase: requests, requests per second, median, 95th percentile and maximum latency
 (ms), in all and per endpoint (map, timeline, search), and failed requests (a transport error,
@@ -44,6 +49,12 @@ from typing import Any
 
 import httpx
 
+#: What the ``--writer ingest`` process reads: White House statements of 2021 (bench_web.py
+#: stores copies of the first ones under other ids, so these are new articles).
+INGEST_INPUT = next((p for p in (Path(os.environ.get("NEWSWATCH_SHARED_DIR", "/nonexistent")),
+                                 Path(__file__).resolve().parent.parent.parent / "shared",
+                                 Path(__file__).resolve().parent.parent.parent.parent / "shared")
+                     if (p / "corpus").is_dir()), Path("../shared")) / "corpus/wh_statements_2021/articles.jsonl"
 #: Requests the readers cycle through (each reader starts at a different one).
 PATHS = [
     "/api/map", "/api/map?country=AF", "/api/map?since=2021-08-01&until=2021-12-31",
@@ -83,6 +94,37 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _articles(url: str) -> int:
+    from newswatch.storage import Store
+
+    with Store.open(url) as store:
+        return len(store.article_ids())
+
+
+def _version(url: str) -> int:
+    """The database's data version (bumped by every save; a batch's commit makes readers see
+    one change)."""
+    from newswatch.storage import Store
+    from newswatch.storage.aggregates import data_version
+
+    with Store.open(url) as store, store.read() as conn:
+        return data_version(conn)
+
+
+def _start_ingest(url: str, env: dict[str, str], path: Path) -> tuple[subprocess.Popen[str], int]:
+    """Start ``newswatch ingest PATH`` on the database and return once its first batch is
+    committed (the models are loaded and it is writing), with the article count at that
+    moment."""
+    before = _version(url)
+    writer = subprocess.Popen([sys.executable, "-m", "newswatch", "ingest", str(path), "--db", url,
+                               "--no-progress"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, text=True)
+    deadline = time.perf_counter() + 600
+    while _version(url) == before and writer.poll() is None and time.perf_counter() < deadline:
+        time.sleep(0.2)
+    return writer, _articles(url)
 
 
 def _kind(path: str) -> str:
@@ -185,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
                              "cannot ask fast enough)")
     parser.add_argument("--writer-rate", type=float, default=0.0,
                         help="saves per second at most (0: as fast as the store allows)")
+    parser.add_argument("--writer", choices=("copies", "ingest"), default="copies",
+                        help="copies: save copies of stored articles one by one (Store.save); "
+                             "ingest: run `newswatch ingest` on --ingest-input (the real writer: "
+                             "analysis, then batched saves)")
+    parser.add_argument("--ingest-input", type=Path, default=INGEST_INPUT,
+                        help="what the ingest writer reads (articles not in the database yet)")
     parser.add_argument("--server-log", type=Path, default=Path(os.devnull),
                         help="where the server's own messages go (default: nowhere)")
     args = parser.parse_args(argv)
@@ -209,15 +257,21 @@ def main(argv: list[str] | None = None) -> int:
             httpx.get(base + path, timeout=120)
         results["readers_only"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
         _print("readers", results["readers_only"])
-        pause = 1.0 / args.writer_rate if args.writer_rate > 0 else 0.0
-        writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time())), str(pause)],
-                                  env=env, stdout=subprocess.PIPE, text=True)
-        assert writer.stdout is not None
-        writer.stdout.readline()  # "ready"
-        results["with_writer"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
-        writer.terminate()
-        out = writer.stdout.read().split()
-        results["with_writer"]["saves"] = int(out[-1]) if out else 0
+        results["writer"] = args.writer
+        if args.writer == "ingest":
+            writer, at_start = _start_ingest(url, env, args.ingest_input)
+            results["with_writer"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
+            results["with_writer"]["saves"] = _articles(url) - at_start
+        else:
+            pause = 1.0 / args.writer_rate if args.writer_rate > 0 else 0.0
+            writer = subprocess.Popen([sys.executable, "-c", _WRITER, url, str(int(time.time())), str(pause)],
+                                      env=env, stdout=subprocess.PIPE, text=True)
+            assert writer.stdout is not None
+            writer.stdout.readline()  # "ready"
+            results["with_writer"] = _phase(base, args.readers, args.seconds, args.client_processes, server.pid)
+            writer.terminate()
+            out = writer.stdout.read().split()
+            results["with_writer"]["saves"] = int(out[-1]) if out else 0
         _print("with writer", results["with_writer"])
     finally:
         if writer is not None and writer.poll() is None:
@@ -226,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(10)
         log.close()
     if args.json:
+        results["cpu_count"] = os.cpu_count()
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 

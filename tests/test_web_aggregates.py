@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -149,6 +150,43 @@ def test_a_write_makes_cached_answers_stale(web_db: str) -> None:
         second = client.get("/api/timeline?type=article").json()
     total = sum(b["total"] for b in first["buckets"])
     assert sum(b["total"] for b in second["buckets"]) == total + 1
+
+
+API_PATHS = ["/api/map", "/api/map?zoom=3", "/api/map?country=AF", "/api/timeline",
+             "/api/timeline?type=article", "/api/timeline/items?start=2021-07-01&end=2021-07-31",
+             "/api/search?q=Taliban", "/api/search?q=%D0%A2%D0%B0%D0%BB%D0%B8%D0%B1%D0%B0%D0%BD"]
+
+
+def test_cached_json_bodies_are_the_answers_and_go_stale_on_a_write(web_db: str) -> None:
+    """The API sends the cached bytes of an answer: the same JSON as the answer computed
+    afresh, with its media type, and a new body once a write changes the data."""
+    read_cache.clear()
+    with make_client(web_db) as client:
+        first = {}
+        for path in API_PATHS:
+            r = client.get(path)
+            assert r.status_code == 200, path
+            assert r.headers["content-type"].startswith(
+                "application/geo+json" if path.startswith("/api/map") else "application/json"), path
+            first[path] = r.content
+        hits = read_cache.hits
+        for path in API_PATHS:
+            assert client.get(path).content == first[path], path
+        assert read_cache.hits == hits + len(API_PATHS)
+        saved, read_cache.max_entries = read_cache.max_entries, 0
+        try:  # computed afresh, nothing kept: the same JSON
+            read_cache.clear()
+            for path in API_PATHS:
+                assert client.get(path).json() == json.loads(first[path]), path
+        finally:
+            read_cache.max_entries = saved
+        assert b"Taliban" in first["/api/search?q=Taliban"]
+        assert "Талибан".encode() in first["/api/search?q=%D0%A2%D0%B0%D0%BB%D0%B8%D0%B1%D0%B0%D0%BD"]
+        with Store.open(web_db) as store:
+            store.save(dataclasses.replace(drift_article(), id="seed-0004", url=None))
+        after = client.get("/api/timeline?type=article").json()
+    before = json.loads(first["/api/timeline?type=article"])
+    assert sum(b["total"] for b in after["buckets"]) == sum(b["total"] for b in before["buckets"]) + 1
 
 
 def test_dashboard_reads_cannot_write(web_db: str) -> None:

@@ -20,6 +20,7 @@ from .. import serialize
 from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
 from ..storage.mapping import to_jsonable
 from . import activity, queries, review, users
+from .cache import cached_json
 from .deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -508,16 +509,17 @@ def map_data(ctx: Reader, f: Filt,
                  "Map zoom level: features are clustered on the server into grid cells "
                  "(kind 'cluster' with count, mentions, categories, top)"))] = None,
              happened_since: HappenedSince = None, happened_until: HappenedUntil = None,
-             ) -> GeoJSONResponse:
+             ) -> Response:
     """Places and events in scope as GeoJSON (``application/geo+json``). ``happened_since``
     and ``happened_until`` keep the events whose own date overlaps those days (places stay);
     a country or territory carries ``area``, its ISO 3166-1 numeric code (the page draws
     its outline filled instead of a pin)."""
     happened = queries.parse_happened(happened_since, happened_until)
+    limit = ctx.config.map_max_features_count
     with ctx.store.read() as conn:
-        data = queries.map_features(conn, f, limit=ctx.config.map_max_features_count, zoom=zoom,
-                                    happened=happened)
-    return GeoJSONResponse(data)
+        body = cached_json(conn, ("api/map", f, limit, zoom, happened), lambda: queries.map_features(
+            conn, f, limit=limit, zoom=zoom, happened=happened))
+    return Response(body, media_type=GeoJSONResponse.media_type)
 
 
 @router.get("/map/days", tags=["pages"], responses=READS)
@@ -537,24 +539,31 @@ def place_mentions(ctx: Reader, f: Filt, key: str, limit: Annotated[int, Query(g
         return queries.place_evidence(conn, f, key, limit=limit)
 
 
-@router.get("/timeline", tags=["pages"], responses=READS)
+@router.get("/timeline", tags=["pages"], response_model=dict[str, Any], responses=READS)
 def timeline(ctx: Reader, f: Filt, actor: IdQuery = None,
              type: Annotated[str | None, Query(description="Item types, comma-separated.")] = None,
-             ) -> dict[str, Any]:
+             ) -> Response:
     """Items per day (week or month for long ranges) by type."""
+    types = queries.parse_types(type)
     with ctx.store.read() as conn:
-        return queries.timeline(conn, f, actor_id=actor, types=queries.parse_types(type))
+        body = cached_json(conn, ("api/timeline", f, actor, frozenset(types) if types else None),
+                           lambda: queries.timeline(conn, f, actor_id=actor, types=types))
+    return Response(body, media_type="application/json")
 
 
-@router.get("/timeline/items", tags=["pages"], responses=READS)
+@router.get("/timeline/items", tags=["pages"], response_model=dict[str, Any], responses=READS)
 def timeline_items(ctx: Reader, f: Filt, start: str, end: str, actor: IdQuery = None,
-                   type: str | None = None, limit: Limit = 200) -> dict[str, Any]:
+                   type: str | None = None, limit: Limit = 200) -> Response:
     """The items of one bar: dated items with a day in ``[start, end]``."""
     first, last = queries.parse_span(start, end)
+    types = queries.parse_types(type)
+    key = ("api/timeline/items", f, first, last, actor, frozenset(types) if types else None, limit)
     with ctx.store.read() as conn:
-        items = queries.timeline_items(conn, f, first, last, actor_id=actor,
-                                       types=queries.parse_types(type), limit=limit)
-    return {"start": first.isoformat(), "end": last.isoformat(), "items": items}
+        body = cached_json(conn, key, lambda: {
+            "start": first.isoformat(), "end": last.isoformat(),
+            "items": queries.timeline_items(conn, f, first, last, actor_id=actor, types=types,
+                                            limit=limit)})
+    return Response(body, media_type="application/json")
 
 
 @router.get("/entities", tags=["pages"], responses=READS)
@@ -739,12 +748,14 @@ def quotes(ctx: Reader, f: SyncFilt, speaker: Party = None, speaker_id: IdQuery 
         return queries.quote_list(conn, f, q, limit=limit, offset=offset)
 
 
-@router.get("/search", tags=["pages"], responses=READS)
+@router.get("/search", tags=["pages"], response_model=dict[str, Any], responses=READS)
 def search(ctx: Reader, f: Filt, q: str = "", limit: Limit = 50, offset: Offset = 0
-           ) -> dict[str, Any]:
+           ) -> Response:
     """Full-text search over titles and texts (every word required; ``word*`` for a prefix)."""
     with ctx.store.read() as conn:
-        return queries.search(conn, f, q, limit=limit, offset=offset)
+        body = cached_json(conn, ("api/search", f, q, limit, offset),
+                           lambda: queries.search(conn, f, q, limit=limit, offset=offset))
+    return Response(body, media_type="application/json")
 
 
 # -- exports ----------------------------------------------------------------------------------

@@ -9,11 +9,14 @@ process wrote (an ``ingest`` beside ``serve`` included). Entries are least recen
 out, at most :data:`MAX_ENTRIES` of them, per process. Concurrent readers of the same answer at
 the same version share one computation.
 
-Cached values are shared between requests: callers must not mutate them.
+Cached values are shared between requests: callers must not mutate them. The API's heavy
+answers are also kept as the bytes of their JSON body (:func:`cached_json`), so that a
+repeated request costs a version check and a send, not an encoding of a large answer.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -22,16 +25,18 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection
 
 from ..storage.aggregates import data_version
+from ..storage.mapping import to_jsonable
 
-#: Most answers kept (a map of 3,000 features is about 2 MB of Python objects).
-MAX_ENTRIES = 64
+#: Most answers kept (a map of 3,000 features is about 2 MB of Python objects and 0.5 MB
+#: of JSON; an API answer takes two entries, its value and its body).
+MAX_ENTRIES = 128
 #: Longest wait, in seconds, for another reader computing the same answer; then a reader
 #: computes it itself.
 FLIGHT_WAIT_S = 30.0
 
 T = TypeVar("T")
 
-__all__ = ["FLIGHT_WAIT_S", "MAX_ENTRIES", "ReadCache", "cached", "read_cache"]
+__all__ = ["FLIGHT_WAIT_S", "MAX_ENTRIES", "ReadCache", "cached", "cached_json", "json_body", "read_cache"]
 
 
 class ReadCache:
@@ -107,3 +112,28 @@ read_cache = ReadCache()
 def cached(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
     """:meth:`ReadCache.get` on the process's cache (:data:`read_cache`)."""
     return read_cache.get(conn, key, compute)
+
+
+def json_body(value: Any) -> bytes:
+    """``value`` as the compact UTF-8 JSON body FastAPI's ``JSONResponse`` would send (no
+    ASCII escapes, no NaN); dates and datetimes become ISO 8601 strings
+    (:func:`~newswatch.storage.mapping.to_jsonable`).
+
+    Raises:
+        ValueError: a NaN or infinite number.
+        TypeError: a value JSON cannot hold.
+    """
+    return json.dumps(to_jsonable(value), ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def cached_json(conn: Connection, key: Hashable, value: Callable[[], Any]) -> bytes:
+    """The JSON body (:func:`json_body`) of the answer ``value()`` computes on ``conn``,
+    cached under ``("json", key)`` at the connection's data version like any answer.
+
+    Args:
+        conn: the read connection.
+        key: what identifies the answer (endpoint and every argument, hashable).
+        value: computes the answer (usually itself cached with :func:`cached`).
+    """
+    return read_cache.get(conn, ("json", key), lambda: json_body(value()))
