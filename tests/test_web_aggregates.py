@@ -189,6 +189,25 @@ def test_cached_json_bodies_are_the_answers_and_go_stale_on_a_write(web_db: str)
     assert sum(b["total"] for b in after["buckets"]) == sum(b["total"] for b in before["buckets"]) + 1
 
 
+def test_a_timeline_bar_lists_its_events_however_many_the_scope_holds(web_db: str) -> None:
+    """A bar's events are those of its days, not the first rows of the scope tested
+    afterwards: with a limit of 2 (8 event rows read) and eight earlier undated events
+    (each dated by its article's publication day), the last day's event is still listed."""
+    with Store.open(web_db) as store:
+        for k in range(9):
+            copy = dataclasses.replace(drift_article(), id=f"drift-{k}", url=None,
+                                       published=dt.date(2021, 8, 1) + dt.timedelta(days=k))
+            store.save(copy)
+    with make_client(web_db) as client:
+        r = client.get("/api/timeline/items?start=2021-08-09&end=2021-08-09&type=event&limit=2")
+        assert r.status_code == 200
+        items = r.json()["items"]
+        assert [(i["type"], i["date"], i["article_id"]) for i in items] == \
+            [("event:ASSAULT", "2021-08-09", "drift-8")]
+        r = client.get("/api/timeline/items?start=2021-07-07&end=2021-07-07&type=event")
+        assert [(i["date"], i["article_id"]) for i in r.json()["items"]] == [("2021-07-07", "seed-0001")]
+
+
 def test_dashboard_reads_cannot_write(web_db: str) -> None:
     with Store.open(web_db) as store:
         assert store.use_read_only_reads()

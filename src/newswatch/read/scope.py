@@ -230,19 +230,38 @@ def event_items() -> sa.Table:
     return t.metadata.tables.get("event_mention", t.event)
 
 
-def sentence_expr(item: sa.Table) -> sa.ColumnElement[str]:
+def sentence_expr(item: sa.Table | sa.CTE) -> sa.ColumnElement[str]:
     """The item's sentence cut from the revision text in SQL (``substr`` counts characters
     on both backends, the same code points as Python offsets)."""
     c = item.c
     return sa.func.substr(t.revision.c.text, c.sentence_start + 1, c.sentence_end - c.sentence_start)
 
 
-def items_with_article(item: sa.Table, sc: sa.CTE, *columns: Any) -> sa.Select[*tuple[Any, ...]]:
-    """Rows of an item table (one with a span, sentence offsets and ``revision_id``) in the
-    scope ``sc``, with ``columns`` first, then ``start``, ``end``, ``sentence_start``,
-    ``sentence`` (the whole sentence, :func:`sentence_expr`), ``article_id``, ``revision_id``,
-    ``title``, ``published``, ``language``, ``url`` and ``source`` (the outlet's name)."""
+def items_with_article(item: sa.Table | sa.CTE, sc: sa.CTE, *columns: Any,
+                       few: bool = False) -> sa.Select[*tuple[Any, ...]]:
+    """Rows of an item table (one with a span, sentence offsets and ``revision_id``; or a CTE
+    of some of its rows) in the scope ``sc``, with ``columns`` first, then ``start``, ``end``,
+    ``sentence_start``, ``sentence`` (the whole sentence, :func:`sentence_expr`),
+    ``article_id``, ``revision_id``, ``title``, ``published``, ``language``, ``url`` and
+    ``source`` (the outlet's name).
+
+    ``few``: ``item`` is a small set (a CTE narrowed by an index): the query starts from its
+    rows and tests scope membership per row (a correlated ``EXISTS``), instead of walking the
+    whole scope (SQLite would otherwise join every scope row to its revision and article
+    first). Same rows either way.
+    """
     c, a = item.c, t.article.c
+    if few:
+        return (
+            sa.select(*columns, c.start, c.end, c.sentence_start, sentence_expr(item).label("sentence"),
+                      a.id.label("article_id"), c.revision_id, a.title, a.published, a.language, a.url,
+                      t.source.c.name.label("source"))
+            .select_from(item)
+            .join(t.revision, t.revision.c.id == c.revision_id)
+            .join(t.article, a.id == t.revision.c.article_id)
+            .outerjoin(t.source, t.source.c.id == a.source_id)
+            .where(sa.exists().where(sc.c.revision_id == c.revision_id))
+        )
     return (
         sa.select(
             *columns,

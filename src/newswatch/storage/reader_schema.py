@@ -26,7 +26,8 @@ Full-text search (SQLite only): :data:`FTS_TABLE` is an FTS5 table without store
 revision text with ``ё`` folded to ``е``, tokenised by ``unicode61`` with
 ``remove_diacritics 2`` (Latin and Cyrillic letters are case-folded, Latin diacritics removed).
 A trigger indexes every new revision. It is derived data: not in :data:`metadata`, rebuilt by migration ``0002`` from
-the revisions. PostgreSQL searches with ``to_tsvector('simple', ...)`` at query time instead.
+the revisions. PostgreSQL keeps the same document as a ``tsvector`` per revision in
+:data:`PG_TSV_TABLE` under a GIN index (migration ``0010``, also filled by a trigger).
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ REPORT_STATUSES = ("open", "resolved")
 FTS_TABLE = "article_fts"
 #: Tables SQLite creates for :data:`FTS_TABLE` (FTS5 shadow tables of a contentless table).
 FTS_SHADOW_TABLES = tuple(f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config"))
-#: Tables in a SQLite database that are derived indexes, not rows of :data:`metadata`.
-DERIVED_TABLES = (FTS_TABLE, *FTS_SHADOW_TABLES)
+#: The PostgreSQL full-text index (migration ``0010``): ``revision_id``, ``document`` (the
+#: ``tsvector`` of :func:`newswatch.watch.query.ts_document`), GIN-indexed, filled by a trigger
+#: on every new revision (PostgreSQL only; not part of :data:`metadata`).
+PG_TSV_TABLE = "revision_tsv"
+#: Tables that are derived indexes, not rows of :data:`metadata` (SQLite's FTS5 tables,
+#: PostgreSQL's stored documents).
+DERIVED_TABLES = (FTS_TABLE, *FTS_SHADOW_TABLES, PG_TSV_TABLE)
 
 
 def _in(column: str, values: tuple[object, ...]) -> str:

@@ -172,7 +172,7 @@ timex = sa.Table(
     _revision_fk(),
     *_span_columns(),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("value", sa.Text, nullable=False),  # TIMEX3 value
+    sa.Column("value", sa.Text, nullable=False, index=True),  # TIMEX3 value (index: migration 0010)
     sa.Column("type", sa.Text, nullable=False),  # DATE | TIME | DURATION | SET
     sa.Column("mod", sa.Text),
     sa.Column("begin", sa.Text, index=True),  # ISO date

@@ -58,7 +58,7 @@ event_mention = sa.Table(
     sa.Column("actor", sa.Text),
     sa.Column("recipient", sa.Text),
     sa.Column("place", sa.Text),
-    sa.Column("date", sa.Text),
+    sa.Column("date", sa.Text, index=True),  # index: migration 0010
     sa.Column("detail", Json, nullable=False),  # every other Event field (parties, flags ...)
 )
 

@@ -206,11 +206,37 @@ def parse_query(query: str) -> Node:
 def ts_document(title: Any, text: Any) -> Any:
     """The PostgreSQL ``tsvector`` searched by rules and the search box: title and text under
     the ``simple`` configuration with ``ё`` folded to ``е`` (as the SQLite FTS5 index and the
-    query terms fold it), computed at query time."""
+    query terms fold it). Migration ``0010`` stores it per revision (``revision_tsv``, GIN
+    index), which :func:`stored_document` reads; computed here, it is the fallback for a
+    database without that table."""
     import sqlalchemy as sa
 
     joined = sa.func.coalesce(title, "") + " " + text
     return sa.func.to_tsvector("simple", sa.func.translate(joined, "ёЁ", "еЕ"))
+
+
+def stored_document(conn: Any, title: Any, text: Any) -> tuple[Any, Any]:
+    """The PostgreSQL document of a revision for a ``@@`` match: the stored ``tsvector`` of
+    ``revision_tsv`` (migration ``0010``, GIN-indexed) when the database has it, else
+    :func:`ts_document` of ``title`` and ``text`` computed per row.
+
+    Args:
+        conn: a PostgreSQL connection.
+        title, text: the article title and revision text columns (the fallback's input).
+
+    Returns:
+        ``(document, table)``: the ``tsvector`` expression and the ``revision_tsv`` table the
+        query must join on ``revision_tsv.revision_id`` (None for the fallback, which needs
+        ``article`` and ``revision`` joined instead).
+    """
+    import sqlalchemy as sa
+
+    from ..storage.reader_schema import PG_TSV_TABLE
+
+    if not sa.inspect(conn).has_table(PG_TSV_TABLE):
+        return ts_document(title, text), None
+    tsv = sa.table(PG_TSV_TABLE, sa.column("revision_id"), sa.column("document"))
+    return tsv.c.document, tsv
 
 
 def all_of(words: list[str] | tuple[str, ...]) -> All:

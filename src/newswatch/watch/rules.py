@@ -22,7 +22,8 @@ A rule (``watch_rule``) is a query (:mod:`newswatch.watch.query`) plus structure
 
 :func:`match_revisions` runs a rule over given revisions (the watch loop: the one just
 stored) or over everything stored (``rule test``): the query through the full-text index
-(SQLite FTS5 ``article_fts`` over title and text; PostgreSQL ``to_tsvector('simple', ...)``),
+(SQLite FTS5 ``article_fts`` over title and text; PostgreSQL the stored ``tsvector`` of
+``revision_tsv``),
 then the filters. :func:`fire` records an alert once per (rule, article): the table's unique
 constraint is the deduplication, so a revised article or the same story met again later
 does not alert twice; nor does a near-duplicate (a syndicated copy in the same
@@ -47,7 +48,7 @@ from ..storage import schema as t
 from ..storage.engine import write_transaction
 from ..storage.reader_schema import FTS_TABLE
 from ..storage.watch_schema import watch_alert, watch_delivery, watch_rule, watch_seen
-from .query import Node, expand_forms, parse_query, term_pattern, to_fts5, to_tsquery, ts_document
+from .query import Node, expand_forms, parse_query, stored_document, term_pattern, to_fts5, to_tsquery
 from .sources import utc, utcnow
 
 #: Earth's mean radius, in kilometres (IUGG).
@@ -301,9 +302,10 @@ def _text_matches(conn: Connection, tree: Node, revision_ids: list[int] | None,
         params["n"] = limit
         return [int(x) for x in conn.execute(sa.text(sql), params).scalars()]
     a = t.article
-    doc = ts_document(a.c.title, r.c.text)
-    q = (sa.select(r.c.id).join(a, a.c.id == r.c.article_id)
-         .where(doc.bool_op("@@")(sa.func.to_tsquery("simple", to_tsquery(tree))))
+    doc, stored = stored_document(conn, a.c.title, r.c.text)
+    q = (sa.select(r.c.id).join(stored, stored.c.revision_id == r.c.id) if stored is not None
+         else sa.select(r.c.id).join(a, a.c.id == r.c.article_id))
+    q = (q.where(doc.bool_op("@@")(sa.func.to_tsquery("simple", to_tsquery(tree))))
          .order_by(r.c.id.desc()).limit(limit))
     if revision_ids is not None:
         q = q.where(r.c.id.in_(revision_ids))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...storage import schema as t
-from ...watch.query import Node, all_of, expand_forms, term_pattern, to_fts5, to_tsquery, ts_document
+from ...watch.query import Node, all_of, expand_forms, stored_document, term_pattern, to_fts5, to_tsquery
 from ..cache import cached
 from .common import SNIPPET_CHARS, Filters, has_table, iso, scope
 
@@ -86,10 +86,10 @@ def search_uncached(
     """Full-text search over article titles and texts (latest revisions in scope).
 
     The query is :func:`search_tree` (every term required, Russian words in any inflected
-    form). SQLite: the FTS5 index ``article_fts`` (BM25 ranking). PostgreSQL:
-    ``to_tsvector('simple', ...) @@ to_tsquery('simple', ...)`` computed at query time,
-    ranked by ``ts_rank``. A SQLite build without FTS5: every term as a case-insensitive
-    substring (``LIKE``; ASCII case folding only), newest first.
+    form). SQLite: the FTS5 index ``article_fts`` (BM25 ranking). PostgreSQL: the stored
+    ``tsvector`` of each revision (``revision_tsv``, GIN index; computed per row on a database
+    without it) ``@@ to_tsquery('simple', ...)``, ranked by ``ts_rank``. A SQLite build
+    without FTS5: every term as a case-insensitive substring (``LIKE``; ASCII case folding only), newest first.
 
     Returns:
         ``{"q", "terms", "engine": "fts5"|"postgresql"|"like", "total", "items": [{"id",
@@ -116,15 +116,16 @@ def search_uncached(
             hits, hits.c.revision_id == sc.c.revision_id)
     elif conn.dialect.name == "postgresql":
         engine = "postgresql"
-        doc = ts_document(a.title, r.text)
+        doc, stored = stored_document(conn, a.title, r.text)
         query = sa.func.to_tsquery("simple", to_tsquery(search_tree(terms)))
-        joined = (
-            # ts_rank grows with relevance; negated so that ascending order ranks like bm25
-            sa.select(sc.c.article_id, sc.c.revision_id, (-sa.func.ts_rank(doc, query)).label("rank"))
-            .join(t.revision, r.id == sc.c.revision_id)
-            .join(t.article, a.id == sc.c.article_id)
-            .where(doc.op("@@")(query))
-        )
+        # ts_rank grows with relevance; negated so that ascending order ranks like bm25
+        joined = sa.select(sc.c.article_id, sc.c.revision_id, (-sa.func.ts_rank(doc, query)).label("rank"))
+        if stored is not None:
+            joined = joined.join(stored, stored.c.revision_id == sc.c.revision_id)
+        else:
+            joined = (joined.join(t.revision, r.id == sc.c.revision_id)
+                      .join(t.article, a.id == sc.c.article_id))
+        joined = joined.where(doc.op("@@")(query))
     else:
         engine = "like"
         conds = [sa.or_(sa.func.lower(r.text).contains(term.rstrip("*").lower(), autoescape=True),

@@ -305,22 +305,41 @@ def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
             .where(a.published >= start, a.published <= end).limit(limit)
         ).all():
             out.append({"type": name, "date": iso(r.published), "text": r.text, **evidence_ref(r)})
+    # Time expressions and events are first narrowed to the bar's days through their date
+    # indexes (migration 0010), then joined to the scope: scanning the scope for them costs
+    # time in proportion to the whole database.
+    first, last = start.isoformat(), end.isoformat()
     if _wanted("timex", types):
         x = t.timex.c
+        dated = (sa.select(t.timex).where(x.value >= first, x.value <= last, x.value.like("____-__-__"))
+                 .cte("bar_timex").prefix_with("MATERIALIZED"))
         for r in conn.execute(
-            items_with_article(t.timex, sc, x.text, x.value)
-            .where(x.value >= start.isoformat(), x.value <= end.isoformat(),
-                   x.value.like("____-__-__"))
-            .limit(limit)
+            items_with_article(dated, sc, dated.c.text, dated.c.value, few=True).limit(limit)
         ).all():
             out.append({"type": "timex", "date": r.value, "text": r.text, **evidence_ref(r)})
-    items = event_items()
-    ev = items.c
+    # An event's day is its own date when that is a calendar day, else its article's
+    # publication day; an analyst's correction may move it. The rows that can fall in the bar
+    # are found in SQL (a superset: dated in the bar, in a revision of an article published
+    # in it, or in an article with an event correction), then tested exactly below.
+    ev = event_items().c
+    published_in_bar = (sa.select(t.revision.c.id).join(t.article, a.id == t.revision.c.article_id)
+                        .where(a.published >= start, a.published <= end))
+    may_fall_in = [sa.and_(ev.date >= first, ev.date <= last, ev.date.like("____-__-__")),
+                   ev.revision_id.in_(published_in_bar)]
+    if "correction" in t.metadata.tables:
+        c = t.metadata.tables["correction"].c
+        corrected = sa.select(t.revision.c.id).where(t.revision.c.article_id.in_(
+            sa.select(c.article_id).where(c.kind == "event")))
+        may_fall_in.append(ev.revision_id.in_(corrected))
+    candidates = (sa.select(event_items()).where(sa.or_(*may_fall_in))
+                  .cte("bar_events").prefix_with("MATERIALIZED"))
+    cv = candidates.c
     event_rows = [{"type": r.type, "actor": r.actor, "recipient": r.recipient,
                    "date": r.date, "published_day": r.published, **evidence_ref(r)}
                   for r in conn.execute(
-                      items_with_article(items, sc, ev.id, ev.type, ev.mode, ev.actor,
-                                         ev.recipient, ev.place, ev.date).limit(limit * 4)).all()]
+                      items_with_article(candidates, sc, cv.id, cv.type, cv.mode, cv.actor,
+                                         cv.recipient, cv.place, cv.date, few=True)
+                      .limit(limit * 4)).all()]
     for e in apply_all(conn, "event", event_rows):  # corrected values, rejected ones left out
         day = _day(e["date"]) or _day(e["published_day"])
         name = f"event:{e['type']}"
