@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_web.py [--articles 10000] [--base 200]
         [--db /tmp/bench-web.sqlite | --url postgresql+psycopg://...] [--requests 40]
-        [--cold] [--json out.json]
+        [--cold] [--json out.json] [--copy-from /tmp/bench-web.sqlite]
 
 How the database is built (skipped when ``--db`` already holds ``--articles`` articles):
 
@@ -121,6 +121,54 @@ def build(url: str, articles: int, base: int) -> None:
           f"{counts['place_mention']} place mentions, {counts['figure']} figures", flush=True)
 
 
+def copy_database(source: str, target: str, chunk: int = 5000) -> None:
+    """Copy every row of the newswatch database ``source`` (a ``bench_web.py`` SQLite file)
+    into the empty PostgreSQL database ``target``, table by table: the same articles and
+    items without analysing and saving them again (saving 100,000 copies one transaction per
+    64 takes an hour on two cores). Both are first brought to the same schema (``Store.open``
+    migrates). Foreign-key and other triggers are off during the copy
+    (``session_replication_role = replica``, which needs a superuser); the derived search
+    index ``revision_tsv`` is then filled from the copied revisions, as migration 0010 fills
+    it, and every id sequence is moved past its table's largest id.
+
+    Raises:
+        SystemExit: ``target`` is not PostgreSQL or already holds articles.
+    """
+    import sqlalchemy as sa
+
+    from newswatch.storage import Store
+    from newswatch.storage import schema as t
+
+    with Store.open(source), Store.open(target) as dst:
+        if dst.backend != "postgresql" or dst.counts()["article"]:
+            raise SystemExit(f"{target.split('@')[-1]}: not an empty PostgreSQL database")
+    src_engine, dst_engine = sa.create_engine(source), sa.create_engine(target)
+    started = time.perf_counter()
+    with src_engine.connect() as src, dst_engine.begin() as dst_conn:
+        dst_conn.exec_driver_sql("SET session_replication_role = replica")
+        for table in t.metadata.sorted_tables:
+            dst_conn.execute(table.delete())  # rows a migration put there (the data version)
+            result = src.execution_options(stream_results=True).execute(sa.select(table))
+            n = 0
+            while rows := result.mappings().fetchmany(chunk):
+                dst_conn.execute(table.insert(), [dict(r) for r in rows])
+                n += len(rows)
+            print(f"  {table.name}: {n} rows", flush=True)
+        dst_conn.exec_driver_sql(
+            "INSERT INTO revision_tsv (revision_id, document) SELECT revision.id, "
+            "to_tsvector('simple', translate(COALESCE(article.title, '') || ' ' || revision.text, "
+            "'ёЁ', 'еЕ')) FROM revision JOIN article ON article.id = revision.article_id")
+        for table in t.metadata.sorted_tables:
+            if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and table.c.id.autoincrement:
+                dst_conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)")
+        dst_conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+    with dst_engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    print(f"copied in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -188,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="/tmp/bench-web.sqlite")
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--url", help="a database URL (PostgreSQL, say) instead of --db")
+    parser.add_argument("--copy-from", metavar="SQLITE_FILE",
+                        help="fill the empty PostgreSQL database --url with the rows of this "
+                             "bench database instead of building it (copy_database)")
     parser.add_argument("--cold", action="store_true",
                         help="switch the read cache off: every request is computed")
     parser.add_argument("--json", help="also write the figures to this JSON file")
@@ -195,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url or f"sqlite:///{Path(args.db).resolve()}"
     from newswatch.storage import Store
 
+    if args.copy_from:
+        copy_database(f"sqlite:///{Path(args.copy_from).resolve()}", url)
     with Store.open(url) as store:
         have = len(store.article_ids())
     if have < args.articles:

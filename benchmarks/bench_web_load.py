@@ -3,7 +3,7 @@ alone, then beside one writer ingesting, in the same run.
 
 Usage (from the repository root, on a database built by ``bench_web.py``)::
 
-    .venv/bin/python benchmarks/bench_web_load.py --db /tmp/bench-web.sqlite
+    .venv/bin/python benchmarks/bench_web_load.py --db /tmp/bench-web.sqlite | --url postgresql://...
         [--readers 50] [--seconds 20] [--writer copies|ingest] [--writer-rate 0]
         [--json out.json]
 
@@ -219,6 +219,7 @@ def _print(name: str, r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="/tmp/bench-web.sqlite")
+    parser.add_argument("--url", help="a database URL (PostgreSQL, say) instead of --db")
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -236,14 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-log", type=Path, default=Path(os.devnull),
                         help="where the server's own messages go (default: nowhere)")
     args = parser.parse_args(argv)
-    url = f"sqlite:///{Path(args.db).resolve()}"
+    url = args.url or f"sqlite:///{Path(args.db).resolve()}"
     port = _free_port()
     env = dict(os.environ)
     log = args.server_log.open("w", encoding="utf-8")
     server = subprocess.Popen([sys.executable, "-c", _SERVER, url, str(port)], env=env,
                               stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, Any] = {"db": url, "readers": args.readers, "seconds": args.seconds}
+    results: dict[str, Any] = {"db": url.split("@")[-1], "readers": args.readers, "seconds": args.seconds}
     writer = None
     try:
         for _ in range(600):
