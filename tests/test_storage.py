@@ -240,6 +240,17 @@ def test_a_bad_article_in_a_batch_fails_alone_and_leaves_nothing(store: Store) -
     assert store.counts()["revision"] == 2
 
 
+def test_a_failed_unchanged_check_is_one_line(store: Store) -> None:
+    store.save(make_article())
+    with store.engine.begin() as conn:  # a database that can no longer be read as expected
+        conn.execute(sa.text("ALTER TABLE revision RENAME TO revision_gone"))
+    with pytest.raises(StorageError) as err:
+        store.find_unchanged(make_article())
+    assert "seed-0001" in err.value.message
+    assert "\n" not in err.value.message and "SELECT" not in err.value.message
+    assert "revision" in err.value.message
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 

@@ -416,7 +416,7 @@ class Store:
         try:
             return self._unchanged_fast(article)
         except SQLAlchemyError as exc:
-            raise StorageError(f"could not read article {article.id}: {exc}", article.id) from exc
+            raise StorageError(f"could not read article {article.id}: {db_reason(exc)}", article.id) from exc
 
     def record_failure(
         self, origin: str, code: str, message: str, *, at: dt.datetime | None = None
