@@ -218,8 +218,15 @@ def _merge(conn: Connection, entity_id: int, root_id: int, method: str, evidence
 # -- 2. near-duplicates --------------------------------------------------------------------------------
 
 
+#: Most earlier revisions a new one is compared with to find its near-duplicate (those
+#: sharing the most MinHash bands with it).
+MAX_COMPARED = 32
+
+
 def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime) -> set[int]:
-    """Store the signature, join a near-duplicate cluster.
+    """Store the signature, join a near-duplicate cluster: that of the most similar earlier
+    revision at or above ``dedup.NEAR_DUPLICATE_THRESHOLD`` among the :data:`MAX_COMPARED`
+    sharing the most LSH bands with it.
 
     Returns:
         The revisions whose events this revision's events may merge with: the members of its
@@ -230,7 +237,13 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
     buckets = dedup.bands(sig)
     b = st.minhash_band.c
     cond = sa.or_(*[sa.and_(b.band == i, b.bucket == bucket) for i, bucket in enumerate(buckets)])
-    cands = set(conn.scalars(sa.select(b.revision_id).where(cond).distinct()))
+    # The candidates sharing the most bands first (the LSH estimate of their similarity), at
+    # most MAX_COMPARED of them: a story reprinted by hundreds of outlets would otherwise make
+    # every new reprint read and compare every earlier one.
+    shared = sa.func.count().label("shared")
+    cands = set(conn.scalars(
+        sa.select(b.revision_id).where(cond).group_by(b.revision_id)
+        .order_by(shared.desc(), b.revision_id.desc()).limit(MAX_COMPARED)))
     best: tuple[float, int] | None = None
     if cands:
         rows = conn.execute(
