@@ -243,6 +243,28 @@ def test_alternate_name_match_to_small_foreign_place_is_rejected(tmp_path) -> No
     assert pend["Bagram"].rejected == []  # Bahrām IR is acceptable once Iran is named
 
 
+def test_a_compass_part_of_an_area_resolves_only_where_the_article_says(stage: GeocodeStage) -> None:
+    # "West Coast" is an alternate name of Western Australia, and "Coast" a region of
+    # Tanzania: neither is the West or East Coast of the United States.
+    a = _article("Fires spread along the West Coast of the United States.",
+                 [("the West Coast", "LOC"), ("the United States", "GPE")])
+    stage(a)
+    west = place(a, "the West Coast")
+    assert west.resolved is False and "part of an area" in west.reason
+    b = _article("Storms hit the East Coast overnight.", [("the East Coast", "LOC")])
+    stage(b)
+    assert b.places[0].resolved is False and b.places[0].country_code is None
+    # the same words resolve where the article names the country, or where they are one
+    # place's own name and no other's
+    c = _article("Floods on New Zealand's West Coast cut roads.",
+                 [("New Zealand", "GPE"), ("West Coast", "LOC")])
+    stage(c)
+    assert (place(c, "West Coast").country_code, place(c, "West Coast").feature_code) == ("NZ", "ADM1")
+    d = _article("Israeli forces raided a town in the West Bank.", [("the West Bank", "GPE")])
+    stage(d)
+    assert d.places[0].country_code == "PS"
+
+
 def test_facility_never_becomes_a_town(stage: GeocodeStage) -> None:
     a = _article("The White House said the airport stays open.", [("The White House", "FAC")])
     stage(a)

@@ -200,6 +200,25 @@ _COMPASS_RE = re.compile(
     re.IGNORECASE)
 
 
+#: A common noun of a stretch or part of an area ("coast", "border", "побережье"). After a
+#: compass word ("the West Coast", "the eastern border", "южное побережье") it makes a relative
+#: description: the part of *which* area is said by the context ("of the United States", "New
+#: Zealand's"), so such a phrase resolves to a place in a country the article names, or to the
+#: one place whose own name it is ("the West Bank"), never to the largest namesake abroad; and
+#: the noun alone is never a place name to fall back to ("Coast", a region of Tanzania).
+_AREA_PART_RE = re.compile(
+    r"^(?:coast|coastline|seaboard|shore|shoreline|bank|side|end|border|borderlands?|frontier|"
+    r"front|flank|part|region|area|half|edge|outskirts|побережье|берег|граница|фронт|фланг|"
+    r"часть|окраина|окраины)$", re.IGNORECASE)
+
+
+def _relative_area(name: str) -> bool:
+    """True for a compass word followed by a common noun of an area's part ("west coast",
+    "eastern border", "южное побережье"; :data:`_AREA_PART_RE`)."""
+    bare = _COMPASS_RE.sub("", name, count=1)
+    return bare != name and _AREA_PART_RE.match(bare) is not None
+
+
 def _proper_compass(article: Article, m: EntityMention) -> bool:
     """True for a Russian mention whose first word is a capitalised compass adjective inside a
     sentence ("на побережье Южной Каролины", "в Северной Осетии"). Russian spelling capitalises
@@ -242,6 +261,8 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
     # Каролины" keeps its compass word: the capital letter makes it part of the name
     for n in ([] if _proper_compass(article, m) else base):
         bare = _COMPASS_RE.sub("", n, count=1)
+        if _relative_area(n):
+            continue  # "the East Coast" is no coast named "Coast"
         if bare != n and bare and bare not in forms and bare not in fallback:
             fallback.append(bare)
     for n in base:
@@ -486,6 +507,16 @@ class Geocoder:
                     p.rejected.append(f"{e.name} {e.country_code} (alternate name only, pop {e.population})")
                 else:
                     kept.append(c)
+            if kept and _relative_area(f):
+                # "the West Coast": a place in a country the article names, or a name that is
+                # one place's own name and nothing else's ("the West Bank")
+                local = [c for c in kept if c.entry.country_code in context]
+                if local:
+                    kept = local
+                elif not (len(kept) == 1 and kept[0].primary):
+                    p.rejected.append(f"'{f}' describes part of an area, and no candidate lies in a "
+                                      "country the article names")
+                    continue
             if not kept:
                 continue
             ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context, self.people),
