@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from ..model import Article, Claim, Event, EventParty
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script
-from ..stages.entities.aliases import AliasIndex
+from ..stages.entities.aliases import AliasEntry, load_entries
 from ..text import fold
 from . import mapping as mp
 from . import schema as t
@@ -56,7 +56,7 @@ InsertIgnore = Callable[[sa.Table], Any]
 def _alias_name_index() -> dict[str, str]:
     """``name_key`` of every multi-word PERSON alias in the alias file → alias id."""
     out: dict[str, str] = {}
-    for e in _alias_index().entries:
+    for e in _alias_entries().values():
         if e.label != "PERSON":
             continue
         for alias in (*e.aliases, *e.canonical.values()):
@@ -136,16 +136,17 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
 def _english_name(key: str, canonical: str) -> str:
     """The name used for keys: the alias file's English canonical for alias entities."""
     if key.startswith("alias:"):
-        entry = _alias_index().get(key[6:])
+        entry = _alias_entries().get(key[6:])
         if entry is not None:
             return entry.canonical_for("en")
     return canonical
 
 
 @cache
-def _alias_index() -> AliasIndex:
-    """The alias file, loaded once per process."""
-    return AliasIndex.load()
+def _alias_entries() -> dict[str, AliasEntry]:
+    """The alias file's entries by id, loaded once per process (names only: no matching index,
+    so the process that stores does not load pymorphy2 for it)."""
+    return load_entries()
 
 
 def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime) -> int:
