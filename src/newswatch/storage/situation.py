@@ -219,6 +219,17 @@ def _merge(conn: Connection, entity_id: int, root_id: int, method: str, evidence
 # -- 2. near-duplicates --------------------------------------------------------------------------------
 
 
+@cache
+def _same_bucket_query(n_bands: int) -> sa.Select[tuple[int]]:
+    """Revisions sharing a bucket with a signature of ``n_bands`` bands: band ``i`` equal to
+    ``i`` and bucket equal to the parameter ``bucket_<i>``, OR-ed over the bands. Built once
+    per band count: building and cache-keying the 25-way expression anew for every article
+    cost more than running it."""
+    b = st.minhash_band.c
+    cond = sa.or_(*[sa.and_(b.band == i, b.bucket == sa.bindparam(f"bucket_{i}")) for i in range(n_bands)])
+    return sa.select(b.revision_id).where(cond).distinct()
+
+
 def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime) -> set[int]:
     """Store the signature, join a near-duplicate cluster.
 
@@ -229,9 +240,8 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
     """
     sig = dedup.signature(article.text)
     buckets = dedup.bands(sig)
-    b = st.minhash_band.c
-    cond = sa.or_(*[sa.and_(b.band == i, b.bucket == bucket) for i, bucket in enumerate(buckets)])
-    cands = set(conn.scalars(sa.select(b.revision_id).where(cond).distinct()))
+    cands = set(conn.scalars(_same_bucket_query(len(buckets)),
+                             {f"bucket_{i}": bucket for i, bucket in enumerate(buckets)}))
     best: tuple[float, int] | None = None
     if cands:
         rows = conn.execute(
