@@ -18,7 +18,7 @@ from newswatch.stages.entities import (
     dateline_outlets,
     interface_words,
 )
-from newswatch.stages.entities.aliases import AliasIndex, text_words
+from newswatch.stages.entities.aliases import AliasIndex, load_entries, text_words
 
 from conftest import SEED_PUBLISHED
 
@@ -409,3 +409,16 @@ def test_alias_forms_from_pymorphy2_with_the_tables_as_fallback(aliases, text, a
 ])
 def test_corpus_lookalikes_are_not_aliases(aliases, text):
     assert [m.entry.id for m in aliases.find(text, text_words(text))] == []
+
+
+def test_alias_entries_without_the_index_are_the_index_entries(monkeypatch) -> None:
+    from newswatch.stages.entities import aliases
+
+    entries = load_entries()
+    index = AliasIndex.load()
+    assert list(entries.values()) == index.entries and len(entries) > 40
+    assert entries["sergei_lavrov"].canonical_for("en") == "Sergei Lavrov"
+    rows = aliases._alias_rows()
+    monkeypatch.setattr(aliases, "_alias_rows", lambda: [*rows, rows[0]])
+    with pytest.raises(ValueError, match="duplicate alias id"):
+        load_entries()

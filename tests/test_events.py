@@ -293,3 +293,21 @@ def test_a_protest_by_people_named_by_a_common_noun_is_coded(situation_pipeline,
 )
 def test_words_that_only_look_like_a_protest_are_not_one(situation_pipeline, lang: str, text: str) -> None:
     assert [e.type for e in run(situation_pipeline, text, lang).events if e.type == "PROTEST"] == []
+
+
+@pytest.mark.parametrize("which", ["seed_article", "ru_article"])
+def test_token_lookups_by_offset_match_a_scan_of_the_tokens(which: str, request) -> None:
+    from newswatch.text.syntax import DocView
+
+    article: Article = request.getfixturevalue(which)
+    view = DocView.build(article)
+    starts = [t.start for t in article.tokens]
+    assert starts == sorted(starts) and [t.i for t in article.tokens] == list(range(len(starts)))
+    spans = [(e.start, e.end) for e in article.entities] + [(0, 0), (5, 2), (0, len(article.text) + 1)]
+    assert spans and len(article.entities) > 3
+    for lo, hi in spans:
+        assert list(view.starting_in(lo, hi)) == [t.i for t in article.tokens if lo <= t.start < hi]
+        assert view.first_from(lo) == next((t.i for t in article.tokens if t.start >= lo), None)
+    assert view.first_from(len(article.text) + 1) is None
+    first_ent = min(article.entities, key=lambda e: e.start)
+    assert article.tokens[view.starting_in(first_ent.start, first_ent.end)[0]].start == first_ent.start

@@ -56,6 +56,17 @@ def test_a_given_language_is_kept(lang: LanguageStage) -> None:
     assert a.meta["language_reason"] == "given"
 
 
+def test_the_detector_is_built_only_for_a_text_that_needs_it() -> None:
+    st = LanguageStage()
+    st.initialize()
+    a = Article(text="Moscow is ready to support the countries in the region.", language="en")
+    st(a)
+    assert st._detector is None  # every article had a language: lingua's models never loaded
+    b = Article(text="Moscow is ready to support the countries in the region.")
+    st(b)
+    assert st._detector is not None and b.language == "en"
+
+
 @pytest.mark.parametrize("text", ["Rate it", "", "2021-07-08 12:30 — 188 / 135 / 70"])
 def test_too_short_text_gives_none_with_a_reason(text: str, lang: LanguageStage) -> None:
     a = Article(text=text)

@@ -244,8 +244,12 @@ def test_a_failed_unchanged_check_is_one_line(store: Store) -> None:
     store.save(make_article())
     with store.engine.begin() as conn:  # a database that can no longer be read as expected
         conn.execute(sa.text("ALTER TABLE revision RENAME TO revision_gone"))
-    with pytest.raises(StorageError) as err:
-        store.find_unchanged(make_article())
+    try:
+        with pytest.raises(StorageError) as err:
+            store.find_unchanged(make_article())
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE revision_gone RENAME TO revision"))
     assert "seed-0001" in err.value.message
     assert "\n" not in err.value.message and "SELECT" not in err.value.message
     assert "revision" in err.value.message

@@ -176,21 +176,32 @@ class RowMap:
         """The column of field ``name`` (it may be absent when the field goes to ``rest``)."""
         return self.renames.get(name, name)
 
+    def _plan(self) -> tuple[tuple[str, Flatten | None, str, bool], ...]:
+        """Per stored field, in field order: (name, its :data:`FLATTEN` entry or None, its
+        column, whether ``table`` has that column). Worked out on the first call and kept (the
+        class, the table and the fields do not change), so :meth:`to_row` does not repeat it
+        per item."""
+        plan = self.__dict__.get("_plan_cache")
+        if plan is None:
+            columns = self.table.c
+            plan = tuple((f.name, FLATTEN.get(_hints(self.cls)[f.name]), self.column(f.name),
+                          self.column(f.name) in columns) for f in self._stored())
+            object.__setattr__(self, "_plan_cache", plan)  # a cache on a frozen dataclass
+        return plan
+
     def to_row(self, item: Any) -> Row:
         """The column values of ``item`` (stored fields only; no ids, no foreign keys)."""
-        columns = self.table.c
         row: Row = {}
         rest: Row = {}
-        for f in self._stored():
-            value = getattr(item, f.name)
-            nested = FLATTEN.get(_hints(self.cls)[f.name])
+        for name, nested, column, has_column in self._plan():
+            value = getattr(item, name)
             if nested is not None:
                 for n in dataclasses.fields(value):
                     row[nested.column(n.name)] = getattr(value, n.name)
-            elif self.column(f.name) in columns:
-                row[self.column(f.name)] = _to_value(value)
+            elif has_column:
+                row[column] = _to_value(value)
             else:
-                rest[f.name] = _to_value(value)
+                rest[name] = _to_value(value)
         if self.rest is not None:
             row[self.rest] = rest
         return row

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from ..model import Article, Claim, Event, EventParty
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script
-from ..stages.entities.aliases import AliasIndex
+from ..stages.entities.aliases import AliasEntry, load_entries
 from ..text import fold
 from . import mapping as mp
 from . import schema as t
@@ -56,7 +56,7 @@ InsertIgnore = Callable[[sa.Table], Any]
 def _alias_name_index() -> dict[str, str]:
     """``name_key`` of every multi-word PERSON alias in the alias file → alias id."""
     out: dict[str, str] = {}
-    for e in _alias_index().entries:
+    for e in _alias_entries().values():
         if e.label != "PERSON":
             continue
         for alias in (*e.aliases, *e.canonical.values()):
@@ -136,16 +136,17 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
 def _english_name(key: str, canonical: str) -> str:
     """The name used for keys: the alias file's English canonical for alias entities."""
     if key.startswith("alias:"):
-        entry = _alias_index().get(key[6:])
+        entry = _alias_entries().get(key[6:])
         if entry is not None:
             return entry.canonical_for("en")
     return canonical
 
 
 @cache
-def _alias_index() -> AliasIndex:
-    """The alias file, loaded once per process."""
-    return AliasIndex.load()
+def _alias_entries() -> dict[str, AliasEntry]:
+    """The alias file's entries by id, loaded once per process (names only: no matching index,
+    so the process that stores does not load pymorphy2 for it)."""
+    return load_entries()
 
 
 def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime) -> int:
@@ -223,6 +224,21 @@ def _merge(conn: Connection, entity_id: int, root_id: int, method: str, evidence
 MAX_COMPARED = 32
 
 
+@cache
+def _same_bucket_query(n_bands: int) -> sa.Select[tuple[int]]:
+    """Revisions sharing a bucket with a signature of ``n_bands`` bands (band ``i`` equal to
+    ``i`` and bucket equal to the parameter ``bucket_<i>``, OR-ed over the bands), those
+    sharing the most bands first (the LSH estimate of their similarity), at most
+    :data:`MAX_COMPARED`: a story reprinted by hundreds of outlets would otherwise make every
+    new reprint read and compare every earlier one. Built once per band count: building and
+    cache-keying the 25-way expression anew for every article cost more than running it."""
+    b = st.minhash_band.c
+    cond = sa.or_(*[sa.and_(b.band == i, b.bucket == sa.bindparam(f"bucket_{i}")) for i in range(n_bands)])
+    shared = sa.func.count().label("shared")
+    return (sa.select(b.revision_id).where(cond).group_by(b.revision_id)
+            .order_by(shared.desc(), b.revision_id.desc()).limit(MAX_COMPARED))
+
+
 def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime) -> set[int]:
     """Store the signature, join a near-duplicate cluster: that of the most similar earlier
     revision at or above ``dedup.NEAR_DUPLICATE_THRESHOLD`` among the :data:`MAX_COMPARED`
@@ -235,15 +251,8 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
     """
     sig = dedup.signature(article.text)
     buckets = dedup.bands(sig)
-    b = st.minhash_band.c
-    cond = sa.or_(*[sa.and_(b.band == i, b.bucket == bucket) for i, bucket in enumerate(buckets)])
-    # The candidates sharing the most bands first (the LSH estimate of their similarity), at
-    # most MAX_COMPARED of them: a story reprinted by hundreds of outlets would otherwise make
-    # every new reprint read and compare every earlier one.
-    shared = sa.func.count().label("shared")
-    cands = set(conn.scalars(
-        sa.select(b.revision_id).where(cond).group_by(b.revision_id)
-        .order_by(shared.desc(), b.revision_id.desc()).limit(MAX_COMPARED)))
+    cands = set(conn.scalars(_same_bucket_query(len(buckets)),
+                             {f"bucket_{i}": bucket for i, bucket in enumerate(buckets)}))
     best: tuple[float, int] | None = None
     if cands:
         rows = conn.execute(

@@ -173,6 +173,16 @@ class DocView:
             b += 1
         return range(a, b)
 
+    def starting_in(self, start: int, end: int) -> range:
+        """Indices of the tokens whose start offset lies in ``[start, end)``: a bisection of
+        :attr:`starts` (the tokens are in text order), the same tokens a scan would give."""
+        return range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end))
+
+    def first_from(self, offset: int) -> int | None:
+        """Index of the first token starting at or after ``offset``, or None when none does."""
+        k = bisect.bisect_left(self.starts, offset)
+        return k if k < len(self.starts) else None
+
     def sent_index(self, offset: int) -> int:
         """Index of the logical sentence holding ``offset`` (0 before the first)."""
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)

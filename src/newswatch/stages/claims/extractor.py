@@ -209,7 +209,7 @@ class ClaimExtractor:
     # -- parse ---------------------------------------------------------------------------------
 
     def _figure_head(self, f: Figure) -> int | None:
-        toks = [t for t in self.v.tokens if f.start <= t.start < f.end]
+        toks = [self.v.tokens[i] for i in self.v.starting_in(f.start, f.end)]
         if f.counted_start is not None:
             inside = [t for t in toks if t.start >= f.counted_start]
             if inside:
@@ -297,7 +297,8 @@ class ClaimExtractor:
                 if own is not None:
                     t = v.tokens[h]
                     return EventParty(t.text, t.start, t.end, t.text, None, own, None, "demonym")
-        tok = next((t for t in v.tokens if t.start >= f.start), None)
+        k = v.first_from(f.start)
+        tok = None if k is None else v.tokens[k]
         if tok is None:
             return None
         lo, hi = v.sentence_range(tok.i)
@@ -343,7 +344,7 @@ class ClaimExtractor:
         if p is None or not p.country:
             # "the Armenian defence ministry", "Министерство обороны Азербайджана": the phrase's head
             lo, hi = (min(ent.start, q.speaker_start), max(ent.end, end)) if ent is not None else (q.speaker_start, end)
-            toks = [t.i for t in self.v.tokens if lo <= t.start < hi]
+            toks = list(self.v.starting_in(lo, hi))
             head = next((i for i in toks if self.v.head(i) not in toks), None)
             if head is None:
                 return None
@@ -382,7 +383,8 @@ class ClaimExtractor:
     def _fallback_subject(self, f: Figure) -> EventParty | None:
         """The clear subject of the sentence's main verb (when the figure's own clause has none)."""
         v = self.v
-        tok = next((t for t in v.tokens if t.start >= f.start), None)
+        k = v.first_from(f.start)
+        tok = None if k is None else v.tokens[k]
         if tok is None:
             return None
         lo, hi = v.sentence_range(tok.i)
@@ -492,7 +494,8 @@ class ClaimExtractor:
         out = [q.speaker] if q.speaker else []
         if q.speaker_start is None:
             return out
-        tok = next((t for t in v.tokens if t.start >= q.speaker_start), None)
+        k = v.first_from(q.speaker_start)
+        tok = None if k is None else v.tokens[k]
         if tok is None:
             return out
         for c in v.conjuncts(tok.i)[1:]:

@@ -173,6 +173,46 @@ class _Compiled:
     order: int  # position of the entry in the file: breaks ties between equal-length matches
 
 
+def _alias_rows() -> list[dict[str, Any]]:
+    """The rows of the packaged ``entity_aliases.jsonl`` (JSON objects, file order)."""
+    text = resources.files("newswatch.data").joinpath(ALIAS_FILE).read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _entries(rows: Iterable[dict[str, Any]]) -> list[AliasEntry]:
+    """Alias rows as entries, in order.
+
+    Raises:
+        ValueError: a row lacks ``id``, ``label``, ``canonical`` or ``aliases``.
+    """
+    entries = []
+    for row in rows:
+        missing = [k for k in ("id", "label", "canonical", "aliases") if k not in row]
+        if missing:
+            raise ValueError(f"alias row {row.get('id', row)!r} lacks {missing}")
+        entries.append(
+            AliasEntry(row["id"], row["label"], dict(row["canonical"]), tuple(row["aliases"]),
+                       row.get("country"), row.get("type"))
+        )
+    return entries
+
+
+def load_entries() -> dict[str, AliasEntry]:
+    """The entries of the packaged alias file by id, in file order, without the matching
+    index (:meth:`AliasIndex.load` builds that: Russian word forms through pymorphy2), for a
+    reader that only needs an entry's names, country or label.
+
+    Raises:
+        ValueError: a row is incomplete or an id repeats (as :meth:`AliasIndex.load`).
+    """
+    out: dict[str, AliasEntry] = {}
+    for e in _entries(_alias_rows()):
+        if e.id in out:
+            raise ValueError(f"duplicate alias id {e.id!r}")
+        out[e.id] = e
+    return out
+
+
 @dataclass(slots=True)
 class AliasIndex:
     """All aliases, indexed by the keys their first word can be looked up with.
@@ -194,11 +234,9 @@ class AliasIndex:
             ValueError: a row lacks ``id``, ``label``, ``canonical`` or ``aliases``, or an id
                 repeats.
         """
-        text = resources.files("newswatch.data").joinpath(ALIAS_FILE).read_text("utf-8")
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
         rules = load_json_data(RULES_FILE)
         assert isinstance(rules, dict)
-        return cls.from_entries(rows, RuMorphology.from_rules(rules))
+        return cls.from_entries(_alias_rows(), RuMorphology.from_rules(rules))
 
     @classmethod
     def from_entries(cls, rows: Iterable[dict[str, Any]], morph: RuMorphology) -> AliasIndex:
@@ -207,15 +245,7 @@ class AliasIndex:
         Raises:
             ValueError: a row is incomplete or an id repeats.
         """
-        entries = []
-        for row in rows:
-            missing = [k for k in ("id", "label", "canonical", "aliases") if k not in row]
-            if missing:
-                raise ValueError(f"alias row {row.get('id', row)!r} lacks {missing}")
-            entries.append(
-                AliasEntry(row["id"], row["label"], dict(row["canonical"]), tuple(row["aliases"]),
-                           row.get("country"), row.get("type"))
-            )
+        entries = _entries(rows)
         idx = cls(entries, morph)
         for order, e in enumerate(entries):
             if e.id in idx._by_id:

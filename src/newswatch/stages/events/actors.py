@@ -333,7 +333,7 @@ class ActorResolver:
         """The country of a person named with it: "President Abdel Fattah Al Sisi of Egypt",
         "президент Египта" after the name; None when there is none."""
         v = self.view
-        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        toks = list(v.starting_in(ent.start, ent.end))
         for i in toks:
             for c in v.children[i]:
                 if c in toks:
@@ -359,7 +359,7 @@ class ActorResolver:
         ISO 3166-1 alpha-3 code or None.
         """
         v = self.view
-        frontier = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        frontier = list(v.starting_in(ent.start, ent.end))
         for _ in range(_COUNTRY_MODIFIER_DEPTH):
             nxt: list[int] = []
             for i in frontier:
@@ -378,7 +378,8 @@ class ActorResolver:
     def _locative(self, e: EntityMention) -> bool:
         """True when the mention is the object of a place preposition ("in Israel", "в Сочи")."""
         v = self.view
-        first = next((t.i for t in v.tokens if e.start <= t.start < e.end), None)
+        inside = v.starting_in(e.start, e.end)
+        first = inside[0] if inside else None
         if first is None:
             return False
         i: int = first
@@ -395,7 +396,7 @@ class ActorResolver:
         """The first plural noun phrase in ``[lo, hi)`` with a country of its own ("Afghan
         leaders"), as a one-party list (empty when none)."""
         v = self.view
-        first = next((t.i for t in v.tokens if t.start >= lo), None)
+        first = v.first_from(lo)
         if first is None:
             return []
         s_lo, s_hi = v.sentence_range(first)
@@ -486,7 +487,7 @@ class ActorResolver:
         key = ent.entity_key or ent.canonical
         v = self.view
         toks = v.tokens
-        first = next((t.i for t in toks if t.start >= ent.start), None)
+        first = v.first_from(ent.start)
         found_sector, found_country = None, None
         if first is not None:
             sent_start, _ = v.sentence_range(first)

@@ -775,7 +775,7 @@ class EventCoder:
             return False
         nouns = tables.place_nouns.get(v.lang, frozenset()) - {"country", "страна", "capital", "столица", "side",
                                                                "сторона", "embassy", "посольство"}
-        toks = [t.i for t in v.tokens if ent.start <= t.start < ent.end]
+        toks = list(v.starting_in(ent.start, ent.end))
         near = set(toks)
         for i in toks:
             near.update(v.children[i])
