@@ -100,7 +100,7 @@ def search_uncached(
     base = {"q": q, "terms": terms, "filters": f.to_dict()}
     if not terms:
         return {**base, "engine": None, "total": 0, "items": []}
-    sc = scope(f, latest_table=True)
+    sc = scope(f, latest_table=True, materialized=False)
     a, r = t.article.c, t.revision.c
     if conn.dialect.name == "sqlite" and has_table(conn, "article_fts"):
         engine = "fts5"
