@@ -80,6 +80,22 @@ def search(
                   lambda: search_uncached(conn, f, q, limit=limit, offset=offset))
 
 
+def _prefer_text_index(conn: Connection) -> str | None:
+    """On PostgreSQL with the stored documents (``revision_tsv``), switch sequential scans off
+    for the rest of the transaction and return the former setting (None: nothing changed).
+
+    The planner estimates an OR of a Russian word's forms, or a frequent word, at a few
+    percent of the documents and then reads every document instead of the GIN index: 319 ms
+    against 6 ms for a word with no hit, 225 against 22 ms for one in 16,341 of 72,720
+    documents (2-core machine). The caller sets the former value back after its queries.
+    """
+    if not has_table(conn, "revision_tsv"):
+        return None
+    former = str(conn.scalar(sa.text("SELECT current_setting('enable_seqscan')")))
+    conn.execute(sa.text("SELECT set_config('enable_seqscan', 'off', true)"))
+    return former
+
+
 def search_uncached(
     conn: Connection, f: Filters, q: str, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
@@ -138,6 +154,7 @@ def search_uncached(
             .where(*conds)
         )
     matched = joined.subquery()
+    restore = _prefer_text_index(conn) if engine == "postgresql" else None
     total = conn.scalar(sa.select(sa.func.count()).select_from(matched))
     order = [matched.c.rank, a.published.desc(), a.id]
     rows = conn.execute(
@@ -151,6 +168,8 @@ def search_uncached(
         .limit(limit)
         .offset(offset)
     ).all()
+    if restore is not None:
+        conn.execute(sa.text("SELECT set_config('enable_seqscan', :v, true)"), {"v": restore})
     return {
         **base,
         "engine": engine,
