@@ -138,6 +138,8 @@ def copy_database(source: str, target: str, chunk: int = 5000) -> None:
 
     from newswatch.storage import Store
     from newswatch.storage import schema as t
+    from newswatch.storage.reader_schema import PG_TSV_TABLE
+    from newswatch.watch.query import ts_document
 
     with Store.open(source), Store.open(target) as dst:
         if dst.backend != "postgresql" or dst.counts()["article"]:
@@ -154,10 +156,11 @@ def copy_database(source: str, target: str, chunk: int = 5000) -> None:
                 dst_conn.execute(table.insert(), [dict(r) for r in rows])
                 n += len(rows)
             print(f"  {table.name}: {n} rows", flush=True)
-        dst_conn.exec_driver_sql(
-            "INSERT INTO revision_tsv (revision_id, document) SELECT revision.id, "
-            "to_tsvector('simple', translate(COALESCE(article.title, '') || ' ' || revision.text, "
-            "'ёЁ', 'еЕ')) FROM revision JOIN article ON article.id = revision.article_id")
+        tsv = sa.table(PG_TSV_TABLE, sa.column("revision_id"), sa.column("document"))
+        dst_conn.execute(sa.insert(tsv).from_select(
+            ["revision_id", "document"],
+            sa.select(t.revision.c.id, ts_document(t.article.c.title, t.revision.c.text))
+            .join(t.article, t.article.c.id == t.revision.c.article_id)))
         for table in t.metadata.sorted_tables:
             if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and table.c.id.autoincrement:
                 dst_conn.exec_driver_sql(

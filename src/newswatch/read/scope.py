@@ -257,34 +257,29 @@ def items_with_article(item: sa.Table | sa.CTE, sc: sa.CTE, *columns: Any,
     first). Same rows either way.
     """
     c, a = item.c, t.article.c
+    stmt = sa.select(
+        *columns,
+        c.start,
+        c.end,
+        c.sentence_start,
+        sentence_expr(item).label("sentence"),
+        a.id.label("article_id"),
+        c.revision_id,
+        a.title,
+        a.published,
+        a.language,
+        a.url,
+        t.source.c.name.label("source"),
+    ).select_from(item)
     if few:
         return (
-            sa.select(*columns, c.start, c.end, c.sentence_start, sentence_expr(item).label("sentence"),
-                      a.id.label("article_id"), c.revision_id, a.title, a.published, a.language, a.url,
-                      t.source.c.name.label("source"))
-            .select_from(item)
-            .join(t.revision, t.revision.c.id == c.revision_id)
+            stmt.join(t.revision, t.revision.c.id == c.revision_id)
             .join(t.article, a.id == t.revision.c.article_id)
             .outerjoin(t.source, t.source.c.id == a.source_id)
             .where(sa.exists().where(sc.c.revision_id == c.revision_id))
         )
     return (
-        sa.select(
-            *columns,
-            c.start,
-            c.end,
-            c.sentence_start,
-            sentence_expr(item).label("sentence"),
-            a.id.label("article_id"),
-            c.revision_id,
-            a.title,
-            a.published,
-            a.language,
-            a.url,
-            t.source.c.name.label("source"),
-        )
-        .select_from(item)
-        .join(sc, sc.c.revision_id == c.revision_id)
+        stmt.join(sc, sc.c.revision_id == c.revision_id)
         .join(t.revision, t.revision.c.id == c.revision_id)
         .join(t.article, a.id == sc.c.article_id)
         .outerjoin(t.source, t.source.c.id == a.source_id)

@@ -22,7 +22,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -176,24 +176,20 @@ class RowMap:
         """The column of field ``name`` (it may be absent when the field goes to ``rest``)."""
         return self.renames.get(name, name)
 
+    @cached_property
     def _plan(self) -> tuple[tuple[str, Flatten | None, str, bool], ...]:
         """Per stored field, in field order: (name, its :data:`FLATTEN` entry or None, its
-        column, whether ``table`` has that column). Worked out on the first call and kept (the
-        class, the table and the fields do not change), so :meth:`to_row` does not repeat it
-        per item."""
-        plan = self.__dict__.get("_plan_cache")
-        if plan is None:
-            columns = self.table.c
-            plan = tuple((f.name, FLATTEN.get(_hints(self.cls)[f.name]), self.column(f.name),
-                          self.column(f.name) in columns) for f in self._stored())
-            object.__setattr__(self, "_plan_cache", plan)  # a cache on a frozen dataclass
-        return plan
+        column, whether ``table`` has that column). Worked out once and kept (the class, the
+        table and the fields do not change), so :meth:`to_row` does not repeat it per item."""
+        columns = self.table.c
+        return tuple((f.name, FLATTEN.get(_hints(self.cls)[f.name]), self.column(f.name),
+                      self.column(f.name) in columns) for f in self._stored())
 
     def to_row(self, item: Any) -> Row:
         """The column values of ``item`` (stored fields only; no ids, no foreign keys)."""
         row: Row = {}
         rest: Row = {}
-        for name, nested, column, has_column in self._plan():
+        for name, nested, column, has_column in self._plan:
             value = getattr(item, name)
             if nested is not None:
                 for n in dataclasses.fields(value):

@@ -260,9 +260,9 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
     # "northeastern Nigeria" is Nigeria when the whole name is not a place, but "Южной
     # Каролины" keeps its compass word: the capital letter makes it part of the name
     for n in ([] if _proper_compass(article, m) else base):
-        bare = _COMPASS_RE.sub("", n, count=1)
         if _relative_area(n):
             continue  # "the East Coast" is no coast named "Coast"
+        bare = _COMPASS_RE.sub("", n, count=1)
         if bare != n and bare and bare not in forms and bare not in fallback:
             fallback.append(bare)
     for n in base:
