@@ -15,8 +15,10 @@ from newswatch.ingest.extract import (
     _split_capture_title,
     extract_html,
     extract_text,
+    htmldate_params,
     is_menu_line,
     load_resources,
+    microdata_published,
     parse_dateline,
     split_title_line,
 )
@@ -294,3 +296,83 @@ def test_masthead_above_the_headline_is_dropped_and_its_dateline_read() -> None:
     assert art.text.startswith("The town library reopened") and "\n\n" not in art.text
     assert ("Midvale Evening News — Local news, sport and weather for the whole of the Midvale "
             "area", "masthead") in [(d["line"], d["reason"]) for d in art.meta["chrome_removed"]]
+
+
+# --- which declaration names the day (issue 13) ------------------------------------------------
+_EN_BODY = ("<p>The county council said the old bridge over the river will be closed for two "
+            "months while workers replace its deck and railings.</p>")
+#: A masthead "today" date above the article, as news sites print it; not the article's date.
+_MASTHEAD = "<header><time>12.03.2024</time></header>"
+
+
+def _dated_page(extra: str, body: str = _BODY, head: str = "", top: str = _MASTHEAD) -> str:
+    second = body.replace("моста", "дороги").replace("bridge", "road")
+    return (f"<html><head><title>Ремонт моста</title>{head}</head><body>{top}<article>"
+            f"<h1>Ремонт моста</h1>{extra}{body}{second}</article></body></html>")
+
+
+def test_microdata_date_published_beats_a_masthead_date() -> None:
+    extra = "<span itemprop='datePublished' content='2020-11-05T09:00:00+03:00'>5 Ноября 2020</span>"
+    art = extract_html(_dated_page(extra), "p.html")
+    assert art.published == dt.date(2020, 11, 5)
+    assert art.published_source == "microdata"
+
+
+def test_microdata_day_is_read_in_the_pages_own_offset() -> None:
+    # 21:30 in New York on 14 June is 01:30 UTC on 15 June; the Open Graph tag gives the UTC form.
+    head = "<meta property='article:published_time' content='2021-06-15T01:30:00+00:00'>"
+    extra = ("<p>By Jo Park <time itemprop='datePublished' datetime='2021-06-14T21:30:00-04:00'>"
+             "June 14, 2021</time></p>")
+    art = extract_html(_dated_page(extra, _EN_BODY, head), "p.html")
+    assert art.published == dt.date(2021, 6, 14)
+
+
+@pytest.mark.parametrize(("markup", "day"), [
+    ("<time itemprop='datePublished' datetime='2019-02-03'>3 Feb</time>", dt.date(2019, 2, 3)),
+    ("<span itemprop='author datePublished' content='2019-02-03T10:00Z'></span>", dt.date(2019, 2, 3)),
+    ("<meta itemprop='datePublished' content='2019-02-03'>", None),   # left to htmldate
+    ("<time itemprop='dateModified' datetime='2019-02-03'>3 Feb</time>", None),
+    ("<time itemprop='datePublished'>3 February 2019</time>", None),  # no machine-readable value
+    ("<time itemprop='datePublished' datetime='2019-02-30'>30 Feb</time>", None),
+])
+def test_microdata_published(markup: str, day: dt.date | None) -> None:
+    import lxml.html
+
+    tree = lxml.html.fromstring(f"<html><body><article>{markup}</article></body></html>")
+    assert microdata_published(tree) == day
+
+
+def test_url_day_that_begins_a_slug_yields_to_the_pages_metadata() -> None:
+    head = "<meta property='article:published_time' content='2022-05-19T10:00:00+00:00'>"
+    url = "https://example.org/2022/05/7-ways-to-save-water/"
+    art = extract_html(_dated_page("", _EN_BODY, head, top=""), "p.html", url=url)
+    assert art.published == dt.date(2022, 5, 19)
+    # without a declared date the URL's reading is still used
+    art = extract_html(_dated_page("", _EN_BODY, top=""), "p.html", url=url)
+    assert art.published == dt.date(2022, 5, 7)
+
+
+@pytest.mark.parametrize(("url", "deferred"), [
+    ("https://example.org/2022/05/7-ways-to-save-water/", True),
+    ("https://example.org/2022/05/07/seven-ways/", False),
+    ("https://example.org/posts/2022-05-07-seven-ways", False),
+    (None, False),
+])
+def test_htmldate_params_defer_a_slug_day(url: str | None, deferred: bool) -> None:
+    assert htmldate_params(url).get("deferred_url_extractor", False) is deferred
+
+
+@pytest.mark.parametrize(("extra", "body"), [
+    ("<p>Report no. 03/2020</p>", _EN_BODY),
+    ("<p>Выпуск № 04/2021</p>", _BODY),
+])
+def test_month_and_year_alone_give_no_day(extra: str, body: str) -> None:
+    # htmldate's text search completes "03/2020" to 1 March 2020
+    art = extract_html(_dated_page(extra, body, top=""), "p.html")
+    assert art.published is None, art.meta.get("date_method")
+
+
+def test_first_of_the_month_written_out_is_kept() -> None:
+    extra = "<p>The council first met on 1 March 2021 to discuss the plan, officials said.</p>"
+    art = extract_html(_dated_page(extra, _EN_BODY, top=""), "p.html")
+    assert art.published == dt.date(2021, 3, 1)

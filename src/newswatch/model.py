@@ -348,7 +348,8 @@ class Article:
         id: stable article id: given by the input (JSON Lines ``id``) or derived from the URL,
             else from the content hash (see :meth:`ensure_id`).
         published: publication date or None when unknown (never guessed from today's clock).
-        published_source: how it was found: "input", "option", "htmldate", "text" or None.
+        published_source: how it was found: "input", "option", "htmldate", "microdata" (a
+            schema.org ``datePublished`` page element), "text" or None.
         language: ISO 639-1 code ("en", "ru") or None until detected.
         source: outlet name.
     """

@@ -1,7 +1,8 @@
 """Publication-date scorer: htmldate-eval.
 
-newswatch = ``Article.published`` from ``extract_html`` (htmldate metadata-only inside
-trafilatura, else htmldate's extensive search when it names a day, else a dateline element; see
+newswatch = ``Article.published`` from ``extract_html`` (a schema.org microdata
+``datePublished`` element, else htmldate metadata-only inside trafilatura, else a dateline
+element, else htmldate's extensive search when it names a day; see
 ``ingest.extract.page_date``); a page on which extraction raises counts as "no date
 returned". baseline = ``htmldate.find_date(html, url=url)`` with default settings
 (``extensive_search=True``). Both receive the page's URL.

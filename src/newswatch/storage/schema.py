@@ -61,7 +61,7 @@ article = sa.Table(
     sa.Column("source_id", Id, sa.ForeignKey("source.id"), index=True),
     sa.Column("title", sa.Text),
     sa.Column("published", sa.Date, index=True),
-    sa.Column("published_source", sa.Text),  # input | option | htmldate | text
+    sa.Column("published_source", sa.Text),  # input | option | htmldate | microdata | text
     sa.Column("language", sa.Text, index=True),  # ISO 639-1
     sa.Column("language_confidence", sa.Float),
     sa.Column("site", sa.Text),
