@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -178,7 +179,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure(url: str, requests: int, *, cold: bool = False) -> dict[str, dict[str, float]]:
+def _stats(ms: list[float]) -> dict[str, float]:
+    """Median, 95th percentile (nearest rank) and maximum of latencies in ms, and their count."""
+    ms = sorted(ms)
+    return {"median_ms": round(statistics.median(ms), 1),
+            "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+            "max_ms": round(ms[-1], 1), "n": len(ms)}
+
+
+def measure(url: str, requests: int, *, cold: bool = False) -> dict[str, dict[str, Any]]:
     """Serve the dashboard and time each endpoint; returns ms statistics per endpoint.
 
     ``cold``: switch the dashboard's read cache off (every request computed), where the
@@ -210,22 +219,21 @@ def measure(url: str, requests: int, *, cold: bool = False) -> dict[str, dict[st
                 for path in paths[:2]:
                     client.get(path).raise_for_status()  # warm-up
                 ms = []
+                per_path: dict[str, list[float]] = {}
                 for i in range(requests):
                     path = paths[i % len(paths)]
                     t0 = time.perf_counter()
                     r = client.get(path)
                     ms.append((time.perf_counter() - t0) * 1000)
+                    per_path.setdefault(path, []).append(ms[-1])
                     r.raise_for_status()
-                ms.sort()
-                results[name] = {
-                    "median_ms": round(statistics.median(ms), 1),
-                    "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
-                    "max_ms": round(ms[-1], 1),
-                    "n": len(ms),
-                }
+                results[name] = {**_stats(ms), "variants": {p: _stats(v) for p, v in per_path.items()}}
                 print(f"{name:<9} n={len(ms):<3} median {results[name]['median_ms']:8.1f} ms   "
                       f"p95 {results[name]['p95_ms']:8.1f} ms   max {results[name]['max_ms']:8.1f} ms",
                       flush=True)
+                for path, stats in results[name]["variants"].items():
+                    print(f"    {path:<60} median {stats['median_ms']:8.1f} ms   max {stats['max_ms']:8.1f} ms",
+                          flush=True)
     finally:
         server.should_exit = True
         thread.join(10)

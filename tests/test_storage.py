@@ -61,7 +61,9 @@ SAMPLE_ROWS = {
     # located event; the version
     "agg_latest": 1,
     "agg_place_day": 3,
+    "agg_place_month": 3,  # one month: the same places
     "agg_timeline": 5,
+    "agg_timeline_month": 5,  # one publication month: the same rows
     "agg_timeline_revision": 5,
     "agg_event_place": 0,
     "data_version": 1,

@@ -41,6 +41,15 @@ FILTERS = [
     make_filters(language="ru"),
     make_filters(language="en"),
     make_filters(dt.date(2021, 7, 1), dt.date(2021, 7, 31), language="en"),
+    # whole months and the days of cut months (agg_*_month beside agg_*_day)
+    make_filters(dt.date(2021, 6, 1), dt.date(2021, 8, 31)),
+    make_filters(dt.date(2021, 6, 15), dt.date(2021, 7, 9)),
+    make_filters(dt.date(2021, 7, 9), dt.date(2021, 8, 31)),
+    make_filters(dt.date(2018, 12, 3), dt.date(2021, 7, 11), language="en"),
+    make_filters(dt.date(2021, 7, 1)),
+    make_filters(until=dt.date(2021, 7, 9)),
+    make_filters(until=dt.date(2021, 6, 30)),
+    make_filters(dt.date(2021, 7, 12), dt.date(2021, 7, 12)),
 ]
 TYPES = [None, {"article"}, {"quote", "figure"}, {"event"}, {"timex"}]
 
@@ -78,8 +87,8 @@ def _assert_same_answers(store: Store) -> None:
 def _aggregate_rows(store: Store) -> dict[str, list[tuple]]:
     with store.read() as conn:
         out = {}
-        for table in (ag.agg_latest, ag.agg_place_day, ag.agg_timeline, ag.agg_event_place,
-                      ag.agg_timeline_revision):
+        for table in (ag.agg_latest, ag.agg_place_day, ag.agg_place_month, ag.agg_timeline,
+                      ag.agg_timeline_month, ag.agg_event_place, ag.agg_timeline_revision):
             cols = [c for c in table.c if c.name != "id"]
             out[table.name] = sorted(tuple(r) for r in conn.execute(sa.select(*cols)).all())
         return out
@@ -109,6 +118,10 @@ def test_revisions_and_new_articles_keep_the_aggregates_exact(web_db: str) -> No
         assert store.save(revised).status == "revised"
         second = dataclasses.replace(drift_article(), id="seed-0003", url=None)
         assert store.save(second).status == "new"
+        # another month: its month rows are new, July's gain nothing
+        august = dataclasses.replace(russian_article(), id="seed-0004", url=None,
+                                     published=dt.date(2021, 8, 2))
+        assert store.save(august).status == "new"
         _assert_same_answers(store)
         incremental = _aggregate_rows(store)
         with store.engine.begin() as conn:
@@ -134,6 +147,10 @@ def test_removing_a_revision_takes_out_what_it_counted(web_db: str) -> None:
             c = aggregates.contributions(conn, [rid])
         after = _aggregate_rows(store)
         assert c.places or c.timeline  # the revision counted something
+        # the month rows are what the day rows sum to, first mentions included
+        with store.engine.begin() as conn:
+            aggregates.rebuild_months(conn)
+        assert _aggregate_rows(store) == after
         assert sum(r[-1] for r in after["agg_timeline"]) == \
             sum(r[-1] for r in before["agg_timeline"]) - sum(c.timeline.values())
 

@@ -20,6 +20,12 @@ unknown, a value no filter takes).
   (places added later still match) and counts distinct articles.
 * ``agg_timeline``: per scope day, language, item day and item type (``article``, ``quote``,
   ``figure``, ``timex``, ``event:<TYPE>``): the number of items (the timeline's bars).
+* ``agg_place_month`` and ``agg_timeline_month``: the same rows as ``agg_place_day`` and
+  ``agg_timeline`` summed per calendar month of the scope day (``month``: its first day),
+  (migration ``0011``): a read over a long range takes its whole months from them and only
+  the days of a month cut by ``since`` or ``until`` from the day tables
+  (:func:`newswatch.read.scope.aggregate_rows`). They are computed from the day
+  tables, never from the items.
 * ``agg_timeline_revision``: the same counts per latest revision, for the filters that
   depend on what else a revision mentions (a country, an actor): the reader restricts it to
   the revisions those filters select, computed at read time from the item tables.
@@ -55,6 +61,17 @@ agg_place_day = sa.Table(
     sa.Column("first_mention", Id, nullable=False),
 )
 
+agg_place_month = sa.Table(
+    "agg_place_month",
+    metadata,
+    sa.Column("place_id", Id, sa.ForeignKey("place.id"), primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("language", sa.Text, primary_key=True),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("first_mention", Id, nullable=False),
+)
+
 agg_event_place = sa.Table(
     "agg_event_place",
     metadata,
@@ -74,6 +91,16 @@ agg_timeline = sa.Table(
     "agg_timeline",
     metadata,
     sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("language", sa.Text, primary_key=True),
+    sa.Column("item_day", sa.Date, primary_key=True),
+    sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+agg_timeline_month = sa.Table(
+    "agg_timeline_month",
+    metadata,
+    sa.Column("month", sa.Date, primary_key=True),
     sa.Column("language", sa.Text, primary_key=True),
     sa.Column("item_day", sa.Date, primary_key=True),
     sa.Column("type", sa.Text, primary_key=True),

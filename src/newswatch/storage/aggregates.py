@@ -7,7 +7,13 @@ contribution (computed before the article row takes the new revision's date and 
 adds the new one's, in the save's transaction (:func:`replace_revision`), and bumps the data
 version. :func:`remove_revision` is the same subtraction for a revision that leaves the scope
 without a successor (a deletion). :func:`rebuild` recomputes everything from scratch
-(migration ``0004`` fills existing databases with it).
+(migration ``0006`` fills existing databases with it).
+
+The month tables (``agg_place_month``, ``agg_timeline_month``) follow the day tables in the
+same statements' transaction: a save adds its rows' sums to their months; taking a revision
+out subtracts from the timeline's months and recomputes a place's month from its day rows
+(which also gives the month its new first mention); :func:`rebuild_months` recomputes them
+all from the day tables (migration ``0011``).
 
 Days follow the dashboard's timeline (:func:`item_day`): a ``YYYY-MM-DD`` string or a date;
 anything else (``2021-W32``, ``PRESENT_REF``, an impossible date) has no day.
@@ -39,7 +45,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 __all__ = [
     "CHUNK", "Contribution", "bump_version", "contributions", "data_version", "item_day",
-    "rebuild", "remove_revision", "replace_revision", "scope_day",
+    "month_end", "month_of", "rebuild", "rebuild_months", "remove_revision", "replace_revision", "scope_day",
 ]
 
 
@@ -56,6 +62,17 @@ def item_day(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The month of a day as the month tables key it: its first day."""
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month that starts on (or contains) ``month``."""
+    first = month.replace(day=1)
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def scope_day(published: dt.date | None, first_seen: dt.datetime) -> dt.date:
@@ -240,14 +257,63 @@ def _insert_or_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]
     conn.execute(insert.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=values), rows)
 
 
+def _place_months(places: dict[tuple[int, dt.date, str], list[int]]
+                  ) -> dict[tuple[int, dt.date, str], list[int]]:
+    """Place rows per day summed per month (mentions, articles; the smallest first mention)."""
+    out: dict[tuple[int, dt.date, str], list[int]] = {}
+    for (place_id, day, lang), (mentions, articles, first) in places.items():
+        slot = out.setdefault((place_id, month_of(day), lang), [0, 0, first])
+        slot[0] += mentions
+        slot[1] += articles
+        slot[2] = min(slot[2], first)
+    return out
+
+
+def _place_rows(places: dict[tuple[int, dt.date, str], list[int]], period: str) -> list[dict[str, Any]]:
+    return [{"place_id": p, period: d, "language": lang, "mentions": v[0], "articles": v[1],
+             "first_mention": v[2]} for (p, d, lang), v in places.items()]
+
+
+def _timeline_months(timeline: Counter[tuple[dt.date, str, dt.date, str]]
+                     ) -> Counter[tuple[dt.date, str, dt.date, str]]:
+    """Timeline counts per scope day summed per month of the scope day."""
+    out: Counter[tuple[dt.date, str, dt.date, str]] = Counter()
+    for (day, lang, iday, kind), n in timeline.items():
+        out[(month_of(day), lang, iday, kind)] += n
+    return out
+
+
+def _timeline_rows(timeline: Counter[tuple[dt.date, str, dt.date, str]], period: str
+                   ) -> list[dict[str, Any]]:
+    return [{period: d, "language": lang, "item_day": i, "type": k, "n": n}
+            for (d, lang, i, k), n in timeline.items()]
+
+
+def _recount_place_months(conn: Connection, keys: Iterable[tuple[int, dt.date, str]]) -> None:
+    """Set each ``(place_id, month, language)`` row of ``agg_place_month`` to the sums of its
+    day rows (deleted when it has none)."""
+    d, m = ag.agg_place_day.c, ag.agg_place_month.c
+    for place_id, month, lang in keys:
+        in_month = (d.place_id == place_id, d.language == lang, d.day >= month, d.day <= month_end(month))
+        total = conn.execute(
+            sa.select(sa.func.sum(d.mentions), sa.func.sum(d.articles), sa.func.min(d.first_mention))
+            .where(*in_month)).one()
+        key = (m.place_id == place_id, m.month == month, m.language == lang)
+        if total[0] is None:
+            conn.execute(sa.delete(ag.agg_place_month).where(*key))
+        else:
+            conn.execute(sa.update(ag.agg_place_month).where(*key).values(
+                mentions=int(total[0]), articles=int(total[1]), first_mention=int(total[2])))
+
+
 def _apply_places(conn: Connection, places: dict[tuple[int, dt.date, str], list[int]], sign: int,
                   exclude: int | None = None) -> None:
     table, g = ag.agg_place_day, ag.agg_place_day.c
     if sign > 0:
-        _insert_or_add(conn, table, [
-            {"place_id": p, "day": d, "language": lang, "mentions": v[0], "articles": v[1],
-             "first_mention": v[2]} for (p, d, lang), v in places.items()
-        ], ("place_id", "day", "language"), ("mentions", "articles"), ("first_mention",))
+        _insert_or_add(conn, table, _place_rows(places, "day"), ("place_id", "day", "language"),
+                       ("mentions", "articles"), ("first_mention",))
+        _insert_or_add(conn, ag.agg_place_month, _place_rows(_place_months(places), "month"),
+                       ("place_id", "month", "language"), ("mentions", "articles"), ("first_mention",))
         return
     for (place_id, day, lang), (mentions, articles, first) in places.items():
         key = (g.place_id == place_id, g.day == day, g.language == lang)
@@ -262,20 +328,21 @@ def _apply_places(conn: Connection, places: dict[tuple[int, dt.date, str], list[
             found = _first_place_mention(conn, place_id, day, lang, exclude)
             if found is not None:
                 conn.execute(sa.update(table).where(*key).values(first_mention=found))
+    _recount_place_months(conn, _place_months(places))
 
 
 def _apply_timeline(conn: Connection, timeline: Counter[tuple[dt.date, str, dt.date, str]], sign: int) -> None:
-    table, g = ag.agg_timeline, ag.agg_timeline.c
-    if sign > 0:
-        _insert_or_add(conn, table, [
-            {"day": d, "language": lang, "item_day": i, "type": k, "n": n}
-            for (d, lang, i, k), n in timeline.items()
-        ], ("day", "language", "item_day", "type"), ("n",))
-        return
-    for (day, lang, iday, kind), n in timeline.items():
-        key = (g.day == day, g.language == lang, g.item_day == iday, g.type == kind)
-        conn.execute(sa.update(table).where(*key).values(n=g.n - n))
-        conn.execute(sa.delete(table).where(*key, g.n <= 0))
+    for table, period, counts in ((ag.agg_timeline, "day", timeline),
+                                  (ag.agg_timeline_month, "month", _timeline_months(timeline))):
+        if sign > 0:
+            _insert_or_add(conn, table, _timeline_rows(counts, period),
+                           (period, "language", "item_day", "type"), ("n",))
+            continue
+        g = table.c
+        for (day, lang, iday, kind), n in counts.items():
+            key = (g[period] == day, g.language == lang, g.item_day == iday, g.type == kind)
+            conn.execute(sa.update(table).where(*key).values(n=g.n - n))
+            conn.execute(sa.delete(table).where(*key, g.n <= 0))
 
 
 def _apply(conn: Connection, c: Contribution, sign: int) -> None:
@@ -339,23 +406,37 @@ def rebuild(conn: Connection) -> Contribution:
                   ag.agg_timeline_revision):
         conn.execute(sa.delete(table))
     c = contributions(conn, latest_revision_ids(conn))
-    rows = [{"place_id": k[0], "day": k[1], "language": k[2], "mentions": v[0], "articles": v[1],
-             "first_mention": v[2]} for k, v in c.places.items()]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(sa.insert(ag.agg_place_day), rows[start:start + CHUNK])
-    trows = [{"day": k[0], "language": k[1], "item_day": k[2], "type": k[3], "n": n}
-             for k, n in c.timeline.items()]
-    for start in range(0, len(trows), CHUNK):
-        conn.execute(sa.insert(ag.agg_timeline), trows[start:start + CHUNK])
-    for start in range(0, len(c.events), CHUNK):
-        conn.execute(sa.insert(ag.agg_event_place), c.events[start:start + CHUNK])
-    for start in range(0, len(c.latest_rows), CHUNK):
-        conn.execute(sa.insert(ag.agg_latest), c.latest_rows[start:start + CHUNK])
-    for start in range(0, len(c.revision_rows), CHUNK):
-        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows[start:start + CHUNK])
+    for table, rows in ((ag.agg_place_day, _place_rows(c.places, "day")),
+                        (ag.agg_timeline, _timeline_rows(c.timeline, "day")),
+                        (ag.agg_event_place, c.events), (ag.agg_latest, c.latest_rows),
+                        (ag.agg_timeline_revision, c.revision_rows)):
+        _insert_chunks(conn, table, rows)
+    # the month tables exist from migration 0011 on (0006 rebuilds before they do)
+    if sa.inspect(conn).has_table(ag.agg_place_month.name):
+        rebuild_months(conn)
     if c.revision_ids:  # an empty database keeps no version row
         bump_version(conn)
     return c
+
+
+def rebuild_months(conn: Connection) -> None:
+    """Empty ``agg_place_month`` and ``agg_timeline_month`` and sum them again from
+    ``agg_place_day`` and ``agg_timeline``. Runs in the caller's transaction."""
+    d, tl = ag.agg_place_day.c, ag.agg_timeline.c
+    places = {(int(r.place_id), r.day, r.language): [int(r.mentions), int(r.articles), int(r.first_mention)]
+              for r in conn.execute(sa.select(d.place_id, d.day, d.language, d.mentions, d.articles,
+                                              d.first_mention))}
+    timeline = Counter({(r.day, r.language, r.item_day, r.type): int(r.n)
+                        for r in conn.execute(sa.select(tl.day, tl.language, tl.item_day, tl.type, tl.n))})
+    for table in (ag.agg_place_month, ag.agg_timeline_month):
+        conn.execute(sa.delete(table))
+    _insert_chunks(conn, ag.agg_place_month, _place_rows(_place_months(places), "month"))
+    _insert_chunks(conn, ag.agg_timeline_month, _timeline_rows(_timeline_months(timeline), "month"))
+
+
+def _insert_chunks(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(sa.insert(table), rows[start:start + CHUNK])
 
 
 def bump_version(conn: Connection) -> None:

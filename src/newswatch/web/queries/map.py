@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
-from ...read.scope import aggregate_conditions, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, in_country
 from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
@@ -152,20 +152,23 @@ def _has_map_corrections(conn: Connection) -> bool:
 
 
 def _has_aggregates(conn: Connection) -> bool:
-    return "agg_place_day" in t.metadata.tables and sa.inspect(conn).has_table("agg_place_day")
+    return sa.inspect(conn).has_table(ag.agg_place_month.name)
 
 
 def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dict[str, Any]:
-    p, g = t.place.c, ag.agg_place_day.c
+    p = t.place.c
+    # whole months from agg_place_month, the days of a month the range cuts from agg_place_day
+    rows = aggregate_rows(ag.agg_place_day, ag.agg_place_month,
+                          ["place_id", "mentions", "articles", "first_mention"], f)
+    g = rows.c
     stmt = (
         sa.select(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code, sa.func.sum(g.mentions).label("mentions"),
                   sa.func.sum(g.articles).label("articles"),
                   sa.func.min(g.first_mention).label("first_mention"))
-        .select_from(ag.agg_place_day)
+        .select_from(rows)
         .join(t.place, p.id == g.place_id)
-        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
-               *aggregate_conditions(g.day, g.language, f))
+        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
         .order_by(sa.desc("mentions"), p.key)

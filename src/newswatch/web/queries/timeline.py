@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
 from ...read.merges import EntityEdits
-from ...read.scope import aggregate_conditions, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, in_country
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
 from ...storage.aggregates import item_day
@@ -143,6 +143,8 @@ def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types
     """What :func:`_dated_counts` and the first/last publication day say, from
     ``agg_timeline`` (dates and language only) or ``agg_timeline_revision`` (a country or an
     actor: the revisions they select, read from the item tables now, as the scope does)."""
+    table: sa.FromClause
+    g: Any
     if f.country is not None or actor_id is not None:
         # per revision, restricted to the revisions the country and the actor select now
         table = ag.agg_timeline_revision
@@ -153,9 +155,11 @@ def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types
         if actor_id is not None:  # the actor as analysts merged and split it
             conds.append(g.revision_id.in_(EntityEdits(conn).revisions_mentioning(actor_id)))
     else:
-        table = ag.agg_timeline
+        # whole months from agg_timeline_month, the days of a month the range cuts from
+        # agg_timeline
+        table = aggregate_rows(ag.agg_timeline, ag.agg_timeline_month, ["item_day", "type", "n"], f)
         g = table.c
-        conds = aggregate_conditions(g.day, g.language, f)
+        conds = []
     counts: Counter[tuple[dt.date, str]] = Counter()
     for day, kind, n in conn.execute(
         sa.select(g.item_day, g.type, sa.func.sum(g.n)).select_from(table).where(*conds)
@@ -202,7 +206,7 @@ def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str
               direct: bool) -> dict[str, Any]:
     # The aggregates count machine output; once an analyst has corrected or rejected an event
     # mention, the item tables are scanned so the correction holds.
-    if (not direct and sa.inspect(conn).has_table("agg_timeline_revision")
+    if (not direct and sa.inspect(conn).has_table(ag.agg_timeline_month.name)
             and not ReviewIndex(conn, "correction").positions("event", lambda r: True)):
         counts, first_pub, last_pub = _aggregated_counts(conn, f, actor_id, types)
     else:
