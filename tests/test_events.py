@@ -311,3 +311,82 @@ def test_token_lookups_by_offset_match_a_scan_of_the_tokens(which: str, request)
     assert view.first_from(len(article.text) + 1) is None
     first_ent = min(article.entities, key=lambda e: e.start)
     assert article.tokens[view.starting_in(first_ent.start, first_ent.end)[0]].start == first_ent.start
+
+
+# -- actor grammar (issue 9) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "trigger", "actor", "country"),
+    [
+        # rss_afghanistan_2021, rss-211797eb9ed03b6f: the person's title is an appositive; the
+        # country possessing the organisation in it is his (the alias file's Taliban is AFG)
+        ("en", "Noor Wali Mehsud, the leader of Pakistan's Tehrik-i-Taliban, discusses the group's relationship "
+               "with Afghanistan's Taliban in his first television interview.", "discusses", "Noor Wali Mehsud", "PAK"),
+        # nerel_ru_wikinews: the name stands in apposition to its title ("губернатор Алтайского края")
+        ("ru", "Собравшихся жителей и именитых гостей приветствовал губернатор Алтайского края Виктор Томенко:",
+         "приветствовал", "Виктор Томенко", "RUS"),
+        # nerel_ru_wikinews, nerel-test-186842: a country adjective on the appositive title
+        ("ru", "Китайская актриса Фань Бинбин согласилась на штраф в размере 129 млн долларов (около 884 млн юаней) "
+               "за уклонение от уплаты налогов.", "согласилась", "Фань Бинбин", "CHN"),
+    ],
+)
+def test_an_appositive_title_gives_a_person_its_country(situation_pipeline, lang: str, text: str, trigger: str,
+                                                        actor: str, country: str) -> None:
+    ev = _find(run(situation_pipeline, text, lang), trigger)
+    assert [(p.text, p.country) for p in ev.actors] == [(actor, country)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "trigger", "actor"),
+    [
+        # nerel_ru_wikinews, nerel-test-186842 (the same actress, later in the article, with no title)
+        ("ru", "3 октября 2018 года Фань Бинбин признала вину.", "признала", "Фань Бинбин"),
+        # own wording: where a person works is not whose they are
+        ("en", "John Smith, a reporter in Moscow, criticized the decision.", "criticized", "John Smith"),
+    ],
+)
+def test_a_person_without_a_country_in_an_appositive_title_keeps_none(situation_pipeline, lang: str, text: str,
+                                                                      trigger: str, actor: str) -> None:
+    ev = _find(run(situation_pipeline, text, lang), trigger)
+    assert [(p.text, p.country) for p in ev.actors] == [(actor, None)]
+
+
+def test_the_author_of_a_condemned_act_is_the_recipient(situation_pipeline) -> None:
+    # wh_statements_2021, readout of President Biden's call with Prime Minister Netanyahu (2021-05-12):
+    # "attacks by Hamas" names who is condemned
+    text = ("President Biden spoke today with Israeli Prime Minister Benjamin Netanyahu. He condemned the rocket "
+            "attacks by Hamas and other terrorist groups, including against Jerusalem and Tel Aviv.")
+    ev = _find(run(situation_pipeline, text), "condemned", "ACCUSE")
+    assert ev.actor_country == "USA"
+    assert [p.text for p in ev.recipients] == ["Hamas"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "trigger", "recipient"),
+    [
+        # own wording (no threat with an "against" object in shared/corpus): the threatened act's
+        # "against" object is the target
+        ("en", "Moscow threatened retaliatory measures against Lithuania.", "threatened", "Lithuania"),
+        ("ru", "Москва пригрозила ответными мерами против Литвы.", "пригрозила", "Литвы"),
+    ],
+)
+def test_the_target_of_a_threatened_act_is_the_recipient(situation_pipeline, lang: str, text: str, trigger: str,
+                                                         recipient: str) -> None:
+    ev = _find(run(situation_pipeline, text, lang), trigger, "THREATEN")
+    assert (ev.actor_country, [(p.text, p.country) for p in ev.recipients]) == ("RUS", [(recipient, "LTU")])
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # own wording: a country name before a titled name is its country, whatever label the
+        # named-entity tagger gave the possessor; "Bosnia" is Bosnia and Herzegovina
+        ("Jordan's visiting King Abdullah II met the Israeli president.", "JOR"),
+        ("Bosnia and Slovenia agreed to a ceasefire.", "BIH"),
+    ],
+)
+def test_a_country_name_possessor_or_short_name_gives_the_country(situation_pipeline, text: str,
+                                                                  country: str) -> None:
+    best = max(run(situation_pipeline, text, published=None).events, key=lambda e: e.prov.confidence)
+    assert country in {p.country for p in best.actors}

@@ -6,7 +6,9 @@ of "asked") in this order:
 1. an entity mention at the head → the entity (its alias-file country and type; a capital or a
    seat of power stands for its state the way PLOVER codes "Moscow said" or "the Kremlin":
    RUS GOV; a person's title in front of the name gives the sector: "Russian President
-   Vladimir Putin" → GOV);
+   Vladimir Putin" → GOV); a person with no country of its own takes the one of an
+   appositive title ("Kofi Annan, UN secretary-general" → IGO; "губернатор Алтайского края
+   Виктор Томенко" → RUS);
 2. a personal or possessive pronoun → the subject of the clause ("his talks") or its
    antecedent from the shared resolver (:mod:`newswatch.text.antecedents`: the most recent
    named subject or quote speaker of that kind within
@@ -44,14 +46,20 @@ _TITLE_STOP_POS = frozenset({"VERB", "AUX", "ADP", "PUNCT", "SCONJ", "CCONJ", "P
 _PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 #: Modifier slots that may carry a party's country or the entity it belongs to.
 _MODIFIER_SLOTS = ("appos", "flat", "compound", "poss", "amod", "nmod", "gen", "prep:of", "prep:from",
-                   "prep:in", "prep:for", "prep:со_стороны")
+                   "prep:in", "prep:for", "prep:со_стороны", "prep:by")
 #: Modifier slots through which an organisation owns the phrase ("Taliban militants",
-#: "the Taliban's fighters", "militants of the Taliban", "боевики Талибана").
-_OWNER_SLOTS = frozenset({"compound", "poss", "gen", "prep:of", "nmod", "appos", "flat", "prep:со_стороны"})
+#: "the Taliban's fighters", "militants of the Taliban", "боевики Талибана"); "by" names the
+#: author of an act or a statement noun ("calls by Kofi Annan", "attacks by the Taliban").
+_OWNER_SLOTS = frozenset({"compound", "poss", "gen", "prep:of", "nmod", "appos", "flat", "prep:со_стороны",
+                          "prep:by"})
 #: Pre-modifier slots through which a name or title is marked with a country ("the US Congress",
 #: "U.S. Secretary of State X", "российский МИД"): adjectival and noun modifiers, compounds and
 #: possessives (only those before the name are read).
 _COUNTRY_MODIFIER_SLOTS = frozenset({"compound", "amod", "poss", "nmod"})
+#: Modifier slots of an appositive title read for a person's country (:meth:`ActorResolver._appos_country`):
+#: those of :data:`_MODIFIER_SLOTS` but "in", "for" and "by", which name where the person works
+#: or what for ("a reporter in Moscow", "the special envoy for Afghanistan"), not whose they are.
+_TITLE_SLOTS = tuple(s for s in _MODIFIER_SLOTS if s not in ("prep:in", "prep:for", "prep:by"))
 #: How deep :meth:`PartyResolver._modifier_country` follows modifiers of modifiers.
 _COUNTRY_MODIFIER_DEPTH = 2
 
@@ -371,8 +379,76 @@ class ActorResolver:
                         code = self._code_of_word(c)
                         if code:
                             return code
+                    elif v.slot_of(c) in ("poss", "compound") and self._titled(ent):
+                        # a country name tagged as something else ("Jordan's King Abdullah II"
+                        # with Jordan a PERSON, "The Ivory Coast's Supreme Court" with an ORG)
+                        code, capital = self.tables.country_of_name(other.text)
+                        if code and not capital:
+                            return code
                     nxt.append(c)  # look at its own modifiers
             frontier = nxt
+        return None
+
+    def _titled(self, ent: EntityMention) -> bool:
+        """True when an organisation, or a person whose name carries a title word of the sector
+        table ("King Abdullah II", not "Chad Smith"): only then is a country-named possessor
+        or compound in front of it read as the country whatever its entity label."""
+        if ent.label == "ORG":
+            return True
+        sect = self.tables.sectors.get(self.lang, {})
+        return ent.label == "PERSON" and any(self.view.lemma(i) in sect
+                                             for i in self.view.starting_in(ent.start, ent.end))
+
+    def _appos_country(self, ent: EntityMention) -> str | None:
+        """The country (or group code) of a person given by an appositive title noun: "Kenzo
+        Oshima, the United Nations Emergency Relief Coordinator", "Kofi Annan, UN
+        secretary-general", "the UN envoy, X", "Сергей Лавров, глава МИД России".
+
+        The title noun is an ``appos`` dependent of the name, or the head the name is an
+        ``appos`` of. Its modifiers (:data:`_TITLE_SLOTS`, and their own modifiers one
+        level down) are read: an organisation or place entity lends its country
+        (:meth:`from_entity`), a word its demonym or country name; another person's name is
+        never read; a country possessor of such an entity comes first ("the leader of Pakistan's
+        Tehrik-i-Taliban" is PAK although the alias file's Taliban is AFG). Returns an ISO
+        3166-1 alpha-3 or group code, or None.
+        """
+        v = self.view
+        toks = list(v.starting_in(ent.start, ent.end))
+        if not toks:
+            return None
+        inside = set(toks)
+        titles = [c for i in toks for c in v.children[i] if c not in inside and v.tokens[c].dep == "appos"]
+        top = next((i for i in toks if v.head(i) not in inside), None)
+        above = v.head(top) if top is not None and v.tokens[top].dep == "appos" else None
+        if above is not None:
+            titles.append(above)  # "the UN envoy, X"
+        for h in titles:
+            named = v.entity_at(h)
+            if v.tokens[h].pos not in ("NOUN", "PROPN") or (named is not None and named.label == "PERSON"):
+                continue  # another person in apposition is not a title
+            frontier = [h]
+            for _ in range(_COUNTRY_MODIFIER_DEPTH):
+                nxt: list[int] = []
+                for i in frontier:
+                    for slot in _TITLE_SLOTS:
+                        for m in v.args(i).get(slot, []):
+                            if m in inside:
+                                continue
+                            other = v.entity_at(m)
+                            if other is not None and other.label == "PERSON":
+                                continue
+                            if other is not None and other.label in ("ORG", "GPE", "NORP"):
+                                # "the leader of Pakistan's Tehrik-i-Taliban": the country that
+                                # owns the organisation comes before the organisation's own
+                                owner = [self._code_of_word(x) for x in v.children[m]
+                                         if v.slot_of(x) == "poss" and x not in inside]
+                                code = next((x for x in owner if x), None) or self.from_entity(other).country
+                            else:
+                                code = self._code_of_word(m)
+                            if code:
+                                return code
+                            nxt.append(m)
+                frontier = nxt
         return None
 
     def _locative(self, e: EntityMention) -> bool:
@@ -449,6 +525,8 @@ class ActorResolver:
             country, sector = self._person_title(ent, country, sector)
             if country is None:
                 country = self._of_country(ent)
+            if country is None:
+                country = self._appos_country(ent)
         if country is None and ent.label in ("PERSON", "ORG"):
             country = self._modifier_country(ent)
         if title_sector and ent.label == "PERSON":

@@ -749,6 +749,14 @@ class EventCoder:
                 got = self._recipients(comp, comp.entries[0], actors)
                 if got:
                     return got, list(self._last_heads)
+        # "threatened further action against Russia", "угрожал ответными мерами против
+        # Украины": the act named by the trigger's object carries its target
+        for o in self._objects(c.tok) + v.args(c.tok).get("ins", []):
+            self._last_heads = []
+            got = [p for p in self._parties(v.args(o).get("prep:against", []) + v.args(o).get("prep:против", []))
+                   if self.res.is_clear(p) and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+            if got:
+                return got, list(self._last_heads)
         for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
             for slot in COMPLEMENT_TARGET_SLOTS:
                 self._last_heads = []
