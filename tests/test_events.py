@@ -390,3 +390,44 @@ def test_a_country_name_possessor_or_short_name_gives_the_country(situation_pipe
                                                                   country: str) -> None:
     best = max(run(situation_pipeline, text, published=None).events, key=lambda e: e.prov.confidence)
     assert country in {p.country for p in best.actors}
+
+
+# -- lexicon additions of issue 9 (sentences of ../shared/corpus/, file and id given) ---------------
+
+
+@pytest.mark.parametrize(("lang", "text", "trigger", "type_"), [
+    # kremlin_en_central_asia_2021_2022 kremlin-en-68022
+    ("en", "Vladimir Putin sent a message of congratulations to President of Uzbekistan Shavkat Mirziyoyev on the "
+           "30th anniversary of diplomatic relations between Russia and Uzbekistan.", "sent", "SUPPORT"),
+    # kremlin_en_central_asia_2021_2022 kremlin-en-67034
+    ("en", "In 2000, the Russian Federation was blacklisted by the Financial Action Task Force on Money "
+           "Laundering(FATF).", "blacklisted", "SANCTION"),
+    # wh_statements_2021 whsr-2021-02-18-readout-of-president-joseph-r-biden-jr-call-with-governor-greg-abbott-of-texas
+    ("en", "President Biden conveyed his support to the people of Texas in this trying time.", "support", "SUPPORT"),
+    # rss_afghanistan_2021 rss-790829e30d503db3
+    ("en", "Liverpool man trapped in Afghanistan pleads for help", "pleads", "REQUEST"),
+    # nerel_ru_wikinews nerel-dev-431398_text
+    ("ru", "Кроме того, СК уже возбудил уголовное дело о препятствовании деятельности избиркома в связи с похожей "
+           "акцией протеста 14 июля.", "возбудил", "ACCUSE"),
+    # nerel_ru_wikinews nerel-train-102645_text
+    ("ru", "Национальное агентство расследований Индии предъявило обвинения гражданину страны Мохамеду Насеру, "
+           "который подозревается в вербовке в группировку «Исламское государство» (ИГИЛ).", "обвинения", "ACCUSE"),
+])
+def test_added_triggers_code_their_plover_type(situation_pipeline, lang: str, text: str, trigger: str,
+                                               type_: str) -> None:
+    ev = _find(run(situation_pipeline, text, lang), trigger, type_)
+    assert not (ev.negated or ev.hypothetical)
+
+
+def test_a_polite_thank_you_is_not_support(situation_pipeline) -> None:
+    # kremlin_en_central_asia_2021_2022: the transcripts' "Thank you, Mr Putin." lines
+    text = "President of Kyrgyzstan Sadyr Japarov: Thank you, Mr Putin."
+    assert [e for e in run(situation_pipeline, text).events if e.type == "SUPPORT"] == []
+
+
+def test_a_rejected_accusation_keeps_the_embedded_blast_uncoded(situation_pipeline) -> None:
+    # nerel_ru_wikinews nerel-train-132779_text: the blast is the content of the rejected accusation
+    text = ("В Москве пресс-секретарь президента России Дмитрий Песков отверг все обвинения о какой-либо "
+            "причастности России к взрыву в Киеве.")
+    evs = run(situation_pipeline, text, "ru").events
+    assert [e.type for e in evs] == ["REJECT"]

@@ -374,7 +374,9 @@ class EventCoder:
             h = v.head(cur)
             if h is None or not (slot in _GOVERN_SLOTS or dep in _GOVERN_SLOTS):
                 return None
-            if h in by_tok and h != c.tok:
+            # a noun left with no entry (a light-only trigger without its light verb: "rejected
+            # the accusations of involvement in the blast") passes the search on upwards
+            if h in by_tok and h != c.tok and by_tok[h].entries:
                 return by_tok[h]
             if (v.tokens[h].pos in ("VERB", "AUX") and h not in by_tok
                     and slot not in ("xcomp", "pcomp", "prep", "pobj")):
