@@ -419,12 +419,6 @@ def test_added_triggers_code_their_plover_type(situation_pipeline, lang: str, te
     assert not (ev.negated or ev.hypothetical)
 
 
-def test_a_polite_thank_you_is_not_support(situation_pipeline) -> None:
-    # kremlin_en_central_asia_2021_2022: the transcripts' "Thank you, Mr Putin." lines
-    text = "President of Kyrgyzstan Sadyr Japarov: Thank you, Mr Putin."
-    assert [e for e in run(situation_pipeline, text).events if e.type == "SUPPORT"] == []
-
-
 def test_a_rejected_accusation_keeps_the_embedded_blast_uncoded(situation_pipeline) -> None:
     # nerel_ru_wikinews nerel-train-132779_text: the blast is the content of the rejected accusation
     text = ("В Москве пресс-секретарь президента России Дмитрий Песков отверг все обвинения о какой-либо "
