@@ -161,17 +161,17 @@ def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types
         g = table.c
         conds = []
     counts: Counter[tuple[dt.date, str]] = Counter()
+    # an article's item day is its publication day: the first and last come from the same rows
+    published: list[dt.date] = []
     for day, kind, n in conn.execute(
         sa.select(g.item_day, g.type, sa.func.sum(g.n)).select_from(table).where(*conds)
         .group_by(g.item_day, g.type)
     ).all():
+        if kind == "article" and int(n) > 0:
+            published.append(_day(day))  # type: ignore[arg-type]
         if _wanted(kind, types):
             counts[(_day(day), kind)] += int(n)  # type: ignore[index]
-    first_pub, last_pub = conn.execute(
-        sa.select(sa.func.min(g.item_day), sa.func.max(g.item_day)).select_from(table)
-        .where(g.type == "article", *conds)
-    ).one()
-    return counts, first_pub, last_pub
+    return counts, min(published, default=None), max(published, default=None)
 
 
 def timeline(
