@@ -296,3 +296,29 @@ def test_concurrent_writers_keep_the_counts(db_url: str) -> None:
         with store.read() as conn:
             line = timeline_q._timeline(conn, make_filters(), None, {"article"}, direct=False)
         assert sum(b["total"] for b in line["buckets"]) == 12
+
+
+def test_an_article_naming_one_place_two_ways_counts_once_on_the_map(web_db: str) -> None:
+    # Two assaults in one article, placed at Ghazni once by its key and once by its name: two
+    # groups of agg_event_place rows name one place and type, and the article counts once
+    from web_samples import map_article
+
+    article = map_article()
+    article.id, article.url = "map-0002", "https://example.org/map-0002"
+    protest, assault = article.events
+    s = article.text.index("attacked")
+    assault.place, assault.place_key = "Ghazni", None
+    twin = dataclasses.replace(assault, start=article.text.index("protested"),
+                               end=article.text.index("protested") + len("protested"),
+                               place="geonames:1141269", place_key="geonames:1141269")
+    assert s == assault.start
+    article.events = [assault, twin]
+    with Store.open(web_db) as store:
+        store.save(article)
+        with store.read() as conn:
+            markers = {(x["properties"]["name"], x["properties"]["category"]): x["properties"]
+                       for x in map_q._map_features_aggregated(conn, make_filters(), limit=3000)["features"]
+                       if x["properties"]["kind"] == "event"}
+            assert (markers[("Ghazni", "ASSAULT")]["mentions"],
+                    markers[("Ghazni", "ASSAULT")]["articles"]) == (2, 1)
+        _assert_same_answers(store)

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -182,25 +183,76 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
     features = _place_features(conn, places)
     remaining = limit - len(features)
     if remaining > 0:
-        e = ag.agg_event_place.c
-        at_place = [p.key == e.place, p.name == e.place, p.key == e.place_key]
-        estmt = (
-            sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type,
-                      sa.func.sum(e.mentions).label("mentions"),
-                      sa.func.count(sa.distinct(e.article_id)).label("articles"),
-                      sa.func.min(e.first_event).label("first_event"))
-            .select_from(ag.agg_event_place)
-            .join(t.place, sa.or_(*at_place))
-            .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
-                   *aggregate_conditions(e.day, e.language, f))
-            .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type)
-            .order_by(sa.desc("mentions"), p.key, e.type)
-            .limit(remaining)
-        )
-        if f.country:
-            estmt = estmt.where(p.country_code == f.country, in_country(e.revision_id, f))
-        features.extend(_event_rows_to_features(conn, conn.execute(estmt).all()))
+        located = (_event_places_in_country(conn, f, remaining) if f.country
+                   else _event_places(conn, f, remaining))
+        features.extend(_event_rows_to_features(conn, located))
     return {"type": "FeatureCollection", "features": features}
+
+
+def _at_place(p: Any, place: Any, place_key: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: a located event's place text names the place (as its key or its name),
+    or its place key is the place's. Read at query time, so places stored later match."""
+    return sa.or_(p.key == place, p.name == place, p.key == place_key)
+
+
+def _event_places(conn: Connection, f: Filters, limit: int) -> list[Any]:
+    """Event markers per (place, PLOVER type) in the date and language scope, busiest first.
+
+    ``agg_event_place`` holds one row per latest revision, place text, place key and type. Its
+    rows are first summed per (place text, place key, type), a few hundred groups however many
+    articles there are, and only the groups are matched to places: within a group every row
+    is another article, so its row count is its number of articles. Where several groups
+    name one place and type ("Kabul" and a key), the articles are counted again without
+    duplicates from their rows.
+    """
+    p, e = t.place.c, ag.agg_event_place.c
+    dated = aggregate_conditions(e.day, e.language, f)
+    groups = (sa.select(e.place, e.place_key, e.type, sa.func.sum(e.mentions).label("mentions"),
+                        sa.func.count().label("articles"), sa.func.min(e.first_event).label("first_event"))
+              .where(*dated).group_by(e.place, e.place_key, e.type).cte("event_groups"))
+    g = groups.c
+    rows = conn.execute(
+        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, g.type,
+                  sa.func.sum(g.mentions).label("mentions"), sa.func.sum(g.articles).label("articles"),
+                  sa.func.count().label("groups"), sa.func.min(g.first_event).label("first_event"))
+        .select_from(groups)
+        .join(t.place, _at_place(p, g.place, g.place_key))
+        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
+        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, g.type)
+        .order_by(sa.desc("mentions"), p.key, g.type)
+        .limit(limit)
+    ).all()
+    out: list[Any] = []
+    for r in rows:
+        if r.groups > 1:  # one article may be in several groups of this place and type
+            articles = conn.scalar(
+                sa.select(sa.func.count(sa.distinct(e.article_id))).select_from(ag.agg_event_place)
+                .join(t.place, _at_place(p, e.place, e.place_key))
+                .where(p.key == r.key, e.type == r.type, *dated))
+            out.append(SimpleNamespace(**{**r._asdict(), "articles": articles}))  # the exact count
+            continue
+        out.append(r)
+    return out
+
+
+def _event_places_in_country(conn: Connection, f: Filters, limit: int) -> list[Any]:
+    """:func:`_event_places` in a country: the places of the country, and the rows of the
+    revisions the country selects now (:func:`newswatch.read.scope.in_country`)."""
+    p, e = t.place.c, ag.agg_event_place.c
+    return list(conn.execute(
+        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type,
+                  sa.func.sum(e.mentions).label("mentions"),
+                  sa.func.count(sa.distinct(e.article_id)).label("articles"),
+                  sa.func.min(e.first_event).label("first_event"))
+        .select_from(ag.agg_event_place)
+        .join(t.place, _at_place(p, e.place, e.place_key))
+        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
+               *aggregate_conditions(e.day, e.language, f),
+               p.country_code == f.country, in_country(e.revision_id, f))
+        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type)
+        .order_by(sa.desc("mentions"), p.key, e.type)
+        .limit(limit)
+    ).all())
 
 
 def _place_features(conn: Connection, places: Sequence[Any]) -> list[dict[str, Any]]:
