@@ -85,6 +85,15 @@ class MalformedRecord(InputError):
     code = "malformed"
 
 
+class BadDate(InputError):
+    """A warning, not a failure: the input's publication date cannot be read (``31 Feb``,
+    ``25:61``, ``garbage``), lies after the time of ingest plus one day, or before 1900-01-01
+    (:mod:`newswatch.ingest.dates`). The article is kept without a date; the value as written is
+    in ``meta["published_refused"]``."""
+
+    code = "bad-date"
+
+
 class UnexpectedInputError(InputError):
     """Reading an input raised an error newswatch does not foresee (a bug to report); the
     input is skipped and the batch goes on. The message names the exception."""

@@ -108,7 +108,11 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
                 continue
             for e in article.errors:
                 bar.clear()
-                err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")
+                if e.stage == "ingest":  # a reader's warning (bad-date, text-cut): one line
+                    err(f"{article.origin}: warning: {e.code}: {e.message}")
+                else:
+                    err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): "
+                        f"{e.message}")
             yield article
     finally:
         bar.close()
