@@ -80,7 +80,9 @@ class NotAnArticle(InputError):
 
 
 class MalformedRecord(InputError):
-    """A JSON Lines record or feed entry cannot be parsed or lacks required fields."""
+    """A JSON Lines record, feed entry or WARC record cannot be parsed or lacks required fields
+    (a WARC record: no ``WARC-Target-URI``, a ``Content-Length`` that is not a number or that
+    does not end at a record boundary)."""
 
     code = "malformed"
 
