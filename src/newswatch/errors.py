@@ -202,6 +202,14 @@ class StorageError(NewswatchError):
     code = "storage"
 
 
+class DatabaseUnavailable(StorageError):
+    """The database refuses every write, not one article: it stayed locked by another process
+    past ``db_busy_timeout_seconds``, is read-only, or its disk failed. ``ingest`` stops with
+    one line naming the database (exit 3) instead of failing each article in turn."""
+
+    code = "storage"
+
+
 class ArticleNotFound(StorageError):
     """No stored article (or revision) has the requested id."""
 
