@@ -132,12 +132,14 @@ def test_jsonl_record_errors_name_their_line(tmp_path: Path) -> None:
         '["not", "an", "object"]\n'
         '{"id": "c", "text": "x", "published": "last week"}\n', encoding="utf-8")
     arts, errs = split(read_inputs([str(path)]))
-    (a,) = arts
+    a, c = arts
     assert (a.id, a.published, a.published_source) == ("a", dt.date(2021, 9, 4), "input")
     assert [(type(e), e.subject) for e in errs] == [
-        (MalformedRecord, f"{path}:3"), (MalformedRecord, f"{path}:4"),
-        (MalformedRecord, f"{path}:5")]
-    assert "'text'" in errs[0].message and "ISO date" in errs[2].message
+        (MalformedRecord, f"{path}:3"), (MalformedRecord, f"{path}:4")]
+    assert "'text'" in errs[0].message
+    # an unreadable date does not cost the record: kept without a date, one bad-date warning
+    assert (c.id, c.published, c.meta["published_refused"]) == ("c", None, "last week")
+    assert [(e.code, "'last week'" in e.message) for e in c.errors] == [("bad-date", True)]
 
 
 def test_jsonl_overlong_line_is_too_large_and_next_line_still_loads(tmp_path: Path) -> None:

@@ -48,9 +48,10 @@ def test_page_records_are_articles_dated_by_the_page(tmp_path: Path) -> None:
     # record 4 is a request (structure: passed over); then one line per bad record
     assert [(e.subject, e.code) for e in errs] == [
         (f"{path}#5", "not-html"), (f"{path}#6", "not-an-article"),
-        (f"{path}#7", "too-large"), (f"{path}#8", "truncated")]
+        (f"{path}#7", "truncated"), (f"{path}#8", "truncated")]
     assert "image/png" in errs[0].message and "404" in errs[1].message
-    assert "2,000,000,000" in errs[2].message
+    # declares 2 GB (over the cap) but its gzip member holds a few bytes: a cut record
+    assert "1,999,999," in errs[2].message and "declared Content-Length" in errs[2].message
 
 
 def test_the_offset_reads_the_record_again(tmp_path: Path) -> None:
@@ -142,7 +143,7 @@ def test_ingest_a_warc_stores_pages_with_provenance(tmp_path: Path) -> None:
     assert res.exit_code == 1, res.output  # some records failed (README, exit codes)
     assert "ingested 2 new, 0 revised, 0 unchanged, 4 failed" in res.stdout
     codes = [line.split(": ")[1] for line in res.stderr.splitlines() if ": warning:" not in line]
-    assert codes == ["not-html", "not-an-article", "too-large", "truncated"]
+    assert codes == ["not-html", "not-an-article", "truncated", "truncated"]
     with Store.open(f"sqlite:///{db}") as store, store.read() as conn:
         rows = conn.execute(sa.text(
             "select a.url, a.published, r.meta from article a join revision r on r.article_id = a.id "
@@ -155,3 +156,39 @@ def test_ingest_a_warc_stores_pages_with_provenance(tmp_path: Path) -> None:
     assert failures == codes
     again = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(path)])
     assert "ingested 0 new, 0 revised, 2 unchanged, 4 failed" in again.stdout
+
+
+def _raw_record(headers: list[str], body: bytes) -> bytes:
+    return ("WARC/1.0\r\n" + "".join(h + "\r\n" for h in headers) + "\r\n").encode() + body
+
+
+def test_a_record_without_target_uri_is_named_and_the_next_record_kept(tmp_path: Path) -> None:
+    recs = kremlin_records(2)
+    first, second = io.BytesIO(), io.BytesIO()
+    response(WARCWriter(first, gzip=False), recs[0]["url"], page(recs[0]))
+    response(WARCWriter(second, gzip=False), recs[1]["url"], page(recs[1]))
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>x</p></body></html>"
+    nouri = _raw_record(["WARC-Type: response", f"Content-Length: {len(body)}"], body) + b"\r\n\r\n"
+    path = tmp_path / "mid.warc"
+    path.write_bytes(first.getvalue() + nouri + second.getvalue())
+    arts, errs = split(read_inputs([str(path)]))
+    assert [a.url for a in arts] == [recs[0]["url"], recs[1]["url"]]
+    assert [(e.subject, e.code) for e in errs] == [(f"{path}#2", "malformed")]
+    assert "WARC-Target-URI" in errs[0].message
+
+
+def test_a_cut_record_with_bare_headers_is_truncated(tmp_path: Path) -> None:
+    for length in ("99999", "999999999999999999999999"):
+        path = tmp_path / f"cut{len(length)}.warc"
+        path.write_bytes(_raw_record(["WARC-Type: response", f"Content-Length: {length}"], b"short"))
+        _, errs = split(read_inputs([str(path)]))
+        assert [(e.subject, e.code) for e in errs] == [(f"{path}#1", "truncated")]
+
+
+def test_a_bad_content_length_is_one_line_and_warcio_prints_nothing(tmp_path: Path, capfd) -> None:
+    path = tmp_path / "badlen.warc"
+    path.write_bytes(_raw_record(["WARC-Type: response", "Content-Length: abc"], b"short"))
+    _, errs = split(read_inputs([str(path)]))
+    assert [(e.subject, e.code) for e in errs] == [(f"{path}#1", "malformed")]
+    assert "'abc'" in errs[0].message
+    assert capfd.readouterr().err == ""

@@ -80,9 +80,20 @@ class NotAnArticle(InputError):
 
 
 class MalformedRecord(InputError):
-    """A JSON Lines record or feed entry cannot be parsed or lacks required fields."""
+    """A JSON Lines record, feed entry or WARC record cannot be parsed or lacks required fields
+    (a WARC record: no ``WARC-Target-URI``, a ``Content-Length`` that is not a number or that
+    does not end at a record boundary)."""
 
     code = "malformed"
+
+
+class BadDate(InputError):
+    """A warning, not a failure: the input's publication date cannot be read (``31 Feb``,
+    ``25:61``, ``garbage``), lies after the time of ingest plus one day, or before 1900-01-01
+    (:mod:`newswatch.ingest.dates`). The article is kept without a date; the value as written is
+    in ``meta["published_refused"]``."""
+
+    code = "bad-date"
 
 
 class UnexpectedInputError(InputError):
@@ -187,6 +198,14 @@ class PipelineConfigError(NewswatchError):
 
 class StorageError(NewswatchError):
     """The database could not be opened, migrated or written."""
+
+    code = "storage"
+
+
+class DatabaseUnavailable(StorageError):
+    """The database refuses every write, not one article: it stayed locked by another process
+    past ``db_busy_timeout_seconds``, is read-only, or its disk failed. ``ingest`` stops with
+    one line naming the database (exit 3) instead of failing each article in turn."""
 
     code = "storage"
 

@@ -142,6 +142,11 @@ SETTINGS: tuple[Setting, ...] = (
         "own savepoint, so a refused article fails alone). 1: one transaction per article.",
     ),
     Setting(
+        "db_busy_timeout_seconds", 30.0,
+        "How long a SQLite writer waits for a lock another process holds before giving up, in "
+        "seconds; ingest then stops with one line naming the database (exit 3).",
+    ),
+    Setting(
         "save_batch_seconds", 5.0,
         "Age of ingest's save batch after which it is written when the next input comes back "
         "from analysis, even if not full, in seconds (a slow stream is stored as it goes).",

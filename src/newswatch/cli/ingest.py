@@ -12,11 +12,11 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ..errors import InputError, NewswatchError
+from ..errors import DatabaseUnavailable, InputError, NewswatchError, StorageError
 from ..model import Article
 from .common import (
     DbOpt,
@@ -25,6 +25,7 @@ from .common import (
     db_url,
     err,
     exit_code,
+    fail,
     open_store,
     parse_date,
 )
@@ -108,7 +109,11 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
                 continue
             for e in article.errors:
                 bar.clear()
-                err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): {e.message}")
+                if e.stage == "ingest":  # a reader's warning (bad-date, text-cut): one line
+                    err(f"{article.origin}: warning: {e.code}: {e.message}")
+                else:
+                    err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): "
+                        f"{e.message}")
             yield article
     finally:
         bar.close()
@@ -158,8 +163,6 @@ def ingest(
     stored as a new revision. Analysed articles are written in batches of ``save_batch_count``
     (one transaction each, every article in its own savepoint: ``Store.save_many``).
     """
-    import time
-
     from ..settings import load as load_settings
 
     settings = load_settings()
@@ -167,7 +170,42 @@ def ingest(
     batch_seconds = float(settings["save_batch_seconds"])
     store = open_store(db_url(db))
     counts = {"ok": 0, "failed": 0}
-    summary = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0, "warnings": 0, "replaced": 0}
+    summary: dict[str, Any] = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0,
+                               "warnings": 0, "replaced": 0}
+    try:
+        _ingest_items(paths, published, source, language, progress, counts, summary, store,
+                      batch_count, batch_seconds)
+    except StorageError as exc:  # the database refuses writes (locked, read-only...): stop
+        store.close()
+        fail(f"{_hidden(db_url(db))}: {exc.code}: {exc.message} (nothing more is stored; "
+             "run again when the database is free)")
+    except BaseException:
+        store.close()
+        raise
+    store.close()
+    _summary(summary, fmt, db)
+    raise typer.Exit(exit_code(counts["ok"], counts["failed"]))
+
+
+def _hidden(url: str) -> str:
+    """``url`` with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot parse is shown as given
+        return url
+
+
+def _ingest_items(paths: list[str], published: str | None, source: str | None,
+                  language: str | None, progress: bool | None, counts: dict[str, int],
+                  summary: dict[str, Any], store: Any, batch_count: int,
+                  batch_seconds: float) -> None:
+    """The ingest loop: analyse, store in batches, count; raises StorageError when the
+    database refuses writes as a whole (:class:`~newswatch.errors.DatabaseUnavailable`, or
+    a failure that cannot even be logged)."""
+    import time
+
     pending: list[Article] = []
     oldest = 0.0
 
@@ -178,6 +216,8 @@ def ingest(
         """Write the analysed articles waiting in ``pending`` (one transaction, see
         :meth:`Store.save_many`) and count what happened to each."""
         for item, result in zip(pending, store.save_many(pending), strict=True):
+            if isinstance(result, DatabaseUnavailable):
+                raise result
             if isinstance(result, NewswatchError):
                 summary["failed"] += 1
                 counts["failed"] += 1
@@ -190,30 +230,30 @@ def ingest(
             summary["warnings"] += len(item.errors)
         pending.clear()
 
-    try:
-        for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
-            if isinstance(item, InputError):
-                summary["failed"] += 1
-                store.record_failure(item.subject or "?", item.code, item.message)
-            elif isinstance(item, Skipped):
-                counts["ok"] += 1
-                summary["unchanged"] += 1
-                summary["replaced"] += len(item.article.meta.get("replaces_lines", ()))
-            else:
-                summary["replaced"] += len(item.meta.get("replaces_lines", ()))
-                if not pending:
-                    oldest = time.monotonic()
-                pending.append(item)
-            if pending and (len(pending) >= batch_count or time.monotonic() - oldest >= batch_seconds):
-                flush()
-        flush()
-        if summary["new"] or summary["revised"]:
-            try:  # the cross-article threads pass, after every article is saved
-                store.rebuild_threads()
-            except NewswatchError as exc:
-                err(f"threads: {exc.code}: {exc.message}")
-    finally:
-        store.close()
+    for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
+        if isinstance(item, InputError):
+            summary["failed"] += 1
+            store.record_failure(item.subject or "?", item.code, item.message)
+        elif isinstance(item, Skipped):
+            counts["ok"] += 1
+            summary["unchanged"] += 1
+            summary["replaced"] += len(item.article.meta.get("replaces_lines", ()))
+        else:
+            summary["replaced"] += len(item.meta.get("replaces_lines", ()))
+            if not pending:
+                oldest = time.monotonic()
+            pending.append(item)
+        if pending and (len(pending) >= batch_count or time.monotonic() - oldest >= batch_seconds):
+            flush()
+    flush()
+    if summary["new"] or summary["revised"]:
+        try:  # the cross-article threads pass, after every article is saved
+            store.rebuild_threads()
+        except NewswatchError as exc:
+            err(f"threads: {exc.code}: {exc.message}")
+
+
+def _summary(summary: dict[str, Any], fmt: Format, db: str | None) -> None:
     if fmt is Format.json:
         typer.echo(json.dumps(summary))
     else:
@@ -225,4 +265,3 @@ def ingest(
                "or URL)" if summary["replaced"] else "")
             + f" -> {db_url(db)}"
         )
-    raise typer.Exit(exit_code(counts["ok"], counts["failed"]))

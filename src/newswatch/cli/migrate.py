@@ -21,13 +21,20 @@ def migrate(db: DbOpt = None) -> None:
 
     url = db_url(db)
     require_database(url)
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # noqa: BLE001 - an unknown dialect or missing driver, one line
+        from ..storage.store import db_reason
+
+        fail(f"{url}: storage: not a database URL newswatch can open: {db_reason(exc)}")
     try:
         ran = upgrade_to_head(engine)
     except NewswatchError as exc:
         fail(exc.line())
     except Exception as exc:  # noqa: BLE001 - a driver or migration error, reported as one line
-        fail(f"{url}: storage: migration failed: {exc}")
+        from ..storage.store import db_reason
+
+        fail(f"{url}: storage: migration failed: {db_reason(exc)}")
     finally:
         engine.dispose()
     heads = ", ".join(head_revisions())

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import EmptyInput, InputError, MalformedRecord, TooLarge, UnsafeXml
 from ..model import Article
+from .dates import refuse_date, written_year, year_reinterpreted
 from .decode import mostly_utf8
 
 #: feedparser "bozo" exceptions that do not make the feed unreadable (an encoding label
@@ -291,20 +292,32 @@ def _entry_article(entry: Any, origin: str, parsed: Any, site: str | None,
         meta["encoding"] = parsed.encoding
     if entry.get("id"):
         meta["entry_id"] = entry["id"]
+    raw_date = next((v for k in ("published", "updated")
+                     if isinstance(v := entry.get(k), str) and v.strip()), None)
+    date_problem = None
     if date_field:
         meta["date_field"] = date_field
         meta["published_at"] = entry.get(date_field)
-        when = entry_datetime(str(entry.get(date_field) or ""))
+        raw_date = str(entry.get(date_field) or "")
+    if raw_date:
+        meta.setdefault("published_at", raw_date)
+        when = entry_datetime(raw_date)
         if when is not None:
             meta["published_datetime"] = when.isoformat()
             published = when.date()  # the date as written, in the entry's own zone
+        if published is None:
+            date_problem = "cannot be read as a date"
+        elif year_reinterpreted(raw_date, published):
+            year, digits = written_year(raw_date) or (0, 0)
+            date_problem = (f"writes the year {year:0{digits}d}, which a date parser read as "
+                            f"{published.year}")
     broken = sum((v or "").count("\ufffd") for v in (title, summary))
     if broken:
         meta["broken_bytes_replaced"] = broken
     if channel.get("link"):
         meta["feed_link"] = channel["link"]
     link = entry.get("link")
-    return Article(
+    article = Article(
         text=summary or title or "",
         origin=origin,
         url=link if isinstance(link, str) and link else None,
@@ -318,3 +331,6 @@ def _entry_article(entry: Any, origin: str, parsed: Any, site: str | None,
         extractor=f"feedparser-{version}",
         meta=meta,
     )
+    if date_problem is not None and raw_date:
+        refuse_date(article, raw_date, date_problem)
+    return article

@@ -65,6 +65,7 @@ from ..errors import (
 from ..model import Article, StageError
 from ..settings import Settings
 from ..settings import load as load_settings
+from .dates import check_published, refuse_date
 from .decode import check_binary, decode_bytes
 from .extract import ExtractResources, extract_html, extract_text, load_resources
 from .feeds import read_feed
@@ -225,15 +226,17 @@ def _opt_str(obj: dict[str, Any], key: str) -> str | None:
     raise ValueError(f"field {key!r} must be a string or null, not {type(value).__name__}")
 
 
-def _iso_date(value: Any) -> dt.date | None:
+def _iso_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """A record's ``published`` value as ``(date, None)``, or ``(None, why)`` when it is given
+    but cannot be read (the record is kept without a date: :mod:`.dates`)."""
     if value in (None, ""):
-        return None
+        return None, None
     if not isinstance(value, str):
-        raise ValueError(f"field 'published' must be an ISO date string, not {value!r}")
+        return None, f"is a JSON {type(value).__name__}, not an ISO date string"
     try:
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(value[:10]), None
     except ValueError:
-        raise ValueError(f"field 'published' is not an ISO date: {value!r}") from None
+        return None, "cannot be read as an ISO date (YYYY-MM-DD)"
 
 
 def _check_unicode(value: Any, origin: str) -> None:
@@ -297,7 +300,7 @@ def record_to_article(obj: Any, origin: str) -> Article:
             raise ValueError("field 'id' holds control characters (NUL, line breaks...)")
         _check_unicode(obj, origin)
         language = _opt_str(obj, "language")
-        published = _iso_date(obj.get("published"))
+        published, date_problem = _iso_date(obj.get("published"))
         article = Article(
             text=text, origin=origin, url=_opt_str(obj, "url"),
             id=str(rid) if rid not in (None, "") else "",
@@ -309,6 +312,10 @@ def record_to_article(obj: Any, origin: str) -> Article:
         )
     except ValueError as exc:
         raise MalformedRecord(str(exc), subject=origin) from None
+    if date_problem is not None:
+        refuse_date(article, obj.get("published"), date_problem)
+    elif published is not None:
+        article.meta["published_at"] = obj["published"]
     return article
 
 
@@ -740,6 +747,7 @@ def _finish(article: Article, run: _Run) -> None:
             f"(analysis_max_text_chars={cap:,})"))
     if run.published is not None:
         article.published, article.published_source = run.published, "option"
+    check_published(article)  # every reader's date, and the option's, under one rule
     if run.source:
         article.source = run.source
     elif not article.source:

@@ -28,7 +28,11 @@ of the archive is read:
 * ``too-large``: the record declares a ``Content-Length`` above the cap, or its decoded
   payload is larger; the record is never buffered (warcio skips it in 16 KiB reads);
 * ``truncated`` (:class:`~newswatch.errors.TruncatedRecord`): the file ends before the
-  declared ``Content-Length``, or the record carries ``WARC-Truncated``.
+  declared ``Content-Length``, or the record carries ``WARC-Truncated``;
+* ``malformed``: a response or resource record without ``WARC-Target-URI`` (warcio 1.8.1
+  would crash on it and lose the rest of the archive), a ``Content-Length`` that is not a
+  number, or a record not followed by the blank line its ``Content-Length`` promises (warcio's
+  own three-line warning on stderr is captured and becomes this one line).
 
 An archive without any response or resource record gives one ``empty`` line. Memory per
 record is bounded: at most ``cap + 1`` payload bytes are read, and warcio inflates a
@@ -41,6 +45,8 @@ as Common Crawl writes them) the next member starts the next record and reading 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
@@ -48,6 +54,7 @@ from typing import Any, BinaryIO
 from ..errors import (
     EmptyInput,
     InputError,
+    MalformedRecord,
     NotAnArticle,
     NotHtml,
     TooLarge,
@@ -116,11 +123,19 @@ def read_warc(raw: BinaryIO, name: str, *, cap: int, to_article: ToArticle,
     from warcio.exceptions import ArchiveLoadFailed
 
     records = ArchiveIterator(raw, check_digests=False)
+    _tolerate_missing_uri(records)
     n = documents = 0
+    reported = True  # whether the record before the next one already has its line
     while True:
         try:
-            record = next(records)
+            with contextlib.redirect_stderr(io.StringIO()) as said:
+                # warcio prints a 3-line WARNING when a record is not followed by the blank
+                # line its Content-Length promises; it becomes one line naming that record
+                record = next(records)
         except StopIteration:
+            if said.getvalue() and not reported:
+                documents += 1
+                yield _bad_length(f"{name}#{n}")
             if not documents:
                 yield EmptyInput(f"no response or resource record among {n} WARC records",
                                  subject=name)
@@ -130,6 +145,9 @@ def read_warc(raw: BinaryIO, name: str, *, cap: int, to_article: ToArticle,
                                   f"{str(exc)[:200]}; the rest of it is not read",
                                   subject=f"{name}#{n + 1}")
             return
+        if said.getvalue() and not reported:
+            documents += 1
+            yield _bad_length(f"{name}#{n}")
         n += 1
         origin = f"{name}#{n}"
         item: Article | InputError | None
@@ -139,9 +157,41 @@ def read_warc(raw: BinaryIO, name: str, *, cap: int, to_article: ToArticle,
             item = err
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the archive
             item = UnexpectedInputError(f"{type(exc).__name__}: {str(exc)[:200]}", subject=origin)
+        reported = isinstance(item, InputError)
         if item is not None:
             documents += 1
             yield item
+
+
+def _bad_length(origin: str) -> MalformedRecord:
+    return MalformedRecord("the record is not followed by the blank line its Content-Length "
+                           "promises (a wrong Content-Length?); the next record may be lost",
+                           subject=origin)
+
+
+def _tolerate_missing_uri(records: Any) -> None:
+    """Make warcio 1.8.1 read a response record that has no ``WARC-Target-URI``: its loader
+    calls ``uri.startswith`` and the AttributeError would end the iterator (and the archive).
+    Such a record is then yielded without HTTP headers and :func:`_record` refuses it."""
+    loader = records.loader
+    original = loader.load_http_headers
+
+    def load_http_headers(rec_type: Any, uri: Any, stream: Any, length: Any) -> Any:
+        if uri is None:
+            return None
+        return original(rec_type, uri, stream, length)
+
+    loader.load_http_headers = load_http_headers
+
+
+def _drain(record: Any, origin: str) -> None:
+    """Read a record's rest without keeping it (64 KiB at a time); raises TruncatedRecord when
+    the file ends before its declared Content-Length."""
+    while record.raw_stream.read(64 * 1024):
+        pass
+    if record.raw_stream.limit > 0:
+        raise TruncatedRecord(f"the archive ends {record.raw_stream.limit:,} bytes before the "
+                              f"record's declared Content-Length", subject=origin)
 
 
 def _record(records: Any, record: Any, name: str, origin: str, cap: int, to_article: ToArticle,
@@ -154,13 +204,19 @@ def _record(records: Any, record: Any, name: str, origin: str, cap: int, to_arti
     try:
         length = int(declared) if declared is not None else None
     except ValueError:
-        length = None
+        raise MalformedRecord(f"Content-Length {declared[:40]!r} is not a number",
+                              subject=origin) from None
     if length is not None and length > cap:
+        _drain(record, origin)  # a cut download says truncated, not too-large
         raise TooLarge(f"record declares Content-Length {length:,} bytes, above "
                        f"max_input_bytes={cap:,}; skipped unread", subject=origin)
     if headers.get_header("WARC-Truncated"):
         raise TruncatedRecord(f"the crawler kept only part of the page (WARC-Truncated: "
                               f"{headers.get_header('WARC-Truncated')})", subject=origin)
+    if headers.get_header("WARC-Target-URI") is None:
+        _drain(record, origin)
+        raise MalformedRecord(f"{record.rec_type} record has no WARC-Target-URI; skipped",
+                              subject=origin)
     status = _status(record)
     if status is not None and not 200 <= status < 300:
         raise NotAnArticle(f"HTTP status {status}, not a page", subject=origin)

@@ -28,7 +28,19 @@ from ..errors import StorageError
 #: How long a SQLite writer waits for another writer's lock before failing, in seconds.
 #: Chosen well above the measured time of one save (a few ms for a 200-mention article, see
 #: the storage report) so that parallel ingest processes queue instead of failing.
+#: The default of the ``db_busy_timeout_seconds`` setting (:func:`busy_timeout_seconds`).
 SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def busy_timeout_seconds() -> float:
+    """The ``db_busy_timeout_seconds`` setting (``$NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS``), else
+    :data:`SQLITE_BUSY_TIMEOUT_S`; never negative."""
+    from ..settings import SettingsError, value
+
+    try:
+        return max(0.0, float(value("db_busy_timeout_seconds")))
+    except (SettingsError, TypeError, ValueError):
+        return SQLITE_BUSY_TIMEOUT_S
 #: ``PRAGMA synchronous`` for SQLite. FULL syncs the WAL on every commit, so a committed
 #: article survives a power cut, at ~1 ms per save on local disks.
 SQLITE_SYNCHRONOUS = "FULL"
@@ -69,7 +81,7 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
     """Create an engine for ``url`` with the store's connection settings.
 
     SQLite connections get ``journal_mode=WAL`` (files only), ``foreign_keys=ON``,
-    ``busy_timeout`` (:data:`SQLITE_BUSY_TIMEOUT_S`) and ``synchronous``
+    ``busy_timeout`` (:func:`busy_timeout_seconds`) and ``synchronous``
     (:data:`SQLITE_SYNCHRONOUS`).
 
     Args:
@@ -98,10 +110,11 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
             parsed,
             echo=echo,
             json_serializer=_json_dumps,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+            connect_args={"timeout": busy_timeout_seconds()},
             **pool,
         )
-        _configure_sqlite(engine, in_memory=in_memory, read_only=read_only)
+        _configure_sqlite(engine, in_memory=in_memory, read_only=read_only,
+                          busy_ms=int(busy_timeout_seconds() * 1000))
         return engine
     connect_args = {}
     if read_only:
@@ -113,14 +126,14 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
                             connect_args=connect_args)
 
 
-def _configure_sqlite(engine: Engine, *, in_memory: bool, read_only: bool) -> None:
+def _configure_sqlite(engine: Engine, *, in_memory: bool, read_only: bool, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" hook below emit BEGIN instead of the driver.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
         if read_only:
             # The journal mode is the file's (set by writers); a reader only refuses writes.
             cursor.execute("PRAGMA query_only = ON")

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from .. import serialize
-from ..errors import ArticleNotFound, StorageError
+from ..errors import ArticleNotFound, DatabaseUnavailable, StorageError
 from ..model import Article, EntityMention, Place, PlaceMention, Quote
 from . import aggregates as agg
 from . import mapping as mp
@@ -205,7 +205,11 @@ class Store:
             folder = Path(parsed.database).expanduser().resolve().parent
             if not folder.is_dir():
                 raise StorageError(f"directory {folder} does not exist", subject=shown)
-        engine = make_engine(parsed, echo=echo)
+        try:
+            engine = make_engine(parsed, echo=echo)
+        except (SQLAlchemyError, ImportError) as exc:  # an unknown dialect or missing driver
+            raise StorageError(f"not a database URL newswatch can open: {db_reason(exc)}",
+                               subject=shown) from exc
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 if migrate:
@@ -223,10 +227,12 @@ class Store:
                     time.sleep(OPEN_RETRY_DELAY_S * (attempt + 1))
                     continue
                 engine.dispose()
-                raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
+                raise StorageError(f"cannot open the database: {db_reason(exc)}",
+                                   subject=shown) from exc
             except SQLAlchemyError as exc:
                 engine.dispose()
-                raise StorageError(f"cannot open the database: {exc}", subject=shown) from exc
+                raise StorageError(f"cannot open the database: {db_reason(exc)}",
+                                   subject=shown) from exc
         return cls(engine)
 
     @property
@@ -278,7 +284,7 @@ class Store:
                 agg.bump_version(conn)  # cached pages read the new threads
                 return counts
         except SQLAlchemyError as exc:
-            raise StorageError(f"could not rebuild story threads: {exc}") from exc
+            raise StorageError(f"could not rebuild story threads: {db_reason(exc)}") from exc
 
 
     def save(self, article: Article) -> SaveResult:
@@ -345,6 +351,9 @@ class Store:
                                 results[i] = self._save_locked(conn, articles[i])
                         except SQLAlchemyError as exc:
                             results[i] = self._save_error(articles[i], exc)
+            except OperationalError as exc:  # locked past the busy timeout, read-only...
+                for i in todo:  # nothing of the batch is stored; retrying would wait again
+                    results[i] = self._save_error(articles[i], exc)
             except SQLAlchemyError:  # the batch was not committed: nothing of it is stored
                 for i in todo:
                     try:
@@ -355,8 +364,12 @@ class Store:
 
     @staticmethod
     def _save_error(article: Article, exc: Exception) -> StorageError:
-        return StorageError(f"could not save article {article.id}: {db_reason(exc)}",
-                            subject=article.origin or article.id)
+        """The error of one article not saved; a database-wide cause (locked, read-only, disk
+        I/O: ``OperationalError``) is a :class:`~newswatch.errors.DatabaseUnavailable`, which
+        ends an ingest instead of failing every article after it one busy timeout at a time."""
+        cls = DatabaseUnavailable if isinstance(exc, OperationalError) else StorageError
+        return cls(f"could not save article {article.id}: {db_reason(exc)}",
+                   subject=article.origin or article.id)
 
     def _unchanged_fast(self, article: Article) -> SaveResult | None:
         """The lock-free re-ingest check: ``unchanged`` when a stored revision of the article (a
@@ -441,7 +454,8 @@ class Store:
                 result = conn.execute(sa.insert(t.ingest_failure), row)
                 return inserted_id(result)
         except SQLAlchemyError as exc:
-            raise StorageError(f"could not record a failure: {exc}", subject=origin) from exc
+            raise StorageError(f"could not record a failure: {db_reason(exc)}",
+                               subject=origin) from exc
 
     # -- reading --------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""A database that cannot be used ends a command with one line and exit 3, never a traceback
+(issue 14): a database locked by another process (bounded by ``db_busy_timeout_seconds``) and
+a URL naming no installed SQLAlchemy dialect."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newswatch.cli import app
+from newswatch.storage import Store
+
+TEXT = "Officials in Kabul said on Monday that the road to Jalalabad was closed."
+
+
+def test_ingest_into_a_locked_database_is_one_line_and_exit_3(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "locked.sqlite"
+    Store.open(f"sqlite:///{db}").close()
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS", "0.2")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(data)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert res.exit_code == 3, res.output
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and str(db) in lines[0] and ": storage: " in lines[0]
+    assert "database is locked" in lines[0] and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("command", [["ingest", "x.txt"], ["migrate"], ["load", "."],
+                                     ["watch", "--once"], ["report"]])
+def test_a_url_with_no_dialect_is_one_line_and_exit_3(command: list[str]) -> None:
+    res = CliRunner().invoke(app, [*command, "--db", "bogus://x"])
+    assert res.exit_code == 3, res.output
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("bogus://x: storage: "), res.stderr
