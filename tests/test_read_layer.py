@@ -40,7 +40,7 @@ def _fingerprint(path: Path) -> tuple[str, int, int]:
 
 
 def _api_actors(db: Path, **params: str) -> list[dict]:
-    config = load_config(f"sqlite:///{db}", env={})
+    config = load_config(f"sqlite:///{db}", {"allowed_hosts": "testserver"}, env={})
     with TestClient(create_app(config)) as client:
         res = client.get("/api/overview", params=params)
         assert res.status_code == 200, res.text

@@ -18,7 +18,7 @@ from web_samples import build_web_db
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     url = build_web_db(Path(tmp_path_factory.mktemp("apidoc")) / "web.sqlite")
-    return TestClient(create_app(load_config(url, env={})))
+    return TestClient(create_app(load_config(url, {"allowed_hosts": "testserver"}, env={})))
 
 
 def test_the_footer_api_link_leads_to_a_page_with_every_route(client: TestClient) -> None:

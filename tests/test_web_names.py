@@ -25,7 +25,7 @@ def client_and_id(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient,
         # what the entities stage writes when the same person is read in both languages
         conn.execute(sa.update(t.entity).where(t.entity.c.id == eid)
                      .values(labels={"en": "Sergei Lavrov", "ru": "Сергей Лавров"}))
-    return TestClient(create_app(load_config(url, env={}))), int(eid)
+    return TestClient(create_app(load_config(url, {"allowed_hosts": "testserver"}, env={}))), int(eid)
 
 
 def _names(html: str) -> list[str]:

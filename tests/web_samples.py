@@ -220,8 +220,10 @@ def build_web_db(path: Path) -> str:
 
 # -- fixtures ------------------------------------------------------------------------------
 
-#: Rate limits high enough that no test but the rate-limit test reaches them.
-TEST_OVERRIDES = {"rate_limit_count": 1000, "login_limit_count": 1000}
+#: Rate limits high enough that no test but the rate-limit test reaches them; the test
+#: client's host name (Starlette's TestClient sends ``Host: testserver``) allowed.
+TEST_OVERRIDES = {"rate_limit_count": 1000, "login_limit_count": 1000,
+                  "allowed_hosts": "testserver"}
 
 
 @pytest.fixture(scope="session")

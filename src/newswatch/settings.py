@@ -335,6 +335,14 @@ SETTINGS: tuple[Setting, ...] = (
         "cookies); empty: forwarded headers are ignored, whoever sends them.",
     ),
     Setting(
+        "web_allowed_hosts", "",
+        "Comma-separated host names (or addresses) requests may name in their Host header, "
+        "besides localhost, 127.0.0.1, [::1] and the address `serve --host` binds to, which "
+        "are always allowed; `*.example.org` allows its subdomains, `*` any host. Any other "
+        "host is refused (400 bad-host): a page of another site cannot read the dashboard by "
+        "DNS rebinding. Binding to 0.0.0.0 or :: needs the names clients use set here.",
+    ),
+    Setting(
         "web_page_size_count", 50,
         "Rows per page in lists (articles, search results, reports, mentions).",
     ),

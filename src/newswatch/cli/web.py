@@ -77,7 +77,8 @@ def serve(
         fail(exc.line())
     store = open_store_readonly(url)
     try:
-        app = create_app(config, store=store)
+        # requests naming the address served on are answered (web_allowed_hosts adds names)
+        app = create_app(config, store=store, bind_host=host)
     except NewswatchError as exc:
         store.close()
         fail(exc.line())

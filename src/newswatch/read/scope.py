@@ -10,6 +10,7 @@ when given; with a country, only articles that mention a place in that country
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -169,10 +170,12 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
             sa.or_(a.published >= f.since, sa.and_(a.published.is_(None), a.first_seen >= start))
         )
     if f.until is not None:
-        stop = dt.datetime.combine(f.until + dt.timedelta(days=1), dt.time(), dt.UTC)
-        stmt = stmt.where(
-            sa.or_(a.published <= f.until, sa.and_(a.published.is_(None), a.first_seen < stop))
-        )
+        following = day_after(f.until)
+        undated: sa.ColumnElement[bool] = a.published.is_(None)
+        if following is not None:  # until=9999-12-31: every undated article is before it
+            stop = dt.datetime.combine(following, dt.time(), dt.UTC)
+            undated = sa.and_(undated, a.first_seen < stop)
+        stmt = stmt.where(sa.or_(a.published <= f.until, undated))
     if f.language is not None:
         stmt = stmt.where(a.language == f.language)
     if f.updated_since is not None:
@@ -239,29 +242,40 @@ def month_cover(since: dt.date | None, until: dt.date | None) -> tuple[DayRange 
         none, the part of a month cut by ``since`` and the part cut by ``until``, or the whole
         range when it holds no whole month.
     """
-    first = None if since is None else since if since.day == 1 else _next_month(since)
-    if until is None:
-        last = None
-    else:
+    first = None if since is None else since if since.day == 1 else day_after(month_end(since))
+    last: dt.date | None = None
+    if until is not None:
         last = until.replace(day=1)
-        if _next_month(until) - dt.timedelta(days=1) != until:  # until cuts its month
-            last = _previous_month(last)
-    if first is not None and last is not None and first > last:
+        if month_end(until) != until:  # until cuts its month: the month before is the last
+            before = day_before(last)
+            last = None if before is None else before.replace(day=1)
+    if (since is not None and first is None) or (until is not None and last is None) or (
+            first is not None and last is not None and first > last):
+        # no whole month: since in December 9999, or until in January of year 1, or both
+        # in one month
         return None, [(since, until)]
     days: list[DayRange] = []
     if since is not None and first is not None and since < first:
         days.append((since, first - dt.timedelta(days=1)))
-    if until is not None and last is not None and until >= _next_month(last):
-        days.append((_next_month(last), until))
+    if until is not None and last is not None and until > month_end(last):
+        days.append((month_end(last) + dt.timedelta(days=1), until))
     return (first, last), days
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+def day_after(day: dt.date) -> dt.date | None:
+    """The day after ``day``; None after the last day Python dates hold (9999-12-31), where
+    ``day + timedelta(days=1)`` raises OverflowError."""
+    return None if day >= dt.date.max else day + dt.timedelta(days=1)
 
 
-def _previous_month(month: dt.date) -> dt.date:
-    return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+def day_before(day: dt.date) -> dt.date | None:
+    """The day before ``day``; None before 0001-01-01 (:data:`datetime.date.min`)."""
+    return None if day <= dt.date.min else day - dt.timedelta(days=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month (never beyond 9999-12-31)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str],

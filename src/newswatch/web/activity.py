@@ -177,14 +177,15 @@ def add_comment(
 
     Raises:
         ArticleNotFound: no such article.
-        InvalidInput: an empty body.
+        InvalidInput: an empty body, or one of invisible characters only
+            (:func:`~newswatch.web.security.visible`).
         CommentTooLong: more than ``max_chars`` characters.
         NotFound: the parent is not a comment on this article.
     """
-    from .security import clean_comment
+    from .security import clean_comment, visible
 
     body = clean_comment(body).strip()  # no NUL or control characters are stored
-    if not body:
+    if not visible(body):  # nothing, or only zero-width spaces, joiners, direction controls
         raise InvalidInput("a comment cannot be empty", params={"field": "body"})
     if len(body) > max_chars:
         raise CommentTooLong(

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .. import serialize
 from ..serialize import ARTICLE_SCHEMA, ARTICLE_VIEW_SCHEMA
@@ -38,7 +38,7 @@ from .deps import (
 )
 from .errors import BadCredentials, Forbidden, InvalidInput, NotFound
 from .reading import article_view, corrected_json
-from .security import MAX_PAGE_NUMBER, SQL_INTEGER_MAX
+from .security import MAX_PAGE_NUMBER, SQL_INTEGER_MAX, unwritable_text
 
 router = APIRouter(prefix="/api", dependencies=[Depends(integer_guard)])
 
@@ -260,7 +260,30 @@ class FeatureCollection(BaseModel):
 # -- request bodies -------------------------------------------------------------------------
 
 
-class RatingIn(BaseModel):
+class RequestBody(BaseModel):
+    """The base of every request body model: the one guard every text of a body passes.
+
+    A text holding a lone UTF-16 surrogate (JSON ``"\\ud800"``), which no UTF-8 encoder can
+    write (SQLite's insert failed with a 500), is refused before any field is read, in any
+    field, nested value or key (:func:`~newswatch.web.security.unwritable_text`).
+
+    Raises:
+        InvalidInput: 422 ``invalid-input``; ``details`` names the field (``body.note``).
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _writable_text(cls, data: Any) -> Any:
+        where = unwritable_text(data)
+        if where is not None:
+            # not a ValueError: pydantic lets it through to the error handler as it is
+            raise InvalidInput("a text holds a lone surrogate (not a character)",
+                               params={"field": where},
+                               details=[{"field": where, "problem": "lone surrogate"}])
+        return data
+
+
+class RatingIn(RequestBody):
     """A rating: any of stars (1–5, any signed-in user) and the Admiralty grades (analysts)."""
 
     stars: WholeField | None = Field(None, description="1 to 5.")
@@ -269,14 +292,14 @@ class RatingIn(BaseModel):
         None, description="Admiralty information credibility 1-6.")
 
 
-class CommentIn(BaseModel):
+class CommentIn(RequestBody):
     """A comment, or a reply to ``parent_id``."""
 
     body: str
     parent_id: IdField | None = None
 
 
-class ReportIn(BaseModel):
+class ReportIn(RequestBody):
     """An error report on a passage (W3C Web Annotation quote and position selectors)."""
 
     revision_id: IdField
@@ -293,13 +316,13 @@ class ReportIn(BaseModel):
     note: str = ""
 
 
-class ResolveIn(BaseModel):
+class ResolveIn(RequestBody):
     """How a report was dealt with."""
 
     resolution: str = ""
 
 
-class CorrectionIn(BaseModel):
+class CorrectionIn(RequestBody):
     """An analyst's correction or rejection of one item the machine found, named by its kind
     and its exact offsets in the revision the analyst saw."""
 
@@ -320,7 +343,7 @@ class ArticleCorrectionIn(CorrectionIn):
     revision_id: IdField
 
 
-class MergeIn(BaseModel):
+class MergeIn(RequestBody):
     """Merge another entity into this one."""
 
     other: IdField | str = Field(description="The entity merged into this one: its id, or a "
@@ -329,7 +352,7 @@ class MergeIn(BaseModel):
     note: str = Field(description="Why: the evidence that they are one (required).")
 
 
-class SplitMemberIn(BaseModel):
+class SplitMemberIn(RequestBody):
     """Mentions moved by a split: the entity's mentions in one article written ``text``;
     every one in the article when ``text`` is null; every one written ``text`` in any article
     (later ones included) when ``article_id`` is null."""
@@ -339,7 +362,7 @@ class SplitMemberIn(BaseModel):
                              "entity in the article.")
 
 
-class SplitIn(BaseModel):
+class SplitIn(RequestBody):
     """Split some mentions of this entity off into a new entity."""
 
     name: str = Field(description="The new entity's name.")
@@ -348,13 +371,13 @@ class SplitIn(BaseModel):
     note: str = Field(description="Why: the evidence that they are two (required).")
 
 
-class UndoIn(BaseModel):
+class UndoIn(RequestBody):
     """Undo a merge or a split (the body may be left out: the note is optional)."""
 
     note: str = Field("", description="Why it is undone (optional).")
 
 
-class VerificationIn(BaseModel):
+class VerificationIn(RequestBody):
     """The verification status of an event (named by one of its mentions) or a claim."""
 
     kind: str = Field("event", description="event or claim.")
@@ -366,14 +389,14 @@ class VerificationIn(BaseModel):
     note: str = ""
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestBody):
     """Credentials."""
 
     name: str
     password: str
 
 
-class UserIn(BaseModel):
+class UserIn(RequestBody):
     """A new user."""
 
     name: str
@@ -381,7 +404,7 @@ class UserIn(BaseModel):
     role: str = "reader"
 
 
-class UserPatch(BaseModel):
+class UserPatch(RequestBody):
     """Changes to a user."""
 
     role: str | None = None
@@ -1068,7 +1091,7 @@ def bulk(ctx: Reader, f: SyncFilt, dataset: str,
 # -- the watch desk: sources, rules, alerts ----------------------------------------------------
 
 
-class RuleIn(BaseModel):
+class RuleIn(RequestBody):
     """A rule: the fields of ``newswatch rule add`` (checked by the same code)."""
 
     name: str = Field("", max_length=200)

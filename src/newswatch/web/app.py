@@ -33,9 +33,12 @@ from .errors import error_body, status_for
 from .i18n import LANG_COOKIE, LANGUAGES, choose_language, load_catalogues, translator
 from .security import (
     RateLimiter,
+    allowed_hosts,
     content_security_policy,
+    host_allowed,
     http_url,
     new_token,
+    security_headers,
     trusted_networks,
 )
 
@@ -56,7 +59,8 @@ LANG_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600
 
 
 def create_app(
-    config: WebConfig, *, store: Store | None = None, assets_dir: Path | None = None
+    config: WebConfig, *, store: Store | None = None, assets_dir: Path | None = None,
+    bind_host: str = "",
 ) -> FastAPI:
     """Build the dashboard.
 
@@ -66,6 +70,8 @@ def create_app(
             and closed when the app shuts down.
         assets_dir: folder of the installed front-end packages (default
             :data:`DEFAULT_ASSETS_DIR`).
+        bind_host: the address ``newswatch serve --host`` listens on, a host name requests may
+            give besides ``web_allowed_hosts`` and loopback (:func:`.security.allowed_hosts`).
 
     Returns:
         The FastAPI application (ASGI).
@@ -82,7 +88,7 @@ def create_app(
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["http_url"] = http_url  # only http(s) URLs become links
     humanize.install(templates.env)  # numbers and dates as people read them
-    csp = content_security_policy(config.tile_url)
+    headers = security_headers(content_security_policy(config.tile_url))
     state = AppState(
         config=config,
         store=store,
@@ -116,7 +122,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.nw = state
-    _install_errors(app, state)
+    _install_errors(app, state, headers)
     app.add_middleware(_BodyLimit, max_bytes=config.max_body_bytes, state=state)
 
     @app.middleware("http")
@@ -136,13 +142,16 @@ def create_app(
         if not anon:
             response.set_cookie(CSRF_COOKIE, request.state.anon_csrf, httponly=True,
                                 samesite="strict", secure=config.secure_cookies)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", csp)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
         if request.url.scheme == "https" or config.secure_cookies:
             _secure_cookies(response)  # every cookie, deletions and page forms included
         return response
+
+    app.add_middleware(_HeadAsGet)
+    # Outside the cookies: a request naming another host gets no cookie, only a 400.
+    app.add_middleware(_HostCheck, allowed=allowed_hosts(config.allowed_hosts, bind_host),
+                       state=state, headers=headers)
 
     # Outermost layer (added last): forwarded headers believed only from configured proxies.
     if config.trusted_proxies.strip():
@@ -150,6 +159,7 @@ def create_app(
 
         proxies = [str(n) for n in trusted_networks(config.trusted_proxies)]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+        app.add_middleware(_LowerForwardedProto)  # before it: "HTTPS" is https
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for prefix, folder in VENDOR_FOLDERS.items():
@@ -224,7 +234,11 @@ def error_response(
                         headers=headers)
 
 
-def _install_errors(app: FastAPI, state: AppState) -> None:
+def _install_errors(app: FastAPI, state: AppState, security: dict[str, str]) -> None:
+    """Translate every error into the one error document. ``security``: the headers of every
+    response (:func:`~newswatch.web.security.security_headers`), added here to the 500 answer,
+    which is sent from outside the middleware that adds them to every other response."""
+
     @app.exception_handler(NewswatchError)
     async def newswatch_error(request: Request, exc: NewswatchError) -> Response:
         # {reason}: the library's own message, for catalogue texts that show it
@@ -255,7 +269,8 @@ def _install_errors(app: FastAPI, state: AppState) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, state, 500, "internal", "internal error")
+        return error_response(request, state, 500, "internal", "internal error",
+                              headers=security)
 
 
 def _secure_cookies(response: Response) -> None:
@@ -310,3 +325,69 @@ class _BodyLimit:
                                   f"the request body exceeds {limit} bytes",
                                   params={"limit": limit})
         await response(scope, receive, send)
+
+
+class _HostCheck:
+    """ASGI middleware refusing, with 400 ``bad-host`` and the security headers, a request
+    whose ``Host`` header names no allowed host (``web_allowed_hosts``,
+    :func:`~newswatch.web.security.host_allowed`): a page of another site whose name was made
+    to resolve to this address (DNS rebinding) cannot read the dashboard."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str], state: AppState,
+                 headers: dict[str, str]) -> None:
+        self.app = app
+        self.allowed = allowed
+        self.state = state
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the dashboard has no websocket routes
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if host_allowed(host, self.allowed):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response = error_response(request, self.state, 400, "bad-host",
+                                  "the Host header names a host this dashboard does not serve",
+                                  headers=self.headers)
+        await response(scope, receive, send)
+
+
+class _HeadAsGet:
+    """ASGI middleware answering ``HEAD`` as ``GET`` without the body (RFC 9110 §9.3.2: the
+    same status and headers, ``Content-Length`` included). FastAPI routes declared for GET
+    answer only GET (``HEAD /`` was 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class _LowerForwardedProto:
+    """ASGI middleware lower-casing ``X-Forwarded-Proto`` before uvicorn's proxy-headers
+    middleware reads it: a URI scheme is case-insensitive (RFC 3986 §3.1), and uvicorn takes
+    only the lower-case ``https`` (a proxy sending ``HTTPS`` left the session cookie without
+    ``Secure``). Whether the sender is a trusted proxy is still decided there."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = {**scope, "headers": [
+                (k, v.lower() if k == b"x-forwarded-proto" else v)
+                for k, v in scope.get("headers") or []]}
+        await self.app(scope, receive, send)

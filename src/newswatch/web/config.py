@@ -47,6 +47,7 @@ class WebConfig:
     session_max_age_seconds: int = 14 * 24 * 3600
     secure_cookies: bool = False
     trusted_proxies: str = ""
+    allowed_hosts: str = ""
     page_size_count: int = 50
     map_max_features_count: int = 3000
 

@@ -138,6 +138,7 @@ class UserExists(WebError):
 #: HTTP status of every error code the dashboard can answer with.
 HTTP_STATUS: dict[str, int] = {
     "bad-request": 400,
+    "bad-host": 400,
     "not-signed-in": 401,
     "bad-credentials": 401,
     "forbidden": 403,

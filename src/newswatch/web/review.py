@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 import uuid
 from typing import Any
 
@@ -41,6 +40,7 @@ from ..storage.review_schema import (
 )
 from .activity import QUOTE_CONTEXT_CHARS, require_article
 from .errors import InvalidInput, NoteTooLong, NotFound, NoVisibleText
+from .security import visible
 from .users import User
 
 __all__ = ["ENTITY_LABELS", "correct", "correct_from_report", "entity_edits", "find_entity",
@@ -431,13 +431,6 @@ def find_entity(conn: Connection, given: Any, field: str = "other") -> Any:
 #: Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
 #: removed from reasons and names, so "\u202eevil\u202c" cannot read as "live".
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> bool:
-    """Whether ``text`` has a character one can see: a letter, digit, punctuation or symbol
-    (Unicode categories L, N, P, S); spaces, format characters (zero-width space, joiners,
-    direction marks), controls and combining marks alone are not."""
-    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
 
 
 def shown_text(text: str, field: str) -> str:

@@ -17,8 +17,10 @@ import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -115,6 +117,8 @@ MAX_PAGE_NUMBER = 10 ** 12
 #: Every spelling of an integer that pydantic reads from a query string or a path segment:
 #: surrounding white space, ``_`` between digits, a sign, and a fraction of zeros (``5.0``).
 _INTEGER_TEXT = re.compile(r"\s*([+-]?)([0-9][0-9_]*)(?:\.0*)?\s*")
+#: Digits of 2^63 (9223372036854775808).
+_MAX_SQL_INTEGER_DIGITS = len(str(MAX_SQL_INTEGER))
 
 
 def integer_out_of_range(value: str) -> bool:
@@ -129,7 +133,11 @@ def integer_out_of_range(value: str) -> bool:
     m = _INTEGER_TEXT.fullmatch(value)
     if m is None or "__" in m.group(2) or m.group(2).endswith("_"):
         return False
-    return abs(int(m.group(2).replace("_", ""))) >= MAX_SQL_INTEGER
+    digits = m.group(2).replace("_", "").lstrip("0")
+    # 2^63 has 19 digits: a longer digit string is out of range without converting it (int()
+    # refuses strings of more than 4300 digits, sys.get_int_max_str_digits)
+    return len(digits) > _MAX_SQL_INTEGER_DIGITS or (
+        len(digits) == _MAX_SQL_INTEGER_DIGITS and int(digits) >= MAX_SQL_INTEGER)
 
 
 def http_url(value: object) -> str | None:
@@ -164,6 +172,50 @@ def content_security_policy(tile_url: str = "") -> str:
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+def security_headers(csp: str) -> dict[str, str]:
+    """The headers every response carries, errors (a 500, a refused host) included: the
+    Content-Security-Policy ``csp`` (:func:`content_security_policy`), no MIME sniffing, the
+    referrer only to this site, and no framing."""
+    return {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+            "X-Frame-Options": "DENY", "Content-Security-Policy": csp}
+
+
+#: Host names every dashboard answers to (with the address ``newswatch serve`` binds to).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_hosts(setting: str, bind_host: str = "") -> frozenset[str]:
+    """The host names a request may name in its ``Host`` header: the ``web_allowed_hosts``
+    setting (comma-separated names or addresses; ``*`` any host; ``*.example.org`` any
+    subdomain of example.org), always :data:`LOOPBACK_HOSTS`, and ``bind_host`` (``serve
+    --host``; an IPv6 address is bracketed as in a URL). Lower case, without ports."""
+    names = {part.strip().lower() for part in setting.split(",") if part.strip()}
+    names.update(LOOPBACK_HOSTS)
+    bind = bind_host.strip().lower()
+    if bind:
+        names.add(f"[{bind.strip('[]')}]" if ":" in bind else bind)
+    return frozenset(names)
+
+
+def host_allowed(host_header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a request's ``Host`` header (``name``, ``name:port``, ``[v6]:port``) names a
+    host of ``allowed`` (:func:`allowed_hosts`). A missing or empty header is refused (RFC
+    9112 §3.2: an HTTP/1.1 request without Host is answered 400). The check defeats DNS
+    rebinding: a page of another site whose name was made to resolve to this dashboard still
+    sends its own name."""
+    if "*" in allowed:
+        return True
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):
+        host = host[:host.find("]") + 1] if "]" in host else ""
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not host:
+        return False
+    return host in allowed or any(
+        a.startswith("*.") and host.endswith(a[1:]) for a in allowed)
+
+
 def trusted_networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     """The ``web_trusted_proxies`` setting (comma-separated addresses or networks) parsed.
 
@@ -195,3 +247,37 @@ def clean_comment(text: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+#: A UTF-16 surrogate code point (U+D800-U+DFFF). JSON may write one alone (``"\\ud800"``),
+#: which Python decodes to a string no UTF-8 encoder (SQLite's, a page's) can write.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unwritable_text(value: Any, where: str = "body") -> str | None:
+    """The first place in a decoded JSON request body where a text holds a lone surrogate
+    (``"body.note"``, ``"body.fields.name"``, ``"body.members.0.text"``; keys are searched
+    too), else None. Every request model of the API refuses such a body with 422
+    ``invalid-input`` (``api.RequestBody``) before any route stores or compares it."""
+    if isinstance(value, str):
+        return where if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if unwritable_text(key):
+                return f"{where}.{key.encode('utf-8', 'replace').decode('utf-8')}"
+            found = unwritable_text(item, f"{where}.{key}")
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = unwritable_text(item, f"{where}.{i}")
+            if found:
+                return found
+    return None
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see: a letter, digit, punctuation or symbol
+    (Unicode categories L, N, P, S); spaces, format characters (zero-width space, joiners,
+    direction marks and overrides), controls and combining marks alone are not."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)

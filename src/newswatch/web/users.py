@@ -46,7 +46,6 @@ _CONFUSABLE = str.maketrans({
     "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b", "ӏ": "l", "ɡ": "g",
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o",
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "0": "o", "1": "l", "i": "l",
-    "_": "-", ".": "-",
 })
 
 
@@ -123,10 +122,14 @@ def _script(ch: str) -> str | None:
 
 
 def name_skeleton(name: str) -> str:
-    """What a name looks like: :func:`normalize_name`, then look-alike letters mapped to one
-    prototype (Cyrillic "а" and Latin "a", "0" and "o", "rn" and "m"...). Two names with the
-    same skeleton are confusable."""
-    return normalize_name(name).translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w")
+    """What a name looks like: :func:`normalize_name`, decomposed (NFKD) with its combining
+    marks dropped ("aná" reads as "ana"), punctuation and separators dropped (``.``, ``_``,
+    ``-``, ``@``: "a.na", "ana.", "_ana" read as "ana"), then look-alike letters mapped to one
+    prototype (Cyrillic "а" and Latin "a", "0" and "o", "1" and "l", "rn" and "m"...). Two
+    names with the same skeleton are confusable."""
+    kept = "".join(c for c in unicodedata.normalize("NFKD", normalize_name(name))
+                   if unicodedata.category(c)[0] not in "MPZ")
+    return kept.translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w")
 
 
 def check_name(name: str) -> str:

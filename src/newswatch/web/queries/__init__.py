@@ -92,6 +92,7 @@ from .stories import article_story, story_list, story_view
 from .timeline import (
     BASE_ITEM_TYPES,
     DAYS_UP_TO_DAYS,
+    MONTHS_UP_TO_DAYS,
     WEEKS_UP_TO_DAYS,
     parse_types,
     timeline,
@@ -137,6 +138,7 @@ __all__ = [
     "SOURCE_COLUMNS",
     "TRACKER_COLUMNS",
     "TRACKER_PLACES",
+    "MONTHS_UP_TO_DAYS",
     "WEEKS_UP_TO_DAYS",
     "Filters",
     "article_rows",

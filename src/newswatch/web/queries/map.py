@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
-from ...read.scope import aggregate_conditions, aggregate_rows, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, in_country, month_end
 from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
@@ -530,8 +530,7 @@ def _days_of(value: str | None) -> tuple[dt.date, dt.date] | None:
             return one, one
         if month is not None:
             first = dt.date(year or 1, month, 1)
-            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return first, following - dt.timedelta(days=1)
+            return first, month_end(first)  # "9999-12" ends on 9999-12-31
         return dt.date(year or 1, 1, 1), dt.date(year or 1, 12, 31)
     except ValueError:  # "2021-13", "2021-02-30": not a day
         return None

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
 from ...read.merges import EntityEdits
-from ...read.scope import aggregate_conditions, aggregate_rows, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, day_after, in_country, month_end
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
 from ...storage.aggregates import item_day
@@ -22,14 +22,18 @@ from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
 
 #: Timeline granularity: days when the range spans at most this many days, then weeks up to
-#: :data:`WEEKS_UP_TO_DAYS`, then months (keeps a bar chart under ~150 bars).
+#: :data:`WEEKS_UP_TO_DAYS`, months up to :data:`MONTHS_UP_TO_DAYS`, then years (keeps a bar
+#: chart under ~150 bars; years keep a stored date far from the others, 9999-12-31 in an old
+#: database, to thousands of bars instead of about 96,000 months).
 DAYS_UP_TO_DAYS = 120
 WEEKS_UP_TO_DAYS = 1000
+MONTHS_UP_TO_DAYS = 4600
 #: Timeline item types besides the PLOVER event types (``event:<TYPE>``).
 BASE_ITEM_TYPES = ("article", "quote", "figure", "timex")
 
 
-__all__ = ["BASE_ITEM_TYPES", "DAYS_UP_TO_DAYS", "WEEKS_UP_TO_DAYS", "parse_types", "timeline", "timeline_items"]
+__all__ = ["BASE_ITEM_TYPES", "DAYS_UP_TO_DAYS", "MONTHS_UP_TO_DAYS", "WEEKS_UP_TO_DAYS", "parse_types",
+           "timeline", "timeline_items"]
 
 #: The day of a stored value (the same reading the write-time aggregates use).
 _day = item_day
@@ -106,19 +110,24 @@ def _dated_counts(conn: Connection, sc: sa.CTE, types: set[str] | None) -> Count
 
 
 def _bucket_start(day: dt.date, granularity: str) -> dt.date:
-    if granularity == "week":
+    if granularity == "week":  # 0001-01-01 is a Monday: a week never starts before it
         return day - dt.timedelta(days=day.weekday())
     if granularity == "month":
         return day.replace(day=1)
+    if granularity == "year":
+        return day.replace(month=1, day=1)
     return day
 
 
 def _bucket_end(start: dt.date, granularity: str) -> dt.date:
+    """The last day of the bucket starting at ``start``; the last week of 9999 ends on
+    9999-12-31 (:data:`datetime.date.max`), the last day Python dates hold."""
     if granularity == "week":
-        return start + dt.timedelta(days=6)
+        return start + dt.timedelta(days=min(6, (dt.date.max - start).days))
     if granularity == "month":
-        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return following - dt.timedelta(days=1)
+        return month_end(start)
+    if granularity == "year":
+        return start.replace(month=12, day=31)
     return start
 
 
@@ -182,7 +191,7 @@ def timeline(
 
     Returns:
         ``{"filters", "actor_id", "types": [every type present], "granularity":
-        "day"|"week"|"month", "max": largest bucket total, "outside": items left out,
+        "day"|"week"|"month"|"year", "max": largest bucket total, "outside": items left out,
         "buckets": [{"start", "end", "total", "counts": {type: n}}]}`` with empty buckets
         between the first and the last day. The range is ``[since, until]``, each bound
         defaulting to the first (last) publication day in scope, so a date an article merely
@@ -227,7 +236,8 @@ def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str
     if not days:
         return result
     span = (days[-1] - days[0]).days
-    granularity = "day" if span <= DAYS_UP_TO_DAYS else "week" if span <= WEEKS_UP_TO_DAYS else "month"
+    granularity = ("day" if span <= DAYS_UP_TO_DAYS else "week" if span <= WEEKS_UP_TO_DAYS
+                   else "month" if span <= MONTHS_UP_TO_DAYS else "year")
     per: dict[dt.date, Counter[str]] = defaultdict(Counter)
     for (day, kind), n in counts.items():
         if days[0] <= day <= days[-1]:
@@ -239,7 +249,10 @@ def _timeline(conn: Connection, f: Filters, actor_id: int | None, types: set[str
         c = per.get(cursor, Counter())
         buckets.append({"start": cursor.isoformat(), "end": end.isoformat(),
                         "total": sum(c.values()), "counts": dict(sorted(c.items()))})
-        cursor = end + dt.timedelta(days=1)
+        following = day_after(end)
+        if following is None:  # the bucket ending on 9999-12-31 is the last one
+            break
+        cursor = following
     result.update(granularity=granularity, buckets=buckets,
                   max=max(b["total"] for b in buckets))
     return result
