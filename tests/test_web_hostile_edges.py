@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from newswatch.cli import app as cli_app
 from newswatch.cli.web import register
-from newswatch.read.scope import day_after, day_before, month_cover, month_end
+from newswatch.read.scope import day_after, day_before, month_cover
 from newswatch.storage import Store
+from newswatch.storage.aggregates import month_end
 from newswatch.web.app import create_app
 from newswatch.web.config import load_config
 from newswatch.web.errors import InvalidInput

@@ -10,7 +10,6 @@ when given; with a country, only articles that mention a place in that country
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 from ..errors import UnknownCountry
 from ..storage import aggregate_schema as ag
 from ..storage import schema as t
+from ..storage.aggregates import month_end
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,11 +271,6 @@ def day_after(day: dt.date) -> dt.date | None:
 def day_before(day: dt.date) -> dt.date | None:
     """The day before ``day``; None before 0001-01-01 (:data:`datetime.date.min`)."""
     return None if day <= dt.date.min else day - dt.timedelta(days=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of ``day``'s month (never beyond 9999-12-31)."""
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str],

@@ -21,6 +21,7 @@ anything else (``2021-W32``, ``PRESENT_REF``, an impossible date) has no day.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -69,10 +70,9 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def month_end(month: dt.date) -> dt.date:
-    """The last day of the month that starts on (or contains) ``month``."""
-    first = month.replace(day=1)
-    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month (never beyond 9999-12-31: no date arithmetic)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def scope_day(published: dt.date | None, first_seen: dt.datetime) -> dt.date:

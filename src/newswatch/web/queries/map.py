@@ -14,10 +14,11 @@ from sqlalchemy.engine import Connection
 
 from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
-from ...read.scope import aggregate_conditions, aggregate_rows, in_country, month_end
+from ...read.scope import aggregate_conditions, aggregate_rows, in_country
 from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
+from ...storage.aggregates import month_end
 from ...storage.engine import in_chunks
 from ..cache import cached
 from ..errors import NotFound

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
 from ...read.merges import EntityEdits
-from ...read.scope import aggregate_conditions, aggregate_rows, day_after, in_country, month_end
+from ...read.scope import aggregate_conditions, aggregate_rows, day_after, in_country
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
-from ...storage.aggregates import item_day
+from ...storage.aggregates import item_day, month_end
 from ..cache import cached
 from ..errors import InvalidInput
 from .common import Filters, event_items, evidence_ref, iso, items_with_article, scope
