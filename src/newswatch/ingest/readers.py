@@ -59,6 +59,7 @@ from ..errors import (
     SkippedLink,
     TooDeep,
     TooLarge,
+    TruncatedRecord,
     UnexpectedInputError,
     UnsupportedFormat,
 )
@@ -485,8 +486,13 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
         if size_hint is not None and size_hint > cap and not gz:
             raise _too_large(cap, name, f"input ({size_hint:,} bytes)")
         data = _read_capped(stream, cap, name)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        yield EncodingError(f"corrupt gzip data: {exc}", subject=name)
+    except EOFError:
+        yield TruncatedRecord("the gzip data ends before its end-of-stream marker (a cut "
+                              "download?); nothing after the cut is read", subject=name)
+        return
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        yield MalformedRecord(f"corrupt gzip data ({str(exc)[:160]}); nothing after it is read",
+                              subject=name)
         return
     if not data.strip():
         yield EmptyInput("only whitespace", subject=name)
