@@ -236,6 +236,16 @@ def test_gzip_bomb_is_too_large(tmp_path: Path) -> None:
     assert isinstance(err, TooLarge) and err.subject == str(path)
 
 
+def test_gzip_bomb_of_one_json_lines_record_gives_one_line(tmp_path: Path) -> None:
+    """Issue 14: the over-long record is 'too-large' and nothing more (there was also a
+    contradictory 'empty: no records (only blank lines)' for the file)."""
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": "x", "text": "' + b"a" * 200_000 + b'"}\n'))
+    settings = load_settings(overrides={"max_input_bytes": 50_000})
+    errs = list(read_inputs([str(path)], settings=settings))
+    assert [(type(e), e.subject) for e in errs] == [(TooLarge, f"{path}:1")]
+
+
 def test_cut_or_corrupt_gzip_is_truncated_or_malformed_not_an_encoding_error(tmp_path: Path) -> None:
     """Issue 14: compressed data that ends early is 'truncated'; data that cannot be
     decompressed (a bad compression method byte, a damaged deflate block) is 'malformed'."""

@@ -425,6 +425,7 @@ def _read_jsonl(stream: io.BufferedReader, name: str, cap: int,
     for lineno, line in _jsonl_lines(stream, cap):
         origin = f"{name}:{lineno}"
         if line is None:
+            count += 1  # a record, if one too large: the file is not "only blank lines"
             yield _too_large(cap, origin, "JSON Lines record")
             continue
         if not line.strip():
