@@ -225,3 +225,36 @@ def test_a_reversed_date_range_is_a_usage_error(tmp_path, command):
                               "--since", "2022-01-01", "--until", "2021-01-01"])
     assert res.exit_code == 2, res.output
     assert "--since 2022-01-01 is after --until 2021-01-01" in res.stderr
+
+
+def test_ingest_format_json_lists_each_failure_and_warning(tmp_path, monkeypatch):
+    """Issue 14: the JSON summary carries the failure and warning lines (it had counts only)."""
+    from test_hostile_budget import FACTORY, GOOD, MEMORY_BYTES
+
+    from newswatch.ingest import budget
+
+    monkeypatch.setattr(budget, "DEFAULT_FACTORY", FACTORY)  # a stand-in pipeline: fast
+    monkeypatch.setenv("NEWSWATCH_ANALYSIS_MEMORY_BYTES", str(MEMORY_BYTES))
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": "ok", "text": GOOD, "published": "2021-02-31"}),
+        '{"id": "big", "n": ' + "9" * 5000 + ', "text": "x"}',
+    ]) + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    try:
+        res = runner.invoke(app, ["ingest", "--db", str(tmp_path / "j.sqlite"), "--no-progress",
+                                  "--format", "json", str(f), str(empty)])
+    finally:
+        budget.close_workers()
+    assert res.exit_code == EXIT_PARTIAL, res.stderr
+    out = json.loads(res.stdout)
+    assert (out["new"], out["failed"]) == (1, 2)
+    assert [(p["kind"], p["subject"], p["code"]) for p in out["problems"]] == [
+        ("warning", f"{f}:1", "bad-date"),
+        ("failure", f"{f}:2", "malformed"),
+        ("failure", str(empty), "empty"),
+    ]
+    assert out["problems"][1]["message"] == "a number with more than 4,300 digits (5,000); refused"
+    # the same lines are still printed on stderr
+    assert f"{f}:2: malformed: a number with more than 4,300 digits" in res.stderr

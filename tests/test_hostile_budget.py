@@ -18,6 +18,7 @@ from newswatch.errors import OverBudget
 from newswatch.ingest import budget
 from newswatch.ingest.budget import AnalysisWorker
 from newswatch.model import Article
+from newswatch.pipeline import model_loading
 
 GOOD = ("The governor of Kandahar province said on Monday that the road to the border crossing "
         "at Spin Boldak was open again after three days of fighting.")
@@ -25,13 +26,25 @@ GOOD = ("The governor of Kandahar province said on Monday that the road to the b
 MEMORY_BYTES = 1024 ** 3
 
 
+#: Seconds the stand-in pipeline takes to "load a model" on its first "LAZY" article: longer
+#: than the 1 s budget the lazy-load test gives.
+LAZY_LOAD_SECONDS = 3.0
+
+
 def fake_pipeline():
-    """Stand-in analysis: "SLOW" sleeps past any budget, "HOG" allocates 3 GiB, anything
-    else is stamped with the worker's process id and the number of loads of the pipeline."""
+    """Stand-in analysis: "SLOW" sleeps past any budget, "HOG" allocates 3 GiB, the first
+    "LAZY" article loads a model (a sleep inside ``model_loading``), and every article is
+    stamped with the worker's process id and the number of loads of the pipeline."""
     loads = int(os.environ.get("NW_TEST_LOADS", "0")) + 1
     os.environ["NW_TEST_LOADS"] = str(loads)
 
+    loaded: list[str] = []
+
     def run(article: Article) -> Article:
+        if "LAZY" in article.text and not loaded:
+            with model_loading("test model"):  # a model loaded on the first article needing it
+                time.sleep(LAZY_LOAD_SECONDS)
+                loaded.append("test model")
         if "SLOW" in article.text:
             time.sleep(60)
         if "HOG" in article.text:
@@ -102,6 +115,35 @@ def test_stream_keeps_order_and_isolates_the_article_over_budget(monkeypatch: py
     assert len(good) == 7 and all(a.meta["pipeline_loads"] == 1 for a in good)
     # the articles before the slow one came from the first worker, the rest from a new one
     assert good[0].meta["worker_pid"] == good[1].meta["worker_pid"] != good[-1].meta["worker_pid"]
+
+
+def test_a_lazy_model_load_does_not_count_against_the_article_that_triggers_it() -> None:
+    """The first article needing a model waits for its load (3 s) beyond a 1 s budget and is
+    analysed; a slow article in the same chunk is still the one quarantined (issue 14)."""
+    worker = AnalysisWorker(timeout_seconds=1, memory_bytes=MEMORY_BYTES, factory=FACTORY)
+    try:
+        out = list(worker.stream([_article("LAZY " + GOOD, "short.txt"),
+                                  _article("SLOW " + GOOD, "slow.txt")]))
+    finally:
+        worker.close()
+    short, slow = out
+    assert isinstance(short, Article) and short.origin == "short.txt"
+    assert isinstance(slow, OverBudget) and slow.subject == "slow.txt"
+    assert "analysis_timeout_seconds=1 s" in slow.message
+
+
+def test_real_pipeline_cold_worker_analyses_a_short_article_within_a_small_budget() -> None:
+    """The real pipeline loads its language detector and spaCy models on the first English
+    article (several seconds); with a 2 s budget that article was 'over-budget' before the
+    loads were kept off its clock (issue 14)."""
+    worker = AnalysisWorker(timeout_seconds=2, memory_bytes=0)
+    try:
+        out = worker(_article(GOOD + " About 300 soldiers crossed into Tajikistan, according "
+                              "to the border service.", "short.txt"))
+    finally:
+        worker.close()
+    assert isinstance(out, Article), out
+    assert out.language == "en" and any(e.text == "Kandahar" for e in out.entities)
 
 
 def test_stream_stopped_early_leaves_a_worker_that_answers_the_next_call() -> None:

@@ -99,6 +99,23 @@ def test_every_spelling_of_loopback_is_refused_without_a_request(server: int, ho
     assert _Handler.seen == []
 
 
+def test_refusal_lines_say_why_in_plain_words() -> None:
+    """Issue 14: a leading-zero IPv4 host is named as such (was 'not a valid URL'), and the
+    reason reads "an unspecified address", "an IPv4-mapped ..." (was "a unspecified")."""
+    with pytest.raises(RefusedAddress) as exc:
+        net.check_url("http://0177.0.0.1/")
+    assert exc.value.message.startswith(
+        "host '0177.0.0.1' is an IPv4 address written in a non-canonical form")
+    assert "inet_aton reads it as 127.0.0.1" in exc.value.message
+    for address, phrase in [("0.0.0.0", "an unspecified address"),
+                            ("::ffff:127.0.0.1", "an IPv4-mapped loopback address"),
+                            ("127.0.0.1", "a loopback address"),
+                            ("169.254.169.254", "a link-local address (cloud metadata lives here)")]:
+        with pytest.raises(RefusedAddress) as exc:
+            net.checked_addresses(address, 80)
+        assert f"resolves to {address}, {phrase};" in exc.value.message
+
+
 @pytest.mark.parametrize("scheme_url", ["file:///etc/passwd", "ftp://example.org/x",
                                         "gopher://127.0.0.1:70/"])
 def test_only_http_and_https_are_fetched(scheme_url: str) -> None:

@@ -173,6 +173,7 @@ def test_hostile_json_lines_reject_only_their_own_line(tmp_path: Path) -> None:
         (MalformedRecord, f"{f}:6"),
     ]
     assert "surrogate" in errs[0].message and "nested too deeply" in errs[2].message
+    assert errs[1].line() == f"{f}:3: malformed: a number with more than 4,300 digits (5,000); refused"
     assert "'id'" in errs[3].message and "null" in errs[4].message
     for e in errs:
         e.line().encode("utf-8")  # printable and storable
@@ -186,6 +187,7 @@ def test_a_json_document_with_a_huge_number_or_deep_nesting_is_malformed(tmp_pat
     errs = list(read_inputs([str(big), str(deep)]))
     assert [(type(e), e.subject) for e in errs] == [(MalformedRecord, str(big)),
                                                      (MalformedRecord, str(deep))]
+    assert errs[0].message == "a number with more than 4,300 digits (5,000); refused"
 
 
 def test_the_same_id_twice_in_a_batch_keeps_the_later_line(tmp_path: Path) -> None:

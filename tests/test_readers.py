@@ -236,11 +236,31 @@ def test_gzip_bomb_is_too_large(tmp_path: Path) -> None:
     assert isinstance(err, TooLarge) and err.subject == str(path)
 
 
-def test_corrupt_gzip_is_an_encoding_error(tmp_path: Path) -> None:
-    path = tmp_path / "broken.html.gz"
-    path.write_bytes(gzip.compress(b"<html><body><p>text</p></body></html>" * 50)[:60])
-    (err,) = read_inputs([str(path)])
-    assert isinstance(err, EncodingError) and "gzip" in err.message
+def test_gzip_bomb_of_one_json_lines_record_gives_one_line(tmp_path: Path) -> None:
+    """Issue 14: the over-long record is 'too-large' and nothing more (there was also a
+    contradictory 'empty: no records (only blank lines)' for the file)."""
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": "x", "text": "' + b"a" * 200_000 + b'"}\n'))
+    settings = load_settings(overrides={"max_input_bytes": 50_000})
+    errs = list(read_inputs([str(path)], settings=settings))
+    assert [(type(e), e.subject) for e in errs] == [(TooLarge, f"{path}:1")]
+
+
+def test_cut_or_corrupt_gzip_is_truncated_or_malformed_not_an_encoding_error(tmp_path: Path) -> None:
+    """Issue 14: compressed data that ends early is 'truncated'; data that cannot be
+    decompressed (a bad compression method byte, a damaged deflate block) is 'malformed'."""
+    page = gzip.compress(b"<html><body><p>text</p></body></html>" * 50)
+    cut = tmp_path / "broken.html.gz"
+    cut.write_bytes(page[:60])
+    method = tmp_path / "fake.warc.gz"
+    method.write_bytes(b"\x1f\x8b" + b"garbage" * 20)  # compression method 'g', not deflate
+    damaged = tmp_path / "damaged.html.gz"
+    damaged.write_bytes(page[:12] + b"\xff" * 8 + page[20:])
+    errs = list(read_inputs([str(cut), str(method), str(damaged)]))
+    assert [(e.code, e.subject) for e in errs] == [
+        ("truncated", str(cut)), ("malformed", str(method)), ("malformed", str(damaged))]
+    assert errs[0].message.startswith("the gzip data ends before its end-of-stream marker")
+    assert errs[1].message.startswith("corrupt gzip data (Unknown compression method)")
 
 
 def test_scrapinghub_page_reads_with_metadata(shared_dir: Path) -> None:

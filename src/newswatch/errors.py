@@ -82,7 +82,8 @@ class NotAnArticle(InputError):
 class MalformedRecord(InputError):
     """A JSON Lines record, feed entry or WARC record cannot be parsed or lacks required fields
     (a WARC record: no ``WARC-Target-URI``, a ``Content-Length`` that is not a number or that
-    does not end at a record boundary)."""
+    does not end at a record boundary); also a gzip-compressed input whose data cannot be
+    decompressed (a bad header, method or deflate block)."""
 
     code = "malformed"
 
@@ -149,7 +150,8 @@ class NotHtml(InputError):
 class TruncatedRecord(InputError):
     """A WARC record is incomplete: the archive ends before the record's declared
     ``Content-Length`` (a cut download), or the crawler marked it ``WARC-Truncated`` (it kept
-    only part of the page). Skipped, never analysed as if whole; the archive goes on."""
+    only part of the page). Skipped, never analysed as if whole; the archive goes on. Also a
+    gzip-compressed input (any format) that ends before its end-of-stream marker."""
 
     code = "truncated"
 

@@ -25,8 +25,10 @@ What the guard does (issue 14, "server-side request forgery"):
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,8 @@ from .settings import Settings
 
 #: NAT64 prefixes (RFC 6052 well-known prefix and RFC 8215 local-use prefix).
 _NAT64_WKP = ipaddress.ip_network("64:ff9b::/96")
+#: A host written as four dot-separated decimal numbers (a canonical IPv4 address or not).
+_DOTTED_NUMBERS = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 #: Resolver used by the guard; tests replace it to return chosen addresses.
 Resolver = Callable[[str, int], Iterable[str]]
@@ -98,6 +102,18 @@ def address_refusal(address: str) -> str | None:
     return None
 
 
+def describe_refusal(why: str) -> str:
+    """A reason from :func:`address_refusal` as a phrase after "resolves to ADDRESS, ":
+    "a loopback address", "an unspecified address", "an IPv4-mapped loopback address" ("an"
+    before a vowel sound; "IPv4" is said "eye-pee"), "a link-local address (cloud metadata lives
+    here)", or the reason itself when it is a negation ("not globally routable")."""
+    if why.startswith("not "):
+        return why
+    base, paren, rest = why.partition(" (")
+    article = "an" if base[:1].lower() in "aeiou" or base.startswith("IPv") else "a"
+    return f"{article} {base} address" + (f" ({rest}" if paren else "")
+
+
 def _host_key(host: str) -> str:
     return host.strip().strip("[]").rstrip(".").lower()
 
@@ -127,7 +143,7 @@ def checked_addresses(host: str, port: int, allowed: frozenset[str] = frozenset(
     for address in addresses:
         why = address_refusal(address)
         if why:
-            raise RefusedAddress(f"host {host!r} resolves to {address}, a {why} address; "
+            raise RefusedAddress(f"host {host!r} resolves to {address}, {describe_refusal(why)}; "
                                  "such addresses are not fetched (list the host in "
                                  "fetch_allowed_hosts to allow it)")
     return addresses
@@ -209,6 +225,26 @@ class Fetched:
     redirects: list[str] = field(default_factory=list)
 
 
+def _numeric_host_refusal(url: str) -> str | None:
+    """Why the host of ``url`` is refused when it is written as a dotted IPv4 address that is not
+    in canonical form (a part with a leading zero, such as ``0177.0.0.1``, or over 255), else
+    None. Resolvers disagree on such forms (``inet_aton`` reads a leading zero as octal), so the
+    address meant cannot be known for sure: it is never fetched."""
+    try:
+        host = urllib.parse.urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host or not _DOTTED_NUMBERS.fullmatch(host):
+        return None
+    try:
+        octal = f"; inet_aton reads it as {socket.inet_ntoa(socket.inet_aton(host))}"
+    except OSError:
+        octal = ""
+    return (f"host {host!r} is an IPv4 address written in a non-canonical form (each of the four "
+            f"parts must be a decimal number 0-255 without a leading zero; a leading zero means "
+            f"octal to some resolvers{octal}); refused")
+
+
 def check_url(url: str) -> httpx.URL:
     """Parse ``url`` and require an http(s) scheme and a host.
 
@@ -218,7 +254,8 @@ def check_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise RefusedAddress(f"not a valid URL: {exc}", subject=url) from None
+        why = _numeric_host_refusal(url)
+        raise RefusedAddress(why or f"not a valid URL: {exc}", subject=url) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise RefusedAddress("only http:// and https:// URLs with a host are fetched",
                              subject=url)

@@ -24,6 +24,10 @@ The contract (checked here, not only documented):
   ``nlp.pipe``, natasha's batched ``map``) sees many articles at once. The order of articles
   is kept; a failure inside a batch is isolated by re-running that batch one article at a
   time, so only the failing article gets the error.
+* A stage that loads a model lazily, on the first article that needs it (the language
+  detector, each language's nlp models), wraps the load in :func:`model_loading`, so an
+  analysis worker under a time budget (:mod:`newswatch.ingest.budget`) does not count the
+  load against that article.
 
 The single list of stage names in their default order is :data:`DEFAULT_STAGES`; the
 package :mod:`newswatch.stages` imports one module per name from it to register the stages.
@@ -31,6 +35,7 @@ package :mod:`newswatch.stages` imports one module per name from it to register 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 from collections import deque
@@ -55,6 +60,36 @@ RUNNER_FIELDS = frozenset({"stages_run", "errors"})
 _WATCHED = tuple(sorted(ARTICLE_FIELDS - RUNNER_FIELDS))
 
 _Snapshot = tuple[tuple[int, int], ...]
+
+#: Called with ``(what, True)`` before a lazy model load and ``(what, False)`` after it (also
+#: when it fails); None (the default) outside an analysis worker. See :func:`model_loading`.
+_load_listener: Callable[[str, bool], None] | None = None
+
+
+def set_load_listener(listener: Callable[[str, bool], None] | None) -> None:
+    """Install ``listener`` (or None) to hear of every lazy model load in this process; the
+    analysis worker uses it to stop an article's clock while a model loads."""
+    global _load_listener
+    _load_listener = listener
+
+
+@contextlib.contextmanager
+def model_loading(what: str) -> Iterator[None]:
+    """Mark a lazy model load (``what`` names it, e.g. ``"spaCy English model"``).
+
+    The load is the process's one-time cost, not the cost of the article that happens to need
+    it first: the listener (:func:`set_load_listener`) hears the start and the end, and the
+    analysis worker tells its parent, which does not count the time in between against the
+    article's ``analysis_timeout_seconds``. Loads must not nest.
+    """
+    listener = _load_listener
+    if listener is not None:
+        listener(what, True)
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener(what, False)
 
 
 def _snapshot(article: Article) -> _Snapshot:

@@ -154,7 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "analysis_timeout_seconds", 300.0,
         "Time budget of the analysis of one article, in seconds; an article over it is "
-        "quarantined ('over-budget') and the batch goes on. 0: no time budget.",
+        "quarantined ('over-budget') and the batch goes on. Loading models is not counted. "
+        "0: no time budget.",
     ),
     Setting(
         "analysis_memory_bytes", 6 * 1024 ** 3,

@@ -67,11 +67,13 @@ class Skipped:
 
 def _articles(paths: list[str], published: str | None, source: str | None, language: str | None,
               progress: bool | None, counts: dict[str, int],
-              skip: Callable[[Article], bool] | None = None) -> Iterator[Article | InputError | Skipped]:
+              skip: Callable[[Article], bool] | None = None,
+              problems: list[dict[str, str]] | None = None) -> Iterator[Article | InputError | Skipped]:
     """Read and analyse inputs; yields analysed Articles and InputErrors (printed as one line).
 
     ``skip(article)`` is asked after extraction and before analysis; a True answer yields a
-    :class:`Skipped` instead — ingest uses it for content already stored.
+    :class:`Skipped` instead — ingest uses it for content already stored. ``problems``, when
+    given, receives each failure and warning line as a dict too (see :func:`_problem`).
     """
     from tqdm import tqdm
 
@@ -105,6 +107,9 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
                 counts["failed"] += 1
                 bar.clear()
                 err(article.line())
+                if problems is not None:
+                    problems.append(_problem("failure", article.subject or "?", article.code,
+                                             article.message))
                 yield article
                 continue
             for e in article.errors:
@@ -114,9 +119,25 @@ def _articles(paths: list[str], published: str | None, source: str | None, langu
                 else:
                     err(f"{article.origin}: warning: stage {e.stage} failed ({e.code}): "
                         f"{e.message}")
+                if problems is not None:
+                    problems.append(_problem("warning", article.origin, e.code, e.message,
+                                             None if e.stage == "ingest" else e.stage))
             yield article
     finally:
         bar.close()
+
+
+def _problem(kind: str, subject: str, code: str, message: str,
+             stage: str | None = None) -> dict[str, str]:
+    """One failure or warning line as ``ingest --format json`` reports it: ``kind``
+    ("failure": not stored; "warning": stored), ``subject`` (the input as the stderr line names
+    it: a path or URL, ``file.jsonl:LINE`` for a JSON Lines line, ``feed.xml#N`` or
+    ``archive.warc#N`` for a feed entry or WARC record), ``code`` (a reason code), ``message``,
+    and ``stage`` for a warning from an analysis stage."""
+    out = {"kind": kind, "subject": subject, "code": code, "message": message}
+    if stage is not None:
+        out["stage"] = stage
+    return out
 
 
 def extract(
@@ -172,9 +193,10 @@ def ingest(
     counts = {"ok": 0, "failed": 0}
     summary: dict[str, Any] = {"new": 0, "revised": 0, "unchanged": 0, "failed": 0,
                                "warnings": 0, "replaced": 0}
+    problems: list[dict[str, str]] | None = [] if fmt is Format.json else None
     try:
         _ingest_items(paths, published, source, language, progress, counts, summary, store,
-                      batch_count, batch_seconds)
+                      batch_count, batch_seconds, problems)
     except StorageError as exc:  # the database refuses writes (locked, read-only...): stop
         store.close()
         fail(f"{_hidden(db_url(db))}: {exc.code}: {exc.message} (nothing more is stored; "
@@ -183,6 +205,8 @@ def ingest(
         store.close()
         raise
     store.close()
+    if problems is not None:
+        summary["problems"] = problems
     _summary(summary, fmt, db)
     raise typer.Exit(exit_code(counts["ok"], counts["failed"]))
 
@@ -200,7 +224,7 @@ def _hidden(url: str) -> str:
 def _ingest_items(paths: list[str], published: str | None, source: str | None,
                   language: str | None, progress: bool | None, counts: dict[str, int],
                   summary: dict[str, Any], store: Any, batch_count: int,
-                  batch_seconds: float) -> None:
+                  batch_seconds: float, problems: list[dict[str, str]] | None = None) -> None:
     """The ingest loop: analyse, store in batches, count; raises StorageError when the
     database refuses writes as a whole (:class:`~newswatch.errors.DatabaseUnavailable`, or
     a failure that cannot even be logged)."""
@@ -222,6 +246,8 @@ def _ingest_items(paths: list[str], published: str | None, source: str | None,
                 summary["failed"] += 1
                 counts["failed"] += 1
                 err(f"{item.origin}: {result.code}: {result.message}")
+                if problems is not None:
+                    problems.append(_problem("failure", item.origin, result.code, result.message))
                 with contextlib.suppress(NewswatchError):  # logged where the database allows
                     store.record_failure(item.origin or item.id, result.code, result.message)
                 continue
@@ -230,7 +256,8 @@ def _ingest_items(paths: list[str], published: str | None, source: str | None,
             summary["warnings"] += len(item.errors)
         pending.clear()
 
-    for item in _articles(paths, published, source, language, progress, counts, skip=unchanged):
+    for item in _articles(paths, published, source, language, progress, counts, skip=unchanged,
+                          problems=problems):
         if isinstance(item, InputError):
             summary["failed"] += 1
             store.record_failure(item.subject or "?", item.code, item.message)

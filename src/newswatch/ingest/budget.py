@@ -27,18 +27,21 @@ import multiprocessing as mp
 import queue
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import OverBudget, UnexpectedInputError
 from ..model import Article
+from ..pipeline import set_load_listener
 from ..settings import Settings
 
 #: Pipeline factory the worker calls (``module:function`` returning a callable
 #: ``Article -> Article``); tests name their own.
 DEFAULT_FACTORY = "newswatch.ingest.budget:recording_pipeline"
-#: Longest wait for a new worker to load its models, in seconds.
+#: Longest wait for a new worker to load its models, in seconds; also the bound on one model a
+#: stage loads lazily on its first article (outside the article's time budget).
 STARTUP_TIMEOUT_SECONDS = 900.0
 #: Articles per chunk that :meth:`AnalysisWorker.stream` hands the worker at once (the worker
 #: runs a chunk through the pipeline's batched ``pipe``), and chunks kept in flight, so the
@@ -100,7 +103,8 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
     Messages from the parent: an :class:`Article` (analysed alone, answered with one reply),
     a ``list`` of articles (a chunk, analysed through the pipeline's batched ``pipe`` when it has
     one, answered with one reply per article, in order), or ``None`` (stop). Replies:
-    ``("ok", article)``, ``("memory", None)`` (then the worker exits), ``("error", text)``.
+    ``("ok", article)``, ``("memory", None)`` (then the worker exits), ``("error", text)``;
+    in between, ``("loading", what)`` and ``("loaded", what)`` around a lazy model load.
     """
     import resource
 
@@ -114,6 +118,9 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    # A model a stage loads on its first article (newswatch.pipeline.model_loading) is announced
+    # to the parent, which stops that article's clock until the load ends.
+    set_load_listener(lambda what, starting: conn.send(("loading" if starting else "loaded", what)))
     conn.send(("ready", None))
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     threading.Thread(target=_reader, args=(conn, inbox), name="newswatch-inbox", daemon=True).start()
@@ -211,16 +218,45 @@ class AnalysisWorker:
 
         A reply other than an analysed article leaves the worker killed, except an ``"error"``
         (the pipeline raised; the worker is still sound).
+
+        The clock stops while the worker loads a model lazily (its ``"loading"`` and
+        ``"loaded"`` notes): a load is bounded by :data:`STARTUP_TIMEOUT_SECONDS` on its own,
+        and only the time outside loads counts against ``timeout_seconds``.
         """
         conn = self._conn
-        if not conn.poll(self.timeout_seconds or None):
-            self._kill()
-            return OverBudget(f"analysis took longer than analysis_timeout_seconds="
-                              f"{self.timeout_seconds:g} s; quarantined (not stored)",
-                              subject=subject)
-        try:
-            kind, value = conn.recv()
-        except (EOFError, OSError):
+        used = 0.0  # seconds of analysis (not loading) waited for this reply so far
+        loading: str | None = None
+        while True:
+            if loading is not None:
+                wait: float | None = STARTUP_TIMEOUT_SECONDS
+            elif self.timeout_seconds:
+                wait = max(0.0, self.timeout_seconds - used)
+            else:
+                wait = None
+            t0 = time.monotonic()
+            ready = conn.poll(wait)
+            if loading is None:
+                used += time.monotonic() - t0
+            if not ready:
+                self._kill()
+                if loading is not None:
+                    return OverBudget(f"loading the {loading} took longer than "
+                                      f"{STARTUP_TIMEOUT_SECONDS:.0f} s; quarantined (not stored)",
+                                      subject=subject)
+                return OverBudget(f"analysis took longer than analysis_timeout_seconds="
+                                  f"{self.timeout_seconds:g} s; quarantined (not stored)",
+                                  subject=subject)
+            try:
+                kind, value = conn.recv()
+            except (EOFError, OSError):
+                kind, value = "died", None
+            if kind == "loading":
+                loading = value
+            elif kind == "loaded":
+                loading = None
+            else:
+                break
+        if kind == "died":
             code = self._proc.exitcode if self._proc is not None else None
             self._kill()
             return OverBudget(f"the analysis worker died (exit code {code}), most likely over "

@@ -59,6 +59,7 @@ from ..errors import (
     SkippedLink,
     TooDeep,
     TooLarge,
+    TruncatedRecord,
     UnexpectedInputError,
     UnsupportedFormat,
 )
@@ -337,21 +338,55 @@ def _jsonl_lines(stream: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None
         yield lineno, line
 
 
+#: Most digits an integer in a JSON input may have (Python's own default limit for turning text
+#: into an int, which guards against the quadratic cost of converting longer ones).
+JSON_MAX_INT_DIGITS = 4300
+
+
+class _TooManyDigits(ValueError):
+    """A JSON integer longer than :data:`JSON_MAX_INT_DIGITS` digits (``args[0]``: its digits)."""
+
+
+def _json_int(text: str) -> int:
+    """``parse_int`` for :func:`json.loads`: the integer, or :class:`_TooManyDigits`."""
+    digits = len(text) - text.startswith("-")
+    if digits > JSON_MAX_INT_DIGITS:
+        raise _TooManyDigits(digits)
+    return int(text)
+
+
+def _json_loads(text: str | bytes, subject: str, where: str) -> Any:
+    """``json.loads`` whose value errors are one :class:`MalformedRecord` in our own words.
+
+    ``where`` is appended to a syntax error's message (``"line L, column C"`` or ``"column C"``
+    built from the error). Raises UnicodeDecodeError (bytes input) and MalformedRecord.
+    """
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        place = where.format(line=exc.lineno, column=exc.colno)
+        raise MalformedRecord(f"invalid JSON: {exc.msg} ({place})"
+                              + ("; a truncated record?" if "line" not in where else ""),
+                              subject=subject) from None
+    except RecursionError:
+        raise MalformedRecord("JSON nested too deeply", subject=subject) from None
+    except _TooManyDigits as exc:
+        raise MalformedRecord(f"a number with more than {JSON_MAX_INT_DIGITS:,} digits "
+                              f"({exc.args[0]:,}); refused", subject=subject) from None
+    except ValueError as exc:  # not foreseen: name the exception, not its (long) text
+        raise MalformedRecord(f"invalid JSON value ({type(exc).__name__})",
+                              subject=subject) from None
+
+
 def _parse_json_line(line: bytes, origin: str) -> Any:
     """The JSON value of one line. Raises EncodingError or MalformedRecord, never anything
     else: a 5,000-digit number or 10,000-deep nesting rejects this line only."""
     try:
-        return json.loads(line.decode("utf-8-sig"))
+        text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(f"record is not valid UTF-8 (offset {exc.start})",
                             subject=origin) from None
-    except json.JSONDecodeError as exc:
-        raise MalformedRecord(f"invalid JSON: {exc.msg} (column {exc.colno}); "
-                              "a truncated record?", subject=origin) from None
-    except RecursionError:
-        raise MalformedRecord("JSON nested too deeply", subject=origin) from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise MalformedRecord(f"invalid JSON value: {str(exc)[:120]}", subject=origin) from None
+    return _json_loads(text, origin, "column {column}")
 
 
 def record_key(obj: Any) -> tuple[str, str] | None:
@@ -390,6 +425,7 @@ def _read_jsonl(stream: io.BufferedReader, name: str, cap: int,
     for lineno, line in _jsonl_lines(stream, cap):
         origin = f"{name}:{lineno}"
         if line is None:
+            count += 1  # a record, if one too large: the file is not "only blank lines"
             yield _too_large(cap, origin, "JSON Lines record")
             continue
         if not line.strip():
@@ -412,15 +448,7 @@ def _read_jsonl(stream: io.BufferedReader, name: str, cap: int,
 
 def _read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
     text, _ = decode_bytes(data, name)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MalformedRecord(f"invalid JSON: {exc.msg} (line {exc.lineno}, column "
-                              f"{exc.colno})", subject=name) from None
-    except RecursionError:
-        raise MalformedRecord("JSON nested too deeply", subject=name) from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise MalformedRecord(f"invalid JSON value: {str(exc)[:120]}", subject=name) from None
+    obj = _json_loads(text, name, "line {line}, column {column}")
     items = obj if isinstance(obj, list) else [obj]
     if not items:
         raise EmptyInput("empty JSON array", subject=name)
@@ -459,8 +487,13 @@ def _read_stream(raw: BinaryIO, name: str, run: _Run, *, url: str | None = None,
         if size_hint is not None and size_hint > cap and not gz:
             raise _too_large(cap, name, f"input ({size_hint:,} bytes)")
         data = _read_capped(stream, cap, name)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        yield EncodingError(f"corrupt gzip data: {exc}", subject=name)
+    except EOFError:
+        yield TruncatedRecord("the gzip data ends before its end-of-stream marker (a cut "
+                              "download?); nothing after the cut is read", subject=name)
+        return
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        yield MalformedRecord(f"corrupt gzip data ({str(exc)[:160]}); nothing after it is read",
+                              subject=name)
         return
     if not data.strip():
         yield EmptyInput("only whitespace", subject=name)

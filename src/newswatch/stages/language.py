@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import PipelineConfigError
 from ..model import Article
-from ..pipeline import Stage, register
+from ..pipeline import Stage, model_loading, register
 from ..settings import load as load_settings
 
 #: Fewer letters than this and no language is assigned. Calibrated on 1,000 snippets of
@@ -116,8 +116,9 @@ class LanguageStage(Stage):
         if self._detector is None:
             from lingua import LanguageDetectorBuilder
 
-            self._detector = (LanguageDetectorBuilder.from_languages(*self._languages)
-                              .with_preloaded_language_models().build())
+            with model_loading("language detector"):
+                self._detector = (LanguageDetectorBuilder.from_languages(*self._languages)
+                                  .with_preloaded_language_models().build())
         return self._detector
 
     def detect(self, text: str) -> tuple[str | None, float | None, str]:

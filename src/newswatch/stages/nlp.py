@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import StageFailure
 from ..model import Article, NerSpan, Sentence, Token
-from ..pipeline import Stage, register
+from ..pipeline import Stage, model_loading, register
 from ..text.morph import analyzer
 
 #: English pipelines newswatch may load (the ``nlp_en_model`` setting names one), by package
@@ -306,18 +306,21 @@ class NlpStage(Stage):
 
     def _english(self) -> Any:
         if self._en is None:
-            from spacy.language import Language
+            with model_loading("English nlp models"):
+                from spacy.language import Language
 
-            if LINE_BREAK_COMPONENT not in Language.factories:
-                Language.component(LINE_BREAK_COMPONENT, func=_line_break_sentences)
-            self._en = load_english()
-            self._en.add_pipe(LINE_BREAK_COMPONENT, before="parser")
-            self._en.max_length = MAX_ANALYSED_CHARS + 1
+                if LINE_BREAK_COMPONENT not in Language.factories:
+                    Language.component(LINE_BREAK_COMPONENT, func=_line_break_sentences)
+                en = load_english()
+                en.add_pipe(LINE_BREAK_COMPONENT, before="parser")
+                en.max_length = MAX_ANALYSED_CHARS + 1
+                self._en = en
         return self._en
 
     def _russian(self) -> _Russian:
         if self._ru is None:
-            self._ru = _Russian()
+            with model_loading("Russian nlp models"):
+                self._ru = _Russian()
         return self._ru
 
     def process(self, article: Article) -> None:
