@@ -289,7 +289,9 @@ def _actor_revisions(conn: Connection, actor_id: int | None) -> sa.Select[Any] |
 def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
                     actor_id: int | None, types: set[str] | None, limit: int) -> list[dict[str, Any]]:
     actor_revisions = _actor_revisions(conn, actor_id)
-    sc = scope(f, actor_id, latest_table=True, actor_revisions=actor_revisions)
+    # the bar's time expressions and events are few: each is tested against the latest
+    # revisions through agg_latest's unique index, not against all of them built first
+    sc = scope(f, actor_id, latest_table=True, actor_revisions=actor_revisions, materialized=False)
     # Articles, quotes and figures are dated by their article's publication day, so only
     # articles published in [start, end] can give any: a scope of those days alone is the
     # same answer without materialising every article in the filter.
