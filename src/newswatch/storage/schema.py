@@ -120,7 +120,7 @@ entity_mention = sa.Table(
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
     _revision_fk(),
-    sa.Column("entity_id", Id, sa.ForeignKey("entity.id"), nullable=False, index=True),
+    sa.Column("entity_id", Id, sa.ForeignKey("entity.id"), nullable=False),
     *_span_columns(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("label", sa.Text, nullable=False),
@@ -129,6 +129,8 @@ entity_mention = sa.Table(
     sa.Column("method", sa.Text, nullable=False),
     sa.Column("country", sa.Text),
     *_provenance_columns(),
+    # the revisions mentioning an entity, read from the index alone (migration 0012)
+    sa.Index("ix_entity_mention_entity_id_revision_id", "entity_id", "revision_id"),
 )
 
 quote = sa.Table(
@@ -217,7 +219,7 @@ place_mention = sa.Table(
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
     _revision_fk(),
-    sa.Column("place_id", Id, sa.ForeignKey("place.id"), nullable=False, index=True),
+    sa.Column("place_id", Id, sa.ForeignKey("place.id"), nullable=False),
     sa.Column(
         "resolution_id", Id, sa.ForeignKey("place_resolution.id"), nullable=False, index=True
     ),
@@ -225,6 +227,8 @@ place_mention = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("place_key", sa.Text),  # as the stage gave it (None = unresolved)
     *_provenance_columns(),
+    # the revisions mentioning a place, read from the index alone (migration 0012)
+    sa.Index("ix_place_mention_place_id_revision_id", "place_id", "revision_id"),
 )
 
 event = sa.Table(
