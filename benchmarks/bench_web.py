@@ -200,9 +200,8 @@ def replicate(url: str, articles: int, base: int) -> None:
                 _copy_rows(conn, t.metadata.tables[name], offsets)
         have += len(chosen)
         print(f"  replicated to {have} articles ({time.perf_counter() - started:.0f} s)", flush=True)
-    # No ANALYZE: newswatch does not gather SQLite statistics, and with them SQLite plans the
-    # map's event-place join as a scan of every row per place (1.6 s instead of 20 ms at
-    # 100,000 articles).
+    # No ANALYZE: newswatch does not gather SQLite statistics, and with them SQLite chose
+    # slower plans for a country's timeline and a timeline bar (docs/web.md, "Third round").
     with engine.begin() as conn:
         aggregates.rebuild(conn)
     print(f"replicated and rebuilt the aggregates in {time.perf_counter() - started:.0f} s", flush=True)
