@@ -44,3 +44,38 @@ def test_a_url_with_no_dialect_is_one_line_and_exit_3(command: list[str]) -> Non
     assert res.exit_code == 3, res.output
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("bogus://x: storage: "), res.stderr
+
+
+def test_opening_a_locked_database_waits_once_for_the_busy_timeout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 14: each of the OPEN_ATTEMPTS attempts waited the full db_busy_timeout_seconds
+    # (5 attempts); now they share one deadline, so a lock held past it gets one attempt
+    from newswatch.storage import store as store_module
+
+    db = tmp_path / "locked.sqlite"
+    Store.open(f"sqlite:///{db}").close()
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS", "0.05")
+    attempts = []
+    upgrade = store_module.upgrade_to_head
+
+    def counted(engine):  # type: ignore[no-untyped-def]
+        attempts.append(1)
+        return upgrade(engine)
+
+    monkeypatch.setattr(store_module, "upgrade_to_head", counted)
+    holder = sqlite3.connect(db, isolation_level=None)
+    # an exclusive locking mode with a write keeps even readers of the WAL file out
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE held (x)")
+    try:
+        res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(data)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert res.exit_code == 3, res.output
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and ": storage: " in lines[0] and "database is locked" in lines[0]
+    assert len(attempts) == 1

@@ -360,3 +360,118 @@ def test_control_characters_never_reach_the_store(tmp_path: Path) -> None:
     assert "control characters" in errs[0].message
     assert [(a.id, a.title, a.text) for a in arts] == [("ok-1", "Kandahar road", GOOD)]
     assert arts[0].meta["control_chars_removed"] == 3
+
+
+# --------------------------------------------------------------------------- ingfix3 edges
+
+
+def test_a_text_with_too_few_letters_is_not_an_article_in_every_reader(tmp_path: Path) -> None:
+    # issue 14: a feed item whose whole text is "d" was stored (nlp failed on it)
+    from newswatch.errors import NotAnArticle
+    from newswatch.ingest.readers import ARTICLE_MIN_LETTERS
+
+    feed = tmp_path / "tiny.rss"
+    feed.write_text(_rss(_item(1) + "<item><title>d</title><link>https://example.org/d</link>"
+                         "</item>" + _item(3)), encoding="utf-8")
+    jsonl = tmp_path / "tiny.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "t-1", "text": "12 345 -- 6!"}, {"id": "t-2", "text": "Kabul falls"},
+        {"id": "t-3", "text": GOOD}]) + "\n", encoding="utf-8")
+    text = tmp_path / "tiny.txt"
+    text.write_text("d\n", encoding="utf-8")
+    arts, errs = split(read_inputs([str(feed), str(jsonl), str(text)]))
+    assert [a.origin for a in arts] == [f"{feed}#1", f"{feed}#3", f"{jsonl}:2", f"{jsonl}:3"]
+    assert [(type(e), e.subject) for e in errs] == [
+        (NotAnArticle, f"{feed}#2"), (NotAnArticle, f"{jsonl}:1"), (NotAnArticle, str(text))]
+    assert errs[0].line() == (f"{feed}#2: not-an-article: the text has 1 letter, fewer than "
+                              f"article_min_letters={ARTICLE_MIN_LETTERS}")
+
+
+def test_no_shared_corpus_record_or_sample_has_too_few_letters() -> None:
+    # the rule refuses no real article: every record of the shared corpora and the samples
+    from newswatch.ingest.readers import ARTICLE_MIN_LETTERS
+
+    files = sorted((ROOT / "samples").glob("*.jsonl"))
+    corpus = ROOT.parent / "shared" / "corpus"
+    files += sorted(corpus.glob("*/*.jsonl")) if corpus.is_dir() else []
+    short = []
+    for f in files:
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                text = json.loads(line).get("text") or ""
+                if sum(ch.isalpha() for ch in text) < ARTICLE_MIN_LETTERS:
+                    short.append(f"{f.name}:{n}")
+    assert files and short == []
+
+
+def test_an_unsupported_language_code_is_detected_instead(tmp_path: Path) -> None:
+    # issue 14: "language": "xx" was kept and the nlp stage failed on the article
+    f = tmp_path / "lang.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "l-1", "language": "xx", "text": GOOD},
+        {"id": "l-2", "language": "English", "text": GOOD},
+        {"id": "l-3", "language": "EN", "text": GOOD}]) + "\n", encoding="utf-8")
+    arts, errs = split(read_inputs([str(f)]))
+    assert not errs
+    assert [a.language for a in arts] == [None, None, "en"]
+    assert [a.meta.get("language_refused") for a in arts] == ["xx", "english", None]
+    assert [[(e.stage, e.code) for e in a.errors] for a in arts] == [
+        [("ingest", "unknown-language")], [("ingest", "unknown-language")], []]
+    assert "'xx'" in arts[0].errors[0].message
+
+
+def test_an_unsupported_language_is_one_warning_and_detection_decides(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newswatch.cli import app
+
+    f = tmp_path / "lang.jsonl"
+    f.write_text(json.dumps({"id": "l-1", "language": "xx", "text": GOOD}) + "\n",
+                 encoding="utf-8")
+    db = tmp_path / "l.sqlite"
+    res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(f)])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [
+        f"{f}:1: warning: unknown-language: language 'xx' is not one the pipeline supports "
+        "(en, ru); it is detected from the text instead"]
+    with Store.open(f"sqlite:///{db}") as store:
+        assert store.load_article("l-1").language == "en"
+
+
+def test_an_overlong_id_or_url_is_malformed_and_the_file_goes_on(tmp_path: Path) -> None:
+    # issue 14: an id of 5,000 characters was accepted
+    from newswatch.ingest.readers import ID_MAX_CHARS, URL_MAX_BYTES
+
+    f = tmp_path / "ids.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "x" * 5000, "text": GOOD},
+        {"id": "ok-1", "url": "https://example.org/" + "a" * URL_MAX_BYTES, "text": GOOD},
+        {"id": "y" * ID_MAX_CHARS, "url": "https://example.org/ok", "text": GOOD}]) + "\n",
+        encoding="utf-8")
+    arts, errs = split(read_inputs([str(f)]))
+    assert [a.id for a in arts] == ["y" * ID_MAX_CHARS]
+    assert [(type(e), e.subject) for e in errs] == [(MalformedRecord, f"{f}:1"),
+                                                     (MalformedRecord, f"{f}:2")]
+    assert errs[0].message == "id of 5,000 characters, longer than 512 (id_max_chars)"
+    assert "URL of 2,068 bytes" in errs[1].message
+
+
+def test_a_cut_gzipped_json_lines_file_keeps_its_complete_records(tmp_path: Path) -> None:
+    # issue 14: the duplicate pre-pass hit the cut first, so no record was read at all
+    import gzip
+    import random
+
+    from newswatch.errors import TruncatedRecord
+
+    rng = random.Random(7)
+    words = GOOD.split()
+    recs = [{"id": f"g-{i}", "text": " ".join(rng.choice(words) for _ in range(400))}
+            for i in range(1, 7)]
+    data = gzip.compress("".join(json.dumps(r) + "\n" for r in recs).encode("utf-8"))
+    f = tmp_path / "cut.jsonl.gz"
+    f.write_bytes(data[: len(data) * 2 // 3])
+    arts, errs = split(read_inputs([str(f)]))
+    assert len(arts) >= 1 and [a.id for a in arts] == [r["id"] for r in recs[: len(arts)]]
+    assert [a.text for a in arts] == [r["text"] for r in recs[: len(arts)]]
+    assert len(arts) < len(recs)
+    assert [(type(e), e.subject) for e in errs] == [(TruncatedRecord, str(f))]

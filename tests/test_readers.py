@@ -130,7 +130,7 @@ def test_jsonl_record_errors_name_their_line(tmp_path: Path) -> None:
         "\n"
         '{"id": "b", "text": ""}\n'
         '["not", "an", "object"]\n'
-        '{"id": "c", "text": "x", "published": "last week"}\n', encoding="utf-8")
+        '{"id": "c", "text": "Aid reached Herat.", "published": "last week"}\n', encoding="utf-8")
     arts, errs = split(read_inputs([str(path)]))
     a, c = arts
     assert (a.id, a.published, a.published_source) == ("a", dt.date(2021, 9, 4), "input")

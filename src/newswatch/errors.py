@@ -97,6 +97,15 @@ class BadDate(InputError):
     code = "bad-date"
 
 
+class UnknownLanguage(InputError):
+    """A warning, not a failure: the input names a language (a JSON Lines ``language`` field,
+    a feed's channel language) that is not an ISO 639-1 code the pipeline has models for
+    (``xx``, ``english``, ``de``). The article is kept and its language detected from the text,
+    as when none is given; the value as written is in ``meta["language_refused"]``."""
+
+    code = "unknown-language"
+
+
 class UnexpectedInputError(InputError):
     """Reading an input raised an error newswatch does not foresee (a bug to report); the
     input is skipped and the batch goes on. The message names the exception."""

@@ -55,17 +55,20 @@ from ..errors import (
     InputError,
     InputNotFound,
     MalformedRecord,
+    NotAnArticle,
     NotRegularFile,
     SkippedLink,
     TooDeep,
     TooLarge,
     TruncatedRecord,
     UnexpectedInputError,
+    UnknownLanguage,
     UnsupportedFormat,
 )
 from ..model import Article, StageError
 from ..settings import Settings
 from ..settings import load as load_settings
+from ..stages.nlp import SUPPORTED
 from .dates import check_published, refuse_date
 from .decode import check_binary, decode_bytes
 from .extract import ExtractResources, extract_html, extract_text, load_resources
@@ -142,6 +145,24 @@ class _Prefixed(io.RawIOBase):
         return n
 
 
+class _Gunzipped(io.RawIOBase):
+    """The decompressed bytes of a gzip stream, one ``read1`` per ``readinto``: what was
+    decompressed is handed out before a cut or corrupt stream raises (EOFError, zlib.error),
+    where ``GzipFile.read(n)`` would drop the bytes it had gathered for ``n`` with the error."""
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self._gz = gz
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        view = memoryview(buf).cast("B")
+        data = self._gz.read1(len(view))
+        view[:len(data)] = data
+        return len(data)
+
+
 def _open_stream(raw: BinaryIO) -> tuple[io.BufferedReader[Any], bool]:
     """Wrap ``raw`` in a peekable buffered stream, decompressing gzip transparently."""
     first = raw.read(2) or b""
@@ -150,7 +171,7 @@ def _open_stream(raw: BinaryIO) -> tuple[io.BufferedReader[Any], bool]:
         if is_warc(_gzip_head(stream)):
             return stream, True  # warcio decompresses record by record itself
         gz = gzip.GzipFile(fileobj=stream, mode="rb")
-        return io.BufferedReader(gz, buffer_size=PEEK_BYTES), True
+        return io.BufferedReader(_Gunzipped(gz), buffer_size=PEEK_BYTES), True
     return stream, False
 
 
@@ -401,9 +422,18 @@ def record_key(obj: Any) -> tuple[str, str] | None:
 
 
 def _last_lines(stream: BinaryIO, cap: int) -> dict[tuple[str, str], list[int]]:
-    """First pass: line numbers of every record key, in order (for later-wins)."""
+    """First pass: line numbers of every record key, in order (for later-wins).
+
+    A gzip stream that is cut or corrupt ends the pass at the damage, quietly: the lines
+    before it still count, and the second pass reports the damage when it reaches it (after
+    storing the complete records before it)."""
     seen: dict[tuple[str, str], list[int]] = {}
-    for lineno, line in _jsonl_lines(stream, cap):
+    lines = _jsonl_lines(stream, cap)
+    while True:
+        try:
+            lineno, line = next(lines)
+        except (StopIteration, EOFError, gzip.BadGzipFile, zlib.error):
+            break
         if line is None or not line.strip():
             continue
         try:
@@ -740,11 +770,19 @@ def read_fetched(body: bytes, url: str, *, final_url: str | None = None,
 
 def _guarded(items: Iterator[Article | InputError], subject: str,
              run: _Run) -> Iterator[Article | InputError]:
-    """Yield from ``items``; turn a raised InputError (or any crash) into a yielded error."""
+    """Yield from ``items``; turn a raised InputError (or any crash) into a yielded error.
+
+    An article refused by :func:`_finish` (too few letters, an id or URL too long) becomes
+    one error naming that record, and the rest of the input is still read."""
     try:
         for item in items:
             if isinstance(item, Article):
-                _finish(item, run)
+                try:
+                    _finish(item, run)
+                except InputError as err:
+                    err.subject = shown(err.subject or item.origin)
+                    yield err
+                    continue
             yield item
     except InputError as err:
         yield err
@@ -753,8 +791,48 @@ def _guarded(items: Iterator[Article | InputError], subject: str,
                                    subject=shown(subject))
 
 
+#: An article needs at least this many letters (``str.isalpha`` code points) in its text, or
+#: it is refused as ``not-an-article`` whatever the reader (JSON Lines, feed, text capture,
+#: HTML, WARC). 10 is the fewest letters from which the language stage decides a language
+#: (``SHORT_MIN_LETTERS``: a short headline such as "Kabul falls"); the shortest text in the
+#: shared corpora is a headline-only feed item of 22 letters ("The latest on Afghanistan"),
+#: so no corpus record or sample is refused, while a lone letter or a number is.
+ARTICLE_MIN_LETTERS = 10
+#: Longest article id accepted (code points); a longer one is ``malformed``. Ids appear in
+#: page URLs (``/article/ID``) and are the primary key: 512 code points are at most 2,048
+#: UTF-8 bytes, under PostgreSQL's B-tree entry limit (about 2,700 bytes); the longest id in
+#: the shared corpora has 216 characters.
+ID_MAX_CHARS = 512
+#: Longest article URL accepted (UTF-8 bytes); a longer one is ``malformed``. The sitemaps
+#: protocol caps URLs at 2,048 characters and the stored URL is indexed (PostgreSQL's B-tree
+#: entry limit is about 2,700 bytes); the longest URL in the shared corpora has 283.
+URL_MAX_BYTES = 2048
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
 def _finish(article: Article, run: _Run) -> None:
+    """Apply the rules every reader shares to one article, in place.
+
+    Raises:
+        NotAnArticle: fewer than :data:`ARTICLE_MIN_LETTERS` letters in the text.
+        MalformedRecord: an id over :data:`ID_MAX_CHARS` or a URL over :data:`URL_MAX_BYTES`.
+    """
     article.origin = shown(article.origin)
+    letters = _letters(article.text)
+    if letters < ARTICLE_MIN_LETTERS:
+        raise NotAnArticle(f"the text has {letters} letter{'s' if letters != 1 else ''}, "
+                           f"fewer than article_min_letters={ARTICLE_MIN_LETTERS}",
+                           subject=article.origin)
+    if article.id and len(article.id) > ID_MAX_CHARS:
+        raise MalformedRecord(f"id of {len(article.id):,} characters, longer than "
+                              f"{ID_MAX_CHARS} (id_max_chars)", subject=article.origin)
+    if article.url and len(article.url.encode("utf-8", "surrogatepass")) > URL_MAX_BYTES:
+        raise MalformedRecord(f"URL of {len(article.url.encode('utf-8', 'surrogatepass')):,} "
+                              f"bytes, longer than {URL_MAX_BYTES:,} (url_max_bytes)",
+                              subject=article.origin)
     # NUL and other control characters are not text (PostgreSQL refuses NUL; pages and CSV
     # exports would carry them raw): removed from the text fields, and counted.
     removed = 0
@@ -788,6 +866,15 @@ def _finish(article: Article, run: _Run) -> None:
     if run.language:
         article.language = run.language
         article.meta["language_reason"] = "given: option"
+    elif article.language and article.language not in SUPPORTED:
+        # "xx", "english", "de": not a language the pipeline has models for; treated as
+        # unknown, so the language stage detects it as when none is given.
+        given = shown(article.language)[:40]
+        article.meta["language_refused"] = given
+        article.language = None
+        article.errors.append(StageError(
+            "ingest", UnknownLanguage.code, f"language {given!r} is not one the pipeline "
+            f"supports ({', '.join(SUPPORTED)}); it is detected from the text instead"))
     elif article.language:
         article.meta.setdefault("language_reason", "given: input")
     article.ensure_id()

@@ -77,7 +77,8 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) -> Engine:
+def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False,
+                busy_timeout_s: float | None = None) -> Engine:
     """Create an engine for ``url`` with the store's connection settings.
 
     SQLite connections get ``journal_mode=WAL`` (files only), ``foreign_keys=ON``,
@@ -91,11 +92,14 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
             ``mode=ro`` and ``PRAGMA query_only``; PostgreSQL sessions get
             ``default_transaction_read_only``. An in-memory SQLite database cannot be shared
             with a second engine and is refused (``ValueError``).
+        busy_timeout_s: SQLite's busy timeout in seconds instead of the setting (what is
+            left of the setting's wait when ``Store.open`` tries again).
 
     Returns:
         A SQLAlchemy engine. Nothing is connected yet.
     """
     parsed = normalise_url(url)
+    busy_s = busy_timeout_seconds() if busy_timeout_s is None else max(0.0, busy_timeout_s)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
         if read_only:
@@ -110,11 +114,11 @@ def make_engine(url: str | URL, *, echo: bool = False, read_only: bool = False) 
             parsed,
             echo=echo,
             json_serializer=_json_dumps,
-            connect_args={"timeout": busy_timeout_seconds()},
+            connect_args={"timeout": busy_s},
             **pool,
         )
         _configure_sqlite(engine, in_memory=in_memory, read_only=read_only,
-                          busy_ms=int(busy_timeout_seconds() * 1000))
+                          busy_ms=int(busy_s * 1000))
         return engine
     connect_args = {}
     if read_only:

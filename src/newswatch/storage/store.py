@@ -49,7 +49,15 @@ from . import aggregates as agg
 from . import mapping as mp
 from . import schema as t
 from . import situation as sit
-from .engine import advisory_lock, in_chunks, inserted_id, make_engine, normalise_url, write_transaction
+from .engine import (
+    advisory_lock,
+    busy_timeout_seconds,
+    in_chunks,
+    inserted_id,
+    make_engine,
+    normalise_url,
+    write_transaction,
+)
 from .mapping import StoredRow
 from .migrate import upgrade_to_head
 
@@ -57,7 +65,9 @@ from .migrate import upgrade_to_head
 DEFAULT_URL = "sqlite:///newswatch.sqlite"
 
 #: Opening a SQLite file retries a "database is locked" answer this many times in all, with
-#: a linearly growing pause (0.2 s, 0.4 s, ...): the race it covers lasts milliseconds.
+#: a linearly growing pause (0.2 s, 0.4 s, ...): the race it covers lasts milliseconds. All
+#: attempts share one deadline, ``db_busy_timeout_seconds`` after the first began: a pause
+#: that would end past it is not taken, and a retry waits on the lock only for what is left.
 OPEN_ATTEMPTS = 5
 OPEN_RETRY_DELAY_S = 0.2
 
@@ -210,6 +220,8 @@ class Store:
         except (SQLAlchemyError, ImportError) as exc:  # an unknown dialect or missing driver
             raise StorageError(f"not a database URL newswatch can open: {db_reason(exc)}",
                                subject=shown) from exc
+        deadline = time.monotonic() + busy_timeout_seconds()
+        retried = False
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 if migrate:
@@ -222,9 +234,14 @@ class Store:
                 # SQLite answers "database is locked" at once, without its busy handler, when
                 # two fresh connections race to switch a new file to WAL (both hold a shared
                 # lock; waiting could deadlock). Seen in CI with three concurrent opens.
-                if "locked" in str(exc) and attempt + 1 < OPEN_ATTEMPTS:
+                pause = OPEN_RETRY_DELAY_S * (attempt + 1)
+                left = deadline - time.monotonic() - pause
+                if "locked" in str(exc) and attempt + 1 < OPEN_ATTEMPTS and left > 0:
                     engine.dispose()
-                    time.sleep(OPEN_RETRY_DELAY_S * (attempt + 1))
+                    time.sleep(pause)
+                    # the next attempt waits on the lock only for what is left of the deadline
+                    engine = make_engine(parsed, echo=echo, busy_timeout_s=left)
+                    retried = True
                     continue
                 engine.dispose()
                 raise StorageError(f"cannot open the database: {db_reason(exc)}",
@@ -233,6 +250,9 @@ class Store:
                 engine.dispose()
                 raise StorageError(f"cannot open the database: {db_reason(exc)}",
                                    subject=shown) from exc
+        if retried:  # connections from now on get the full busy timeout again
+            engine.dispose()
+            engine = make_engine(parsed, echo=echo)
         return cls(engine)
 
     @property
