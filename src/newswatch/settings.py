@@ -144,7 +144,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "db_busy_timeout_seconds", 30.0,
         "How long a SQLite writer waits for a lock another process holds before giving up, in "
-        "seconds; ingest then stops with one line naming the database (exit 3).",
+        "seconds (opening the database waits at most this long in all, retries included); "
+        "ingest then stops with one line naming the database (exit 3).",
     ),
     Setting(
         "save_batch_seconds", 5.0,
