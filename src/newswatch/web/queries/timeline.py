@@ -350,7 +350,10 @@ def _timeline_items(conn: Connection, f: Filters, start: dt.date, end: dt.date,
         corrected = sa.select(t.revision.c.id).where(t.revision.c.article_id.in_(
             sa.select(c.article_id).where(c.kind == "event")))
         may_fall_in.append(ev.revision_id.in_(corrected))
-    candidates = (sa.select(event_items()).where(sa.or_(*may_fall_in))
+    # one select per way in, each through its own index: PostgreSQL answered their OR by
+    # reading every event mention (210 ms for one day at 100,000 articles, 17 ms as a union);
+    # UNION drops a row found twice
+    candidates = (sa.union(*(sa.select(event_items()).where(way) for way in may_fall_in))
                   .cte("bar_events").prefix_with("MATERIALIZED"))
     cv = candidates.c
     event_rows = [{"type": r.type, "actor": r.actor, "recipient": r.recipient,
