@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from newswatch.cli import app
@@ -17,20 +19,30 @@ from newswatch.storage import Store
 TEXT = "Officials in Kabul said on Monday that the road to Jalalabad was closed."
 
 
-def test_ingest_into_a_locked_database_is_one_line_and_exit_3(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _ingest_while_locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: str,
+                         *lock: str, created: Callable[[], None] = lambda: None) -> tuple[Path, Result]:
+    """Ingest one record into a fresh database while another connection runs the ``lock``
+    statements and holds them; ``db_busy_timeout_seconds`` is ``timeout``; ``created`` runs
+    once the database exists, before the lock."""
     db = tmp_path / "locked.sqlite"
     Store.open(f"sqlite:///{db}").close()
+    created()
     data = tmp_path / "a.jsonl"
     data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
-    monkeypatch.setenv("NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS", "0.2")
+    monkeypatch.setenv("NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS", timeout)
     holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
+    for statement in lock:
+        holder.execute(statement)
     try:
-        res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(data)])
+        return db, CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(data)])
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_ingest_into_a_locked_database_is_one_line_and_exit_3(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, res = _ingest_while_locked(tmp_path, monkeypatch, "0.2", "BEGIN EXCLUSIVE")
     assert res.exit_code == 3, res.output
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and str(db) in lines[0] and ": storage: " in lines[0]
@@ -52,11 +64,6 @@ def test_opening_a_locked_database_waits_once_for_the_busy_timeout(
     # (5 attempts); now they share one deadline, so a lock held past it gets one attempt
     from newswatch.storage import store as store_module
 
-    db = tmp_path / "locked.sqlite"
-    Store.open(f"sqlite:///{db}").close()
-    data = tmp_path / "a.jsonl"
-    data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
-    monkeypatch.setenv("NEWSWATCH_DB_BUSY_TIMEOUT_SECONDS", "0.05")
     attempts = []
     upgrade = store_module.upgrade_to_head
 
@@ -64,17 +71,11 @@ def test_opening_a_locked_database_waits_once_for_the_busy_timeout(
         attempts.append(1)
         return upgrade(engine)
 
-    monkeypatch.setattr(store_module, "upgrade_to_head", counted)
-    holder = sqlite3.connect(db, isolation_level=None)
     # an exclusive locking mode with a write keeps even readers of the WAL file out
-    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
-    holder.execute("BEGIN EXCLUSIVE")
-    holder.execute("CREATE TABLE held (x)")
-    try:
-        res = CliRunner().invoke(app, ["ingest", "--db", str(db), "--no-progress", str(data)])
-    finally:
-        holder.rollback()
-        holder.close()
+    _, res = _ingest_while_locked(
+        tmp_path, monkeypatch, "0.05", "PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE",
+        "CREATE TABLE held (x)",
+        created=lambda: monkeypatch.setattr(store_module, "upgrade_to_head", counted))
     assert res.exit_code == 3, res.output
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and ": storage: " in lines[0] and "database is locked" in lines[0]

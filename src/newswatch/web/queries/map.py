@@ -394,7 +394,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
     items = event_items()
     p, ev = t.place.c, items.c
     # An event is placed at a stored place named by its place key or name.
-    at_place = [p.key == ev.place, p.name == ev.place, p.key == t.event.c.place_key]
+    at_place = _at_place(p, ev.place, t.event.c.place_key)
     when = sa.func.coalesce(ev.date, t.event.c.date)
     stmt = (
         sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type,
@@ -407,7 +407,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
         # put no marker on the map.
         .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
         .join(sc, sc.c.revision_id == ev.revision_id)
-        .join(t.place, sa.or_(*at_place))
+        .join(t.place, at_place)
         .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
         .where(*happened_conditions(conn, when, *happened))
         .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type)
@@ -437,7 +437,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
                   .select_from(items).join(t.event, t.event.c.id == ev.event_id)
                   .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
                   .join(sc, sc.c.revision_id == ev.revision_id)
-                  .join(t.place, sa.or_(*at_place))
+                  .join(t.place, at_place)
                   .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p), mention.in_(retyped)))
         if f.country:
             single = single.where(p.country_code == f.country)
@@ -553,16 +553,16 @@ def map_event_days(conn: Connection, f: Filters) -> dict[str, Any]:
     sc = scope(f)
     items = event_items()
     p, ev, e = t.place.c, items.c, t.event.c
-    at_place = [p.key == ev.place, p.name == ev.place, p.key == e.place_key]
+    at_place = _at_place(p, ev.place, e.place_key)
     placed = (sa.select(ev.revision_id, ev.start, ev.end, sc.c.article_id,
                         sa.func.coalesce(ev.date, e.date).label("date"))
               .select_from(items).join(t.event, e.id == ev.event_id)
               .where(e.negated.is_(False), e.hypothetical.is_(False))
               .join(sc, sc.c.revision_id == ev.revision_id)
-              .where(sa.exists().where(sa.or_(*at_place), p.lat.is_not(None),
+              .where(sa.exists().where(at_place, p.lat.is_not(None),
                                        p.lon.is_not(None), _has_point(p))))
     if f.country:
-        placed = placed.where(sa.exists().where(sa.or_(*at_place), p.country_code == f.country))
+        placed = placed.where(sa.exists().where(at_place, p.country_code == f.country))
     corrections = ReviewIndex(conn, "correction")
     reviewed = corrections.positions("event", lambda r: True)
     mention = sa.tuple_(ev.revision_id, ev.start, ev.end)
