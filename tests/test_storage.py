@@ -66,6 +66,11 @@ SAMPLE_ROWS = {
     "agg_timeline_month": 5,  # one publication month: the same rows
     "agg_timeline_revision": 5,
     "agg_event_place": 0,
+    # country aggregates (migration 0013): the revision is in three countries (its places'
+    # and its entities'), and the five timeline rows count in each
+    "agg_revision_country": 3,
+    "agg_timeline_country": 15,
+    "agg_timeline_country_month": 15,  # one publication month: the same rows
     "data_version": 1,
     # reader activity (migration 0002), empty after a save
     "app_user": 0,

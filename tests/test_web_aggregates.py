@@ -23,14 +23,14 @@ from newswatch.storage import Store, aggregates
 from newswatch.storage import aggregate_schema as ag
 from newswatch.web.cache import read_cache
 
-from web_samples import TEXT, drift_article, make_client, russian_article, script_article, seed_article
+from web_samples import RU_ID, TEXT, drift_article, make_client, russian_article, script_article, seed_article
 
 # the package re-exports functions named like these modules
 map_q = importlib.import_module("newswatch.web.queries.map")
 timeline_q = importlib.import_module("newswatch.web.queries.timeline")
 
-#: Filters both paths must agree on: none, dates, a country (the map answers it from the
-#: aggregates, the timeline falls back), languages, a range with nothing in it.
+#: Filters both paths must agree on: none, dates, a country, languages, a range with nothing
+#: in it.
 FILTERS = [
     make_filters(),
     make_filters(dt.date(2021, 7, 8), dt.date(2021, 7, 10)),
@@ -50,6 +50,10 @@ FILTERS = [
     make_filters(until=dt.date(2021, 7, 9)),
     make_filters(until=dt.date(2021, 6, 30)),
     make_filters(dt.date(2021, 7, 12), dt.date(2021, 7, 12)),
+    # a country over whole months and over cut ones (agg_timeline_country and its months)
+    make_filters(dt.date(2021, 6, 1), dt.date(2021, 7, 31), country="AF"),
+    make_filters(dt.date(2021, 6, 15), dt.date(2021, 7, 9), country="AF", language="en"),
+    make_filters(dt.date(2021, 7, 9), country="UZ"),
 ]
 TYPES = [None, {"article"}, {"quote", "figure"}, {"event"}, {"timex"}]
 
@@ -88,7 +92,8 @@ def _aggregate_rows(store: Store) -> dict[str, list[tuple]]:
     with store.read() as conn:
         out = {}
         for table in (ag.agg_latest, ag.agg_place_day, ag.agg_place_month, ag.agg_timeline,
-                      ag.agg_timeline_month, ag.agg_event_place, ag.agg_timeline_revision):
+                      ag.agg_timeline_month, ag.agg_event_place, ag.agg_timeline_revision,
+                      ag.agg_revision_country, ag.agg_timeline_country, ag.agg_timeline_country_month):
             cols = [c for c in table.c if c.name != "id"]
             out[table.name] = sorted(tuple(r) for r in conn.execute(sa.select(*cols)).all())
         return out
@@ -153,6 +158,69 @@ def test_removing_a_revision_takes_out_what_it_counted(web_db: str) -> None:
         assert _aggregate_rows(store) == after
         assert sum(r[-1] for r in after["agg_timeline"]) == \
             sum(r[-1] for r in before["agg_timeline"]) - sum(c.timeline.values())
+        # its countries and their timeline rows went with it: as a rebuild counts them
+        assert all(r[1] != rid for r in after["agg_revision_country"])
+        with store.engine.begin() as conn:
+            aggregates.rebuild_countries(conn)
+        assert _aggregate_rows(store) == after
+
+
+def _country_article_ids(store: Store, country: str) -> set[str]:
+    """The articles a country's timeline counts (aggregated) and the scope selects (direct)."""
+    f = make_filters(country=country)
+    with store.read() as conn:
+        line = timeline_q._timeline(conn, f, None, {"article"}, direct=False)
+        assert line == timeline_q._timeline(conn, f, None, {"article"}, direct=True), country
+        ids = {r[0] for r in _scope_rows(conn, f, None, False)}
+        assert {r[0] for r in _scope_rows(conn, f, None, True)} == ids, country
+    assert sum(b["total"] for b in line["buckets"]) + line["outside"] == len(ids)
+    return ids
+
+
+def test_an_entity_given_its_country_later_brings_earlier_articles_into_it(web_db: str) -> None:
+    """The Russian Wikinews text names "Министерство обороны США" with no country and only an
+    Afghan place: it is not in the United States' timeline. A later article names the same
+    ministry with its country (USA): the earlier text is in the US timeline from then on,
+    as the direct reading of the mentions says, and the country tables equal a rebuild."""
+    with Store.open(web_db) as store:
+        assert RU_ID not in _country_article_ids(store, "US")
+        later = russian_article()
+        later.id, later.url, later.published = "ru-later", None, dt.date(2018, 12, 5)
+        later.text = later.text + " "  # another text: a new article, not a reprint
+        later.entities = [dataclasses.replace(m, country="USA") if m.text == "Министерство обороны США" else m
+                          for m in later.entities]
+        assert store.save(later).status == "new"
+        assert {RU_ID, "ru-later"} <= _country_article_ids(store, "US")
+        assert RU_ID in _country_article_ids(store, "AF")  # still in Afghanistan (Ghazni)
+        _assert_same_answers(store)
+        incremental = _aggregate_rows(store)
+        with store.engine.begin() as conn:
+            aggregates.rebuild(conn)
+        assert _aggregate_rows(store) == incremental
+
+
+def test_a_place_whose_record_changes_country_moves_its_articles(web_db: str) -> None:
+    """A geocoder's wrong record (Ghazni filed under Pakistan) puts the Russian text in
+    Pakistan's timeline; a later article with Ghazni's right record (AF: the latest record
+    of a place wins) moves every article naming it out of Pakistan, and nothing else."""
+    with Store.open(web_db) as store:
+        wrong = russian_article()
+        wrong.id, wrong.url, wrong.published = "ru-wrong", None, dt.date(2018, 12, 4)
+        wrong.text = wrong.text + " "
+        wrong.places = [dataclasses.replace(p, country_code="PK") for p in wrong.places]
+        assert store.save(wrong).status == "new"
+        assert _country_article_ids(store, "PK") == {RU_ID, "ru-wrong"}
+        right = russian_article()
+        right.id, right.url, right.published = "ru-right", None, dt.date(2018, 12, 6)
+        right.text = right.text + "  "
+        assert store.save(right).status == "new"
+        assert _country_article_ids(store, "PK") == set()
+        assert {RU_ID, "ru-wrong", "ru-right"} <= _country_article_ids(store, "AF")
+        _assert_same_answers(store)
+        incremental = _aggregate_rows(store)
+        with store.engine.begin() as conn:
+            aggregates.rebuild(conn)
+        assert _aggregate_rows(store) == incremental
 
 
 def test_a_write_makes_cached_answers_stale(web_db: str) -> None:
@@ -322,3 +390,53 @@ def test_an_article_naming_one_place_two_ways_counts_once_on_the_map(web_db: str
             assert (markers[("Ghazni", "ASSAULT")]["mentions"],
                     markers[("Ghazni", "ASSAULT")]["articles"]) == (2, 1)
         _assert_same_answers(store)
+
+
+def test_search_pages_follow_the_rank_then_the_newest_whatever_the_page_size(web_db: str) -> None:
+    """Search ranks the page before it reads the texts: the pages of two hits, laid end to
+    end, are the one page of every hit, ordered by BM25 rank, then newest first, then id, as
+    FTS5 itself ranks them. Nine reprints of one text (tied ranks) on different days and the
+    seed article (the same passages, its own rank) are found by "counties"."""
+    with Store.open(web_db) as store:
+        for k in range(9):
+            store.save(dataclasses.replace(drift_article(), id=f"drift-{k}", url=None,
+                                           published=dt.date(2021, 8, 1) + dt.timedelta(days=k % 5)))
+        with store.engine.connect() as conn:
+            expected = [row[0] for row in conn.execute(sa.text(
+                "SELECT l.article_id FROM article_fts JOIN agg_latest l ON l.revision_id = article_fts.rowid"
+                " JOIN article a ON a.id = l.article_id WHERE article_fts MATCH '\"counties\"'"
+                " ORDER BY bm25(article_fts), a.published DESC, a.id"))]
+    assert len(expected) >= 10
+    with make_client(web_db) as client:
+        whole = client.get("/api/search", params={"q": "counties"}).json()
+        paged = [item["id"] for offset in range(0, len(expected), 2)
+                 for item in client.get("/api/search", params={"q": "counties", "limit": 2,
+                                                               "offset": offset}).json()["items"]]
+    assert [i["id"] for i in whole["items"]] == expected == paged
+    assert whole["total"] == len(expected)
+    # reprints of equal rank: newest first, then by id
+    drift = [i for i in whole["items"] if i["id"].startswith("drift-")]
+    assert [(i["published"], i["id"]) for i in drift] == sorted(
+        ((i["published"], i["id"]) for i in drift), key=lambda p: (-dt.date.fromisoformat(p[0]).toordinal(), p[1]))
+
+
+def test_search_pages_agree_with_the_whole_answer_on_both_backends(db_url: str) -> None:
+    """The ranked page (FTS5 on SQLite, ts_rank on PostgreSQL) is cut before the texts are
+    read: pages of one hit laid end to end are the answer with every hit, ties newest first."""
+    from newswatch.web.queries.search import search_uncached
+    with Store.open(db_url) as store:
+        for article in (seed_article(), russian_article(), script_article()):
+            store.save(article)
+        for k in range(4):
+            store.save(dataclasses.replace(drift_article(), id=f"drift-{k}", url=None,
+                                           published=dt.date(2021, 8, 1) + dt.timedelta(days=k)))
+        with store.read() as conn:
+            whole = search_uncached(conn, make_filters(), "counties")
+            paged = [item["id"] for offset in range(whole["total"])
+                     for item in search_uncached(conn, make_filters(), "counties", limit=1,
+                                                 offset=offset)["items"]]
+    ids = [i["id"] for i in whole["items"]]
+    assert whole["total"] == 5 and sorted(ids) == ["drift-0", "drift-1", "drift-2", "drift-3", "seed-0001"]
+    assert ids == paged
+    drift = [i for i in ids if i.startswith("drift-")]
+    assert drift == ["drift-3", "drift-2", "drift-1", "drift-0"]  # equal rank: the newest first

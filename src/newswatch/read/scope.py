@@ -145,7 +145,7 @@ def scope(f: Filters, actor_id: int | None = None, *, latest_table: bool = False
         g = ag.agg_latest.c
         stmt = sa.select(g.article_id, g.revision_id).where(*aggregate_conditions(g.day, g.language, f))
         if f.country is not None:
-            stmt = stmt.where(in_country(g.revision_id, f))
+            stmt = stmt.where(in_country_latest(g.revision_id, f))
         if actor_id is not None:
             stmt = stmt.where(g.revision_id.in_(
                 actor_revisions if actor_revisions is not None else
@@ -211,6 +211,14 @@ def in_country(revision_id: sa.ColumnElement[Any], f: Filters) -> sa.ColumnEleme
     return sa.or_(revision_id.in_(in_place), revision_id.in_(in_entity))
 
 
+def in_country_latest(revision_id: sa.ColumnElement[Any], f: Filters) -> sa.ColumnElement[bool]:
+    """:func:`in_country` for a latest revision, from the write-time ``agg_revision_country``
+    (migration ``0013``): one index range instead of two joins over the mention tables
+    (24,000 Afghan revisions of 100,000: 30 ms to list them from the mentions, 3 ms from it)."""
+    g = ag.agg_revision_country.c
+    return revision_id.in_(sa.select(g.revision_id).where(g.country == f.country))
+
+
 def aggregate_conditions(day: sa.ColumnElement[Any], language: sa.ColumnElement[Any],
                          f: Filters) -> list[sa.ColumnElement[bool]]:
     """The date and language part of the scope on a write-time aggregate
@@ -274,7 +282,7 @@ def day_before(day: dt.date) -> dt.date | None:
 
 
 def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str],
-                   f: Filters) -> sa.Subquery:
+                   f: Filters, *, country: bool = False) -> sa.Subquery:
     """The rows of a write-time aggregate in the date and language part of the scope, read
     from its month table for the whole months of ``[f.since, f.until]`` and from its day
     table for the days of a month the range cuts (:func:`month_cover`): the rows to sum for
@@ -286,7 +294,9 @@ def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str
         month_table: its month table (``month`` instead of ``day``: ``agg_place_month``,
             ``agg_timeline_month``).
         columns: the columns to return (both tables have them).
-        f: the filter (its country is not applied here).
+        f: the filter (its country is not applied here, unless ``country``).
+        country: both tables have a ``country`` column (``agg_timeline_country`` and its
+            months): keep the rows of ``f.country``.
 
     Returns:
         A subquery with ``columns``, to be grouped and summed by the caller.
@@ -300,6 +310,8 @@ def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str
             conds.append(d.day <= hi)
         if f.language is not None:
             conds.append(d.language == f.language)
+        if country:
+            conds.append(d.country == f.country)
         selects.append(sa.select(*(d[c] for c in columns)).where(*conds))
     if months is not None:
         m = month_table.c
@@ -308,6 +320,8 @@ def aggregate_rows(day_table: sa.Table, month_table: sa.Table, columns: list[str
             conds.append(m.month <= months[1])
         if f.language is not None:
             conds.append(m.language == f.language)
+        if country:
+            conds.append(m.country == f.country)
         selects.append(sa.select(*(m[c] for c in columns)).where(*conds))
     if len(selects) == 1:
         return selects[0].subquery("agg_rows")

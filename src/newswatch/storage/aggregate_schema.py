@@ -29,6 +29,15 @@ unknown, a value no filter takes).
 * ``agg_timeline_revision``: the same counts per latest revision, for the filters that
   depend on what else a revision mentions (a country, an actor): the reader restricts it to
   the revisions those filters select, computed at read time from the item tables.
+* ``agg_revision_country`` (migration ``0013``): the countries each latest revision is in,
+  as :func:`newswatch.read.scope.in_country` reads them from the item tables: the
+  ``country_code`` of every place it mentions and the alpha-2 code of every entity country it
+  mentions (``entity.country`` is alpha-3). Kept when a revision enters or leaves the scope,
+  when an entity first gets its country and when a place's country changes.
+* ``agg_timeline_country`` (migration ``0013``): ``agg_timeline``'s counts per country of
+  ``agg_revision_country`` (a revision in two countries counts in both): a country's timeline
+  without summing its revisions' rows at read time; ``agg_timeline_country_month``, the same
+  per month of the scope day (as ``agg_timeline_month``).
 * ``data_version``: one row whose ``version`` every save increments; readers key their
   caches on it.
 
@@ -124,4 +133,33 @@ data_version = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+agg_revision_country = sa.Table(
+    "agg_revision_country",
+    metadata,
+    sa.Column("country", sa.Text, primary_key=True),  # ISO 3166-1 alpha-2
+    sa.Column("revision_id", Id, sa.ForeignKey("revision.id"), primary_key=True, index=True),
+)
+
+agg_timeline_country = sa.Table(
+    "agg_timeline_country",
+    metadata,
+    sa.Column("country", sa.Text, primary_key=True),  # ISO 3166-1 alpha-2
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("language", sa.Text, primary_key=True),
+    sa.Column("item_day", sa.Date, primary_key=True),
+    sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+agg_timeline_country_month = sa.Table(
+    "agg_timeline_country_month",
+    metadata,
+    sa.Column("country", sa.Text, primary_key=True),  # ISO 3166-1 alpha-2
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("language", sa.Text, primary_key=True),
+    sa.Column("item_day", sa.Date, primary_key=True),
+    sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )

@@ -15,6 +15,13 @@ out subtracts from the timeline's months and recomputes a place's month from its
 (which also gives the month its new first mention); :func:`rebuild_months` recomputes them
 all from the day tables (migration ``0011``).
 
+The country tables (``agg_revision_country``, ``agg_timeline_country``) are derived from the
+stored per-revision rows (``agg_timeline_revision``) and the revisions' countries: a revision
+entering the scope adds its rows to each of its countries, one leaving takes out what its
+stored countries had added, and :func:`refresh_countries` moves a revision's rows between
+countries when what it mentions changes country (an entity that gets its country, a place
+whose gazetteer record changed country).
+
 Days follow the dashboard's timeline (:func:`item_day`): a ``YYYY-MM-DD`` string or a date;
 anything else (``2021-W32``, ``PRESENT_REF``, an impossible date) has no day.
 """
@@ -27,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +44,7 @@ from sqlalchemy.engine import Connection
 
 from . import aggregate_schema as ag
 from . import schema as t
+from .engine import advisory_lock
 
 #: Revisions per ``IN (...)`` list.
 CHUNK = 500
@@ -45,8 +54,9 @@ VERSION_ROW_ID = 1
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 __all__ = [
-    "CHUNK", "Contribution", "bump_version", "contributions", "data_version", "item_day",
-    "month_end", "month_of", "rebuild", "rebuild_months", "remove_revision", "replace_revision", "scope_day",
+    "CHUNK", "Contribution", "bump_version", "contributions", "countries_of", "data_version", "item_day",
+    "month_end", "month_of", "rebuild", "rebuild_countries", "rebuild_months", "refresh_countries",
+    "remove_revision", "replace_revision", "scope_day",
 ]
 
 
@@ -345,6 +355,143 @@ def _apply_timeline(conn: Connection, timeline: Counter[tuple[dt.date, str, dt.d
             conn.execute(sa.delete(table).where(*key, g.n <= 0))
 
 
+@cache
+def _alpha2(alpha3: str) -> str | None:
+    """ISO 3166-1 alpha-3 -> alpha-2 (pycountry); None when pycountry does not know it (no
+    country filter can name such a code: :func:`newswatch.read.scope.make_filters` takes
+    pycountry's codes)."""
+    import pycountry
+
+    record = pycountry.countries.get(alpha_3=alpha3.upper())
+    return record.alpha_2 if record else None
+
+
+def countries_of(conn: Connection, revision_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The countries of each revision, read from the item tables as
+    :func:`newswatch.read.scope.in_country` reads them: the ``country_code`` (alpha-2) of the
+    places it mentions and the alpha-2 code of its entities' countries (alpha-3 stored).
+
+    Returns:
+        ``{revision_id: {alpha-2, ...}}`` with an entry (maybe empty) for every revision asked.
+    """
+    out: dict[int, set[str]] = {int(r): set() for r in revision_ids}
+    pm, p = t.place_mention.c, t.place.c
+    em, e = t.entity_mention.c, t.entity.c
+    ids = list(out)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for rid, code in conn.execute(
+            sa.select(pm.revision_id, p.country_code).distinct().join(t.place, p.id == pm.place_id)
+            .where(pm.revision_id.in_(chunk), p.country_code.is_not(None))
+        ).all():
+            out[int(rid)].add(str(code))
+        for rid, code in conn.execute(
+            sa.select(em.revision_id, e.country).distinct().join(t.entity, e.id == em.entity_id)
+            .where(em.revision_id.in_(chunk), e.country.is_not(None))
+        ).all():
+            alpha2 = _alpha2(str(code))
+            if alpha2 is not None:
+                out[int(rid)].add(alpha2)
+    return out
+
+
+def _stored_countries(conn: Connection, revision_ids: Sequence[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {int(r): set() for r in revision_ids}
+    g = ag.agg_revision_country.c
+    ids = list(out)
+    for start in range(0, len(ids), CHUNK):
+        for rid, code in conn.execute(
+                sa.select(g.revision_id, g.country).where(g.revision_id.in_(ids[start:start + CHUNK]))).all():
+            out[int(rid)].add(code)
+    return out
+
+
+def _country_months(counts: Counter[tuple[str, dt.date, str, dt.date, str]]
+                    ) -> Counter[tuple[str, dt.date, str, dt.date, str]]:
+    """Country timeline counts per scope day summed per month of the scope day."""
+    out: Counter[tuple[str, dt.date, str, dt.date, str]] = Counter()
+    for (country, day, lang, iday, kind), n in counts.items():
+        out[(country, month_of(day), lang, iday, kind)] += n
+    return out
+
+
+def _move_country_rows(conn: Connection, moves: dict[int, tuple[set[str], set[str]]]) -> None:
+    """For each ``revision_id: (added, removed)``, add the revision's ``agg_timeline_revision``
+    rows to the ``added`` countries of ``agg_timeline_country`` (and their months to
+    ``agg_timeline_country_month``) and take them out of the ``removed`` ones, and record the
+    countries in ``agg_revision_country``."""
+    moves = {rid: m for rid, m in moves.items() if m[0] or m[1]}
+    if not moves:
+        return
+    g = ag.agg_timeline_revision.c
+    plus: Counter[tuple[str, dt.date, str, dt.date, str]] = Counter()
+    minus: Counter[tuple[str, dt.date, str, dt.date, str]] = Counter()
+    ids = list(moves)
+    for start in range(0, len(ids), CHUNK):
+        for rid, day, lang, iday, kind, n in conn.execute(
+            sa.select(g.revision_id, g.day, g.language, g.item_day, g.type, g.n)
+            .where(g.revision_id.in_(ids[start:start + CHUNK]))
+        ).all():
+            added, removed = moves[int(rid)]
+            for country in added:
+                plus[(country, day, lang, iday, kind)] += int(n)
+            for country in removed:
+                minus[(country, day, lang, iday, kind)] += int(n)
+    for table, period in ((ag.agg_timeline_country, "day"), (ag.agg_timeline_country_month, "month")):
+        c = table.c
+        up, down = (plus, minus) if period == "day" else (_country_months(plus), _country_months(minus))
+        _insert_or_add(conn, table, [{"country": k[0], period: k[1], "language": k[2], "item_day": k[3],
+                                      "type": k[4], "n": n} for k, n in up.items()],
+                       ("country", period, "language", "item_day", "type"), ("n",))
+        for (country, day, lang, iday, kind), n in down.items():
+            key = (c.country == country, c[period] == day, c.language == lang, c.item_day == iday, c.type == kind)
+            conn.execute(sa.update(table).where(*key).values(n=c.n - n))
+            conn.execute(sa.delete(table).where(*key, c.n <= 0))
+    rc = ag.agg_revision_country.c
+    gone = [(rid, country) for rid, (_, removed) in moves.items() for country in removed]
+    for rid, country in gone:
+        conn.execute(sa.delete(ag.agg_revision_country).where(rc.revision_id == rid, rc.country == country))
+    new = [{"country": country, "revision_id": rid} for rid, (added, _) in moves.items() for country in added]
+    if new:
+        conn.execute(sa.insert(ag.agg_revision_country), new)
+
+
+def refresh_countries(conn: Connection, revision_ids: Iterable[int]) -> None:
+    """Bring the country tables of ``revision_ids`` (those of them in the scope, i.e. in
+    ``agg_latest``) in line with the countries their mentions have now
+    (:func:`countries_of`). Call it in the transaction that changed an entity's country or a
+    place's country code, with the revisions mentioning it."""
+    ids = sorted({int(r) for r in revision_ids})
+    if not ids:
+        return
+    # PostgreSQL writers change the country tables one at a time, as they change identities
+    # and clusters (every save takes this lock before it writes its own aggregates): a
+    # revision's stored countries are then what its next reader in a write sees
+    advisory_lock(conn, "situation")
+    latest: list[int] = []
+    la = ag.agg_latest.c
+    for start in range(0, len(ids), CHUNK):
+        latest.extend(int(r) for r in conn.scalars(
+            sa.select(la.revision_id).where(la.revision_id.in_(ids[start:start + CHUNK]))))
+    if not latest:
+        return
+    now, stored = countries_of(conn, latest), _stored_countries(conn, latest)
+    _move_country_rows(conn, {rid: (now[rid] - stored[rid], stored[rid] - now[rid]) for rid in latest})
+
+
+def rebuild_countries(conn: Connection) -> None:
+    """Empty the country tables (``agg_revision_country``, ``agg_timeline_country`` and its
+    months) and fill them again for
+    every revision of ``agg_latest`` from the item tables and ``agg_timeline_revision``. Runs
+    in the caller's transaction."""
+    for table in (ag.agg_timeline_country, ag.agg_timeline_country_month, ag.agg_revision_country):
+        conn.execute(sa.delete(table))
+    ids = [int(r) for r in conn.scalars(sa.select(ag.agg_latest.c.revision_id).order_by(ag.agg_latest.c.revision_id))]
+    for start in range(0, len(ids), CHUNK * 10):
+        chunk = ids[start:start + CHUNK * 10]
+        _move_country_rows(conn, {rid: (codes, set()) for rid, codes in countries_of(conn, chunk).items()})
+
+
 def _apply(conn: Connection, c: Contribution, sign: int) -> None:
     _apply_places(conn, c.places, sign)
     _apply_timeline(conn, c.timeline, sign)
@@ -357,9 +504,13 @@ def _apply(conn: Connection, c: Contribution, sign: int) -> None:
         conn.execute(sa.insert(ag.agg_event_place), c.events)
     if c.revision_rows:
         conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows)
+    if c.revision_ids:  # after their agg_timeline_revision rows: the country rows sum them
+        _move_country_rows(conn, {rid: (codes, set()) for rid, codes in countries_of(conn, c.revision_ids).items()})
 
 
 def _delete_revisions(conn: Connection, revision_ids: list[int]) -> None:
+    # what the stored countries added, before the per-revision rows it was summed from go
+    _move_country_rows(conn, {rid: (set(), codes) for rid, codes in _stored_countries(conn, revision_ids).items()})
     for table in (ag.agg_latest, ag.agg_event_place, ag.agg_timeline_revision):
         for start in range(0, len(revision_ids), CHUNK):
             conn.execute(sa.delete(table).where(table.c.revision_id.in_(revision_ids[start:start + CHUNK])))
@@ -414,6 +565,9 @@ def rebuild(conn: Connection) -> Contribution:
     # the month tables exist from migration 0011 on (0006 rebuilds before they do)
     if sa.inspect(conn).has_table(ag.agg_place_month.name):
         rebuild_months(conn)
+    # and the country tables from 0013 on
+    if sa.inspect(conn).has_table(ag.agg_timeline_country.name):
+        rebuild_countries(conn)
     if c.revision_ids:  # an empty database keeps no version row
         bump_version(conn)
     return c

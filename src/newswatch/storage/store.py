@@ -844,13 +844,20 @@ class Store:
         if not wanted:
             return {}
         stored = self._ensure_keyed(conn, t.entity, "key", wanted)
+        given: list[int] = []  # entities that get their country now
         for key, row in wanted.items():
             if row["country"] and stored[key]["country"] is None:
-                conn.execute(
+                done = conn.execute(
                     sa.update(t.entity)
                     .where(t.entity.c.id == stored[key]["id"], t.entity.c.country.is_(None))
                     .values(country=row["country"])
                 )
+                if done.rowcount:
+                    given.append(int(stored[key]["id"]))
+        if given:  # the stored revisions mentioning them are now in that country too
+            em = t.entity_mention.c
+            agg.refresh_countries(conn, conn.scalars(
+                sa.select(em.revision_id).distinct().where(em.entity_id.in_(given))).all())
         return {key: int(row["id"]) for key, row in stored.items()}
 
     def _insert_places(self, conn: Connection, revision_id: int, places: list[Place]) -> None:
@@ -864,6 +871,10 @@ class Store:
             changed = {n: row[n] for n in mp.PLACE_ATTRIBUTES if old[n] != row[n]}
             if changed:
                 conn.execute(sa.update(t.place).where(t.place.c.id == old["id"]).values(changed))
+            if "country_code" in changed:  # the revisions naming it change country
+                pm = t.place_mention.c
+                agg.refresh_countries(conn, conn.scalars(
+                    sa.select(pm.revision_id).distinct().where(pm.place_id == old["id"])).all())
         mention_rows: list[dict[str, Any]] = []
         for p in places:
             place_id = int(stored[p.key]["id"])

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ...model import AREA_FEATURE_CODES
 from ...read.corrections import ReviewIndex
-from ...read.scope import aggregate_conditions, aggregate_rows, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, in_country_latest
 from ...read.workbench import happened_conditions, happened_in
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
@@ -238,7 +238,7 @@ def _event_places(conn: Connection, f: Filters, limit: int) -> list[Any]:
 
 def _event_places_in_country(conn: Connection, f: Filters, limit: int) -> list[Any]:
     """:func:`_event_places` in a country: the places of the country, and the rows of the
-    revisions the country selects now (:func:`newswatch.read.scope.in_country`)."""
+    revisions the country selects now (:func:`newswatch.read.scope.in_country_latest`)."""
     p, e = t.place.c, ag.agg_event_place.c
     return list(conn.execute(
         sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type,
@@ -249,7 +249,7 @@ def _event_places_in_country(conn: Connection, f: Filters, limit: int) -> list[A
         .join(t.place, _at_place(p, e.place, e.place_key))
         .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
                *aggregate_conditions(e.day, e.language, f),
-               p.country_code == f.country, in_country(e.revision_id, f))
+               p.country_code == f.country, in_country_latest(e.revision_id, f))
         .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type)
         .order_by(sa.desc("mentions"), p.key, e.type)
         .limit(limit)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from ...read.corrections import ReviewIndex, apply_all
 from ...read.merges import EntityEdits
-from ...read.scope import aggregate_conditions, aggregate_rows, day_after, in_country
+from ...read.scope import aggregate_conditions, aggregate_rows, day_after, in_country_latest
 from ...storage import aggregate_schema as ag
 from ...storage import schema as t
 from ...storage.aggregates import item_day, month_end
@@ -150,19 +150,27 @@ def parse_types(value: str | None) -> set[str] | None:
 def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types: set[str] | None
                        ) -> tuple[Counter[tuple[dt.date, str]], Any, Any]:
     """What :func:`_dated_counts` and the first/last publication day say, from
-    ``agg_timeline`` (dates and language only) or ``agg_timeline_revision`` (a country or an
-    actor: the revisions they select, read from the item tables now, as the scope does)."""
+    ``agg_timeline`` (dates and language only), ``agg_timeline_country`` (a country) or
+    ``agg_timeline_revision`` (an actor: the revisions it selects, as analysts merged and split
+    entities, read now; with a country, those of its revisions in the country)."""
     table: sa.FromClause
     g: Any
-    if f.country is not None or actor_id is not None:
-        # per revision, restricted to the revisions the country and the actor select now
+    if actor_id is not None:
+        # per revision, restricted to the revisions the actor (and the country) select now
         table = ag.agg_timeline_revision
         g = table.c
         conds = aggregate_conditions(g.day, g.language, f)
         if f.country is not None:
-            conds.append(in_country(g.revision_id, f))
+            conds.append(in_country_latest(g.revision_id, f))
         if actor_id is not None:  # the actor as analysts merged and split it
             conds.append(g.revision_id.in_(EntityEdits(conn).revisions_mentioning(actor_id)))
+    elif f.country is not None:
+        # whole months from agg_timeline_country_month, cut months' days from
+        # agg_timeline_country
+        table = aggregate_rows(ag.agg_timeline_country, ag.agg_timeline_country_month,
+                               ["item_day", "type", "n"], f, country=True)
+        g = table.c
+        conds = []
     else:
         # whole months from agg_timeline_month, the days of a month the range cuts from
         # agg_timeline
@@ -199,8 +207,9 @@ def timeline(
         are counted in ``outside``.
 
     Counts come from the write-time aggregates: ``agg_timeline`` for dates and language,
-    ``agg_timeline_revision`` restricted to the revisions a country or an actor selects (read
-    from the item tables at query time, since a later article can give an entity its country).
+    ``agg_timeline_country`` for a country (kept when a later article gives an entity its
+    country), ``agg_timeline_revision`` restricted to the revisions an actor selects (read at
+    query time, as analysts merged and split entities).
     ``direct=True`` or a database without them scans the item tables. The answer is the same
     either way, and is cached per filter until the next write (:mod:`newswatch.web.cache`); do
     not mutate it.
