@@ -31,7 +31,9 @@ two reports, whether they may be the same happening; :func:`cluster` groups a wh
    another meeting). Two parties match when they are the same identity (entity identity
    root, so "Sergei Lavrov" and "Сергей Лавров" match), or one of them is a bare country
    ("Russia", a GPE or NORP entity, a demonym) and the other party is of that country
-   ("Vladimir Putin").
+   ("Vladimir Putin") and not of a non-state sector (:data:`NON_STATE_SECTORS`: a country as
+   an actor is its state, PLOVER's country code; "Afghanistan" is not ISIS-K, rebels of
+   Afghanistan).
    So "Biden spoke with Ghani" and "Biden spoke with Erdogan" on one day stay two events. For
    CONSULT (meetings and calls) the parties are one unordered set: "Putin spoke with Tokayev"
    and "Tokayev spoke with Putin" are one call. Not compared as parties (they are neither
@@ -90,9 +92,12 @@ SYMMETRIC_TYPES = frozenset({"CONSULT"})
 
 #: PLOVER types whose recipients are targets: a described target is not compared (point 4).
 TARGET_TYPES = frozenset({"ASSAULT"})
+#: Sectors (``data/plover_actors.json``) of parties that are not their country's state: a bare
+#: country never matches them (point 4). The state sectors are GOV, MIL, COP, SPY, LEG, JUD.
+NON_STATE_SECTORS = frozenset({"REB", "OPP", "CVL", "REF", "JRN", "MED", "LAB", "EDU", "REL", "BUS", "CRM", "SOC"})
 
-__all__ = ["PASSAGE_CHARS", "PUBLICATION_LAG", "RADIUS_KM", "SPOT_LAG", "Party", "Report", "Spot", "cluster",
-           "compatible", "distance_km"]
+__all__ = ["NON_STATE_SECTORS", "PASSAGE_CHARS", "PUBLICATION_LAG", "RADIUS_KM", "SPOT_LAG", "Party", "Report",
+           "Spot", "cluster", "compatible", "distance_km"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,8 @@ class Party:
     #: True for a party told only by a description ("more than 60 people", no entity, no
     #: country) or a facility or named area: as a target of :data:`TARGET_TYPES` it is not compared.
     weak: bool = False
+    #: PLOVER sector ("GOV", "REB" ...), or None.
+    sector: str | None = None
 
     @property
     def bare_country(self) -> bool:
@@ -195,6 +202,9 @@ def _match(p: Party, q: Party) -> bool:
     if p.token == q.token:
         return True
     if p.bare_country or q.bare_country:
+        other = q if p.bare_country else p
+        if not other.bare_country and other.sector in NON_STATE_SECTORS:
+            return False
         return p.country is not None and p.country == q.country
     return False
 

@@ -75,7 +75,7 @@ def _day(value: Any) -> dt.date | None:
 
 
 def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
-    country = p.get("country")
+    country, sector = p.get("country"), p.get("sector")
     if p.get("how") == "unknown":
         return hp.Party("unknown")
     key = p.get("entity_key")
@@ -83,11 +83,11 @@ def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
         root, label = entities[key]
         if label in COUNTRY_LABELS and country:
             return hp.Party(f"c:{country}", country)
-        return hp.Party(f"e{root}", country, weak=label in PLACE_LABELS)
+        return hp.Party(f"e{root}", country, weak=label in PLACE_LABELS, sector=sector)
     if p.get("how") in ("demonym", "metonymy") and country:
         return hp.Party(f"c:{country}", country)
     return hp.Party(fold(str(p.get("canonical") or p.get("text") or "")), country,
-                    weak=p.get("how") == "phrase" and not country)
+                    weak=p.get("how") == "phrase" and not country, sector=sector)
 
 
 def _one_locality(cands: list[tuple[int, int, Any]]) -> hp.Spot | None:
