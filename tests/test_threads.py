@@ -2,7 +2,8 @@
 
 The pure tests code reports as the events stage codes the real sentences they quote (Kremlin
 readouts of 13 January 2022, Kabul airport bombing items of 26 August 2021); the store tests
-analyse those articles of ../shared/corpus whole.
+analyse those articles of ../shared/corpus whole, and a few texts in our own wording (calls dated
+one day apart, attacks far apart in one text).
 """
 
 from __future__ import annotations
