@@ -13,12 +13,19 @@ the whole collection (story weights are rarities over all articles), so they dep
 what is stored, never on the order articles came in or how a batch was split. Re-running it
 writes the same rows (idempotent).
 
-Cost: one read of the latest revisions' event mentions, entity mentions and places, then
+A report's *spot* (:class:`~newswatch.situation.happenings.Spot`) is read here: the event's own
+place when it is a facility or a populated place, else the one locality among the place
+mentions of its sentence, else among those within ``PASSAGE_CHARS`` of it (mentions inside the
+event's actors left out), from ``place_mention``.
+
+Cost: one read of the latest revisions' event mentions, entity mentions, places and place
+mentions, then
 the grouping in Python (per PLOVER type, per week). Measured by ``benchmarks/bench_threads.py``
 on 612 corpus articles (1,270 event reports; the Afghanistan RSS items, the Kremlin and White
 House texts) on the 2-core workstation: 0.79 s for the pass, 5.5 % of the 14.3 s their saves
 took; the story grouping is most of it (0.67 s) and grows about linearly (2.2x from half the
-articles to all).
+articles to all). Reading the place mentions for the spots (issue 9) added about 10 % to the
+pass on 129 corpus articles (median of 5: 0.22 -> 0.24 s).
 """
 
 from __future__ import annotations
@@ -44,6 +51,11 @@ from .engine import advisory_lock
 STORY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 #: Entity labels whose entity stands for a country as a party (a bare country in the rule).
 COUNTRY_LABELS = frozenset({"GPE", "NORP"})
+#: Entity labels of a facility or a named area: as a target of an attack, a place, not a party.
+PLACE_LABELS = frozenset({"FAC", "LOC"})
+#: GeoNames feature classes fine enough to be a happening's spot: S (spot, building, airport)
+#: and P (populated place). Countries and regions (A), areas (L) are too coarse.
+SPOT_CLASSES = frozenset({"S", "P"})
 _WORD = re.compile(r"\w{4,}")
 
 __all__ = ["rebuild_threads"]
@@ -63,7 +75,7 @@ def _day(value: Any) -> dt.date | None:
 
 
 def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
-    country = p.get("country")
+    country, sector = p.get("country"), p.get("sector")
     if p.get("how") == "unknown":
         return hp.Party("unknown")
     key = p.get("entity_key")
@@ -71,21 +83,75 @@ def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
         root, label = entities[key]
         if label in COUNTRY_LABELS and country:
             return hp.Party(f"c:{country}", country)
-        return hp.Party(f"e{root}", country)
+        return hp.Party(f"e{root}", country, weak=label in PLACE_LABELS, sector=sector)
     if p.get("how") in ("demonym", "metonymy") and country:
         return hp.Party(f"c:{country}", country)
-    return hp.Party(fold(str(p.get("canonical") or p.get("text") or "")), country)
+    return hp.Party(fold(str(p.get("canonical") or p.get("text") or "")), country,
+                    weak=p.get("how") == "phrase" and not country, sector=sector)
+
+
+def _one_locality(cands: list[tuple[int, int, Any]]) -> hp.Spot | None:
+    """The spot of a scope (sentence or article) when its fine places are one locality.
+
+    ``cands`` are ``(start, end, place row)`` of the scope's place mentions of classes
+    :data:`SPOT_CLASSES`. Returns the most specific one (class S before P, then the first in the
+    text) when every other lies within :data:`~newswatch.situation.happenings.RADIUS_KM` of it,
+    else None (two localities: which one the event is at is not known).
+    """
+    fine = [pl for _, _, pl in sorted(cands, key=lambda c: (c[2].feature_class != "S", c[0]))
+            if pl.lat is not None and pl.lon is not None]
+    if not fine:
+        return None
+    first = fine[0]
+    if all(pl.key == first.key or hp.distance_km(first.lat, first.lon, pl.lat, pl.lon) <= hp.RADIUS_KM
+           for pl in fine[1:]):
+        return hp.Spot(first.key, first.lat, first.lon)
+    return None
+
+
+def _spot(place: Any, start: int, detail: dict[str, Any], sentence: list[tuple[int, int, Any]],
+          article: list[tuple[int, int, Any]]) -> hp.Spot | None:
+    """A report's spot (see :class:`newswatch.situation.happenings.Spot`): its own place when it is
+    a facility or a populated place, else the one locality of its sentence, else the one locality
+    named within :data:`~newswatch.situation.happenings.PASSAGE_CHARS` of ``start`` in the
+    article; mentions inside the actors' phrases are left out ("Kabul" in "Kabul said" is the
+    government). A report placed only as a country or region gets no finer spot."""
+    if place is not None:
+        if place.feature_class in SPOT_CLASSES and place.lat is not None and place.lon is not None:
+            return hp.Spot(place.key, place.lat, place.lon, "event")
+        return None
+    actors = [(int(p.get("start") or 0), int(p.get("end") or 0)) for p in detail.get("actors") or ()]
+    for source, scope in (("sentence", sentence),
+                          ("passage", [c for c in article if abs(c[0] - start) <= hp.PASSAGE_CHARS])):
+        mine = [c for c in scope if not any(a0 <= c[0] < a1 for a0, a1 in actors)]
+        if mine:
+            found = _one_locality(mine)
+            return hp.Spot(found.key, found.lat, found.lon, source) if found else None
+    return None
 
 
 def _reports(conn: Connection, entities: dict[str, tuple[int, str]]
              ) -> tuple[list[hp.Report], dict[str, int]]:
     m, a, lt = st.event_mention.c, t.article.c, ag.agg_latest.c
+    pc, pm = t.place.c, t.place_mention.c
     places = {r.key: r for r in conn.execute(
-        sa.select(t.place.c.key, t.place.c.lat, t.place.c.lon, t.place.c.country_code))}
+        sa.select(pc.key, pc.lat, pc.lon, pc.country_code, pc.feature_class))}
+    # the fine place mentions of every latest revision, by sentence: the spots of point 4
+    by_sentence: dict[tuple[str, int], list[tuple[int, int, Any]]] = defaultdict(list)
+    by_article: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+    for art, ss, start, end, key in conn.execute(
+            sa.select(lt.article_id, pm.sentence_start, pm.start, pm.end, pm.place_key)
+            .join(t.place_mention, pm.revision_id == lt.revision_id)
+            .where(pm.place_key.is_not(None))):
+        pl = places.get(key)
+        if pl is not None and pl.feature_class in SPOT_CLASSES:
+            by_sentence[(art, int(ss))].append((int(start), int(end), pl))
+            by_article[art].append((int(start), int(end), pl))
     out: list[hp.Report] = []
     ids: dict[str, int] = {}
     rows = conn.execute(
-        sa.select(m.id, m.start, m.type, m.mode, m.place, m.date, m.detail, lt.article_id, a.published)
+        sa.select(m.id, m.start, m.sentence_start, m.type, m.mode, m.place, m.date, m.detail, lt.article_id,
+                  a.published)
         .join(ag.agg_latest, lt.revision_id == m.revision_id)
         .join(t.article, a.id == lt.article_id)
         .order_by(lt.article_id, m.start, m.id))
@@ -94,10 +160,10 @@ def _reports(conn: Connection, entities: dict[str, tuple[int, str]]
         flags = "".join(f for f, k in (("f", "future"), ("h", "hypothetical"), ("n", "negated")) if d.get(k))
         precision, source = d.get("date_precision"), d.get("date_source")
         own_date = None
-        day = _day(r.published)
+        day, lag = _day(r.published), hp.PUBLICATION_LAG
         if source == "timex":
             if precision == "day" and _day(r.date):
-                day = _day(r.date)
+                day, lag = _day(r.date), 0
             else:
                 own_date, day = r.date or "?", None
         place_key = d.get("place_key")
@@ -110,12 +176,14 @@ def _reports(conn: Connection, entities: dict[str, tuple[int, str]]
         ids[ref] = int(r.id)
         out.append(hp.Report(
             ref=ref, article=r.article_id, start=int(r.start), type=r.type, mode=r.mode, flags=flags,
-            day=day, own_date=own_date,
+            day=day, lag=lag, own_date=own_date,
             actors=tuple(_party(p, entities) for p in d.get("actors") or ()),
             recipients=tuple(_party(p, entities) for p in d.get("recipients") or ()),
             place=place_key if place is not None else None,
             lat=place.lat if place is not None else None, lon=place.lon if place is not None else None,
-            place_country=alpha3(place.country_code) if place is not None and place.country_code else None))
+            place_country=alpha3(place.country_code) if place is not None and place.country_code else None,
+            spot=_spot(place, int(r.start), d, by_sentence.get((r.article_id, int(r.sentence_start)), []),
+                       by_article.get(r.article_id, []))))
     return out, ids
 
 
