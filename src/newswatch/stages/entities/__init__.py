@@ -265,7 +265,8 @@ class EntitiesStage(Stage):
     """
 
     name = "entities"
-    version = "3"
+    #: 4: an alias spelled with a final dot keeps it in the span ("U.S.")
+    version = "4"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 

