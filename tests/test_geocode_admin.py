@@ -13,7 +13,7 @@ import pytest
 
 from newswatch.model import Article, EntityMention, Sentence
 from newswatch.stages.geocode import GeocodeStage
-from newswatch.stages.geocode.gazetteer import _bbox_midpoint, admin_core, load_gazetteer, normalize
+from newswatch.stages.geocode.gazetteer import _bbox_midpoint, admin_core, division_point, load_gazetteer, normalize
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,34 @@ def test_admin_entry_carries_its_geonames_codes() -> None:
     # the type word picks the level: Kabul district (ADM2) vs Kabul province (ADM1)
     assert [c.entry.feature_code for c in g.lookup_admin(normalize("Kabul district"))] == ["ADM2"]
     assert [c.entry.geonameid for c in g.lookup_admin(normalize("Kabul province"))] == [1138957]
+
+
+def test_a_division_is_placed_where_its_places_lie_not_where_strays_pull_it() -> None:
+    """A few places GeoNames files under the wrong division stretch its box: the point stays
+    inside the bulk of its places. The bounds are the divisions' own extents (Donetsk Oblast
+    about 36.5-39 E; Hebei, around Beijing, about 113.5-119.8 E; Jiangsu about 116.3-121.9 E;
+    Heilongjiang about 121-135 E)."""
+    g = load_gazetteer()
+
+    def point(name: str, country: str) -> tuple[float, float]:
+        [entry] = [c.entry for c in g.lookup_admin(normalize(name))
+                   if c.entry.feature_code == "ADM1" and c.entry.country_code == country]
+        return entry.lat, entry.lon
+
+    assert 36.5 < point("Donetsk Oblast", "UA")[1] < 39.0  # 36.0 E from the whole box
+    assert 113.5 < point("Hebei", "CN")[1] < 119.8  # 103.8 E (Gansu) from the whole box
+    assert 116.3 < point("Jiangsu", "CN")[1] < 121.9  # 111.1 E (Hubei) from the whole box
+    assert 121.0 < point("Heilongjiang", "CN")[1] < 135.0  # 108.8 E (Inner Mongolia)
+    # few places, or a midpoint inside the bulk: the plain midpoint
+    assert division_point([(10.0, 20.0), (12.0, 24.0)]) == (11.0, 22.0)
+    spread = [(float(i % 7), float(i)) for i in range(40)]
+    assert division_point(spread) == _bbox_midpoint(spread)
+    strays = [(50.0, 30.0 + i / 10) for i in range(38)] + [(50.0, 10.0), (50.0, 11.0)]
+    # 38 places along 30.0 .. 33.7 E and two beyond a gap wider than that: 30.0 .. 33.7 E
+    assert division_point(strays) == (50.0, pytest.approx((30.0 + 33.7) / 2))
+    # a tail with no such gap stays in the box
+    tail = [(50.0, 30.0 + i / 10) for i in range(38)] + [(50.0, 27.0), (50.0, 24.0)]
+    assert division_point(tail) == (50.0, pytest.approx((24.0 + 33.7) / 2))
 
 
 def test_bare_name_of_a_city_stays_the_city(stage: GeocodeStage) -> None:

