@@ -23,7 +23,15 @@ from newswatch.storage import Store, aggregates
 from newswatch.storage import aggregate_schema as ag
 from newswatch.web.cache import read_cache
 
-from web_samples import TEXT, drift_article, make_client, russian_article, script_article, seed_article
+from web_samples import (
+    TEXT,
+    drift_article,
+    make_client,
+    map_article,
+    russian_article,
+    script_article,
+    seed_article,
+)
 
 # the package re-exports functions named like these modules
 map_q = importlib.import_module("newswatch.web.queries.map")
@@ -322,3 +330,40 @@ def test_an_article_naming_one_place_two_ways_counts_once_on_the_map(web_db: str
             assert (markers[("Ghazni", "ASSAULT")]["mentions"],
                     markers[("Ghazni", "ASSAULT")]["articles"]) == (2, 1)
         _assert_same_answers(store)
+
+
+def _rows_as_written(store: Store) -> dict[str, list[tuple]]:
+    """Every aggregate table's rows in the order they were written (rowid), ids included."""
+    with store.read() as conn:
+        return {table.name: [tuple(r) for r in conn.execute(
+                    sa.select(table).order_by(sa.text("rowid"))).all()]
+                for table in (ag.agg_latest, ag.agg_place_day, ag.agg_place_month, ag.agg_timeline,
+                              ag.agg_timeline_month, ag.agg_event_place, ag.agg_timeline_revision,
+                              ag.data_version)}
+
+
+def test_a_batch_of_saves_counts_its_new_articles_as_saves_one_by_one(tmp_path) -> None:
+    """``save_many`` counts a batch's new articles in the aggregates in one set of statements;
+    the rows (in the order written, ids included) and the data version are those of the same
+    saves one at a time, also when the batch holds a revision of one of its own articles."""
+    def batch() -> list:
+        revised = seed_article()
+        revised.text = TEXT.replace("188 counties", "191 counties")
+        revised.published = dt.date(2021, 7, 20)
+        return [seed_article(), drift_article(), map_article(), revised, russian_article(),
+                script_article()]
+
+    with Store.open(f"sqlite:///{tmp_path / 'one.sqlite'}") as one:
+        statuses = [one.save(a).status for a in batch()]
+        expected = _rows_as_written(one)
+    assert statuses == ["new", "new", "new", "revised", "new", "new"]
+    written: list[str] = []
+    with Store.open(f"sqlite:///{tmp_path / 'many.sqlite'}") as many:
+        sa.event.listen(many.engine, "before_cursor_execute",
+                        lambda conn, cursor, stmt, *rest: written.append(stmt))
+        assert [r.status for r in many.save_many(batch())] == statuses
+        assert _rows_as_written(many) == expected
+    assert expected["data_version"] == [(1, 6)]
+    # the three new articles before the revision are counted together (the revision's former
+    # latest revision is then taken out), the revision alone, the two after it together
+    assert sum(s.startswith("INSERT INTO agg_timeline (") for s in written) == 3

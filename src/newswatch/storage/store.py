@@ -374,12 +374,17 @@ class Store:
         if todo:
             try:
                 with write_transaction(self.engine) as conn:
+                    # new revisions whose share of the aggregates is still to be counted
+                    uncounted: list[int] = []
                     for i in todo:
+                        before = list(uncounted)
                         try:
                             with conn.begin_nested():
-                                results[i] = self._save_locked(conn, articles[i])
+                                results[i] = self._save_locked(conn, articles[i], uncounted)
                         except SQLAlchemyError as exc:
+                            uncounted[:] = before  # what the savepoint took back
                             results[i] = self._save_error(articles[i], exc)
+                    agg.add_revisions(conn, uncounted)
             except OperationalError as exc:  # locked past the busy timeout, read-only...
                 for i in todo:  # nothing of the batch is stored; retrying would wait again
                     results[i] = self._save_error(articles[i], exc)
@@ -413,10 +418,17 @@ class Store:
         stored = self._same_text(conn, article.id, article.content_hash)
         return None if stored is None else SaveResult(STATUS_UNCHANGED, article.id, stored.id)
 
-    def _save_locked(self, conn: Connection, article: Article) -> SaveResult:
+    def _save_locked(self, conn: Connection, article: Article,
+                     uncounted: list[int] | None = None) -> SaveResult:
         """Write one article inside the caller's write transaction (see :meth:`save`). The
         capture-id rule is applied again here, so that a corrected capture saved in the same
-        batch as the capture it corrects becomes its revision."""
+        batch as the capture it corrects becomes its revision.
+
+        ``uncounted`` (a batch of saves): a new article's revision is appended to it instead of
+        being counted in the aggregates at once; the caller counts them all
+        (:func:`~newswatch.storage.aggregates.add_revisions`) before it commits. They are
+        counted here, first, when this article is a new revision of a stored one (its former
+        latest revision is taken out of counts that must then hold every earlier save)."""
         digest = article.content_hash
         article_id = self._resolve_capture_id(conn, article)
         advisory_lock(conn, f"article:{article_id}")
@@ -427,6 +439,9 @@ class Store:
         latest = revisions[0] if revisions else None
         source_id = self._ensure_source(conn, article)
         now = _utcnow()
+        if latest is not None and uncounted:
+            agg.add_revisions(conn, uncounted)
+            uncounted.clear()
         # The former latest revision's share of the dashboard aggregates, under the
         # article row's date and language before this revision changes them.
         previous = None if latest is None else agg.contributions(conn, [latest.id])
@@ -438,7 +453,10 @@ class Store:
             status, seq = STATUS_REVISED, latest.seq + 1
         revision_id = self._insert_revision(conn, article, seq, digest, now)
         self._insert_items(conn, revision_id, article, {r.id for r in revisions} | {revision_id})
-        agg.replace_revision(conn, previous, revision_id)
+        if previous is None and uncounted is not None:
+            uncounted.append(revision_id)
+        else:
+            agg.replace_revision(conn, previous, revision_id)
         return SaveResult(status, article_id, revision_id)
 
     def find_unchanged(self, article: Article) -> SaveResult | None:
