@@ -83,7 +83,7 @@ def _mix32(h: np.ndarray) -> np.ndarray:
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
     h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    return np.asarray(h ^ (h >> np.uint32(16)), dtype=np.uint32)
 
 
 def signature(text: str) -> np.ndarray:
@@ -101,7 +101,7 @@ def signature(text: str) -> np.ndarray:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     hv = np.frombuffer(b"".join(hashlib.sha1(s).digest()[:4] for s in sh), dtype="<u4")
     a, b = _permutations()
-    return (_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0)
+    return np.asarray((_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0), dtype=np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
