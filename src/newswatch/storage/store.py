@@ -374,17 +374,23 @@ class Store:
         if todo:
             try:
                 with write_transaction(self.engine) as conn:
-                    # new revisions whose share of the aggregates is still to be counted
-                    uncounted: list[int] = []
+                    # New revisions whose share of the aggregates is still to be counted. On
+                    # PostgreSQL each save counts its own: its hash-grouped queries return a
+                    # revision's rows in another order when they read many revisions, which
+                    # would number the rows of agg_event_place and agg_timeline_revision
+                    # differently from one-by-one saves (same values, other ids).
+                    uncounted: list[int] | None = [] if self.backend == "sqlite" else None
                     for i in todo:
-                        before = list(uncounted)
+                        before = list(uncounted or ())
                         try:
                             with conn.begin_nested():
                                 results[i] = self._save_locked(conn, articles[i], uncounted)
                         except SQLAlchemyError as exc:
-                            uncounted[:] = before  # what the savepoint took back
+                            if uncounted is not None:
+                                uncounted[:] = before  # what the savepoint took back
                             results[i] = self._save_error(articles[i], exc)
-                    agg.add_revisions(conn, uncounted)
+                    if uncounted:
+                        agg.add_revisions(conn, uncounted)
             except OperationalError as exc:  # locked past the busy timeout, read-only...
                 for i in todo:  # nothing of the batch is stored; retrying would wait again
                     results[i] = self._save_error(articles[i], exc)
