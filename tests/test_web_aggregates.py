@@ -367,3 +367,21 @@ def test_a_batch_of_saves_counts_its_new_articles_as_saves_one_by_one(tmp_path) 
     # the three new articles before the revision are counted together (the revision's former
     # latest revision is then taken out), the revision alone, the two after it together
     assert sum(s.startswith("INSERT INTO agg_timeline (") for s in written) == 3
+
+
+def test_a_refused_revision_in_a_batch_leaves_the_others_counted(tmp_path) -> None:
+    """A revision refused by the database rolls back alone, together with the counting it
+    started for the batch's earlier new articles; they are counted at the end of the batch, so
+    the aggregates are those of saving the accepted articles one by one."""
+    with Store.open(f"sqlite:///{tmp_path / 'one.sqlite'}") as one:
+        for a in (seed_article(), drift_article(), map_article()):
+            one.save(a)
+        expected = _rows_as_written(one)
+    with Store.open(f"sqlite:///{tmp_path / 'many.sqlite'}") as many:
+        many.save(seed_article())
+        bad = seed_article()
+        bad.text = TEXT.replace("188 counties", "191 counties")
+        bad.figures[0].value = None  # type: ignore[assignment]  # NOT NULL refuses the revision
+        results = many.save_many([drift_article(), bad, map_article()])
+        assert [getattr(r, "status", "refused") for r in results] == ["new", "refused", "new"]
+        assert _rows_as_written(many) == expected
