@@ -53,3 +53,30 @@ def test_signatures_round_trip_and_bands_follow_datasketch() -> None:
     assert len(dedup.bands(sig)) == b
     with pytest.raises(ValueError, match="signatures of different lengths"):
         dedup.similarity(sig, sig[:10])
+
+
+def test_signatures_and_bands_are_datasketchs_without_importing_it(shared_dir) -> None:
+    """The numpy signature equals datasketch's MinHash over the same shingles (English and
+    Russian corpus texts, a text of fewer than 5 words, an empty one); the fixed band shape is
+    the one MinHashLSH picks; and computing a signature and its bands imports neither."""
+    import subprocess
+    import sys
+
+    from datasketch import MinHash
+
+    texts = ["", "Kabul falls", "Moscow is ready to support the countries in the region"]
+    for name in ("wh_statements_2021", "nerel_ru_wikinews"):
+        path = shared_dir / "corpus" / name / "articles.jsonl"
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:40]]
+    for text in texts:
+        ref = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.MINHASH_SEED)
+        if dedup.shingles(text):
+            ref.update_batch(list(dedup.shingles(text)))
+        sig = dedup.signature(text)
+        assert sig.dtype == np.uint32 and np.array_equal(sig, np.asarray(ref.hashvalues, dtype=np.uint32))
+    assert dedup.band_shape() == (dedup.LSH_BANDS, dedup.LSH_ROWS)
+    probe = ("import sys; from newswatch.situation import dedup; "
+             "dedup.bands(dedup.signature('one two three four five six')); "
+             "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -343,3 +343,57 @@ def test_undated_article_keeps_spacy_dates_unresolved(analyse, stage):
     stage(a)
     assert [(t.text, t.value, t.precision) for t in a.timexes] == [
         ("this weekend", "XXXX-XX-XX", "fuzzy")]
+
+
+#: Phrases written for the gate test: at least one match of every English pattern that has a
+#: gate (day-month, "the first half of", "the end of this year", "from now", decades, years,
+#: weekdays, "ago", clock times).
+GATED_PHRASES = (
+    "On Tuesday, August 12, 2021, at 3:29 P.M. the 12th of August and the first half of "
+    "2021 were recalled, as were the end of this year, the beginning of the year, the "
+    "middle of March, three weeks from now, the early 1990s, the '80s, in 2019, and two "
+    "years ago."
+)
+
+
+def _english_rules():
+    from newswatch.stages.timexes import TimexRules, load_lexicon
+
+    return TimexRules("en", load_lexicon()["en"])
+
+
+def _candidates(rules, text: str, gated: bool) -> list[tuple]:
+    saved = rules.gates
+    if not gated:
+        rules.gates = [None] * len(rules.patterns)
+    try:
+        return [(c.start, c.end, c.kind, c.groups, c.rank) for c in rules.candidates(text)]
+    finally:
+        rules.gates = saved
+
+
+def test_every_gated_pattern_matches_with_its_gate_on_written_phrases():
+    rules = _english_rules()
+    gated = [(kind, rx, g) for (kind, rx), g in zip(rules.patterns, rules.gates, strict=True) if g]
+    assert len(gated) == 13
+    for kind, rx, gate in gated:
+        assert rx.search(GATED_PHRASES), (kind, rx.pattern[:60])  # the phrase exercises it
+        assert gate.search(GATED_PHRASES), (kind, gate.pattern)
+    # a text without any gate's part skips those patterns and still finds the others
+    assert _candidates(rules, "Talks went on for years.", True) == \
+        _candidates(rules, "Talks went on for years.", False)
+    assert _candidates(rules, GATED_PHRASES, True) == _candidates(rules, GATED_PHRASES, False)
+
+
+def test_gates_change_no_candidate_on_real_articles(shared_dir):
+    rules = _english_rules()
+    texts = []
+    for name in ("wh_statements_2021/articles", "kremlin_en_central_asia_2021_2022/articles",
+                 "rss_afghanistan_2021/items"):
+        with open(shared_dir / "corpus" / f"{name}.jsonl", encoding="utf-8") as fh:
+            texts.extend(json.loads(line)["text"] for line in list(fh)[:150])
+    for text in texts:
+        for (kind, rx), gate in zip(rules.patterns, rules.gates, strict=True):
+            if gate is not None and rx.search(text):
+                assert gate.search(text), (kind, gate.pattern)
+        assert _candidates(rules, text, True) == _candidates(rules, text, False)

@@ -23,7 +23,16 @@ from newswatch.storage import Store, aggregates
 from newswatch.storage import aggregate_schema as ag
 from newswatch.web.cache import read_cache
 
-from web_samples import RU_ID, TEXT, drift_article, make_client, russian_article, script_article, seed_article
+from web_samples import (
+    RU_ID,
+    TEXT,
+    drift_article,
+    make_client,
+    map_article,
+    russian_article,
+    script_article,
+    seed_article,
+)
 
 # the package re-exports functions named like these modules
 map_q = importlib.import_module("newswatch.web.queries.map")
@@ -440,3 +449,67 @@ def test_search_pages_agree_with_the_whole_answer_on_both_backends(db_url: str) 
     assert ids == paged
     drift = [i for i in ids if i.startswith("drift-")]
     assert drift == ["drift-3", "drift-2", "drift-1", "drift-0"]  # equal rank: the newest first
+
+
+def _rows_as_written(store: Store) -> dict[str, list[tuple]]:
+    """Every aggregate table's rows in the order they were written (rowid), ids included."""
+    with store.read() as conn:
+        return {table.name: [tuple(r) for r in conn.execute(
+                    sa.select(table).order_by(sa.text("rowid"))).all()]
+                for table in (ag.agg_latest, ag.agg_place_day, ag.agg_place_month, ag.agg_timeline,
+                              ag.agg_timeline_month, ag.agg_event_place, ag.agg_timeline_revision,
+                              ag.data_version)}
+
+
+def _country_rows(store: Store) -> dict[str, list[tuple]]:
+    with store.read() as conn:
+        return {table.name: sorted(tuple(r) for r in conn.execute(sa.select(table)).all())
+                for table in (ag.agg_revision_country, ag.agg_timeline_country, ag.agg_timeline_country_month)}
+
+
+def test_a_batch_of_saves_counts_its_new_articles_as_saves_one_by_one(tmp_path) -> None:
+    """``save_many`` counts a batch's new articles in the aggregates in one set of statements;
+    the rows (in the order written, ids included) and the data version are those of the same
+    saves one at a time, also when the batch holds a revision of one of its own articles."""
+    def batch() -> list:
+        revised = seed_article()
+        revised.text = TEXT.replace("188 counties", "191 counties")
+        revised.published = dt.date(2021, 7, 20)
+        return [seed_article(), drift_article(), map_article(), revised, russian_article(),
+                script_article()]
+
+    with Store.open(f"sqlite:///{tmp_path / 'one.sqlite'}") as one:
+        statuses = [one.save(a).status for a in batch()]
+        expected = _rows_as_written(one)
+        expected_countries = _country_rows(one)
+    assert statuses == ["new", "new", "new", "revised", "new", "new"]
+    written: list[str] = []
+    with Store.open(f"sqlite:///{tmp_path / 'many.sqlite'}") as many:
+        sa.event.listen(many.engine, "before_cursor_execute",
+                        lambda conn, cursor, stmt, *rest: written.append(stmt))
+        assert [r.status for r in many.save_many(batch())] == statuses
+        assert _rows_as_written(many) == expected
+        # the country tables (upserted sums and a set of memberships: their order is no fact)
+        assert _country_rows(many) == expected_countries
+    assert expected["data_version"] == [(1, 6)]
+    # the three new articles before the revision are counted together (the revision's former
+    # latest revision is then taken out), the revision alone, the two after it together
+    assert sum(s.startswith("INSERT INTO agg_timeline (") for s in written) == 3
+
+
+def test_a_refused_revision_in_a_batch_leaves_the_others_counted(tmp_path) -> None:
+    """A revision refused by the database rolls back alone, together with the counting it
+    started for the batch's earlier new articles; they are counted at the end of the batch, so
+    the aggregates are those of saving the accepted articles one by one."""
+    with Store.open(f"sqlite:///{tmp_path / 'one.sqlite'}") as one:
+        for a in (seed_article(), drift_article(), map_article()):
+            one.save(a)
+        expected = _rows_as_written(one)
+    with Store.open(f"sqlite:///{tmp_path / 'many.sqlite'}") as many:
+        many.save(seed_article())
+        bad = seed_article()
+        bad.text = TEXT.replace("188 counties", "191 counties")
+        bad.figures[0].value = None  # type: ignore[assignment]  # NOT NULL refuses the revision
+        results = many.save_many([drift_article(), bad, map_article()])
+        assert [getattr(r, "status", "refused") for r in results] == ["new", "refused", "new"]
+        assert _rows_as_written(many) == expected

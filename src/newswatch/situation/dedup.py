@@ -3,11 +3,13 @@
 A revision's text is reduced to the set of its word :data:`SHINGLE_WORDS`-grams (words are
 runs of letters and digits, case-folded, ``ё`` → ``е``, so reformatting — line breaks,
 punctuation, quotation marks — does not change the set). A MinHash signature of
-:data:`NUM_PERM` permutations (``datasketch.MinHash``, seed :data:`MINHASH_SEED`) estimates
+:data:`NUM_PERM` permutations (the values of ``datasketch.MinHash``, seed :data:`MINHASH_SEED`,
+computed with numpy alone: :func:`signature`) estimates
 the Jaccard similarity of two such sets (Broder 1997, "On the resemblance and containment of
 documents"). For lookup in the store the signature is cut into LSH bands whose number and
 width datasketch chooses for :data:`NEAR_DUPLICATE_THRESHOLD`
-(``MinHashLSH(threshold, num_perm).b`` / ``.r``); two revisions sharing any band bucket are
+(``MinHashLSH(threshold, num_perm).b`` / ``.r``, kept as :data:`LSH_BANDS` and
+:data:`LSH_ROWS`); two revisions sharing any band bucket are
 candidates, and a candidate is a near-duplicate when the estimated similarity of the full
 signatures is at least :data:`NEAR_DUPLICATE_THRESHOLD`.
 """
@@ -53,18 +55,53 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
 
 
+#: The bands and rows per band of the LSH index: what datasketch's ``MinHashLSH`` picks for
+#: :data:`NEAR_DUPLICATE_THRESHOLD` and :data:`NUM_PERM` (its weighting of false positives
+#: and negatives, 0.5 each), fixed here so that storing never imports datasketch and SciPy
+#: (about 0.4 CPU s a process); tests/test_situation_dedup.py checks them against it.
+LSH_BANDS, LSH_ROWS = 25, 5
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The :data:`NUM_PERM` permutations ``h -> (a * h + b) mod 2**32`` (``a`` odd, so each is
+    a bijection), drawn from ``numpy.random.RandomState(MINHASH_SEED)``: ``a`` as 2 * U[0,
+    2**31) + 1, then ``b`` as U[0, 2**32), as datasketch 2.0's ``MinHash`` draws its default
+    ("affine32") permutations, so signatures are those of ``datasketch.MinHash(NUM_PERM,
+    MINHASH_SEED)``."""
+    gen = np.random.RandomState(MINHASH_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _mix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer over uint32 values (wrapping products): a bijection
+    that spreads every input bit over the output, applied to each shingle hash before the
+    permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return np.asarray(h ^ (h >> np.uint32(16)), dtype=np.uint32)
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of ``text``: :data:`NUM_PERM` unsigned 32-bit values.
 
-    Uses ``datasketch.MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)`` over :func:`shingles`.
+    Each of :func:`shingles` is hashed to the first 4 bytes of its SHA-1 digest (little-endian),
+    mixed (:func:`_mix32`) and put through every permutation (:func:`_permutations`); value
+    ``i`` is the smallest image under permutation ``i`` (all ones for a text without
+    shingles). The values equal ``datasketch.MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)``
+    updated with the shingles (datasketch 2.0, which the tests compare with); computed here
+    with numpy alone, so storing does not import datasketch.
     """
-    from datasketch import MinHash
-
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
     sh = shingles(text)
-    if sh:
-        m.update_batch(list(sh))
-    return np.asarray(m.hashvalues, dtype=np.uint32)
+    if not sh:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hv = np.frombuffer(b"".join(hashlib.sha1(s).digest()[:4] for s in sh), dtype="<u4")
+    a, b = _permutations()
+    return np.asarray((_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0), dtype=np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -76,7 +113,9 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 @cache
 def band_shape(threshold: float = NEAR_DUPLICATE_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
-    """``(bands, rows)`` that datasketch's ``MinHashLSH`` picks for ``threshold``."""
+    """``(bands, rows)`` that datasketch's ``MinHashLSH`` picks for ``threshold`` (imports
+    datasketch and SciPy; :data:`LSH_BANDS` and :data:`LSH_ROWS` hold its answer for the
+    defaults)."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
@@ -84,8 +123,9 @@ def band_shape(threshold: float = NEAR_DUPLICATE_THRESHOLD, num_perm: int = NUM_
 
 
 def bands(sig: np.ndarray) -> list[str]:
-    """The LSH bucket of each band of ``sig`` (hex SHA-1 of the band's bytes, 16 chars)."""
-    b, r = band_shape()
+    """The LSH bucket of each of the :data:`LSH_BANDS` bands of :data:`LSH_ROWS` values of
+    ``sig`` (hex SHA-1 of the band's bytes, 16 chars)."""
+    b, r = LSH_BANDS, LSH_ROWS
     raw = sig.astype("<u4")
     return [hashlib.sha1(raw[i * r:(i + 1) * r].tobytes()).hexdigest()[:16] for i in range(b)]
 

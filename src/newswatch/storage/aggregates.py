@@ -54,8 +54,8 @@ VERSION_ROW_ID = 1
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 __all__ = [
-    "CHUNK", "Contribution", "bump_version", "contributions", "countries_of", "data_version", "item_day",
-    "month_end", "month_of", "rebuild", "rebuild_countries", "rebuild_months", "refresh_countries",
+    "CHUNK", "Contribution", "add_revisions", "bump_version", "contributions", "countries_of", "data_version",
+    "item_day", "month_end", "month_of", "rebuild", "rebuild_countries", "rebuild_months", "refresh_countries",
     "remove_revision", "replace_revision", "scope_day",
 ]
 
@@ -143,7 +143,7 @@ def _revisions(conn: Connection, ids: Sequence[int]) -> dict[int, _Rev]:
 
 
 def contributions(conn: Connection, revision_ids: Iterable[int],
-                  into: Contribution | None = None) -> Contribution:
+                  into: Contribution | None = None, *, one_by_one: bool = False) -> Contribution:
     """What ``revision_ids`` (each counted as its article's latest revision, with the article
     row's current date and language) add to the aggregates.
 
@@ -151,6 +151,10 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
         conn: a connection (reads only).
         revision_ids: revision ids.
         into: a contribution to add to (else a new one).
+        one_by_one: add the revisions' counts one revision after the other, in the order of
+            ``revision_ids``, as successive calls with one revision each would (so rows appear
+            in the order successive saves write them); by default each kind of count is added
+            for all revisions of a chunk at once. The queries are the same either way.
 
     Returns:
         The contribution.
@@ -158,69 +162,20 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
     out = into or Contribution()
     revisions: dict[int, _Rev] = {}
     ids = list(revision_ids)
-    items = t.metadata.tables.get("event_mention", t.event)
-    ev = items.c
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         revs = _revisions(conn, chunk)
-        revisions.update(revs)
-        out.revision_ids.extend(revs)
-        pm = t.place_mention.c
-        for rid, place_id, n, first in conn.execute(
-            sa.select(pm.revision_id, pm.place_id, sa.func.count(), sa.func.min(pm.id))
-            .where(pm.revision_id.in_(chunk)).group_by(pm.revision_id, pm.place_id)
-        ).all():
-            rev = revs[int(rid)]
-            slot = out.places.setdefault((int(place_id), rev.day, rev.language), [0, 0, int(first)])
-            slot[0] += int(n)
-            slot[1] += 1
-            slot[2] = min(slot[2], int(first))
-        for rid, rev in revs.items():
-            if rev.published is not None:
-                out.timeline[(rev.day, rev.language, rev.published, "article")] += 1
-                out.by_revision[(rid, rev.published, "article")] += 1
-        for name, table in (("quote", t.quote), ("figure", t.figure)):
-            for rid, n in conn.execute(
-                sa.select(table.c.revision_id, sa.func.count())
-                .where(table.c.revision_id.in_(chunk)).group_by(table.c.revision_id)
-            ).all():
-                rev = revs[int(rid)]
-                if rev.published is not None:
-                    out.timeline[(rev.day, rev.language, rev.published, name)] += int(n)
-                    out.by_revision[(int(rid), rev.published, name)] += int(n)
-        x = t.timex.c
-        for rid, value, n in conn.execute(
-            sa.select(x.revision_id, x.value, sa.func.count())
-            .where(x.revision_id.in_(chunk), x.value.like("____-__-__"))
-            .group_by(x.revision_id, x.value)
-        ).all():
-            rev, day = revs[int(rid)], item_day(value)
-            if day is not None:
-                out.timeline[(rev.day, rev.language, day, "timex")] += int(n)
-                out.by_revision[(int(rid), day, "timex")] += int(n)
-        for rid, etype, date, n in conn.execute(
-            sa.select(ev.revision_id, ev.type, ev.date, sa.func.count())
-            .where(ev.revision_id.in_(chunk)).group_by(ev.revision_id, ev.type, ev.date)
-        ).all():
-            rev = revs[int(rid)]
-            day = item_day(date) or rev.published
-            if day is not None:
-                out.timeline[(rev.day, rev.language, day, f"event:{etype}")] += int(n)
-                out.by_revision[(int(rid), day, f"event:{etype}")] += int(n)
-        e = t.event.c
-        for rid, place, place_key, etype, n, first in conn.execute(
-            sa.select(ev.revision_id, ev.place, e.place_key, ev.type, sa.func.count(),
-                      sa.func.min(ev.id))
-            .join(t.event, e.id == ev.event_id)
-            .where(ev.revision_id.in_(chunk), e.negated.is_(False), e.hypothetical.is_(False),
-                   sa.or_(ev.place.is_not(None), e.place_key.is_not(None)))
-            .group_by(ev.revision_id, ev.place, e.place_key, ev.type)
-        ).all():
-            rev = revs[int(rid)]
-            out.events.append({"revision_id": int(rid), "article_id": rev.article_id,
-                               "day": rev.day, "language": rev.language, "place": place,
-                               "place_key": place_key, "type": etype, "mentions": int(n),
-                               "first_event": int(first)})
+        rows = _contribution_rows(conn, chunk)
+        if not one_by_one:
+            revisions.update(revs)
+            _accumulate(out, revs, rows)
+            continue
+        for rid in chunk:
+            if rid in revs:
+                one = {rid: revs[rid]}
+                revisions.update(one)
+                _accumulate(out, one, {kind: [r for r in found if int(r[0]) == rid]
+                                       for kind, found in rows.items()})
     out.latest_rows = [
         {"article_id": rev.article_id, "revision_id": rid, "day": rev.day, "language": rev.language}
         for rid, rev in revisions.items()
@@ -231,6 +186,82 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
         for (rid, iday, kind), n in out.by_revision.items()
     ]
     return out
+
+
+def _contribution_rows(conn: Connection, chunk: list[int]) -> dict[str, Sequence[Any]]:
+    """The grouped counts of the revisions in ``chunk``, by kind; every row starts with its
+    revision id."""
+    items = t.metadata.tables.get("event_mention", t.event)
+    ev = items.c
+    pm = t.place_mention.c
+    out: dict[str, Sequence[Any]] = {}
+    out["places"] = conn.execute(
+        sa.select(pm.revision_id, pm.place_id, sa.func.count(), sa.func.min(pm.id))
+        .where(pm.revision_id.in_(chunk)).group_by(pm.revision_id, pm.place_id)
+    ).all()
+    for name, table in (("quote", t.quote), ("figure", t.figure)):
+        out[name] = conn.execute(
+            sa.select(table.c.revision_id, sa.func.count())
+            .where(table.c.revision_id.in_(chunk)).group_by(table.c.revision_id)
+        ).all()
+    x = t.timex.c
+    out["timex"] = conn.execute(
+        sa.select(x.revision_id, x.value, sa.func.count())
+        .where(x.revision_id.in_(chunk), x.value.like("____-__-__"))
+        .group_by(x.revision_id, x.value)
+    ).all()
+    out["event"] = conn.execute(
+        sa.select(ev.revision_id, ev.type, ev.date, sa.func.count())
+        .where(ev.revision_id.in_(chunk)).group_by(ev.revision_id, ev.type, ev.date)
+    ).all()
+    e = t.event.c
+    out["event_place"] = conn.execute(
+        sa.select(ev.revision_id, ev.place, e.place_key, ev.type, sa.func.count(),
+                  sa.func.min(ev.id))
+        .join(t.event, e.id == ev.event_id)
+        .where(ev.revision_id.in_(chunk), e.negated.is_(False), e.hypothetical.is_(False),
+               sa.or_(ev.place.is_not(None), e.place_key.is_not(None)))
+        .group_by(ev.revision_id, ev.place, e.place_key, ev.type)
+    ).all()
+    return out
+
+
+def _accumulate(out: Contribution, revs: dict[int, _Rev], rows: dict[str, Sequence[Any]]) -> None:
+    """Add the counts of ``rows`` (from :func:`_contribution_rows`) of the revisions ``revs``."""
+    out.revision_ids.extend(revs)
+    for rid, place_id, n, first in rows["places"]:
+        rev = revs[int(rid)]
+        slot = out.places.setdefault((int(place_id), rev.day, rev.language), [0, 0, int(first)])
+        slot[0] += int(n)
+        slot[1] += 1
+        slot[2] = min(slot[2], int(first))
+    for rid, rev in revs.items():
+        if rev.published is not None:
+            out.timeline[(rev.day, rev.language, rev.published, "article")] += 1
+            out.by_revision[(rid, rev.published, "article")] += 1
+    for name in ("quote", "figure"):
+        for rid, n in rows[name]:
+            rev = revs[int(rid)]
+            if rev.published is not None:
+                out.timeline[(rev.day, rev.language, rev.published, name)] += int(n)
+                out.by_revision[(int(rid), rev.published, name)] += int(n)
+    for rid, value, n in rows["timex"]:
+        rev, day = revs[int(rid)], item_day(value)
+        if day is not None:
+            out.timeline[(rev.day, rev.language, day, "timex")] += int(n)
+            out.by_revision[(int(rid), day, "timex")] += int(n)
+    for rid, etype, date, n in rows["event"]:
+        rev = revs[int(rid)]
+        day = item_day(date) or rev.published
+        if day is not None:
+            out.timeline[(rev.day, rev.language, day, f"event:{etype}")] += int(n)
+            out.by_revision[(int(rid), day, f"event:{etype}")] += int(n)
+    for rid, place, place_key, etype, n, first in rows["event_place"]:
+        rev = revs[int(rid)]
+        out.events.append({"revision_id": int(rid), "article_id": rev.article_id,
+                           "day": rev.day, "language": rev.language, "place": place,
+                           "place_key": place_key, "type": etype, "mentions": int(n),
+                           "first_event": int(first)})
 
 
 def _first_place_mention(conn: Connection, place_id: int, day: dt.date, language: str,
@@ -527,6 +558,18 @@ def replace_revision(conn: Connection, previous: Contribution | None, revision_i
     bump_version(conn)
 
 
+def add_revisions(conn: Connection, revision_ids: Sequence[int]) -> None:
+    """Inside a save's transaction: count the new revisions ``revision_ids`` (each its article's
+    first, so nothing to take out), in this order, and bump the data version once for each.
+    The rows and values are those of :func:`replace_revision` ``(conn, None, id)`` called for
+    each in turn; the statements are one set for all (a batch of saves,
+    :meth:`newswatch.storage.Store.save_many`)."""
+    if not revision_ids:
+        return
+    _apply(conn, contributions(conn, revision_ids, one_by_one=True), +1)
+    bump_version(conn, len(revision_ids))
+
+
 def remove_revision(conn: Connection, revision_id: int) -> None:
     """Take a latest revision out of the aggregates (call it before its rows or its article
     row are deleted, inside the same transaction), then bump the data version."""
@@ -593,13 +636,14 @@ def _insert_chunks(conn: Connection, table: sa.Table, rows: Sequence[dict[str, A
         conn.execute(sa.insert(table), rows[start:start + CHUNK])
 
 
-def bump_version(conn: Connection) -> None:
-    """Increment the data version (readers' caches keyed on it are then stale)."""
+def bump_version(conn: Connection, times: int = 1) -> None:
+    """Increment the data version ``times`` times (readers' caches keyed on it are then
+    stale)."""
     v = ag.data_version.c
     done = conn.execute(sa.update(ag.data_version).where(v.id == VERSION_ROW_ID)
-                        .values(version=v.version + 1))
+                        .values(version=v.version + times))
     if not done.rowcount:
-        conn.execute(sa.insert(ag.data_version), {"id": VERSION_ROW_ID, "version": 1})
+        conn.execute(sa.insert(ag.data_version), {"id": VERSION_ROW_ID, "version": times})
 
 
 def data_version(conn: Connection) -> int:

@@ -43,7 +43,7 @@ from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock, inserted_id
+from .engine import advisory_lock, in_chunks, inserted_id
 from .mapping import StoredRow
 
 #: Most surface forms kept per language in ``entity.aliases``.
@@ -74,7 +74,9 @@ def _root(row: StoredRow) -> int:
 
 
 def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
-                   entity_ids: Mapping[str, int], now: dt.datetime) -> None:
+                   entity_ids: Mapping[str, int], now: dt.datetime,
+                   entity_rows: Mapping[int, StoredRow] | None = None,
+                   article_revisions: set[int] | None = None) -> None:
     """Write the situation rows of one new revision (see the module docstring).
 
     Args:
@@ -85,10 +87,15 @@ def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: i
         article: the analysed article.
         entity_ids: entity id by entity key for the article's mentions.
         now: the save time (UTC).
+        entity_rows: the ``entity`` rows of ``entity_ids`` by id as the caller read them in
+            this transaction (labels, aliases and keys as stored before this revision); read
+            again when not given.
+        article_revisions: every revision of the article, this one included, when the caller
+            knows them; read again when not given.
     """
     advisory_lock(conn, "situation")  # identities, clusters and groups span articles
-    roots = _update_entities(conn, article, entity_ids, revision_id, now)
-    cluster_revisions = _cluster(conn, revision_id, article, now)
+    roots = _update_entities(conn, article, entity_ids, revision_id, now, entity_rows)
+    cluster_revisions = _cluster(conn, revision_id, article, now, article_revisions)
     _save_events(conn, revision_id, article, entity_ids, roots, cluster_revisions)
     _save_claims(conn, insert_ignore, revision_id, article, entity_ids, roots, now)
 
@@ -97,16 +104,32 @@ def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: i
 
 
 def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str, int], revision_id: int,
-                     now: dt.datetime) -> dict[int, int]:
-    """Labels, aliases, keys and identity links; returns entity id → identity root id."""
+                     now: dt.datetime, known: Mapping[int, StoredRow] | None = None) -> dict[int, int]:
+    """Labels, aliases, keys and identity links; returns entity id → identity root id.
+
+    The entity rows' changes are written in batches (one ``executemany`` per set of changed
+    columns), each batch before the next statement that reads or writes entities (an identity
+    look-up or merge), so every statement sees what it saw when each row was written at once.
+    """
     if not entity_ids:
         return {}
     lang = article.language or "en"
     by_key: dict[str, list[Any]] = {}
     for m in article.entities:
         by_key.setdefault(m.entity_key or f"{m.label}:{m.canonical}", []).append(m)
-    rows: dict[int, StoredRow] = {r["id"]: r for r in conn.execute(
-        sa.select(t.entity).where(t.entity.c.id.in_(sorted(set(entity_ids.values()))))).mappings()}
+    ids = sorted(set(entity_ids.values()))
+    rows: dict[int, StoredRow] = (
+        {i: known[i] for i in ids} if known is not None and all(i in known for i in ids)
+        else {r["id"]: r for r in conn.execute(
+            sa.select(t.entity).where(t.entity.c.id.in_(ids))).mappings()})
+    # entities that may be linked to an identity (see _link_identity) and already were once
+    linkable = [eid for key, eid in entity_ids.items() if rows[eid]["identity_id"] is None
+                and not key.startswith("alias:") and rows[eid]["label"] == "PERSON"]
+    merged: set[int] = set()
+    for chunk in in_chunks(sorted(linkable)):
+        merged.update(conn.scalars(sa.select(st.entity_merge.c.entity_id)
+                                   .where(st.entity_merge.c.entity_id.in_(chunk))))
+    pending = _EntityWrites(conn)
     roots: dict[int, int] = {}
     for key, eid in sorted(entity_ids.items()):
         row = rows[eid]
@@ -126,11 +149,39 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
             values["name_key"], values["surname_key"] = name_keys(_english_name(key, row["canonical"]))
         values = {k: v for k, v in values.items() if v != row[k]}
         if values:  # an entity seen before under the same forms needs no write
-            conn.execute(sa.update(t.entity).where(t.entity.c.id == eid).values(values))
+            pending.add(eid, values)
         row = {**row, **values}
         rows[eid] = row
-        roots[eid] = _link_identity(conn, row, key, revision_id, now)
+        roots[eid] = _link_identity(conn, row, key, revision_id, now, eid in merged, pending.flush)
+    pending.flush()
     return roots
+
+
+class _EntityWrites:
+    """Changes to ``entity`` rows waiting to be written: one ``executemany`` UPDATE per set of
+    changed columns (each row is changed at most once between two flushes)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def add(self, entity_id: int, values: Mapping[str, Any]) -> None:
+        cols = tuple(values)
+        self._by_columns.setdefault(cols, []).append(
+            {"entity_pk": entity_id, **{f"new_{c}": values[c] for c in cols}})
+
+    def flush(self) -> None:
+        for cols, params in self._by_columns.items():
+            self._conn.execute(_entity_update(cols), params)
+        self._by_columns.clear()
+
+
+@cache
+def _entity_update(columns: tuple[str, ...]) -> sa.Update:
+    """``UPDATE entity SET <columns> WHERE id = :entity_pk`` with parameters ``new_<column>``."""
+    e = t.entity.c
+    return (sa.update(t.entity).where(e.id == sa.bindparam("entity_pk"))
+            .values({c: sa.bindparam(f"new_{c}", type_=e[c].type) for c in columns}))
 
 
 def _english_name(key: str, canonical: str) -> str:
@@ -149,16 +200,20 @@ def _alias_entries() -> dict[str, AliasEntry]:
     return load_entries()
 
 
-def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime) -> int:
-    """The identity root of an entity row, merging it by the identity rules when it is new."""
+def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime,
+                   had_merge: bool, before_reads: Callable[[], None]) -> int:
+    """The identity root of an entity row, merging it by the identity rules when it is new
+    (``had_merge``: the entity was merged once, perhaps undone since: it is left alone).
+    ``before_reads`` is called before the first statement (it writes pending entity changes)."""
     if row["identity_id"] is not None or key.startswith("alias:") or row["label"] != "PERSON":
         return _root(row)
-    had_merge = conn.scalar(sa.select(sa.func.count()).select_from(st.entity_merge)
-                            .where(st.entity_merge.c.entity_id == row["id"]))
     if had_merge:
         return _root(row)
     e = t.entity.c
     nk, sk = row["name_key"], row["surname_key"]
+    if not (nk or sk):
+        return int(row["id"])  # nothing to look up by
+    before_reads()
     target: StoredRow | None = None
     method, evidence = "", {}
     if nk and nk in _alias_name_index():
@@ -239,7 +294,8 @@ def _same_bucket_query(n_bands: int) -> sa.Select[tuple[int]]:
             .order_by(shared.desc(), b.revision_id.desc()).limit(MAX_COMPARED))
 
 
-def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime) -> set[int]:
+def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datetime,
+             article_revisions: set[int] | None = None) -> set[int]:
     """Store the signature, join a near-duplicate cluster: that of the most similar earlier
     revision at or above ``dedup.NEAR_DUPLICATE_THRESHOLD`` among the :data:`MAX_COMPARED`
     sharing the most LSH bands with it.
@@ -265,7 +321,8 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
             sim = dedup.similarity(sig, dedup.from_bytes(raw))
             if sim >= dedup.NEAR_DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, int(rid))
-    same_article = set(conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
+    same_article = set(article_revisions) if article_revisions is not None else set(
+        conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
     conn.execute(sa.insert(st.revision_minhash), {
         "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
         "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)})
@@ -315,33 +372,94 @@ def event_key(ev: Event, entity_ids: Mapping[str, int], roots: Mapping[int, int]
 
 def _save_events(conn: Connection, revision_id: int, article: Article, entity_ids: Mapping[str, int],
                  roots: Mapping[int, int], cluster_revisions: set[int]) -> None:
+    """Each coded event joins the first earlier event with its key that qualifies (see the
+    module docstring, point 3) or becomes a new one.
+
+    An event that gets a mention of this revision (a new one, or an earlier one it joined)
+    never takes a second mention of it, so the choice of each event depends only on the events
+    stored before this revision: they and their mentions are read in two statements, the
+    choices made in memory, and the rows written in three (new events in order, so they get the
+    ids one insert each would give; the mentions; the mention counts of earlier events).
+    """
+    if not article.events:
+        return
     ev_t, m_t = t.event, st.event_mention
-    for ev in article.events:
-        key = event_key(ev, entity_ids, roots)
+    keys = [event_key(ev, entity_ids, roots) for ev in article.events]
+    candidates: dict[str, list[int]] = {}
+    for chunk in in_chunks(sorted(set(keys))):
+        for eid, key in conn.execute(sa.select(ev_t.c.id, ev_t.c.event_key)
+                                     .where(ev_t.c.event_key.in_(chunk)).order_by(ev_t.c.id)):
+            candidates.setdefault(key, []).append(int(eid))
+    seen: dict[int, list[tuple[int, Any]]] = {}
+    for chunk in in_chunks(sorted({c for cs in candidates.values() for c in cs})):
+        for eid, rev, detail in conn.execute(sa.select(m_t.c.event_id, m_t.c.revision_id, m_t.c.detail)
+                                             .where(m_t.c.event_id.in_(chunk)).order_by(m_t.c.id)):
+            seen.setdefault(int(eid), []).append((rev, detail))
+    taken: set[int] = set()  # earlier events given a mention of this revision
+    choices: list[int | None] = []  # the earlier event each event joins, or None (a new one)
+    for ev, key in zip(article.events, keys, strict=True):
         day_keyed = bool(key.rsplit("|", 1)[-1])
         found = None
         trigger = fold(ev.trigger)
-        for cand in conn.execute(sa.select(ev_t.c.id).where(ev_t.c.event_key == key).order_by(ev_t.c.id)).scalars():
-            seen = list(conn.execute(sa.select(m_t.c.revision_id, m_t.c.detail).where(m_t.c.event_id == cand)))
-            if any(rev == revision_id for rev, _ in seen):
+        for cand in candidates.get(key, []):
+            mentions = seen.get(cand, [])
+            if cand in taken or any(rev == revision_id for rev, _ in mentions):
                 continue  # two mentions in one article are two events unless told otherwise
-            if day_keyed or (any(rev in cluster_revisions for rev, _ in seen)
-                             and any(fold((d or {}).get("trigger", "")) == trigger for _, d in seen)):
+            if day_keyed or (any(rev in cluster_revisions for rev, _ in mentions)
+                             and any(fold((d or {}).get("trigger", "")) == trigger for _, d in mentions)):
                 found = cand
                 break
+        if found is not None:
+            taken.add(found)
+        choices.append(found)
+    new_rows = []
+    for ev, key, found in zip(article.events, keys, choices, strict=True):
         if found is None:
             actor_eid = entity_ids.get(ev.actor_key or "")
             recip_eid = entity_ids.get(ev.recipient_key or "")
-            found = inserted_id(conn.execute(sa.insert(ev_t), {
+            new_rows.append({
                 "revision_id": revision_id,
                 **mp.to_row(ev_t, ev),
                 "event_key": key,
                 "actor_entity_id": roots.get(actor_eid, actor_eid) if actor_eid else None,
                 "recipient_entity_id": roots.get(recip_eid, recip_eid) if recip_eid else None,
-                "mention_count": 0,
-            }))
-        conn.execute(sa.insert(m_t), {"revision_id": revision_id, "event_id": found, **mp.to_row(m_t, ev)})
-        conn.execute(sa.update(ev_t).where(ev_t.c.id == found).values(mention_count=ev_t.c.mention_count + 1))
+                "mention_count": 1,
+            })
+    new_ids = iter(insert_returning_ids(conn, ev_t, new_rows))
+    event_ids = [found if found is not None else next(new_ids) for found in choices]
+    conn.execute(sa.insert(m_t), [{"revision_id": revision_id, "event_id": eid, **mp.to_row(m_t, ev)}
+                                  for ev, eid in zip(article.events, event_ids, strict=True)])
+    if taken:
+        conn.execute(_count_mention, [{"event_pk": eid} for eid in sorted(taken)])
+
+
+_count_mention = (sa.update(t.event).where(t.event.c.id == sa.bindparam("event_pk"))
+                  .values(mention_count=t.event.c.mention_count + 1))
+
+
+def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in order and return their new ``id`` values, in the same order: one
+    statement where the backend returns ids from a many-row insert in parameter order (SQLite
+    3.35+, PostgreSQL), else one statement per row. The ids are those one insert per row
+    would have given.
+
+    On SQLite the caller's write transaction holds the database's write lock, and a row
+    inserted without an id takes the largest id in the table plus one (the ``INTEGER PRIMARY
+    KEY`` is the rowid; https://www.sqlite.org/autoinc.html): the rows are given those ids
+    explicitly, in one ``executemany`` after one ``max(id)``, since SQLite does not promise
+    the order of ``RETURNING`` rows.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "sqlite":
+        top = int(conn.scalar(sa.select(sa.func.max(table.c.id))) or 0)
+        ids = list(range(top + 1, top + 1 + len(rows)))
+        conn.execute(sa.insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        return ids
+    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+        stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return [int(i) for i in conn.execute(stmt, rows).scalars()]
+    return [inserted_id(conn.execute(sa.insert(table), row)) for row in rows]
 
 
 # -- 4. claims ----------------------------------------------------------------------------------------
@@ -371,15 +489,22 @@ def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int,
 
 def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
                  entity_ids: Mapping[str, int], roots: Mapping[int, int], now: dt.datetime) -> None:
+    """Each claim joins its group (created by the first claim with its key: the groups are
+    inserted in claim order, an existing key left as it is), then the claims are written."""
+    if not article.claims:
+        return
     g = st.claim_group.c
-    for c in article.claims:
-        key, subject_id = claim_group_key(c, entity_ids, roots, f"{article.id or revision_id}@{c.start}")
-        conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), {
-            "key": key, "subject": c.subject, "subject_entity_id": subject_id, "subject_country": c.subject_country,
-            "property": c.property, "unit": c.unit, "created_at": now})
-        group_id = conn.scalar(sa.select(g.id).where(g.key == key))
-        conn.execute(sa.insert(st.claim), {"revision_id": revision_id, "group_id": group_id,
-                                           "subject_entity_id": subject_id, **mp.to_row(st.claim, c)})
+    keyed = [(c, *claim_group_key(c, entity_ids, roots, f"{article.id or revision_id}@{c.start}"))
+             for c in article.claims]
+    conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), [{
+        "key": key, "subject": c.subject, "subject_entity_id": subject_id, "subject_country": c.subject_country,
+        "property": c.property, "unit": c.unit, "created_at": now} for c, key, subject_id in keyed])
+    group_ids: dict[str, int] = {}
+    for chunk in in_chunks(sorted({key for _, key, _ in keyed})):
+        group_ids.update((k, int(i)) for i, k in conn.execute(sa.select(g.id, g.key).where(g.key.in_(chunk))))
+    conn.execute(sa.insert(st.claim), [{"revision_id": revision_id, "group_id": group_ids[key],
+                                        "subject_entity_id": subject_id, **mp.to_row(st.claim, c)}
+                                       for c, key, subject_id in keyed])
 
 
 # ---------------------------------------------------------------------------------- corrections

@@ -355,22 +355,42 @@ class Store:
             article that was not written.
         """
         results: list[SaveResult | StorageError | None] = [None] * len(articles)
-        for i, a in enumerate(articles):
+        for a in articles:
             a.ensure_id()
-            try:
-                results[i] = self._unchanged_fast(a)
-            except SQLAlchemyError as exc:
-                results[i] = self._save_error(a, exc)
+        try:
+            with self.engine.connect() as conn:  # one read connection for the whole batch
+                for i, a in enumerate(articles):
+                    try:
+                        results[i] = self._unchanged_on(conn, a)
+                    except SQLAlchemyError as exc:
+                        results[i] = self._save_error(a, exc)
+                        conn.rollback()  # PostgreSQL refuses statements after an error until then
+        except SQLAlchemyError as exc:  # no connection at all
+            for i, a in enumerate(articles):
+                if results[i] is None:
+                    results[i] = self._save_error(a, exc)
+            return [r for r in results if r is not None]
         todo = [i for i, r in enumerate(results) if r is None]
         if todo:
             try:
                 with write_transaction(self.engine) as conn:
+                    # New revisions whose share of the aggregates is still to be counted. On
+                    # PostgreSQL each save counts its own: its hash-grouped queries return a
+                    # revision's rows in another order when they read many revisions, which
+                    # would number the rows of agg_event_place and agg_timeline_revision
+                    # differently from one-by-one saves (same values, other ids).
+                    uncounted: list[int] | None = [] if self.backend == "sqlite" else None
                     for i in todo:
+                        before = list(uncounted or ())
                         try:
                             with conn.begin_nested():
-                                results[i] = self._save_locked(conn, articles[i])
+                                results[i] = self._save_locked(conn, articles[i], uncounted)
                         except SQLAlchemyError as exc:
+                            if uncounted is not None:
+                                uncounted[:] = before  # what the savepoint took back
                             results[i] = self._save_error(articles[i], exc)
+                    if uncounted:
+                        agg.add_revisions(conn, uncounted)
             except OperationalError as exc:  # locked past the busy timeout, read-only...
                 for i in todo:  # nothing of the batch is stored; retrying would wait again
                     results[i] = self._save_error(articles[i], exc)
@@ -396,23 +416,38 @@ class Store:
         capture resolved to the article it corrects) has the same text, the latest or an earlier
         one; else None, with ``article.id`` left as resolved. Raises SQLAlchemyError."""
         with self.engine.connect() as conn:
-            article.id = self._resolve_capture_id(conn, article)
-            stored = self._same_text(conn, article.id, article.content_hash)
+            return self._unchanged_on(conn, article)
+
+    def _unchanged_on(self, conn: Connection, article: Article) -> SaveResult | None:
+        """:meth:`_unchanged_fast` on the caller's read connection."""
+        article.id = self._resolve_capture_id(conn, article)
+        stored = self._same_text(conn, article.id, article.content_hash)
         return None if stored is None else SaveResult(STATUS_UNCHANGED, article.id, stored.id)
 
-    def _save_locked(self, conn: Connection, article: Article) -> SaveResult:
+    def _save_locked(self, conn: Connection, article: Article,
+                     uncounted: list[int] | None = None) -> SaveResult:
         """Write one article inside the caller's write transaction (see :meth:`save`). The
         capture-id rule is applied again here, so that a corrected capture saved in the same
-        batch as the capture it corrects becomes its revision."""
+        batch as the capture it corrects becomes its revision.
+
+        ``uncounted`` (a batch of saves): a new article's revision is appended to it instead of
+        being counted in the aggregates at once; the caller counts them all
+        (:func:`~newswatch.storage.aggregates.add_revisions`) before it commits. They are
+        counted here, first, when this article is a new revision of a stored one (its former
+        latest revision is taken out of counts that must then hold every earlier save)."""
         digest = article.content_hash
         article_id = self._resolve_capture_id(conn, article)
         advisory_lock(conn, f"article:{article_id}")
-        stored = self._same_text(conn, article_id, digest)
+        revisions = self._revisions_newest_first(conn, article_id)
+        stored = next((r for r in revisions if r.content_hash == digest), None)
         if stored is not None:
             return SaveResult(STATUS_UNCHANGED, article_id, stored.id)
-        latest = self._latest(conn, article_id)
+        latest = revisions[0] if revisions else None
         source_id = self._ensure_source(conn, article)
         now = _utcnow()
+        if latest is not None and uncounted:
+            agg.add_revisions(conn, uncounted)
+            uncounted.clear()
         # The former latest revision's share of the dashboard aggregates, under the
         # article row's date and language before this revision changes them.
         previous = None if latest is None else agg.contributions(conn, [latest.id])
@@ -423,8 +458,11 @@ class Store:
             self._update_article(conn, article, source_id)
             status, seq = STATUS_REVISED, latest.seq + 1
         revision_id = self._insert_revision(conn, article, seq, digest, now)
-        self._insert_items(conn, revision_id, article)
-        agg.replace_revision(conn, previous, revision_id)
+        self._insert_items(conn, revision_id, article, {r.id for r in revisions} | {revision_id})
+        if previous is None and uncounted is not None:
+            uncounted.append(revision_id)
+        else:
+            agg.replace_revision(conn, previous, revision_id)
         return SaveResult(status, article_id, revision_id)
 
     def find_unchanged(self, article: Article) -> SaveResult | None:
@@ -626,6 +664,13 @@ class Store:
                             .order_by(r.seq.desc()).limit(1)).mappings().first())
         return self._revision_info(row) if row is not None else None
 
+    def _revisions_newest_first(self, conn: Connection, article_id: str) -> list[RevisionInfo]:
+        """Every revision of ``article_id``, the latest (highest ``seq``) first."""
+        r = t.revision.c
+        rows = conn.execute(self._revision_select().where(r.article_id == article_id)
+                            .order_by(r.seq.desc())).mappings()
+        return [self._revision_info(row) for row in rows]
+
     def _latest(self, conn: Connection, article_id: str) -> RevisionInfo | None:
         row = (
             conn.execute(
@@ -808,7 +853,8 @@ class Store:
         )
         return inserted_id(result)
 
-    def _insert_items(self, conn: Connection, revision_id: int, article: Article) -> None:
+    def _insert_items(self, conn: Connection, revision_id: int, article: Article,
+                      article_revisions: set[int] | None = None) -> None:
         def insert(
             table: sa.Table, items: Iterable[Any], ids: Callable[[Any], dict[str, Any]] | None = None
         ) -> None:
@@ -820,7 +866,8 @@ class Store:
                 conn.execute(sa.insert(table), batch)
 
         insert(t.stage_error, article.errors)
-        entity_ids = self._ensure_entities(conn, article.entities)
+        entity_rows = self._ensure_entities(conn, article.entities)
+        entity_ids = {key: int(row["id"]) for key, row in entity_rows.items()}
         insert(t.entity_mention, article.entities,
                lambda m: {"entity_id": entity_ids[mp.entity_key(m)]})
         speaker_of = _SpeakerResolver(article.entities, entity_ids)
@@ -829,10 +876,12 @@ class Store:
         insert(t.timex, article.timexes)
         self._insert_places(conn, revision_id, article.places)
         # events (merged across articles), claims, entity identities, near-duplicate clusters
-        sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow())
+        sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow(),
+                           {int(row["id"]): row for row in entity_rows.values()}, article_revisions)
 
-    def _ensure_entities(self, conn: Connection, mentions: list[EntityMention]) -> dict[str, int]:
-        """Entity ids by key; creates missing entities and fills a missing country."""
+    def _ensure_entities(self, conn: Connection, mentions: list[EntityMention]) -> dict[str, StoredRow]:
+        """Entity rows by key; creates missing entities and fills a missing country (in the
+        database and in the rows returned)."""
         wanted: dict[str, dict[str, Any]] = {}
         for m in mentions:
             key = mp.entity_key(m)
@@ -854,11 +903,12 @@ class Store:
                 )
                 if done.rowcount:
                     given.append(int(stored[key]["id"]))
+                stored[key] = {**stored[key], "country": row["country"]}
         if given:  # the stored revisions mentioning them are now in that country too
             em = t.entity_mention.c
             agg.refresh_countries(conn, conn.scalars(
                 sa.select(em.revision_id).distinct().where(em.entity_id.in_(given))).all())
-        return {key: int(row["id"]) for key, row in stored.items()}
+        return stored
 
     def _insert_places(self, conn: Connection, revision_id: int, places: list[Place]) -> None:
         """Shared ``place`` rows (latest gazetteer record wins), then per-revision rows."""
@@ -876,13 +926,11 @@ class Store:
                 agg.refresh_countries(conn, conn.scalars(
                     sa.select(pm.revision_id).distinct().where(pm.place_id == old["id"])).all())
         mention_rows: list[dict[str, Any]] = []
-        for p in places:
+        resolution_ids = sit.insert_returning_ids(conn, t.place_resolution, [
+            {"revision_id": revision_id, "place_id": int(stored[p.key]["id"]),
+             **mp.to_row(t.place_resolution, p)} for p in places])
+        for p, resolution_id in zip(places, resolution_ids, strict=True):
             place_id = int(stored[p.key]["id"])
-            result = conn.execute(
-                sa.insert(t.place_resolution),
-                {"revision_id": revision_id, "place_id": place_id, **mp.to_row(t.place_resolution, p)},
-            )
-            resolution_id = inserted_id(result)
             mention_rows.extend(
                 {
                     "revision_id": revision_id,

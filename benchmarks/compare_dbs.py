@@ -1,0 +1,88 @@
+"""Compare the contents of two newswatch SQLite databases, table by table, row by row.
+
+Usage::
+
+    .venv/bin/python benchmarks/compare_dbs.py old.sqlite new.sqlite
+
+Used to check that a change to the write path (or to an analysis stage) leaves what an ingest
+stores unchanged: ingest the same inputs with the old and the new code into two files, then
+compare them. Every table of either file is read whole, ordered by its rowid (so surrogate ids
+must match too); columns that hold the wall-clock time of the save (``*_at``, ``first_seen``,
+``at``) differ between two runs by nature and are left out. Alembic's version table is
+compared like any other.
+
+Prints one line per table (rows, and ``same`` or the first differing row) and exits 0 when
+every table is the same, 1 otherwise. pytest never collects this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+#: Columns holding the time a row was written: different in every run.
+CLOCK_COLUMNS = {"first_seen", "at", "read_at"}
+
+
+def _is_clock(column: str) -> bool:
+    return column in CLOCK_COLUMNS or column.endswith("_at")
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+
+
+def _rows(db: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The table's compared columns and its rows in rowid order (FTS shadow tables and
+    tables without rowid in column order)."""
+    cols = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+    keep = [c for c in cols if not _is_clock(c)]
+    sel = ", ".join(f'"{c}"' for c in keep) or "1"
+    try:
+        rows = db.execute(f'SELECT {sel} FROM "{table}" ORDER BY rowid').fetchall()
+    except sqlite3.OperationalError:  # WITHOUT ROWID
+        rows = db.execute(f'SELECT {sel} FROM "{table}" ORDER BY {sel}').fetchall()
+    return keep, rows
+
+
+def compare(old: Path, new: Path) -> list[str]:
+    """One line per table: ``table: N rows, same`` or what differs first."""
+    a, b = sqlite3.connect(f"file:{old}?mode=ro", uri=True), sqlite3.connect(f"file:{new}?mode=ro", uri=True)
+    out = []
+    ta, tb = _tables(a), _tables(b)
+    for name in sorted(ta ^ tb):
+        out.append(f"{name}: only in {'old' if name in ta else 'new'} DIFFERENT")
+    for name in sorted(ta & tb):
+        ca, ra = _rows(a, name)
+        cb, rb = _rows(b, name)
+        if ca != cb:
+            out.append(f"{name}: columns differ {ca} vs {cb} DIFFERENT")
+        elif ra == rb:
+            out.append(f"{name}: {len(ra)} rows, same")
+        else:
+            first = next((i for i, (x, y) in enumerate(zip(ra, rb, strict=False)) if x != y),
+                         min(len(ra), len(rb)))
+            x = ra[first] if first < len(ra) else None
+            y = rb[first] if first < len(rb) else None
+            out.append(f"{name}: {len(ra)} vs {len(rb)} rows; first difference at row {first}: "
+                       f"{str(x)[:300]} vs {str(y)[:300]} DIFFERENT")
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("old", type=Path)
+    p.add_argument("new", type=Path)
+    args = p.parse_args()
+    lines = compare(args.old, args.new)
+    print("\n".join(lines))
+    bad = sum(1 for line in lines if line.endswith("DIFFERENT"))
+    print(f"{len(lines) - bad} tables same, {bad} different")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
