@@ -321,6 +321,12 @@ def measure(url: str, requests: int, *, cold: bool = False) -> dict[str, dict[st
             read_cache.max_entries = 0
 
     app = create_app(load_config(url, env={}))
+    try:  # as `newswatch serve` does, where the checkout has it
+        from newswatch.web.app import settle_heap
+    except ImportError:
+        pass
+    else:
+        settle_heap()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -69,6 +69,12 @@ _SERVER = """
 import sys, uvicorn
 from newswatch.web import create_app, load_config
 app = create_app(load_config(sys.argv[1], env={}))
+try:  # as `newswatch serve` does, where the checkout has it
+    from newswatch.web.app import settle_heap
+except ImportError:
+    pass
+else:
+    settle_heap()
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 

@@ -11,6 +11,7 @@ in the pytest options lists those skips in the summary.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from pathlib import Path
 
@@ -80,3 +81,13 @@ def analyse(nlp_stage):
         return a
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _heap_not_left_frozen() -> object:
+    """A test that runs ``newswatch serve`` freezes the collector's heap
+    (:func:`newswatch.web.app.settle_heap`), which a serving process keeps until it ends; the
+    test process gives it back afterwards so later tests' garbage is collected as usual."""
+    yield None
+    if gc.get_freeze_count():
+        gc.unfreeze()

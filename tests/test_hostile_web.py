@@ -163,6 +163,24 @@ def test_serve_does_not_let_uvicorn_trust_forwarded_headers_and_closes_reading_o
     assert runs[-1][0].state.nw.config.open_read is True
 
 
+def test_serve_freezes_what_it_built_before_it_serves(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` moves the objects of the built app into the collector's permanent generation
+    before uvicorn starts (:func:`newswatch.web.app.settle_heap`): full collections then skip
+    them (at 100,000 articles they cost one timeline request in six or seven an extra 80 ms)."""
+    import gc
+
+    import uvicorn
+
+    frozen: list[int] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: frozen.append(gc.get_freeze_count()))
+    cli = typer.Typer()
+    register(cli)
+    gc.unfreeze()
+    res = CliRunner().invoke(cli, ["serve", "--db", web_db[len("sqlite:///"):]])
+    assert res.exit_code == 0, res.output
+    assert len(frozen) == 1 and frozen[0] > 10_000  # the app, its templates and catalogues
+
+
 def _cookies(r: Any) -> list[str]:
     return r.headers.get_list("set-cookie")
 

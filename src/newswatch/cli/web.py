@@ -60,7 +60,7 @@ def serve(
     """Serve the dashboard (map, timeline, reader, dossiers, claims, search, exports)."""
     import uvicorn
 
-    from ..web.app import create_app
+    from ..web.app import create_app, settle_heap
     from ..web.config import load_config
     from ..web.security import is_loopback_host
 
@@ -82,6 +82,7 @@ def serve(
     except NewswatchError as exc:
         store.close()
         fail(exc.line())
+    settle_heap()  # the objects built so far live as long as the server: no full collection walks them
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"newswatch dashboard: open http://{shown}:{port}/  (Ctrl+C to stop)", err=True)
     # Forwarded headers are believed only from web_trusted_proxies (the app's middleware);
