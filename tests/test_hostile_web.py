@@ -163,7 +163,8 @@ def test_serve_does_not_let_uvicorn_trust_forwarded_headers_and_closes_reading_o
     assert runs[-1][0].state.nw.config.open_read is True
 
 
-def test_serve_freezes_what_it_built_before_it_serves(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_freezes_what_it_built_before_it_serves(
+        web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811 (the fixture, imported)
     """``serve`` moves the objects of the built app into the collector's permanent generation
     before uvicorn starts (:func:`newswatch.web.app.settle_heap`): full collections then skip
     them (at 100,000 articles they cost one timeline request in six or seven an extra 80 ms)."""
