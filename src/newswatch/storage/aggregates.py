@@ -315,19 +315,36 @@ def _place_rows(places: dict[tuple[int, dt.date, str], list[int]], period: str) 
              "first_mention": v[2]} for (p, d, lang), v in places.items()]
 
 
-def _timeline_months(timeline: Counter[tuple[dt.date, str, dt.date, str]]
-                     ) -> Counter[tuple[dt.date, str, dt.date, str]]:
-    """Timeline counts per scope day summed per month of the scope day."""
-    out: Counter[tuple[dt.date, str, dt.date, str]] = Counter()
-    for (day, lang, iday, kind), n in timeline.items():
-        out[(month_of(day), lang, iday, kind)] += n
+#: ``agg_timeline``'s key columns after its period (``day`` or ``month``).
+_TIMELINE_KEY = ("language", "item_day", "type")
+
+
+def _per_month(counts: Counter[Any], at: int) -> Counter[Any]:
+    """Counts keyed by tuples whose element ``at`` is a scope day, summed per month of that day
+    (the key of the month tables)."""
+    out: Counter[Any] = Counter()
+    for key, n in counts.items():
+        out[(*key[:at], month_of(key[at]), *key[at + 1:])] += n
     return out
 
 
-def _timeline_rows(timeline: Counter[tuple[dt.date, str, dt.date, str]], period: str
-                   ) -> list[dict[str, Any]]:
-    return [{period: d, "language": lang, "item_day": i, "type": k, "n": n}
-            for (d, lang, i, k), n in timeline.items()]
+def _count_rows(counts: Counter[Any], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of a count table: each key's values under ``columns``, its count under ``n``."""
+    return [{**dict(zip(columns, key, strict=True)), "n": n} for key, n in counts.items()]
+
+
+def _apply_counts(conn: Connection, table: sa.Table, columns: Sequence[str], counts: Counter[Any],
+                  sign: int) -> None:
+    """Add (``sign`` > 0) or take out ``counts`` to the ``n`` of ``table``'s rows keyed by
+    ``columns`` (the timeline tables); a row taken down to 0 is deleted."""
+    if sign > 0:
+        _insert_or_add(conn, table, _count_rows(counts, columns), columns, ("n",))
+        return
+    g = table.c
+    for key_values, n in counts.items():
+        key = [g[name] == value for name, value in zip(columns, key_values, strict=True)]
+        conn.execute(sa.update(table).where(*key).values(n=g.n - n))
+        conn.execute(sa.delete(table).where(*key, g.n <= 0))
 
 
 def _recount_place_months(conn: Connection, keys: Iterable[tuple[int, dt.date, str]]) -> None:
@@ -373,17 +390,8 @@ def _apply_places(conn: Connection, places: dict[tuple[int, dt.date, str], list[
 
 
 def _apply_timeline(conn: Connection, timeline: Counter[tuple[dt.date, str, dt.date, str]], sign: int) -> None:
-    for table, period, counts in ((ag.agg_timeline, "day", timeline),
-                                  (ag.agg_timeline_month, "month", _timeline_months(timeline))):
-        if sign > 0:
-            _insert_or_add(conn, table, _timeline_rows(counts, period),
-                           (period, "language", "item_day", "type"), ("n",))
-            continue
-        g = table.c
-        for (day, lang, iday, kind), n in counts.items():
-            key = (g[period] == day, g.language == lang, g.item_day == iday, g.type == kind)
-            conn.execute(sa.update(table).where(*key).values(n=g.n - n))
-            conn.execute(sa.delete(table).where(*key, g.n <= 0))
+    _apply_counts(conn, ag.agg_timeline, ("day", *_TIMELINE_KEY), timeline, sign)
+    _apply_counts(conn, ag.agg_timeline_month, ("month", *_TIMELINE_KEY), _per_month(timeline, 0), sign)
 
 
 @cache
@@ -437,15 +445,6 @@ def _stored_countries(conn: Connection, revision_ids: Sequence[int]) -> dict[int
     return out
 
 
-def _country_months(counts: Counter[tuple[str, dt.date, str, dt.date, str]]
-                    ) -> Counter[tuple[str, dt.date, str, dt.date, str]]:
-    """Country timeline counts per scope day summed per month of the scope day."""
-    out: Counter[tuple[str, dt.date, str, dt.date, str]] = Counter()
-    for (country, day, lang, iday, kind), n in counts.items():
-        out[(country, month_of(day), lang, iday, kind)] += n
-    return out
-
-
 def _move_country_rows(conn: Connection, moves: dict[int, tuple[set[str], set[str]]]) -> None:
     """For each ``revision_id: (added, removed)``, add the revision's ``agg_timeline_revision``
     rows to the ``added`` countries of ``agg_timeline_country`` (and their months to
@@ -468,16 +467,10 @@ def _move_country_rows(conn: Connection, moves: dict[int, tuple[set[str], set[st
                 plus[(country, day, lang, iday, kind)] += int(n)
             for country in removed:
                 minus[(country, day, lang, iday, kind)] += int(n)
-    for table, period in ((ag.agg_timeline_country, "day"), (ag.agg_timeline_country_month, "month")):
-        c = table.c
-        up, down = (plus, minus) if period == "day" else (_country_months(plus), _country_months(minus))
-        _insert_or_add(conn, table, [{"country": k[0], period: k[1], "language": k[2], "item_day": k[3],
-                                      "type": k[4], "n": n} for k, n in up.items()],
-                       ("country", period, "language", "item_day", "type"), ("n",))
-        for (country, day, lang, iday, kind), n in down.items():
-            key = (c.country == country, c[period] == day, c.language == lang, c.item_day == iday, c.type == kind)
-            conn.execute(sa.update(table).where(*key).values(n=c.n - n))
-            conn.execute(sa.delete(table).where(*key, c.n <= 0))
+    for counts, sign in ((plus, +1), (minus, -1)):
+        _apply_counts(conn, ag.agg_timeline_country, ("country", "day", *_TIMELINE_KEY), counts, sign)
+        _apply_counts(conn, ag.agg_timeline_country_month, ("country", "month", *_TIMELINE_KEY),
+                      _per_month(counts, 1), sign)
     rc = ag.agg_revision_country.c
     gone = [(rid, country) for rid, (_, removed) in moves.items() for country in removed]
     for rid, country in gone:
@@ -601,7 +594,7 @@ def rebuild(conn: Connection) -> Contribution:
         conn.execute(sa.delete(table))
     c = contributions(conn, latest_revision_ids(conn))
     for table, rows in ((ag.agg_place_day, _place_rows(c.places, "day")),
-                        (ag.agg_timeline, _timeline_rows(c.timeline, "day")),
+                        (ag.agg_timeline, _count_rows(c.timeline, ("day", *_TIMELINE_KEY))),
                         (ag.agg_event_place, c.events), (ag.agg_latest, c.latest_rows),
                         (ag.agg_timeline_revision, c.revision_rows)):
         _insert_chunks(conn, table, rows)
@@ -628,7 +621,7 @@ def rebuild_months(conn: Connection) -> None:
     for table in (ag.agg_place_month, ag.agg_timeline_month):
         conn.execute(sa.delete(table))
     _insert_chunks(conn, ag.agg_place_month, _place_rows(_place_months(places), "month"))
-    _insert_chunks(conn, ag.agg_timeline_month, _timeline_rows(_timeline_months(timeline), "month"))
+    _insert_chunks(conn, ag.agg_timeline_month, _count_rows(_per_month(timeline, 0), ("month", *_TIMELINE_KEY)))
 
 
 def _insert_chunks(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -162,8 +162,8 @@ def _aggregated_counts(conn: Connection, f: Filters, actor_id: int | None, types
         conds = aggregate_conditions(g.day, g.language, f)
         if f.country is not None:
             conds.append(in_country_latest(g.revision_id, f))
-        if actor_id is not None:  # the actor as analysts merged and split it
-            conds.append(g.revision_id.in_(EntityEdits(conn).revisions_mentioning(actor_id)))
+        # the actor as analysts merged and split it
+        conds.append(g.revision_id.in_(EntityEdits(conn).revisions_mentioning(actor_id)))
     elif f.country is not None:
         # whole months from agg_timeline_country_month, cut months' days from
         # agg_timeline_country
