@@ -141,11 +141,17 @@ def _numeric(code: str) -> str | None:
 
 
 def _has_point(p: Any) -> sa.ColumnElement[bool]:
-    """SQL condition: the place's feature is drawn as a point. Continents, world regions,
-    oceans and seas (:data:`~newswatch.model.AREA_FEATURE_CODES`) have a representative point
-    in GeoNames but a dot there would tell an analyst something false, so the map leaves
-    them out (they stay in the article view and the exports)."""
-    return sa.or_(p.feature_code.is_(None), p.feature_code.not_in(sorted(AREA_FEATURE_CODES)))
+    """SQL condition: the place is drawn as a point: it has coordinates and its feature is not
+    an area. Continents, world regions, oceans and seas (:data:`~newswatch.model.AREA_FEATURE_CODES`)
+    have a representative point in GeoNames but a dot there would tell an analyst something
+    false, so the map leaves them out (they stay in the article view and the exports)."""
+    return sa.and_(p.lat.is_not(None), p.lon.is_not(None),
+                   sa.or_(p.feature_code.is_(None), p.feature_code.not_in(sorted(AREA_FEATURE_CODES))))
+
+
+def _marker_place(p: Any) -> tuple[Any, ...]:
+    """The place columns a map marker is selected and grouped by."""
+    return (p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code)
 
 
 def _has_map_corrections(conn: Connection) -> bool:
@@ -170,7 +176,7 @@ def _map_features_aggregated(conn: Connection, f: Filters, *, limit: int) -> dic
                   sa.func.min(g.first_mention).label("first_mention"))
         .select_from(rows)
         .join(t.place, p.id == g.place_id)
-        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
+        .where(p.resolved.is_(True), _has_point(p))
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
         .order_by(sa.desc("mentions"), p.key)
@@ -213,13 +219,13 @@ def _event_places(conn: Connection, f: Filters, limit: int) -> list[Any]:
               .where(*dated).group_by(e.place, e.place_key, e.type).cte("event_groups"))
     g = groups.c
     rows = conn.execute(
-        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, g.type,
+        sa.select(*_marker_place(p), g.type,
                   sa.func.sum(g.mentions).label("mentions"), sa.func.sum(g.articles).label("articles"),
                   sa.func.count().label("groups"), sa.func.min(g.first_event).label("first_event"))
         .select_from(groups)
         .join(t.place, _at_place(p, g.place, g.place_key))
-        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
-        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, g.type)
+        .where(_has_point(p))
+        .group_by(*_marker_place(p), g.type)
         .order_by(sa.desc("mentions"), p.key, g.type)
         .limit(limit)
     ).all()
@@ -241,16 +247,16 @@ def _event_places_in_country(conn: Connection, f: Filters, limit: int) -> list[A
     revisions the country selects now (:func:`newswatch.read.scope.in_country_latest`)."""
     p, e = t.place.c, ag.agg_event_place.c
     return list(conn.execute(
-        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type,
+        sa.select(*_marker_place(p), e.type,
                   sa.func.sum(e.mentions).label("mentions"),
                   sa.func.count(sa.distinct(e.article_id)).label("articles"),
                   sa.func.min(e.first_event).label("first_event"))
         .select_from(ag.agg_event_place)
         .join(t.place, _at_place(p, e.place, e.place_key))
-        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p),
+        .where(_has_point(p),
                *aggregate_conditions(e.day, e.language, f),
                p.country_code == f.country, in_country_latest(e.revision_id, f))
-        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, e.type)
+        .group_by(*_marker_place(p), e.type)
         .order_by(sa.desc("mentions"), p.key, e.type)
         .limit(limit)
     ).all())
@@ -324,7 +330,7 @@ def _map_features_direct(conn: Connection, f: Filters, *, limit: int,
                   sa.func.min(pm.id).label("first_mention"))
         .join(t.place_mention, pm.place_id == p.id)
         .join(sc, sc.c.revision_id == pm.revision_id)
-        .where(p.resolved.is_(True), p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
+        .where(p.resolved.is_(True), _has_point(p))
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
         .order_by(sa.desc("mentions"), p.key)
@@ -397,7 +403,7 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
     at_place = _at_place(p, ev.place, t.event.c.place_key)
     when = sa.func.coalesce(ev.date, t.event.c.date)
     stmt = (
-        sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type,
+        sa.select(*_marker_place(p), ev.type,
                   sa.func.count().label("mentions"),
                   sa.func.count(sa.distinct(sc.c.article_id)).label("articles"),
                   sa.func.min(ev.id).label("first_event")).select_from(items)
@@ -408,9 +414,9 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
         .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
         .join(sc, sc.c.revision_id == ev.revision_id)
         .join(t.place, at_place)
-        .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p))
+        .where(_has_point(p))
         .where(*happened_conditions(conn, when, *happened))
-        .group_by(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type)
+        .group_by(*_marker_place(p), ev.type)
         .order_by(sa.desc("mentions"), p.key, ev.type)
         .limit(limit)
     )
@@ -431,14 +437,14 @@ def _event_features(conn: Connection, sc: sa.CTE, f: Filters, limit: int,
         for r in rows
     ]
     if retyped:
-        single = (sa.select(p.key, p.name, p.lat, p.lon, p.country_code, p.feature_code, ev.type,
+        single = (sa.select(*_marker_place(p), ev.type,
                             ev.id, ev.revision_id, ev.start, ev.end, sc.c.article_id,
                             when.label("date"))
                   .select_from(items).join(t.event, t.event.c.id == ev.event_id)
                   .where(t.event.c.negated.is_(False), t.event.c.hypothetical.is_(False))
                   .join(sc, sc.c.revision_id == ev.revision_id)
                   .join(t.place, at_place)
-                  .where(p.lat.is_not(None), p.lon.is_not(None), _has_point(p), mention.in_(retyped)))
+                  .where(_has_point(p), mention.in_(retyped)))
         if f.country:
             single = single.where(p.country_code == f.country)
         for r in conn.execute(single).all():
@@ -559,8 +565,7 @@ def map_event_days(conn: Connection, f: Filters) -> dict[str, Any]:
               .select_from(items).join(t.event, e.id == ev.event_id)
               .where(e.negated.is_(False), e.hypothetical.is_(False))
               .join(sc, sc.c.revision_id == ev.revision_id)
-              .where(sa.exists().where(at_place, p.lat.is_not(None),
-                                       p.lon.is_not(None), _has_point(p))))
+              .where(sa.exists().where(at_place, _has_point(p))))
     if f.country:
         placed = placed.where(sa.exists().where(at_place, p.country_code == f.country))
     corrections = ReviewIndex(conn, "correction")
