@@ -51,8 +51,6 @@ pymorphy2 nominatives of :func:`~newswatch.stages.geocode.gazetteer.russian_nomi
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -61,6 +59,7 @@ from importlib import resources
 from ...model import Article, EntityMention, Place, PlaceMention
 from ...pipeline import Stage, register
 from ...text import fold, load_json_data
+from ...text.syntax import DocView
 from .gazetteer import (
     Candidate,
     Gazetteer,
@@ -339,8 +338,12 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
         typed = f"{normalize(m.group(1))} {normalize(m.group(2))}"
         end = m.end(2) if m.group(2)[0].isupper() else m.end(1)
         spans.append((m.start(1), end, typed))
+    view: DocView | None = None  # the parse, indexed once, when an entity may need it
     for e in taken:
-        if e.label in _LOCATIVE_CUE_LABELS and _locative_object(article, e):
+        if e.label not in _LOCATIVE_CUE_LABELS:
+            continue
+        view = view or DocView.build(article)
+        if _locative_object(view, e):
             norm = strip_article(normalize(e.text))
             after_the = re.search(r"\bthe\s+$", article.text[max(0, e.start - 5) : e.start], re.IGNORECASE)
             if norm and _unmistakable_place_name(gaz, e.text, norm, city_ok=after_the is None):
@@ -355,15 +358,14 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
     return found
 
 
-def _locative_object(article: Article, e: EntityMention) -> bool:
+def _locative_object(view: DocView, e: EntityMention) -> bool:
     """True if the entity's syntactic head is the object (``pobj``) of a spatial preposition
     (:data:`_LOCATIVE_PREPOSITIONS`) in the parse and is tagged a proper noun: "fighting in
     Montpellier" yes; "in the Obama administration" no (there "Obama" is a compound modifier of
     "administration"); "in the Federal —" no (an adjective, though Federal is also a town in
     Argentina)."""
-    toks = article.tokens
-    first = bisect.bisect_left([t.start for t in toks], e.start)
-    inside = list(itertools.takewhile(lambda t: t.end <= e.end, toks[first:]))
+    toks = view.tokens
+    inside = [toks[i] for i in view.tokens_in(e.start, e.end)]
     heads = [t for t in inside if not (e.start <= toks[t.head].start and toks[t.head].end <= e.end) or t.head == t.i]
     if len(heads) != 1 or heads[0].dep != "pobj" or heads[0].pos != "PROPN":
         return False
