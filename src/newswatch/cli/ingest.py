@@ -198,13 +198,10 @@ def ingest(
         _ingest_items(paths, published, source, language, progress, counts, summary, store,
                       batch_count, batch_seconds, problems)
     except StorageError as exc:  # the database refuses writes (locked, read-only...): stop
-        store.close()
         fail(f"{_hidden(db_url(db))}: {exc.code}: {exc.message} (nothing more is stored; "
              "run again when the database is free)")
-    except BaseException:
+    finally:
         store.close()
-        raise
-    store.close()
     if problems is not None:
         summary["problems"] = problems
     _summary(summary, fmt, db)

@@ -1,4 +1,5 @@
-"""Text helpers shared by every stage: case folding, script tests and the packaged data files.
+"""Text helpers shared by every stage: case folding, script tests, the packaged data files
+and the lone-surrogate check every JSON input goes through (records and request bodies).
 
 The parse view shared by quotes, events and claims lives in :mod:`.syntax`.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from typing import Any
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 
@@ -30,3 +32,34 @@ def load_json_data(name: str) -> object:
         json.JSONDecodeError: the file is not valid JSON.
     """
     return json.loads(resources.files("newswatch.data").joinpath(name).read_text("utf-8"))
+
+
+#: A UTF-16 surrogate code point (U+D800-U+DFFF). JSON may write one alone (``"\\ud800"``),
+#: which Python decodes to a string no UTF-8 encoder (SQLite's, a page's) can write.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def find_lone_surrogate(value: Any) -> tuple[tuple[Any, ...], re.Match[str]] | None:
+    """The first lone surrogate in a decoded JSON value, in document order (a key before its
+    value), and the path to the text holding it: the dict keys and list indices from the top,
+    ending with the key itself when a key holds it. None when there is none.
+
+    Walks with its own stack, so a value nested as deeply as a JSON parser accepts is walked
+    without recursion.
+
+    Returns:
+        ``(path, match)`` or None.
+    """
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            found = LONE_SURROGATE.search(item)
+            if found:
+                return path, found
+        elif isinstance(item, dict):
+            stack.extend(reversed([pair for key, child in item.items()
+                                   for pair in ((key, (*path, key)), (child, (*path, key)))]))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed([(child, (*path, i)) for i, child in enumerate(item)]))
+    return None

@@ -25,6 +25,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..text import find_lone_surrogate
+
 #: Shortest password ``newswatch user add`` and the admin page accept, in characters
 #: (NIST SP 800-63B §5.1.1.2 asks for at least 8).
 MIN_PASSWORD_CHARS = 8
@@ -249,31 +251,17 @@ def clean_comment(text: str) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-#: A UTF-16 surrogate code point (U+D800-U+DFFF). JSON may write one alone (``"\\ud800"``),
-#: which Python decodes to a string no UTF-8 encoder (SQLite's, a page's) can write.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def unwritable_text(value: Any, where: str = "body") -> str | None:
     """The first place in a decoded JSON request body where a text holds a lone surrogate
     (``"body.note"``, ``"body.fields.name"``, ``"body.members.0.text"``; keys are searched
-    too), else None. Every request model of the API refuses such a body with 422
-    ``invalid-input`` (``api.RequestBody``) before any route stores or compares it."""
-    if isinstance(value, str):
-        return where if _SURROGATE.search(value) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if unwritable_text(key):
-                return f"{where}.{key.encode('utf-8', 'replace').decode('utf-8')}"
-            found = unwritable_text(item, f"{where}.{key}")
-            if found:
-                return found
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            found = unwritable_text(item, f"{where}.{i}")
-            if found:
-                return found
-    return None
+    too), else None (:func:`newswatch.text.find_lone_surrogate`). Every request model of the API
+    refuses such a body with 422 ``invalid-input`` (``api.RequestBody``) before any route
+    stores or compares it."""
+    found = find_lone_surrogate(value)
+    if found is None:
+        return None
+    # a key holding the surrogate is named with it replaced, so the answer can be written
+    return where + "".join(f".{str(part).encode('utf-8', 'replace').decode('utf-8')}" for part in found[0])
 
 
 def visible(text: str) -> bool:
