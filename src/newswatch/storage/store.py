@@ -158,6 +158,15 @@ def _home_url(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
+
+def _refresh_revisions_naming(conn: Connection, column: sa.Column[Any], ids: list[int]) -> None:
+    """Bring the country aggregates of the stored revisions that mention ``ids`` (entities or
+    places, through the mention table's ``column``) in line with the countries they have now
+    (:func:`newswatch.storage.aggregates.refresh_countries`); nothing when ``ids`` is empty."""
+    if ids:
+        agg.refresh_countries(conn, conn.scalars(
+            sa.select(column.table.c.revision_id).distinct().where(column.in_(ids))).all())
+
 class Store:
     """The newswatch database.
 
@@ -904,10 +913,8 @@ class Store:
                 if done.rowcount:
                     given.append(int(stored[key]["id"]))
                 stored[key] = {**stored[key], "country": row["country"]}
-        if given:  # the stored revisions mentioning them are now in that country too
-            em = t.entity_mention.c
-            agg.refresh_countries(conn, conn.scalars(
-                sa.select(em.revision_id).distinct().where(em.entity_id.in_(given))).all())
+        # the stored revisions mentioning them are now in that country too
+        _refresh_revisions_naming(conn, t.entity_mention.c.entity_id, given)
         return stored
 
     def _insert_places(self, conn: Connection, revision_id: int, places: list[Place]) -> None:
@@ -916,15 +923,16 @@ class Store:
             return
         wanted = {p.key: mp.to_row(t.place, p) for p in places}
         stored = self._ensure_keyed(conn, t.place, "key", wanted)
+        moved: list[int] = []  # places whose record changes country
         for key, row in sorted(wanted.items()):
             old = stored[key]
             changed = {n: row[n] for n in mp.PLACE_ATTRIBUTES if old[n] != row[n]}
             if changed:
                 conn.execute(sa.update(t.place).where(t.place.c.id == old["id"]).values(changed))
-            if "country_code" in changed:  # the revisions naming it change country
-                pm = t.place_mention.c
-                agg.refresh_countries(conn, conn.scalars(
-                    sa.select(pm.revision_id).distinct().where(pm.place_id == old["id"])).all())
+            if "country_code" in changed:
+                moved.append(int(old["id"]))
+        # the stored revisions naming them change country
+        _refresh_revisions_naming(conn, t.place_mention.c.place_id, moved)
         mention_rows: list[dict[str, Any]] = []
         resolution_ids = sit.insert_returning_ids(conn, t.place_resolution, [
             {"revision_id": revision_id, "place_id": int(stored[p.key]["id"]),
