@@ -97,7 +97,7 @@ TARGET_TYPES = frozenset({"ASSAULT"})
 NON_STATE_SECTORS = frozenset({"REB", "OPP", "CVL", "REF", "JRN", "MED", "LAB", "EDU", "REL", "BUS", "CRM", "SOC"})
 
 __all__ = ["NON_STATE_SECTORS", "PASSAGE_CHARS", "PUBLICATION_LAG", "RADIUS_KM", "SPOT_LAG", "Party", "Report",
-           "Spot", "cluster", "compatible", "distance_km"]
+           "Spot", "cluster", "compatible", "distance_km", "near"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +221,19 @@ def _sets_agree(a: Sequence[Party], b: Sequence[Party], targets: bool = False) -
     return a_in_b or b_in_a
 
 
-def _same_place(a: Report, b: Report) -> bool:
-    if a.place and a.place == b.place:
+def near(key_a: str | None, lat_a: float | None, lon_a: float | None,
+         key_b: str | None, lat_b: float | None, lon_b: float | None) -> bool:
+    """Two places are one for the rule (point 5): the same place key, or both located within
+    :data:`RADIUS_KM` of each other (degrees in, kilometres compared)."""
+    if key_a and key_a == key_b:
         return True
-    if None not in (a.lat, a.lon, b.lat, b.lon):
-        return distance_km(a.lat, a.lon, b.lat, b.lon) <= RADIUS_KM  # type: ignore[arg-type]
-    return False
+    if lat_a is None or lon_a is None or lat_b is None or lon_b is None:
+        return False
+    return distance_km(lat_a, lon_a, lat_b, lon_b) <= RADIUS_KM
+
+
+def _same_place(a: Report, b: Report) -> bool:
+    return near(a.place, a.lat, a.lon, b.place, b.lat, b.lon)
 
 
 def _spots_agree(a: Report, b: Report, own_only: bool = False) -> bool:
@@ -234,7 +241,7 @@ def _spots_agree(a: Report, b: Report, own_only: bool = False) -> bool:
         return False
     if own_only and not (a.spot.source == b.spot.source == "event"):
         return False
-    return a.spot.key == b.spot.key or distance_km(a.spot.lat, a.spot.lon, b.spot.lat, b.spot.lon) <= RADIUS_KM
+    return near(a.spot.key, a.spot.lat, a.spot.lon, b.spot.key, b.spot.lat, b.spot.lon)
 
 
 def _places_agree(a: Report, b: Report) -> bool:

@@ -90,22 +90,23 @@ def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
                     weak=p.get("how") == "phrase" and not country, sector=sector)
 
 
-def _one_locality(cands: list[tuple[int, int, Any]]) -> hp.Spot | None:
+def _one_locality(cands: list[tuple[int, int, Any]], source: str) -> hp.Spot | None:
     """The spot of a scope (sentence or article) when its fine places are one locality.
 
     ``cands`` are ``(start, end, place row)`` of the scope's place mentions of classes
-    :data:`SPOT_CLASSES`. Returns the most specific one (class S before P, then the first in the
-    text) when every other lies within :data:`~newswatch.situation.happenings.RADIUS_KM` of it,
-    else None (two localities: which one the event is at is not known).
+    :data:`SPOT_CLASSES`; ``source`` names the scope (:class:`~newswatch.situation.happenings.Spot`).
+    Returns the most specific one (class S before P, then the first in the text) when every
+    other lies within :data:`~newswatch.situation.happenings.RADIUS_KM` of it
+    (:func:`~newswatch.situation.happenings.near`), else None (two localities: which one the
+    event is at is not known).
     """
     fine = [pl for _, _, pl in sorted(cands, key=lambda c: (c[2].feature_class != "S", c[0]))
             if pl.lat is not None and pl.lon is not None]
     if not fine:
         return None
     first = fine[0]
-    if all(pl.key == first.key or hp.distance_km(first.lat, first.lon, pl.lat, pl.lon) <= hp.RADIUS_KM
-           for pl in fine[1:]):
-        return hp.Spot(first.key, first.lat, first.lon)
+    if all(hp.near(first.key, first.lat, first.lon, pl.key, pl.lat, pl.lon) for pl in fine[1:]):
+        return hp.Spot(first.key, first.lat, first.lon, source)
     return None
 
 
@@ -121,12 +122,11 @@ def _spot(place: Any, start: int, detail: dict[str, Any], sentence: list[tuple[i
             return hp.Spot(place.key, place.lat, place.lon, "event")
         return None
     actors = [(int(p.get("start") or 0), int(p.get("end") or 0)) for p in detail.get("actors") or ()]
-    for source, scope in (("sentence", sentence),
-                          ("passage", [c for c in article if abs(c[0] - start) <= hp.PASSAGE_CHARS])):
-        mine = [c for c in scope if not any(a0 <= c[0] < a1 for a0, a1 in actors)]
+    for source, scope in (("sentence", sentence), ("passage", article)):
+        mine = [c for c in scope if not any(a0 <= c[0] < a1 for a0, a1 in actors)
+                and (source == "sentence" or abs(c[0] - start) <= hp.PASSAGE_CHARS)]
         if mine:
-            found = _one_locality(mine)
-            return hp.Spot(found.key, found.lat, found.lon, source) if found else None
+            return _one_locality(mine, source)
     return None
 
 
