@@ -43,7 +43,7 @@ from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock, in_chunks, inserted_id
+from .engine import advisory_lock, in_chunks, insert_returning_ids, inserted_id
 from .mapping import StoredRow
 
 #: Most surface forms kept per language in ``entity.aliases``.
@@ -435,31 +435,6 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
 
 _count_mention = (sa.update(t.event).where(t.event.c.id == sa.bindparam("event_pk"))
                   .values(mention_count=t.event.c.mention_count + 1))
-
-
-def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` in order and return their new ``id`` values, in the same order: one
-    statement where the backend returns ids from a many-row insert in parameter order (SQLite
-    3.35+, PostgreSQL), else one statement per row. The ids are those one insert per row
-    would have given.
-
-    On SQLite the caller's write transaction holds the database's write lock, and a row
-    inserted without an id takes the largest id in the table plus one (the ``INTEGER PRIMARY
-    KEY`` is the rowid; https://www.sqlite.org/autoinc.html): the rows are given those ids
-    explicitly, in one ``executemany`` after one ``max(id)``, since SQLite does not promise
-    the order of ``RETURNING`` rows.
-    """
-    if not rows:
-        return []
-    if conn.dialect.name == "sqlite":
-        top = int(conn.scalar(sa.select(sa.func.max(table.c.id))) or 0)
-        ids = list(range(top + 1, top + 1 + len(rows)))
-        conn.execute(sa.insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-        return ids
-    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
-        stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return [int(i) for i in conn.execute(stmt, rows).scalars()]
-    return [inserted_id(conn.execute(sa.insert(table), row)) for row in rows]
 
 
 # -- 4. claims ----------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from .engine import (
     advisory_lock,
     busy_timeout_seconds,
     in_chunks,
+    insert_returning_ids,
     inserted_id,
     make_engine,
     normalise_url,
@@ -934,7 +935,7 @@ class Store:
         # the stored revisions naming them change country
         _refresh_revisions_naming(conn, t.place_mention.c.place_id, moved)
         mention_rows: list[dict[str, Any]] = []
-        resolution_ids = sit.insert_returning_ids(conn, t.place_resolution, [
+        resolution_ids = insert_returning_ids(conn, t.place_resolution, [
             {"revision_id": revision_id, "place_id": int(stored[p.key]["id"]),
              **mp.to_row(t.place_resolution, p)} for p in places])
         for p, resolution_id in zip(places, resolution_ids, strict=True):
