@@ -341,3 +341,16 @@ def test_a_dateline_needs_capitals_at_the_start_of_a_line(stage: GeocodeStage) -
     a = _article(text, [])
     stage(a)
     assert a.places == []
+
+
+def test_a_town_the_ner_tagged_a_facility_resolves_inside_the_division_the_article_names(stage: GeocodeStage) -> None:
+    # own wording; a small model tags such town names FAC
+    text = ("Candidates in the US state of Iowa will meet voters in Red Oak and Des Moines on Saturday. "
+            "Flights to Heathrow were cancelled.")
+    a = _article(text, [("US", "GPE"), ("Iowa", "GPE"), ("Red Oak", "FAC"), ("Des Moines", "GPE"),
+                        ("Heathrow", "FAC")])
+    stage(a)
+    red_oak = place(a, "Red Oak")
+    assert red_oak.resolved and red_oak.country_code == "US" and red_oak.name == "Red Oak"
+    # no town named Heathrow lies in Iowa: the airport stays unresolved, not Heathrow, Florida
+    assert not place(a, "Heathrow").resolved

@@ -112,6 +112,20 @@ WELL_KNOWN_RATIO = 10
 #: Kunduz -> Artova TR). 15,000 is GeoNames' own "city" cut (cities15000) and keeps real
 #: alternate-name hits such as Termez -> Tirmiz (182,800) or Lashkargah -> Lashkar Gāh (43,934).
 ALT_ONLY_MIN_POPULATION = 15_000
+#: Nouns that make a name a building, site or route rather than a town (the heads of GeoNames
+#: feature class S and R names and of street names): a FAC mention holding one of them never
+#: becomes a town (:meth:`Geocoder._towns_tagged_facility`). Normalised, singular and plural.
+FACILITY_WORDS = frozenset({
+    "abbey", "airbase", "airfield", "airport", "arena", "avenue", "barracks", "base", "boulevard",
+    "bridge", "building", "camp", "campus", "castle", "cathedral", "cemetery", "center", "centre",
+    "chapel", "checkpoint", "church", "college", "cottage", "court", "crossing", "dam", "dock",
+    "embassy", "estate", "factory", "farm", "farms", "field", "fort", "gallery", "garden",
+    "gardens", "gate", "hall", "harbor", "harbour", "highway", "hospital", "hotel", "house", "lane",
+    "library", "mall", "market", "memorial", "mine", "monument", "mosque", "museum", "office",
+    "palace", "park", "pier", "plant", "plaza", "port", "prison", "racecourse", "road", "school",
+    "square", "stadium", "station", "street", "synagogue", "temple", "terminal", "theater",
+    "theatre", "tower", "university", "wall", "way",
+})
 #: Mentions written in capitals with at most this many letters skip the city table.
 ACRONYM_MAX_LETTERS = 4
 #: Administrative divisions rank by the summed population of their cities500 places, capped
@@ -775,6 +789,47 @@ class Geocoder:
                     new.reason += "; its first-order division is named in the article"
                     p.decision = new
 
+    def _towns_tagged_facility(self, pending: list[_Pending], context: set[str]) -> None:
+        """Resolve a name the NER tagged ``FAC`` that is a town of the article's own area.
+
+        Small NER models tag some town names as facilities ("a honeymoon in Great Yarmouth",
+        "a forum in Red Oak"), and a FAC mention never goes to the city table (a building is
+        not the town of the same name: "the White House" is not White House, Tennessee). Such
+        a mention, still open after the other steps, takes a town when all of this holds:
+
+        * no word of the name is a building or facility noun (:data:`FACILITY_WORDS`), and
+          it is not an acronym;
+        * exactly one populated place has the name as its primary GeoNames name inside a
+          first-order division (country and admin1) where another place of the article was
+          resolved with confidence :data:`CONF_CITY_SINGLE` or more, in a country the article
+          names: "Red Oak" beside "Iowa" is Red Oak, Iowa; "Heathrow" in a London story stays
+          unresolved (the only Heathrow town is in Florida).
+        """
+        anchors = {
+            (q.decision.entry.country_code or "", q.decision.entry.admin1)
+            for q in pending
+            if q.decision and q.decision.entry and q.decision.entry.admin1
+            and q.decision.confidence >= CONF_CITY_SINGLE
+        }
+        if not anchors:
+            return
+        for p in pending:
+            if p.decision is not None or p.mention.label != "FAC" or _is_acronym(p.mention.text):
+                continue
+            if any(w in FACILITY_WORDS for f in p.forms for w in f.split()):
+                continue
+            for f in p.forms:
+                inside = [c.entry for c in self.gaz.lookup_cities(f)
+                          if c.primary and c.entry.kind == "city" and c.entry.country_code in context
+                          and (c.entry.country_code or "", c.entry.admin1) in anchors]
+                if len({e.key for e in inside}) != 1:
+                    continue
+                e = inside[0]
+                p.decision = _Decision(e, "city-context", CONF_CITY_CONTEXT, len(inside),
+                                       f"{e.name} {e.country_code}, pop {e.population:,}: tagged a facility, "
+                                       "but the one town of that name in a division the article names")
+                break
+
     def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
         """Put each line feature (river, border, range) where the article places it.
 
@@ -865,6 +920,7 @@ class Geocoder:
                 break
             context |= grown
         self._refine_with_divisions(article.text, pending, context)
+        self._towns_tagged_facility(pending, context)
         self._place_lines(article, pending)
         for p in pending:
             if p.decision is None:
