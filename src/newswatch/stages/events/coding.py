@@ -58,6 +58,11 @@ CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SAN
 #: Types whose target, when their own slots give none, is the target of the act they are about
 #: ("threatened to impose sanctions on Iran", "refused to meet the opposition").
 TARGET_FROM_COMPLEMENT = frozenset({"THREATEN", "REJECT"})
+#: Types whose target, when their own slots give none, is the target of the purpose clause
+#: ("went on hunger strike to protest against X") — see :meth:`EventCoder._purpose_recipients`.
+TARGET_FROM_PURPOSE = frozenset({"PROTEST"})
+#: Types of a purpose-clause verb whose recipient is the protest's target.
+PURPOSE_TYPES = frozenset({"PROTEST", "ACCUSE", "REQUEST", "REJECT"})
 #: Slots of a complement verb that name the target of the act ("to attack X", "sanctions against X").
 COMPLEMENT_TARGET_SLOTS = ("obj", "prep:against", "prep:on", "prep:против", "prep:на")
 #: Coercive acts that, announced for the future, are threats (CAMEO 13x "Threaten to ...").
@@ -700,6 +705,8 @@ class EventCoder:
             recipient_heads = list(self._last_heads) if recipients else []
             if not recipients and (e.promissive or e.type in TARGET_FROM_COMPLEMENT):
                 recipients, recipient_heads = self._complement_recipients(c, actors)
+            if not recipients and e.type in TARGET_FROM_PURPOSE:
+                recipients, recipient_heads = self._purpose_recipients(c, pred, actors)
             place_parties: list[EventParty] = []
             if e.recipient_as_place:
                 place_parties, recipients = recipients, []
@@ -790,6 +797,40 @@ class EventCoder:
                 if got:
                     return got, list(self._last_heads)
         return [], []
+
+    def _purpose_recipients(self, c: Candidate, pred: int,
+                            actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of a protest named by what it is for: a purpose clause whose verb is a
+        verbal-conflict trigger ("began a hunger strike to protest against Sweden's decision",
+        "marched to demand the resignation of the governor") gives that trigger's recipient;
+        "in protest of/against/at X" gives X. PLOVER's PROTEST target is the one protested
+        against, and news names it there when the protest act itself has no object."""
+        v, lex = self.v, self.lex
+        for k in dict.fromkeys((pred, c.tok)):
+            a = v.args(k)
+            for x in a.get("advcl", []) + a.get("xcomp", []):
+                entries = [e for e in lex.lookup(v.lemma(x), "VERB") if e.type in PURPOSE_TYPES]
+                for slot in dict.fromkeys(s for e in entries for s in e.recipient):
+                    self._last_heads = []
+                    got = [p for p in self._parties(self._owners(v.args(x).get(slot, []))) if self.res.is_clear(p)
+                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    if got:
+                        return got, list(self._last_heads)
+            for n in a.get("prep:in", []):
+                if v.lemma(n) != "protest":
+                    continue
+                for slot in ("prep:of", "prep:against", "prep:at", "prep:over"):
+                    self._last_heads = []
+                    got = [p for p in self._parties(self._owners(v.args(n).get(slot, []))) if self.res.is_clear(p)
+                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    if got:
+                        return got, list(self._last_heads)
+        return [], []
+
+    def _owners(self, heads: list[int]) -> list[int]:
+        """Each head replaced by its possessor when it has one: the target of a protest "against
+        Sweden's decision" is Sweden, the author of the decision."""
+        return [next(iter(self.v.args(h).get("poss", [])), h) for h in heads]
 
     def _is_place(self, p: EventParty) -> bool:
         """A party that is a place said to be one ("Nangarhar province", "провинция Пактия",
