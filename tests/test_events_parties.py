@@ -21,8 +21,7 @@ def _best(pipeline, text: str) -> Event:
 
 def test_prepositional_dative_is_the_aid_recipient(situation_pipeline) -> None:
     # spaCy labels the "to" of "provide X to Y" as "dative": AID needs that recipient (CAMEO 07)
-    ev = _best(situation_pipeline, "Japan is providing medical supplies and other equipment to Tajikistan, "
-                                   "officials said.")
+    ev = _best(situation_pipeline, "Japan gave medical supplies to Tajikistan on Monday.")
     assert (ev.type, ev.actor_country) == ("AID", "JPN")
     assert [p.country for p in ev.recipients] == ["TJK"]
 
