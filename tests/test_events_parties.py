@@ -62,3 +62,13 @@ def test_protest_target_from_in_protest_of(situation_pipeline) -> None:
                                    "government's refusal to negotiate.")
     assert ev.type == "PROTEST"
     assert [p.country for p in ev.recipients] == ["RUS"]
+
+
+def test_event_of_a_relative_clause_is_background(situation_pipeline) -> None:
+    # the relative clause describes Uzbekistan; the sentence reports the request
+    a = run(situation_pipeline, "Uzbekistan, which shelled Afghan border posts last week, asked the Taliban to "
+                                "return the helicopters.", published=None)
+    shelled = next(e for e in a.events if e.type == "ASSAULT")
+    asked = next(e for e in a.events if e.type == "REQUEST")
+    assert shelled.prov.confidence < asked.prov.confidence
+    assert max(a.events, key=lambda e: e.prov.confidence) is asked
