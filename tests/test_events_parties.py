@@ -72,3 +72,9 @@ def test_event_of_a_relative_clause_is_background(situation_pipeline) -> None:
     asked = next(e for e in a.events if e.type == "REQUEST")
     assert shelled.prov.confidence < asked.prov.confidence
     assert max(a.events, key=lambda e: e.prov.confidence) is asked
+
+
+def test_hyphenated_led_adjective_split_by_the_tokenizer(situation_pipeline) -> None:
+    # "Saudi-led" is three tokens; the coalition it leads is coded with the leader's country
+    ev = _best(situation_pipeline, "Saudi-led coalition aircraft bombed a market in Yemen.")
+    assert (ev.type, ev.actor_country) == ("ASSAULT", "SAU")

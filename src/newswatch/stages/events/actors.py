@@ -826,11 +826,13 @@ class ActorResolver:
             code, _ = t.country_of_name(v.tokens[m].text)
         if code is None:
             # a two-word demonym or name split by the parser into a compound and its head
-            # ("Sri Lankan", "South Korean", "Ivory Coast"): the word with its own pre-modifiers
-            pre = [x for x in v.children[m] if x < m and v.slot_of(x) in ("compound", "amod")
+            # ("Sri Lankan", "South Korean", "Ivory Coast"), or a hyphenated "-led"/"-backed"
+            # word split by the tokenizer ("Vietnamese-led"): the word with its own
+            # pre-modifiers, as written
+            pre = [x for x in v.children[m] if x < m and v.slot_of(x) in ("compound", "amod", "npadvmod")
                    and v.tokens[x].pos in ("PROPN", "ADJ")]
             if pre:
-                words = " ".join(v.tokens[k].text for k in range(min(pre), m + 1))
+                words = v.article.text[v.tokens[min(pre)].start: v.tokens[m].end]
                 code = t.demonyms.get(self.lang, {}).get(fold(words))
                 if code is None:
                     code, _ = t.country_of_name(words)
