@@ -78,3 +78,9 @@ def test_hyphenated_led_adjective_split_by_the_tokenizer(situation_pipeline) -> 
     # "Saudi-led" is three tokens; the coalition it leads is coded with the leader's country
     ev = _best(situation_pipeline, "Saudi-led coalition aircraft bombed a market in Yemen.")
     assert (ev.type, ev.actor_country) == ("ASSAULT", "SAU")
+
+
+def test_organisation_based_in_a_country(situation_pipeline) -> None:
+    # "criminals based in Russia" (White House, 2021): the seat's country is the party's
+    ev = _best(situation_pipeline, "A militant group based in Pakistan attacked a checkpoint in Kunar province.")
+    assert (ev.type, ev.actor_country) == ("ASSAULT", "PAK")

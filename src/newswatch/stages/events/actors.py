@@ -60,6 +60,9 @@ _COUNTRY_MODIFIER_SLOTS = frozenset({"compound", "amod", "poss", "nmod"})
 #: those of :data:`_MODIFIER_SLOTS` but "in", "for" and "by", which name where the person works
 #: or what for ("a reporter in Moscow", "the special envoy for Afghanistan"), not whose they are.
 _TITLE_SLOTS = tuple(s for s in _MODIFIER_SLOTS if s not in ("prep:in", "prep:for", "prep:by"))
+#: Participles of an organisation's seat ("based in", "headquartered in"): the place's country
+#: is the organisation's.
+_BASED_LEMMAS = frozenset({"base", "headquarter", "headquartered"})
 #: How deep :meth:`PartyResolver._modifier_country` follows modifiers of modifiers.
 _COUNTRY_MODIFIER_DEPTH = 2
 
@@ -806,6 +809,17 @@ class ActorResolver:
                         code = next((self._code_of_word(x) for x in v.children[mm]
                                      if v.slot_of(x) in ("amod", "compound") and self._code_of_word(x)), None)
                     if code and code not in countries:
+                        countries.append(code)
+                        how = "demonym"
+        if not countries and country is None:
+            # "a newspaper based in east Beirut", "a group headquartered in Doha": the country
+            # of the place the organisation is based in
+            for acl in v.args(h).get("acl", []):
+                if v.lemma(acl) not in _BASED_LEMMAS:
+                    continue
+                for x in v.args(acl).get("prep:in", []):
+                    code = self._code_of_word(x)
+                    if code and len(code) == 3 and code not in countries:
                         countries.append(code)
                         how = "demonym"
         if countries:
