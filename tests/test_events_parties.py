@@ -84,3 +84,16 @@ def test_organisation_based_in_a_country(situation_pipeline) -> None:
     # "criminals based in Russia" (White House, 2021): the seat's country is the party's
     ev = _best(situation_pipeline, "A militant group based in Pakistan attacked a checkpoint in Kunar province.")
     assert (ev.type, ev.actor_country) == ("ASSAULT", "PAK")
+
+
+def test_conditional_threat_targets_the_subject_of_unless(situation_pipeline) -> None:
+    ev = _best(situation_pipeline, "Tajikistan threatened to close the border unless the Taliban withdrew its "
+                                   "fighters from the area.")
+    assert (ev.type, ev.actor_country) == ("THREATEN", "TJK")
+    assert [p.country for p in ev.recipients] == ["AFG"]
+
+
+def test_threat_to_deliver_a_blow_targets_its_receiver(situation_pipeline) -> None:
+    ev = _best(situation_pipeline, "Iran threatened to deliver a crushing blow to Israel.")
+    assert (ev.type, ev.actor_country) == ("THREATEN", "IRN")
+    assert [p.country for p in ev.recipients] == ["ISR"]

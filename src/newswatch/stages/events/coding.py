@@ -722,6 +722,8 @@ class EventCoder:
                 self._complement(c) if (e.absorbs or e.promissive) else (None, None, None))
             if e.promissive:
                 typ = "THREATEN" if comp_type in CONFLICT else e.type
+            if not recipients and typ == "THREATEN":
+                recipients, recipient_heads = self._condition_recipients(c, pred, actors)
             mode = self._mode(c, e, typ)
             if typ in ("REQUEST", "REJECT", "THREATEN") and (comp_type or comp_lemma):
                 mode = self.lex.complement_mode(typ, comp_type, comp_mode, comp_lemma) or mode
@@ -790,9 +792,37 @@ class EventCoder:
             if got:
                 return got, list(self._last_heads)
         for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
-            for slot in COMPLEMENT_TARGET_SLOTS:
+            # "to deliver blows to the United States": with a direct object, the "to" object of
+            # the complement verb is who receives the act
+            objs = v.args(x).get("obj", [])
+            slots = [v.args(x).get(slot, []) for slot in COMPLEMENT_TARGET_SLOTS]
+            if objs:  # the "to" may hang on the object: "deliver a crushing blow to Israel"
+                slots += [v.args(x).get("prep:to", []), v.args(x).get("iobj", [])]
+                slots += [v.args(o).get("prep:to", []) for o in objs]
+            for heads in slots:
                 self._last_heads = []
-                got = [p for p in self._parties(v.args(x).get(slot, [])) if self.res.is_clear(p)
+                got = [p for p in self._parties(heads) if self.res.is_clear(p)
+                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                if got:
+                    return got, list(self._last_heads)
+        return [], []
+
+    def _condition_recipients(self, c: Candidate, pred: int,
+                              actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of a conditional threat: the subject of its "unless" clause ("threatened
+        a general strike unless Israel rescinded the annexation" threatens Israel, who must
+        comply to avert it; CAMEO 13 "Threaten", PLOVER THREATEN). The clause may hang on the
+        threat verb or on the act threatened."""
+        v, lex = self.v, self.lex
+        heads = list(dict.fromkeys((c.tok, pred)))
+        for k in list(heads):
+            heads += v.args(k).get("xcomp", []) + v.args(k).get("ccomp", [])
+        for k in heads:
+            for x in v.args(k).get("advcl", []):
+                if not {v.lemma(m) for m in v.args(x).get("mark", [])} & lex.threat_condition_marks:
+                    continue
+                self._last_heads = []
+                got = [p for p in self._parties(v.args(x).get("subj", [])) if self.res.is_clear(p)
                        and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
                 if got:
                     return got, list(self._last_heads)
