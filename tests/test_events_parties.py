@@ -97,3 +97,10 @@ def test_threat_to_deliver_a_blow_targets_its_receiver(situation_pipeline) -> No
     ev = _best(situation_pipeline, "Iran threatened to deliver a crushing blow to Israel.")
     assert (ev.type, ev.actor_country) == ("THREATEN", "IRN")
     assert [p.country for p in ev.recipients] == ["ISR"]
+
+
+def test_protest_target_from_in_defiance_of(situation_pipeline) -> None:
+    ev = _best(situation_pipeline, "Thousands of Kazakh workers blocked the main road in Almaty in defiance of "
+                                   "the Russian authorities.")
+    assert (ev.type, ev.mode, ev.actor_country) == ("PROTEST", "obstruct", "KAZ")
+    assert [p.country for p in ev.recipients] == ["RUS"]

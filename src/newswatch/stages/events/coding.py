@@ -61,6 +61,8 @@ TARGET_FROM_COMPLEMENT = frozenset({"THREATEN", "REJECT"})
 #: Types whose target, when their own slots give none, is the target of the purpose clause
 #: ("went on hunger strike to protest against X") — see :meth:`EventCoder._purpose_recipients`.
 TARGET_FROM_PURPOSE = frozenset({"PROTEST"})
+#: Nouns of "in protest of X", "in defiance of X", "in opposition to X": X is the target.
+PROTEST_PURPOSE_NOUNS = frozenset({"protest", "defiance", "opposition"})
 #: Types of a purpose-clause verb whose recipient is the protest's target.
 PURPOSE_TYPES = frozenset({"PROTEST", "ACCUSE", "REQUEST", "REJECT"})
 #: Slots of a complement verb that name the target of the act ("to attack X", "sanctions against X").
@@ -832,24 +834,26 @@ class EventCoder:
                             actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
         """The target of a protest named by what it is for: a purpose clause whose verb is a
         verbal-conflict trigger ("began a hunger strike to protest against Sweden's decision",
-        "marched to demand the resignation of the governor") gives that trigger's recipient;
-        "in protest of/against/at X" gives X. PLOVER's PROTEST target is the one protested
+        "marched to demand the resignation of the governor") gives that trigger's recipient
+        (a protest verb's "at"/"over" object too: "to protest at the settlement");
+        "in protest of/against/at X", "in defiance of X", "in opposition to X" give X. PLOVER's PROTEST target is the one protested
         against, and news names it there when the protest act itself has no object."""
         v, lex = self.v, self.lex
         for k in dict.fromkeys((pred, c.tok)):
             a = v.args(k)
             for x in a.get("advcl", []) + a.get("xcomp", []):
                 entries = [e for e in lex.lookup(v.lemma(x), "VERB") if e.type in PURPOSE_TYPES]
-                for slot in dict.fromkeys(s for e in entries for s in e.recipient):
+                extra = ("prep:at", "prep:over") if any(e.type == "PROTEST" for e in entries) else ()
+                for slot in dict.fromkeys([s for e in entries for s in e.recipient] + list(extra)):
                     self._last_heads = []
                     got = [p for p in self._parties(self._owners(v.args(x).get(slot, []))) if self.res.is_clear(p)
                            and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
                     if got:
                         return got, list(self._last_heads)
             for n in a.get("prep:in", []):
-                if v.lemma(n) != "protest":
+                if v.lemma(n) not in PROTEST_PURPOSE_NOUNS:
                     continue
-                for slot in ("prep:of", "prep:against", "prep:at", "prep:over"):
+                for slot in ("prep:of", "prep:against", "prep:at", "prep:over", "prep:to"):
                     self._last_heads = []
                     got = [p for p in self._parties(self._owners(v.args(n).get(slot, []))) if self.res.is_clear(p)
                            and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
