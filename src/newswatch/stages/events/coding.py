@@ -836,8 +836,9 @@ class EventCoder:
         verbal-conflict trigger ("began a hunger strike to protest against Sweden's decision",
         "marched to demand the resignation of the governor") gives that trigger's recipient
         (a protest verb's "at"/"over" object too: "to protest at the settlement");
-        "in protest of/against/at X", "in defiance of X", "in opposition to X" give X. PLOVER's PROTEST target is the one protested
-        against, and news names it there when the protest act itself has no object."""
+        "in protest of/against/at X", "in defiance of X", "in opposition to X" give X. PLOVER's
+        PROTEST target is the one protested against, and news names it there when the protest
+        act itself has no object."""
         v, lex = self.v, self.lex
         for k in dict.fromkeys((pred, c.tok)):
             a = v.args(k)
