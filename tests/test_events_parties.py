@@ -104,3 +104,12 @@ def test_protest_target_from_in_defiance_of(situation_pipeline) -> None:
                                    "the Russian authorities.")
     assert (ev.type, ev.mode, ev.actor_country) == ("PROTEST", "obstruct", "KAZ")
     assert [p.country for p in ev.recipients] == ["RUS"]
+
+
+def test_telling_a_reporter_that_reports_not_requests(situation_pipeline) -> None:
+    # "tell" + that-clause reports (the reported assault is the event); "tell" + to-infinitive directs
+    a = run(situation_pipeline, "Afghan officials told Reuters that Taliban fighters had attacked the district "
+                                "centre.", published=None)
+    assert [(e.type, e.actor_country) for e in a.events] == [("ASSAULT", "AFG")]
+    ev = _best(situation_pipeline, "The Uzbek commander told his troops to withdraw from the border.")
+    assert (ev.type, ev.actor_country) == ("REQUEST", "UZB")

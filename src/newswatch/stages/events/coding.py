@@ -344,9 +344,21 @@ class EventCoder:
         if e.requires_prep is not None and not (v.preps(i) & e.requires_prep) and not any(
                 v.preps(o) & e.requires_prep for o in self._objects(i)):  # "запущена ракета по территории"
             return False
+        if e.requires_infinitive and not self._infinitive_complement(i):
+            return False  # "told Reuters that ..." reports; "told them to leave" directs
         if e.requires_obligation and not self._obligation_clause(i):  # noqa: SIM103 -- one guard of a list of guards
             return False
         return True
+
+    def _infinitive_complement(self, i: int) -> bool:
+        """True when verb ``i`` has a to-infinitive complement: an ``xcomp``, or a ``ccomp``
+        whose verb has the infinitive marker "to" and no subject of its own."""
+        v = self.v
+        a = v.args(i)
+        if a.get("xcomp"):
+            return True
+        return any(any(v.lemma(x) == "to" for x in v.args(cc).get("aux", [])) and not v.args(cc).get("subj")
+                   for cc in a.get("ccomp", []))
 
     def _obligation_clause(self, i: int) -> int | None:
         """A that-clause of ``i`` saying someone else must act ("... that China must drop")."""
