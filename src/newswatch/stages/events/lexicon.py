@@ -24,7 +24,8 @@ ABSORBING = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONC
 _KEYS = frozenset({
     "lemma", "pos", "type", "mode", "particle", "objects", "not_objects", "modifiers", "context",
     "requires_recipient", "requires_party", "requires_complement", "requires_infinitive", "requires_prep",
-    "actor_sectors", "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor", "recipient_as_place",
+    "actor_sectors", "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor",
+    "recipient_as_place",
     "passive_actor", "by_sector", "absorbs", "promissive", "light_only", "light_verbs",
     "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers", "intransitive",
 })
