@@ -269,6 +269,13 @@ class DocView:
             if dep == "agent":
                 out.setdefault("agent", []).extend(g for g in self.children[c] if self.tokens[g].dep == "pobj")
                 continue
+            if dep == "dative" and self.tokens[c].pos == "ADP":
+                # ClearNLP labels the "to"/"for" of a ditransitive verb's prepositional dative
+                # "dative" ("provided weapons to Kyiv"): the indirect object is its object
+                objs = [g for g in self.children[c] if self.tokens[g].dep == "pobj"]
+                out.setdefault(f"prep:{self.lemma(c)}", []).extend(objs)
+                out.setdefault("iobj", []).extend(objs)
+                continue
             slot = _EN_SLOTS.get(dep)
             if slot is None:
                 continue

