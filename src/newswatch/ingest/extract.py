@@ -609,6 +609,98 @@ def microdata_published(tree: Any) -> dt.date | None:
     return None
 
 
+#: ``<meta>`` names/properties (lower-cased) that declare a last change, not a publication:
+#: ``article:modified_time`` (OpenGraph article namespace), ``og:updated_time``,
+#: ``dateModified`` (schema.org), ``dcterms.modified`` (DCMI), ``last-modified``, ``lastmod``...
+_MODIFIED_META = re.compile(r"modif|updated|lastmod|last-modified|revision|moddate|^utime$|^lastdate$")
+#: ``<meta>`` names that carry DCMI's generic ``date``: "a point or period of time associated
+#: with an event in the lifecycle of the resource" (DCMI Metadata Terms, ``date``), which may
+#: be its creation, publication or last change; content-management systems often write the
+#: last change there.
+_GENERIC_DATE_META = frozenset({"date", "dc.date", "dc:date", "dcterms.date", "dcterms:date"})
+#: ``<meta>`` names that declare a publication (or creation) explicitly:
+#: ``article:published_time``, ``datePublished``, ``dcterms.issued``, ``dcterms.created``,
+#: ``parsely-pub-date``, ``pubdate``...
+_PUBLISHED_META = re.compile(r"publi|pub-?date|creat|issued|posted|post_date")
+#: The day of a declared ISO 8601 value, month and day possibly unpadded (``2022-1-26T14:32``).
+_DECLARED_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+#: A declared value that is a date (``article:publisher`` holds a URL, not a date).
+_DATE_VALUE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
+@dataclass(frozen=True)
+class DeclaredDates:
+    """What a page's ``<head>`` declares about its dates (:func:`declared_dates`).
+
+    Attributes:
+        weak: days of ``<meta>`` declarations that are not a publication date: a last change
+            (``article:modified_time``, ``og:updated_time``, ``last-modified``...) or DCMI's
+            generic ``date`` (``<meta name="date">``, ``DC.date``).
+        published: the page declares a publication date explicitly: a ``<meta>`` such as
+            ``article:published_time`` or ``itemprop="datePublished"``, or a JSON-LD
+            ``"datePublished"``.
+    """
+
+    weak: frozenset[dt.date] = frozenset()
+    published: bool = False
+
+
+def _meta_key(el: Any) -> str:
+    return (el.get("name") or el.get("property") or el.get("itemprop")
+            or el.get("http-equiv") or "").strip().lower()
+
+
+def declared_dates(tree: Any) -> DeclaredDates:
+    """Read the page's declared dates (see :class:`DeclaredDates`).
+
+    Args:
+        tree: an lxml HTML tree (before trafilatura prunes it).
+    """
+    weak: set[dt.date] = set()
+    published = False
+    for el in tree.iter("meta"):
+        key = _meta_key(el)
+        value = el.get("content") or el.get("datetime") or ""
+        if not key or not value.strip():
+            continue
+        if _MODIFIED_META.search(key) or key in _GENERIC_DATE_META:
+            m = _DECLARED_DAY.match(value)
+            day = _date_or_none(int(m[1]), int(m[2]), int(m[3])) if m else None
+            if day is not None:
+                weak.add(day)
+        elif _PUBLISHED_META.search(key) and _DATE_VALUE.search(value) and "://" not in value:
+            published = True
+    if not published:
+        published = any('"datepublished"' in (el.text or "").lower()
+                        for el in tree.iterfind(".//script[@type='application/ld+json']"))
+    return DeclaredDates(frozenset(weak), published)
+
+
+def _date_before_weak_meta(data: bytes | str, url: str | None, declared: DeclaredDates,
+                           day: dt.date) -> dt.date | None:
+    """htmldate's metadata-and-structure answer once the page's modified and generic ``date``
+    ``<meta>`` declarations are taken out, when it is earlier than ``day`` (the weak
+    declaration htmldate returned); else None. See :func:`page_date`."""
+    import trafilatura
+    from htmldate import find_date
+
+    fresh = trafilatura.load_html(data)
+    if fresh is None:
+        return None
+    for el in list(fresh.iter("meta")):
+        key = _meta_key(el)
+        if (_MODIFIED_META.search(key) or key in _GENERIC_DATE_META) and el.getparent() is not None:
+            el.getparent().remove(el)
+    try:
+        found = find_date(fresh, url=url, **htmldate_params(url))
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup: keep the declared date
+        return None
+    if not found:
+        return None
+    other = dt.date.fromisoformat(found[:10])
+    return other if other < day and other not in declared.weak else None
+
+
 def _day_written_out(day: dt.date, text: str, months: _Months) -> bool:
     """True when ``text`` (page markup) writes ``day`` in full, day included: ISO
     ``2022-02-01`` or ``2022/02/01``, ``01.02.2022`` / ``1.2.2022``, or with an English or
@@ -637,6 +729,7 @@ def _dateline_in_tree(tree: Any, months: _Months) -> dt.date | None:
 
 def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | None,
               months: _Months, microdata: dt.date | None = None,
+              declared: DeclaredDates | None = None,
               ) -> tuple[dt.date | None, str | None]:
     """Publication date of a page and how it was found (see the module docstring).
 
@@ -661,7 +754,12 @@ def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | No
     if microdata is not None:
         return microdata, "microdata(datePublished)"
     if meta_date:
-        return dt.date.fromisoformat(meta_date[:10]), "htmldate(extensive_search=False)"
+        day = dt.date.fromisoformat(meta_date[:10])
+        if declared is not None and not declared.published and day in declared.weak:
+            earlier = _date_before_weak_meta(data, url, declared, day)
+            if earlier is not None:
+                return earlier, "htmldate(before a modified or generic meta date)"
+        return day, "htmldate(extensive_search=False)"
     import trafilatura
     from htmldate import find_date
 
@@ -734,6 +832,7 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         raise NotAnArticle("not parseable as HTML", subject=origin)
     links = _link_texts(tree)
     microdata = microdata_published(tree)  # before trafilatura prunes the tree
+    declared = declared_dates(tree)
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params=htmldate_params(url),
@@ -743,7 +842,8 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
     if not lines or not isinstance(doc, Document):  # a dict or None has no text: lines is empty
         raise NotAnArticle("no main text found in the page", subject=origin)
     # trafilatura calls htmldate.find_date on the unmodified tree with htmldate_params(url).
-    published, date_method = page_date(data, tree, url, doc.date, res.months, microdata)
+    published, date_method = page_date(data, tree, url, doc.date, res.months, microdata,
+                                       declared)
     raw_title = " ".join((doc.title or "").split()) or None
     site = doc.sitename or None
     # trafilatura falls back to the host name ("127.0.0.1", "example.org") when the page
