@@ -258,18 +258,20 @@ def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
 
 
 _TIME = r"(?:,?\s*(?:at\s+|в\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?m\.?|utc|gmt|мск))?)?"
-_PREFIX = r"(?:(?:published|posted|updated|опубликовано|обновлено)\s*:?\s*)?"
+_PREFIX = (r"(?:(?:published|posted|updated|опубликовано|обновлено"
+           r"|veröffentlicht(?:\s+am)?|erschienen(?:\s+am)?)\s*:?\s*)?")
 _ISO_LINE = re.compile(_PREFIX + r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}\S*)?", re.I)
 _DMY_LINE = re.compile(_PREFIX + r"(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME, re.I)
 _D_MONTH_Y = re.compile(
-    _PREFIX + r"(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г\.|года|г))?" + _TIME, re.I
+    _PREFIX + r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г\.|года|г))?" + _TIME, re.I
 )
 _MONTH_D_Y = re.compile(_PREFIX + r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME, re.I)
 
 
 def parse_dateline(line: str, months: _Months) -> dt.date | None:
     """Read a line that is *only* a date (``2021-07-08``, ``08.07.2021``, ``8 July 2021``,
-    ``July 8, 2021``, ``8 июля 2021 г., 12:30``); anything else returns None.
+    ``July 8, 2021``, ``8 июля 2021 г., 12:30``, German ``19. Mai 2010`` with the ordinal
+    day's full stop, ``Veröffentlicht am 3. März 2021``); anything else returns None.
 
     Slash dates (``07/08/2021``) are ambiguous between day-first and month-first and are
     not read.
