@@ -272,7 +272,9 @@ def _page(extra: str) -> str:
     ("<p>Опубликовано: 5 Ноября 2020</p>", dt.date(2020, 11, 5)),   # capitalised genitive
     ("<span class='date'>5 Ноября 2020 г.</span>", dt.date(2020, 11, 5)),
     ("<p>Posted 3 March 2021</p>", dt.date(2021, 3, 3)),
-    ("<p class='meta'>Veröffentlicht am 12. Februar 2021</p>", dt.date(2021, 2, 12)),
+    # German: the ordinal day's full stop; htmldate's own search reads the footer's year
+    ("<p><nobr>19. Mai 2010</nobr> um 23:03 Uhr</p><footer>© 2016 Bewegliche Lettern</footer>",
+     dt.date(2010, 5, 19)),
     # a JavaScript date literal in the reader's future is not the publication date
     ("<script>var expires = new Date(2091, 0, 15);</script><p>Posted 3 March 2021</p>",
      dt.date(2021, 3, 3)),
