@@ -33,8 +33,8 @@ first element whose whole text is a dateline (:func:`parse_dateline`: "Опуб�
 htmldate's extensive search over the page text, whose answer is kept only when it names a
 day (htmldate completes a bare year to 1 January, which is how "the early 2000s" in the
 founding article became 2000-01-01, see shared/design/stack-probe.md, section 2a, and a month
-to its 1st: "03/2020" became 2020-03-01; so a 1st is kept only when the page writes that day out). On the 36 htmldate-eval
-dev pages without metadata dates, the dateline elements found 7 dates, all right; the
+to its 1st: "03/2020" became 2020-03-01; so a 1st is kept only when the page writes that
+day out). On the 36 htmldate-eval dev pages without metadata dates, the dateline elements found 7 dates, all right; the
 extensive search was right on 24 of 36, and on 6 of those 7. htmldate's ``max_date`` (today)
 keeps dates in the future of the reader out, such as JavaScript date literals of cookie
 expiries. htmldate-eval dev, combined exact-day accuracy: 0.889 before the microdata, URL-slug
