@@ -12,7 +12,9 @@ from newswatch.errors import EmptyInput, NotAnArticle
 from newswatch.ingest.extract import (
     TEXTCAPTURE_EXTRACTOR,
     ChromeRules,
+    DeclaredDates,
     _split_capture_title,
+    declared_dates,
     extract_html,
     extract_text,
     htmldate_params,
@@ -270,6 +272,9 @@ def _page(extra: str) -> str:
     ("<p>Опубликовано: 5 Ноября 2020</p>", dt.date(2020, 11, 5)),   # capitalised genitive
     ("<span class='date'>5 Ноября 2020 г.</span>", dt.date(2020, 11, 5)),
     ("<p>Posted 3 March 2021</p>", dt.date(2021, 3, 3)),
+    # German: the ordinal day's full stop; htmldate's own search reads the footer's year
+    ("<p><nobr>19. Mai 2010</nobr> um 23:03 Uhr</p><footer>© 2016 Bewegliche Lettern</footer>",
+     dt.date(2010, 5, 19)),
     # a JavaScript date literal in the reader's future is not the publication date
     ("<script>var expires = new Date(2091, 0, 15);</script><p>Posted 3 March 2021</p>",
      dt.date(2021, 3, 3)),
@@ -376,3 +381,55 @@ def test_first_of_the_month_written_out_is_kept() -> None:
     extra = "<p>The council first met on 1 March 2021 to discuss the plan, officials said.</p>"
     art = extract_html(_dated_page(extra, _EN_BODY, top=""), "p.html")
     assert art.published == dt.date(2021, 3, 1)
+
+
+# --- a last-change or generic <meta> date is not the publication date (issue 13) -------------
+#: The byline of a story about a harbour festival, dated in a <time> element.
+_HARBOUR = ("<p class='byline'>By Ana Ruiz, <time datetime='2022-03-04T08:00:00+01:00'>"
+            "4 March 2022</time></p>")
+
+
+@pytest.mark.parametrize("head", [
+    # DCMI "date" is any event of the page's life; here the CMS wrote its last save into it
+    "<meta name='date' content='2022-03-10T16:45:00+01:00'>",
+    "<meta name='DC.date' content='2022-03-10'>",
+    # htmldate keeps a modified declaration as a reserve and returns it before reading <time>
+    "<meta property='og:updated_time' content='2022-03-10T16:45:00+01:00'>",
+    "<meta name='last-modified' content='2022-3-10T16:45:00+01:00'>",
+])
+def test_modified_or_generic_meta_date_yields_to_an_earlier_dated_byline(head: str) -> None:
+    art = extract_html(_dated_page(_HARBOUR, _EN_BODY, head, top=""), "p.html")
+    assert art.published == dt.date(2022, 3, 4), art.meta.get("date_method")
+
+
+def test_a_shown_date_after_the_last_change_is_not_taken() -> None:
+    # a publication cannot follow the page's last change: 20 March is an event in the story
+    head = "<meta name='date' content='2022-03-10T16:45:00+01:00'>"
+    extra = "<p class='byline'>By Ana Ruiz, <time datetime='2022-03-20'>20 March 2022</time></p>"
+    art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
+    assert art.published == dt.date(2022, 3, 10)
+
+
+def test_an_explicit_publication_declaration_is_left_to_htmldate() -> None:
+    head = ("<meta name='date' content='2022-03-10T16:45:00+01:00'>"
+            "<meta property='article:published_time' content='2022-03-09T07:00:00+01:00'>")
+    art = extract_html(_dated_page(_HARBOUR, _EN_BODY, head, top=""), "p.html")
+    # htmldate reads the <meta> tags in document order; no structure date overrides them
+    assert art.published == dt.date(2022, 3, 10)
+    assert art.meta["date_method"] == "htmldate(extensive_search=False)"
+
+
+@pytest.mark.parametrize(("head", "weak", "published"), [
+    ("<meta name='date' content='2022-03-10'><meta property='article:publisher' "
+     "content='https://example.org/'>", {dt.date(2022, 3, 10)}, False),
+    ("<meta itemprop='dateModified' content='2022-03-10T09:00Z'>"
+     "<meta itemprop='datePublished' content='2022-03-01'>", {dt.date(2022, 3, 10)}, True),
+    ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+     "\"datePublished\": \"2022-03-01\"}</script>", set(), True),
+    ("<meta name='dcterms.modified' content='not a date'>", set(), False),
+])
+def test_declared_dates(head: str, weak: set[dt.date], published: bool) -> None:
+    import lxml.html
+
+    tree = lxml.html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    assert declared_dates(tree) == DeclaredDates(frozenset(weak), published)

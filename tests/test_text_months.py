@@ -5,9 +5,9 @@ from newswatch.stages.timexes import load_lexicon
 from newswatch.text.months import dateline_months, month_table, running_text_months
 
 
-def test_every_month_has_a_name_in_both_languages() -> None:
+def test_every_month_has_a_name_in_every_language() -> None:
     names = {(r.month, r.lang) for r in month_table() if r.kind == "name"}
-    assert names == {(m, lang) for m in range(1, 13) for lang in ("en", "ru")}
+    assert names == {(m, lang) for m in range(1, 13) for lang in ("en", "ru", "de")}
 
 
 def test_running_text_keeps_capitals_and_dots() -> None:
@@ -31,3 +31,12 @@ def test_datelines_accept_abbreviations_in_both_languages() -> None:
     res = load_resources()
     assert parse_dateline("8 июля 2021", res.months).isoformat() == "2021-07-08"
     assert parse_dateline("Jul 8, 2021", res.months).isoformat() == "2021-07-08"
+
+
+def test_german_datelines_with_the_ordinal_full_stop() -> None:
+    res = load_resources()
+    assert parse_dateline("19. Mai 2010", res.months).isoformat() == "2010-05-19"
+    assert parse_dateline("3. Jänner 2019", res.months).isoformat() == "2019-01-03"
+    assert parse_dateline("Veröffentlicht am 7. Okt. 2021", res.months).isoformat() == "2021-10-07"
+    assert parse_dateline("Erschienen am: 14. März 2020, 09:30", res.months).isoformat() == "2020-03-14"
+    assert "Mai" not in running_text_months("en")  # German names stay out of English text

@@ -1,6 +1,6 @@
 """The one month-name table: ``newswatch/data/month_names.tsv`` and its two views.
 
-The table lists, per month (1-12) and language ("en", "ru"), every accepted spelling with
+The table lists, per month (1-12) and language ("en", "ru", "de"), every accepted spelling with
 its kind (``name``, ``case``, ``abbr``, ``abbr+``; see the file header). Two readers use it:
 
 * :func:`running_text_months` — the spellings the timexes stage matches inside sentences, as
@@ -27,7 +27,7 @@ class MonthSpelling:
 
     Attributes:
         month: 1-12.
-        lang: "en" or "ru".
+        lang: "en", "ru" or "de" (German: dateline view only; the timexes stage reads en and ru).
         kind: ``name``, ``case``, ``abbr`` or ``abbr+`` (see the table header).
         spelling: the form as written, without a trailing dot.
     """
