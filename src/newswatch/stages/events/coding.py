@@ -800,11 +800,10 @@ class EventCoder:
         # "threatened further action against Russia", "угрожал ответными мерами против
         # Украины": the act named by the trigger's object carries its target
         for o in self._objects(c.tok) + v.args(c.tok).get("ins", []):
-            self._last_heads = []
-            got = [p for p in self._parties(v.args(o).get("prep:against", []) + v.args(o).get("prep:против", []))
-                   if self.res.is_clear(p) and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+            against = v.args(o).get("prep:against", []) + v.args(o).get("prep:против", [])
+            got, got_heads = self._other_parties(against, actors)
             if got:
-                return got, list(self._last_heads)
+                return got, got_heads
         for x in v.args(c.tok).get("xcomp", []) + v.args(c.tok).get("ccomp", []):
             # "to deliver blows to the United States": with a direct object, the "to" object of
             # the complement verb is who receives the act
@@ -814,12 +813,21 @@ class EventCoder:
                 slots += [v.args(x).get("prep:to", []), v.args(x).get("iobj", [])]
                 slots += [v.args(o).get("prep:to", []) for o in objs]
             for heads in slots:
-                self._last_heads = []
-                got = [p for p in self._parties(heads) if self.res.is_clear(p)
-                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                got, got_heads = self._other_parties(heads, actors)
                 if got:
-                    return got, list(self._last_heads)
+                    return got, got_heads
         return [], []
+
+    def _other_parties(self, heads: list[int],
+                       actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
+        """The clear parties named at ``heads`` (:meth:`_parties`) that are none of ``actors``
+        (same start, or :func:`_same_actor`), and the heads they were read from; ``([], [])``
+        when there is none. The recipient look-ups of complements, conditions and purposes
+        each try their slots with it in turn."""
+        self._last_heads = []
+        got = [p for p in self._parties(heads) if self.res.is_clear(p)
+               and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+        return (got, list(self._last_heads)) if got else ([], [])
 
     def _condition_recipients(self, c: Candidate, pred: int,
                               actors: list[EventParty]) -> tuple[list[EventParty], list[int]]:
@@ -835,11 +843,9 @@ class EventCoder:
             for x in v.args(k).get("advcl", []):
                 if not {v.lemma(m) for m in v.args(x).get("mark", [])} & lex.threat_condition_marks:
                     continue
-                self._last_heads = []
-                got = [p for p in self._parties(v.args(x).get("subj", [])) if self.res.is_clear(p)
-                       and not any(p.start == a.start or _same_actor(p, a) for a in actors)]
+                got, got_heads = self._other_parties(v.args(x).get("subj", []), actors)
                 if got:
-                    return got, list(self._last_heads)
+                    return got, got_heads
         return [], []
 
     def _purpose_recipients(self, c: Candidate, pred: int,
@@ -858,20 +864,16 @@ class EventCoder:
                 entries = [e for e in lex.lookup(v.lemma(x), "VERB") if e.type in PURPOSE_TYPES]
                 extra = ("prep:at", "prep:over") if any(e.type == "PROTEST" for e in entries) else ()
                 for slot in dict.fromkeys([s for e in entries for s in e.recipient] + list(extra)):
-                    self._last_heads = []
-                    got = [p for p in self._parties(self._owners(v.args(x).get(slot, []))) if self.res.is_clear(p)
-                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    got, got_heads = self._other_parties(self._owners(v.args(x).get(slot, [])), actors)
                     if got:
-                        return got, list(self._last_heads)
+                        return got, got_heads
             for n in a.get("prep:in", []):
                 if v.lemma(n) not in PROTEST_PURPOSE_NOUNS:
                     continue
                 for slot in ("prep:of", "prep:against", "prep:at", "prep:over", "prep:to"):
-                    self._last_heads = []
-                    got = [p for p in self._parties(self._owners(v.args(n).get(slot, []))) if self.res.is_clear(p)
-                           and not any(p.start == q.start or _same_actor(p, q) for q in actors)]
+                    got, got_heads = self._other_parties(self._owners(v.args(n).get(slot, [])), actors)
                     if got:
-                        return got, list(self._last_heads)
+                        return got, got_heads
         return [], []
 
     def _owners(self, heads: list[int]) -> list[int]:
