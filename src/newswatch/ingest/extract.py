@@ -658,6 +658,12 @@ def _meta_key(el: Any) -> str:
             or el.get("http-equiv") or "").strip().lower()
 
 
+def _weak_meta(key: str) -> bool:
+    """True for a ``<meta>`` key (:func:`_meta_key`) that declares a last change or DCMI's
+    generic ``date`` rather than a publication."""
+    return bool(_MODIFIED_META.search(key)) or key in _GENERIC_DATE_META
+
+
 def declared_dates(tree: Any) -> DeclaredDates:
     """Read the page's declared dates (see :class:`DeclaredDates`).
 
@@ -671,7 +677,7 @@ def declared_dates(tree: Any) -> DeclaredDates:
         value = el.get("content") or el.get("datetime") or ""
         if not key or not value.strip():
             continue
-        if _MODIFIED_META.search(key) or key in _GENERIC_DATE_META:
+        if _weak_meta(key):
             m = _DECLARED_DAY.match(value)
             day = _date_or_none(int(m[1]), int(m[2]), int(m[3])) if m else None
             if day is not None:
@@ -697,7 +703,7 @@ def _date_before_weak_meta(data: bytes | str, url: str | None, declared: Declare
         return None
     for el in list(fresh.iter("meta")):
         key = _meta_key(el)
-        if (_MODIFIED_META.search(key) or key in _GENERIC_DATE_META) and el.getparent() is not None:
+        if _weak_meta(key) and el.getparent() is not None:
             el.getparent().remove(el)
     try:
         found = find_date(fresh, url=url, **htmldate_params(url))
