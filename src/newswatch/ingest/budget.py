@@ -102,14 +102,17 @@ def settle_heap() -> None:
     """Move every object alive now out of the garbage collector's sight (``gc.collect`` then
     ``gc.freeze``), for a process that has just loaded what it keeps to its end.
 
-    The analysis worker calls it once the pipeline is built and again after each lazy model
-    load: the models, lexicons and gazetteer (about 150,000 tracked objects once spaCy is
-    loaded) live as long as the worker, yet every full collection while articles are analysed
-    would walk them again. Frozen, they are skipped (gc time over the 250 articles of
-    ``benchmarks/bench_ingest.py``: 0.59 -> 0.30 CPU s). The collection first frees the load's
-    own garbage cycles, which a freeze would otherwise keep for good. Outputs are unchanged:
-    reference counting still frees everything, and a frozen object is only never collected as
-    part of a cycle.
+    Two long-lived processes call it: ``serve`` once the dashboard app is built (re-exported as
+    ``newswatch.web.app.settle_heap``; at 100,000 articles one timeline request in six or seven
+    had taken 100-115 ms instead of 30 while full collections walked the app's start-up
+    objects, ``benchmarks/bench_web.py``), and the analysis worker once the pipeline is built
+    and again after each lazy model load: the models, lexicons and gazetteer (about 150,000
+    tracked objects once spaCy is loaded) live as long as the worker, yet every full collection
+    while articles are analysed would walk them again. Frozen, they are skipped (gc time over
+    the 250 articles of ``benchmarks/bench_ingest.py``: 0.59 -> 0.30 CPU s). The collection
+    first frees the load's own garbage cycles, which a freeze would otherwise keep for good.
+    Outputs are unchanged: reference counting still frees everything, and a frozen object is
+    only never collected as part of a cycle.
     """
     gc.collect()
     gc.freeze()

@@ -9,7 +9,6 @@ a page (and a sign-in redirect for 401); every other client gets the JSON docume
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NewswatchError
+from ..ingest.budget import settle_heap as settle_heap  # re-exported for ``serve``
 from ..storage import Store
 from . import humanize
 from .config import WebConfig
@@ -57,23 +57,6 @@ VENDOR_FOLDERS = {
 }
 #: One year, in seconds: how long the language cookie is kept.
 LANG_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600
-
-
-def settle_heap() -> None:
-    """Collect garbage once, then move every object alive into the collector's permanent
-    generation (:func:`gc.freeze`): call it when a server process has built its app and is about
-    to serve for a long time.
-
-    The objects the app holds from its start (about 150,000: templates, catalogues, the models'
-    tables) were otherwise traversed by every full collection, which requests that build many
-    objects trigger every few requests: at 100,000 articles one timeline request in six or
-    seven took 100-115 ms instead of 30 (``benchmarks/bench_web.py``). Frozen objects are still
-    freed by reference counting; only reference cycles among them stay until the process ends,
-    so it is meant for the process serving the dashboard, not for one that builds apps again and
-    again (the tests).
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def create_app(
