@@ -40,20 +40,20 @@ How a figure is found (both languages read the same token fields from the nlp st
    overrides ("people" -> "person") and plural proper nouns singularised ("Afghans" ->
    "Afghan").
 
-Qualifier -> bounds: ``exact``: lower = upper = value; ``over`` and ``at_least``: lower = value,
-upper None; ``under``, ``up_to`` and ``at_most``: upper = value, lower None (the bounds are kept
-inclusive, so "more than 27" and "at least 27" share their bounds; the qualifier keeps the
-words apart, so a figure is never shown with a hedge its sentence did not use); ``about``:
-value ± half the rounding unit of its last significant digit (:func:`about_bounds`: "about 9 thousand" -> 8,500..9,500,
-"some 18 thousand" -> 17,500..18,500), because "about N" reads as N rounded. A range keeps
-qualifier ``exact`` (the model has no range qualifier) with value = its lower end and
-lower/upper = its ends.
+Qualifier -> bounds: bounds come only from the words of the text. ``exact``: lower = upper =
+value; ``over`` and ``at_least``: lower = value, upper None; ``under``, ``up_to`` and
+``at_most``: upper = value, lower None (the bounds are kept inclusive, so "more than 27" and "at
+least 27" share their bounds; the qualifier keeps the words apart — "over" and "under" are the
+exclusive ones —, so a figure is never shown with a hedge its sentence did not use); ``about``:
+no bounds at all (lower = upper = None): "about 300 people" says 300 is approximate, not how far
+off it may be, and any interval around it would be invented (issue 9). A range ("between 200 and
+300", "10-15", "от 10 до 15") keeps qualifier ``exact`` (the model has no range qualifier) with
+value = its lower end and lower/upper = its ends.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -134,28 +134,6 @@ def load_lexicon() -> dict[str, Any]:
     return lexicon
 
 
-def about_bounds(value: float) -> tuple[float, float]:
-    """Bounds of "about ``value``": ± half the unit of its last significant digit.
-
-    Args:
-        value: a positive number such as 9000 or 240_000_000.
-
-    Returns:
-        (lower, upper); 9000 -> (8500, 9500); 18000 -> (17500, 18500); 300 -> (250, 350);
-        1.5 -> (1.45, 1.55). Zero gives (0, 0).
-    """
-    if value <= 0:
-        return (value, value)
-    unit = 10.0 ** math.floor(math.log10(value))
-    for _ in range(15):  # find the last significant digit
-        if abs(value / unit - round(value / unit)) < 1e-9:
-            break
-        unit /= 10
-    while unit * 10 <= value and abs(value / (unit * 10) - round(value / (unit * 10))) < 1e-9:
-        unit *= 10
-    return (value - unit / 2, value + unit / 2)
-
-
 def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
     """Lower/upper bounds implied by a qualifier (see the module docstring)."""
     if qualifier in ("over", "at_least"):
@@ -163,7 +141,7 @@ def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
     if qualifier in ("under", "up_to", "at_most"):
         return (None, value)
     if qualifier == "about":
-        return about_bounds(value)
+        return (None, None)  # approximate: the text gives no interval, so none is made up
     return (value, value)
 
 
@@ -688,7 +666,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "3"
+    version = "4"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")
