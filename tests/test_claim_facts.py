@@ -103,3 +103,51 @@ def test_the_two_ministers_are_no_claim(situation_pipeline, text, lang):
 def test_the_property_has_one_language(situation_pipeline, text, lang):
     c = _only(_analyse(situation_pipeline, text, lang))
     assert (c.value, c.property, c.counted is not None) == (3.0, "worker wounded", True)
+
+
+# -- spelled-out numbers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("One soldier was killed and four were wounded when the convoy was shelled.", "en",
+     [(1.0, "soldier killed"), (4.0, "count wounded")]),
+    ("Двое погибли, ещё девять получили ранения при обстреле рынка.", "ru",
+     [(2.0, "count killed"), (9.0, "count wounded")]),
+    ("Один военный погиб, восьмеро пропали без вести.", "ru",
+     [(1.0, "soldier killed"), (8.0, "count missing")]),
+])
+def test_spelled_numbers_are_counted(situation_pipeline, text, lang, expected):
+    assert _claims(_analyse(situation_pipeline, text, lang)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "One of them said the road was closed.",
+    "One must admit that one thing is clear.",
+    "One strike destroyed a bridge near the town.",
+])
+def test_one_that_does_not_count_is_no_figure(situation_pipeline, text):
+    assert _analyse(situation_pipeline, text, "en").figures == []
+
+
+# -- the as-of date is the statement's, not the start of a period -----------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # published Wednesday 16 September 2026: "on Friday" is the 11th; "since March 3" only starts the count
+    ("Since March 3, 40,000 people have fled the region, the UN said on Friday.", "en", ("2026-09-11", "timex")),
+    ("Since March 3, 40,000 people have been displaced by the fighting.", "en", ("2026-09-16", "publication")),
+    ("С 3 марта из-за боёв были эвакуированы 40 тысяч человек.", "ru", ("2026-09-16", "publication")),
+])
+def test_a_period_start_is_no_as_of_date(situation_pipeline, text, lang, expected):
+    c = _only(_analyse(situation_pipeline, text, lang))
+    assert (c.value, c.as_of, c.as_of_source) == (40000.0, *expected)
+
+
+# -- a military's report of soldiers with no nationality is of its own ------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Armenia's defence ministry said two servicemen were wounded in the shelling.", "en", [(2.0, "ARM")]),
+    ("Министерство обороны Армении сообщило, что ранены двое военнослужащих.", "ru", [(2.0, "ARM")]),
+    ("A Taliban spokesman said 20 soldiers were killed.", "en", [(20.0, None)]),  # no military speaker
+])
+def test_soldiers_reported_by_a_military_are_its_own(situation_pipeline, text, lang, expected):
+    a = _analyse(situation_pipeline, text, lang)
+    assert [(c.value, c.subject_country) for c in a.claims] == expected

@@ -21,7 +21,9 @@ with no class ("the two ministers agreed") is none either:
   troops and weapons; people staying or placed in shelters or temporary accommodation are
   "displaced";
 * **as of** — a time expression of the figure's clause (or its governing heads within the
-  same quote), else one of the verb that reports the quote (the date of the statement: "the
+  same quote) that is not the start of a period ("since March 3, 40,000 have fled ..., the UN
+  said on Friday" holds as of Friday: the start is when the count began, not when it
+  stood), else one of the verb that reports the quote (the date of the statement: "the
   ministry said on Monday that 12 soldiers were killed" holds as of Monday), else the
   publication date (``as_of_source`` "publication");
 * **cited** — the speaker of the quote the figure is in ("CNN reports that ...", "по данным
@@ -36,7 +38,9 @@ with no class ("the two ministers agreed") is none either:
   about *whose* people they are, not about who did it: its subject is the **side** of the
   casualties — the country of the counted phrase itself ("13 US troops", "трое палестинцев"),
   of its "of"/"из" complement ("11 of them" → the antecedent), or of a "side" phrase of the
-  sentence ("on the Azerbaijani side", "с армянской стороны"); else none. The agent ("the
+  sentence ("on the Azerbaijani side", "с армянской стороны"); soldiers with no nationality
+  in a statement of a defence ministry or armed force are its state's ("Министерство обороны
+  Румынии заявило, что ... ранено двое военных" → ROU); else none. The agent ("the
   attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
   are two series;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
@@ -73,6 +77,8 @@ CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
 #: Nouns that name one side of a conflict ("on the Azerbaijani side", "с армянской стороны").
 SIDE_NOUNS = frozenset({"side", "сторона"})
+#: TIMEX3 mods of a period's start ("since March 3"): such a date is no as-of date.
+OPEN_START_MODS = frozenset({"AFTER", "ON_OR_AFTER"})
 #: First-person plural possessives: "our servicemen" said by one side's official are that side's.
 OUR_WORDS = {"en": frozenset({"our"}), "ru": frozenset({"наш"})}
 
@@ -92,6 +98,8 @@ class ClaimRules:
     class_nouns: dict[str, frozenset[str]] = field(default_factory=dict)
     #: folded lemmas of the places of temporary housing ("shelter", "размещение")
     shelter_words: frozenset[str] = frozenset()
+    #: folded lemmas that make a speaker a state's military ("defence", "оборона", "army")
+    military_speaker_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -108,7 +116,8 @@ class ClaimRules:
                    frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]), pairs,
                    frozenset(data["people_nouns"]),
                    {c: frozenset(ns) for c, ns in data["class_nouns"].items()},
-                   frozenset(fold(w) for w in data["shelter_words"]))
+                   frozenset(fold(w) for w in data["shelter_words"]),
+                   frozenset(fold(w) for w in data["military_speaker_words"]))
 
     def noun(self, counted: str | None) -> str | None:
         """The canonical (English) noun of a counted lemma of either language, or None when
@@ -412,7 +421,23 @@ class ClaimExtractor:
                 if code:
                     t = v.tokens[c]
                     return EventParty(t.text, t.start, t.end, t.text, None, code, None, "demonym")
+        if self.rules.noun(f.counted) == "soldier" and self._military_speaker(f):
+            # a state's military reporting "servicemen" killed, with no nationality, reports its
+            # own losses (an enemy's are named: "Ukrainian servicemen", "militants")
+            return self._speaker_side(f)
         return None
+
+    def _military_speaker(self, f: Figure) -> bool:
+        """The figure is in a statement of a defence ministry or armed force ("the Romanian
+        defence ministry said", "Министерство обороны Румынии заявило")."""
+        q = _innermost(self.a.quotes, f.start)
+        if q is None or q.speaker_start is None:
+            return False
+        end = q.speaker_end or q.speaker_start + 1
+        words = self.rules.military_speaker_words
+        toks = list(self.v.starting_in(q.speaker_start, end))
+        # the speaker's words and the modifiers of its head ("defence" of "the defence ministry")
+        return any(self.v.lemma(k) in words for i in toks for k in [i, *self.v.children[i]])
 
     def _ours(self, head: int, lo: int, hi: int) -> bool:
         """The casualties are the speaker's own: "our servicemen", "наших военных", or "on our
@@ -507,7 +532,10 @@ class ClaimExtractor:
         line_hi = a.text.find("\n", f.start, hi)
         lo = line_lo + 1 if line_lo >= 0 else lo
         hi = line_hi if line_hi >= 0 else hi
-        cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()]
+        # a period's start ("since March 3", "с 3 марта": mod AFTER / ON_OR_AFTER) dates when a
+        # count began to grow, not when it stood at the figure: it never dates a claim
+        cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()
+                 and t.mod not in OPEN_START_MODS]
         pick = self._closest_timex(cands, verb, f) if cands else None
         if pick is not None:
             return pick.value, pick.precision, "timex"
