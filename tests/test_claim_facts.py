@@ -151,3 +151,19 @@ def test_a_period_start_is_no_as_of_date(situation_pipeline, text, lang, expecte
 def test_soldiers_reported_by_a_military_are_its_own(situation_pipeline, text, lang, expected):
     a = _analyse(situation_pipeline, text, lang)
     assert [(c.value, c.subject_country) for c in a.claims] == expected
+
+
+# -- a source is cited only for what it stated ------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Reuters reported that 40 civilians had fled the village. Later, 12 civilians were killed in an air strike.",
+     "en", [(40.0, ["Reuters"]), (12.0, [])]),
+    ("Минздрав сообщил, что погибли 12 человек. Ещё 30 человек получили ранения при пожаре.",
+     "ru", [(12.0, ["Минздрав"]), (30.0, [])]),
+    # "It added": the antecedent machinery of the quotes stage resolves the pronoun
+    ("The UN said 3,000 people had been displaced. It added that 200 people were injured.",
+     "en", [(3000.0, ["United Nations"]), (200.0, ["United Nations"])]),
+])
+def test_a_source_is_cited_only_for_its_own_statement(situation_pipeline, text, lang, expected):
+    a = _analyse(situation_pipeline, text, lang)
+    assert [(c.value, c.cited) for c in a.claims] == expected

@@ -30,8 +30,10 @@ with no class ("the two ministers agreed") is none either:
   Long War Journal"), with the sources coordinated with it ("reports by Bloomberg and
   Reuters" → both); otherwise a named organisation or person reported in an earlier sentence
   of the same paragraph, at most :data:`MAX_CITATION_CARRY` sentences back (``cited_how``
-  "paragraph"): Inforos writes "FDD's Long War Journal portal has recently reported that ...
-  This is a far cry from ... In general, the Taliban already control 188 counties";
+  "paragraph"), when the figure goes on with what that report stated (its counted noun and
+  a verb of its class, or — no casualty — its subject, in the report; else none): Inforos
+  writes "FDD's Long War Journal portal has recently reported that ... This is a far cry
+  from ... In general, the Taliban already control 188 counties";
 * **casualties** — a figure whose property class is a casualty class (:data:`CASUALTY_CLASSES`:
   killed, wounded, evacuated, displaced, missing, detained; the same names for English and
   Russian verbs, and for verb + object phrases such as "получили ранения", "унёс жизни") is
@@ -264,7 +266,7 @@ class ClaimExtractor:
             subject = self._casualty_side(f, head)
             how = "syntax" if subject is not None else "none"
         as_of, precision, source = self._as_of(f, verb)
-        cited, cited_how = self._cited(f)
+        cited, cited_how = self._cited(f, prop, subject)
         conf = {"syntax": CONF_SUBJECT, "agent": CONF_SUBJECT, "fallback": CONF_FALLBACK}.get(how, CONF_NONE)
         return Claim(
             figure_text=f.text, start=f.start, end=f.end,
@@ -577,7 +579,7 @@ class ClaimExtractor:
                 hops += 1
         return None
 
-    def _cited(self, f: Figure) -> tuple[list[str], str | None]:
+    def _cited(self, f: Figure, prop: str = "", subject: EventParty | None = None) -> tuple[list[str], str | None]:
         a, v = self.a, self.v
         q = _innermost(a.quotes, f.start)
         if q is not None:
@@ -594,7 +596,8 @@ class ClaimExtractor:
                 break
             s = a.sentences[k]
             for q2 in a.quotes:
-                if s.start <= q2.start < s.end and q2.speaker and self._same_topic(q2, f):
+                if s.start <= q2.start < s.end and q2.speaker and self._same_topic(q2, f) \
+                        and self._same_statement(q2, prop, subject):
                     ent = next((e for e in v.entities_between(q2.speaker_start or 0, q2.speaker_end or 0)), None)
                     if ent is None or ent.label in self.rules.citing_labels:
                         return self._speakers(q2), "paragraph"
@@ -612,6 +615,26 @@ class ClaimExtractor:
                                               self.rules.nouns.get(self.v.lemma(t.i)) in want):
                 return True
         return False
+
+    def _same_statement(self, q: Quote, prop: str, subject: EventParty | None) -> bool:
+        """The figure goes on with what the earlier report stated, not with a new fact of the
+        paragraph: the report has a verb of the figure's class (LWJ "the Taliban controls almost
+        all the counties" → "control 188 counties"), or, for a figure that is no casualty, it
+        names the figure's subject ("the Taliban" → "are fighting for another 135"). "Reuters
+        reported that 40 civilians had fled. Later, 12 civilians were killed" cites nobody for
+        the 12 (issue 9: a source is never taken from another statement)."""
+        v = self.v
+        cls_ = prop.rsplit(" ", 1)[-1] if " " in prop else None
+        inside = [t.i for t in v.tokens if q.start <= t.start < q.end]
+        if cls_ is not None and any(self.rules.verb_classes.get(v.lemma(i)) == cls_ for i in inside):
+            return True
+        if subject is None or cls_ in CASUALTY_CLASSES:
+            return False
+        if q.start <= subject.start < q.end:
+            return True
+        key = subject_identity(subject)
+        return any(subject_identity(self.res.resolve_one(i)) == key for i in inside
+                   if v.entity_at(i) is not None)
 
     def _speakers(self, q: Quote) -> list[str]:
         """The quote's speaker plus the named sources coordinated with it."""
