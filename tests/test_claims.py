@@ -43,7 +43,7 @@ def test_taliban_district_counts_are_attributed_to_the_long_war_journal(seed_art
 def test_reported_figures_cite_their_sources(seed_article: Article) -> None:
     afghans = _claim(seed_article, "about 9 thousand Afghans")
     assert (afghans.cited, afghans.cited_how) == (["Bloomberg", "Reuters"], "quote")
-    assert (afghans.lower, afghans.upper) == (8500.0, 9500.0)
+    assert (afghans.qualifier, afghans.lower, afghans.upper) == ("about", None, None)
     cnn = _claim(seed_article, "some 18 thousand Afghans")
     assert cnn.cited == ["CNN"]
     money = _claim(seed_article, "up to $240 million")

@@ -122,6 +122,18 @@ def _claim(n: int, as_of: str, value: float, lower: float | None, upper: float |
             "figure_text": str(value), "cited": [], "as_of_source": "timex"}
 
 
+def test_two_tolls_dated_only_by_publication_do_not_conflict() -> None:
+    # issue 9: 12 and 15 soldiers killed, both reports undated in the text (as-of = their
+    # publication day): they may be two clashes, so no conflict; a dated 15 does conflict with 12
+    fallback = [_claim(1, "2026-09-14", 12, 12, 12), _claim(2, "2026-09-14", 15, 15, 15)]
+    for c in fallback:
+        c["as_of_source"] = "publication"
+    s = _series("k", "killed", "soldier killed", None, ["g"], fallback)
+    assert [(p.value, p.conflicting) for p in s.points] == [(12, False), (15, False)]
+    s = _series("k", "killed", "soldier killed", None, ["g"], [fallback[0], _claim(3, "2026-09-14", 15, 15, 15)])
+    assert [(p.value, p.conflicting) for p in s.points] == [(12, True), (15, True)]
+
+
 def test_conflicts_need_ranges_that_cannot_both_hold() -> None:
     # two exact values for one day disagree; "at least 12" and 15 do not
     s = _series("k", "killed", "soldier killed", None, ["g"], [

@@ -148,8 +148,8 @@ class Figure:
     Attributes:
         text: the surface form of the whole figure ("over 300 people", "$240 million").
         value: the number as written, scaled ("9 thousand" -> 9000.0).
-        lower, upper: bounds implied by the qualifier (None = unbounded on that side);
-            for an exact figure both equal ``value``.
+        lower, upper: bounds the text states (None = unbounded on that side); for an exact
+            figure both equal ``value``; an approximate one ("about 300") has none.
         unit: ISO 4217 currency code for money ("USD"), "percent", or None for plain counts.
         counted: lemma of the thing counted ("district", "soldier"), None if unknown.
         qualifier: "over" | "under" | "about" | "up_to" | "at_least" | "at_most" | "exact"

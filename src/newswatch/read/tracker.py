@@ -39,7 +39,10 @@ article cites). Marks, computed over the series as shown (after scope and correc
 * ``conflicting`` — the same as-of date has another point whose range cannot hold together
   with this one (ranges from the bounds: "at least 27" is [27, ∞), "up to 10" (-∞, 10],
   "27" [27, 27]; an exact value's range is the value itself, also after a correction that
-  set the value only); "at least 12" and "19" on one day do not conflict;
+  set the value only); "at least 12" and "19" on one day do not conflict; nor do two points
+  whose date is only each one's publication date (every source's ``as_of_source`` is
+  "publication"): the series matches their side, property and unit but not their place or
+  clash, so two tolls of two fights reported on one day are no conflict (issue 9);
 * ``revises`` — the point states a new value for the series: the value of the previous as-of
   date differs from this date's value (each date's value: the one most reports state, ties
   the latest published). ``revisions`` lists them in order: 12 → 19 → 27. Disputed points
@@ -340,7 +343,16 @@ def _interval(p: Point) -> tuple[float, float]:
     return min(lo, hi), max(lo, hi)
 
 
+def _dated_by_publication(p: Point) -> bool:
+    """Every source of the point took its as-of date from its publication date alone."""
+    return bool(p.sources) and all(x.as_of_source == "publication" for x in p.sources)
+
+
 def _disagree(a: Point, b: Point) -> bool:
+    """The two points of one as-of date state ranges that cannot both hold, and at least one
+    of them was dated by its text (two publication-date fallbacks may be two clashes)."""
+    if _dated_by_publication(a) and _dated_by_publication(b):
+        return False
     (alo, ahi), (blo, bhi) = _interval(a), _interval(b)
     return ahi < blo or bhi < alo
 

@@ -28,7 +28,8 @@ How a figure is found (both languages read the same token fields from the nlp st
    compound modifiers ("two-track", "30,000-foot"), ratios ("one in five"), fractions ("two
    thirds"), numbers counting time units ("twenty-two years", "два года": durations and ages
    belong to the timexes stage), and the spelled "one"/"один" (a pronoun or "one of" far
-   more often than a count).
+   more often than a count) unless it is the numeral modifier of the subject or object of a
+   full verb ("one soldier was killed", "один военный погиб").
 4. **Counted noun**, in order: (a) the dependency parse: the noun that the number (or its
    scale word) modifies, to its right (spaCy ``nummod``; natasha ``nummod``/``nummod:gov``);
    or the object of "of" ("thousands of people"); (b) the next noun within
@@ -36,24 +37,26 @@ How a figure is found (both languages read the same token fields from the nlp st
    another 135", "the number ... is 70"): the counted noun of the nearest preceding figure in
    the same or the previous sentence that has one and no unit; then ``counted_start``/
    ``counted_end`` point at that antecedent noun. (c) only applies to numbers written with
-   digits or with a scale word. Lemmas come from the nlp stage, with the lexicon's
-   overrides ("people" -> "person") and plural proper nouns singularised ("Afghans" ->
-   "Afghan").
+   digits or with a scale word. A bare spelled number with no noun is no figure ("the two"),
+   except as the subject of a full verb, the substantive use of a numeral ("four were
+   wounded", "двое погибли", "ещё девять получили ранения"): a figure with no counted noun.
+   Lemmas come from the nlp stage, with the lexicon's overrides ("people" -> "person") and
+   plural proper nouns singularised ("Afghans" -> "Afghan").
 
-Qualifier -> bounds: ``exact``: lower = upper = value; ``over`` and ``at_least``: lower = value,
-upper None; ``under``, ``up_to`` and ``at_most``: upper = value, lower None (the bounds are kept
-inclusive, so "more than 27" and "at least 27" share their bounds; the qualifier keeps the
-words apart, so a figure is never shown with a hedge its sentence did not use); ``about``:
-value ± half the rounding unit of its last significant digit (:func:`about_bounds`: "about 9 thousand" -> 8,500..9,500,
-"some 18 thousand" -> 17,500..18,500), because "about N" reads as N rounded. A range keeps
-qualifier ``exact`` (the model has no range qualifier) with value = its lower end and
-lower/upper = its ends.
+Qualifier -> bounds: bounds come only from the words of the text. ``exact``: lower = upper =
+value; ``over`` and ``at_least``: lower = value, upper None; ``under``, ``up_to`` and
+``at_most``: upper = value, lower None (the bounds are kept inclusive, so "more than 27" and "at
+least 27" share their bounds; the qualifier keeps the words apart — "over" and "under" are the
+exclusive ones —, so a figure is never shown with a hedge its sentence did not use); ``about``:
+no bounds at all (lower = upper = None): "about 300 people" says 300 is approximate, not how far
+off it may be, and any interval around it would be invented (issue 9). A range ("between 200 and
+300", "10-15", "от 10 до 15") keeps qualifier ``exact`` (the model has no range qualifier) with
+value = its lower end and lower/upper = its ends.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -105,6 +108,11 @@ _ELIDED_DEPS = {"pobj", "dobj", "attr", "nsubj", "nsubjpass", "conj", "appos", "
 _NUMERIC_DATE = re.compile(
     r"(?i)(?:the|between|about|over|some|around|nearly|almost|up|more|than|and|to|or|another"
     r"|[-–—]|\s|[\d,.])*\d(?:[\s\d,.–—-]|and|to|or)*")
+#: Subject and object labels of spaCy (ClearNLP) and natasha (UD).
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
+_OBJECT_DEPS = frozenset({"dobj", "obj"})
+#: A verb with a dependent of these labels is transitive or takes a clause.
+_COMPLEMENT_DEPS = _OBJECT_DEPS | {"ccomp", "xcomp", "attr", "dative", "iobj"}
 _EN_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART",
                    "LAW", "NORP", "LANGUAGE", "ORDINAL"}
 _EN_FIGURE_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -134,28 +142,6 @@ def load_lexicon() -> dict[str, Any]:
     return lexicon
 
 
-def about_bounds(value: float) -> tuple[float, float]:
-    """Bounds of "about ``value``": ± half the unit of its last significant digit.
-
-    Args:
-        value: a positive number such as 9000 or 240_000_000.
-
-    Returns:
-        (lower, upper); 9000 -> (8500, 9500); 18000 -> (17500, 18500); 300 -> (250, 350);
-        1.5 -> (1.45, 1.55). Zero gives (0, 0).
-    """
-    if value <= 0:
-        return (value, value)
-    unit = 10.0 ** math.floor(math.log10(value))
-    for _ in range(15):  # find the last significant digit
-        if abs(value / unit - round(value / unit)) < 1e-9:
-            break
-        unit /= 10
-    while unit * 10 <= value and abs(value / (unit * 10) - round(value / (unit * 10))) < 1e-9:
-        unit *= 10
-    return (value - unit / 2, value + unit / 2)
-
-
 def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
     """Lower/upper bounds implied by a qualifier (see the module docstring)."""
     if qualifier in ("over", "at_least"):
@@ -163,7 +149,7 @@ def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
     if qualifier in ("under", "up_to", "at_most"):
         return (None, value)
     if qualifier == "about":
-        return about_bounds(value)
+        return (None, None)  # approximate: the text gives no interval, so none is made up
     return (value, value)
 
 
@@ -528,8 +514,9 @@ class FigureFinder:
             if ht.pos in ("NOUN", "PROPN") and not self._is_unitish(ht, lang) \
                     and ht.text[-1:].isalpha():
                 return h
-            if lang == "ru" and ht.pos == "ADJ" and "Case=Gen" in ht.morph and h == ph.last + 1:
-                return h  # substantivised adjective: "300 военных"
+            if lang == "ru" and ht.pos == "ADJ" and h == ph.last + 1 \
+                    and ("Case=Gen" in ht.morph or ht.dep in _SUBJECT_DEPS | _OBJECT_DEPS):
+                return h  # substantivised adjective: "300 военных", "один военный погиб"
         # "thousands of people", "300 of the soldiers"
         if lang == "en":
             for k in range(ph.last + 1, min(len(toks), ph.last + 2)):
@@ -553,6 +540,32 @@ class FigureFinder:
             skipped += 1
             j += 1
         return None
+
+    @staticmethod
+    def _counts_one(toks: list[Token], ph: _Phrase, counted_i: int | None) -> bool:
+        """A spelled "one"/"один" that counts: the numeral modifier (``nummod``) of the noun the
+        parse gives it, that noun being the subject of a passive or intransitive full verb (a
+        verb with no object or clausal complement: "one soldier was killed", "один военный
+        погиб"), with no "of"/"из" after the numeral. "One of them", the pronoun "one", "one
+        thing is clear" (a copula) and the agent of a transitive verb ("one strike destroyed
+        a vehicle", "one official said": "one" there picks an individual rather than counts)
+        stay no figures."""
+        if counted_i is None or toks[ph.core_last].dep not in ("nummod", "nummod:gov"):
+            return False
+        nxt = toks[ph.core_last + 1].text.lower() if ph.core_last + 1 < len(toks) else ""
+        noun = toks[counted_i]
+        verb = noun.head
+        if nxt in ("of", "из") or noun.dep not in _SUBJECT_DEPS or toks[verb].pos != "VERB" or verb == noun.i:
+            return False
+        return not any(t.head == verb and t.i != verb and t.dep in _COMPLEMENT_DEPS for t in toks)
+
+    def _numeral_subject(self, toks: list[Token], ph: _Phrase) -> bool:
+        """A bare spelled numeral (no noun, not "one") that is the subject of a full verb
+        stands for its elided people or things: "four were wounded", "двое погибли", "ещё
+        девять получили ранения" (the substantive use of a cardinal or collective numeral)."""
+        t = toks[ph.core_last]
+        return (ph.value > 1 and ph.core_first == ph.core_last and t.dep in _SUBJECT_DEPS
+                and toks[t.head].pos == "VERB" and t.head != t.i)
 
     # --------------------------------------------------------------------- main
     def find(self, article: Article, stage: str, version: str) -> list[Figure]:
@@ -603,7 +616,7 @@ class FigureFinder:
                     and YEAR_MIN <= ph.value <= YEAR_MAX)
         if yearlike and (counted_i is None or self._inside(years, first_num.start, first_num.end)):
             return None
-        if ph.spelled_one:
+        if ph.spelled_one and not self._counts_one(toks, ph, counted_i):
             return None  # "one" / "один": pronoun, "one of", "one thing" - not a count
         last_tok = toks[ph.last]
         after = text[last_tok.end:last_tok.end + 2]
@@ -636,7 +649,8 @@ class FigureFinder:
             if ante is not None:
                 counted, counted_s, counted_e = ante.counted, ante.counted_start, ante.counted_end
                 how = "elided"
-        if counted is None and unit is None and not ph.digits and not ph.scaled:
+        if counted is None and unit is None and not ph.digits and not ph.scaled \
+                and not self._numeral_subject(toks, ph):
             return None  # a bare spelled number with nothing counted ("the two")
         # hedge verb governing the phrase: "exceeds one thousand people"
         qualifier = ph.qualifier
@@ -688,7 +702,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "3"
+    version = "4"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")

@@ -1,4 +1,6 @@
-"""The claims ledger, per article: every figure becomes a :class:`~newswatch.model.Claim`.
+"""The claims ledger, per article: every figure that states something the ledger tracks becomes
+a :class:`~newswatch.model.Claim` (a count of people or of listed things, an amount, or a figure
+whose verb has a class; not "the two ministers agreed" nor "300 квадратных метров").
 
 See :mod:`newswatch.stages.claims.extractor` for the rules (subject, property, as-of date, cited
 source, group key). Grouping across articles and over time is done by the store
@@ -21,7 +23,7 @@ class ClaimsStage(Stage):
     """Turn the article's figures into claims (English and Russian; other languages: none)."""
 
     name = "claims"
-    version = "4"
+    version = "5"
     #: ``places``: the actor resolver reads them (capitals standing for states);
     #: ``published``: the as-of date when the sentence has none; ``source``: the outlet.
     requires = ("text", "language", "published", "source", "tokens", "sentences", "entities", "quotes",

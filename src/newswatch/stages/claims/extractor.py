@@ -1,6 +1,9 @@
 """Figures as claims: who or what a figure is about, what it counts, as of when, and who says so.
 
-Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatch.model.Claim`:
+A :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatch.model.Claim` when
+it states something the ledger tracks (:meth:`ClaimRules.property`): its verb has a class, or it
+has a unit, or its noun is in the table; a count of known referents as the subject of a clause
+with no class ("the two ministers agreed") is none either:
 
 * **subject** — the grammatical subject of the verb governing the figure ("the Taliban already
   control 188 counties ... and are fighting for another 135" → the Taliban for both); a
@@ -10,25 +13,36 @@ Every :class:`~newswatch.model.Figure` of an article becomes a :class:`~newswatc
   "США" carry their country. With no subject the claim has none (and groups only with claims
   that have none either);
 * **property** — the counted noun normalised by ``data/claim_properties.json`` plus the
-  governing verb's class ("district controlled", "district contested"); Russian nouns map to
-  the same English nouns ("район" → district), so claims group across languages;
+  governing verb's class ("district controlled", "district contested"), both from one
+  canonical English set: Russian nouns map to the same English nouns ("район" → district,
+  "рабочий" → worker), an unlisted noun of people is "person", anything else "count", so
+  claims group across languages and no property mixes them. A casualty class holds only for
+  people (not for "300 квадратных метров" or houses that "пострадали"), "deployed" only for
+  troops and weapons; people staying or placed in shelters or temporary accommodation are
+  "displaced";
 * **as of** — a time expression of the figure's clause (or its governing heads within the
-  same quote), else one of the verb that reports the quote (the date of the statement: "the
+  same quote) that is not the start of a period ("since March 3, 40,000 have fled ..., the UN
+  said on Friday" holds as of Friday: the start is when the count began, not when it
+  stood), else one of the verb that reports the quote (the date of the statement: "the
   ministry said on Monday that 12 soldiers were killed" holds as of Monday), else the
   publication date (``as_of_source`` "publication");
 * **cited** — the speaker of the quote the figure is in ("CNN reports that ...", "по данным
   Long War Journal"), with the sources coordinated with it ("reports by Bloomberg and
   Reuters" → both); otherwise a named organisation or person reported in an earlier sentence
   of the same paragraph, at most :data:`MAX_CITATION_CARRY` sentences back (``cited_how``
-  "paragraph"): Inforos writes "FDD's Long War Journal portal has recently reported that ...
-  This is a far cry from ... In general, the Taliban already control 188 counties";
+  "paragraph"), when the figure goes on with what that report stated (its counted noun and
+  a verb of its class, or — no casualty — its subject, in the report; else none): Inforos
+  writes "FDD's Long War Journal portal has recently reported that ... This is a far cry
+  from ... In general, the Taliban already control 188 counties";
 * **casualties** — a figure whose property class is a casualty class (:data:`CASUALTY_CLASSES`:
   killed, wounded, evacuated, displaced, missing, detained; the same names for English and
   Russian verbs, and for verb + object phrases such as "получили ранения", "унёс жизни") is
   about *whose* people they are, not about who did it: its subject is the **side** of the
   casualties — the country of the counted phrase itself ("13 US troops", "трое палестинцев"),
   of its "of"/"из" complement ("11 of them" → the antecedent), or of a "side" phrase of the
-  sentence ("on the Azerbaijani side", "с армянской стороны"); else none. The agent ("the
+  sentence ("on the Azerbaijani side", "с армянской стороны"); soldiers with no nationality
+  in a statement of a defence ministry or armed force are its state's ("Министерство обороны
+  Румынии заявило, что ... ранено двое военных" → ROU); else none. The agent ("the
   attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
   are two series;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
@@ -65,6 +79,8 @@ CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
 #: Nouns that name one side of a conflict ("on the Azerbaijani side", "с армянской стороны").
 SIDE_NOUNS = frozenset({"side", "сторона"})
+#: TIMEX3 mods of a period's start ("since March 3"): such a date is no as-of date.
+OPEN_START_MODS = frozenset({"AFTER", "ON_OR_AFTER"})
 #: First-person plural possessives: "our servicemen" said by one side's official are that side's.
 OUR_WORDS = {"en": frozenset({"our"}), "ru": frozenset({"наш"})}
 
@@ -78,6 +94,14 @@ class ClaimRules:
     subject_nouns: frozenset[str]
     citing_labels: frozenset[str]
     verb_object_classes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: canonical nouns (values of ``nouns``) that count people
+    people_nouns: frozenset[str] = frozenset()
+    #: classes that hold only for some canonical nouns ("deployed": troops and weapons)
+    class_nouns: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: folded lemmas of the places of temporary housing ("shelter", "размещение")
+    shelter_words: frozenset[str] = frozenset()
+    #: folded lemmas that make a speaker a state's military ("defence", "оборона", "army")
+    military_speaker_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -91,23 +115,63 @@ class ClaimRules:
                 verb, obj = phrase.split(" ", 1)
                 pairs[(fold(verb), fold(obj))] = cls_
         return cls({fold(k): v for k, v in data["nouns"].items()}, verbs,
-                   frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]), pairs)
+                   frozenset(fold(w) for w in data["subject_nouns"]), frozenset(data["citing_labels"]), pairs,
+                   frozenset(data["people_nouns"]),
+                   {c: frozenset(ns) for c, ns in data["class_nouns"].items()},
+                   frozenset(fold(w) for w in data["shelter_words"]),
+                   frozenset(fold(w) for w in data["military_speaker_words"]))
+
+    def noun(self, counted: str | None) -> str | None:
+        """The canonical (English) noun of a counted lemma of either language, or None when
+        the table has none: "район" → district, "soldiers" → soldier, "министр" → None."""
+        return self.nouns.get(fold(counted)) if counted else None
+
+    def verb_class(self, verb: str | None, verb_objects: tuple[str, ...] = ()) -> str | None:
+        """The class of the governing verb ("kill" → killed), or of the verb with one of its
+        objects ("получить ранение" → wounded); None when neither is listed."""
+        if not verb:
+            return None
+        cls_ = self.verb_classes.get(fold(verb))
+        if cls_ is None:
+            cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
+                         if (fold(verb), fold(o)) in self.verb_object_classes), None)
+        return cls_
 
     def property(self, counted: str | None, verb: str | None, unit: str | None,
-                 verb_objects: tuple[str, ...] = ()) -> str:
-        """The normalised property ("district controlled"; "USD allocated"; "person").
+                 verb_objects: tuple[str, ...] = (), people: bool = False) -> str | None:
+        """The normalised property ("district controlled"; "USD allocated"; "person"), or None
+        when the figure is no claim.
+
+        The property is ``<noun> <class>`` with both parts from one canonical set for English
+        and Russian: the noun is the table's noun ("рабочий" → worker), else "person" for an
+        unlisted noun of people (``people``: "палестинцы", "трое рабочих"), else the unit,
+        else "count"; the class is the verb's, kept only where it holds: a casualty or
+        displacement class only for people (never for a measure, an amount or houses: "300
+        квадратных метров пострадали" is no casualty), a class of ``class_nouns`` only for its
+        nouns ("разместить 1200 человек" houses people, it deploys no troops).
 
         Args:
             counted: the counted noun's lemma; verb: the governing verb's lemma; unit: the unit;
             verb_objects: lemmas of the verb's objects, for verb + object classes ("получить
-            ранение" → wounded) that the verb alone does not give.
+            ранение" → wounded) that the verb alone does not give; people: the counted noun
+            names people (a listed people noun is people whatever this says).
+
+        Returns:
+            The property; None for a figure with no class whose noun is not in the table and
+            which has no unit ("two ministers", "300 квадратных метров"): a count of something
+            the ledger does not track is no claim.
         """
-        noun = self.nouns.get(fold(counted), counted) if counted else (unit or "count")
-        cls_ = self.verb_classes.get(fold(verb)) if verb else None
-        if cls_ is None and verb:
-            cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
-                         if (fold(verb), fold(o)) in self.verb_object_classes), None)
-        return f"{noun} {cls_}" if cls_ else str(noun)
+        noun = self.noun(counted)
+        people = people or noun in self.people_nouns
+        cls_ = self.verb_class(verb, verb_objects)
+        if cls_ in self.class_nouns and noun not in self.class_nouns[cls_]:
+            cls_ = None
+        if cls_ in CASUALTY_CLASSES and (unit is not None or (counted is not None and not people)):
+            cls_ = None
+        if cls_ is None and noun is None and unit is None:
+            return None
+        part = noun or ("person" if counted and people else None) or unit or "count"
+        return f"{part} {cls_}" if cls_ else part
 
 
 def group_key(subject_id: str | None, prop: str, unit: str | None) -> str:
@@ -148,13 +212,14 @@ class ClaimExtractor:
         self._reporting = _reporting_verbs(self.v.lang)
 
     def claims(self, stage: str, version: str) -> list[Claim]:
-        """One claim per figure, in text order.
+        """The claims of the figures that are claims (see :meth:`claim`), in text order.
 
         An elliptic casualty figure with no side of its own ("11 of them were killed and more
         than 18 were wounded") takes the side of the casualty figure before it in the sentence.
         """
-        figures = sorted(self.a.figures, key=lambda f: f.start)
-        out = [self.claim(f, stage, version) for f in figures]
+        pairs = [(f, self.claim(f, stage, version)) for f in sorted(self.a.figures, key=lambda f: f.start)]
+        figures = [f for f, c in pairs if c is not None]
+        out = [c for _, c in pairs if c is not None]
         for k in range(1, len(out)):
             c, f = out[k], figures[k]
             if c.subject is not None or f.counted or not _casualty(c.property):
@@ -166,8 +231,11 @@ class ClaimExtractor:
                 c.group_key = group_key(prev.group_key.split("|", 1)[0], c.property, c.unit)
         return out
 
-    def claim(self, f: Figure, stage: str, version: str) -> Claim:
-        """The claim of one figure."""
+    def claim(self, f: Figure, stage: str, version: str) -> Claim | None:
+        """The claim of one figure, or None when the figure states nothing the ledger tracks
+        (:meth:`ClaimRules.property`), or when it only counts the known referents of a
+        non-claim clause: "the two ministers agreed", "двое министров договорились" (a spelled
+        number or a definite "the N" on the subject of a verb with no class)."""
         head = self._figure_head(f)
         verb = self._governing_verb(head) if head is not None else None
         subject, how = (self._subject(verb) if verb is not None else (None, "none"))
@@ -186,12 +254,19 @@ class ClaimExtractor:
                 verb, verb_lemma = rel, self.v.lemma(rel)
         objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
                      ) if verb is not None else ()
-        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs)
+        people = head is not None and f.counted is not None and self._people(head)
+        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people)
+        if prop is not None and " " not in prop and f.unit is None and verb is not None \
+                and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
+                and self._in_shelter(verb):
+            prop = f"{prop} displaced"  # "1,200 people are staying in shelters"
+        if prop is None or (" " not in prop and head is not None and self._referential(f, head, verb)):
+            return None
         if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
             subject = self._casualty_side(f, head)
             how = "syntax" if subject is not None else "none"
         as_of, precision, source = self._as_of(f, verb)
-        cited, cited_how = self._cited(f)
+        cited, cited_how = self._cited(f, prop, subject)
         conf = {"syntax": CONF_SUBJECT, "agent": CONF_SUBJECT, "fallback": CONF_FALLBACK}.get(how, CONF_NONE)
         return Claim(
             figure_text=f.text, start=f.start, end=f.end,
@@ -207,6 +282,39 @@ class ClaimExtractor:
         )
 
     # -- parse ---------------------------------------------------------------------------------
+
+    def _people(self, head: int) -> bool:
+        """The counted noun names people: a demonym or group noun ("Palestinians",
+        "талибов"), or a Russian noun the morphology marks animate ("рабочих")."""
+        v = self.v
+        lemma = v.lemma(head)
+        tables = self.res.tables
+        if any(tables.demonyms.get(v.lang, {}).get(w) or tables.group_nouns.get(v.lang, {}).get(w)
+               for w in (lemma, fold(v.text(head)))):
+            return True
+        return v.lang == "ru" and "Animacy=Anim" in v.tokens[head].morph
+
+    def _in_shelter(self, verb: int) -> bool:
+        """The verb places its people in temporary housing: a locative complement ("in",
+        "at", "в", "на") whose noun, or a modifier of it, is a shelter word ("staying in
+        shelters", "evacuation centres", "в пунктах временного размещения")."""
+        v = self.v
+        args = v.args(verb)
+        for slot in ("prep:in", "prep:at", "prep:into", "prep:в", "prep:на"):
+            for n in args.get(slot, []):
+                if any(v.lemma(k) in self.rules.shelter_words for k in [n, *v.children[n]]):
+                    return True
+        return False
+
+    def _referential(self, f: Figure, head: int, verb: int | None) -> bool:
+        """The figure only counts referents the text already knows, as the subject of its
+        clause: a definite "the two ministers" or a spelled "two ministers agreed"."""
+        v = self.v
+        if verb is None or v.slot_of(head) not in ("subj", "pass_subj") or v.head(head) != verb:
+            return False
+        if any(ch.isdigit() for ch in f.text):
+            return v.lang == "en" and any(v.tokens[c].text.lower() == "the" for c in v.children[head])
+        return True
 
     def _figure_head(self, f: Figure) -> int | None:
         toks = [self.v.tokens[i] for i in self.v.starting_in(f.start, f.end)]
@@ -315,7 +423,23 @@ class ClaimExtractor:
                 if code:
                     t = v.tokens[c]
                     return EventParty(t.text, t.start, t.end, t.text, None, code, None, "demonym")
+        if self.rules.noun(f.counted) == "soldier" and self._military_speaker(f):
+            # a state's military reporting "servicemen" killed, with no nationality, reports its
+            # own losses (an enemy's are named: "Ukrainian servicemen", "militants")
+            return self._speaker_side(f)
         return None
+
+    def _military_speaker(self, f: Figure) -> bool:
+        """The figure is in a statement of a defence ministry or armed force ("the Romanian
+        defence ministry said", "Министерство обороны Румынии заявило")."""
+        q = _innermost(self.a.quotes, f.start)
+        if q is None or q.speaker_start is None:
+            return False
+        end = q.speaker_end or q.speaker_start + 1
+        words = self.rules.military_speaker_words
+        toks = list(self.v.starting_in(q.speaker_start, end))
+        # the speaker's words and the modifiers of its head ("defence" of "the defence ministry")
+        return any(self.v.lemma(k) in words for i in toks for k in [i, *self.v.children[i]])
 
     def _ours(self, head: int, lo: int, hi: int) -> bool:
         """The casualties are the speaker's own: "our servicemen", "наших военных", or "on our
@@ -410,7 +534,10 @@ class ClaimExtractor:
         line_hi = a.text.find("\n", f.start, hi)
         lo = line_lo + 1 if line_lo >= 0 else lo
         hi = line_hi if line_hi >= 0 else hi
-        cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()]
+        # a period's start ("since March 3", "с 3 марта": mod AFTER / ON_OR_AFTER) dates when a
+        # count began to grow, not when it stood at the figure: it never dates a claim
+        cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()
+                 and t.mod not in OPEN_START_MODS]
         pick = self._closest_timex(cands, verb, f) if cands else None
         if pick is not None:
             return pick.value, pick.precision, "timex"
@@ -452,7 +579,7 @@ class ClaimExtractor:
                 hops += 1
         return None
 
-    def _cited(self, f: Figure) -> tuple[list[str], str | None]:
+    def _cited(self, f: Figure, prop: str = "", subject: EventParty | None = None) -> tuple[list[str], str | None]:
         a, v = self.a, self.v
         q = _innermost(a.quotes, f.start)
         if q is not None:
@@ -469,7 +596,8 @@ class ClaimExtractor:
                 break
             s = a.sentences[k]
             for q2 in a.quotes:
-                if s.start <= q2.start < s.end and q2.speaker and self._same_topic(q2, f):
+                if s.start <= q2.start < s.end and q2.speaker and self._same_topic(q2, f) \
+                        and self._same_statement(q2, prop, subject):
                     ent = next((e for e in v.entities_between(q2.speaker_start or 0, q2.speaker_end or 0)), None)
                     if ent is None or ent.label in self.rules.citing_labels:
                         return self._speakers(q2), "paragraph"
@@ -487,6 +615,26 @@ class ClaimExtractor:
                                               self.rules.nouns.get(self.v.lemma(t.i)) in want):
                 return True
         return False
+
+    def _same_statement(self, q: Quote, prop: str, subject: EventParty | None) -> bool:
+        """The figure goes on with what the earlier report stated, not with a new fact of the
+        paragraph: the report has a verb of the figure's class (LWJ "the Taliban controls almost
+        all the counties" → "control 188 counties"), or, for a figure that is no casualty, it
+        names the figure's subject ("the Taliban" → "are fighting for another 135"). "Reuters
+        reported that 40 civilians had fled. Later, 12 civilians were killed" cites nobody for
+        the 12 (issue 9: a source is never taken from another statement)."""
+        v = self.v
+        cls_ = prop.rsplit(" ", 1)[-1] if " " in prop else None
+        inside = [t.i for t in v.tokens if q.start <= t.start < q.end]
+        if cls_ is not None and any(self.rules.verb_classes.get(v.lemma(i)) == cls_ for i in inside):
+            return True
+        if subject is None or cls_ in CASUALTY_CLASSES:
+            return False
+        if q.start <= subject.start < q.end:
+            return True
+        key = subject_identity(subject)
+        return any(subject_identity(self.res.resolve_one(i)) == key for i in inside
+                   if v.entity_at(i) is not None)
 
     def _speakers(self, q: Quote) -> list[str]:
         """The quote's speaker plus the named sources coordinated with it."""

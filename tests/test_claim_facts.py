@@ -1,0 +1,169 @@
+"""Issue 9: wrong or missing figure and claim facts a new user saw on fresh articles.
+
+Every sentence here is written for these tests (English and Russian); the expected values are
+read off the sentence. "A wrong fact is worse than a missing one": several tests assert that no
+claim is made at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newswatch.model import Article, Claim
+
+from situation_helpers import run
+
+PUBLISHED = dt.date(2026, 9, 16)
+
+
+def _analyse(pipe, text: str, lang: str) -> Article:
+    return run(pipe, text, lang, PUBLISHED, "facts", "Test Wire")
+
+
+def _claims(a: Article) -> list[tuple[float, str]]:
+    return [(c.value, c.property) for c in a.claims]
+
+
+def _only(a: Article) -> Claim:
+    assert len(a.claims) == 1, _claims(a)
+    return a.claims[0]
+
+
+# -- approximate figures keep their value, with no invented bounds ----------------------------------
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("About 300 people were evacuated from the flooded district on Sunday.", "en"),
+    ("Около 300 человек эвакуировали из затопленного района в воскресенье.", "ru"),
+])
+def test_an_approximate_figure_has_no_bounds_the_text_does_not_give(situation_pipeline, text, lang):
+    a = _analyse(situation_pipeline, text, lang)
+    [f] = a.figures
+    assert (f.value, f.qualifier, f.lower, f.upper) == (300.0, "about", None, None)
+    c = _only(a)
+    assert (c.value, c.qualifier, c.lower, c.upper, c.property) == (300.0, "about", None, None, "person evacuated")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Between 200 and 300 people were evacuated overnight.", (200.0, 200.0, 300.0, "exact")),
+    ("More than 200 people were detained in the capital.", (200.0, 200.0, None, "over")),
+    ("Up to 900 people were evacuated from the coast.", (900.0, None, 900.0, "up_to")),
+])
+def test_stated_bounds_are_kept(situation_pipeline, text, expected):
+    c = _only(_analyse(situation_pipeline, text, "en"))
+    assert (c.value, c.lower, c.upper, c.qualifier) == expected
+
+
+# -- people in shelters are displaced, not deployed ---------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("About 1,200 people are staying in shelters after the storm.", "en", "person displaced"),
+    ("Около 1200 человек размещены в пунктах временного размещения.", "ru", "person displaced"),
+])
+def test_people_in_shelters_are_displaced(situation_pipeline, text, lang, expected):
+    c = _only(_analyse(situation_pipeline, text, lang))
+    assert (c.value, c.property) == (1200.0, expected)
+
+
+def test_troops_are_still_deployed(situation_pipeline):
+    c = _only(_analyse(situation_pipeline, "Россия разместила 300 военнослужащих у границы.", "ru"))
+    assert (c.value, c.property, c.subject_country) == (300.0, "soldier deployed", "RUS")
+
+
+# -- measures, amounts and things are no casualties -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Пожар охватил 300 квадратных метров склада.", "ru"),
+    ("The blaze spread over 300 square metres of the depot.", "en"),
+    ("При обстреле пострадали 40 домов.", "ru"),
+])
+def test_a_measure_or_a_thing_is_no_casualty_claim(situation_pipeline, text, lang):
+    a = _analyse(situation_pipeline, text, lang)
+    assert not [c for c in a.claims if c.property.rsplit(" ", 1)[-1] in ("killed", "wounded", "displaced")]
+    assert not [c for c in a.claims if c.value in (300.0, 40.0)], _claims(a)
+
+
+# -- a count of known referents in a non-claim clause is no claim -----------------------------------
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("The two ministers agreed to extend the truce by a week.", "en"),
+    ("Два министра договорились продлить перемирие на неделю.", "ru"),
+])
+def test_the_two_ministers_are_no_claim(situation_pipeline, text, lang):
+    assert _analyse(situation_pipeline, text, lang).claims == []
+
+
+# -- one canonical property name set for both languages ---------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Трое рабочих получили ранения при взрыве на заводе.", "ru"),
+    ("Three workers were injured in a blast at the plant.", "en"),
+])
+def test_the_property_has_one_language(situation_pipeline, text, lang):
+    c = _only(_analyse(situation_pipeline, text, lang))
+    assert (c.value, c.property, c.counted is not None) == (3.0, "worker wounded", True)
+
+
+# -- spelled-out numbers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("One soldier was killed and four were wounded when the convoy was shelled.", "en",
+     [(1.0, "soldier killed"), (4.0, "count wounded")]),
+    ("Двое погибли, ещё девять получили ранения при обстреле рынка.", "ru",
+     [(2.0, "count killed"), (9.0, "count wounded")]),
+    ("Один военный погиб, восьмеро пропали без вести.", "ru",
+     [(1.0, "soldier killed"), (8.0, "count missing")]),
+])
+def test_spelled_numbers_are_counted(situation_pipeline, text, lang, expected):
+    assert _claims(_analyse(situation_pipeline, text, lang)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "One of them said the road was closed.",
+    "One must admit that one thing is clear.",
+    "One strike destroyed a bridge near the town.",
+])
+def test_one_that_does_not_count_is_no_figure(situation_pipeline, text):
+    assert _analyse(situation_pipeline, text, "en").figures == []
+
+
+# -- the as-of date is the statement's, not the start of a period -----------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # published Wednesday 16 September 2026: "on Friday" is the 11th; "since March 3" only starts the count
+    ("Since March 3, 40,000 people have fled the region, the UN said on Friday.", "en", ("2026-09-11", "timex")),
+    ("Since March 3, 40,000 people have been displaced by the fighting.", "en", ("2026-09-16", "publication")),
+    ("С 3 марта из-за боёв были эвакуированы 40 тысяч человек.", "ru", ("2026-09-16", "publication")),
+])
+def test_a_period_start_is_no_as_of_date(situation_pipeline, text, lang, expected):
+    c = _only(_analyse(situation_pipeline, text, lang))
+    assert (c.value, c.as_of, c.as_of_source) == (40000.0, *expected)
+
+
+# -- a military's report of soldiers with no nationality is of its own ------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Armenia's defence ministry said two servicemen were wounded in the shelling.", "en", [(2.0, "ARM")]),
+    ("Министерство обороны Армении сообщило, что ранены двое военнослужащих.", "ru", [(2.0, "ARM")]),
+    ("A Taliban spokesman said 20 soldiers were killed.", "en", [(20.0, None)]),  # no military speaker
+])
+def test_soldiers_reported_by_a_military_are_its_own(situation_pipeline, text, lang, expected):
+    a = _analyse(situation_pipeline, text, lang)
+    assert [(c.value, c.subject_country) for c in a.claims] == expected
+
+
+# -- a source is cited only for what it stated ------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Reuters reported that 40 civilians had fled the village. Later, 12 civilians were killed in an air strike.",
+     "en", [(40.0, ["Reuters"]), (12.0, [])]),
+    ("Минздрав сообщил, что погибли 12 человек. Ещё 30 человек получили ранения при пожаре.",
+     "ru", [(12.0, ["Минздрав"]), (30.0, [])]),
+    # "It added": the antecedent machinery of the quotes stage resolves the pronoun
+    ("The UN said 3,000 people had been displaced. It added that 200 people were injured.",
+     "en", [(3000.0, ["United Nations"]), (200.0, ["United Nations"])]),
+])
+def test_a_source_is_cited_only_for_its_own_statement(situation_pipeline, text, lang, expected):
+    a = _analyse(situation_pipeline, text, lang)
+    assert [(c.value, c.cited) for c in a.claims] == expected
