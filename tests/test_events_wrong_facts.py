@@ -210,3 +210,38 @@ def test_russian_ministry_named_with_its_country_after_it(situation_pipeline) ->
     acc = _typed(a, "ACCUSE")
     assert len(acc) == 1 and acc[0].actor_country == "RUS" and acc[0].recipient_country == "USA"
     assert acc[0].place is None
+
+
+# -- Russian coordination ------------------------------------------------------------------------
+
+
+def _ru_view(words: list[tuple[str, str, str, str, int]]):
+    """A DocView over hand-made Russian tokens ``(text, lemma, pos, dep, head)``."""
+    from newswatch.model import Sentence, Token
+    from newswatch.text.syntax import DocView
+
+    text, toks, pos = "", [], 0
+    for i, (w, lemma, upos, dep, head) in enumerate(words):
+        if text:
+            text += " "
+            pos += 1
+        toks.append(Token(i, pos, pos + len(w), w, lemma, upos, dep, head, 0))
+        text += w
+        pos += len(w)
+    a = Article(text=text, language="ru", origin="test", id="t")
+    a.tokens = toks
+    a.sentences = [Sentence(0, len(text), 0, len(toks))]
+    return DocView.build(a)
+
+
+def test_a_russian_conjunct_with_its_own_preposition_is_not_coordinated() -> None:
+    # a parse that hangs "на площади" on the sides of "между": it is where, not a third side
+    v = _ru_view([("стычки", "стычка", "NOUN", "root", 0), ("между", "между", "ADP", "case", 2),
+                  ("студентами", "студент", "NOUN", "nmod", 0), ("и", "и", "CCONJ", "cc", 5),
+                  ("на", "на", "ADP", "case", 5), ("площади", "площадь", "NOUN", "conj", 2),
+                  ("и", "и", "CCONJ", "cc", 7), ("полицией", "полиция", "NOUN", "conj", 2)])
+    assert v.conjuncts(2) == [2, 7]
+    # with the same preposition the conjunct stays ("в Москве и в Казани")
+    w = _ru_view([("в", "в", "ADP", "case", 1), ("Москве", "москва", "PROPN", "root", 1), ("и", "и", "CCONJ", "cc", 4),
+                  ("в", "в", "ADP", "case", 4), ("Казани", "казань", "PROPN", "conj", 1)])
+    assert w.conjuncts(1) == [1, 4]
