@@ -245,3 +245,27 @@ def test_a_russian_conjunct_with_its_own_preposition_is_not_coordinated() -> Non
     w = _ru_view([("в", "в", "ADP", "case", 1), ("Москве", "москва", "PROPN", "root", 1), ("и", "и", "CCONJ", "cc", 4),
                   ("в", "в", "ADP", "case", 4), ("Казани", "казань", "PROPN", "conj", 1)])
     assert w.conjuncts(1) == [1, 4]
+
+
+# -- protesters take the country where they protest --------------------------------------------
+
+
+def test_unaffiliated_protesters_take_the_country_of_the_protest(situation_pipeline) -> None:
+    # ACLED: "Protesters (country)"; PLOVER codes an actor as a country and a sector
+    a = run(situation_pipeline, "Thousands of students marched in Yerevan on Sunday to demand the resignation of "
+            "the government.", "en", DAY)
+    protest = _typed(a, "PROTEST")
+    assert len(protest) == 1 and (protest[0].actor_country, protest[0].actor_sector) == ("ARM", "EDU")
+
+
+def test_russian_protesters_take_the_country_of_the_protest(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Студенты провели акцию протеста в Ереване.", "ru", DAY)
+    protest = _typed(a, "PROTEST")
+    assert len(protest) == 1 and (protest[0].actor_country, protest[0].actor_sector) == ("ARM", "EDU")
+
+
+def test_protesters_with_no_place_keep_no_country(situation_pipeline) -> None:
+    # a guard: no locative, no country
+    a = run(situation_pipeline, "Hundreds of residents protested on Friday against the border deal.", "en", DAY)
+    protest = _typed(a, "PROTEST")
+    assert len(protest) == 1 and protest[0].actor_country is None

@@ -45,7 +45,8 @@ For every sentence:
    itself. Such an event keeps one party with ``how`` "unknown" (:func:`unknown_party`) —
    never a guessed one. A protest (:data:`GROUP_ACTOR_TYPES`) may also have as actor a group
    of people named by a common noun of a civil sector (:data:`GROUP_SECTORS`: "students",
-   "residents", "workers"), kept with its sector and no country.
+   "residents", "workers"), kept with its sector and the country where it protests when a
+   locative names one (ACLED's "Protesters (country)"), else no country.
 
 The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
 """
@@ -90,6 +91,8 @@ NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_p
                     "prep:of", "prep:from", "nmod", "prep:between", "prep:между")
 
 
+#: Locative slots that say where a protest takes place (see :meth:`EventCoder._protest_country`).
+PROTEST_LOCATIVES = ("prep:in", "prep:at", "prep:throughout", "prep:across", "prep:в", "prep:на", "prep:по")
 #: Verbal PLOVER types (the quads "verbal cooperation" and "verbal conflict").
 VERBAL = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
 #: Recipient slots that name whom words are addressed to ("told X", "said to X", "сообщил X").
@@ -781,9 +784,13 @@ class EventCoder:
             self._last_heads = []
             found = self._actors(c, e, pred)
             actors = [p for p in found if self.res.is_clear(p)]
+            actor_heads = list(self._last_heads)
             if not actors and e.type in GROUP_ACTOR_TYPES:
                 actors = [p for p in found if p.sector in GROUP_SECTORS and not p.entity_key]
-            actor_heads = list(self._last_heads)
+                where = self._protest_country(pred, c.tok, actor_heads) if actors else None
+                if where is not None:
+                    actors = [EventParty(p.text, p.start, p.end, p.canonical, p.entity_key, p.country or where,
+                                         p.sector, p.how) for p in actors]
             if not actors and e.unnamed_actor and not (e.actor_person or e.actor_sectors):
                 actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []
             if not actors:
@@ -852,6 +859,31 @@ class EventCoder:
             self._plover_intent(coded, f)
             return coded
         return None
+
+    def _protest_country(self, pred: int, trigger: int, actor_heads: list[int]) -> str | None:
+        """The country where unaffiliated protesters protest: the country of a place named by a
+        locative ("in", "at", "throughout", "across", "в", "на", "по") on the predicate, the
+        trigger, a noun object or modifier of either, or the protesters' own noun ("students
+        throughout Indonesia", "blocked streets in Hong Kong", "провели акцию протеста в X").
+        ACLED's codebook names such actors "Protesters (country)", the country where the
+        demonstration takes place; PLOVER codes an actor as a country and a sector.
+        None when no such place is named, or the places named lie in more than one country."""
+        v = self.v
+        codes: set[str] = set()
+        nouns = [x for k in (pred, trigger) for x in v.children[k] if v.tokens[x].pos == "NOUN"
+                 and v.slot_of(x) in ("obj", "nmod", "gen", "dobj")]  # "провели акцию протеста в X"
+        for k in dict.fromkeys([pred, trigger, *actor_heads, *nouns]):
+            a = v.args(k)
+            for slot in PROTEST_LOCATIVES:
+                for h in a.get(slot, []):
+                    for x in v.conjuncts(h):
+                        ent = v.entity_at(x)
+                        if ent is None or ent.label not in ("GPE", "LOC"):
+                            continue
+                        code = self.res.from_entity(ent).country
+                        if code and len(code) == 3 and code.isalpha() and code.isupper():
+                            codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
 
     def _denied_in_clause(self, tok: int) -> bool:
         """True when token ``tok`` or a head above it within the same clause is negated.
