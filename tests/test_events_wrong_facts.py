@@ -269,3 +269,22 @@ def test_protesters_with_no_place_keep_no_country(situation_pipeline) -> None:
     a = run(situation_pipeline, "Hundreds of residents protested on Friday against the border deal.", "en", DAY)
     protest = _typed(a, "PROTEST")
     assert len(protest) == 1 and protest[0].actor_country is None
+
+
+# -- an obligation stated by someone else is no commitment ------------------------------------------
+
+
+def test_russian_obligation_is_not_the_obliged_partys_agreement(situation_pipeline) -> None:
+    # "должен" is a modal frame like English "must": not Azerbaijan announcing a withdrawal
+    a = run(situation_pipeline, "Министр сообщил журналистам, что Азербайджан должен отвести войска от границы.",
+            "ru", DAY)
+    assert not _typed(a, "AGREE")
+    assert all(e.hypothetical for e in _typed(a, "RETREAT"))
+
+
+def test_english_obligation_is_not_the_obliged_partys_agreement(situation_pipeline) -> None:
+    # a guard: English "must" was already modal
+    a = run(situation_pipeline, "The minister told journalists that Azerbaijan must withdraw its troops from the "
+            "border.", "en", DAY)
+    assert not _typed(a, "AGREE")
+    assert all(e.hypothetical for e in _typed(a, "RETREAT"))

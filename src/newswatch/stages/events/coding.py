@@ -726,6 +726,10 @@ class EventCoder:
                 hl = v.lemma(h)
                 if hl in lex.intent or hl in lex.intent_adjectives or (hl == "go" and v.text(h) == "going"):
                     f.future = True
+                elif hl in lex.hypothetical_aux or v.text(h) in lex.hypothetical_aux:
+                    # "Таджикистан должен отвести войска": an obligation, like English "must",
+                    # is a modal frame, not the subject's announced intent
+                    f.hypothetical = f.modal = True
                 own_aux = self._own_flags(h, f) or own_aux
                 cur = h
                 continue
