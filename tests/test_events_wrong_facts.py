@@ -288,3 +288,26 @@ def test_english_obligation_is_not_the_obliged_partys_agreement(situation_pipeli
             "border.", "en", DAY)
     assert not _typed(a, "AGREE")
     assert all(e.hypothetical for e in _typed(a, "RETREAT"))
+
+
+# -- a town modifying a violent event noun is where it happened, not who attacked -----------------
+
+
+def test_a_town_compounded_with_a_bombing_is_its_place_not_its_attacker(situation_pipeline) -> None:
+    a = run(situation_pipeline, "The Quetta attack killed nine policemen on Sunday.", "en", DAY)
+    assault = _typed(a, "ASSAULT")
+    assert assault and all(e.actor_country != "PAK" for e in assault)
+    assert {e.actor for e in assault} == {"unknown"} and {e.place for e in assault} == {"Quetta"}
+
+
+def test_russian_shelling_of_a_town_is_not_by_the_town(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Обстрел Донецка унёс жизни трёх человек.", "ru", DAY)
+    assault = _typed(a, "ASSAULT")
+    assert assault and {e.actor for e in assault} == {"unknown"}
+
+
+def test_an_attack_by_named_forces_keeps_its_attacker(situation_pipeline) -> None:
+    # a guard: "by Russian forces" names the attacker; the town is the target
+    a = run(situation_pipeline, "The attack on Kyiv by Russian forces killed five.", "en", DAY)
+    assault = _typed(a, "ASSAULT")
+    assert len(assault) == 1 and (assault[0].actor_country, assault[0].recipient_country) == ("RUS", "UKR")

@@ -583,6 +583,11 @@ class EventCoder:
                 if slot in rec:
                     continue
                 heads = v.args(c.tok).get(slot, [])
+                if slot in ("compound", "amod", "gen", "prep:of", "nmod"):
+                    # "the Kabul bombing", "Кабульский теракт", "обстрел Донецка": a town
+                    # modifying an event noun is where it happened or what it hit, never who
+                    # acted (a country name stays the actor: "US strikes", "удары России")
+                    heads = [x for x in heads if not self._town(x)]
                 parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
                 if parties:
                     return parties
@@ -600,7 +605,35 @@ class EventCoder:
             if e.passive_actor == "patient":
                 return self._parties(v.args(pred).get("pass_subj", []))
             return []
-        return self._parties(self.subject_heads(pred))
+        # "the Kabul bombing killed 12 people": an event noun is what happened, not who did it;
+        # its modifiers ("Kabul") are not the attacker
+        return self._parties([h for h in self.subject_heads(pred) if not self._event_noun(h)])
+
+    def _event_noun(self, h: int) -> bool:
+        """True when token ``h`` is a common noun that is itself an ASSAULT trigger of the
+        lexicon, its local conditions met ("bombing", "attack", "обстрел"; not "strikes" without
+        the modifier its entry needs) — a violent happening, never its own agent, and the town
+        that modifies it ("the Kabul bombing") says where it happened, not who attacked. (A
+        protest noun is left alone: its place's country is its protesters' country, see
+        :meth:`_protest_country`.)"""
+        v = self.v
+        if v.tokens[h].pos != "NOUN" or v.entity_at(h) is not None:
+            return False
+        entries = self.lex.lookup(v.lemma(h), "NOUN") or self.lex.lookup(v.text(h), "NOUN")
+        return any(e.type == "ASSAULT" and not e.light_only and self._local_ok(h, e) for e in entries)
+
+    def _town(self, i: int) -> bool:
+        """True when token ``i`` is in a place-name mention (GPE, LOC, FAC) that is not a
+        country's name (a city, a capital, a region)."""
+        ent = self.v.entity_at(i)
+        if ent is None or ent.label not in ("GPE", "LOC", "FAC"):
+            return False
+        tables = self.res.tables
+        for name in (ent.canonical, ent.text):
+            code, capital = tables.country_of_name(name)
+            if code and not capital:
+                return False
+        return True
 
     def _slot_heads(self, c: Candidate, slot: str) -> list[int]:
         v = self.v
