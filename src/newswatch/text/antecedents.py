@@ -212,10 +212,18 @@ class AntecedentResolver:
         sent = self.view.sent_index(before)
         return [a for a in self.candidates if a.offset < before and a.label in labels and sent - a.sent <= self.window]
 
-    def pronoun(self, before: int, labels: frozenset[str], gender: str = "") -> Antecedent | None:
+    def pronoun(self, before: int, labels: frozenset[str], gender: str = "",
+                exclude: frozenset[str] = frozenset()) -> Antecedent | None:
         """The antecedent of a pronoun at offset ``before``: the latest candidate with a label
-        in ``labels`` in the window, agreeing in ``gender`` when both are known; None if none."""
-        pool = [a for a in self._window(before, labels) if not (gender and a.gender and a.gender != gender)]
+        in ``labels`` in the window, agreeing in ``gender`` when both are known, whose
+        canonical name is not in ``exclude``; None if none.
+
+        ``exclude`` carries the binding condition on personal pronouns (Chomsky's Principle B):
+        an object pronoun cannot stand for the subject of its own clause ("Putin urged *him*"
+        is not Putin; a reflexive would say so), so the caller passes that subject's name.
+        """
+        pool = [a for a in self._window(before, labels) if not (gender and a.gender and a.gender != gender)
+                and a.canonical not in exclude]
         return pool[-1] if pool else None
 
     def title(self, before: int, title: str, countries: frozenset[str] = frozenset()) -> Antecedent | None:

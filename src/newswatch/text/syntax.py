@@ -331,17 +331,39 @@ class DocView:
         return {k.split(":", 1)[1] for k in self.args(i) if k.startswith("prep:")}
 
     def conjuncts(self, i: int) -> list[int]:
-        """``i`` and the heads coordinated with it (``conj`` dependents, recursively)."""
+        """``i`` and the heads coordinated with it (``conj`` dependents, recursively).
+
+        Russian coordinated nouns share their preposition ("между хути и силами Салеха"); a
+        ``conj`` dependent with a preposition of its own that the first conjunct lacks or does
+        not share ("на Западном берегу" under "между ... демонстрантами", "на его племянника"
+        under "между хути") is a misattached phrase of another argument, and is left out. (Case
+        features are not compared: nominative and accusative of inanimate nouns look alike and
+        the tagger splits coordinated ones between them.)
+        """
         out, todo = [], [i]
         while todo:
             j = todo.pop(0)
             if j in out:
                 continue
             out.append(j)
-            todo.extend(c for c in self.children[j] if self.tokens[c].dep == "conj")
+            todo.extend(c for c in self.children[j] if self.tokens[c].dep == "conj" and self._coordinable(i, c))
         return out
+
+    def _coordinable(self, i: int, c: int) -> bool:
+        """Russian: nominal ``c`` can be coordinated with ``i`` (no preposition of its own other
+        than ``i``'s); always True for English and for verbs."""
+        if self.lang != "ru" or self.tokens[c].pos not in ("NOUN", "PROPN") or self.tokens[i].pos not in (
+                "NOUN", "PROPN"):
+            return True
+        if any(self.tokens[g].dep == "case" for g in self.children[c]):
+            own = sorted(self.lemma(g) for g in self.children[c] if self.tokens[g].dep == "case")
+            first = sorted(self.lemma(g) for g in self.children[i] if self.tokens[g].dep == "case")
+            if own != first:
+                return False
+        return True
 
     def sentence_range(self, i: int) -> tuple[int, int]:
         """Token index range ``[start, end)`` of the sentence of token ``i``."""
         s = self.article.sentences[self.tokens[i].sent]
         return s.token_start, s.token_end
+

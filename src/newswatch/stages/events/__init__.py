@@ -9,10 +9,22 @@ stages:
   one; its TIMEX3 value and precision. With none, the publication date (``date_source``
   "publication", precision "day": the event happened on or before it);
 * **place** — a geocoded place mentioned in the sentence, not inside the actor's phrase (nor
-  inside a recipient's phrase unless the recipient is itself a place): in the trigger's clause
-  first, the most specific feature first (a facility, then a populated place, then a region,
-  then a country). A locative argument that names a country only by its adjective ("retreated
-  to Tajik territories") gives that country;
+  inside a recipient's phrase unless the recipient is itself a place), and said to be where
+  the event happens: the object of a locative preposition (:data:`LOCATIVE_PREPS`: "in", "at",
+  "near", "в", "под" ...; through "the village of X", appositions and coordination) in the
+  trigger's clause — for a verbal event (:data:`VERBAL_TYPES`: an accusation, a request, a
+  meeting) one that hangs on the trigger, its light verb or its direct object ("signed an
+  agreement in Moscow", parsed either way) itself, with a static preposition
+  (:data:`STATIC_LOCATIVE_PREPS`), since a place inside what is said ("accused Kyiv of shelling
+  the plant in Enerhodar") is where the act spoken of happened —, a place recipient of a
+  material act ("shelled Sotk") or a slot the lexicon marks as a place ("leave the Bagram
+  Airfield"), or a place name compounded with the trigger noun ("the Kabul
+  bombing"). A place named only inside another phrase ("the Russian Foreign Ministry",
+  "Russia's foreign ministry", "МИД России") is where no event happened. The most specific
+  feature first (a facility, then a populated place, then a region, then a country). A locative
+  argument that names a country only by its adjective ("retreated to Tajik territories") gives
+  that country; with no such place, none (the dateline says where the story was filed, not
+  where the event happened);
 * **reported speech** — an event whose trigger lies inside a quote of the quotes stage (direct
   or reported) is ``reported`` by that quote's speaker (None for unnamed sources such as
   "according to the media");
@@ -54,6 +66,15 @@ _BACKGROUND_HOPS = 6
 #: Prepositions whose object is where the event happens or goes to.
 LOCATIVE_PREPS = frozenset({"to", "into", "in", "at", "on", "near", "across", "inside", "toward", "towards",
                             "в", "на", "у", "около", "возле", "под"})
+#: Of those, the prepositions of a static location ("met in Moscow", "accused ... at a briefing
+#: in Bishkek"): a verbal event's "to"/"on" object is whom or what it is addressed to or about.
+STATIC_LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "в", "на", "у", "около", "возле", "под"})
+#: Verbal PLOVER types (the quads "verbal cooperation" and "verbal conflict"): their place is
+#: where they are said, read only from a locative on the trigger itself.
+VERBAL_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+#: Links climbed from a place name to the noun phrase a preposition governs ("the village of
+#: Sotk", "the Galwan valley", "Kyiv and Kharkiv", "села Кок-Таш").
+_PLACE_NP_LINKS = frozenset({"compound", "appos", "flat", "flat:name", "conj", "nmod", "amod"})
 #: GeoNames feature classes from most to least specific (S spot/building, P populated place,
 #: T terrain, H water, L area, A country/admin region).
 _FEATURE_RANK = {"S": 0, "P": 1, "T": 2, "H": 2, "L": 3, "A": 4}
@@ -69,7 +90,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "8"
+    version = "9"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")
@@ -153,7 +174,26 @@ class EventsStage(Stage):
                     if not (recipient_places and _is_place_party(a, p))]
         blocked_spans = [(view.tokens[b[0]].start, view.tokens[b[-1]].end) for b in blocked if b]
         blocked_spans += [(p.start, p.end) for p in c.actors]
-        clause_tokens = [view.tokens[k] for k in _clause(view, c)]
+        clause = _clause(view, c)
+        clause_tokens = [view.tokens[k] for k in clause]
+        verbal = c.type in VERBAL_TYPES
+        hosts = set(clause) if not verbal else {c.trigger, c.pred, *c.object_heads} | (
+            {c.light} if c.light is not None else set())
+        above = view.head(c.trigger)
+        if (c.light is None and above is not None and view.slot_of(c.trigger) == "subj"
+                and not view.args(above).get("obj")):
+            # "fighting broke out near X", "бои шли под X": where the event noun's intransitive
+            # predicate happens is where the event does
+            hosts.add(above)
+            clause_tokens += [view.tokens[k] for k in view.subtree(above)]
+        preps = STATIC_LOCATIVE_PREPS if verbal else LOCATIVE_PREPS
+        place_spans = [(p.start, p.end) for p in c.recipients if recipient_places and _is_place_party(a, p)]
+        place_spans += [(p.start, p.end) for p in c.place_parties]  # slots the lexicon says are places
+        if recipient_places:
+            # a material act's object that is a place is where it happens ("leave the Bagram
+            # Airfield", "shelled Sotk")
+            place_spans += [view.span(o, frozenset({"relcl", "acl", "ccomp", "conj", "cc", "punct"}))
+                            for o in c.object_heads]
         best: tuple[tuple[int, int], Place] | None = None
         anchor = view.tokens[c.trigger].start
         for pl in a.places:
@@ -163,6 +203,10 @@ class EventsStage(Stage):
                 if not (s_start <= m.start < s_end) or any(b0 <= m.start < b1 for b0, b1 in blocked_spans):
                     continue
                 if not any(t.start <= m.start < t.end for t in clause_tokens):
+                    continue
+                if not (any(b0 <= m.start < b1 for b0, b1 in place_spans)
+                        or _locative_host(view, m.start, m.end, preps) in hosts
+                        or _modifies_trigger(view, m.start, m.end, c.trigger)):
                     continue
                 rank = _FEATURE_RANK.get(pl.feature_class or "A", 4)
                 key = (rank, abs(m.start - anchor))
@@ -208,6 +252,57 @@ class EventsStage(Stage):
                              resolved=True, source="pycountry", feature_class="A", feature_code="PCLI",
                              reason="country adjective in a locative argument")
         return None
+
+
+def _locative_host(view: DocView, start: int, end: int, preps: frozenset[str]) -> int | None:
+    """The token a locative preposition governing the place mention ``[start, end)`` hangs on.
+
+    From the mention's top token, climbs the links of a name inside its noun phrase
+    (:data:`_PLACE_NP_LINKS`; English "of": "the village of Sotk") to the phrase's head, then
+    reads its preposition: English — the head is the ``pobj`` of a preposition in ``preps``,
+    whose own head is returned; Russian — the head has a ``case`` dependent in ``preps`` ("у
+    села", "под Киевом"), and its head is returned. None when the mention is not the object of
+    such a preposition (a possessor, a genitive of an organisation, a subject).
+    """
+    toks = view.tokens
+    inside = view.starting_in(start, end)
+    top = next((i for i in inside if view.head(i) is None or view.head(i) not in inside), None)
+    cur = top
+    for _ in range(6):
+        if cur is None:
+            return None
+        h = view.head(cur)
+        if view.lang == "ru":
+            cases = [g for g in view.children[cur] if toks[g].dep == "case"]
+            if cases:
+                lem = view.lemma(cases[0])
+                return h if (_RU_PREP_VARIANTS.get(lem, lem) in preps and len(cases) == 1) else None
+            if h is None or toks[cur].dep not in _PLACE_NP_LINKS:
+                return None
+            cur = h
+            continue
+        dep = toks[cur].dep
+        if dep == "pobj" and h is not None:
+            if (view.lemma(h) == "of" or view.text(h) == "including") and view.head(h) is not None:
+                # "the village of Sotk"; "in 20 countries, including Uzbekistan": a part of the
+                # phrase the preposition hangs on
+                cur = view.head(h)
+                continue
+            return view.head(h) if view.lemma(h) in preps else None
+        if h is None or dep not in _PLACE_NP_LINKS:
+            return None
+        cur = h
+    return None
+
+
+#: Russian spellings of a preposition before a consonant cluster ("во", "со").
+_RU_PREP_VARIANTS = {"во": "в", "со": "с", "подо": "под", "ко": "к"}
+
+
+def _modifies_trigger(view: DocView, start: int, end: int, trigger: int) -> bool:
+    """True when the place mention ``[start, end)`` is a compound of the trigger noun ("the
+    Kabul bombing", "the Galwan clash")."""
+    return any(view.head(i) == trigger and view.dep(i) == "compound" for i in view.starting_in(start, end))
 
 
 def _in_relative_clause(view: DocView, pred: int) -> bool:

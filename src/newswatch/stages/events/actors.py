@@ -9,15 +9,24 @@ of "asked") in this order:
    Vladimir Putin" → GOV); a person with no country of its own takes the one of an
    appositive title ("Kofi Annan, UN secretary-general" → IGO; "губернатор Алтайского края
    Виктор Томенко" → RUS);
+   An organisation name the tagger made of an office ("Министры обороны Армении и
+   Азербайджана") with no country of its own is one party per country named after it;
 2. a personal or possessive pronoun → the subject of the clause ("his talks") or its
    antecedent from the shared resolver (:mod:`newswatch.text.antecedents`: the most recent
    named subject or quote speaker of that kind within
    :data:`~newswatch.text.antecedents.MAX_ANTECEDENT_SENTENCES` sentences, agreeing in gender
-   for Russian);
+   for Russian); an object pronoun never stands for its own clause's subject ("Putin urged
+   *him* and X" is not Putin);
 3. a group noun of ``plover_actors.json`` ("талибы" → the Taliban entry);
 4. a common noun → its sector from the head noun ("soldiers" → MIL) and its country from a
    modifier: an entity, a country adjective or a country name ("Afghan soldiers" → AFG MIL;
-   "Taliban militants" → the Taliban, REB; "a US offer" → USA); when that names no country
+   "Taliban militants" → the Taliban, REB; "a US offer" → USA; Russian: the last genitive
+   of a title's chain, "министры иностранных дел Армении и Азербайджана", and the country
+   adjectives right before the noun that agree with it in case whatever the parse attached
+   them to, "между киргизскими и таджикскими пограничниками"); a plural party noun ("the
+   two leaders", "стороны") stands for the parties named before it only when it can refer
+   back (no descriptive adjective: "Western countries" is a new set; in English a
+   determiner, possessive or number); when that names no country
    and the noun is a definite singular title ("the Minister", "президент"), the person the
    shared resolver finds for the title (``how="title"``).
 
@@ -249,7 +258,15 @@ class ActorResolver:
         tok = v.tokens[h]
         ent = v.entity_at(h)
         if ent is not None and ent.label in _PARTY_LABELS:
-            return [self.from_entity(ent)]
+            party = self.from_entity(ent)
+            if ent.label == "ORG" and party.country is None and self.tables.alias(ent.entity_key) is None:
+                # "Министры обороны Армении и Азербайджана", "the defence ministries of A and B":
+                # an office named with the countries it belongs to is one party per country
+                codes = self._of_countries(ent)
+                if codes:
+                    return [EventParty(party.text, party.start, party.end, party.canonical, party.entity_key,
+                                       code, party.sector or self._head_sector(ent), "demonym") for code in codes]
+            return [party]
         if tok.pos == "PRON" or v.lemma(h) in self.tables.pronouns.get(self.lang, {}):
             kind = self.tables.pronouns.get(self.lang, {}).get(fold(tok.text))
             if kind == "GROUP" and tok.dep not in ("poss", "nmod:poss", "det"):
@@ -267,7 +284,8 @@ class ActorResolver:
             titled = self.from_title(h, parties[0].start, parties[0].end)
             if titled is not None:
                 return [titled]
-            if v.lemma(h) in self.tables.plural_party_nouns.get(self.lang, ()) and self._plural(h):
+            if (v.lemma(h) in self.tables.plural_party_nouns.get(self.lang, ()) and self._plural(h)
+                    and self._anaphoric(h)):
                 # "the two leaders agreed", "стороны договорились": the parties named before
                 named = self.plural_antecedents(h)
                 if v.lemma(h) in self.tables.plural_country_nouns.get(self.lang, ()):
@@ -283,6 +301,19 @@ class ActorResolver:
     def _plural(self, h: int) -> bool:
         t = self.view.tokens[h]
         return "Number=Plur" in t.morph or t.tag in ("NNS", "NNPS") or len(self.view.conjuncts(h)) > 1
+
+    def _anaphoric(self, h: int) -> bool:
+        """True when plural noun ``h`` can refer back to parties named before ("the two
+        leaders", "both sides", "these countries", "стороны", "обе страны"): no descriptive
+        adjective ("Western countries", "соседние страны" name a new set), and in English a
+        determiner, a possessive or a number (a bare English plural is indefinite)."""
+        v = self.view
+        kids = v.children[h]
+        if any(v.slot_of(c) == "amod" and v.tokens[c].pos == "ADJ" for c in kids):
+            return False
+        if self.lang == "en":
+            return any(v.tokens[c].dep in ("det", "predet", "nummod", "poss") for c in kids)
+        return True
 
     def _group_pronoun(self, h: int) -> list[EventParty]:
         """"they"/"them"/"они"/"их": as a subject, the plural subject of the clause above
@@ -377,6 +408,56 @@ class ActorResolver:
                         if code:
                             return code
         return None
+
+    def _of_countries(self, ent: EntityMention) -> list[str]:
+        """Every country named after an organisation's or office's name by an "of" object or a
+        genitive ("the Foreign Ministry of Russia", "Министерство иностранных дел Российской
+        Федерации", "Министры обороны Армении и Азербайджана": both), coordinated names
+        included; country names only (a place is not whose the office is). In text order,
+        without repeats."""
+        v = self.view
+        toks = list(v.starting_in(ent.start, ent.end))
+        out: list[str] = []
+        for i in toks:
+            for c in v.children[i]:
+                if c in toks:
+                    continue
+                objs = [c] if v.slot_of(c) in ("gen", "nmod") and v.lang == "ru" and not any(
+                    v.tokens[g].dep == "case" for g in v.children[c]) else (
+                    [g for g in v.children[c] if v.tokens[g].dep == "pobj"] if v.lemma(c) == "of" else [])
+                for o in objs:
+                    for x in v.conjuncts(o):
+                        e2 = v.entity_at(x)
+                        if e2 is None or e2.label != "GPE":
+                            continue
+                        code, capital = self.tables.country_of_name(e2.canonical)
+                        if code is None:
+                            code, capital = self.tables.country_of_name(e2.text)
+                        if code and not capital and code not in out:
+                            out.append(code)
+        return out
+
+    def _genitive_countries(self, m: int) -> list[str]:
+        """Russian: the countries named by bare genitive dependents of token ``m`` (coordinated
+        ones included: "дел *Армении и Азербайджана*"), country names only, in order."""
+        v = self.view
+        out: list[str] = []
+        for g in v.args(m).get("gen", []):
+            for x in v.conjuncts(g):
+                e = v.entity_at(x)
+                if e is None or e.label != "GPE":
+                    continue
+                code, capital = self.tables.country_of_name(e.canonical)
+                if code and not capital and code not in out:
+                    out.append(code)
+        return out
+
+    def _head_sector(self, ent: EntityMention) -> str | None:
+        """The sector of the first word of a name that is in the sector table ("Министры" →
+        GOV), or None."""
+        sect = self.tables.sectors.get(self.lang, {})
+        return next((sect[v] for v in (self.view.lemma(i) for i in self.view.starting_in(ent.start, ent.end))
+                     if v in sect), None)
 
     def _modifier_country(self, ent: EntityMention) -> str | None:
         """The country named by a pre-modifier of a person or organisation: a country or
@@ -678,7 +759,13 @@ class ActorResolver:
         gender = ""
         if self.lang == "ru" and "Gender=" in tok.morph:
             gender = tok.morph.split("Gender=", 1)[1].split("|", 1)[0]
-        a = self._ante.pronoun(tok.start, _PERSON if kind == "PERSON" else _NONPERSON, gender)
+        exclude: frozenset[str] = frozenset()
+        if tok.dep not in ("poss", "nmod:poss", "det") and v.slot_of(h) not in ("subj", "pass_subj"):
+            # an object pronoun never stands for its own clause's subject (binding Principle B)
+            own = self._clause_subject(h)
+            if own is not None:
+                exclude = frozenset({own.canonical})
+        a = self._ante.pronoun(tok.start, _PERSON if kind == "PERSON" else _NONPERSON, gender, exclude)
         p = self._party_of(a) if a is not None else None
         if p is None:
             return None
@@ -811,6 +898,19 @@ class ActorResolver:
                     if code and code not in countries:
                         countries.append(code)
                         how = "demonym"
+                    if code is None and self.lang == "ru" and slot in ("gen", "nmod"):
+                        # a genitive chain: "министры иностранных дел Армении и Азербайджана" —
+                        # the last genitive names whose the whole title is
+                        for gc in self._genitive_countries(mm):
+                            if gc not in countries:
+                                countries.append(gc)
+                                how = "demonym"
+        if not countries and country is None and self.lang == "ru":
+            countries = self._agreeing_demonyms(h)
+            if countries:
+                how = "demonym"
+                start = min(start, v.tokens[self._run_start(h)].start)
+                text = v.article.text[start:end]
         if not countries and country is None:
             # "a newspaper based in east Beirut", "a group headquartered in Doha": the country
             # of the place the organisation is based in
@@ -827,6 +927,45 @@ class ActorResolver:
         out = [EventParty(text, start, end, text, None, country, sector, how)]
         for extra in countries[1:]:
             out.append(EventParty(text, start, end, text, None, extra, sector, how))
+        return out
+
+    def _demonym_run(self, h: int) -> list[int]:
+        """Russian: the words right before noun ``h`` that are country adjectives agreeing
+        with it in case, with the "и" and commas between them ("между *киргизскими и
+        таджикскими* пограничниками"), whatever the parser attached them to. In Russian an
+        adjective agrees with the noun it precedes, so such a run modifies ``h`` even when the
+        parse hangs it elsewhere (as a sibling ``nmod``, or an adjective tagged as a noun).
+        Returns the token indices of the run (empty when the word before is no such adjective)."""
+        v = self.view
+        case = _feature(v.tokens[h].morph, "Case")
+        dem = self.tables.demonyms.get(self.lang, {})
+        run: list[int] = []
+        k = h - 1
+        sent_start, _ = v.sentence_range(h)
+        while k >= sent_start:
+            t = v.tokens[k]
+            if t.pos in ("CCONJ", "PUNCT") and v.lemma(k) in ("и", ","):
+                k -= 1
+                continue
+            if (v.lemma(k) in dem or v.text(k) in dem) and (not case or _feature(t.morph, "Case") in ("", case)):
+                run.append(k)
+                k -= 1
+                continue
+            break
+        return sorted(run)
+
+    def _run_start(self, h: int) -> int:
+        run = self._demonym_run(h)
+        return run[0] if run else h
+
+    def _agreeing_demonyms(self, h: int) -> list[str]:
+        """Country codes of :meth:`_demonym_run` of ``h``, in order, without repeats."""
+        dem = self.tables.demonyms.get(self.lang, {})
+        out: list[str] = []
+        for k in self._demonym_run(h):
+            code = dem.get(self.view.lemma(k)) or dem.get(self.view.text(k))
+            if code and code not in out:
+                out.append(code)
         return out
 
     def _code_of_word(self, m: int) -> str | None:
@@ -879,3 +1018,10 @@ def _same_party(p: EventParty, q: EventParty) -> bool:
         return p.entity_key == q.entity_key
     return p.canonical == q.canonical
 
+
+def _feature(morph: str, name: str) -> str:
+    """The value of feature ``name`` in a UD ``morph`` string ("Case=Ins|Number=Plur"), "" if absent."""
+    for part in morph.split("|"):
+        if part.startswith(name + "="):
+            return part[len(name) + 1:]
+    return ""

@@ -29,6 +29,13 @@ For every sentence:
    gives ("will not accept refugees" → REJECT/assist). Conflict acts keep their type with the
    flags ("was not going to introduce a contingent" → MOBILIZE, negated, future).
 6. **Questions** ("when will President Biden visit?") assert nothing and give no event.
+   **Reciprocal acts** ("A and B accused each other"; a fight, clash or firefight whose two
+   sides are named together: "fighting between Kyrgyz and Tajik border guards", "бои между
+   киргизскими и таджикскими пограничниками") give one event per side, the other side its
+   recipient (:meth:`EventCoder._reciprocal`): the model has one actor and one recipient list
+   per event, so a mutual act is the pair of events with one trigger. **The press addressed**
+   ("told reporters", "сообщил журналистам") is the audience, never a recipient; a request
+   whose only addressee is the press gives no event.
 7. **No clear actor, no event** — except violence: an event is kept only when an actor resolves
    to an entity or a country code (PLOVER: "These have no explicit, named source actor so they
    will not be coded"); there is no catch-all type. Entries marked ``unnamed_actor`` (killing,
@@ -38,7 +45,8 @@ For every sentence:
    itself. Such an event keeps one party with ``how`` "unknown" (:func:`unknown_party`) —
    never a guessed one. A protest (:data:`GROUP_ACTOR_TYPES`) may also have as actor a group
    of people named by a common noun of a civil sector (:data:`GROUP_SECTORS`: "students",
-   "residents", "workers"), kept with its sector and no country.
+   "residents", "workers"), kept with its sector and the country where it protests when a
+   locative names one (ACLED's "Protesters (country)"), else no country.
 
 The stage (:mod:`newswatch.stages.events`) adds date, place, reported speech and confidence.
 """
@@ -83,6 +91,12 @@ NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_p
                     "prep:of", "prep:from", "nmod", "prep:between", "prep:между")
 
 
+#: Locative slots that say where a protest takes place (see :meth:`EventCoder._protest_country`).
+PROTEST_LOCATIVES = ("prep:in", "prep:at", "prep:throughout", "prep:across", "prep:в", "prep:на", "prep:по")
+#: Verbal PLOVER types (the quads "verbal cooperation" and "verbal conflict").
+VERBAL = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+#: Recipient slots that name whom words are addressed to ("told X", "said to X", "сообщил X").
+ADDRESSEE_SLOTS = frozenset({"obj", "iobj", "prep:to", "prep:к"})
 #: ``EventParty.canonical`` of an attacker the text does not name.
 UNKNOWN_ACTOR = "unknown"
 #: Types whose actor may be a group of people named by a common noun with no country or entity
@@ -130,6 +144,8 @@ class Coded:
         negated, future, hypothetical: flags.
         intended: the cooperative act's type when coded AGREE/REJECT by the PLOVER rule.
         nominal: the trigger is a noun without a light verb (weaker evidence).
+        object_heads: the direct objects of a verb trigger (small-clause misparses included:
+            "leave the Bagram Airfield being ..."), for the stage's place choice.
     """
 
     type: str
@@ -148,6 +164,7 @@ class Coded:
     hypothetical: bool = False
     intended: str | None = None
     nominal: bool = False
+    object_heads: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -173,6 +190,8 @@ class EventCoder:
         self.lex = lexicon
         self.res = resolver
         self._last_heads: list[int] = []
+        #: Whether the last :meth:`_recipients` call set aside an audience (see :func:`_is_audience`).
+        self._audience = False
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -199,11 +218,31 @@ class EventCoder:
         return _one_unnamed_happening(coded)
 
     def _reciprocal(self, ev: Coded) -> list[Coded]:
-        """"A and B accused each other", "стороны обвинили друг друга": one event per actor,
-        each with the others as recipients (two accusations, not one with no recipient)."""
+        """Acts of two sides on each other, one event per side with the other(s) as recipients.
+
+        * "A and B accused each other", "стороны обвинили друг друга": an explicit reciprocal
+          ("each other", "one another", "друг друга") — one event per side, the others as
+          recipients (two accusations, not one with no recipient);
+        * a reciprocal act (a lemma of the entry's ``symmetric``: "clash", "firefight",
+          "перестрелка") whose parties are named together and exactly two sides
+          (:meth:`_sides`) — "fighting between Kyrgyz and Tajik border guards", "A and B
+          clashed", "бои между киргизскими и таджикскими пограничниками" — two events, A → B
+          and B → A: each side fought the other, and neither is the sole attacker. The data
+          model has one actor list and one recipient list per event (PLOVER's source and
+          target), so the mutual act is the pair; both carry the same trigger.
+
+        An event with a recipient, or with one side only ("Taliban members are fighting each
+        other"), stays as it is.
+        """
         v = self.v
         if len(ev.actors) < 2 or ev.recipients:
             return [ev]
+        sides = self._sides(ev.actors)
+        if len(sides) < 2:
+            return [ev]
+        symmetric = v.lemma(ev.trigger) in ev.entry.symmetric or v.text(ev.trigger) in ev.entry.symmetric
+        if symmetric and len(sides) == 2:
+            return [self._with_parties(ev, sides[0], sides[1]), self._with_parties(ev, sides[1], sides[0])]
         recip = False
         for k in [ev.trigger] + ([ev.light] if ev.light is not None else []):
             for x in v.subtree(k):
@@ -213,15 +252,31 @@ class EventCoder:
                     recip = True
         if not recip:
             return [ev]
-        out = []
-        for a in ev.actors:
-            others = [b for b in ev.actors if b is not a and not _same_actor(a, b)]
-            if not others:
-                continue
-            out.append(Coded(ev.type, ev.mode, ev.trigger, ev.light, ev.pred, ev.entry, [a], others,
-                             list(ev.place_parties), list(ev.actor_heads), [], ev.negated, ev.future,
-                             ev.hypothetical, ev.intended, ev.nominal))
-        return out or [ev]
+        return [self._with_parties(ev, side, [p for other in sides if other is not side for p in other])
+                for side in sides]
+
+    @staticmethod
+    def _sides(parties: list[EventParty]) -> list[list[EventParty]]:
+        """Parties grouped by the side they name: by country when both have one ("Kyrgyz and
+        Tajik border guards" is two sides, "Taliban members" fighting each other one), else
+        by :func:`_same_actor`; in order."""
+        sides: list[list[EventParty]] = []
+        for p in parties:
+            side = next((s for s in sides if any(
+                p.country == q.country if (p.country and q.country) else _same_actor(p, q) for q in s)), None)
+            if side is None:
+                sides.append([p])
+            else:
+                side.append(p)
+        return sides
+
+    @staticmethod
+    def _with_parties(ev: Coded, actors: list[EventParty], recipients: list[EventParty]) -> Coded:
+        """A copy of ``ev`` with other actors and recipients (the heads are kept for the
+        place choice: neither side's phrase is a place)."""
+        return Coded(ev.type, ev.mode, ev.trigger, ev.light, ev.pred, ev.entry, list(actors), list(recipients),
+                     list(ev.place_parties), list(ev.actor_heads), [], ev.negated, ev.future, ev.hypothetical,
+                     ev.intended, ev.nominal)
 
     def _in_question(self, i: int, start: int, end: int) -> bool:
         """True when token ``i``'s clause ends with a question mark: the rest of its sentence
@@ -241,7 +296,9 @@ class EventCoder:
         out = []
         for i in range(start, end):
             pos = v.tokens[i].pos
-            if pos in _VERB_POS:
+            if pos in _VERB_POS and self._gerund_subject(i):
+                cls = "NOUN"  # "Fighting between X and Y erupted": a gerund subject names the event
+            elif pos in _VERB_POS:
                 cls = "VERB"
             elif pos in _NOUN_POS:
                 cls = "NOUN"
@@ -258,6 +315,16 @@ class EventCoder:
             if local:
                 out.append(Candidate(i, cls, local))
         return out
+
+    def _gerund_subject(self, i: int) -> bool:
+        """True when English token ``i`` is a gerund (VBG) that is the subject of another verb
+        and has no subject or object of its own ("*Fighting* between X and Y erupted"): a
+        nominal gerund, coded as the event noun it names."""
+        v = self.v
+        if v.lang != "en" or v.tokens[i].tag != "VBG" or v.tokens[i].dep not in ("csubj", "nsubj", "nsubjpass"):
+            return False
+        a = v.args(i)
+        return not (a.get("subj") or a.get("obj"))
 
     def _regular_lemmas(self, i: int) -> set[str]:
         """Base forms of an English verb token read off a regular ending, for when the
@@ -439,6 +506,10 @@ class EventCoder:
         v, lex = self.v, self.lex
         a = v.args(p)
         subj = a.get("subj")
+        if subj and len(subj) > 1:
+            # "MOSCOW, Sept 16 (Reuters) - Russia's foreign ministry accused": a wire dateline
+            # parsed as a second subject is where the story was filed, never the actor
+            subj = [x for x in subj if not self._dateline(x, subj)] or subj
         if subj:
             s = subj[0]
             if v.lemma(s) in lex.skip_subjects:
@@ -474,6 +545,20 @@ class EventCoder:
                 return self.subject_heads(g, depth + 1)
         return []
 
+    def _dateline(self, i: int, subjects: list[int]) -> bool:
+        """True when subject token ``i`` is a wire dateline (AP and Reuters style, the AP
+        Stylebook's "datelines"): it opens its line in capitals ("MOSCOW", at least three
+        letters) and a dash stands between it and another subject of the same predicate."""
+        v = self.v
+        t = v.tokens[i]
+        text = v.article.text
+        line_start = text.rfind("\n", 0, t.start) + 1
+        letters = [ch for ch in t.text if ch.isalpha()]
+        if text[line_start:t.start].strip() or len(letters) < 3 or not all(ch.isupper() for ch in letters):
+            return False
+        others = [x for x in subjects if x > i]
+        return bool(others) and any(v.tokens[k].text in ("-", "–", "—", "--") for k in range(i + 1, min(others)))
+
     def _nonfinite(self, i: int) -> bool:
         t = self.v.tokens[i]
         return any(m in t.morph for m in ("VerbForm=Conv", "VerbForm=Part", "VerbForm=Ger")) or t.tag in ("VBG", "VBN")
@@ -498,6 +583,11 @@ class EventCoder:
                 if slot in rec:
                     continue
                 heads = v.args(c.tok).get(slot, [])
+                if slot in ("compound", "amod", "gen", "prep:of", "nmod"):
+                    # "the Kabul bombing", "Кабульский теракт", "обстрел Донецка": a town
+                    # modifying an event noun is where it happened or what it hit, never who
+                    # acted (a country name stays the actor: "US strikes", "удары России")
+                    heads = [x for x in heads if not self._town(x)]
                 parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
                 if parties:
                     return parties
@@ -515,7 +605,35 @@ class EventCoder:
             if e.passive_actor == "patient":
                 return self._parties(v.args(pred).get("pass_subj", []))
             return []
-        return self._parties(self.subject_heads(pred))
+        # "the Kabul bombing killed 12 people": an event noun is what happened, not who did it;
+        # its modifiers ("Kabul") are not the attacker
+        return self._parties([h for h in self.subject_heads(pred) if not self._event_noun(h)])
+
+    def _event_noun(self, h: int) -> bool:
+        """True when token ``h`` is a common noun that is itself an ASSAULT trigger of the
+        lexicon, its local conditions met ("bombing", "attack", "обстрел"; not "strikes" without
+        the modifier its entry needs) — a violent happening, never its own agent, and the town
+        that modifies it ("the Kabul bombing") says where it happened, not who attacked. (A
+        protest noun is left alone: its place's country is its protesters' country, see
+        :meth:`_protest_country`.)"""
+        v = self.v
+        if v.tokens[h].pos != "NOUN" or v.entity_at(h) is not None:
+            return False
+        entries = self.lex.lookup(v.lemma(h), "NOUN") or self.lex.lookup(v.text(h), "NOUN")
+        return any(e.type == "ASSAULT" and not e.light_only and self._local_ok(h, e) for e in entries)
+
+    def _town(self, i: int) -> bool:
+        """True when token ``i`` is in a place-name mention (GPE, LOC, FAC) that is not a
+        country's name (a city, a capital, a region)."""
+        ent = self.v.entity_at(i)
+        if ent is None or ent.label not in ("GPE", "LOC", "FAC"):
+            return False
+        tables = self.res.tables
+        for name in (ent.canonical, ent.text):
+            code, capital = tables.country_of_name(name)
+            if code and not capital:
+                return False
+        return True
 
     def _slot_heads(self, c: Candidate, slot: str) -> list[int]:
         v = self.v
@@ -538,9 +656,16 @@ class EventCoder:
         return heads
 
     def _recipients(self, c: Candidate, e: Trigger, actors: list[EventParty]) -> list[EventParty]:
+        self._audience = False
         for slot in e.recipient:
             self._last_heads = []
             parties = [p for p in self._parties(self._slot_heads(c, slot)) if self.res.is_clear(p) or p.sector]
+            if e.type in VERBAL and slot in ADDRESSEE_SLOTS:
+                # "told reporters", "said to journalists", "сообщил журналистам": the press
+                # addressed is the audience of what is said, never the party it is aimed at
+                heard = [p for p in parties if _is_audience(p)]
+                self._audience = self._audience or bool(heard)
+                parties = [p for p in parties if not _is_audience(p)]
             # never the actor itself: "Putin ... urged them" is not Putin asking himself
             parties = [p for p in parties if not any(p.start == a.start or (
                 p.how == "pronoun" and _same_actor(p, a)) for a in actors)]
@@ -634,6 +759,10 @@ class EventCoder:
                 hl = v.lemma(h)
                 if hl in lex.intent or hl in lex.intent_adjectives or (hl == "go" and v.text(h) == "going"):
                     f.future = True
+                elif hl in lex.hypothetical_aux or v.text(h) in lex.hypothetical_aux:
+                    # "Таджикистан должен отвести войска": an obligation, like English "must",
+                    # is a modal frame, not the subject's announced intent
+                    f.hypothetical = f.modal = True
                 own_aux = self._own_flags(h, f) or own_aux
                 cur = h
                 continue
@@ -692,9 +821,13 @@ class EventCoder:
             self._last_heads = []
             found = self._actors(c, e, pred)
             actors = [p for p in found if self.res.is_clear(p)]
+            actor_heads = list(self._last_heads)
             if not actors and e.type in GROUP_ACTOR_TYPES:
                 actors = [p for p in found if p.sector in GROUP_SECTORS and not p.entity_key]
-            actor_heads = list(self._last_heads)
+                where = self._protest_country(pred, c.tok, actor_heads) if actors else None
+                if where is not None:
+                    actors = [EventParty(p.text, p.start, p.end, p.canonical, p.entity_key, p.country or where,
+                                         p.sector, p.how) for p in actors]
             if not actors and e.unnamed_actor and not (e.actor_person or e.actor_sectors):
                 actors, actor_heads = [unknown_party(v.tokens[c.tok].start)], []
             if not actors:
@@ -717,6 +850,8 @@ class EventCoder:
             self._last_heads = []
             recipients = self._recipients(c, e, actors)
             recipient_heads = list(self._last_heads) if recipients else []
+            if not recipients and self._audience:
+                continue  # "told reporters to wait": words to the press covering it are no event
             if not recipients and (e.promissive or e.type in TARGET_FROM_COMPLEMENT):
                 recipients, recipient_heads = self._complement_recipients(c, actors)
             if not recipients and e.type in TARGET_FROM_PURPOSE:
@@ -757,9 +892,35 @@ class EventCoder:
             coded = Coded(typ, mode, c.tok, c.light, pred, e, actors, recipients, place_parties,
                           actor_heads, recipient_heads, f.negated, f.future, f.hypothetical,
                           nominal=c.pos == "NOUN" and c.light is None)
+            coded.object_heads = self._objects(c.tok) if c.pos == "VERB" else []
             self._plover_intent(coded, f)
             return coded
         return None
+
+    def _protest_country(self, pred: int, trigger: int, actor_heads: list[int]) -> str | None:
+        """The country where unaffiliated protesters protest: the country of a place named by a
+        locative ("in", "at", "throughout", "across", "в", "на", "по") on the predicate, the
+        trigger, a noun object or modifier of either, or the protesters' own noun ("students
+        throughout Indonesia", "blocked streets in Hong Kong", "провели акцию протеста в X").
+        ACLED's codebook names such actors "Protesters (country)", the country where the
+        demonstration takes place; PLOVER codes an actor as a country and a sector.
+        None when no such place is named, or the places named lie in more than one country."""
+        v = self.v
+        codes: set[str] = set()
+        nouns = [x for k in (pred, trigger) for x in v.children[k] if v.tokens[x].pos == "NOUN"
+                 and v.slot_of(x) in ("obj", "nmod", "gen", "dobj")]  # "провели акцию протеста в X"
+        for k in dict.fromkeys([pred, trigger, *actor_heads, *nouns]):
+            a = v.args(k)
+            for slot in PROTEST_LOCATIVES:
+                for h in a.get(slot, []):
+                    for x in v.conjuncts(h):
+                        ent = v.entity_at(x)
+                        if ent is None or ent.label not in ("GPE", "LOC"):
+                            continue
+                        code = self.res.from_entity(ent).country
+                        if code and len(code) == 3 and code.isalpha() and code.isupper():
+                            codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
 
     def _denied_in_clause(self, tok: int) -> bool:
         """True when token ``tok`` or a head above it within the same clause is negated.
@@ -965,6 +1126,13 @@ def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
                 keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
         drop.update(id(c) for c in group if c is not keep)
     return [c for c in coded if id(c) not in drop]
+
+
+def _is_audience(p: EventParty) -> bool:
+    """True for the press as a common noun ("reporters", "journalists", "журналистам"): a
+    party of the JRN sector with no entity and no country. Words addressed to it are addressed
+    to the public through it; it is not the party a verbal act is aimed at."""
+    return p.sector == "JRN" and not p.entity_key and not p.country
 
 
 def _same_actor(p: EventParty, q: EventParty) -> bool:

@@ -28,6 +28,7 @@ _KEYS = frozenset({
     "recipient_as_place",
     "passive_actor", "by_sector", "absorbs", "promissive", "light_only", "light_verbs",
     "requires_obligation", "multi_actor_type", "unnamed_actor", "not_modifiers", "intransitive",
+    "symmetric",
 })
 
 
@@ -67,6 +68,10 @@ class Trigger:
     unnamed_actor: bool = False
     not_modifiers: frozenset[str] = frozenset()
     intransitive: bool = False
+    #: Lemmas of the entry that name a reciprocal act ("clash", "перестрелка"): parties named
+    #: together ("clashes between A and B", "A and B clashed") are the two sides, each the
+    #: other's target (``true`` in the file: every lemma of the entry).
+    symmetric: frozenset[str] = frozenset()
     order: int = 0
 
 
@@ -177,7 +182,10 @@ class TriggerLexicon:
                 multi_actor_type=raw.get("multi_actor_type"),
                 unnamed_actor=bool(raw.get("unnamed_actor")),
                 not_modifiers=_set(raw.get("not_modifiers")) or frozenset(),
-                intransitive=bool(raw.get("intransitive")), order=order,
+                intransitive=bool(raw.get("intransitive")),
+                symmetric=frozenset(lemmas) if raw.get("symmetric") is True else (_set(raw.get("symmetric"))
+                                                                                  or frozenset()),
+                order=order,
             )
             for lem in lemmas:
                 triggers.setdefault((lem, trig.pos), []).append(trig)
