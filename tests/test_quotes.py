@@ -404,3 +404,35 @@ def test_he_after_a_long_quotation_finds_the_speaker_before_it(run):
     a = run(text, "ru")
     q = _quote(a, "Пока нет причин думать")
     assert (q.speaker, _speaker_text(a, q)) == ("Владимир Сливяк", "он")
+
+
+# -- issue 13: speech that did not take place ---------------------------------------------------
+
+def test_negated_or_refused_speech_is_not_a_quote_en(run):
+    # written for this test: each sentence names a speaker who said nothing
+    a = run("The governor did not say who ordered the evacuation. Ruth Malone declined to say whether "
+            "the bridge would reopen. The agency would not comment on the leaked memo. Paul Ortiz "
+            "refused to say when the inspectors would return.")
+    assert a.quotes == []
+
+
+def test_refusal_with_a_saying_clause_keeps_what_was_said_en(run):
+    a = run("Ruth Malone declined to comment on the memo, saying the inquiry was still open. "
+            "Paul Ortiz did not confirm the figures but said that the count would continue.")
+    q = _quote(a, "the inquiry was still open")
+    assert (q.speaker, q.kind) == ("Ruth Malone", "reported")
+    q = _quote(a, "the count would continue")
+    assert q.speaker == "Paul Ortiz"
+    assert len(a.quotes) == 2
+
+
+def test_negated_or_refused_speech_is_not_a_quote_ru(run):
+    # written for this test: "отказался сообщить", "не уточнил", "не стали комментировать"
+    a = run("Глава администрации Олег Рябов отказался сообщить, когда откроют мост. Инженер Марина "
+            "Кузнецова не уточнила, сколько домов осталось без света. В мэрии не стали комментировать "
+            "эту информацию.", "ru")
+    assert a.quotes == []
+    # "не раз" negates "раз", not the verb: he said it many times
+    b = run("Депутат Олег Рябов не раз заявлял, что мост откроют к осени.", "ru")
+    q = _quote(b, "мост откроют к осени")
+    assert q.speaker == "Олег Рябов"

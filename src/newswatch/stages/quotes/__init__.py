@@ -163,6 +163,7 @@ class _Lexicon:
     source_heads: frozenset[str]
     citing: list[re.Pattern[str]]
     speech_phrases: frozenset[str]
+    refusals: frozenset[str]
 
 
 def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
@@ -202,6 +203,7 @@ def load_lexicon(language: str) -> _Lexicon:
         source_heads=frozenset(fold(w) for w in d.get("source_heads", [])),
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
         speech_phrases=frozenset(fold(p) for p in d.get("speech_phrases", [])),
+        refusals=frozenset(fold(v) for v in d.get("refusal_verbs", [])),
     )
 
 
@@ -270,6 +272,27 @@ class _Doc:
         if t.pos not in ("VERB", "AUX") or fold(t.lemma) not in self.lex.verbs:
             return False
         return not any(a <= t.start < b for a, b in self.idioms)
+
+    def withheld(self, cue: int) -> bool:
+        """True when the speech act of cue verb ``cue`` did not take place: the verb, or a verb
+        it is the infinitive complement (``xcomp``) of, is negated (ClearNLP ``neg``, Russian
+        "не"/"ни": :meth:`newswatch.text.syntax.DocView.args`), or the cue is the complement of
+        a refusal verb (``refusal_verbs`` of the lexicon). "X did not say who …", "X declined
+        to say whether …", "X would not comment", "X не уточнил, сколько …", "в МВД не стали
+        комментировать": nothing was said, so there is no quote. Only the ``xcomp`` chain is
+        followed: "X declined to comment, saying that …" (an ``advcl``) and "X did not deny it
+        but said that …" (a ``conj``) still report what was said."""
+        j = cue
+        for _ in range(4):
+            if self.view.args(j).get("neg"):
+                return True
+            if j != cue and fold(self.tokens[j].lemma) in self.lex.refusals:
+                return True
+            t = self.tokens[j]
+            if t.dep != "xcomp" or t.head == j:
+                return False
+            j = t.head
+        return False
 
 
 @register("quotes")
@@ -769,6 +792,8 @@ class _Resolver:
 
     def from_cue(self, cue: int, content: tuple[int, int]) -> _Speaker:
         doc = self.doc
+        if doc.withheld(cue):
+            return _Speaker(None, None, None, "skip")  # "X declined to say who …": nothing was said
         subj = _subject_of(doc, cue)
         if subj is None:
             # "говорится в сообщении Reuters"; without any entity the parse gave no speaker.
