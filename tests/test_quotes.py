@@ -436,3 +436,62 @@ def test_negated_or_refused_speech_is_not_a_quote_ru(run):
     b = run("Депутат Олег Рябов не раз заявлял, что мост откроют к осени.", "ru")
     q = _quote(b, "мост откроют к осени")
     assert q.speaker == "Олег Рябов"
+
+
+# -- issue 13: interviews ------------------------------------------------------------------------
+
+def test_interviewer_label_ends_the_interviewee_turn_en(run):
+    # written for this test: the interviewer's questions are nobody's quotes
+    a = run("Interviewer: Why were the river districts not evacuated earlier?\n"
+            "Helen Park: We moved people out as soon as the forecast changed.\n"
+            "Interviewer: Will the levee be rebuilt this year?\n"
+            "Helen Park: Yes, the work starts in spring and ends before the rains.")
+    assert [(q.kind, q.speaker, q.text) for q in a.quotes] == [
+        ("turn", "Helen Park", "We moved people out as soon as the forecast changed."),
+        ("turn", "Helen Park", "Yes, the work starts in spring and ends before the rains."),
+    ]
+
+
+def test_q_and_a_labels_name_nobody_en(run):
+    a = run("Helen Park, the mayor, spoke to us after the flood.\n\n"
+            "Q: Why were the river districts not evacuated earlier?\n"
+            "A: We moved people out as soon as the forecast changed.\n\n"
+            "Q: Will the levee be rebuilt this year?\n"
+            "A: Yes, the work starts in spring.")
+    assert [(q.kind, q.speaker) for q in a.quotes] == [("turn", None), ("turn", None)]
+    assert [q.text for q in a.quotes] == ["We moved people out as soon as the forecast changed.",
+                                         "Yes, the work starts in spring."]
+
+
+def test_abbreviated_correspondent_label_ends_the_turn_ru(run):
+    # written for this test: "Корр." is the correspondent (interviewer)
+    a = run("Корр.: Почему жителей прибрежных улиц не вывезли раньше?\n"
+            "Ольга Смирнова: Мы вывезли их сразу, как только изменился прогноз.\n"
+            "Корр.: Когда восстановят дамбу?\n"
+            "Ольга Смирнова: Работы начнутся весной и закончатся к осени.", "ru")
+    assert [(q.speaker, q.text) for q in a.quotes] == [
+        ("Ольга Смирнова", "Мы вывезли их сразу, как только изменился прогноз."),
+        ("Ольга Смирнова", "Работы начнутся весной и закончатся к осени."),
+    ]
+    b = run("Вопрос: Почему жителей не вывезли раньше?\n"
+            "Ответ: Мы вывезли их сразу, как только изменился прогноз.\n"
+            "Вопрос: Когда восстановят дамбу?\n"
+            "Ответ: Работы начнутся весной и закончатся к осени.", "ru")
+    assert [q.speaker for q in b.quotes] == [None, None]
+    assert not [q for q in b.quotes if "?" in q.text]
+
+
+def test_dash_dialogue_after_a_colon_is_no_block_quote_ru(run):
+    # written for this test: the first dash paragraph is the correspondent's question
+    a = run("Глава района Ольга Смирнова рассказала нашему изданию:\n"
+            "— Почему жителей прибрежных улиц не вывезли раньше?\n"
+            "— Мы вывезли их сразу, как только изменился прогноз.\n"
+            "— Когда восстановят дамбу?\n"
+            "— Работы начнутся весной.", "ru")
+    assert a.quotes == []
+    # one paragraph after the colon is still her words
+    b = run("Глава района Ольга Смирнова рассказала нашему изданию:\n"
+            "— Мы вывезли жителей сразу, как только изменился прогноз.\n"
+            "Работы на дамбе начнутся весной.", "ru")
+    q = _quote(b, "Мы вывезли жителей сразу")
+    assert (q.kind, q.speaker) == ("direct", "Ольга Смирнова")

@@ -31,7 +31,10 @@ What counts as a quote
 * **Turns** (``kind="turn"``): in a transcript, the words after a speaker label ("President of
   Russia Vladimir Putin: …", "MS. PSAKI: …", "Владимир Путин: …") up to the next label, one
   quote per paragraph, attributed to the label's person (see
-  :mod:`newswatch.stages.quotes.turns`). Interviewer labels ("Q", "Question") start no quote.
+  :mod:`newswatch.stages.quotes.turns`). Interviewer labels ("Q", "Question", "Interviewer",
+  "Корр.") start no quote; answer labels ("A", "Ответ") give turns with no speaker. A colon
+  followed by a dash dialogue (paragraphs opened by dashes: an interview's questions and
+  answers) introduces no block quote.
 * **Continuations**: a quotation that opens a sentence with no cue of its own, right after an
   attributed quotation of the same paragraph (“A,” said X. “B.”), is X's too; a quotation
   interrupted by its cue between dashes («…, — добавил Архипов. — …») takes that cue.
@@ -481,7 +484,7 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
             p_start += 1
         p_end = text.find("\n", p_start)
         p_end = len(text) if p_end < 0 else p_end
-        if p_start >= p_end or text[p_start] in "«“„\"":
+        if p_start >= p_end or text[p_start] in "«“„\"" or _opens_dialogue(text, p_start, p_end):
             continue
         start, end = _trim(text, p_start, p_end, strip_final_period=False)
         if _words(text[start:end]) < MIN_DIRECT_WORDS or _reports_third_party(doc, start, end):
@@ -495,6 +498,23 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
             comma = text.find(",", b, colon)
             out.append(_phrase_candidate("direct", start, end, m, a, b, comma if comma >= 0 else colon))
     return out
+
+
+_DIALOGUE_DASHES = "—–"
+
+
+def _opens_dialogue(text: str, p_start: int, p_end: int) -> bool:
+    """True when the paragraph at ``p_start`` opens a dash dialogue: it starts with a dash and
+    so does the next non-empty paragraph. Russian typography gives each turn of a dialogue its
+    own paragraph opened by a dash, so two such paragraphs in a row are two voices (an
+    interview's question and answer): the colon before them introduces a conversation, not
+    one speaker's paragraph, and the turns carry no speaker label to attribute them by."""
+    if text[p_start] not in _DIALOGUE_DASHES:
+        return False
+    nxt = p_end
+    while nxt < len(text) and text[nxt] in " \t\n\u00a0":
+        nxt += 1
+    return nxt < len(text) and text[nxt] in _DIALOGUE_DASHES
 
 
 #: Subjects of a reporting verb that a quoted paragraph may hold in its own voice.
