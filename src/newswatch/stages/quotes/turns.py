@@ -159,7 +159,8 @@ def _label(text: str, m: re.Match[str], entities: Sequence[EntityMention],
     if not letters or not all(c.isupper() for c in letters):
         return None
     # "PRESIDENT BIDEN", "MS. PSAKI", "THE PRESIDENT", "MODERATOR": name words without titles
-    name = [w for w in _WORD_RE.findall(label) if fold(w) not in _HONORIFICS and fold(w) not in titles]
+    name = [w for w in _WORD_RE.findall(label)
+            if fold(w) not in _HONORIFICS and fold(w) not in titles and len(w) > 1]  # not initials
     if not name:
         return _Label(start, end, content, None, None, None, False, False)
     surname = name[-1]
