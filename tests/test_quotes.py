@@ -495,3 +495,28 @@ def test_dash_dialogue_after_a_colon_is_no_block_quote_ru(run):
             "Работы на дамбе начнутся весной.", "ru")
     q = _quote(b, "Мы вывезли жителей сразу")
     assert (q.kind, q.speaker) == ("direct", "Ольга Смирнова")
+
+
+# -- issue 13: the owner of an organisation is not its voice --------------------------------------
+
+def test_country_owning_the_source_ministry_is_not_the_speaker_ru(run):
+    # written for this test
+    a = run("По данным Минздрава Киргизии, после столкновений в больницы доставлены 40 человек. "
+            "По данным пресс-службы Минобороны Таджикистана, стрельба на границе прекратилась.", "ru")
+    q = _quote(a, "после столкновений")
+    assert (q.speaker, _speaker_text(a, q)) == ("Минздрав", "Минздрава")
+    q = _quote(a, "стрельба на границе")
+    assert q.speaker == "Минобороны"
+    assert not [q for q in a.quotes if q.speaker in ("Киргизия", "Таджикистан")]
+
+
+def test_country_owning_the_source_ministry_is_not_the_speaker_en(run):
+    # written for this test: the NER finds only the country; the ministry is the source
+    a = run("According to Kyrgyzstan's health ministry, 40 people were taken to hospitals after the "
+            "clashes. According to the treaty signed by Tajikistan, both armies must withdraw.")
+    assert [q.speaker for q in a.quotes if "hospitals" in q.text] in ([], [None])
+    assert not [q for q in a.quotes if q.speaker in ("Kyrgyzstan", "Tajikistan")]
+    # a voice that carries the name keeps it
+    b = run("According to the Afghan Tolo News TV channel, the airport in Kabul was closed on Monday.")
+    q = _quote(b, "the airport in Kabul")
+    assert q.speaker == "Tolo News"

@@ -167,6 +167,7 @@ class _Lexicon:
     citing: list[re.Pattern[str]]
     speech_phrases: frozenset[str]
     refusals: frozenset[str]
+    owner_heads: frozenset[str]
 
 
 def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
@@ -207,6 +208,7 @@ def load_lexicon(language: str) -> _Lexicon:
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
         speech_phrases=frozenset(fold(p) for p in d.get("speech_phrases", [])),
         refusals=frozenset(fold(v) for v in d.get("refusal_verbs", [])),
+        owner_heads=frozenset(fold(v) for v in d.get("owner_heads", [])),
     )
 
 
@@ -897,11 +899,19 @@ class _Resolver:
             m = rx.search(text, start, end)
             if m:
                 end = m.start()
-        for e in doc.entities_in(start, end):
-            if e.label not in _ACTOR_LABELS:
-                continue
-            tail = [fold(w) for w in re.findall(r"[\w-]+", text[e.end:end])]
-            if all(w in doc.lex.source_heads or w in ("'s", "s") for w in tail):
+        mentions = doc.entities_in(start, end)
+        roles = [_source_role(doc, e, start, end) for e in mentions]
+        for e, role in zip(mentions, roles, strict=True):
+            if e.label not in _ACTOR_LABELS or role == "modifier":
+                continue  # "Kyrgyzstan's health ministry", "Минздрава Киргизии": not Kyrgyzstan
+            # what follows may be source heads and modifiers ("пресс-службы Минобороны России")
+            tail_text = text[e.end:end]
+            for m, r in zip(mentions, roles, strict=True):
+                if r == "modifier" and m.start >= e.end:
+                    a, b = m.start - e.end, m.end - e.end
+                    tail_text = tail_text[:a] + " " * (b - a) + tail_text[b:]
+            tail = [fold(w) for w in re.findall(r"[\w-]+", tail_text)]
+            if role == "head" or all(w in doc.lex.source_heads or w in ("'s", "s") for w in tail):
                 return _Speaker(e.canonical, e.start, e.end, "named", e.label)
         for i in doc.tokens_in(start, end):
             t = doc.tokens[i]
@@ -917,6 +927,50 @@ class _Resolver:
         if words & doc.lex.source_nouns:
             return _Speaker(None, None, None, "unattributed")
         return _Speaker(None, None, None, "skip")
+
+
+#: Relations that join two names of one referent: climbing them keeps the referent.
+_SAME_REFERENT_DEPS = NAME_LINK_DEPS - {"compound"}
+
+
+def _source_role(doc: _Doc, e: EntityMention, start: int, end: int) -> str:
+    """How entity mention ``e`` stands in the source phrase ``[start, end)`` of "according to
+    …"/"по данным …", read from the parse by climbing from the mention's head word:
+
+    * ``"head"``: it heads the phrase (possibly through an apposition: "the health ministry
+      of …"'s own name, "Минздрава Киргизии" for Минздрав);
+    * ``"voice"``: it hangs on a source head word that speaks for it ("the Tolo News TV
+      channel", "a Taliban spokesman", "пресс-службы Минобороны");
+    * ``"modifier"``: it modifies another word of the phrase — a possessive or genitive owner of
+      an organisation (``owner_heads``: "Kyrgyzstan's health ministry", "министерства
+      Киргизии"), or a dependent of any word that is not a source head ("the ministry of
+      health of Kyrgyzstan", "the agreement signed by Russia"). A modifier is never the
+      speaker: the source is the whole organisation, not the country that owns it.
+    """
+    toks = doc.tokens
+    inside = list(doc.tokens_in(e.start, e.end))
+    if not inside:
+        return "head"
+    h = next((i for i in inside if toks[i].head == i or not e.start <= toks[toks[i].head].start < e.end), inside[0])
+    role = "head"
+    rel = toks[h].dep
+    for _ in range(len(toks)):
+        g = toks[h].head
+        if g == h or not start <= toks[g].start < end:
+            return role
+        gt = toks[g]
+        if gt.pos == "ADP":  # "ministry of X", "report by X": the preposition's relation counts
+            h, rel = g, gt.dep
+            continue
+        word = fold(gt.lemma)
+        if rel in _SAME_REFERENT_DEPS:
+            pass
+        elif word in doc.lex.owner_heads or word not in doc.lex.source_heads:
+            return "modifier"
+        else:
+            role = "voice"
+        h, rel = g, gt.dep
+    return role
 
 
 def _clause_span(doc: _Doc, cue: int, content: tuple[int, int]) -> tuple[int, int]:
