@@ -427,3 +427,42 @@ def test_alias_entries_without_the_index_are_the_index_entries(monkeypatch) -> N
     monkeypatch.setattr(aliases, "_alias_rows", lambda: [*rows, rows[0]])
     with pytest.raises(ValueError, match="duplicate alias id"):
         load_entries()
+
+
+# -- issue 13: a surname and the full name in one article -----------------------------------------
+# Sentences written for these tests.
+
+
+def _people(article):
+    return [(e.text, e.canonical) for e in article.entities if e.label == "PERSON"]
+
+
+def test_russian_surname_merges_with_the_full_name_of_its_gender(analyse, stage):
+    a = analyse("Министр Иван Петров открыл форум. Его заместитель Анна Петрова выступила с докладом. "
+                "Петрова заявила, что бюджет вырастет. Петров с ней согласился. Доклад Петровой одобрили.", "ru")
+    stage(a)
+    assert _people(a) == [("Иван Петров", "Иван Петров"), ("Анна Петрова", "Анна Петрова"),
+                          ("Петрова", "Анна Петрова"), ("Петров", "Иван Петров"),
+                          ("Петровой", "Анна Петрова")]
+
+
+def test_russian_feminine_subject_is_not_the_man_of_that_surname(analyse, stage):
+    a = analyse("Директор завода Иван Петров провёл совещание. Петрова, его жена, заявила журналистам, "
+                "что завод не закроют.", "ru")
+    stage(a)
+    assert _people(a) == [("Иван Петров", "Иван Петров"), ("Петрова", "Петрова")]
+
+
+def test_russian_surname_first_full_name_takes_its_later_surnames(analyse, stage):
+    a = analyse("Петрова Анна Сергеевна назначена министром культуры. Ранее Петрову наградили орденом. "
+                "Коллеги Петровой поздравили её.", "ru")
+    stage(a)
+    assert {c for _, c in _people(a)} == {"Петрова Анна Сергеевна"}
+
+
+def test_russian_initial_and_surname_merge_with_the_full_name(analyse, stage):
+    a = analyse("Глава района Ольга Смирнова ответила на вопросы.\n"
+                "Корр.: Почему жителей не вывезли раньше?\n"
+                "О. Смирнова: Мы вывезли их сразу, как только изменился прогноз.", "ru")
+    stage(a)
+    assert _people(a) == [("Ольга Смирнова", "Ольга Смирнова"), ("О. Смирнова", "Ольга Смирнова")]

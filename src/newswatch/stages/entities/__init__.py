@@ -83,7 +83,14 @@ from typing import Any
 from ...model import Article, EntityMention, NerSpan
 from ...pipeline import Stage, register
 from ...text import fold, is_cyrillic, load_json_data
-from ...text.morph import UD_CASES, name_agreement, nominative_lexeme, person_nominative
+from ...text.morph import (
+    UD_CASES,
+    name_agreement,
+    nominative_lexeme,
+    person_nominative,
+    person_parts,
+    surname_nominative,
+)
 from .aliases import AliasEntry, AliasIndex, text_words
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
@@ -308,7 +315,11 @@ class EntitiesStage(Stage):
         model = self._model_cands(article, lang)
         patterns, model = self._dateline_outlets(article, patterns, model)
         cands = merge_candidates(patterns, model)
-        cands = resolve_in_document(cands, article.text, lang, self.rules.countries)
+        starts = [t.start for t in article.tokens]
+        cands = resolve_in_document(cands, article.text, lang, self.rules.countries,
+                                    lambda b, e: _genders_of(article, starts, b, e))
+        if lang == "ru":
+            cands = _agree_lone_surnames(article, starts, cands)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
                 "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
         article.entities = [
@@ -486,6 +497,62 @@ def _case_of(article: Article, starts: list[int], start: int, end: int) -> str |
     return None
 
 
+_UD_GENDERS = {"Masc": "masc", "Fem": "femn"}
+
+
+def _genders_of(article: Article, starts: list[int], start: int, end: int) -> frozenset[str]:
+    """The genders ("masc", "femn") the person mention ``[start, end)`` may have.
+
+    A mention that is the subject of a singular past-tense verb has the verb's gender (Russian
+    past-tense verbs agree with their subject: "Петрова заявила" is feminine). Otherwise every
+    gender of its last word's surname readings (pymorphy2): "Петровой" only feminine, "Петров"
+    only masculine, "Петрова" both (feminine nominative or masculine genitive). Empty when
+    nothing is known. The tagger's own gender of an unknown surname is not used: it reads
+    "Смирнова" in a transcript label as a masculine genitive.
+    """
+    k = bisect.bisect_left(starts, start)
+    toks = list(itertools.takewhile(lambda t: t.end <= end, article.tokens[k:]))
+    words = [t for t in toks if re.fullmatch(r"\w{2,}", t.text)]
+    if not words:
+        return frozenset()
+    agreed = _subject_gender(article, starts, start, end)
+    if agreed is not None:
+        return frozenset({agreed})
+    return frozenset(r.gender for r in person_parts(words[-1].text) if r.part == "Surn" and r.gender)
+
+
+def _subject_gender(article: Article, starts: list[int], start: int, end: int) -> str | None:
+    """The gender ("masc"/"femn") of the singular past-tense verb whose subject is the mention
+    ``[start, end)`` (Russian past tense agrees with its subject), else None."""
+    k = bisect.bisect_left(starts, start)
+    for t in itertools.takewhile(lambda t: t.end <= end, article.tokens[k:]):
+        head = article.tokens[t.head] if 0 <= t.head < len(article.tokens) else t
+        if t.dep in ("nsubj", "nsubj:pass") and not start <= head.start < end:
+            feats = dict(f.split("=", 1) for f in head.morph.split("|") if "=" in f)
+            if feats.get("Tense") == "Past" and feats.get("Number") == "Sing" and feats.get("Gender") in _UD_GENDERS:
+                return _UD_GENDERS[feats["Gender"]]
+    return None
+
+
+def _agree_lone_surnames(article: Article, starts: list[int], cands: list[_Cand]) -> list[_Cand]:
+    """A Russian one-word person mention left unresolved takes the gender its verb gives it:
+    in "Петрова, его жена, заявила" natasha's nominative "Петров" (the genitive reading) is
+    not the name; the feminine subject of "заявила" is "Петрова" (:func:`surname_nominative`).
+    """
+    out = []
+    for c in cands:
+        words = re.findall(r"\w+", c.canonical)
+        if c.method == "model" and c.label == "PERSON" and len(words) == 1 and is_cyrillic(c.canonical):
+            gender = _subject_gender(article, starts, c.start, c.end)
+            if gender is not None and not any(r.part == "Surn" and r.gender == gender and r.case == "nomn"
+                                              for r in person_parts(words[0])):
+                fixed = surname_nominative(_last_word(article.text[c.start:c.end]), gender)
+                if fixed is not None and fold(fixed) != fold(c.canonical):
+                    c = replace(c, canonical=fixed, key=f"PERSON:{fixed}", normal=fixed)
+        out.append(c)
+    return out
+
+
 def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None) -> str:
     """Canonical (nominative) form of a Russian person mention.
 
@@ -511,6 +578,10 @@ def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None)
     theirs, said, mine = base.split(" "), surface.split(" "), ours.split(" ")
     if not len(theirs) == len(said) == len(mine):
         return base
+    if len(mine) > 1 and name_agreement(theirs) is None and name_agreement(mine) is not None:
+        # natasha's "Петров Анна Сергеевна" for "Петрова Анна Сергеевна": the words of one
+        # person's name agree in gender, so a normal form mixing genders is not the name
+        return ours
     # Word by word: natasha's form where natasha inflected the word, else pymorphy2's.
     return " ".join(t if fold(t) != fold(w) else m for t, w, m in zip(theirs, said, mine, strict=True))
 
@@ -544,11 +615,31 @@ def merge_candidates(patterns: list[_Cand], model: list[_Cand]) -> list[_Cand]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
+def _surname(name: str, lang: str) -> str:
+    """The surname of a full person name: its last word, except a Russian name whose words read
+    as surname + given name [+ patronymic] (:func:`newswatch.text.morph.name_agreement`):
+    "Петрова Анна Сергеевна" → "Петрова"."""
+    words = re.findall(r"\w+", name)
+    if (lang == "ru" or is_cyrillic(name)) and 2 <= len(words) <= 3:
+        agreed = name_agreement(words)
+        if agreed is not None and "Surn" in agreed[2]:
+            return words[agreed[2].index("Surn")]
+    return words[-1] if words else ""
+
+
+def _name_gender(name: str) -> str | None:
+    """The grammatical gender ("masc"/"femn") of a full Russian person name, when its words
+    agree in one (:func:`newswatch.text.morph.name_agreement`); None otherwise."""
+    words = re.findall(r"\w+", name)
+    agreed = name_agreement(words) if 2 <= len(words) <= 3 else None
+    return agreed[0] if agreed is not None else None
+
+
 def _surname_forms(c: _Cand, lang: str) -> set[str]:
-    """Folded forms of a PERSON candidate's last word (surface, canonical and natasha normal)."""
-    forms = {fold(_last_word(c.canonical))}
+    """Folded forms of a PERSON candidate's surname (canonical and natasha normal)."""
+    forms = {fold(_surname(c.canonical, lang))}
     if c.normal:
-        forms.add(fold(_last_word(c.normal)))
+        forms.add(fold(_surname(c.normal, lang)))
     return {f for f in forms if f}
 
 
@@ -567,32 +658,56 @@ def _same_surname(word: str, forms: set[str], lang: str) -> bool:
     return False
 
 
-def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dict[str, str]) -> list[_Cand]:
+def _initials_agree(initials: list[str], full: str) -> bool:
+    """True when each initial ("О" of "О. Смирнова") is the first letter of the matching given
+    name or patronymic of ``full`` (the words other than the surname, in order)."""
+    rest = [w for w in re.findall(r"\w+", full) if len(w) > 1]
+    return len(rest) > len(initials) and all(fold(a) == fold(w[0]) for a, w in zip(initials, rest, strict=False))
+
+
+def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dict[str, str],
+                        genders_of: Callable[[int, int], frozenset[str]] | None = None) -> list[_Cand]:
     """Within-document resolution: surnames to full names, abbreviations to their names.
+
+    A one-word mention (or initials and a surname: "О. Смирнова") resolves to a full PERSON
+    name of the document with the same surname (the first word of a Russian name written
+    surname first: "Петрова Анна Сергеевна"); a Russian mention must agree in gender with the
+    full name when both are known ("Петров" is not "Анна Петрова"; "Петрова, его жена,
+    заявила" is not "Иван Петров"), and initials must be those of the full name's given name.
 
     Args:
         cands: merged candidates sorted by start.
         text: the article text.
         lang: "en" or "ru".
         countries: folded country names (a country name is never relabelled PERSON).
+        genders_of: ``(start, end) -> genders`` a mention may have in its sentence ("masc",
+            "femn"; empty when unknown), from the tagger; None: no gender check.
 
     Returns:
         The candidates (new objects where something changed), same order.
     """
-    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON" and len(re.findall(r"\w+", c.canonical)) >= 2]
+    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON"
+            and len([w for w in re.findall(r"\w+", c.canonical) if len(w) > 1]) >= 2]
     out = list(cands)
     for i, c in enumerate(cands):
         if c.method != "model":
             continue
         words = re.findall(r"\w+", c.canonical)
-        if len(words) != 1:
+        initials = [w for w in words[:-1] if len(w) == 1 and w.isupper()]
+        if len(words) != 1 + len(initials) or (initials and c.label != "PERSON"):
             continue
         if c.label != "PERSON" and (c.label not in RELABEL_TO_PERSON or fold(c.canonical) in countries):
             continue
-        probes = {words[0], _last_word(text[c.start:c.end])}
+        probes = {words[-1], _last_word(text[c.start:c.end])}
         if c.normal:
             probes.add(_last_word(c.normal))
-        matches = [(j, f) for j, f in full if any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)]
+        matches = [(j, f) for j, f in full
+                   if j != i and any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)
+                   and (not initials or _initials_agree(initials, f.canonical))]
+        if matches and genders_of is not None and (lang == "ru" or is_cyrillic(c.canonical)):
+            mine = genders_of(c.start, c.end)
+            if mine:
+                matches = [(j, f) for j, f in matches if _name_gender(f.canonical) in mine | {None}]
         if not matches:
             continue
         before = [m for m in matches if m[0] < i]
