@@ -60,11 +60,24 @@ Canonical names and keys:
   ("Петровой" + "Анной Сергеевной" → "Петрова Анна Сергеевна"; :func:`join_split_names`);
 * coref (same document): a one-word PERSON mention whose word is the surname of a multi-word
   PERSON mention resolves to it (the latest one before it, else the first after it; Russian
-  compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"). A one-word
+  compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"; the surname of
+  a name written surname first is its first word, "Петрова Анна Сергеевна"; a Russian mention
+  must agree in gender with the full name — the gender of the past-tense verb it is the
+  subject of, else of its surname readings —, so "Петров" is not "Анна Петрова"; initials and
+  a surname, "О. Смирнова", resolve to the full name whose given name they abbreviate). An
+  unresolved Russian surname that is the subject of a gendered verb is put in the nominative of
+  that gender ("Петрова, его жена, заявила" → "Петрова", not natasha's "Петров"), and a
+  normal form whose words mix genders ("Петров Анна Сергеевна") gives way to pymorphy2's. A one-word
   non-PERSON model mention that is such a surname (spaCy's ORG "Lavrov" in "According to
   Lavrov") becomes PERSON the same way. An abbreviation in brackets right after a name whose
   initials it spells ("Afghan National Army (ANA)") takes that name, and so do its later
   mentions.
+
+State bodies named without their state ("the Foreign Ministry", "МИД", "Минздрав";
+``state_bodies`` in the rules file) get the country a country mention attached to them in the
+parse gives ("Russia's Foreign Ministry", "МИД России", "Минздрава Киргизии"), or the one
+country the article's other mentions of that body were given; otherwise none. Their entity key
+then carries the country ("ORG:МИД|RUS").
 
 Confidence is a fixed constant per method (see the constants below).
 """
@@ -80,7 +93,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from ...model import Article, EntityMention, NerSpan
+from ...model import Article, EntityMention, NerSpan, Token
 from ...pipeline import Stage, register
 from ...text import fold, is_cyrillic, load_json_data
 from ...text.morph import (
@@ -260,6 +273,22 @@ class EntityRules:
         self.chrome = frozenset(data["bad_span"]["chrome"]) | frozenset(data["bad_span"]["not_names"])
         self.countries = _country_names()
         self.interface = interface_words()
+        bodies = data.get("state_bodies", {})
+        self.body_heads = frozenset(fold(w) for w in bodies.get("heads", []))
+        self.body_abbreviations = frozenset(fold(w) for w in bodies.get("abbreviations", []))
+
+    def is_state_body(self, canonical: str) -> bool:
+        """True when ``canonical`` names a state body without naming its state: a ministry
+        abbreviation ("МИД", "Минздрав") or a name headed by a body word whose other words name
+        no country ("Foreign Ministry", "Ministry of Defence", "Министерство здравоохранения")."""
+        words = [fold(w) for w in re.findall(r"[\w-]+", canonical)]
+        if not words:
+            return False
+        if len(words) == 1:
+            return words[0] in self.body_abbreviations or words[0] in self.body_heads
+        if words[0] not in self.body_heads and words[-1] not in self.body_heads:
+            return False
+        return not any(w in self.countries for w in words)
 
 
 @register("entities")
@@ -272,8 +301,9 @@ class EntitiesStage(Stage):
     """
 
     name = "entities"
-    #: 4: an alias spelled with a final dot keeps it in the span ("U.S.")
-    version = "4"
+    #: 4: an alias spelled with a final dot keeps it in the span ("U.S.");
+    #: 5: surnames agree in gender with the full name, initials resolve, state bodies get their state
+    version = "5"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
@@ -320,6 +350,7 @@ class EntitiesStage(Stage):
                                     lambda b, e: _genders_of(article, starts, b, e))
         if lang == "ru":
             cands = _agree_lone_surnames(article, starts, cands)
+        cands = self._state_body_countries(article, cands)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
                 "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
         article.entities = [
@@ -330,6 +361,43 @@ class EntitiesStage(Stage):
             )
             for c in cands
         ]
+
+    def _state_body_countries(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
+        """Give a state body named without its state ("Foreign Ministry", "МИД", "Минздрав";
+        :meth:`EntityRules.is_state_body`) the country the text attaches to it: a country
+        mention (GPE, or a NORP adjective with a country) that depends on a word of the
+        mention — possessive, genitive, adjective or "of" ("Russia's Foreign Ministry", "the
+        Foreign Ministry of Russia", "МИД России", "Минздрава Киргизии"); a mention with no
+        such country takes the one country the other mentions of that body in the article
+        were given, when there is exactly one. Otherwise it keeps none (no guess). The entity
+        key then names the country ("ORG:МИД|RUS"), so two states' ministries never share an
+        entity."""
+        toks = article.tokens
+        if not toks:
+            return cands
+        starts = [t.start for t in toks]
+        places = [m for m in cands if m.label in ("GPE", "NORP") and m.country]
+        found: dict[int, str] = {}
+        for i, c in enumerate(cands):
+            if c.label != "ORG" or c.country or c.method != "model" or not self.rules.is_state_body(c.canonical):
+                continue
+            codes = {m.country for m in places if m.country and _depends_on(toks, starts, m, c)}
+            if len(codes) == 1:
+                found[i] = codes.pop()
+        by_name: dict[str, set[str]] = {}
+        for i, code in found.items():
+            by_name.setdefault(fold(cands[i].canonical), set()).add(code)
+        out = list(cands)
+        for i, c in enumerate(cands):
+            if c.label != "ORG" or c.country or c.method != "model":
+                continue
+            given = found.get(i)
+            if given is None:
+                named = by_name.get(fold(c.canonical), set())
+                given = next(iter(named)) if len(named) == 1 else None
+            if given is not None:
+                out[i] = replace(c, country=given, key=f"ORG:{c.canonical}|{given}")
+        return out
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -521,6 +589,33 @@ def _genders_of(article: Article, starts: list[int], start: int, end: int) -> fr
     return frozenset(r.gender for r in person_parts(words[-1].text) if r.part == "Surn" and r.gender)
 
 
+#: Relations by which a country mention modifies a name: possessive, genitive or other nominal
+#: modifier, adjective, compound, and the "of" of "Ministry of Defence of Russia" (ClearNLP, UD).
+_MODIFIER_DEPS = frozenset({"poss", "nmod", "nmod:poss", "amod", "compound", "prep"})
+
+
+def _depends_on(toks: list[Token], starts: list[int], m: _Cand, c: _Cand) -> bool:
+    """True when mention ``m`` modifies a word of mention ``c`` in the parse: its head word
+    hangs on a word of ``c`` by a modifier relation (:data:`_MODIFIER_DEPS`), directly or
+    through a preposition ("the Foreign Ministry of Russia")."""
+    k = bisect.bisect_left(starts, m.start)
+    inside = list(itertools.takewhile(lambda t: t.end <= m.end, toks[k:]))
+    heads = [t for t in inside if t.head == t.i or not m.start <= toks[t.head].start < m.end]
+    if not heads:
+        return False
+    t = heads[0]
+    for _ in range(2):
+        if t.head == t.i:
+            return False
+        g = toks[t.head]
+        if c.start <= g.start < c.end:
+            return t.dep in _MODIFIER_DEPS
+        if g.pos != "ADP":
+            return False
+        t = g
+    return False
+
+
 def _subject_gender(article: Article, starts: list[int], start: int, end: int) -> str | None:
     """The gender ("masc"/"femn") of the singular past-tense verb whose subject is the mention
     ``[start, end)`` (Russian past tense agrees with its subject), else None."""
@@ -619,7 +714,7 @@ def _surname(name: str, lang: str) -> str:
     """The surname of a full person name: its last word, except a Russian name whose words read
     as surname + given name [+ patronymic] (:func:`newswatch.text.morph.name_agreement`):
     "Петрова Анна Сергеевна" → "Петрова"."""
-    words = re.findall(r"\w+", name)
+    words: list[str] = re.findall(r"\w+", name)
     if (lang == "ru" or is_cyrillic(name)) and 2 <= len(words) <= 3:
         agreed = name_agreement(words)
         if agreed is not None and "Surn" in agreed[2]:

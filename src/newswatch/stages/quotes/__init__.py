@@ -308,8 +308,9 @@ class QuotesStage(Stage):
     """
 
     name = "quotes"
-    version = "3"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
-    # 3: "…, об этом сообщает X" reports the clause before it
+    version = "4"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
+    # 3: "…, об этом сообщает X" reports the clause before it; 4: negated or refused speech is no
+    # quote, interviewer/answer labels, dash dialogues, the owner of a source organisation
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
@@ -906,10 +907,10 @@ class _Resolver:
                 continue  # "Kyrgyzstan's health ministry", "Минздрава Киргизии": not Kyrgyzstan
             # what follows may be source heads and modifiers ("пресс-службы Минобороны России")
             tail_text = text[e.end:end]
-            for m, r in zip(mentions, roles, strict=True):
-                if r == "modifier" and m.start >= e.end:
-                    a, b = m.start - e.end, m.end - e.end
-                    tail_text = tail_text[:a] + " " * (b - a) + tail_text[b:]
+            for other, r in zip(mentions, roles, strict=True):
+                if r == "modifier" and other.start >= e.end:
+                    lo, hi = other.start - e.end, other.end - e.end
+                    tail_text = tail_text[:lo] + " " * (hi - lo) + tail_text[hi:]
             tail = [fold(w) for w in re.findall(r"[\w-]+", tail_text)]
             if role == "head" or all(w in doc.lex.source_heads or w in ("'s", "s") for w in tail):
                 return _Speaker(e.canonical, e.start, e.end, "named", e.label)
