@@ -520,3 +520,16 @@ def test_country_owning_the_source_ministry_is_not_the_speaker_en(run):
     b = run("According to the Afghan Tolo News TV channel, the airport in Kabul was closed on Monday.")
     q = _quote(b, "the airport in Kabul")
     assert q.speaker == "Tolo News"
+
+
+def test_a_withheld_verb_is_not_the_cue_of_a_quotation(run):
+    # guard of the rule above (passes on the old code too): the quotation is the words of the
+    # verb that did take place ("told"/"сообщил"), not of the withheld one after it
+    a = run("Paul Ortiz told reporters he would not comment on the details: "
+            "\"We will file a complaint before the end of the month.\"")
+    q = _quote(a, "We will file a complaint")
+    assert (q.kind, q.speaker, q.cue) == ("direct", "Paul Ortiz", "told")
+    b = run("Олег Рябов сообщил журналистам, что пока не будет говорить о деталях: "
+            "«Мы подадим жалобу в суд до конца месяца».", "ru")
+    q = _quote(b, "Мы подадим жалобу")
+    assert (q.kind, q.speaker, q.cue) == ("direct", "Олег Рябов", "сообщил")

@@ -445,14 +445,15 @@ def _find_direct_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
     if nxt is not None:
         after_end = min(after_end, nxt)
 
+    # a withheld cue ("не могла говорить") said nothing: the quotation is another verb's
     def before() -> int | None:
         hits = [i for i in doc.tokens_in(before_start, seg.open_at)
-                if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start)]
+                if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start) and not doc.withheld(i)]
         return hits[-1] if hits else None
 
     def after() -> int | None:
         for i in doc.tokens_in(seg.close_at + 1, after_end):
-            if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start):
+            if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start) and not doc.withheld(i):
                 return i
         return None
 
