@@ -39,6 +39,11 @@ What counts as a quote
   attributed quotation of the same paragraph (“A,” said X. “B.”), is X's too; a quotation
   interrupted by its cue between dashes («…, — добавил Архипов. — …») takes that cue.
 * ``Об этом сообщает X`` / ``об этом заявил X`` reports the sentence before it.
+* **Withheld speech is no quote**: a cue verb that is negated ("did not say who …", "would not
+  comment", "не уточнил, сколько …"), or the infinitive of a negated verb ("не стали
+  комментировать") or of a refusal verb ("declined to say", "отказался сообщить"), said
+  nothing (:meth:`_Doc.withheld`); "declined to comment, saying that …" still reports the
+  "saying" clause.
 
 Speaker resolution (the subject of the cue verb, inherited through ``conj``/``xcomp`` from
 the verb it is coordinated with, or the source of the phrase):
@@ -57,6 +62,9 @@ the verb it is coordinated with, or the source of the phrase):
    same title, the person most often introduced with it, else the latest person);
 4. an ORG reached from the subject through a preposition ("reports by Bloomberg") → that ORG;
    a proper-noun subject the NER missed → its surface name (with its flat/compound parts);
+   The source of "according to X"/"по данным X" is read from the parse: a name that owns the
+   organisation speaking ("Kyrgyzstan's health ministry", "Минздрава Киргизии") or depends on
+   another word of the source is never the speaker; the organisation is;
 5. a subject or source that names nobody but is a source noun of the lexicon ("experts
    believe", "According to the media", "a young woman said", "some argued") →
    ``speaker=None``. Such unattributed quotes are kept, with a lower confidence: the claims
