@@ -85,7 +85,7 @@ genitive noun ("пресс-секретарь президента Альфре�
 ``speaker_start``/``speaker_end`` point at the mention in the cue's clause: the name, or the
 pronoun/title that was resolved.
 
-Measured on the own gold ``eval/quotes/`` (113 quotes, ``newswatch eval quotes``). Known gaps: a
+Measured on the own gold ``eval/quotes/`` (114 quotes, ``newswatch eval quotes``). Known gaps: a
 cue with two coordinated sources gives the first only; "they" is never resolved; a profession
 noun ("the footballer said", "сказал врач") is not resolved to the person it describes; a
 source phrase whose named source follows an apposition ("по словам одного из участников,
