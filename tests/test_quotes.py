@@ -432,10 +432,16 @@ def test_negated_or_refused_speech_is_not_a_quote_ru(run):
             "Кузнецова не уточнила, сколько домов осталось без света. В мэрии не стали комментировать "
             "эту информацию.", "ru")
     assert a.quotes == []
-    # "не раз" negates "раз", not the verb: he said it many times
-    b = run("Депутат Олег Рябов не раз заявлял, что мост откроют к осени.", "ru")
+    # "не раз" negates "раз", not the verb: he said it many times; "не только" adds, not denies
+    b = run("Депутат Олег Рябов не раз заявлял, что мост откроют к осени. Мэр Анна Кузнецова не "
+            "только заявила, что бюджет вырастет, но и назвала сумму.", "ru")
     q = _quote(b, "мост откроют к осени")
     assert q.speaker == "Олег Рябов"
+    q = _quote(b, "бюджет вырастет")
+    assert q.speaker == "Анна Кузнецова"
+    c = run("Paul Ortiz not only said that the bridge would reopen, he also named the contractor.")
+    q = _quote(c, "the bridge would reopen")
+    assert q.speaker == "Paul Ortiz"
 
 
 # -- issue 13: interviews ------------------------------------------------------------------------
