@@ -427,3 +427,77 @@ def test_alias_entries_without_the_index_are_the_index_entries(monkeypatch) -> N
     monkeypatch.setattr(aliases, "_alias_rows", lambda: [*rows, rows[0]])
     with pytest.raises(ValueError, match="duplicate alias id"):
         load_entries()
+
+
+# -- issue 13: a surname and the full name in one article -----------------------------------------
+# Sentences written for these tests.
+
+
+def _people(article):
+    return [(e.text, e.canonical) for e in article.entities if e.label == "PERSON"]
+
+
+def test_russian_surname_merges_with_the_full_name_of_its_gender(analyse, stage):
+    a = analyse("Министр Иван Петров открыл форум. Его заместитель Анна Петрова выступила с докладом. "
+                "Петрова заявила, что бюджет вырастет. Петров с ней согласился. Доклад Петровой одобрили.", "ru")
+    stage(a)
+    assert _people(a) == [("Иван Петров", "Иван Петров"), ("Анна Петрова", "Анна Петрова"),
+                          ("Петрова", "Анна Петрова"), ("Петров", "Иван Петров"),
+                          ("Петровой", "Анна Петрова")]
+
+
+def test_russian_feminine_subject_is_not_the_man_of_that_surname(analyse, stage):
+    a = analyse("Директор завода Иван Петров провёл совещание. Петрова, его жена, заявила журналистам, "
+                "что завод не закроют.", "ru")
+    stage(a)
+    assert _people(a) == [("Иван Петров", "Иван Петров"), ("Петрова", "Петрова")]
+
+
+def test_russian_surname_first_full_name_takes_its_later_surnames(analyse, stage):
+    a = analyse("Петрова Анна Сергеевна назначена министром культуры. Ранее Петрову наградили орденом. "
+                "Коллеги Петровой поздравили её.", "ru")
+    stage(a)
+    assert {c for _, c in _people(a)} == {"Петрова Анна Сергеевна"}
+
+
+def test_russian_initial_and_surname_merge_with_the_full_name(analyse, stage):
+    a = analyse("Глава района Ольга Смирнова ответила на вопросы.\n"
+                "Корр.: Почему жителей не вывезли раньше?\n"
+                "О. Смирнова: Мы вывезли их сразу, как только изменился прогноз.", "ru")
+    stage(a)
+    assert _people(a) == [("Ольга Смирнова", "Ольга Смирнова"), ("О. Смирнова", "Ольга Смирнова")]
+
+
+# -- issue 13: a state body named without its state ---------------------------------------------
+# Sentences written for these tests.
+
+
+def _bodies(article):
+    return [(e.text, e.canonical, e.country, e.entity_key) for e in article.entities if e.label == "ORG"]
+
+
+def test_ministry_takes_the_country_the_sentence_gives_it_ru(analyse, stage):
+    a = analyse("МИД Казахстана выразил протест. Позже МИД опубликовал ноту. По данным Минздрава "
+                "Киргизии, в больницах остаются 40 человек.", "ru")
+    stage(a)
+    assert _bodies(a) == [("МИД", "МИД", "KAZ", "ORG:МИД|KAZ"), ("МИД", "МИД", "KAZ", "ORG:МИД|KAZ"),
+                          ("Минздрава", "Минздрав", "KGZ", "ORG:Минздрав|KGZ")]
+
+
+def test_ministry_without_a_country_keeps_none(analyse, stage):
+    # two states' ministries: the bare "МИД" is either, so it gets neither
+    a = analyse("МИД Казахстана и МИД Китая выступили с заявлениями. МИД призвал к сдержанности.", "ru")
+    stage(a)
+    assert [e.country for e in a.entities if e.label == "ORG"] == ["KAZ", "CHN", None]
+    # a country elsewhere in the article is not the ministry's
+    b = analyse("The Foreign Ministry called the vote illegal. Kazakhstan and China discussed trade.")
+    stage(b)
+    assert [(e.canonical, e.country) for e in b.entities if e.label == "ORG"] == [("Foreign Ministry", None)]
+
+
+def test_ministry_takes_the_country_the_sentence_gives_it_en(analyse, stage):
+    a = analyse("Kazakhstan's Foreign Ministry called the vote illegal. The Foreign Ministry also "
+                "summoned the ambassador.")
+    stage(a)
+    assert [(e.canonical, e.country) for e in a.entities if e.label == "ORG"] == [
+        ("Foreign Ministry", "KAZ"), ("Foreign Ministry", "KAZ")]

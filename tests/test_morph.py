@@ -101,3 +101,12 @@ def test_nominative_lexeme_never_crosses_to_another_word() -> None:
     # no nominative reading (the suffix predictor reads these as genitive plurals): empty
     assert nominative_lexeme("Токаев") == frozenset() and nominative_lexeme("Пашинян") == frozenset()
     assert nominative_lexeme("Biden") == frozenset()
+
+
+def test_surname_nominative_in_a_gender():
+    from newswatch.text.morph import surname_nominative
+
+    assert surname_nominative("Петрова", "femn") == "Петрова"
+    assert surname_nominative("Петрова", "masc") == "Петров"
+    assert surname_nominative("Петровой", "femn") == "Петрова"
+    assert surname_nominative("Smith", "masc") is None

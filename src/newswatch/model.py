@@ -113,7 +113,8 @@ class EntityMention:
     prov: Provenance
     entity_key: str = ""
     method: str = "model"
-    country: str | None = None  # ISO 3166-1 alpha-3 when the alias file knows it
+    country: str | None = None  # ISO 3166-1 alpha-3: the alias file's, a country name's, or the
+    # state a state body belongs to ("МИД России"; entities stage)
 
 
 @dataclass(slots=True)

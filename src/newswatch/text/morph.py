@@ -21,6 +21,8 @@ Functions:
 * :func:`person_nominative`: "Петровой Анной Сергеевной" → "Петрова Анна Сергеевна",
   "Сергея Лаврова" → "Сергей Лавров", "Захаровой" → "Захарова" (order kept, one gender and
   one case for the whole name, taken from the given name when there is one);
+* :func:`surname_nominative`: a surname's nominative in a given gender ("Петрова", "femn" →
+  "Петрова"; "masc" → "Петров");
 * :func:`person_parts`: which name parts (surname, given name, patronymic) a word can be, with
   the case and gender each reading has; the entities stage joins split name spans with it;
 * :func:`word_forms`: every inflected form of a common word, for search ("талибы" finds
@@ -304,6 +306,19 @@ def person_nominative(name: str, case_hint: str | None = None) -> str | None:
         pos = m.end()
     pieces.append(name[pos:])
     return "".join(pieces)
+
+
+def surname_nominative(word: str, gender: str) -> str | None:
+    """The nominative singular of surname ``word`` in ``gender`` ("masc"/"femn"), from its
+    pymorphy2 surname readings: "Петрова" with "femn" → "Петрова", with "masc" → "Петров";
+    "Петровой" with "femn" → "Петрова". None when the word has no surname reading in that
+    gender (or no Cyrillic letters). The letter case of ``word`` is kept."""
+    for r in person_parts(word):
+        if r.part == "Surn" and r.gender == gender:
+            form = _inflect(r.parse, {"nomn", "sing", gender})
+            if form is not None:
+                return _match_shape(form.word, word)
+    return None
 
 
 def name_agreement(words: Sequence[str]) -> tuple[str, str, tuple[str, ...]] | None:

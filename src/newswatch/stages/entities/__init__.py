@@ -60,11 +60,24 @@ Canonical names and keys:
   ("Петровой" + "Анной Сергеевной" → "Петрова Анна Сергеевна"; :func:`join_split_names`);
 * coref (same document): a one-word PERSON mention whose word is the surname of a multi-word
   PERSON mention resolves to it (the latest one before it, else the first after it; Russian
-  compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"). A one-word
+  compares nominative forms and inflected stems, so "Лаврова" → "Сергей Лавров"; the surname of
+  a name written surname first is its first word, "Петрова Анна Сергеевна"; a Russian mention
+  must agree in gender with the full name — the gender of the past-tense verb it is the
+  subject of, else of its surname readings —, so "Петров" is not "Анна Петрова"; initials and
+  a surname, "О. Смирнова", resolve to the full name whose given name they abbreviate). An
+  unresolved Russian surname that is the subject of a gendered verb is put in the nominative of
+  that gender ("Петрова, его жена, заявила" → "Петрова", not natasha's "Петров"), and a
+  normal form whose words mix genders ("Петров Анна Сергеевна") gives way to pymorphy2's. A one-word
   non-PERSON model mention that is such a surname (spaCy's ORG "Lavrov" in "According to
   Lavrov") becomes PERSON the same way. An abbreviation in brackets right after a name whose
   initials it spells ("Afghan National Army (ANA)") takes that name, and so do its later
   mentions.
+
+State bodies named without their state ("the Foreign Ministry", "МИД", "Минздрав";
+``state_bodies`` in the rules file) get the country a country mention attached to them in the
+parse gives ("Russia's Foreign Ministry", "МИД России", "Минздрава Киргизии"), or the one
+country the article's other mentions of that body were given; otherwise none. Their entity key
+then carries the country ("ORG:МИД|RUS").
 
 Confidence is a fixed constant per method (see the constants below).
 """
@@ -80,10 +93,17 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from ...model import Article, EntityMention, NerSpan
+from ...model import Article, EntityMention, NerSpan, Token
 from ...pipeline import Stage, register
 from ...text import fold, is_cyrillic, load_json_data
-from ...text.morph import UD_CASES, name_agreement, nominative_lexeme, person_nominative
+from ...text.morph import (
+    UD_CASES,
+    name_agreement,
+    nominative_lexeme,
+    person_nominative,
+    person_parts,
+    surname_nominative,
+)
 from .aliases import AliasEntry, AliasIndex, text_words
 
 #: Confidence of an alias-file match. Hand check: 114 of 114 alias matches on the seed body and
@@ -253,6 +273,22 @@ class EntityRules:
         self.chrome = frozenset(data["bad_span"]["chrome"]) | frozenset(data["bad_span"]["not_names"])
         self.countries = _country_names()
         self.interface = interface_words()
+        bodies = data.get("state_bodies", {})
+        self.body_heads = frozenset(fold(w) for w in bodies.get("heads", []))
+        self.body_abbreviations = frozenset(fold(w) for w in bodies.get("abbreviations", []))
+
+    def is_state_body(self, canonical: str) -> bool:
+        """True when ``canonical`` names a state body without naming its state: a ministry
+        abbreviation ("МИД", "Минздрав") or a name headed by a body word whose other words name
+        no country ("Foreign Ministry", "Ministry of Defence", "Министерство здравоохранения")."""
+        words = [fold(w) for w in re.findall(r"[\w-]+", canonical)]
+        if not words:
+            return False
+        if len(words) == 1:
+            return words[0] in self.body_abbreviations or words[0] in self.body_heads
+        if words[0] not in self.body_heads and words[-1] not in self.body_heads:
+            return False
+        return not any(w in self.countries for w in words)
 
 
 @register("entities")
@@ -265,8 +301,9 @@ class EntitiesStage(Stage):
     """
 
     name = "entities"
-    #: 4: an alias spelled with a final dot keeps it in the span ("U.S.")
-    version = "4"
+    #: 4: an alias spelled with a final dot keeps it in the span ("U.S.");
+    #: 5: surnames agree in gender with the full name, initials resolve, state bodies get their state
+    version = "5"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
@@ -308,7 +345,12 @@ class EntitiesStage(Stage):
         model = self._model_cands(article, lang)
         patterns, model = self._dateline_outlets(article, patterns, model)
         cands = merge_candidates(patterns, model)
-        cands = resolve_in_document(cands, article.text, lang, self.rules.countries)
+        starts = [t.start for t in article.tokens]
+        cands = resolve_in_document(cands, article.text, lang, self.rules.countries,
+                                    lambda b, e: _genders_of(article, starts, b, e))
+        if lang == "ru":
+            cands = _agree_lone_surnames(article, starts, cands)
+        cands = self._state_body_countries(article, cands)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
                 "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
         article.entities = [
@@ -319,6 +361,43 @@ class EntitiesStage(Stage):
             )
             for c in cands
         ]
+
+    def _state_body_countries(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
+        """Give a state body named without its state ("Foreign Ministry", "МИД", "Минздрав";
+        :meth:`EntityRules.is_state_body`) the country the text attaches to it: a country
+        mention (GPE, or a NORP adjective with a country) that depends on a word of the
+        mention — possessive, genitive, adjective or "of" ("Russia's Foreign Ministry", "the
+        Foreign Ministry of Russia", "МИД России", "Минздрава Киргизии"); a mention with no
+        such country takes the one country the other mentions of that body in the article
+        were given, when there is exactly one. Otherwise it keeps none (no guess). The entity
+        key then names the country ("ORG:МИД|RUS"), so two states' ministries never share an
+        entity."""
+        toks = article.tokens
+        if not toks:
+            return cands
+        starts = [t.start for t in toks]
+        places = [m for m in cands if m.label in ("GPE", "NORP") and m.country]
+        found: dict[int, str] = {}
+        for i, c in enumerate(cands):
+            if c.label != "ORG" or c.country or c.method != "model" or not self.rules.is_state_body(c.canonical):
+                continue
+            codes = {m.country for m in places if m.country and _depends_on(toks, starts, m, c)}
+            if len(codes) == 1:
+                found[i] = codes.pop()
+        by_name: dict[str, set[str]] = {}
+        for i, code in found.items():
+            by_name.setdefault(fold(cands[i].canonical), set()).add(code)
+        out = list(cands)
+        for i, c in enumerate(cands):
+            if c.label != "ORG" or c.country or c.method != "model":
+                continue
+            given = found.get(i)
+            if given is None:
+                named = by_name.get(fold(c.canonical), set())
+                given = next(iter(named)) if len(named) == 1 else None
+            if given is not None:
+                out[i] = replace(c, country=given, key=f"ORG:{c.canonical}|{given}")
+        return out
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -486,6 +565,89 @@ def _case_of(article: Article, starts: list[int], start: int, end: int) -> str |
     return None
 
 
+_UD_GENDERS = {"Masc": "masc", "Fem": "femn"}
+
+
+def _genders_of(article: Article, starts: list[int], start: int, end: int) -> frozenset[str]:
+    """The genders ("masc", "femn") the person mention ``[start, end)`` may have.
+
+    A mention that is the subject of a singular past-tense verb has the verb's gender (Russian
+    past-tense verbs agree with their subject: "Петрова заявила" is feminine). Otherwise every
+    gender of its last word's surname readings (pymorphy2): "Петровой" only feminine, "Петров"
+    only masculine, "Петрова" both (feminine nominative or masculine genitive). Empty when
+    nothing is known. The tagger's own gender of an unknown surname is not used: it reads
+    "Смирнова" in a transcript label as a masculine genitive.
+    """
+    k = bisect.bisect_left(starts, start)
+    toks = list(itertools.takewhile(lambda t: t.end <= end, article.tokens[k:]))
+    words = [t for t in toks if re.fullmatch(r"\w{2,}", t.text)]
+    if not words:
+        return frozenset()
+    agreed = _subject_gender(article, starts, start, end)
+    if agreed is not None:
+        return frozenset({agreed})
+    return frozenset(r.gender for r in person_parts(words[-1].text) if r.part == "Surn" and r.gender)
+
+
+#: Relations by which a country mention modifies a name: possessive, genitive or other nominal
+#: modifier, adjective, compound, and the "of" of "Ministry of Defence of Russia" (ClearNLP, UD).
+_MODIFIER_DEPS = frozenset({"poss", "nmod", "nmod:poss", "amod", "compound", "prep"})
+
+
+def _depends_on(toks: list[Token], starts: list[int], m: _Cand, c: _Cand) -> bool:
+    """True when mention ``m`` modifies a word of mention ``c`` in the parse: its head word
+    hangs on a word of ``c`` by a modifier relation (:data:`_MODIFIER_DEPS`), directly or
+    through a preposition ("the Foreign Ministry of Russia")."""
+    k = bisect.bisect_left(starts, m.start)
+    inside = list(itertools.takewhile(lambda t: t.end <= m.end, toks[k:]))
+    heads = [t for t in inside if t.head == t.i or not m.start <= toks[t.head].start < m.end]
+    if not heads:
+        return False
+    t = heads[0]
+    for _ in range(2):
+        if t.head == t.i:
+            return False
+        g = toks[t.head]
+        if c.start <= g.start < c.end:
+            return t.dep in _MODIFIER_DEPS
+        if g.pos != "ADP":
+            return False
+        t = g
+    return False
+
+
+def _subject_gender(article: Article, starts: list[int], start: int, end: int) -> str | None:
+    """The gender ("masc"/"femn") of the singular past-tense verb whose subject is the mention
+    ``[start, end)`` (Russian past tense agrees with its subject), else None."""
+    k = bisect.bisect_left(starts, start)
+    for t in itertools.takewhile(lambda t: t.end <= end, article.tokens[k:]):
+        head = article.tokens[t.head] if 0 <= t.head < len(article.tokens) else t
+        if t.dep in ("nsubj", "nsubj:pass") and not start <= head.start < end:
+            feats = dict(f.split("=", 1) for f in head.morph.split("|") if "=" in f)
+            if feats.get("Tense") == "Past" and feats.get("Number") == "Sing" and feats.get("Gender") in _UD_GENDERS:
+                return _UD_GENDERS[feats["Gender"]]
+    return None
+
+
+def _agree_lone_surnames(article: Article, starts: list[int], cands: list[_Cand]) -> list[_Cand]:
+    """A Russian one-word person mention left unresolved takes the gender its verb gives it:
+    in "Петрова, его жена, заявила" natasha's nominative "Петров" (the genitive reading) is
+    not the name; the feminine subject of "заявила" is "Петрова" (:func:`surname_nominative`).
+    """
+    out = []
+    for c in cands:
+        words = re.findall(r"\w+", c.canonical)
+        if c.method == "model" and c.label == "PERSON" and len(words) == 1 and is_cyrillic(c.canonical):
+            gender = _subject_gender(article, starts, c.start, c.end)
+            if gender is not None and not any(r.part == "Surn" and r.gender == gender and r.case == "nomn"
+                                              for r in person_parts(words[0])):
+                fixed = surname_nominative(_last_word(article.text[c.start:c.end]), gender)
+                if fixed is not None and fold(fixed) != fold(c.canonical):
+                    c = replace(c, canonical=fixed, key=f"PERSON:{fixed}", normal=fixed)
+        out.append(c)
+    return out
+
+
 def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None) -> str:
     """Canonical (nominative) form of a Russian person mention.
 
@@ -511,6 +673,10 @@ def ru_person_canonical(surface: str, normal: str, case_hint: str | None = None)
     theirs, said, mine = base.split(" "), surface.split(" "), ours.split(" ")
     if not len(theirs) == len(said) == len(mine):
         return base
+    if len(mine) > 1 and name_agreement(theirs) is None and name_agreement(mine) is not None:
+        # natasha's "Петров Анна Сергеевна" for "Петрова Анна Сергеевна": the words of one
+        # person's name agree in gender, so a normal form mixing genders is not the name
+        return ours
     # Word by word: natasha's form where natasha inflected the word, else pymorphy2's.
     return " ".join(t if fold(t) != fold(w) else m for t, w, m in zip(theirs, said, mine, strict=True))
 
@@ -544,11 +710,31 @@ def merge_candidates(patterns: list[_Cand], model: list[_Cand]) -> list[_Cand]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
+def _surname(name: str, lang: str) -> str:
+    """The surname of a full person name: its last word, except a Russian name whose words read
+    as surname + given name [+ patronymic] (:func:`newswatch.text.morph.name_agreement`):
+    "Петрова Анна Сергеевна" → "Петрова"."""
+    words: list[str] = re.findall(r"\w+", name)
+    if (lang == "ru" or is_cyrillic(name)) and 2 <= len(words) <= 3:
+        agreed = name_agreement(words)
+        if agreed is not None and "Surn" in agreed[2]:
+            return words[agreed[2].index("Surn")]
+    return words[-1] if words else ""
+
+
+def _name_gender(name: str) -> str | None:
+    """The grammatical gender ("masc"/"femn") of a full Russian person name, when its words
+    agree in one (:func:`newswatch.text.morph.name_agreement`); None otherwise."""
+    words = re.findall(r"\w+", name)
+    agreed = name_agreement(words) if 2 <= len(words) <= 3 else None
+    return agreed[0] if agreed is not None else None
+
+
 def _surname_forms(c: _Cand, lang: str) -> set[str]:
-    """Folded forms of a PERSON candidate's last word (surface, canonical and natasha normal)."""
-    forms = {fold(_last_word(c.canonical))}
+    """Folded forms of a PERSON candidate's surname (canonical and natasha normal)."""
+    forms = {fold(_surname(c.canonical, lang))}
     if c.normal:
-        forms.add(fold(_last_word(c.normal)))
+        forms.add(fold(_surname(c.normal, lang)))
     return {f for f in forms if f}
 
 
@@ -567,32 +753,56 @@ def _same_surname(word: str, forms: set[str], lang: str) -> bool:
     return False
 
 
-def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dict[str, str]) -> list[_Cand]:
+def _initials_agree(initials: list[str], full: str) -> bool:
+    """True when each initial ("О" of "О. Смирнова") is the first letter of the matching given
+    name or patronymic of ``full`` (the words other than the surname, in order)."""
+    rest = [w for w in re.findall(r"\w+", full) if len(w) > 1]
+    return len(rest) > len(initials) and all(fold(a) == fold(w[0]) for a, w in zip(initials, rest, strict=False))
+
+
+def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dict[str, str],
+                        genders_of: Callable[[int, int], frozenset[str]] | None = None) -> list[_Cand]:
     """Within-document resolution: surnames to full names, abbreviations to their names.
+
+    A one-word mention (or initials and a surname: "О. Смирнова") resolves to a full PERSON
+    name of the document with the same surname (the first word of a Russian name written
+    surname first: "Петрова Анна Сергеевна"); a Russian mention must agree in gender with the
+    full name when both are known ("Петров" is not "Анна Петрова"; "Петрова, его жена,
+    заявила" is not "Иван Петров"), and initials must be those of the full name's given name.
 
     Args:
         cands: merged candidates sorted by start.
         text: the article text.
         lang: "en" or "ru".
         countries: folded country names (a country name is never relabelled PERSON).
+        genders_of: ``(start, end) -> genders`` a mention may have in its sentence ("masc",
+            "femn"; empty when unknown), from the tagger; None: no gender check.
 
     Returns:
         The candidates (new objects where something changed), same order.
     """
-    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON" and len(re.findall(r"\w+", c.canonical)) >= 2]
+    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON"
+            and len([w for w in re.findall(r"\w+", c.canonical) if len(w) > 1]) >= 2]
     out = list(cands)
     for i, c in enumerate(cands):
         if c.method != "model":
             continue
         words = re.findall(r"\w+", c.canonical)
-        if len(words) != 1:
+        initials = [w for w in words[:-1] if len(w) == 1 and w.isupper()]
+        if len(words) != 1 + len(initials) or (initials and c.label != "PERSON"):
             continue
         if c.label != "PERSON" and (c.label not in RELABEL_TO_PERSON or fold(c.canonical) in countries):
             continue
-        probes = {words[0], _last_word(text[c.start:c.end])}
+        probes = {words[-1], _last_word(text[c.start:c.end])}
         if c.normal:
             probes.add(_last_word(c.normal))
-        matches = [(j, f) for j, f in full if any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)]
+        matches = [(j, f) for j, f in full
+                   if j != i and any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)
+                   and (not initials or _initials_agree(initials, f.canonical))]
+        if matches and genders_of is not None and (lang == "ru" or is_cyrillic(c.canonical)):
+            mine = genders_of(c.start, c.end)
+            if mine:
+                matches = [(j, f) for j, f in matches if _name_gender(f.canonical) in mine | {None}]
         if not matches:
             continue
         before = [m for m in matches if m[0] < i]

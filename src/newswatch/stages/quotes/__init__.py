@@ -31,11 +31,19 @@ What counts as a quote
 * **Turns** (``kind="turn"``): in a transcript, the words after a speaker label ("President of
   Russia Vladimir Putin: …", "MS. PSAKI: …", "Владимир Путин: …") up to the next label, one
   quote per paragraph, attributed to the label's person (see
-  :mod:`newswatch.stages.quotes.turns`). Interviewer labels ("Q", "Question") start no quote.
+  :mod:`newswatch.stages.quotes.turns`). Interviewer labels ("Q", "Question", "Interviewer",
+  "Корр.") start no quote; answer labels ("A", "Ответ") give turns with no speaker. A colon
+  followed by a dash dialogue (paragraphs opened by dashes: an interview's questions and
+  answers) introduces no block quote.
 * **Continuations**: a quotation that opens a sentence with no cue of its own, right after an
   attributed quotation of the same paragraph (“A,” said X. “B.”), is X's too; a quotation
   interrupted by its cue between dashes («…, — добавил Архипов. — …») takes that cue.
 * ``Об этом сообщает X`` / ``об этом заявил X`` reports the sentence before it.
+* **Withheld speech is no quote**: a cue verb that is negated ("did not say who …", "would not
+  comment", "не уточнил, сколько …"), or the infinitive of a negated verb ("не стали
+  комментировать") or of a refusal verb ("declined to say", "отказался сообщить"), said
+  nothing (:meth:`_Doc.withheld`); "declined to comment, saying that …" still reports the
+  "saying" clause.
 
 Speaker resolution (the subject of the cue verb, inherited through ``conj``/``xcomp`` from
 the verb it is coordinated with, or the source of the phrase):
@@ -54,6 +62,9 @@ the verb it is coordinated with, or the source of the phrase):
    same title, the person most often introduced with it, else the latest person);
 4. an ORG reached from the subject through a preposition ("reports by Bloomberg") → that ORG;
    a proper-noun subject the NER missed → its surface name (with its flat/compound parts);
+   The source of "according to X"/"по данным X" is read from the parse: a name that owns the
+   organisation speaking ("Kyrgyzstan's health ministry", "Минздрава Киргизии") or depends on
+   another word of the source is never the speaker; the organisation is;
 5. a subject or source that names nobody but is a source noun of the lexicon ("experts
    believe", "According to the media", "a young woman said", "some argued") →
    ``speaker=None``. Such unattributed quotes are kept, with a lower confidence: the claims
@@ -74,7 +85,7 @@ genitive noun ("пресс-секретарь президента Альфре�
 ``speaker_start``/``speaker_end`` point at the mention in the cue's clause: the name, or the
 pronoun/title that was resolved.
 
-Measured on the own gold ``eval/quotes/`` (113 quotes, ``newswatch eval quotes``). Known gaps: a
+Measured on the own gold ``eval/quotes/`` (114 quotes, ``newswatch eval quotes``). Known gaps: a
 cue with two coordinated sources gives the first only; "they" is never resolved; a profession
 noun ("the footballer said", "сказал врач") is not resolved to the person it describes; a
 source phrase whose named source follows an apposition ("по словам одного из участников,
@@ -163,6 +174,8 @@ class _Lexicon:
     source_heads: frozenset[str]
     citing: list[re.Pattern[str]]
     speech_phrases: frozenset[str]
+    refusals: frozenset[str]
+    owner_heads: frozenset[str]
 
 
 def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
@@ -202,6 +215,8 @@ def load_lexicon(language: str) -> _Lexicon:
         source_heads=frozenset(fold(w) for w in d.get("source_heads", [])),
         citing=[_compile_phrase(p, ()) for p in d.get("citing", [])],
         speech_phrases=frozenset(fold(p) for p in d.get("speech_phrases", [])),
+        refusals=frozenset(fold(v) for v in d.get("refusal_verbs", [])),
+        owner_heads=frozenset(fold(v) for v in d.get("owner_heads", [])),
     )
 
 
@@ -271,6 +286,27 @@ class _Doc:
             return False
         return not any(a <= t.start < b for a, b in self.idioms)
 
+    def withheld(self, cue: int) -> bool:
+        """True when the speech act of cue verb ``cue`` did not take place: the verb, or a verb
+        it is the infinitive complement (``xcomp``) of, is negated (ClearNLP ``neg``, Russian
+        "не"/"ни": :meth:`newswatch.text.syntax.DocView.args`), or the cue is the complement of
+        a refusal verb (``refusal_verbs`` of the lexicon). "X did not say who …", "X declined
+        to say whether …", "X would not comment", "X не уточнил, сколько …", "в МВД не стали
+        комментировать": nothing was said, so there is no quote. Only the ``xcomp`` chain is
+        followed: "X declined to comment, saying that …" (an ``advcl``) and "X did not deny it
+        but said that …" (a ``conj``) still report what was said."""
+        j = cue
+        for _ in range(4):
+            if self.view.args(j).get("neg"):
+                return True
+            if j != cue and fold(self.tokens[j].lemma) in self.lex.refusals:
+                return True
+            t = self.tokens[j]
+            if t.dep != "xcomp" or t.head == j:
+                return False
+            j = t.head
+        return False
+
 
 @register("quotes")
 class QuotesStage(Stage):
@@ -280,8 +316,9 @@ class QuotesStage(Stage):
     """
 
     name = "quotes"
-    version = "3"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
-    # 3: "…, об этом сообщает X" reports the clause before it
+    version = "4"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
+    # 3: "…, об этом сообщает X" reports the clause before it; 4: negated or refused speech is no
+    # quote, interviewer/answer labels, dash dialogues, the owner of a source organisation
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
@@ -416,14 +453,15 @@ def _find_direct_cue(doc: _Doc, seg: QuotedSegment) -> int | None:
     if nxt is not None:
         after_end = min(after_end, nxt)
 
+    # a withheld cue ("не могла говорить") said nothing: the quotation is another verb's
     def before() -> int | None:
         hits = [i for i in doc.tokens_in(before_start, seg.open_at)
-                if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start)]
+                if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start) and not doc.withheld(i)]
         return hits[-1] if hits else None
 
     def after() -> int | None:
         for i in doc.tokens_in(seg.close_at + 1, after_end):
-            if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start):
+            if doc.is_cue(doc.tokens[i]) and not doc.in_quote(doc.tokens[i].start) and not doc.withheld(i):
                 return i
         return None
 
@@ -458,7 +496,7 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
             p_start += 1
         p_end = text.find("\n", p_start)
         p_end = len(text) if p_end < 0 else p_end
-        if p_start >= p_end or text[p_start] in "«“„\"":
+        if p_start >= p_end or text[p_start] in "«“„\"" or _opens_dialogue(text, p_start, p_end):
             continue
         start, end = _trim(text, p_start, p_end, strip_final_period=False)
         if _words(text[start:end]) < MIN_DIRECT_WORDS or _reports_third_party(doc, start, end):
@@ -472,6 +510,23 @@ def _block_quotes(doc: _Doc) -> list[_Candidate]:
             comma = text.find(",", b, colon)
             out.append(_phrase_candidate("direct", start, end, m, a, b, comma if comma >= 0 else colon))
     return out
+
+
+_DIALOGUE_DASHES = "—–"
+
+
+def _opens_dialogue(text: str, p_start: int, p_end: int) -> bool:
+    """True when the paragraph at ``p_start`` opens a dash dialogue: it starts with a dash and
+    so does the next non-empty paragraph. Russian typography gives each turn of a dialogue its
+    own paragraph opened by a dash, so two such paragraphs in a row are two voices (an
+    interview's question and answer): the colon before them introduces a conversation, not
+    one speaker's paragraph, and the turns carry no speaker label to attribute them by."""
+    if text[p_start] not in _DIALOGUE_DASHES:
+        return False
+    nxt = p_end
+    while nxt < len(text) and text[nxt] in " \t\n\u00a0":
+        nxt += 1
+    return nxt < len(text) and text[nxt] in _DIALOGUE_DASHES
 
 
 #: Subjects of a reporting verb that a quoted paragraph may hold in its own voice.
@@ -769,6 +824,8 @@ class _Resolver:
 
     def from_cue(self, cue: int, content: tuple[int, int]) -> _Speaker:
         doc = self.doc
+        if doc.withheld(cue):
+            return _Speaker(None, None, None, "skip")  # "X declined to say who …": nothing was said
         subj = _subject_of(doc, cue)
         if subj is None:
             # "говорится в сообщении Reuters"; without any entity the parse gave no speaker.
@@ -852,11 +909,19 @@ class _Resolver:
             m = rx.search(text, start, end)
             if m:
                 end = m.start()
-        for e in doc.entities_in(start, end):
-            if e.label not in _ACTOR_LABELS:
-                continue
-            tail = [fold(w) for w in re.findall(r"[\w-]+", text[e.end:end])]
-            if all(w in doc.lex.source_heads or w in ("'s", "s") for w in tail):
+        mentions = doc.entities_in(start, end)
+        roles = [_source_role(doc, e, start, end) for e in mentions]
+        for e, role in zip(mentions, roles, strict=True):
+            if e.label not in _ACTOR_LABELS or role == "modifier":
+                continue  # "Kyrgyzstan's health ministry", "Минздрава Киргизии": not Kyrgyzstan
+            # what follows may be source heads and modifiers ("пресс-службы Минобороны России")
+            tail_text = text[e.end:end]
+            for other, r in zip(mentions, roles, strict=True):
+                if r == "modifier" and other.start >= e.end:
+                    lo, hi = other.start - e.end, other.end - e.end
+                    tail_text = tail_text[:lo] + " " * (hi - lo) + tail_text[hi:]
+            tail = [fold(w) for w in re.findall(r"[\w-]+", tail_text)]
+            if role == "head" or all(w in doc.lex.source_heads or w in ("'s", "s") for w in tail):
                 return _Speaker(e.canonical, e.start, e.end, "named", e.label)
         for i in doc.tokens_in(start, end):
             t = doc.tokens[i]
@@ -872,6 +937,50 @@ class _Resolver:
         if words & doc.lex.source_nouns:
             return _Speaker(None, None, None, "unattributed")
         return _Speaker(None, None, None, "skip")
+
+
+#: Relations that join two names of one referent: climbing them keeps the referent.
+_SAME_REFERENT_DEPS = NAME_LINK_DEPS - {"compound"}
+
+
+def _source_role(doc: _Doc, e: EntityMention, start: int, end: int) -> str:
+    """How entity mention ``e`` stands in the source phrase ``[start, end)`` of "according to
+    …"/"по данным …", read from the parse by climbing from the mention's head word:
+
+    * ``"head"``: it heads the phrase (possibly through an apposition: "the health ministry
+      of …"'s own name, "Минздрава Киргизии" for Минздрав);
+    * ``"voice"``: it hangs on a source head word that speaks for it ("the Tolo News TV
+      channel", "a Taliban spokesman", "пресс-службы Минобороны");
+    * ``"modifier"``: it modifies another word of the phrase — a possessive or genitive owner of
+      an organisation (``owner_heads``: "Kyrgyzstan's health ministry", "министерства
+      Киргизии"), or a dependent of any word that is not a source head ("the ministry of
+      health of Kyrgyzstan", "the agreement signed by Russia"). A modifier is never the
+      speaker: the source is the whole organisation, not the country that owns it.
+    """
+    toks = doc.tokens
+    inside = list(doc.tokens_in(e.start, e.end))
+    if not inside:
+        return "head"
+    h = next((i for i in inside if toks[i].head == i or not e.start <= toks[toks[i].head].start < e.end), inside[0])
+    role = "head"
+    rel = toks[h].dep
+    for _ in range(len(toks)):
+        g = toks[h].head
+        if g == h or not start <= toks[g].start < end:
+            return role
+        gt = toks[g]
+        if gt.pos == "ADP":  # "ministry of X", "report by X": the preposition's relation counts
+            h, rel = g, gt.dep
+            continue
+        word = fold(gt.lemma)
+        if rel in _SAME_REFERENT_DEPS:
+            pass
+        elif word in doc.lex.owner_heads or word not in doc.lex.source_heads:
+            return "modifier"
+        else:
+            role = "voice"
+        h, rel = g, gt.dep
+    return role
 
 
 def _clause_span(doc: _Doc, cue: int, content: tuple[int, int]) -> tuple[int, int]:

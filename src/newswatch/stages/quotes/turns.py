@@ -5,7 +5,11 @@ A transcript prints each turn as a *speaker label* — a name, optionally with i
 a colon, at the start of a paragraph or right after the end of the previous sentence (the
 Kremlin's English texts run a whole conversation into one paragraph). The turn is that
 speaker's words up to the next label. Interviewers are labelled without a name ("Q", "Question",
-"Вопрос"): their label ends the previous turn and their words are not a quote.
+"Вопрос", "Interviewer", "Корр." — the abbreviation of "корреспондент"): their label ends the
+previous turn and their words are not a quote. An interview's answers labelled without a name
+("A", "Answer", "Ответ") are turns of a speaker the label does not name (speaker None), never a
+person called "A". A label may end in an abbreviation's period ("Корр.:") and start with
+initials ("О. Смирнова:").
 
 What makes a label (so that "This begs the question: …", "Just for your information: …" or
 "Президент Польши Анджей Дуда написал в Twitter: …" are not turns):
@@ -37,16 +41,22 @@ MIN_TURNS = 2
 #: Labels of an interviewer or an unnamed voice (folded): they end a turn and start no quote.
 INTERVIEWER_LABELS = frozenset({"q", "question", "questions", "вопрос", "реплика", "voice", "голос",
                                 "participant", "участник", "audience member", "из зала", "journalist",
-                                "журналист"})
+                                "журналист", "interviewer", "reporter", "корр", "корреспондент",
+                                "интервьюер"})
+#: Labels of an interview's answers (folded): the interviewee's turn, but the label names nobody.
+ANSWER_LABELS = frozenset({"a", "answer", "ответ"})
 #: Lower-case words allowed inside a label (parts of office names).
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "de", "da", "van", "von", "al", "bin", "и", "по"})
 #: Honorifics and office words dropped when a label has no PERSON mention ("MS. PSAKI" → Psaki).
 _HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "madam", "the", "of", "господин", "госпожа"})
 
 _ABBR = r"(?:Mr|Ms|Mrs|Dr|MR|MS|MRS|DR|Gen|GEN|Sen|SEN|Rep|REP)\.\s?"
+#: One or two initials before a surname: "О. Смирнова", "J. R. Smith".
+_INITIALS = r"(?:[A-ZА-ЯЁ]\.[ \u00a0]?){1,2}(?=[A-ZА-ЯЁ])"
 _LABEL_RE = re.compile(
     r"(?:(?<=\n)|^|(?<=[.!?…»”\")>\]*]\s)|(?<=[.!?…»”\")>\]*]\s\s)|(?<=[.!?…»”\")>\]*]\u00a0))"
-    rf"(?P<label>(?:{_ABBR})?[A-ZА-ЯЁ][^\n:.!?…;,«»\"“”()<>\[\]]{{0,160}}?)[ \t\u00a0]?:(?=[ \t\u00a0\n])",
+    rf"(?P<label>(?:{_ABBR}|{_INITIALS})?[A-ZА-ЯЁ][^\n:.!?…;,«»\"“”()<>\[\]]{{0,160}}?)"
+    r"(?P<abbr>(?<=\w)\.)?[ \t\u00a0]?:(?=[ \t\u00a0\n])",
 )
 #: The White House's interviewer label: "Q" alone at the start of a line, then the question.
 _Q_LINE_RE = re.compile(r"(?:(?<=\n)|^)Q[ \t\u00a0]+(?=\S)")
@@ -128,6 +138,10 @@ def _label(text: str, m: re.Match[str], entities: Sequence[EntityMention],
     key = fold(" ".join(label.split()))
     if key in INTERVIEWER_LABELS:
         return _Label(start, end, content, None, None, None, True, False)
+    if m.group("abbr"):
+        return None  # only an interviewer's abbreviation ("Корр.") ends a label with a period
+    if key in ANSWER_LABELS:
+        return _Label(start, end, content, None, None, None, False, False)
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return None
@@ -145,7 +159,8 @@ def _label(text: str, m: re.Match[str], entities: Sequence[EntityMention],
     if not letters or not all(c.isupper() for c in letters):
         return None
     # "PRESIDENT BIDEN", "MS. PSAKI", "THE PRESIDENT", "MODERATOR": name words without titles
-    name = [w for w in _WORD_RE.findall(label) if fold(w) not in _HONORIFICS and fold(w) not in titles]
+    name = [w for w in _WORD_RE.findall(label)
+            if fold(w) not in _HONORIFICS and fold(w) not in titles and len(w) > 1]  # not initials
     if not name:
         return _Label(start, end, content, None, None, None, False, False)
     surname = name[-1]
