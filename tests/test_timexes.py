@@ -422,6 +422,9 @@ def _values(analyse, stage, text: str, lang: str, published: dt.date | None = WE
     ("The council will vote on Wednesday.", "en", "Wednesday", "2026-11-18"),
     # past tense and present reporting verbs keep the previous weekday
     ("The envoy arrived in Geneva on Friday.", "en", "Friday", "2026-11-13"),
+    # a present state or lede: the nearer Tuesday is yesterday, not next week
+    ("Thousands of families remain stranded at the border on Tuesday.", "en", "Tuesday",
+     "2026-11-17"),
     ("Об этом в пятницу сообщает агентство.", "ru", "пятницу", "2026-11-13"),
 ])
 def test_weekday_follows_the_tense_of_its_verb(analyse, stage, text, lang, span, value):
@@ -491,3 +494,10 @@ def test_english_month_with_a_year_reference(analyse, stage):
 def test_russian_relative_words_without_publication_date(analyse, stage):
     got = _values(analyse, stage, "В прошлую пятницу и в ночь на среду.", "ru", None)
     assert got == [("прошлую пятницу", "XXXX-WXX-5"), ("ночь на среду", "XXXX-XX-XXTNI")]
+
+
+def test_a_weekday_followed_by_its_date_is_that_date(analyse, stage):
+    got = _values(analyse, stage, "В пятницу, 16 февраля 2018 года, город отметил юбилей.", "ru")
+    assert got == [("16 февраля 2018 года", "2018-02-16")]
+    got = _values(analyse, stage, "Склад загорелся в ночь на понедельник, 6 апреля 2020 года.", "ru")
+    assert got == [("ночь на понедельник, 6 апреля 2020 года", "2020-04-05TNI")]
