@@ -501,3 +501,8 @@ def test_a_weekday_followed_by_its_date_is_that_date(analyse, stage):
     assert got == [("16 февраля 2018 года", "2018-02-16")]
     got = _values(analyse, stage, "Склад загорелся в ночь на понедельник, 6 апреля 2020 года.", "ru")
     assert got == [("ночь на понедельник, 6 апреля 2020 года", "2020-04-05TNI")]
+
+
+def test_a_span_of_coming_years_keeps_its_length(analyse, stage):
+    got = _values(analyse, stage, "Фонд вложит деньги в течение ближайших десяти лет.", "ru")
+    assert got == [("ближайших десяти лет", "P10Y")]

@@ -706,8 +706,16 @@ class TimexRules:
         ends at publication (TIMEX3 DURATION with its ends); "за прошлый год" is that year."""
         ref, unit = g["refcat"], g["u"]
         n = _number(g["n"], self.numbers) if "n" in g else None
-        if ref not in ("past", "last") or (n is None and g["plural"] and unit != "D") \
-                or (n is not None and n != int(n)):
+        if n is not None and n != int(n):
+            return None
+        if ref not in ("past", "last"):
+            # "в течение ближайших десяти лет": the length is said, where it lies less so
+            if n is None:
+                return None
+            count = int(n)
+            return {"value": f"PT{count}H" if unit == "TH" else f"P{count}{unit}", "type": "DURATION",
+                    "precision": _UNIT_PRECISION[unit]}
+        if n is None and g["plural"] and unit != "D":
             return None
         if ref == "past" and n is None and unit in ("W", "M", "Y"):
             return _period(unit, -1, ctx.published)
