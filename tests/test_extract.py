@@ -433,3 +433,28 @@ def test_declared_dates(head: str, weak: set[dt.date], published: bool) -> None:
 
     tree = lxml.html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
     assert declared_dates(tree) == DeclaredDates(frozenset(weak), published)
+
+
+# --- a 1 January original date is a year-only placeholder when the page declares a day -------
+@pytest.mark.parametrize(("head", "extra", "day"), [
+    # a recipe record created "in 2006", shown as updated on a real day
+    ("<meta itemprop='dateCreated' content='01/01/2006'>"
+     "<meta itemprop='dateModified' content='2020-09-14'>",
+     "<p class='updated'>Updated September 14, 2020</p>", dt.date(2020, 9, 14)),
+    # a CMS that stores only the year of first publication, 1 January 10:00
+    ("<script type='application/ld+json'>{\"@type\": \"Article\", \"datePublished\": "
+     "\"2018-01-01T10:00:00Z\", \"dateModified\": \"2022-05-17T08:00:00Z\"}</script>",
+     "<p class='byline'><time datetime='2022-05-17T08:00'>17.05.2022</time></p>",
+     dt.date(2022, 5, 17)),
+])
+def test_a_1_january_original_date_yields_to_the_pages_declared_day(head: str, extra: str,
+                                                                     day: dt.date) -> None:
+    art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
+    assert art.published == day, art.meta.get("date_method")
+
+
+def test_a_page_published_on_1_january_keeps_it() -> None:
+    head = "<meta property='article:published_time' content='2019-01-01T08:00:00+01:00'>"
+    extra = "<p>Posted on 1 January 2019 at the county office.</p>"
+    art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
+    assert art.published == dt.date(2019, 1, 1)

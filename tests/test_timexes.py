@@ -30,7 +30,7 @@ RU_TEXT = (
 OBAMA_TITLE = "Семья Обамы приобрела дом в Вашингтоне за 8,1 млн долларов"
 #: TIMEX3 value shapes this stage emits.
 VALUE_RE = re.compile(
-    r"^(?:[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?(?:T(?:\d\d:\d\d|MO|AF|EV|NI))?|[\dX]{4}-W[\dX]{2}(?:-\d)?"
+    r"^(?:[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?(?:T(?:\d\d:\d\d|MO|AF|EV|NI))?|[\dX]{4}-W[\dX]{2}(?:-\d|-WE)?"
     r"|\d{3}X|PAST_REF|P(?:T)?(?:[\dX.]+)(?:Y|M|W|D|H|DE|CE))$"
 )
 
@@ -397,3 +397,112 @@ def test_gates_change_no_candidate_on_real_articles(shared_dir):
             if gate is not None and rx.search(text):
                 assert gate.search(text), (kind, gate.pattern)
         assert _candidates(rules, text, True) == _candidates(rules, text, False)
+
+
+# --- issues 13 and 9: the verb's tense places a weekday or date; Russian relative words -----
+#: A Wednesday. Sentences written for these tests.
+WED = dt.date(2026, 11, 18)
+
+
+def _values(analyse, stage, text: str, lang: str, published: dt.date | None = WED) -> list[tuple]:
+    a = analyse(text, lang, published)
+    stage(a)
+    return [(t.text, t.value) for t in a.timexes]
+
+
+@pytest.mark.parametrize(("text", "lang", "span", "value"), [
+    # the futurate present: a scheduled event
+    ("The truce takes effect at midnight on Friday.", "en", "Friday", "2026-11-20"),
+    ("The ministers are meeting in Geneva on Friday.", "en", "Friday", "2026-11-20"),
+    # an infinitive takes the tense of the verb it depends on
+    ("The summit is due to open on Friday.", "en", "Friday", "2026-11-20"),
+    ("Перемирие вступает в силу в пятницу.", "ru", "пятницу", "2026-11-20"),
+    ("Стороны планируют подписать соглашение в пятницу.", "ru", "пятницу", "2026-11-20"),
+    # future on the day of publication: a wire story's "on Wednesday" is that day
+    ("The council will vote on Wednesday.", "en", "Wednesday", "2026-11-18"),
+    # past tense and present reporting verbs keep the previous weekday
+    ("The envoy arrived in Geneva on Friday.", "en", "Friday", "2026-11-13"),
+    # a present state or lede: the nearer Tuesday is yesterday, not next week
+    ("Thousands of families remain stranded at the border on Tuesday.", "en", "Tuesday",
+     "2026-11-17"),
+    ("Об этом в пятницу сообщает агентство.", "ru", "пятницу", "2026-11-13"),
+])
+def test_weekday_follows_the_tense_of_its_verb(analyse, stage, text, lang, span, value):
+    assert (span, value) in _values(analyse, stage, text, lang)
+
+
+def test_last_weekday_is_never_the_publication_day(analyse, stage):
+    assert _values(analyse, stage, "The envoy left last Wednesday.", "en") == [
+        ("last Wednesday", "2026-11-11")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Закон вступает в силу с 1 марта.", "2027-03-01"),  # present: the nearest 1 March
+    ("Новые правила начнут действовать с 1 марта.", "2027-03-01"),  # future: forward
+    ("Новые правила начали действовать с 1 марта.", "2026-03-01"),  # past: back
+])
+def test_russian_s_date_follows_the_verb(analyse, stage, text, value):
+    assert _values(analyse, stage, text, "ru") == [("1 марта", value)]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "begin", "end"), [
+    ("В прошлую пятницу делегации встретились в Стамбуле.", "прошлую пятницу",
+     "2026-11-13", "2026-11-13", "2026-11-13"),
+    ("Переговоры прошли в минувший понедельник.", "минувший понедельник",
+     "2026-11-16", "2026-11-16", "2026-11-16"),
+    ("Встреча намечена на следующую среду.", "следующую среду", "2026-11-25", "2026-11-25",
+     "2026-11-25"),
+    ("В ночь на среду беспилотники атаковали склад.", "ночь на среду",
+     "2026-11-17TNI", "2026-11-17", "2026-11-18"),
+    ("В ночь с 9 на 10 ноября был обстрелян порт.", "ночь с 9 на 10 ноября",
+     "2026-11-09TNI", "2026-11-09", "2026-11-10"),
+    ("За последнюю неделю в регионе задержали 40 человек.", "последнюю неделю",
+     "P1W", "2026-11-11", "2026-11-18"),
+    ("За минувшие сутки сбиты 12 дронов.", "минувшие сутки", "P1D", "2026-11-17", "2026-11-18"),
+    ("Цены выросли за последние три месяца.", "последние три месяца", "P3M", "2026-08-18",
+     "2026-11-18"),
+    ("Министр побывал в Ташкенте на прошлой неделе.", "на прошлой неделе", "2026-W46",
+     "2026-11-09", "2026-11-15"),
+    ("Итоги минувшей недели подвели в понедельник.", "минувшей недели", "2026-W46",
+     "2026-11-09", "2026-11-15"),
+    ("В минувшие выходные в городе прошли акции.", "В минувшие выходные", "2026-W46-WE",
+     "2026-11-14", "2026-11-15"),
+    ("Соглашение подписали в марте прошлого года.", "марте прошлого года", "2025-03",
+     "2025-03-01", "2025-03-31"),
+    ("Выборы назначены на 7 декабря этого года.", "7 декабря этого года", "2026-12-07",
+     "2026-12-07", "2026-12-07"),
+])
+def test_russian_relative_words(analyse, stage, text, span, value, begin, end):
+    a = analyse(text, "ru", WED)
+    stage(a)
+    got = [(t.text, t.value, t.begin, t.end_date) for t in a.timexes]
+    assert (span, value, begin, end) in got, got
+
+
+def test_russian_relative_words_that_name_no_date(analyse, stage):
+    # "the last Friday of the month", "in recent years", "this summer": no date from them
+    got = _values(analyse, stage, "В последнюю пятницу месяца, как и в последние годы, "
+                                  "этого лета ждали.", "ru")
+    assert got == []
+
+
+def test_english_month_with_a_year_reference(analyse, stage):
+    got = _values(analyse, stage, "Talks began in March last year and end in January next year.", "en")
+    assert got == [("March last year", "2025-03"), ("January next year", "2027-01")]
+
+
+def test_russian_relative_words_without_publication_date(analyse, stage):
+    got = _values(analyse, stage, "В прошлую пятницу и в ночь на среду.", "ru", None)
+    assert got == [("прошлую пятницу", "XXXX-WXX-5"), ("ночь на среду", "XXXX-XX-XXTNI")]
+
+
+def test_a_weekday_followed_by_its_date_is_that_date(analyse, stage):
+    got = _values(analyse, stage, "В пятницу, 16 февраля 2018 года, город отметил юбилей.", "ru")
+    assert got == [("16 февраля 2018 года", "2018-02-16")]
+    got = _values(analyse, stage, "Склад загорелся в ночь на понедельник, 6 апреля 2020 года.", "ru")
+    assert got == [("ночь на понедельник, 6 апреля 2020 года", "2020-04-05TNI")]
+
+
+def test_a_span_of_coming_years_keeps_its_length(analyse, stage):
+    got = _values(analyse, stage, "Фонд вложит деньги в течение ближайших десяти лет.", "ru")
+    assert got == [("ближайших десяти лет", "P10Y")]

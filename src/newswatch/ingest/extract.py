@@ -39,7 +39,11 @@ extensive search was right on 24 of 36, and on 6 of those 7. htmldate's ``max_da
 keeps dates in the future of the reader out, such as JavaScript date literals of cookie
 expiries. htmldate-eval dev, combined exact-day accuracy: 0.889 before the microdata, URL-slug
 and 1st-of-month rules, 0.897 after (precision 0.906 -> 0.918); 0.906 with the last-change /
-generic-date rule and German datelines (precision 0.926).
+generic-date rule and German datelines (precision 0.926). An original-date answer of 1
+January is a year-only placeholder (htmldate's completion of a bare year, or a CMS field such
+as ``dateCreated`` "01/01/2004"): when htmldate without ``original_date`` names another day
+of the page, that day is taken (:func:`_date_for_placeholder_day`); dev: 2 pages fixed, none
+broken, 0.906 -> 0.910 (precision 0.930).
 """
 
 from __future__ import annotations
@@ -715,6 +719,35 @@ def _date_before_weak_meta(data: bytes | str, url: str | None, declared: Declare
     return other if other < day and other not in declared.weak else None
 
 
+def _date_for_placeholder_day(data: bytes | str, url: str | None, day: dt.date,
+                              months: _Months) -> dt.date | None:
+    """Another day for a page whose original-date metadata answer ``day`` is 1 January:
+    htmldate's metadata answer without ``original_date``, when that names another day (and,
+    if a 1st, one the page writes out); else None.
+
+    1 January is what a date field holding only a year becomes: htmldate completes a bare
+    year to it (see the module docstring), and CMS records do the same (a recipe page's
+    ``dateCreated`` "01/01/2004" beside "Updated June 13, 2019"; an article whose
+    ``datePublished`` is 1 January 11:00 while its ``publishedAt`` and ``<time>`` say 1
+    April 2023). In original-date mode htmldate returns the earliest declaration, so such a
+    placeholder wins over the page's real day; the answer without that mode is htmldate's
+    choice among the same declarations.
+    """
+    from htmldate import find_date
+
+    markup = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    try:
+        found = find_date(data, url=url, **{**htmldate_params(url), "original_date": False})
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup: keep the first answer
+        return None
+    if not found:
+        return None
+    other = dt.date.fromisoformat(found[:10])
+    if other == day or (other.day == 1 and not _day_written_out(other, markup, months)):
+        return None
+    return other
+
+
 def _day_written_out(day: dt.date, text: str, months: _Months) -> bool:
     """True when ``text`` (page markup) writes ``day`` in full, day included: ISO
     ``2022-02-01`` or ``2022/02/01``, ``01.02.2022`` / ``1.2.2022``, or with an English or
@@ -750,7 +783,9 @@ def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | No
     Order: schema.org microdata on a page element (:func:`microdata_published`), htmldate's
     metadata-and-structure answer (when it is a last-change or generic ``date`` ``<meta>`` of
     a page that declares no publication date, an earlier date htmldate finds without those
-    tags), a dateline element, htmldate's extensive search. The
+    tags; when it is 1 January, a year-only placeholder, htmldate's answer without
+    ``original_date`` if that names another day: :func:`_date_for_placeholder_day`), a
+    dateline element, htmldate's extensive search. The
     extensive search's answer is dropped when it is 1 January (a bare year completed by
     htmldate) or the 1st of another month that the page never writes out with its day
     (htmldate completes "November 2021" or "03/2020" to the 1st).
@@ -777,6 +812,10 @@ def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | No
             earlier = _date_before_weak_meta(data, url, declared, day)
             if earlier is not None:
                 return earlier, "htmldate(before a modified or generic meta date)"
+        if day.month == 1 and day.day == 1:
+            other = _date_for_placeholder_day(data, url, day, months)
+            if other is not None:
+                return other, "htmldate(original_date=False, for a 1 January)"
         return day, "htmldate(extensive_search=False)"
     import trafilatura
     from htmldate import find_date
