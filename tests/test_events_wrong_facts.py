@@ -311,3 +311,16 @@ def test_an_attack_by_named_forces_keeps_its_attacker(situation_pipeline) -> Non
     a = run(situation_pipeline, "The attack on Kyiv by Russian forces killed five.", "en", DAY)
     assault = _typed(a, "ASSAULT")
     assert len(assault) == 1 and (assault[0].actor_country, assault[0].recipient_country) == ("RUS", "UKR")
+
+
+# -- 6. the dateline is where and when the story was filed --------------------------------------
+
+
+def test_a_dateline_is_neither_the_attacker_nor_the_date_of_the_attack(situation_pipeline) -> None:
+    # published Friday 2022-09-16; "on Wednesday" is 2022-09-14, the dateline's date the 15th
+    a = run(situation_pipeline, "ADEN, Sept 15 (Gulf Wire) — A drone strike hit a fuel depot on Wednesday, "
+            "killing two guards, port officials said.", "en", DAY)
+    strikes = _typed(a, "ASSAULT")
+    assert strikes
+    assert all(p.country != "YEM" and "ADEN" not in p.canonical for e in strikes for p in e.actors)
+    assert {e.date for e in strikes} == {"2022-09-14"}

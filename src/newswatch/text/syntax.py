@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ..model import Article, EntityMention, Token
 from . import fold
+from .datelines import dateline_spans
 
 #: Russian preposition spellings folded to their base form ("со" → "с").
 _RU_PREP_VARIANTS = {"со": "с", "во": "в", "ко": "к", "обо": "о", "изо": "из", "подо": "под", "передо": "перед"}
@@ -99,6 +100,8 @@ class DocView:
     #: Logical sentences (see :func:`logical_sentences`) and their start offsets.
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sent_starts: list[int] = field(default_factory=list)
+    #: Wire datelines of the text (:func:`newswatch.text.datelines.dateline_spans`).
+    datelines: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def build(cls, article: Article) -> DocView:
@@ -115,7 +118,13 @@ class DocView:
         view.starts = [t.start for t in article.tokens]
         view.sentences = logical_sentences(article)
         view.sent_starts = [a for a, _ in view.sentences]
+        view.datelines = dateline_spans(article.text)
         return view
+
+    def in_dateline(self, offset: int) -> bool:
+        """True when character ``offset`` lies in a wire dateline ("PORT SUDAN, Nov 24 (Nile
+        Desk) —"): where and when the story was filed, not a part of what it reports."""
+        return any(a <= offset < b for a, b in self.datelines)
 
     @property
     def tokens(self) -> list[Token]:

@@ -566,6 +566,8 @@ class EventCoder:
     def _parties(self, heads: list[int]) -> list[EventParty]:
         out: list[EventParty] = []
         for h in heads:
+            if self.v.in_dateline(self.v.tokens[h].start):
+                continue  # "PORT SUDAN, Nov 24 (Nile Desk) — A drone strike hit": the filing place
             for p in self.res.resolve(h):
                 if not any(q.start == p.start and q.canonical == p.canonical and q.country == p.country for q in out):
                     out.append(p)
