@@ -167,3 +167,11 @@ def test_soldiers_reported_by_a_military_are_its_own(situation_pipeline, text, l
 def test_a_source_is_cited_only_for_its_own_statement(situation_pipeline, text, lang, expected):
     a = _analyse(situation_pipeline, text, lang)
     assert [(c.value, c.cited) for c in a.claims] == expected
+
+
+def test_the_dateline_date_is_not_the_as_of_date(situation_pipeline) -> None:
+    # own wording; published Friday 2022-09-16: the deaths of "on Wednesday" hold as of the 14th
+    a = run(situation_pipeline, "ADEN, Sept 15 (Gulf Wire) — A drone strike killed two guards at a fuel depot "
+            "on Wednesday, port officials said.", "en", dt.date(2022, 9, 16))
+    killed = [c for c in a.claims if c.property.endswith("killed")]
+    assert [(c.value, c.as_of) for c in killed] == [(2.0, "2022-09-14")]
