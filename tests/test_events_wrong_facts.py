@@ -324,3 +324,23 @@ def test_a_dateline_is_neither_the_attacker_nor_the_date_of_the_attack(situation
     assert strikes
     assert all(p.country != "YEM" and "ADEN" not in p.canonical for e in strikes for p in e.actors)
     assert {e.date for e in strikes} == {"2022-09-14"}
+
+
+# -- 7. who was done what to --------------------------------------------------------------------
+
+
+def test_people_kidnapped_in_a_participle_clause_are_the_victims_not_the_kidnappers(situation_pipeline) -> None:
+    # own wording: "X, kidnapped near Y in May, were freed": the participle modifies X, and
+    # "were freed" needs X as its subject; the kidnappers are not named
+    a = run(situation_pipeline, "Two Italian nurses and their Nigerien driver, kidnapped near Agadez in May, were "
+            "freed on Sunday, officials said.", "en", DAY)
+    grabs = [e for e in _typed(a, "ASSAULT") if e.mode == "abduct"]
+    assert grabs
+    assert {p.country for e in grabs for p in e.actors} == {None}  # unknown, never the nurses
+    assert {"ITA"} <= {p.country for e in grabs for p in e.recipients}
+
+
+def test_the_subject_of_a_passive_attack_is_its_target(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Four Kenyan engineers were abducted near the border on Tuesday.", "en", DAY)
+    grabs = _typed(a, "ASSAULT")
+    assert [(e.mode, e.actor, e.recipient_country) for e in grabs] == [("abduct", "unknown", "KEN")]
