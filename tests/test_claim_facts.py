@@ -167,3 +167,27 @@ def test_soldiers_reported_by_a_military_are_its_own(situation_pipeline, text, l
 def test_a_source_is_cited_only_for_its_own_statement(situation_pipeline, text, lang, expected):
     a = _analyse(situation_pipeline, text, lang)
     assert [(c.value, c.cited) for c in a.claims] == expected
+
+
+def test_the_dateline_date_is_not_the_as_of_date(situation_pipeline) -> None:
+    # own wording; published Friday 2022-09-16: the deaths of "on Wednesday" hold as of the 14th
+    a = run(situation_pipeline, "ADEN, Sept 15 (Gulf Wire) — A drone strike killed two guards at a fuel depot "
+            "on Wednesday, port officials said.", "en", dt.date(2022, 9, 16))
+    killed = [c for c in a.claims if c.property.endswith("killed")]
+    assert [(c.value, c.as_of) for c in killed] == [(2.0, "2022-09-14")]
+
+
+def test_numbers_after_a_common_noun_label_it_and_count_nothing(situation_pipeline) -> None:
+    # own wording: English counts stand before their noun; "blocks 2 and 6" names two blocks
+    a = run(situation_pipeline, "Guards lost control of blocks 2 and 6 after 14 prisoners were killed in a riot, "
+            "officials said.", "en", dt.date(2022, 9, 16))
+    assert sorted((c.value, c.property) for c in a.claims) == [(14.0, "prisoner killed")]
+
+
+def test_people_who_drowned_are_killed(situation_pipeline) -> None:
+    # own wording: drowning is a way of dying (the 'killed' class covers deaths of any cause)
+    en = run(situation_pipeline, "At least nine villagers drowned when the river burst its banks.", "en",
+             dt.date(2022, 9, 16))
+    ru = run(situation_pipeline, "При наводнении утонули четыре человека.", "ru", dt.date(2022, 9, 16))
+    assert [(c.value, c.property) for c in en.claims] == [(9.0, "civilian killed")]
+    assert [(c.value, c.property) for c in ru.claims] == [(4.0, "person killed")]

@@ -311,3 +311,36 @@ def test_an_attack_by_named_forces_keeps_its_attacker(situation_pipeline) -> Non
     a = run(situation_pipeline, "The attack on Kyiv by Russian forces killed five.", "en", DAY)
     assault = _typed(a, "ASSAULT")
     assert len(assault) == 1 and (assault[0].actor_country, assault[0].recipient_country) == ("RUS", "UKR")
+
+
+# -- 6. the dateline is where and when the story was filed --------------------------------------
+
+
+def test_a_dateline_is_neither_the_attacker_nor_the_date_of_the_attack(situation_pipeline) -> None:
+    # published Friday 2022-09-16; "on Wednesday" is 2022-09-14, the dateline's date the 15th
+    a = run(situation_pipeline, "ADEN, Sept 15 (Gulf Wire) — A drone strike hit a fuel depot on Wednesday, "
+            "killing two guards, port officials said.", "en", DAY)
+    strikes = _typed(a, "ASSAULT")
+    assert strikes
+    assert all(p.country != "YEM" and "ADEN" not in p.canonical for e in strikes for p in e.actors)
+    assert {e.date for e in strikes} == {"2022-09-14"}
+
+
+# -- 7. who was done what to --------------------------------------------------------------------
+
+
+def test_people_kidnapped_in_a_participle_clause_are_the_victims_not_the_kidnappers(situation_pipeline) -> None:
+    # own wording: "X, kidnapped near Y in May, were freed": the participle modifies X, and
+    # "were freed" needs X as its subject; the kidnappers are not named
+    a = run(situation_pipeline, "Two Italian nurses and their Nigerien driver, kidnapped near Agadez in May, were "
+            "freed on Sunday, officials said.", "en", DAY)
+    grabs = [e for e in _typed(a, "ASSAULT") if e.mode == "abduct"]
+    assert grabs
+    assert {p.country for e in grabs for p in e.actors} == {None}  # unknown, never the nurses
+    assert {"ITA"} <= {p.country for e in grabs for p in e.recipients}
+
+
+def test_the_subject_of_a_passive_attack_is_its_target(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Four Kenyan engineers were abducted near the border on Tuesday.", "en", DAY)
+    grabs = _typed(a, "ASSAULT")
+    assert [(e.mode, e.actor, e.recipient_country) for e in grabs] == [("abduct", "unknown", "KEN")]

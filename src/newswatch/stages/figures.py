@@ -473,8 +473,23 @@ class FigureFinder:
         key = self._key(prev, lang).rstrip(".")
         if key in self.lex[lang]["id_set"] or prev.text in ("№", "#"):
             return True
+        if lang == "en" and self._labels_noun_before(toks, ph):
+            return True
         return (prev.pos == "PROPN" and prev.tag != "NNPS" and k == ph.core_first - 1
                 and self._counted_by_parse(toks, ph, lang) is None)
+
+    def _labels_noun_before(self, toks: list[Token], ph: _Phrase) -> bool:
+        """English puts a count before its noun, so a bare number right after a common noun
+        (or after such a number and "and"/"or"/a comma) labels it: "pavilions 5 and 8",
+        "checkpoint 4", "gates 2, 3 or 7". Not when a counted noun follows the number."""
+        if self._counted_by_parse(toks, ph, "en") is not None or self._counted_next(toks, ph, "en") is not None:
+            return False
+        k = ph.core_first - 1
+        while k >= 2 and (toks[k].pos == "CCONJ" or toks[k].text == ",") and toks[k - 1].pos == "NUM":
+            k -= 2  # "5 and" of "pavilions 5 and 8"
+        prev = toks[k] if k >= 0 else None
+        return (prev is not None and prev.pos == "NOUN" and prev.sent == toks[ph.core_first].sent
+                and not self._is_unitish(prev, "en"))
 
     # ------------------------------------------------------------------ counted
     def _lemma(self, t: Token, lang: str) -> str:
@@ -702,7 +717,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "4"
+    version = "5"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ..model import Article, EntityMention, Token
 from . import fold
+from .datelines import dateline_spans
 
 #: Russian preposition spellings folded to their base form ("со" → "с").
 _RU_PREP_VARIANTS = {"со": "с", "во": "в", "ко": "к", "обо": "о", "изо": "из", "подо": "под", "передо": "перед"}
@@ -99,6 +100,8 @@ class DocView:
     #: Logical sentences (see :func:`logical_sentences`) and their start offsets.
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sent_starts: list[int] = field(default_factory=list)
+    #: Wire datelines of the text (:func:`newswatch.text.datelines.dateline_spans`).
+    datelines: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def build(cls, article: Article) -> DocView:
@@ -115,7 +118,13 @@ class DocView:
         view.starts = [t.start for t in article.tokens]
         view.sentences = logical_sentences(article)
         view.sent_starts = [a for a, _ in view.sentences]
+        view.datelines = dateline_spans(article.text)
         return view
+
+    def in_dateline(self, offset: int) -> bool:
+        """True when character ``offset`` lies in a wire dateline ("PORT SUDAN, Nov 24 (Nile
+        Desk) —"): where and when the story was filed, not a part of what it reports."""
+        return any(a <= offset < b for a, b in self.datelines)
 
     @property
     def tokens(self) -> list[Token]:
@@ -230,7 +239,40 @@ class DocView:
         """True when verb ``i`` is passive (an auxpass/nsubjpass dependent, or Voice=Pass)."""
         if "Voice=Pass" in self.tokens[i].morph:
             return True
+        if self.reduced_passive(i) is not None:
+            return True
         return any(self.slot_of(c) in ("auxpass", "pass_subj") for c in self.children[i])
+
+    def reduced_passive(self, i: int) -> int | None:
+        """The noun that English participle ``i`` modifies, when the parser took a reduced
+        passive relative clause for a clause of its own, else None.
+
+        "Three engineers, kidnapped near Kayes in July, were freed": spaCy's small model reads
+        "kidnapped" as a past-tense verb (an adverbial clause) whose subject is "engineers",
+        which leaves the passive main verb "were freed" with no subject. A finite passive verb
+        always has one (English grammar), so when the main verb has an auxiliary of the passive
+        and no subject, and the clause before it is an "-ed" form with no object set off from
+        its "subject" by a comma, the form is a participle modifying that noun: the noun is
+        what the participle was done to and the subject of the main verb.
+
+        Returns:
+            The index of the noun, or None.
+        """
+        if self.lang != "en":
+            return None
+        t = self.tokens[i]
+        h = self.head(i)
+        if t.dep != "advcl" or t.tag not in ("VBD", "VBN") or h is None or h < i:
+            return None
+        kids = self.children[h]
+        if not any(self.tokens[c].dep == "auxpass" for c in kids) or any(
+            self.tokens[c].dep in ("nsubj", "nsubjpass", "csubj") for c in kids
+        ):
+            return None
+        subj = [c for c in self.children[i] if self.tokens[c].dep == "nsubj" and c < i]
+        if len(subj) != 1 or any(self.tokens[c].dep in ("dobj", "obj") for c in self.children[i]):
+            return None
+        return subj[0] if self.tokens[i - 1].text == "," else None
 
     def slot_of(self, c: int) -> str:
         """The coarse slot name of dependent ``c`` relative to its head (without preposition)."""
@@ -252,6 +294,14 @@ class DocView:
             self._args_ru(i, out)
         else:
             self._args_en(i, out)
+            noun = self.reduced_passive(i)
+            if noun is not None:  # "engineers, kidnapped in July, were freed"
+                out.pop("subj", None)
+                out["pass_subj"] = [noun]
+            for c in self.children[i]:
+                noun = self.reduced_passive(c)
+                if noun is not None and "pass_subj" not in out:
+                    out["pass_subj"] = [noun]
         self._args[i] = out
         return out
 

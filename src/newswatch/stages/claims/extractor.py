@@ -536,8 +536,9 @@ class ClaimExtractor:
         hi = line_hi if line_hi >= 0 else hi
         # a period's start ("since March 3", "с 3 марта": mod AFTER / ON_OR_AFTER) dates when a
         # count began to grow, not when it stood at the figure: it never dates a claim
+        # a dateline's date is when the story was filed (see text/datelines.py)
         cands = [t for t in a.timexes if lo <= t.start < hi and t.type in ("DATE", "TIME") and t.value[:1].isdigit()
-                 and t.mod not in OPEN_START_MODS]
+                 and t.mod not in OPEN_START_MODS and not self.v.in_dateline(t.start)]
         pick = self._closest_timex(cands, verb, f) if cands else None
         if pick is not None:
             return pick.value, pick.precision, "timex"

@@ -90,7 +90,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "9"
+    version = "10"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")
@@ -154,8 +154,10 @@ class EventsStage(Stage):
     @staticmethod
     def _date(a: Article, view: DocView, c: Coded, s_start: int,
               s_end: int) -> tuple[str | None, str | None, str | None]:
+        # a dateline's date ("PORT SUDAN, Nov 24 (Reuters) —") is when the story was filed
         cands = [t for t in a.timexes if s_start <= t.start < s_end and t.type in _DATE_TYPES
-                 and (t.value[:1].isdigit() or (t.begin and t.precision == "fuzzy"))]
+                 and (t.value[:1].isdigit() or (t.begin and t.precision == "fuzzy"))
+                 and not view.in_dateline(t.start)]
         pick: Timex | None = _attached_timex(view, c, cands, a) if cands else None
         if pick is not None:
             if not pick.value[:1].isdigit():

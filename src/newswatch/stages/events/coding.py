@@ -566,6 +566,8 @@ class EventCoder:
     def _parties(self, heads: list[int]) -> list[EventParty]:
         out: list[EventParty] = []
         for h in heads:
+            if self.v.in_dateline(self.v.tokens[h].start):
+                continue  # "PORT SUDAN, Nov 24 (Nile Desk) — A drone strike hit": the filing place
             for p in self.res.resolve(h):
                 if not any(q.start == p.start and q.canonical == p.canonical and q.country == p.country for q in out):
                     out.append(p)
@@ -643,6 +645,15 @@ class EventCoder:
                 out.extend(v.args(cc).get("subj", []))
             return out
         heads = list(v.args(c.tok).get(slot, []))
+        if slot == "obj" and c.pos == "VERB" and not heads:
+            # the subject of a passive is what the act was done to ("two aid workers were
+            # abducted"): the object of the active clause; so is the noun a past participle
+            # modifies ("two nurses, kidnapped in May, ...": a reduced passive relative clause)
+            if v.is_passive(c.tok):
+                heads += v.args(c.tok).get("pass_subj", [])
+            h = v.head(c.tok)
+            if v.tokens[c.tok].dep == "acl" and v.tokens[c.tok].tag == "VBN" and h is not None:
+                heads.append(h)
         if slot.startswith("prep:"):
             if c.light is not None:
                 heads += v.args(c.light).get(slot, [])

@@ -65,6 +65,7 @@ from importlib import resources
 from ...model import Article, EntityMention, Place, PlaceMention
 from ...pipeline import Stage, register
 from ...text import fold, load_json_data
+from ...text.datelines import DATELINE_RE, dateline_place
 from ...text.syntax import DocView
 from .gazetteer import (
     Candidate,
@@ -378,24 +379,8 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
     return found
 
 
-#: A wire-service dateline in capitals at the start of a line (AP and Reuters style, the AP
-#: Stylebook's "datelines" entry): the city the story was filed from, then optionally a comma
-#: part (state or country: "RALEIGH, N.C.", "SEOUL, South Korea"; or the date), then the
-#: agency in brackets and/or a dash: "SAN DIEGO (AP) —", "PLEASANTON, Calif.--",
-#: "ST. LOUIS –". A colon never closes one: capitals and a colon open transcript turns and
-#: section heads ("MS. PSAKI:", "FACT SHEET:" in the White House texts of ``../shared/corpus``).
-_DATELINE_RE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,3})"
-    r"(?:,[ \t]*(?P<part>[^\n(),/—–:]{1,30}?))?[ \t]*"
-    r"(?:(?P<outlet>\([^()\n]{1,50}\))[ \t]*(?:[-–—]+)?|(?P<dash>[-–—]+|--))",
-    re.MULTILINE,
-)
-#: Fewest letters in a dateline place ("ROME"; not "US" or "UK" alone, which open many lines).
-_DATELINE_MIN_LETTERS = 3
-
-
 def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
-    """The place of each capitalised wire dateline (:data:`_DATELINE_RE`) as a ``GPE``
+    """The place of each capitalised wire dateline (:data:`~newswatch.text.datelines.DATELINE_RE`) as a ``GPE``
     mention (method ``pattern``), English text only.
 
     NER models trained on mixed-case news miss names written in capitals ("SAN DIEGO (AP) —"
@@ -410,10 +395,9 @@ def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
     if article.language != "en":
         return []
     out: list[EntityMention] = []
-    for m in _DATELINE_RE.finditer(article.text):
-        surface = m.group("place").rstrip("-–—")
-        letters = [ch for ch in surface if ch.isalpha()]
-        if len(letters) < _DATELINE_MIN_LETTERS or not all(ch.isupper() for ch in letters):
+    for m in DATELINE_RE.finditer(article.text):
+        surface = dateline_place(m)
+        if surface is None:
             continue
         norm = strip_article(normalize(surface))
         if not norm or not gaz.knows(norm):

@@ -1,0 +1,48 @@
+"""Wire-service datelines: where (and often when) a story was filed, at the head of a line.
+
+One home for the dateline pattern: the geocode stage reads the filing place from it, and the
+events stage keeps its words out of the parties and dates of the events told after it (the
+dateline says where and when the story was filed, not who did what or when).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A wire-service dateline in capitals at the start of a line (AP and Reuters style, the AP
+#: Stylebook's "datelines" entry): the city the story was filed from, then optionally a comma
+#: part (state or country: "RALEIGH, N.C.", "SEOUL, South Korea"; or the date), then the
+#: agency in brackets and/or a dash: "SAN DIEGO (AP) —", "PLEASANTON, Calif.--",
+#: "ST. LOUIS –". A colon never closes one: capitals and a colon open transcript turns and
+#: section heads ("MS. PSAKI:", "FACT SHEET:" in the White House texts of ``../shared/corpus``).
+DATELINE_RE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,3})"
+    r"(?:,[ \t]*(?P<part>[^\n(),/—–:]{1,30}?))?[ \t]*"
+    r"(?:(?P<outlet>\([^()\n]{1,50}\))[ \t]*(?:[-–—]+)?|(?P<dash>[-–—]+|--))",
+    re.MULTILINE,
+)
+#: Fewest letters in a dateline place ("ROME"; not "US" or "UK" alone, which open many lines).
+DATELINE_MIN_LETTERS = 3
+
+
+def dateline_place(m: re.Match[str]) -> str | None:
+    """The place of a :data:`DATELINE_RE` match, written in capitals with at least
+    :data:`DATELINE_MIN_LETTERS` letters ("PORT SUDAN"), else None (a mixed-case line head)."""
+    surface = m.group("place").rstrip("-–—")
+    letters = [ch for ch in surface if ch.isalpha()]
+    if len(letters) < DATELINE_MIN_LETTERS or not all(ch.isupper() for ch in letters):
+        return None
+    return surface
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (start, end exclusive) of the datelines of ``text``: from the place to
+    the closing bracket or dash ("PORT SUDAN, Nov 24 (Nile Desk) —").
+
+    Args:
+        text: an article's text.
+
+    Returns:
+        Spans in text order; [] when no line opens with a dateline.
+    """
+    return [(m.start("place"), m.end()) for m in DATELINE_RE.finditer(text) if dateline_place(m)]
