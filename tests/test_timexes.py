@@ -431,6 +431,24 @@ def test_weekday_follows_the_tense_of_its_verb(analyse, stage, text, lang, span,
     assert (span, value) in _values(analyse, stage, text, lang)
 
 
+#: A Monday: the coming Friday is further away than the last one.
+MON = dt.date(2026, 11, 16)
+
+
+@pytest.mark.parametrize(("text", "lang", "span", "value"), [
+    # a dynamic verb's present with a date is a schedule, whichever Friday is nearer
+    ("The truce takes effect at midnight on Friday.", "en", "Friday", "2026-11-20"),
+    ("Talks between the two sides resume in Doha on Friday.", "en", "Friday", "2026-11-20"),
+    ("The ministers are meeting in Geneva on Friday.", "en", "Friday", "2026-11-20"),
+    ("Перемирие вступает в силу в пятницу.", "ru", "пятницу", "2026-11-20"),
+    # a stative verb's present is the current state: the nearer Friday
+    ("Thousands of families remain stranded at the border on Friday.", "en", "Friday", "2026-11-13"),
+])
+def test_a_schedule_in_the_present_points_forward_even_when_the_last_day_is_nearer(
+        analyse, stage, text, lang, span, value):
+    assert (span, value) in _values(analyse, stage, text, lang, MON)
+
+
 def test_last_weekday_is_never_the_publication_day(analyse, stage):
     assert _values(analyse, stage, "The envoy left last Wednesday.", "en") == [
         ("last Wednesday", "2026-11-11")]

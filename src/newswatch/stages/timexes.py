@@ -237,7 +237,7 @@ class Context:
     def forward(self) -> bool:
         """The governing verb points forward: future tense, or an infinitive of a plan or
         arrangement under a present verb ("is due to open", "планируют подписать")."""
-        return self.tense == "future"
+        return self.tense in ("future", "futurate")
 
     @property
     def direction(self) -> int:
@@ -253,12 +253,12 @@ class Context:
         to come, "действует с 1 марта" began), else -1.
         """
         if self.signal == "ON_OR_AFTER":
-            if self.lang == "ru" and self.tense in ("future", "present"):
-                return 1 if self.tense == "future" else 0
+            if self.lang == "ru" and self.tense in ("future", "futurate", "present"):
+                return 0 if self.tense == "present" else 1
             return -1
         if self.signal in ("ON_OR_BEFORE", "BEFORE"):
             return 0
-        return {"past": -1, "future": 1}.get(self.tense or "", 0)
+        return {"past": -1, "future": 1, "futurate": 1}.get(self.tense or "", 0)
 
 
 class TimexRules:
@@ -1070,13 +1070,17 @@ class _TenseProbe:
     participle with "have"/"has"/"had" -> past. Russian: the verb's ``Tense=Fut``/``Tense=Past``
     feature (a perfective non-past, "подпишут", is ``Tense=Fut``).
 
-    Present forms that are not reporting verbs -> "present". In news prose a present-tense
-    verb with a date is either a scheduled event ("the ceasefire takes effect on Friday",
-    "закон вступает в силу с 1 марта": the futurate present, Quirk et al., *A Comprehensive
+    Present forms that are not reporting verbs: in news prose a present-tense verb with a
+    date is either a scheduled event ("the ceasefire takes effect on Friday", "закон
+    вступает в силу с 1 марта": the futurate present, Quirk et al., *A Comprehensive
     Grammar of the English Language*, 4.21; "настоящее в значении будущего", Русская
-    грамматика 1980, §1497) or a current state, a lede or a caption ("families remain
-    stranded on Tuesday"); the form does not tell them apart, so resolution takes the
-    nearest such date. A present reporting verb ("says", "сообщает", lemmas of
+    грамматика 1980, §1497) or a current state ("families remain stranded on Tuesday").
+    Only dynamic verbs have a futurate present; stative verbs (``stative_verbs`` of
+    ``data/timex_lexicon.json``: being, having, stance, cognition) describe the state. So
+    the present (simple, progressive or passive) of a dynamic verb -> "futurate" (forward,
+    like the future: a ceasefire that "takes effect on Friday" in a Monday story is not the
+    Friday before; "ministers are meeting on Friday"), and that of a stative verb ->
+    "present" (the nearest such date). A present reporting verb ("says", "сообщает", lemmas of
     ``data/quote_cues.json``) reports at publication time and gives no direction, and a
     sentence without final punctuation (a headline, whose present tells past events) gives
     none either. An infinitive under a present or future verb is "future": its event
@@ -1090,10 +1094,12 @@ class _TenseProbe:
         self.starts = [t.start for t in article.tokens]
         lang = article.language or ""
         self.reporting = _reporting_verbs(lang) if lang in ("en", "ru") else frozenset()
+        self.stative = frozenset(load_lexicon()[lang]["stative_verbs"]) if lang in ("en", "ru") else frozenset()
         self.time_spans = [sp for sp in article.ner_spans if sp.label in ("DATE", "TIME")]
 
     def tense(self, start: int, end: int | None = None) -> str | None:
-        """"past", "future", "present" or None for the verb governing the token at ``start``.
+        """"past", "future", "futurate", "present" or None for the verb governing the token at
+        ``start``.
 
         ``end`` (the end of the time expression) lets the futurate present be told only of a
         verb the expression modifies itself: on a path through a noun outside the expression
@@ -1112,7 +1118,7 @@ class _TenseProbe:
                 found = self._verb_tense(i)
                 if found is None and self._infinitive(i):
                     found = self._governor_tense(i)
-                return None if found == "present" and via_noun else found
+                return None if found in ("present", "futurate") and via_noun else found
             if t.pos in ("NOUN", "PROPN") and not start <= t.start < stop \
                     and not self._in_time_span(t.start):
                 via_noun = True
@@ -1139,7 +1145,7 @@ class _TenseProbe:
             if toks[i].pos in ("VERB", "AUX") and not self._infinitive(i):
                 found = self._verb_tense(i)
                 # the infinitive's event follows a present plan, wish or schedule
-                return "future" if found in ("present", "future") else None
+                return "future" if found in ("present", "futurate", "future") else None
         return None
 
     def _verb_tense(self, i: int) -> str | None:
@@ -1162,7 +1168,7 @@ class _TenseProbe:
         if "Tense=Past" in t.morph and self.article.language == "ru":
             return "past"
         if self._present(i, t, aux):
-            return "present"
+            return "present" if fold(t.lemma) in self.stative else "futurate"
         return None
 
     def _present(self, i: int, t: Token, aux: list[Token]) -> bool:
@@ -1340,7 +1346,7 @@ class TimexStage(Stage):
     """Time expressions normalised TIMEX3-style against ``article.published`` (en, ru)."""
 
     name = "timexes"
-    version = "3"
+    version = "4"
     #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
     #: ``sentences``: provenance; ``tokens``: the tense probe.
     requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")
