@@ -258,3 +258,15 @@ def test_ingest_format_json_lists_each_failure_and_warning(tmp_path, monkeypatch
     assert out["problems"][1]["message"] == "a number with more than 4,300 digits (5,000); refused"
     # the same lines are still printed on stderr
     assert f"{f}:2: malformed: a number with more than 4,300 digits" in res.stderr
+
+
+@pytest.mark.parametrize(("extra", "said"), [([], "--single lists those of one"), (["--single"], "no story threads")])
+def test_no_story_threads_is_said_not_silent(tmp_path, extra, said):
+    # new-user trial: `stories` on a database without threads printed nothing at all
+    from newswatch.storage import Store
+
+    db = str(tmp_path / "s.sqlite")
+    Store.open(f"sqlite:///{db}").close()  # a new, empty store
+    res = runner.invoke(app, ["stories", "--db", db, *extra])
+    assert res.exit_code == 0
+    assert said in res.stderr and res.stdout == ""

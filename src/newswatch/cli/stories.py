@@ -59,6 +59,11 @@ def stories(
             typer.echo(f"  event {e['type']} {e['actor'] or ''} → {e['recipient'] or ''}  "
                        f"{e['date'] or ''}  reported {e['reports']}×")
         return
+    if not data["items"]:
+        # say so rather than print nothing: an empty list is an answer, not an error (exit 0)
+        typer.echo("no story threads" if single else
+                   "no story threads of two or more articles (--single lists those of one)", err=True)
+        return
     for s in data["items"]:
         typer.echo(f"{s['id']}  {s['first_day']} – {s['last_day']}  {s['articles']:>3}  "
                    f"{','.join(s['languages'])}  {s['title'] or ''}")
