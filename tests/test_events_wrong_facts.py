@@ -344,3 +344,12 @@ def test_the_subject_of_a_passive_attack_is_its_target(situation_pipeline) -> No
     a = run(situation_pipeline, "Four Kenyan engineers were abducted near the border on Tuesday.", "en", DAY)
     grabs = _typed(a, "ASSAULT")
     assert [(e.mode, e.actor, e.recipient_country) for e in grabs] == [("abduct", "unknown", "KEN")]
+
+
+def test_victims_named_with_the_participle_keep_the_event_place(situation_pipeline) -> None:
+    # own wording: the place of "killed in the ambush near Mandera" is the event's, although
+    # it stands inside the victims' phrase ("the soldiers killed ...")
+    a = run(situation_pipeline, "Flags flew at half-staff for the Kenyan soldiers killed in an ambush near "
+            "Mandera on Sunday.", "en", DAY)
+    kills = _typed(a, "ASSAULT")
+    assert [(e.place, e.recipient_country) for e in kills] == [("Mandera", "KEN")]

@@ -8,6 +8,7 @@ one day apart, attacks far apart in one text).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -104,6 +105,19 @@ def test_an_unnamed_attacker_merges_only_at_the_same_spot():
     assert not hp.compatible(images, attack("noplace@0", "noplace", AUG26, None))
     # "another terror attack in Kabul is likely": a hypothetical attack is not the attack
     assert not hp.compatible(proclamation, attack("likely@0", "likely", AUG26, KABUL, flags="h"))
+
+
+def test_victims_of_one_attack_told_by_nationality_do_not_split_it():
+    # "13 American service members" and "the Afghan civilians" were killed in one attack; a
+    # named target ("an attack on Russia") still must agree
+    us = hp.Party("c:USA", "USA", described=True)
+    afghans = hp.Party("c:AFG", "AFG", described=True)
+    a = attack("wh@1", "wh", AUG26, KABUL)
+    b = attack("wh@2", "wh2", AUG26, KABUL)
+    assert hp.compatible(dataclasses.replace(a, recipients=(us,)), dataclasses.replace(b, recipients=(afghans,)))
+    russia, ukraine = hp.Party("c:RUS", "RUS"), hp.Party("c:UKR", "UKR")
+    assert not hp.compatible(dataclasses.replace(a, recipients=(russia,)),
+                             dataclasses.replace(b, recipients=(ukraine,)))
 
 
 def test_grouping_does_not_depend_on_input_order():

@@ -38,7 +38,9 @@ two reports, whether they may be the same happening; :func:`cluster` groups a wh
    CONSULT (meetings and calls) the parties are one unordered set: "Putin spoke with Tokayev"
    and "Tokayev spoke with Putin" are one call. Not compared as parties (they are neither
    confirmed nor contradicted): for ASSAULT, the targets told only by a description ("more than
-   60 people", "our troops", ``how`` "phrase" with no entity and no country) and a target that
+   60 people", "our troops", "13 American service members", "the Afghan civilians": ``how``
+   "phrase" or "demonym", no named entity; one attack's victims are of several nationalities
+   and told in many ways) and a target that
    is a facility or a named area ("an attack on Hamid Karzai International Airport": the
    place of the attack, not a party) — victims of one attack are described in many ways.
    A report with an unnamed attacker ("unknown") merges with a report of another article only
@@ -111,6 +113,11 @@ class Party:
     #: True for a party told only by a description ("more than 60 people", no entity, no
     #: country) or a facility or named area: as a target of :data:`TARGET_TYPES` it is not compared.
     weak: bool = False
+    #: True for people told by a description ("13 American service members", "two Afghan
+    #: civilians": a demonym or a common-noun phrase) rather than a named entity or a country
+    #: named as such: as a target of :data:`TARGET_TYPES` it is not compared either, since the
+    #: victims of one attack are of several nationalities and told in many ways.
+    described: bool = False
     #: PLOVER sector ("GOV", "REB" ...), or None.
     sector: str | None = None
 
@@ -210,8 +217,8 @@ def _match(p: Party, q: Party) -> bool:
 
 
 def _sets_agree(a: Sequence[Party], b: Sequence[Party], targets: bool = False) -> bool:
-    a = [p for p in a if p.token != "unknown" and not (targets and p.weak)]
-    b = [p for p in b if p.token != "unknown" and not (targets and p.weak)]
+    a = [p for p in a if p.token != "unknown" and not (targets and (p.weak or p.described))]
+    b = [p for p in b if p.token != "unknown" and not (targets and (p.weak or p.described))]
     if not a or not b:
         return True
     a_in_b = all(any(_match(p, q) for q in b) for p in a)

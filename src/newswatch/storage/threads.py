@@ -85,9 +85,10 @@ def _party(p: dict[str, Any], entities: dict[str, tuple[int, str]]) -> hp.Party:
             return hp.Party(f"c:{country}", country)
         return hp.Party(f"e{root}", country, weak=label in PLACE_LABELS, sector=sector)
     if p.get("how") in ("demonym", "metonymy") and country:
-        return hp.Party(f"c:{country}", country)
+        return hp.Party(f"c:{country}", country, described=p.get("how") == "demonym")
     return hp.Party(fold(str(p.get("canonical") or p.get("text") or "")), country,
-                    weak=p.get("how") == "phrase" and not country, sector=sector)
+                    weak=p.get("how") == "phrase" and not country, described=p.get("how") == "phrase",
+                    sector=sector)
 
 
 def _one_locality(cands: list[tuple[int, int, Any]], source: str) -> hp.Spot | None:

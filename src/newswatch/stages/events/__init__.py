@@ -90,7 +90,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "10"
+    version = "11"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")
@@ -174,6 +174,10 @@ class EventsStage(Stage):
             c.type == "CONSULT" and c.mode == "visit")
         blocked += [view.subtree(h) for h, p in zip(c.recipient_heads, c.recipients, strict=False)
                     if not (recipient_places and _is_place_party(a, p))]
+        own = view.subtree(c.trigger)
+        # "the service members killed in the attack in Kabul": the victims' phrase holds the
+        # participle that is the event, whose own locative stays the event's
+        blocked = [[k for k in b if k < own[0]] if c.trigger in b and own else b for b in blocked]
         blocked_spans = [(view.tokens[b[0]].start, view.tokens[b[-1]].end) for b in blocked if b]
         blocked_spans += [(p.start, p.end) for p in c.actors]
         clause = _clause(view, c)

@@ -109,6 +109,11 @@ GROUP_ACTOR_TYPES = frozenset({"PROTEST"})
 GROUP_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "REF", "MED", "REL", "JRN"})
 
 
+#: Types whose passive subject is their target (the people an act of violence or coercion is
+#: done to: "two aid workers were abducted", "47 people were detained").
+PATIENT_TYPES = frozenset({"ASSAULT", "COERCE"})
+
+
 def unknown_party(start: int) -> EventParty:
     """The party of an actor the text does not name: empty text at ``start`` (the trigger's
     offset), canonical :data:`UNKNOWN_ACTOR`, no entity, country or sector, ``how`` "unknown"."""
@@ -637,7 +642,7 @@ class EventCoder:
                 return False
         return True
 
-    def _slot_heads(self, c: Candidate, slot: str) -> list[int]:
+    def _slot_heads(self, c: Candidate, slot: str, patient: bool = False) -> list[int]:
         v = self.v
         if slot == "ccomp_subj":
             out = []
@@ -645,10 +650,12 @@ class EventCoder:
                 out.extend(v.args(cc).get("subj", []))
             return out
         heads = list(v.args(c.tok).get(slot, []))
-        if slot == "obj" and c.pos == "VERB" and not heads:
+        if slot == "obj" and c.pos == "VERB" and patient and not heads:
             # the subject of a passive is what the act was done to ("two aid workers were
             # abducted"): the object of the active clause; so is the noun a past participle
-            # modifies ("two nurses, kidnapped in May, ...": a reduced passive relative clause)
+            # modifies ("two nurses, kidnapped in May, ...": a reduced passive relative clause).
+            # Read for acts done to people (``patient``: violence and coercion, whose target
+            # is who suffers them)
             if v.is_passive(c.tok):
                 heads += v.args(c.tok).get("pass_subj", [])
             h = v.head(c.tok)
@@ -670,7 +677,8 @@ class EventCoder:
         self._audience = False
         for slot in e.recipient:
             self._last_heads = []
-            parties = [p for p in self._parties(self._slot_heads(c, slot)) if self.res.is_clear(p) or p.sector]
+            heads = self._slot_heads(c, slot, patient=e.type in PATIENT_TYPES)
+            parties = [p for p in self._parties(heads) if self.res.is_clear(p) or p.sector]
             if e.type in VERBAL and slot in ADDRESSEE_SLOTS:
                 # "told reporters", "said to journalists", "сообщил журналистам": the press
                 # addressed is the audience of what is said, never the party it is aimed at
