@@ -47,10 +47,13 @@ def test_ingest_stores_with_its_start_up_heap_frozen_and_thaws_it(
     # no models: the article is stored as read, which is all this test needs
     monkeypatch.setattr(budget, "analyser", lambda settings: (lambda article: article))
     seen: list[int] = []
+    thresholds: list[tuple[int, int, int]] = []
     save_many = Store.save_many
+    before = gc.get_threshold()
 
     def spy(self: Store, articles: list[Article]) -> Any:
         seen.append(gc.get_freeze_count())
+        thresholds.append(gc.get_threshold())
         return save_many(self, articles)
 
     monkeypatch.setattr(Store, "save_many", spy)
@@ -59,4 +62,6 @@ def test_ingest_stores_with_its_start_up_heap_frozen_and_thaws_it(
     assert res.exit_code == 0, res.output
     assert "ingested 1 new" in res.stdout
     assert seen and all(n > 0 for n in seen)
+    assert thresholds and all(t == (10_000, *before[1:]) for t in thresholds)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
