@@ -169,17 +169,25 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    # What loads now (pipeline, later each lazy model) is kept to the worker's end: collecting
+    # while it loads would only walk it again, so the collector waits for settle_heap, whose
+    # collection frees the load's own garbage cycles.
+    gc.disable()
     try:
         pipeline = _load(factory)()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     settle_heap()
+    gc.enable()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
     def heard(what: str, starting: bool) -> None:
-        if not starting:
+        if starting:
+            gc.disable()
+        else:
             settle_heap()  # the model just loaded lives as long as the worker
+            gc.enable()
         conn.send(("loading" if starting else "loaded", what))
 
     # A model a stage loads on its first article (newswatch.pipeline.model_loading) is announced
