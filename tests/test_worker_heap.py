@@ -26,9 +26,12 @@ def frozen_probe():
 
     def run(article: Article) -> Article:
         article.meta["frozen_on_arrival"] = gc.get_freeze_count()
+        article.meta["gc_threshold"] = list(gc.get_threshold())
         if not model:
             with model_loading("test model"):
+                article.meta["collecting_while_loading"] = gc.isenabled()
                 model.extend([i] for i in range(100_000))
+        article.meta["collecting"] = gc.isenabled()
         article.meta["frozen_after_load"] = gc.get_freeze_count()
         article.meta["model_size"] = len(model)
         return article
@@ -63,6 +66,36 @@ def test_the_worker_freezes_its_pipeline_and_each_lazily_loaded_model(shared_dir
     # nothing is loaded for the second article, which finds the "model" still frozen
     assert b.meta["model_size"] == 100_000
     assert b.meta["frozen_on_arrival"] >= a.meta["frozen_on_arrival"] + 100_000
+
+
+def test_the_worker_collects_its_youngest_generation_less_often(shared_dir: Path) -> None:
+    """Young collections every 10,000 net container allocations, not CPython's 700; the older
+    generations keep their defaults."""
+    (article,) = _statements(shared_dir, 1)
+    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
+    try:
+        a = worker(article)
+    finally:
+        worker.close()
+    assert isinstance(a, Article)
+    assert a.meta["gc_threshold"] == [10_000, 10, 10]
+
+
+def test_the_worker_does_not_collect_while_a_model_loads(shared_dir: Path) -> None:
+    """Everything a lazy load allocates is kept, so the collector waits for the load's end
+    (where settle_heap collects once and freezes) and runs again for the articles."""
+    first, second = _statements(shared_dir, 2)
+    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
+    try:
+        a = worker(first)
+        b = worker(second)
+    finally:
+        worker.close()
+    assert isinstance(a, Article) and isinstance(b, Article)
+    assert a.meta["collecting_while_loading"] is False
+    assert a.meta["collecting"] is True and b.meta["collecting"] is True
+    assert gc.isenabled()  # the parent's collector is untouched
+    assert gc.get_threshold()[0] != 10_000  # the parent's own collector is the parent's
 
 
 def test_the_parent_process_heap_is_left_alone(shared_dir: Path) -> None:

@@ -184,6 +184,7 @@ def ingest(
     stored as a new revision. Analysed articles are written in batches of ``save_batch_count``
     (one transaction each, every article in its own savepoint: ``Store.save_many``).
     """
+    from ..ingest.budget import heap_settled
     from ..settings import load as load_settings
 
     settings = load_settings()
@@ -195,8 +196,9 @@ def ingest(
                                "warnings": 0, "replaced": 0}
     problems: list[dict[str, str]] | None = [] if fmt is Format.json else None
     try:
-        _ingest_items(paths, published, source, language, progress, counts, summary, store,
-                      batch_count, batch_seconds, problems)
+        with heap_settled():  # what is loaded by now lives as long as the loop (ingest/budget.py)
+            _ingest_items(paths, published, source, language, progress, counts, summary, store,
+                          batch_count, batch_seconds, problems)
     except StorageError as exc:  # the database refuses writes (locked, read-only...): stop
         fail(f"{_hidden(db_url(db))}: {exc.code}: {exc.message} (nothing more is stored; "
              "run again when the database is free)")
