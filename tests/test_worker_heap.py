@@ -49,16 +49,21 @@ def _statements(shared_dir: Path, n: int) -> list[Article]:
     return [Article(text=r["text"], origin=r["id"], language="en") for r in rows]
 
 
+def _analysed(*articles: Article) -> list[Article]:
+    """The articles analysed in order by one worker with the stand-in pipeline (then closed)."""
+    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
+    try:
+        out = [worker(a) for a in articles]
+    finally:
+        worker.close()
+    assert all(isinstance(a, Article) for a in out)
+    return out
+
+
 def test_the_worker_freezes_its_pipeline_and_each_lazily_loaded_model(shared_dir: Path) -> None:
     first, second = _statements(shared_dir, 2)
     assert first.text.startswith("Effectively and equitably vaccinating the U.S. population")
-    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
-    try:
-        a = worker(first)
-        b = worker(second)
-    finally:
-        worker.close()
-    assert isinstance(a, Article) and isinstance(b, Article)
+    a, b = _analysed(first, second)
     # frozen once the pipeline was built (the worker's imports and the stand-in pipeline) ...
     assert a.meta["frozen_on_arrival"] > 0
     # ... and again after the lazy load: the 100,000 lists the "model" keeps are frozen too
@@ -72,12 +77,7 @@ def test_the_worker_collects_its_youngest_generation_less_often(shared_dir: Path
     """Young collections every 10,000 net container allocations, not CPython's 700; the older
     generations keep their defaults."""
     (article,) = _statements(shared_dir, 1)
-    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
-    try:
-        a = worker(article)
-    finally:
-        worker.close()
-    assert isinstance(a, Article)
+    (a,) = _analysed(article)
     assert a.meta["gc_threshold"] == [10_000, 10, 10]
 
 
@@ -85,13 +85,7 @@ def test_the_worker_does_not_collect_while_a_model_loads(shared_dir: Path) -> No
     """Everything a lazy load allocates is kept, so the collector waits for the load's end
     (where settle_heap collects once and freezes) and runs again for the articles."""
     first, second = _statements(shared_dir, 2)
-    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
-    try:
-        a = worker(first)
-        b = worker(second)
-    finally:
-        worker.close()
-    assert isinstance(a, Article) and isinstance(b, Article)
+    a, b = _analysed(first, second)
     assert a.meta["collecting_while_loading"] is False
     assert a.meta["collecting"] is True and b.meta["collecting"] is True
     assert gc.isenabled()  # the parent's collector is untouched
@@ -102,9 +96,5 @@ def test_the_parent_process_heap_is_left_alone(shared_dir: Path) -> None:
     """Freezing is the worker's own business: the process that stores (and runs the tests)
     keeps collecting its garbage as usual."""
     (article,) = _statements(shared_dir, 1)
-    worker = AnalysisWorker(timeout_seconds=60, memory_bytes=0, factory=FACTORY)
-    try:
-        worker(article)
-    finally:
-        worker.close()
+    _analysed(article)
     assert gc.get_freeze_count() == 0
