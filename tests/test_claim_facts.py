@@ -191,3 +191,17 @@ def test_people_who_drowned_are_killed(situation_pipeline) -> None:
     ru = run(situation_pipeline, "При наводнении утонули четыре человека.", "ru", dt.date(2022, 9, 16))
     assert [(c.value, c.property) for c in en.claims] == [(9.0, "civilian killed")]
     assert [(c.value, c.property) for c in ru.claims] == [(4.0, "person killed")]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # own wording: fleeing is displacement unless the people went across a border
+    ("The river burst its banks, forcing more than 8,000 people to flee their homes.", "en",
+     [(8000.0, "person displaced")]),
+    ("About 600 villagers fled the shelling on Tuesday.", "en", [(600.0, "civilian displaced")]),
+    ("Some 1,500 refugees fled across the border into Turkey.", "en", [(1500.0, "refugee crossed")]),
+    ("Около 400 жителей бежали из района боёв.", "ru", [(400.0, "civilian displaced")]),
+    ("Около 400 жителей бежали в Казахстан.", "ru", [(400.0, "civilian crossed")]),
+])
+def test_people_who_fled_are_displaced_unless_they_crossed_a_border(situation_pipeline, text, lang, expected) -> None:
+    a = run(situation_pipeline, text, lang, dt.date(2022, 9, 16))
+    assert [(c.value, c.property) for c in a.claims] == expected

@@ -102,6 +102,11 @@ class ClaimRules:
     shelter_words: frozenset[str] = frozenset()
     #: folded lemmas that make a speaker a state's military ("defence", "оборона", "army")
     military_speaker_words: frozenset[str] = frozenset()
+    #: folded lemmas of verbs of fleeing ("flee", "бежать") and of crossing words ("border")
+    flight_verbs: frozenset[str] = frozenset()
+    crossing_words: frozenset[str] = frozenset()
+    #: folded lemmas of causative verbs ("force", "вынудить"): their object does their complement's act
+    causative_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -119,7 +124,10 @@ class ClaimRules:
                    frozenset(data["people_nouns"]),
                    {c: frozenset(ns) for c, ns in data["class_nouns"].items()},
                    frozenset(fold(w) for w in data["shelter_words"]),
-                   frozenset(fold(w) for w in data["military_speaker_words"]))
+                   frozenset(fold(w) for w in data["military_speaker_words"]),
+                   frozenset(fold(w) for w in data["flight_verbs"]),
+                   frozenset(fold(w) for w in data["crossing_words"]),
+                   frozenset(fold(w) for w in data["causative_verbs"]))
 
     def noun(self, counted: str | None) -> str | None:
         """The canonical (English) noun of a counted lemma of either language, or None when
@@ -138,7 +146,8 @@ class ClaimRules:
         return cls_
 
     def property(self, counted: str | None, verb: str | None, unit: str | None,
-                 verb_objects: tuple[str, ...] = (), people: bool = False) -> str | None:
+                 verb_objects: tuple[str, ...] = (), people: bool = False,
+                 verb_class: str | None = None) -> str | None:
         """The normalised property ("district controlled"; "USD allocated"; "person"), or None
         when the figure is no claim.
 
@@ -154,7 +163,8 @@ class ClaimRules:
             counted: the counted noun's lemma; verb: the governing verb's lemma; unit: the unit;
             verb_objects: lemmas of the verb's objects, for verb + object classes ("получить
             ранение" → wounded) that the verb alone does not give; people: the counted noun
-            names people (a listed people noun is people whatever this says).
+            names people (a listed people noun is people whatever this says); verb_class: the
+            class when the clause already tells it (a verb of fleeing: see ``flight_verbs``).
 
         Returns:
             The property; None for a figure with no class whose noun is not in the table and
@@ -163,7 +173,7 @@ class ClaimRules:
         """
         noun = self.noun(counted)
         people = people or noun in self.people_nouns
-        cls_ = self.verb_class(verb, verb_objects)
+        cls_ = verb_class or self.verb_class(verb, verb_objects)
         if cls_ in self.class_nouns and noun not in self.class_nouns[cls_]:
             cls_ = None
         if cls_ in CASUALTY_CLASSES and (unit is not None or (counted is not None and not people)):
@@ -252,10 +262,20 @@ class ClaimExtractor:
                         if fold(self.v.lemma(r)) in self.rules.verb_classes), None)
             if rel is not None:
                 verb, verb_lemma = rel, self.v.lemma(rel)
+        if verb is not None and head is not None and head in self.v.args(verb).get("obj", []) and \
+                fold(verb_lemma or "") in self.rules.causative_verbs:
+            # "forcing 42,000 people to flee", "вынудило 3000 человек покинуть дома": the
+            # object of a causative verb is the subject of its complement, whose act it counts
+            done = next((x for x in self.v.args(verb).get("xcomp", [])), None)
+            if done is not None:
+                verb, verb_lemma = done, self.v.lemma(done)
         objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
                      ) if verb is not None else ()
         people = head is not None and f.counted is not None and self._people(head)
-        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people)
+        fled = None
+        if verb is not None and fold(verb_lemma or "") in self.rules.flight_verbs:
+            fled = "crossed" if self._fled_abroad(verb) else "displaced"
+        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, fled)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
                 and self._in_shelter(verb):
@@ -293,6 +313,23 @@ class ClaimExtractor:
                for w in (lemma, fold(v.text(head)))):
             return True
         return v.lang == "ru" and "Animacy=Anim" in v.tokens[head].morph
+
+    def _fled_abroad(self, verb: int) -> bool:
+        """The verb of fleeing names a destination across a border: a country ("fled into
+        Tajikistan", "бежали в Таджикистан": a place resolved to a country, GeoNames PCL*) or
+        a crossing word ("across the border", "через границу")."""
+        v = self.v
+        args = v.args(verb)
+        for slot in ("prep:into", "prep:to", "prep:across", "prep:over", "prep:в", "prep:во", "prep:на",
+                     "prep:через", "prep:за"):
+            for n in args.get(slot, []):
+                if fold(v.lemma(n)) in self.rules.crossing_words:
+                    return True
+                t = v.tokens[n]
+                if any((p.feature_code or "").startswith("PCL") and any(m.start <= t.start < m.end for m in p.mentions)
+                       for p in self.a.places):
+                    return True
+        return False
 
     def _in_shelter(self, verb: int) -> bool:
         """The verb places its people in temporary housing: a locative complement ("in",
