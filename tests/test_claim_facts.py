@@ -205,3 +205,14 @@ def test_people_who_drowned_are_killed(situation_pipeline) -> None:
 def test_people_who_fled_are_displaced_unless_they_crossed_a_border(situation_pipeline, text, lang, expected) -> None:
     a = run(situation_pipeline, text, lang, dt.date(2022, 9, 16))
     assert [(c.value, c.property) for c in a.claims] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # own wording: the casualties are the verb's patients, not its agents nor what went along
+    ("Four gunmen killed 11 villagers near the market.", [(11.0, "civilian killed")]),
+    ("The minister fled the capital with millions in cash, the paper said.", []),
+    ("Nine people were killed by two gunmen on Sunday.", [(2.0, "fighter"), (9.0, "person killed")]),
+])
+def test_agents_and_companions_of_a_casualty_verb_are_no_casualties(situation_pipeline, text, expected) -> None:
+    a = run(situation_pipeline, text, "en", dt.date(2022, 9, 16))
+    assert sorted((c.value, c.property) for c in a.claims) == expected

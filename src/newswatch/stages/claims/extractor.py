@@ -77,6 +77,15 @@ MAX_GOVERN_HOPS = 5
 CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 #: Property classes of casualty and displacement figures (their subject is the side they belong to).
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
+#: Classes whose verb, active and with an object, does the act to the object ("killed 12
+#: people", "captured 12 villages"); the active subject is the agent. Not "crossed": "1,000
+#: soldiers crossed the border" moves its subject.
+AGENT_CLASSES = frozenset({"killed", "wounded", "detained", "evacuated", "displaced", "captured", "controlled",
+                           "allocated", "deployed", "accepted"})
+#: Nouns whose "of" phrase is the count itself ("a total of 19,000 people", "dozens of
+#: Afghans", "the number of victims").
+_AMOUNT_NOUNS = frozenset({"total", "number", "toll", "dozen", "dozens", "hundred", "hundreds", "thousand",
+                           "thousands", "million", "millions", "score", "scores"})
 #: Nouns that name one side of a conflict ("on the Azerbaijani side", "с армянской стороны").
 SIDE_NOUNS = frozenset({"side", "сторона"})
 #: TIMEX3 mods of a period's start ("since March 3"): such a date is no as-of date.
@@ -272,8 +281,21 @@ class ClaimExtractor:
         objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
                      ) if verb is not None else ()
         people = head is not None and f.counted is not None and self._people(head)
+        if verb is not None and head is not None and verb_lemma is not None \
+                and self.rules.verb_classes.get(fold(verb_lemma)) in CASUALTY_CLASSES | {"crossed"} \
+                and self._under_preposition(head, verb, f):
+            # "fled to Dubai with millions in cash", "killed by three gunmen", "evacuated to 300
+            # shelters": the verb's act is its subject's or object's, not a prepositional
+            # object's, so the figure takes no class from it
+            verb_lemma, objs = None, ()
+        if verb is not None and head is not None and verb_lemma is not None and not self.v.is_passive(verb) \
+                and head in self.v.args(verb).get("subj", []) and self.v.args(verb).get("obj") \
+                and self.rules.verb_classes.get(fold(verb_lemma)) in AGENT_CLASSES:
+            # "Two gunmen killed 12 people", "three brigades captured 12 villages": the subject
+            # of an active verb with an object did the act; the object underwent it
+            verb_lemma, objs = None, ()
         fled = None
-        if verb is not None and fold(verb_lemma or "") in self.rules.flight_verbs:
+        if verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
             fled = "crossed" if self._fled_abroad(verb) else "displaced"
         prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, fled)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
@@ -364,6 +386,38 @@ class ClaimExtractor:
             if h == t.i or not (f.start <= self.v.tokens[h].start < f.end):
                 return t.i
         return toks[-1].i if toks else None
+
+    def _under_preposition(self, head: int, verb: int, f: Figure) -> bool:
+        """English only: the figure's noun ``head`` reaches ``verb`` through a preposition
+        (its own or an ancestor's dependency is ``pobj``/``pcomp``: "with", "by", "to"...;
+        not "including"/"among", a part of the count, nor the "of" of an amount noun,
+        "a total of", "dozens of" (:data:`_AMOUNT_NOUNS`)). Russian marks approximation with
+        prepositions too ("около 500 жителей", "до 900 семей"), so it is not read there."""
+        v = self.v
+        if v.lang != "en":
+            return False
+        cur: int | None = head
+        through = False
+        for _ in range(MAX_GOVERN_HOPS):
+            if cur is None:
+                return False
+            if cur == verb:
+                return through  # the verb must govern the figure ("the names of the 13 members
+                # who were killed": the figure's own relative clause is no preposition's)
+            if v.tokens[cur].dep in ("pobj", "pcomp"):
+                up = v.head(cur)
+                if up is not None and f.start <= v.tokens[up].start < f.end:
+                    cur = up  # the figure's own qualifier ("more than", "up to"), parsed as a preposition
+                    continue
+                above = v.head(up) if up is not None else None
+                # "including five children" names a part of the count; "a total of 19,000
+                # people", "dozens of Afghans" are the count itself
+                part = up is not None and v.lemma(up) in ("include", "including", "among")
+                amount = (up is not None and v.lemma(up) == "of" and above is not None
+                          and v.lemma(above) in _AMOUNT_NOUNS)
+                through = through or not (part or amount)
+            cur = v.head(cur)
+        return False
 
     def _governing_verb(self, i: int) -> int | None:
         v = self.v
