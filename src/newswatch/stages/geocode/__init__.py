@@ -897,8 +897,9 @@ class Geocoder:
             # "Central Asia", "Western Europe" are regions, never their continent
             fallback = [f for f in fallback if self.gaz.lookup_continent(f) is None
                         or not any(_COMPASS_RE.sub("", b, count=1) == f for b in forms)]
-            if article.language == "ru":
-                # "Хатлонская область": the division's noun, when its adjective is unknown
+            if article.language == "ru" and not any(self.gaz.knows(f) for f in forms):
+                # "Хатлонская область": the division's noun, when its adjective is unknown (the
+                # fallback is read only when no form is known, so known names skip this)
                 for f in forms + fallback:
                     fallback += [g for g in self.gaz.russian_division_forms(f) if g not in fallback]
             if forms:
