@@ -79,7 +79,6 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
-import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -90,7 +89,7 @@ from ..model import Article, Timex, Token
 from ..pipeline import Stage, register
 from ..text import fold
 from ..text.months import running_text_months
-from .quotes import load_lexicon as load_quote_lexicon
+from .quotes import reporting_verbs
 
 #: How far a past-tense date may lie after the publication date (and a future-tense one
 #: before it). Publication dates are often the feed's UTC day or the day a page was filed,
@@ -1093,7 +1092,7 @@ class _TenseProbe:
         self.article = article
         self.starts = [t.start for t in article.tokens]
         lang = article.language or ""
-        self.reporting = _reporting_verbs(lang) if lang in ("en", "ru") else frozenset()
+        self.reporting = reporting_verbs(lang)
         self.stative = frozenset(load_lexicon()[lang]["stative_verbs"]) if lang in ("en", "ru") else frozenset()
         self.time_spans = [sp for sp in article.ner_spans if sp.label in ("DATE", "TIME")]
 
@@ -1193,12 +1192,6 @@ class _TenseProbe:
             return False
         last = self.article.text[sents[k].start:sents[k].end].rstrip(" \n\t\"»”'")
         return last.endswith((".", "!", "?", "…"))
-
-
-@functools.lru_cache(maxsize=4)
-def _reporting_verbs(lang: str) -> frozenset[str]:
-    """Folded reporting-verb lemmas of ``lang`` (``data/quote_cues.json``, the one list)."""
-    return frozenset(load_quote_lexicon(lang).verbs)
 
 
 class TimexFinder:

@@ -52,14 +52,13 @@ with no class ("the two ministers agreed") is none either:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ...model import Article, Claim, EventParty, Figure, Quote, Timex
 from ...text import fold, load_json_data
 from ...text.syntax import DocView
 from ..events.actors import ActorResolver
 from ..events.coding import EventCoder
-from ..quotes import load_lexicon as load_quote_lexicon
+from ..quotes import reporting_verbs
 
 #: How many sentences a citation carries forward within a paragraph. Calibrated on the seed:
 #: the LWJ report sentence is two sentences before "In general, the Taliban already control
@@ -228,7 +227,7 @@ class ClaimExtractor:
         self._agent_verb: int | None = None
         #: reporting verbs ("report", "say", "сообщить"): their subject is the source of what
         #: follows (recorded in ``cited``), never the subject of its figures
-        self._reporting = _reporting_verbs(self.v.lang)
+        self._reporting = reporting_verbs(self.v.lang)
 
     def claims(self, stage: str, version: str) -> list[Claim]:
         """The claims of the figures that are claims (see :meth:`claim`), in text order.
@@ -743,16 +742,6 @@ class ClaimExtractor:
             if ent is not None and ent.canonical not in out:
                 out.append(ent.canonical)
         return out
-
-
-@lru_cache(maxsize=8)
-def _reporting_verbs(language: str) -> frozenset[str]:
-    """Folded reporting-verb lemmas of ``language`` from the quote cue lexicon
-    (``data/quote_cues.json``, the one list of speech verbs); empty for other languages."""
-    try:
-        return load_quote_lexicon(language).verbs
-    except KeyError:
-        return frozenset()
 
 
 def _innermost(quotes: list[Quote], offset: int) -> Quote | None:

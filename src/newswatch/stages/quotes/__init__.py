@@ -95,6 +95,7 @@ source phrase whose named source follows an apposition ("по словам од�
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -189,6 +190,17 @@ def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
     pattern = "".join(parts)
     pattern = pattern[: -len(r"\s+")] if pattern.endswith(r"\s+") else pattern
     return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def reporting_verbs(language: str) -> frozenset[str]:
+    """Folded reporting-verb lemmas of ``language`` from the quote cue lexicon
+    (``data/quote_cues.json``, the one list of speech verbs; read by claims and timexes too);
+    empty for a language the lexicon lacks."""
+    try:
+        return load_lexicon(language).verbs
+    except KeyError:
+        return frozenset()
 
 
 def load_lexicon(language: str) -> _Lexicon:
