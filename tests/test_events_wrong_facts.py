@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from newswatch.model import Article, Event
 
 from situation_helpers import run
@@ -324,6 +326,17 @@ def test_a_dateline_is_neither_the_attacker_nor_the_date_of_the_attack(situation
     assert strikes
     assert all(p.country != "YEM" and "ADEN" not in p.canonical for e in strikes for p in e.actors)
     assert {e.date for e in strikes} == {"2022-09-14"}
+
+
+@pytest.mark.parametrize("text", [
+    # own wording: Russian agencies close a dated dateline with a dash or a full stop
+    "ДОХА, 27 ноября — Делегации двух сторон в четверг возобновили переговоры о прекращении огня.",
+    "ДОХА, 27 ноября. Делегации двух сторон в четверг возобновили переговоры о прекращении огня.",
+])
+def test_a_russian_dateline_is_no_party(situation_pipeline, text) -> None:
+    a = run(situation_pipeline, text, "ru", DAY)
+    assert all("ДОХА" not in p.canonical.upper() and p.country != "QAT"
+               for e in a.events for p in [*e.actors, *e.recipients])
 
 
 # -- 7. who was done what to --------------------------------------------------------------------

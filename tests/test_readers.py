@@ -68,7 +68,7 @@ def test_seed_through_read_inputs() -> None:
     assert a.title == HEADLINE
     assert a.site == a.source == "News agency Inforos"
     assert a.origin == str(seed)
-    assert a.input_format == "text" and a.extractor == "newswatch-textcapture-2"
+    assert a.input_format == "text" and a.extractor == "newswatch-textcapture-3"
     assert a.meta["encoding"] == "utf-8"
     assert a.text.startswith(LEAD + "\n\n")
     assert a.text.endswith(LAST)

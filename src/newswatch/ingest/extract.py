@@ -57,10 +57,11 @@ from typing import Any
 
 from ..errors import EmptyInput, NotAnArticle
 from ..model import Article
+from ..text.datelines import dateline_spans
 from ..text.months import dateline_months
 
 #: Extractor label for plain-text captures (bump when the filter's behaviour changes).
-TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-2"
+TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-3"
 #: Version of the chrome filter applied after trafilatura (recorded in the extractor label).
 CHROME_FILTER_VERSION = "1"
 
@@ -459,6 +460,13 @@ def _split_capture_title(line: str, lines: list[str]) -> TitleLine:
     return head
 
 
+def _without_datelines(line: str) -> str:
+    """``line`` without its wire dateline (:func:`newswatch.text.datelines.dateline_spans`)."""
+    for a, b in reversed(dateline_spans(line)):
+        line = line[:a] + line[b:]
+    return line
+
+
 def choose_headline(lines: list[str], res: ExtractResources) -> tuple[int, TitleLine] | None:
     """Pick the headline among the first lines of a capture.
 
@@ -466,7 +474,7 @@ def choose_headline(lines: list[str], res: ExtractResources) -> tuple[int, Title
     sentence and is not chrome. Above it (within ``TITLE_SEARCH_LINES``), headline-like lines
     (at most ``TITLE_MAX_WORDS`` words, not ending in ``. , ; :``, not a date, byline, menu or
     chrome pattern) are candidates. The headline is the first candidate whose content words
-    recur in the first body paragraphs (at least ``TITLE_MIN_SHARED_WORDS`` of them and
+    recur in the first body paragraphs outside their datelines (at least ``TITLE_MIN_SHARED_WORDS`` of them and
     ``TITLE_MIN_SHARED_RATIO`` of its words): news bodies retell their headline, while site
     names, slogans, section labels and menus do not. Without such a candidate the first
     candidate is taken (a capture whose body does not repeat its headline's words).
@@ -480,7 +488,9 @@ def choose_headline(lines: list[str], res: ExtractResources) -> tuple[int, Title
                   and not res.chrome.matches(ln)), len(lines))
     body = [ln for ln in lines[start:] if _words(ln) >= PARAGRAPH_MIN_WORDS
             and not res.chrome.matches(ln)][:5]
-    body_stems = _stems(" ".join(body))
+    # a wire dateline names the outlet ("GALATI, Nov. 4 (Danube Wire) —"): the site name
+    # line would seem retold by the body, so the datelines are no part of what it retells
+    body_stems = _stems(" ".join(_without_datelines(ln) for ln in body))
     candidates = [i for i in range(min(start, TITLE_SEARCH_LINES, len(lines) - 1))
                   if _headline_like(lines[i], res) and not is_menu_line(lines[i], edge=True)]
     for i in candidates:
