@@ -449,6 +449,29 @@ def test_a_schedule_in_the_present_points_forward_even_when_the_last_day_is_near
     assert (span, value) in _values(analyse, stage, text, lang, MON)
 
 
+@pytest.mark.parametrize(("text", "span", "value"), [
+    # own wording: a modal with a plain infinitive looks forward, with a perfect one back
+    ("The minister said 600 soldiers would be deployed to the dikes on Friday.", "Friday", "2026-11-20"),
+    ("Talks could resume in Doha on Friday, diplomats said.", "Friday", "2026-11-20"),
+    ("The convoy might have left the base on Friday, officials said.", "Friday", "2026-11-13"),
+])
+def test_a_modal_looks_forward_unless_it_is_perfect(analyse, stage, text, span, value):
+    assert (span, value) in _values(analyse, stage, text, "en", MON)
+
+
+@pytest.mark.parametrize(("text", "lang", "mod"), [
+    # own wording: "until" bounds the end from above, "at least until" from below
+    ("The curfew will stay in place until Friday.", "en", "ON_OR_BEFORE"),
+    ("The curfew will stay in place at least until Friday.", "en", "ON_OR_AFTER"),
+    ("Режим ЧС сохранится как минимум до 20 ноября.", "ru", "ON_OR_AFTER"),
+    ("Режим ЧС сохранится до 20 ноября.", "ru", "ON_OR_BEFORE"),
+])
+def test_at_least_until_bounds_the_end_from_below(analyse, stage, text, lang, mod):
+    a = analyse(text, lang, MON)
+    stage(a)
+    assert [t.mod for t in a.timexes] == [mod]
+
+
 def test_last_weekday_is_never_the_publication_day(analyse, stage):
     assert _values(analyse, stage, "The envoy left last Wednesday.", "en") == [
         ("last Wednesday", "2026-11-11")]

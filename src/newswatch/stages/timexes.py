@@ -1085,7 +1085,8 @@ class _TenseProbe:
     none either. An infinitive under a present or future verb is "future": its event
     follows the plan, arrangement or schedule ("is due to open on Friday", "планирует
     подписать в пятницу").
-    Anything else (modals such as "would", participles without auxiliaries) -> None.
+    A modal ("would", "could", "may" ...) -> "future" with a plain infinitive and "past" with
+    a perfect one ("might have left"). Anything else (participles without auxiliaries) -> None.
     """
 
     def __init__(self, article: Article) -> None:
@@ -1159,7 +1160,11 @@ class _TenseProbe:
         if t.lemma == "go" and t.tag == "VBG" and i + 1 < len(toks) and toks[i + 1].text == "to":
             return "future"
         if words & {"would", "could", "should", "might", "may", "must", "can"}:
-            return None
+            # a modal with a plain infinitive has non-past time reference (Quirk et al. 1985,
+            # 4.49-4.60): "troops would be deployed by Friday", "talks could resume on
+            # Thursday" point forward (in reported speech, "would" is the future seen from the
+            # time of saying); with a perfect infinitive it looks back ("might have left")
+            return "past" if words & {"have", "'ve"} else "future"
         if t.tag == "VBD" or (t.tag == "VBN" and words & {"have", "has", "had", "'ve"}):
             return "past"
         if words & {"had", "did", "was", "were"}:
@@ -1339,7 +1344,7 @@ class TimexStage(Stage):
     """Time expressions normalised TIMEX3-style against ``article.published`` (en, ru)."""
 
     name = "timexes"
-    version = "4"
+    version = "5"
     #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
     #: ``sentences``: provenance; ``tokens``: the tense probe.
     requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")
