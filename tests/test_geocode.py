@@ -372,3 +372,15 @@ def test_a_capitalised_compass_word_belongs_to_the_russian_name(analyse, stage) 
     add_mention(a, "Южной Каролины", "GPE")
     stage(a)
     assert place(a, "Южной Каролины").geonameid != 4563243
+
+
+@pytest.mark.parametrize(("text", "mention"), [
+    # own wording: a river shares its name with a town far from the stretch the story is about
+    ("Floods along the Siret river reached the villages south of Galati.", "Siret"),
+    ("Вода в реке Ишим продолжает подниматься.", "Ишим"),
+])
+def test_a_river_is_never_the_town_of_the_same_name(stage: GeocodeStage, text: str, mention: str) -> None:
+    a = _article(text, [(mention, "LOC")], "ru" if mention[0] > "z" else "en")
+    stage(a)
+    p = place(a, mention)
+    assert p.resolved is False and p.lat is None
