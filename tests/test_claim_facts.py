@@ -216,3 +216,66 @@ def test_people_who_fled_are_displaced_unless_they_crossed_a_border(situation_pi
 def test_agents_and_companions_of_a_casualty_verb_are_no_casualties(situation_pipeline, text, expected) -> None:
     a = run(situation_pipeline, text, "en", dt.date(2022, 9, 16))
     assert sorted((c.value, c.property) for c in a.claims) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # own wording: a distributive time phrase makes a rate, which is never a total
+    ("About 1,500 people a day are crossing into Chad, the agency said.", "en",
+     [(1500.0, "person crossed", "per day")]),
+    ("Gunmen killed 12 people a day after the ceasefire.", "en", [(12.0, "person killed", None)]),
+    ("A year ago 40 soldiers were killed there.", "en", [(40.0, "soldier killed", None)]),
+    ("Пограничники регистрируют 500 человек в сутки.", "ru", [(500.0, "person", "per day")]),
+    ("В день выборов 12 человек погибли.", "ru", [(12.0, "person killed", None)]),
+])
+def test_a_rate_is_kept_apart_from_totals(situation_pipeline, text, lang, expected) -> None:
+    a = run(situation_pipeline, text, lang, dt.date(2022, 9, 16))
+    assert [(c.value, c.property, c.unit) for c in a.claims] == expected
+    assert all(c.group_key.endswith("|per day") == (c.unit == "per day") for c in a.claims)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # own wording: a second subject after a comma belongs to the next coordinated verb
+    ("В день выборов 12 человек погибли, ещё 30 человек в день голосования были ранены.",
+     [(12.0, "person killed"), (30.0, "person wounded")]),
+    ("В Донецке 12 человек погибли, 30 человек ранены, а пятеро пропали без вести.",
+     [(5.0, "count missing"), (12.0, "person killed"), (30.0, "person wounded")]),
+])
+def test_each_coordinated_russian_clause_counts_its_own_subject(situation_pipeline, text, expected) -> None:
+    a = run(situation_pipeline, text, "ru", dt.date(2022, 9, 16))
+    assert sorted((c.value, c.property) for c in a.claims) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # own wording: the value a toll reached counts the toll's class, exactly
+    ("The death toll from the floods rose to seven on Wednesday.", "en", [(7.0, "count killed", "exact")]),
+    ("The number of wounded reached 11, officials said.", "en", [(11.0, "count wounded", "exact")]),
+    ("Число погибших при обрушении выросло до 14, сообщили спасатели.", "ru", [(14.0, "count killed", "exact")]),
+    ("Число погибших в результате паводка в горном районе выросло до пяти.", "ru", [(5.0, "count killed", "exact")]),
+    # "до" without a verb of change is still an upper bound, and prices are no toll
+    ("Эвакуированы до 900 семей.", "ru", [(900.0, "family evacuated", "up_to")]),
+    ("Fuel prices rose to 12 dollars a barrel.", "en", []),
+])
+def test_the_value_a_toll_reached_is_a_casualty_count(situation_pipeline, text, lang, expected) -> None:
+    a = run(situation_pipeline, text, lang, dt.date(2022, 9, 16))
+    assert [(c.value, c.property, c.qualifier) for c in a.claims if c.unit is None] == expected
+    assert all(c.unit != "USD" or "killed" not in c.property for c in a.claims)
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # own wording: the count's own words say what the people are
+    ("Two people were killed and 5 injured in the blast.", "en", [(2.0, "person killed"), (5.0, "count wounded")]),
+    ("The clinic said it had treated 86 wounded people since Sunday.", "en", [(86.0, "person wounded")]),
+    ("Накануне военные говорили о восьми погибших и 11 раненых.", "ru", [(11.0, "person wounded")]),
+])
+def test_a_count_named_by_its_state_takes_that_class(situation_pipeline, text, lang, expected) -> None:
+    a = run(situation_pipeline, text, lang, dt.date(2022, 9, 16))
+    assert sorted((c.value, c.property) for c in a.claims) == expected
+
+
+def test_a_plural_pronoun_is_never_a_side_named_by_one_person(situation_pipeline) -> None:
+    # own wording: "nine of them" are the patients, not the spokesperson quoted before
+    text = ("Agency spokesperson Mary Okello said new arrivals were exhausted. "
+            "The charity said its hospital had treated 86 wounded people since Sunday, and that nine of them had died.")
+    a = run(situation_pipeline, text, "en", dt.date(2022, 9, 16))
+    nine = [c for c in a.claims if c.value == 9.0]
+    assert [(c.property, c.subject, c.subject_country) for c in nine] == [("count killed", None, None)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -261,7 +262,9 @@ def test_smoke_30_white_house_documents(analyse, stage, shared_dir):
         for f in a.figures:
             assert a.text[f.start:f.end] == f.text
             assert f.qualifier in ("over", "under", "about", "up_to", "at_least", "at_most", "exact")
-            assert f.unit is None or f.unit == "percent" or len(f.unit) == 3
+            # a unit is ISO 4217 or "percent", with " per <period>" for a rate ("$5,000 a year")
+            period = r"per (?:day|week|month|year|hour|night)"
+            assert f.unit is None or re.fullmatch(rf"(?:[A-Z]{{3}}|percent)(?: {period})?|{period}", f.unit)
             assert ":" not in f.text and "/" not in f.text
         total += len(a.figures)
     assert total > 300

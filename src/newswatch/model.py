@@ -151,7 +151,10 @@ class Figure:
         value: the number as written, scaled ("9 thousand" -> 9000.0).
         lower, upper: bounds the text states (None = unbounded on that side); for an exact
             figure both equal ``value``; an approximate one ("about 300") has none.
-        unit: ISO 4217 currency code for money ("USD"), "percent", or None for plain counts.
+        unit: ISO 4217 currency code for money ("USD"), "percent", or None for plain counts;
+            a rate adds " per <day|week|month|year|hour|night>" ("USD per year"), and a count
+            rate is "per day" ("1,500 people a day", "1500 человек в сутки"): a rate is never
+            summed with or compared to a total, since its unit differs.
         counted: lemma of the thing counted ("district", "soldier"), None if unknown.
         qualifier: "over" | "under" | "about" | "up_to" | "at_least" | "at_most" | "exact"
             (normalised from the hedge words: over/more than/exceeds/свыше -> over;

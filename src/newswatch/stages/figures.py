@@ -75,6 +75,8 @@ CONF_UNSUPPORTED = 0.75
 CONF_NEXT_NOUN = 0.75
 CONF_ELIDED = 0.6
 CONF_NO_NOUN = 0.5
+#: How far (tokens) from a figure's verb a frequency adverb ("daily", "ежедневно") is looked for.
+RATE_WINDOW = 12
 #: Largest token distance between a number and the noun the parse says it counts.
 PARSE_NOUN_MAX_DISTANCE = 6
 #: How many tokens after the number phrase the next-noun fall-back looks at.
@@ -412,9 +414,26 @@ class FigureFinder:
                 n = self._match_seq(toks, start, [h for h, _ in lx["hedge_list"]], backwards=True)
                 if n and toks[start - n].sent == toks[start].sent:
                     words = tuple(t.text.lower() for t in toks[start - n:start])
-                    ph.qualifier = dict(lx["hedge_list"])[words]
-                    ph.first = start - n
+                    if not (words == ("до",) and self._change_endpoint(toks, start, lang)):
+                        ph.qualifier = dict(lx["hedge_list"])[words]
+                        ph.first = start - n
         return ph
+
+    def _change_endpoint(self, toks: list[Token], i: int, lang: str) -> bool:
+        """Whether the number at ``i`` is where a change ended ("the toll rose to seven"). Russian
+        "до" + genitive after a verb of change names the value reached ("число погибших выросло до 14", "сократилось
+        до 300"; Русская грамматика 1980, §§ 1860-1862, the limit meaning of "до"), not an
+        upper bound ("до 900 семей", "up to 900 families"). The verb is the number's head or
+        the head of its counted noun (natasha attaches "до 14" as an oblique of the verb)."""
+        j = i
+        for _ in range(3):
+            h = toks[j].head
+            if h == j:
+                return False
+            if toks[h].pos in ("VERB", "AUX"):
+                return (toks[h].lemma or "").lower() in self.lex[lang].get("change_verbs", ())
+            j = h
+        return False
 
     def _unscaled(self, toks: list[Token], ph: _Phrase, lang: str) -> float:
         """The value of a phrase's first number token alone (for "10 to 15 million")."""
@@ -665,8 +684,9 @@ class FigureFinder:
                 counted, counted_s, counted_e = ante.counted, ante.counted_start, ante.counted_end
                 how = "elided"
         if counted is None and unit is None and not ph.digits and not ph.scaled \
-                and not self._numeral_subject(toks, ph):
-            return None  # a bare spelled number with nothing counted ("the two")
+                and not self._numeral_subject(toks, ph) and not self._change_endpoint(toks, ph.core_first, lang):
+            return None  # a bare spelled number with nothing counted ("the two"), unless
+            # it is the value a change reached ("the toll rose to seven", "выросло до пяти")
         # hedge verb governing the phrase: "exceeds one thousand people"
         qualifier = ph.qualifier
         if qualifier == "exact" and ph.upper_value is None:
@@ -681,6 +701,10 @@ class FigureFinder:
             lower, upper = ph.value, ph.upper_value
         else:
             lower, upper = bounds(qualifier, ph.value)
+        rate = self._rate(toks, max(ph.last, counted_i if counted_i is not None and how != "elided" else -1),
+                          lang)
+        if rate is not None:
+            unit = f"{unit} per {rate}" if unit else f"per {rate}"  # "USD per year", "per day"
         start = toks[ph.first].start
         end = toks[ph.last].end
         if counted_i is not None and how != "elided" and 0 < counted_i - ph.last <= TEXT_NOUN_GAP \
@@ -701,6 +725,54 @@ class FigureFinder:
                       upper=upper, unit=unit, counted=counted, qualifier=qualifier,
                       counted_start=counted_s, counted_end=counted_e)
 
+    def _rate(self, toks: list[Token], last: int, lang: str) -> str | None:
+        """The time unit of a distributive phrase right after a figure ("1,500 people a day",
+        "$2 billion per year", "300 people daily", "1500 человек в сутки", "ежедневно"), or None.
+
+        English marks a rate with the distributive use of the indefinite article, or with
+        "per/each/every", before a time noun (Quirk et al. 1985, the distributive "a"), or with
+        a frequency adverb of the -ly set (daily, weekly ...); Russian with "в" + the
+        accusative of a time noun ("в сутки", "в день") or an еже- adverb. A frequency adverb
+        of the figure's own verb marks it too ("300 people cross daily", "ежедневно через КПП
+        проходят 2 тыс. человек"). "a day after/later/ago", "a year into the
+        war", "a week of fighting" are time adverbials, not rates (``rate_blockers``), and so is
+        Russian "в день" followed by a noun or adjective ("в день выборов"): a date.
+
+        Args:
+            toks: the article's tokens; last: index of the figure's last token (its counted noun
+            when the noun follows the number); lang: "en" or "ru".
+
+        Returns:
+            "day" | "week" | "month" | "year" | "hour" | "night", or None.
+        """
+        lx = self.lex[lang]
+        verb = toks[last].head
+        if toks[verb].pos not in ("VERB", "AUX") and toks[verb].head != verb:
+            verb = toks[verb].head  # the number's noun under a preposition or a conjunct
+        if toks[verb].pos in ("VERB", "AUX"):  # "300 people cross daily", "ежедневно проходят"
+            for k in range(max(0, verb - RATE_WINDOW), min(len(toks), verb + RATE_WINDOW + 1)):
+                t = toks[k]
+                if t.head == verb and k != verb and t.sent == toks[verb].sent and t.pos == "ADV" \
+                        and t.text.lower() in lx["rate_adverbs"]:
+                    return str(lx["rate_adverbs"][t.text.lower()])
+        j = last + 1
+        if j >= len(toks) or toks[j].sent != toks[last].sent:
+            return None
+        word = toks[j].text.lower()
+        if word in lx["rate_adverbs"]:
+            return str(lx["rate_adverbs"][word])
+        if word not in lx["rate_words"] or j + 1 >= len(toks) or toks[j + 1].sent != toks[j].sent:
+            return None
+        unit_tok = toks[j + 1]
+        unit = lx["rate_units"].get(self._lemma(unit_tok, lang).lower()) or lx["rate_units"].get(unit_tok.text.lower())
+        if unit is None:
+            return None
+        nxt = toks[j + 2] if j + 2 < len(toks) and toks[j + 2].sent == unit_tok.sent else None
+        if nxt is not None and (nxt.text.lower() in lx["rate_blockers"]
+                                or (lang == "ru" and nxt.pos in ("NOUN", "PROPN", "ADJ", "NUM", "DET"))):
+            return None
+        return str(unit)
+
     def _antecedent(self, article: Article, sent: int, done: list[Figure]) -> Figure | None:
         """Nearest earlier figure in this or the previous sentence with a noun and no unit."""
         lo = article.sentences[max(0, sent - 1)].start if article.sentences else 0
@@ -717,7 +789,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "5"
+    version = "6"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")

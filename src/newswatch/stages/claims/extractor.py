@@ -76,6 +76,8 @@ MAX_GOVERN_HOPS = 5
 CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 #: Property classes of casualty and displacement figures (their subject is the side they belong to).
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
+#: How many words before its verb a toll phrase may take ("the number of wounded" → 4).
+TOLL_SPAN = 5
 #: Classes whose verb, active and with an object, does the act to the object ("killed 12
 #: people", "captured 12 villages"); the active subject is the agent. Not "crossed": "1,000
 #: soldiers crossed the border" moves its subject.
@@ -115,6 +117,10 @@ class ClaimRules:
     crossing_words: frozenset[str] = frozenset()
     #: folded lemmas of causative verbs ("force", "вынудить"): their object does their complement's act
     causative_verbs: frozenset[str] = frozenset()
+    #: folded lemmas of verbs a toll reaches a value by ("rise", "составить") and the words
+    #: that name a toll's class ("death" → killed, "раненый" → wounded)
+    toll_verbs: frozenset[str] = frozenset()
+    toll_words: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -135,7 +141,9 @@ class ClaimRules:
                    frozenset(fold(w) for w in data["military_speaker_words"]),
                    frozenset(fold(w) for w in data["flight_verbs"]),
                    frozenset(fold(w) for w in data["crossing_words"]),
-                   frozenset(fold(w) for w in data["causative_verbs"]))
+                   frozenset(fold(w) for w in data["causative_verbs"]),
+                   frozenset(fold(w) for w in data["toll_verbs"]),
+                   {fold(k): v for k, v in data["toll_words"].items()})
 
     def noun(self, counted: str | None) -> str | None:
         """The canonical (English) noun of a counted lemma of either language, or None when
@@ -181,6 +189,8 @@ class ClaimRules:
         """
         noun = self.noun(counted)
         people = people or noun in self.people_nouns
+        if unit is not None and unit.startswith("per "):
+            unit = None  # a count rate ("1,500 people a day") is a count here; its unit keys the group
         cls_ = verb_class or self.verb_class(verb, verb_objects)
         if cls_ in self.class_nouns and noun not in self.class_nouns[cls_]:
             cls_ = None
@@ -293,9 +303,18 @@ class ClaimExtractor:
             # "Two gunmen killed 12 people", "three brigades captured 12 villages": the subject
             # of an active verb with an object did the act; the object underwent it
             verb_lemma, objs = None, ()
+        own, own_strong = self._own_class(f, head) if head is not None else (None, False)
         fled = None
-        if verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
+        if own is not None and (own_strong
+                                or self.rules.verb_classes.get(fold(verb_lemma or "")) not in CASUALTY_CLASSES):
+            fled, people = own, True  # "86 wounded people", "5 injured", "11 раненых"
+        elif verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
             fled = "crossed" if self._fled_abroad(verb) else "displaced"
+        elif verb is not None and head is not None and verb_lemma is not None \
+                and fold(verb_lemma) in self.rules.toll_verbs:
+            fled = self._toll_class(verb, head)  # "the death toll rose to 27"
+            if fled is not None:
+                people = True
         prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, fled)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
@@ -436,17 +455,111 @@ class ClaimExtractor:
 
         "погиб полицейский и ранены четыре человека": the parser hangs "четыре человека" on
         "погиб"; the coordinated "ранены" right before the figure, with no subject of its own,
-        is its verb (Russian puts the verb first). Returns ``verb`` when there is none.
+        is its verb (Russian puts the verb first). "12 человек погибли, ещё 30 человек были
+        ранены": the parser hangs the second subject on "погибли" as well; a clause has one
+        subject (coordinated subjects are ``conj``, not a second ``nsubj``), so a subject after
+        a comma that follows its verb, when that verb already has a subject before it, belongs
+        to the next coordinated verb with no subject of its own. Returns ``verb`` when there
+        is none.
         """
         v = self.v
         if not verb < i:
             return verb
-        lo, _ = v.sentence_range(i)
+        lo, hi = v.sentence_range(i)
         for j in range(i - 1, max(verb, lo), -1):
             if v.tokens[j].pos == "VERB" and v.slot_of(j) == "conj" and not (
                     v.args(j).get("subj") or v.args(j).get("pass_subj")) and j in v.subtree(verb):
                 return j
+        if v.slot_of(i) == "subj" and any(s < verb for s in v.args(verb).get("subj", [])) \
+                and any(v.tokens[k].text == "," for k in range(verb + 1, i)):
+            for j in range(i + 1, hi):
+                if v.tokens[j].pos == "VERB" and v.head(j) == verb and v.slot_of(j) == "conj":
+                    return j if not (v.args(j).get("subj") or v.args(j).get("pass_subj")) else verb
         return verb
+
+    def _own_class(self, f: Figure, head: int) -> tuple[str | None, bool]:
+        """The casualty class the figure's own words give, and whether it beats its verb's.
+
+        A count names the state of what it counts in three ways (English and Russian
+        grammar): its noun is a substantivised participle or adjective ("11 раненых", "о
+        восьми погибших", "the 12 dead"), which says what the people are whatever verb governs
+        the phrase (strong: "говорили о восьми погибших и 11 раненых" coordinates two states
+        under one verb); a reduced relative clause is predicated of it ("two were killed and 5
+        injured": "injured" is the ``acl`` of "5"; strong); or a participle adjective modifies
+        its noun ("treated 86 wounded people"; weak: a casualty verb of the clause still wins,
+        "killed 12 wounded soldiers").
+
+        Returns:
+            ``(class, strong)``; ``(None, False)`` when the figure's words name no class.
+        """
+        v = self.v
+        if f.counted_start is not None and v.tokens[head].start == f.counted_start \
+                and v.tokens[head].pos in ("NOUN", "ADJ", "VERB") and f.counted is not None:
+            cls_ = self._toll_word_class(head)
+            if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words):
+                return cls_, True
+        for c in v.children[head]:
+            dep = v.tokens[c].dep
+            if dep == "acl" and v.tokens[c].tag == "VBN" and not v.args(c).get("obj"):
+                cls_ = self._toll_word_class(c)
+                if cls_ is not None:
+                    return cls_, True
+            if dep == "amod" and v.tokens[c].tag in ("VBN", "JJ"):
+                cls_ = self._toll_word_class(c)
+                if cls_ is not None:
+                    return cls_, False
+        return None, False
+
+    def _toll_class(self, verb: int, head: int) -> str | None:
+        """The casualty class of the toll whose value the figure at ``head`` is, or None.
+
+        "The death toll rose to 27", "the number of wounded reached 11", "число погибших
+        выросло до 14", "количество жертв составило 12": the subject of a verb a toll reaches a
+        value by (``toll_verbs``) is a toll phrase, and the figure is that verb's complement,
+        not its subject. The class comes from the word before "toll", or from the complement
+        of "number"/"число"/"количество" (``subject_nouns``: "of wounded", "погибших"): a
+        ``toll_words`` word, or a participle whose verb has a casualty class ("погибших" →
+        погибнуть → killed). The toll phrase is read off the words right before the verb (at
+        most :data:`TOLL_SPAN` of them, no punctuation between), as the parser often hangs a
+        Russian subject on a coordinated verb; the parse's own subject is the fall-back (a toll
+        phrase far from its verb: "число погибших в результате паводка … выросло до пяти").
+        """
+        v = self.v
+        if head in v.args(verb).get("subj", []) or head < verb:
+            return None
+        lo, _ = v.sentence_range(verb)
+        j = verb - 1
+        while j >= lo and v.tokens[j].pos in ("ADV", "AUX", "PART"):
+            j -= 1  # "has risen", "ещё выросло"
+        for k in range(j, max(lo - 1, j - TOLL_SPAN), -1):
+            if v.tokens[k].pos == "PUNCT":
+                break
+            lemma = v.lemma(k)
+            if lemma == "toll" and k > lo:
+                cls_ = self.rules.toll_words.get(v.lemma(k - 1))
+                return cls_ if cls_ in CASUALTY_CLASSES else None
+            if lemma in self.rules.subject_nouns:
+                m = k + 1
+                if m <= j and v.lemma(m) == "of":
+                    m += 1
+                if m > j:
+                    break
+                return self._toll_word_class(m)
+        for s in v.args(verb).get("subj", []):
+            if v.lemma(s) in self.rules.subject_nouns and s < verb \
+                    and all(v.tokens[k].pos != "PUNCT" for k in range(s + 1, verb)):
+                for m in v.args(s).get("prep:of", []) + v.args(s).get("gen", []):
+                    cls_ = self._toll_word_class(m)
+                    if cls_ is not None:
+                        return cls_
+        return None
+
+    def _toll_word_class(self, m: int) -> str | None:
+        """The casualty class that token ``m`` names as a toll's complement, or None."""
+        v = self.v
+        cls_ = self.rules.toll_words.get(v.lemma(m)) or self.rules.toll_words.get(v.text(m)) \
+            or self.rules.verb_classes.get(v.lemma(m))
+        return cls_ if cls_ in CASUALTY_CLASSES else None
 
     def _subject(self, verb: int) -> tuple[EventParty | None, str]:
         v = self.v
@@ -487,6 +600,10 @@ class ClaimExtractor:
         if head is not None:
             for h in [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]:
                 p = self.res.resolve_one(h)
+                if p is not None and p.how == "pronoun" and (p.entity_key or "").startswith("PERSON:"):
+                    # "nine of them": the pronoun stands for the people counted (a plural), never
+                    # for one person named before (the spokesperson quoted in the last paragraph)
+                    continue
                 # the phrase's own words only: "15,000 people from the Afghan capital" are not Afghan
                 if p is not None and p.country and (p.how in ("entity", "group", "metonymy", "pronoun")
                                                     or self._own_country(h) == p.country):
