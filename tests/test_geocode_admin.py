@@ -431,3 +431,21 @@ def test_name_cut_in_two_by_the_ner_is_joined(stage: GeocodeStage) -> None:
                                                                 ("Herat", "GPE")])
     stage(c)
     assert [m.text for p in c.places for m in p.mentions] == ["Kabul", "Kandahar", "Herat"]  # no joined name
+
+
+def test_own_name_in_a_named_country_beats_an_alternate_name_abroad(stage: GeocodeStage) -> None:
+    # GeoNames: Salisbury, England 2638664 (44,748); Harare 890299 (1.5 M) lists its colonial
+    # name "Salisbury" among its alternate names
+    a = _article("British police closed a park in Salisbury, and the United Kingdom blamed Russia.",
+                 [("Salisbury", "GPE"), ("United Kingdom", "GPE"), ("Russia", "GPE")])
+    stage(a)
+    assert (place(a, "Salisbury").geonameid, place(a, "Salisbury").country_code) == (2638664, "GB")
+    # an alternate name still wins where the article names no country of a namesake
+    b = _article("Officials in Kiev met envoys from Ukraine.", [("Kiev", "GPE"), ("Ukraine", "GPE")])
+    stage(b)
+    assert place(b, "Kiev").geonameid == 703448
+    # a small town's own name does not displace a great city's exonym: Makkah 104515, not
+    # Mecca, California (8,577), beside "the United States"
+    c = _article("Pilgrims from the United States arrived in Mecca.", [("United States", "GPE"), ("Mecca", "GPE")])
+    stage(c)
+    assert place(c, "Mecca").geonameid == 104515

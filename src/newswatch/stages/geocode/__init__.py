@@ -23,7 +23,11 @@ Resolution order (each step only sees mentions the earlier steps left open):
    ``log10(population + 1) + PRIMARY_NAME_BONUS·[primary name] + CONTEXT_BOOST·[country in
    context]`` (or ``PEOPLE_CONTEXT_BOOST`` when the country is named only by a nationality
    word: "Armenian troops"); alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
-   country outside the context are rejected (Bagram ↛ Bahrām IR). FAC mentions (buildings,
+   country outside the context are rejected (Bagram ↛ Bahrām IR), and a winner matched only
+   by an alternate name outside the context yields to a place of at least
+   ``ALT_ONLY_MIN_POPULATION`` whose own (primary) name it is in a country the article names
+   ("Salisbury" beside "United Kingdom" is Salisbury GB, not Harare, once called Salisbury;
+   "Mecca" beside "United States" stays Makkah, not Mecca, California, of 8,577). FAC mentions (buildings,
    airports, bridges) never resolve to a populated place ("the White House" ↛ White House,
    Tennessee).
 
@@ -698,6 +702,15 @@ class Geocoder:
                 continue
             ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context, self.people),
                                                  -c.entry.population))
+            if not ranked[0].primary and ranked[0].entry.country_code not in context:
+                # a city's own name in a country the article names beats another place's
+                # alternate name abroad ("the English city of Salisbury" beside "Britain" is
+                # Salisbury GB, not Harare, once called Salisbury); a city by GeoNames' cut only,
+                # so "Mecca" stays Makkah beside "the United States" (Mecca, California: 8,577)
+                own = [c for c in ranked if c.primary and c.entry.country_code in context
+                       and _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION]
+                if own:
+                    ranked = own + [c for c in ranked if c not in own]
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -1097,7 +1110,8 @@ class GeocodeStage(Stage):
     #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
     #: 6: capitalised wire datelines ("SAN DIEGO (AP) —"), GPE mentions start after "the"
     #: 8: the unit after "Town, " is the division holding the town ("Atlanta, Georgia"); NER
-    #: spans cut from one known name are joined ("Baja" + "California")
+    #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
+    #: named country beats an alternate name abroad ("Salisbury")
     version = "8"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
