@@ -396,3 +396,56 @@ def test_russian_division_adjectives_resolve_outside_russia_and_ukraine(stage: G
            for s in ("Хатлонской области", "Самаркандскую область", "Ферганскую область")}
     assert got == {"Хатлонской области": (1347488, "ADM1"), "Самаркандскую область": (1114927, "ADM1"),
                    "Ферганскую область": (1484845, "ADM1")}
+
+
+def test_state_written_after_a_town_is_the_state_not_the_namesake(stage: GeocodeStage) -> None:
+    # GeoNames ids: Georgia (US state) 4197000, Georgia (country) 614540, Washington (state)
+    # 5815135, Vancouver, Washington 5814616 (not Vancouver, British Columbia)
+    a = _article("The firm moved from Atlanta, Georgia, to a plant near Vancouver, Washington, last year.",
+                 [("Atlanta", "GPE"), ("Georgia", "GPE"), ("Vancouver", "GPE"), ("Washington", "GPE")])
+    stage(a)
+    assert (place(a, "Georgia").geonameid, place(a, "Georgia").feature_code) == (4197000, "ADM1")
+    assert (place(a, "Washington").geonameid, place(a, "Washington").feature_code) == (5815135, "ADM1")
+    assert place(a, "Vancouver").geonameid == 5814616
+    assert "Atlanta" in place(a, "Georgia").reason
+    # the country stays the country after a town of its own, and in a list of countries
+    t = _article("Crowds gathered in Tbilisi, Georgia, on Sunday.", [("Tbilisi", "GPE"), ("Georgia", "GPE")])
+    stage(t)
+    assert (place(t, "Georgia").geonameid, place(t, "Georgia").feature_code) == (614540, "PCLI")
+    b = _article("Envoys flew to Moscow, Georgia and Ukraine.",
+                 [("Moscow", "GPE"), ("Georgia", "GPE"), ("Ukraine", "GPE")])
+    stage(b)
+    assert (place(b, "Georgia").geonameid, place(b, "Moscow").country_code) == (614540, "RU")
+
+
+def test_name_cut_in_two_by_the_ner_is_joined(stage: GeocodeStage) -> None:
+    # GeoNames ids: Baja California (MX ADM1) 4017700; U.S. Virgin Islands 4796775
+    a = _article("Sewage from Baja California reached the beach, and the U.S. Virgin Islands sent aid.",
+                 [("Baja", "GPE"), ("California", "GPE"), ("U.S.", "GPE"), ("Virgin Islands", "LOC")])
+    stage(a)
+    baja = place(a, "Baja California")
+    assert (baja.geonameid, baja.country_code) == (4017700, "MX")
+    assert place(a, "U.S. Virgin Islands").geonameid == 4796775
+    assert len(a.places) == 2
+    c = _article("Talks in Kabul Kandahar and Herat went on.", [("Kabul", "GPE"), ("Kandahar", "GPE"),
+                                                                ("Herat", "GPE")])
+    stage(c)
+    assert [m.text for p in c.places for m in p.mentions] == ["Kabul", "Kandahar", "Herat"]  # no joined name
+
+
+def test_own_name_in_a_named_country_beats_an_alternate_name_abroad(stage: GeocodeStage) -> None:
+    # GeoNames: Salisbury, England 2638664 (44,748); Harare 890299 (1.5 M) lists its colonial
+    # name "Salisbury" among its alternate names
+    a = _article("British police closed a park in Salisbury, and the United Kingdom blamed Russia.",
+                 [("Salisbury", "GPE"), ("United Kingdom", "GPE"), ("Russia", "GPE")])
+    stage(a)
+    assert (place(a, "Salisbury").geonameid, place(a, "Salisbury").country_code) == (2638664, "GB")
+    # an alternate name still wins where the article names no country of a namesake
+    b = _article("Officials in Kiev met envoys from Ukraine.", [("Kiev", "GPE"), ("Ukraine", "GPE")])
+    stage(b)
+    assert place(b, "Kiev").geonameid == 703448
+    # a small town's own name does not displace a great city's exonym: Makkah 104515, not
+    # Mecca, California (8,577), beside "the United States"
+    c = _article("Pilgrims from the United States arrived in Mecca.", [("United States", "GPE"), ("Mecca", "GPE")])
+    stage(c)
+    assert place(c, "Mecca").geonameid == 104515

