@@ -81,6 +81,12 @@ def _set(v: Any) -> frozenset[str] | None:
     return frozenset(fold(x) for x in ([v] if isinstance(v, str) else v))
 
 
+def _pair(v: str) -> tuple[str, str]:
+    """A support verb written "verb" or "verb object" ("take part") as ``(verb, object)``."""
+    verb, _, obj = fold(v).partition(" ")
+    return verb, obj
+
+
 @dataclass(slots=True)
 class TriggerLexicon:
     """A loaded lexicon for one language.
@@ -95,6 +101,16 @@ class TriggerLexicon:
         possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
             event noun as a possibility only ("the threat of attacks", "a possible strike",
             "warned of an attack"): the event is hypothetical.
+        participation: support verbs of taking part, as ``(verb, object)`` pairs (object ""
+            for a plain verb: ``("engage", "")``, ``("take", "part")``): an event noun that is
+            the object of one of ``participation_preps`` after such a verb ("took part in the
+            talks", "were engaged in fighting", "участвовали в боях") is the participants'
+            act, coded like a noun with a light verb.
+        participation_preps: the prepositions of those objects ("in", "в").
+        terminative_nouns: ``{noun: links}``: an event noun governed by such a noun through
+            one of the links (a preposition, or "gen" for a bare genitive) is spoken of as
+            ended or to be ended ("cessation of hostilities", "an end to the fighting",
+            "прекращение боевых действий") and is not coded as a happening.
         mode_modifiers: ``{type: {mode: words}}``.
         complement_modes: ``{type: {"TYPE[:mode]" | "*": mode}}``.
         complement_lemma_modes: ``{type: {mode: lemmas}}``.
@@ -119,6 +135,9 @@ class TriggerLexicon:
     possibility_nouns: frozenset[str]
     possibility_adjectives: frozenset[str]
     possibility_verbs: frozenset[str]
+    participation: frozenset[tuple[str, str]]
+    participation_preps: frozenset[str]
+    terminative_nouns: dict[str, frozenset[str]]
     mode_modifiers: dict[str, dict[str, frozenset[str]]]
     complement_modes: dict[str, dict[str, str | None]]
     complement_lemma_modes: dict[str, dict[str, frozenset[str]]]
@@ -210,6 +229,10 @@ class TriggerLexicon:
             possibility_nouns=_set(data.get("possibility_nouns")) or frozenset(),
             possibility_adjectives=_set(data.get("possibility_adjectives")) or frozenset(),
             possibility_verbs=_set(data.get("possibility_verbs")) or frozenset(),
+            participation=frozenset(_pair(x) for x in verbs.get("participation", ())),
+            participation_preps=_set(data.get("participation_preps")) or frozenset(),
+            terminative_nouns={fold(k): frozenset(fold(x) for x in v)
+                               for k, v in data.get("terminative_nouns", {}).items()},
             mode_modifiers=modes, complement_modes=dict(data.get("complement_modes", {})),
             complement_lemma_modes=lemma_modes,
         )
