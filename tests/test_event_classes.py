@@ -97,3 +97,20 @@ def test_participation_and_terminative_lists_load(lang: str) -> None:
     if lang == "en":
         assert ("take", "part") in lex.participation
         assert lex.terminative_nouns["end"] == frozenset({"to"})
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "type_"),
+    [
+        # an act asked of someone else is wished for, not done, nor its doer's own intent
+        ("en", "Officials encouraged Uzbekistan to welcome the Afghan refugees.", "SUPPORT"),
+        ("en", "The United States encouraged Armenia and Azerbaijan to take part in the negotiations in Moscow.", "CONSULT"),
+        # nerel_ru_wikinews (corpus): the prosecutor asked the court to find him guilty
+        ("ru", "Российский прокурор попросил Тверской суд Москвы заочно приговорить руководителя фонда Hermitage "
+               "Capital Management Уильяма Браудера к девяти годам тюрьмы, а также признать виновным в уклонении "
+               "от уплаты налогов умершего в СИЗО аудитора фонда Сергея Магнитского.", "SUPPORT"),
+    ],
+)
+def test_an_act_asked_of_someone_else_is_hypothetical(situation_pipeline, lang: str, text: str, type_: str) -> None:
+    evs = [e for e in run(situation_pipeline, text, lang).events if e.type == type_]
+    assert evs and all(e.hypothetical for e in evs)

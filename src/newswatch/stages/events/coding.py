@@ -24,7 +24,8 @@ For every sentence:
    :class:`~newswatch.stages.events.actors.ActorResolver`.
 4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
    adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
-   "if"/"если" clause or a conditional consequent) are read along the predicate's ``xcomp``
+   "if"/"если" clause or a conditional consequent, the infinitive of a verb asking someone
+   else to act: "encouraged the parties to take part in negotiations") are read along the predicate's ``xcomp``
    chain.
 5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
    AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
@@ -113,6 +114,11 @@ GROUP_ACTOR_TYPES = frozenset({"PROTEST"})
 GROUP_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "REF", "MED", "REL", "JRN"})
 
 
+#: Types of the collective acts whose participants are their actors: who takes part in talks,
+#: a protest, fighting, exercises or a crackdown does them ("took part in the talks"); who takes
+#: part in a withdrawal or an aid delivery need not be its source (PLOVER: RETREAT and AID are
+#: the acts of the side that yields or gives).
+PARTICIPATION_TYPES = frozenset({"CONSULT", "PROTEST", "ASSAULT", "MOBILIZE", "COOPERATE", "COERCE"})
 #: Types whose passive subject is their target (the people an act of violence or coercion is
 #: done to: "two aid workers were abducted", "47 people were detained").
 PATIENT_TYPES = frozenset({"ASSAULT", "COERCE"})
@@ -468,10 +474,12 @@ class EventCoder:
                     if (v.lemma(h) in words or self._regular_lemmas(h) & words) and (
                             h not in by_tok or c.entries[0].light_verbs):
                         c.light = h
-                if c.light is None:
+                if c.light is None and any(e.type in PARTICIPATION_TYPES for e in c.entries):
                     c.light = self._participation_verb(c.tok)
-                    if c.light is not None and c.light in by_tok:
-                        by_tok[c.light].covered = True  # "were engaged in fighting": no MOBILIZE of its own
+                    if c.light is not None:
+                        c.entries = [e for e in c.entries if e.type in PARTICIPATION_TYPES]
+                        if c.light in by_tok:
+                            by_tok[c.light].covered = True  # "were engaged in fighting": no MOBILIZE of its own
                 c.entries = [e for e in c.entries if not e.light_only or (
                     c.light is not None and (e.light_verbs is None or v.lemma(c.light) in e.light_verbs))]
         for c in cands:
@@ -645,7 +653,8 @@ class EventCoder:
             return self._parties(heads)
         if c.pos == "NOUN" and c.light is None:
             return self._noun_actors(c, e)
-        taking_part = c.pos == "NOUN" and c.light == self._participation_verb(c.tok)
+        taking_part = (c.pos == "NOUN" and e.type in PARTICIPATION_TYPES
+                       and c.light == self._participation_verb(c.tok))
         if v.is_passive(pred):
             agent = v.args(pred).get("agent", [])
             if agent:
@@ -659,8 +668,9 @@ class EventCoder:
         found = self._parties([h for h in self.subject_heads(pred) if not self._event_noun(h)])
         if taking_part and not any(self.res.is_clear(p) for p in found):
             # "will travel to Glasgow to participate in the World Leader Summit": a verb of taking
-            # part whose subject is not recovered leaves the noun its own actor slots
-            return self._noun_actors(c, e)
+            # part whose subject is not recovered leaves the noun its own actor slots ("students
+            # participated in the protest" keeps its group of protesters)
+            return self._noun_actors(c, e) or found
         return found
 
     def _noun_actors(self, c: Candidate, e: Trigger) -> list[EventParty]:
@@ -851,6 +861,10 @@ class EventCoder:
                 hl = v.lemma(h)
                 if hl in lex.intent or hl in lex.intent_adjectives or (hl == "go" and v.text(h) == "going"):
                     f.future = True
+                elif hl in lex.directive:
+                    # "encourages all Afghan parties to participate in negotiations": asked of its
+                    # doer by someone else, a wish (not the doer's own announced intent)
+                    f.hypothetical = f.modal = True
                 elif hl in lex.hypothetical_aux or v.text(h) in lex.hypothetical_aux:
                     # "Таджикистан должен отвести войска": an obligation, like English "must",
                     # is a modal frame, not the subject's announced intent

@@ -101,6 +101,9 @@ class TriggerLexicon:
         possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
             event noun as a possibility only ("the threat of attacks", "a possible strike",
             "warned of an attack"): the event is hypothetical.
+        directive: verbs of asking someone else to act ("encouraged the parties to take
+            part in negotiations", "призвал стороны сесть за стол переговоров"): the act of
+            their infinitive complement is wished for, not done, nor the intent of its doer.
         participation: support verbs of taking part, as ``(verb, object)`` pairs (object ""
             for a plain verb: ``("engage", "")``, ``("take", "part")``): an event noun that is
             the object of one of ``participation_preps`` after such a verb ("took part in the
@@ -125,6 +128,7 @@ class TriggerLexicon:
     intent_adjectives: frozenset[str]
     object_control: frozenset[str]
     negating: frozenset[str]
+    directive: frozenset[str]
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     condition_marks: frozenset[str]
@@ -219,6 +223,7 @@ class TriggerLexicon:
             intent_adjectives=_set(verbs.get("intent_adjectives")) or frozenset(),
             object_control=_set(verbs.get("object_control")) or frozenset(),
             negating=_set(verbs.get("negating")) or frozenset(),
+            directive=_set(verbs.get("directive")) or frozenset(),
             future_aux=_set(data.get("future_aux")) or frozenset(),
             hypothetical_aux=_set(data.get("hypothetical_aux")) or frozenset(),
             condition_marks=_set(data.get("condition_marks")) or frozenset(),
