@@ -104,7 +104,8 @@ def test_participation_and_terminative_lists_load(lang: str) -> None:
     [
         # an act asked of someone else is wished for, not done, nor its doer's own intent
         ("en", "Officials encouraged Uzbekistan to welcome the Afghan refugees.", "SUPPORT"),
-        ("en", "The United States encouraged Armenia and Azerbaijan to take part in the negotiations in Moscow.", "CONSULT"),
+        ("en", "The United States encouraged Armenia and Azerbaijan to take part in the negotiations in Moscow.",
+         "CONSULT"),
         # nerel_ru_wikinews (corpus): the prosecutor asked the court to find him guilty
         ("ru", "Российский прокурор попросил Тверской суд Москвы заочно приговорить руководителя фонда Hermitage "
                "Capital Management Уильяма Браудера к девяти годам тюрьмы, а также признать виновным в уклонении "
