@@ -6,7 +6,11 @@ For every sentence:
    has lexicon entries is a candidate; entries whose local conditions hold (particle, object
    lemma, modifier, context word, preposition) are kept in file order.
 2. **Structure.** A noun candidate that is the object of a light verb ("had *talks*",
-   "провёл *разговор*") takes its actor and flags from that verb. A candidate in the clausal
+   "провёл *разговор*"), or the "in"/"в" object of a verb of taking part ("took part in the
+   *talks*", "were engaged in *fighting*", "приняли участие в *боях*"), takes its actor and
+   flags from that verb. A noun candidate governed by a terminative noun ("cessation of
+   *hostilities*", "an end to the *fighting*", "прекращение боевых *действий*") names what is
+   to be ended, a ceasefire's terms, and is not coded as a happening. A candidate in the clausal
    complement or the object of an *absorbing* candidate (REQUEST, REJECT, AGREE, THREATEN ...)
    is not coded on its own: it gives the head its mode ("asked Tajikistan ... to *accept*
    Afghans" → REQUEST/assist). A noun candidate that is the object of another verb candidate
@@ -20,7 +24,8 @@ For every sentence:
    :class:`~newswatch.stages.events.actors.ActorResolver`.
 4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
    adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
-   "if"/"если" clause or a conditional consequent) are read along the predicate's ``xcomp``
+   "if"/"если" clause or a conditional consequent, the infinitive of a verb asking someone
+   else to act: "encouraged the parties to take part in negotiations") are read along the predicate's ``xcomp``
    chain.
 5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
    AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
@@ -109,6 +114,11 @@ GROUP_ACTOR_TYPES = frozenset({"PROTEST"})
 GROUP_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "REF", "MED", "REL", "JRN"})
 
 
+#: Types of the collective acts whose participants are their actors: who takes part in talks,
+#: a protest, fighting, exercises or a crackdown does them ("took part in the talks"); who takes
+#: part in a withdrawal or an aid delivery need not be its source (PLOVER: RETREAT and AID are
+#: the acts of the side that yields or gives).
+PARTICIPATION_TYPES = frozenset({"CONSULT", "PROTEST", "ASSAULT", "MOBILIZE", "COOPERATE", "COERCE"})
 #: Types whose passive subject is their target (the people an act of violence or coercion is
 #: done to: "two aid workers were abducted", "47 people were detained").
 PATIENT_TYPES = frozenset({"ASSAULT", "COERCE"})
@@ -464,10 +474,16 @@ class EventCoder:
                     if (v.lemma(h) in words or self._regular_lemmas(h) & words) and (
                             h not in by_tok or c.entries[0].light_verbs):
                         c.light = h
+                if c.light is None and any(e.type in PARTICIPATION_TYPES for e in c.entries):
+                    c.light = self._participation_verb(c.tok)
+                    if c.light is not None:
+                        c.entries = [e for e in c.entries if e.type in PARTICIPATION_TYPES]
+                        if c.light in by_tok:
+                            by_tok[c.light].covered = True  # "were engaged in fighting": no MOBILIZE of its own
                 c.entries = [e for e in c.entries if not e.light_only or (
                     c.light is not None and (e.light_verbs is None or v.lemma(c.light) in e.light_verbs))]
         for c in cands:
-            if not c.entries:
+            if not c.entries or (c.pos == "NOUN" and c.light is None and self._terminated(c.tok)):
                 c.covered = True
                 continue
             gov = self._governor(c, by_tok)
@@ -478,6 +494,57 @@ class EventCoder:
                 gov.complements.append(c)
             elif c.pos == "NOUN" and v.head(c.tok) == gov.tok:
                 c.covered = True
+
+    def _participation_verb(self, n: int) -> int | None:
+        """The support verb of taking part whose "in"/"в" object is event noun ``n``
+        ("Serb forces were engaged in ethnic cleansing", "took part in the talks",
+        "участвовали в боях", "приняли участие в переговорах"), or None. Its subject did
+        the act the noun names, as with a light verb ("held talks"): the lexicon's
+        ``participation`` and ``participation_preps``."""
+        v, lex = self.v, self.lex
+        if not lex.participation:
+            return None
+        h = v.head(n)
+        if h is None:
+            return None
+        if v.tokens[h].pos == "ADP":  # English: the noun hangs on its preposition
+            if v.lemma(h) not in lex.participation_preps:
+                return None
+            g = v.head(h)
+        elif any(v.tokens[x].dep == "case" and v.lemma(x) in lex.participation_preps for x in v.children[n]):
+            g = h
+        else:
+            return None
+        if g is None:
+            return None
+        if (v.lemma(g), "") in lex.participation:
+            return g
+        # "took part in", "приняли участие в": the preposition hangs on the verb or on its object
+        if any((v.lemma(g), v.lemma(o)) in lex.participation for o in v.args(g).get("obj", [])):
+            return g
+        verb = v.head(g)
+        if verb is not None and v.slot_of(g) in ("obj", "dobj") and (v.lemma(verb), v.lemma(g)) in lex.participation:
+            return verb
+        return None
+
+    def _terminated(self, n: int) -> bool:
+        """True when event noun ``n`` is what a terminative noun of the lexicon says is ended
+        or to be ended: "the cessation of hostilities", "an end to the fighting", "a halt to
+        the shelling", "прекращение боевых действий". Such a phrase names a ceasefire (a
+        demand for one, or its terms), not the violence as a happening of its own."""
+        v, lex = self.v, self.lex
+        h = v.head(n)
+        if h is None or not lex.terminative_nouns:
+            return False
+        if v.tokens[h].pos == "ADP":
+            g = v.head(h)
+            link = v.lemma(h)
+        else:
+            g, link = h, ("gen" if v.slot_of(n) in ("gen", "nmod") else "")
+            case = [v.lemma(x) for x in v.children[n] if v.tokens[x].dep == "case"]
+            if case:
+                link = case[0]
+        return g is not None and link in lex.terminative_nouns.get(v.lemma(g), frozenset())
 
     def _governor(self, c: Candidate, by_tok: dict[int, Candidate]) -> Candidate | None:
         v = self.v
@@ -585,36 +652,52 @@ class EventCoder:
             heads = [x for slot in e.actor for x in v.args(c.tok).get(slot, [])]
             return self._parties(heads)
         if c.pos == "NOUN" and c.light is None:
-            rec = set(e.recipient)
-            for slot in NOUN_ACTOR_SLOTS:
-                if slot in rec:
-                    continue
-                heads = v.args(c.tok).get(slot, [])
-                if slot in ("compound", "amod", "gen", "prep:of", "nmod"):
-                    # "the Kabul bombing", "Кабульский теракт", "обстрел Донецка": a town
-                    # modifying an event noun is where it happened or what it hit, never who
-                    # acted (a country name stays the actor: "US strikes", "удары России")
-                    heads = [x for x in heads if not self._town(x)]
-                parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
-                if parties:
-                    return parties
-            h = v.head(c.tok)
-            if h is not None and v.slot_of(c.tok) == "subj":
-                # "heavy clashes erupted overnight between Taliban fighters and ...": the sides
-                # hang on the verb the clash noun is the subject of
-                heads = v.args(h).get("prep:between", []) + v.args(h).get("prep:между", [])
-                return [p for p in self._parties(heads) if self.res.is_clear(p)]
-            return []
+            return self._noun_actors(c, e)
+        taking_part = (c.pos == "NOUN" and e.type in PARTICIPATION_TYPES
+                       and c.light == self._participation_verb(c.tok))
         if v.is_passive(pred):
             agent = v.args(pred).get("agent", [])
             if agent:
                 return self._parties(agent)
-            if e.passive_actor == "patient":
+            if e.passive_actor == "patient" or taking_part:
+                # "Serb forces were engaged in ethnic cleansing": who was engaged took part
                 return self._parties(v.args(pred).get("pass_subj", []))
             return []
         # "the Kabul bombing killed 12 people": an event noun is what happened, not who did it;
         # its modifiers ("Kabul") are not the attacker
-        return self._parties([h for h in self.subject_heads(pred) if not self._event_noun(h)])
+        found = self._parties([h for h in self.subject_heads(pred) if not self._event_noun(h)])
+        if taking_part and not any(self.res.is_clear(p) for p in found):
+            # "will travel to Glasgow to participate in the World Leader Summit": a verb of taking
+            # part whose subject is not recovered leaves the noun its own actor slots ("students
+            # participated in the protest" keeps its group of protesters)
+            return self._noun_actors(c, e) or found
+        return found
+
+    def _noun_actors(self, c: Candidate, e: Trigger) -> list[EventParty]:
+        """The actor of an event noun read off the noun itself: a possessor, compound, country
+        adjective or "by"/"of"/"on the part of" object (:data:`NOUN_ACTOR_SLOTS`, none of the
+        entry's recipient slots), else the sides "between" which a clash noun subject erupted."""
+        v = self.v
+        rec = set(e.recipient)
+        for slot in NOUN_ACTOR_SLOTS:
+            if slot in rec:
+                continue
+            heads = v.args(c.tok).get(slot, [])
+            if slot in ("compound", "amod", "gen", "prep:of", "nmod"):
+                # "the Kabul bombing", "Кабульский теракт", "обстрел Донецка": a town
+                # modifying an event noun is where it happened or what it hit, never who
+                # acted (a country name stays the actor: "US strikes", "удары России")
+                heads = [x for x in heads if not self._town(x)]
+            parties = [p for p in self._parties(heads) if self.res.is_clear(p)]
+            if parties:
+                return parties
+        h = v.head(c.tok)
+        if h is not None and v.slot_of(c.tok) == "subj":
+            # "heavy clashes erupted overnight between Taliban fighters and ...": the sides
+            # hang on the verb the clash noun is the subject of
+            heads = v.args(h).get("prep:between", []) + v.args(h).get("prep:между", [])
+            return [p for p in self._parties(heads) if self.res.is_clear(p)]
+        return []
 
     def _event_noun(self, h: int) -> bool:
         """True when token ``h`` is a common noun that is itself an ASSAULT trigger of the
@@ -778,6 +861,10 @@ class EventCoder:
                 hl = v.lemma(h)
                 if hl in lex.intent or hl in lex.intent_adjectives or (hl == "go" and v.text(h) == "going"):
                     f.future = True
+                elif hl in lex.directive:
+                    # "encourages all Afghan parties to participate in negotiations": asked of its
+                    # doer by someone else, a wish (not the doer's own announced intent)
+                    f.hypothetical = f.modal = True
                 elif hl in lex.hypothetical_aux or v.text(h) in lex.hypothetical_aux:
                     # "Таджикистан должен отвести войска": an obligation, like English "must",
                     # is a modal frame, not the subject's announced intent

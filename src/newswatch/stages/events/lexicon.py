@@ -81,6 +81,12 @@ def _set(v: Any) -> frozenset[str] | None:
     return frozenset(fold(x) for x in ([v] if isinstance(v, str) else v))
 
 
+def _pair(v: str) -> tuple[str, str]:
+    """A support verb written "verb" or "verb object" ("take part") as ``(verb, object)``."""
+    verb, _, obj = fold(v).partition(" ")
+    return verb, obj
+
+
 @dataclass(slots=True)
 class TriggerLexicon:
     """A loaded lexicon for one language.
@@ -95,6 +101,19 @@ class TriggerLexicon:
         possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
             event noun as a possibility only ("the threat of attacks", "a possible strike",
             "warned of an attack"): the event is hypothetical.
+        directive: verbs of asking someone else to act ("encouraged the parties to take
+            part in negotiations", "призвал стороны сесть за стол переговоров"): the act of
+            their infinitive complement is wished for, not done, nor the intent of its doer.
+        participation: support verbs of taking part, as ``(verb, object)`` pairs (object ""
+            for a plain verb: ``("engage", "")``, ``("take", "part")``): an event noun that is
+            the object of one of ``participation_preps`` after such a verb ("took part in the
+            talks", "were engaged in fighting", "участвовали в боях") is the participants'
+            act, coded like a noun with a light verb.
+        participation_preps: the prepositions of those objects ("in", "в").
+        terminative_nouns: ``{noun: links}``: an event noun governed by such a noun through
+            one of the links (a preposition, or "gen" for a bare genitive) is spoken of as
+            ended or to be ended ("cessation of hostilities", "an end to the fighting",
+            "прекращение боевых действий") and is not coded as a happening.
         mode_modifiers: ``{type: {mode: words}}``.
         complement_modes: ``{type: {"TYPE[:mode]" | "*": mode}}``.
         complement_lemma_modes: ``{type: {mode: lemmas}}``.
@@ -109,6 +128,7 @@ class TriggerLexicon:
     intent_adjectives: frozenset[str]
     object_control: frozenset[str]
     negating: frozenset[str]
+    directive: frozenset[str]
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     condition_marks: frozenset[str]
@@ -119,6 +139,9 @@ class TriggerLexicon:
     possibility_nouns: frozenset[str]
     possibility_adjectives: frozenset[str]
     possibility_verbs: frozenset[str]
+    participation: frozenset[tuple[str, str]]
+    participation_preps: frozenset[str]
+    terminative_nouns: dict[str, frozenset[str]]
     mode_modifiers: dict[str, dict[str, frozenset[str]]]
     complement_modes: dict[str, dict[str, str | None]]
     complement_lemma_modes: dict[str, dict[str, frozenset[str]]]
@@ -200,6 +223,7 @@ class TriggerLexicon:
             intent_adjectives=_set(verbs.get("intent_adjectives")) or frozenset(),
             object_control=_set(verbs.get("object_control")) or frozenset(),
             negating=_set(verbs.get("negating")) or frozenset(),
+            directive=_set(verbs.get("directive")) or frozenset(),
             future_aux=_set(data.get("future_aux")) or frozenset(),
             hypothetical_aux=_set(data.get("hypothetical_aux")) or frozenset(),
             condition_marks=_set(data.get("condition_marks")) or frozenset(),
@@ -210,6 +234,10 @@ class TriggerLexicon:
             possibility_nouns=_set(data.get("possibility_nouns")) or frozenset(),
             possibility_adjectives=_set(data.get("possibility_adjectives")) or frozenset(),
             possibility_verbs=_set(data.get("possibility_verbs")) or frozenset(),
+            participation=frozenset(_pair(x) for x in verbs.get("participation", ())),
+            participation_preps=_set(data.get("participation_preps")) or frozenset(),
+            terminative_nouns={fold(k): frozenset(fold(x) for x in v)
+                               for k, v in data.get("terminative_nouns", {}).items()},
             mode_modifiers=modes, complement_modes=dict(data.get("complement_modes", {})),
             complement_lemma_modes=lemma_modes,
         )
