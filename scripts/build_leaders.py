@@ -84,6 +84,7 @@ taoiseach mayor presidency baron ratu captain capt. maj. major brig. brigadier r
 admiral sheikh shaykh cabinet federal republic confederation forces armed island islands city party
 union national people's mr. mrs. ms. hon. honorable excellency his her ambassador chargé charge
 d'affaires d’affaires co-chiefs counsellor counselor speaker senator colonel commander head chairwoman
+director
 """
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 #: Titles of a head of state or government that mark a Background name as the country's leader.

@@ -62,6 +62,17 @@ def test_title_of_an_earlier_non_subject_mention_carries_to_the_surname(situatio
     assert (ev.type, ev.actor_country, ev.actor_sector) == ("THREATEN", "KEN", "GOV")
 
 
+def test_country_of_a_titled_mention_carries_but_not_to_a_guessed_title(situation_pipeline) -> None:
+    # "President Rivlin's visit" takes Israel from "Israeli President Rivlin"; "The President"
+    # of the last sentence is the host, and the resolver's guess (Rivlin) lends it no country
+    a = run(situation_pipeline, "On Monday, the President will welcome Israeli President Rivlin to the White House. "
+                                "President Rivlin's visit will highlight the partnership between the United States "
+                                "and Israel. The President will also meet members of Congress.", published=None)
+    parties = [(p.text, p.country) for e in a.events for p in e.actors]
+    assert ("Rivlin", "ISR") in parties
+    assert ("The President", None) in parties
+
+
 def test_index_matching_rules() -> None:
     ix = LeaderIndex.from_rows(_rows(
         ("UGA", "chief_of_state", "Yoweri Kaguta", "Museveni", ""),
@@ -73,6 +84,7 @@ def test_index_matching_rules() -> None:
         ("SGP", "party_leader", "Ann", "Tan", ""),
         ("MYS", "party_leader", "Ann", "Tan", ""),
         ("IDN", "past_leader", "", "Suharto", ""),
+        ("CHN", "head_of_government", "", "Li", "Qiang"),
     ))
     assert ix.country("Yoweri Museveni") == ("UGA", True)
     assert ix.country("President Yoweri Kaguta Museveni's") == ("UGA", True)
@@ -84,7 +96,9 @@ def test_index_matching_rules() -> None:
     assert ix.country("Ann Tan") == (None, False)  # two countries: a namesake
     assert ix.country("Suharto") == ("IDN", False)
     assert ix.country("Hajji Suharto") == ("IDN", False)
-    assert ix.country("Jane Museveni") == (None, False)  # a given name the Factbook does not list
+    assert ix.country("Jane Museveni") == (None, False)
+    assert ix.country("Li Qiang") == ("CHN", True)
+    assert ix.country("Ao Li") == (None, False)  # "LI Qiang": the given name follows the surname  # a given name the Factbook does not list
     assert norm("Jean-Bertrand  ARISTIDE's") == "jean bertrand aristide"
 
 

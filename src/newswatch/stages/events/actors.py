@@ -223,6 +223,9 @@ class ActorResolver:
     _ante_parties: dict[int, EventParty] = field(default_factory=dict)
     _countries: frozenset[str] | None = None
     _titles: dict[str, tuple[str | None, str | None]] | None = None
+    #: Mentions whose country came from outside their own sentence (another titled mention
+    #: of the person, or the Factbook): a title resolved to them does not take it.
+    _borrowed: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._collect_antecedents()
@@ -647,6 +650,8 @@ class ActorResolver:
             country = self._modifier_country(ent)
         if country is None and ent.label == "PERSON" and self.lang == "en":
             country = self._leader_country(ent)
+            if country is not None:
+                self._borrowed.add(ent.start)
         if title_sector and ent.label == "PERSON":
             sector = title_sector if sector in (None, "GOV") else sector
         return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,
@@ -712,8 +717,13 @@ class ActorResolver:
         found_country, found_sector = self._title_window(ent)
         if found_sector is None and found_country is None and key in self._person_info:
             found_country, found_sector = self._person_info[key]
-        if found_sector is None and found_country is None:
-            found_country, found_sector = self._article_titles().get(key, (None, None))
+        if found_country is None and country is None:
+            # "Israeli President Rivlin ... President Rivlin's visit": the country of the
+            # same person's titled mention elsewhere in the article
+            found_country, carried_sector = self._article_titles().get(key, (None, None))
+            found_sector = found_sector or carried_sector
+            if found_country is not None:
+                self._borrowed.add(ent.start)
         country = country or found_country
         sector = found_sector or sector
         if key not in self._person_info and (country or sector):
@@ -841,9 +851,13 @@ class ActorResolver:
         word = self._ante.is_definite_title(h)
         a = self._ante.title(self.view.tokens[h].start, word) if word else None
         p = self._party_of(a) if a is not None else None
-        if p is None:
+        if p is None or a is None or a.mention is None:
             return None
-        return EventParty(self.view.article.text[start:end], start, end, p.canonical, p.entity_key, p.country,
+        # a title read as a named person is a guess; a country that person borrowed from
+        # another mention or from the Factbook is not added to it ("the President" of a White
+        # House briefing is not the visiting "Israeli President Rivlin" named before it)
+        country = None if a.mention.start in self._borrowed else p.country
+        return EventParty(self.view.article.text[start:end], start, end, p.canonical, p.entity_key, country,
                           p.sector, "title")
 
     def _sentence_owner(self, h: int) -> EventParty | None:

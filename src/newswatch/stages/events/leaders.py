@@ -85,8 +85,9 @@ class LeaderIndex:
     Attributes:
         full: keys of two or more words (given names and surname in the forms above).
         bare: one-word surnames of head-of-state or government rows that name one person.
-        bare_unknown_given: those of ``bare`` whose rows give no given name (the full name of a
-            mention may then end in them).
+        bare_unknown_given: those of ``bare`` whose rows give no given name and nothing after
+            the surname ("President SUHARTO"; not "LI Qiang", whose given name follows): the
+            full name of a mention may then end in them.
         head_full: the keys of ``full`` that a head-of-state or government row gives.
     """
 
@@ -104,6 +105,7 @@ class LeaderIndex:
         head_surnames: set[str] = set()
         head_full: set[str] = set()
         given_words: set[str] = set()
+        r_has_rest: dict[str, list[bool]] = {}  # surname -> whether each row has a part after it
         for r in rows:
             given, sur, rest = norm(r["given"]).split(), norm(r["surname"]).split(), norm(r["rest"]).split()
             if not sur:
@@ -122,6 +124,7 @@ class LeaderIndex:
                         head_full.add(" ".join(f))
             key = " ".join(sur)
             surnames.setdefault(key, {}).setdefault(given[0] if given else "", set()).add(r["country"])
+            r_has_rest.setdefault(key, []).append(bool(rest))
             if r["role"] in HEAD_ROLES:
                 head_surnames.add(key)
         bare: dict[str, str] = {}
@@ -133,7 +136,7 @@ class LeaderIndex:
             if " " in key or len(people) > 1 or len(countries) != 1 or key in given_words:
                 continue
             bare[key] = next(iter(countries))
-            if not people:
+            if not people and not any(r_has_rest.get(key, ())):
                 unknown.add(key)
         return cls({k: frozenset(v) for k, v in full.items()}, bare, frozenset(unknown), frozenset(head_full))
 
