@@ -96,9 +96,9 @@ def test_index_matching_rules() -> None:
     assert ix.country("Ann Tan") == (None, False)  # two countries: a namesake
     assert ix.country("Suharto") == ("IDN", False)
     assert ix.country("Hajji Suharto") == ("IDN", False)
-    assert ix.country("Jane Museveni") == (None, False)
+    assert ix.country("Jane Museveni") == (None, False)  # a given name the Factbook does not list
     assert ix.country("Li Qiang") == ("CHN", True)
-    assert ix.country("Ao Li") == (None, False)  # "LI Qiang": the given name follows the surname  # a given name the Factbook does not list
+    assert ix.country("Ao Li") == (None, False)  # "LI Qiang": the given name follows the surname
     assert norm("Jean-Bertrand  ARISTIDE's") == "jean bertrand aristide"
 
 
