@@ -33,7 +33,8 @@ of "asked") in this order:
    back (no descriptive adjective: "Western countries" is a new set; in English a
    determiner, possessive or number); when that names no country
    and the noun is a definite singular title ("the Minister", "президент"), the person the
-   shared resolver finds for the title (``how="title"``).
+   shared resolver finds for the title (``how="title"``), without a country that person only
+   borrowed from another mention or the Factbook (the guess is not stacked on a guess).
 
 A party is *clear* when it has an entity or a country code; events whose actor is not clear
 are not coded ("troops", "the largest" give no event).
