@@ -6,9 +6,14 @@ of "asked") in this order:
 1. an entity mention at the head → the entity (its alias-file country and type; a capital or a
    seat of power stands for its state the way PLOVER codes "Moscow said" or "the Kremlin":
    RUS GOV; a person's title in front of the name gives the sector: "Russian President
-   Vladimir Putin" → GOV); a person with no country of its own takes the one of an
-   appositive title ("Kofi Annan, UN secretary-general" → IGO; "губернатор Алтайского края
-   Виктор Томенко" → RUS);
+   Vladimir Putin" → GOV, and so does the same person's first titled mention anywhere in the
+   article when this one has no title: "... the office of Kenyan Interior Minister Peter
+   Omondi ... Omondi threatened" → KEN GOV); a person with no country of its own takes the
+   one of an appositive title ("Kofi Annan, UN secretary-general" → IGO; "губернатор
+   Алтайского края Виктор Томенко" → RUS); an English PERSON mention still without one
+   takes, last of all, the country of a named office holder of the CIA World Factbook
+   (:mod:`.leaders`: "President Cyril Ramaphosa" → ZAF; a bare surname or a minor office
+   holder only when the article names that country);
    An organisation name the tagger made of an office ("Министры обороны Армении и
    Азербайджана") with no country of its own is one party per country named after it;
 2. a personal or possessive pronoun → the subject of the clause ("his talks") or its
@@ -28,7 +33,8 @@ of "asked") in this order:
    back (no descriptive adjective: "Western countries" is a new set; in English a
    determiner, possessive or number); when that names no country
    and the noun is a definite singular title ("the Minister", "президент"), the person the
-   shared resolver finds for the title (``how="title"``).
+   shared resolver finds for the title (``how="title"``), without a country that person only
+   borrowed from another mention or the Factbook (the guess is not stacked on a guess).
 
 A party is *clear* when it has an entity or a country code; events whose actor is not clear
 are not coded ("troops", "the largest" give no event).
@@ -45,6 +51,7 @@ from ...text import fold, load_json_data
 from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
 from ...text.syntax import DocView
 from ..entities.aliases import AliasEntry, AliasIndex
+from .leaders import LeaderIndex, leader_index
 
 #: Labels a personal pronoun may refer to, and those of "it"/"its".
 _PERSON = frozenset({"PERSON"})
@@ -120,6 +127,7 @@ class ActorTables:
     place_nouns: dict[str, frozenset[str]]
     aliases: AliasIndex
     organisations: dict[str, dict[str, str]] = field(default_factory=dict)
+    leaders: LeaderIndex = field(default_factory=LeaderIndex)
 
     @classmethod
     def load(cls, aliases: AliasIndex | None = None) -> ActorTables:
@@ -159,6 +167,7 @@ class ActorTables:
             place_nouns={lang: frozenset(fold(w) for w in ws) for lang, ws in data["place_nouns"].items()},
             aliases=aliases or AliasIndex.load(),
             organisations={fold(k): v for k, v in data.get("organisation_codes", {}).items()},
+            leaders=leader_index(),
         )
 
     def alias(self, key: str | None) -> AliasEntry | None:
@@ -213,6 +222,11 @@ class ActorResolver:
     _person_info: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     _ante: AntecedentResolver | None = None
     _ante_parties: dict[int, EventParty] = field(default_factory=dict)
+    _countries: frozenset[str] | None = None
+    _titles: dict[str, tuple[str | None, str | None]] | None = None
+    #: Mentions whose country came from outside their own sentence (another titled mention
+    #: of the person, or the Factbook): a title resolved to them does not take it.
+    _borrowed: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._collect_antecedents()
@@ -635,10 +649,40 @@ class ActorResolver:
                 country = self._appos_country(ent)
         if country is None and ent.label in ("PERSON", "ORG"):
             country = self._modifier_country(ent)
+        if country is None and ent.label == "PERSON" and self.lang == "en":
+            country = self._leader_country(ent)
+            if country is not None:
+                self._borrowed.add(ent.start)
         if title_sector and ent.label == "PERSON":
             sector = title_sector if sector in (None, "GOV") else sector
         return EventParty(ent.text, ent.start, ent.end, ent.canonical, ent.entity_key or None, country,
                           sector, how)
+
+    def _leader_country(self, ent: EntityMention) -> str | None:
+        """The Factbook country of a named office holder (:mod:`.leaders`), the lowest-priority
+        evidence: a match other than a head of state's or government's full name counts only
+        when the article names that country (:meth:`_article_countries`)."""
+        code, strong = self.tables.leaders.country(ent.canonical, ent.text)
+        if code is None or strong or code in self._article_countries():
+            return code
+        return None
+
+    def _article_countries(self) -> frozenset[str]:
+        """Countries the article names: GPE/NORP/LOC mentions that are a country name, demonym
+        or capital, and the countries of its geocoded places (computed once)."""
+        if self._countries is None:
+            codes: set[str] = set()
+            for e in self.view.article.entities:
+                if e.label in ("GPE", "NORP", "LOC"):
+                    code = e.country or self.tables.country_of_name(e.canonical)[0] \
+                        or self.tables.country_of_name(e.text)[0]
+                    if code:
+                        codes.add(code)
+            for pl in self.view.article.places:
+                if pl.resolved and pl.country_code and (code := alpha3(pl.country_code)):
+                    codes.add(code)
+            self._countries = frozenset(codes)
+        return self._countries
 
     def _place_country(self, ent: EntityMention) -> str | None:
         """The country of the geocoded place mentioned at ``ent`` (geocode stage), if any."""
@@ -667,8 +711,29 @@ class ActorResolver:
 
     def _person_title(self, ent: EntityMention, country: str | None,
                       sector: str | None) -> tuple[str | None, str | None]:
-        """Country and sector of a person from the title words before the name."""
+        """Country and sector of a person from the title words before the name; when this
+        mention has none, those of the same person's first titled mention in the article
+        ("Ugandan President Yoweri Museveni ... Museveni said": UGA, GOV)."""
         key = ent.entity_key or ent.canonical
+        found_country, found_sector = self._title_window(ent)
+        if found_sector is None and found_country is None and key in self._person_info:
+            found_country, found_sector = self._person_info[key]
+        if found_country is None and country is None:
+            # "Israeli President Rivlin ... President Rivlin's visit": the country of the
+            # same person's titled mention elsewhere in the article
+            found_country, carried_sector = self._article_titles().get(key, (None, None))
+            found_sector = found_sector or carried_sector
+            if found_country is not None:
+                self._borrowed.add(ent.start)
+        country = country or found_country
+        sector = found_sector or sector
+        if key not in self._person_info and (country or sector):
+            self._person_info[key] = (country, sector)
+        return country, sector
+
+    def _title_window(self, ent: EntityMention) -> tuple[str | None, str | None]:
+        """(country, sector) of the title words right before a person's name in its sentence
+        ("Ugandan President", "U.S. Secretary of State"), each None when absent."""
         v = self.view
         toks = v.tokens
         first = v.first_from(ent.start)
@@ -697,13 +762,20 @@ class ActorResolver:
                     if code is None and e is not None and e.country:
                         code = e.country
                     found_country = code
-        if found_sector is None and found_country is None and key in self._person_info:
-            found_country, found_sector = self._person_info[key]
-        country = country or found_country
-        sector = found_sector or sector
-        if key not in self._person_info and (country or sector):
-            self._person_info[key] = (country, sector)
-        return country, sector
+        return found_country, found_sector
+
+    def _article_titles(self) -> dict[str, tuple[str | None, str | None]]:
+        """Person key → (country, sector) of the first mention of that person in the article
+        with a title before it (:meth:`_title_window`; computed once)."""
+        if self._titles is None:
+            self._titles = {}
+            for e in self.view.article.entities:
+                key = e.entity_key or e.canonical
+                if e.label == "PERSON" and key not in self._titles:
+                    found = self._title_window(e)
+                    if found != (None, None):
+                        self._titles[key] = found
+        return self._titles
 
     # -- pronouns -------------------------------------------------------------------------------
 
@@ -780,9 +852,13 @@ class ActorResolver:
         word = self._ante.is_definite_title(h)
         a = self._ante.title(self.view.tokens[h].start, word) if word else None
         p = self._party_of(a) if a is not None else None
-        if p is None:
+        if p is None or a is None or a.mention is None:
             return None
-        return EventParty(self.view.article.text[start:end], start, end, p.canonical, p.entity_key, p.country,
+        # a title read as a named person is a guess; a country that person borrowed from
+        # another mention or from the Factbook is not added to it ("the President" of a White
+        # House briefing is not the visiting "Israeli President Rivlin" named before it)
+        country = None if a.mention.start in self._borrowed else p.country
+        return EventParty(self.view.article.text[start:end], start, end, p.canonical, p.entity_key, country,
                           p.sector, "title")
 
     def _sentence_owner(self, h: int) -> EventParty | None:
