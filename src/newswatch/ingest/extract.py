@@ -62,7 +62,7 @@ from ..text.months import dateline_months
 #: Extractor label for plain-text captures (bump when the filter's behaviour changes).
 TEXTCAPTURE_EXTRACTOR = "newswatch-textcapture-2"
 #: Version of the chrome filter applied after trafilatura (recorded in the extractor label).
-CHROME_FILTER_VERSION = "1"
+CHROME_FILTER_VERSION = "2"
 
 #: A line with at least this many words is a body paragraph. The seed's lead has 16 words,
 #: its shortest body paragraph 50; interface lines ("Add comment") have 1-4. Set at 10 so
@@ -640,6 +640,66 @@ _DECLARED_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _DATE_VALUE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
+#: ``<meta>`` names that declare a publication and nothing else (no creation, no generic date):
+#: ``article:published_time`` (Open Graph: "when the article was first published"),
+#: ``datePublished`` (schema.org: "date of first broadcast/publication"), ``dcterms.issued``
+#: (DCMI: "date of formal issuance (e.g., publication)"), ``pubdate``, ``parsely-pub-date``...
+_EXPLICIT_PUBLISHED_META = re.compile(r"publi|pub-?date|issued|posted|post_date")
+#: ``<meta>`` names that declare a creation: ``dcterms.created`` (DCMI: "date of creation of
+#: the resource"), ``dateCreated`` (schema.org: "the date on which the CreativeWork was
+#: created"). A draft is created before it is published.
+_CREATED_META = re.compile(r"creat")
+#: schema.org types whose JSON-LD ``datePublished`` is the page's own article: Article and its
+#: subtypes (NewsArticle, ReportageNewsArticle, BlogPosting, LiveBlogPosting, Report,
+#: TechArticle...) and WebPage, as opposed to a VideoObject, an Event or a related item.
+_ARTICLE_TYPE = re.compile(r"(?:Article|Posting|Report|WebPage)$")
+#: JSON-LD blocks longer than this are not parsed (a page's own block is a few kilobytes).
+JSONLD_MAX_CHARS = 200_000
+#: A declared ISO 8601 value: the date, and a time with its UTC designator or offset if given.
+_ISO_STAMP = re.compile(
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)", re.I)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One declared date value (:func:`read_stamp`).
+
+    Attributes:
+        day: the calendar day as written (in the offset the value gives, if any).
+        instant: the moment, when the value has a time with a UTC designator or offset (aware);
+            None for a date alone or a time without a zone.
+        utc: the value is written in UTC (``Z``, ``+00:00``, ``+0000``).
+    """
+
+    day: dt.date
+    instant: dt.datetime | None = None
+    utc: bool = False
+
+
+def read_stamp(value: str) -> Stamp | None:
+    """Read an ISO 8601 date value (``2021-11-04``, ``2021-11-04T23:00Z``,
+    ``2020-05-02T02:54:29.000Z``, ``2023-11-08T20:25:25-05:00``); None when ``value`` does not
+    begin with a valid one."""
+    m = _ISO_STAMP.match(value or "")
+    if m is None:
+        return None
+    day = _date_or_none(int(m[1]), int(m[2]), int(m[3]))
+    if day is None:
+        return None
+    if m[4] is None or m[7] is None:
+        return Stamp(day)
+    zone = m[7].upper().replace(":", "")
+    minutes = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+    try:
+        tz = dt.timezone(dt.timedelta(minutes=minutes))
+        instant = dt.datetime(day.year, day.month, day.day, int(m[4]), int(m[5]), int(m[6] or 0),
+                              tzinfo=tz)
+    except ValueError:  # 25:61, an offset of 24 hours or more
+        return Stamp(day)
+    return Stamp(day, instant, minutes == 0)
+
+
 @dataclass(frozen=True)
 class DeclaredDates:
     """What a page's ``<head>`` declares about its dates (:func:`declared_dates`).
@@ -651,10 +711,17 @@ class DeclaredDates:
         published: the page declares a publication date explicitly: a ``<meta>`` such as
             ``article:published_time`` or ``itemprop="datePublished"``, or a JSON-LD
             ``"datePublished"``.
+        publication: the values of the page's explicit publication declarations
+            (:data:`_EXPLICIT_PUBLISHED_META` ``<meta>`` tags, JSON-LD ``datePublished`` of an
+            article or web page), in document order, ``<meta>`` first.
+        generic: the values of its creation (``dcterms.created``, ``dateCreated``) and DCMI
+            generic ``date`` ``<meta>`` declarations.
     """
 
     weak: frozenset[dt.date] = frozenset()
     published: bool = False
+    publication: tuple[Stamp, ...] = ()
+    generic: tuple[Stamp, ...] = ()
 
 
 def _meta_key(el: Any) -> str:
@@ -668,6 +735,34 @@ def _weak_meta(key: str) -> bool:
     return bool(_MODIFIED_META.search(key)) or key in _GENERIC_DATE_META
 
 
+def _jsonld_published(text: str) -> list[str]:
+    """The ``datePublished`` strings of the article and web-page objects of one JSON-LD block
+    (top level, a list, or an ``@graph``); [] when the block is not valid JSON."""
+    import json
+
+    if len(text) > JSONLD_MAX_CHARS:
+        return []
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    items = data if isinstance(data, list) else [data]
+    out: list[str] = []
+    for item in list(items):
+        if not isinstance(item, dict):
+            continue
+        graph = item.get("@graph")
+        if isinstance(graph, list):
+            items.extend(g for g in graph if isinstance(g, dict))
+        kinds = item.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        value = item.get("datePublished")
+        if isinstance(value, str) and any(isinstance(k, str) and _ARTICLE_TYPE.search(k)
+                                          for k in kinds):
+            out.append(value)
+    return out
+
+
 def declared_dates(tree: Any) -> DeclaredDates:
     """Read the page's declared dates (see :class:`DeclaredDates`).
 
@@ -676,22 +771,32 @@ def declared_dates(tree: Any) -> DeclaredDates:
     """
     weak: set[dt.date] = set()
     published = False
+    publication: list[Stamp] = []
+    generic: list[Stamp] = []
     for el in tree.iter("meta"):
         key = _meta_key(el)
         value = el.get("content") or el.get("datetime") or ""
         if not key or not value.strip():
             continue
+        stamp = read_stamp(value)
         if _weak_meta(key):
             m = _DECLARED_DAY.match(value)
             day = _date_or_none(int(m[1]), int(m[2]), int(m[3])) if m else None
             if day is not None:
                 weak.add(day)
+            if key in _GENERIC_DATE_META and stamp is not None:
+                generic.append(stamp)
         elif _PUBLISHED_META.search(key) and _DATE_VALUE.search(value) and "://" not in value:
             published = True
+            if stamp is not None:
+                (generic if _CREATED_META.search(key) and not _EXPLICIT_PUBLISHED_META.search(key)
+                 else publication).append(stamp)
+    scripts = [el.text or "" for el in tree.iterfind(".//script[@type='application/ld+json']")]
+    for text in scripts:
+        publication.extend(s for s in map(read_stamp, _jsonld_published(text)) if s is not None)
     if not published:
-        published = any('"datepublished"' in (el.text or "").lower()
-                        for el in tree.iterfind(".//script[@type='application/ld+json']"))
-    return DeclaredDates(frozenset(weak), published)
+        published = any('"datepublished"' in text.lower() for text in scripts)
+    return DeclaredDates(frozenset(weak), published, tuple(publication), tuple(generic))
 
 
 def _date_before_weak_meta(data: bytes | str, url: str | None, declared: DeclaredDates,
@@ -761,6 +866,139 @@ def _day_written_out(day: dt.date, text: str, months: _Months) -> bool:
                           rf"|(?:{names})\.?\s+0?{d},?\s+{y}(?!\d)", text, re.IGNORECASE))
 
 
+#: A timestamp with a numeric offset as pages write them in their markup: ISO 8601
+#: (``2020-05-01T22:54:29-04:00``, ``...+0200``) or RFC 2822 (``Fri, 01 May 2020 23:00:00
+#: -0400``). Group 1 or 2 is the offset.
+_OFFSET_STAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?([+-]\d{2}:?\d{2})(?![\d:])"
+    r"|\b\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+([+-]\d{4})\b")
+#: Only the first timestamps with an offset are read (bounded work on hostile pages).
+OFFSET_STAMPS_MAX = 200
+#: Offsets in use on Earth: UTC-12:00 to UTC+14:00, in minutes.
+_OFFSET_RANGE = (-12 * 60, 14 * 60)
+
+
+def page_offset(markup: str) -> dt.timezone | None:
+    """The local UTC offset a page writes its own timestamps in: the most frequent non-zero
+    offset among its ISO 8601 and RFC 2822 timestamps (:data:`_OFFSET_STAMP`, the first
+    :data:`OFFSET_STAMPS_MAX`); None when the page writes none (only ``Z``/``+00:00`` or no
+    zone at all)."""
+    counts: dict[int, int] = {}
+    for i, m in enumerate(_OFFSET_STAMP.finditer(markup)):
+        if i >= OFFSET_STAMPS_MAX:
+            break
+        zone = (m[1] or m[2]).replace(":", "")
+        minutes = (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+        if minutes and _OFFSET_RANGE[0] <= minutes <= _OFFSET_RANGE[1]:
+            counts[minutes] = counts.get(minutes, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -abs(k)))
+    return dt.timezone(dt.timedelta(minutes=best))
+
+
+def _visible_text(data: bytes | str) -> str:
+    """The text a reader sees on the page: its markup without ``<head>``, scripts, styles and
+    templates, whitespace collapsed; "" when it cannot be parsed."""
+    import trafilatura
+
+    fresh = trafilatura.load_html(data)
+    if fresh is None:
+        return ""
+    for el in list(fresh.iter("head", "script", "style", "noscript", "template")):
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+    return " ".join(fresh.text_content().split())
+
+
+def local_day(day: dt.date, declared: DeclaredDates, markup: str, text: str,
+              months: _Months) -> tuple[dt.date, str | None]:
+    """The publisher's calendar day of ``day`` when the page declares it only as a UTC instant.
+
+    ISO 8601 reads ``2021-11-04T23:00Z`` as an instant, not a day: its calendar day depends on
+    the zone it is read in, and the day a news page is published on is the publisher's (the
+    one its byline shows). htmldate takes the day as written (1.11: the date part of the
+    string), so a page that serialises its local time, or a date-only value stored as local
+    midnight, in UTC is dated a day early east of Greenwich (``23:00Z`` is 00:00 in Berlin)
+    or a day late west of it (``2020-05-02T02:54Z`` is 22:54 on 1 May in New York). A date
+    alone (``2021-11-05``) or a timestamp with the local offset names the day and is kept.
+
+    When every declaration of ``day`` (:attr:`DeclaredDates.publication` and ``.generic``) is
+    a UTC instant with a time: if the visible page writes ``day`` out in full, it is kept;
+    else the instant is read in the page's own zone (:func:`page_offset`: the offset of the
+    other timestamps the page writes, such as its ``<time datetime>`` elements); when the
+    page writes no offset, the one other day the instant falls on in some zone (UTC-12 to
+    UTC+14) that the visible page writes out is taken.
+
+    Args:
+        day: the day as written.
+        declared: the page's declarations.
+        markup: the page's HTML.
+        text: the page's visible text (:func:`_visible_text`).
+        months: month names.
+
+    Returns:
+        ``(day, None)`` unchanged, or ``(local day, method)``.
+    """
+    stamps = [s for s in declared.publication + declared.generic if s.day == day]
+    if not stamps or not all(s.utc and s.instant is not None for s in stamps):
+        return day, None
+    instant = stamps[0].instant
+    if instant is None or _day_written_out(day, text, months):
+        return day, None
+    zone = page_offset(markup)
+    if zone is not None:
+        local = instant.astimezone(zone).date()
+        return (local, "UTC instant in the page's offset") if local != day else (day, None)
+    candidates = {(instant + dt.timedelta(minutes=m)).date()
+                  for m in range(_OFFSET_RANGE[0], _OFFSET_RANGE[1] + 1, 60)} - {day}
+    written = [c for c in sorted(candidates) if _day_written_out(c, text, months)]
+    if len(written) == 1:
+        return written[0], "UTC instant on the day the page shows"
+    return day, None
+
+
+def declared_day(day: dt.date, declared: DeclaredDates, text: str,
+                 months: _Months) -> tuple[dt.date, str] | None:
+    """Settle a page whose date declarations disagree; None when they agree with ``day``.
+
+    htmldate 1.11 returns the first ``<meta>`` of its date list in document order, where DCMI's
+    generic ``date`` ("a point or period of time associated with an event in the lifecycle of
+    the resource": its creation, publication or last change alike) and ``dcterms.created``
+    (the work's creation) stand beside ``article:published_time`` (Open Graph: "when the
+    article was first published") and ``datePublished`` (schema.org: "date of first
+    broadcast/publication"), and it reads JSON-LD only when no ``<meta>`` matched. So when the
+    declared days disagree:
+
+    1. the one declared day the visible page writes out in full (:func:`_day_written_out`;
+       a byline, "Stand: 07.11.2023") is taken: the byline is the publisher's statement of
+       the article's date to its reader;
+    2. else, when ``day`` is a creation or generic date and no explicit publication
+       declaration names it, the earliest explicit publication day is taken: a draft is
+       created before it is published, and a generic date that differs from the declared
+       publication records another event of the page's life.
+
+    Args:
+        day: htmldate's answer.
+        declared: the page's declarations.
+        text: the page's visible text (:func:`_visible_text`).
+        months: month names.
+
+    Returns:
+        ``(day, method)`` or None (keep ``day``).
+    """
+    explicit = {s.day for s in declared.publication}
+    days = explicit | {s.day for s in declared.generic} | {day}
+    if len(days) < 2:
+        return None
+    shown = [d for d in sorted(days) if _day_written_out(d, text, months)]
+    if len(shown) == 1:
+        return (shown[0], "the declared day the page shows") if shown[0] != day else None
+    if explicit and day not in explicit and day in {s.day for s in declared.generic}:
+        return min(explicit), "a declared publication over a generic or creation date"
+    return None
+
+
 def _dateline_in_tree(tree: Any, months: _Months) -> dt.date | None:
     """The date of the first element (in document order) whose whole text is a dateline."""
     for el in tree.iter():
@@ -808,6 +1046,14 @@ def page_date(data: bytes | str, tree: Any, url: str | None, meta_date: str | No
         return microdata, "microdata(datePublished)"
     if meta_date:
         day = dt.date.fromisoformat(meta_date[:10])
+        if declared is not None and (declared.publication or declared.generic):
+            markup = data if isinstance(data, str) else data.decode("utf-8", "replace")
+            text = _visible_text(data)
+            settled = declared_day(day, declared, text, months)
+            local, how = local_day(settled[0] if settled else day, declared, markup, text,
+                                   months)
+            if settled is not None or how is not None:
+                return local, f"htmldate({how or (settled[1] if settled else '')})"
         if declared is not None and not declared.published and day in declared.weak:
             earlier = _date_before_weak_meta(data, url, declared, day)
             if earlier is not None:
@@ -852,6 +1098,17 @@ def _link_texts(tree: Any) -> frozenset[str]:
     return frozenset(texts)
 
 
+def _doc_lines(doc: Any) -> list[str]:
+    """The non-blank lines of a trafilatura result's text ([] for None or a dict)."""
+    body = getattr(doc, "text", None) or ""
+    return [ln.strip() for ln in body.split("\n") if ln.strip()]
+
+
+def _has_paragraph(lines: list[str], links: frozenset[str]) -> bool:
+    """True when a line has at least ``PARAGRAPH_MIN_WORDS`` words and is not a link text."""
+    return any(_words(ln) >= PARAGRAPH_MIN_WORDS and _norm(ln) not in links for ln in lines)
+
+
 def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
                  res: ExtractResources | None = None) -> Article:
     """Extract the main text and metadata of an HTML page.
@@ -894,8 +1151,17 @@ def extract_html(data: bytes | str, origin: str, url: str | None = None, *,
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params=htmldate_params(url),
     )
-    body = (getattr(doc, "text", None) or "") if doc is not None else ""
-    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    lines = _doc_lines(doc)
+    if not _has_paragraph(lines, links):
+        # trafilatura's balanced mode took a slogan or a menu for the main text; its recall
+        # mode ("when unsure, prefer more text") is asked before the page is refused
+        fresh = trafilatura.load_html(data)
+        again = None if fresh is None else trafilatura.bare_extraction(
+            fresh, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            date_extraction_params=htmldate_params(url), favor_recall=True,
+        )
+        if _has_paragraph(_doc_lines(again), links):
+            doc, lines = again, _doc_lines(again)
     if not lines or not isinstance(doc, Document):  # a dict or None has no text: lines is empty
         raise NotAnArticle("no main text found in the page", subject=origin)
     # trafilatura calls htmldate.find_date on the unmodified tree with htmldate_params(url).
