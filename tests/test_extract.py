@@ -617,3 +617,36 @@ def test_a_page_of_menus_is_still_not_an_article() -> None:
             "<p>Please enable JavaScript to continue.</p></body></html>")
     with pytest.raises(NotAnArticle):
         extract_html(page, "p.html")
+
+
+# --- the page header's "today" and the URL's filing month (issue 13) -------------------------
+def test_the_page_headers_today_date_is_not_the_articles() -> None:
+    page = ("<html><head><title>Kolumne</title></head><body><header><div class='top'>"
+            "<span class='mod_datetime'><time datetime='2023-11-01T13:56:20+01:00'>Mittwoch, "
+            "01. November 2023</time></span></div></header><div class='content'>"
+            "<h2>Kolumne: Bühne und Publikum</h2><p><span class='text_datum'>31. Oktober 2023."
+            "</span> Das Stadttheater zeigt in diesem Herbst drei neue Stücke, und das "
+            "Publikum kommt zahlreicher als in den Jahren zuvor.</p><p>Die Intendantin sagte, "
+            "man habe mit so vielen Besuchern nicht gerechnet und plane weitere Vorstellungen."
+            "</p></div></body></html>")
+    art = extract_html(page, "p.html", url="https://example.org/kolumne-buehne")
+    assert art.published == dt.date(2023, 10, 31), art.meta.get("date_method")
+
+
+@pytest.mark.parametrize(("url", "text", "day"), [
+    # a blog template that failed to fill in the time; the URL files the post under 2011/12
+    ("https://example.org/news/2011/12/keine-panne/",
+     "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um %H:%M Uhr veröffentlicht.",
+     dt.date(2011, 12, 3)),
+    # two days of that month written: none is chosen
+    ("https://example.org/news/2011/12/keine-panne/",
+     "Veröffentlicht am 3. Dezember 2011, Nachtrag vom 5. Dezember 2011.", None),
+    # a URL with its day is not a month filing; a page without the month's days gives nothing
+    ("https://example.org/news/2011/12/03/keine-panne/", "am 3. Dezember 2011", None),
+    ("https://example.org/news/2011/12/keine-panne/", "© 2010 Beispiel Verlag", None),
+])
+def test_the_one_day_of_the_urls_month_the_page_writes(url: str, text: str,
+                                                       day: dt.date | None) -> None:
+    from newswatch.ingest.extract import _day_in_url_month
+
+    assert _day_in_url_month(url, text, load_resources().months) == day
