@@ -19,9 +19,12 @@ from newswatch.ingest.extract import (
     extract_text,
     htmldate_params,
     is_menu_line,
+    lead_dateline,
     load_resources,
     microdata_published,
+    page_offset,
     parse_dateline,
+    read_stamp,
     split_title_line,
 )
 
@@ -410,13 +413,116 @@ def test_a_shown_date_after_the_last_change_is_not_taken() -> None:
     assert art.published == dt.date(2022, 3, 10)
 
 
-def test_an_explicit_publication_declaration_is_left_to_htmldate() -> None:
+def test_an_explicit_publication_declaration_beats_a_generic_date() -> None:
+    # htmldate reads the <meta> tags in document order and would return the generic date
+    # first; the Open Graph tag says when the article was first published
     head = ("<meta name='date' content='2022-03-10T16:45:00+01:00'>"
             "<meta property='article:published_time' content='2022-03-09T07:00:00+01:00'>")
     art = extract_html(_dated_page(_HARBOUR, _EN_BODY, head, top=""), "p.html")
-    # htmldate reads the <meta> tags in document order; no structure date overrides them
-    assert art.published == dt.date(2022, 3, 10)
-    assert art.meta["date_method"] == "htmldate(extensive_search=False)"
+    assert art.published == dt.date(2022, 3, 9), art.meta.get("date_method")
+
+
+def test_a_creation_date_yields_to_the_json_ld_publication() -> None:
+    # drafted in the evening, published after midnight; the generic and creation tags come
+    # first in the head, the publication is declared in JSON-LD only
+    head = ("<meta name='dc.date' content='2023-04-18'>"
+            "<meta name='dcterms.created' content='2023-04-18T20:25:25-05:00'>"
+            "<script type='application/ld+json'>{\"@context\": \"https://schema.org\", "
+            "\"@type\": \"NewsArticle\", \"datePublished\": \"2023-04-19T03:02:34-05:00\"}"
+            "</script>")
+    art = extract_html(_dated_page("", _EN_BODY, head, top=""), "p.html")
+    assert art.published == dt.date(2023, 4, 19), art.meta.get("date_method")
+
+
+def test_the_declared_day_the_page_shows_settles_a_disagreement() -> None:
+    # the generic date is the last change, which the page shows as "Stand"; the reader is
+    # told that day, and no other declared day appears on the page
+    head = ("<meta name='DC.Date' content='2022-03-10T07:30+01:00'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            "\"datePublished\": \"2022-03-09\"}</script>")
+    extra = "<p class='stand'>Stand: 10.03.2022, 07:30 Uhr</p>"
+    art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
+    assert art.published == dt.date(2022, 3, 10), art.meta.get("date_method")
+
+
+# --- a day declared only as a UTC instant is the publisher's day (issue 13) -------------------
+@pytest.mark.parametrize(("head", "extra", "day"), [
+    # a date-only value stored as Berlin midnight and written in UTC; the byline shows the day
+    ("<meta property='article:published_time' content='2021-11-04T23:00Z'>",
+     "<p class='byline'>Von Lena Hart, 5. November 2021</p>", dt.date(2021, 11, 5)),
+    # 22:54 in New York written in UTC; the page's <time> elements carry its own offset
+    ("<meta property='article:published_time' content='2020-05-02T02:54:29Z'>",
+     "<p>Updated <time datetime='2020-05-01T23:10:00-04:00'>11:10 pm</time></p>",
+     dt.date(2020, 5, 1)),
+    # the byline shows the UTC day itself: kept, whatever offset other timestamps carry
+    ("<meta property='article:published_time' content='2023-11-09T04:31:00Z'>",
+     "<p>Thursday, November 9, 2023 4:41AM <time datetime='2023-11-08T21:00:00-06:00'>"
+     "</time></p>", dt.date(2023, 11, 9)),
+    # a date alone names the day: no zone to convert
+    ("<meta property='article:published_time' content='2021-11-04'>",
+     "<p class='byline'>Von Lena Hart, 5. November 2021</p>", dt.date(2021, 11, 4)),
+    # an offset other than UTC is the publisher's own: its day is kept
+    ("<meta property='article:published_time' content='2021-11-04T23:00:00+01:00'>",
+     "<p class='byline'>5. November 2021</p>", dt.date(2021, 11, 4)),
+])
+def test_a_utc_instant_is_read_on_the_publishers_day(head: str, extra: str, day: dt.date) -> None:
+    art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
+    assert art.published == day, art.meta.get("date_method")
+
+
+@pytest.mark.parametrize(("value", "day", "utc", "hour"), [
+    ("2021-11-04T23:00Z", dt.date(2021, 11, 4), True, 23),
+    ("2020-05-02T02:54:29.000Z", dt.date(2020, 5, 2), True, 2),
+    ("2020-01-20T09:49:32+0000", dt.date(2020, 1, 20), True, 9),
+    ("2023-11-08T20:25:25-05:00", dt.date(2023, 11, 8), False, 20),
+    ("2022-1-26T14:32", dt.date(2022, 1, 26), False, None),   # no zone: no instant
+    ("2021-11-05", dt.date(2021, 11, 5), False, None),
+])
+def test_read_stamp(value: str, day: dt.date, utc: bool, hour: int | None) -> None:
+    stamp = read_stamp(value)
+    assert stamp is not None and stamp.day == day and stamp.utc is utc
+    assert (stamp.instant.hour if stamp.instant else None) == hour
+
+
+@pytest.mark.parametrize("value", ["", "garbage", "2021-02-30T10:00Z", "2021-11-04T25:61Z"])
+def test_read_stamp_refuses_what_is_not_a_date(value: str) -> None:
+    stamp = read_stamp(value)
+    assert stamp is None or stamp.instant is None
+
+
+def test_page_offset() -> None:
+    markup = ("<time datetime='2020-05-01T23:10:00-04:00'></time>"
+              "{\"date\": \"Fri, 01 May 2020 23:00:00 -0400\"} 2020-05-02T02:54:29.000Z "
+              "<time datetime='2020-03-01T10:00:00-05:00'></time>")
+    assert page_offset(markup) == dt.timezone(dt.timedelta(hours=-4))
+    assert page_offset("2020-05-02T02:54:29Z and 2020-05-02T02:54:29+00:00") is None
+
+
+# --- a dateline opening the story (issue 13) --------------------------------------------------
+@pytest.mark.parametrize(("line", "day"), [
+    ("Freiburg, (03.05.2022). Die Stadtbibliothek öffnet nach dem Umbau wieder ihre Türen.",
+     dt.date(2022, 5, 3)),
+    ("BERLIN, 28.10.2021 – Das Rote Kreuz ruft zu Spenden für die Flutopfer auf.",
+     dt.date(2021, 10, 28)),
+    ("Москва, 5 ноября 2020 г. — Власти объявили о ремонте моста.", dt.date(2020, 11, 5)),
+    ("The council met on 3 May 2022 to discuss the bridge.", None),
+    ("Freiburg, Baden. Die Stadtbibliothek öffnet wieder.", None),
+])
+def test_lead_dateline(line: str, day: dt.date | None) -> None:
+    assert lead_dateline([line], load_resources().months) == day
+
+
+def test_a_lead_dateline_beats_a_calendar_date_in_the_sidebar() -> None:
+    body = ("<p>Freiburg, (03.05.2022). Die Stadtbibliothek öffnet nach dem Umbau wieder ihre "
+            "Türen, teilte die Stadtverwaltung am Dienstag mit, und lädt zu einem Fest ein.</p>"
+            "<p>Die Arbeiten hatten fast zwei Jahre gedauert und mehr gekostet als geplant, "
+            "sagte die Leiterin der Bibliothek bei der Wiedereröffnung vor Gästen.</p>")
+    sidebar = ("<aside><h3>Veranstaltungen</h3><ul><li>Sa. 07.05.2022 Lesung im Lesesaal</li>"
+               "<li>So. 08.05.2022 Konzert im Hof</li></ul></aside>")
+    page = (f"<html><head><title>Bibliothek</title></head><body><article><h1>Bibliothek wieder "
+            f"offen</h1>{body}</article>{sidebar}</body></html>")
+    art = extract_html(page, "p.html")
+    assert art.published == dt.date(2022, 5, 3), art.meta.get("date_method")
 
 
 @pytest.mark.parametrize(("head", "weak", "published"), [
@@ -432,7 +538,26 @@ def test_declared_dates(head: str, weak: set[dt.date], published: bool) -> None:
     import lxml.html
 
     tree = lxml.html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
-    assert declared_dates(tree) == DeclaredDates(frozenset(weak), published)
+    got = declared_dates(tree)
+    assert (got.weak, got.published) == (frozenset(weak), published)
+
+
+def test_declared_dates_sort_publication_from_creation_and_generic_dates() -> None:
+    import lxml.html
+
+    head = ("<meta name='dc.date' content='2023-11-08'>"
+            "<meta name='dcterms.created' content='2023-11-08T20:25:25-05:00'>"
+            "<meta property='article:published_time' content='2023-11-09T01:00:00Z'>"
+            "<meta property='article:publisher' content='https://example.org/'>"
+            "<script type='application/ld+json'>{\"@graph\": [{\"@type\": \"VideoObject\", "
+            "\"datePublished\": \"2023-06-08\"}, {\"@type\": [\"NewsArticle\"], "
+            "\"datePublished\": \"2023-11-09T03:02:34-05:00\"}]}</script>")
+    tree = lxml.html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    got = declared_dates(tree)
+    assert [s.day for s in got.publication] == [dt.date(2023, 11, 9)] * 2
+    assert [s.day for s in got.generic] == [dt.date(2023, 11, 8)] * 2
+    assert got.publication[0].utc and not got.publication[1].utc
+    assert got == DeclaredDates(got.weak, True, got.publication, got.generic)
 
 
 # --- a 1 January original date is a year-only placeholder when the page declares a day -------
@@ -458,3 +583,70 @@ def test_a_page_published_on_1_january_keeps_it() -> None:
     extra = "<p>Posted on 1 January 2019 at the county office.</p>"
     art = extract_html(_dated_page(extra, _EN_BODY, head, top=""), "p.html")
     assert art.published == dt.date(2019, 1, 1)
+
+
+# --- trafilatura's recall mode before a page is refused (issue 13) ----------------------------
+def test_recall_mode_is_asked_before_a_page_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura's balanced mode sometimes keeps a site slogan as the "main text" of a real
+    # story; the page must not be refused before its recall mode has been tried
+    import trafilatura
+
+    real = trafilatura.bare_extraction
+    calls: list[bool] = []
+
+    def balanced_keeps_the_slogan(*args: object, **kwargs: object) -> object:
+        doc = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(bool(kwargs.get("favor_recall")))
+        if not kwargs.get("favor_recall"):
+            doc.text = "Your daily touchpoint for the digital trade."  # type: ignore[union-attr]
+        return doc
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", balanced_keeps_the_slogan)
+    head = "<meta property='article:published_time' content='2023-11-06T09:00:00+01:00'>"
+    art = extract_html(_dated_page("", _EN_BODY, head, top=""), "p.html")
+    assert calls == [False, True]
+    assert art.text.startswith("The county council said the old bridge")
+    assert art.published == dt.date(2023, 11, 6)
+
+
+def test_a_page_of_menus_is_still_not_an_article() -> None:
+    # neither mode finds a paragraph: the page is refused as before
+    items = "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in
+                    ("Home", "World", "Sport", "Weather", "Subscribe", "Contact us"))
+    page = (f"<html><head><title>Midvale News</title></head><body><nav><ul>{items}</ul></nav>"
+            "<p>Please enable JavaScript to continue.</p></body></html>")
+    with pytest.raises(NotAnArticle):
+        extract_html(page, "p.html")
+
+
+# --- the page header's "today" and the URL's filing month (issue 13) -------------------------
+def test_the_page_headers_today_date_is_not_the_articles() -> None:
+    page = ("<html><head><title>Kolumne</title></head><body><header><div class='top'>"
+            "<span class='mod_datetime'><time datetime='2023-11-01T13:56:20+01:00'>Mittwoch, "
+            "01. November 2023</time></span></div></header><div class='content'>"
+            "<h2>Kolumne: Bühne und Publikum</h2><p><span class='text_datum'>31. Oktober 2023."
+            "</span> Das Stadttheater zeigt in diesem Herbst drei neue Stücke, und das "
+            "Publikum kommt zahlreicher als in den Jahren zuvor.</p><p>Die Intendantin sagte, "
+            "man habe mit so vielen Besuchern nicht gerechnet und plane weitere Vorstellungen."
+            "</p></div></body></html>")
+    art = extract_html(page, "p.html", url="https://example.org/kolumne-buehne")
+    assert art.published == dt.date(2023, 10, 31), art.meta.get("date_method")
+
+
+@pytest.mark.parametrize(("url", "text", "day"), [
+    # a blog template that failed to fill in the time; the URL files the post under 2011/12
+    ("https://example.org/news/2011/12/keine-panne/",
+     "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um %H:%M Uhr veröffentlicht.",
+     dt.date(2011, 12, 3)),
+    # two days of that month written: none is chosen
+    ("https://example.org/news/2011/12/keine-panne/",
+     "Veröffentlicht am 3. Dezember 2011, Nachtrag vom 5. Dezember 2011.", None),
+    # a URL with its day is not a month filing; a page without the month's days gives nothing
+    ("https://example.org/news/2011/12/03/keine-panne/", "am 3. Dezember 2011", None),
+    ("https://example.org/news/2011/12/keine-panne/", "© 2010 Beispiel Verlag", None),
+])
+def test_the_one_day_of_the_urls_month_the_page_writes(url: str, text: str,
+                                                       day: dt.date | None) -> None:
+    from newswatch.ingest.extract import _day_in_url_month
+
+    assert _day_in_url_month(url, text, load_resources().months) == day

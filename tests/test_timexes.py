@@ -547,3 +547,23 @@ def test_a_weekday_followed_by_its_date_is_that_date(analyse, stage):
 def test_a_span_of_coming_years_keeps_its_length(analyse, stage):
     got = _values(analyse, stage, "Фонд вложит деньги в течение ближайших десяти лет.", "ru")
     assert got == [("ближайших десяти лет", "P10Y")]
+
+
+# --- issue 13: "с пятницы", "до четверга", "за вторник" (own sentences) ----------------------
+@pytest.mark.parametrize(("text", "span", "value", "mod"), [
+    # "с" + genitive: a starting point, the last such day unless the verb points forward
+    ("Паромная переправа не работает с пятницы.", "пятницы", "2026-11-13", "ON_OR_AFTER"),
+    ("Магазин закрылся на ремонт со среды.", "среды", "2026-11-11", "ON_OR_AFTER"),
+    ("Новые правила начнут действовать с пятницы.", "пятницы", "2026-11-20", "ON_OR_AFTER"),
+    # "до" + genitive: a deadline, forward with a future or imperative verb
+    ("Комиссия завершит проверку до четверга.", "четверга", "2026-11-19", "ON_OR_BEFORE"),
+    ("Пришлите заявки до четверга.", "четверга", "2026-11-19", "ON_OR_BEFORE"),
+    # "за" + accusative: that day's figures, in the past here
+    ("Сводка за вторник показала рост числа пострадавших.", "вторник", "2026-11-10", None),
+])
+def test_russian_weekday_after_s_do_za(analyse, stage, text, span, value, mod):
+    # published on Monday 16 November 2026
+    a = analyse(text, "ru", MON)
+    stage(a)
+    got = [(t.text, t.value, t.mod) for t in a.timexes]
+    assert (span, value, mod) in got, got

@@ -1,10 +1,12 @@
 """Publication-date scorer: htmldate-eval.
 
 newswatch = ``Article.published`` from ``extract_html`` (a schema.org microdata
-``datePublished`` element, else htmldate metadata-only inside trafilatura, else a dateline
-element, else htmldate's extensive search when it names a day; see
-``ingest.extract.page_date``); a page on which extraction raises counts as "no date
-returned". baseline = ``htmldate.find_date(html, url=url)`` with default settings
+``datePublished`` element, else htmldate metadata-only inside trafilatura with the
+declaration, UTC-instant and page-header rules, else a dateline element or one opening the
+story, else htmldate's extensive search when it names a day; see
+``ingest.extract.page_date``); a page on which extraction raises (``not-an-article``: a bot
+wall, a JavaScript shell, a menu taken for the text) counts as "no date returned", as a user
+ingesting it gets no article and so no date. baseline = ``htmldate.find_date(html, url=url)`` with default settings
 (``extensive_search=True``). Both receive the page's URL.
 
 Scoring at day resolution (dataset README): gold returned → TP, another date → FP, nothing
