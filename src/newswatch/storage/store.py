@@ -714,9 +714,7 @@ class Store:
 
     def _same_text(self, conn: Connection, article_id: str, digest: str) -> RevisionInfo | None:
         """The newest revision of ``article_id`` whose text has the SHA-256 ``digest``, if any."""
-        r = t.revision.c
-        row = (conn.execute(self._revision_select().where(r.article_id == article_id, r.content_hash == digest)
-                            .order_by(r.seq.desc()).limit(1)).mappings().first())
+        row = conn.execute(_same_text_query(), {"article": article_id, "digest": digest}).mappings().first()
         return self._revision_info(row) if row is not None else None
 
     def _revisions_newest_first(self, conn: Connection, article_id: str) -> list[RevisionInfo]:
@@ -1019,6 +1017,15 @@ def _revisions_query() -> sa.Select[Any]:
     """Every revision of the article ``:article``, the latest (highest ``seq``) first."""
     r = t.revision.c
     return Store._revision_select().where(r.article_id == sa.bindparam("article")).order_by(r.seq.desc())
+
+
+@cache
+def _same_text_query() -> sa.Select[Any]:
+    """The newest revision of the article ``:article`` whose hash is ``:digest``."""
+    r = t.revision.c
+    return (Store._revision_select().where(r.article_id == sa.bindparam("article"),
+                                           r.content_hash == sa.bindparam("digest"))
+            .order_by(r.seq.desc()).limit(1))
 
 
 @cache
