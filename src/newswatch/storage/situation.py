@@ -141,6 +141,15 @@ def _q_same_surname() -> sa.Select[Any]:
 
 
 @cache
+def _q_keyed_people() -> sa.Select[Any]:
+    """PERSON entities whose name key is one of ``:nks`` or whose surname key is one of ``:sks``."""
+    e = t.entity.c
+    return sa.select(t.entity).where(e.label == "PERSON", sa.or_(
+        e.name_key.in_(sa.bindparam("nks", expanding=True)),
+        e.surname_key.in_(sa.bindparam("sks", expanding=True))))
+
+
+@cache
 def _q_events_by_key() -> sa.Select[Any]:
     """(id, event_key) of the events whose key is one of ``:keys``, by id."""
     ev = t.event.c
@@ -170,9 +179,13 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
                      now: dt.datetime, known: Mapping[int, StoredRow] | None = None) -> dict[int, int]:
     """Labels, aliases, keys and identity links; returns entity id → identity root id.
 
-    The entity rows' changes are written in batches (one ``executemany`` per set of changed
-    columns), each batch before the next statement that reads or writes entities (an identity
-    look-up or merge), so every statement sees what it saw when each row was written at once.
+    The identity look-ups by name and surname key (:func:`_link_identity`) are answered from
+    one read of the PERSON entities with any of the article's keys, made before the first of
+    them: the article's own entities are taken as this loop has left them (keys set, merges
+    made), every other entity as read (a look-up changes none of the columns they are selected
+    by). The entity rows' changes are written in batches (one ``executemany`` per set of
+    changed columns), before a merge (it reads and writes labels and aliases) and at the end,
+    so every statement sees what it saw when each row was written at once.
     """
     if not entity_ids:
         return {}
@@ -191,8 +204,7 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
     merged: set[int] = set()
     for chunk in in_chunks(sorted(linkable)):
         merged.update(conn.scalars(_q_merged(), {"ids": chunk}))
-    pending = _EntityWrites(conn)
-    roots: dict[int, int] = {}
+    changes: dict[int, dict[str, Any]] = {}
     for key, eid in sorted(entity_ids.items()):
         row = rows[eid]
         mentions = by_key.get(key, [])
@@ -209,14 +221,66 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
         values: dict[str, Any] = {"labels": labels, "aliases": aliases}
         if row["label"] == "PERSON" and row["name_key"] is None and row["surname_key"] is None:
             values["name_key"], values["surname_key"] = name_keys(_english_name(key, row["canonical"]))
-        values = {k: v for k, v in values.items() if v != row[k]}
+        changes[eid] = {k: v for k, v in values.items() if v != row[k]}
+    pending = _EntityWrites(conn)
+    people = _KeyedPeople(conn, rows, changes)
+    roots: dict[int, int] = {}
+    for key, eid in sorted(entity_ids.items()):
+        values = changes[eid]
         if values:  # an entity seen before under the same forms needs no write
             pending.add(eid, values)
-        row = {**row, **values}
+        row = {**rows[eid], **values}
         rows[eid] = row
-        roots[eid] = _link_identity(conn, row, key, revision_id, now, eid in merged, pending.flush)
+        roots[eid] = _link_identity(conn, row, key, revision_id, now, eid in merged, pending, people)
+        if roots[eid] != row["id"] and row["identity_id"] is None:  # merged just now
+            rows[eid] = {**row, "identity_id": roots[eid]}
     pending.flush()
     return roots
+
+
+class _KeyedPeople:
+    """The identity look-ups of one article's entities (:func:`_link_identity`): the PERSON
+    entities with a name key or a surname key, read once, on the first look-up, for every key
+    the article's entities have (``rows`` with ``changes``). Entities of the article are taken
+    from ``rows`` (which the caller keeps as its loop leaves them), the others as read."""
+
+    def __init__(self, conn: Connection, rows: Mapping[int, StoredRow],
+                 changes: Mapping[int, Mapping[str, Any]]) -> None:
+        self._conn = conn
+        self._rows = rows
+        self._changes = changes
+        self._others: list[StoredRow] | None = None
+
+    def _read(self) -> list[StoredRow]:
+        if self._others is None:
+            nks: set[str] = set()
+            sks: set[str] = set()
+            for eid, row in self._rows.items():
+                now = {**row, **self._changes.get(eid, {})}
+                if now["name_key"]:
+                    nks.add(now["name_key"])
+                if now["surname_key"]:
+                    sks.add(now["surname_key"])
+            found: dict[int, StoredRow] = {}
+            for nk_chunk in in_chunks(sorted(nks)) if nks else iter([[]]):
+                for sk_chunk in in_chunks(sorted(sks)) if sks else iter([[]]):
+                    for r in self._conn.execute(_q_keyed_people(), {"nks": nk_chunk, "sks": sk_chunk}).mappings():
+                        found[int(r["id"])] = r
+            self._others = [r for i, r in sorted(found.items()) if i not in self._rows]
+        return self._others
+
+    def candidates(self, self_id: int, *, nk: str | None = None, sk: str | None = None) -> list[StoredRow]:
+        """PERSON entities other than ``self_id`` whose name key is ``nk``; or, with ``sk``,
+        whose surname key is ``sk`` and that have a name key (what :func:`_q_same_name` and
+        :func:`_q_same_surname` select)."""
+        out = []
+        for r in (*self._read(), *self._rows.values()):
+            if r["label"] != "PERSON" or r["id"] == self_id:
+                continue
+            if (nk is not None and r["name_key"] == nk) or (
+                    sk is not None and r["surname_key"] == sk and r["name_key"] is not None):
+                out.append(r)
+        return out
 
 
 class _EntityWrites:
@@ -265,10 +329,12 @@ def _alias_entries() -> dict[str, AliasEntry]:
 
 
 def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime,
-                   had_merge: bool, before_reads: Callable[[], None]) -> int:
+                   had_merge: bool, pending: _EntityWrites, people: _KeyedPeople | None = None) -> int:
     """The identity root of an entity row, merging it by the identity rules when it is new
     (``had_merge``: the entity was merged once, perhaps undone since: it is left alone).
-    ``before_reads`` is called before the first statement (it writes pending entity changes)."""
+    ``pending`` holds entity changes not written yet (written before a merge, which reads
+    labels and aliases); ``people`` answers the look-ups by name and surname key (else they
+    are read, after writing ``pending``)."""
     if row["identity_id"] is not None or key.startswith("alias:") or row["label"] != "PERSON":
         return _root(row)
     if had_merge:
@@ -276,7 +342,8 @@ def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int,
     nk, sk = row["name_key"], row["surname_key"]
     if not (nk or sk):
         return int(row["id"])  # nothing to look up by
-    before_reads()
+    if people is None:
+        pending.flush()
     target: StoredRow | None = None
     method, evidence = "", {}
     if nk and nk in _alias_name_index():
@@ -284,13 +351,15 @@ def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int,
         target = conn.execute(_q_entity_by_key(), {"key": f"alias:{alias_id}"}).mappings().first()
         method, evidence = "alias", {"name_key": nk, "alias_id": alias_id}
     if target is None and nk:
-        cands = list(conn.execute(_q_same_name(), {"nk": nk, "self_id": row["id"]}).mappings())
+        cands = (people.candidates(row["id"], nk=nk) if people is not None else
+                 list(conn.execute(_q_same_name(), {"nk": nk, "self_id": row["id"]}).mappings()))
         target = _unique_root(conn, cands)
         if target is not None:
             method = "name" if same_script(target["canonical"], row["canonical"]) else "transliteration"
             evidence = {"name_key": nk}
     if target is None and nk is None and sk:
-        cands = list(conn.execute(_q_same_surname(), {"sk": sk, "self_id": row["id"]}).mappings())
+        cands = (people.candidates(row["id"], sk=sk) if people is not None else
+                 list(conn.execute(_q_same_surname(), {"sk": sk, "self_id": row["id"]}).mappings()))
         target = _unique_root(conn, cands)
         if target is not None:
             method, evidence = "surname", {"surname_key": sk}
@@ -299,6 +368,7 @@ def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int,
     root = _root(target)
     if root == row["id"]:
         return int(row["id"])
+    pending.flush()
     _merge(conn, int(row["id"]), root, method, {**evidence, "from": row["canonical"], "to": target["canonical"]},
            revision_id, now)
     return root
