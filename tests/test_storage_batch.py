@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import newswatch
 from newswatch.errors import StorageError
 from newswatch.storage import Store
+
 from storage_samples import make_article
 
 
@@ -24,7 +25,7 @@ def _statements(store: Store) -> Iterator[list[str]]:
     """Every SQL statement the store's engine sends while the block runs, one line each."""
     seen: list[str] = []
 
-    def listen(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def listen(conn, cursor, statement, parameters, context, executemany) -> None:
         seen.append(" ".join(statement.split()))
 
     sa.event.listen(store.engine, "before_cursor_execute", listen)
