@@ -127,7 +127,8 @@ def main() -> int:
         lines = corpus.read_text(encoding="utf-8").splitlines()
         if args.limit:
             lines = lines[: args.limit]
-        corpus = Path(tmp) / "subset.jsonl"
+        # beside --db when given, so two runs store the same ``origin`` (the input's path)
+        corpus = args.db.with_suffix(".input.jsonl") if args.db else Path(tmp) / "subset.jsonl"
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
         db = args.db or Path(tmp) / "store.sqlite"
         if db.exists():
