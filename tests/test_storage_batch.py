@@ -60,8 +60,7 @@ def test_identity_look_ups_of_an_article_are_one_read(store: Store) -> None:
     assert len(by_key) == 1 and "name_key IN" in by_key[0]
 
 
-def test_a_batch_article_refused_late_leaves_later_articles_as_saving_them_alone(
-        store: Store, tmp_path: Path) -> None:
+def test_a_batch_article_refused_late_leaves_later_articles_as_saving_them_alone(store: Store, tmp_path: Path) -> None:
     """An article refused after it wrote its new outlet, places and mentions (its event has no
     stage: a NOT NULL column) takes them back with its savepoint; the batch must not reuse what it learnt from them
     (the outlet's id, the largest place_resolution id): the next article, of the same new
@@ -88,9 +87,11 @@ def test_a_batch_article_refused_late_leaves_later_articles_as_saving_them_alone
     try:
         for article in (batch()[0], batch()[2]):
             alone.save(article)
-        queries = ("SELECT id, revision_id, place_id FROM place_resolution ORDER BY id",
-                   "SELECT id, revision_id FROM event ORDER BY id",
-                   "SELECT a.id, s.id, s.name FROM article a JOIN source s ON s.id = a.source_id ORDER BY a.id")
+        queries = (
+            "SELECT id, revision_id, place_id FROM place_resolution ORDER BY id",
+            "SELECT id, revision_id FROM event ORDER BY id",
+            "SELECT a.id, s.id, s.name FROM article a JOIN source s ON s.id = a.source_id ORDER BY a.id",
+        )
         with store.read() as ours, alone.read() as theirs:
             for q in queries:
                 assert ours.execute(sa.text(q)).all() == theirs.execute(sa.text(q)).all(), q
