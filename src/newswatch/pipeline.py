@@ -30,7 +30,8 @@ The contract (checked here, not only documented):
   load against that article.
 
 The single list of stage names in their default order is :data:`DEFAULT_STAGES`; the
-package :mod:`newswatch.stages` imports one module per name from it to register the stages.
+function :func:`newswatch.stages.register_all` imports one module per name from it to register the
+stages (:func:`create` and :func:`default_pipeline` call it; importing the package alone does not).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from .errors import NewswatchError, PipelineConfigError, StageFailure
 from .model import Article, StageError
 
 #: The registered stages in their default order; the one list of stage names.
-#: ``newswatch.stages`` imports ``newswatch.stages.<name>`` for each to register it.
+#: ``newswatch.stages.register_all`` imports ``newswatch.stages.<name>`` for each to register it.
 DEFAULT_STAGES = ("language", "nlp", "entities", "quotes", "timexes", "figures", "geocode", "events", "claims")
 
 #: Fields an article has before any stage runs (filled by the readers).
@@ -241,6 +242,10 @@ def _same_class(a: Any, b: Any) -> bool:
 def create(name: str) -> Stage:
     """Instantiate a registered stage. Raises PipelineConfigError for an unknown name."""
     if name not in _REGISTRY:
+        from .stages import register_all
+
+        register_all()
+    if name not in _REGISTRY:
         raise PipelineConfigError(f"unknown stage {name!r}; known: {sorted(_REGISTRY)}")
     return _REGISTRY[name]()
 
@@ -394,8 +399,9 @@ class Pipeline:
 def default_pipeline(on_error: str = "raise", stages: Iterable[str] = DEFAULT_STAGES) -> Pipeline:
     """The standard analysis pipeline (everything after extraction).
 
-    Importing :mod:`newswatch.stages` registers the stages; models load in ``initialize``.
+    :func:`newswatch.stages.register_all` registers the stages; models load in ``initialize``.
     """
-    from . import stages as _stages  # noqa: F401 - registers stage classes
+    from .stages import register_all
 
+    register_all()
     return Pipeline([create(n) for n in stages], on_error=on_error)

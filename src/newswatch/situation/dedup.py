@@ -49,7 +49,9 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
 
     A text shorter than ``k`` words gives one shingle of all its words (or none when empty).
     """
-    words = [fold(w) for w in _WORD_RE.findall(text)]
+    raw = _WORD_RE.findall(text)
+    folded = {w: fold(w) for w in set(raw)}  # each distinct word folded once
+    words = [folded[w] for w in raw]
     if len(words) < k:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
@@ -99,7 +101,8 @@ def signature(text: str) -> np.ndarray:
     sh = shingles(text)
     if not sh:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    hv = np.frombuffer(b"".join(hashlib.sha1(s).digest()[:4] for s in sh), dtype="<u4")
+    sha1 = hashlib.sha1
+    hv = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in sh]), dtype="<u4")
     a, b = _permutations()
     return np.asarray((_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0), dtype=np.uint32)
 

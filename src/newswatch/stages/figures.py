@@ -88,6 +88,8 @@ YEAR_MIN, YEAR_MAX = 1600, 2099
 
 _EN_NUM = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _RU_NUM = re.compile(r"^\d+(?:[,.]\d+)?$")
+#: The first character of every pattern above (and of a Russian thousands group).
+_DIGIT_START = re.compile(r"\d")
 _RANGE_TOKEN = re.compile(r"^(\d+(?:[.,]\d+)?)[-–—](\d+(?:[.,]\d+)?)$")
 #: Blocked patterns on raw text: phone numbers, slashed numbers (dates, fractions, 24/7),
 #: clock times, numbers glued to letters on either side.
@@ -192,6 +194,9 @@ class FigureFinder:
             lx["currency_multi"] = {tuple(k.split()): v for k, v in lx["currency_words"].items()}
             lx["percent_multi"] = [tuple(p.split()) for p in lx["percent_words"]]
             lx["id_set"] = {w.rstrip(".") for w in lx["id_labels"]}
+            # lower-case words a figure phrase may start with (see _may_start)
+            lx["phrase_starts"] = frozenset({*lx["currency_symbols"], "a", "an", *lx["vague_plurals"],
+                                             *lx["number_words"]})
             self.lex[lang] = lx
         self._day_ranges = {lang: self._day_range_re({m.lower() for m in timex_lex[lang]["months"]}, lang)
                             for lang in ("en", "ru")}
@@ -210,6 +215,15 @@ class FigureFinder:
     def _key(self, t: Token, lang: str) -> str:
         """The lexicon key of a token: English lower-case text, Russian lemma."""
         return t.text.lower() if lang == "en" else (t.lemma or t.text).lower()
+
+    def _may_start(self, t: Token, lang: str) -> bool:
+        """Whether :meth:`_phrase` can find a phrase starting at token ``t``: only at a currency
+        symbol, "a"/"an", a vague plural, a number word (English text, Russian text or lemma) or
+        a token starting with a digit (every number pattern does). A cheap test run on every
+        token, so that the phrase parser runs only on these (the others give None there)."""
+        starts = self.lex[lang]["phrase_starts"]
+        return (t.text.lower() in starts or _DIGIT_START.match(t.text) is not None
+                or (lang != "en" and (t.lemma or t.text).lower() in starts))
 
     def _num_value(self, t: Token, lang: str) -> tuple[float, bool] | None:
         """(value, written_with_digits) of a number token, or None."""
@@ -623,7 +637,7 @@ class FigureFinder:
         out: list[Figure] = []
         i = 0
         while i < len(toks):
-            ph = self._phrase(toks, i, lang, text)
+            ph = self._phrase(toks, i, lang, text) if self._may_start(toks[i], lang) else None
             if ph is None:
                 i += 1
                 continue

@@ -12,6 +12,7 @@ PostgreSQL goes through psycopg 3; writers serialise on transaction-scoped advis
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,6 +170,27 @@ def inserted_id(result: CursorResult[Any]) -> int:
 IN_CHUNK = 500
 
 
+#: ``Connection.info`` key of a dict that a batch of saves on SQLite (``Store.save_many``) puts
+#: there for the length of its write transaction: table name -> the largest id in the table, as
+#: :func:`insert_returning_ids` last left it, so that each later call skips its ``max(id)``
+#: query (the transaction holds the database's write lock: no other writer adds rows). The
+#: batch empties the dict whenever a savepoint is rolled back (the rows it took back lower the
+#: largest id) and removes it at the end of the transaction.
+BATCH_TOPS = "newswatch_batch_tops"
+
+
+@functools.cache
+def _max_id(table: sa.Table) -> sa.Select[tuple[Any]]:
+    return sa.select(sa.func.max(table.c.id))
+
+
+@functools.cache
+def insert_statement(table: sa.Table) -> sa.Insert:
+    """``INSERT INTO table``, built once per table: a statement object keeps its cache key, so
+    executing the same object again skips building and keying it."""
+    return sa.insert(table)
+
+
 def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` in order and return their new ``id`` values, in the same order: one
     statement where the backend returns ids from a many-row insert in parameter order (SQLite
@@ -179,14 +201,20 @@ def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str,
     inserted without an id takes the largest id in the table plus one (the ``INTEGER PRIMARY
     KEY`` is the rowid; https://www.sqlite.org/autoinc.html): the rows are given those ids
     explicitly, in one ``executemany`` after one ``max(id)``, since SQLite does not promise
-    the order of ``RETURNING`` rows.
+    the order of ``RETURNING`` rows. Inside a batch of saves the largest id comes from the
+    batch's record (:data:`BATCH_TOPS`) after the table's first insert.
     """
     if not rows:
         return []
     if conn.dialect.name == "sqlite":
-        top = int(conn.scalar(sa.select(sa.func.max(table.c.id))) or 0)
+        known: dict[str, int] | None = conn.info.get(BATCH_TOPS)
+        top = known.get(table.name) if known is not None else None
+        if top is None:
+            top = int(conn.scalar(_max_id(table)) or 0)
         ids = list(range(top + 1, top + 1 + len(rows)))
-        conn.execute(sa.insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        conn.execute(insert_statement(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        if known is not None:
+            known[table.name] = top + len(rows)
         return ids
     if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
         stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)

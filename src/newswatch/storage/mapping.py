@@ -106,6 +106,10 @@ def _is_bool(hint: Any) -> bool:
     return isinstance(hint, types.UnionType) and bool in typing.get_args(hint)
 
 
+#: Value types :func:`_to_value` returns as they are (checked by exact type, the common case).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _to_value(value: Any) -> Any:
     """A field value as a column (or JSON) value: lists copied, dataclasses as dicts."""
     if isinstance(value, list):
@@ -177,13 +181,20 @@ class RowMap:
         return self.renames.get(name, name)
 
     @cached_property
-    def _plan(self) -> tuple[tuple[str, Flatten | None, str, bool], ...]:
-        """Per stored field, in field order: (name, its :data:`FLATTEN` entry or None, its
-        column, whether ``table`` has that column). Worked out once and kept (the class, the
+    def _plan(self) -> tuple[tuple[str, tuple[tuple[str, str], ...] | None, str, bool], ...]:
+        """Per stored field, in field order: (name, for a flattened field the (nested field,
+        column) pairs of its :data:`FLATTEN` entry in the nested class's field order, else None;
+        its column; whether ``table`` has that column). Worked out once and kept (the class, the
         table and the fields do not change), so :meth:`to_row` does not repeat it per item."""
         columns = self.table.c
-        return tuple((f.name, FLATTEN.get(_hints(self.cls)[f.name]), self.column(f.name),
-                      self.column(f.name) in columns) for f in self._stored())
+        plan = []
+        for f in self._stored():
+            hint = _hints(self.cls)[f.name]
+            nested = FLATTEN.get(hint)
+            pairs = None if nested is None else tuple(
+                (n.name, nested.column(n.name)) for n in dataclasses.fields(hint))
+            plan.append((f.name, pairs, self.column(f.name), self.column(f.name) in columns))
+        return tuple(plan)
 
     def to_row(self, item: Any) -> Row:
         """The column values of ``item`` (stored fields only; no ids, no foreign keys)."""
@@ -192,12 +203,12 @@ class RowMap:
         for name, nested, column, has_column in self._plan:
             value = getattr(item, name)
             if nested is not None:
-                for n in dataclasses.fields(value):
-                    row[nested.column(n.name)] = getattr(value, n.name)
+                for n, col in nested:
+                    row[col] = getattr(value, n)
             elif has_column:
-                row[column] = _to_value(value)
+                row[column] = value if type(value) in _PLAIN else _to_value(value)
             else:
-                rest[name] = _to_value(value)
+                rest[name] = value if type(value) in _PLAIN else _to_value(value)
         if self.rest is not None:
             row[self.rest] = rest
         return row

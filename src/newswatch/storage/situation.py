@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -38,16 +38,18 @@ from sqlalchemy.engine import Connection
 from ..model import Article, Claim, Event, EventParty
 from ..situation import dedup
 from ..situation.identity import name_keys, same_script, script
-from ..stages.entities.aliases import AliasEntry, load_entries
 from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock, in_chunks, insert_returning_ids, inserted_id
+from .engine import advisory_lock, in_chunks, insert_returning_ids, insert_statement, inserted_id
 from .mapping import StoredRow
 
 #: Most surface forms kept per language in ``entity.aliases``.
 MAX_ALIASES_PER_LANGUAGE = 30
+
+if TYPE_CHECKING:
+    from ..stages.entities.aliases import AliasEntry
 
 InsertIgnore = Callable[[sa.Table], Any]
 
@@ -100,6 +102,76 @@ def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: i
     _save_claims(conn, insert_ignore, revision_id, article, entity_ids, roots, now)
 
 
+# Statements run for every saved revision, built once (a statement object keeps its cache key,
+# so executing the same object again skips building and keying it); ``:name`` parameters,
+# ``in_`` lists expanding.
+
+
+@cache
+def _q_merged() -> sa.Select[tuple[int]]:
+    """Entities of ``:ids`` merged once (``entity_merge`` rows)."""
+    return sa.select(st.entity_merge.c.entity_id).where(
+        st.entity_merge.c.entity_id.in_(sa.bindparam("ids", expanding=True)))
+
+
+@cache
+def _q_entity_by_key() -> sa.Select[Any]:
+    return sa.select(t.entity).where(t.entity.c.key == sa.bindparam("key"))
+
+
+@cache
+def _q_entity_by_id() -> sa.Select[Any]:
+    return sa.select(t.entity).where(t.entity.c.id == sa.bindparam("id"))
+
+
+@cache
+def _q_same_name() -> sa.Select[Any]:
+    """PERSON entities with the name key ``:nk`` other than ``:self_id``."""
+    e = t.entity.c
+    return sa.select(t.entity).where(e.label == "PERSON", e.name_key == sa.bindparam("nk"),
+                                     e.id != sa.bindparam("self_id"))
+
+
+@cache
+def _q_same_surname() -> sa.Select[Any]:
+    """PERSON entities with the surname key ``:sk`` and a name key, other than ``:self_id``."""
+    e = t.entity.c
+    return sa.select(t.entity).where(e.label == "PERSON", e.surname_key == sa.bindparam("sk"),
+                                     e.name_key.is_not(None), e.id != sa.bindparam("self_id"))
+
+
+@cache
+def _q_keyed_people() -> sa.Select[Any]:
+    """PERSON entities whose name key is one of ``:nks`` or whose surname key is one of ``:sks``."""
+    e = t.entity.c
+    return sa.select(t.entity).where(e.label == "PERSON", sa.or_(
+        e.name_key.in_(sa.bindparam("nks", expanding=True)),
+        e.surname_key.in_(sa.bindparam("sks", expanding=True))))
+
+
+@cache
+def _q_events_by_key() -> sa.Select[Any]:
+    """(id, event_key) of the events whose key is one of ``:keys``, by id."""
+    ev = t.event.c
+    return sa.select(ev.id, ev.event_key).where(
+        ev.event_key.in_(sa.bindparam("keys", expanding=True))).order_by(ev.id)
+
+
+@cache
+def _q_event_mentions() -> sa.Select[Any]:
+    """(event_id, revision_id, detail) of the mentions of the events ``:ids``, by id."""
+    m = st.event_mention.c
+    return sa.select(m.event_id, m.revision_id, m.detail).where(
+        m.event_id.in_(sa.bindparam("ids", expanding=True))).order_by(m.id)
+
+
+@cache
+def _q_claim_groups() -> sa.Select[Any]:
+    """(id, key) of the claim groups whose key is one of ``:keys``."""
+    g = st.claim_group.c
+    return sa.select(g.id, g.key).where(g.key.in_(sa.bindparam("keys", expanding=True)))
+
+
 # -- 1. entities ------------------------------------------------------------------------------------
 
 
@@ -107,9 +179,13 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
                      now: dt.datetime, known: Mapping[int, StoredRow] | None = None) -> dict[int, int]:
     """Labels, aliases, keys and identity links; returns entity id → identity root id.
 
-    The entity rows' changes are written in batches (one ``executemany`` per set of changed
-    columns), each batch before the next statement that reads or writes entities (an identity
-    look-up or merge), so every statement sees what it saw when each row was written at once.
+    The identity look-ups by name and surname key (:func:`_link_identity`) are answered from
+    one read of the PERSON entities with any of the article's keys, made before the first of
+    them: the article's own entities are taken as this loop has left them (keys set, merges
+    made), every other entity as read (a look-up changes none of the columns they are selected
+    by). The entity rows' changes are written in batches (one ``executemany`` per set of
+    changed columns), before a merge (it reads and writes labels and aliases) and at the end,
+    so every statement sees what it saw when each row was written at once.
     """
     if not entity_ids:
         return {}
@@ -127,10 +203,8 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
                 and not key.startswith("alias:") and rows[eid]["label"] == "PERSON"]
     merged: set[int] = set()
     for chunk in in_chunks(sorted(linkable)):
-        merged.update(conn.scalars(sa.select(st.entity_merge.c.entity_id)
-                                   .where(st.entity_merge.c.entity_id.in_(chunk))))
-    pending = _EntityWrites(conn)
-    roots: dict[int, int] = {}
+        merged.update(conn.scalars(_q_merged(), {"ids": chunk}))
+    changes: dict[int, dict[str, Any]] = {}
     for key, eid in sorted(entity_ids.items()):
         row = rows[eid]
         mentions = by_key.get(key, [])
@@ -147,14 +221,66 @@ def _update_entities(conn: Connection, article: Article, entity_ids: Mapping[str
         values: dict[str, Any] = {"labels": labels, "aliases": aliases}
         if row["label"] == "PERSON" and row["name_key"] is None and row["surname_key"] is None:
             values["name_key"], values["surname_key"] = name_keys(_english_name(key, row["canonical"]))
-        values = {k: v for k, v in values.items() if v != row[k]}
+        changes[eid] = {k: v for k, v in values.items() if v != row[k]}
+    pending = _EntityWrites(conn)
+    people = _KeyedPeople(conn, rows, changes)
+    roots: dict[int, int] = {}
+    for key, eid in sorted(entity_ids.items()):
+        values = changes[eid]
         if values:  # an entity seen before under the same forms needs no write
             pending.add(eid, values)
-        row = {**row, **values}
+        row = {**rows[eid], **values}
         rows[eid] = row
-        roots[eid] = _link_identity(conn, row, key, revision_id, now, eid in merged, pending.flush)
+        roots[eid] = _link_identity(conn, row, key, revision_id, now, eid in merged, pending, people)
+        if roots[eid] != row["id"] and row["identity_id"] is None:  # merged just now
+            rows[eid] = {**row, "identity_id": roots[eid]}
     pending.flush()
     return roots
+
+
+class _KeyedPeople:
+    """The identity look-ups of one article's entities (:func:`_link_identity`): the PERSON
+    entities with a name key or a surname key, read once, on the first look-up, for every key
+    the article's entities have (``rows`` with ``changes``). Entities of the article are taken
+    from ``rows`` (which the caller keeps as its loop leaves them), the others as read."""
+
+    def __init__(self, conn: Connection, rows: Mapping[int, StoredRow],
+                 changes: Mapping[int, Mapping[str, Any]]) -> None:
+        self._conn = conn
+        self._rows = rows
+        self._changes = changes
+        self._others: list[StoredRow] | None = None
+
+    def _read(self) -> list[StoredRow]:
+        if self._others is None:
+            nks: set[str] = set()
+            sks: set[str] = set()
+            for eid, row in self._rows.items():
+                now = {**row, **self._changes.get(eid, {})}
+                if now["name_key"]:
+                    nks.add(now["name_key"])
+                if now["surname_key"]:
+                    sks.add(now["surname_key"])
+            found: dict[int, StoredRow] = {}
+            for nk_chunk in in_chunks(sorted(nks)) if nks else iter([[]]):
+                for sk_chunk in in_chunks(sorted(sks)) if sks else iter([[]]):
+                    for r in self._conn.execute(_q_keyed_people(), {"nks": nk_chunk, "sks": sk_chunk}).mappings():
+                        found[int(r["id"])] = r
+            self._others = [r for i, r in sorted(found.items()) if i not in self._rows]
+        return self._others
+
+    def candidates(self, self_id: int, *, nk: str | None = None, sk: str | None = None) -> list[StoredRow]:
+        """PERSON entities other than ``self_id`` whose name key is ``nk``; or, with ``sk``,
+        whose surname key is ``sk`` and that have a name key (what :func:`_q_same_name` and
+        :func:`_q_same_surname` select)."""
+        out = []
+        for r in (*self._read(), *self._rows.values()):
+            if r["label"] != "PERSON" or r["id"] == self_id:
+                continue
+            if (nk is not None and r["name_key"] == nk) or (
+                    sk is not None and r["surname_key"] == sk and r["name_key"] is not None):
+                out.append(r)
+        return out
 
 
 class _EntityWrites:
@@ -196,40 +322,44 @@ def _english_name(key: str, canonical: str) -> str:
 @cache
 def _alias_entries() -> dict[str, AliasEntry]:
     """The alias file's entries by id, loaded once per process (names only: no matching index,
-    so the process that stores does not load pymorphy2 for it)."""
+    so the process that stores does not load pymorphy2 for it), imported on first use."""
+    from ..stages.entities.aliases import load_entries
+
     return load_entries()
 
 
 def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int, now: dt.datetime,
-                   had_merge: bool, before_reads: Callable[[], None]) -> int:
+                   had_merge: bool, pending: _EntityWrites, people: _KeyedPeople | None = None) -> int:
     """The identity root of an entity row, merging it by the identity rules when it is new
     (``had_merge``: the entity was merged once, perhaps undone since: it is left alone).
-    ``before_reads`` is called before the first statement (it writes pending entity changes)."""
+    ``pending`` holds entity changes not written yet (written before a merge, which reads
+    labels and aliases); ``people`` answers the look-ups by name and surname key (else they
+    are read, after writing ``pending``)."""
     if row["identity_id"] is not None or key.startswith("alias:") or row["label"] != "PERSON":
         return _root(row)
     if had_merge:
         return _root(row)
-    e = t.entity.c
     nk, sk = row["name_key"], row["surname_key"]
     if not (nk or sk):
         return int(row["id"])  # nothing to look up by
-    before_reads()
+    if people is None:
+        pending.flush()
     target: StoredRow | None = None
     method, evidence = "", {}
     if nk and nk in _alias_name_index():
         alias_id = _alias_name_index()[nk]
-        target = conn.execute(sa.select(t.entity).where(e.key == f"alias:{alias_id}")).mappings().first()
+        target = conn.execute(_q_entity_by_key(), {"key": f"alias:{alias_id}"}).mappings().first()
         method, evidence = "alias", {"name_key": nk, "alias_id": alias_id}
     if target is None and nk:
-        cands = list(conn.execute(sa.select(t.entity).where(e.label == "PERSON", e.name_key == nk,
-                                                             e.id != row["id"])).mappings())
+        cands = (people.candidates(row["id"], nk=nk) if people is not None else
+                 list(conn.execute(_q_same_name(), {"nk": nk, "self_id": row["id"]}).mappings()))
         target = _unique_root(conn, cands)
         if target is not None:
             method = "name" if same_script(target["canonical"], row["canonical"]) else "transliteration"
             evidence = {"name_key": nk}
     if target is None and nk is None and sk:
-        cands = list(conn.execute(sa.select(t.entity).where(e.label == "PERSON", e.surname_key == sk,
-                                                             e.name_key.is_not(None), e.id != row["id"])).mappings())
+        cands = (people.candidates(row["id"], sk=sk) if people is not None else
+                 list(conn.execute(_q_same_surname(), {"sk": sk, "self_id": row["id"]}).mappings()))
         target = _unique_root(conn, cands)
         if target is not None:
             method, evidence = "surname", {"surname_key": sk}
@@ -238,6 +368,7 @@ def _link_identity(conn: Connection, row: StoredRow, key: str, revision_id: int,
     root = _root(target)
     if root == row["id"]:
         return int(row["id"])
+    pending.flush()
     _merge(conn, int(row["id"]), root, method, {**evidence, "from": row["canonical"], "to": target["canonical"]},
            revision_id, now)
     return root
@@ -249,7 +380,7 @@ def _unique_root(conn: Connection, cands: Sequence[StoredRow]) -> StoredRow | No
     if len(roots) != 1:
         return None
     root_id = roots.pop()
-    return conn.execute(sa.select(t.entity).where(t.entity.c.id == root_id)).mappings().first()
+    return conn.execute(_q_entity_by_id(), {"id": root_id}).mappings().first()
 
 
 def _merge(conn: Connection, entity_id: int, root_id: int, method: str, evidence: dict[str, Any],
@@ -323,10 +454,10 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
                 best = (sim, int(rid))
     same_article = set(article_revisions) if article_revisions is not None else set(
         conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
-    conn.execute(sa.insert(st.revision_minhash), {
+    conn.execute(insert_statement(st.revision_minhash), {
         "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
         "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)})
-    conn.execute(sa.insert(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
+    conn.execute(insert_statement(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
                                                for i, bucket in enumerate(buckets)])
     if best is None:
         return {revision_id} | same_article
@@ -387,13 +518,11 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
     keys = [event_key(ev, entity_ids, roots) for ev in article.events]
     candidates: dict[str, list[int]] = {}
     for chunk in in_chunks(sorted(set(keys))):
-        for eid, key in conn.execute(sa.select(ev_t.c.id, ev_t.c.event_key)
-                                     .where(ev_t.c.event_key.in_(chunk)).order_by(ev_t.c.id)):
+        for eid, key in conn.execute(_q_events_by_key(), {"keys": chunk}):
             candidates.setdefault(key, []).append(int(eid))
     seen: dict[int, list[tuple[int, Any]]] = {}
     for chunk in in_chunks(sorted({c for cs in candidates.values() for c in cs})):
-        for eid, rev, detail in conn.execute(sa.select(m_t.c.event_id, m_t.c.revision_id, m_t.c.detail)
-                                             .where(m_t.c.event_id.in_(chunk)).order_by(m_t.c.id)):
+        for eid, rev, detail in conn.execute(_q_event_mentions(), {"ids": chunk}):
             seen.setdefault(int(eid), []).append((rev, detail))
     taken: set[int] = set()  # earlier events given a mention of this revision
     choices: list[int | None] = []  # the earlier event each event joins, or None (a new one)
@@ -427,7 +556,7 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
             })
     new_ids = iter(insert_returning_ids(conn, ev_t, new_rows))
     event_ids = [found if found is not None else next(new_ids) for found in choices]
-    conn.execute(sa.insert(m_t), [{"revision_id": revision_id, "event_id": eid, **mp.to_row(m_t, ev)}
+    conn.execute(insert_statement(m_t), [{"revision_id": revision_id, "event_id": eid, **mp.to_row(m_t, ev)}
                                   for ev, eid in zip(article.events, event_ids, strict=True)])
     if taken:
         conn.execute(_count_mention, [{"event_pk": eid} for eid in sorted(taken)])
@@ -468,7 +597,6 @@ def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int
     inserted in claim order, an existing key left as it is), then the claims are written."""
     if not article.claims:
         return
-    g = st.claim_group.c
     keyed = [(c, *claim_group_key(c, entity_ids, roots, f"{article.id or revision_id}@{c.start}"))
              for c in article.claims]
     conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), [{
@@ -476,8 +604,8 @@ def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int
         "property": c.property, "unit": c.unit, "created_at": now} for c, key, subject_id in keyed])
     group_ids: dict[str, int] = {}
     for chunk in in_chunks(sorted({key for _, key, _ in keyed})):
-        group_ids.update((k, int(i)) for i, k in conn.execute(sa.select(g.id, g.key).where(g.key.in_(chunk))))
-    conn.execute(sa.insert(st.claim), [{"revision_id": revision_id, "group_id": group_ids[key],
+        group_ids.update((k, int(i)) for i, k in conn.execute(_q_claim_groups(), {"keys": chunk}))
+    conn.execute(insert_statement(st.claim), [{"revision_id": revision_id, "group_id": group_ids[key],
                                         "subject_entity_id": subject_id, **mp.to_row(st.claim, c)}
                                        for c, key, subject_id in keyed])
 

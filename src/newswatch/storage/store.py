@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,10 +51,12 @@ from . import mapping as mp
 from . import schema as t
 from . import situation as sit
 from .engine import (
+    BATCH_TOPS,
     advisory_lock,
     busy_timeout_seconds,
     in_chunks,
     insert_returning_ids,
+    insert_statement,
     inserted_id,
     make_engine,
     normalise_url,
@@ -369,12 +372,17 @@ class Store:
             a.ensure_id()
         try:
             with self.engine.connect() as conn:  # one read connection for the whole batch
-                for i, a in enumerate(articles):
-                    try:
-                        results[i] = self._unchanged_on(conn, a)
-                    except SQLAlchemyError as exc:
-                        results[i] = self._save_error(a, exc)
-                        conn.rollback()  # PostgreSQL refuses statements after an error until then
+                try:
+                    for i, found in enumerate(self._unchanged_batch(conn, articles)):
+                        results[i] = found
+                except SQLAlchemyError:
+                    conn.rollback()  # PostgreSQL refuses statements after an error until then
+                    for i, a in enumerate(articles):  # one by one, to tell which failed
+                        try:
+                            results[i] = self._unchanged_on(conn, a)
+                        except SQLAlchemyError as exc:
+                            results[i] = self._save_error(a, exc)
+                            conn.rollback()
         except SQLAlchemyError as exc:  # no connection at all
             for i, a in enumerate(articles):
                 if results[i] is None:
@@ -390,17 +398,31 @@ class Store:
                     # would number the rows of agg_event_place and agg_timeline_revision
                     # differently from one-by-one saves (same values, other ids).
                     uncounted: list[int] | None = [] if self.backend == "sqlite" else None
-                    for i in todo:
-                        before = list(uncounted or ())
-                        try:
-                            with conn.begin_nested():
-                                results[i] = self._save_locked(conn, articles[i], uncounted)
-                        except SQLAlchemyError as exc:
-                            if uncounted is not None:
-                                uncounted[:] = before  # what the savepoint took back
-                            results[i] = self._save_error(articles[i], exc)
-                    if uncounted:
-                        agg.add_revisions(conn, uncounted)
+                    # what the batch learns once and uses again: source ids by name, and on
+                    # SQLite the largest ids (engine.BATCH_TOPS); emptied when a savepoint is
+                    # rolled back, since what it took back may be in them
+                    sources: dict[str, int] = {}
+                    tops: dict[str, int] = {}
+                    conn.info[BATCH_SOURCES] = sources
+                    if self.backend == "sqlite":
+                        conn.info[BATCH_TOPS] = tops
+                    try:
+                        for i in todo:
+                            before = list(uncounted or ())
+                            try:
+                                with conn.begin_nested():
+                                    results[i] = self._save_locked(conn, articles[i], uncounted)
+                            except SQLAlchemyError as exc:
+                                if uncounted is not None:
+                                    uncounted[:] = before  # what the savepoint took back
+                                sources.clear()
+                                tops.clear()
+                                results[i] = self._save_error(articles[i], exc)
+                        if uncounted:
+                            agg.add_revisions(conn, uncounted)
+                    finally:
+                        conn.info.pop(BATCH_SOURCES, None)
+                        conn.info.pop(BATCH_TOPS, None)
             except OperationalError as exc:  # locked past the busy timeout, read-only...
                 for i in todo:  # nothing of the batch is stored; retrying would wait again
                     results[i] = self._save_error(articles[i], exc)
@@ -427,6 +449,29 @@ class Store:
         one; else None, with ``article.id`` left as resolved. Raises SQLAlchemyError."""
         with self.engine.connect() as conn:
             return self._unchanged_on(conn, article)
+
+    def _unchanged_batch(self, conn: Connection, articles: list[Article]) -> list[SaveResult | None]:
+        """:meth:`_unchanged_on` of each article, in order, with one query for the whole batch
+        (per :data:`~newswatch.storage.engine.IN_CHUNK` articles) instead of one per article:
+        the revisions of the batch's articles whose hash is one of the batch's texts, the
+        newest (highest ``seq``) kept per article and hash. Raises SQLAlchemyError."""
+        for a in articles:
+            a.id = self._resolve_capture_id(conn, a)
+        wanted = sorted({a.id for a in articles})
+        digests = sorted({a.content_hash for a in articles})
+        newest: dict[tuple[str, str], StoredRow] = {}
+        for ids in in_chunks(wanted):
+            for hashes in in_chunks(digests):
+                for row in conn.execute(_same_texts_query(), {"ids": ids, "hashes": hashes}).mappings():
+                    key = (row["article_id"], row["content_hash"])
+                    kept = newest.get(key)
+                    if kept is None or row["seq"] > kept["seq"]:
+                        newest[key] = row
+        out: list[SaveResult | None] = []
+        for a in articles:
+            found = newest.get((a.id, a.content_hash))
+            out.append(None if found is None else SaveResult(STATUS_UNCHANGED, a.id, int(found["id"])))
+        return out
 
     def _unchanged_on(self, conn: Connection, article: Article) -> SaveResult | None:
         """:meth:`_unchanged_fast` on the caller's read connection."""
@@ -669,16 +714,12 @@ class Store:
 
     def _same_text(self, conn: Connection, article_id: str, digest: str) -> RevisionInfo | None:
         """The newest revision of ``article_id`` whose text has the SHA-256 ``digest``, if any."""
-        r = t.revision.c
-        row = (conn.execute(self._revision_select().where(r.article_id == article_id, r.content_hash == digest)
-                            .order_by(r.seq.desc()).limit(1)).mappings().first())
+        row = conn.execute(_same_text_query(), {"article": article_id, "digest": digest}).mappings().first()
         return self._revision_info(row) if row is not None else None
 
     def _revisions_newest_first(self, conn: Connection, article_id: str) -> list[RevisionInfo]:
         """Every revision of ``article_id``, the latest (highest ``seq``) first."""
-        r = t.revision.c
-        rows = conn.execute(self._revision_select().where(r.article_id == article_id)
-                            .order_by(r.seq.desc())).mappings()
+        rows = conn.execute(_revisions_query(), {"article": article_id}).mappings()
         return [self._revision_info(row) for row in rows]
 
     def _latest(self, conn: Connection, article_id: str) -> RevisionInfo | None:
@@ -801,22 +842,27 @@ class Store:
         Keys are handled in sorted order so that PostgreSQL writers lock them in one order.
         """
         keys = sorted(rows)
-        column = table.c[key]
+        select = _keyed_query(table, key)
         found: dict[str, StoredRow] = {}
         for chunk in in_chunks(keys):
-            for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
+            for row in conn.execute(select, {"keys": chunk}).mappings():
                 found[row[key]] = row
         missing = [rows[k] for k in keys if k not in found]
         if missing:
-            conn.execute(self._insert_dialect(table).on_conflict_do_nothing(), missing)
+            conn.execute(_insert_ignore(self.backend, table), missing)
             for chunk in in_chunks([k for k in keys if k not in found]):
-                for row in conn.execute(sa.select(table).where(column.in_(chunk))).mappings():
+                for row in conn.execute(select, {"keys": chunk}).mappings():
                     found[row[key]] = row
         return found
 
     def _ensure_source(self, conn: Connection, article: Article) -> int | None:
+        """The id of the article's outlet row, created when new; inside a batch of saves the
+        ids found are kept for the batch (``BATCH_SOURCES``; a source row is never changed)."""
         if not article.source:
             return None
+        known: dict[str, int] | None = conn.info.get(BATCH_SOURCES)
+        if known is not None and article.source in known:
+            return known[article.source]
         row = {
             "name": article.source,
             "home_url": _home_url(article.url),
@@ -824,13 +870,16 @@ class Store:
             "country": None,
         }
         stored = self._ensure_keyed(conn, t.source, "name", {article.source: row})
-        return int(stored[article.source]["id"])
+        source_id = int(stored[article.source]["id"])
+        if known is not None:
+            known[article.source] = source_id
+        return source_id
 
     @staticmethod
     def _insert_article(
         conn: Connection, article: Article, source_id: int | None, now: dt.datetime
     ) -> None:
-        conn.execute(sa.insert(t.article), {**_article_row(article, source_id), "first_seen": now})
+        conn.execute(insert_statement(t.article), {**_article_row(article, source_id), "first_seen": now})
 
     @staticmethod
     def _update_article(conn: Connection, article: Article, source_id: int | None) -> None:
@@ -846,7 +895,7 @@ class Store:
         conn: Connection, article: Article, seq: int, digest: str, now: dt.datetime
     ) -> int:
         result = conn.execute(
-            sa.insert(t.revision),
+            insert_statement(t.revision),
             {
                 "article_id": article.id,
                 "seq": seq,
@@ -873,7 +922,7 @@ class Store:
                 for x in items
             ]
             if batch:
-                conn.execute(sa.insert(table), batch)
+                conn.execute(insert_statement(table), batch)
 
         insert(t.stage_error, article.errors)
         entity_rows = self._ensure_entities(conn, article.entities)
@@ -950,7 +999,54 @@ class Store:
                 for m in p.mentions
             )
         if mention_rows:
-            conn.execute(sa.insert(t.place_mention), mention_rows)
+            conn.execute(insert_statement(t.place_mention), mention_rows)
+
+
+#: ``Connection.info`` key of the source ids a batch of saves has found (name -> id), for the
+#: length of its write transaction (:meth:`Store.save_many`).
+BATCH_SOURCES = "newswatch_batch_sources"
+
+
+# Statements the saves run for every article, built once: a statement object keeps its cache
+# key, so executing the same object again skips building and keying it (SQLAlchemy's compiled
+# cache is keyed on it either way).
+
+
+@cache
+def _revisions_query() -> sa.Select[Any]:
+    """Every revision of the article ``:article``, the latest (highest ``seq``) first."""
+    r = t.revision.c
+    return Store._revision_select().where(r.article_id == sa.bindparam("article")).order_by(r.seq.desc())
+
+
+@cache
+def _same_text_query() -> sa.Select[Any]:
+    """The newest revision of the article ``:article`` whose hash is ``:digest``."""
+    r = t.revision.c
+    return (Store._revision_select().where(r.article_id == sa.bindparam("article"),
+                                           r.content_hash == sa.bindparam("digest"))
+            .order_by(r.seq.desc()).limit(1))
+
+
+@cache
+def _same_texts_query() -> sa.Select[Any]:
+    """The revisions of the articles ``:ids`` whose hash is one of ``:hashes`` (lists)."""
+    r = t.revision.c
+    return Store._revision_select().where(r.article_id.in_(sa.bindparam("ids", expanding=True)),
+                                          r.content_hash.in_(sa.bindparam("hashes", expanding=True)))
+
+
+@cache
+def _keyed_query(table: sa.Table, key: str) -> sa.Select[Any]:
+    """The rows of ``table`` whose ``key`` column is one of ``:keys`` (a list)."""
+    return sa.select(table).where(table.c[key].in_(sa.bindparam("keys", expanding=True)))
+
+
+@cache
+def _insert_ignore(backend: str, table: sa.Table) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` into ``table`` for ``backend``."""
+    insert = pg_dialect.insert(table) if backend == "postgresql" else sqlite_dialect.insert(table)
+    return insert.on_conflict_do_nothing()
 
 
 class _SpeakerResolver:

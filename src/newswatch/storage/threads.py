@@ -38,9 +38,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..countries import alpha3
 from ..situation import happenings as hp
 from ..situation import stories as sto
-from ..stages.events.actors import alpha3
 from ..text import fold
 from . import aggregate_schema as ag
 from . import schema as t

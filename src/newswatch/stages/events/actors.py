@@ -43,9 +43,9 @@ are not coded ("troops", "the largest" give no event).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
+from ...countries import alpha3 as alpha3  # re-exported: the stage and its callers use it here
 from ...model import EntityMention, EventParty
 from ...text import fold, load_json_data
 from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
@@ -81,20 +81,6 @@ _TITLE_SLOTS = tuple(s for s in _MODIFIER_SLOTS if s not in ("prep:in", "prep:fo
 _BASED_LEMMAS = frozenset({"base", "headquarter", "headquartered"})
 #: How deep :meth:`PartyResolver._modifier_country` follows modifiers of modifiers.
 _COUNTRY_MODIFIER_DEPTH = 2
-
-
-@cache
-def _alpha3(alpha2: str) -> str | None:
-    """ISO 3166-1 alpha-2 → alpha-3 (pycountry), None when unknown."""
-    import pycountry
-
-    c = pycountry.countries.get(alpha_2=alpha2.upper())
-    return c.alpha_3 if c else None
-
-
-def alpha3(alpha2: str | None) -> str | None:
-    """ISO 3166-1 alpha-3 code of an alpha-2 code (None for None or an unknown code)."""
-    return _alpha3(alpha2) if alpha2 else None
 
 
 @dataclass(slots=True)
