@@ -1364,7 +1364,7 @@ class TimexStage(Stage):
     """Time expressions normalised TIMEX3-style against ``article.published`` (en, ru)."""
 
     name = "timexes"
-    version = "5"
+    version = "6"
     #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
     #: ``sentences``: provenance; ``tokens``: the tense probe.
     requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")
