@@ -384,3 +384,10 @@ def test_a_river_is_never_the_town_of_the_same_name(stage: GeocodeStage, text: s
     stage(a)
     p = place(a, mention)
     assert p.resolved is False and p.lat is None
+
+
+def test_a_word_that_only_starts_like_river_is_no_river(stage: GeocodeStage) -> None:
+    # own wording: "рекорд России" is a record of Russia, not a river named Russia
+    a = _article("Спортсмен установил новый рекорд России по бегу.", [("России", "LOC")], "ru")
+    stage(a)
+    assert place(a, "России").country_code == "RU"

@@ -196,6 +196,8 @@ _AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиабаз\w*|рек\w*|мост\w*)\s+$", re.IGNORECASE)
+#: The forms of Russian "река" (not "рекорд", "рекомендация" ..., which ``_BEFORE_RE`` also reads).
+_RIVER_RU_RE = re.compile(r"рек(?:а|и|е|у|ой|ою|ам|ами|ах)?")
 _BEFORE_LEMMA = {
     "провинци": "провинция", "аэропорт": "аэропорт", "авиабаз": "авиабаза", "рек": "река", "мост": "мост",
 }
@@ -292,7 +294,7 @@ def _mention_forms(article: Article, m: EntityMention) -> tuple[list[str], list[
             lemma = next((v for k, v in _BEFORE_LEMMA.items() if word.startswith(k)), word)
             forms.append(f"{lemma} {n}")
     river = (after is not None and after.group(1).casefold() == "river") or (
-        before is not None and before.group(1).casefold().startswith("рек"))
+        before is not None and _RIVER_RU_RE.fullmatch(before.group(1).casefold()) is not None)
     if river:
         # "the Siret river", "река Агой": the river, never the town it shares its name with
         # (Siret town lies 280 km upstream of the floods a story reports); unresolved when
