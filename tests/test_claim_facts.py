@@ -249,6 +249,8 @@ def test_each_coordinated_russian_clause_counts_its_own_subject(situation_pipeli
     # own wording: the value a toll reached counts the toll's class, exactly
     ("The death toll from the floods rose to seven on Wednesday.", "en", [(7.0, "count killed", "exact")]),
     ("The number of wounded reached 11, officials said.", "en", [(11.0, "count wounded", "exact")]),
+    ("The army raised the death toll to 27 on Thursday.", "en", [(27.0, "count killed", "exact")]),
+    ("An initial statement on Sunday had put the toll at 12 dead.", "en", [(12.0, "count killed", "exact")]),
     ("Число погибших при обрушении выросло до 14, сообщили спасатели.", "ru", [(14.0, "count killed", "exact")]),
     ("Число погибших в результате паводка в горном районе выросло до пяти.", "ru", [(5.0, "count killed", "exact")]),
     # "до" without a verb of change is still an upper bound, and prices are no toll
@@ -263,7 +265,8 @@ def test_the_value_a_toll_reached_is_a_casualty_count(situation_pipeline, text, 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), [
     # own wording: the count's own words say what the people are
-    ("Two people were killed and 5 injured in Kherson, Ukraine.", "en", [(2.0, "person killed"), (5.0, "count wounded")]),
+    ("Two people were killed and 5 injured in Kherson, Ukraine.", "en",
+     [(2.0, "person killed"), (5.0, "count wounded")]),
     ("The clinic said it had treated 86 wounded people since Sunday.", "en", [(86.0, "person wounded")]),
     ("Накануне военные говорили о восьми погибших и 11 раненых.", "ru", [(11.0, "person wounded")]),
 ])

@@ -482,7 +482,7 @@ class ClaimExtractor:
 
         A count names the state of what it counts in three ways (English and Russian
         grammar): its noun is a substantivised participle or adjective ("11 раненых", "о
-        восьми погибших", "the 12 dead"), which says what the people are whatever verb governs
+        восьми погибших", "the toll at 12 dead"), which says what the people are whatever verb governs
         the phrase (strong: "говорили о восьми погибших и 11 раненых" coordinates two states
         under one verb); a reduced relative clause is predicated of it ("two were killed and 5
         injured": "injured" is the ``acl`` of "5"; strong); or a participle adjective modifies
@@ -497,6 +497,11 @@ class ClaimExtractor:
                 and v.tokens[head].pos in ("NOUN", "ADJ", "VERB") and f.counted is not None:
             cls_ = self._toll_word_class(head)
             if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words):
+                return cls_, True
+        h = v.head(head)
+        if h is not None and v.tokens[head].dep == "nummod" and v.tokens[h].pos == "ADJ":
+            cls_ = self._toll_word_class(h)  # "put the toll at 12 dead": the adjective as noun
+            if cls_ is not None:
                 return cls_, True
         for c in v.children[head]:
             dep = v.tokens[c].dep
@@ -516,10 +521,11 @@ class ClaimExtractor:
         "The death toll rose to 27", "the number of wounded reached 11", "число погибших
         выросло до 14", "количество жертв составило 12": the subject of a verb a toll reaches a
         value by (``toll_verbs``) is a toll phrase, and the figure is that verb's complement,
-        not its subject. The class comes from the word before "toll", or from the complement
-        of "number"/"число"/"количество" (``subject_nouns``: "of wounded", "погибших"): a
-        ``toll_words`` word, or a participle whose verb has a casualty class ("погибших" →
-        погибнуть → killed). The toll phrase is read off the words right before the verb (at
+        not its subject; or the toll is the object of a verb of revising it ("raised the death
+        toll to 27", "had put the number of wounded at 54"). The class comes from the word
+        before "toll", or from the complement of "number"/"число"/"количество"
+        (``subject_nouns``: "of wounded", "погибших"): a ``toll_words`` word, or a participle
+        whose verb has a casualty class ("погибших" → погибнуть → killed). The toll phrase is read off the words right before the verb (at
         most :data:`TOLL_SPAN` of them, no punctuation between), as the parser often hangs a
         Russian subject on a coordinated verb; the parse's own subject is the fall-back (a toll
         phrase far from its verb: "число погибших в результате паводка … выросло до пяти").
@@ -527,6 +533,21 @@ class ClaimExtractor:
         v = self.v
         if head in v.args(verb).get("subj", []) or head < verb:
             return None
+        for o in v.args(verb).get("obj", []):
+            # "the army raised the toll to 27", "had put the death toll at 12": the toll is the
+            # object of a verb of revising, the figure the value it was set to
+            if o == head or o > head:
+                continue
+            if v.lemma(o) == "toll":
+                mods = [c for c in v.children[o] if v.tokens[c].dep in ("compound", "amod")]
+                cls_ = next((self.rules.toll_words[v.lemma(c)] for c in mods
+                             if v.lemma(c) in self.rules.toll_words), None)
+                return cls_ if cls_ in CASUALTY_CLASSES else None
+            if v.lemma(o) in self.rules.subject_nouns:
+                for m in v.args(o).get("prep:of", []) + v.args(o).get("gen", []):
+                    cls_ = self._toll_word_class(m)
+                    if cls_ is not None:
+                        return cls_
         lo, _ = v.sentence_range(verb)
         j = verb - 1
         while j >= lo and v.tokens[j].pos in ("ADV", "AUX", "PART"):
