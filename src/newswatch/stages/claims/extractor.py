@@ -525,10 +525,11 @@ class ClaimExtractor:
         toll to 27", "had put the number of wounded at 54"). The class comes from the word
         before "toll", or from the complement of "number"/"число"/"количество"
         (``subject_nouns``: "of wounded", "погибших"): a ``toll_words`` word, or a participle
-        whose verb has a casualty class ("погибших" → погибнуть → killed). The toll phrase is read off the words right before the verb (at
-        most :data:`TOLL_SPAN` of them, no punctuation between), as the parser often hangs a
-        Russian subject on a coordinated verb; the parse's own subject is the fall-back (a toll
-        phrase far from its verb: "число погибших в результате паводка … выросло до пяти").
+        whose verb has a casualty class ("погибших" → погибнуть → killed). The toll phrase is
+        read off the words right before the verb (at most :data:`TOLL_SPAN` of them, no
+        punctuation between), as the parser often hangs a Russian subject on a coordinated verb;
+        the parse's own subject is the fall-back (a toll phrase far from its verb: "число
+        погибших в результате паводка … выросло до пяти").
         """
         v = self.v
         if head in v.args(verb).get("subj", []) or head < verb:
