@@ -339,6 +339,16 @@ def test_a_russian_dateline_is_no_party(situation_pipeline, text) -> None:
                for e in a.events for p in [*e.actors, *e.recipients])
 
 
+def test_a_russian_complement_clause_takes_no_object_from_the_main_clause(situation_pipeline) -> None:
+    # own wording: the group claims it killed the soldiers; it is not what was killed
+    a = run(situation_pipeline, "Группировка «Джамаат нусрат аль-ислам валь-муслимин» в своем заявлении утверждает, "
+            "что убила более "
+            "40 солдат и захватила четыре бронемашины.", "ru", DAY)
+    assaults = _typed(a, "ASSAULT")
+    assert assaults
+    assert all("муслимин" not in p.canonical for e in assaults for p in e.recipients)
+
+
 # -- 7. who was done what to --------------------------------------------------------------------
 
 

@@ -292,6 +292,7 @@ class DocView:
         out: dict[str, list[int]] = {}
         if self.lang == "ru":
             self._args_ru(i, out)
+            self._clause_bounded(i, out)
         else:
             self._args_en(i, out)
             noun = self.reduced_passive(i)
@@ -304,6 +305,26 @@ class DocView:
                     out["pass_subj"] = [noun]
         self._args[i] = out
         return out
+
+    def _clause_bounded(self, i: int, out: dict[str, list[int]]) -> None:
+        """Drop the arguments a parser gave verb ``i`` from before its own subordinator.
+
+        A finite clause introduced by a conjunction ("..., что убила более 40 солдат") starts
+        at that conjunction, and its arguments lie inside it (Русская грамматика 1980, the
+        complement clause with "что"): natasha sometimes hangs a noun of the main clause on
+        the subordinate verb ("Группировка «…» утверждает, что убила …" gave the group as
+        what was killed). Arguments before the verb's ``mark`` child are removed.
+        """
+        marks = [c for c in self.children[i] if self.tokens[c].dep == "mark" and c < i]
+        if not marks:
+            return
+        first = min(marks)
+        for slot in list(out):
+            kept = [x for x in out[slot] if x >= first]
+            if kept:
+                out[slot] = kept
+            else:
+                del out[slot]
 
     def _args_en(self, i: int, out: dict[str, list[int]]) -> None:
         for c in self.children[i]:
