@@ -349,6 +349,21 @@ def test_a_russian_complement_clause_takes_no_object_from_the_main_clause(situat
     assert all("муслимин" not in p.canonical for e in assaults for p in e.recipients)
 
 
+@pytest.mark.parametrize("text", [
+    # own wording: Russian "похитить" is also "steal"; a stolen thing is no abduction
+    "Мужчина, похитивший накануне картину известного художника из музея, задержан полицией.",
+    "Из музея ночью было похищено ценное оборудование.",
+])
+def test_a_russian_theft_is_no_abduction(situation_pipeline, text) -> None:
+    a = run(situation_pipeline, text, "ru", DAY)
+    assert not [e for e in _typed(a, "ASSAULT") if e.mode == "abduct"]
+
+
+def test_a_russian_abduction_of_people_is_still_one(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Неизвестные похитили журналиста в центре города.", "ru", DAY)
+    assert [e.mode for e in _typed(a, "ASSAULT")] == ["abduct"]
+
+
 # -- 7. who was done what to --------------------------------------------------------------------
 
 

@@ -920,6 +920,23 @@ class EventCoder:
                 return None, None, v.lemma(x)
         return None, None, None
 
+    def _inanimate_patient(self, pred: int) -> bool:
+        """Russian only: what the verb at ``pred`` was done to is a thing, as the morphology
+        marks it (``Animacy=Inan`` on every object or passive subject: "похитивший картину",
+        "похищено оборудование"), so an abduction verb tells a theft. English "abduct" and
+        "kidnap" take people only, and a noun a Russian parse leaves unmarked counts as no thing."""
+        v = self.v
+        if v.lang != "ru":
+            return False
+        args = v.args(pred)
+        patients = args.get("obj", []) + args.get("pass_subj", [])
+        if not patients and v.is_passive(pred):
+            patients = args.get("subj", [])
+        head = v.head(pred)
+        if not patients and v.tokens[pred].dep in ("acl", "amod") and head is not None:
+            patients = [head]  # "похищенная картина"
+        return bool(patients) and all("Animacy=Inan" in v.tokens[x].morph for x in patients)
+
     def _evaluate(self, c: Candidate) -> Coded | None:
         v = self.v
         pred = c.light if c.light is not None else c.tok
@@ -953,6 +970,8 @@ class EventCoder:
                 continue
             if e.actor_not_sectors and any(p.sector in e.actor_not_sectors for p in known):
                 continue
+            if e.mode == "abduct" and self._inanimate_patient(pred):
+                continue  # "похитил картину": Russian "похитить" also means steal; a thing is no hostage
             self._last_heads = []
             recipients = self._recipients(c, e, actors)
             recipient_heads = list(self._last_heads) if recipients else []
