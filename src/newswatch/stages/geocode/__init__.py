@@ -76,7 +76,7 @@ from importlib import resources
 
 from ...model import Article, EntityMention, Place, PlaceMention
 from ...pipeline import Stage, register
-from ...text import fold, load_json_data
+from ...text import fold, load_demonyms
 from ...text.datelines import DATELINE_RE, dateline_place
 from ...text.syntax import DocView
 from .gazetteer import (
@@ -553,18 +553,17 @@ def _ranking_population(e: GazetteerEntry) -> int:
 
 def _read_demonyms() -> dict[str, dict[str, str]]:
     """Nationality words by language -> ISO 3166-1 alpha-2 (``data/plover_actors.json``
-    ``demonyms``, keyed by folded lemma; codes pycountry does not know, such as the Soviet
+    ``demonyms`` and ``data/demonyms_en.tsv``: :func:`newswatch.text.load_demonyms`, keyed by
+    folded lemma; codes pycountry does not know, such as the Soviet
     Union's, are left out)."""
     import pycountry
 
-    data = load_json_data("plover_actors.json")
-    assert isinstance(data, dict)
     out: dict[str, dict[str, str]] = {}
-    for lang, table in data["demonyms"].items():
+    for lang, table in load_demonyms().items():
         for word, alpha3 in table.items():
             country = pycountry.countries.get(alpha_3=alpha3)
             if country is not None:
-                out.setdefault(lang, {})[fold(word)] = country.alpha_2
+                out.setdefault(lang, {})[word] = country.alpha_2
     return out
 
 
@@ -1122,7 +1121,7 @@ class GeocodeStage(Stage):
     #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
     #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
     #: of its name ("the Siret river")
-    version = "8"
+    version = "9"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
