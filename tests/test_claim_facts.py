@@ -225,6 +225,9 @@ def test_agents_and_companions_of_a_casualty_verb_are_no_casualties(situation_pi
     ("Gunmen killed 12 people a day after the ceasefire.", "en", [(12.0, "person killed", None)]),
     ("A year ago 40 soldiers were killed there.", "en", [(40.0, "soldier killed", None)]),
     ("Пограничники регистрируют 500 человек в сутки.", "ru", [(500.0, "person", "per day")]),
+    # a frequency adverb marks a rate only for its verb's own subject or object
+    ("About 300 refugees cross daily at the border post.", "en", [(300.0, "refugee crossed", "per day")]),
+    ("Officials briefed reporters daily on the 300 evacuees.", "en", [(300.0, "evacuee evacuated", None)]),
     ("В день выборов 12 человек погибли.", "ru", [(12.0, "person killed", None)]),
 ])
 def test_a_rate_is_kept_apart_from_totals(situation_pipeline, text, lang, expected) -> None:

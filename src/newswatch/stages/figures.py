@@ -75,6 +75,8 @@ CONF_UNSUPPORTED = 0.75
 CONF_NEXT_NOUN = 0.75
 CONF_ELIDED = 0.6
 CONF_NO_NOUN = 0.5
+#: Dependencies by which a figure is its verb's subject or object (spaCy and UD labels).
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "dobj", "obj"})
 #: How far (tokens) from a figure's verb a frequency adverb ("daily", "ежедневно") is looked for.
 RATE_WINDOW = 12
 #: Largest token distance between a number and the noun the parse says it counts.
@@ -761,9 +763,9 @@ class FigureFinder:
         """
         lx = self.lex[lang]
         verb = toks[last].head
-        if toks[verb].pos not in ("VERB", "AUX") and toks[verb].head != verb:
-            verb = toks[verb].head  # the number's noun under a preposition or a conjunct
-        if toks[verb].pos in ("VERB", "AUX"):  # "300 people cross daily", "ежедневно проходят"
+        if toks[verb].pos in ("VERB", "AUX") and toks[last].dep in _ARGUMENT_DEPS:
+            # "300 people cross daily", "ежедневно проходят 2 тыс. человек": the figure is the
+            # verb's subject or object (not "briefed reporters daily on the 300 evacuees")
             for k in range(max(0, verb - RATE_WINDOW), min(len(toks), verb + RATE_WINDOW + 1)):
                 t = toks[k]
                 if t.head == verb and k != verb and t.sent == toks[verb].sent and t.pos == "ADV" \
