@@ -289,3 +289,14 @@ def test_a_plural_pronoun_is_never_a_side_named_by_one_person(situation_pipeline
     a = run(situation_pipeline, text, "en", dt.date(2022, 9, 16))
     nine = [c for c in a.claims if c.value == 9.0]
     assert [(c.property, c.subject, c.subject_country) for c in nine] == [("count killed", None, None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # own wording: "its"/"their" people are the possessor's, when it is a state or a force
+    ("Burkina Faso's army said on Thursday that 27 of its soldiers were killed near Djibo.", "BFA"),
+    ("The Malian army said 14 of its soldiers died in the ambush.", "MLI"),
+])
+def test_a_possessive_pronoun_gives_the_side_of_its_people(situation_pipeline, text, expected) -> None:
+    a = run(situation_pipeline, text, "en", dt.date(2022, 9, 16))
+    killed = [c for c in a.claims if c.property.endswith("killed")]
+    assert [c.subject_country for c in killed] == [expected]

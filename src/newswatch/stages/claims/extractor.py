@@ -76,6 +76,8 @@ MAX_GOVERN_HOPS = 5
 CONF_SUBJECT, CONF_FALLBACK, CONF_NONE = 0.8, 0.6, 0.5
 #: Property classes of casualty and displacement figures (their subject is the side they belong to).
 CASUALTY_CLASSES = frozenset({"killed", "wounded", "evacuated", "displaced", "missing", "detained"})
+#: English possessive pronouns whose referent owns the people counted ("27 of its soldiers").
+_POSSESSIVE_PRONOUNS = frozenset({"its", "their"})
 #: How many words before its verb a toll phrase may take ("the number of wounded" → 4).
 TOLL_SPAN = 5
 #: Classes whose verb, active and with an object, does the act to the object ("killed 12
@@ -634,6 +636,14 @@ class ClaimExtractor:
                 if own is not None:
                     t = v.tokens[h]
                     return EventParty(t.text, t.start, t.end, t.text, None, own, None, "demonym")
+                for c in v.children[h]:
+                    # "27 of its soldiers", "their fighters": the possessor's people; the
+                    # pronoun stands for an organisation or state named before, never a person
+                    if v.tokens[c].dep == "poss" and v.lemma(c) in _POSSESSIVE_PRONOUNS:
+                        q = self.res.resolve_one(c)
+                        if q is not None and q.country and q.how == "pronoun" \
+                                and not (q.entity_key or "").startswith("PERSON:"):
+                            return q
         k = v.first_from(f.start)
         tok = None if k is None else v.tokens[k]
         if tok is None:
