@@ -306,18 +306,18 @@ class ClaimExtractor:
             # of an active verb with an object did the act; the object underwent it
             verb_lemma, objs = None, ()
         own, own_strong = self._own_class(f, head) if head is not None else (None, False)
-        fled = None
+        given = None  # the class the clause itself tells, beating the verb table's
         if own is not None and (own_strong
                                 or self.rules.verb_classes.get(fold(verb_lemma or "")) not in CASUALTY_CLASSES):
-            fled, people = own, True  # "86 wounded people", "5 injured", "11 раненых"
+            given, people = own, True  # "86 wounded people", "5 injured", "11 раненых"
         elif verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
-            fled = "crossed" if self._fled_abroad(verb) else "displaced"
+            given = "crossed" if self._fled_abroad(verb) else "displaced"
         elif verb is not None and head is not None and verb_lemma is not None \
                 and fold(verb_lemma) in self.rules.toll_verbs:
-            fled = self._toll_class(verb, head)  # "the death toll rose to 27"
-            if fled is not None:
+            given = self._toll_class(verb, head)  # "the death toll rose to 27"
+            if given is not None:
                 people = True
-        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, fled)
+        prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, given)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
                 and self._in_shelter(verb):
@@ -547,10 +547,9 @@ class ClaimExtractor:
                              if v.lemma(c) in self.rules.toll_words), None)
                 return cls_ if cls_ in CASUALTY_CLASSES else None
             if v.lemma(o) in self.rules.subject_nouns:
-                for m in v.args(o).get("prep:of", []) + v.args(o).get("gen", []):
-                    cls_ = self._toll_word_class(m)
-                    if cls_ is not None:
-                        return cls_
+                cls_ = self._complement_class(o)
+                if cls_ is not None:
+                    return cls_
         lo, _ = v.sentence_range(verb)
         j = verb - 1
         while j >= lo and v.tokens[j].pos in ("ADV", "AUX", "PART"):
@@ -572,10 +571,19 @@ class ClaimExtractor:
         for s in v.args(verb).get("subj", []):
             if v.lemma(s) in self.rules.subject_nouns and s < verb \
                     and all(v.tokens[k].pos != "PUNCT" for k in range(s + 1, verb)):
-                for m in v.args(s).get("prep:of", []) + v.args(s).get("gen", []):
-                    cls_ = self._toll_word_class(m)
-                    if cls_ is not None:
-                        return cls_
+                cls_ = self._complement_class(s)
+                if cls_ is not None:
+                    return cls_
+        return None
+
+    def _complement_class(self, n: int) -> str | None:
+        """The casualty class named by the "of"/genitive complement of the number noun ``n``
+        ("the number of wounded", "число погибших"), or None."""
+        v = self.v
+        for m in v.args(n).get("prep:of", []) + v.args(n).get("gen", []):
+            cls_ = self._toll_word_class(m)
+            if cls_ is not None:
+                return cls_
         return None
 
     def _toll_word_class(self, m: int) -> str | None:
