@@ -33,6 +33,7 @@ import typer
 from ..errors import NewswatchError
 
 if TYPE_CHECKING:
+    from ..read.scope import Filters
     from ..storage import Store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -55,6 +56,36 @@ DbOpt = Annotated[
         help=f"Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./{DEFAULT_DB}).",
     ),
 ]
+
+
+class Lang(StrEnum):
+    """Languages an article filter takes (the pipeline's languages)."""
+
+    en = "en"
+    ru = "ru"
+
+
+#: The article filter of ``search`` and ``export`` (the dashboard's filter bar:
+#: :func:`scope_filters`).
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", help="Only articles published on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", help="Only articles published on or before YYYY-MM-DD.")]
+CountryOpt = Annotated[str | None, typer.Option(
+    "--country", help="Only articles about this country (ISO 3166-1 alpha-2, alpha-3 or name).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
+
+
+def scope_filters(since: str | None, until: str | None, country: str | None = None,
+                  lang: Lang | None = None) -> Filters:
+    """The read layer's filter (:func:`newswatch.read.scope.make_filters`) of the shared
+    filter options; a bad date, a reversed range or an unknown country ends the command with
+    its one line and :data:`EXIT_USAGE`."""
+    from ..read.scope import make_filters
+
+    first, last = parse_date_range(since, until)
+    check_country_option(country, "--country")
+    return make_filters(first, last, country, lang.value if lang is not None else None)
 
 
 def err(line: str) -> None:

@@ -9,7 +9,6 @@ have the shape ``{"error": {"status", "code", "message", "details"}}``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
@@ -843,12 +842,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
         rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,
                                         verifiers=ctx.config.verify_analysts_count,
                                         tracker_scope=scoped))
-    if fmt == "csv":
-        body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
-    elif fmt == "json":
-        body = queries.json_array_chunks(rows)
-    else:
-        body = (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
+    body = queries.export_chunks(dataset, fmt, rows, bom=bom)
     return StreamingResponse(body, media_type=EXPORT_FORMATS[fmt], headers=headers)
 
 
