@@ -323,3 +323,23 @@ def test_help_lists_search_and_export():
     sub = runner.invoke(app, ["export", "--help"], env={"COLUMNS": "200"})
     assert "articles, mentions, quotes, figures, places, events, claims, tracker, plover" in sub.stdout
 
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_export_progress_shows_on_a_terminal_only(monkeypatch, tty):
+    from newswatch.cli.export import _Progress
+
+    err = _Terminal() if tty else io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    rows = [{"n": i} for i in range(1200)]
+    with _Progress("events") as progress:
+        assert list(progress.count(iter(rows))) == rows  # every row passed on, in order
+    assert progress.rows == 1200
+    shown = err.getvalue()
+    assert ("export events" in shown and "rows" in shown) is tty
+    assert bool(shown) is tty

@@ -60,7 +60,8 @@ __all__ = [
 app = typer.Typer(
     help=(
         "newswatch: read news into a sourced, dated, geocoded situation record.\n\n"
-        "Exit codes: 0 ok; 1 some inputs failed (one line each on stderr); 2 usage error; "
+        "Exit codes: 0 ok (also a search or list that finds nothing); 1 some inputs failed "
+        "(one line each on stderr); 2 usage error; "
         "3 nothing processed (all inputs failed, none found, or the database could not be opened)."
     ),
     no_args_is_help=True,

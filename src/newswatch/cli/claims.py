@@ -72,7 +72,8 @@ def claims(
         "--tracker", help="The casualty tracker: per side, killed, wounded, missing, detained, displaced, "
                           "evacuated over time, with every source and the revisions.")] = False,
     place: Annotated[str | None, typer.Option(
-        "--place", help="Tracker: only articles mentioning this place (name, or geonames:ID).")] = None,
+        "--place", help="Tracker: only articles mentioning this place (its name in any language or "
+                        "spelling, or geonames:ID).")] = None,
     entity: Annotated[str | None, typer.Option(
         "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")] = None,
     side: Annotated[str | None, typer.Option(

@@ -16,7 +16,7 @@ Exit codes (also in ``newswatch --help`` and the README):
 
 Opening the store: commands that write (``ingest``, ``user add``, ``migrate``) use
 :func:`open_store`, which migrates the schema to the newest version. Read-only commands
-(``report``, ``claims``, ``serve``) use :func:`open_store_readonly`, which never creates a
+(``report``, ``claims``, ``search``, ``export``, ``serve``) use :func:`open_store_readonly`, which never creates a
 database and never migrates one: a database at an older schema is refused with a message
 naming ``newswatch migrate``.
 """

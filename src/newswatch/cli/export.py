@@ -13,8 +13,9 @@ filter bar is ``--since``, ``--until``, ``--country``, ``--lang``; the tracker's
 
 Streaming: rows are written as they are read, a chunk at a time (never the whole export in
 memory as text); a file is written beside its name and renamed into place when complete, so
-a failed export leaves no half file. The datasets read by SQL row by row (mentions, quotes,
-figures, events) stream from the database; the others (articles, places, plover, claims,
+a failed export leaves no half file. The item datasets (mentions, quotes, figures, events)
+are read from the database :data:`~newswatch.web.queries.export.EXPORT_FETCH_ROWS` rows at a
+time (a server-side cursor on PostgreSQL); the others (articles, places, plover, claims,
 tracker) are read whole first, as the dashboard reads them, at most
 :data:`~newswatch.web.queries.export.EXPORT_MAX_ROWS` rows (a warning says when an export
 reached that cap). When standard error is a terminal a progress display there counts the
@@ -213,7 +214,7 @@ class _Progress:
         """``rows`` passed through, counted (and shown)."""
         for row in rows:
             self.rows += 1
-            if self._live is not None and self.rows % 500 == 0:
+            if self._live is not None and self.rows % 100 == 0:
                 self._live.update(self._task, completed=self.rows)
             yield row
 

@@ -656,8 +656,9 @@ def claims(ctx: Reader, f: SyncFilt, sort: ClaimSort = "sources", group: ClaimGr
 
 TrackerPlace = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this place (its "
-                                "name as stored, geonames:ID, or the words an article named "
-                                "it with).")]
+                                "name as stored, geonames:ID, the words an article named it "
+                                "with, else any name or spelling the gazetteer has for it, in "
+                                "any language: Кабул, Kharkov).")]
 TrackerEntity = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this actor or "
                                 "organisation (a name in any language).")]

@@ -89,6 +89,8 @@ PLOVER_COLUMNS: tuple[str, ...] = (
 EXPORT_COLUMNS["plover"] = PLOVER_COLUMNS
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
+#: Rows an item export reads from the database at a time (:func:`export_rows`).
+EXPORT_FETCH_ROWS = 1_000
 #: The byte-order mark a CSV export starts with (spreadsheet programs then read UTF-8).
 BOM = "\ufeff"
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -277,7 +279,9 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
     edits = EntityEdits(conn)  # the entity a mention or a quote counts under, merges and splits laid over
-    for item in conn.execute(stmt):
+    # read in batches of EXPORT_FETCH_ROWS (a server-side cursor on PostgreSQL, whose driver
+    # otherwise reads a whole result first): a long export's rows are never all in memory
+    for item in conn.execute(stmt.execution_options(yield_per=EXPORT_FETCH_ROWS)):
         row = {k: getattr(item, k, None) for k in columns}
         row.update(_source(item))
         if dataset == "mentions":
