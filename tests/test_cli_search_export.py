@@ -343,3 +343,10 @@ def test_export_progress_shows_on_a_terminal_only(monkeypatch, tty):
     shown = err.getvalue()
     assert ("export events" in shown and "rows" in shown) is tty
     assert bool(shown) is tty
+
+
+def test_export_names_a_hostile_file_name_on_one_line(db, tmp_path):
+    res = runner.invoke(app, ["export", "events", "--db", db, "--out", str(tmp_path / "no" / "a\nb.csv")])
+    assert res.exit_code == EXIT_FAILED
+    [line] = res.stderr.splitlines()
+    assert line.endswith("no/a\\nb.csv: storage: cannot write the export: No such file or directory")

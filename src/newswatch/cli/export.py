@@ -138,7 +138,14 @@ def export(
     if written >= EXPORT_MAX_ROWS:
         err(f"export: warning: cut: the export stopped at {EXPORT_MAX_ROWS:,} rows; narrow it "
             "with --since/--until")
-    err(f"export: {written:,} rows of {what}" + (f" to {out}" if to_file else ""))
+    err(f"export: {written:,} rows of {what}" + (f" to {_shown(out)}" if to_file else ""))
+
+
+def _shown(path: str) -> str:
+    """A file name as one printable line (:func:`newswatch.ingest.readers.shown`)."""
+    from ..ingest.readers import shown
+
+    return shown(path)
 
 
 class _OutputError(Exception):
@@ -162,7 +169,8 @@ class _Output:
         try:
             self.stream = self.partial.open("wb")
         except OSError as exc:
-            raise _OutputError(f"{self.out}: storage: cannot write the export: {exc.strerror or exc}") from None
+            raise _OutputError(f"{_shown(self.out)}: storage: cannot write the export: "
+                               f"{exc.strerror or exc}") from None
         return self
 
     def write(self, text: str) -> None:
@@ -172,7 +180,8 @@ class _Output:
         except BrokenPipeError:  # the reader stopped (`| head`): nothing more to write
             raise
         except OSError as exc:
-            raise _OutputError(f"{self.out}: storage: cannot write the export: {exc.strerror or exc}") from None
+            raise _OutputError(f"{_shown(self.out)}: storage: cannot write the export: "
+                               f"{exc.strerror or exc}") from None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         if self.partial is None or self.path is None:
