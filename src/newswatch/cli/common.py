@@ -75,6 +75,18 @@ CountryOpt = Annotated[str | None, typer.Option(
     "--country", help="Only articles about this country (ISO 3166-1 alpha-2, alpha-3 or name).")]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
 
+#: The casualty tracker's scope (``claims --tracker``, ``export tracker``;
+#: :func:`newswatch.read.tracker.tracker`).
+PlaceOpt = Annotated[str | None, typer.Option(
+    "--place", help="Tracker: only articles mentioning this place (its name in any language or "
+                    "spelling, or geonames:ID).")]
+EntityOpt = Annotated[str | None, typer.Option(
+    "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")]
+SideOpt = Annotated[str | None, typer.Option(
+    "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")]
+StoryOpt = Annotated[str | None, typer.Option(
+    "--story", help="Tracker: only the articles of this story thread (its id).")]
+
 
 def scope_filters(since: str | None, until: str | None, country: str | None = None,
                   lang: Lang | None = None) -> Filters:

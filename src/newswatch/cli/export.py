@@ -47,8 +47,12 @@ from .common import (
     EXIT_USAGE,
     CountryOpt,
     DbOpt,
+    EntityOpt,
     LangOpt,
+    PlaceOpt,
+    SideOpt,
     SinceOpt,
+    StoryOpt,
     UntilOpt,
     check_country_option,
     db_url,
@@ -83,15 +87,10 @@ def export(
     until: UntilOpt = None,
     country: CountryOpt = None,
     lang: LangOpt = None,
-    place: Annotated[str | None, typer.Option(
-        "--place", help="Tracker: only articles mentioning this place (any language's name or "
-                        "spelling, or geonames:ID).")] = None,
-    entity: Annotated[str | None, typer.Option(
-        "--entity", help="Tracker: only articles mentioning this actor or organisation.")] = None,
-    side: Annotated[str | None, typer.Option(
-        "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")] = None,
-    story: Annotated[str | None, typer.Option(
-        "--story", help="Tracker: only the articles of this story thread (its id).")] = None,
+    place: PlaceOpt = None,
+    entity: EntityOpt = None,
+    side: SideOpt = None,
+    story: StoryOpt = None,
     rejected: Annotated[bool, typer.Option(
         "--rejected", help="Keep the rows analysts rejected (marked in the correction column).")] = False,
     bom: Annotated[bool | None, typer.Option(
