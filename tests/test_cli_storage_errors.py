@@ -50,7 +50,8 @@ def test_ingest_into_a_locked_database_is_one_line_and_exit_3(
 
 
 @pytest.mark.parametrize("command", [["ingest", "x.txt"], ["migrate"], ["load", "."],
-                                     ["watch", "--once"], ["report"]])
+                                     ["watch", "--once"], ["report"], ["search", "Kabul"],
+                                     ["export", "events"]])
 def test_a_url_with_no_dialect_is_one_line_and_exit_3(command: list[str]) -> None:
     res = CliRunner().invoke(app, [*command, "--db", "bogus://x"])
     assert res.exit_code == 3, res.output

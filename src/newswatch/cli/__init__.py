@@ -7,6 +7,8 @@ their commands (no import circle):
 * :mod:`.ingest` — ``extract``, ``ingest`` (read, analyse, print or store);
 * :mod:`.report` — ``report`` (read-only);
 * :mod:`.claims` — ``claims`` (read-only);
+* :mod:`.search` — ``search`` (read-only: the dashboard's full-text search);
+* :mod:`.export` — ``export`` (read-only: the dashboard's exports, to a file or stdout);
 * :mod:`.evaluate` — ``eval``;
 * :mod:`.web` — ``serve`` (read-only schema: never migrates), ``user add``;
 * :mod:`.migrate` — ``migrate`` (bring a database to the newest schema);
@@ -40,10 +42,12 @@ from .common import (
     db_url,
 )
 from .evaluate import eval_command
+from .export import export
 from .ingest import Skipped, extract, ingest
 from .migrate import migrate
 from .report import report
 from .scale import batch, load
+from .search import search
 from .stories import stories
 from .watch import register as register_watch
 from .web import register as register_web
@@ -56,7 +60,8 @@ __all__ = [
 app = typer.Typer(
     help=(
         "newswatch: read news into a sourced, dated, geocoded situation record.\n\n"
-        "Exit codes: 0 ok; 1 some inputs failed (one line each on stderr); 2 usage error; "
+        "Exit codes: 0 ok (also a search or list that finds nothing); 1 some inputs failed "
+        "(one line each on stderr); 2 usage error; "
         "3 nothing processed (all inputs failed, none found, or the database could not be opened)."
     ),
     no_args_is_help=True,
@@ -88,6 +93,8 @@ app.command("extract")(extract)
 app.command("ingest")(ingest)
 app.command("report")(report)
 app.command("claims")(claims)
+app.command("search")(search)
+app.command("export")(export)
 app.command("stories")(stories)
 app.command("eval")(eval_command)
 register_web(app)

@@ -34,6 +34,10 @@ from ..errors import NewswatchError
 from .common import (
     EXIT_USAGE,
     DbOpt,
+    EntityOpt,
+    PlaceOpt,
+    SideOpt,
+    StoryOpt,
     check_country_option,
     db_url,
     fail,
@@ -71,14 +75,10 @@ def claims(
     tracker: Annotated[bool, typer.Option(
         "--tracker", help="The casualty tracker: per side, killed, wounded, missing, detained, displaced, "
                           "evacuated over time, with every source and the revisions.")] = False,
-    place: Annotated[str | None, typer.Option(
-        "--place", help="Tracker: only articles mentioning this place (name, or geonames:ID).")] = None,
-    entity: Annotated[str | None, typer.Option(
-        "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")] = None,
-    side: Annotated[str | None, typer.Option(
-        "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")] = None,
-    story: Annotated[str | None, typer.Option(
-        "--story", help="Tracker: only the articles of this story thread (its id).")] = None,
+    place: PlaceOpt = None,
+    entity: EntityOpt = None,
+    side: SideOpt = None,
+    story: StoryOpt = None,
     since: Annotated[str | None, typer.Option(help="Tracker: only articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Tracker: only articles published on or before YYYY-MM-DD.")] = None,
 ) -> None:

@@ -16,7 +16,7 @@ Exit codes (also in ``newswatch --help`` and the README):
 
 Opening the store: commands that write (``ingest``, ``user add``, ``migrate``) use
 :func:`open_store`, which migrates the schema to the newest version. Read-only commands
-(``report``, ``claims``, ``serve``) use :func:`open_store_readonly`, which never creates a
+(``report``, ``claims``, ``search``, ``export``, ``serve``) use :func:`open_store_readonly`, which never creates a
 database and never migrates one: a database at an older schema is refused with a message
 naming ``newswatch migrate``.
 """
@@ -33,6 +33,7 @@ import typer
 from ..errors import NewswatchError
 
 if TYPE_CHECKING:
+    from ..read.scope import Filters
     from ..storage import Store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -55,6 +56,48 @@ DbOpt = Annotated[
         help=f"Database: a SQLite file path or an SQLAlchemy URL (env NEWSWATCH_DB; default ./{DEFAULT_DB}).",
     ),
 ]
+
+
+class Lang(StrEnum):
+    """Languages an article filter takes (the pipeline's languages)."""
+
+    en = "en"
+    ru = "ru"
+
+
+#: The article filter of ``search`` and ``export`` (the dashboard's filter bar:
+#: :func:`scope_filters`).
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", help="Only articles published on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", help="Only articles published on or before YYYY-MM-DD.")]
+CountryOpt = Annotated[str | None, typer.Option(
+    "--country", help="Only articles about this country (ISO 3166-1 alpha-2, alpha-3 or name).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
+
+#: The casualty tracker's scope (``claims --tracker``, ``export tracker``;
+#: :func:`newswatch.read.tracker.tracker`).
+PlaceOpt = Annotated[str | None, typer.Option(
+    "--place", help="Tracker: only articles mentioning this place (its name in any language or "
+                    "spelling, or geonames:ID).")]
+EntityOpt = Annotated[str | None, typer.Option(
+    "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")]
+SideOpt = Annotated[str | None, typer.Option(
+    "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")]
+StoryOpt = Annotated[str | None, typer.Option(
+    "--story", help="Tracker: only the articles of this story thread (its id).")]
+
+
+def scope_filters(since: str | None, until: str | None, country: str | None = None,
+                  lang: Lang | None = None) -> Filters:
+    """The read layer's filter (:func:`newswatch.read.scope.make_filters`) of the shared
+    filter options; a bad date, a reversed range or an unknown country ends the command with
+    its one line and :data:`EXIT_USAGE`."""
+    from ..read.scope import make_filters
+
+    first, last = parse_date_range(since, until)
+    check_country_option(country, "--country")
+    return make_filters(first, last, country, lang.value if lang is not None else None)
 
 
 def err(line: str) -> None:

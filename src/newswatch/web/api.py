@@ -9,7 +9,6 @@ have the shape ``{"error": {"status", "code", "message", "details"}}``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
@@ -657,8 +656,9 @@ def claims(ctx: Reader, f: SyncFilt, sort: ClaimSort = "sources", group: ClaimGr
 
 TrackerPlace = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this place (its "
-                                "name as stored, geonames:ID, or the words an article named "
-                                "it with).")]
+                                "name as stored, geonames:ID, the words an article named it "
+                                "with, else any name or spelling the gazetteer has for it, in "
+                                "any language: Кабул, Kharkov).")]
 TrackerEntity = Annotated[str | None, Query(
     max_length=200, description="Casualty tracker: only articles mentioning this actor or "
                                 "organisation (a name in any language).")]
@@ -843,12 +843,7 @@ def export(ctx: Reader, f: Filt, dataset: str, fmt: str,
         rows = list(queries.export_rows(conn, f, dataset, show_rejected=rejected,
                                         verifiers=ctx.config.verify_analysts_count,
                                         tracker_scope=scoped))
-    if fmt == "csv":
-        body: Iterator[str] = queries.csv_chunks(queries.EXPORT_COLUMNS[dataset], rows, bom=bom)
-    elif fmt == "json":
-        body = queries.json_array_chunks(rows)
-    else:
-        body = (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
+    body = queries.export_chunks(dataset, fmt, rows, bom=bom)
     return StreamingResponse(body, media_type=EXPORT_FORMATS[fmt], headers=headers)
 
 

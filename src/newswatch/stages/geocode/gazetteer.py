@@ -1036,6 +1036,43 @@ class Gazetteer:
                         add(f"{name} {word}")
         return out
 
+    def entries_named(self, name: str) -> list[GazetteerEntry]:
+        """Every record a place name typed by a person may stand for, in any language and
+        spelling the tables index (GeoNames alternate names, the supplement's aliases,
+        pycountry's Russian names, the curated country aliases): "Харьков", "Kharkov" and
+        "Kharkiv" all reach GeoNames 706483.
+
+        The same tables and fallbacks as the geocode stage, without its ranking (a filter
+        keeps every reading; the caller narrows them to what it has stored): the name as
+        normalised (:func:`normalize`, a leading "the" dropped), a dotted abbreviation
+        ("Calif."); when no table knows the name, its Russian nominative guesses (an
+        inflected "Харькове" -> "харьков") and a Russian division's noun forms
+        (:meth:`russian_division_forms`). Ambiguous supplement aliases are kept.
+
+        Args:
+            name: a place name as a person writes it (any case, any script).
+
+        Returns:
+            Records in lookup order (countries and continents, supplement, divisions,
+            cities), one per key; [] for a name no table knows.
+        """
+        norm = strip_article(normalize(name))
+        if not norm:
+            return []
+        forms = [norm]
+        if not self.knows(norm):
+            forms += russian_nominative_guesses(norm)
+            for f in list(forms):
+                forms += [g for g in self.russian_division_forms(f) if g not in forms]
+        out: dict[str, GazetteerEntry] = {}
+        abbreviated = self.lookup_abbreviation(name)
+        if abbreviated is not None:
+            out[abbreviated.key] = abbreviated
+        for f in forms:
+            for c in self.lookup(f):
+                out.setdefault(c.entry.key, c.entry)
+        return list(out.values())
+
     def _admin_by_code(self) -> dict[str, int]:
         """First-order divisions by GeoNames admin code ("UZ.10"), built on first use."""
         if self._admin1_codes is None:

@@ -44,8 +44,9 @@ from .common import Filters, event_items, has_table, iso, items_with_article, sc
 from .overview import article_rows
 from .tracker import TRACKER_COLUMNS, tracker_export_rows
 
-__all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "PLOVER_COLUMNS", "SOURCE_COLUMNS",
-           "csv_chunks", "export_rows", "flat_features", "json_array_chunks", "spreadsheet_safe"]
+__all__ = ["BOM", "EXPORT_COLUMNS", "EXPORT_MAX_ROWS", "PLOVER_COLUMNS", "ROW_FORMATS",
+           "SOURCE_COLUMNS", "csv_chunks", "export_chunks", "export_rows", "flat_features",
+           "json_array_chunks", "spreadsheet_safe"]
 
 #: The source of an item, carried by every item export (CSV header order).
 SOURCE_COLUMNS: tuple[str, ...] = ("outlet", "url", "article_id", "revision_id", "published",
@@ -88,6 +89,8 @@ PLOVER_COLUMNS: tuple[str, ...] = (
 EXPORT_COLUMNS["plover"] = PLOVER_COLUMNS
 #: Most rows one export returns.
 EXPORT_MAX_ROWS = 200_000
+#: Rows an item export reads from the database at a time (:func:`export_rows`).
+EXPORT_FETCH_ROWS = 1_000
 #: The byte-order mark a CSV export starts with (spreadsheet programs then read UTF-8).
 BOM = "\ufeff"
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -138,6 +141,33 @@ def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield ("\n" if first else ",\n") + json.dumps(to_jsonable(row), ensure_ascii=False)
         first = False
     yield "]\n" if first else "\n]\n"
+
+
+#: Row formats of :func:`export_chunks`.
+ROW_FORMATS: tuple[str, ...] = ("csv", "jsonl", "json")
+
+
+def export_chunks(dataset: str, fmt: str, rows: Iterable[dict[str, Any]], *, bom: bool = True
+                  ) -> Iterator[str]:
+    """The text of an export of ``rows`` (of :func:`export_rows` for ``dataset``) in
+    ``fmt``, a piece at a time, as the dashboard's export endpoint and ``newswatch export``
+    write it: ``csv`` (:func:`csv_chunks` under :data:`EXPORT_COLUMNS` ``[dataset]``,
+    formula cells guarded, the byte-order mark unless ``bom`` is False), ``jsonl`` (one
+    JSON object a line, UTF-8, not ASCII-escaped) or ``json`` (:func:`json_array_chunks`).
+    ``rows`` is read lazily, once.
+
+    Raises:
+        NotFound: an unknown format or dataset (before any row is read).
+    """
+    if fmt not in ROW_FORMATS:
+        raise NotFound(f"no export format {fmt!r}; use {', '.join(ROW_FORMATS)}")
+    if dataset not in EXPORT_COLUMNS:
+        raise NotFound(f"no export {dataset!r}; choose one of {', '.join(EXPORT_COLUMNS)}")
+    if fmt == "csv":
+        return csv_chunks(EXPORT_COLUMNS[dataset], rows, bom=bom)
+    if fmt == "json":
+        return json_array_chunks(rows)
+    return (json.dumps(to_jsonable(r), ensure_ascii=False) + "\n" for r in rows)
 
 
 def flat_features(collection: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
@@ -249,7 +279,9 @@ def export_rows(conn: Connection, f: Filters, dataset: str, *, show_rejected: bo
     statuses = (event_verifications(conn, ReviewIndex(conn, "verification"), verifiers)
                 if dataset == "events" else {})
     edits = EntityEdits(conn)  # the entity a mention or a quote counts under, merges and splits laid over
-    for item in conn.execute(stmt):
+    # read in batches of EXPORT_FETCH_ROWS (a server-side cursor on PostgreSQL, whose driver
+    # otherwise reads a whole result first): a long export's rows are never all in memory
+    for item in conn.execute(stmt.execution_options(yield_per=EXPORT_FETCH_ROWS)):
         row = {k: getattr(item, k, None) for k in columns}
         row.update(_source(item))
         if dataset == "mentions":

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from ...storage import schema as t
 from ...watch.query import Node, all_of, expand_forms, stored_document, term_pattern, to_fts5, to_tsquery
 from ..cache import cached
+from ..security import http_url
 from .common import SNIPPET_CHARS, Filters, has_table, iso, scope
 
 #: Longest search query, in characters, and most terms used from it.
@@ -21,12 +22,18 @@ MAX_QUERY_TERMS = 12
 _TERM = re.compile(r"\w+\*?")
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "fts5_query", "highlight_snippet", "query_terms", "search",
-           "search_uncached"]
+           "search_uncached", "words_left_out"]
 
 def query_terms(q: str) -> list[str]:
     """Words of a search query (Unicode word characters; a trailing ``*`` asks for a prefix
     match), at most :data:`MAX_QUERY_TERMS`."""
     return _TERM.findall(q[:MAX_QUERY_CHARS])[:MAX_QUERY_TERMS]
+
+
+def words_left_out(q: str) -> int:
+    """How many words of the query :func:`query_terms` leaves out (those past
+    :data:`MAX_QUERY_CHARS` characters or :data:`MAX_QUERY_TERMS` words); 0 when none."""
+    return max(0, len(_TERM.findall(q)) - len(query_terms(q)))
 
 
 @lru_cache(maxsize=256)
@@ -107,8 +114,8 @@ def search_uncached(
 
     Returns:
         ``{"q", "terms", "engine": "fts5"|"postgresql"|"like", "total", "items": [{"id",
-        "title", "source", "published", "language", "revision_id", "snippet": {"text",
-        "highlights"}}]}``.
+        "title", "source", "published", "language", "url" (an http(s) address, else None),
+        "revision_id", "snippet": {"text", "highlights"}}]}``.
     """
     terms = query_terms(q)
     restore: str | None = None  # the planner setting to put back (PostgreSQL's index hint)
@@ -168,7 +175,7 @@ def search_uncached(
         .subquery()
     )
     rows = conn.execute(
-        sa.select(a.id, a.title, a.published, a.language, page.c.revision_id, r.text,
+        sa.select(a.id, a.title, a.published, a.language, a.url, page.c.revision_id, r.text,
                   t.source.c.name.label("source"))
         .select_from(page)
         .join(t.article, a.id == page.c.article_id)
@@ -184,7 +191,7 @@ def search_uncached(
         "total": int(total or 0),
         "items": [
             {"id": x.id, "title": x.title, "source": x.source, "published": iso(x.published),
-             "language": x.language, "revision_id": int(x.revision_id),
+             "language": x.language, "url": http_url(x.url), "revision_id": int(x.revision_id),
              "snippet": highlight_snippet(x.text, terms)}
             for x in rows
         ],
