@@ -51,6 +51,8 @@ def main() -> int:
                    "spacy_s": r["spacy"]["seconds"], "ingest_s": r["ingest"]["seconds"],
                    "ingest_time_ratio": r["ingest_time_ratio"],
                    "ingest_peak_rss_mib": r["ingest"]["peak_rss_mib"],
+                   "storing_process_cpu_s": r["ingest"].get("storing_process_cpu_seconds"),
+                   "analysis_worker_cpu_s": r["ingest"].get("analysis_worker_cpu_seconds"),
                    "summary": r["ingest"]["summary"]}
             runs.append(row)
             print(json.dumps(row), flush=True)

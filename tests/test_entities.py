@@ -501,3 +501,18 @@ def test_ministry_takes_the_country_the_sentence_gives_it_en(analyse, stage):
     stage(a)
     assert [(e.canonical, e.country) for e in a.entities if e.label == "ORG"] == [
         ("Foreign Ministry", "KAZ"), ("Foreign Ministry", "KAZ")]
+
+
+def test_text_words_fold_each_word_also_when_folding_changes_the_length():
+    # "ß" folds to "ss": the text's folded form is longer, so words are folded one by one
+    words = text_words("Die Straße in MÜNCHEN")
+    assert [(w.text, w.folded) for w in words] == [
+        ("Die", "die"), ("Straße", "strasse"), ("in", "in"), ("MÜNCHEN", "münchen")]
+    assert [(w.start, w.end) for w in words] == [(0, 3), (4, 10), (11, 13), (14, 21)]
+
+
+def test_text_words_give_a_lemma_only_to_a_cyrillic_word_a_token_covers():
+    text = "Встреча с Ёлкиным in Moscow"
+    words = text_words(text, {(10, 17): "Ёлкин", (21, 27): "moscow"})
+    assert [(w.folded, w.lemma) for w in words] == [
+        ("встреча", ""), ("с", ""), ("елкиным", "елкин"), ("in", ""), ("moscow", "")]

@@ -131,3 +131,18 @@ def test_unknown_english_model_setting_is_refused(monkeypatch):
     monkeypatch.setenv("NEWSWATCH_NLP_EN_NER_MODEL", "en_core_web_trf")
     with pytest.raises(StageFailure, match="nlp_en_ner_model 'en_core_web_trf' is not a known"):
         load_english()
+
+
+def test_tokens_copied_from_arrays_equal_spacys_own_token_attributes(nlp_stage):
+    # the array copy must give what spaCy's Token properties give, empty morphology included
+    from newswatch.model import Token
+    from newswatch.stages.nlp import _spacy_tokens
+
+    nlp = nlp_stage._english()
+    text = "The talks ended.\n\nOn Monday, 300 people fled – “quickly”, officials said.  Done"
+    doc = nlp(text)
+    want = [Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lemma_, t.pos_, t.dep_, t.head.i, 0,
+                  tag=t.tag_, morph=str(t.morph)) for t in doc]
+    assert _spacy_tokens(doc) == want
+    assert any(t.morph == "" for t in want) and any(t.morph for t in want)
+    assert _spacy_tokens(nlp("")) == []

@@ -539,3 +539,15 @@ def test_a_withheld_verb_is_not_the_cue_of_a_quotation(run):
             "«Мы подадим жалобу в суд до конца месяца».", "ru")
     q = _quote(b, "Мы подадим жалобу")
     assert (q.kind, q.speaker, q.cue) == ("direct", "Олег Рябов", "сообщил")
+
+
+def test_idiom_spans_equal_the_full_patterns_matches():
+    # the body is searched and the look-behind checked per hit: a hit glued to a word is
+    # skipped and the search goes on one character later, as finditer would
+    from newswatch.stages.quotes import _phrase_spans, load_lexicon
+
+    text = "Bias they say; as they say, AS  THEY\nSAY. Xas they say. so to speak"
+    for rx in load_lexicon("en").idioms:
+        assert list(_phrase_spans(rx, text)) == [m.span() for m in rx.finditer(text)]
+    spans = [s for rx in load_lexicon("en").idioms for s in _phrase_spans(rx, text)]
+    assert [text[a:b] for a, b in spans][:2] == ["as they say", "AS  THEY\nSAY"]

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -178,6 +179,20 @@ class _Phrase:
     number_tokens: list[int] = field(default_factory=list)
 
 
+#: Phrases (tuples of lower-case words) by length, longest first: ``[(n, {phrases of n words})]``.
+_SeqIndex = list[tuple[int, frozenset[tuple[str, ...]]]]
+
+
+def _seq_index(phrases: Iterable[tuple[str, ...]]) -> _SeqIndex:
+    """``phrases`` grouped by length, longest first (phrases of no word left out: they match
+    nowhere), for :meth:`FigureFinder._match_seq`."""
+    by_len: dict[int, set[tuple[str, ...]]] = {}
+    for p in phrases:
+        if p:
+            by_len.setdefault(len(p), set()).add(p)
+    return [(n, frozenset(by_len[n])) for n in sorted(by_len, reverse=True)]
+
+
 class FigureFinder:
     """Finds figures in one article. Build once (loads the figure lexicon and the month names of
     the timex lexicon). The article's ``timexes`` must be filled (the timexes stage runs first).
@@ -195,6 +210,10 @@ class FigureFinder:
             )
             lx["currency_multi"] = {tuple(k.split()): v for k, v in lx["currency_words"].items()}
             lx["percent_multi"] = [tuple(p.split()) for p in lx["percent_words"]]
+            # the phrase lists _match_seq looks words up in
+            lx["currency_multi_index"] = _seq_index(lx["currency_multi"])
+            lx["percent_multi_index"] = _seq_index(lx["percent_multi"])
+            lx["hedge_index"] = _seq_index(h for h, _ in lx["hedge_list"])
             lx["id_set"] = {w.rstrip(".") for w in lx["id_labels"]}
             # lower-case words a figure phrase may start with (see _may_start)
             lx["phrase_starts"] = frozenset({*lx["currency_symbols"], "a", "an", *lx["vague_plurals"],
@@ -248,18 +267,16 @@ class FigureFinder:
         v = self.lex[lang]["vague_plurals"].get(t.text.lower())
         return float(v) if v is not None else None
 
-    def _match_seq(self, toks: list[Token], i: int, seqs: Any, backwards: bool = False) -> int:
-        """Length of the longest phrase of ``seqs`` ending before (or starting at) index i."""
-        best = 0
-        for seq in seqs:
-            n = len(seq)
+    def _match_seq(self, toks: list[Token], i: int, seqs: _SeqIndex, backwards: bool = False) -> int:
+        """Length of the longest phrase of ``seqs`` ending before (or starting at) index i
+        (0 when none): each length's words are lower-cased once and looked up, longest first."""
+        for n, phrases in seqs:
             lo = i - n if backwards else i
             if lo < 0 or lo + n > len(toks):
                 continue
-            words = tuple(t.text.lower() for t in toks[lo:lo + n])
-            if words == seq and n > best:
-                best = n
-        return best
+            if tuple(t.text.lower() for t in toks[lo:lo + n]) in phrases:
+                return n
+        return 0
 
     # --------------------------------------------------------------- core parse
     def _core(self, toks: list[Token], i: int, lang: str, text: str) -> _Phrase | None:
@@ -393,7 +410,7 @@ class FigureFinder:
         j = ph.last + 1
         if j < len(toks) and unit is None:
             if lang == "en":
-                n = self._match_seq(toks, j, lx["currency_multi"])
+                n = self._match_seq(toks, j, lx["currency_multi_index"])
                 if n:
                     unit = lx["currency_multi"][tuple(t.text.lower() for t in toks[j:j + n])]
                     ph.last = j + n - 1
@@ -411,7 +428,7 @@ class FigureFinder:
                             toks[j + 1].start == toks[j].end and toks[j].text.lower() in ("долл", "руб"):
                         ph.last = j + 1
         if j < len(toks) and unit is None:
-            n = self._match_seq(toks, j, lx["percent_multi"])
+            n = self._match_seq(toks, j, lx["percent_multi_index"])
             if not n and lang == "ru" and self._key(toks[j], lang) in ("процент", "проц"):
                 n = 1
             if n:
@@ -427,7 +444,7 @@ class FigureFinder:
                 lower_first = start - 1
             ph.first = lower_first
             if ph.upper_value is None and not ph.vague:
-                n = self._match_seq(toks, start, [h for h, _ in lx["hedge_list"]], backwards=True)
+                n = self._match_seq(toks, start, lx["hedge_index"], backwards=True)
                 if n and toks[start - n].sent == toks[start].sent:
                     words = tuple(t.text.lower() for t in toks[start - n:start])
                     if not (words == ("до",) and self._change_endpoint(toks, start, lang)):

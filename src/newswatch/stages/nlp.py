@@ -269,12 +269,42 @@ def load_english(exclude: Iterable[str] = SPACY_EXCLUDE) -> Any:
     return nlp
 
 
+#: spaCy's name for an empty morphological analysis in its string store; ``str(token.morph)``
+#: gives "" for it.
+_EMPTY_MORPH = "_"
+
+
+def _spacy_tokens(doc: Any) -> list[Token]:
+    """The doc's tokens as :class:`Token` objects (sentence index 0; the caller sets it).
+
+    Read from ``doc.to_array`` in one call and the string store once per distinct value,
+    instead of a Python property per attribute and token: the same values as ``t.text``,
+    ``t.lemma_``, ``t.pos_``, ``t.dep_``, ``t.head.i``, ``t.tag_`` and ``str(t.morph)``
+    (the nlp stage's conversion over 250 White House statements: about 0.4 -> 0.2 CPU s).
+    """
+    import numpy  # here, not at the top: the storing process imports this module for SUPPORTED
+    from spacy.attrs import DEP, HEAD, IDX, LEMMA, MORPH, ORTH, POS, TAG  # type: ignore[import-not-found]  # a Cython module without stubs
+
+    if not len(doc):
+        return []
+    arr = doc.to_array([ORTH, LEMMA, POS, DEP, TAG, MORPH, IDX, HEAD])
+    orth, lemma, pos, dep, tag, morph, idx = arr[:, :7].T.tolist()
+    # HEAD is the offset of the head from the token, stored unsigned: back to signed, then absolute
+    heads = (arr[:, 7].astype("int64") + numpy.arange(len(doc), dtype="int64")).tolist()
+    strings = doc.vocab.strings
+    name = {h: strings[h] for h in {*orth, *lemma, *pos, *dep, *tag}}
+    morph_name = {h: "" if (m := strings[h]) == _EMPTY_MORPH else m for h in set(morph)}
+    out = []
+    for i, (o, le, p, d, tg, mo, start, head) in enumerate(zip(orth, lemma, pos, dep, tag, morph, idx, heads,
+                                                              strict=True)):
+        text = name[o]
+        out.append(Token(i, start, start + len(text), text, name[le], name[p], name[d], head, 0,
+                         tag=name[tg], morph=morph_name[mo]))
+    return out
+
+
 def _fill_from_spacy(article: Article, doc: Any) -> None:
-    tokens = [
-        Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lemma_, t.pos_, t.dep_, t.head.i, 0,
-              tag=t.tag_, morph=str(t.morph))
-        for t in doc
-    ]
+    tokens = _spacy_tokens(doc)
     sentences = []
     for si, s in enumerate(doc.sents):
         sentences.append(Sentence(s.start_char, s.end_char, s.start, s.end))

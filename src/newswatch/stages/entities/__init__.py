@@ -137,6 +137,8 @@ _ABBR_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "de",
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 _TRAILING_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 _WS_RE = re.compile(r"\s+")
+#: A word (a run of word characters), compiled once for the helpers below.
+_WORD_RE = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -196,7 +198,7 @@ def _balanced(s: str) -> bool:
 
 
 def _last_word(s: str) -> str:
-    words = re.findall(r"\w+", s)
+    words = _WORD_RE.findall(s)
     return words[-1] if words else ""
 
 
@@ -428,7 +430,7 @@ class EntitiesStage(Stage):
             surface = article.text[start:end]
             if not self._plausible(surface):
                 continue
-            if all(fold(w) in rules.interface for w in re.findall(r"\w+", surface)):
+            if all(fold(w) in rules.interface for w in _WORD_RE.findall(surface)):
                 continue  # "Cookie", "Share" (PERSON), "Home" (ORG): page chrome, never a name
             normal = _TRAILING_BRACKET_RE.sub("", sp.normal).strip(" '\"«»“”„") if sp.normal else ""
             if lang == "ru":
@@ -495,7 +497,7 @@ class EntitiesStage(Stage):
         low = _WS_RE.sub(" ", surface.strip()).lower()
         if low in self.rules.chrome:
             return False
-        words = re.findall(r"\w+", low)
+        words = _WORD_RE.findall(low)
         return not all(w in self.rules.bad_words for w in words)
 
     def _ru_loc_label(self, article: Article, starts: list[int], start: int, end: int,
@@ -543,7 +545,7 @@ def join_split_names(text: str, spans: list[NerSpan],
         prev = out[-1] if out else None
         if (prev is not None and prev.label == "PER" and sp.label == "PER"
                 and _NAME_GAP_RE.fullmatch(text[prev.end:sp.start])):
-            words = re.findall(r"\w+", text[prev.start:sp.end])
+            words = _WORD_RE.findall(text[prev.start:sp.end])
             agreed = name_agreement(words)
             cases = {case_of(prev.start, prev.end), case_of(sp.start, sp.end)} if case_of else set()
             if agreed is not None and cases <= {agreed[1], None}:
@@ -636,7 +638,7 @@ def _agree_lone_surnames(article: Article, starts: list[int], cands: list[_Cand]
     """
     out = []
     for c in cands:
-        words = re.findall(r"\w+", c.canonical)
+        words = _WORD_RE.findall(c.canonical)
         if c.method == "model" and c.label == "PERSON" and len(words) == 1 and is_cyrillic(c.canonical):
             gender = _subject_gender(article, starts, c.start, c.end)
             if gender is not None and not any(r.part == "Surn" and r.gender == gender and r.case == "nomn"
@@ -714,7 +716,7 @@ def _surname(name: str, lang: str) -> str:
     """The surname of a full person name: its last word, except a Russian name whose words read
     as surname + given name [+ patronymic] (:func:`newswatch.text.morph.name_agreement`):
     "Петрова Анна Сергеевна" → "Петрова"."""
-    words: list[str] = re.findall(r"\w+", name)
+    words: list[str] = _WORD_RE.findall(name)
     if (lang == "ru" or is_cyrillic(name)) and 2 <= len(words) <= 3:
         agreed = name_agreement(words)
         if agreed is not None and "Surn" in agreed[2]:
@@ -725,7 +727,7 @@ def _surname(name: str, lang: str) -> str:
 def _name_gender(name: str) -> str | None:
     """The grammatical gender ("masc"/"femn") of a full Russian person name, when its words
     agree in one (:func:`newswatch.text.morph.name_agreement`); None otherwise."""
-    words = re.findall(r"\w+", name)
+    words = _WORD_RE.findall(name)
     agreed = name_agreement(words) if 2 <= len(words) <= 3 else None
     return agreed[0] if agreed is not None else None
 
@@ -756,7 +758,7 @@ def _same_surname(word: str, forms: set[str], lang: str) -> bool:
 def _initials_agree(initials: list[str], full: str) -> bool:
     """True when each initial ("О" of "О. Смирнова") is the first letter of the matching given
     name or patronymic of ``full`` (the words other than the surname, in order)."""
-    rest = [w for w in re.findall(r"\w+", full) if len(w) > 1]
+    rest = [w for w in _WORD_RE.findall(full) if len(w) > 1]
     return len(rest) > len(initials) and all(fold(a) == fold(w[0]) for a, w in zip(initials, rest, strict=False))
 
 
@@ -781,13 +783,14 @@ def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dic
     Returns:
         The candidates (new objects where something changed), same order.
     """
-    full = [(i, c) for i, c in enumerate(cands) if c.label == "PERSON"
-            and len([w for w in re.findall(r"\w+", c.canonical) if len(w) > 1]) >= 2]
+    # full names with their surname forms, computed once, not once per one-word mention
+    full = [(i, c, _surname_forms(c, lang)) for i, c in enumerate(cands) if c.label == "PERSON"
+            and len([w for w in _WORD_RE.findall(c.canonical) if len(w) > 1]) >= 2]
     out = list(cands)
     for i, c in enumerate(cands):
         if c.method != "model":
             continue
-        words = re.findall(r"\w+", c.canonical)
+        words = _WORD_RE.findall(c.canonical)
         initials = [w for w in words[:-1] if len(w) == 1 and w.isupper()]
         if len(words) != 1 + len(initials) or (initials and c.label != "PERSON"):
             continue
@@ -796,8 +799,8 @@ def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dic
         probes = {words[-1], _last_word(text[c.start:c.end])}
         if c.normal:
             probes.add(_last_word(c.normal))
-        matches = [(j, f) for j, f in full
-                   if j != i and any(_same_surname(p, _surname_forms(f, lang), lang) for p in probes)
+        matches = [(j, f) for j, f, forms in full
+                   if j != i and any(_same_surname(p, forms, lang) for p in probes)
                    and (not initials or _initials_agree(initials, f.canonical))]
         if matches and genders_of is not None and (lang == "ru" or is_cyrillic(c.canonical)):
             mine = genders_of(c.start, c.end)
@@ -813,7 +816,7 @@ def resolve_in_document(cands: list[_Cand], text: str, lang: str, countries: dic
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"\w+", name) if w.lower() not in _ABBR_SKIP).upper()
+    return "".join(w[0] for w in _WORD_RE.findall(name) if w.lower() not in _ABBR_SKIP).upper()
 
 
 _ABBR_AFTER_RE = re.compile(r"\s*\(\s*([A-ZА-ЯЁ]{2,10})\s*\)")
@@ -833,7 +836,7 @@ def _resolve_abbreviations(cands: list[_Cand], text: str) -> list[_Cand]:
             c = replace(c, label=t.label, canonical=t.canonical, key=t.key, method="coref", country=t.country)
         out.append(c)
         m = _ABBR_AFTER_RE.match(text, c.end)
-        if m is None or c.label == "PERSON" or len(re.findall(r"\w+", c.canonical)) < 2:
+        if m is None or c.label == "PERSON" or len(_WORD_RE.findall(c.canonical)) < 2:
             continue
         short = m.group(1)
         if _initials(c.canonical) != short.upper() or short in abbr:

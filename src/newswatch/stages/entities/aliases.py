@@ -294,7 +294,7 @@ class AliasIndex:
         keys = {tw.folded}
         if tw.lemma:
             keys.add(tw.lemma)
-        if is_cyrillic(tw.text):
+        if not tw.text.isascii() and is_cyrillic(tw.text):  # an ASCII word has no Cyrillic letter
             f = tw.folded
             for end in self.morph.inflect:
                 if end and f.endswith(end):
@@ -368,8 +368,16 @@ def text_words(text: str, lemmas: dict[tuple[int, int], str] | None = None) -> l
         The words in text order.
     """
     lemmas = lemmas or {}
+    # Case folding maps each character on its own to one or more characters, so when the folded
+    # text is as long as the text, every character folded to exactly one and a word's folded
+    # form is the same slice of the folded text (one fold per text instead of one per word).
+    folded = fold(text)
+    aligned = len(folded) == len(text)
+    cyrillic = is_cyrillic(text)  # no Cyrillic in the text: no word has a lemma to look up
     out = []
     for m in _WORD_RE.finditer(text):
-        lemma = lemmas.get((m.start(), m.end()), "") if is_cyrillic(m.group()) else ""
-        out.append(TextWord(m.start(), m.end(), m.group(), fold(m.group()), fold(lemma) if lemma else ""))
+        s, e = m.span()
+        word = m.group()
+        lemma = lemmas.get((s, e), "") if cyrillic and is_cyrillic(word) else ""
+        out.append(TextWord(s, e, word, folded[s:e] if aligned else fold(word), fold(lemma) if lemma else ""))
     return out

@@ -1018,7 +1018,8 @@ class Geocoder:
             One record per mention, each with a decision (possibly "unresolved").
         """
         table = self.demonyms.get(article.language or "", {})
-        self.people = frozenset(table[f] for f in {fold(t.lemma) for t in article.tokens} if f in table)
+        lemmas = {t.lemma for t in article.tokens}  # each distinct lemma folded once
+        self.people = frozenset(table[f] for f in {fold(x) for x in lemmas} if f in table)
         pending = []
         for m in mentions:
             forms, fallback = _mention_forms(article, m)

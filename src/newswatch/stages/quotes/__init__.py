@@ -97,7 +97,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,6 +192,43 @@ def _compile_phrase(phrase: str, possessive: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
 
 
+_NOT_AFTER_WORD = r"(?<!\w)"
+
+
+@functools.cache
+def _unanchored(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """For a :func:`_compile_phrase` pattern, its body without the leading ``(?<!\\w)`` and a
+    pattern for one word character (both under the pattern's flags); None for another pattern."""
+    if not rx.pattern.startswith(_NOT_AFTER_WORD):
+        return None
+    return re.compile(rx.pattern[len(_NOT_AFTER_WORD):], rx.flags), re.compile(r"\w", rx.flags)
+
+
+def _phrase_spans(rx: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``rx.finditer(text)``, found faster for a pattern of :func:`_compile_phrase`.
+
+    A pattern that starts with the look-behind ``(?<!\\w)`` is tried by the regex engine at
+    every position of the text; its body alone starts with a word, which the engine finds by a
+    quick scan. So the body is searched for and a match is kept only where no word character
+    comes before it; where one does, the search goes on from the next position, exactly where
+    ``finditer`` would have tried next. Same spans, same order (16 English idioms over the 250
+    texts of ``benchmarks/profile_stages.py``: 0.20 -> 0.09 CPU s).
+    """
+    split = _unanchored(rx)
+    if split is None:
+        yield from (m.span() for m in rx.finditer(text))
+        return
+    body, word_char = split
+    pos = 0
+    while (m := body.search(text, pos)) is not None:
+        start, end = m.span()
+        if start and word_char.match(text, start - 1):
+            pos = start + 1
+            continue
+        yield start, end
+        pos = end if end > start else end + 1
+
+
 @functools.lru_cache(maxsize=8)
 def reporting_verbs(language: str) -> frozenset[str]:
     """Folded reporting-verb lemmas of ``language`` from the quote cue lexicon
@@ -247,7 +284,7 @@ class _Doc:
     def build(cls, article: Article, lex: _Lexicon) -> _Doc:
         d = cls(DocView.build(article), lex)
         d.segments = find_quoted_segments(article.text)
-        d.idioms = [m.span() for rx in lex.idioms for m in rx.finditer(article.text)]
+        d.idioms = [span for rx in lex.idioms for span in _phrase_spans(rx, article.text)]
         return d
 
     @property
