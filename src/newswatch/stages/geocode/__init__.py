@@ -83,6 +83,8 @@ from .gazetteer import (
     Candidate,
     Gazetteer,
     GazetteerEntry,
+    arabic_article_variants,
+    latin_spellings,
     load_gazetteer,
     normalize,
     russian_nominative_guesses,
@@ -225,6 +227,9 @@ class _Pending:
     decision: _Decision | None = None
     seen: int = 0
     rejected: list[str] = field(default_factory=list)
+    #: fallback forms that are spelling guesses (another Arabic article form, a Latin
+    #: spelling of a Russian name): a match on one counts as an alternate-name match
+    guessed: frozenset[str] = frozenset()
 
 
 #: A compass or position qualifier before a name ("northeastern Nigeria", "south-west
@@ -604,17 +609,27 @@ _IN_CONTAINER_RE = re.compile(r"\s+(?:in|в|во)\s+(?:the\s+)?", re.IGNORECASE)
 _COMMA_RE = re.compile(r"\s*,\s*")
 
 
-def _drop_namesake_divisions(cands: list[Candidate]) -> list[Candidate]:
-    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE)."""
-    cities = [c.entry for c in cands if c.entry.kind == "city" and c.primary]
+def _drop_namesake_divisions(cands: list[Candidate], norm: str = "") -> list[Candidate]:
+    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE).
+
+    The city counts when ``norm`` is its primary name, or any of its names while ``norm`` is
+    not the division's own GeoNames name either: "Izmail" is an English alternate name of
+    the city Izmayil and the core of "Izmail Raion", so the bare name is the city, as "Kherson"
+    is; "New York" (the state's own name, an alternate name of New York City) keeps the state
+    as a candidate, for the ranking to decide.
+    """
+    def namesake(c: Candidate, division: GazetteerEntry) -> bool:
+        return c.primary or (bool(norm) and normalize(division.name) != norm)
+
+    cities = [c for c in cands if c.entry.kind == "city"]
     if not cities:
         return cands
     out = []
     for c in cands:
         e = c.entry
         if e.kind.startswith("admin") and any(
-            x.country_code == e.country_code and x.admin1 == e.admin1
-            and x.population >= CITY_NAMESAKE_SHARE * e.population
+            namesake(x, e) and x.entry.country_code == e.country_code and x.entry.admin1 == e.admin1
+            and x.entry.population >= CITY_NAMESAKE_SHARE * e.population
             for x in cities
         ):
             continue
@@ -635,6 +650,20 @@ class Geocoder:
         self.demonyms = _read_demonyms()
         #: countries named by nationality words in the article being resolved (set by resolve)
         self.people: frozenset[str] = frozenset()
+
+    def _respellings(self, forms: list[str]) -> list[str]:
+        """Spelling guesses for names no table knows: the other spellings of an Arabic
+        article ("al geneina" -> "el geneina", "geneina"; :func:`arabic_article_variants`) and
+        the Latin spellings of a Russian name ("адре" -> "adre"; :func:`latin_spellings`).
+        [] when one of ``forms`` is known already (a known name is never re-spelt)."""
+        if any(self.gaz.knows(f) for f in forms):
+            return []
+        out: list[str] = []
+        for f in forms:
+            for g in [*arabic_article_variants(f), *latin_spellings(f)]:
+                if g not in out and g not in forms:
+                    out.append(g)
+        return out
 
     def _try_country(self, p: _Pending, forms: list[str]) -> bool:
         # the name as written comes first: "U.S. Virgin Islands" is the territory even when
@@ -682,7 +711,9 @@ class Geocoder:
         within: GazetteerEntry | None = None,
     ) -> bool:
         for f in forms:
-            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f))
+            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
+            if f in p.guessed:
+                cands = [replace(c, primary=False) for c in cands]
             if within is not None:
                 cands = [c for c in cands if _inside(c.entry, within)]
             if not cands:
@@ -1030,8 +1061,10 @@ class Geocoder:
                 # fallback is read only when no form is known, so known names skip this)
                 for f in forms + fallback:
                     fallback += [g for g in self.gaz.russian_division_forms(f) if g not in fallback]
+            guessed = self._respellings(forms + fallback)
+            fallback += [g for g in guessed if g not in fallback and g not in forms]
             if forms:
-                pending.append(_Pending(m, forms, fallback))
+                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed)))
         # 1. countries
         for p in pending:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
@@ -1121,7 +1154,10 @@ class GeocodeStage(Stage):
     #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
     #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
     #: of its name ("the Siret river")
-    version = "9"
+    #: 10: a bare name is the city when it is the city's name in any spelling and only the
+    #: division's core ("Izmail", "Mykolaiv"); unknown names try the other Arabic article
+    #: spellings ("Al-Geneina") and, in Russian, Latin spellings ("Адре" -> Adré)
+    version = "10"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
