@@ -501,3 +501,36 @@ def test_ministry_takes_the_country_the_sentence_gives_it_en(analyse, stage):
     stage(a)
     assert [(e.canonical, e.country) for e in a.entities if e.label == "ORG"] == [
         ("Foreign Ministry", "KAZ"), ("Foreign Ministry", "KAZ")]
+
+
+# -- issue 13: places the English NER tagged PERSON or FAC --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("The army said Chad would send troops.", "Chad"),  # a country name, wherever it stands
+        ("Shelling resumed in Nyala on Tuesday.", "Nyala"),  # 'in' + a city of GeoNames
+        ("She moved to Nyala after the war began.", "Nyala"),  # 'to' after a verb of motion
+        ("The refugees walked from El Geneina for three days.", "El Geneina"),  # FAC, 'from' + motion
+    ],
+)
+def test_place_the_ner_tagged_person_or_facility_becomes_gpe(analyse, stage, text, surface):
+    a = analyse(text)
+    stage(a)
+    m = _find(a, surface)
+    assert m.label == "GPE" and m.entity_key == f"GPE:{surface}"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Nyala, 34, said she had lost her home.", "Nyala"),  # an age after the name
+        ("He handed the letter to Austin before leaving.", "Austin"),  # 'to' after no motion verb
+        ("Chad Morris said the plan was fine. Chad added that he would stay.", "Chad"),  # part of a name
+    ],
+)
+def test_person_named_like_a_place_stays_a_person(analyse, stage, text, surface):
+    a = analyse(text)
+    stage(a)
+    assert _find(a, surface).label == "PERSON"
