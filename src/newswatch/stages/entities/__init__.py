@@ -407,8 +407,10 @@ class EntitiesStage(Stage):
         * a PERSON span is a country name (pycountry, English), or
         * the span is the object of a spatial preposition (:data:`PLACE_PREPOSITIONS`), or of
           "to"/"from" after a verb or noun of motion (:data:`MOTION_WORDS`), in the parse, and
-          a GeoNames populated place of at least :data:`PLACE_RELABEL_MIN_POPULATION` or a
-          country carries the name.
+          the name is a country's, or the primary GeoNames name of a populated place of at
+          least :data:`PLACE_RELABEL_MIN_POPULATION`, or an alternate name of such a place
+          in a country the article names (GeoNames files English exonyms as alternate names,
+          "El Geneina" for Al-Junaynah, but also stray ones: "Google" for Topeka).
 
         Returns:
             ``cands`` with those spans relabelled (same order).
@@ -420,6 +422,7 @@ class EntitiesStage(Stage):
         persons = [c for c in cands if c.label == "PERSON" and len(c.canonical.split()) > 1]
         in_names = {fold(w) for c in persons for w in re.findall(r"\w+", c.canonical)}
         starts = [t.start for t in toks]
+        named: set[str] | None = None  # ISO alpha-2 codes of the countries the article names
         out = list(cands)
         for i, c in enumerate(cands):
             if c.method != "model" or c.label not in ("PERSON", "FAC"):
@@ -435,8 +438,11 @@ class EntitiesStage(Stage):
             if not ok and toks and _locative_place_object(toks, starts, c.start, c.end):
                 gaz = load_gazetteer()
                 norm = strip_article(normalize(c.canonical))
+                if named is None:
+                    named = _named_countries(cands, self.rules.countries)
                 ok = country is not None or any(
-                    x.entry.population >= PLACE_RELABEL_MIN_POPULATION for x in gaz.lookup_cities(norm))
+                    x.entry.population >= PLACE_RELABEL_MIN_POPULATION
+                    and (x.primary or x.entry.country_code in named) for x in gaz.lookup_cities(norm))
             if ok:
                 out[i] = replace(c, label="GPE", key=f"GPE:{c.canonical}", country=country)
         return out
@@ -706,6 +712,19 @@ def _subject_gender(article: Article, starts: list[int], start: int, end: int) -
             if feats.get("Tense") == "Past" and feats.get("Number") == "Sing" and feats.get("Gender") in _UD_GENDERS:
                 return _UD_GENDERS[feats["Gender"]]
     return None
+
+
+def _named_countries(cands: list[_Cand], countries: dict[str, str]) -> set[str]:
+    """ISO 3166-1 alpha-2 codes of the countries the article's GPE mentions name."""
+    import pycountry
+
+    out: set[str] = set()
+    for c in cands:
+        alpha3 = countries.get(fold(c.canonical)) if c.label == "GPE" else None
+        country = pycountry.countries.get(alpha_3=alpha3) if alpha3 else None
+        if country is not None:
+            out.add(country.alpha_2)
+    return out
 
 
 def _locative_place_object(toks: list[Token], starts: list[int], start: int, end: int) -> bool:

@@ -60,6 +60,19 @@ Two place mentions the NER cut from one name, touching over a single space, are 
 the whole is a known name ("Baja" + "California" → Baja California, MX; "U.S." + "Virgin
 Islands"; :func:`_join_split_names`).
 
+A bare name that is a city's name in any spelling and only the core of a division's name is
+the city ("Izmail": an alternate name of Izmayil and the core of Izmail Raion; "Mykolaiv";
+"Kherson"), unless a type word follows ("Izmail district"); a division's own GeoNames name
+("New York") keeps the division in the ranking (:func:`_drop_namesake_divisions`).
+
+A name no table knows is re-spelt before it is given up (:meth:`Geocoder._respellings`): the
+Arabic article in its other spellings or dropped ("Al-Geneina" -> "El Geneina", "Geneina";
+:func:`~newswatch.stages.geocode.gazetteer.arabic_article_variants`), and a Russian name in
+Latin letters, BGN/PCGN with the Russian transcription's re-spellings ("Адре" -> "adre",
+Adré TD; "Эль-Генейны" -> "el geneina"; :func:`~newswatch.stages.geocode.gazetteer.latin_spellings`).
+A match on a re-spelling counts as an alternate-name match, so a town under
+``ALT_ONLY_MIN_POPULATION`` needs its country named in the article.
+
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
 ``canonical`` (lemma for Russian, alias-file canonical: "DRA" → Afghanistan), the surface
