@@ -531,6 +531,9 @@ def test_place_the_ner_tagged_person_or_facility_becomes_gpe(analyse, stage, tex
         ("Chad Morris said the plan was fine. Chad added that he would stay.", "Chad"),  # part of a name
         # an alternate GeoNames name ('El Geneina' of Al-Junaynah) in no country the text names
         ("The refugees walked from El Geneina for three days.", "El Geneina"),
+        # 'the' before the name, and a light verb whose 'to' calls on a person
+        ("The rule held in both the Obama and the Trump administrations.", "Obama"),
+        ("Okay, let me go to Eugene, and then to someone at the back.", "Eugene"),
     ],
 )
 def test_person_or_facility_named_like_a_place_keeps_its_label(analyse, stage, text, surface):

@@ -505,3 +505,13 @@ def test_transliterated_small_town_needs_its_country_named(stage: GeocodeStage) 
     stage(a)
     p = place(a, "Ансонго")
     assert p.resolved is False and p.lat is None
+
+
+def test_transliterated_small_town_needs_its_country_in_the_same_sentence(stage: GeocodeStage) -> None:
+    # "Эльба" spelt in Latin is Elba, Alabama (3,903): the United States named in another
+    # sentence does not make the Elbe that town
+    text = "Встреча на Эльбе вошла в историю. Об этом напомнили в США."
+    a = _article(text, [("Эльбе", "GPE", "Эльба"), ("США", "GPE")], lang="ru")
+    a.sentences = [Sentence(0, 33), Sentence(34, len(text))]
+    stage(a)
+    assert place(a, "Эльбе").resolved is False

@@ -70,8 +70,8 @@ Arabic article in its other spellings or dropped ("Al-Geneina" -> "El Geneina", 
 :func:`~newswatch.stages.geocode.gazetteer.arabic_article_variants`), and a Russian name in
 Latin letters, BGN/PCGN with the Russian transcription's re-spellings ("Адре" -> "adre",
 Adré TD; "Эль-Генейны" -> "el geneina"; :func:`~newswatch.stages.geocode.gazetteer.latin_spellings`).
-A match on a re-spelling counts as an alternate-name match, so a town under
-``ALT_ONLY_MIN_POPULATION`` needs its country named in the article.
+A match on a re-spelling counts as an alternate-name match, and a town under
+``ALT_ONLY_MIN_POPULATION`` found by one needs its country named in the same sentence.
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
@@ -243,6 +243,8 @@ class _Pending:
     #: fallback forms that are spelling guesses (another Arabic article form, a Latin
     #: spelling of a Russian name): a match on one counts as an alternate-name match
     guessed: frozenset[str] = frozenset()
+    #: ISO codes of the countries named in the mention's sentence (set after the country pass)
+    sentence_countries: frozenset[str] = frozenset()
 
 
 #: A compass or position qualifier before a name ("northeastern Nigeria", "south-west
@@ -726,7 +728,12 @@ class Geocoder:
         for f in forms:
             cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
             if f in p.guessed:
-                cands = [replace(c, primary=False) for c in cands]
+                # a re-spelling is a guess: a town under the city cut must lie in a country
+                # the same sentence names ("у Ансонго ... власти Мали"), not merely the article
+                # ("Встреча на Эльбе" is the Elbe, not Elba, Alabama, in a White House text)
+                cands = [replace(c, primary=False) for c in cands
+                         if _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION
+                         or c.entry.country_code in p.sentence_countries]
             if within is not None:
                 cands = [c for c in cands if _inside(c.entry, within)]
             if not cands:
@@ -1083,6 +1090,15 @@ class Geocoder:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
                 self._try_country(p, p.fallback)
         context = _countries_of(pending, CONF_COUNTRY)
+        for p in pending:
+            if p.guessed:
+                sent = article.sentence_at(p.mention.start)
+                # no sentence split (a bare text): the whole text is the sentence
+                lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+                p.sentence_countries = frozenset(
+                    q.decision.entry.country_code for q in pending
+                    if q.decision and q.decision.entry and q.decision.entry.country_code
+                    and q.decision.kind == "country" and lo <= q.mention.start < hi)
         # 2-3. supplement, then cities; a second round runs for the mentions still open when
         # the places resolved in the first round name countries the context lacked (the
         # Russian "мост Дружбы" needs AF or UZ, which may come only from "Хайратон").
