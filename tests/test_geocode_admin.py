@@ -507,11 +507,15 @@ def test_transliterated_small_town_needs_its_country_named(stage: GeocodeStage) 
     assert p.resolved is False and p.lat is None
 
 
-def test_transliterated_small_town_needs_its_country_in_the_same_sentence(stage: GeocodeStage) -> None:
-    # "Эльба" spelt in Latin is Elba, Alabama (3,903): the United States named in another
-    # sentence does not make the Elbe that town
-    text = "Встреча на Эльбе вошла в историю. Об этом напомнили в США."
+def test_transliterated_small_town_needs_its_country_where_it_is_first_named(stage: GeocodeStage) -> None:
+    # "Эльба" spelt in Latin is Elba, Alabama (3,903): the United States named in other
+    # sentences, even beside a later mention, does not make the Elbe that town
+    text = "Встреча на Эльбе вошла в историю. Об этом напомнили в США. Ветераны США вспоминали об Эльбе."
     a = _article(text, [("Эльбе", "GPE", "Эльба"), ("США", "GPE")], lang="ru")
-    a.sentences = [Sentence(0, 33), Sentence(34, len(text))]
+    second = text.rindex("Эльбе")
+    a.entities.append(EntityMention("Эльбе", "GPE", second, second + 5, "Эльба",
+                                    a.provenance("test-entities", "0", second, 1.0), method="pattern"))
+    a.sentences = [Sentence(0, 33), Sentence(34, 58), Sentence(59, len(text))]
     stage(a)
-    assert place(a, "Эльбе").resolved is False
+    assert all(p.resolved is False for p in a.places if p.name == "Эльба")
+    assert place(a, "США").country_code == "US"

@@ -71,7 +71,8 @@ Arabic article in its other spellings or dropped ("Al-Geneina" -> "El Geneina", 
 Latin letters, BGN/PCGN with the Russian transcription's re-spellings ("Адре" -> "adre",
 Adré TD; "Эль-Генейны" -> "el geneina"; :func:`~newswatch.stages.geocode.gazetteer.latin_spellings`).
 A match on a re-spelling counts as an alternate-name match, and a town under
-``ALT_ONLY_MIN_POPULATION`` found by one needs its country named in the same sentence.
+``ALT_ONLY_MIN_POPULATION`` found by one needs its country named in the sentence of the
+name's first mention (where news locates a little-known place: "у Ансонго на севере Мали").
 
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
@@ -243,7 +244,8 @@ class _Pending:
     #: fallback forms that are spelling guesses (another Arabic article form, a Latin
     #: spelling of a Russian name): a match on one counts as an alternate-name match
     guessed: frozenset[str] = frozenset()
-    #: ISO codes of the countries named in the mention's sentence (set after the country pass)
+    #: ISO codes of the countries named in the sentence of the first mention of the same name
+    #: (set after the country pass, for guessed spellings only)
     sentence_countries: frozenset[str] = frozenset()
 
 
@@ -729,8 +731,10 @@ class Geocoder:
             cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
             if f in p.guessed:
                 # a re-spelling is a guess: a town under the city cut must lie in a country
-                # the same sentence names ("у Ансонго ... власти Мали"), not merely the article
-                # ("Встреча на Эльбе" is the Elbe, not Elba, Alabama, in a White House text)
+                # named in the sentence that first mentions it, where news locates a little-known
+                # place ("у Ансонго на севере Мали"); the article naming the country elsewhere is
+                # not enough ("Встреча на Эльбе" is the Elbe, not Elba, Alabama, in a text
+                # about a White House statement)
                 cands = [replace(c, primary=False) for c in cands
                          if _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION
                          or c.entry.country_code in p.sentence_countries]
@@ -1090,8 +1094,11 @@ class Geocoder:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
                 self._try_country(p, p.fallback)
         context = _countries_of(pending, CONF_COUNTRY)
+        first: dict[str, frozenset[str]] = {}  # a name's first mention locates it for the article
         for p in pending:
-            if p.guessed:
+            if p.guessed and p.forms[0] in first:
+                p.sentence_countries = first[p.forms[0]]
+            elif p.guessed:
                 sent = article.sentence_at(p.mention.start)
                 # no sentence split (a bare text): the whole text is the sentence
                 lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
@@ -1099,6 +1106,7 @@ class Geocoder:
                     q.decision.entry.country_code for q in pending
                     if q.decision and q.decision.entry and q.decision.entry.country_code
                     and q.decision.kind == "country" and lo <= q.mention.start < hi)
+                first[p.forms[0]] = p.sentence_countries
         # 2-3. supplement, then cities; a second round runs for the mentions still open when
         # the places resolved in the first round name countries the context lacked (the
         # Russian "мост Дружбы" needs AF or UZ, which may come only from "Хайратон").
