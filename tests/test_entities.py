@@ -540,3 +540,9 @@ def test_person_or_facility_named_like_a_place_keeps_its_label(analyse, stage, t
     a = analyse(text)
     stage(a)
     assert _find(a, surface).label in ("PERSON", "FAC")
+
+
+def test_town_and_country_tagged_as_one_span_are_split(analyse, stage):
+    a = analyse("The army withdrew from Tessit, Mali, on Monday.")
+    stage(a)
+    assert [(e.text, e.label) for e in a.entities] == [("Tessit", "GPE"), ("Mali", "GPE")]

@@ -333,7 +333,8 @@ class EntitiesStage(Stage):
     name = "entities"
     #: 4: an alias spelled with a final dot keeps it in the span ("U.S.");
     #: 5: surnames agree in gender with the full name, initials resolve, state bodies get their state
-    #: 6: English PERSON/FAC spans that are places ("fled to Chad", "in Nyala") become GPE
+    #: 6: English PERSON/FAC spans that are places ("fled to Chad", "in Nyala") become GPE;
+    #: a GPE span "Town, Country" is split in two
     version = "6"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
@@ -375,6 +376,8 @@ class EntitiesStage(Stage):
         patterns = self._pattern_cands(article, lang)
         model = self._model_cands(article, lang)
         patterns, model = self._dateline_outlets(article, patterns, model)
+        if lang == "en":
+            model = self._split_town_country(article, model)
         cands = merge_candidates(patterns, model)
         starts = [t.start for t in article.tokens]
         cands = resolve_in_document(cands, article.text, lang, self.rules.countries,
@@ -395,6 +398,33 @@ class EntitiesStage(Stage):
             for c in cands
         ]
 
+    def _split_town_country(self, article: Article, model: list[_Cand]) -> list[_Cand]:
+        """Split one model GPE/LOC span "Town, Country" into two GPE spans.
+
+        English writes a town with its country after a comma ("withdrew from Tessit, Mali,
+        on Monday"; the AP Stylebook's dateline form), and spaCy's model sometimes tags the
+        pair as one GPE, which names no place. When the part after the last comma of such a
+        span is a country name (pycountry, English), the town and the country become
+        separate GPE mentions, and the geocoder places the town inside the country."""
+        out: list[_Cand] = []
+        for c in model:
+            text = article.text[c.start:c.end]
+            m = re.fullmatch(r"(.*\w)\s*,\s+(\w.*)", text, re.DOTALL)
+            if c.label not in ("GPE", "LOC") or m is None or "\n" in text:
+                out.append(c)
+                continue
+            country = self.rules.countries.get(fold(m.group(2)))
+            if country is None or "," in m.group(1):
+                out.append(c)
+                continue
+            town, land = m.group(1), m.group(2)
+            out.append(replace(c, end=c.start + len(town), label="GPE", canonical=town, key=f"GPE:{town}",
+                               country=self.rules.countries.get(fold(town))))
+            start = c.start + m.start(2)
+            out.append(replace(c, start=start, end=start + len(land), label="GPE", canonical=land,
+                               key=f"GPE:{land}", country=country))
+        return out
+
     def _places_tagged_person(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
         """English model spans the NER tagged PERSON (or FAC) that are places, relabelled GPE.
 
@@ -413,7 +443,9 @@ class EntitiesStage(Stage):
           the name is a country's, or the primary GeoNames name of a populated place of at
           least :data:`PLACE_RELABEL_MIN_POPULATION`, or an alternate name of such a place
           in a country the article names (GeoNames files English exonyms as alternate names,
-          "El Geneina" for Al-Junaynah, but also stray ones: "Google" for Topeka).
+          "El Geneina" for Al-Junaynah, but also stray ones: "Google" for Topeka), or a
+          populated place of any size in a country its own sentence names, where news
+          locates a little-known place ("near Tessit in northern Mali").
 
         Returns:
             ``cands`` with those spans relabelled (same order).
@@ -446,9 +478,13 @@ class EntitiesStage(Stage):
                 norm = strip_article(normalize(c.canonical))
                 if named is None:
                     named = _named_countries(cands, self.rules.countries)
+                sent = article.sentence_at(c.start)
+                lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+                here = _named_countries([d for d in cands if lo <= d.start < hi], self.rules.countries)
                 ok = country is not None or any(
-                    x.entry.population >= PLACE_RELABEL_MIN_POPULATION
-                    and (x.primary or x.entry.country_code in named) for x in gaz.lookup_cities(norm))
+                    (x.entry.population >= PLACE_RELABEL_MIN_POPULATION
+                     and (x.primary or x.entry.country_code in named))
+                    or x.entry.country_code in here for x in gaz.lookup_cities(norm))
             if ok:
                 out[i] = replace(c, label="GPE", key=f"GPE:{c.canonical}", country=country)
         return out
