@@ -546,3 +546,21 @@ def test_town_and_country_tagged_as_one_span_are_split(analyse, stage):
     a = analyse("The army withdrew from Tessit, Mali, on Monday.")
     stage(a)
     assert [(e.text, e.label) for e in a.entities] == [("Tessit", "GPE"), ("Mali", "GPE")]
+
+
+def test_small_town_tagged_person_is_a_place_when_its_sentence_names_the_country(analyse, stage):
+    # the NER's label is forced to PERSON: Tessit (13,588) is under the city cut, so only the
+    # country in its own sentence makes it a place
+    from newswatch.model import NerSpan
+
+    a = analyse("Fighters were seen near Tessit in Mali.")
+    start = a.text.index("Tessit")
+    mali = a.text.index("Mali")
+    a.ner_spans = [NerSpan(start, start + 6, "PERSON"), NerSpan(mali, mali + 4, "GPE")]
+    stage(a)
+    assert _find(a, "Tessit").label == "GPE"
+    b = analyse("Fighters were seen near Tessit on Sunday.")
+    start = b.text.index("Tessit")
+    b.ner_spans = [NerSpan(start, start + 6, "PERSON")]
+    stage(b)
+    assert _find(b, "Tessit").label == "PERSON"
