@@ -449,3 +449,73 @@ def test_own_name_in_a_named_country_beats_an_alternate_name_abroad(stage: Geoco
     c = _article("Pilgrims from the United States arrived in Mecca.", [("United States", "GPE"), ("Mecca", "GPE")])
     stage(c)
     assert place(c, "Mecca").geonameid == 104515
+
+
+# -- issue 13: small towns in English as in Russian; a city named like its division --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        # the English name is only an alternate name of the city (Izmayil) and the core of the raion
+        ("Barges queued outside Izmail overnight while the port was closed.", "Izmail", 707308),
+        ("Residents of Mykolaiv queued for water on Monday.", "Mykolaiv", 700569),
+        ("Power was cut in Kherson after the strike.", "Kherson", 706448),
+    ],
+)
+def test_bare_name_of_city_and_its_division_is_the_city(stage: GeocodeStage, text: str, surface: str,
+                                                        expected: int) -> None:
+    a = _article(text, [(surface, "GPE")])
+    stage(a)
+    assert place(a, surface).geonameid == expected
+
+
+def test_division_type_word_still_selects_the_raion(stage: GeocodeStage) -> None:
+    a = _article("Two villages of Izmail district lost power.", [("Izmail", "GPE")])
+    stage(a)
+    p = place(a, "Izmail")
+    assert p.geonameid == 707309 and p.feature_code == "ADM2"
+
+
+def test_other_spelling_of_the_arabic_article_finds_the_town(stage: GeocodeStage) -> None:
+    # GeoNames lists "El Geneina" and "Geneina" for Al-Junaynah, not "Al-Geneina"
+    a = _article("Aid convoys reached Al-Geneina in West Darfur, Sudan.", [("Al-Geneina", "GPE"), ("Sudan", "GPE")])
+    stage(a)
+    assert place(a, "Al-Geneina").geonameid == 379303
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "canonical", "country", "expected"),
+    [
+        ("Колонна попала в засаду у Ансонго, сообщили власти Мали.", "Ансонго", "Ансонго", "Мали", 2461003),
+        ("Лагерь у Адре на востоке Чада переполнен.", "Адре", "Адре", "Чада", 245669),
+        ("Беженцы из Эль-Генейны ушли в Чад.", "Эль-Генейны", "Эль-Генейны", "Чад", 379303),
+    ],
+)
+def test_russian_name_without_cyrillic_form_in_geonames_is_transliterated(
+        stage: GeocodeStage, text: str, surface: str, canonical: str, country: str, expected: int) -> None:
+    a = _article(text, [(surface, "GPE", canonical), (country, "GPE")], lang="ru")
+    stage(a)
+    assert place(a, surface).geonameid == expected
+
+
+def test_transliterated_small_town_needs_its_country_named(stage: GeocodeStage) -> None:
+    # a Latin spelling is a guess: a village of 3,000 abroad is not taken on it alone
+    a = _article("Колонна попала в засаду у Ансонго.", [("Ансонго", "GPE")], lang="ru")
+    stage(a)
+    p = place(a, "Ансонго")
+    assert p.resolved is False and p.lat is None
+
+
+def test_transliterated_small_town_needs_its_country_where_it_is_first_named(stage: GeocodeStage) -> None:
+    # "Эльба" spelt in Latin is Elba, Alabama (3,903): the United States named in other
+    # sentences, even beside a later mention, does not make the Elbe that town
+    text = "Встреча на Эльбе вошла в историю. Об этом напомнили в США. Ветераны США вспоминали об Эльбе."
+    a = _article(text, [("Эльбе", "GPE", "Эльба"), ("США", "GPE")], lang="ru")
+    second = text.rindex("Эльбе")
+    a.entities.append(EntityMention("Эльбе", "GPE", second, second + 5, "Эльба",
+                                    a.provenance("test-entities", "0", second, 1.0), method="pattern"))
+    a.sentences = [Sentence(0, 33), Sentence(34, 58), Sentence(59, len(text))]
+    stage(a)
+    assert all(p.resolved is False for p in a.places if p.name == "Эльба")
+    assert place(a, "США").country_code == "US"

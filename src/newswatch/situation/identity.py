@@ -34,57 +34,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache
 
-from ..text import fold, is_cyrillic, load_json_data
+from ..text import fold, is_cyrillic
+from ..text.translit import translit_tables, transliterate
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _VOWELS = frozenset("aeiou")
 #: Shortest skeleton a surname may have to be matched on its own ("Ли" alone is too short).
 MIN_SURNAME_SKELETON = 3
-
-
-@dataclass(frozen=True, slots=True)
-class _Tables:
-    letters: dict[str, str]
-    ye_after: frozenset[str]
-    skeleton: tuple[tuple[str, str], ...]
-
-
-@cache
-def _tables() -> _Tables:
-    data = load_json_data("translit_ru_latin.json")
-    assert isinstance(data, dict)
-    return _Tables(dict(data["letters"]), frozenset(data["ye_after"]),
-                   tuple((a, b) for a, b in data["skeleton"]))
-
-
-def transliterate(text: str) -> str:
-    """Russian Cyrillic → Latin (BGN/PCGN 1947; signs dropped); other characters unchanged.
-
-    Args:
-        text: any text; ``ё`` is folded to ``е`` first.
-
-    Returns:
-        The transliteration, keeping the case of each word's first letter.
-    """
-    t = _tables()
-    out: list[str] = []
-    prev = ""
-    for ch in text.replace("ё", "е").replace("Ё", "Е"):
-        low = ch.lower()
-        if low in t.letters:
-            lat = t.letters[low]
-            if low == "е" and (not prev or not prev.isalpha() or prev in t.ye_after):
-                lat = "ye"
-            if ch.isupper() and lat:
-                lat = lat[0].upper() + lat[1:]
-            out.append(lat)
-        else:
-            out.append(ch)
-        prev = low
-    return "".join(out)
 
 
 def _ascii(word: str) -> str:
@@ -107,7 +64,7 @@ def name_skeleton(word: str) -> str:
     w = _ascii(word)
     if not w:
         return ""
-    for a, b in _tables().skeleton:
+    for a, b in translit_tables().skeleton:
         w = w.replace(a, b)
     w = re.sub(r"(.)\1+", r"\1", w)
     return w[0] + "".join(c for c in w[1:] if c not in _VOWELS)

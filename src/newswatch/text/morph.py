@@ -117,6 +117,28 @@ def _noun_parses(word: str) -> list[Any]:
     return [p for p in analyzer().parse(word)[:MAX_PARSES] if p.tag.POS == "NOUN"]
 
 
+def singular_nominatives(word: str, limit: int = 4) -> list[str]:
+    """Nominative singular forms of one Russian noun, one per noun reading, most probable
+    first ("генейны" -> "генейна", where :func:`place_nominatives` keeps the plural reading).
+
+    Args:
+        word: one lower-case Cyrillic word.
+        limit: most forms returned.
+
+    Returns:
+        Distinct forms other than ``word``; [] for a non-Cyrillic word or one with no noun
+        reading.
+    """
+    if not _CYR_RUN_RE.fullmatch(word) or len(word) > MAX_NAME_CHARS:
+        return []
+    out: list[str] = []
+    for parse in _noun_parses(word):
+        form = _inflect(parse, {"nomn", "sing"})
+        if form is not None and form.word != word and form.word not in out:
+            out.append(form.word)
+    return out[:limit]
+
+
 def place_nominatives(phrase: str, limit: int = 6) -> list[str]:
     """Nominative forms of a Russian place phrase, most probable reading first.
 

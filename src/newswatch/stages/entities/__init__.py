@@ -131,6 +131,36 @@ CONTAINER_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PROD
 MODIFIER_LABELS = frozenset({"PERSON", "NORP", "GPE", "LOC"})
 #: Model labels a one-word surname mention may be relabelled from (never a country name).
 RELABEL_TO_PERSON = frozenset({"ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+#: Prepositions whose object names a location whatever the verb ("in Nyala", "near Tessit",
+#: "across Chad"). Spatial prepositions of the English grammar's locative sense (Quirk et al.,
+#: A Comprehensive Grammar of the English Language, 9.15-9.27: position "in", "near",
+#: passage "across").
+PLACE_PREPOSITIONS = frozenset({"in", "near", "across"})
+#: Prepositions whose object is a place only as the goal or source of a motion ("fled to
+#: Chad", "walked from El Geneina"); after other verbs they take people ("talked to Austin",
+#: "a call from Jordan").
+MOTION_PREPOSITIONS = frozenset({"to", "from"})
+#: Lemmas of verbs of motion and of the nouns of a journey (Levin 1993, English Verb Classes
+#: and Alternations, 51: verbs of motion, "inherently directed motion" and "leave" classes)
+#: that make "to"/"from" a goal or a source. The light verbs "go", "come", "run", "head" and
+#: "send" are left out: they take people as often ("I'll go to Eugene" calls on a reporter in
+#: a White House briefing of ``../shared/corpus``; "send it to Austin").
+MOTION_WORDS = frozenset({
+    "arrive", "cross", "deport", "drive", "escape", "evacuate", "flee", "fly", "journey",
+    "leave", "march", "migrate", "move", "relocate", "retreat", "return", "sail", "travel",
+    "trek", "walk", "withdraw",
+    "border", "flight", "road", "route", "trip",
+})
+#: What follows a person's name and never a place's: an age or a relative "who" ("Nyala, 34,";
+#: "Chad, who"), a possessive of kin, or a verb of saying ("Chad said").
+_PERSON_AFTER_RE = re.compile(
+    r"^(?:\s*,\s*(?:who\b|whose\b|\d{1,3}\s*,)|\s*\(\d{1,3}\)|['’]s\s+(?:wife|husband|mother|father|son|"
+    r"daughter|brother|sister|family|lawyer)\b|\s+(?:said|says|told|added|asked|wrote)\b)",
+    re.IGNORECASE)
+#: Smallest population of a populated place a name the NER tagged PERSON or FAC may be read as
+#: after a locative preposition: GeoNames' "city" cut (cities15000), the figure the geocoder
+#: uses for alternate names (``ALT_ONLY_MIN_POPULATION``).
+PLACE_RELABEL_MIN_POPULATION = 15_000
 #: Words skipped when spelling an abbreviation from a name's initials.
 _ABBR_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "de", "и", "о", "по", "в", "на", "для"})
 
@@ -305,7 +335,9 @@ class EntitiesStage(Stage):
     name = "entities"
     #: 4: an alias spelled with a final dot keeps it in the span ("U.S.");
     #: 5: surnames agree in gender with the full name, initials resolve, state bodies get their state
-    version = "5"
+    #: 6: English PERSON/FAC spans that are places ("fled to Chad", "in Nyala") become GPE;
+    #: a GPE span "Town, Country" is split in two
+    version = "6"
     requires = ("text", "language", "ner_spans", "tokens", "sentences")
     provides = ("entities",)
 
@@ -346,12 +378,16 @@ class EntitiesStage(Stage):
         patterns = self._pattern_cands(article, lang)
         model = self._model_cands(article, lang)
         patterns, model = self._dateline_outlets(article, patterns, model)
+        if lang == "en":
+            model = self._split_town_country(article, model)
         cands = merge_candidates(patterns, model)
         starts = [t.start for t in article.tokens]
         cands = resolve_in_document(cands, article.text, lang, self.rules.countries,
                                     lambda b, e: _genders_of(article, starts, b, e))
         if lang == "ru":
             cands = _agree_lone_surnames(article, starts, cands)
+        else:
+            cands = self._places_tagged_person(article, cands)
         cands = self._state_body_countries(article, cands)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
                 "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
@@ -363,6 +399,97 @@ class EntitiesStage(Stage):
             )
             for c in cands
         ]
+
+    def _split_town_country(self, article: Article, model: list[_Cand]) -> list[_Cand]:
+        """Split one model GPE/LOC span "Town, Country" into two GPE spans.
+
+        English writes a town with its country after a comma ("withdrew from Tessit, Mali,
+        on Monday"; the AP Stylebook's dateline form), and spaCy's model sometimes tags the
+        pair as one GPE, which names no place. When the part after the last comma of such a
+        span is a country name (pycountry, English), the town and the country become
+        separate GPE mentions, and the geocoder places the town inside the country."""
+        out: list[_Cand] = []
+        for c in model:
+            text = article.text[c.start:c.end]
+            m = re.fullmatch(r"(.*\w)\s*,\s+(\w.*)", text, re.DOTALL)
+            if c.label not in ("GPE", "LOC") or m is None or "\n" in text:
+                out.append(c)
+                continue
+            country = self.rules.countries.get(fold(m.group(2)))
+            if country is None or "," in m.group(1):
+                out.append(c)
+                continue
+            town, land = m.group(1), m.group(2)
+            out.append(replace(c, end=c.start + len(town), label="GPE", canonical=town, key=f"GPE:{town}",
+                               country=self.rules.countries.get(fold(town))))
+            start = c.start + m.start(2)
+            out.append(replace(c, start=start, end=start + len(land), label="GPE", canonical=land,
+                               key=f"GPE:{land}", country=country))
+        return out
+
+    def _places_tagged_person(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
+        """English model spans the NER tagged PERSON (or FAC) that are places, relabelled GPE.
+
+        spaCy's model tags a country or a town as a person in some sentences ("fled to Chad",
+        "shelling in Nyala") and a town as a facility ("walked from El Geneina"). The stage
+        already takes a country name from the NER's NORP/ORG/LOC to GPE; a PERSON or FAC
+        span becomes GPE (method "model", key ``GPE:<name>``) when no person-like words
+        follow it (:data:`_PERSON_AFTER_RE`), no word of it is part of a longer PERSON name
+        of the article ("Chad Morris ... Chad"), no word of a FAC span is a building noun
+        (the geocoder's ``FACILITY_WORDS``), and either
+
+        * a PERSON span is a country name (pycountry, English), or
+        * the span, with no "the" before it, is the object of a spatial preposition
+          (:data:`PLACE_PREPOSITIONS`), or of "to"/"from" after a verb or noun of motion
+          (:data:`MOTION_WORDS`), in the parse, and
+          the name is a country's, or the primary GeoNames name of a populated place of at
+          least :data:`PLACE_RELABEL_MIN_POPULATION`, or an alternate name of such a place
+          in a country the article names (GeoNames files English exonyms as alternate names,
+          "El Geneina" for Al-Junaynah, but also stray ones: "Google" for Topeka), or a
+          populated place of any size in a country its own sentence names, where news
+          locates a little-known place ("near Tessit in northern Mali").
+
+        Returns:
+            ``cands`` with those spans relabelled (same order).
+        """
+        from ..geocode import FACILITY_WORDS
+        from ..geocode.gazetteer import load_gazetteer, normalize, strip_article
+
+        toks = article.tokens
+        persons = [c for c in cands if c.label == "PERSON" and len(c.canonical.split()) > 1]
+        in_names = {fold(w) for c in persons for w in re.findall(r"\w+", c.canonical)}
+        starts = [t.start for t in toks]
+        named: set[str] | None = None  # ISO alpha-2 codes of the countries the article names
+        out = list(cands)
+        for i, c in enumerate(cands):
+            if c.method != "model" or c.label not in ("PERSON", "FAC"):
+                continue
+            words = re.findall(r"\w+", c.canonical)
+            if not words or any(fold(w) in in_names for w in words):
+                continue
+            if _PERSON_AFTER_RE.match(article.text, c.end) or (
+                    c.label == "FAC" and any(w.casefold() in FACILITY_WORDS for w in words)):
+                continue
+            country = self.rules.countries.get(fold(c.canonical))
+            ok = country is not None and c.label == "PERSON"
+            # English writes a town's name without an article: "in both the Obama and the
+            # Trump administrations" names people (the geocoder's locative cue says the same)
+            after_the = re.search(r"\bthe\s+$", article.text[max(0, c.start - 5):c.start], re.IGNORECASE)
+            if not ok and toks and after_the is None and _locative_place_object(toks, starts, c.start, c.end):
+                gaz = load_gazetteer()
+                norm = strip_article(normalize(c.canonical))
+                if named is None:
+                    named = _named_countries(cands, self.rules.countries)
+                sent = article.sentence_at(c.start)
+                lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+                here = _named_countries([d for d in cands if lo <= d.start < hi], self.rules.countries)
+                ok = country is not None or any(
+                    (x.entry.population >= PLACE_RELABEL_MIN_POPULATION
+                     and (x.primary or x.entry.country_code in named))
+                    or x.entry.country_code in here for x in gaz.lookup_cities(norm))
+            if ok:
+                out[i] = replace(c, label="GPE", key=f"GPE:{c.canonical}", country=country)
+        return out
 
     def _state_body_countries(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
         """Give a state body named without its state ("Foreign Ministry", "МИД", "Минздрав";
@@ -629,6 +756,35 @@ def _subject_gender(article: Article, starts: list[int], start: int, end: int) -
             if feats.get("Tense") == "Past" and feats.get("Number") == "Sing" and feats.get("Gender") in _UD_GENDERS:
                 return _UD_GENDERS[feats["Gender"]]
     return None
+
+
+def _named_countries(cands: list[_Cand], countries: dict[str, str]) -> set[str]:
+    """ISO 3166-1 alpha-2 codes of the countries the article's GPE mentions name."""
+    import pycountry
+
+    out: set[str] = set()
+    for c in cands:
+        alpha3 = countries.get(fold(c.canonical)) if c.label == "GPE" else None
+        country = pycountry.countries.get(alpha_3=alpha3) if alpha3 else None
+        if country is not None:
+            out.add(country.alpha_2)
+    return out
+
+
+def _locative_place_object(toks: list[Token], starts: list[int], start: int, end: int) -> bool:
+    """True if the span's head token is a proper noun governed (``pobj``) by a preposition of
+    :data:`PLACE_PREPOSITIONS`, or by "to"/"from" attached to a word of :data:`MOTION_WORDS`
+    (spaCy's English dependency labels)."""
+    lo = bisect.bisect_left(starts, start)
+    inside = [t for t in toks[lo:] if t.end <= end]
+    heads = [t for t in inside if not (start <= toks[t.head].start and toks[t.head].end <= end) or t.head == t.i]
+    if len(heads) != 1 or heads[0].dep != "pobj" or heads[0].pos != "PROPN":
+        return False
+    prep = toks[heads[0].head]
+    word = prep.text.casefold()
+    if word in PLACE_PREPOSITIONS:
+        return True
+    return word in MOTION_PREPOSITIONS and prep.head != prep.i and toks[prep.head].lemma.casefold() in MOTION_WORDS
 
 
 def _agree_lone_surnames(article: Article, starts: list[int], cands: list[_Cand]) -> list[_Cand]:

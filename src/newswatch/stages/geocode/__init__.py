@@ -60,6 +60,20 @@ Two place mentions the NER cut from one name, touching over a single space, are 
 the whole is a known name ("Baja" + "California" → Baja California, MX; "U.S." + "Virgin
 Islands"; :func:`_join_split_names`).
 
+A bare name that is a city's name in any spelling and only the core of a division's name is
+the city ("Izmail": an alternate name of Izmayil and the core of Izmail Raion; "Mykolaiv";
+"Kherson"), unless a type word follows ("Izmail district"); a division's own GeoNames name
+("New York") keeps the division in the ranking (:func:`_drop_namesake_divisions`).
+
+A name no table knows is re-spelt before it is given up (:meth:`Geocoder._respellings`): the
+Arabic article in its other spellings or dropped ("Al-Geneina" -> "El Geneina", "Geneina";
+:func:`~newswatch.stages.geocode.gazetteer.arabic_article_variants`), and a Russian name in
+Latin letters, BGN/PCGN with the Russian transcription's re-spellings ("Адре" -> "adre",
+Adré TD; "Эль-Генейны" -> "el geneina"; :func:`~newswatch.stages.geocode.gazetteer.latin_spellings`).
+A match on a re-spelling counts as an alternate-name match, and a town under
+``ALT_ONLY_MIN_POPULATION`` found by one needs its country named in the sentence of the
+name's first mention (where news locates a little-known place: "у Ансонго на севере Мали").
+
 For each mention the names tried are, in order: the name extended by an adjacent "province" /
 "airport" / "river" word (Kandahar + "province" → "Kandahar Province"), the entities stage's
 ``canonical`` (lemma for Russian, alias-file canonical: "DRA" → Afghanistan), the surface
@@ -83,6 +97,8 @@ from .gazetteer import (
     Candidate,
     Gazetteer,
     GazetteerEntry,
+    arabic_article_variants,
+    latin_spellings,
     load_gazetteer,
     normalize,
     russian_nominative_guesses,
@@ -225,6 +241,12 @@ class _Pending:
     decision: _Decision | None = None
     seen: int = 0
     rejected: list[str] = field(default_factory=list)
+    #: fallback forms that are spelling guesses (another Arabic article form, a Latin
+    #: spelling of a Russian name): a match on one counts as an alternate-name match
+    guessed: frozenset[str] = frozenset()
+    #: ISO codes of the countries named in the sentence of the first mention of the same name
+    #: (set after the country pass, for guessed spellings only)
+    sentence_countries: frozenset[str] = frozenset()
 
 
 #: A compass or position qualifier before a name ("northeastern Nigeria", "south-west
@@ -604,17 +626,27 @@ _IN_CONTAINER_RE = re.compile(r"\s+(?:in|в|во)\s+(?:the\s+)?", re.IGNORECASE)
 _COMMA_RE = re.compile(r"\s*,\s*")
 
 
-def _drop_namesake_divisions(cands: list[Candidate]) -> list[Candidate]:
-    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE)."""
-    cities = [c.entry for c in cands if c.entry.kind == "city" and c.primary]
+def _drop_namesake_divisions(cands: list[Candidate], norm: str = "") -> list[Candidate]:
+    """Leave out divisions named after a big city inside them (see CITY_NAMESAKE_SHARE).
+
+    The city counts when ``norm`` is its primary name, or any of its names while ``norm`` is
+    not the division's own GeoNames name either: "Izmail" is an English alternate name of
+    the city Izmayil and the core of "Izmail Raion", so the bare name is the city, as "Kherson"
+    is; "New York" (the state's own name, an alternate name of New York City) keeps the state
+    as a candidate, for the ranking to decide.
+    """
+    def namesake(c: Candidate, division: GazetteerEntry) -> bool:
+        return c.primary or (bool(norm) and normalize(division.name) != norm)
+
+    cities = [c for c in cands if c.entry.kind == "city"]
     if not cities:
         return cands
     out = []
     for c in cands:
         e = c.entry
         if e.kind.startswith("admin") and any(
-            x.country_code == e.country_code and x.admin1 == e.admin1
-            and x.population >= CITY_NAMESAKE_SHARE * e.population
+            namesake(x, e) and x.entry.country_code == e.country_code and x.entry.admin1 == e.admin1
+            and x.entry.population >= CITY_NAMESAKE_SHARE * e.population
             for x in cities
         ):
             continue
@@ -635,6 +667,20 @@ class Geocoder:
         self.demonyms = _read_demonyms()
         #: countries named by nationality words in the article being resolved (set by resolve)
         self.people: frozenset[str] = frozenset()
+
+    def _respellings(self, forms: list[str]) -> list[str]:
+        """Spelling guesses for names no table knows: the other spellings of an Arabic
+        article ("al geneina" -> "el geneina", "geneina"; :func:`arabic_article_variants`) and
+        the Latin spellings of a Russian name ("адре" -> "adre"; :func:`latin_spellings`).
+        [] when one of ``forms`` is known already (a known name is never re-spelt)."""
+        if any(self.gaz.knows(f) for f in forms):
+            return []
+        out: list[str] = []
+        for f in forms:
+            for g in [*arabic_article_variants(f), *latin_spellings(f)]:
+                if g not in out and g not in forms:
+                    out.append(g)
+        return out
 
     def _try_country(self, p: _Pending, forms: list[str]) -> bool:
         # the name as written comes first: "U.S. Virgin Islands" is the territory even when
@@ -682,7 +728,16 @@ class Geocoder:
         within: GazetteerEntry | None = None,
     ) -> bool:
         for f in forms:
-            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f))
+            cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
+            if f in p.guessed:
+                # a re-spelling is a guess: a town under the city cut must lie in a country
+                # named in the sentence that first mentions it, where news locates a little-known
+                # place ("у Ансонго на севере Мали"); the article naming the country elsewhere is
+                # not enough ("Встреча на Эльбе" is the Elbe, not Elba, Alabama, in a text
+                # about a White House statement)
+                cands = [replace(c, primary=False) for c in cands
+                         if _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION
+                         or c.entry.country_code in p.sentence_countries]
             if within is not None:
                 cands = [c for c in cands if _inside(c.entry, within)]
             if not cands:
@@ -1031,13 +1086,28 @@ class Geocoder:
                 # fallback is read only when no form is known, so known names skip this)
                 for f in forms + fallback:
                     fallback += [g for g in self.gaz.russian_division_forms(f) if g not in fallback]
+            guessed = self._respellings(forms + fallback)
+            fallback += [g for g in guessed if g not in fallback and g not in forms]
             if forms:
-                pending.append(_Pending(m, forms, fallback))
+                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed)))
         # 1. countries
         for p in pending:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
                 self._try_country(p, p.fallback)
         context = _countries_of(pending, CONF_COUNTRY)
+        first: dict[str, frozenset[str]] = {}  # a name's first mention locates it for the article
+        for p in pending:
+            if p.guessed and p.forms[0] in first:
+                p.sentence_countries = first[p.forms[0]]
+            elif p.guessed:
+                sent = article.sentence_at(p.mention.start)
+                # no sentence split (a bare text): the whole text is the sentence
+                lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+                p.sentence_countries = frozenset(
+                    q.decision.entry.country_code for q in pending
+                    if q.decision and q.decision.entry and q.decision.entry.country_code
+                    and q.decision.kind == "country" and lo <= q.mention.start < hi)
+                first[p.forms[0]] = p.sentence_countries
         # 2-3. supplement, then cities; a second round runs for the mentions still open when
         # the places resolved in the first round name countries the context lacked (the
         # Russian "мост Дружбы" needs AF or UZ, which may come only from "Хайратон").
@@ -1122,7 +1192,10 @@ class GeocodeStage(Stage):
     #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
     #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
     #: of its name ("the Siret river")
-    version = "9"
+    #: 10: a bare name is the city when it is the city's name in any spelling and only the
+    #: division's core ("Izmail", "Mykolaiv"); unknown names try the other Arabic article
+    #: spellings ("Al-Geneina") and, in Russian, Latin spellings ("Адре" -> Adré)
+    version = "10"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)

@@ -63,7 +63,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from ...text.morph import place_nominatives
+from ...text.morph import place_nominatives, singular_nominatives
 
 #: Feature class / code given to countries. GeoNames codes dependencies PCLD/PCLS/TERR, but no
 #: offline source here carries that distinction, so every ISO 3166-1 entry is coded PCLI
@@ -148,6 +148,118 @@ def russian_nominative_guesses(norm: str, limit: int = 24) -> list[str]:
     if not any("\u0400" <= ch <= "\u04ff" for ch in norm):
         return []
     return [normalize(g) for g in place_nominatives(norm, limit)]
+
+
+#: The Arabic definite article as English and French spellings of Arabic place names write
+#: it: "al"/"el" before any letter, and assimilated to a following "sun letter" (t, th, d, dh,
+#: r, z, s, sh, n: "Ad Damazin", "Ed Daein", "As Sulaymaniyah", "Ar Ramadi"). GeoNames files
+#: one spelling as a town's name and only some of the others as alternate names ("El Fasher"
+#: under its primary name, "Al Fashir" as an alternate; "Al Geneina" under neither).
+_ARABIC_ARTICLE_RE = re.compile(r"^(?:a|e)(?:l|t|th|d|dh|r|z|s|sh|n) (?=\S{3})")
+#: Sun letters (Latin spellings) the article assimilates to, longest first.
+_SUN_LETTERS = ("th", "dh", "sh", "t", "d", "r", "z", "s", "n")
+
+
+def arabic_article_variants(norm: str) -> list[str]:
+    """Other spellings of a normalised name that opens with the Arabic article.
+
+    English news writes the article of an Arabic place name as "Al", "El" or, assimilated to
+    a sun letter, "Ad", "Ed", "As", "Ar" ... (the article's /l/ is pronounced as the following
+    consonant: ad-Damazin), with or without a hyphen; and it drops it as often ("Geneina",
+    "Fasher"). So "al geneina" also tries "el geneina" and "geneina"; "ed daein" tries "ad
+    daein", "al daein", "el daein" and "daein".
+
+    Args:
+        norm: a normalised name (see :func:`normalize`).
+
+    Returns:
+        The variants, without ``norm`` itself; [] when ``norm`` does not open with an article
+        form followed by a word of three letters or more.
+    """
+    m = _ARABIC_ARTICLE_RE.match(norm)
+    if m is None:
+        return []
+    rest = norm[m.end():]
+    prefixes = ["al", "el"]
+    sun = next((s for s in _SUN_LETTERS if rest.startswith(s)), None)
+    if sun is not None:
+        prefixes += ["a" + sun, "e" + sun]
+    out = [f"{p} {rest}" for p in prefixes] + [rest]
+    return [v for v in dict.fromkeys(out) if v != norm]
+
+
+#: Russian practical transcription of foreign names (the Russian Academy's conventions for
+#: Arabic, French and English names, as in Ermolovich's handbook of proper-name transcription)
+#: writes sounds that BGN/PCGN 1947 reads back differently from the English spelling:
+#: the glide of a diphthong as "й" ("Дубай" Dubai, "Генейна" Geneina; BGN/PCGN "y"), /dʒ/ as
+#: "дж" ("Джуба" Juba; BGN/PCGN "dzh"), /h/ as "х" ("Хама" Hama; BGN/PCGN "kh"), and "е"
+#: after a vowel or at the start for a plain e (BGN/PCGN "ye"). Each pair is (BGN/PCGN
+#: spelling produced, English spelling to try); a variant applies one or more of them.
+_RU_FOREIGN_RESPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=[aeiou])y(?![aeiou])"), "i"),
+    (re.compile(r"dzh"), "j"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ye"), "e"),
+)
+#: The Arabic article as Russian transcribes it, hyphenated to the name ("Эль-Фашер",
+#: "Аль-Кусейр", "Эд-Дамазин", "Ас-Сувейда"): it does not decline, the name after it does
+#: ("из Эль-Генейны").
+_RU_ARABIC_ARTICLE_RE = re.compile(r"^(?:а|э)(?:ль|т|д|р|з|с|ш|н) (?=\S{3})")
+#: Oblique-case endings of Russian nouns of the first and second declensions and the
+#: nominative singular endings they come from (Zaliznyak's declension types 1a-2a): a
+#: foreign name pymorphy2 does not know as a noun ("Генейны", read as a short adjective) is
+#: put back by its ending: "-ы" of the genitive of an "-а" noun, "-е" of its dative or
+#: locative, "-а"/"-у"/"-е"/"-ом" of a consonant-final noun ("Фашера" -> "Фашер").
+_RU_CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ой", ("а",)), ("ей", ("я",)), ("ом", ("",)), ("ем", ("ь", "й")),
+    ("ы", ("а",)), ("и", ("а", "я", "ь")), ("е", ("а", "я", "")), ("у", ("а", "")), ("ю", ("я", "ь", "й")),
+    ("а", ("",)), ("я", ("ь", "й")),
+)
+#: At most this many Latin spellings are tried for one Russian name (2^4 re-spelling
+#: combinations, each with the Arabic article variants, is bounded well under it).
+MAX_LATIN_SPELLINGS = 64
+
+
+def latin_spellings(norm: str) -> list[str]:
+    """Latin spellings to look up for a normalised Russian place name GeoNames lists no
+    Cyrillic form of ("адре" -> "adre", Adré TD; "ансонго" -> "ansongo"; "эль генейна" ->
+    "el geneina").
+
+    The name is transliterated by BGN/PCGN 1947 (:func:`newswatch.text.translit.transliterate`),
+    then re-spelt by the transcription pairs of :data:`_RU_FOREIGN_RESPELLINGS` in every
+    combination, and each result opening with the Arabic article gets its other article
+    spellings (:func:`arabic_article_variants`). These are guesses: the geocoder treats a match
+    like an alternate-name match (a small place needs its country named in the article).
+
+    Args:
+        norm: a normalised name (see :func:`normalize`); non-Cyrillic input gives [].
+
+    Returns:
+        Up to :data:`MAX_LATIN_SPELLINGS` distinct normalised Latin spellings, BGN/PCGN first.
+    """
+    if not any("\u0400" <= ch <= "\u04ff" for ch in norm):
+        return []
+    from ...text.translit import transliterate
+
+    names = [norm]
+    m = _RU_ARABIC_ARTICLE_RE.match(norm)
+    if m is not None:
+        # "эль генейны": the article is invariable, only the name after it declines
+        rest = norm[m.end():]
+        if " " not in rest:
+            guesses = singular_nominatives(rest) + [
+                rest[: len(rest) - len(end)] + nom for end, noms in _RU_CASE_ENDINGS
+                if rest.endswith(end) and len(rest) > len(end) + 2 for nom in noms]
+            names += [m.group(0) + normalize(g) for g in dict.fromkeys(guesses) if g != rest]
+    spellings = [b for b in (normalize(transliterate(n)) for n in names) if b and b.isascii()]
+    for pattern, repl in _RU_FOREIGN_RESPELLINGS:
+        spellings += [pattern.sub(repl, s) for s in spellings]
+    out: list[str] = []
+    for s in dict.fromkeys(spellings):
+        for v in (s, *arabic_article_variants(s)):
+            if v not in out:
+                out.append(v)
+    return out[:MAX_LATIN_SPELLINGS]
 
 
 @dataclass(frozen=True, slots=True)
