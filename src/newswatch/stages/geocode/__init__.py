@@ -74,7 +74,7 @@ import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from ...model import Article, EntityMention, Place, PlaceMention
+from ...model import Article, EntityMention, Place, PlaceMention, Token
 from ...pipeline import Stage, register
 from ...text import fold, load_demonyms
 from ...text.datelines import DATELINE_RE, dateline_place
@@ -409,6 +409,131 @@ def _known_whole_name(gaz: Gazetteer, norm: str) -> bool:
     if gaz.lookup_supplement(norm) or any(c.primary for c in gaz.lookup_admin(norm)):
         return True
     return any(c.primary and c.entry.population >= ALT_ONLY_MIN_POPULATION for c in gaz.lookup_cities(norm))
+
+
+#: Nationality words of the demonym tables that never become a place mention, because the
+#: word names the people of more than one place (the rules of ``scripts/build_demonyms.py``,
+#: which leaves them out of ``demonyms_en.tsv``; the hand table of ``plover_actors.json``
+#: keeps some for actor codes, where the article's other words decide): "Korean" (two
+#: Koreas), "Congolese" (two Congos), "Dominican" (Dominica, the Dominican Republic),
+#: "Guinean" (four Guineas), "Sudanese" (Sudan, South Sudan), "Georgian" (the country, the US
+#: state), "Indian" (India, the peoples of the Americas); "корейский" likewise. Words for a
+#: state that no longer exists are not its successor: "Soviet", "Yugoslav", "Czechoslovak",
+#: "советский". "US", "U.S." are country names (the country path reads them) and "us" a
+#: pronoun.
+AMBIGUOUS_PEOPLE_WORDS = frozenset({
+    "korean", "koreans", "congolese", "dominican", "dominicans", "guinean", "guineans", "sudanese",
+    "georgian", "georgians", "indian", "indians", "soviet", "yugoslav", "czechoslovak", "us", "u.s.",
+    "корейский", "кореец", "советский",
+})
+#: A capitalised word right before a nationality word that makes it another area's word:
+#: "Latin American", "South American", "North American" (continents), "New Mexican" (a US
+#: state), "Northern Irish" (the United Kingdom), "East German" (a former state). Multi-word
+#: demonyms of a country ("South Korean", "South African", "Papua New Guinean") are matched
+#: whole before this test.
+PEOPLE_QUALIFIERS = frozenset({
+    "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+    "latin", "new", "pan", "upper", "lower", "middle",
+})
+#: Longest nationality word matched, in tokens ("Papua New Guinean").
+PEOPLE_MAX_TOKENS = 3
+#: Dependency labels (spaCy English, UD Russian) of a nationality word that modifies another
+#: word ("Russian diplomats", "he is British"): the word is an adjective use. Any other role
+#: ("Canadians voted", "speaks Russian") is a noun use, a demonym.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "acomp", "npadvmod", "poss"})
+#: Confidence of a place mention made by a nationality word (its country is given by the
+#: table; the word itself may, rarely, be part of a name the NER missed).
+CONF_PEOPLE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleMention:
+    """A nationality word found in the text: ``start``/``end`` code-point offsets, ``kind``
+    ("adjective" or "demonym", :class:`~newswatch.model.PlaceMention`) and the ISO 3166-1
+    alpha-2 code of its country."""
+
+    start: int
+    end: int
+    kind: str
+    country: str
+
+
+def people_mentions(article: Article, table: dict[str, str],
+                    taken: list[tuple[int, int]]) -> list[PeopleMention]:
+    """Nationality adjectives and demonyms of the article's text, each with its country.
+
+    The toponym scheme of GeoWebNews (Gritta, Pilehvar & Collier 2019) counts a word derived
+    from a place name as a mention of that place: a modifier ("Russian Foreign Minister", "the
+    British government"), the people ("Canadians") or the language. A token sequence of up to
+    :data:`PEOPLE_MAX_TOKENS` tokens whose case-folded text (English: also its lemma; Russian:
+    the lemma) is in ``table`` is one, longest first, unless:
+
+    * the word is in :data:`AMBIGUOUS_PEOPLE_WORDS`;
+    * English: it does not start with a capital letter ("french fries"), or a capitalised
+      qualifier of :data:`PEOPLE_QUALIFIERS` stands right before it ("Latin American");
+    * it overlaps a span of ``taken`` (the place names already found, and person names).
+
+    Args:
+        article: an analysed article (``text``, ``language``, ``tokens``).
+        table: folded nationality word -> ISO 3166-1 alpha-2 (one language's table).
+        taken: ``(start, end)`` spans no mention may overlap.
+
+    Returns:
+        Mentions in text order; empty for a language without a table.
+    """
+    if not table or article.language not in ("en", "ru"):
+        return []
+    toks, text, out = article.tokens, article.text, []
+    english = article.language == "en"
+    i = 0
+    while i < len(toks):
+        hit: tuple[int, str] | None = None
+        for n in range(min(PEOPLE_MAX_TOKENS, len(toks) - i), 0, -1):
+            last = toks[i + n - 1]
+            if any(toks[j].sent != toks[i].sent for j in range(i, i + n)):
+                continue
+            surface = " ".join(text[toks[i].start:last.end].replace("-", " ").split())
+            keys = [fold(surface)] if english else []
+            if n == 1:
+                keys.append(fold(toks[i].lemma))
+            elif english:  # "South Koreans": the last word's lemma
+                keys.append(fold(" ".join([*surface.split()[:-1], last.lemma])))
+            else:
+                keys.append(" ".join(fold(t.lemma) for t in toks[i:i + n]))
+            code = next((table[k] for k in keys if k in table and k not in AMBIGUOUS_PEOPLE_WORDS), None)
+            if code is not None:
+                hit = (n, code)
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, code = hit
+        first, last = toks[i], toks[i + n - 1]
+        ok = not any(s < last.end and first.start < e for s, e in taken)
+        if english:
+            prev = toks[i - 1] if i > 0 and toks[i - 1].sent == first.sent else None
+            if prev is not None and text[prev.end:first.start] == "-" and i > 1:
+                prev = toks[i - 2] if toks[i - 2].sent == first.sent else None
+            ok = ok and first.text[:1].isupper() and not (
+                prev is not None and prev.text[:1].isupper() and fold(prev.text) in PEOPLE_QUALIFIERS
+                and text[prev.end:first.start] in (" ", "-"))
+        if ok:
+            out.append(PeopleMention(first.start, last.end, _people_kind(toks, i + n - 1, english), code))
+        i += n
+    return out
+
+
+def _people_kind(toks: list[Token], i: int, english: bool) -> str:
+    """"adjective" when token ``i`` (a nationality word's last token) modifies another word,
+    directly or as a conjunct of a word that does ("British and French troops"); else
+    "demonym"."""
+    seen = 0
+    while toks[i].dep == "conj" and toks[i].head != i and seen < PEOPLE_MAX_TOKENS * 4:
+        i, seen = toks[i].head, seen + 1
+    t = toks[i]
+    if not english and t.pos == "ADJ":
+        return "adjective"
+    return "adjective" if t.dep in _MODIFIER_DEPS else "demonym"
 
 
 def _join_split_names(article: Article, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
@@ -1182,4 +1307,34 @@ class GeocodeStage(Stage):
                 place.reason = d.reason
                 place.candidates = d.candidates
             place.mentions.append(pm)
+        self._add_people(article, places)
         article.places = list(places.values())
+
+    def _add_people(self, article: Article, places: dict[str, Place]) -> None:
+        """Add the nationality adjectives and demonyms (:func:`people_mentions`) to the
+        places of their countries: to the country's Place when the article also names it,
+        else to a new Place that only these mentions describe (not drawn on the map, not a
+        place the article happened at: :func:`newswatch.model.named_mentions`)."""
+        assert self._geocoder is not None
+        gaz = self._geocoder.gaz
+        taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
+        taken += [(e.start, e.end) for e in article.entities if e.label == "PERSON"]
+        table = self._geocoder.demonyms.get(article.language or "", {})
+        for pm in people_mentions(article, table, taken):
+            entry = gaz.country(pm.country)
+            if entry is None:
+                continue
+            prov = article.provenance(self.name, self.version, pm.start, CONF_PEOPLE)
+            place = places.get(entry.key)
+            if place is None:
+                place = places[entry.key] = Place(
+                    key=entry.key, name=entry.name, prov=prov, geonameid=entry.geonameid,
+                    lat=entry.lat, lon=entry.lon, country_code=entry.country_code,
+                    feature_class=entry.feature_class, feature_code=entry.feature_code,
+                    source=entry.source, resolved=True, candidates=1,
+                    reason=f"{entry.name}: named by a nationality word (data/demonyms_en.tsv, "
+                           "plover_actors.json)")
+            place.mentions.append(PlaceMention(
+                text=article.text[pm.start:pm.end], start=pm.start, end=pm.end,
+                prov=replace(prov), place_key=entry.key, kind=pm.kind))
+            place.mentions.sort(key=lambda m: (m.start, m.end))
