@@ -428,12 +428,14 @@ AMBIGUOUS_PEOPLE_WORDS = frozenset({
 })
 #: A capitalised word right before a nationality word that makes it another area's word:
 #: "Latin American", "South American", "North American" (continents), "New Mexican" (a US
-#: state), "Northern Irish" (the United Kingdom), "East German" (a former state). Multi-word
+#: state), "Northern Irish" (the United Kingdom), "East German" (a former state), and a
+#: continent's or people's word before a country's, which names an ethnic group of that
+#: country rather than the country ("African Americans", "Arab Israelis"). Multi-word
 #: demonyms of a country ("South Korean", "South African", "Papua New Guinean") are matched
 #: whole before this test.
 PEOPLE_QUALIFIERS = frozenset({
     "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
-    "latin", "new", "pan", "upper", "lower", "middle",
+    "latin", "new", "pan", "upper", "lower", "middle", "african", "asian", "european", "arab",
 })
 #: Longest nationality word matched, in tokens ("Papua New Guinean").
 PEOPLE_MAX_TOKENS = 3
@@ -465,8 +467,9 @@ def people_mentions(article: Article, table: dict[str, str],
     The toponym scheme of GeoWebNews (Gritta, Pilehvar & Collier 2019) counts a word derived
     from a place name as a mention of that place: a modifier ("Russian Foreign Minister", "the
     British government"), the people ("Canadians") or the language. A token sequence of up to
-    :data:`PEOPLE_MAX_TOKENS` tokens whose case-folded text (English: also its lemma; Russian:
-    the lemma) is in ``table`` is one, longest first, unless:
+    :data:`PEOPLE_MAX_TOKENS` tokens whose case-folded text (English: also its last word's
+    lemma, and a plural's singular, "South Koreans"; Russian: the lemmas) is in ``table`` is
+    one, longest first, unless:
 
     * the word is in :data:`AMBIGUOUS_PEOPLE_WORDS`;
     * English: it does not start with a capital letter ("french fries"), or a capitalised
@@ -500,6 +503,8 @@ def people_mentions(article: Article, table: dict[str, str],
                 keys.append(fold(" ".join([*surface.split()[:-1], last.lemma])))
             else:
                 keys.append(" ".join(fold(t.lemma) for t in toks[i:i + n]))
+            if english:  # the plural of a people word the tables give singular only
+                keys += [k[:-1] for k in keys if k.endswith("s")]
             code = next((table[k] for k in keys if k in table and k not in AMBIGUOUS_PEOPLE_WORDS), None)
             if code is not None:
                 hit = (n, code)
@@ -518,7 +523,14 @@ def people_mentions(article: Article, table: dict[str, str],
                 prev is not None and prev.text[:1].isupper() and fold(prev.text) in PEOPLE_QUALIFIERS
                 and text[prev.end:first.start] in (" ", "-"))
         if ok:
-            out.append(PeopleMention(first.start, last.end, _people_kind(toks, i + n - 1, english), code))
+            # "Turkish-backed": a hyphen the tokenizer left on the word is not part of it, and
+            # a word joined by it to the next one modifies that word
+            start = first.start + len(first.text) - len(first.text.lstrip("-"))
+            end = last.end - (len(last.text) - len(last.text.rstrip("-")))
+            joined = text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha()
+            kind = "adjective" if joined else _people_kind(toks, i + n - 1, english)
+            if end > start:
+                out.append(PeopleMention(start, end, kind, code))
         i += n
     return out
 
@@ -1246,7 +1258,9 @@ class GeocodeStage(Stage):
     #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
     #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
     #: of its name ("the Siret river")
-    version = "9"
+    #: 10: nationality adjectives and demonyms ("Russian diplomats", "Canadians") are mentions
+    #: of their country, with ``PlaceMention.kind`` ("adjective", "demonym"; names "name")
+    version = "10"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -1308,7 +1322,8 @@ class GeocodeStage(Stage):
                 place.candidates = d.candidates
             place.mentions.append(pm)
         self._add_people(article, places)
-        article.places = list(places.values())
+        # ordered by first mention, of any kind (a place's mentions are in text order)
+        article.places = sorted(places.values(), key=lambda p: (p.mentions[0].start, p.mentions[0].end))
 
     def _add_people(self, article: Article, places: dict[str, Place]) -> None:
         """Add the nationality adjectives and demonyms (:func:`people_mentions`) to the
@@ -1337,4 +1352,7 @@ class GeocodeStage(Stage):
             place.mentions.append(PlaceMention(
                 text=article.text[pm.start:pm.end], start=pm.start, end=pm.end,
                 prov=replace(prov), place_key=entry.key, kind=pm.kind))
+            if pm.start < place.mentions[0].start:
+                # the place's provenance points at its first mention's sentence
+                place.prov = replace(prov, confidence=place.prov.confidence)
             place.mentions.sort(key=lambda m: (m.start, m.end))
