@@ -518,6 +518,7 @@ def test_a_place_only_described_by_a_nationality_word_is_listed_but_not_mapped(w
     # kept on the article, but no place the article happened at: neither the aggregated nor
     # the direct map draws it, and the article's named places still are drawn
     from newswatch.model import Place, PlaceMention
+
     from web_samples import _sentences, map_article
 
     article = map_article()
