@@ -221,7 +221,9 @@ class PlaceMention:
     * ``"adjective"``: an adjective derived from the place, modifying a noun ("Russian
       diplomats", "the British government");
     * ``"demonym"``: a noun for the people, or the language, of the place ("Canadians",
-      "South Koreans", "speaks Russian").
+      "South Koreans", "speaks Russian");
+    * ``"in_name"``: the place's name inside the name of an organisation ("Air Zimbabwe",
+      "Radio Free Afghanistan").
 
     Only ``"name"`` mentions say that something is *at* the place: the map, the place
     aggregates and the events and claims stages read those alone (:data:`NAME_KINDS`).
@@ -236,7 +238,7 @@ class PlaceMention:
 
 
 #: :attr:`PlaceMention.kind` values.
-PLACE_MENTION_KINDS = ("name", "adjective", "demonym")
+PLACE_MENTION_KINDS = ("name", "adjective", "demonym", "in_name")
 #: The kinds that name a place, as opposed to describing people or things by it.
 NAME_KINDS = frozenset({"name"})
 

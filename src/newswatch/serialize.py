@@ -20,7 +20,7 @@ from typing import Any
 
 from .model import Article, Provenance
 
-#: 2: a place mention's ``kind`` ("name", "adjective", "demonym"; ``PlaceMention``).
+#: 2: a place mention's ``kind`` ("name", "adjective", "demonym", "in_name"; ``PlaceMention``).
 SCHEMA_VERSION = "2"
 
 

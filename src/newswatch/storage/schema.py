@@ -226,7 +226,7 @@ place_mention = sa.Table(
     *_span_columns(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("place_key", sa.Text),  # as the stage gave it (None = unresolved)
-    # name | adjective | demonym (PlaceMention.kind; migration 0014)
+    # name | adjective | demonym | in_name (PlaceMention.kind; migration 0014)
     sa.Column("kind", sa.Text, nullable=False, server_default="name"),
     *_provenance_columns(),
     # the revisions mentioning a place, read from the index alone (migration 0012)

