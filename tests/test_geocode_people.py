@@ -92,18 +92,22 @@ def test_the_geovirus_scorer_reads_names_only(run) -> None:
     assert len(newswatch_toponyms(a)) == 3
 
 
-def test_a_country_named_inside_an_organisation_name(run, analyse, stage) -> None:
+def test_a_country_named_inside_an_organisation_name(analyse, stage) -> None:
     # the entities stage's ORG spans are given here as the test's own reading of the text
-    a = analyse("Air Zimbabwe cancelled flights, and the Georgia Department of Corrections "
-                "said the Afghanistan Independent Human Rights Commission would help.")
+    a = analyse("In Zimbabwe, Air Zimbabwe cancelled flights, and the Georgia Department of Corrections "
+                "said the Afghanistan Independent Human Rights Commission would help Afghan families. "
+                "The Butterball Turkey Talk Line opened.")
     for org in ("Air Zimbabwe", "Georgia Department of Corrections",
-                "Afghanistan Independent Human Rights Commission"):
+                "Afghanistan Independent Human Rights Commission", "Butterball Turkey Talk Line"):
         s = a.text.index(org)
         a.entities.append(EntityMention(org, "ORG", s, s + len(org), org,
                                         a.provenance("test-entities", "0", s, 1.0), method="model"))
+    z = a.text.index("Zimbabwe")
+    a.entities.append(EntityMention("Zimbabwe", "GPE", z, z + 8, "Zimbabwe",
+                                    a.provenance("test-entities", "0", z, 1.0), method="model"))
     stage(a)
     got = kinds(a)
-    assert got["Zimbabwe"] == [("Zimbabwe", "in_name")]
-    assert got["Afghanistan"] == [("Afghanistan", "in_name")]
-    # Georgia is a country and a US state: no guess
-    assert "Georgia" not in got and not any(named_mentions(p) for p in a.places)
+    assert got["Zimbabwe"] == [("Zimbabwe", "name"), ("Zimbabwe", "in_name")]
+    assert got["Afghanistan"] == [("Afghanistan", "in_name"), ("Afghan", "adjective")]
+    # Georgia is a country and a US state: no guess; Turkey is named nowhere else
+    assert "Georgia" not in got and "Turkey" not in got

@@ -530,8 +530,9 @@ def people_mentions(article: Article, table: dict[str, str],
         if ok:
             # "Turkish-backed": a hyphen the tokenizer left on the word is not part of it, and
             # a word joined by it to the next one modifies that word
-            start = first.start + len(first.text) - len(first.text.lstrip("-"))
-            end = last.end - (len(last.text) - len(last.text.rstrip("-")))
+            # (and a no-break space spaCy keeps in a token: "Afghan\xa0")
+            start = first.start + len(first.text) - len(first.text.lstrip("- \xa0"))
+            end = last.end - (len(last.text) - len(last.text.rstrip("- \xa0")))
             joined = text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha()
             kind = "adjective" if joined else _people_kind(toks, i + n - 1, english)
             if end > start:
@@ -547,17 +548,26 @@ NAME_HOLDER_LABELS = frozenset({"ORG"})
 IN_NAME_MAX_TOKENS = 4
 
 
-def in_name_mentions(article: Article, gaz: Gazetteer,
-                     taken: list[tuple[int, int]]) -> list[tuple[int, int, GazetteerEntry]]:
+def in_name_mentions(article: Article, gaz: Gazetteer, taken: list[tuple[int, int]],
+                     known: frozenset[str]) -> list[tuple[int, int, GazetteerEntry]]:
     """Country names inside the name of an organisation (English ``ORG`` entities).
 
     A run of capitalised tokens inside the entity, not the whole entity, at token boundaries,
     of at most :data:`IN_NAME_MAX_TOKENS` tokens, that is a country's name or alias
     (``Gazetteer.lookup_country``: "Air Zimbabwe", "Bank of America", "Radio Free Afghanistan").
-    Left out: a name that is also a first-order division of another country ("Georgia
-    Department of Corrections": the US state or the country), one-letter names and acronyms
-    of up to :data:`ACRONYM_MAX_LETTERS` capitals ("US Army" stays with the entities stage's
-    own reading), and spans overlapping ``taken``.
+    Kept only for a country the article also names or describes elsewhere (``known``): an
+    organisation's name holds words that are country names only by accident ("Butterball
+    Turkey Talk Line"). Left out as well: a name that is also a first-order division of
+    another country ("Georgia Department of Corrections": the US state or the country), a
+    single plural noun (the alias "the States" in "Commonwealth of Independent States"),
+    acronyms of up to :data:`ACRONYM_MAX_LETTERS` capitals ("US Army" stays with the entities
+    stage's own reading), and spans overlapping ``taken``.
+
+    Args:
+        article: an analysed article (``entities``, ``tokens``).
+        gaz: the gazetteer.
+        taken: ``(start, end)`` spans no mention may overlap.
+        known: ISO 3166-1 alpha-2 codes of the countries mentioned otherwise.
 
     Returns:
         ``(start, end, country entry)`` in text order; empty for other languages.
@@ -579,10 +589,10 @@ def in_name_mentions(article: Article, gaz: Gazetteer,
                         or not span[-1].text[:1].isupper() or span[0].pos == "DET"):
                     continue
                 surface = article.text[span[0].start:span[-1].end]
-                if len(surface) < 2 or _is_acronym(surface):
+                if len(surface) < 2 or _is_acronym(surface) or (n == 1 and span[0].tag == "NNPS"):
                     continue
                 entry = gaz.lookup_country(normalize(surface))
-                if entry is None or entry.kind != "country" or any(
+                if entry is None or entry.kind != "country" or entry.country_code not in known or any(
                         c.entry.country_code != entry.country_code
                         for c in gaz.lookup_admin(normalize(surface))):
                     continue
@@ -1403,7 +1413,10 @@ class GeocodeStage(Stage):
         found: list[tuple[int, int, str, GazetteerEntry | None]] = [
             (pm.start, pm.end, pm.kind, gaz.country(pm.country)) for pm in people_mentions(article, table, taken)]
         taken += [(s, e) for s, e, _, _ in found]
-        found += [(s, e, "in_name", entry) for s, e, entry in in_name_mentions(article, gaz, taken)]
+        known = frozenset(p.country_code for p in places.values() if p.resolved and p.country_code
+                          and (p.feature_code or "").startswith("PCL"))
+        known |= {e.country_code for _, _, _, e in found if e is not None and e.country_code}
+        found += [(s, e, "in_name", entry) for s, e, entry in in_name_mentions(article, gaz, taken, known)]
         for start, end, kind, entry in found:
             if entry is None:
                 continue
