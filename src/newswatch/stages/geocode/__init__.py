@@ -534,7 +534,10 @@ def people_mentions(article: Article, table: dict[str, str],
             start = first.start + len(first.text) - len(first.text.lstrip("- \xa0"))
             end = last.end - (len(last.text) - len(last.text.rstrip("- \xa0")))
             joined = text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha()
-            kind = "adjective" if joined else _people_kind(toks, i + n - 1, english)
+            if not english:  # a Russian adjective's lemma says it: "российский", not "россиянин"
+                kind = "adjective" if fold(last.lemma).endswith(_RU_ADJECTIVE_ENDINGS) else "demonym"
+            else:
+                kind = "adjective" if joined else _people_kind(toks, i + n - 1)
             if end > start:
                 out.append(PeopleMention(start, end, kind, code))
         i += n
@@ -608,17 +611,18 @@ def in_name_mentions(article: Article, gaz: Gazetteer, taken: list[tuple[int, in
     return sorted(out, key=lambda x: (x[0], x[1]))
 
 
-def _people_kind(toks: list[Token], i: int, english: bool) -> str:
-    """"adjective" when token ``i`` (a nationality word's last token) modifies another word,
-    directly or as a conjunct of a word that does ("British and French troops"); else
-    "demonym"."""
+#: Endings of a Russian adjective's dictionary form (masculine nominative singular).
+_RU_ADJECTIVE_ENDINGS = ("ий", "ый", "ой")
+
+
+def _people_kind(toks: list[Token], i: int) -> str:
+    """"adjective" when English token ``i`` (a nationality word's last token) modifies
+    another word, directly or as a conjunct of a word that does ("British and French
+    troops"); else "demonym"."""
     seen = 0
     while toks[i].dep == "conj" and toks[i].head != i and seen < PEOPLE_MAX_TOKENS * 4:
         i, seen = toks[i].head, seen + 1
-    t = toks[i]
-    if not english and t.pos == "ADJ":
-        return "adjective"
-    return "adjective" if t.dep in _MODIFIER_DEPS else "demonym"
+    return "adjective" if toks[i].dep in _MODIFIER_DEPS else "demonym"
 
 
 def _join_split_names(article: Article, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
