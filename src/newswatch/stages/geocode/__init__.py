@@ -74,6 +74,7 @@ pymorphy2 nominatives of :func:`~newswatch.stages.geocode.gazetteer.russian_nomi
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -579,10 +580,12 @@ def in_name_mentions(article: Article, gaz: Gazetteer, taken: list[tuple[int, in
         return []
     out: list[tuple[int, int, GazetteerEntry]] = []
     toks = article.tokens
+    starts = [t.start for t in toks]  # tokens are in text order
     for e in article.entities:
         if e.label not in NAME_HOLDER_LABELS:
             continue
-        inside = [t for t in toks if e.start <= t.start and t.end <= e.end]
+        first = bisect.bisect_left(starts, e.start)
+        inside = [t for t in toks[first:bisect.bisect_left(starts, e.end, first)] if t.end <= e.end]
         i = 0
         while i < len(inside):
             found = None
