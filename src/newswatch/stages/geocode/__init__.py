@@ -494,10 +494,19 @@ def people_mentions(article: Article, table: dict[str, str],
         return []
     toks, text, out = article.tokens, article.text, []
     english = article.language == "en"
+    # the first words of the table's words: most tokens are ruled out by one look-up
+    heads = {k.split()[0] for k in table if k.strip()}
+    longest = min(PEOPLE_MAX_TOKENS, max((len(k.split()) for k in table), default=1))
     i = 0
     while i < len(toks):
+        word = toks[i].text.replace("-", " ").split()
+        head = fold(word[0]) if word else ""
+        if (english and not toks[i].text[:1].isupper()) or not (
+                head in heads or head[:-1] in heads or fold(toks[i].lemma) in heads):
+            i += 1
+            continue
         hit: tuple[int, str] | None = None
-        for n in range(min(PEOPLE_MAX_TOKENS, len(toks) - i), 0, -1):
+        for n in range(min(longest, len(toks) - i), 0, -1):
             last = toks[i + n - 1]
             if any(toks[j].sent != toks[i].sent for j in range(i, i + n)):
                 continue
