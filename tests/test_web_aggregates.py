@@ -511,3 +511,36 @@ def test_a_refused_revision_in_a_batch_leaves_the_others_counted(tmp_path) -> No
         results = many.save_many([drift_article(), bad, map_article()])
         assert [getattr(r, "status", "refused") for r in results] == ["new", "refused", "new"]
         assert _rows_as_written(many) == expected
+
+
+def test_a_place_only_described_by_a_nationality_word_is_listed_but_not_mapped(web_db: str) -> None:
+    # issue 13: "Russian officials" makes Russia a place of the article (kind "adjective"),
+    # kept on the article, but no place the article happened at: neither the aggregated nor
+    # the direct map draws it, and the article's named places still are drawn
+    from newswatch.model import Place, PlaceMention
+
+    from web_samples import _sentences, map_article
+
+    article = map_article()
+    article.id, article.url = "map-0003", "https://example.org/map-0003"
+    article.text += " Russian officials condemned the attack."
+    article.sentences = _sentences(article.text)
+    r = article.text.index("Russian")
+    russia = Place("geonames:2017370", "Russia", article.provenance("geocode", "10", r, 0.9),
+                   geonameid=2017370, lat=60.0, lon=100.0, country_code="RU", feature_class="A",
+                   feature_code="PCLI", source="pycountry", candidates=1, reason="nationality word")
+    russia.mentions.append(PlaceMention("Russian", r, r + 7, article.provenance("geocode", "10", r, 0.9),
+                                        russia.key, kind="adjective"))
+    article.places.append(russia)
+    with Store.open(web_db) as store:
+        store.save(article)
+        stored = store.load_article("map-0003")
+        assert [(m.text, m.kind) for p in stored.places if p.name == "Russia" for m in p.mentions] == \
+            [("Russian", "adjective")]
+        with store.read() as conn:
+            for features in (map_q._map_features_aggregated(conn, make_filters(), limit=3000),
+                             map_q._map_features_direct(conn, make_filters(), limit=3000)):
+                keys = {x["properties"]["key"] for x in features["features"]}
+                assert "geonames:2017370" not in keys and "geonames:1141269" in keys
+        _assert_same_answers(store)
+        _assert_exact_and_as_rebuilt(store)

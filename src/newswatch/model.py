@@ -212,13 +212,41 @@ class Timex:
 
 @dataclass(slots=True)
 class PlaceMention:
-    """One mention of a place in the text (offsets), pointing at a :class:`Place` by key."""
+    """One mention of a place in the text (offsets), pointing at a :class:`Place` by key.
+
+    ``kind`` says how the text refers to the place (the word classes of GeoWebNews' toponym
+    scheme, Gritta, Pilehvar & Collier 2019, "A Pragmatic Guide to Geoparsing Evaluation"):
+
+    * ``"name"``: the place's name ("Kabul", "the United States"), whatever its role;
+    * ``"adjective"``: an adjective derived from the place, modifying a noun ("Russian
+      diplomats", "the British government");
+    * ``"demonym"``: a noun for the people, or the language, of the place ("Canadians",
+      "South Koreans", "speaks Russian");
+    * ``"in_name"``: the place's name inside the name of an organisation ("Air Zimbabwe",
+      "Radio Free Afghanistan").
+
+    Only ``"name"`` mentions say that something is *at* the place: the map, the place
+    aggregates and the events and claims stages read those alone (:data:`NAME_KINDS`).
+    """
 
     text: str
     start: int
     end: int
     prov: Provenance
     place_key: str | None = None  # "geonames:<id>" or "newswatch:<slug>"; None if unresolved
+    kind: str = "name"
+
+
+#: :attr:`PlaceMention.kind` values.
+PLACE_MENTION_KINDS = ("name", "adjective", "demonym", "in_name")
+#: The kinds that name a place, as opposed to describing people or things by it.
+NAME_KINDS = frozenset({"name"})
+
+
+def named_mentions(place: Place) -> list[PlaceMention]:
+    """The mentions of ``place`` that name it (kind ``"name"``), in text order as stored;
+    empty for a place only described by adjectives or demonyms ("Russian diplomats")."""
+    return [m for m in place.mentions if m.kind in NAME_KINDS]
 
 
 #: GeoNames feature codes of areas that are not drawn as points on the map: continents

@@ -229,6 +229,8 @@ def _places(conn: sa.Connection, scope: sa.CTE, alpha_2: str | None) -> dict[str
         )
         .join(t.place_mention, pm.place_id == p.id)
         .join(scope, scope.c.revision_id == pm.revision_id)
+        # the places the articles name (PlaceMention.kind), as the map counts them
+        .where(pm.kind == "name")
         .group_by(
             p.id,
             p.key,

@@ -20,7 +20,8 @@ from typing import Any
 
 from .model import Article, Provenance
 
-SCHEMA_VERSION = "1"
+#: 2: a place mention's ``kind`` ("name", "adjective", "demonym", "in_name"; ``PlaceMention``).
+SCHEMA_VERSION = "2"
 
 
 def _prov(p: Provenance) -> dict[str, Any]:
@@ -99,7 +100,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
                 "feature_class": p.feature_class, "feature_code": p.feature_code,
                 "source": p.source, "resolved": p.resolved, "reason": p.reason,
                 "confidence": p.prov.confidence,
-                "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in p.mentions],
+                "mentions": [{"text": m.text, "start": m.start, "end": m.end, "kind": m.kind}
+                             for m in p.mentions],
             }
             for p in a.places
         ],

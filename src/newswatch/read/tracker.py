@@ -92,6 +92,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import UnknownCountry
+from ..model import NAME_KINDS
 from ..storage import schema as t
 from ..storage import situation_schema as st
 from ..storage.engine import in_chunks
@@ -486,7 +487,8 @@ def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
         forms = sorted({typed, typed.lower(), typed.capitalize(), typed.title()})
         for r in conn.execute(sa.select(p.id, p.key, p.name, p.country_code).distinct()
                               .join(t.place_mention, t.place_mention.c.place_id == p.id)
-                              .where(t.place_mention.c.text.in_(forms), p.id.not_in(ids or [-1]))):
+                              .where(t.place_mention.c.text.in_(forms), p.id.not_in(ids or [-1]),
+                                     t.place_mention.c.kind.in_(sorted(NAME_KINDS)))):
             ids.append(r.id)
             matched.append({"key": r.key, "name": r.name, "country_code": r.country_code})
         # a name no stored record or article carries, in another language or spelling
@@ -501,8 +503,11 @@ def _narrow(conn: Connection, sc: sa.CTE, place: str | None, entity: str | None,
                 ids.append(r.id)
                 matched.append({"key": r.key, "name": r.name, "country_code": r.country_code})
         info["places"] = matched
+        # a place the article names (not only a nationality word: "Armenian soldiers" is no
+        # report from Armenia), as the tracker's place lists and the map count places
         conds.append(sc.c.revision_id.in_(
-            sa.select(t.place_mention.c.revision_id).where(t.place_mention.c.place_id.in_(ids or [-1]))))
+            sa.select(t.place_mention.c.revision_id).where(t.place_mention.c.place_id.in_(ids or [-1]),
+                                                           t.place_mention.c.kind.in_(sorted(NAME_KINDS)))))
     if entity is not None and entity.strip():
         from .workbench import identity_members
 

@@ -143,7 +143,8 @@ def _revisions(conn: Connection, ids: Sequence[int]) -> dict[int, _Rev]:
 
 
 def contributions(conn: Connection, revision_ids: Iterable[int],
-                  into: Contribution | None = None, *, one_by_one: bool = False) -> Contribution:
+                  into: Contribution | None = None, *, one_by_one: bool = False,
+                  names_only: bool = True) -> Contribution:
     """What ``revision_ids`` (each counted as its article's latest revision, with the article
     row's current date and language) add to the aggregates.
 
@@ -155,6 +156,10 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
             ``revision_ids``, as successive calls with one revision each would (so rows appear
             in the order successive saves write them); by default each kind of count is added
             for all revisions of a chunk at once. The queries are the same either way.
+        names_only: count only the place mentions of kind ``"name"`` (a place only described
+            by a nationality word, "Russian diplomats", is no place the article happened at:
+            :class:`newswatch.model.PlaceMention`); False for a database from before migration
+            ``0014``, which has no ``kind`` column and only names (``0006``'s backfill).
 
     Returns:
         The contribution.
@@ -165,7 +170,7 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         revs = _revisions(conn, chunk)
-        rows = _contribution_rows(conn, chunk)
+        rows = _contribution_rows(conn, chunk, names_only)
         if not one_by_one:
             revisions.update(revs)
             _accumulate(out, revs, rows)
@@ -188,7 +193,7 @@ def contributions(conn: Connection, revision_ids: Iterable[int],
     return out
 
 
-def _contribution_rows(conn: Connection, chunk: list[int]) -> dict[str, Sequence[Any]]:
+def _contribution_rows(conn: Connection, chunk: list[int], names_only: bool = True) -> dict[str, Sequence[Any]]:
     """The grouped counts of the revisions in ``chunk``, by kind; every row starts with its
     revision id."""
     items = t.metadata.tables.get("event_mention", t.event)
@@ -197,7 +202,8 @@ def _contribution_rows(conn: Connection, chunk: list[int]) -> dict[str, Sequence
     out: dict[str, Sequence[Any]] = {}
     out["places"] = conn.execute(
         sa.select(pm.revision_id, pm.place_id, sa.func.count(), sa.func.min(pm.id))
-        .where(pm.revision_id.in_(chunk)).group_by(pm.revision_id, pm.place_id)
+        .where(pm.revision_id.in_(chunk), *([pm.kind == "name"] if names_only else []))
+        .group_by(pm.revision_id, pm.place_id)
     ).all()
     for name, table in (("quote", t.quote), ("figure", t.figure)):
         out[name] = conn.execute(
@@ -278,8 +284,9 @@ def _first_place_mention(conn: Connection, place_id: int, day: dt.date, language
     value = conn.scalar(
         sa.select(sa.func.min(pm.id)).join(t.revision, r.id == pm.revision_id)
         .join(t.article, a.id == r.article_id)
-        .where(pm.place_id == place_id, r.seq == latest, sa.func.coalesce(a.language, "") == language,
-               on_day, pm.revision_id != (exclude if exclude is not None else -1))
+        .where(pm.place_id == place_id, pm.kind == "name", r.seq == latest,
+               sa.func.coalesce(a.language, "") == language, on_day,
+               pm.revision_id != (exclude if exclude is not None else -1))
     )
     return None if value is None else int(value)
 
@@ -592,7 +599,9 @@ def rebuild(conn: Connection) -> Contribution:
     for table in (ag.agg_latest, ag.agg_place_day, ag.agg_event_place, ag.agg_timeline,
                   ag.agg_timeline_revision):
         conn.execute(sa.delete(table))
-    c = contributions(conn, latest_revision_ids(conn))
+    # place_mention.kind exists from migration 0014 on (0006 rebuilds before it does)
+    kinds = any(c["name"] == "kind" for c in sa.inspect(conn).get_columns(t.place_mention.name))
+    c = contributions(conn, latest_revision_ids(conn), names_only=kinds)
     for table, rows in ((ag.agg_place_day, _place_rows(c.places, "day")),
                         (ag.agg_timeline, _count_rows(c.timeline, ("day", *_TIMELINE_KEY))),
                         (ag.agg_event_place, c.events), (ag.agg_latest, c.latest_rows),

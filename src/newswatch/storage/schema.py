@@ -226,6 +226,8 @@ place_mention = sa.Table(
     *_span_columns(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("place_key", sa.Text),  # as the stage gave it (None = unresolved)
+    # name | adjective | demonym | in_name (PlaceMention.kind; migration 0014)
+    sa.Column("kind", sa.Text, nullable=False, server_default="name"),
     *_provenance_columns(),
     # the revisions mentioning a place, read from the index alone (migration 0012)
     sa.Index("ix_place_mention_place_id_revision_id", "place_id", "revision_id"),

@@ -201,7 +201,7 @@ def _sketches(conn: Connection, happening_of: dict[str, str], reports: list[hp.R
     places: dict[str, set[str]] = defaultdict(set)
     for art, key in conn.execute(
             sa.select(lt.article_id, pm.place_key).join(t.place_mention, pm.revision_id == lt.revision_id)
-            .where(pm.place_key.like("geonames:%")).distinct()):
+            .where(pm.place_key.like("geonames:%"), pm.kind == "name").distinct()):
         places[art].add(key)
     cm = st.article_cluster_member.c
     near = {art: int(c) for art, c in conn.execute(

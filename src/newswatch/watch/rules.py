@@ -373,7 +373,7 @@ def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str 
         found.update(hit)
     if f.get("country") or (f.get("near") and not by_event):
         pm, p = t.place_mention, t.place
-        rows = conn.execute(sa.select(p.c.name, p.c.lat, p.c.lon, p.c.country_code)
+        rows = conn.execute(sa.select(p.c.name, p.c.lat, p.c.lon, p.c.country_code, pm.c.kind)
                             .join(pm, pm.c.place_id == p.c.id)
                             .where(pm.c.revision_id == revision_id).distinct()).all()
         if f.get("country"):
@@ -383,8 +383,9 @@ def _filters_pass(conn: Connection, rule: Rule, revision_id: int, language: str 
             found["place"] = rows[0].name
         if f.get("near"):
             lat, lon = f["near"]
+            # a geofence holds the places the article names, not "Russian diplomats"
             near = sorted((haversine_km(lat, lon, x.lat, x.lon), x.name) for x in rows
-                          if x.lat is not None and x.lon is not None)
+                          if x.lat is not None and x.lon is not None and x.kind == "name")
             if not near or near[0][0] > float(f["radius_km"]):
                 return None
             found["place"], found["distance_km"] = near[0][1], round(near[0][0], 1)

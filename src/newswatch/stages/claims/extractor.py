@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...model import Article, Claim, EventParty, Figure, Quote, Timex
+from ...model import Article, Claim, EventParty, Figure, Quote, Timex, named_mentions
 from ...text import fold, load_json_data
 from ...text.syntax import DocView
 from ..events.actors import ActorResolver
@@ -368,7 +368,8 @@ class ClaimExtractor:
                 if fold(v.lemma(n)) in self.rules.crossing_words:
                     return True
                 t = v.tokens[n]
-                if any((p.feature_code or "").startswith("PCL") and any(m.start <= t.start < m.end for m in p.mentions)
+                if any((p.feature_code or "").startswith("PCL")
+                       and any(m.start <= t.start < m.end for m in named_mentions(p))
                        for p in self.a.places):
                     return True
         return False

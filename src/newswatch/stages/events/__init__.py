@@ -35,7 +35,7 @@ stages:
 
 from __future__ import annotations
 
-from ...model import Article, Event, EventParty, Place, Timex
+from ...model import Article, Event, EventParty, Place, Timex, named_mentions
 from ...pipeline import Stage, register
 from ...text.syntax import DocView
 from .actors import ActorResolver, ActorTables, alpha3
@@ -205,7 +205,7 @@ class EventsStage(Stage):
         for pl in a.places:
             if not pl.resolved:
                 continue
-            for m in pl.mentions:
+            for m in named_mentions(pl):
                 if not (s_start <= m.start < s_end) or any(b0 <= m.start < b1 for b0, b1 in blocked_spans):
                     continue
                 if not any(t.start <= m.start < t.end for t in clause_tokens):
@@ -246,10 +246,10 @@ class EventsStage(Stage):
                 continue
             for pl in a.places:
                 if (pl.resolved and pl.feature_code in ("PCLI", "PCL", "PCLS", "PCLIX")
-                        and alpha3(pl.country_code) == p.country):
+                        and alpha3(pl.country_code) == p.country and named_mentions(pl)):
                     return pl
             for pl in a.places:
-                if pl.resolved and any(p.start <= m.start < p.end for m in pl.mentions):
+                if pl.resolved and any(p.start <= m.start < p.end for m in named_mentions(pl)):
                     return pl
             name = _country_name(p.country)
             if name:

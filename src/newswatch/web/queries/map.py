@@ -330,7 +330,9 @@ def _map_features_direct(conn: Connection, f: Filters, *, limit: int,
                   sa.func.min(pm.id).label("first_mention"))
         .join(t.place_mention, pm.place_id == p.id)
         .join(sc, sc.c.revision_id == pm.revision_id)
-        .where(p.resolved.is_(True), _has_point(p))
+        # a place only described by a nationality word ("Russian diplomats") is no place the
+        # article happened at: names alone put a place on the map (PlaceMention.kind)
+        .where(p.resolved.is_(True), _has_point(p), pm.kind == "name")
         .group_by(p.id, p.key, p.name, p.lat, p.lon, p.country_code, p.feature_class,
                   p.feature_code)
         .order_by(sa.desc("mentions"), p.key)
@@ -511,7 +513,7 @@ def place_evidence(conn: Connection, f: Filters, key: str, *, limit: int = EVIDE
     pm = t.place_mention.c
     rows = conn.execute(
         items_with_article(t.place_mention, sc, pm.id)
-        .where(pm.place_id == place.id)
+        .where(pm.place_id == place.id, pm.kind == "name")
         .order_by(t.article.c.published.desc(), pm.id)
         .limit(limit)
     ).all()

@@ -83,7 +83,7 @@ def busiest_places(conn: Connection, f: Filters, limit: int = OVERVIEW_ROWS) -> 
                   sa.func.count(sa.distinct(sc.c.article_id)).label("articles"))
         .join(t.place_mention, pm.place_id == p.id)
         .join(sc, sc.c.revision_id == pm.revision_id)
-        .where(p.resolved.is_(True))
+        .where(p.resolved.is_(True), pm.kind == "name")
         .group_by(p.id, p.key, p.name, p.country_code, p.lat, p.lon)
         .order_by(sa.desc("mentions"), p.name)
         .limit(limit)

@@ -142,7 +142,8 @@ def _places(conn: Connection, revisions: list[int]) -> list[dict[str, Any]]:
     for chunk in in_chunks(revisions):
         for r in conn.execute(sa.select(p.id, p.key, p.name, p.country_code, pm.revision_id)
                               .join(t.place_mention, pm.place_id == p.id)
-                              .where(p.resolved.is_(True), pm.revision_id.in_(chunk))):
+                              .where(p.resolved.is_(True), pm.kind == "name",
+                                     pm.revision_id.in_(chunk))):
             counts.setdefault(r.id, set()).add(r.revision_id)
             rows[r.id] = r
     top = sorted(counts, key=lambda k: (-len(counts[k]), rows[k].name or "", k))[:TRACKER_PLACES]
