@@ -292,6 +292,11 @@ class ClaimExtractor:
         objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
                      ) if verb is not None else ()
         people = head is not None and f.counted is not None and self._people(head)
+        if verb is not None and verb_lemma is not None and self._conveyed(verb) \
+                and self.rules.verb_class(verb_lemma, objs) == "captured":
+            # "were taken to hospital", "took the bodies to the morgue": a verb of seizing with
+            # a goal ("to" a place) is a verb of carrying someone somewhere, not of capture
+            verb_lemma, objs = None, ()
         if verb is not None and head is not None and verb_lemma is not None \
                 and self.rules.verb_classes.get(fold(verb_lemma)) in CASUALTY_CLASSES | {"crossed"} \
                 and self._under_preposition(head, verb, f):
@@ -355,6 +360,14 @@ class ClaimExtractor:
                for w in (lemma, fold(v.text(head)))):
             return True
         return v.lang == "ru" and "Animacy=Anim" in v.tokens[head].morph
+
+    def _conveyed(self, verb: int) -> bool:
+        """English only: the verb has a goal complement ("taken to hospital", "took them to
+        the morgue in Goma"): "take" with a destination means carry, not seize (a seized
+        place or person has no "to" phrase: "took the town", "took 12 soldiers prisoner").
+        Russian "взять" takes no such goal (its "в плен" is captivity itself), so it is not
+        read there."""
+        return self.v.lang == "en" and bool(self.v.args(verb).get("prep:to"))
 
     def _fled_abroad(self, verb: int) -> bool:
         """The verb of fleeing names a destination across a border: a country ("fled into

@@ -1,0 +1,41 @@
+"""Wrong casualty facts a new user saw on articles it wrote (claims and figures).
+
+Every sentence here is written for these tests; the expected values are read off the sentence,
+the grammar of the verb and the casualty definitions in the claims stage's docstring: a
+casualty claim counts people killed, wounded, missing... of one side; "a wrong fact is worse
+than a missing one", so several tests assert that no class (or no claim) is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newswatch.model import Article
+
+from situation_helpers import run
+
+DAY = dt.date(2026, 11, 30)
+
+
+def _props(a: Article) -> list[tuple[float, str]]:
+    return [(c.value, c.property) for c in a.claims]
+
+
+# -- 1. carried somewhere is not captured -------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Medics said 23 people were taken to hospital after the shelling.", [(23.0, "person")]),
+    ("Police said 14 people were taken to the morgue in Goma.", [(14.0, "person")]),
+    ("Volunteers took 40 wounded villagers to a clinic across the river.", [(40.0, "civilian wounded")]),
+])
+def test_people_taken_to_a_place_are_carried_not_captured(situation_pipeline, text, expected) -> None:
+    a = run(situation_pipeline, text, "en", DAY)
+    assert _props(a) == expected
+    assert not any(e.mode == "abduct" for e in a.events)
+
+
+def test_taking_a_town_or_prisoners_is_still_capture(situation_pipeline) -> None:
+    a = run(situation_pipeline, "The rebels took 12 villages in the north last week.", "en", DAY)
+    assert _props(a) == [(12.0, "count captured")]
