@@ -39,3 +39,25 @@ def test_people_taken_to_a_place_are_carried_not_captured(situation_pipeline, te
 def test_taking_a_town_or_prisoners_is_still_capture(situation_pipeline) -> None:
     a = run(situation_pipeline, "The rebels took 12 villages in the north last week.", "en", DAY)
     assert _props(a) == [(12.0, "count captured")]
+
+
+# -- 2. "take the lives of" kills; a toll spoken of as possible is none --------------------------
+
+def test_taking_lives_is_killing(situation_pipeline) -> None:
+    a = run(situation_pipeline, "The landslide took the lives of 31 miners on Tuesday.", "en", DAY)
+    assert _props(a) == [(31.0, "miner killed")]
+
+
+@pytest.mark.parametrize("text", [
+    "Aid groups warned that the siege could take the lives of thousands.",
+    "Aid groups warned that the siege might kill hundreds.",
+    "Officials fear the death toll may rise to 80.",
+])
+def test_a_toll_only_spoken_of_as_possible_is_no_claim(situation_pipeline, text) -> None:
+    a = run(situation_pipeline, text, "en", DAY)
+    assert not [c for c in a.claims if c.property.endswith(("killed", "captured"))], _props(a)
+
+
+def test_the_counts_own_words_hold_under_a_modal(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Doctors said 9 wounded could die without surgery.", "en", DAY)
+    assert _props(a) == [(9.0, "count wounded")]

@@ -153,15 +153,15 @@ class ClaimRules:
         return self.nouns.get(fold(counted)) if counted else None
 
     def verb_class(self, verb: str | None, verb_objects: tuple[str, ...] = ()) -> str | None:
-        """The class of the governing verb ("kill" → killed), or of the verb with one of its
-        objects ("получить ранение" → wounded); None when neither is listed."""
+        """The class of the verb with one of its objects ("получить ранение" → wounded,
+        "take the lives of" → killed), else of the governing verb alone ("kill" → killed);
+        None when neither is listed. A listed verb + object phrase is an idiom whose sense is
+        not the verb's own ("take" alone is capture), so it comes first."""
         if not verb:
             return None
-        cls_ = self.verb_classes.get(fold(verb))
-        if cls_ is None:
-            cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
-                         if (fold(verb), fold(o)) in self.verb_object_classes), None)
-        return cls_
+        cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
+                     if (fold(verb), fold(o)) in self.verb_object_classes), None)
+        return cls_ if cls_ is not None else self.verb_classes.get(fold(verb))
 
     def property(self, counted: str | None, verb: str | None, unit: str | None,
                  verb_objects: tuple[str, ...] = (), people: bool = False,
@@ -312,9 +312,11 @@ class ClaimExtractor:
             verb_lemma, objs = None, ()
         own, own_strong = self._own_class(f, head) if head is not None else (None, False)
         given = None  # the class the clause itself tells, beating the verb table's
+        own_words = False  # ... told by the figure's own words, whatever its verb's mood
         if own is not None and (own_strong
                                 or self.rules.verb_classes.get(fold(verb_lemma or "")) not in CASUALTY_CLASSES):
             given, people = own, True  # "86 wounded people", "5 injured", "11 раненых"
+            own_words = True
         elif verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
             given = "crossed" if self._fled_abroad(verb) else "displaced"
         elif verb is not None and head is not None and verb_lemma is not None \
@@ -328,6 +330,13 @@ class ClaimExtractor:
                 and self._in_shelter(verb):
             prop = f"{prop} displaced"  # "1,200 people are staying in shelters"
         if prop is None or (" " not in prop and head is not None and self._referential(f, head, verb)):
+            return None
+        if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES and verb is not None and not own_words \
+                and self.coder.modal(verb):
+            # "the fighting could take the lives of thousands", "may kill hundreds", "the death
+            # toll could rise to 50": a toll only spoken of as possible is no count of
+            # casualties (a wrong toll is worse than none); "12 wounded could die" still counts
+            # 12 wounded, the figure's own words
             return None
         if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
             subject = self._casualty_side(f, head)
