@@ -61,3 +61,28 @@ def test_a_toll_only_spoken_of_as_possible_is_no_claim(situation_pipeline, text)
 def test_the_counts_own_words_hold_under_a_modal(situation_pipeline) -> None:
     a = run(situation_pipeline, "Doctors said 9 wounded could die without surgery.", "en", DAY)
     assert _props(a) == [(9.0, "count wounded")]
+
+
+# -- 3. a force that lost personnel reports its own dead ----------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("The Ukrainian army said it lost four fighters in the night raid.", "en",
+     [(4.0, "fighter killed", "UKR")]),
+    ("Kyiv lost 11 soldiers in the attack, the ministry said.", "en", [(11.0, "soldier killed", "UKR")]),
+    ("Батальон потерял трёх бойцов под Херсоном, сообщили в штабе ВСУ.", "ru", [(3.0, "fighter killed", None)]),
+])
+def test_personnel_a_force_lost_are_its_killed(situation_pipeline, text, lang, expected) -> None:
+    a = run(situation_pipeline, text, lang, DAY)
+    assert [(c.value, c.property, c.subject_country) for c in a.claims] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The ruling party lost four seats in the vote.",
+    "The convoy lost four vehicles on the mountain road.",
+    "The factory lost 300 workers after the strike.",
+    "The command lost contact with 12 soldiers near the river.",
+])
+def test_losing_things_or_contact_is_no_casualty(situation_pipeline, text) -> None:
+    a = run(situation_pipeline, text, "en", DAY)
+    assert not [c for c in a.claims if c.property.endswith("killed")], _props(a)
+

@@ -44,7 +44,8 @@ with no class ("the two ministers agreed") is none either:
   in a statement of a defence ministry or armed force are its state's ("Министерство обороны
   Румынии заявило, что ... ранено двое военных" → ROU); else none. The agent ("the
   attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
-  are two series;
+  are two series. A force that lost combatants ("the army said it lost four soldiers",
+  ``loss_verbs``/``loss_nouns``) reports its own dead: killed, and the side is the loser;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
   shared by English and Russian mentions), else its country, else its folded name.
 """
@@ -123,6 +124,10 @@ class ClaimRules:
     #: that name a toll's class ("death" → killed, "раненый" → wounded)
     toll_verbs: frozenset[str] = frozenset()
     toll_words: dict[str, str] = field(default_factory=dict)
+    #: folded lemmas of verbs of losing ("lose", "потерять") and the canonical combatant nouns
+    #: whose loss by a force is a killed casualty of that force ("lost four soldiers")
+    loss_verbs: frozenset[str] = frozenset()
+    loss_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -145,7 +150,8 @@ class ClaimRules:
                    frozenset(fold(w) for w in data["crossing_words"]),
                    frozenset(fold(w) for w in data["causative_verbs"]),
                    frozenset(fold(w) for w in data["toll_verbs"]),
-                   {fold(k): v for k, v in data["toll_words"].items()})
+                   {fold(k): v for k, v in data["toll_words"].items()},
+                   frozenset(fold(w) for w in data["loss_verbs"]), frozenset(data["loss_nouns"]))
 
     def noun(self, counted: str | None) -> str | None:
         """The canonical (English) noun of a counted lemma of either language, or None when
@@ -311,6 +317,7 @@ class ClaimExtractor:
             # of an active verb with an object did the act; the object underwent it
             verb_lemma, objs = None, ()
         own, own_strong = self._own_class(f, head) if head is not None else (None, False)
+        loser = self._loser(verb, head, f) if verb is not None and head is not None else None
         given = None  # the class the clause itself tells, beating the verb table's
         own_words = False  # ... told by the figure's own words, whatever its verb's mood
         if own is not None and (own_strong
@@ -319,6 +326,8 @@ class ClaimExtractor:
             own_words = True
         elif verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
             given = "crossed" if self._fled_abroad(verb) else "displaced"
+        elif loser is not None:
+            given = "killed"  # "the army said it lost four soldiers": its own dead
         elif verb is not None and head is not None and verb_lemma is not None \
                 and fold(verb_lemma) in self.rules.toll_verbs:
             given = self._toll_class(verb, head)  # "the death toll rose to 27"
@@ -340,6 +349,9 @@ class ClaimExtractor:
             return None
         if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
             subject = self._casualty_side(f, head)
+            if subject is None and loser is not None and given == "killed":
+                p = self.res.resolve_one(loser)  # the force that lost them, never a person
+                subject = p if p is not None and not (p.entity_key or "").startswith("PERSON:") else None
             how = "syntax" if subject is not None else "none"
         as_of, precision, source = self._as_of(f, verb)
         cited, cited_how = self._cited(f, prop, subject)
@@ -369,6 +381,19 @@ class ClaimExtractor:
                for w in (lemma, fold(v.text(head)))):
             return True
         return v.lang == "ru" and "Animacy=Anim" in v.tokens[head].morph
+
+    def _loser(self, verb: int, head: int, f: Figure) -> int | None:
+        """The subject head of a verb of losing whose direct object is the figure's combatant
+        noun ("the army said it lost four soldiers" → "it", "батальон потерял трёх бойцов" →
+        "батальон"), or None: not a listed verb, not its object ("lost contact with 12
+        soldiers"), or a noun outside ``loss_nouns`` ("lost four seats", "lost 300 workers")."""
+        v = self.v
+        if fold(v.lemma(verb)) not in self.rules.loss_verbs or head not in v.args(verb).get("obj", []):
+            return None
+        if self.rules.noun(f.counted) not in self.rules.loss_nouns:
+            return None
+        subj = self.coder.subject_heads(verb)
+        return subj[0] if subj else None
 
     def _conveyed(self, verb: int) -> bool:
         """English only: the verb has a goal complement ("taken to hospital", "took them to
