@@ -86,3 +86,21 @@ def test_losing_things_or_contact_is_no_casualty(situation_pipeline, text) -> No
     a = run(situation_pipeline, text, "en", DAY)
     assert not [c for c in a.claims if c.property.endswith("killed")], _props(a)
 
+
+# -- 4. a toll's people are named by the toll phrase, whatever verb sets its value ------------------
+
+@pytest.mark.parametrize("text", [
+    "The Armenian death toll rose to 17 on Tuesday.",
+    "Officials had put the Armenian toll at 17 dead.",
+    "Officials put the death toll among Armenian soldiers at 17.",
+    "The death toll among Armenian soldiers reached 17, officials said.",
+])
+def test_the_toll_phrase_names_the_side_of_its_value(situation_pipeline, text) -> None:
+    a = run(situation_pipeline, text, "en", DAY)
+    assert [(c.value, c.property, c.subject_country) for c in a.claims] == [(17.0, "count killed", "ARM")]
+
+
+def test_a_war_named_in_the_toll_phrase_is_no_side(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Officials put the toll of the Afghan war at 170,000 dead.", "en", DAY)
+    assert [(c.value, c.property, c.subject_country) for c in a.claims] == [(170000.0, "count killed", None)]
+

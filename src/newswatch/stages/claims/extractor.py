@@ -45,7 +45,9 @@ with no class ("the two ministers agreed") is none either:
   Румынии заявило, что ... ранено двое военных" → ROU); else none. The agent ("the
   attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
   are two series. A force that lost combatants ("the army said it lost four soldiers",
-  ``loss_verbs``/``loss_nouns``) reports its own dead: killed, and the side is the loser;
+  ``loss_verbs``/``loss_nouns``) reports its own dead: killed, and the side is the loser.
+  The value of a toll takes the side its toll phrase names ("the Armenian death toll rose to
+  7", "had put the toll among Armenian soldiers at 12 dead"), before the value's own words;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
   shared by English and Russian mentions), else its country, else its folded name.
 """
@@ -243,6 +245,8 @@ class ClaimExtractor:
         self.res = resolver
         self.rules = rules
         self._agent_verb: int | None = None
+        #: the toll noun ("toll", "number", "число") the last toll figure was read off
+        self._toll_noun: int | None = None
         #: reporting verbs ("report", "say", "сообщить"): their subject is the source of what
         #: follows (recorded in ``cited``), never the subject of its figures
         self._reporting = reporting_verbs(self.v.lang)
@@ -318,6 +322,8 @@ class ClaimExtractor:
             verb_lemma, objs = None, ()
         own, own_strong = self._own_class(f, head) if head is not None else (None, False)
         loser = self._loser(verb, head, f) if verb is not None and head is not None else None
+        toll: int | None = None  # the toll noun whose value the figure is, and its verb
+        toll_verb: int | None = None
         given = None  # the class the clause itself tells, beating the verb table's
         own_words = False  # ... told by the figure's own words, whatever its verb's mood
         if own is not None and (own_strong
@@ -332,7 +338,13 @@ class ClaimExtractor:
                 and fold(verb_lemma) in self.rules.toll_verbs:
             given = self._toll_class(verb, head)  # "the death toll rose to 27"
             if given is not None:
-                people = True
+                people, toll, toll_verb = True, self._toll_noun, verb
+        if own_words and toll is None and verb is not None and head is not None \
+                and fold(self.v.lemma(verb)) in self.rules.toll_verbs:
+            # "had put the toll at 12 dead": the class is the value's own word, the toll noun
+            # (whose phrase may name the side) is the verb's object all the same
+            self._toll_class(verb, head)
+            toll, toll_verb = self._toll_noun, verb
         prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, given)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
@@ -348,7 +360,9 @@ class ClaimExtractor:
             # 12 wounded, the figure's own words
             return None
         if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
-            subject = self._casualty_side(f, head)
+            # a toll's people are named by the toll phrase, not by the value ("the Armenian
+            # death toll rose to 7", "had put the toll among Armenian soldiers at 12 dead")
+            subject = self._casualty_side(f, head, toll, toll_verb)
             if subject is None and loser is not None and given == "killed":
                 p = self.res.resolve_one(loser)  # the force that lost them, never a person
                 subject = p if p is not None and not (p.entity_key or "").startswith("PERSON:") else None
@@ -581,6 +595,7 @@ class ClaimExtractor:
         погибших в результате паводка … выросло до пяти").
         """
         v = self.v
+        self._toll_noun = None
         if head in v.args(verb).get("subj", []) or head < verb:
             return None
         for o in v.args(verb).get("obj", []):
@@ -589,6 +604,7 @@ class ClaimExtractor:
             if o == head or o > head:
                 continue
             if v.lemma(o) == "toll":
+                self._toll_noun = o
                 mods = [c for c in v.children[o] if v.tokens[c].dep in ("compound", "amod")]
                 cls_ = next((self.rules.toll_words[v.lemma(c)] for c in mods
                              if v.lemma(c) in self.rules.toll_words), None)
@@ -596,6 +612,7 @@ class ClaimExtractor:
             if v.lemma(o) in self.rules.subject_nouns:
                 cls_ = self._complement_class(o)
                 if cls_ is not None:
+                    self._toll_noun = o
                     return cls_
         lo, _ = v.sentence_range(verb)
         j = verb - 1
@@ -606,6 +623,7 @@ class ClaimExtractor:
                 break
             lemma = v.lemma(k)
             if lemma == "toll" and k > lo:
+                self._toll_noun = k
                 cls_ = self.rules.toll_words.get(v.lemma(k - 1))
                 return cls_ if cls_ in CASUALTY_CLASSES else None
             if lemma in self.rules.subject_nouns:
@@ -614,12 +632,14 @@ class ClaimExtractor:
                     m += 1
                 if m > j:
                     break
+                self._toll_noun = k
                 return self._toll_word_class(m)
         for s in v.args(verb).get("subj", []):
             if v.lemma(s) in self.rules.subject_nouns and s < verb \
                     and all(v.tokens[k].pos != "PUNCT" for k in range(s + 1, verb)):
                 cls_ = self._complement_class(s)
                 if cls_ is not None:
+                    self._toll_noun = s
                     return cls_
         return None
 
@@ -672,12 +692,28 @@ class ClaimExtractor:
                 return p, "syntax"
         return None, "none"
 
-    def _casualty_side(self, f: Figure, head: int | None) -> EventParty | None:
+    def _casualty_side(self, f: Figure, head: int | None, toll: int | None = None,
+                       toll_verb: int | None = None) -> EventParty | None:
         """Whose casualties: the counted phrase's country, its "of"/"из" complement's, or a
-        "side" phrase of the sentence; None when the sentence does not say."""
+        "side" phrase of the sentence; None when the sentence does not say. For the value of
+        a toll, ``toll`` is the toll noun, whose own phrase names the people ("the Armenian
+        death toll", "the toll of/among Armenian soldiers", "число погибших среди военных
+        Армении") before the value's; an "among"/"среди" phrase the parser hangs on the toll's
+        verb (``toll_verb``) is the toll's too, as a verb of setting or reaching a value takes
+        no such phrase of its own."""
         v = self.v
-        if head is not None:
-            for h in [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]:
+        phrases = [toll, head] if toll is not None else [head]
+        for n in phrases:
+            if n is None:
+                continue
+            slots = ("prep:of", "prep:из", "gen") + (("prep:among", "prep:среди") if n == toll else ())
+            comps = [x for slot in slots for x in v.args(n).get(slot, [])]
+            if n == toll and toll_verb is not None:
+                comps += [x for slot in ("prep:among", "prep:среди") for x in v.args(toll_verb).get(slot, [])]
+            if n == toll:
+                # only people: "the toll of the Afghan war" counts no Afghans by that phrase
+                comps = [x for x in comps if self._people(x) or self.rules.noun(v.lemma(x)) in self.rules.people_nouns]
+            for h in [n] + comps:
                 p = self.res.resolve_one(h)
                 if p is not None and p.how == "pronoun" and (p.entity_key or "").startswith("PERSON:"):
                     # "nine of them": the pronoun stands for the people counted (a plural), never
