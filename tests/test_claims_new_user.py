@@ -104,3 +104,14 @@ def test_a_war_named_in_the_toll_phrase_is_no_side(situation_pipeline) -> None:
     a = run(situation_pipeline, "Officials put the toll of the Afghan war at 170,000 dead.", "en", DAY)
     assert [(c.value, c.property, c.subject_country) for c in a.claims] == [(170000.0, "count killed", None)]
 
+
+# -- 6. a Russian numeral in an oblique case counts its substantivised participle ---------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Местные власти сообщили о девяти погибших.", [(9.0, "person killed")]),
+    ("Медики рассказали о семерых пострадавших при обстреле.", [(7.0, "person wounded")]),
+    ("Спасатели говорили о двадцати задержанных и трёх раненых.", [(3.0, "person wounded"), (20.0, "person detained")]),
+])
+def test_an_oblique_numeral_with_a_participle_is_a_figure(situation_pipeline, text, expected) -> None:
+    a = run(situation_pipeline, text, "ru", DAY)
+    assert sorted(_props(a)) == expected

@@ -559,7 +559,10 @@ class ClaimExtractor:
         if f.counted_start is not None and v.tokens[head].start == f.counted_start \
                 and v.tokens[head].pos in ("NOUN", "ADJ", "VERB") and f.counted is not None:
             cls_ = self._toll_word_class(head)
-            if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words):
+            # a "noun" whose lemma is a listed verb is a substantivised participle the tagger
+            # took for a noun ("о семерых пострадавших": lemma пострадать)
+            if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words
+                                     or fold(v.lemma(head)) in self.rules.verb_classes):
                 return cls_, True
         h = v.head(head)
         if h is not None and v.tokens[head].dep == "nummod" and v.tokens[h].pos == "ADJ":
