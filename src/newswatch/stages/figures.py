@@ -32,7 +32,10 @@ How a figure is found (both languages read the same token fields from the nlp st
    full verb ("one soldier was killed", "один военный погиб").
 4. **Counted noun**, in order: (a) the dependency parse: the noun that the number (or its
    scale word) modifies, to its right (spaCy ``nummod``; natasha ``nummod``/``nummod:gov``);
-   or the object of "of" ("thousands of people"); (b) the next noun within
+   or the object of "of" ("thousands of people"); in Russian also a substantivised adjective
+   or participle right after the number, in the genitive, as subject or object, or in the
+   numeral's own oblique case (UD ``Case=`` of the nlp stage: "о восьми погибших", "семерым
+   раненым"); (b) the next noun within
    :data:`NEXT_NOUN_WINDOW` tokens, skipping adjectives; (c) for an *elided* noun ("fighting for
    another 135", "the number ... is 70"): the counted noun of the nearest preceding figure in
    the same or the previous sentence that has one and no unit; then ``counted_start``/
@@ -112,6 +115,13 @@ _NEVER = re.compile(r"(?!x)x")
 _ELIDED_DEPS = {"pobj", "dobj", "attr", "nsubj", "nsubjpass", "conj", "appos", "obj", "obl",
                 "nmod", "ROOT", "root"}
 #: A spaCy DATE span made only of numbers and hedge/range words is a count, not a date.
+def _same_case(a: Token, b: Token) -> bool:
+    """Both tokens carry the same (oblique) grammatical case in their morphology (Universal
+    Dependencies ``Case=`` feature, from natasha/pymorphy2 for Russian); False when either has none."""
+    ca = next((f for f in a.morph.split("|") if f.startswith("Case=")), None)
+    return ca is not None and ca in b.morph.split("|")
+
+
 _NUMERIC_DATE = re.compile(
     r"(?i)(?:the|between|about|over|some|around|nearly|almost|up|more|than|and|to|or|another"
     r"|[-–—]|\s|[\d,.])*\d(?:[\s\d,.–—-]|and|to|or)*")
@@ -581,9 +591,13 @@ class FigureFinder:
             if ht.pos in ("NOUN", "PROPN") and not self._is_unitish(ht, lang) \
                     and ht.text[-1:].isalpha():
                 return h
-            if lang == "ru" and ht.pos == "ADJ" and h == ph.last + 1 \
-                    and ("Case=Gen" in ht.morph or ht.dep in _SUBJECT_DEPS | _OBJECT_DEPS):
-                return h  # substantivised adjective: "300 военных", "один военный погиб"
+            if lang == "ru" and (ht.pos == "ADJ" or (ht.pos == "VERB" and "VerbForm=Part" in ht.morph)) \
+                    and h == ph.last + 1 and ("Case=Gen" in ht.morph or ht.dep in _SUBJECT_DEPS | _OBJECT_DEPS
+                                              or _same_case(toks[ph.core_last], ht)):
+                # substantivised adjective or participle: "300 военных", "один военный погиб";
+                # after an oblique numeral it agrees in case with it ("о восьми погибших",
+                # "семерым раненым"), as the numeral's own noun would
+                return h
         # "thousands of people", "300 of the soldiers"
         if lang == "en":
             for k in range(ph.last + 1, min(len(toks), ph.last + 2)):
@@ -822,7 +836,7 @@ class FigureStage(Stage):
     """Counts and amounts with value, unit, counted noun and hedge bounds (en, ru)."""
 
     name = "figures"
-    version = "6"
+    version = "7"
     #: ``ner_spans``: names and dates to skip, and support for a confidence;
     #: ``timexes``: numbers inside time expressions are not figures.
     requires = ("text", "language", "tokens", "sentences", "ner_spans", "timexes")

@@ -42,14 +42,20 @@ def dateline_place(m: re.Match[str]) -> str | None:
     return surface
 
 
-def dateline_spans(text: str) -> list[tuple[int, int]]:
+def dateline_spans(text: str, qualified: bool = False) -> list[tuple[int, int]]:
     """Character spans (start, end exclusive) of the datelines of ``text``: from the place to
     the closing bracket or dash ("PORT SUDAN, Nov 24 (Nile Desk) —").
 
     Args:
         text: an article's text.
+        qualified: only datelines that carry more than a place and a dash: a comma part (date,
+            state or country), an agency in brackets or a Russian dated form ("KABUL, Aug 3
+            (Reuters) -"). A bare "WORD —" also opens a transcript line whose subject is an
+            acronym ("FEMA — this was an announcement ... — is now supporting"), so a reader
+            that cuts text away asks for these only.
 
     Returns:
         Spans in text order; [] when no line opens with a dateline.
     """
-    return [(m.start("place"), m.end()) for m in DATELINE_RE.finditer(text) if dateline_place(m)]
+    return [(m.start("place"), m.end()) for m in DATELINE_RE.finditer(text) if dateline_place(m)
+            and (not qualified or m.group("part") or m.group("outlet") or m.group("dotdate"))]

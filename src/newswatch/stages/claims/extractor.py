@@ -44,7 +44,10 @@ with no class ("the two ministers agreed") is none either:
   in a statement of a defence ministry or armed force are its state's ("Министерство обороны
   Румынии заявило, что ... ранено двое военных" → ROU); else none. The agent ("the
   attack which killed ...", "Taliban killed ...") is never the subject, so two sides' tolls
-  are two series;
+  are two series. A force that lost combatants ("the army said it lost four soldiers",
+  ``loss_verbs``/``loss_nouns``) reports its own dead: killed, and the side is the loser.
+  The value of a toll takes the side its toll phrase names ("the Armenian death toll rose to
+  7", "had put the toll among Armenian soldiers at 12 dead"), before the value's own words;
 * **group key** — ``subject | property | unit``: the subject's entity key (alias-file keys are
   shared by English and Russian mentions), else its country, else its folded name.
 """
@@ -123,6 +126,10 @@ class ClaimRules:
     #: that name a toll's class ("death" → killed, "раненый" → wounded)
     toll_verbs: frozenset[str] = frozenset()
     toll_words: dict[str, str] = field(default_factory=dict)
+    #: folded lemmas of verbs of losing ("lose", "потерять") and the canonical combatant nouns
+    #: whose loss by a force is a killed casualty of that force ("lost four soldiers")
+    loss_verbs: frozenset[str] = frozenset()
+    loss_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ClaimRules:
@@ -145,7 +152,8 @@ class ClaimRules:
                    frozenset(fold(w) for w in data["crossing_words"]),
                    frozenset(fold(w) for w in data["causative_verbs"]),
                    frozenset(fold(w) for w in data["toll_verbs"]),
-                   {fold(k): v for k, v in data["toll_words"].items()})
+                   {fold(k): v for k, v in data["toll_words"].items()},
+                   frozenset(fold(w) for w in data["loss_verbs"]), frozenset(data["loss_nouns"]))
 
     def noun(self, counted: str | None) -> str | None:
         """The canonical (English) noun of a counted lemma of either language, or None when
@@ -153,15 +161,15 @@ class ClaimRules:
         return self.nouns.get(fold(counted)) if counted else None
 
     def verb_class(self, verb: str | None, verb_objects: tuple[str, ...] = ()) -> str | None:
-        """The class of the governing verb ("kill" → killed), or of the verb with one of its
-        objects ("получить ранение" → wounded); None when neither is listed."""
+        """The class of the verb with one of its objects ("получить ранение" → wounded,
+        "take the lives of" → killed), else of the governing verb alone ("kill" → killed);
+        None when neither is listed. A listed verb + object phrase is an idiom whose sense is
+        not the verb's own ("take" alone is capture), so it comes first."""
         if not verb:
             return None
-        cls_ = self.verb_classes.get(fold(verb))
-        if cls_ is None:
-            cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
-                         if (fold(verb), fold(o)) in self.verb_object_classes), None)
-        return cls_
+        cls_ = next((self.verb_object_classes[(fold(verb), fold(o))] for o in verb_objects
+                     if (fold(verb), fold(o)) in self.verb_object_classes), None)
+        return cls_ if cls_ is not None else self.verb_classes.get(fold(verb))
 
     def property(self, counted: str | None, verb: str | None, unit: str | None,
                  verb_objects: tuple[str, ...] = (), people: bool = False,
@@ -237,6 +245,8 @@ class ClaimExtractor:
         self.res = resolver
         self.rules = rules
         self._agent_verb: int | None = None
+        #: the toll noun ("toll", "number", "число") the last toll figure was read off
+        self._toll_noun: int | None = None
         #: reporting verbs ("report", "say", "сообщить"): their subject is the source of what
         #: follows (recorded in ``cited``), never the subject of its figures
         self._reporting = reporting_verbs(self.v.lang)
@@ -292,6 +302,11 @@ class ClaimExtractor:
         objs = tuple(self.v.lemma(o) for slot in ("obj", "iobj") for o in self.v.args(verb).get(slot, [])
                      ) if verb is not None else ()
         people = head is not None and f.counted is not None and self._people(head)
+        if verb is not None and verb_lemma is not None and self._conveyed(verb) \
+                and self.rules.verb_class(verb_lemma, objs) == "captured":
+            # "were taken to hospital", "took the bodies to the morgue": a verb of seizing with
+            # a goal ("to" a place) is a verb of carrying someone somewhere, not of capture
+            verb_lemma, objs = None, ()
         if verb is not None and head is not None and verb_lemma is not None \
                 and self.rules.verb_classes.get(fold(verb_lemma)) in CASUALTY_CLASSES | {"crossed"} \
                 and self._under_preposition(head, verb, f):
@@ -306,17 +321,30 @@ class ClaimExtractor:
             # of an active verb with an object did the act; the object underwent it
             verb_lemma, objs = None, ()
         own, own_strong = self._own_class(f, head) if head is not None else (None, False)
+        loser = self._loser(verb, head, f) if verb is not None and head is not None else None
+        toll: int | None = None  # the toll noun whose value the figure is, and its verb
+        toll_verb: int | None = None
         given = None  # the class the clause itself tells, beating the verb table's
+        own_words = False  # ... told by the figure's own words, whatever its verb's mood
         if own is not None and (own_strong
                                 or self.rules.verb_classes.get(fold(verb_lemma or "")) not in CASUALTY_CLASSES):
             given, people = own, True  # "86 wounded people", "5 injured", "11 раненых"
+            own_words = True
         elif verb is not None and verb_lemma is not None and fold(verb_lemma) in self.rules.flight_verbs:
             given = "crossed" if self._fled_abroad(verb) else "displaced"
+        elif loser is not None:
+            given = "killed"  # "the army said it lost four soldiers": its own dead
         elif verb is not None and head is not None and verb_lemma is not None \
                 and fold(verb_lemma) in self.rules.toll_verbs:
             given = self._toll_class(verb, head)  # "the death toll rose to 27"
             if given is not None:
-                people = True
+                people, toll, toll_verb = True, self._toll_noun, verb
+        if own_words and toll is None and verb is not None and head is not None \
+                and fold(self.v.lemma(verb)) in self.rules.toll_verbs:
+            # "had put the toll at 12 dead": the class is the value's own word, the toll noun
+            # (whose phrase may name the side) is the verb's object all the same
+            self._toll_class(verb, head)
+            toll, toll_verb = self._toll_noun, verb
         prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, given)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
@@ -324,8 +352,20 @@ class ClaimExtractor:
             prop = f"{prop} displaced"  # "1,200 people are staying in shelters"
         if prop is None or (" " not in prop and head is not None and self._referential(f, head, verb)):
             return None
+        if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES and verb is not None and not own_words \
+                and self.coder.modal(verb):
+            # "the fighting could take the lives of thousands", "may kill hundreds", "the death
+            # toll could rise to 50": a toll only spoken of as possible is no count of
+            # casualties (a wrong toll is worse than none); "12 wounded could die" still counts
+            # 12 wounded, the figure's own words
+            return None
         if prop.rsplit(" ", 1)[-1] in CASUALTY_CLASSES:
-            subject = self._casualty_side(f, head)
+            # a toll's people are named by the toll phrase, not by the value ("the Armenian
+            # death toll rose to 7", "had put the toll among Armenian soldiers at 12 dead")
+            subject = self._casualty_side(f, head, toll, toll_verb)
+            if subject is None and loser is not None and given == "killed":
+                p = self.res.resolve_one(loser)  # the force that lost them, never a person
+                subject = p if p is not None and not (p.entity_key or "").startswith("PERSON:") else None
             how = "syntax" if subject is not None else "none"
         as_of, precision, source = self._as_of(f, verb)
         cited, cited_how = self._cited(f, prop, subject)
@@ -355,6 +395,27 @@ class ClaimExtractor:
                for w in (lemma, fold(v.text(head)))):
             return True
         return v.lang == "ru" and "Animacy=Anim" in v.tokens[head].morph
+
+    def _loser(self, verb: int, head: int, f: Figure) -> int | None:
+        """The subject head of a verb of losing whose direct object is the figure's combatant
+        noun ("the army said it lost four soldiers" → "it", "батальон потерял трёх бойцов" →
+        "батальон"), or None: not a listed verb, not its object ("lost contact with 12
+        soldiers"), or a noun outside ``loss_nouns`` ("lost four seats", "lost 300 workers")."""
+        v = self.v
+        if fold(v.lemma(verb)) not in self.rules.loss_verbs or head not in v.args(verb).get("obj", []):
+            return None
+        if self.rules.noun(f.counted) not in self.rules.loss_nouns:
+            return None
+        subj = self.coder.subject_heads(verb)
+        return subj[0] if subj else None
+
+    def _conveyed(self, verb: int) -> bool:
+        """English only: the verb has a goal complement ("taken to hospital", "took them to
+        the morgue in Goma"): "take" with a destination means carry, not seize (a seized
+        place or person has no "to" phrase: "took the town", "took 12 soldiers prisoner").
+        Russian "взять" takes no such goal (its "в плен" is captivity itself), so it is not
+        read there."""
+        return self.v.lang == "en" and bool(self.v.args(verb).get("prep:to"))
 
     def _fled_abroad(self, verb: int) -> bool:
         """The verb of fleeing names a destination across a border: a country ("fled into
@@ -499,7 +560,10 @@ class ClaimExtractor:
         if f.counted_start is not None and v.tokens[head].start == f.counted_start \
                 and v.tokens[head].pos in ("NOUN", "ADJ", "VERB") and f.counted is not None:
             cls_ = self._toll_word_class(head)
-            if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words):
+            # a "noun" whose lemma is a listed verb is a substantivised participle the tagger
+            # took for a noun ("о семерых пострадавших": lemma пострадать)
+            if cls_ is not None and (v.tokens[head].pos != "NOUN" or fold(f.counted) in self.rules.toll_words
+                                     or fold(v.lemma(head)) in self.rules.verb_classes):
                 return cls_, True
         h = v.head(head)
         if h is not None and v.tokens[head].dep == "nummod" and v.tokens[h].pos == "ADJ":
@@ -535,6 +599,7 @@ class ClaimExtractor:
         погибших в результате паводка … выросло до пяти").
         """
         v = self.v
+        self._toll_noun = None
         if head in v.args(verb).get("subj", []) or head < verb:
             return None
         for o in v.args(verb).get("obj", []):
@@ -543,6 +608,7 @@ class ClaimExtractor:
             if o == head or o > head:
                 continue
             if v.lemma(o) == "toll":
+                self._toll_noun = o
                 mods = [c for c in v.children[o] if v.tokens[c].dep in ("compound", "amod")]
                 cls_ = next((self.rules.toll_words[v.lemma(c)] for c in mods
                              if v.lemma(c) in self.rules.toll_words), None)
@@ -550,6 +616,7 @@ class ClaimExtractor:
             if v.lemma(o) in self.rules.subject_nouns:
                 cls_ = self._complement_class(o)
                 if cls_ is not None:
+                    self._toll_noun = o
                     return cls_
         lo, _ = v.sentence_range(verb)
         j = verb - 1
@@ -560,6 +627,7 @@ class ClaimExtractor:
                 break
             lemma = v.lemma(k)
             if lemma == "toll" and k > lo:
+                self._toll_noun = k
                 cls_ = self.rules.toll_words.get(v.lemma(k - 1))
                 return cls_ if cls_ in CASUALTY_CLASSES else None
             if lemma in self.rules.subject_nouns:
@@ -568,12 +636,14 @@ class ClaimExtractor:
                     m += 1
                 if m > j:
                     break
+                self._toll_noun = k
                 return self._toll_word_class(m)
         for s in v.args(verb).get("subj", []):
             if v.lemma(s) in self.rules.subject_nouns and s < verb \
                     and all(v.tokens[k].pos != "PUNCT" for k in range(s + 1, verb)):
                 cls_ = self._complement_class(s)
                 if cls_ is not None:
+                    self._toll_noun = s
                     return cls_
         return None
 
@@ -626,12 +696,28 @@ class ClaimExtractor:
                 return p, "syntax"
         return None, "none"
 
-    def _casualty_side(self, f: Figure, head: int | None) -> EventParty | None:
+    def _casualty_side(self, f: Figure, head: int | None, toll: int | None = None,
+                       toll_verb: int | None = None) -> EventParty | None:
         """Whose casualties: the counted phrase's country, its "of"/"из" complement's, or a
-        "side" phrase of the sentence; None when the sentence does not say."""
+        "side" phrase of the sentence; None when the sentence does not say. For the value of
+        a toll, ``toll`` is the toll noun, whose own phrase names the people ("the Armenian
+        death toll", "the toll of/among Armenian soldiers", "число погибших среди военных
+        Армении") before the value's; an "among"/"среди" phrase the parser hangs on the toll's
+        verb (``toll_verb``) is the toll's too, as a verb of setting or reaching a value takes
+        no such phrase of its own."""
         v = self.v
-        if head is not None:
-            for h in [head] + [x for slot in ("prep:of", "prep:из", "gen") for x in v.args(head).get(slot, [])]:
+        phrases = [toll, head] if toll is not None else [head]
+        for n in phrases:
+            if n is None:
+                continue
+            slots = ("prep:of", "prep:из", "gen") + (("prep:among", "prep:среди") if n == toll else ())
+            comps = [x for slot in slots for x in v.args(n).get(slot, [])]
+            if n == toll and toll_verb is not None:
+                comps += [x for slot in ("prep:among", "prep:среди") for x in v.args(toll_verb).get(slot, [])]
+            if n == toll:
+                # only people: "the toll of the Afghan war" counts no Afghans by that phrase
+                comps = [x for x in comps if self._people(x) or self.rules.noun(v.lemma(x)) in self.rules.people_nouns]
+            for h in [n] + comps:
                 p = self.res.resolve_one(h)
                 if p is not None and p.how == "pronoun" and (p.entity_key or "").startswith("PERSON:"):
                     # "nine of them": the pronoun stands for the people counted (a plural), never

@@ -565,6 +565,13 @@ class EventCoder:
             cur = h
         return None
 
+    def modal(self, pred: int) -> bool:
+        """True when predicate ``pred`` is framed by a modal auxiliary or a condition ("could
+        take the lives of thousands", "may kill", "if ... kills", "могут погибнуть"): the
+        same hypothetical flag an event of that predicate gets, so a figure it governs is
+        spoken of as possible, not as what happened."""
+        return self._flags(pred, pred).hypothetical
+
     # -- 3. arguments ---------------------------------------------------------------------------------
 
     def subject_heads(self, p: int, depth: int = 0) -> list[int]:

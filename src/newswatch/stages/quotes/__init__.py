@@ -82,6 +82,12 @@ the speaker's own quoted sentences neither hold the antecedent nor count towards
 In Russian, a nominative name in apposition is the subject's even when the parser hung it on a
 genitive noun ("пресс-секретарь президента Альфредо Скоссимарро").
 
+A wire dateline with a date, place part or agency (:func:`newswatch.text.datelines.dateline_spans`,
+``qualified``: "KABUL, Aug 3 (Reuters) -")
+tells where the story was filed: it is cut off the start of a lead quote, and its place is
+never a speaker, even when the parser takes it for the subject of the lead's cue and hangs the
+real subject on it as an apposition.
+
 ``speaker_start``/``speaker_end`` point at the mention in the cue's clause: the name, or the
 pronoun/title that was resolved.
 
@@ -105,6 +111,7 @@ from ...model import Article, EntityMention, Quote, Token
 from ...pipeline import Stage, register
 from ...text import fold, load_json_data
 from ...text.antecedents import NAME_LINK_DEPS, SUBJ_DEPS, AntecedentResolver, TitleLexicon
+from ...text.datelines import dateline_spans
 from ...text.syntax import DocView
 from .quotemarks import QuotedSegment, find_quoted_segments
 from .turns import find_turns
@@ -365,9 +372,10 @@ class QuotesStage(Stage):
     """
 
     name = "quotes"
-    version = "4"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
+    version = "5"  # 2: transcript turns, continuations, zero subjects, "Об этом сообщает X";
     # 3: "…, об этом сообщает X" reports the clause before it; 4: negated or refused speech is no
-    # quote, interviewer/answer labels, dash dialogues, the owner of a source organisation
+    # quote, interviewer/answer labels, dash dialogues, the owner of a source organisation;
+    # 5: a wire dateline is cut off a lead quote and is never its speaker
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("quotes",)
 
@@ -391,7 +399,29 @@ class QuotesStage(Stage):
                     + _reported_about_this(doc))
         cands += [c for c in reported if not _mostly_inside(c, direct_spans)]
         cands += _turn_quotes(doc)
+        cands = _after_datelines(cands, article.text)
         article.quotes = _resolve(doc, _dedupe(cands, article.text, doc.sentences), self.name, self.version)
+
+
+def _after_datelines(cands: list[_Candidate], text: str) -> list[_Candidate]:
+    """The candidates with any wire dateline cut off their start ("KABUL, Aug 3 (Reuters) -
+    Taliban fighters have entered ..., an official said": the dateline tells where the story
+    was filed, it is no part of what was said; :func:`~newswatch.text.datelines.dateline_spans`).
+    A candidate that is nothing but a dateline is dropped."""
+    spans = dateline_spans(text, qualified=True)
+    if not spans:
+        return cands
+    out = []
+    for c in cands:
+        for s, e in spans:
+            if c.start < e and c.end > s and c.start <= s + 1:
+                start = e
+                while start < c.end and not (text[start].isalnum() or text[start] in "\"«“‘'"):
+                    start += 1
+                c.start = start
+        if c.start < c.end:
+            out.append(c)
+    return out
 
 
 # -- finding candidates -----------------------------------------------------------------------
@@ -794,6 +824,10 @@ def _subject_of(doc: _Doc, cue: int) -> int | None:
     for _ in range(4):
         subs = [c for c in doc.children[j] if doc.tokens[c].dep in _SUBJ_DEPS]
         if subs:
+            # never a dateline's place, which the parser may take for a second subject
+            subs = [x for x in (_past_dateline(doc, c) for c in subs) if x is not None]
+            if not subs:
+                return None
             active = [c for c in subs if doc.tokens[c].dep == "nsubj"]
             subj = (active or subs)[0]
             t = doc.tokens[j]
@@ -809,12 +843,26 @@ def _subject_of(doc: _Doc, cue: int) -> int | None:
     return None
 
 
+def _past_dateline(doc: _Doc, subj: int) -> int | None:
+    """The subject itself, or, when the parser took the place of a wire dateline for it
+    ("KABUL, Aug 3 (Reuters) - Afghan army spokesman X said": KABUL as ``nsubj``, the speaker
+    hung on it as an apposition), the first nominal dependent of it after the dateline; None
+    when there is none (a dateline tells where the story was filed, it never speaks)."""
+    t = doc.tokens[subj]
+    span = next(((a, b) for a, b in dateline_spans(doc.article.text, qualified=True) if a <= t.start < b), None)
+    if span is None:
+        return subj
+    return next((c for c in doc.children[subj] if doc.tokens[c].start >= span[1]
+                 and doc.tokens[c].pos in ("PROPN", "NOUN", "PRON")), None)
+
+
 def _rank_entities(doc: _Doc, subj: int, exclude: tuple[int, int]) -> tuple[int, EntityMention] | None:
     best: tuple[int, int, EntityMention] | None = None
+    datelines = dateline_spans(doc.article.text, qualified=True)
     for i in doc.subtree(subj):
         t = doc.tokens[i]
-        if exclude[0] <= t.start < exclude[1]:
-            continue
+        if exclude[0] <= t.start < exclude[1] or any(a <= t.start < b for a, b in datelines):
+            continue  # the quote's own words, or a dateline the parser hung on the subject
         e = doc.entity_at(t.start, t.end)
         if e is None or e.label not in _ACTOR_LABELS | {"FAC", "LOC"}:
             continue
@@ -906,7 +954,9 @@ class _Resolver:
                 m.country for i in doc.subtree(subj) if (m := doc.entity_at(doc.tokens[i].start, doc.tokens[i].end))
                 and m.label in ("GPE", "NORP") and m.country)
             named = self.ante.title(st.start, title, countries)
-            if named is not None:
+            if named is not None and not any(a <= named.offset < b
+                                             for a, b in dateline_spans(doc.article.text, qualified=True)):
+                # never the dateline's place: it tells where the story was filed
                 return _Speaker(named.canonical, st.start, st.end, "resolved")
         if ranked and ranked[1].label == "ORG":
             e = ranked[1]
@@ -943,8 +993,10 @@ class _Resolver:
         return _Speaker(None, None, None, "skip")
 
     def _from_span_entities(self, start: int, end: int, content: tuple[int, int]) -> _Speaker:
+        datelines = dateline_spans(self.doc.article.text, qualified=True)
         for e in self.doc.entities_in(start, end):
-            if e.label in _ACTOR_LABELS and not (content[0] <= e.start < content[1]):
+            if e.label in _ACTOR_LABELS and not (content[0] <= e.start < content[1]) \
+                    and not any(a <= e.start < b for a, b in datelines):
                 return _Speaker(e.canonical, e.start, e.end, "named", e.label)
         return _Speaker(None, None, None, "skip")
 
