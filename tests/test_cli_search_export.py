@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from typer.testing import CliRunner
@@ -205,7 +206,7 @@ def test_export_writes_what_the_dashboard_exports(db, tmp_path, dataset, fmt):
         web = client.get(f"/api/export/{dataset}.{fmt}")
     assert web.status_code == 200
     assert out.read_bytes() == web.content
-    assert not (tmp_path / f"x.{fmt}.partial").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"x.{fmt}"]  # no temporary file left
 
 
 def test_export_articles_carry_their_sources(db):
@@ -262,6 +263,48 @@ def test_export_tracker_by_a_russian_place_name(db):
 def test_export_errors(db, args, code, said):
     res = runner.invoke(app, ["export", *args, "--db", db])
     assert res.exit_code == code and said in res.stderr, res.stderr
+
+
+def test_export_to_a_folder_is_refused_and_leaves_nothing(db, tmp_path):
+    res = runner.invoke(app, ["export", "events", "--db", db, "--out", str(tmp_path)])
+    assert res.exit_code == EXIT_FAILED and "it is a folder" in res.stderr, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == [] and not (tmp_path.parent / f"{tmp_path.name}.partial").exists()
+
+
+def test_export_through_a_link_writes_its_target_and_keeps_the_link(db, tmp_path):
+    target, link = tmp_path / "target.csv", tmp_path / "link.csv"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target)
+    res = runner.invoke(app, ["export", "articles", "--db", db, "--out", str(link)])
+    assert res.exit_code == EXIT_OK, res.stderr
+    assert link.is_symlink() and KABUL_TITLE in target.read_text(encoding="utf-8-sig")
+
+
+def test_export_keeps_a_file_of_the_users_named_like_a_partial(db, tmp_path):
+    mine = tmp_path / "x.csv.partial"
+    mine.write_text("keep", encoding="utf-8")
+    res = runner.invoke(app, ["export", "articles", "--db", db, "--out", str(tmp_path / "x.csv")])
+    assert res.exit_code == EXIT_OK, res.stderr
+    assert mine.read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv", "x.csv.partial"]
+
+
+def test_export_to_a_fifo_writes_through_it_and_never_replaces_it(db, tmp_path):
+    """A device or pipe (``/dev/null``, a FIFO) that exists is written to, not renamed over."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    res = runner.invoke(app, ["export", "articles", "--db", db, "--format", "jsonl", "--out", str(fifo)])
+    reader.join(timeout=60)
+    assert res.exit_code == EXIT_OK, res.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert KABUL_TITLE in got[0].decode("utf-8")
 
 
 def test_export_without_a_database_is_exit_3(tmp_path):
@@ -350,3 +393,40 @@ def test_export_names_a_hostile_file_name_on_one_line(db, tmp_path):
     assert res.exit_code == EXIT_FAILED
     [line] = res.stderr.splitlines()
     assert line.endswith("no/a\\nb.csv: storage: cannot write the export: No such file or directory")
+
+
+# -- what a new user tried (2026-12-07): a full disk, a file that is no database, a blank scope --
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("args", [["search", "Kabul"], ["search", "Kabul", "--format", "json"],
+                                  ["claims", "--tracker", "--place", "Kabul", "--format", "csv"]])
+def test_output_to_a_full_disk_is_one_line_and_exit_3(db, args):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "wb") as full:
+        res = subprocess.run([sys.executable, "-m", "newswatch", *args, "--db", db], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert res.returncode == EXIT_FAILED
+    assert res.stderr.strip().splitlines() == [
+        "<stdout>: storage: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("command", [["search", "Kabul"], ["export", "events"]])
+def test_a_file_that_is_no_database_is_one_line(tmp_path, command):
+    bogus = tmp_path / "notes.jsonl"
+    bogus.write_text('{"id": 1}\n' * 50, encoding="utf-8")
+    res = runner.invoke(app, [*command, "--db", str(bogus)])
+    assert res.exit_code == EXIT_FAILED
+    assert res.stderr.strip().splitlines() == [
+        f"sqlite:///{bogus}: storage: cannot read the database: "
+        "(sqlite3.DatabaseError) file is not a database"]
+
+
+@pytest.mark.parametrize("args", [["claims", "--tracker", "--place", ""],
+                                  ["export", "tracker", "--place", "  "],
+                                  ["export", "tracker", "--entity", ""]])
+def test_a_blank_scope_is_a_usage_error(db, args):
+    res = runner.invoke(app, [*args, "--db", db])
+    assert res.exit_code == EXIT_USAGE and "must not be empty" in res.stderr

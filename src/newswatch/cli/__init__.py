@@ -105,8 +105,47 @@ register_watch(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Standard output that cannot be written (a full disk, ``> /dev/full``) ends the command
+    with one line and exit 3 (reason code ``storage``), never a traceback; a reader that
+    stopped early (``| head``) ends it quietly with the command's own exit code.
+    """
+    import os
+    import sys
+
+    failed = False
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    except BrokenPipeError:
+        code, failed = EXIT_OK, True
+    except OSError as exc:
+        if exc.filename is not None:  # a file's own error is its command's to report
+            raise
+        code, failed = _output_failed(exc), True
+    if not failed:
+        try:
+            sys.stdout.flush()  # what is still buffered may fail only now
+        except BrokenPipeError:
+            failed = True
+        except OSError as exc:
+            code, failed = _output_failed(exc), True
+    if failed:
+        # nothing more can reach this output: point it at the null device, so the
+        # interpreter's own flush at exit has nothing left to fail on
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
+
+
+def _output_failed(exc: OSError) -> int:
+    """Say that standard output could not be written (one line); the exit code for it."""
+    from .common import err
+
+    err(f"<stdout>: storage: cannot write the output: {exc.strerror or exc}")
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -75,17 +75,26 @@ CountryOpt = Annotated[str | None, typer.Option(
     "--country", help="Only articles about this country (ISO 3166-1 alpha-2, alpha-3 or name).")]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
 
+def _not_blank(value: str | None) -> str | None:
+    """A scope option given as an empty or blank text is a usage error (exit 2): silently
+    reading it as "no filter" would answer a question that was not asked."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
 #: The casualty tracker's scope (``claims --tracker``, ``export tracker``;
 #: :func:`newswatch.read.tracker.tracker`).
 PlaceOpt = Annotated[str | None, typer.Option(
-    "--place", help="Tracker: only articles mentioning this place (its name in any language or "
+    "--place", callback=_not_blank, help="Tracker: only articles mentioning this place (its name in any language or "
                     "spelling, or geonames:ID).")]
 EntityOpt = Annotated[str | None, typer.Option(
-    "--entity", help="Tracker: only articles mentioning this actor or organisation (any language).")]
+    "--entity", callback=_not_blank,
+    help="Tracker: only articles mentioning this actor or organisation (any language).")]
 SideOpt = Annotated[str | None, typer.Option(
-    "--side", help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")]
+    "--side", callback=_not_blank, help="Tracker: only this side's casualties (ISO 3166-1 code or country name).")]
 StoryOpt = Annotated[str | None, typer.Option(
-    "--story", help="Tracker: only the articles of this story thread (its id).")]
+    "--story", callback=_not_blank, help="Tracker: only the articles of this story thread (its id).")]
 
 
 def scope_filters(since: str | None, until: str | None, country: str | None = None,
@@ -192,6 +201,13 @@ def open_store(url: str) -> Store:
         fail(exc.line())
 
 
+def _first_line(exc: BaseException) -> str:
+    """A driver error as one line: SQLAlchemy appends the statement and a help link on lines
+    of their own ("file is not a database", not its ``[SQL: PRAGMA ...]``)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def open_store_readonly(url: str) -> Store:
     """Open an existing store for a read-only command, without creating or migrating it.
 
@@ -213,12 +229,12 @@ def open_store_readonly(url: str) -> Store:
     try:
         probe = sa.create_engine(url, poolclass=sa.pool.NullPool)
     except Exception as exc:  # noqa: BLE001 - a malformed URL or a missing driver, one line
-        fail(f"{url}: storage: not a database URL: {exc}")
+        fail(f"{url}: storage: not a database URL: {_first_line(exc)}")
     try:
         with probe.connect() as conn:
             current = set(current_revisions(conn))
     except Exception as exc:  # noqa: BLE001 - any driver error is "cannot be read", one line
-        fail(f"{url}: storage: cannot read the database: {exc}")
+        fail(f"{url}: storage: cannot read the database: {_first_line(exc)}")
     finally:
         probe.dispose()
     heads = set(head_revisions())

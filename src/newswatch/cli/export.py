@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -152,24 +154,49 @@ class _OutputError(Exception):
 
 
 class _Output:
-    """Where the export goes: standard output (bytes, UTF-8) or a file written beside its
-    name (``NAME.partial``) and renamed into place on success, removed on failure."""
+    """Where the export goes: standard output (bytes, UTF-8) or the file ``out``.
+
+    A regular file (new or existing, also through a symbolic link, which is followed) is
+    written to a fresh temporary file in the same folder (``.NAME.*.partial``, never a name
+    the user may own) and renamed onto the link's target on success, removed on failure, so a
+    failed export never leaves a half-written file. Anything else that already exists there
+    (a device such as ``/dev/null``, a FIFO) is written to directly and never replaced; a
+    folder is refused (:class:`_OutputError`).
+    """
 
     def __init__(self, out: str) -> None:
         self.out = out
-        self.path = None if out == "-" else Path(out)
-        self.partial = None if self.path is None else self.path.with_name(self.path.name + ".partial")
+        # a link is followed: the export replaces its target, never the link itself
+        self.path = None if out == "-" else Path(os.path.realpath(out))
+        self.partial: Path | None = None
         self.stream: IO[bytes] | None = None
 
+    def _fail(self, exc: OSError | str) -> _OutputError:
+        why = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        return _OutputError(f"{_shown(self.out)}: storage: cannot write the export: {why}")
+
     def __enter__(self) -> _Output:
-        if self.partial is None:
+        if self.path is None:
             self.stream = typer.get_binary_stream("stdout")
             return self
         try:
-            self.stream = self.partial.open("wb")
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            mode = None
         except OSError as exc:
-            raise _OutputError(f"{_shown(self.out)}: storage: cannot write the export: "
-                               f"{exc.strerror or exc}") from None
+            raise self._fail(exc) from None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise self._fail("it is a folder; give a file name")
+        try:
+            if mode is not None and not stat.S_ISREG(mode):  # a device or a FIFO: write through
+                self.stream = self.path.open("wb")
+                return self
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                       suffix=".partial")
+        except OSError as exc:
+            raise self._fail(exc) from None
+        self.partial = Path(tmp)
+        self.stream = os.fdopen(fd, "wb")
         return self
 
     def write(self, text: str) -> None:
@@ -179,21 +206,37 @@ class _Output:
         except BrokenPipeError:  # the reader stopped (`| head`): nothing more to write
             raise
         except OSError as exc:
-            raise _OutputError(f"{_shown(self.out)}: storage: cannot write the export: "
-                               f"{exc.strerror or exc}") from None
+            raise self._fail(exc) from None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
-        if self.partial is None or self.path is None:
+        if self.path is None:
             if self.stream is not None:
                 with contextlib.suppress(BrokenPipeError):
                     self.stream.flush()
             return
         assert self.stream is not None
-        self.stream.close()
-        if kind is None:
-            os.replace(self.partial, self.path)
-        else:
+        try:
+            self.stream.close()  # a full disk may show only now, when the buffer is written
+        except OSError as close_exc:
+            if self.partial is not None:
+                self.partial.unlink(missing_ok=True)
+            if kind is None:
+                raise self._fail(close_exc) from None
+            return
+        if self.partial is None:
+            return
+        if kind is not None:
             self.partial.unlink(missing_ok=True)
+            return
+        try:
+            # mkstemp makes the file private (0600); an export gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.partial, 0o666 & ~umask)
+            os.replace(self.partial, self.path)
+        except OSError as rename_exc:
+            self.partial.unlink(missing_ok=True)
+            raise self._fail(rename_exc) from None
 
 
 class _Progress:
