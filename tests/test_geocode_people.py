@@ -111,3 +111,17 @@ def test_a_country_named_inside_an_organisation_name(analyse, stage) -> None:
     assert got["Afghanistan"] == [("Afghanistan", "in_name"), ("Afghan", "adjective")]
     # Georgia is a country and a US state: no guess; Turkey is named nowhere else
     assert "Georgia" not in got and "Turkey" not in got
+
+
+@pytest.mark.parametrize(("text", "word", "country"), [
+    ("The talks will resume in Luanda on May 15, Angolan officials said.", "Angolan", "Angola"),
+    ("An Emirati trainer saddled the winner at the racecourse.", "Emirati", "United Arab Emirates"),
+    ("Fishermen sell their catch on Saint Lucian docks every morning.", "Saint Lucian", "Saint Lucia"),
+])
+def test_a_nationality_word_the_ner_took_for_a_place_name_is_read_as_the_word(run, text, word, country):
+    """The NER tags these words GPE/LOC; no place is named so, and before they stood as an
+    unresolved place name ("unresolved:emirati"). Now they are their country's adjective."""
+    a = run(text)
+    got = kinds(a)
+    assert got[country] == [(word, "adjective")]
+    assert all(p.resolved for p in a.places)

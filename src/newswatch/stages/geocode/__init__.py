@@ -649,6 +649,13 @@ def in_name_mentions(article: Article, gaz: Gazetteer, taken: list[tuple[int, in
 _RU_ADJECTIVE_ENDINGS = ("ий", "ый", "ой")
 
 
+def _people_word(surface: str, table: dict[str, str]) -> bool:
+    """Whether ``surface`` is, case-folded, a word of the nationality table ``table`` (or the
+    plural of one): "Emirati", "Saint Lucian", "Canadians"."""
+    key = fold(" ".join(surface.replace("-", " ").split()))
+    return bool(key) and (key in table or (key.endswith("s") and key[:-1] in table))
+
+
 def _people_kind(toks: list[Token], i: int) -> str:
     """"adjective" when English token ``i`` (a nationality word's last token) modifies
     another word, directly or as a conjunct of a word that does ("British and French
@@ -1424,7 +1431,10 @@ class GeocodeStage(Stage):
     #: 11: nationality adjectives and demonyms ("Russian diplomats", "Canadians") and country
     #: names inside organisations' names ("Air Zimbabwe") are mentions of their country, with
     #: ``PlaceMention.kind`` ("adjective", "demonym", "in_name"; names "name")
-    version = "11"
+    #: 12: a span the NER took for a place name that no table resolves but that is a
+    #: nationality word ("Emirati handler", "Angolan officials") is that word's adjective or
+    #: demonym mention of its country, not an unresolved place
+    version = "12"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -1497,11 +1507,21 @@ class GeocodeStage(Stage):
         place the article happened at: :func:`newswatch.model.named_mentions`)."""
         assert self._geocoder is not None
         gaz = self._geocoder.gaz
-        taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
-        taken += [(e.start, e.end) for e in article.entities if e.label == "PERSON"]
         table = self._geocoder.demonyms.get(article.language or "", {})
+        # a span the NER took for a place name but that no table resolves, and that is a
+        # nationality word ("Emirati handler", "Saint Lucian beaches"), is read as the word
+        # it is: its unresolved Place gives way when the nationality reading takes each of
+        # its mentions, and stays (flagged) when it does not (an ambiguous word)
+        doubtful = {key for key, p in places.items()
+                    if not p.resolved and p.mentions and all(_people_word(m.text, table) for m in p.mentions)}
+        taken = [(m.start, m.end) for key, p in places.items() if key not in doubtful for m in p.mentions]
+        taken += [(e.start, e.end) for e in article.entities if e.label == "PERSON"]
         found: list[tuple[int, int, str, GazetteerEntry | None]] = [
             (pm.start, pm.end, pm.kind, gaz.country(pm.country)) for pm in people_mentions(article, table, taken)]
+        for key in doubtful:
+            if all(any(s < m.end and m.start < e for s, e, _, entry in found if entry is not None)
+                   for m in places[key].mentions):
+                del places[key]
         taken += [(s, e) for s, e, _, _ in found]
         known = frozenset(p.country_code for p in places.values() if p.resolved and p.country_code
                           and (p.feature_code or "").startswith("PCL"))
