@@ -186,7 +186,7 @@ CITY_NAMESAKE_SHARE = 0.05
 #: GeoNames admin1 code) where another place of the article lies: "Springfield" beside
 #: "Illinois" is Springfield, Illinois; "Montgomery County" beside "Maryland" the Maryland one.
 ADMIN_CONTEXT_BOOST = 1.0
-#: A city winner below this population outside the context is kept but flagged weak.
+#: A city winner below this population in a country the article does not name is rejected.
 WEAK_CITY_POPULATION = 1_000
 
 #: Confidence per decision kind (a prior per rule, not a calibrated probability; ordered by
@@ -196,7 +196,6 @@ CONF_SUPPLEMENT = 0.9
 CONF_CITY_CONTEXT = 0.9  # winner's country is named in the article
 CONF_CITY_SINGLE = 0.85  # the only candidate left after filtering
 CONF_CITY_RANKED = 0.7  # won on population among several candidates
-CONF_CITY_WEAK = 0.4  # tiny place outside the document's countries
 CONF_UNRESOLVED = 0.3  # the mention is a place name, but which place is unknown
 #: Rounds of the supplement+cities passes; round 2 reuses countries found in round 1 (only
 #: from decisions at CONF_CITY_SINGLE or above, so a weak guess cannot steer other mentions).
@@ -220,6 +219,17 @@ _AFTER_RE = re.compile(
 _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиабаз\w*|рек\w*|мост\w*)\s+$", re.IGNORECASE)
 #: The forms of Russian "река" (not "рекорд", "рекомендация" ..., which ``_BEFORE_RE`` also reads).
 _RIVER_RU_RE = re.compile(r"рек(?:а|и|е|у|ой|ою|ам|ами|ах)?")
+#: A division's type word right after a name ("Soum province", "Kherson Oblast") or, in
+#: Russian, right before it ("провинции Сум", "области Сум"; not "район" or "округ", which
+#: also mean the vicinity: "в районе Кабула" is near Kabul).
+_DIVISION_AFTER_RE = re.compile(
+    r"\s+(province|oblast|region|district|raion|rayon|county|governorate|prefecture|krai)\b",
+    re.IGNORECASE,
+)
+_DIVISION_BEFORE_RE = re.compile(
+    r"\b(провинци\w*|област\w*|вилоят\w*|губерни\w*)\s+$",
+    re.IGNORECASE,
+)
 _BEFORE_LEMMA = {
     "провинци": "провинция", "аэропорт": "аэропорт", "авиабаз": "авиабаза", "рек": "река", "мост": "мост",
 }
@@ -1020,8 +1030,13 @@ class Geocoder:
                 reason = f"{where}: largest of {len(kept)} candidates for '{f}'"
             small = best.kind == "city" and best.population < WEAK_CITY_POPULATION
             if small and best.country_code not in context:
-                kind, conf = "city-weak", CONF_CITY_WEAK
-                reason = f"{where}: small place, country not named in the article"
+                # a hamlet in a country the article never names is far more often a word
+                # that only looks like a place (a person's "Fatou", "Tuhan's family", the
+                # Russian republic "Komi" as an Indonesian village) than the place: a wrong
+                # point is worse than none, so the name stays unresolved with the reason
+                p.rejected.append(f"{where} (a place under {WEAK_CITY_POPULATION:,} people in a "
+                                  "country the article does not name)")
+                continue
             if not ranked[0].primary:
                 reason += " (matched an alternate name)"
             p.decision = _Decision(best, kind, conf, len(cands), reason)
@@ -1256,6 +1271,27 @@ class Geocoder:
                                        "but the one town of that name in a division the article names")
                 break
 
+    def _divisions_not_towns(self, text: str, pending: list[_Pending]) -> None:
+        """A name written with a division's type word ("провинции Сум", "Soum province") names
+        a division. When no written form of it is known and only a guessed form (a Russian
+        nominative guess, another spelling) found a populated place, that town is another
+        place ("Сум" guessed as "Сумы", Sumy in Ukraine, for a province of Burkina Faso): the
+        mention is left unresolved with the reason. A written form that is known may still
+        take the town ("Kandahar province" -> Kandahar, the province's seat)."""
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.entry.feature_class != "P":
+                continue
+            m = p.mention
+            if not (_DIVISION_AFTER_RE.match(text, m.end)
+                    or _DIVISION_BEFORE_RE.search(text, max(0, m.start - 30), m.start)):
+                continue
+            if any(self.gaz.knows(f) for f in p.forms):
+                continue
+            p.rejected = [f"{d.entry.name} {d.entry.country_code} (a town found only by a guessed "
+                          f"spelling, for a name the text calls a division)"]
+            p.decision = None
+
     def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
         """Put each line feature (river, border, range) where the article places it.
 
@@ -1369,6 +1405,7 @@ class Geocoder:
         self._refine_with_divisions(article.text, pending, context)
         self._towns_tagged_facility(pending, context)
         self._place_lines(article, pending)
+        self._divisions_not_towns(article.text, pending)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
@@ -1434,7 +1471,10 @@ class GeocodeStage(Stage):
     #: 12: a span the NER took for a place name that no table resolves but that is a
     #: nationality word ("Emirati handler", "Angolan officials") is that word's adjective or
     #: demonym mention of its country, not an unresolved place
-    version = "12"
+    #: 13: a name written with a division's type word ("провинции Сум") that only a guessed
+    #: spelling matched to a town is left unresolved; a place under 1,000 people in a country
+    #: the article does not name is rejected (it was kept with a weak confidence)
+    version = "13"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
