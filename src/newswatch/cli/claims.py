@@ -57,11 +57,17 @@ class ClaimsFormat(StrEnum):
 
 
 def _value(c: Any) -> str:
-    """A claim's value as written in the ledger ("≤ 240,000,000 USD", "~9,000")."""
+    """A claim's value as written in the ledger ("≤ 240,000,000 USD", "~9,000"; a range,
+    qualifier ``exact`` with two different bounds, as "30–50")."""
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+    unit = f" {c.unit}" if c.unit else ""
+    if c.qualifier == "exact" and c.lower is not None and c.upper is not None and c.lower != c.upper:
+        return f"{num(c.lower)}–{num(c.upper)}{unit}"
     sign = {"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ ",
             "at_most": "≤ "}.get(c.qualifier, "")
-    v = f"{c.value:,.0f}" if float(c.value).is_integer() else f"{c.value:,}"
-    return f"{sign}{v}" + (f" {c.unit}" if c.unit else "")
+    return f"{sign}{num(c.value)}{unit}"
 
 
 def claims(

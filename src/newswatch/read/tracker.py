@@ -38,8 +38,8 @@ article cites). Marks, computed over the series as shown (after scope and correc
   does not count and a disputed point is never marked;
 * ``conflicting`` — the same as-of date has another point whose range cannot hold together
   with this one (ranges from the bounds: "at least 27" is [27, ∞), "up to 10" (-∞, 10],
-  "27" [27, 27]; an exact value's range is the value itself, also after a correction that
-  set the value only); "at least 12" and "19" on one day do not conflict; nor do two points
+  "27" [27, 27], "between 30 and 50" [30, 50] (a range keeps its two ends); an exact value's
+  range is the value itself, also after a correction that set the value only); "at least 12" and "19" on one day do not conflict; nor do two points
   whose date is only each one's publication date (every source's ``as_of_source`` is
   "publication"): the series matches their side, property and unit but not their place or
   clash, so two tolls of two fights reported on one day are no conflict (issue 9);
@@ -561,8 +561,8 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         category = casualty_class(view.property)
         assert category is not None
         kept = [r for r in rows[id(view)] if apply(index, "figure", r) is not None]
-        for r in kept:  # an exact value's bounds are the value (a correction may set it alone)
-            if r["qualifier"] == "exact":
+        for r in kept:  # a range keeps its ends; an exact value with no stored bounds is the value
+            if r["qualifier"] == "exact" and (r["lower"] is None or r["upper"] is None):
                 r["lower"] = r["upper"] = r["value"]
             status = claim_verification(checks, r["article_id"], r["revision_id"], r["start"],
                                         r["end"], verifiers)
