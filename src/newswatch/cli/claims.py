@@ -171,7 +171,8 @@ def _render_tracker(tr: Any) -> None:
                 marks = [m for m, on in (("newest", p.newest), ("most cited", p.most_cited),
                                          ("conflicting", p.conflicting)) if on]
                 if p.revises is not None:
-                    marks.append(f"revised from {figure({'value': p.revises, 'unit': p.unit})}")
+                    was = {"value": p.revises, "lower": p.revises, "upper": p.revises_upper, "unit": p.unit}
+                    marks.append(f"revised from {figure(was)}")
                 table.add_row(name if n == 0 else "", day(p.as_of) or "?", figure(p), ", ".join(marks),
                               "\n".join(_source_line(x) for x in p.sources))
         console.print(table)
@@ -188,9 +189,10 @@ def _render_tracker(tr: Any) -> None:
 def _chain(series: Any) -> list[Any]:
     """The values a series went through: its first as-of date's, then each revision's."""
     first = series.revisions[0]
-    out = [{"value": first.from_value, "unit": series.unit}]
+    out = [{"value": first.from_value, "lower": first.from_value, "upper": first.from_upper,
+            "unit": series.unit}]
     for r in series.revisions:
-        out.append({"value": r.to_value, "unit": series.unit})
+        out.append({"value": r.to_value, "lower": r.to_value, "upper": r.to_upper, "unit": series.unit})
     return out
 
 
