@@ -30,9 +30,10 @@ stable for the same database)::
      "events": {"total", "happenings", "items": [{"id", "type", "mode", "actor", "recipient",
                 "place", "date", "mentions", "happening", "reports", "sentence",
                 <article reference>}]},
-     "claims": [{"subject", "subject_country", "property", "unit", "values", "conflicting",
-                 "claims", "sources", "newest": {"value", "qualifier", "as_of", "outlet",
-                 "cited", "sentence", "article_id", "published"}}],
+     "claims": [{"subject", "subject_country", "property", "unit", "values", "stated",
+                 "conflicting", "claims", "sources", "newest": {"value", "lower", "upper",
+                 "qualifier", "as_of", "outlet", "cited", "sentence", "article_id",
+                 "published"}}],
      "timeline": [{"date", "kind": "timex"|"published", "text", "mod", "sentence",
                    <article reference>}],
      "failures": {"total", "by_code": {code: n}, "recent": [{"origin", "code", "message",
@@ -450,13 +451,27 @@ def _claims(conn: sa.Connection, scope: sa.CTE) -> list[dict[str, Any]]:
         newest = next((c for c in g.claims if c.newest), g.claims[-1])
         out.append({
             "subject": g.subject, "subject_country": g.subject_country, "property": g.property,
-            "unit": g.unit, "values": g.values, "conflicting": g.conflicting, "claims": len(g.claims),
+            "unit": g.unit, "values": g.values, "stated": _stated(g.claims),
+            "conflicting": g.conflicting, "claims": len(g.claims),
             "sources": len({c.outlet or f"article:{c.article_id}" for c in g.claims}),
-            "newest": {"value": newest.value, "qualifier": newest.qualifier, "as_of": newest.as_of,
+            "newest": {"value": newest.value, "lower": newest.lower, "upper": newest.upper,
+                       "qualifier": newest.qualifier, "as_of": newest.as_of,
                        "outlet": newest.outlet, "cited": newest.cited,
                        "sentence": _around(newest.sentence, newest.figure_text),
                        "article_id": newest.article_id, "published": newest.published},
         })
+    return out
+
+
+def _stated(claims: list[Any]) -> list[dict[str, Any]]:
+    """The distinct values a group's claims state with their bounds and qualifier, in order of
+    first appearance (``values`` has the bare numbers: a range "between 30 and 50" is 30
+    there and ``{"value": 30, "lower": 30, "upper": 50, "qualifier": "exact"}`` here)."""
+    out: list[dict[str, Any]] = []
+    for c in claims:
+        d = {"value": c.value, "lower": c.lower, "upper": c.upper, "qualifier": c.qualifier}
+        if d not in out:
+            out.append(d)
     return out
 
 
@@ -575,6 +590,17 @@ def _fmt_number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def _fmt_figure(f: dict[str, Any], hedge: bool = True) -> str:
+    """A figure's number as the text report writes it: "over 200,000", a range (qualifier
+    ``exact`` with two different bounds, as the figures stage keeps "between 30 and 50")
+    as "30–50"; ``hedge`` False leaves the qualifier's words out."""
+    low, high = f.get("lower"), f.get("upper")
+    if f.get("qualifier") == "exact" and low is not None and high is not None and low != high:
+        return f"{_fmt_number(low)}–{_fmt_number(high)}"
+    words = "" if not hedge or f.get("qualifier") in (None, "exact") else f"{f['qualifier'].replace('_', ' ')} "
+    return f"{words}{_fmt_number(f['value'])}"
+
+
 def _clip(text: str, limit: int = RENDER_SENTENCE_CHARS) -> str:
     """``text`` with white space collapsed, cut to ``limit`` characters with "…"."""
     text = _SPACES.sub(" ", text).strip()
@@ -670,10 +696,9 @@ def render_report(
     figures = _table("Figures (most significant first)", "Figure", "Counted", "Sources", "Sentence", "Source",
                      numeric=("Sources",))
     for f in report["figures"][:limit]:
-        hedge = "" if f["qualifier"] == "exact" else f"{f['qualifier'].replace('_', ' ')} "
         unit = f" {f['unit']}" if f["unit"] else ""
         _row(
-            figures, f"{hedge}{_fmt_number(f['value'])}{unit}", f["counted"], f.get("sources", 1),
+            figures, f"{_fmt_figure(f)}{unit}", f["counted"], f.get("sources", 1),
             _short(f["sentence"], f["text"]), _ref(f),
         )
     console.print(figures)
@@ -696,9 +721,11 @@ def render_report(
 
     claims = _table("Claims", "Subject", "Property", "Values", "Sources", "Newest", numeric=("Sources",))
     for c in report["claims"][:limit]:
-        values = " / ".join(_fmt_number(v) for v in c["values"]) + (" (conflicting)" if c["conflicting"] else "")
+        stated = c.get("stated") or [{"value": v} for v in c["values"]]
+        values = " / ".join(_fmt_figure(v) for v in stated) + (
+            " (conflicting)" if c["conflicting"] else "")
         n = c["newest"]
-        newest = f"{_fmt_number(n['value'])} as of {n['as_of'] or '?'}" + (f", {n['outlet']}" if n["outlet"] else "")
+        newest = f"{_fmt_figure(n)} as of {n['as_of'] or '?'}" + (f", {n['outlet']}" if n["outlet"] else "")
         _row(claims, c["subject"] or "(no subject)", c["property"], values, c["sources"], newest)
     console.print(claims)
     _more(console, len(report["claims"]), limit)

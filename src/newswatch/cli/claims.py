@@ -57,11 +57,17 @@ class ClaimsFormat(StrEnum):
 
 
 def _value(c: Any) -> str:
-    """A claim's value as written in the ledger ("≤ 240,000,000 USD", "~9,000")."""
+    """A claim's value as written in the ledger ("≤ 240,000,000 USD", "~9,000"; a range,
+    qualifier ``exact`` with two different bounds, as "30–50")."""
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+    unit = f" {c.unit}" if c.unit else ""
+    if c.qualifier == "exact" and c.lower is not None and c.upper is not None and c.lower != c.upper:
+        return f"{num(c.lower)}–{num(c.upper)}{unit}"
     sign = {"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ ",
             "at_most": "≤ "}.get(c.qualifier, "")
-    v = f"{c.value:,.0f}" if float(c.value).is_integer() else f"{c.value:,}"
-    return f"{sign}{v}" + (f" {c.unit}" if c.unit else "")
+    return f"{sign}{num(c.value)}{unit}"
 
 
 def claims(
@@ -165,7 +171,8 @@ def _render_tracker(tr: Any) -> None:
                 marks = [m for m, on in (("newest", p.newest), ("most cited", p.most_cited),
                                          ("conflicting", p.conflicting)) if on]
                 if p.revises is not None:
-                    marks.append(f"revised from {figure({'value': p.revises, 'unit': p.unit})}")
+                    was = {"value": p.revises, "lower": p.revises, "upper": p.revises_upper, "unit": p.unit}
+                    marks.append(f"revised from {figure(was)}")
                 table.add_row(name if n == 0 else "", day(p.as_of) or "?", figure(p), ", ".join(marks),
                               "\n".join(_source_line(x) for x in p.sources))
         console.print(table)
@@ -182,9 +189,10 @@ def _render_tracker(tr: Any) -> None:
 def _chain(series: Any) -> list[Any]:
     """The values a series went through: its first as-of date's, then each revision's."""
     first = series.revisions[0]
-    out = [{"value": first.from_value, "unit": series.unit}]
+    out = [{"value": first.from_value, "lower": first.from_value, "upper": first.from_upper,
+            "unit": series.unit}]
     for r in series.revisions:
-        out.append({"value": r.to_value, "unit": series.unit})
+        out.append({"value": r.to_value, "lower": r.to_value, "upper": r.to_upper, "unit": series.unit})
     return out
 
 

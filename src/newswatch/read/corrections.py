@@ -366,7 +366,9 @@ def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,
 
     Returns:
         ``row`` with the corrected values, ``machine`` (the machine's values of the corrected
-        fields) and ``correction`` (:meth:`Review.to_dict`, or None when there is none); None
+        fields) and ``correction`` (:meth:`Review.to_dict`, or None when there is none); a
+        figure corrected to an exact value without bounds gets that value as both bounds
+        (the machine's bounds, e.g. a range's two ends, described the old value); None
         when the item is rejected (the caller hides it unless rejected items are asked for:
         then ``row`` is still marked, read ``row["correction"]``).
     """
@@ -379,6 +381,12 @@ def apply(index: ReviewIndex, kind: str, row: dict[str, Any], *,
         return None
     row["machine"] = {k: row.get(k) for k in review.fields}
     row.update(review.fields)
+    if (kind == "figure" and row.get("qualifier") == "exact"
+            and not {"lower", "upper"} & review.fields.keys()
+            and {"value", "qualifier"} & review.fields.keys()):
+        # an exact value's bounds are the value: the machine's bounds (a range's ends, or
+        # one end of "at least 12") no longer describe a value the analyst set alone
+        row["lower"] = row["upper"] = row.get("value")
     return row
 
 

@@ -38,15 +38,20 @@ article cites). Marks, computed over the series as shown (after scope and correc
   does not count and a disputed point is never marked;
 * ``conflicting`` — the same as-of date has another point whose range cannot hold together
   with this one (ranges from the bounds: "at least 27" is [27, ∞), "up to 10" (-∞, 10],
-  "27" [27, 27]; an exact value's range is the value itself, also after a correction that
-  set the value only); "at least 12" and "19" on one day do not conflict; nor do two points
-  whose date is only each one's publication date (every source's ``as_of_source`` is
-  "publication"): the series matches their side, property and unit but not their place or
-  clash, so two tolls of two fights reported on one day are no conflict (issue 9);
+  "27" [27, 27], "between 30 and 50" [30, 50] (a range keeps its two ends); an exact value's
+  range is the value itself, also after a correction that set the value only); "at least
+  12" and "19" on one day do not conflict; nor do two points whose date is only each one's
+  publication date (every source's ``as_of_source`` is "publication"): the series matches
+  their side, property and unit but not their place or clash, so two tolls of two fights
+  reported on one day are no conflict (issue 9);
 * ``revises`` — the point states a new value for the series: the value of the previous as-of
   date differs from this date's value (each date's value: the one most reports state, ties
   the latest published). ``revisions`` lists them in order: 12 → 19 → 27. Disputed points
   take no part in the chain.
+
+For ``most_cited`` and ``revises`` a range is a value of its own: "between 30 and 50" does not
+state 30, so it is neither counted with a report of 30 nor the same value as one
+(:func:`_stated`); a hedge is no other value ("at least 27" states 27).
 
 **Verification.** Each source carries its claim's verification status
 (:func:`newswatch.read.corrections.claim_verification`: ``unverified``, ``verified``,
@@ -192,8 +197,9 @@ class Point:
     ``value`` is the figure's value; ``lower``/``upper`` its bounds (None: unbounded);
     ``qualifier`` the figures stage's word for the bound (``exact``, ``over``, ``up_to``,
     ``about``...). For the marks see the module docstring; ``revises`` is the previous as-of
-    date's value when this point changed it, else None; ``verification`` the status of its
-    sources (module docstring, "Verification").
+    date's value when this point changed it, else None (``revises_upper``: that value's upper
+    end when it was a range); ``verification`` the status of its sources (module docstring,
+    "Verification").
     """
 
     as_of: str | None
@@ -209,6 +215,7 @@ class Point:
     conflicting: bool = False
     revises: float | None = None
     verification: str = "unverified"
+    revises_upper: float | None = None
 
     @builtins.property
     def disputed(self) -> bool:
@@ -220,13 +227,16 @@ class Point:
 class Revision:
     """A later as-of date stating another value of the same series: ``from_value`` (as of
     ``from_as_of``) became ``to_value`` (as of ``as_of``); ``direction`` is ``up`` or
-    ``down``."""
+    ``down``. ``from_upper``/``to_upper``: the upper end when that value is a range
+    ("between 30 and 50": value 30, upper 50), else None."""
 
     as_of: str | None
     from_as_of: str | None
     from_value: float
     to_value: float
     direction: str
+    from_upper: float | None = None
+    to_upper: float | None = None
 
 
 @dataclass(slots=True)
@@ -350,6 +360,14 @@ def _interval(p: Point) -> tuple[float, float]:
     return min(lo, hi), max(lo, hi)
 
 
+def _stated(p: Point) -> tuple[float, float | None]:
+    """The value a point states, for counting and comparing: ``(value, upper end)`` for a range
+    (qualifier ``exact`` with two different bounds: "between 30 and 50" is not "30"),
+    ``(value, None)`` otherwise (a hedge is no other value: "at least 27" states 27)."""
+    ranged = p.qualifier == "exact" and p.upper is not None and p.upper != p.value
+    return p.value, (p.upper if ranged else None)
+
+
 def _dated_by_publication(p: Point) -> bool:
     """Every source of the point took its as-of date from its publication date alone."""
     return bool(p.sources) and all(x.as_of_source == "publication" for x in p.sources)
@@ -416,20 +434,20 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
     standing = [p for p in ordered if not p.disputed]  # an analyst's "disputed" is no mark
     if standing:
         max(standing, key=lambda p: (p.as_of or "", latest_published(p))).newest = True
-    reports: dict[float, set[str]] = {}
+    reports: dict[tuple[float, float | None], set[str]] = {}
     for p in standing:
-        reports.setdefault(p.value, set()).update(x.article_id for x in p.sources
+        reports.setdefault(_stated(p), set()).update(x.article_id for x in p.sources
                                                   if x.verification != "disputed")
     counts = Counter({v: len(ids) for v, ids in reports.items()})
     top = max(counts.values(), default=0)
     leaders = [v for v, n in counts.items() if n == top]
     if len(leaders) == 1:
         for p in standing:
-            p.most_cited = p.value == leaders[0]
+            p.most_cited = _stated(p) == leaders[0]
     by_date: dict[str, list[Point]] = {}
     for p in ordered:
         by_date.setdefault(p.as_of or "", []).append(p)
-    previous: tuple[str | None, float] | None = None
+    previous: tuple[str | None, tuple[float, float | None]] | None = None
     for same_day in by_date.values():
         for a in same_day:
             a.conflicting = any(_disagree(a, b) for b in same_day if b is not a)
@@ -437,11 +455,14 @@ def _series(key: str, category: str, prop: str, unit: str | None, groups: list[s
         if not kept:
             continue
         rep = max(kept, key=lambda p: (len({x.article_id for x in p.sources}), latest_published(p)))
-        if previous is not None and rep.value != previous[1]:
-            rep.revises = previous[1]
-            series.revisions.append(Revision(rep.as_of, previous[0], previous[1], rep.value,
-                                             "up" if rep.value > previous[1] else "down"))
-        previous = (rep.as_of, rep.value)
+        now = _stated(rep)
+        if previous is not None and now != previous[1]:
+            (was, was_upper), (_, now_upper) = previous[1], now
+            rep.revises, rep.revises_upper = was, was_upper
+            up = (rep.value, now_upper or rep.value) > (was, was_upper or was)
+            series.revisions.append(Revision(rep.as_of, previous[0], was, rep.value,
+                                             "up" if up else "down", was_upper, now_upper))
+        previous = (rep.as_of, now)
     return series
 
 
@@ -561,8 +582,8 @@ def tracker(conn: Connection, f: Filters | None = None, *, place: str | None = N
         category = casualty_class(view.property)
         assert category is not None
         kept = [r for r in rows[id(view)] if apply(index, "figure", r) is not None]
-        for r in kept:  # an exact value's bounds are the value (a correction may set it alone)
-            if r["qualifier"] == "exact":
+        for r in kept:  # a range keeps its ends; an exact value with no stored bounds is the value
+            if r["qualifier"] == "exact" and (r["lower"] is None or r["upper"] is None):
                 r["lower"] = r["upper"] = r["value"]
             status = claim_verification(checks, r["article_id"], r["revision_id"], r["start"],
                                         r["end"], verifiers)

@@ -11,7 +11,7 @@ context), so every template writes ``{{ value|num }}``, ``{{ f|figure }}``, ``{{
 * :func:`qualifier` — the figure qualifiers of the figures stage in words ("up to",
   "over", "about", "under"; "до", "более", "около", "менее"); ``exact`` is no word.
 * :func:`figure` — qualifier, number and unit together ("up to $240 million",
-  "более 5 миллиардов ₽", "12.5%").
+  "более 5 миллиардов ₽", "12.5%"; a range as its two ends, "30–50").
 * :func:`day` — a date, or a partial TIMEX3 date (``2021-07``, ``2021``), in the language's
   long form ("July 8, 2021", "8 июля 2021 г.", "July 2021").
 * :func:`when` — a time stamp in UTC, marked so ("Jul 8, 2021, 14:05 UTC").
@@ -87,22 +87,30 @@ def qualifier(value: str | None, lang: str | None = "en") -> str:
 
 def figure(item: Any, lang: str | None = "en") -> str:
     """Qualifier, number and unit of a figure or claim (a mapping or object with ``value``,
-    ``qualifier`` and ``unit``): "up to $240 million", "более 5 миллиардов ₽", "12.5%"."""
+    ``qualifier``, ``unit`` and optionally ``lower``/``upper``): "up to $240 million",
+    "более 5 миллиардов ₽", "12.5%"; a range (qualifier ``exact`` with two different bounds,
+    as the figures stage keeps "between 30 and 50") as its two ends: "30–50"."""
     def get(name: str) -> Any:
         return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
-    value, unit = get("value"), get("unit")
     loc = _locale(lang)
-    if unit == "percent" and isinstance(value, int | float):
-        text = str(format_percent(value / 100, format="#,##0.###%", locale=loc))
-    else:
+    unit = get("unit")
+
+    def amount(value: Any) -> str:
+        if unit == "percent" and isinstance(value, int | float):
+            return str(format_percent(value / 100, format="#,##0.###%", locale=loc))
         text = number(value, loc)
         if isinstance(unit, str) and re.fullmatch(r"[A-Z]{3}", unit):
             symbol = str(get_currency_symbol(unit, locale=loc))
-            text = f"{symbol}{text}" if loc == "en" and not symbol.isalpha() else f"{text} {symbol}"
-        elif unit:
-            text = f"{text} {unit}"
+            return f"{symbol}{text}" if loc == "en" and not symbol.isalpha() else f"{text} {symbol}"
+        return f"{text} {unit}" if unit else text
+
+    low, high = get("lower"), get("upper")
+    if (get("qualifier") in (None, "exact") and isinstance(low, int | float)
+            and isinstance(high, int | float) and low != high):
+        return f"{amount(low)}–{amount(high)}"
     words = qualifier(get("qualifier"), loc)
+    text = amount(get("value"))
     return f"{words} {text}" if words else text
 
 
