@@ -3,11 +3,14 @@
 Usage::
 
     .venv/bin/python benchmarks/compare_dbs.py old.sqlite new.sqlite
+    .venv/bin/python benchmarks/compare_dbs.py postgresql://postgres@127.0.0.1:5432/old \
+        postgresql://postgres@127.0.0.1:5432/new
 
 Used to check that a change to the write path (or to an analysis stage) leaves what an ingest
 stores unchanged: ingest the same inputs with the old and the new code into two files, then
 compare them. Every table of either file is read whole, ordered by its rowid (so surrogate ids
-must match too); columns that hold the wall-clock time of the save (``*_at``, ``first_seen``,
+must match too; in a PostgreSQL database, which has no rowid, by its primary key, else by all
+its columns); columns that hold the wall-clock time of the save (``*_at``, ``first_seen``,
 ``at``) differ between two runs by nature and are left out. Alembic's version table is
 compared like any other.
 
@@ -55,16 +58,67 @@ def _rows(db: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple[obj
     return keep, rows
 
 
-def compare(old: Path, new: Path) -> list[str]:
-    """One line per table: ``table: N rows, same`` or what differs first."""
-    a, b = sqlite3.connect(f"file:{old}?mode=ro", uri=True), sqlite3.connect(f"file:{new}?mode=ro", uri=True)
+class _Postgres:
+    """The two reads :func:`compare` needs, from a PostgreSQL database (schema ``public``)."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        from newswatch.storage.engine import normalise_url
+
+        self._sa = sa
+        self.conn = sa.create_engine(normalise_url(url)).connect()
+
+    def tables(self) -> set[str]:
+        return set(self.conn.execute(self._sa.text(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")).scalars())
+
+    def rows(self, table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+        text = self._sa.text
+        cols = list(self.conn.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = :t ORDER BY ordinal_position"), {"t": table}).scalars())
+        key = list(self.conn.execute(text(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary "
+            "ORDER BY array_position(i.indkey, a.attnum)"), {"t": f'"{table}"'}).scalars())
+        keep = [c for c in cols if not _is_clock(c)]
+        sel = ", ".join(f'"{c}"' for c in keep) or "1"
+        order = ", ".join(f'"{c}"' for c in key) or sel
+        rows = self.conn.execute(text(f'SELECT {sel} FROM "{table}" ORDER BY {order}')).all()
+        return keep, [tuple(r) for r in rows]
+
+
+class _Sqlite:
+    """The two reads :func:`compare` needs, from a SQLite file (read-only)."""
+
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def tables(self) -> set[str]:
+        return _tables(self.conn)
+
+    def rows(self, table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+        return _rows(self.conn, table)
+
+
+def _open(where: str | Path) -> _Sqlite | _Postgres:
+    text = str(where)
+    return _Postgres(text) if text.startswith(("postgresql", "postgres:")) else _Sqlite(text)
+
+
+def compare(old: str | Path, new: str | Path) -> list[str]:
+    """One line per table: ``table: N rows, same`` or what differs first; ``old`` and ``new``
+    are SQLite files or (both) PostgreSQL URLs."""
+    a, b = _open(old), _open(new)
     out = []
-    ta, tb = _tables(a), _tables(b)
+    ta, tb = a.tables(), b.tables()
     for name in sorted(ta ^ tb):
         out.append(f"{name}: only in {'old' if name in ta else 'new'} DIFFERENT")
     for name in sorted(ta & tb):
-        ca, ra = _rows(a, name)
-        cb, rb = _rows(b, name)
+        ca, ra = a.rows(name)
+        cb, rb = b.rows(name)
         if ca != cb:
             out.append(f"{name}: columns differ {ca} vs {cb} DIFFERENT")
         elif ra == rb:
@@ -83,8 +137,8 @@ def compare(old: Path, new: Path) -> list[str]:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("old", type=Path)
-    p.add_argument("new", type=Path)
+    p.add_argument("old", help="a SQLite file or a PostgreSQL URL")
+    p.add_argument("new", help="a SQLite file or a PostgreSQL URL")
     args = p.parse_args()
     lines = compare(args.old, args.new)
     print("\n".join(lines))

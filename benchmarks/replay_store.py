@@ -9,6 +9,7 @@ Usage (from the repository root; the code tree to measure first on ``PYTHONPATH`
     # then, for each tree: save them into a fresh SQLite file, in batches as ingest does
     PYTHONPATH=src .venv/bin/python benchmarks/replay_store.py replay articles.pickle \\
         --db out.sqlite [--batch 64] [--profile out.prof] [--json out.json]
+    # or into an empty PostgreSQL database: --url postgresql://postgres@127.0.0.1:5432/NAME
 
 ``replay`` saves the articles with ``Store.save_many`` in batches of ``--batch`` (the
 ``save_batch_count`` default; a real ingest also ends a batch after ``save_batch_seconds``, so
@@ -64,8 +65,10 @@ def capture(corpus: Path, limit: int, out: Path) -> int:
     return 0
 
 
-def replay(src: Path, db: Path, batch: int, profile: Path | None, note: str, out: Path | None) -> int:
-    """Save the pickled articles into a fresh ``db`` (see the module docstring)."""
+def replay(src: Path, db: Path, batch: int, profile: Path | None, note: str, out: Path | None,
+           url: str | None = None) -> int:
+    """Save the pickled articles into a fresh ``db`` (see the module docstring), or into the
+    empty database at ``url`` (PostgreSQL) when given."""
     import sqlalchemy as sa
 
     import newswatch
@@ -78,9 +81,9 @@ def replay(src: Path, db: Path, batch: int, profile: Path | None, note: str, out
         seen[statement.lstrip().split(None, 1)[0].upper()] += 1
         many[0] += executemany
 
-    if db.exists():
+    if url is None and db.exists():
         db.unlink()
-    store = Store.open(f"sqlite:///{db}")
+    store = Store.open(url or f"sqlite:///{db}")
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
     articles = pickle.loads(src.read_bytes())
     prof = cProfile.Profile(time.process_time) if profile else None
@@ -143,7 +146,8 @@ def main() -> int:
     c.add_argument("--limit", type=int, default=250)
     r = sub.add_parser("replay")
     r.add_argument("src", type=Path)
-    r.add_argument("--db", type=Path, required=True)
+    r.add_argument("--db", type=Path, help="a fresh SQLite file")
+    r.add_argument("--url", help="an empty PostgreSQL database instead of --db")
     r.add_argument("--batch", type=int, default=64)
     r.add_argument("--profile", type=Path)
     r.add_argument("--note", default="")
@@ -151,7 +155,9 @@ def main() -> int:
     args = p.parse_args()
     if args.cmd == "capture":
         return capture(args.corpus, args.limit, args.out)
-    return replay(args.src, args.db, args.batch, args.profile, args.note, args.json)
+    if (args.db is None) == (args.url is None):
+        p.error("give one of --db and --url")
+    return replay(args.src, args.db or Path(), args.batch, args.profile, args.note, args.json, args.url)
 
 
 if __name__ == "__main__":

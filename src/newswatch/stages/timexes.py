@@ -1231,21 +1231,34 @@ class _TenseProbe:
 class TimexFinder:
     """Finds and resolves time expressions in an article (both languages).
 
-    Build it in a stage's ``initialize()``; it loads the lexicon and compiles the patterns.
+    Build it in a stage's ``initialize()``; it loads the lexicon and compiles the English
+    patterns, the Russian ones on the first Russian article (:meth:`rules_for`).
     """
 
     def __init__(self) -> None:
         lex = load_lexicon()
-        self.rules = {lang: TimexRules(lang, lex[lang]) for lang in ("en", "ru")}
+        self._lexicon = {lang: lex[lang] for lang in ("en", "ru")}
+        #: the compiled rules by language, built on the first article in it (the Russian ones
+        #: take pymorphy2's paradigms, :func:`relative_forms`: no need in an English run)
+        self.rules: dict[str, TimexRules] = {}
         self._stop = {lang: set(lex[lang].get("stop_spans", [])) for lang in ("en", "ru")}
         self._parsers: dict[tuple[str, dt.date], Any] = {}
+        self.rules_for("en")
+
+    def rules_for(self, lang: str) -> TimexRules | None:
+        """The rules of ``lang`` ("en" or "ru"), compiled on first use; None for another
+        language."""
+        rules = self.rules.get(lang)
+        if rules is None and lang in self._lexicon:
+            rules = self.rules[lang] = TimexRules(lang, self._lexicon[lang])
+        return rules
 
     def spans(self, article: Article) -> list[Candidate]:
         """Pattern candidates for the article's language (no NER fall-back, no resolution).
 
         Candidates only: what the patterns matched, before resolution drops invalid dates.
         """
-        rules = self.rules.get(article.language or "")
+        rules = self.rules_for(article.language or "")
         return rules.candidates(article.text) if rules else []
 
     def find(self, article: Article, stage: str, version: str) -> list[Timex]:
@@ -1260,7 +1273,7 @@ class TimexFinder:
             Timex items; an unsupported language gives an empty list.
         """
         lang = article.language or ""
-        rules = self.rules.get(lang)
+        rules = self.rules_for(lang)
         if rules is None:
             return []
         text = article.text
@@ -1314,7 +1327,8 @@ class TimexFinder:
         publication date (RELATIVE_BASE); without one, such a span is kept unresolved.
         """
         span = c.groups["text"]
-        rules = self.rules[ctx.lang]
+        rules = self.rules_for(ctx.lang)
+        assert rules is not None  # the article's language has rules (see find)
         words = set(re.findall(r"[a-z]+", span.lower()))
         # relative and deictic words place a span in time ("this weekend", "the coming days")
         cues = {"ago", "last", "next", "yesterday", "tomorrow", "today", "earlier", "later",

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 
 from . import aggregate_schema as ag
 from . import schema as t
-from .engine import advisory_lock
+from .engine import advisory_lock, execute_many, insert_statement
 
 #: Revisions per ``IN (...)`` list.
 CHUNK = 500
@@ -296,13 +296,20 @@ def _insert_or_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]
     """Insert ``rows``; where a row with the same ``keys`` exists, add the ``sums`` columns to it
     and keep the smaller of the ``mins`` columns. One atomic statement (``ON CONFLICT DO
     UPDATE``), so concurrent PostgreSQL writers of different articles do not lose counts."""
-    if not rows:
-        return
-    insert = pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
+    if rows:
+        execute_many(conn, _insert_or_add_statement(conn.dialect.name, table, tuple(keys), tuple(sums),
+                                                    tuple(mins)), rows)
+
+
+@cache
+def _insert_or_add_statement(backend: str, table: sa.Table, keys: tuple[str, ...], sums: tuple[str, ...],
+                             mins: tuple[str, ...]) -> Any:
+    """The statement of :func:`_insert_or_add`, built once per backend, table and columns."""
+    insert = pg_insert(table) if backend == "postgresql" else sqlite_insert(table)
     new = insert.excluded
     values: dict[str, Any] = {c: table.c[c] + new[c] for c in sums}
     values.update({c: sa.case((new[c] < table.c[c], new[c]), else_=table.c[c]) for c in mins})
-    conn.execute(insert.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=values), rows)
+    return insert.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=values)
 
 
 def _place_months(places: dict[tuple[int, dt.date, str], list[int]]
@@ -484,7 +491,7 @@ def _move_country_rows(conn: Connection, moves: dict[int, tuple[set[str], set[st
         conn.execute(sa.delete(ag.agg_revision_country).where(rc.revision_id == rid, rc.country == country))
     new = [{"country": country, "revision_id": rid} for rid, (added, _) in moves.items() for country in added]
     if new:
-        conn.execute(sa.insert(ag.agg_revision_country), new)
+        execute_many(conn, insert_statement(ag.agg_revision_country), new)
 
 
 def refresh_countries(conn: Connection, revision_ids: Iterable[int]) -> None:
@@ -530,11 +537,11 @@ def _apply(conn: Connection, c: Contribution, sign: int) -> None:
         _delete_revisions(conn, c.revision_ids)
         return
     if c.latest_rows:
-        conn.execute(sa.insert(ag.agg_latest), c.latest_rows)
+        execute_many(conn, insert_statement(ag.agg_latest), c.latest_rows)
     if c.events:
-        conn.execute(sa.insert(ag.agg_event_place), c.events)
+        execute_many(conn, insert_statement(ag.agg_event_place), c.events)
     if c.revision_rows:
-        conn.execute(sa.insert(ag.agg_timeline_revision), c.revision_rows)
+        execute_many(conn, insert_statement(ag.agg_timeline_revision), c.revision_rows)
     if c.revision_ids:  # after their agg_timeline_revision rows: the country rows sum them
         _move_country_rows(conn, {rid: (codes, set()) for rid, codes in countries_of(conn, c.revision_ids).items()})
 
@@ -635,7 +642,7 @@ def rebuild_months(conn: Connection) -> None:
 
 def _insert_chunks(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     for start in range(0, len(rows), CHUNK):
-        conn.execute(sa.insert(table), rows[start:start + CHUNK])
+        execute_many(conn, insert_statement(table), rows[start:start + CHUNK])
 
 
 def bump_version(conn: Connection, times: int = 1) -> None:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+import operator
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -185,10 +187,121 @@ def _max_id(table: sa.Table) -> sa.Select[tuple[Any]]:
 
 
 @functools.cache
+def insert_ignore_statement(backend: str, table: sa.Table) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` into ``table`` for ``backend`` (``sqlite`` or
+    ``postgresql``), built once per backend and table (see :func:`insert_statement`)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert(table) if backend == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_nothing()
+
+
+@functools.cache
 def insert_statement(table: sa.Table) -> sa.Insert:
     """``INSERT INTO table``, built once per table: a statement object keeps its cache key, so
     executing the same object again skips building and keying it."""
     return sa.insert(table)
+
+
+#: What :func:`execute_many` needs to send a statement again without SQLAlchemy: per statement
+#: object (weakly held: a statement built per call is forgotten with it), per dialect (name and
+#: JSON serializer) and per set of parameter names, the SQL text and each parameter's name, constant value and
+#: conversion; ``None`` when the statement needs SQLAlchemy's own per-row handling.
+_MANY_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _ManyPlan | None]] = (
+    weakref.WeakKeyDictionary())
+
+
+class _ManyPlan:
+    """One compiled statement ready for the DBAPI's ``executemany`` (see :func:`execute_many`)."""
+
+    __slots__ = ("sql", "pairs", "fixed", "positional", "plain")
+
+    def __init__(self, sql: str, pairs: list[tuple[str, Callable[[Any], Any] | None]],
+                 fixed: dict[str, Any], positional: bool) -> None:
+        self.sql = sql
+        #: the DBAPI's parameter names in the statement's order, each with SQLAlchemy's bind
+        #: processor for it (JSON text, SQLite's datetime strings) or None
+        self.pairs = pairs
+        self.fixed = fixed  # parameters bound in the statement itself, by name
+        self.positional = positional
+        #: a row's tuple when no parameter is converted and there are two or more
+        self.plain = (operator.itemgetter(*[n for n, _ in pairs])
+                      if len(pairs) > 1 and not any(f for _, f in pairs) else None)
+
+
+def _many_plan(conn: Connection, statement: Any, keys: tuple[str, ...]) -> _ManyPlan | None:
+    """Compile ``statement`` once for ``conn``'s dialect and the row keys ``keys``, as SQLAlchemy
+    compiles it for an ``executemany``; None when a row would need more than its keys' values
+    (a Python-side column default, an expanding or post-compile parameter, RETURNING)."""
+    dialect = conn.dialect
+    compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+    if (compiled.insert_prefetch or compiled.update_prefetch or compiled.returning
+            or compiled.literal_execute_params or compiled.post_compile_params
+            or compiled.escaped_bind_names):
+        return None
+    names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    fixed: dict[str, Any] = {}
+    for name in names:
+        bind = compiled.binds[name]
+        if name in keys:
+            continue
+        if bind.callable is not None or bind.value is None and bind.required:
+            return None
+        fixed[name] = bind.value
+    convert = compiled._bind_processors
+    return _ManyPlan(compiled.string, [(n, convert.get(n)) for n in names], fixed,
+                     bool(compiled.positional))
+
+
+def execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """``conn.execute(statement, rows)`` for a many-row INSERT or UPDATE without SQLAlchemy's
+    work per row: the statement is compiled once (per statement object, dialect and set of row
+    keys) and the rows go to the DBAPI's ``executemany`` as plain tuples (SQLite) or dicts
+    (psycopg), each value converted by the same bind processor SQLAlchemy would apply (JSON
+    text, SQLite's datetime strings). Events, error wrapping (``SQLAlchemyError``) and the
+    transaction are SQLAlchemy's as before (``exec_driver_sql``). As in SQLAlchemy, the first
+    row's keys decide the statement's columns and a later row's other keys are ignored. Falls
+    back to ``conn.execute`` when the statement needs per-row handling (:func:`_many_plan`) or
+    a row lacks one of the first row's keys. Nothing is returned (no ids, no row count).
+
+    Args:
+        conn: a connection inside a transaction.
+        statement: a Core ``Insert`` or ``Update`` (reuse one object: its compiled form is kept
+            while it lives).
+        rows: the parameter sets, all with the same keys; empty does nothing.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database refused the statement.
+    """
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    plans = _MANY_PLANS.get(statement)
+    if plans is None:
+        plans = _MANY_PLANS[statement] = {}
+    dialect = conn.dialect
+    slot = (dialect.name, getattr(dialect, "_json_serializer", None), keys)
+    if slot in plans:
+        plan = plans[slot]
+    else:
+        plan = plans[slot] = _many_plan(conn, statement, keys)
+    if plan is None:
+        conn.execute(statement, list(rows))
+        return
+    if plan.fixed:
+        rows = [{**plan.fixed, **row} for row in rows]
+    pairs = plan.pairs
+    try:
+        if plan.positional and plan.plain is not None:
+            params: list[Any] = list(map(plan.plain, rows))
+        elif plan.positional:
+            params = [tuple([f(row[n]) if f else row[n] for n, f in pairs]) for row in rows]
+        else:
+            params = [{n: f(row[n]) if f else row[n] for n, f in pairs} for row in rows]
+    except KeyError:  # a row without one of the first row's keys: SQLAlchemy's own message
+        conn.execute(statement, list(rows))
+        return
+    conn.exec_driver_sql(plan.sql, params)
 
 
 def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -212,7 +325,7 @@ def insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict[str,
         if top is None:
             top = int(conn.scalar(_max_id(table)) or 0)
         ids = list(range(top + 1, top + 1 + len(rows)))
-        conn.execute(insert_statement(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        execute_many(conn, insert_statement(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         if known is not None:
             known[table.name] = top + len(rows)
         return ids

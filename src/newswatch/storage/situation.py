@@ -28,7 +28,7 @@ Reading across articles (the claims ledger, events, clusters, identities) is in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,15 @@ from ..text import fold
 from . import mapping as mp
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock, in_chunks, insert_returning_ids, insert_statement, inserted_id
+from .engine import (
+    advisory_lock,
+    execute_many,
+    in_chunks,
+    insert_ignore_statement,
+    insert_returning_ids,
+    insert_statement,
+    inserted_id,
+)
 from .mapping import StoredRow
 
 #: Most surface forms kept per language in ``entity.aliases``.
@@ -50,9 +58,6 @@ MAX_ALIASES_PER_LANGUAGE = 30
 
 if TYPE_CHECKING:
     from ..stages.entities.aliases import AliasEntry
-
-InsertIgnore = Callable[[sa.Table], Any]
-
 
 @cache
 def _alias_name_index() -> dict[str, str]:
@@ -75,7 +80,7 @@ def _root(row: StoredRow) -> int:
 # ---------------------------------------------------------------------------------- saving
 
 
-def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
+def save_situation(conn: Connection, revision_id: int, article: Article,
                    entity_ids: Mapping[str, int], now: dt.datetime,
                    entity_rows: Mapping[int, StoredRow] | None = None,
                    article_revisions: set[int] | None = None) -> None:
@@ -83,8 +88,6 @@ def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: i
 
     Args:
         conn: the connection of the saving transaction.
-        insert_ignore: ``table -> insert statement`` with ON CONFLICT DO NOTHING for the
-            backend (the store's dialect insert).
         revision_id: the new revision's id.
         article: the analysed article.
         entity_ids: entity id by entity key for the article's mentions.
@@ -99,7 +102,7 @@ def save_situation(conn: Connection, insert_ignore: InsertIgnore, revision_id: i
     roots = _update_entities(conn, article, entity_ids, revision_id, now, entity_rows)
     cluster_revisions = _cluster(conn, revision_id, article, now, article_revisions)
     _save_events(conn, revision_id, article, entity_ids, roots, cluster_revisions)
-    _save_claims(conn, insert_ignore, revision_id, article, entity_ids, roots, now)
+    _save_claims(conn, revision_id, article, entity_ids, roots, now)
 
 
 # Statements run for every saved revision, built once (a statement object keeps its cache key,
@@ -298,7 +301,7 @@ class _EntityWrites:
 
     def flush(self) -> None:
         for cols, params in self._by_columns.items():
-            self._conn.execute(_entity_update(cols), params)
+            execute_many(self._conn, _entity_update(cols), params)
         self._by_columns.clear()
 
 
@@ -457,7 +460,7 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
     conn.execute(insert_statement(st.revision_minhash), {
         "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
         "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)})
-    conn.execute(insert_statement(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
+    execute_many(conn, insert_statement(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
                                                for i, bucket in enumerate(buckets)])
     if best is None:
         return {revision_id} | same_article
@@ -556,10 +559,10 @@ def _save_events(conn: Connection, revision_id: int, article: Article, entity_id
             })
     new_ids = iter(insert_returning_ids(conn, ev_t, new_rows))
     event_ids = [found if found is not None else next(new_ids) for found in choices]
-    conn.execute(insert_statement(m_t), [{"revision_id": revision_id, "event_id": eid, **mp.to_row(m_t, ev)}
+    execute_many(conn, insert_statement(m_t), [{"revision_id": revision_id, "event_id": eid, **mp.to_row(m_t, ev)}
                                   for ev, eid in zip(article.events, event_ids, strict=True)])
     if taken:
-        conn.execute(_count_mention, [{"event_pk": eid} for eid in sorted(taken)])
+        execute_many(conn, _count_mention, [{"event_pk": eid} for eid in sorted(taken)])
 
 
 _count_mention = (sa.update(t.event).where(t.event.c.id == sa.bindparam("event_pk"))
@@ -591,7 +594,7 @@ def claim_group_key(c: Claim, entity_ids: Mapping[str, int], roots: Mapping[int,
     return f"{subj}|{c.property}|{c.unit or ''}", subject_id
 
 
-def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int, article: Article,
+def _save_claims(conn: Connection, revision_id: int, article: Article,
                  entity_ids: Mapping[str, int], roots: Mapping[int, int], now: dt.datetime) -> None:
     """Each claim joins its group (created by the first claim with its key: the groups are
     inserted in claim order, an existing key left as it is), then the claims are written."""
@@ -599,13 +602,13 @@ def _save_claims(conn: Connection, insert_ignore: InsertIgnore, revision_id: int
         return
     keyed = [(c, *claim_group_key(c, entity_ids, roots, f"{article.id or revision_id}@{c.start}"))
              for c in article.claims]
-    conn.execute(insert_ignore(st.claim_group).on_conflict_do_nothing(), [{
+    execute_many(conn, insert_ignore_statement(conn.dialect.name, st.claim_group), [{
         "key": key, "subject": c.subject, "subject_entity_id": subject_id, "subject_country": c.subject_country,
         "property": c.property, "unit": c.unit, "created_at": now} for c, key, subject_id in keyed])
     group_ids: dict[str, int] = {}
     for chunk in in_chunks(sorted({key for _, key, _ in keyed})):
         group_ids.update((k, int(i)) for i, k in conn.execute(_q_claim_groups(), {"keys": chunk}))
-    conn.execute(insert_statement(st.claim), [{"revision_id": revision_id, "group_id": group_ids[key],
+    execute_many(conn, insert_statement(st.claim), [{"revision_id": revision_id, "group_id": group_ids[key],
                                         "subject_entity_id": subject_id, **mp.to_row(st.claim, c)}
                                        for c, key, subject_id in keyed])
 

@@ -38,8 +38,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -54,7 +52,9 @@ from .engine import (
     BATCH_TOPS,
     advisory_lock,
     busy_timeout_seconds,
+    execute_many,
     in_chunks,
+    insert_ignore_statement,
     insert_returning_ids,
     insert_statement,
     inserted_id,
@@ -828,11 +828,6 @@ class Store:
 
     # -- internals: writes ----------------------------------------------------------------
 
-    def _insert_dialect(self, table: sa.Table) -> Any:
-        if self.backend == "postgresql":
-            return pg_dialect.insert(table)
-        return sqlite_dialect.insert(table)
-
     def _ensure_keyed(
         self, conn: Connection, table: sa.Table, key: str, rows: Mapping[str, dict[str, Any]]
     ) -> dict[str, StoredRow]:
@@ -849,7 +844,7 @@ class Store:
                 found[row[key]] = row
         missing = [rows[k] for k in keys if k not in found]
         if missing:
-            conn.execute(_insert_ignore(self.backend, table), missing)
+            execute_many(conn, insert_ignore_statement(self.backend, table), missing)
             for chunk in in_chunks([k for k in keys if k not in found]):
                 for row in conn.execute(select, {"keys": chunk}).mappings():
                     found[row[key]] = row
@@ -921,8 +916,7 @@ class Store:
                 {"revision_id": revision_id, **mp.to_row(table, x), **(ids(x) if ids else {})}
                 for x in items
             ]
-            if batch:
-                conn.execute(insert_statement(table), batch)
+            execute_many(conn, insert_statement(table), batch)
 
         insert(t.stage_error, article.errors)
         entity_rows = self._ensure_entities(conn, article.entities)
@@ -935,7 +929,7 @@ class Store:
         insert(t.timex, article.timexes)
         self._insert_places(conn, revision_id, article.places)
         # events (merged across articles), claims, entity identities, near-duplicate clusters
-        sit.save_situation(conn, self._insert_dialect, revision_id, article, entity_ids, _utcnow(),
+        sit.save_situation(conn, revision_id, article, entity_ids, _utcnow(),
                            {int(row["id"]): row for row in entity_rows.values()}, article_revisions)
 
     def _ensure_entities(self, conn: Connection, mentions: list[EntityMention]) -> dict[str, StoredRow]:
@@ -999,7 +993,7 @@ class Store:
                 for m in p.mentions
             )
         if mention_rows:
-            conn.execute(insert_statement(t.place_mention), mention_rows)
+            execute_many(conn, insert_statement(t.place_mention), mention_rows)
 
 
 #: ``Connection.info`` key of the source ids a batch of saves has found (name -> id), for the
@@ -1040,13 +1034,6 @@ def _same_texts_query() -> sa.Select[Any]:
 def _keyed_query(table: sa.Table, key: str) -> sa.Select[Any]:
     """The rows of ``table`` whose ``key`` column is one of ``:keys`` (a list)."""
     return sa.select(table).where(table.c[key].in_(sa.bindparam("keys", expanding=True)))
-
-
-@cache
-def _insert_ignore(backend: str, table: sa.Table) -> Any:
-    """``INSERT ... ON CONFLICT DO NOTHING`` into ``table`` for ``backend``."""
-    insert = pg_dialect.insert(table) if backend == "postgresql" else sqlite_dialect.insert(table)
-    return insert.on_conflict_do_nothing()
 
 
 class _SpeakerResolver:

@@ -45,7 +45,7 @@ from ..text import fold
 from . import aggregate_schema as ag
 from . import schema as t
 from . import situation_schema as st
-from .engine import advisory_lock
+from .engine import advisory_lock, execute_many, insert_statement
 
 #: Entity labels that make an article's identities for stories (OntoNotes).
 STORY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
@@ -243,7 +243,7 @@ def rebuild_threads(conn: Connection) -> dict[str, int]:
     happening_of = hp.cluster(reports)
     conn.execute(sa.delete(st.happening_member))
     if happening_of:
-        conn.execute(sa.insert(st.happening_member),
+        execute_many(conn, insert_statement(st.happening_member),
                      [{"mention_id": ids[ref], "happening": key} for ref, key in sorted(happening_of.items())])
     sketches = _sketches(conn, happening_of, reports)
     assignment = sto.cluster(sketches)
@@ -260,7 +260,7 @@ def rebuild_threads(conn: Connection) -> dict[str, int]:
             "last_day": days[-1] if days else None, "article_count": len(arts),
             "languages": sorted({info[x].language for x in arts if info[x].language})})
     if assignment:
-        conn.execute(sa.insert(st.story_member), [
+        execute_many(conn, insert_statement(st.story_member), [
             {"article_id": art, "story_id": story, "similarity": sim}
             for art, (story, sim) in sorted(assignment.items())])
     return {"reports": len(reports), "happenings": len(set(happening_of.values())),

@@ -228,10 +228,19 @@ class AliasIndex:
     morph: RuMorphology
     _by_key: dict[str, list[_Compiled]] = field(default_factory=dict)
     _by_id: dict[str, AliasEntry] = field(default_factory=dict)
+    #: aliases left out of ``_by_key`` until a text with a Cyrillic letter is searched (a
+    #: :meth:`load`-ed index: their words' forms need pymorphy2)
+    _deferred: bool = False
 
     @classmethod
     def load(cls) -> AliasIndex:
         """Load ``entity_aliases.jsonl`` and ``entity_rules.json`` from ``newswatch/data``.
+
+        The aliases with a Cyrillic word are indexed on the first :meth:`find` in a text
+        with a Cyrillic letter (their word forms come from pymorphy2, whose dictionary takes
+        a quarter of a second to load): only such a text can match them, since each of their
+        words must match a text word with a Cyrillic letter (the word itself, a lemma or a
+        form of it).
 
         Raises:
             ValueError: a row lacks ``id``, ``label``, ``canonical`` or ``aliases``, or an id
@@ -239,30 +248,49 @@ class AliasIndex:
         """
         rules = load_json_data(RULES_FILE)
         assert isinstance(rules, dict)
-        return cls.from_entries(_alias_rows(), RuMorphology.from_rules(rules))
+        return cls.from_entries(_alias_rows(), RuMorphology.from_rules(rules), defer_cyrillic=True)
 
     @classmethod
-    def from_entries(cls, rows: Iterable[dict[str, Any]], morph: RuMorphology) -> AliasIndex:
+    def from_entries(cls, rows: Iterable[dict[str, Any]], morph: RuMorphology, *,
+                     defer_cyrillic: bool = False) -> AliasIndex:
         """Build from parsed alias rows (the JSON Lines objects described above).
+
+        Args:
+            rows: the alias rows, in file order.
+            morph: the stem/ending tables.
+            defer_cyrillic: index the aliases with a Cyrillic word only when :meth:`find`
+                first searches a text with a Cyrillic letter (see :meth:`load`).
 
         Raises:
             ValueError: a row is incomplete or an id repeats.
         """
         entries = _entries(rows)
         idx = cls(entries, morph)
-        for order, e in enumerate(entries):
+        for e in entries:
             if e.id in idx._by_id:
                 raise ValueError(f"duplicate alias id {e.id!r}")
             idx._by_id[e.id] = e
+        idx._index(cyrillic=not defer_cyrillic)
+        return idx
+
+    def _index(self, cyrillic: bool) -> None:
+        """Fill ``_by_key`` from ``entries`` (in file order, so that a key's list is the same
+        whether built at once or later); without ``cyrillic`` the aliases with a Cyrillic word
+        are left for later (``_deferred``)."""
+        self._by_key = {}
+        self._deferred = False
+        for order, e in enumerate(self.entries):
             for alias in e.aliases:
                 raw_words = _WORD_RE.findall(alias)
-                words = tuple(idx._alias_word(w, len(raw_words) > 1) for w in raw_words)
+                if not cyrillic and any(is_cyrillic(w) for w in raw_words):
+                    self._deferred = True
+                    continue
+                words = tuple(self._alias_word(w, len(raw_words) > 1) for w in raw_words)
                 if not words:
                     continue
                 comp = _Compiled(e, alias, words, order)
                 for key in {words[0].folded, *words[0].forms, *words[0].stems}:
-                    idx._by_key.setdefault(key, []).append(comp)
-        return idx
+                    self._by_key.setdefault(key, []).append(comp)
 
     def get(self, entry_id: str) -> AliasEntry | None:
         """The entry with this id, or None."""
@@ -311,6 +339,8 @@ class AliasIndex:
         Returns:
             Matches sorted by start offset; ties in length go to the entry listed first.
         """
+        if self._deferred and is_cyrillic(text):
+            self._index(cyrillic=True)
         out: list[AliasMatch] = []
         i = 0
         n = len(words)
