@@ -23,10 +23,11 @@ For every sentence:
    object. Recipients come from the entry's slots. Parties are resolved by
    :class:`~newswatch.stages.events.actors.ActorResolver`.
 4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
-   adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
-   "if"/"если" clause or a conditional consequent, the infinitive of a verb asking someone
-   else to act: "encouraged the parties to take part in negotiations") are read along the predicate's ``xcomp``
-   chain.
+   adjectives, Russian perfective non-past as pymorphy2's dictionary reads the form) and
+   hypothetical (modal auxiliaries, "бы", an "if"/"если" clause or a conditional consequent,
+   the infinitive of a verb asking someone else to act: "encouraged the parties to take part
+   in negotiations") are read along the predicate's ``xcomp`` chain; an event noun that is the subject of a verb of occurrence ("talks *will take place*",
+   "переговоры *пройдут*") reads them from that verb.
 5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
    AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
    also taken to imply intentions"; CAMEO 03x) with ``intended`` keeping the act's type; a
@@ -61,6 +62,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...model import EventParty
+from ...text.morph import perfective_future
 from ...text.syntax import DocView
 from .actors import ActorResolver
 from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
@@ -189,6 +191,7 @@ class _Flags:
     hypothetical: bool = False
     modal: bool = False  # hypothetical from a modal auxiliary (may, could), not a condition
     threat: bool = False  # under a threat condition ("unless")
+    occurs: bool = False  # read from a verb of occurrence ("the talks will not take place")
 
 
 class EventCoder:
@@ -814,10 +817,19 @@ class EventCoder:
                 f.hypothetical = True
             if marks & lex.threat_condition_marks:
                 f.threat = True
-        t = v.tokens[i]
-        if v.lang == "ru" and "Tense=Fut" in t.morph and "Aspect=Perf" in t.morph:
+        if v.lang == "ru" and _ru_simple_future(v, i):
             f.future = True
         return own_aux
+
+    def _occurrence_verb(self, h: int) -> bool:
+        """True when token ``h`` is one of the lexicon's ``occurrence`` verbs ("happen",
+        "состояться"), or one written verb_object or verb_particle ("take_place", "go_ahead")."""
+        v, occ = self.v, self.lex.occurrence
+        if v.tokens[h].pos not in ("VERB", "AUX"):
+            return False
+        lem = v.lemma(h)
+        return lem in occ or any(f"{lem}_{v.lemma(x)}" in occ for x in v.children[h]
+                                 if v.slot_of(x) in ("obj", "prt"))
 
     def _spoken_of_as_possible(self, n: int) -> bool:
         """True when event noun ``n`` is only spoken of as a possibility: it has a
@@ -856,6 +868,14 @@ class EventCoder:
             self._own_flags(trigger, f)
         cur = pred
         own_aux = self._own_flags(cur, f)
+        h = v.head(cur)
+        if (cur == trigger and h is not None and v.tokens[trigger].pos in _NOUN_POS
+                and v.slot_of(cur) in ("subj", "pass_subj") and self._occurrence_verb(h)):
+            # "talks will take place next week", "переговоры пройдут", "учения не состоялись":
+            # the verb saying that the event happens carries its tense, negation and modality
+            own_aux = self._own_flags(h, f) or own_aux
+            f.occurs = True
+            cur = h
         for _ in range(6):
             h = v.head(cur)
             if h is None:
@@ -1212,7 +1232,9 @@ class EventCoder:
     def _plover_intent(self, ev: Coded, f: _Flags) -> None:
         """PLOVER/CAMEO conventions for announced acts (see the module docstring, point 5).
 
-        * cooperative act announced for the future → AGREE (negated: REJECT);
+        * cooperative act announced for the future → AGREE (negated: REJECT, except an event
+          noun whose verb of occurrence is negated — "the talks will not take place" says the
+          talks are off, not that a party refused them: it stays negated and future);
         * SANCTION or COERCE announced for the future, or any material conflict act under a
           threat condition ("unless") → THREATEN.
         """
@@ -1220,6 +1242,8 @@ class EventCoder:
         if f.modal:
             return
         if orig in COOPERATIVE and orig != "AGREE" and ev.future:
+            if ev.negated and f.occurs:
+                return  # "the meeting will not take place": a cancelled act, refused by no one named
             if ev.negated:
                 ev.mode = self.lex.complement_mode("REJECT", orig, ev.mode, None)
                 ev.type, ev.negated = "REJECT", False
@@ -1258,6 +1282,24 @@ def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
                 keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
         drop.update(id(c) for c in group if c is not keep)
     return [c for c in coded if id(c) not in drop]
+
+
+def _ru_simple_future(v: DocView, i: int) -> bool:
+    """True when Russian token ``i`` is a verb in the simple future: perfective non-past
+    ("встретится", "пройдут"; Русская грамматика: the perfective's non-past form has future
+    meaning), as :func:`~newswatch.text.morph.perfective_future` reads it from pymorphy2's
+    dictionary for the token's lemma; the tagger's ``Aspect=Perf`` + ``Tense=Fut`` decides only a
+    form the dictionary does not know. The dictionary comes first because slovnet's tagger reads
+    some perfective non-past forms as past or present ("президенты увидятся" tagged
+    ``Tense=Past``), and some imperfective presents as perfective futures ("ждёт")."""
+    t = v.tokens[i]
+    if t.pos not in ("VERB", "AUX"):
+        return False
+    finite = "VerbForm=Fin" in t.morph and "Mood=Imp" not in t.morph
+    known = perfective_future(t.text, t.lemma, finite)
+    if known is not None:
+        return known
+    return "Tense=Fut" in t.morph and "Aspect=Perf" in t.morph
 
 
 def _is_audience(p: EventParty) -> bool:

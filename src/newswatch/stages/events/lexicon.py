@@ -96,6 +96,10 @@ class TriggerLexicon:
         triggers: entries by ``(lemma, pos)`` in file order.
         light, aspectual, decision, intent, intent_adjectives, object_control, negating: verb
             classes (negating: "denied executing" negates the embedded event).
+        occurrence: verbs whose subject is an event that happens ("the talks *will take
+            place*", "переговоры *пройдут*", "the talks *were held*"): an event noun that is
+            their subject takes its tense, negation and modality from them ("take_place",
+            "go_ahead": the verb with its object or particle).
         future_aux, hypothetical_aux, condition_marks, negators, skip_subjects,
         obligation_words, threat_condition_marks: word lists.
         possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
@@ -128,6 +132,7 @@ class TriggerLexicon:
     intent_adjectives: frozenset[str]
     object_control: frozenset[str]
     negating: frozenset[str]
+    occurrence: frozenset[str]
     directive: frozenset[str]
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
@@ -223,6 +228,7 @@ class TriggerLexicon:
             intent_adjectives=_set(verbs.get("intent_adjectives")) or frozenset(),
             object_control=_set(verbs.get("object_control")) or frozenset(),
             negating=_set(verbs.get("negating")) or frozenset(),
+            occurrence=_set(verbs.get("occurrence")) or frozenset(),
             directive=_set(verbs.get("directive")) or frozenset(),
             future_aux=_set(data.get("future_aux")) or frozenset(),
             hypothetical_aux=_set(data.get("hypothetical_aux")) or frozenset(),

@@ -1,0 +1,74 @@
+"""Event flags a tester found wrong (events stage): the Russian simple future, negative
+quantifiers, and a locative read as a target.
+
+Every sentence is written for these tests (none comes from an evaluation set); the expected
+values are read off the sentence, Russian grammar (Русская грамматика 1980: the non-past of a
+perfective verb is the simple future) and the PLOVER manual (a cooperative act announced for
+the future is AGREE with the act kept as ``intended``; a meeting is CONSULT).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newswatch.model import Article, Event
+
+from situation_helpers import run
+
+DAY = dt.date(2022, 9, 16)
+
+
+def _typed(a: Article, type_: str) -> list[Event]:
+    return [e for e in a.events if e.type == type_]
+
+
+# -- 1. the Russian simple future -------------------------------------------------------------
+
+
+def test_perfective_non_past_is_future_in_the_dictionary() -> None:
+    from newswatch.text.morph import perfective_future
+
+    assert perfective_future("увидятся", "увидеться") is True
+    assert perfective_future("сопроводит", "сопроводить") is True
+    assert perfective_future("встречаются", "встречаться") is False  # imperfective: present
+    assert perfective_future("встретились", "встретиться") is False  # past
+    # a short participle homograph ("он был выдвинут") read as such by the tagger
+    assert perfective_future("выдвинут", "выдвинуть", tagged_finite=False) is False
+    assert perfective_future("выдвинут", "выдвинуть") is True  # "их выдвинут кандидатами"
+
+
+def test_russian_talks_subject_of_perfective_verb_are_announced(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Консультации Казахстана с Китаем состоятся в Пекине в среду.", "ru", DAY)
+    ev = [e for e in a.events if e.intended == "CONSULT" or e.type == "CONSULT"]
+    assert len(ev) == 1 and ev[0].future and ev[0].type == "AGREE" and ev[0].intended == "CONSULT"
+
+
+def test_russian_talks_that_took_place_are_not_future(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Консультации Казахстана с Китаем прошли в Пекине в среду.", "ru", DAY)
+    ev = _typed(a, "CONSULT")
+    assert len(ev) == 1 and not ev[0].future
+
+
+def test_russian_talks_that_did_not_take_place_are_denied(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Консультации Казахстана с Китаем так и не состоялись.", "ru", DAY)
+    ev = _typed(a, "CONSULT")
+    assert len(ev) == 1 and ev[0].negated
+
+
+def test_english_talks_that_will_take_place_are_future(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Japan's talks with India will take place in Delhi on Friday.", "en", DAY)
+    ev = [e for e in a.events if e.intended == "CONSULT"]
+    assert len(ev) == 1 and ev[0].future and ev[0].type == "AGREE"
+
+
+def test_russian_perfective_meeting_verb_is_a_future_consult(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Президент Узбекистана в четверг встретится в Ташкенте с премьер-министром "
+            "Индии.", "ru", DAY)
+    ev = [e for e in a.events if e.trigger == "встретится"]
+    assert len(ev) == 1 and ev[0].future and ev[0].type == "AGREE" and ev[0].intended == "CONSULT"
+
+
+def test_russian_talks_that_will_not_take_place_are_refused_by_no_one(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Консультации Казахстана с Китаем в среду не состоятся.", "ru", DAY)
+    ev = [e for e in a.events if e.trigger == "Консультации"]
+    assert len(ev) == 1 and ev[0].type == "CONSULT" and ev[0].negated and ev[0].future
