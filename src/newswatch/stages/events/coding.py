@@ -26,8 +26,9 @@ For every sentence:
    adjectives, Russian perfective non-past as pymorphy2's dictionary reads the form) and
    hypothetical (modal auxiliaries, "бы", an "if"/"если" clause or a conditional consequent,
    the infinitive of a verb asking someone else to act: "encouraged the parties to take part
-   in negotiations") are read along the predicate's ``xcomp`` chain; an event noun that is the subject of a verb of occurrence ("talks *will take place*",
-   "переговоры *пройдут*") reads them from that verb.
+   in negotiations") are read along the predicate's ``xcomp`` chain; an event noun that is the
+   subject of a verb of occurrence ("talks *will take place*", "переговоры *пройдут*") reads
+   them from that verb.
 5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
    AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
    also taken to imply intentions"; CAMEO 03x) with ``intended`` keeping the act's type; a
