@@ -72,3 +72,26 @@ def test_russian_talks_that_will_not_take_place_are_refused_by_no_one(situation_
     a = run(situation_pipeline, "Консультации Казахстана с Китаем в среду не состоятся.", "ru", DAY)
     ev = [e for e in a.events if e.trigger == "Консультации"]
     assert len(ev) == 1 and ev[0].type == "CONSULT" and ev[0].negated and ev[0].future
+
+
+# -- 2. a negative quantifier on a participant denies the event -------------------------------
+
+
+def test_killing_no_civilians_is_a_denied_killing(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Turkish jets bombed rebel positions, killing no civilians.", "en", DAY)
+    kill = [e for e in a.events if e.trigger == "killing"]
+    bomb = [e for e in a.events if e.trigger == "bombed"]
+    assert len(kill) == 1 and kill[0].negated
+    assert len(bomb) == 1 and not bomb[0].negated  # the bombing itself is asserted
+
+
+def test_detaining_no_journalists_is_denied(situation_pipeline) -> None:
+    a = run(situation_pipeline, "The army said Turkish troops detained no journalists.", "en", DAY)
+    ev = _typed(a, "COERCE")
+    assert len(ev) == 1 and ev[0].negated
+
+
+def test_unnamed_killing_of_no_civilians_is_not_asserted(situation_pipeline) -> None:
+    # no named attacker and a denied killing: nothing in the sentence vouches for a happening
+    a = run(situation_pipeline, "Officials told state media that no civilians were killed.", "en", DAY)
+    assert not [e for e in _typed(a, "ASSAULT") if not e.negated]

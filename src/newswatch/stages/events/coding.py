@@ -822,6 +822,27 @@ class EventCoder:
             f.future = True
         return own_aux
 
+    def _denied_participant(self, pred: int, heads: list[int]) -> bool:
+        """True when the subject or object of ``pred`` (or one of ``heads``, the tokens its
+        actor and recipients came from) is a negative quantifier or carries one: "*no*
+        civilians were killed", "*none* of the fighters", "*nobody* was arrested", "*никто*",
+        "*ни* один житель" (the ``negative_quantifiers`` of the lexicon, on the word, as its
+        determiner, or on its numeral). An act with no participant is denied (the
+        quantifier's scope is the clause), as "not" denies it."""
+        v, neg = self.v, self.lex.negative_quantifiers
+        if not neg:
+            return False
+        a = v.args(pred)
+        for h in dict.fromkeys(heads + a.get("subj", []) + a.get("pass_subj", []) + a.get("obj", [])):
+            if v.lemma(h) in neg or v.text(h) in neg:
+                return True
+            for x in v.children[h]:
+                if v.slot_of(x) not in ("det", "amod", "nummod"):
+                    continue
+                if v.lemma(x) in neg or any(v.lemma(y) in neg for y in v.children[x]):
+                    return True
+        return False
+
     def _occurrence_verb(self, h: int) -> bool:
         """True when token ``h`` is one of the lexicon's ``occurrence`` verbs ("happen",
         "состояться"), or one written verb_object or verb_particle ("take_place", "go_ahead")."""
@@ -1036,6 +1057,8 @@ class EventCoder:
                 typ = e.by_sector[sector].get("type", typ)
                 mode = e.by_sector[sector].get("mode", mode)
             f = self._flags(pred, c.tok)
+            if self._denied_participant(pred, actor_heads + recipient_heads):
+                f.negated = True
             if not known and (f.negated or f.hypothetical or f.future or self._denied_in_clause(c.tok)):
                 # With no named party, nothing but the sentence vouches for the happening: code it
                 # only when the clause asserts it ("the fighting caused ..."), never from a noun
