@@ -95,3 +95,21 @@ def test_unnamed_killing_of_no_civilians_is_not_asserted(situation_pipeline) -> 
     # no named attacker and a denied killing: nothing in the sentence vouches for a happening
     a = run(situation_pipeline, "Officials told state media that no civilians were killed.", "en", DAY)
     assert not [e for e in _typed(a, "ASSAULT") if not e.negated]
+
+
+# -- 3. a Russian locative is the place of an attack, never its target ------------------------
+
+
+def test_russian_locative_after_shelling_is_not_the_target(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Семь человек погибли в результате обстрела рынка в городе Мариб на юго-западе "
+            "Йемена.", "ru", DAY)
+    ev = _typed(a, "ASSAULT")
+    assert ev and all("западе" not in p.text for e in ev for p in e.recipients)
+    assert {e.place for e in ev} == {"Ma'rib"}
+
+
+def test_russian_locative_of_a_shelling_subject_is_not_the_target(situation_pipeline) -> None:
+    a = run(situation_pipeline, "Обстрел рынка в городе Таиз на юго-западе Йемена унёс жизни пяти человек.",
+            "ru", DAY)
+    ev = _typed(a, "ASSAULT")
+    assert ev and all("западе" not in p.text for e in ev for p in e.recipients)

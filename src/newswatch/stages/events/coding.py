@@ -101,6 +101,9 @@ NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_p
 
 #: Locative slots that say where a protest takes place (see :meth:`EventCoder._protest_country`).
 PROTEST_LOCATIVES = ("prep:in", "prep:at", "prep:throughout", "prep:across", "prep:в", "prep:на", "prep:по")
+#: Russian prepositions whose object in the prepositional case (``Case=Loc``) is a place, in
+#: the accusative a direction or target: an ASSAULT's recipient is never such a place.
+LOCATIVE_CASE_PREPS = frozenset({"prep:в", "prep:на"})
 #: Verbal PLOVER types (the quads "verbal cooperation" and "verbal conflict").
 VERBAL = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
 #: Recipient slots that name whom words are addressed to ("told X", "said to X", "сообщил X").
@@ -772,6 +775,11 @@ class EventCoder:
         for slot in e.recipient:
             self._last_heads = []
             heads = self._slot_heads(c, slot, patient=e.type in PATIENT_TYPES)
+            if e.type == "ASSAULT" and slot in LOCATIVE_CASE_PREPS:
+                # "обстрел рынка в городе Таиз на юго-западе Йемена": в/на with the prepositional
+                # case name where it happened (Русская грамматика: the locative meaning of в/на
+                # + prepositional); a target is в/на with the accusative ("удар на Киев")
+                heads = [h for h in heads if "Case=Loc" not in self.v.tokens[h].morph]
             parties = [p for p in self._parties(heads) if self.res.is_clear(p) or p.sector]
             if e.type in VERBAL and slot in ADDRESSEE_SLOTS:
                 # "told reporters", "said to journalists", "сообщил журналистам": the press
