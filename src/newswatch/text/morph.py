@@ -470,3 +470,43 @@ def nominative_lexeme(word: str) -> frozenset[str]:
             if w not in out:
                 out.append(w)
     return frozenset(out[:MAX_LEXEME_FORMS]) if len(out) > 1 else frozenset()
+
+
+#: OpenCorpora parts of speech of the non-finite forms of a verb's lexeme (full and short
+#: participles, infinitive, adverbial participle): "выдвинут" is both a short passive
+#: participle ("он был выдвинут") and the 3rd person plural non-past of "выдвинуть".
+_NON_FINITE = frozenset({"PRTF", "PRTS", "INFN", "GRND"})
+
+
+@functools.lru_cache(maxsize=8192)
+def perfective_future(word: str, lemma: str, tagged_finite: bool = True) -> bool | None:
+    """Whether a Russian word form is the simple future: a perfective verb in the non-past
+    indicative ("встретится", "подпишут", "увидятся"). Russian grammar (Русская грамматика
+    1980, §1465 ff.): the non-past of a perfective verb has future meaning; the imperfective
+    non-past is the present ("встречается").
+
+    Args:
+        word: the form as written (any case).
+        lemma: the tagger's lemma of the form (its infinitive); only dictionary readings of
+            that lemma count, so a homograph of another verb does not decide.
+        tagged_finite: False when the tagger read the token as a participle, infinitive,
+            adverbial participle or imperative; a form whose dictionary readings include such
+            a non-finite or imperative reading then is not a future ("выдвинут" in "был
+            выдвинут").
+
+    Returns:
+        True when every indicative reading of ``lemma`` in pymorphy2's dictionary is
+        perfective with the grammeme ``futr`` (OpenCorpora's name for the perfective non-past);
+        False when the dictionary knows the form of ``lemma`` otherwise (past, present,
+        imperfective, or only non-finite); None when the dictionary does not know the form as
+        ``lemma`` at all (the caller keeps the tagger's own features).
+    """
+    lem = lemma.lower().replace("ё", "е")
+    known = [p for p in analyzer().parse(word.lower())[:MAX_PARSES]
+             if p.is_known and p.normal_form.replace("ё", "е") == lem]
+    if not known:
+        return None
+    indicative = [p for p in known if p.tag.POS == "VERB" and "indc" in p.tag]
+    if not indicative or not all("perf" in p.tag and "futr" in p.tag for p in indicative):
+        return False
+    return tagged_finite or not any(p.tag.POS in _NON_FINITE or "impr" in p.tag for p in known)

@@ -90,7 +90,7 @@ class EventsStage(Stage):
     """Code PLOVER events in English and Russian articles (other languages: none)."""
 
     name = "events"
-    version = "13"
+    version = "16"
     #: ``published``: the date of an event whose sentence has no time expression.
     requires = ("text", "language", "published", "tokens", "sentences", "entities", "quotes", "timexes",
                 "places")

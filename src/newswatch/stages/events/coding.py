@@ -23,10 +23,12 @@ For every sentence:
    object. Recipients come from the entry's slots. Parties are resolved by
    :class:`~newswatch.stages.events.actors.ActorResolver`.
 4. **Flags.** Negation ("not", "never", "не"), future (future auxiliaries, intent verbs and
-   adjectives, Russian perfective non-past) and hypothetical (modal auxiliaries, "бы", an
-   "if"/"если" clause or a conditional consequent, the infinitive of a verb asking someone
-   else to act: "encouraged the parties to take part in negotiations") are read along the predicate's ``xcomp``
-   chain.
+   adjectives, Russian perfective non-past as pymorphy2's dictionary reads the form) and
+   hypothetical (modal auxiliaries, "бы", an "if"/"если" clause or a conditional consequent,
+   the infinitive of a verb asking someone else to act: "encouraged the parties to take part
+   in negotiations") are read along the predicate's ``xcomp`` chain; an event noun that is the
+   subject of a verb of occurrence ("talks *will take place*", "переговоры *пройдут*") reads
+   them from that verb.
 5. **PLOVER conventions.** An announced cooperative act is an expression of intent, coded
    AGREE (the PLOVER manual's AGREE: "All cooperative actions reported in future tense are
    also taken to imply intentions"; CAMEO 03x) with ``intended`` keeping the act's type; a
@@ -61,6 +63,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...model import EventParty
+from ...text.morph import perfective_future
 from ...text.syntax import DocView
 from .actors import ActorResolver
 from .lexicon import COOPERATIVE, Trigger, TriggerLexicon
@@ -98,6 +101,9 @@ NOUN_ACTOR_SLOTS = ("poss", "compound", "amod", "gen", "prep:by", "prep:on_the_p
 
 #: Locative slots that say where a protest takes place (see :meth:`EventCoder._protest_country`).
 PROTEST_LOCATIVES = ("prep:in", "prep:at", "prep:throughout", "prep:across", "prep:в", "prep:на", "prep:по")
+#: Russian prepositions whose object in the prepositional case (``Case=Loc``) is a place, in
+#: the accusative a direction or target: an ASSAULT's recipient is never such a place.
+LOCATIVE_CASE_PREPS = frozenset({"prep:в", "prep:на"})
 #: Verbal PLOVER types (the quads "verbal cooperation" and "verbal conflict").
 VERBAL = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
 #: Recipient slots that name whom words are addressed to ("told X", "said to X", "сообщил X").
@@ -189,6 +195,7 @@ class _Flags:
     hypothetical: bool = False
     modal: bool = False  # hypothetical from a modal auxiliary (may, could), not a condition
     threat: bool = False  # under a threat condition ("unless")
+    occurs: bool = False  # read from a verb of occurrence ("the talks will not take place")
 
 
 class EventCoder:
@@ -768,6 +775,11 @@ class EventCoder:
         for slot in e.recipient:
             self._last_heads = []
             heads = self._slot_heads(c, slot, patient=e.type in PATIENT_TYPES)
+            if e.type == "ASSAULT" and slot in LOCATIVE_CASE_PREPS:
+                # "обстрел рынка в городе Таиз на юго-западе Йемена": в/на with the prepositional
+                # case name where it happened (Русская грамматика: the locative meaning of в/на
+                # + prepositional); a target is в/на with the accusative ("удар на Киев")
+                heads = [h for h in heads if "Case=Loc" not in self.v.tokens[h].morph]
             parties = [p for p in self._parties(heads) if self.res.is_clear(p) or p.sector]
             if e.type in VERBAL and slot in ADDRESSEE_SLOTS:
                 # "told reporters", "said to journalists", "сообщил журналистам": the press
@@ -814,10 +826,40 @@ class EventCoder:
                 f.hypothetical = True
             if marks & lex.threat_condition_marks:
                 f.threat = True
-        t = v.tokens[i]
-        if v.lang == "ru" and "Tense=Fut" in t.morph and "Aspect=Perf" in t.morph:
+        if v.lang == "ru" and _ru_simple_future(v, i):
             f.future = True
         return own_aux
+
+    def _denied_participant(self, pred: int, heads: list[int]) -> bool:
+        """True when the subject or object of ``pred`` (or one of ``heads``, the tokens its
+        actor and recipients came from) is a negative quantifier or carries one: "*no*
+        civilians were killed", "*none* of the fighters", "*nobody* was arrested", "*никто*",
+        "*ни* один житель" (the ``negative_quantifiers`` of the lexicon, on the word, as its
+        determiner, or on its numeral). An act with no participant is denied (the
+        quantifier's scope is the clause), as "not" denies it."""
+        v, neg = self.v, self.lex.negative_quantifiers
+        if not neg:
+            return False
+        a = v.args(pred)
+        for h in dict.fromkeys(heads + a.get("subj", []) + a.get("pass_subj", []) + a.get("obj", [])):
+            if v.lemma(h) in neg or v.text(h) in neg:
+                return True
+            for x in v.children[h]:
+                if v.slot_of(x) not in ("det", "amod", "nummod"):
+                    continue
+                if v.lemma(x) in neg or any(v.lemma(y) in neg for y in v.children[x]):
+                    return True
+        return False
+
+    def _occurrence_verb(self, h: int) -> bool:
+        """True when token ``h`` is one of the lexicon's ``occurrence`` verbs ("happen",
+        "состояться"), or one written verb_object or verb_particle ("take_place", "go_ahead")."""
+        v, occ = self.v, self.lex.occurrence
+        if v.tokens[h].pos not in ("VERB", "AUX"):
+            return False
+        lem = v.lemma(h)
+        return lem in occ or any(f"{lem}_{v.lemma(x)}" in occ for x in v.children[h]
+                                 if v.slot_of(x) in ("obj", "prt"))
 
     def _spoken_of_as_possible(self, n: int) -> bool:
         """True when event noun ``n`` is only spoken of as a possibility: it has a
@@ -856,6 +898,14 @@ class EventCoder:
             self._own_flags(trigger, f)
         cur = pred
         own_aux = self._own_flags(cur, f)
+        h = v.head(cur)
+        if (cur == trigger and h is not None and v.tokens[trigger].pos in _NOUN_POS
+                and v.slot_of(cur) in ("subj", "pass_subj") and self._occurrence_verb(h)):
+            # "talks will take place next week", "переговоры пройдут", "учения не состоялись":
+            # the verb saying that the event happens carries its tense, negation and modality
+            own_aux = self._own_flags(h, f) or own_aux
+            f.occurs = True
+            cur = h
         for _ in range(6):
             h = v.head(cur)
             if h is None:
@@ -1015,6 +1065,8 @@ class EventCoder:
                 typ = e.by_sector[sector].get("type", typ)
                 mode = e.by_sector[sector].get("mode", mode)
             f = self._flags(pred, c.tok)
+            if self._denied_participant(pred, actor_heads + recipient_heads):
+                f.negated = True
             if not known and (f.negated or f.hypothetical or f.future or self._denied_in_clause(c.tok)):
                 # With no named party, nothing but the sentence vouches for the happening: code it
                 # only when the clause asserts it ("the fighting caused ..."), never from a noun
@@ -1212,7 +1264,9 @@ class EventCoder:
     def _plover_intent(self, ev: Coded, f: _Flags) -> None:
         """PLOVER/CAMEO conventions for announced acts (see the module docstring, point 5).
 
-        * cooperative act announced for the future → AGREE (negated: REJECT);
+        * cooperative act announced for the future → AGREE (negated: REJECT, except an event
+          noun whose verb of occurrence is negated — "the talks will not take place" says the
+          talks are off, not that a party refused them: it stays negated and future);
         * SANCTION or COERCE announced for the future, or any material conflict act under a
           threat condition ("unless") → THREATEN.
         """
@@ -1220,6 +1274,8 @@ class EventCoder:
         if f.modal:
             return
         if orig in COOPERATIVE and orig != "AGREE" and ev.future:
+            if ev.negated and f.occurs:
+                return  # "the meeting will not take place": a cancelled act, refused by no one named
             if ev.negated:
                 ev.mode = self.lex.complement_mode("REJECT", orig, ev.mode, None)
                 ev.type, ev.negated = "REJECT", False
@@ -1258,6 +1314,24 @@ def _one_unnamed_happening(coded: list[Coded]) -> list[Coded]:
                 keep.recipients, keep.recipient_heads = list(donor.recipients), list(donor.recipient_heads)
         drop.update(id(c) for c in group if c is not keep)
     return [c for c in coded if id(c) not in drop]
+
+
+def _ru_simple_future(v: DocView, i: int) -> bool:
+    """True when Russian token ``i`` is a verb in the simple future: perfective non-past
+    ("встретится", "пройдут"; Русская грамматика: the perfective's non-past form has future
+    meaning), as :func:`~newswatch.text.morph.perfective_future` reads it from pymorphy2's
+    dictionary for the token's lemma; the tagger's ``Aspect=Perf`` + ``Tense=Fut`` decides only a
+    form the dictionary does not know. The dictionary comes first because slovnet's tagger reads
+    some perfective non-past forms as past or present ("президенты увидятся" tagged
+    ``Tense=Past``), and some imperfective presents as perfective futures ("ждёт")."""
+    t = v.tokens[i]
+    if t.pos not in ("VERB", "AUX"):
+        return False
+    finite = "VerbForm=Fin" in t.morph and "Mood=Imp" not in t.morph
+    known = perfective_future(t.text, t.lemma, finite)
+    if known is not None:
+        return known
+    return "Tense=Fut" in t.morph and "Aspect=Perf" in t.morph
 
 
 def _is_audience(p: EventParty) -> bool:

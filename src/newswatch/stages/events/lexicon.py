@@ -96,6 +96,13 @@ class TriggerLexicon:
         triggers: entries by ``(lemma, pos)`` in file order.
         light, aspectual, decision, intent, intent_adjectives, object_control, negating: verb
             classes (negating: "denied executing" negates the embedded event).
+        occurrence: verbs whose subject is an event that happens ("the talks *will take
+            place*", "переговоры *пройдут*", "the talks *were held*"): an event noun that is
+            their subject takes its tense, negation and modality from them ("take_place",
+            "go_ahead": the verb with its object or particle).
+        negative_quantifiers: a determiner or pronoun that says no one took part ("*no*
+            civilians were killed", "*none* of the", "*nobody*", "*никто*", "*ни* один"):
+            on the event's subject or object it denies the event, as "not" does.
         future_aux, hypothetical_aux, condition_marks, negators, skip_subjects,
         obligation_words, threat_condition_marks: word lists.
         possibility_nouns, possibility_adjectives, possibility_verbs: words that speak of an
@@ -128,11 +135,13 @@ class TriggerLexicon:
     intent_adjectives: frozenset[str]
     object_control: frozenset[str]
     negating: frozenset[str]
+    occurrence: frozenset[str]
     directive: frozenset[str]
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     condition_marks: frozenset[str]
     negators: frozenset[str]
+    negative_quantifiers: frozenset[str]
     skip_subjects: frozenset[str]
     obligation_words: frozenset[str]
     threat_condition_marks: frozenset[str]
@@ -223,11 +232,13 @@ class TriggerLexicon:
             intent_adjectives=_set(verbs.get("intent_adjectives")) or frozenset(),
             object_control=_set(verbs.get("object_control")) or frozenset(),
             negating=_set(verbs.get("negating")) or frozenset(),
+            occurrence=_set(verbs.get("occurrence")) or frozenset(),
             directive=_set(verbs.get("directive")) or frozenset(),
             future_aux=_set(data.get("future_aux")) or frozenset(),
             hypothetical_aux=_set(data.get("hypothetical_aux")) or frozenset(),
             condition_marks=_set(data.get("condition_marks")) or frozenset(),
             negators=_set(data.get("negators")) or frozenset(),
+            negative_quantifiers=_set(data.get("negative_quantifiers")) or frozenset(),
             skip_subjects=_set(data.get("skip_subjects")) or frozenset(),
             obligation_words=_set(data.get("obligation_words")) or frozenset(),
             threat_condition_marks=_set(data.get("threat_condition_marks")) or frozenset(),
