@@ -562,3 +562,13 @@ def test_a_small_place_in_a_country_the_article_names_still_resolves(stage) -> N
     a = _article("Shelling hit Fatou, a village in China's west, officials said.", [("Fatou", "GPE"), ("China", "GPE")])
     stage(a)
     assert place(a, "Fatou").country_code == "CN"
+
+
+@pytest.mark.parametrize("text", ["The envoy flew to New Delhi for the talks.",
+                                  "Refugees crossed into India, officials in New Delhi said."])
+def test_a_capital_under_its_own_name_beats_a_bigger_place_with_that_alternate_name(stage, text) -> None:
+    """GeoNames lists "New Delhi" among the names of Delhi (11 million people); New Delhi
+    (PPLC) is India's capital under its own name and is the place meant."""
+    a = _article(text, [("New Delhi", "GPE")] + ([("India", "GPE")] if "India" in text else []))
+    stage(a)
+    assert place(a, "New Delhi").geonameid == 1261481

@@ -219,6 +219,8 @@ _AFTER_RE = re.compile(
 _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиабаз\w*|рек\w*|мост\w*)\s+$", re.IGNORECASE)
 #: The forms of Russian "река" (not "рекорд", "рекомендация" ..., which ``_BEFORE_RE`` also reads).
 _RIVER_RU_RE = re.compile(r"рек(?:а|и|е|у|ой|ою|ам|ами|ах)?")
+#: GeoNames feature codes of a country's or a first-order division's seat (capital).
+_SEAT_CODES = frozenset({"PPLC", "PPLA"})
 #: A division's type word right after a name ("Soum province", "Kherson Oblast") or, in
 #: Russian, right before it ("провинции Сум", "области Сум"; not "район" or "округ", which
 #: also mean the vicinity: "в районе Кабула" is near Kabul).
@@ -1017,6 +1019,16 @@ class Geocoder:
                        and _ranking_population(c.entry) >= ALT_ONLY_MIN_POPULATION]
                 if own:
                     ranked = own + [c for c in ranked if c not in own]
+            seat_named = False
+            if not ranked[0].primary:
+                # a capital whose own name this is beats a bigger place of the same country that
+                # has it only as an alternate name: GeoNames lists "New Delhi" among Delhi's
+                # names, but New Delhi is India's capital under its own name
+                seat = [c for c in ranked if c.primary and c.entry.feature_code in _SEAT_CODES
+                        and c.entry.country_code == ranked[0].entry.country_code]
+                if seat:
+                    ranked = seat + [c for c in ranked if c not in seat]
+                    seat_named = True
             best = ranked[0].entry
             where = f"{best.name} {best.country_code}, pop {best.population:,}"
             if best.country_code in context:
@@ -1039,6 +1051,8 @@ class Geocoder:
                 continue
             if not ranked[0].primary:
                 reason += " (matched an alternate name)"
+            if seat_named:
+                reason += " (a capital under its own name, before a bigger place that has it as an alternate name)"
             p.decision = _Decision(best, kind, conf, len(cands), reason)
             return True
         return False
@@ -1474,7 +1488,9 @@ class GeocodeStage(Stage):
     #: 13: a name written with a division's type word ("провинции Сум") that only a guessed
     #: spelling matched to a town is left unresolved; a place under 1,000 people in a country
     #: the article does not name is rejected (it was kept with a weak confidence)
-    version = "13"
+    #: 14: a capital under its own name beats a bigger place of its country that has that
+    #: name only as an alternate one ("New Delhi" is New Delhi, not Delhi)
+    version = "14"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
