@@ -179,6 +179,18 @@ class Figure:
     counted_end: int | None = None
 
 
+def range_ends(qualifier: str | None, lower: float | None, upper: float | None) -> tuple[float, float] | None:
+    """The two ends of a range figure, else None.
+
+    The figures stage has no range qualifier: "between 30 and 50" is a :class:`Figure` with
+    qualifier ``exact`` and two different bounds (value 30, lower 30, upper 50). Every view
+    that writes a figure ("30–50") asks this one question here.
+    """
+    if qualifier == "exact" and lower is not None and upper is not None and lower != upper:
+        return lower, upper
+    return None
+
+
 @dataclass(slots=True)
 class Timex:
     """A time expression normalised in the style of TIMEX3 (ISO-TimeML).

@@ -71,6 +71,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import UnknownCountry
+from .model import range_ends
 from .read import (
     EventQuery,
     QuoteQuery,
@@ -594,9 +595,9 @@ def _fmt_figure(f: dict[str, Any], hedge: bool = True) -> str:
     """A figure's number as the text report writes it: "over 200,000", a range (qualifier
     ``exact`` with two different bounds, as the figures stage keeps "between 30 and 50")
     as "30–50"; ``hedge`` False leaves the qualifier's words out."""
-    low, high = f.get("lower"), f.get("upper")
-    if f.get("qualifier") == "exact" and low is not None and high is not None and low != high:
-        return f"{_fmt_number(low)}–{_fmt_number(high)}"
+    ends = range_ends(f.get("qualifier"), f.get("lower"), f.get("upper"))
+    if ends is not None:
+        return f"{_fmt_number(ends[0])}–{_fmt_number(ends[1])}"
     words = "" if not hedge or f.get("qualifier") in (None, "exact") else f"{f['qualifier'].replace('_', ' ')} "
     return f"{words}{_fmt_number(f['value'])}"
 

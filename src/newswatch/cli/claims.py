@@ -31,6 +31,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import NewswatchError
+from ..model import range_ends
 from .common import (
     EXIT_USAGE,
     DbOpt,
@@ -63,8 +64,9 @@ def _value(c: Any) -> str:
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
 
     unit = f" {c.unit}" if c.unit else ""
-    if c.qualifier == "exact" and c.lower is not None and c.upper is not None and c.lower != c.upper:
-        return f"{num(c.lower)}–{num(c.upper)}{unit}"
+    ends = range_ends(c.qualifier, c.lower, c.upper)
+    if ends is not None:
+        return f"{num(ends[0])}–{num(ends[1])}{unit}"
     sign = {"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ ",
             "at_most": "≤ "}.get(c.qualifier, "")
     return f"{sign}{num(c.value)}{unit}"

@@ -40,6 +40,8 @@ from babel.numbers import (
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from ..model import range_ends
+
 __all__ = ["COMPACT_FROM", "QUALIFIERS", "country", "day", "figure", "install", "number",
            "qualifier", "when"]
 
@@ -105,10 +107,11 @@ def figure(item: Any, lang: str | None = "en") -> str:
             return f"{symbol}{text}" if loc == "en" and not symbol.isalpha() else f"{text} {symbol}"
         return f"{text} {unit}" if unit else text
 
-    low, high = get("lower"), get("upper")
-    if (get("qualifier") in (None, "exact") and isinstance(low, int | float)
-            and isinstance(high, int | float) and low != high):
-        return f"{amount(low)}–{amount(high)}"
+    # a figure with no qualifier (a revision's earlier value) is read as exact
+    q = get("qualifier")
+    ends = range_ends("exact" if q is None else q, get("lower"), get("upper"))
+    if ends is not None:
+        return f"{amount(ends[0])}–{amount(ends[1])}"
     words = qualifier(get("qualifier"), loc)
     text = amount(get("value"))
     return f"{words} {text}" if words else text

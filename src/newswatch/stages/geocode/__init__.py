@@ -221,13 +221,11 @@ _BEFORE_RE = re.compile(r"\b(провинци\w*|аэропорт\w*|авиаб�
 _RIVER_RU_RE = re.compile(r"рек(?:а|и|е|у|ой|ою|ам|ами|ах)?")
 #: GeoNames feature codes of a country's or a first-order division's seat (capital).
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
-#: A division's type word right after a name ("Soum province", "Kherson Oblast") or, in
-#: Russian, right before it ("провинции Сум", "области Сум"; not "район" or "округ", which
-#: also mean the vicinity: "в районе Кабула" is near Kabul).
-_DIVISION_AFTER_RE = re.compile(
-    r"\s+(province|oblast|region|district|raion|rayon|county|governorate|prefecture|krai)\b",
-    re.IGNORECASE,
-)
+#: The division type words of ``_AFTER_RE`` ("Soum province", "Kherson Oblast"), and, in
+#: Russian, a division's type word right before a name ("провинции Сум", "области Сум"; not
+#: "район" or "округ", which also mean the vicinity: "в районе Кабула" is near Kabul).
+_DIVISION_AFTER_WORDS = frozenset({"province", "oblast", "region", "district", "raion", "rayon",
+                                   "county", "governorate", "prefecture", "krai"})
 _DIVISION_BEFORE_RE = re.compile(
     r"\b(провинци\w*|област\w*|вилоят\w*|губерни\w*)\s+$",
     re.IGNORECASE,
@@ -1297,7 +1295,8 @@ class Geocoder:
             if d is None or d.entry is None or d.entry.feature_class != "P":
                 continue
             m = p.mention
-            if not (_DIVISION_AFTER_RE.match(text, m.end)
+            after = _AFTER_RE.match(text, m.end)
+            if not ((after is not None and after.group(1).casefold() in _DIVISION_AFTER_WORDS)
                     or _DIVISION_BEFORE_RE.search(text, max(0, m.start - 30), m.start)):
                 continue
             if any(self.gaz.knows(f) for f in p.forms):
