@@ -245,8 +245,6 @@ class ClaimExtractor:
         self.res = resolver
         self.rules = rules
         self._agent_verb: int | None = None
-        #: the toll noun ("toll", "number", "число") the last toll figure was read off
-        self._toll_noun: int | None = None
         #: reporting verbs ("report", "say", "сообщить"): their subject is the source of what
         #: follows (recorded in ``cited``), never the subject of its figures
         self._reporting = reporting_verbs(self.v.lang)
@@ -336,15 +334,14 @@ class ClaimExtractor:
             given = "killed"  # "the army said it lost four soldiers": its own dead
         elif verb is not None and head is not None and verb_lemma is not None \
                 and fold(verb_lemma) in self.rules.toll_verbs:
-            given = self._toll_class(verb, head)  # "the death toll rose to 27"
+            given, noun = self._toll(verb, head)  # "the death toll rose to 27"
             if given is not None:
-                people, toll, toll_verb = True, self._toll_noun, verb
+                people, toll, toll_verb = True, noun, verb
         if own_words and toll is None and verb is not None and head is not None \
                 and fold(self.v.lemma(verb)) in self.rules.toll_verbs:
             # "had put the toll at 12 dead": the class is the value's own word, the toll noun
             # (whose phrase may name the side) is the verb's object all the same
-            self._toll_class(verb, head)
-            toll, toll_verb = self._toll_noun, verb
+            toll, toll_verb = self._toll(verb, head)[1], verb
         prop = self.rules.property(f.counted, verb_lemma, f.unit, objs, people, given)
         if prop is not None and " " not in prop and f.unit is None and verb is not None \
                 and (people or self.rules.noun(f.counted) in self.rules.people_nouns) \
@@ -582,8 +579,9 @@ class ClaimExtractor:
                     return cls_, False
         return None, False
 
-    def _toll_class(self, verb: int, head: int) -> str | None:
-        """The casualty class of the toll whose value the figure at ``head`` is, or None.
+    def _toll(self, verb: int, head: int) -> tuple[str | None, int | None]:
+        """The casualty class of the toll whose value the figure at ``head`` is (or None), and
+        the toll noun ('toll', 'number', 'число') it was read off (or None: no toll phrase).
 
         "The death toll rose to 27", "the number of wounded reached 11", "число погибших
         выросло до 14", "количество жертв составило 12": the subject of a verb a toll reaches a
@@ -599,25 +597,22 @@ class ClaimExtractor:
         погибших в результате паводка … выросло до пяти").
         """
         v = self.v
-        self._toll_noun = None
         if head in v.args(verb).get("subj", []) or head < verb:
-            return None
+            return None, None
         for o in v.args(verb).get("obj", []):
             # "the army raised the toll to 27", "had put the death toll at 12": the toll is the
             # object of a verb of revising, the figure the value it was set to
             if o == head or o > head:
                 continue
             if v.lemma(o) == "toll":
-                self._toll_noun = o
                 mods = [c for c in v.children[o] if v.tokens[c].dep in ("compound", "amod")]
                 cls_ = next((self.rules.toll_words[v.lemma(c)] for c in mods
                              if v.lemma(c) in self.rules.toll_words), None)
-                return cls_ if cls_ in CASUALTY_CLASSES else None
+                return (cls_ if cls_ in CASUALTY_CLASSES else None), o
             if v.lemma(o) in self.rules.subject_nouns:
                 cls_ = self._complement_class(o)
                 if cls_ is not None:
-                    self._toll_noun = o
-                    return cls_
+                    return cls_, o
         lo, _ = v.sentence_range(verb)
         j = verb - 1
         while j >= lo and v.tokens[j].pos in ("ADV", "AUX", "PART"):
@@ -627,25 +622,22 @@ class ClaimExtractor:
                 break
             lemma = v.lemma(k)
             if lemma == "toll" and k > lo:
-                self._toll_noun = k
                 cls_ = self.rules.toll_words.get(v.lemma(k - 1))
-                return cls_ if cls_ in CASUALTY_CLASSES else None
+                return (cls_ if cls_ in CASUALTY_CLASSES else None), k
             if lemma in self.rules.subject_nouns:
                 m = k + 1
                 if m <= j and v.lemma(m) == "of":
                     m += 1
                 if m > j:
                     break
-                self._toll_noun = k
-                return self._toll_word_class(m)
+                return self._toll_word_class(m), k
         for s in v.args(verb).get("subj", []):
             if v.lemma(s) in self.rules.subject_nouns and s < verb \
                     and all(v.tokens[k].pos != "PUNCT" for k in range(s + 1, verb)):
                 cls_ = self._complement_class(s)
                 if cls_ is not None:
-                    self._toll_noun = s
-                    return cls_
-        return None
+                    return cls_, s
+        return None, None
 
     def _complement_class(self, n: int) -> str | None:
         """The casualty class named by the "of"/genitive complement of the number noun ``n``
