@@ -387,8 +387,8 @@ class EntitiesStage(Stage):
         if lang == "ru":
             cands = _agree_lone_surnames(article, starts, cands)
         else:
-            cands = self._places_tagged_person(article, cands)
-        cands = self._state_body_countries(article, cands)
+            cands = self._places_tagged_person(article, cands, starts)
+        cands = self._state_body_countries(article, cands, starts)
         conf = {"pattern": CONF_PATTERN, "coref": CONF_COREF,
                 "model": CONF_MODEL_RU if lang == "ru" else CONF_MODEL_EN}
         article.entities = [
@@ -427,7 +427,8 @@ class EntitiesStage(Stage):
                                key=f"GPE:{land}", country=country))
         return out
 
-    def _places_tagged_person(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
+    def _places_tagged_person(self, article: Article, cands: list[_Cand],
+                              starts: list[int]) -> list[_Cand]:
         """English model spans the NER tagged PERSON (or FAC) that are places, relabelled GPE.
 
         spaCy's model tags a country or a town as a person in some sentences ("fled to Chad",
@@ -449,6 +450,8 @@ class EntitiesStage(Stage):
           populated place of any size in a country its own sentence names, where news
           locates a little-known place ("near Tessit in northern Mali").
 
+        ``starts`` are the start offsets of ``article.tokens`` (the caller's, computed once).
+
         Returns:
             ``cands`` with those spans relabelled (same order).
         """
@@ -457,14 +460,13 @@ class EntitiesStage(Stage):
 
         toks = article.tokens
         persons = [c for c in cands if c.label == "PERSON" and len(c.canonical.split()) > 1]
-        in_names = {fold(w) for c in persons for w in re.findall(r"\w+", c.canonical)}
-        starts = [t.start for t in toks]
+        in_names = {fold(w) for c in persons for w in _WORD_RE.findall(c.canonical)}
         named: set[str] | None = None  # ISO alpha-2 codes of the countries the article names
         out = list(cands)
         for i, c in enumerate(cands):
             if c.method != "model" or c.label not in ("PERSON", "FAC"):
                 continue
-            words = re.findall(r"\w+", c.canonical)
+            words = _WORD_RE.findall(c.canonical)
             if not words or any(fold(w) in in_names for w in words):
                 continue
             if _PERSON_AFTER_RE.match(article.text, c.end) or (
@@ -491,7 +493,8 @@ class EntitiesStage(Stage):
                 out[i] = replace(c, label="GPE", key=f"GPE:{c.canonical}", country=country)
         return out
 
-    def _state_body_countries(self, article: Article, cands: list[_Cand]) -> list[_Cand]:
+    def _state_body_countries(self, article: Article, cands: list[_Cand],
+                              starts: list[int]) -> list[_Cand]:
         """Give a state body named without its state ("Foreign Ministry", "МИД", "Минздрав";
         :meth:`EntityRules.is_state_body`) the country the text attaches to it: a country
         mention (GPE, or a NORP adjective with a country) that depends on a word of the
@@ -504,7 +507,6 @@ class EntitiesStage(Stage):
         toks = article.tokens
         if not toks:
             return cands
-        starts = [t.start for t in toks]
         places = [m for m in cands if m.label in ("GPE", "NORP") and m.country]
         found: dict[int, str] = {}
         for i, c in enumerate(cands):
