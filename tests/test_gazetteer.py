@@ -258,3 +258,21 @@ def test_compact_cache_round_trip(tmp_path: Path) -> None:
     third = Gazetteer.load(cache_dir=cache, cities_json=src)
     assert third.stats["from_cache"] == 0 and third.lookup_cities("kabul")
     assert Gazetteer.load(use_cache=False, cities_json=src).stats["cities"] == 3
+
+
+def test_name_index_answers_as_its_dict() -> None:
+    from newswatch.stages.geocode.gazetteer import NameIndex
+
+    d: dict[str, int | tuple[int, ...]] = {"kabul": 3, "кабул": (2, 7), "termez": (9, 4, 11), "tirmiz": 5,
+                                           "mazar i sharif": 0}
+    idx = NameIndex.from_dict(d)
+    assert len(idx) == 5
+    for k, v in d.items():
+        assert idx.get(k) == v and type(idx.get(k)) is type(v) and k in idx
+    assert idx.get("kabu") is None and "kabull" not in idx and "" not in idx and 3 not in idx
+    back = NameIndex.from_blob(idx.to_blob())
+    assert [back.get(k) for k in d] == list(d.values())
+    assert NameIndex.from_dict({}).get("kabul") is None
+    blob = idx.to_blob()
+    with pytest.raises(ValueError, match="inconsistent"):
+        NameIndex.from_blob((blob[0], blob[1], blob[2] + b"x", *blob[3:]))
