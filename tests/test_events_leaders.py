@@ -102,6 +102,17 @@ def test_index_matching_rules() -> None:
     assert norm("Jean-Bertrand  ARISTIDE's") == "jean bertrand aristide"
 
 
+def test_norm_folds_accents_and_romanisations() -> None:
+    # the ASCII path and the accented (NFKD) path give the same keys
+    assert norm("Nazarbayev") == norm("Nazarbaev") == "nazarbaev"
+    assert norm("Gurbanguly BERDIMUHAMEDOW") == "gurbanguly berdimuhamedov"
+    assert norm("Dmitriy Medvedev") == norm("Dmitry Medvedev") == "dmitry medvedev"
+    assert norm("José Raúl MULINO’s") == norm("Jose Raul Mulino") == "jose raul mulino"
+    assert norm("Ilham  ALIYEV (Aliev)") == "ilham aliev aliev"
+    assert norm("Ölüm Yaşar-Türk") == "olum yasar turk"
+    assert norm("  ") == ""
+
+
 def test_packaged_table_loads() -> None:
     ix = leader_index()
     assert ix.country("Emmerson Mnangagwa") == ("ZWE", True)

@@ -52,6 +52,9 @@ late ex
 """
 _TITLES = frozenset(_TITLE_TEXT.split())
 _SEP = re.compile(r"[\s\-‐‑‒–—]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_PUNCT = re.compile(r"[.,\"“”()]")
+_YE = re.compile(r"(?<=[aeiou])ye")
 
 
 def norm(name: str) -> str:
@@ -61,10 +64,13 @@ def norm(name: str) -> str:
     >>> norm("Jean-Bertrand  ARISTIDE's")
     'jean bertrand aristide'
     """
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
-    s = re.sub(r"['’]s$", "", s.strip())
-    s = re.sub(r"[.,\"“”()]", " ", s).replace("’", "'")
+    if name.isascii():  # no decomposition, no combining mark: NFKD leaves it as it is
+        s = name.casefold()
+    else:
+        s = unicodedata.normalize("NFKD", name)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+    s = _POSSESSIVE.sub("", s.strip())
+    s = _PUNCT.sub(" ", s).replace("’", "'")
     return " ".join(_romanisation(w) for w in _SEP.split(s) if w)
 
 
@@ -73,9 +79,13 @@ def _romanisation(word: str) -> str:
     Factbook (BGN/PCGN, German-style "-ow") and news wires: е after a vowel written "ye" or
     "e" ("Akayev"/"Akaev", "Nazarbayev"/"Nazarbaev"), final -ов as "-ov" or "-ow"
     ("Berdimuhamedov"/"Berdimuhamedow"), final -ий as "-iy" or "-y" ("Dmitriy"/"Dmitry")."""
-    word = re.sub(r"(?<=[aeiou])ye", "e", word)
-    word = re.sub(r"ow$", "ov", word)
-    return re.sub(r"iy$", "y", word)
+    if "ye" in word:
+        word = _YE.sub("e", word)
+    if word.endswith("ow"):
+        word = word[:-2] + "ov"
+    if word.endswith("iy"):
+        word = word[:-2] + "y"
+    return word
 
 
 @dataclass(slots=True)
