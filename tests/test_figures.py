@@ -324,3 +324,41 @@ def test_russian_counted_noun_after_a_qualifier(analyse, stage, text, counted, q
     stage(a)
     (f,) = a.figures
     assert (f.counted, f.qualifier) == (counted, qualifier)
+
+
+def test_span_index_answers_as_the_scan() -> None:
+    from newswatch.stages.figures import FigureFinder, _SpanIndex
+
+    spans = [(40, 52), (3, 9), (10, 11), (20, 60), (70, 71)]
+    idx = _SpanIndex(spans)
+    assert idx.touches(5, 7) and idx.touches(8, 12) and idx.touches(55, 65)  # inside, overlaps
+    assert not idx.touches(0, 3) and not idx.touches(11, 20) and not idx.touches(60, 70)
+    assert idx.touches(15, 15) is FigureFinder._inside(spans, 15, 15)  # empty: the scan decides
+    for s in range(0, 75):
+        for e in range(s, 75):
+            assert idx.touches(s, e) == FigureFinder._inside(spans, s, e), (s, e)
+    assert not _SpanIndex([]).touches(1, 2)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_gated_block_patterns_find_what_the_patterns_find(lang: str) -> None:
+    from newswatch.stages import figures as F
+
+    finder = F.FigureFinder()
+    texts = [
+        "Call (202) 456-1111 or +1 202.456.1111 at 9:30 a.m., 24/7, on July 1-3 and July 4 to 5, "
+        "see www.whitehouse.gov or whitehouse.gov/briefing, a G7 summit in '21, up +3.5%.",
+        "Звоните 8 495 123-45-67 в 10:00, с 18 на 19 апреля и 1–2 мая, сайт kremlin.ru/events, +2,5.",
+        "No numbers here at all.", "1 2 3", "",
+    ]
+    day_re, day_gate = finder._day_ranges[lang]
+    for text in texts:
+        gated = F.FigureFinder._blocked_spans(finder, Article(text=text, origin="t", language=lang))
+        plain = [(m.start(), m.end()) for rx, _ in F._BLOCK_RES for m in rx.finditer(text)]
+        plain += [(m.start(), m.end()) for m in day_re.finditer(text)]
+        assert gated == plain
+        for rx, gate in [*F._BLOCK_RES, (day_re, day_gate)]:
+            if gate is not None and rx.search(text):
+                assert gate.search(text)
+    assert (0, 0) not in [(m.start(), m.end()) for rx, _ in F._BLOCK_RES for m in rx.finditer(texts[0])]
+    assert F._BLOCK_RES[0][0].search(texts[0]).group() == "(202) 456-1111"
