@@ -334,7 +334,7 @@ def test_span_index_answers_as_the_scan() -> None:
     assert idx.touches(5, 7) and idx.touches(8, 12) and idx.touches(55, 65)  # inside, overlaps
     assert not idx.touches(0, 3) and not idx.touches(11, 20) and not idx.touches(60, 70)
     assert idx.touches(15, 15) is FigureFinder._inside(spans, 15, 15)  # empty: the scan decides
-    for s in range(0, 75):
+    for s in range(75):
         for e in range(s, 75):
             assert idx.touches(s, e) == FigureFinder._inside(spans, s, e), (s, e)
     assert not _SpanIndex([]).touches(1, 2)
