@@ -511,6 +511,14 @@ def test_text_words_fold_each_word_also_when_folding_changes_the_length():
     assert [(w.start, w.end) for w in words] == [(0, 3), (4, 10), (11, 13), (14, 21)]
 
 
+def test_text_words_of_a_text_without_cyrillic_are_slices_of_its_folded_form():
+    words = text_words("The U.S. and NATO’s Élysée allies", {(0, 3): "the"})
+    assert [tuple(w) for w in words] == [
+        (0, 3, "The", "the", ""), (4, 5, "U", "u", ""), (6, 7, "S", "s", ""), (9, 12, "and", "and", ""),
+        (13, 17, "NATO", "nato", ""), (18, 19, "s", "s", ""), (20, 26, "Élysée", "élysée", ""),
+        (27, 33, "allies", "allies", "")]
+
+
 def test_text_words_give_a_lemma_only_to_a_cyrillic_word_a_token_covers():
     text = "Встреча с Ёлкиным in Moscow"
     words = text_words(text, {(10, 17): "Ёлкин", (21, 27): "moscow"})
