@@ -362,3 +362,13 @@ def test_gated_block_patterns_find_what_the_patterns_find(lang: str) -> None:
                 assert gate.search(text)
     assert (0, 0) not in [(m.start(), m.end()) for rx, _ in F._BLOCK_RES for m in rx.finditer(texts[0])]
     assert F._BLOCK_RES[0][0].search(texts[0]).group() == "(202) 456-1111"
+
+
+def test_glued_spans_are_the_glued_patterns_matches() -> None:
+    from newswatch.stages.figures import _GLUED_RE, _glued_spans
+
+    text = "G7 and COVID-19 in 5G, 1st, a--1, x‑2y, ab12cd, 1a2b, 12_3, Су-57, ²3, MiG-29s, 2021"
+    assert _glued_spans(text) == [m.span() for m in _GLUED_RE.finditer(text)]
+    assert [text[a:b] for a, b in _glued_spans(text)] == [
+        "G7", "D-19", "5G", "1s", "x‑2", "b12", "1a", "2b", "у-57", "²3", "G-29"]
+    assert _glued_spans("") == [] and _glued_spans("2021 and 7") == []
