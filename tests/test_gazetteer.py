@@ -276,3 +276,11 @@ def test_name_index_answers_as_its_dict() -> None:
     blob = idx.to_blob()
     with pytest.raises(ValueError, match="inconsistent"):
         NameIndex.from_blob((blob[0], blob[1], blob[2] + b"x", *blob[3:]))
+
+
+def test_a_capital_keeps_its_code_when_looked_up_again(gaz: Gazetteer) -> None:
+    first = {c.entry.country_code: c.entry for c in gaz.lookup_cities("kabul")}
+    again = {c.entry.country_code: c.entry for c in gaz.lookup_cities("kabul")}
+    assert first["AF"].feature_code == again["AF"].feature_code == "PPLC"
+    assert first == again and first["AF"] is not again["AF"]  # equal entries, made afresh
+    assert [c.entry.feature_code for c in gaz.lookup_cities("kherson") if c.entry.country_code == "UA"] == [None]

@@ -125,3 +125,15 @@ def test_a_nationality_word_the_ner_took_for_a_place_name_is_read_as_the_word(ru
     got = kinds(a)
     assert got[country] == [(word, "adjective")]
     assert all(p.resolved for p in a.places)
+
+
+def test_people_heads_are_read_once_per_table_and_again_when_it_grows() -> None:
+    from newswatch.stages.geocode import _people_heads
+
+    table = {"russian": "RU", "south korean": "KR", "papua new guinean": "PG", " ": "XX"}
+    assert _people_heads(table) == (frozenset({"russian", "south", "papua"}), 3)
+    assert _people_heads(table)[0] is _people_heads(table)[0]  # computed once
+    table["afghan"] = "AF"
+    assert _people_heads(table) == (frozenset({"russian", "south", "papua", "afghan"}), 3)
+    assert _people_heads({"british": "GB"}) == (frozenset({"british"}), 1)
+    assert _people_heads({}) == (frozenset(), 1)

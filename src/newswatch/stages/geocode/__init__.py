@@ -498,6 +498,22 @@ class PeopleMention:
     country: str
 
 
+#: :func:`_people_heads` of each table seen: id -> (table, its size, first words, longest).
+_PEOPLE_HEADS: dict[int, tuple[dict[str, str], int, frozenset[str], int]] = {}
+
+
+def _people_heads(table: dict[str, str]) -> tuple[frozenset[str], int]:
+    """The first words of ``table``'s words and its longest word in tokens (at most
+    :data:`PEOPLE_MAX_TOKENS`), computed once per table (a table of a thousand words is read
+    for every article) and again when its size changes."""
+    got = _PEOPLE_HEADS.get(id(table))
+    if got is None or got[0] is not table or got[1] != len(table):
+        heads = frozenset(k.split()[0] for k in table if k.strip())
+        longest = min(PEOPLE_MAX_TOKENS, max((len(k.split()) for k in table), default=1))
+        got = _PEOPLE_HEADS[id(table)] = (table, len(table), heads, longest)
+    return got[2], got[3]
+
+
 def people_mentions(article: Article, table: dict[str, str],
                     taken: list[tuple[int, int]]) -> list[PeopleMention]:
     """Nationality adjectives and demonyms of the article's text, each with its country.
@@ -527,14 +543,15 @@ def people_mentions(article: Article, table: dict[str, str],
     toks, text, out = article.tokens, article.text, []
     english = article.language == "en"
     # the first words of the table's words: most tokens are ruled out by one look-up
-    heads = {k.split()[0] for k in table if k.strip()}
-    longest = min(PEOPLE_MAX_TOKENS, max((len(k.split()) for k in table), default=1))
+    heads, longest = _people_heads(table)
     i = 0
     while i < len(toks):
+        if english and not toks[i].text[:1].isupper():
+            i += 1
+            continue
         word = toks[i].text.replace("-", " ").split()
         head = fold(word[0]) if word else ""
-        if (english and not toks[i].text[:1].isupper()) or not (
-                head in heads or head[:-1] in heads or fold(toks[i].lemma) in heads):
+        if not (head in heads or head[:-1] in heads or fold(toks[i].lemma) in heads):
             i += 1
             continue
         hit: tuple[int, str] | None = None
@@ -878,21 +895,21 @@ def _drop_namesake_divisions(cands: list[Candidate], norm: str = "") -> list[Can
     is; "New York" (the state's own name, an alternate name of New York City) keeps the state
     as a candidate, for the ranking to decide.
     """
-    def namesake(c: Candidate, division: GazetteerEntry) -> bool:
-        return c.primary or (bool(norm) and normalize(division.name) != norm)
-
     cities = [c for c in cands if c.entry.kind == "city"]
     if not cities:
         return cands
     out = []
     for c in cands:
         e = c.entry
-        if e.kind.startswith("admin") and any(
-            namesake(x, e) and x.entry.country_code == e.country_code and x.entry.admin1 == e.admin1
-            and x.entry.population >= CITY_NAMESAKE_SHARE * e.population
-            for x in cities
-        ):
-            continue
+        if e.kind.startswith("admin"):
+            # a city x is the division's namesake when x.primary or when this holds
+            other_name = bool(norm) and normalize(e.name) != norm
+            if any(
+                (x.primary or other_name) and x.entry.country_code == e.country_code
+                and x.entry.admin1 == e.admin1 and x.entry.population >= CITY_NAMESAKE_SHARE * e.population
+                for x in cities
+            ):
+                continue
         out.append(c)
     return out
 

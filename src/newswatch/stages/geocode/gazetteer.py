@@ -847,6 +847,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
+#: How many records' capital test :meth:`Gazetteer._city_entry` keeps.
+CITY_CAPITALS_KEPT = 100_000
+
+
 class Gazetteer:
     """Name index over countries, the supplement and GeoNames cities500.
 
@@ -870,6 +874,8 @@ class Gazetteer:
         self._abbreviations: dict[str, int] = {}  # normalised "calif" -> admin record
         self._capitals: set[tuple[str, str]] = set()
         self._admin1_codes: dict[str, int] | None = None  # see _admin_by_code
+        #: whether a city record is a capital (see _city_entry), by record, as found so far
+        self._city_capital: dict[int, bool] = {}
         self.load_seconds = 0.0
         self.stats: dict[str, int] = {}
 
@@ -1156,7 +1162,12 @@ class Gazetteer:
         t = self._cities
         cc = t.cc[2 * i : 2 * i + 2].strip()
         name = t.names[i]
-        code = "PPLC" if (cc, normalize(name)) in self._capitals else None
+        capital = self._city_capital.get(i)
+        if capital is None:  # a run looks the same towns up again and again: normalised once
+            if len(self._city_capital) >= CITY_CAPITALS_KEPT:
+                self._city_capital.clear()
+            capital = self._city_capital[i] = (cc, normalize(name)) in self._capitals
+        code = "PPLC" if capital else None
         return GazetteerEntry(
             key=f"geonames:{t.gid[i]}",
             name=name,
