@@ -551,3 +551,15 @@ def test_idiom_spans_equal_the_full_patterns_matches():
         assert list(_phrase_spans(rx, text)) == [m.span() for m in rx.finditer(text)]
     spans = [s for rx in load_lexicon("en").idioms for s in _phrase_spans(rx, text)]
     assert [text[a:b] for a, b in spans][:2] == ["as they say", "AS  THEY\nSAY"]
+
+
+def test_label_matches_are_the_label_patterns_matches_line_by_line() -> None:
+    from newswatch.stages.quotes.turns import _LABEL_RE, label_matches
+
+    text = ("THE PRESS SECRET\\nMS. PSAKI: Good afternoon.\\nQ Thanks. Mr. Smith: one thing: two.\\n"
+            "Vladimir Putin:\\nNo colon here. Иван Петров: ответ\\nA: yes")
+    text = text.replace("\\n", "\n")
+    got = [(m.span(), m.group("label")) for m in label_matches(text)]
+    assert got == [(m.span(), m.group("label")) for m in _LABEL_RE.finditer(text)]
+    assert [label for _, label in got] == ["MS. PSAKI", "Mr. Smith", "Vladimir Putin", "Иван Петров", "A"]
+    assert label_matches("") == [] and label_matches("talks at 10:30, then a list: a, b") == []

@@ -286,6 +286,7 @@ class _Doc:
     segments: list[QuotedSegment] = field(default_factory=list)
     blocks: list[tuple[int, int]] = field(default_factory=list)
     idioms: list[tuple[int, int]] = field(default_factory=list)
+    _qualified_datelines: list[tuple[int, int]] | None = None
 
     @classmethod
     def build(cls, article: Article, lex: _Lexicon) -> _Doc:
@@ -297,6 +298,13 @@ class _Doc:
     @property
     def article(self) -> Article:
         return self.view.article
+
+    @property
+    def qualified_datelines(self) -> list[tuple[int, int]]:
+        """``dateline_spans(text, qualified=True)`` of the article, found once."""
+        if self._qualified_datelines is None:
+            self._qualified_datelines = dateline_spans(self.article.text, qualified=True)
+        return self._qualified_datelines
 
     @property
     def tokens(self) -> list[Token]:
@@ -849,7 +857,7 @@ def _past_dateline(doc: _Doc, subj: int) -> int | None:
     hung on it as an apposition), the first nominal dependent of it after the dateline; None
     when there is none (a dateline tells where the story was filed, it never speaks)."""
     t = doc.tokens[subj]
-    span = next(((a, b) for a, b in dateline_spans(doc.article.text, qualified=True) if a <= t.start < b), None)
+    span = next(((a, b) for a, b in doc.qualified_datelines if a <= t.start < b), None)
     if span is None:
         return subj
     return next((c for c in doc.children[subj] if doc.tokens[c].start >= span[1]
@@ -858,7 +866,7 @@ def _past_dateline(doc: _Doc, subj: int) -> int | None:
 
 def _rank_entities(doc: _Doc, subj: int, exclude: tuple[int, int]) -> tuple[int, EntityMention] | None:
     best: tuple[int, int, EntityMention] | None = None
-    datelines = dateline_spans(doc.article.text, qualified=True)
+    datelines = doc.qualified_datelines
     for i in doc.subtree(subj):
         t = doc.tokens[i]
         if exclude[0] <= t.start < exclude[1] or any(a <= t.start < b for a, b in datelines):
@@ -955,7 +963,7 @@ class _Resolver:
                 and m.label in ("GPE", "NORP") and m.country)
             named = self.ante.title(st.start, title, countries)
             if named is not None and not any(a <= named.offset < b
-                                             for a, b in dateline_spans(doc.article.text, qualified=True)):
+                                             for a, b in doc.qualified_datelines):
                 # never the dateline's place: it tells where the story was filed
                 return _Speaker(named.canonical, st.start, st.end, "resolved")
         if ranked and ranked[1].label == "ORG":
@@ -993,7 +1001,7 @@ class _Resolver:
         return _Speaker(None, None, None, "skip")
 
     def _from_span_entities(self, start: int, end: int, content: tuple[int, int]) -> _Speaker:
-        datelines = dateline_spans(self.doc.article.text, qualified=True)
+        datelines = self.doc.qualified_datelines
         for e in self.doc.entities_in(start, end):
             if e.label in _ACTOR_LABELS and not (content[0] <= e.start < content[1]) \
                     and not any(a <= e.start < b for a, b in datelines):

@@ -189,6 +189,27 @@ def _paragraphs(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+def label_matches(text: str) -> list[re.Match[str]]:
+    """The matches of ``_LABEL_RE.finditer(text)``, searched only in the lines that hold a colon.
+
+    A label lies inside one line (its characters exclude the line break) and ends with a
+    colon, so a line without one holds none; a line is searched with the whole text around it
+    (``finditer`` with ``pos`` and ``endpos``: the look-behinds see the text before the line,
+    the look-ahead after the colon its line break). The pattern opens with look-behinds the
+    regex engine tries at every position, which a text without colons in most of its lines
+    then skips.
+    """
+    out: list[re.Match[str]] = []
+    colon = text.find(":")
+    while colon >= 0:
+        start = text.rfind("\n", 0, colon) + 1
+        end = text.find("\n", colon)
+        end = len(text) if end < 0 else end + 1
+        out.extend(_LABEL_RE.finditer(text, start, end))
+        colon = text.find(":", end)
+    return out
+
+
 def find_turns(text: str, entities: Sequence[EntityMention], titles: frozenset[str] = frozenset()) -> list[Turn]:
     """Speaker turns of ``text`` in order (empty when it is not a transcript).
 
@@ -202,12 +223,13 @@ def find_turns(text: str, entities: Sequence[EntityMention], titles: frozenset[s
         Turns sorted by position; a turn's paragraphs never include the next label.
     """
     labels: list[_Label] = []
-    for m in _LABEL_RE.finditer(text):
+    for m in label_matches(text):
         lab = _label(text, m, entities, titles)
         if lab is not None:
             labels.append(lab)
-    for m in _Q_LINE_RE.finditer(text):
-        labels.append(_Label(m.start(), m.start() + 1, m.end(), None, None, None, True, False))
+    if "Q" in text:  # every match holds a "Q"; the pattern's look-behind is tried at every position
+        for m in _Q_LINE_RE.finditer(text):
+            labels.append(_Label(m.start(), m.start() + 1, m.end(), None, None, None, True, False))
     labels.sort(key=lambda x: x.start)
     if sum(not x.interviewer for x in labels) < MIN_TURNS:
         return []
