@@ -331,8 +331,11 @@ class EventCoder:
                 entries = lex.lookup(v.text(i), cls)
             if not entries and cls == "VERB" and pos == "VERB" and v.lang == "en":
                 entries = lex.lookup(v.text(i), cls)
-                for form in sorted(self._regular_lemmas(i)):
-                    entries = entries or lex.lookup(form, cls)
+                if not entries:  # the first regular base form with entries
+                    for form in sorted(self._regular_lemmas(i)):
+                        entries = lex.lookup(form, cls)
+                        if entries:
+                            break
             local = [e for e in entries if self._local_ok(i, e)]
             if local:
                 out.append(Candidate(i, cls, local))
