@@ -364,13 +364,14 @@ def _english_rules():
 
 
 def _candidates(rules, text: str, gated: bool) -> list[tuple]:
-    saved = rules.gates
+    saved = rules.gates, rules.barriers
     if not gated:
         rules.gates = [()] * len(rules.patterns)
+        rules.barriers = [None] * len(rules.patterns)
     try:
         return [(c.start, c.end, c.kind, c.groups, c.rank) for c in rules.candidates(text)]
     finally:
-        rules.gates = saved
+        rules.gates, rules.barriers = saved
 
 
 def test_every_gated_pattern_matches_with_its_gate_on_written_phrases():
@@ -570,3 +571,25 @@ def test_russian_weekday_after_s_do_za(analyse, stage, text, span, value, mod):
     stage(a)
     got = [(t.text, t.value, t.mod) for t in a.timexes]
     assert (span, value, mod) in got, got
+
+
+def test_segment_finditer_finds_the_patterns_matches_between_barriers():
+    from newswatch.stages.timexes import segment_finditer
+
+    rules = _english_rules()
+    texts = [
+        "For three years; the next 30 days (in March) and, in 2019, two-week talks: several "
+        "months later in Sept. 2020's plan, \"in 2021\" and 30 days' notice, the past 12 months.",
+        "in\nMarch, in 2019-20, in 2019's, in 2020.5 and 7 weeks—in April; several years… in 1999",
+        "", "no dates here", ";;;", "in 2019",
+    ]
+    barred = [rank for rank, b in enumerate(rules.barriers) if b is not None]
+    assert barred == [14, 15, 21, 23]
+    for text in texts:
+        for rank in barred:
+            rx, gate, barrier = rules.patterns[rank][1], rules.gates[rank][0], rules.barriers[rank]
+            assert [(m.span(), m.groupdict()) for m in segment_finditer(rx, gate, barrier, text)] == \
+                [(m.span(), m.groupdict()) for m in rx.finditer(text)], (rank, text)
+    spans = [m.group() for m in segment_finditer(rules.patterns[15][1], rules.gates[15][0],
+                                                  rules.barriers[15], texts[0])]
+    assert spans == ["in 2019", "in 2021"]

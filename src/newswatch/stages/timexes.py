@@ -273,6 +273,40 @@ class Context:
         return {"past": -1, "future": 1, "futurate": 1}.get(self.tense or "", 0)
 
 
+def segment_finditer(rx: re.Pattern[str], gate: re.Pattern[str], barrier: re.Pattern[str],
+                     text: str) -> list[re.Match[str]]:
+    """The matches of ``rx.finditer(text)``, searched only in the stretches of ``text`` between
+    two ``barrier`` characters that hold a match of ``gate``.
+
+    Args:
+        rx: the pattern.
+        gate: a part of every match of ``rx`` (a regex that finds something inside each
+            match; its matches hold no barrier character).
+        barrier: characters no match of ``rx`` holds, no word characters, none that a
+            look-ahead of ``rx`` reads.
+        text: the text.
+
+    Returns:
+        The same matches, in the same order: a match lies inside one stretch, which holds its
+        gate; the stretch is searched with ``pos`` and ``endpos``, so the look-behinds and
+        word boundaries at its start read the text before it, and at its end the look-aheads
+        and word boundaries see an end of text where the text has a barrier character, which
+        they treat alike.
+    """
+    stops = [m.start() for m in barrier.finditer(text)]
+    out: list[re.Match[str]] = []
+    done = -1  # the stretch searched last, by the index of its closing barrier
+    for g in gate.finditer(text):
+        k = bisect.bisect_right(stops, g.start())
+        if k == done:
+            continue
+        done = k
+        start = stops[k - 1] + 1 if k else 0
+        end = stops[k] if k < len(stops) else len(text)
+        out.extend(rx.finditer(text, start, end))
+    return out
+
+
 class TimexRules:
     """Compiled patterns for one language plus the resolver.
 
@@ -303,6 +337,11 @@ class TimexRules:
         self.gates: list[tuple[re.Pattern[str], ...]] = [
             tuple(re.compile(g) for g in gs)
             for gs in (self._english_gates() if lang == "en" else [()] * len(self.patterns))]
+        #: Per pattern, the characters none of its matches holds, or None (see
+        #: :func:`segment_finditer`).
+        self.barriers: list[re.Pattern[str] | None] = [
+            re.compile(b) if b else None
+            for b in (self._english_barriers() if lang == "en" else [None] * len(self.patterns))]
         sig = _phrase(lexicon["signals"])
         self._signal_re = re.compile(rf"(?:^|[\s(«\"“])(?P<sig>{sig})\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -411,6 +450,24 @@ class TimexRules:
         gates[25] = (r"\d\s*(?i:[ap]\.m\.|[ap]m\b)",)  # "{h}\s*(?P<ap>...)"
         return gates
 
+    @staticmethod
+    def _english_barriers() -> list[str | None]:
+        """The barrier of each English pattern (in :meth:`_english`'s order), or None.
+
+        A barrier is a class of characters that are no word characters, that no match of the
+        pattern holds and that none of its look-aheads reads (a look-ahead that fails on the
+        character fails at the end of the text as well), so a match lies between two of them
+        and :func:`segment_finditer` may search only the stretches between them that hold its
+        gate. Given for the patterns that match in many texts, whose gates are then found in
+        most texts but in few of their clauses.
+        """
+        barriers: list[str | None] = [None] * 26
+        barriers[14] = r"[,;:!?\"“”()\[\]/…—–'’-]"  # "in March": words, white space, "Sept."
+        barriers[15] = r"[;:!?\"“”()\[\]/…—–’]"  # "in 2019": its look-ahead reads ' , . -
+        barriers[21] = r"[,;:!?\"“”()\[\]/…—–'’]"  # "the next 30 days", "two-week"
+        barriers[23] = r"[,.;:!?\"“”()\[\]/…—–'’-]"  # "several months"
+        return barriers
+
     def _russian(self) -> list[tuple[str, re.Pattern[str]]]:
         lx = self.lex
         mon = rf"(?P<month>{_alt(lx['months'])})(?![а-яё])"
@@ -486,7 +543,9 @@ class TimexRules:
         not match. Searching for a gate is far cheaper than running the pattern, which starts
         with optional words and is tried at every position (1.2 -> 0.5 CPU s over the 250
         texts of ``benchmarks/bench_ingest.py``; gates for 24 of the 26 patterns instead of
-        13, 0.63 -> 0.46 s). A pattern with two gates is run where both find something.
+        13, 0.63 -> 0.46 s). A pattern with two gates is run where both find something; a
+        pattern with a barrier (:attr:`barriers`) only in the stretches between barrier
+        characters that hold its gate (:func:`segment_finditer`; 0.46 -> 0.40 s).
         """
         found: list[Candidate] = []
         opened: dict[re.Pattern[str], bool] = {}  # a gate shared by several patterns: searched once
@@ -500,7 +559,9 @@ class TimexRules:
                     break
             if shut:
                 continue
-            for m in rx.finditer(text):
+            barrier = self.barriers[rank]
+            found_by = rx.finditer(text) if barrier is None else segment_finditer(rx, gates[0], barrier, text)
+            for m in found_by:
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}
                 s, e = (m.start("t"), m.end("t")) if "t" in groups else (m.start(), m.end())
                 if s < e and self._plausible(kind, groups):
