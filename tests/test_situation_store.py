@@ -153,7 +153,7 @@ def test_migration_0003_keeps_existing_rows(tmp_path) -> None:
 
 
 def test_keyed_people_answer_what_the_name_and_surname_queries_select(tmp_path) -> None:
-    """The identity look-ups of one article (``_KeyedPeople``: one read, indexed by key) give
+    """The identity look-ups of one article (``_KeyedPeople``: one read for all of them) give
     the rows, in the order, that the per-look-up queries ``_q_same_name`` and
     ``_q_same_surname`` select, the article's own entities last, for every key the article's
     entities have (the only keys it is asked about)."""

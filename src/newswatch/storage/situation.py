@@ -143,17 +143,11 @@ def _q_same_surname() -> sa.Select[Any]:
                                      e.name_key.is_not(None), e.id != sa.bindparam("self_id"))
 
 
-#: The ``entity`` columns :class:`_KeyedPeople` reads of the entities it looks up: what a
-#: look-up compares and the identity root (:func:`_root`); not the labels and aliases (JSON).
-_PEOPLE_COLUMNS = ("id", "label", "name_key", "surname_key", "identity_id")
-
-
 @cache
 def _q_keyed_people() -> sa.Select[Any]:
-    """The :data:`_PEOPLE_COLUMNS` of the PERSON entities whose name key is one of ``:nks`` or
-    whose surname key is one of ``:sks``."""
+    """PERSON entities whose name key is one of ``:nks`` or whose surname key is one of ``:sks``."""
     e = t.entity.c
-    return sa.select(*[e[c] for c in _PEOPLE_COLUMNS]).where(e.label == "PERSON", sa.or_(
+    return sa.select(t.entity).where(e.label == "PERSON", sa.or_(
         e.name_key.in_(sa.bindparam("nks", expanding=True)),
         e.surname_key.in_(sa.bindparam("sks", expanding=True))))
 
@@ -251,9 +245,7 @@ class _KeyedPeople:
     """The identity look-ups of one article's entities (:func:`_link_identity`): the PERSON
     entities with a name key or a surname key, read once, on the first look-up, for every key
     the article's entities have (``rows`` with ``changes``). Entities of the article are taken
-    from ``rows`` (which the caller keeps as its loop leaves them), the others as read (only the
-    columns a look-up compares and :func:`_root` reads: :data:`_PEOPLE_COLUMNS`), indexed by
-    name key and by surname key once instead of scanned on every look-up."""
+    from ``rows`` (which the caller keeps as its loop leaves them), the others as read."""
 
     def __init__(self, conn: Connection, rows: Mapping[int, StoredRow],
                  changes: Mapping[int, Mapping[str, Any]]) -> None:
@@ -261,8 +253,6 @@ class _KeyedPeople:
         self._rows = rows
         self._changes = changes
         self._others: list[StoredRow] | None = None
-        self._by_name: dict[str, list[StoredRow]] = {}
-        self._by_surname: dict[str, list[StoredRow]] = {}  # those with a name key only
 
     def _read(self) -> list[StoredRow]:
         if self._others is None:
@@ -280,31 +270,14 @@ class _KeyedPeople:
                     for r in self._conn.execute(_q_keyed_people(), {"nks": nk_chunk, "sks": sk_chunk}).mappings():
                         found[int(r["id"])] = r
             self._others = [r for i, r in sorted(found.items()) if i not in self._rows]
-            for other in self._others:  # in id order, as the scan of candidates() met them
-                if other["label"] != "PERSON":
-                    continue
-                if other["name_key"] is not None:
-                    self._by_name.setdefault(other["name_key"], []).append(other)
-                    if other["surname_key"] is not None:
-                        self._by_surname.setdefault(other["surname_key"], []).append(other)
         return self._others
 
     def candidates(self, self_id: int, *, nk: str | None = None, sk: str | None = None) -> list[StoredRow]:
         """PERSON entities other than ``self_id`` whose name key is ``nk``; or, with ``sk``,
         whose surname key is ``sk`` and that have a name key (what :func:`_q_same_name` and
-        :func:`_q_same_surname` select): the entities read first, in id order, then the
-        article's own."""
-        others = self._read()
-        if nk is not None and sk is not None:  # either key: every entity read is looked at
-            pool: Sequence[StoredRow] = others
-        elif nk is not None:
-            pool = self._by_name.get(nk, ())
-        elif sk is not None:
-            pool = self._by_surname.get(sk, ())
-        else:
-            return []
+        :func:`_q_same_surname` select)."""
         out = []
-        for r in (*pool, *self._rows.values()):
+        for r in (*self._read(), *self._rows.values()):
             if r["label"] != "PERSON" or r["id"] == self_id:
                 continue
             if (nk is not None and r["name_key"] == nk) or (
