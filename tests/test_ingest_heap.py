@@ -65,3 +65,41 @@ def test_ingest_stores_with_its_start_up_heap_frozen_and_thaws_it(
     assert thresholds and all(t == (10_000, *before[1:]) for t in thresholds)
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
+
+
+def test_ingest_opens_its_store_without_collecting_and_collects_again_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the store (imports, metadata, a fresh file's migrations: all kept) runs with the
+    collector off; it is on again for the loop, and when the open fails."""
+    import importlib
+
+    cli_ingest = importlib.import_module("newswatch.cli.ingest")  # the module, not the command
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": TEXT, "language": "en"}) + "\n", encoding="utf-8")
+    monkeypatch.setattr(budget, "analyser", lambda settings: (lambda article: article))
+    during: list[bool] = []
+    opened = cli_ingest.open_store
+
+    def spy_open(url: str) -> Store:
+        during.append(gc.isenabled())
+        return opened(url)
+
+    looping: list[bool] = []
+    save_many = Store.save_many
+
+    def spy_save(self: Store, articles: list[Article]) -> Any:
+        looping.append(gc.isenabled())
+        return save_many(self, articles)
+
+    monkeypatch.setattr(cli_ingest, "open_store", spy_open)
+    monkeypatch.setattr(Store, "save_many", spy_save)
+    assert gc.isenabled()
+    res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "n.sqlite"), "--no-progress", str(data)])
+    assert res.exit_code == 0, res.output
+    assert during == [False] and looping == [True] and gc.isenabled()
+    with Store.open(f"sqlite:///{tmp_path / 'n.sqlite'}") as s:
+        assert s.article_ids() == ["a"]
+    # a database that cannot be opened: exit 3, and the collector is on again
+    res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "missing" / "n.sqlite"),
+                                   "--no-progress", str(data)])
+    assert res.exit_code == 3 and during == [False, False] and gc.isenabled()

@@ -110,3 +110,44 @@ def test_open_retries_a_locked_fresh_file(tmp_path, monkeypatch):
     with Store.open(f"sqlite:///{tmp_path / 'new.sqlite'}") as s:
         assert s.counts()["article"] == 0
     assert calls["n"] == 2
+
+
+def test_packaged_heads_are_alembics_heads() -> None:
+    from newswatch.storage.migrate import head_revisions, packaged_heads
+
+    assert packaged_heads() == frozenset(head_revisions())
+    assert packaged_heads() == frozenset({script_directory().get_current_head()})
+
+
+def test_recorded_revisions_read_what_alembic_reads(tmp_path: Path) -> None:
+    from newswatch.storage.migrate import current_revisions, recorded_revisions
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    with engine.connect() as conn:
+        assert recorded_revisions(conn) == () == current_revisions(conn)
+    engine.dispose()
+    Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite'}").close()
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    with engine.connect() as conn:
+        assert recorded_revisions(conn) == current_revisions(conn) == tuple(script_directory().get_heads())
+    engine.dispose()
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """Alembic (with Mako and Pygments) is imported only when a migration may be due: a fresh
+    file is migrated with it, a file at head is opened without it."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    probe = ("import sys; from newswatch.storage import Store; Store.open(sys.argv[1]).close(); "
+             "print(sorted(m for m in ('alembic', 'mako', 'pygments') if m in sys.modules))")
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = {**__import__("os").environ, "PYTHONPATH": src}
+    first = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split("\n")[0] == "['alembic', 'mako', 'pygments']"  # the fresh file was migrated
+    again = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.split("\n")[0] == "[]"
+    with sqlite3.connect(tmp_path / "store.sqlite") as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (script_directory().get_current_head(),)]

@@ -80,3 +80,15 @@ def test_signatures_and_bands_are_datasketchs_without_importing_it(shared_dir) -
              "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_shingles_are_the_folded_words_joined_by_spaces_in_utf8() -> None:
+    # five-word windows of the folded words (ё as е), each joined by one space, UTF-8 encoded
+    assert dedup.shingles("Ёж ел ЁЛКУ, в лесу\nсегодня.") == {
+        "еж ел елку в лесу".encode(), "ел елку в лесу сегодня".encode()}
+    assert dedup.shingles("Ära één deux trois quatre") == {"ära één deux trois quatre".encode()}
+    assert dedup.shingles("Один два три четыре") == {"один два три четыре".encode()}  # < 5 words
+    text = " ".join(f"w{i % 7}" for i in range(40))
+    words = text.split()
+    assert dedup.shingles(text) == {" ".join(words[i:i + 5]).encode() for i in range(36)}
+    assert len(dedup.shingles(text)) == 7  # the windows repeat with the period of 7

@@ -150,3 +150,50 @@ def test_migration_0003_keeps_existing_rows(tmp_path) -> None:
         assert tuple(mention) == (1, "ASSAULT", "Taliban", 0, 20)
         assert tuple(count) == (1, False)
         assert [e.type for e in s.load_article("a1").events] == ["ASSAULT"]
+
+
+def test_keyed_people_answer_what_the_name_and_surname_queries_select(tmp_path) -> None:
+    """The identity look-ups of one article (``_KeyedPeople``: one read for all of them) give
+    the rows, in the order, that the per-look-up queries ``_q_same_name`` and
+    ``_q_same_surname`` select, the article's own entities last, for every key the article's
+    entities have (the only keys it is asked about)."""
+    from newswatch.storage import schema as t
+    from newswatch.storage import situation as sit
+    from newswatch.storage.engine import write_transaction
+
+    people = [  # key, label, name key, surname key
+        ("PERSON:A Petrov", "PERSON", "a petrov", "petrov"),
+        ("PERSON:Petrov", "PERSON", None, "petrov"),
+        ("PERSON:B Petrov", "PERSON", "b petrov", "petrov"),
+        ("ORG:A Petrov", "ORG", "a petrov", "petrov"),
+        ("PERSON:A. Petrov", "PERSON", "a petrov", "petrov"),
+        ("PERSON:Petrova", "PERSON", None, "petrov"),  # no name key: never a surname candidate
+        ("PERSON:C Ivanov", "PERSON", "c ivanov", "ivanov"),
+        ("PERSON:Ivanov", "PERSON", None, "ivanov"),
+    ]
+    with Store.open(f"sqlite:///{tmp_path / 'people.sqlite'}") as s, write_transaction(s.engine) as conn:
+        conn.execute(sa.insert(t.entity), [
+            {"key": k, "label": lb, "canonical": k.split(":")[1], "name_key": nk, "surname_key": sk}
+            for k, lb, nk, sk in people])
+        rows = {r["id"]: r for r in conn.execute(sa.select(t.entity)).mappings()}
+        own = {i: r for i, r in rows.items() if r["key"] in ("PERSON:Petrov", "PERSON:A. Petrov")}
+        keyed = sit._KeyedPeople(conn, own, {})
+
+        def ids(found):
+            return [int(r["id"]) for r in found]
+
+        for self_id in own:
+            for nk in ("a petrov",):  # the one name key of the article's entities
+                want = conn.execute(sit._q_same_name(), {"nk": nk, "self_id": self_id}).mappings().all()
+                got = keyed.candidates(self_id, nk=nk)
+                # the query's rows by id, the article's own moved last (as read, then as kept)
+                assert ids(got) == sorted(ids(want), key=lambda i: (i in own, i))
+            want = conn.execute(sit._q_same_surname(), {"sk": "petrov", "self_id": self_id}).mappings().all()
+            assert ids(keyed.candidates(self_id, sk="petrov")) == sorted(ids(want), key=lambda i: (i in own, i))
+        a_dot = next(i for i, r in own.items() if r["key"] == "PERSON:A. Petrov")
+        by_key = {r["key"]: int(r["id"]) for r in rows.values()}
+        assert ids(keyed.candidates(a_dot, nk="a petrov")) == [by_key["PERSON:A Petrov"]]
+        assert ids(keyed.candidates(a_dot, sk="petrov")) == [by_key["PERSON:A Petrov"], by_key["PERSON:B Petrov"]]
+        assert ids(keyed.candidates(by_key["PERSON:Petrov"], sk="petrov")) == [
+            by_key["PERSON:A Petrov"], by_key["PERSON:B Petrov"], a_dot]
+        assert keyed.candidates(a_dot, nk="nobody") == []

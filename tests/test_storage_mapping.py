@@ -165,3 +165,28 @@ def test_items_come_back_equal_from_the_store(store: Store, founding: Article,  
         loaded = store.load_article(a.id)
         for name in ITEM_LISTS:
             assert getattr(loaded, name) == getattr(a, name), (a.id, name)
+
+
+def test_dataclass_lists_become_the_dicts_asdict_makes() -> None:
+    """A list of flat dataclasses (event parties) is stored as ``dataclasses.asdict`` would
+    give them, key order included; a dataclass holding a list or dict is copied deeply, as
+    ``asdict`` copies it."""
+    import dataclasses
+
+    from newswatch.model import EventParty
+    from newswatch.storage.mapping import _to_value
+
+    parties = [EventParty(text="the Kremlin", start=3, end=14, canonical="Russia", entity_key=None,
+                          country="RUS", sector="GOV", how="metonymy")]
+    assert _to_value(parties) == [dataclasses.asdict(p) for p in parties]
+    assert list(_to_value(parties)[0]) == [f.name for f in dataclasses.fields(EventParty)]
+
+    @dataclasses.dataclass
+    class Holder:
+        name: str
+        items: list[int]
+
+    held = [Holder("a", [1, 2])]
+    (out,) = _to_value(held)
+    assert out == {"name": "a", "items": [1, 2]}
+    assert out["items"] is not held[0].items  # a copy, as asdict makes

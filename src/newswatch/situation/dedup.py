@@ -50,11 +50,13 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
     A text shorter than ``k`` words gives one shingle of all its words (or none when empty).
     """
     raw = _WORD_RE.findall(text)
-    folded = {w: fold(w) for w in set(raw)}  # each distinct word folded once
-    words = [folded[w] for w in raw]
+    # each distinct word folded and encoded once; UTF-8 of words joined by a space is the
+    # words' UTF-8 joined by b" "
+    encoded = {w: fold(w).encode("utf-8") for w in set(raw)}
+    words = [encoded[w] for w in raw]
     if len(words) < k:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
+        return {b" ".join(words)} if words else set()
+    return set(map(b" ".join, zip(*[words[i:] for i in range(k)], strict=False)))  # k - 1 fewer windows
 
 
 #: The bands and rows per band of the LSH index: what datasketch's ``MinHashLSH`` picks for
@@ -102,9 +104,14 @@ def signature(text: str) -> np.ndarray:
     if not sh:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     sha1 = hashlib.sha1
-    hv = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in sh]), dtype="<u4")
+    # whole 20-byte digests joined, their first 4 bytes read as one field of each record
+    hv = np.frombuffer(b"".join([sha1(s).digest() for s in sh]), dtype=_DIGEST_HEAD)["head"]
     a, b = _permutations()
     return np.asarray((_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0), dtype=np.uint32)
+
+
+#: A SHA-1 digest (20 bytes) as its first 4 bytes, little-endian, and the rest.
+_DIGEST_HEAD = np.dtype([("head", "<u4"), ("tail", "V16")])
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

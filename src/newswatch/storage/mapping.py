@@ -110,11 +110,28 @@ def _is_bool(hint: Any) -> bool:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
+#: Field names of the dataclasses :func:`_as_dict` has met, by class.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    """``dataclasses.asdict(item)``, without its deep copy when every field value is of a
+    ``_PLAIN`` type (a copy of which is the value itself): the same dict."""
+    cls = type(item)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(item))
+    out = {n: getattr(item, n) for n in names}
+    if all(type(v) in _PLAIN for v in out.values()):
+        return out
+    return dataclasses.asdict(item)
+
+
 def _to_value(value: Any) -> Any:
     """A field value as a column (or JSON) value: lists copied, dataclasses as dicts."""
     if isinstance(value, list):
         return [
-            dataclasses.asdict(v)
+            _as_dict(v)
             if dataclasses.is_dataclass(v) and not isinstance(v, type)
             else v
             for v in value

@@ -17,19 +17,23 @@ Migrations are forward-only: they never drop stored data.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StorageError
 from .engine import SQLITE_BEGIN_OPTION, advisory_lock
+
+if TYPE_CHECKING:  # Alembic (with Mako and Pygments) is imported only when it is used
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 #: PostgreSQL advisory-lock key held while migrating (an arbitrary constant: "nwmigrat" as
 #: ASCII bytes, kept positive); per-article locks use text hashes and are taken only after
@@ -43,6 +47,8 @@ def alembic_config() -> Config:
     Returns:
         A :class:`alembic.config.Config` with ``script_location`` set; no ini file.
     """
+    from alembic.config import Config
+
     location = resources.files("newswatch.storage").joinpath("migrations")
     config = Config()
     config.set_main_option("script_location", str(location))
@@ -51,6 +57,8 @@ def alembic_config() -> Config:
 
 def script_directory() -> ScriptDirectory:
     """The packaged migration scripts (for ``history``, ``heads``...)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -61,10 +69,60 @@ def head_revisions() -> tuple[str, ...]:
 
 def current_revisions(conn: Connection) -> tuple[str, ...]:
     """Revisions recorded in the database's ``alembic_version`` table (empty when new)."""
+    from alembic.runtime.migration import MigrationContext
+
     return tuple(MigrationContext.configure(conn).get_current_heads())
 
 
+#: ``revision = "..."`` and ``down_revision = ...`` lines of a migration script (module level).
+_REVISION_LINE_RE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+@cache
+def packaged_heads() -> frozenset[str] | None:
+    """The newest revision(s) of the packaged migration scripts, read from their
+    ``revision`` and ``down_revision`` lines without importing Alembic (what
+    :func:`head_revisions` answers, about 0.15 CPU s less); None when a script's lines cannot
+    be read that way (then ask Alembic)."""
+    folder = resources.files("newswatch.storage").joinpath("migrations").joinpath("versions")
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("_"):
+            continue
+        found: dict[str, object] = {}
+        for name, value in _REVISION_LINE_RE.findall(entry.read_text(encoding="utf-8")):
+            if name in found:
+                return None
+            try:
+                found[name] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+        rev, down = found.get("revision"), found.get("down_revision", ...)
+        if not isinstance(rev, str) or down is ...:
+            return None
+        revisions.add(rev)
+        if isinstance(down, str):
+            downs.add(down)
+        elif isinstance(down, tuple | list) and all(isinstance(d, str) for d in down):
+            downs.update(down)
+        elif down is not None:
+            return None
+    heads = revisions - downs
+    return frozenset(heads) if heads else None
+
+
+def recorded_revisions(conn: Connection) -> tuple[str, ...]:
+    """What :func:`current_revisions` reads (the ``alembic_version`` rows, empty when the
+    table is missing), with a plain query instead of Alembic's migration context."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return ()
+    return tuple(conn.scalars(sa.text("SELECT version_num FROM alembic_version")))
+
+
 def _known(script: ScriptDirectory, revision: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return script.get_revision(revision) is not None
     except CommandError:
@@ -85,6 +143,13 @@ def upgrade_to_head(engine: Engine) -> bool:
         sqlalchemy.exc.SQLAlchemyError: the database cannot be reached or a migration failed
             (the transaction is rolled back).
     """
+    packaged = packaged_heads()
+    if packaged is not None:  # the common case, at head, answered without Alembic
+        with engine.connect() as conn:
+            if set(recorded_revisions(conn)) == packaged:
+                return False
+    from alembic import command
+
     script = script_directory()
     heads = set(script.get_heads())
     with engine.connect() as conn:

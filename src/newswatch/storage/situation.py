@@ -457,9 +457,9 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
                 best = (sim, int(rid))
     same_article = set(article_revisions) if article_revisions is not None else set(
         conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
-    conn.execute(insert_statement(st.revision_minhash), {
+    execute_many(conn, insert_statement(st.revision_minhash), [{
         "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
-        "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)})
+        "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)}])
     execute_many(conn, insert_statement(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
                                                for i, bucket in enumerate(buckets)])
     if best is None:

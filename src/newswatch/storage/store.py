@@ -874,7 +874,8 @@ class Store:
     def _insert_article(
         conn: Connection, article: Article, source_id: int | None, now: dt.datetime
     ) -> None:
-        conn.execute(insert_statement(t.article), {**_article_row(article, source_id), "first_seen": now})
+        # no id to read back: the DBAPI's executemany path, without SQLAlchemy's work per statement
+        execute_many(conn, insert_statement(t.article), [{**_article_row(article, source_id), "first_seen": now}])
 
     @staticmethod
     def _update_article(conn: Connection, article: Article, source_id: int | None) -> None:
