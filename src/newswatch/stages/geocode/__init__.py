@@ -739,6 +739,78 @@ def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
     return out
 
 
+#: A saint's title opening a name ("St. John", "Saint Mary", "Ste. Anne").
+_SAINT_RE = re.compile(r"(?:St|Ste|Saint|Sainte)\.?\s+[A-Z]")
+#: An English possessive ending ("'s", "’s").
+_POSSESSIVE_RE = re.compile(r"['’]s\b")
+#: Nouns that, with :data:`FACILITY_WORDS`, head a name dedicated to a saint ("St. Mary's
+#: Basilica", "St. Joseph's Academy"): church bodies and institutions.
+_DEDICATION_WORDS = FACILITY_WORDS | frozenset({
+    "academy", "basilica", "clinic", "convent", "infirmary", "institute", "mission",
+    "monastery", "orphanage", "parish", "priory", "seminary",
+})
+#: How many capitalised words after "St. X's" are read for the head noun of a dedication.
+_DEDICATION_MAX_WORDS = 5
+
+
+def _dedication(after: str) -> bool:
+    """True when ``after`` (the text right after "St. X's") is one space and then a run of at
+    most :data:`_DEDICATION_MAX_WORDS` capitalised words, ending at the first word that carries
+    punctuation, that holds a building or institution noun (:data:`_DEDICATION_WORDS`)."""
+    if not after.startswith(" ") or after.startswith("  "):
+        return False
+    for word in after.split()[:_DEDICATION_MAX_WORDS]:
+        core = word.rstrip(",.;:)!?")
+        if not core[:1].isupper():
+            return False
+        if core.lower() in _DEDICATION_WORDS:
+            return True
+        if core != word:
+            return False
+    return False
+
+
+def _saint_names(text: str, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Place mentions named after a saint, read with the possessive that follows them.
+
+    English writes both towns and buildings after saints with a possessive ("St. John's",
+    Newfoundland; "St. John's Episcopal Church"), and the entities stage cuts a trailing
+    possessive from every name, so "St. John" reaches this stage in both cases. For a mention
+    that opens with a saint's title (:data:`_SAINT_RE`) and is followed by "'s":
+
+    * a run of up to :data:`_DEDICATION_MAX_WORDS` capitalised words after it, one space away,
+      holding a building or institution noun (:data:`_DEDICATION_WORDS`), makes it the
+      dedication of that building, not a place: the mention is dropped ("St. John's Norwood
+      Episcopal Church", "St. Mary's Hospital");
+    * punctuation or the end of the line after it makes the "'s" part of the name: the mention
+      is extended over it when the gazetteer knows that name ("St. John's, Newfoundland");
+    * anything else (a common noun: "St. Paul's mayor") leaves the possessive of "St. X".
+
+    Args:
+        text: the article's text; mentions' offsets index into it (end exclusive).
+        gaz: the gazetteer, for whether "St. X's" is a known name.
+        mentions: the stage's place mentions.
+
+    Returns:
+        The mentions, dedications dropped and named possessives extended, in the given order.
+    """
+    out: list[EntityMention] = []
+    for e in mentions:
+        poss = _POSSESSIVE_RE.match(text, e.end)
+        if poss is None or not _SAINT_RE.match(e.text):
+            out.append(e)
+            continue
+        after = text[poss.end():poss.end() + 120].split("\n", 1)[0]
+        if _dedication(after):
+            continue  # the saint a building is named after
+        if re.match(r"\s*(?:[,.;:)!?]|$)", after):
+            full = text[e.start:poss.end()]
+            if gaz.knows(strip_article(normalize(full))):
+                e = replace(e, text=full, end=poss.end(), canonical=e.canonical + text[e.end:poss.end()])
+        out.append(e)
+    return out
+
+
 def _locative_object(view: DocView, e: EntityMention) -> bool:
     """True if the entity's syntactic head is the object (``pobj``) of a spatial preposition
     (:data:`_LOCATIVE_PREPOSITIONS`) in the parse and is tagged a proper noun: "fighting in
@@ -1489,7 +1561,10 @@ class GeocodeStage(Stage):
     #: the article does not name is rejected (it was kept with a weak confidence)
     #: 14: a capital under its own name beats a bigger place of its country that has that
     #: name only as an alternate one ("New Delhi" is New Delhi, not Delhi)
-    version = "14"
+    #: 15: a saint's name followed by "'s": a building's dedication ("St. John's Norwood
+    #: Episcopal Church") is no place; before punctuation, the name with its "'s"
+    #: ("St. John's, Newfoundland")
+    version = "15"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -1510,6 +1585,7 @@ class GeocodeStage(Stage):
         if datelines:
             mentions = [e for e in mentions
                         if not any(d.start < e.end and e.start < d.end for d in datelines)] + datelines
+        mentions = _saint_names(article.text, self._geocoder.gaz, mentions)
         mentions.sort(key=lambda e: (e.start, e.end))
         mentions = _join_split_names(article, self._geocoder.gaz, mentions)
         places: dict[str, Place] = {}
