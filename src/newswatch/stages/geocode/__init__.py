@@ -295,14 +295,32 @@ def _relative_area(name: str) -> bool:
     return bare != name and _AREA_PART_RE.match(bare) is not None
 
 
+#: An English article opening a mention's span ("the North Atlantic").
+_LEADING_THE_RE = re.compile(r"(?:the|The)\s+")
+#: "America" after a compass word names the continent (North, South, Central America), never
+#: the United States, the country "America" alone names in English and Russian news.
+_CONTINENT_CORES = frozenset({"america", "америка"})
+
+
 def _proper_compass(article: Article, m: EntityMention) -> bool:
     """True for a Russian mention whose first word is a capitalised compass adjective inside a
     sentence ("на побережье Южной Каролины", "в Северной Осетии"). Russian spelling capitalises
     such a word only when it belongs to the proper name (the capitalisation rules for geographic
     names in Rosenthal's spelling handbook: "Южная Каролина", "Северная Корея" beside "южная
     Нигерия", a region described), so the name without it is another place, never a fall-back."""
-    if article.language != "ru" or not m.text[:1].isupper() or not _COMPASS_RE.match(m.text):
+    return article.language == "ru" and _capital_compass(article, m)
+
+
+def _capital_compass(article: Article, m: EntityMention) -> bool:
+    """True for a mention whose first word is a capitalised compass word (:data:`_COMPASS_RE`)
+    that does not open its sentence or line, in any language ("the North Atlantic", "в
+    Северной Осетии"; not "Northern Afghanistan has ...")."""
+    lead = _LEADING_THE_RE.match(m.text)
+    text = m.text[lead.end():] if lead else m.text
+    if not text[:1].isupper() or not _COMPASS_RE.match(text):
         return False
+    if lead:
+        return True  # "the North Atlantic": the article before it says it is inside a sentence
     i = m.start  # back over spaces and opening quotes to the character before the name
     while i > 0 and article.text[i - 1] in " \t\u00a0«\"„(":
         i -= 1
@@ -1377,6 +1395,32 @@ class Geocoder:
                           f"spelling, for a name the text calls a division)"]
             p.decision = None
 
+    def _compass_names_not_parts(self, article: Article, pending: list[_Pending]) -> None:
+        """English: a capitalised compass word inside a sentence ("the North Atlantic", "the
+        Southern Ocean", "the Northern Triangle", "Southwest Wisconsin") makes the words part of
+        one name, which no table may know. The name without the compass word then stands for
+        the larger area only when that area is a country or a first-order division, the areas
+        whose parts news names this way ("Southern Mexico", "Northwest Ohio", "North Kivu
+        Province"). Any other place found for the rest is another place of that name (the North
+        Atlantic was Atlantic County, New Jersey; the Northern Triangle of Central America a
+        town called Triangle): the mention is left unresolved with the reason. Lower-case
+        compass words ("northern Kunduz") describe a part of the place named and are not
+        touched; Russian spelling is handled before resolution (:func:`_proper_compass`)."""
+        if article.language != "en":
+            return
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.kind in ("country", "continent"):
+                continue
+            e = d.entry
+            if (e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1":
+                continue
+            if not _capital_compass(article, p.mention) or any(self.gaz.knows(f) for f in p.forms):
+                continue
+            p.rejected = [f"{e.name} {e.country_code} (a {e.feature_code or e.kind} found for "
+                          f"the name without its capitalised compass word)"]
+            p.decision = None
+
     def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
         """Put each line feature (river, border, range) where the article places it.
 
@@ -1433,7 +1477,8 @@ class Geocoder:
         for m in mentions:
             forms, fallback = _mention_forms(article, m)
             # "Central Asia", "Western Europe" are regions, never their continent
-            fallback = [f for f in fallback if self.gaz.lookup_continent(f) is None
+            fallback = [f for f in fallback
+                        if (self.gaz.lookup_continent(f) is None and f not in _CONTINENT_CORES)
                         or not any(_COMPASS_RE.sub("", b, count=1) == f for b in forms)]
             if article.language == "ru" and not any(self.gaz.knows(f) for f in forms):
                 # "Хатлонская область": the division's noun, when its adjective is unknown (the
@@ -1491,6 +1536,7 @@ class Geocoder:
         self._towns_tagged_facility(pending, context)
         self._place_lines(article, pending)
         self._divisions_not_towns(article.text, pending)
+        self._compass_names_not_parts(article, pending)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
@@ -1564,7 +1610,10 @@ class GeocodeStage(Stage):
     #: 15: a saint's name followed by "'s": a building's dedication ("St. John's Norwood
     #: Episcopal Church") is no place; before punctuation, the name with its "'s"
     #: ("St. John's, Newfoundland")
-    version = "15"
+    #: 16: a capitalised compass word inside an English sentence: the rest of the name may
+    #: only be a country or a first-order division ("the North Atlantic" is no Atlantic County);
+    #: "Central America" is never "America", the United States
+    version = "16"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
