@@ -260,6 +260,9 @@ class _Pending:
     #: fallback forms that are spelling guesses (another Arabic article form, a Latin
     #: spelling of a Russian name): a match on one counts as an alternate-name match
     guessed: frozenset[str] = frozenset()
+    #: the text calls this name a county (see :func:`_county_cue`): only then may a bare name
+    #: be a US county
+    county_cue: bool = False
     #: ISO codes of the countries named in the sentence of the first mention of the same name
     #: (set after the country pass, for guessed spellings only)
     sentence_countries: frozenset[str] = frozenset()
@@ -300,6 +303,36 @@ _LEADING_THE_RE = re.compile(r"(?:the|The)\s+")
 #: "America" after a compass word names the continent (North, South, Central America), never
 #: the United States, the country "America" alone names in English and Russian news.
 _CONTINENT_CORES = frozenset({"america", "америка"})
+
+
+#: Type words of US counties and county equivalents (GeoNames ADM2 in the US), singular and
+#: plural, normalised.
+_US_COUNTY_WORDS = frozenset({"county", "counties", "parish", "parishes", "borough", "boroughs",
+                              "census area", "census areas"})
+_US_COUNTY_PLURAL_RE = re.compile(r"\b(?:counties|parishes|boroughs|census areas)\b", re.IGNORECASE)
+
+
+def _us_county(e: GazetteerEntry) -> bool:
+    """True for a US county or county equivalent (GeoNames ADM2 with country code US)."""
+    return e.country_code == "US" and e.feature_code == "ADM2"
+
+
+def _county_cue(article: Article, m: EntityMention, forms: list[str]) -> bool:
+    """True when the text calls mention ``m`` a county: a form of it holds a county's type
+    word ("Harris County", "Lafourche Parish"), or its sentence speaks of counties in the
+    plural ("the counties of Bibb, Calhoun and Hale", "Harris and Fort Bend counties").
+
+    American usage writes a county with its type word; a bare name is the city or the state
+    ("Cleveland", "Delaware", "Columbia"), so without such a cue a bare name never resolves to
+    a US county. Without it, GeoNames' county aliases ("Cleveland" for Cleveland County) won
+    whenever the article named the county's state: Delaware County, Pennsylvania for the
+    state of Delaware in "the Eastern District of Pennsylvania and Delaware".
+    """
+    if any(f" {w} " in f" {f} " for f in forms for w in _US_COUNTY_WORDS):
+        return True
+    sent = article.sentence_at(m.start)
+    lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+    return _US_COUNTY_PLURAL_RE.search(article.text, lo, hi) is not None
 
 
 def _proper_compass(article: Article, m: EntityMention) -> bool:
@@ -1062,6 +1095,8 @@ class Geocoder:
     ) -> bool:
         for f in forms:
             cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
+            if not p.county_cue:
+                cands = [c for c in cands if not _us_county(c.entry)]
             if f in p.guessed:
                 # a re-spelling is a guess: a town under the city cut must lie in a country
                 # named in the sentence that first mentions it, where news locates a little-known
@@ -1300,7 +1335,7 @@ class Geocoder:
             ):
                 if _inside(d.entry, container):
                     continue
-                trial = _Pending(p.mention, p.forms, p.fallback)
+                trial = _Pending(p.mention, p.forms, p.fallback, county_cue=p.county_cue)
                 if self._try_cities(trial, use, context, frozenset(), within=container) and trial.decision:
                     new = trial.decision
                     new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
@@ -1319,7 +1354,7 @@ class Geocoder:
             admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
             if not admin_context:
                 continue
-            trial = _Pending(p.mention, p.forms, p.fallback)
+            trial = _Pending(p.mention, p.forms, p.fallback, county_cue=p.county_cue)
             if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
                 new = trial.decision
                 # the divisions named elsewhere choose among homonyms (Springfield, Illinois
@@ -1488,7 +1523,8 @@ class Geocoder:
             guessed = self._respellings(forms + fallback)
             fallback += [g for g in guessed if g not in fallback and g not in forms]
             if forms:
-                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed)))
+                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed),
+                                        county_cue=_county_cue(article, m, forms)))
         # 1. countries
         for p in pending:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
@@ -1613,7 +1649,9 @@ class GeocodeStage(Stage):
     #: 16: a capitalised compass word inside an English sentence: the rest of the name may
     #: only be a country or a first-order division ("the North Atlantic" is no Atlantic County);
     #: "Central America" is never "America", the United States
-    version = "16"
+    #: 17: a bare name is a US county only when the text calls it one ("Harris County", "the
+    #: counties of Bibb and Hale"): "Cleveland" is the city, "Delaware" the state
+    version = "17"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
