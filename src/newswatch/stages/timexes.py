@@ -1366,6 +1366,7 @@ class TimexFinder:
         if lang == "en":
             cands = cands + self._ner_candidates(article, cands)
             cands.sort(key=lambda c: c.start)
+        cands = [c for c in cands if not in_a_name(article, c.start, c.end)]
         probe = _TenseProbe(article)
         out: list[Timex] = []
         for c in cands:
@@ -1467,12 +1468,66 @@ class TimexFinder:
         return res
 
 
+#: NER labels of names a time word can be part of without being a time expression ("USA
+#: Today", МИА «Россия сегодня», "Good Morning America"): spaCy's OntoNotes labels for
+#: organisations, titles of works, products and buildings, natasha's ORG. EVENT is left out,
+#: because holidays ("Victory Day") are both a name and a date.
+NAME_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "FAC"})
+#: English deictic day words: written in lower case inside a sentence, so a capitalised one
+#: after a capitalised word, mid-sentence, is part of a name ("Russia Today", "Pakistan Today").
+_DEICTIC_EN = frozenset({"today", "tonight", "yesterday", "tomorrow"})
+_WORD = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?")
+
+
+def in_a_name(article: Article, start: int, end: int) -> bool:
+    """True when the text ``start..end`` (character offsets, end exclusive) is part of a name
+    rather than a time expression.
+
+    Two tests, both from how names are written, not from any one text:
+
+    * it lies inside an NER span labelled as a name of an organisation, work, product or
+      building (:data:`NAME_LABELS`) and is not that span's first word, e.g. "Today" in "USA
+      Today" (ORG) or "сегодня" in МИА «Россия сегодня» (ORG). A span that opens with the
+      word is not trusted: the model often joins a sentence's opening "Today" to the name
+      after it ("Today KAZ Minerals is ...");
+    * English only: it is a capitalised deictic day word (:data:`_DEICTIC_EN`) that neither
+      opens its sentence (or line) nor follows punctuation or a quote mark, one space after a
+      capitalised word of two letters or more, in a sentence that is not written in title
+      case (a headline capitalises every word): "Speaking to Russia Today, the minister
+      said" (spaCy tags "Today" DATE there), but not a transcript's "Q    Today, ...".
+    """
+    for sp in article.ner_spans:
+        if sp.label in NAME_LABELS and sp.start < start and end <= sp.end \
+                and article.text[sp.start:start].strip():
+            return True
+    if article.language != "en":
+        return False
+    word = article.text[start:end]
+    if word.lower() not in _DEICTIC_EN or not word[:1].isupper():
+        return False
+    sent = next((s for s in article.sentences if s.start <= start < s.end), None)
+    lo = sent.start if sent is not None else 0
+    before = article.text[lo:start]
+    line_start = before.rfind("\n") + 1
+    before = before[line_start:]
+    words = _WORD.findall(before)
+    if not words or not re.search(r"[^\W\d_] $", before):
+        return False  # opens its sentence or line, or follows punctuation or a quote mark
+    if len(words[-1]) < 2 or not words[-1][:1].isupper():
+        return False  # a transcript's speaker letter ("Q  Today, ...") is no name
+    hi = sent.end if sent is not None else len(article.text)
+    rest = _WORD.findall(article.text[lo + line_start:hi].split("\n", 1)[0])
+    long_words = [w for w in rest if len(w) > 3]
+    title_case = bool(long_words) and all(w[:1].isupper() for w in long_words)
+    return not title_case
+
+
 @register("timexes")
 class TimexStage(Stage):
     """Time expressions normalised TIMEX3-style against ``article.published`` (en, ru)."""
 
     name = "timexes"
-    version = "6"
+    version = "7"
     #: ``ner_spans``: English DATE/TIME spans no pattern explains go to dateparser;
     #: ``sentences``: provenance; ``tokens``: the tense probe.
     requires = ("text", "language", "published", "tokens", "sentences", "ner_spans")

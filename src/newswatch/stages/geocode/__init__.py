@@ -260,6 +260,9 @@ class _Pending:
     #: fallback forms that are spelling guesses (another Arabic article form, a Latin
     #: spelling of a Russian name): a match on one counts as an alternate-name match
     guessed: frozenset[str] = frozenset()
+    #: the text calls this name a county (see :func:`_county_cue`): only then may a bare name
+    #: be a US county
+    county_cue: bool = False
     #: ISO codes of the countries named in the sentence of the first mention of the same name
     #: (set after the country pass, for guessed spellings only)
     sentence_countries: frozenset[str] = frozenset()
@@ -295,14 +298,62 @@ def _relative_area(name: str) -> bool:
     return bare != name and _AREA_PART_RE.match(bare) is not None
 
 
+#: An English article opening a mention's span ("the North Atlantic").
+_LEADING_THE_RE = re.compile(r"(?:the|The)\s+")
+#: "America" after a compass word names the continent (North, South, Central America), never
+#: the United States, the country "America" alone names in English and Russian news.
+_CONTINENT_CORES = frozenset({"america", "америка"})
+
+
+#: Type words of US counties and county equivalents (GeoNames ADM2 in the US), singular and
+#: plural, normalised.
+_US_COUNTY_WORDS = frozenset({"county", "counties", "parish", "parishes", "borough", "boroughs",
+                              "census area", "census areas"})
+_US_COUNTY_PLURAL_RE = re.compile(r"\b(?:counties|parishes|boroughs|census areas)\b", re.IGNORECASE)
+
+
+def _us_county(e: GazetteerEntry) -> bool:
+    """True for a US county or county equivalent (GeoNames ADM2 with country code US)."""
+    return e.country_code == "US" and e.feature_code == "ADM2"
+
+
+def _county_cue(article: Article, m: EntityMention, forms: list[str]) -> bool:
+    """True when the text calls mention ``m`` a county: a form of it holds a county's type
+    word ("Harris County", "Lafourche Parish"), or its sentence speaks of counties in the
+    plural ("the counties of Bibb, Calhoun and Hale", "Harris and Fort Bend counties").
+
+    American usage writes a county with its type word; a bare name is the city or the state
+    ("Cleveland", "Delaware", "Columbia"), so without such a cue a bare name never resolves to
+    a US county. Without it, GeoNames' county aliases ("Cleveland" for Cleveland County) won
+    whenever the article named the county's state: Delaware County, Pennsylvania for the
+    state of Delaware in "the Eastern District of Pennsylvania and Delaware".
+    """
+    if any(f" {w} " in f" {f} " for f in forms for w in _US_COUNTY_WORDS):
+        return True
+    sent = article.sentence_at(m.start)
+    lo, hi = (sent.start, sent.end) if sent is not None else (0, len(article.text))
+    return _US_COUNTY_PLURAL_RE.search(article.text, lo, hi) is not None
+
+
 def _proper_compass(article: Article, m: EntityMention) -> bool:
     """True for a Russian mention whose first word is a capitalised compass adjective inside a
     sentence ("на побережье Южной Каролины", "в Северной Осетии"). Russian spelling capitalises
     such a word only when it belongs to the proper name (the capitalisation rules for geographic
     names in Rosenthal's spelling handbook: "Южная Каролина", "Северная Корея" beside "южная
     Нигерия", a region described), so the name without it is another place, never a fall-back."""
-    if article.language != "ru" or not m.text[:1].isupper() or not _COMPASS_RE.match(m.text):
+    return article.language == "ru" and _capital_compass(article, m)
+
+
+def _capital_compass(article: Article, m: EntityMention) -> bool:
+    """True for a mention whose first word is a capitalised compass word (:data:`_COMPASS_RE`)
+    that does not open its sentence or line, in any language ("the North Atlantic", "в
+    Северной Осетии"; not "Northern Afghanistan has ...")."""
+    lead = _LEADING_THE_RE.match(m.text)
+    text = m.text[lead.end():] if lead else m.text
+    if not text[:1].isupper() or not _COMPASS_RE.match(text):
         return False
+    if lead:
+        return True  # "the North Atlantic": the article before it says it is inside a sentence
     i = m.start  # back over spaces and opening quotes to the character before the name
     while i > 0 and article.text[i - 1] in " \t\u00a0«\"„(":
         i -= 1
@@ -756,6 +807,78 @@ def _dateline_mentions(article: Article, gaz: Gazetteer) -> list[EntityMention]:
     return out
 
 
+#: A saint's title opening a name ("St. John", "Saint Mary", "Ste. Anne").
+_SAINT_RE = re.compile(r"(?:St|Ste|Saint|Sainte)\.?\s+[A-Z]")
+#: An English possessive ending ("'s", "’s").
+_POSSESSIVE_RE = re.compile(r"['’]s\b")
+#: Nouns that, with :data:`FACILITY_WORDS`, head a name dedicated to a saint ("St. Mary's
+#: Basilica", "St. Joseph's Academy"): church bodies and institutions.
+_DEDICATION_WORDS = FACILITY_WORDS | frozenset({
+    "academy", "basilica", "clinic", "convent", "infirmary", "institute", "mission",
+    "monastery", "orphanage", "parish", "priory", "seminary",
+})
+#: How many capitalised words after "St. X's" are read for the head noun of a dedication.
+_DEDICATION_MAX_WORDS = 5
+
+
+def _dedication(after: str) -> bool:
+    """True when ``after`` (the text right after "St. X's") is one space and then a run of at
+    most :data:`_DEDICATION_MAX_WORDS` capitalised words, ending at the first word that carries
+    punctuation, that holds a building or institution noun (:data:`_DEDICATION_WORDS`)."""
+    if not after.startswith(" ") or after.startswith("  "):
+        return False
+    for word in after.split()[:_DEDICATION_MAX_WORDS]:
+        core = word.rstrip(",.;:)!?")
+        if not core[:1].isupper():
+            return False
+        if core.lower() in _DEDICATION_WORDS:
+            return True
+        if core != word:
+            return False
+    return False
+
+
+def _saint_names(text: str, gaz: Gazetteer, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Place mentions named after a saint, read with the possessive that follows them.
+
+    English writes both towns and buildings after saints with a possessive ("St. John's",
+    Newfoundland; "St. John's Episcopal Church"), and the entities stage cuts a trailing
+    possessive from every name, so "St. John" reaches this stage in both cases. For a mention
+    that opens with a saint's title (:data:`_SAINT_RE`) and is followed by "'s":
+
+    * a run of up to :data:`_DEDICATION_MAX_WORDS` capitalised words after it, one space away,
+      holding a building or institution noun (:data:`_DEDICATION_WORDS`), makes it the
+      dedication of that building, not a place: the mention is dropped ("St. John's Norwood
+      Episcopal Church", "St. Mary's Hospital");
+    * punctuation or the end of the line after it makes the "'s" part of the name: the mention
+      is extended over it when the gazetteer knows that name ("St. John's, Newfoundland");
+    * anything else (a common noun: "St. Paul's mayor") leaves the possessive of "St. X".
+
+    Args:
+        text: the article's text; mentions' offsets index into it (end exclusive).
+        gaz: the gazetteer, for whether "St. X's" is a known name.
+        mentions: the stage's place mentions.
+
+    Returns:
+        The mentions, dedications dropped and named possessives extended, in the given order.
+    """
+    out: list[EntityMention] = []
+    for e in mentions:
+        poss = _POSSESSIVE_RE.match(text, e.end)
+        if poss is None or not _SAINT_RE.match(e.text):
+            out.append(e)
+            continue
+        after = text[poss.end():poss.end() + 120].split("\n", 1)[0]
+        if _dedication(after):
+            continue  # the saint a building is named after
+        if re.match(r"\s*(?:[,.;:)!?]|$)", after):
+            full = text[e.start:poss.end()]
+            if gaz.knows(strip_article(normalize(full))):
+                e = replace(e, text=full, end=poss.end(), canonical=e.canonical + text[e.end:poss.end()])
+        out.append(e)
+    return out
+
+
 def _locative_object(view: DocView, e: EntityMention) -> bool:
     """True if the entity's syntactic head is the object (``pobj``) of a spatial preposition
     (:data:`_LOCATIVE_PREPOSITIONS`) in the parse and is tagged a proper noun: "fighting in
@@ -989,6 +1112,8 @@ class Geocoder:
     ) -> bool:
         for f in forms:
             cands = _drop_namesake_divisions(self.gaz.lookup_admin(f) + self.gaz.lookup_cities(f), f)
+            if not p.county_cue:
+                cands = [c for c in cands if not _us_county(c.entry)]
             if f in p.guessed:
                 # a re-spelling is a guess: a town under the city cut must lie in a country
                 # named in the sentence that first mentions it, where news locates a little-known
@@ -1227,7 +1352,7 @@ class Geocoder:
             ):
                 if _inside(d.entry, container):
                     continue
-                trial = _Pending(p.mention, p.forms, p.fallback)
+                trial = _Pending(p.mention, p.forms, p.fallback, county_cue=p.county_cue)
                 if self._try_cities(trial, use, context, frozenset(), within=container) and trial.decision:
                     new = trial.decision
                     new.kind, new.confidence = "city-context", CONF_CITY_CONTEXT
@@ -1246,7 +1371,7 @@ class Geocoder:
             admin_context = frozenset(a for key, a in anchors if key != d.entry.key)
             if not admin_context:
                 continue
-            trial = _Pending(p.mention, p.forms, p.fallback)
+            trial = _Pending(p.mention, p.forms, p.fallback, county_cue=p.county_cue)
             if self._try_cities(trial, use, context, admin_context) and trial.decision is not None:
                 new = trial.decision
                 # the divisions named elsewhere choose among homonyms (Springfield, Illinois
@@ -1322,6 +1447,32 @@ class Geocoder:
                           f"spelling, for a name the text calls a division)"]
             p.decision = None
 
+    def _compass_names_not_parts(self, article: Article, pending: list[_Pending]) -> None:
+        """English: a capitalised compass word inside a sentence ("the North Atlantic", "the
+        Southern Ocean", "the Northern Triangle", "Southwest Wisconsin") makes the words part of
+        one name, which no table may know. The name without the compass word then stands for
+        the larger area only when that area is a country or a first-order division, the areas
+        whose parts news names this way ("Southern Mexico", "Northwest Ohio", "North Kivu
+        Province"). Any other place found for the rest is another place of that name (the North
+        Atlantic was Atlantic County, New Jersey; the Northern Triangle of Central America a
+        town called Triangle): the mention is left unresolved with the reason. Lower-case
+        compass words ("northern Kunduz") describe a part of the place named and are not
+        touched; Russian spelling is handled before resolution (:func:`_proper_compass`)."""
+        if article.language != "en":
+            return
+        for p in pending:
+            d = p.decision
+            if d is None or d.entry is None or d.kind in ("country", "continent"):
+                continue
+            e = d.entry
+            if (e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1":
+                continue
+            if not _capital_compass(article, p.mention) or any(self.gaz.knows(f) for f in p.forms):
+                continue
+            p.rejected = [f"{e.name} {e.country_code} (a {e.feature_code or e.kind} found for "
+                          f"the name without its capitalised compass word)"]
+            p.decision = None
+
     def _place_lines(self, article: Article, pending: list[_Pending]) -> None:
         """Put each line feature (river, border, range) where the article places it.
 
@@ -1378,7 +1529,8 @@ class Geocoder:
         for m in mentions:
             forms, fallback = _mention_forms(article, m)
             # "Central Asia", "Western Europe" are regions, never their continent
-            fallback = [f for f in fallback if self.gaz.lookup_continent(f) is None
+            fallback = [f for f in fallback
+                        if (self.gaz.lookup_continent(f) is None and f not in _CONTINENT_CORES)
                         or not any(_COMPASS_RE.sub("", b, count=1) == f for b in forms)]
             if article.language == "ru" and not any(self.gaz.knows(f) for f in forms):
                 # "Хатлонская область": the division's noun, when its adjective is unknown (the
@@ -1388,7 +1540,8 @@ class Geocoder:
             guessed = self._respellings(forms + fallback)
             fallback += [g for g in guessed if g not in fallback and g not in forms]
             if forms:
-                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed)))
+                pending.append(_Pending(m, forms, fallback, guessed=frozenset(guessed),
+                                        county_cue=_county_cue(article, m, forms)))
         # 1. countries
         for p in pending:
             if not self._try_country(p, p.forms) and not any(self.gaz.knows(f) for f in p.forms):
@@ -1436,6 +1589,7 @@ class Geocoder:
         self._towns_tagged_facility(pending, context)
         self._place_lines(article, pending)
         self._divisions_not_towns(article.text, pending)
+        self._compass_names_not_parts(article, pending)
         for p in pending:
             if p.decision is None:
                 if any(f in self.stopwords for f in p.forms):
@@ -1506,7 +1660,15 @@ class GeocodeStage(Stage):
     #: the article does not name is rejected (it was kept with a weak confidence)
     #: 14: a capital under its own name beats a bigger place of its country that has that
     #: name only as an alternate one ("New Delhi" is New Delhi, not Delhi)
-    version = "14"
+    #: 15: a saint's name followed by "'s": a building's dedication ("St. John's Norwood
+    #: Episcopal Church") is no place; before punctuation, the name with its "'s"
+    #: ("St. John's, Newfoundland")
+    #: 16: a capitalised compass word inside an English sentence: the rest of the name may
+    #: only be a country or a first-order division ("the North Atlantic" is no Atlantic County);
+    #: "Central America" is never "America", the United States
+    #: 17: a bare name is a US county only when the text calls it one ("Harris County", "the
+    #: counties of Bibb and Hale"): "Cleveland" is the city, "Delaware" the state
+    version = "17"
     #: ``tokens``: lemmas of Russian place names; ``sentences``: provenance.
     requires = ("text", "language", "tokens", "sentences", "entities")
     provides = ("places",)
@@ -1527,6 +1689,7 @@ class GeocodeStage(Stage):
         if datelines:
             mentions = [e for e in mentions
                         if not any(d.start < e.end and e.start < d.end for d in datelines)] + datelines
+        mentions = _saint_names(article.text, self._geocoder.gaz, mentions)
         mentions.sort(key=lambda e: (e.start, e.end))
         mentions = _join_split_names(article, self._geocoder.gaz, mentions)
         places: dict[str, Place] = {}

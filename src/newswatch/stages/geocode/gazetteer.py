@@ -609,6 +609,14 @@ ADMIN_TYPE_PREFIXES = (
 )
 #: Type words that name a second-order unit; the other type words name a first-order one.
 ADMIN2_TYPE_WORDS = frozenset({"district", "raion", "rayon", "county", "район", "уезд", "municipality"})
+#: Type words that name only first-order units wherever they are used (GeoNames ADM1: US,
+#: Indian, Nigerian states; Russian and Ukrainian oblasts and krais; Arab governorates; Polish
+#: voivodeships). "province" and "prefecture" are not among them: Italian, Spanish and
+#: Philippine provinces and Chinese prefectures are second-order units in GeoNames.
+ADMIN1_ONLY_TYPE_WORDS = frozenset({
+    "state", "штат", "oblast", "oblysy", "область", "krai", "kray", "край", "governorate",
+    "voivodeship",
+})
 #: Type words used for units of any level ("region" is an oblast in Ukraine, a district elsewhere).
 ADMIN_ANY_LEVEL_WORDS = frozenset({"region", "territory", "municipality", "division", "округ", "республика",
                                    "republic of"})
@@ -1098,10 +1106,13 @@ class Gazetteer:
             best[i] = best.get(i, False) or full
         split = admin_core(norm)
         if split is not None:
-            for code in self._admin.codes(split[0]):
-                best[code >> 1] = True
-            # the type word tells the level: "Kabul district" is the ADM2, "Kabul province" the ADM1
             level_of = self._admin.level
+            for code in self._admin.codes(split[0]):
+                # a first-order type word never confirms a lower unit: the "Union State" of
+                # Russia and Belarus is no Union County
+                if split[1] not in ADMIN1_ONLY_TYPE_WORDS or level_of[code >> 1] < 2:
+                    best[code >> 1] = True
+            # the type word tells the level: "Kabul district" is the ADM2, "Kabul province" the ADM1
             want_second = split[1] in ADMIN2_TYPE_WORDS
             fits = {i for i in best if (level_of[i] >= 2) == want_second}
             if split[1] not in ADMIN_ANY_LEVEL_WORDS and fits:
