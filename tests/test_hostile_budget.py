@@ -19,6 +19,7 @@ from newswatch.ingest import budget
 from newswatch.ingest.budget import AnalysisWorker
 from newswatch.model import Article
 from newswatch.pipeline import model_loading
+from newswatch.situation import dedup
 
 GOOD = ("The governor of Kandahar province said on Monday that the road to the border crossing "
         "at Spin Boldak was open again after three days of fighting.")
@@ -115,6 +116,9 @@ def test_stream_keeps_order_and_isolates_the_article_over_budget(monkeypatch: py
     assert len(good) == 7 and all(a.meta["pipeline_loads"] == 1 for a in good)
     # the articles before the slow one came from the first worker, the rest from a new one
     assert good[0].meta["worker_pid"] == good[1].meta["worker_pid"] != good[-1].meta["worker_pid"]
+    # each arrives with its MinHash signature, computed in the worker as the store would
+    assert all(a.minhash is not None and a.minhash == dedup.signature_bytes(a.text) for a in good)
+    assert len({a.minhash for a in good}) == len(good)
 
 
 def test_a_lazy_model_load_does_not_count_against_the_article_that_triggers_it() -> None:

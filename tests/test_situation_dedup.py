@@ -92,3 +92,56 @@ def test_shingles_are_the_folded_words_joined_by_spaces_in_utf8() -> None:
     words = text.split()
     assert dedup.shingles(text) == {" ".join(words[i:i + 5]).encode() for i in range(36)}
     assert len(dedup.shingles(text)) == 7  # the windows repeat with the period of 7
+
+
+def _bands_by_array(sig: np.ndarray) -> list[str]:
+    """The LSH buckets as the store computed them before it worked on bytes: hex SHA-1 of each
+    band of the uint32 array written little-endian."""
+    import hashlib
+
+    r = dedup.LSH_ROWS
+    return [hashlib.sha1(sig[i * r:(i + 1) * r].astype("<u4").tobytes()).hexdigest()[:16]
+            for i in range(dedup.LSH_BANDS)]
+
+
+def test_the_byte_forms_equal_the_array_forms(shared_dir) -> None:
+    """``signature_bytes``, ``bands_of`` and ``similarity_of`` (what the store uses, on the
+    bytes it keeps) give what ``signature``, ``bands`` and ``similarity`` give on arrays, for
+    corpus texts, a short and an empty one."""
+    texts = ["", "Kabul falls", "Moscow is ready to support the countries in the region"]
+    path = shared_dir / "corpus" / "wh_statements_2021" / "articles.jsonl"
+    texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:30]]
+    sigs = [dedup.signature(t) for t in texts]
+    raws = [dedup.signature_bytes(t) for t in texts]
+    for sig, raw in zip(sigs, raws, strict=True):
+        assert raw == sig.astype("<u4").tobytes() and len(raw) == 4 * dedup.NUM_PERM
+        assert dedup.bands_of(raw) == dedup.bands(sig) == _bands_by_array(sig)
+        assert len(dedup.bands_of(raw)) == dedup.LSH_BANDS
+    sims = set()
+    for i in range(len(texts)):
+        for j in (0, 1, i, (i + 1) % len(texts)):
+            sim = dedup.similarity_of(raws[i], raws[j])
+            assert sim == dedup.similarity(sigs[i], sigs[j])
+            sims.add(sim)
+    assert 1.0 in sims and len(sims) > 2  # equal, and partly equal, pairs were compared
+    # a pair with some but not all values equal
+    half = np.concatenate([sigs[5][:64], sigs[6][64:]])
+    assert dedup.similarity_of(raws[5], dedup.to_bytes(half)) == dedup.similarity(sigs[5], half) >= 0.5
+    with pytest.raises(ValueError, match="signatures of different lengths"):
+        dedup.similarity_of(raws[3], raws[3][:40])
+
+
+def test_the_store_side_of_dedup_does_not_import_numpy() -> None:
+    """Bands and similarities of stored signatures need no numpy (a storing process whose
+    articles carry their signature never imports it); computing one does."""
+    import subprocess
+    import sys
+
+    raw = dedup.signature_bytes("one two three four five six seven")
+    probe = ("import sys; from newswatch.situation import dedup; "
+             f"raw = {raw!r}; b = dedup.bands_of(raw); s = dedup.similarity_of(raw, raw); "
+             "t = dedup.text_similarity('one two three four five six', 'one two three four five'); "
+             "print('numpy' in sys.modules, len(b), s); dedup.signature_bytes('a b c d e f'); "
+             "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False 25 1.0", "True"]

@@ -6,6 +6,7 @@ citing LWJ's 31 July count of 223 Taliban districts (shared/design/field-notes.m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -13,7 +14,9 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from newswatch import read
+from newswatch.ingest import budget
 from newswatch.model import Article
+from newswatch.situation import dedup
 from newswatch.storage import Store
 
 from situation_helpers import LWJ_TEXT, reformatted, run
@@ -62,6 +65,45 @@ def test_claims_about_taliban_districts_form_one_group_newest_marked(loaded) -> 
     assert [c.most_cited for c in g.claims] == [True, True, False]
     assert all(c.cited == ["Long War Journal"] for c in g.claims)
     assert g.claims[2].outlet == "Test Wire" and g.claims[0].outlet == "Inforos"
+
+
+def test_a_signature_carried_from_the_worker_is_stored_and_a_missing_one_computed(
+        tmp_path, situation_pipeline, seed_article: Article, seed_raw: str) -> None:
+    """The store keeps the MinHash signature an article arrives with (``Article.minhash``, set
+    by the analysis worker's ``_for_parent``) and computes it for one without (or with one of
+    the wrong length): the stored rows are those of the store's own computation."""
+    reprint = budget._for_parent(run(situation_pipeline, reformatted(seed_raw), published=dt.date(2021, 7, 9),
+                                     article_id="reprint", source="Reprint Daily"))
+    assert reprint.minhash == dedup.signature_bytes(reprint.text) == dedup.to_bytes(dedup.signature(reprint.text))
+    assert len(reprint.minhash) == 4 * dedup.NUM_PERM
+    seed = dataclasses.replace(seed_article)
+    assert seed.minhash is None
+    odd = run(situation_pipeline, LWJ_TEXT, published=dt.date(2021, 8, 1), article_id="lwj", source="Test Wire")
+    odd.minhash = b"\x00" * 12  # not a signature: ignored
+    # a carried signature is used as it is: an article carrying the seed's clusters with it
+    carrier = run(situation_pipeline, "Another text entirely, about nothing in the seed at all today.",
+                  article_id="carrier", source="Test Wire")
+    carrier.minhash = dedup.signature_bytes(seed_article.text)
+    url = f"sqlite:///{tmp_path / 'carried.sqlite'}"
+    with Store.open(url) as s:
+        for a in (seed, reprint, odd, carrier):
+            assert s.save(a).status == "new"
+        with s.read() as conn:
+            rows = dict(conn.execute(sa.text(
+                "SELECT v.article_id, m.signature FROM revision_minhash m "
+                "JOIN revision v ON v.id = m.revision_id")).all())
+            buckets = {art: [b for _, b in sorted(conn.execute(sa.text(
+                "SELECT b.band, b.bucket FROM minhash_band b JOIN revision v ON v.id = b.revision_id "
+                "WHERE v.article_id = :a"), {"a": art}).all())] for art in rows}
+            clusters = read.clusters(conn)
+    texts = {"seed": seed_article.text, "reprint": reprint.text, "lwj": LWJ_TEXT, "carrier": seed_article.text}
+    assert {k: bytes(v) for k, v in rows.items()} == {k: dedup.signature_bytes(v) for k, v in texts.items()}
+    assert buckets == {k: dedup.bands(dedup.signature(v)) for k, v in texts.items()}
+    assert len(clusters) == 1
+    members = {m["article_id"]: m["similarity"] for m in clusters[0]["members"]}
+    assert members.keys() == {"seed", "reprint", "carrier"}
+    assert members["reprint"] == dedup.similarity(dedup.signature(seed_article.text), dedup.signature(reprint.text))
+    assert members["carrier"] == 1.0
 
 
 def test_reingest_is_idempotent_and_articles_load_back(loaded, seed_article: Article) -> None:

@@ -396,6 +396,13 @@ class Article:
             schema.org ``datePublished`` page element), "text" or None.
         language: ISO 639-1 code ("en", "ru") or None until detected.
         source: outlet name.
+        minhash: the near-duplicate MinHash signature of ``text``
+            (:func:`newswatch.situation.dedup.signature_bytes`, ``4 * NUM_PERM`` bytes) or None.
+            Transient: the analysis worker sets it as an article leaves it, so the storing
+            process neither computes it nor imports numpy; the store computes it itself when it
+            is None (or not that length). Not serialised and not stored as such (the store
+            keeps the signature in ``revision_minhash``); whoever changes ``text`` after it is
+            set must set it back to None.
     """
 
     text: str
@@ -425,6 +432,7 @@ class Article:
     errors: list[StageError] = field(default_factory=list)
     stages_run: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    minhash: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def content_hash(self) -> str:

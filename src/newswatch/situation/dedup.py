@@ -12,17 +12,25 @@ width datasketch chooses for :data:`NEAR_DUPLICATE_THRESHOLD`
 :data:`LSH_ROWS`); two revisions sharing any band bucket are
 candidates, and a candidate is a near-duplicate when the estimated similarity of the full
 signatures is at least :data:`NEAR_DUPLICATE_THRESHOLD`.
+
+Computing a signature needs numpy (imported on first use, not with this module); what the store
+does with one (:func:`bands_of`, :func:`similarity_of`, on its stored bytes) does not, so a
+storing process whose articles arrive with their signature (``Article.minhash``, set by the
+analysis worker: :func:`signature_bytes`) never imports numpy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from functools import cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..text import fold
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Words per shingle. Five-word shingles (Broder's w-shingling uses w = 4..10 for web pages)
 #: are rare enough across unrelated news that shared boilerplate phrases do not dominate.
@@ -73,6 +81,8 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     2**31) + 1, then ``b`` as U[0, 2**32), as datasketch 2.0's ``MinHash`` draws its default
     ("affine32") permutations, so signatures are those of ``datasketch.MinHash(NUM_PERM,
     MINHASH_SEED)``."""
+    import numpy as np
+
     gen = np.random.RandomState(MINHASH_SEED)
     a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -83,6 +93,8 @@ def _mix32(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer over uint32 values (wrapping products): a bijection
     that spreads every input bit over the output, applied to each shingle hash before the
     permutations."""
+    import numpy as np
+
     h = h ^ (h >> np.uint32(16))
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
@@ -100,25 +112,51 @@ def signature(text: str) -> np.ndarray:
     updated with the shingles (datasketch 2.0, which the tests compare with); computed here
     with numpy alone, so storing does not import datasketch.
     """
+    import numpy as np
+
     sh = shingles(text)
     if not sh:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     sha1 = hashlib.sha1
     # whole 20-byte digests joined, their first 4 bytes read as one field of each record
-    hv = np.frombuffer(b"".join([sha1(s).digest() for s in sh]), dtype=_DIGEST_HEAD)["head"]
+    # (a SHA-1 digest, 20 bytes, read as its first 4 bytes, little-endian, and the rest)
+    hv = np.frombuffer(b"".join([sha1(s).digest() for s in sh]),
+                       dtype=np.dtype([("head", "<u4"), ("tail", "V16")]))["head"]
     a, b = _permutations()
     return np.asarray((_mix32(hv.astype(np.uint32)).reshape(-1, 1) * a + b).min(axis=0), dtype=np.uint32)
 
 
-#: A SHA-1 digest (20 bytes) as its first 4 bytes, little-endian, and the rest.
-_DIGEST_HEAD = np.dtype([("head", "<u4"), ("tail", "V16")])
+def signature_bytes(text: str) -> bytes:
+    """:func:`signature` of ``text`` serialised (:func:`to_bytes`): ``4 * NUM_PERM`` bytes,
+    the form the store keeps and ``Article.minhash`` carries."""
+    return to_bytes(signature(text))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures (share of equal values)."""
+    """Estimated Jaccard similarity of two signatures (share of equal values).
+
+    Raises:
+        ValueError: signatures of different lengths.
+    """
+    import numpy as np
+
     if len(a) != len(b):
         raise ValueError("signatures of different lengths")
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+def similarity_of(a: bytes, b: bytes) -> float:
+    """:func:`similarity` of two serialised signatures (:func:`to_bytes`), without numpy: the
+    share of equal 4-byte values, in [0, 1].
+
+    Raises:
+        ValueError: signatures of different lengths (or a length not a multiple of 4).
+    """
+    if len(a) != len(b) or len(a) % 4:
+        raise ValueError("signatures of different lengths")
+    # equal uint32 values are equal 4-byte groups whatever the machine's byte order
+    equal: int = sum(map(operator.eq, memoryview(a).cast("I"), memoryview(b).cast("I")))
+    return equal / (len(a) // 4)
 
 
 @cache
@@ -134,19 +172,28 @@ def band_shape(threshold: float = NEAR_DUPLICATE_THRESHOLD, num_perm: int = NUM_
 
 def bands(sig: np.ndarray) -> list[str]:
     """The LSH bucket of each of the :data:`LSH_BANDS` bands of :data:`LSH_ROWS` values of
-    ``sig`` (hex SHA-1 of the band's bytes, 16 chars)."""
-    b, r = LSH_BANDS, LSH_ROWS
-    raw = sig.astype("<u4")
-    return [hashlib.sha1(raw[i * r:(i + 1) * r].tobytes()).hexdigest()[:16] for i in range(b)]
+    ``sig`` (hex SHA-1 of the band's little-endian bytes, 16 chars): :func:`bands_of` its
+    :func:`to_bytes`."""
+    return bands_of(to_bytes(sig))
+
+
+def bands_of(raw: bytes) -> list[str]:
+    """:func:`bands` of a serialised signature (:func:`to_bytes`), without numpy: the hex SHA-1
+    (16 chars) of each of the :data:`LSH_BANDS` runs of ``4 * LSH_ROWS`` bytes."""
+    w = 4 * LSH_ROWS
+    sha1 = hashlib.sha1
+    return [sha1(raw[i * w:(i + 1) * w]).hexdigest()[:16] for i in range(LSH_BANDS)]
 
 
 def to_bytes(sig: np.ndarray) -> bytes:
-    """Serialise a signature (little-endian uint32)."""
+    """Serialise a signature (little-endian uint32): ``4 * len(sig)`` bytes."""
     return sig.astype("<u4").tobytes()
 
 
 def from_bytes(data: bytes) -> np.ndarray:
     """Read a signature written by :func:`to_bytes`."""
+    import numpy as np
+
     return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 

@@ -439,8 +439,10 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
         cluster and the earlier revisions of the same article (a revised text reports the same
         events; revisions of one article are not clustered, they are one article already).
     """
-    sig = dedup.signature(article.text)
-    buckets = dedup.bands(sig)
+    sig = article.minhash  # computed by the analysis worker (None on other paths)
+    if sig is None or len(sig) != 4 * dedup.NUM_PERM:
+        sig = dedup.signature_bytes(article.text)
+    buckets = dedup.bands_of(sig)
     cands = set(conn.scalars(_same_bucket_query(len(buckets)),
                              {f"bucket_{i}": bucket for i, bucket in enumerate(buckets)}))
     best: tuple[float, int] | None = None
@@ -452,14 +454,14 @@ def _cluster(conn: Connection, revision_id: int, article: Article, now: dt.datet
         for rid, raw, art_id in rows:
             if art_id == article.id:
                 continue  # a revision of the same article is not a reprint
-            sim = dedup.similarity(sig, dedup.from_bytes(raw))
+            sim = dedup.similarity_of(sig, raw)
             if sim >= dedup.NEAR_DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, int(rid))
     same_article = set(article_revisions) if article_revisions is not None else set(
         conn.scalars(sa.select(t.revision.c.id).where(t.revision.c.article_id == article.id)))
     execute_many(conn, insert_statement(st.revision_minhash), [{
         "revision_id": revision_id, "num_perm": dedup.NUM_PERM, "shingle_words": dedup.SHINGLE_WORDS,
-        "seed": dedup.MINHASH_SEED, "signature": dedup.to_bytes(sig)}])
+        "seed": dedup.MINHASH_SEED, "signature": sig}])
     execute_many(conn, insert_statement(st.minhash_band), [{"revision_id": revision_id, "band": i, "bucket": bucket}
                                                for i, bucket in enumerate(buckets)])
     if best is None:
