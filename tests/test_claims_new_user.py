@@ -115,3 +115,27 @@ def test_a_war_named_in_the_toll_phrase_is_no_side(situation_pipeline) -> None:
 def test_an_oblique_numeral_with_a_participle_is_a_figure(situation_pipeline, text, expected) -> None:
     a = run(situation_pipeline, text, "ru", DAY)
     assert sorted(_props(a)) == expected
+
+
+# -- 6. a definite apposition counts the referents it renames ------------------------------------
+
+def test_a_definite_apposition_is_no_count(situation_pipeline) -> None:
+    """"the two countries" renames "Russia and Tajikistan": the holders of the drills, not
+    two countries anyone controls (claims v17; a new user's finding)."""
+    a = run(situation_pipeline,
+            "Russia and Tajikistan, the two countries that border Afghanistan, held drills.", "en", DAY)
+    assert _props(a) == []
+
+
+def test_an_apposition_with_a_new_figure_still_counts(situation_pipeline) -> None:
+    a = run(situation_pipeline,
+            "Dozens of flights, thousands — now tens of thousands of people evacuated from the country.",
+            "en", DAY)
+    assert (10000.0, "person") in _props(a)
+
+
+def test_the_subjects_apposition_did_the_act(situation_pipeline) -> None:
+    a = run(situation_pipeline,
+            "The rebels, a force of 300 fighters, captured 12 villages last week.", "en", DAY)
+    assert (12.0, "count captured") in _props(a)
+    assert not any(p == "fighter captured" for _, p in _props(a))

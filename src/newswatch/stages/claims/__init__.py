@@ -23,7 +23,7 @@ class ClaimsStage(Stage):
     """Turn the article's figures into claims (English and Russian; other languages: none)."""
 
     name = "claims"
-    version = "16"
+    version = "17"
     #: ``places``: the actor resolver reads them (capitals standing for states);
     #: ``published``: the as-of date when the sentence has none; ``source``: the outlet.
     requires = ("text", "language", "published", "source", "tokens", "sentences", "entities", "quotes",

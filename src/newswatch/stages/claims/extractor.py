@@ -313,7 +313,7 @@ class ClaimExtractor:
             # object's, so the figure takes no class from it
             verb_lemma, objs = None, ()
         if verb is not None and head is not None and verb_lemma is not None and not self.v.is_passive(verb) \
-                and head in self.v.args(verb).get("subj", []) and self.v.args(verb).get("obj") \
+                and self._in_subject(head, verb) and self.v.args(verb).get("obj") \
                 and self.rules.verb_classes.get(fold(verb_lemma)) in AGENT_CLASSES:
             # "Two gunmen killed 12 people", "three brigades captured 12 villages": the subject
             # of an active verb with an object did the act; the object underwent it
@@ -446,8 +446,17 @@ class ClaimExtractor:
 
     def _referential(self, f: Figure, head: int, verb: int | None) -> bool:
         """The figure only counts referents the text already knows, as the subject of its
-        clause: a definite "the two ministers" or a spelled "two ministers agreed"."""
+        clause or in a definite apposition to a noun that names them: a definite "the two
+        ministers", a spelled "two ministers agreed", "Russia and Tajikistan, the two countries
+        that ..."."""
         v = self.v
+        definite = v.lang == "en" and any(v.tokens[c].text.lower() in ("the", "these", "those")
+                                          for c in v.children[head])
+        if v.slot_of(head) == "appos":
+            # an apposition renames what it follows; only a definite one counts known
+            # referents ("tens of thousands of people", "almost ten percent of the population"
+            # in apposition give new figures)
+            return definite
         if verb is None or v.slot_of(head) not in ("subj", "pass_subj") or v.head(head) != verb:
             return False
         if any(ch.isdigit() for ch in f.text):
@@ -497,6 +506,14 @@ class ClaimExtractor:
                 through = through or not (part or amount)
             cur = v.head(cur)
         return False
+
+    def _in_subject(self, head: int, verb: int) -> bool:
+        """True when token ``head`` lies inside a subject phrase of ``verb``: the subject itself,
+        a noun in apposition or coordination with it, or one of its modifiers. In "Russia and
+        Tajikistan, the two countries that border Afghanistan, held drills" and "The rebels, a
+        force of 300 fighters, captured 12 villages" the figure belongs to the ones acting, not
+        to what they acted on."""
+        return any(head in self.v.subtree(s) for s in self.v.args(verb).get("subj", []))
 
     def _governing_verb(self, i: int) -> int | None:
         v = self.v
