@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.model import Article, EntityMention
 from newswatch.stages.geocode import GeocodeStage
+
+from geocode_helpers import places_of
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +20,6 @@ def stage() -> GeocodeStage:
     return st
 
 
-def _places(analyse, stage, text: str, names: list[str], lang: str = "en") -> dict[str, tuple]:
-    """mention text -> (resolved place name or None, country code, feature code)."""
-    a: Article = analyse(text, lang)
-    for name in names:
-        start = text.index(name)
-        a.entities.append(EntityMention(name, "LOC", start, start + len(name), name,
-                                        a.provenance("test", "0", start, 1.0)))
-    stage(a)
-    return {m.text: (p.name if p.resolved else None, p.country_code, p.feature_code)
-            for p in a.places for m in p.mentions if m.kind == "name"}
-
 
 @pytest.mark.parametrize(("text", "name"), [
     ("Ships patrol the North Atlantic, officials said.", "the North Atlantic"),
@@ -38,7 +28,7 @@ def _places(analyse, stage, text: str, names: list[str], lang: str = "en") -> di
     ("Funding to Central America doubled.", "Central America"),
 ])
 def test_compass_name_is_no_other_place(analyse, stage, text, name):
-    places = _places(analyse, stage, text, [name])
+    places = places_of(analyse, stage, text, [name], label="LOC")
     mention = name.removeprefix("the ")
     assert places[mention][0] is None, places
 
@@ -48,16 +38,17 @@ def test_compass_name_is_no_other_place(analyse, stage, text, name):
     ("Thirteen migrants were killed in Northern Mexico last week.", "Northern Mexico", "MX", "PCLI"),
 ])
 def test_compass_part_of_a_country_or_state_stays(analyse, stage, text, name, country, code):
-    places = _places(analyse, stage, text, [name])
+    places = places_of(analyse, stage, text, [name], label="LOC")
     assert places[name][1:] == (country, code)
 
 
 def test_sentence_initial_compass_word_is_not_read_as_part_of_the_name(analyse, stage):
-    places = _places(analyse, stage, "Northern Afghanistan fell to the Taliban.", ["Northern Afghanistan"])
+    places = places_of(analyse, stage, "Northern Afghanistan fell to the Taliban.", ["Northern Afghanistan"],
+                       label="LOC")
     assert places["Northern Afghanistan"][1:] == ("AF", "PCLI")
 
 
 def test_russian_central_america_is_not_the_united_states(analyse, stage):
     text = "Россия поставляет оружие в Центральную Америку."
-    places = _places(analyse, stage, text, ["Центральную Америку"], "ru")
+    places = places_of(analyse, stage, text, ["Центральную Америку"], "ru", label="LOC")
     assert places["Центральную Америку"][0] is None

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.model import Article, EntityMention
 from newswatch.stages.geocode import GeocodeStage
+
+from geocode_helpers import places_of
 
 
 @pytest.fixture(scope="module")
@@ -17,27 +18,16 @@ def stage() -> GeocodeStage:
     return st
 
 
-def _places(analyse, stage, text: str, names: list[str]) -> dict[str, tuple]:
-    """mention text -> (resolved place name or None, country code, feature code)."""
-    a: Article = analyse(text, "en")
-    for name in names:
-        start = text.index(name)
-        a.entities.append(EntityMention(name, "GPE", start, start + len(name), name,
-                                        a.provenance("test", "0", start, 1.0)))
-    stage(a)
-    return {m.text: (p.name if p.resolved else None, p.country_code, p.feature_code)
-            for p in a.places for m in p.mentions if m.kind == "name"}
-
 
 def test_bare_name_beside_its_state_is_the_state_not_a_county(analyse, stage):
     text = "She worked in the U.S. Attorneys' Offices in Pennsylvania and Delaware."
-    places = _places(analyse, stage, text, ["Pennsylvania", "Delaware"])
+    places = places_of(analyse, stage, text, ["Pennsylvania", "Delaware"])
     assert places["Delaware"] == ("Delaware", "US", "ADM1")
 
 
 def test_bare_city_name_is_the_city(analyse, stage):
     text = "After a stop in Oklahoma and Arkansas, the President went to Cleveland to speak."
-    places = _places(analyse, stage, text, ["Oklahoma", "Arkansas", "Cleveland"])
+    places = places_of(analyse, stage, text, ["Oklahoma", "Arkansas", "Cleveland"])
     assert places["Cleveland"][2] != "ADM2"
     assert places["Cleveland"][:2] == ("Cleveland", "US")
 
@@ -47,11 +37,11 @@ def test_bare_city_name_is_the_city(analyse, stage):
     ("Floods hit Harris County in Texas overnight.", "Harris County"),
 ])
 def test_a_county_the_text_calls_one_is_a_county(analyse, stage, text, name):
-    places = _places(analyse, stage, text, [name])
+    places = places_of(analyse, stage, text, [name])
     assert places[name][1:] == ("US", "ADM2")
 
 
 def test_first_order_type_word_never_names_a_county(analyse, stage):
     text = "Russia and Belarus took the Union State integration to a new level."
-    places = _places(analyse, stage, text, ["Union State"])
+    places = places_of(analyse, stage, text, ["Union State"])
     assert places["Union State"][0] is None
