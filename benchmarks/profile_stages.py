@@ -6,7 +6,7 @@ Usage (from the repository root; put the code tree to measure first on ``PYTHONP
 
     PYTHONPATH=src .venv/bin/python benchmarks/profile_stages.py --limit 250 \\
         [--corpus ../shared/corpus/wh_statements_2021/articles.jsonl] [--profile out.prof] \\
-        [--json out.json] [--outputs out.pickle]
+        [--json out.json] [--outputs out.pickle] [--stream]
 
 The records are read as ``ingest`` reads them (``read_inputs``); the default pipeline is built
 as the analysis worker builds it (``recording_pipeline``) and its English model loaded before
@@ -18,7 +18,10 @@ texts (the same batches the stage uses), ``nlp_convert`` the stage's own copy of
 tokens, sentences and spans. The collector runs as in the worker (threshold
 ``GC_YOUNG_THRESHOLD``, the loaded heap frozen). ``--outputs`` pickles every analysed article
 (tokens dropped as for the parent) to compare two code trees' outputs byte for byte.
-pytest never collects this file.
+``--stream`` runs the stages after nlp as the worker's pipeline does, each article through all
+of them before the next article (per-stage CPU summed over the articles), so that what one
+stage leaves for the next (the shared parse view, :meth:`newswatch.text.syntax.DocView.shared`)
+counts as in the worker. pytest never collects this file.
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--outputs", type=Path, default=None)
     ap.add_argument("--note", default="")
+    ap.add_argument("--stream", action="store_true",
+                    help="after nlp, run every stage on an article before the next article (as the "
+                         "worker's pipeline does) instead of each stage over all the articles")
     args = ap.parse_args()
 
     from newswatch.ingest.budget import GC_YOUNG_THRESHOLD, _for_parent, recording_pipeline, settle_heap
@@ -101,6 +107,8 @@ def main() -> int:
             seconds["nlp_convert"] = time.process_time() - t0
             del docs
             continue
+        if args.stream and st.name not in ("language", "nlp"):
+            continue
         if prof is not None:
             prof.enable()
         t0 = time.process_time()
@@ -108,10 +116,21 @@ def main() -> int:
         seconds[st.name] = time.process_time() - t0
         if prof is not None:
             prof.disable()
+    if args.stream:  # each article through every stage after nlp, then the next article
+        after = [st for st in pipeline.stages if st.name not in ("language", "nlp")]
+        if prof is not None:
+            prof.enable()
+        for a in stream:
+            for st in after:
+                t0 = time.process_time()
+                pipeline._run_one(st, a)
+                seconds[st.name] = seconds.get(st.name, 0.0) + time.process_time() - t0
+        if prof is not None:
+            prof.disable()
     own = sum(v for k, v in seconds.items() if k != "spacy")
     errors = sum(len(a.errors) for a in stream)
     result = {
-        "note": args.note, "articles": len(stream), "chars": sum(len(a.text) for a in stream),
+        "note": args.note, "stream": args.stream, "articles": len(stream), "chars": sum(len(a.text) for a in stream),
         "build_and_load_cpu_s": round(build, 3), "read_cpu_s": round(read, 3),
         "stage_cpu_s": {k: round(v, 3) for k, v in seconds.items()},
         "own_stages_cpu_s": round(own, 3), "stage_errors": errors,

@@ -6,6 +6,7 @@ The parse view shared by quotes, events and claims lives in :mod:`.syntax`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from importlib import resources
@@ -14,8 +15,23 @@ from typing import Any
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 
 
+#: How many distinct strings :func:`fold` remembers (least recently used dropped first).
+FOLD_CACHE_SIZE = 1 << 15
+
+
+@functools.lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(s: str) -> str:
-    """Case-fold ``s`` and fold Russian ``ё`` to ``е`` (news text uses both spellings)."""
+    """Case-fold ``s`` and fold Russian ``ё`` to ``е`` (news text uses both spellings).
+
+    Memoised: the stages fold the same words and names about half a million times per 250
+    articles, and a cache hit costs about 0.1 µs against 0.17 µs for the fold itself (a
+    Python call). For a whole text, use :func:`fold_text`, which keeps nothing.
+    """
+    return s.casefold().replace("ё", "е")
+
+
+def fold_text(s: str) -> str:
+    """:func:`fold` without the memo: for a string seen once, such as an article's text."""
     return s.casefold().replace("ё", "е")
 
 

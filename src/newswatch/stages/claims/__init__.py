@@ -48,7 +48,7 @@ class ClaimsStage(Stage):
         if lang not in self._lexicons or not article.tokens or not article.figures:
             article.claims = []
             return
-        view = DocView.build(article)
+        view = DocView.shared(article)
         resolver = ActorResolver(view, self._tables)
         coder = EventCoder(view, self._lexicons[lang], resolver)
         article.claims = ClaimExtractor(article, coder, resolver, self._rules).claims(self.name, self.version)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, NamedTuple
 
-from ...text import fold, is_cyrillic, load_json_data
+from ...text import fold, fold_text, is_cyrillic, load_json_data
 from ...text.morph import nominative_lexeme
 
 #: Longest separator between two words of one alias ("Amu - Darya" has 3 characters).
@@ -407,7 +407,7 @@ def text_words(text: str, lemmas: dict[tuple[int, int], str] | None = None) -> l
     # Case folding maps each character on its own to one or more characters, so when the folded
     # text is as long as the text, every character folded to exactly one and a word's folded
     # form is the same slice of the folded text (one fold per text instead of one per word).
-    folded = fold(text)
+    folded = fold_text(text)
     aligned = len(folded) == len(text)
     cyrillic = is_cyrillic(text)  # no Cyrillic in the text: no word has a lemma to look up
     if not cyrillic and aligned:  # the common case, written out: a word's folded form is a slice

@@ -112,7 +112,7 @@ class EventsStage(Stage):
         if lang not in self._lexicons or not article.tokens:
             article.events = []
             return
-        view = DocView.build(article)
+        view = DocView.shared(article)
         resolver = ActorResolver(view, self._tables)
         coder = EventCoder(view, self._lexicons[lang], resolver)
         article.events = [self._event(article, view, c) for c in coder.code()]

@@ -473,7 +473,7 @@ def _cue_mentions(article: Article, gaz: Gazetteer, taken: list[EntityMention]) 
     for e in taken:
         if e.label not in _LOCATIVE_CUE_LABELS:
             continue
-        view = view or DocView.build(article)
+        view = view or DocView.shared(article)
         if _locative_object(view, e):
             norm = strip_article(normalize(e.text))
             after_the = re.search(r"\bthe\s+$", article.text[max(0, e.start - 5) : e.start], re.IGNORECASE)

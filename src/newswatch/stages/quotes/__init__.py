@@ -290,7 +290,7 @@ class _Doc:
 
     @classmethod
     def build(cls, article: Article, lex: _Lexicon) -> _Doc:
-        d = cls(DocView.build(article), lex)
+        d = cls(DocView.shared(article), lex)
         d.segments = find_quoted_segments(article.text)
         d.idioms = [span for rx in lex.idioms for span in _phrase_spans(rx, article.text)]
         return d
