@@ -193,7 +193,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "cache_dir", "",
-        "Folder of caches (the compact GeoNames city index, about 26 MB); empty: "
+        "Folder of caches (the compact GeoNames city index, about 33 MB); empty: "
         "$XDG_CACHE_HOME/newswatch, else ~/.cache/newswatch.",
     ),
     Setting(
