@@ -35,7 +35,8 @@ LAZY_LOAD_SECONDS = 3.0
 def fake_pipeline():
     """Stand-in analysis: "SLOW" sleeps past any budget, "HOG" allocates 3 GiB, the first
     "LAZY" article loads a model (a sleep inside ``model_loading``), and every article is
-    stamped with the worker's process id and the number of loads of the pipeline."""
+    stamped with the worker's process id, the number of loads of the pipeline and the worker's
+    ``MALLOC_TRIM_THRESHOLD_``."""
     loads = int(os.environ.get("NW_TEST_LOADS", "0")) + 1
     os.environ["NW_TEST_LOADS"] = str(loads)
 
@@ -53,6 +54,7 @@ def fake_pipeline():
             article.meta["hog"] = len(hog)
         article.meta["worker_pid"] = os.getpid()
         article.meta["pipeline_loads"] = loads
+        article.meta["malloc_trim"] = os.environ.get("MALLOC_TRIM_THRESHOLD_")
         return article
 
     return run

@@ -8,6 +8,7 @@ their cluster before returning (``run_batch`` owns it)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,15 @@ from newswatch.cli import app
 from newswatch.ingest.readers import read_inputs
 from newswatch.model import Article
 from newswatch.scale import parquet as pq_
-from newswatch.scale.batch import MANIFEST, QUARANTINE, map_input, read_manifest, run_batch
+from newswatch.scale.batch import (
+    MANIFEST,
+    QUARANTINE,
+    PipelinePlugin,
+    drop_nanny_malloc_trim,
+    map_input,
+    read_manifest,
+    run_batch,
+)
 from newswatch.scale.load import load_parts
 from newswatch.settings import load as load_settings
 from newswatch.storage import Store
@@ -159,6 +168,31 @@ def test_batch_quarantines_an_article_over_budget_and_resumes(tmp_path: Path) ->
                       settings=settings, factory=FACTORY)
     assert (again.finished, again.skipped) == (0, 2)
     assert len(read_manifest(out)) == 2
+
+
+def test_the_nannys_malloc_trim_is_not_passed_to_the_analysis_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (its pre-spawn-environ);
+    the plugin's analysis child must start without it (it cost a fifth of the child's CPU),
+    and an operator's own value must reach it unchanged."""
+    import dask
+
+    nanny = str(dask.config.get("distributed.nanny.pre-spawn-environ")["MALLOC_TRIM_THRESHOLD_"])
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", nanny)
+    settings = load_settings(overrides={"analysis_timeout_seconds": 30, "analysis_memory_bytes": MEMORY_BYTES})
+    plugin = PipelinePlugin(settings, FACTORY)
+    plugin.setup()
+    try:
+        out = plugin.analyse(Article(text=GOOD, origin="test", language="en"))
+    finally:
+        plugin.teardown()
+    assert isinstance(out, Article) and out.meta["pipeline_loads"] == 1
+    assert out.meta["malloc_trim"] is None
+    # another value is the operator's: kept, for this process and its children
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    assert drop_nanny_malloc_trim() is False
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "131072"
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    assert drop_nanny_malloc_trim() is False
 
 
 @pytest.mark.slow
