@@ -243,10 +243,15 @@ def install(nlp: Any, name: str = "attribute_ruler") -> bool:
     """Put an :class:`AttributeTable` of the ``name`` component's rules (an ``AttributeRuler``)
     in its place in the pipeline, as the component ``attribute_table``, and remove the ruler.
 
-    Returns True when replaced; False (the pipeline unchanged) when there is no such component
-    or one of its patterns is outside what the table evaluates exactly.
+    Returns True when replaced; False (the pipeline unchanged) when there is no such component,
+    one of its patterns is outside what the table evaluates exactly, or the installed spaCy
+    lacks ``spacy.tokens._retokenize.set_token_attrs`` (the setter the ruler itself uses).
     """
     if name not in nlp.pipe_names:
+        return False
+    try:  # spaCy's own setter, from a private module: a spaCy without it keeps its ruler
+        from spacy.tokens._retokenize import set_token_attrs  # noqa: F401
+    except ImportError:
         return False
     _register_factory()
     try:
