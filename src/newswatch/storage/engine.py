@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import re
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -211,10 +212,40 @@ _MANY_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _ManyPlan | No
     weakref.WeakKeyDictionary())
 
 
+#: Rows from which :func:`execute_many` sends a plain INSERT to PostgreSQL as ``COPY ... FROM
+#: STDIN`` instead of a pipelined ``executemany`` (one round trip and no per-row statement
+#: either way; COPY skips psycopg's per-row query work).
+COPY_MIN_ROWS = 16
+
+#: One value of a compiled psycopg INSERT: a named parameter with psycopg's optional type
+#: cast (``%(end)s::INTEGER``, ``%(at)s::TIMESTAMP WITH TIME ZONE``).
+_PG_VALUE = re.compile(r"%\((\w+)\)s(?:::[A-Z][A-Z ]*)?")
+_PG_INSERT = re.compile(r"INSERT INTO (\S+) \(([^()]*)\) VALUES \((.*)\)", re.S)
+
+
+def _copy_form(sql: str) -> tuple[str, tuple[str, ...]] | None:
+    """For a compiled psycopg ``INSERT INTO t (a, b) VALUES (%(a)s::T, %(b)s)``: the statement
+    ``COPY t (a, b) FROM STDIN`` and the parameter names in column order; None for any other
+    shape (an expression or a literal among the values, RETURNING, ON CONFLICT, several rows)."""
+    m = _PG_INSERT.fullmatch(sql)
+    if m is None:
+        return None
+    columns = m.group(2).split(", ")
+    names = []
+    for part in m.group(3).split(", "):
+        v = _PG_VALUE.fullmatch(part)
+        if v is None:
+            return None
+        names.append(v.group(1))
+    if len(names) != len(columns):
+        return None
+    return f"COPY {m.group(1)} ({m.group(2)}) FROM STDIN", tuple(names)
+
+
 class _ManyPlan:
     """One compiled statement ready for the DBAPI's ``executemany`` (see :func:`execute_many`)."""
 
-    __slots__ = ("sql", "pairs", "fixed", "positional", "plain")
+    __slots__ = ("sql", "pairs", "fixed", "positional", "plain", "copy")
 
     def __init__(self, sql: str, pairs: list[tuple[str, Callable[[Any], Any] | None]],
                  fixed: dict[str, Any], positional: bool) -> None:
@@ -227,6 +258,9 @@ class _ManyPlan:
         #: a row's tuple when no parameter is converted and there are two or more
         self.plain = (operator.itemgetter(*[n for n, _ in pairs])
                       if len(pairs) > 1 and not any(f for _, f in pairs) else None)
+        #: PostgreSQL: (``COPY`` statement, parameter names in column order) when the
+        #: statement is a plain INSERT (:func:`_copy_form`), else None
+        self.copy: tuple[str, tuple[str, ...]] | None = None
 
 
 def _many_plan(conn: Connection, statement: Any, keys: tuple[str, ...]) -> _ManyPlan | None:
@@ -249,8 +283,33 @@ def _many_plan(conn: Connection, statement: Any, keys: tuple[str, ...]) -> _Many
             return None
         fixed[name] = bind.value
     convert = compiled._bind_processors
-    return _ManyPlan(compiled.string, [(n, convert.get(n)) for n in names], fixed,
-                     bool(compiled.positional))
+    plan = _ManyPlan(compiled.string, [(n, convert.get(n)) for n in names], fixed, bool(compiled.positional))
+    if dialect.name == "postgresql" and isinstance(statement, sa.Insert) and not plan.positional:
+        plan.copy = _copy_form(compiled.string)
+    return plan
+
+
+def _copy_rows(conn: Connection, copy: tuple[str, tuple[str, ...]], params: list[dict[str, Any]]) -> None:
+    """Send ``params`` (psycopg's named parameters, converted) to PostgreSQL with ``COPY ...
+    FROM STDIN`` (psycopg 3's ``Cursor.copy``, text format: each value in its column's input
+    form, so a JSON text goes into a JSONB column as the INSERT would put it) on ``conn``'s
+    connection, inside its transaction.
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database refused a row (wrapping psycopg's error, as
+            SQLAlchemy wraps an INSERT's); the transaction (or savepoint) is then to be rolled
+            back, as after a refused INSERT.
+    """
+    sql, names = copy
+    dbapi = conn.dialect.loaded_dbapi
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a live connection inside a transaction
+    try:
+        with driver.cursor() as cur, cur.copy(sql) as cp:
+            for p in params:
+                cp.write_row([p[n] for n in names])
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
 
 
 def execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -262,7 +321,9 @@ def execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]
     transaction are SQLAlchemy's as before (``exec_driver_sql``). As in SQLAlchemy, the first
     row's keys decide the statement's columns and a later row's other keys are ignored. Falls
     back to ``conn.execute`` when the statement needs per-row handling (:func:`_many_plan`) or
-    a row lacks one of the first row's keys. Nothing is returned (no ids, no row count).
+    a row lacks one of the first row's keys. Nothing is returned (no ids, no row count). On
+    PostgreSQL a plain INSERT of :data:`COPY_MIN_ROWS` rows or more goes as ``COPY ... FROM
+    STDIN`` (:func:`_copy_rows`); SQLAlchemy's cursor events do not see it.
 
     Args:
         conn: a connection inside a transaction.
@@ -300,6 +361,9 @@ def execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]
             params = [{n: f(row[n]) if f else row[n] for n, f in pairs} for row in rows]
     except KeyError:  # a row without one of the first row's keys: SQLAlchemy's own message
         conn.execute(statement, list(rows))
+        return
+    if plan.copy is not None and len(params) >= COPY_MIN_ROWS:
+        _copy_rows(conn, plan.copy, params)
         return
     conn.exec_driver_sql(plan.sql, params)
 
