@@ -19,8 +19,8 @@ attribute for attribute (``tests/test_attribute_table.py`` compares the two on c
 on the patterns of several tokens).
 
 Only patterns this module can evaluate exactly are compiled: tokens without ``OP``, tests on
-the attributes of :data:`SUPPORTED_ATTRS` by equality, ``IN`` or ``REGEX``, and a target index
-inside the pattern. :func:`install` leaves a ruler with any other pattern in place.
+the attributes of :data:`SUPPORTED_ATTRS` by equality, ``IN``, ``NOT_IN`` or ``REGEX``, and a
+target index inside the pattern. :func:`install` leaves a ruler with any other pattern in place.
 
 Source of the semantics replicated: spaCy 3.8 ``spacy/pipeline/attributeruler.py``
 (``AttributeRuler.match``: matches sorted by rule number, later rules win;
@@ -128,7 +128,17 @@ class AttributeTable:
         """Use :meth:`from_ruler`. ``checks``: one per pattern token, (rule, multi-token pattern
         number or -1 for a one-token pattern, position in it, tests); ``multi``: per multi-token
         pattern (rule, length, target index >= 0); ``attrs``: each rule's normalised attributes
-        (spaCy ids to values), in rule order."""
+        (spaCy ids to values), in rule order.
+
+        Raises:
+            ImportError: the installed spaCy lacks ``spacy.tokens._retokenize.set_token_attrs``,
+                the setter the ruler itself uses (a private module).
+        """
+        from spacy.attrs import IDS  # type: ignore[import-not-found]  # a Cython module without stubs
+        from spacy.tokens._retokenize import set_token_attrs
+
+        self._set = set_token_attrs
+        self._attr_ids = [IDS[name] for name in columns]
         self._columns = columns
         self._checks = checks
         self._multi = multi
@@ -146,7 +156,6 @@ class AttributeTable:
             for v in ([arg] if kind == "eq" else arg):
                 self._index.setdefault((col, v), []).append(c)
         self._cache: dict[tuple[int, ...], _Entry] = {}
-        self._attr_ids: list[int] | None = None
 
     @classmethod
     def from_ruler(cls, ruler: Any) -> AttributeTable:
@@ -163,8 +172,8 @@ class AttributeTable:
         for rule, entry in enumerate(ruler.patterns):
             index = ruler.indices[rule]
             for pattern in entry["patterns"]:
-                if not pattern or any("OP" in {str(k).upper() for k in t} for t in pattern):
-                    raise UnsupportedPattern(f"rule {rule}: empty pattern or an OP")
+                if not pattern:  # an OP or any other key is refused by _compile_token
+                    raise UnsupportedPattern(f"rule {rule}: empty pattern")
                 n = len(pattern)
                 if not -n <= index < n:
                     raise UnsupportedPattern(f"rule {rule}: index {index} outside a pattern of {n}")
@@ -199,14 +208,9 @@ class AttributeTable:
 
     def __call__(self, doc: Any) -> Any:
         """Set the rules' attributes on ``doc`` (in place) and return it."""
-        from spacy.attrs import IDS  # type: ignore[import-not-found]  # a Cython module without stubs
-        from spacy.tokens._retokenize import set_token_attrs
-
         n = len(doc)
         if not n or not self._columns:
             return doc
-        if self._attr_ids is None:
-            self._attr_ids = [IDS[name] for name in self._columns]
         # (tokens, columns) even for one column, which to_array returns flat
         rows = [tuple(r) for r in doc.to_array(self._attr_ids).reshape(n, len(self._attr_ids)).tolist()]
         cache = self._cache
@@ -233,9 +237,9 @@ class AttributeTable:
                 attrs: dict[int, Any] = {}
                 for rule in sorted(set(rules) | more):
                     attrs.update(self._attrs[rule])
-                set_token_attrs(doc[i], attrs)
+                self._set(doc[i], attrs)
             elif merged:
-                set_token_attrs(doc[i], merged)
+                self._set(doc[i], merged)
         return doc
 
 
@@ -249,14 +253,10 @@ def install(nlp: Any, name: str = "attribute_ruler") -> bool:
     """
     if name not in nlp.pipe_names:
         return False
-    try:  # spaCy's own setter, from a private module: a spaCy without it keeps its ruler
-        from spacy.tokens._retokenize import set_token_attrs  # noqa: F401
-    except ImportError:
-        return False
     _register_factory()
     try:
         nlp.add_pipe(FACTORY, name="attribute_table", after=name, config={"source": name})
-    except UnsupportedPattern:
+    except (UnsupportedPattern, ImportError):  # the ruler stays
         return False
     nlp.remove_pipe(name)
     return True
