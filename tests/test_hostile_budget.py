@@ -35,12 +35,18 @@ LAZY_LOAD_SECONDS = 3.0
 def fake_pipeline():
     """Stand-in analysis: "SLOW" sleeps past any budget, "HOG" allocates 3 GiB, the first
     "LAZY" article loads a model (a sleep inside ``model_loading``), and every article is
-    stamped with the worker's process id, the number of loads of the pipeline and the worker's
-    ``MALLOC_TRIM_THRESHOLD_``."""
+    stamped with the worker's process id, the number of loads of the pipeline, the worker's
+    ``MALLOC_TRIM_THRESHOLD_`` and the languages its ``preload`` was given (``preload`` loads
+    the "LAZY" model at once, without the sleep)."""
     loads = int(os.environ.get("NW_TEST_LOADS", "0")) + 1
     os.environ["NW_TEST_LOADS"] = str(loads)
 
     loaded: list[str] = []
+    preloaded: list[str] = []
+
+    def preload(languages: tuple[str, ...]) -> None:
+        preloaded.extend(languages)
+        loaded.append("test model")
 
     def run(article: Article) -> Article:
         if "LAZY" in article.text and not loaded:
@@ -55,8 +61,10 @@ def fake_pipeline():
         article.meta["worker_pid"] = os.getpid()
         article.meta["pipeline_loads"] = loads
         article.meta["malloc_trim"] = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+        article.meta["preloaded"] = list(preloaded)
         return article
 
+    run.preload = preload  # type: ignore[attr-defined]
     return run
 
 
@@ -136,6 +144,32 @@ def test_a_lazy_model_load_does_not_count_against_the_article_that_triggers_it()
     assert isinstance(short, Article) and short.origin == "short.txt"
     assert isinstance(slow, OverBudget) and slow.subject == "slow.txt"
     assert "analysis_timeout_seconds=1 s" in slow.message
+
+
+def test_a_preloading_worker_loads_before_the_first_article_and_after_a_restart() -> None:
+    """``preload`` languages reach the pipeline's ``preload`` in every worker process before
+    it says it is ready: the "LAZY" article finds its model loaded (no 3 s load), and the
+    worker started after a SLOW article preloads again. Without ``preload`` nothing is."""
+    worker = AnalysisWorker(timeout_seconds=2, memory_bytes=MEMORY_BYTES, factory=FACTORY,
+                            preload=("en", "ru"))
+    plain = AnalysisWorker(timeout_seconds=10, memory_bytes=MEMORY_BYTES, factory=FACTORY)
+    try:
+        worker.start()
+        t0 = time.monotonic()
+        first = worker(_article("LAZY " + GOOD, "lazy.txt"))
+        took = time.monotonic() - t0
+        slow = worker(_article("SLOW " + GOOD, "slow.txt"))
+        again = worker(_article("LAZY " + GOOD, "again.txt"))
+        cold = plain(_article(GOOD, "cold.txt"))
+    finally:
+        worker.close()
+        plain.close()
+    assert isinstance(first, Article) and first.meta["preloaded"] == ["en", "ru"]
+    assert took < LAZY_LOAD_SECONDS  # the stand-in's load did not run inside the article
+    assert isinstance(slow, OverBudget)
+    assert isinstance(again, Article) and again.meta["preloaded"] == ["en", "ru"]
+    assert again.meta["worker_pid"] != first.meta["worker_pid"] and worker.started == 2
+    assert isinstance(cold, Article) and cold.meta["preloaded"] == []
 
 
 def test_real_pipeline_cold_worker_analyses_a_short_article_within_a_small_budget() -> None:

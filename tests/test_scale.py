@@ -26,13 +26,19 @@ from newswatch.scale import parquet as pq_
 from newswatch.scale.batch import (
     MANIFEST,
     QUARANTINE,
+    WORKER_SATURATION,
+    BatchInput,
     PipelinePlugin,
+    dask_client,
+    dispatch_order,
     drop_nanny_malloc_trim,
     map_input,
+    preload_languages,
     read_manifest,
     run_batch,
 )
 from newswatch.scale.load import load_parts
+from newswatch.settings import SettingsError
 from newswatch.settings import load as load_settings
 from newswatch.storage import Store
 from newswatch.storage import schema as t
@@ -187,12 +193,87 @@ def test_the_nannys_malloc_trim_is_not_passed_to_the_analysis_process(monkeypatc
         plugin.teardown()
     assert isinstance(out, Article) and out.meta["pipeline_loads"] == 1
     assert out.meta["malloc_trim"] is None
+    assert out.meta["preloaded"] == ["en"]  # batch_preload_languages' default
     # another value is the operator's: kept, for this process and its children
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
     assert drop_nanny_malloc_trim() is False
     assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "131072"
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
     assert drop_nanny_malloc_trim() is False
+
+
+def test_inputs_are_dispatched_largest_first_ties_in_input_order(tmp_path: Path) -> None:
+    """Longest processing time first: the size on disk ranks the tasks; expand_inputs records it."""
+    sizes = {"a.jsonl": 300, "b.warc.gz": 9000, "c.jsonl": 300, "d.html": 50, "e.jsonl": 4000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    from newswatch.scale.batch import expand_inputs
+
+    items = [x for x in expand_inputs([str(tmp_path)], load_settings()) if isinstance(x, BatchInput)]
+    assert [(Path(x.path).name, x.size) for x in items] == sorted(sizes.items())
+    assert [Path(items[i].path).name for i in dispatch_order(items)] == [
+        "b.warc.gz", "e.jsonl", "a.jsonl", "c.jsonl", "d.html"]
+    assert dispatch_order([]) == []
+
+
+@pytest.mark.slow
+def test_the_local_cluster_hands_one_task_to_each_worker_at_a_time() -> None:
+    """Dask's default worker-saturation (1.1) queues a second task on each single-threaded
+    worker, where it can wait behind a long task while another worker idles."""
+    assert WORKER_SATURATION == 1.0
+    with dask_client("local", 1) as client:
+        assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
+
+
+def test_preload_languages_reads_the_setting_and_refuses_a_language_without_models(tmp_path: Path) -> None:
+    def codes(raw: str) -> tuple[str, ...]:
+        return preload_languages(load_settings(overrides={"batch_preload_languages": raw}))
+
+    assert codes(" RU, en ,ru,") == ("ru", "en") and codes("") == ()
+    with pytest.raises(SettingsError, match="no analysis models for de, fr"):
+        codes("en,de,fr")
+    # the run stops before it starts a cluster or writes anything: one line, exit 3
+    src = tmp_path / "k.jsonl"
+    src.write_text(_lines(KREMLIN, 0, 1), encoding="utf-8")
+    res = CliRunner().invoke(app, ["batch", str(src), "--out", str(tmp_path / "out"), "--no-progress"],
+                             env={"NEWSWATCH_BATCH_PRELOAD_LANGUAGES": "en,xx"})
+    assert res.exit_code == 3
+    (line,) = res.stderr.splitlines()
+    assert line == ("NEWSWATCH_BATCH_PRELOAD_LANGUAGES: settings: batch_preload_languages: "
+                    "no analysis models for xx (supported: en, ru)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_preload_loads_what_the_first_english_article_would() -> None:
+    """The real pipeline: ``preload(("en",))`` loads the English models (the listener hears the
+    load); then an English article loads nothing, and one without a language only the language
+    detector (left to load on first use: records that carry their language never need it)."""
+    from newswatch.errors import PipelineConfigError
+    from newswatch.pipeline import default_pipeline, set_load_listener
+    from newswatch.stages.nlp import NlpStage
+
+    nlp = NlpStage()
+    nlp.initialize()
+    with pytest.raises(PipelineConfigError, match="no analysis models for de"):
+        nlp.preload(("en", "de"))
+    assert nlp._en is None  # refused before loading anything
+
+    pipeline = default_pipeline(on_error="record")
+    heard: list[tuple[str, bool]] = []
+    set_load_listener(lambda what, starting: heard.append((what, starting)))
+    try:
+        pipeline.preload(("en",))
+        loads = [what for what, starting in heard if starting]
+        heard.clear()
+        given = pipeline(Article(text=GOOD, origin="first.txt", language="en"))
+        after_given = list(heard)
+        detected = pipeline(Article(text=GOOD + " Again.", origin="second.txt"))
+    finally:
+        set_load_listener(None)
+    assert loads == ["English nlp models"] and after_given == []
+    assert [what for what, starting in heard if starting] == ["language detector"]
+    for out in (given, detected):
+        assert out.language == "en" and out.errors == [] and any(e.text == "Kandahar" for e in out.entities)
 
 
 @pytest.mark.slow

@@ -40,7 +40,7 @@ import contextlib
 import dataclasses
 import functools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, ClassVar
 
 from .errors import NewswatchError, PipelineConfigError, StageFailure
@@ -167,6 +167,16 @@ class Stage:
         if not self._initialized:
             self.initialize()
 
+    def preload(self, languages: Collection[str]) -> None:
+        """Load now the models this stage would load on its first article (in one of
+        ``languages``, ISO 639-1 codes, for a stage whose models are per language), so that
+        no article's analysis pays for the load. Called after :meth:`initialize`; the default
+        has nothing to load.
+
+        Raises:
+            PipelineConfigError: a language the stage has no models for.
+        """
+
     def process(self, article: Article) -> None:
         """Fill this stage's fields on ``article`` in place."""
         raise NotImplementedError
@@ -292,6 +302,18 @@ class Pipeline:
         """Initialise every stage instance that is not yet (cheap when all are)."""
         for st in self.stages:
             st.ensure_initialized()
+
+    def preload(self, languages: Collection[str]) -> None:
+        """Initialise the stages, then load the models each would load lazily on its first
+        article in one of ``languages`` (:meth:`Stage.preload`): a long-lived worker pays the
+        loads once when it starts, not inside the first input it is given.
+
+        Raises:
+            PipelineConfigError: a stage has no models for one of ``languages``.
+        """
+        self.initialize()
+        for st in self.stages:
+            st.preload(languages)
 
     # -- one article, one stage ----------------------------------------------------------------
 

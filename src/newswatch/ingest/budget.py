@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from ..errors import OverBudget, UnexpectedInputError
 from ..model import Article
-from ..pipeline import set_load_listener
+from ..pipeline import Pipeline, set_load_listener
 from ..settings import Settings
 
 #: Pipeline factory the worker calls (``module:function`` returning a callable
@@ -64,7 +64,7 @@ T = TypeVar("T")
 Analyse = Callable[[Article], "Article | OverBudget | UnexpectedInputError"]
 
 
-def recording_pipeline() -> Callable[[Article], Article]:
+def recording_pipeline() -> Pipeline:
     """The default analysis pipeline, recording stage failures on the article."""
     from ..pipeline import default_pipeline
 
@@ -163,8 +163,9 @@ def heap_settled() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
-    """Body of the worker process: cap memory, build the pipeline, serve articles.
+def _worker_main(conn: Any, memory_bytes: int, factory: str, preload: tuple[str, ...] = ()) -> None:
+    """Body of the worker process: cap memory, build the pipeline, load the models of the
+    ``preload`` languages (through the pipeline's ``preload``, when it has one), serve articles.
 
     Messages from the parent: an :class:`Article` (analysed alone, answered with one reply),
     a ``list`` of articles (a chunk, analysed through the pipeline's batched ``pipe`` when it has
@@ -185,10 +186,16 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str) -> None:
     gc.disable()
     try:
         pipeline = _load(factory)()
+        settle_heap()
+        warm = getattr(pipeline, "preload", None)
+        if preload and callable(warm):
+            # each model's load garbage goes before the next model loads, as with lazy loads
+            set_load_listener(lambda what, starting: None if starting else settle_heap())
+            warm(preload)
+            set_load_listener(None)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    settle_heap()
     gc.enable()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
@@ -235,6 +242,9 @@ class AnalysisWorker:
         memory_bytes: address-space limit of the worker, in bytes (0: none).
         factory: ``module:function`` building the pipeline in the worker
             (default :data:`DEFAULT_FACTORY`).
+        preload: ISO 639-1 codes whose models every worker process loads when it starts,
+            before it says it is ready (:meth:`newswatch.pipeline.Pipeline.preload`), also
+            after a restart; default none: each language's models load on its first article.
 
     Call it with an article: it returns the analysed article, or an
     :class:`~newswatch.errors.OverBudget` (over the budget; the worker is replaced) or an
@@ -243,10 +253,11 @@ class AnalysisWorker:
     """
 
     def __init__(self, timeout_seconds: float, memory_bytes: int,
-                 factory: str = DEFAULT_FACTORY) -> None:
+                 factory: str = DEFAULT_FACTORY, preload: Iterable[str] = ()) -> None:
         self.timeout_seconds = float(timeout_seconds)
         self.memory_bytes = int(memory_bytes)
         self.factory = factory
+        self.preload = tuple(preload)
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
         self._conn: Any = None
@@ -256,7 +267,8 @@ class AnalysisWorker:
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_worker_main, name="newswatch-analysis",
-                                 args=(child, self.memory_bytes, self.factory), daemon=True)
+                                 args=(child, self.memory_bytes, self.factory, self.preload),
+                                 daemon=True)
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent
@@ -447,7 +459,7 @@ class AnalysisWorker:
         self._kill()
 
 
-_shared: dict[tuple[float, int, str], AnalysisWorker] = {}
+_shared: dict[tuple[float, int, str, tuple[str, ...]], AnalysisWorker] = {}
 
 
 def close_workers() -> None:
@@ -460,18 +472,32 @@ def close_workers() -> None:
 atexit.register(close_workers)
 
 
-def analyser(settings: Settings) -> Analyse:
+def analyser(settings: Settings, preload: Iterable[str] = ()) -> Analyse:
     """The analysis function the CLI uses for ``settings``.
+
+    Args:
+        settings: resolved settings (budgets, ``analysis_worker``).
+        preload: ISO 639-1 codes whose models load now rather than on the first article of
+            that language (:meth:`newswatch.pipeline.Pipeline.preload`); ``newswatch batch``
+            passes ``batch_preload_languages``, ``ingest`` nothing.
 
     Returns:
         With ``analysis_worker`` on: this process's shared :class:`AnalysisWorker` for the
-        settings' budgets (started on first use, kept for later calls). Otherwise the
-        in-process recording pipeline (no budgets).
+        settings' budgets and ``preload`` (started on first use, kept for later calls; its
+        process loads the ``preload`` models when it starts). Otherwise the in-process
+        recording pipeline (no budgets), with the ``preload`` models loaded.
+
+    Raises:
+        PipelineConfigError: (in-process only) no models for a ``preload`` language.
     """
+    languages = tuple(preload)
     if not settings.analysis_worker:
-        return recording_pipeline()
+        pipeline = recording_pipeline()
+        if languages:
+            pipeline.preload(languages)
+        return pipeline
     key = (float(settings.analysis_timeout_seconds), int(settings.analysis_memory_bytes),
-           DEFAULT_FACTORY)
+           DEFAULT_FACTORY, languages)
     worker = _shared.get(key)
     if worker is None:
         for old in list(_shared.values()):  # one worker per process: budgets changed

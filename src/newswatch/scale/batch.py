@@ -64,6 +64,11 @@ QUARANTINE_TEXT_CHARS = 1_000_000
 #: Failure lines kept in a manifest row (the quarantine file has them all).
 MANIFEST_FAILURES = 20
 
+#: ``distributed.scheduler.worker-saturation`` of the local cluster: tasks sent to a worker per
+#: thread (the rest wait on the scheduler, largest input first). docs/scale.md gives it for a
+#: scheduler started by hand.
+WORKER_SATURATION = 1.0
+
 STATUS_FINISHED = "finished"
 STATUS_FAILED = "failed"
 
@@ -144,6 +149,26 @@ def drop_nanny_malloc_trim() -> bool:
     return True
 
 
+def preload_languages(settings: Settings) -> tuple[str, ...]:
+    """The languages of ``settings.batch_preload_languages`` (comma-separated, case and
+    spaces ignored), in order, without repeats.
+
+    Raises:
+        SettingsError: a code with no analysis models (:data:`newswatch.stages.nlp.SUPPORTED`).
+    """
+    from ..settings import SettingsError
+    from ..stages.nlp import SUPPORTED
+
+    codes = tuple(dict.fromkeys(
+        c.strip().lower() for c in str(settings.batch_preload_languages).split(",") if c.strip()))
+    unknown = [c for c in codes if c not in SUPPORTED]
+    if unknown:
+        raise SettingsError(f"batch_preload_languages: no analysis models for {', '.join(unknown)} "
+                            f"(supported: {', '.join(SUPPORTED)})",
+                            subject="NEWSWATCH_BATCH_PRELOAD_LANGUAGES")
+    return codes
+
+
 class PipelinePlugin(WorkerPlugin):
     """A ``distributed.WorkerPlugin``: the analysis pipeline, built once per worker in ``setup``.
 
@@ -169,23 +194,34 @@ class PipelinePlugin(WorkerPlugin):
         self.budgets = False
 
     def setup(self, worker: Any = None) -> None:
-        """Build the pipeline and load its models (on the worker, once); first
-        :func:`drop_nanny_malloc_trim`, so that the analysis process starts with the C
-        library's default memory trimming."""
+        """Build the pipeline and load its models (on the worker, once): the language
+        detector and the models of ``batch_preload_languages`` load here, before the first
+        task, so that a task's time is its own. First :func:`drop_nanny_malloc_trim`, so that
+        the analysis process starts with the C library's default memory trimming.
+
+        Raises:
+            SettingsError: ``batch_preload_languages`` names a language without models.
+            RuntimeError: the analysis process could not start or load the models.
+        """
         from ..ingest import budget
 
         drop_nanny_malloc_trim()
         settings = self.settings
+        languages = preload_languages(settings)
         if settings.analysis_worker and multiprocessing.current_process().daemon:
             settings = Settings({**settings, "analysis_worker": False})
         if self.factory is None:
-            self.analyse = budget.analyser(settings)
+            self.analyse = budget.analyser(settings, preload=languages)
         elif settings.analysis_worker:
             self.analyse = budget.AnalysisWorker(settings.analysis_timeout_seconds,
-                                                 settings.analysis_memory_bytes, self.factory)
+                                                 settings.analysis_memory_bytes, self.factory,
+                                                 preload=languages)
         else:
             module, _, name = self.factory.partition(":")
             self.analyse = getattr(importlib.import_module(module), name)()
+            warm = getattr(self.analyse, "preload", None)
+            if languages and callable(warm):
+                warm(languages)
         self.budgets = isinstance(self.analyse, budget.AnalysisWorker)
         if isinstance(self.analyse, budget.AnalysisWorker):
             self.analyse.start()
@@ -349,11 +385,13 @@ def peak_rss_mib() -> dict[str, float]:
 
 @dataclass
 class BatchInput:
-    """One task's input: the file to open, the name shown, its part key."""
+    """One task's input: the file to open, the name shown, its part key, its size in bytes
+    (on disk: compressed for a ``.gz``), by which :func:`dispatch_order` ranks it."""
 
     path: str
     name: str
     key: str
+    size: int = 0
 
 
 def expand_inputs(paths: Iterable[str], settings: Settings) -> Iterator[BatchInput | InputError]:
@@ -375,9 +413,21 @@ def expand_inputs(paths: Iterable[str], settings: Settings) -> Iterator[BatchInp
                 continue
             path, name, _ = f
             try:
-                yield BatchInput(path, name, part_key(path))
+                yield BatchInput(path, name, part_key(path), os.path.getsize(path))
             except OSError as exc:
                 yield InputNotFound(f"cannot open: {exc.strerror}", subject=name)
+
+
+def dispatch_order(items: list[BatchInput]) -> list[int]:
+    """Indices of ``items`` in the order their tasks are handed to the cluster: largest input
+    first, ties in input order.
+
+    The run ends when its last task does, and a large input dispatched last would leave every
+    other worker idle while it runs. Longest first (Graham's LPT rule, 1969) bounds the run
+    at 4/3 of the best possible split across the workers; size on disk stands in for the
+    time, which grows with the text analysed.
+    """
+    return sorted(range(len(items)), key=lambda i: (-items[i].size, i))
 
 
 def read_manifest(out: Path) -> list[dict[str, Any]]:
@@ -437,7 +487,12 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
         with client:
             yield client
         return
-    with dask.config.set({"distributed.worker.daemon": False}), \
+    # One task per worker at a time: with Dask's default (1.1) each single-threaded worker
+    # holds a second task queued behind the one it runs, and at the end of a run that task
+    # waits there while another worker is idle; tasks here run for minutes, so handing the
+    # next one out when a worker is free costs nothing.
+    with dask.config.set({"distributed.worker.daemon": False,
+                          "distributed.scheduler.worker-saturation": WORKER_SATURATION}), \
             LocalCluster(  # type: ignore[no-untyped-call]  # distributed: untyped
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                 silence_logs=40) as cluster, \
@@ -464,10 +519,16 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
 
     Returns:
         A :class:`BatchSummary`.
+
+    Raises:
+        SettingsError: ``batch_preload_languages`` names a language without models (before
+            anything is started or written).
+        SchedulerUnreachable: the scheduler at ``scheduler`` did not answer.
     """
     from distributed import as_completed
     from tqdm import tqdm
 
+    preload_languages(settings)  # a bad setting stops the run here, not on every worker
     say = on_error or (lambda line: None)
     started = time.perf_counter()
     run = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -491,10 +552,14 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
         with dask_client(scheduler, workers) as client, \
                 (out / MANIFEST).open("a", encoding="utf-8") as manifest:
             client.register_plugin(PipelinePlugin(settings, factory), name=PLUGIN_NAME)
+            # every task is submitted now (an adaptive cluster scales on what is pending), the
+            # largest input with the highest priority: the scheduler hands them out in that order
+            order = dispatch_order(todo)
             futures = {
-                client.submit(map_input, item.path, item.name, str(out), settings,
-                              key=f"newswatch-{item.key}", pure=False): (index, item)
-                for index, item in enumerate(todo)
+                client.submit(map_input, todo[index].path, todo[index].name, str(out), settings,
+                              key=f"newswatch-{todo[index].key}", pure=False,
+                              priority=len(order) - rank): (index, todo[index])
+                for rank, index in enumerate(order)
             }
             bar = tqdm(total=len(futures), desc="inputs", unit="input", disable=not progress,
                        file=sys.stderr, dynamic_ncols=True)

@@ -17,10 +17,10 @@ Languages other than ``en`` and ``ru`` raise :class:`~newswatch.errors.StageFail
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
-from ..errors import StageFailure
+from ..errors import PipelineConfigError, StageFailure
 from ..model import Article, NerSpan, Sentence, Token
 from ..pipeline import Stage, model_loading, register
 from ..text.morph import analyzer
@@ -344,6 +344,21 @@ class NlpStage(Stage):
         ~300 MB when a run has no article of that language)."""
         self._en = None
         self._ru = None
+
+    def preload(self, languages: Collection[str]) -> None:
+        """Load the models of each of ``languages`` now (``"en"``: spaCy, ``"ru"``: natasha).
+
+        Raises:
+            PipelineConfigError: a language outside :data:`SUPPORTED`.
+        """
+        unknown = sorted(set(languages) - set(SUPPORTED))
+        if unknown:
+            raise PipelineConfigError(f"no analysis models for {', '.join(unknown)} "
+                                      f"(supported: {', '.join(SUPPORTED)})")
+        if "en" in languages:
+            self._english()
+        if "ru" in languages:
+            self._russian()
 
     def _english(self) -> Any:
         if self._en is None:
