@@ -99,10 +99,10 @@ def one_process(paths: list[str], out: Path, articles: int) -> dict[str, Any]:
     t0, c0 = time.perf_counter(), _cpu()
     try:  # the models a Dask worker loads in its plugin's setup (batch_preload_languages)
         from newswatch.scale.batch import preload_languages
-
-        analyse = budget.analyser(settings, preload=preload_languages(settings))
     except ImportError:  # a tree from before the setting: its models load in the first task
         analyse = budget.analyser(settings)
+    else:
+        analyse = budget.analyser(settings, preload=preload_languages(settings))
     if isinstance(analyse, budget.AnalysisWorker):
         analyse.start()
     loaded = time.perf_counter() - t0
@@ -200,6 +200,8 @@ def main() -> None:
                     "one process first when it holds none) with one article per transaction and with "
                     "batches of 64, alternating, twice each, into fresh SQLite files (and --pg schemas)")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     result: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
     if args.parts:
         result["loader"] = loader_only(args)

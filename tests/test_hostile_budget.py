@@ -71,6 +71,22 @@ def fake_pipeline():
 FACTORY = f"{fake_pipeline.__module__}:fake_pipeline"
 
 
+def fake_pipeline_without_models():
+    """The stand-in pipeline on a host that lacks the models ``preload`` is asked for."""
+    from newswatch.errors import PipelineConfigError
+
+    run = fake_pipeline()
+
+    def preload(languages: tuple[str, ...]) -> None:
+        raise PipelineConfigError(f"no analysis models for {', '.join(languages)}")
+
+    run.preload = preload  # type: ignore[attr-defined]
+    return run
+
+
+NO_MODELS_FACTORY = f"{fake_pipeline.__module__}:fake_pipeline_without_models"
+
+
 def _article(text: str, origin: str) -> Article:
     return Article(text=text, origin=origin)
 

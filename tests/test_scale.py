@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.dataset as pads
 import pytest
 from scale_helpers import differences, natural_dump
-from test_hostile_budget import FACTORY, GOOD, MEMORY_BYTES
+from test_hostile_budget import FACTORY, GOOD, MEMORY_BYTES, NO_MODELS_FACTORY
 from typer.testing import CliRunner
 from warc_samples import KREMLIN, kremlin_records, write_warc
 
@@ -217,12 +217,65 @@ def test_inputs_are_dispatched_largest_first_ties_in_input_order(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_the_local_cluster_hands_one_task_to_each_worker_at_a_time() -> None:
-    """Dask's default worker-saturation (1.1) queues a second task on each single-threaded
-    worker, where it can wait behind a long task while another worker idles."""
-    assert WORKER_SATURATION == 1.0
+def test_tasks_start_largest_input_first_and_queue_one_per_worker(tmp_path: Path) -> None:
+    """One worker: every task starts in dispatch order (size on disk, largest first), not in
+    input order; the local scheduler queues at one task per worker (Dask's default of 1.1
+    held a second task on each single-threaded worker)."""
     with dask_client("local", 1) as client:
-        assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
+        assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) \
+            == WORKER_SATURATION == 1.0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    counts = {"a.jsonl": 2, "b.jsonl": 5, "c.jsonl": 1, "d.jsonl": 4, "e.jsonl": 3}
+    for name, n in counts.items():
+        (folder / name).write_text("".join(json.dumps({"id": f"{name}{i}", "text": GOOD}) + "\n"
+                                           for i in range(n)), encoding="utf-8")
+    out = tmp_path / "out"
+    settings = load_settings(overrides={"analysis_timeout_seconds": 30, "analysis_memory_bytes": MEMORY_BYTES})
+    summary = run_batch([str(folder)], scheduler="local", workers=1, out=out, resume=False,
+                        settings=settings, factory=FACTORY)
+    assert summary.finished == 5
+    rows = sorted(read_manifest(out), key=lambda r: r["started"])
+    assert [Path(r["path"]).name for r in rows] == ["b.jsonl", "d.jsonl", "e.jsonl", "a.jsonl", "c.jsonl"]
+    assert sorted(r["index"] for r in rows) == [0, 1, 2, 3, 4]  # the load order stays input order
+    assert {Path(r["path"]).name: r["index"] for r in rows}["a.jsonl"] == 0
+
+
+@pytest.mark.slow
+def test_a_worker_that_cannot_load_its_models_stops_the_run_with_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker host without the models (here: a stand-in whose preload refuses): the run stops
+    before any task with a worker-setup error naming the cause; a task on a worker whose setup
+    failed later (Dask only logs that) fails with the same cause, not a TypeError."""
+    from newswatch.errors import WorkerSetupFailed
+
+    settings = load_settings(overrides={"analysis_timeout_seconds": 30, "analysis_memory_bytes": MEMORY_BYTES})
+    plugin = PipelinePlugin(settings, NO_MODELS_FACTORY)
+    with pytest.raises(WorkerSetupFailed) as caught:
+        plugin.setup()
+    assert plugin.analyse is None and "no analysis models for en" in (plugin.error or "")
+    assert caught.value.line().startswith("worker: worker-setup: the worker could not load the analysis "
+                                          "pipeline: RuntimeError: the analysis worker could not load the "
+                                          "pipeline: PipelineConfigError: no analysis models for en")
+    assert "analysis_memory_bytes" not in caught.value.line()  # not a memory problem
+
+    src = tmp_path / "k.jsonl"
+    src.write_text(json.dumps({"id": "k0", "text": GOOD}) + "\n", encoding="utf-8")
+    with pytest.raises(WorkerSetupFailed, match="no analysis models for en"):
+        run_batch([str(src)], scheduler="local", workers=1, out=tmp_path / "out", resume=False,
+                  settings=settings, factory=NO_MODELS_FACTORY)
+    assert read_manifest(tmp_path / "out") == []
+
+    import distributed
+
+    class FakeWorker:
+        address = "tcp://10.0.0.7:4000"
+        plugins = {"newswatch-pipeline": plugin}
+
+    monkeypatch.setattr(distributed, "get_worker", lambda: FakeWorker())
+    with pytest.raises(WorkerSetupFailed) as caught:
+        map_input(str(src), "k.jsonl", str(tmp_path / "out2"), settings)
+    assert caught.value.subject == "tcp://10.0.0.7:4000" and "no analysis models for en" in caught.value.message
 
 
 def test_preload_languages_reads_the_setting_and_refuses_a_language_without_models(tmp_path: Path) -> None:

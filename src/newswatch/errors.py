@@ -195,6 +195,15 @@ class SchedulerUnreachable(NewswatchError):
     code = "scheduler-unreachable"
 
 
+class WorkerSetupFailed(NewswatchError):
+    """``newswatch batch``: a Dask worker could not build the analysis pipeline or load the
+    models of ``batch_preload_languages`` (a model package missing on the worker's host,
+    ``analysis_memory_bytes`` too small for the models...). When a worker present at the start
+    fails, nothing is run; a task on a worker that failed later fails with this message."""
+
+    code = "worker-setup"
+
+
 class StageFailure(NewswatchError):
     """A pipeline stage raised on an article."""
 

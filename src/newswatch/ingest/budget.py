@@ -257,6 +257,8 @@ class AnalysisWorker:
         self.timeout_seconds = float(timeout_seconds)
         self.memory_bytes = int(memory_bytes)
         self.factory = factory
+        if isinstance(preload, str):
+            raise TypeError("preload takes language codes, e.g. ('en',), not a string")
         self.preload = tuple(preload)
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
@@ -283,8 +285,9 @@ class AnalysisWorker:
             kind, detail = "failed", f"exit code {proc.exitcode}"
         if kind != "ready":
             self._kill()
-            raise RuntimeError(f"the analysis worker could not load the pipeline: {detail} "
-                               "(is analysis_memory_bytes too small for the models?)")
+            hint = (" (is analysis_memory_bytes too small for the models?)"
+                    if str(detail).startswith(("MemoryError", "exit code")) else "")
+            raise RuntimeError(f"the analysis worker could not load the pipeline: {detail}{hint}")
 
     def start(self) -> None:
         """Start the worker now (its models load) unless one is running; else it starts at the
@@ -490,6 +493,8 @@ def analyser(settings: Settings, preload: Iterable[str] = ()) -> Analyse:
     Raises:
         PipelineConfigError: (in-process only) no models for a ``preload`` language.
     """
+    if isinstance(preload, str):
+        raise TypeError("preload takes language codes, e.g. ('en',), not a string")
     languages = tuple(preload)
     if not settings.analysis_worker:
         pipeline = recording_pipeline()

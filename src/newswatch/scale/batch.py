@@ -48,7 +48,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from ..errors import InputError, SchedulerUnreachable, TaskFailed, UnsupportedFormat
+from ..errors import InputError, SchedulerUnreachable, TaskFailed, UnsupportedFormat, WorkerSetupFailed
 from ..model import Article
 from ..settings import Settings
 from .parquet import PartWriter, part_key
@@ -65,8 +65,9 @@ QUARANTINE_TEXT_CHARS = 1_000_000
 MANIFEST_FAILURES = 20
 
 #: ``distributed.scheduler.worker-saturation`` of the local cluster: tasks sent to a worker per
-#: thread (the rest wait on the scheduler, largest input first). docs/scale.md gives it for a
-#: scheduler started by hand.
+#: thread once the scheduler queues (the rest wait there, largest input first; Dask queues only
+#: a run's tasks beyond twice the worker threads). docs/scale.md gives it for a scheduler
+#: started by hand.
 WORKER_SATURATION = 1.0
 
 STATUS_FINISHED = "finished"
@@ -163,7 +164,8 @@ def preload_languages(settings: Settings) -> tuple[str, ...]:
         c.strip().lower() for c in str(settings.batch_preload_languages).split(",") if c.strip()))
     unknown = [c for c in codes if c not in SUPPORTED]
     if unknown:
-        raise SettingsError(f"batch_preload_languages: no analysis models for {', '.join(unknown)} "
+        shown = ", ".join(c if c.isascii() and c.isalnum() else repr(c) for c in unknown)
+        raise SettingsError(f"batch_preload_languages: no analysis models for {shown} "
                             f"(supported: {', '.join(SUPPORTED)})",
                             subject="NEWSWATCH_BATCH_PRELOAD_LANGUAGES")
     return codes
@@ -183,6 +185,7 @@ class PipelinePlugin(WorkerPlugin):
             budgeted worker process when the Dask worker may have children, else the
             in-process pipeline).
         budgets: whether ``analyse`` runs under the budgets.
+        error: why ``setup`` failed (``analyse`` is then None), else None.
     """
 
     name = PLUGIN_NAME
@@ -192,17 +195,28 @@ class PipelinePlugin(WorkerPlugin):
         self.factory = factory
         self.analyse: Any = None
         self.budgets = False
+        self.error: str | None = None
 
     def setup(self, worker: Any = None) -> None:
-        """Build the pipeline and load its models (on the worker, once): the language
-        detector and the models of ``batch_preload_languages`` load here, before the first
-        task, so that a task's time is its own. First :func:`drop_nanny_malloc_trim`, so that
-        the analysis process starts with the C library's default memory trimming.
+        """Build the pipeline and load its models (on the worker, once): the models of
+        ``batch_preload_languages`` load here, before the first task, so that a task's time is
+        its own. First :func:`drop_nanny_malloc_trim`, so that the analysis process starts
+        with the C library's default memory trimming.
 
         Raises:
-            SettingsError: ``batch_preload_languages`` names a language without models.
-            RuntimeError: the analysis process could not start or load the models.
+            WorkerSetupFailed: the pipeline could not be built or its models loaded (also kept
+                in :attr:`error`, for the tasks of a worker whose failure Dask only logs).
         """
+        try:
+            self._setup()
+        except Exception as exc:  # noqa: BLE001 - one clear error, whatever the cause
+            self.analyse = None
+            self.error = f"{type(exc).__name__}: {str(exc)[:500]}"
+            where = getattr(worker, "address", None) or "worker"
+            raise WorkerSetupFailed("the worker could not load the analysis pipeline: "
+                                    f"{self.error}", subject=where) from None
+
+    def _setup(self) -> None:
         from ..ingest import budget
 
         drop_nanny_malloc_trim()
@@ -272,6 +286,10 @@ def map_input(path: str, input_name: str, out: str, settings: Settings,
         worker = get_worker()
         plugin: Any = worker.plugins[PLUGIN_NAME]  # our PipelinePlugin
         analyse, budgets, worker_address = plugin.analyse, plugin.budgets, worker.address
+        if analyse is None:  # its setup failed (Dask logs that for a worker that joins late)
+            raise WorkerSetupFailed("the worker could not load the analysis pipeline: "
+                                    f"{plugin.error or 'its plugin did not set up'}",
+                                    subject=worker_address)
     key = part_key(path)
     outdir = Path(out)
     row = ManifestRow(input=input_name, path=os.path.abspath(path), key=key, status=STATUS_FINISHED,
@@ -423,9 +441,9 @@ def dispatch_order(items: list[BatchInput]) -> list[int]:
     first, ties in input order.
 
     The run ends when its last task does, and a large input dispatched last would leave every
-    other worker idle while it runs. Longest first (Graham's LPT rule, 1969) bounds the run
-    at 4/3 of the best possible split across the workers; size on disk stands in for the
-    time, which grows with the text analysed.
+    other worker idle while it runs. Longest first is Graham's LPT rule (1969), here a
+    heuristic: size on disk stands in for the time, which grows with the text analysed but
+    not evenly (a ``.gz`` is compressed, an HTML page carries markup).
     """
     return sorted(range(len(items)), key=lambda i: (-items[i].size, i))
 
@@ -487,10 +505,11 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
         with client:
             yield client
         return
-    # One task per worker at a time: with Dask's default (1.1) each single-threaded worker
-    # holds a second task queued behind the one it runs, and at the end of a run that task
-    # waits there while another worker is idle; tasks here run for minutes, so handing the
-    # next one out when a worker is free costs nothing.
+    # Queued tasks go out one per worker at a time: with Dask's default (1.1) each
+    # single-threaded worker holds a second task behind the one it runs, and at the end of a
+    # run that task waits there while another worker is idle; tasks here run for minutes, so
+    # handing the next one out when a worker is free costs nothing. (The first two tasks per
+    # worker thread are given out at once, before the scheduler queues.)
     with dask.config.set({"distributed.worker.daemon": False,
                           "distributed.scheduler.worker-saturation": WORKER_SATURATION}), \
             LocalCluster(  # type: ignore[no-untyped-call]  # distributed: untyped
@@ -524,6 +543,7 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
         SettingsError: ``batch_preload_languages`` names a language without models (before
             anything is started or written).
         SchedulerUnreachable: the scheduler at ``scheduler`` did not answer.
+        WorkerSetupFailed: a worker could not load the analysis pipeline (nothing was run).
     """
     from distributed import as_completed
     from tqdm import tqdm
@@ -551,7 +571,14 @@ def run_batch(paths: list[str], *, scheduler: str, workers: int, out: Path, resu
     if todo:
         with dask_client(scheduler, workers) as client, \
                 (out / MANIFEST).open("a", encoding="utf-8") as manifest:
-            client.register_plugin(PipelinePlugin(settings, factory), name=PLUGIN_NAME)
+            try:
+                client.register_plugin(PipelinePlugin(settings, factory), name=PLUGIN_NAME)
+            except WorkerSetupFailed:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. the plugin could not reach a worker
+                raise WorkerSetupFailed(f"the pipeline plugin could not be registered: "
+                                        f"{type(exc).__name__}: {str(exc)[:300]}",
+                                        subject=scheduler) from None
             # every task is submitted now (an adaptive cluster scales on what is pending), the
             # largest input with the highest priority: the scheduler hands them out in that order
             order = dispatch_order(todo)
