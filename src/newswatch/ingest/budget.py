@@ -73,6 +73,30 @@ def recording_pipeline() -> Pipeline:
     return pipeline
 
 
+def language_codes(preload: Iterable[str]) -> tuple[str, ...]:
+    """``preload`` as a tuple of language codes.
+
+    Raises:
+        TypeError: ``preload`` is a string (it would be read letter by letter).
+    """
+    if isinstance(preload, str):
+        raise TypeError("preload takes language codes, e.g. ('en',), not a string")
+    return tuple(preload)
+
+
+def preload_models(pipeline: Any, languages: tuple[str, ...]) -> None:
+    """Load the models of ``languages`` now through ``pipeline.preload``
+    (:meth:`newswatch.pipeline.Pipeline.preload`); nothing when ``languages`` is empty or the
+    pipeline (a stand-in from another factory) has no ``preload``.
+
+    Raises:
+        PipelineConfigError: (from the pipeline) no models for one of ``languages``.
+    """
+    warm = getattr(pipeline, "preload", None)
+    if languages and callable(warm):
+        warm(languages)
+
+
 def _load(factory: str) -> Callable[[], Callable[[Article], Article]]:
     module, _, name = factory.partition(":")
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
@@ -187,12 +211,10 @@ def _worker_main(conn: Any, memory_bytes: int, factory: str, preload: tuple[str,
     try:
         pipeline = _load(factory)()
         settle_heap()
-        warm = getattr(pipeline, "preload", None)
-        if preload and callable(warm):
-            # each model's load garbage goes before the next model loads, as with lazy loads
-            set_load_listener(lambda what, starting: None if starting else settle_heap())
-            warm(preload)
-            set_load_listener(None)
+        # each model's load garbage goes before the next model loads, as with lazy loads
+        set_load_listener(lambda what, starting: None if starting else settle_heap())
+        preload_models(pipeline, preload)
+        set_load_listener(None)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -257,9 +279,7 @@ class AnalysisWorker:
         self.timeout_seconds = float(timeout_seconds)
         self.memory_bytes = int(memory_bytes)
         self.factory = factory
-        if isinstance(preload, str):
-            raise TypeError("preload takes language codes, e.g. ('en',), not a string")
-        self.preload = tuple(preload)
+        self.preload = language_codes(preload)
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
         self._conn: Any = None
@@ -493,13 +513,10 @@ def analyser(settings: Settings, preload: Iterable[str] = ()) -> Analyse:
     Raises:
         PipelineConfigError: (in-process only) no models for a ``preload`` language.
     """
-    if isinstance(preload, str):
-        raise TypeError("preload takes language codes, e.g. ('en',), not a string")
-    languages = tuple(preload)
+    languages = language_codes(preload)
     if not settings.analysis_worker:
         pipeline = recording_pipeline()
-        if languages:
-            pipeline.preload(languages)
+        preload_models(pipeline, languages)
         return pipeline
     key = (float(settings.analysis_timeout_seconds), int(settings.analysis_memory_bytes),
            DEFAULT_FACTORY, languages)

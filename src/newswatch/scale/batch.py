@@ -155,19 +155,19 @@ def preload_languages(settings: Settings) -> tuple[str, ...]:
     spaces ignored), in order, without repeats.
 
     Raises:
-        SettingsError: a code with no analysis models (:data:`newswatch.stages.nlp.SUPPORTED`).
+        SettingsError: a code with no analysis models (:func:`newswatch.stages.nlp.refuse_unsupported`).
     """
+    from ..errors import PipelineConfigError
     from ..settings import SettingsError
-    from ..stages.nlp import SUPPORTED
+    from ..stages.nlp import refuse_unsupported
 
     codes = tuple(dict.fromkeys(
         c.strip().lower() for c in str(settings.batch_preload_languages).split(",") if c.strip()))
-    unknown = [c for c in codes if c not in SUPPORTED]
-    if unknown:
-        shown = ", ".join(c if c.isascii() and c.isalnum() else repr(c) for c in unknown)
-        raise SettingsError(f"batch_preload_languages: no analysis models for {shown} "
-                            f"(supported: {', '.join(SUPPORTED)})",
-                            subject="NEWSWATCH_BATCH_PRELOAD_LANGUAGES")
+    try:
+        refuse_unsupported(codes)
+    except PipelineConfigError as exc:
+        raise SettingsError(f"batch_preload_languages: {exc.message}",
+                            subject="NEWSWATCH_BATCH_PRELOAD_LANGUAGES") from None
     return codes
 
 
@@ -233,9 +233,7 @@ class PipelinePlugin(WorkerPlugin):
         else:
             module, _, name = self.factory.partition(":")
             self.analyse = getattr(importlib.import_module(module), name)()
-            warm = getattr(self.analyse, "preload", None)
-            if languages and callable(warm):
-                warm(languages)
+            budget.preload_models(self.analyse, languages)
         self.budgets = isinstance(self.analyse, budget.AnalysisWorker)
         if isinstance(self.analyse, budget.AnalysisWorker):
             self.analyse.start()

@@ -326,6 +326,19 @@ def _fill_from_spacy(article: Article, doc: Any) -> None:
     article.ner_spans = [NerSpan(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
+def refuse_unsupported(languages: Iterable[str]) -> None:
+    """Refuse language codes outside :data:`SUPPORTED` (the languages with analysis models).
+
+    Raises:
+        PipelineConfigError: naming each unsupported code in order (``repr`` of one that is not
+            a plain ASCII code, so the message stays one line) and the supported ones.
+    """
+    unknown = [c for c in languages if c not in SUPPORTED]
+    if unknown:
+        shown = ", ".join(c if c.isascii() and c.isalnum() else repr(c) for c in unknown)
+        raise PipelineConfigError(f"no analysis models for {shown} (supported: {', '.join(SUPPORTED)})")
+
+
 @register("nlp")
 class NlpStage(Stage):
     """Sentences, tokens and raw NER for English (spaCy) and Russian (natasha)."""
@@ -351,10 +364,7 @@ class NlpStage(Stage):
         Raises:
             PipelineConfigError: a language outside :data:`SUPPORTED`.
         """
-        unknown = sorted(set(languages) - set(SUPPORTED))
-        if unknown:
-            raise PipelineConfigError(f"no analysis models for {', '.join(unknown)} "
-                                      f"(supported: {', '.join(SUPPORTED)})")
+        refuse_unsupported(languages)
         if "en" in languages:
             self._english()
         if "ru" in languages:
