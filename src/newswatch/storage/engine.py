@@ -248,7 +248,8 @@ class _ManyPlan:
     __slots__ = ("sql", "pairs", "fixed", "positional", "plain", "copy")
 
     def __init__(self, sql: str, pairs: list[tuple[str, Callable[[Any], Any] | None]],
-                 fixed: dict[str, Any], positional: bool) -> None:
+                 fixed: dict[str, Any], positional: bool,
+                 copy: tuple[str, tuple[str, ...]] | None = None) -> None:
         self.sql = sql
         #: the DBAPI's parameter names in the statement's order, each with SQLAlchemy's bind
         #: processor for it (JSON text, SQLite's datetime strings) or None
@@ -260,7 +261,7 @@ class _ManyPlan:
                       if len(pairs) > 1 and not any(f for _, f in pairs) else None)
         #: PostgreSQL: (``COPY`` statement, parameter names in column order) when the
         #: statement is a plain INSERT (:func:`_copy_form`), else None
-        self.copy: tuple[str, tuple[str, ...]] | None = None
+        self.copy = copy
 
 
 def _many_plan(conn: Connection, statement: Any, keys: tuple[str, ...]) -> _ManyPlan | None:
@@ -283,10 +284,10 @@ def _many_plan(conn: Connection, statement: Any, keys: tuple[str, ...]) -> _Many
             return None
         fixed[name] = bind.value
     convert = compiled._bind_processors
-    plan = _ManyPlan(compiled.string, [(n, convert.get(n)) for n in names], fixed, bool(compiled.positional))
-    if dialect.name == "postgresql" and isinstance(statement, sa.Insert) and not plan.positional:
-        plan.copy = _copy_form(compiled.string)
-    return plan
+    positional = bool(compiled.positional)
+    copy = (_copy_form(compiled.string)
+            if dialect.name == "postgresql" and isinstance(statement, sa.Insert) and not positional else None)
+    return _ManyPlan(compiled.string, [(n, convert.get(n)) for n in names], fixed, positional, copy)
 
 
 def _copy_rows(conn: Connection, copy: tuple[str, tuple[str, ...]], params: list[dict[str, Any]]) -> None:
