@@ -139,7 +139,6 @@ class AttributeTable:
 
         self._set = set_token_attrs
         self._attr_ids = [IDS[name] for name in columns]
-        self._columns = columns
         self._checks = checks
         self._multi = multi
         self._attrs = attrs
@@ -209,7 +208,7 @@ class AttributeTable:
     def __call__(self, doc: Any) -> Any:
         """Set the rules' attributes on ``doc`` (in place) and return it."""
         n = len(doc)
-        if not n or not self._columns:
+        if not n or not self._attr_ids:
             return doc
         # (tokens, columns) even for one column, which to_array returns flat
         rows = [tuple(r) for r in doc.to_array(self._attr_ids).reshape(n, len(self._attr_ids)).tolist()]
